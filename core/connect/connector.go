@@ -1,0 +1,121 @@
+package connect
+
+import "context"
+
+// Connector is Kafka's Connector: it validates its configuration and splits the work into
+// task configurations. It runs in the management path (REST create/update, scheduler), never
+// in the data path. Start is called once per configuration, TaskConfigs any number of times
+// after Start, and Stop once at the end; Stop after a failed Start must be safe.
+type Connector interface {
+	// Version is the connector's version string, shown by /connector-plugins.
+	Version() string
+	// Config describes the connector's configuration keys.
+	Config() *ConfigDef
+	// Start takes the connector's configuration (already resolved from config providers).
+	Start(ctx context.Context, props map[string]string) error
+	// TaskConfigs returns at most maxTasks task configurations.
+	TaskConfigs(maxTasks int) ([]map[string]string, error)
+	// Stop releases what Start acquired.
+	Stop() error
+}
+
+// SourceConnector is a Connector whose tasks read from an external system into Kafka.
+type SourceConnector interface {
+	Connector
+	// NewTask returns a fresh, unstarted task.
+	NewTask() SourceTask
+}
+
+// SinkConnector is a Connector whose tasks write records from Kafka into an external system.
+type SinkConnector interface {
+	Connector
+	// NewTask returns a fresh, unstarted task.
+	NewTask() SinkTask
+}
+
+// Validator is an optional Connector ability: cross-field validation beyond the ConfigDef
+// (Kafka's Connector.validate). It may add error messages to the per-key results.
+type Validator interface {
+	Validate(ctx context.Context, props map[string]string, results *ConfigInfos) error
+}
+
+// OffsetReader reads committed source offsets (Kafka's OffsetStorageReader).
+type OffsetReader interface {
+	// Offset returns the last committed offset for one source partition, or nil if none.
+	Offset(ctx context.Context, partition map[string]any) (map[string]any, error)
+}
+
+// SourceTaskContext is what the runtime gives a SourceTask at Start.
+type SourceTaskContext interface {
+	OffsetReader() OffsetReader
+}
+
+// SourceTask is Kafka's SourceTask. Calls are never concurrent: Start, then Poll repeatedly,
+// then Stop. Poll should return within a short time (a second or so) even when there is
+// nothing to read, returning no records; it must honour ctx cancellation. Returning a
+// RetriableError makes the runtime back off and poll again; any other error fails the task.
+type SourceTask interface {
+	Start(ctx context.Context, props map[string]string, tctx SourceTaskContext) error
+	Poll(ctx context.Context) ([]SourceRecord, error)
+	Stop() error
+}
+
+// SourceCommitter is an optional SourceTask ability: Commit is called after the offsets of
+// all records polled so far were committed (Kafka's SourceTask.commit).
+type SourceCommitter interface {
+	Commit(ctx context.Context) error
+}
+
+// RecordCommitter is an optional SourceTask ability: CommitRecord is called once per record
+// after Kafka acknowledged it (Kafka's SourceTask.commitRecord). meta is nil when a
+// transformation dropped the record.
+type RecordCommitter interface {
+	CommitRecord(ctx context.Context, rec SourceRecord, meta *RecordMetadata) error
+}
+
+// ErrantRecordReporter sends a record that the sink cannot handle to the runtime's error
+// handling (log, dead-letter queue), as Kafka's ErrantRecordReporter. With errors.tolerance=none
+// it returns an error that the task should return from Put.
+type ErrantRecordReporter interface {
+	Report(ctx context.Context, rec SinkRecord, err error) error
+}
+
+// SinkTaskContext is what the runtime gives a SinkTask at Start.
+type SinkTaskContext interface {
+	// Assignment is the set of partitions this task reads in this slice.
+	Assignment() []TopicPartition
+	// ResetOffsets asks the runtime to resume the given partitions from the given offsets
+	// (the next offset to read), e.g. after recovering state from the external system.
+	ResetOffsets(offsets map[TopicPartition]int64)
+	// Reporter returns the errant record reporter; never nil.
+	Reporter() ErrantRecordReporter
+}
+
+// SinkTask is Kafka's SinkTask. Calls are never concurrent: Start, optionally Open, then Put
+// and Flush/PreCommit repeatedly, optionally Close, then Stop.
+//
+// Offsets in maps are the next offset to read in each partition, as Kafka commits them.
+type SinkTask interface {
+	Start(ctx context.Context, props map[string]string, tctx SinkTaskContext) error
+	// Put hands over a batch of records. A RetriableError makes the runtime retry the same batch.
+	Put(ctx context.Context, records []SinkRecord) error
+	// Flush makes every record passed to Put so far durable in the external system. It is
+	// called at the end of every slice and before Stop; current holds the offsets after the
+	// last record passed to Put, per partition.
+	Flush(ctx context.Context, current map[TopicPartition]int64) error
+	Stop() error
+}
+
+// PreCommitter is an optional SinkTask ability (Kafka's SinkTask.preCommit): it is called at
+// commit points instead of Flush and returns the offsets that are safe to commit, which may
+// trail current (e.g. while files are still open).
+type PreCommitter interface {
+	PreCommit(ctx context.Context, current map[TopicPartition]int64) (map[TopicPartition]int64, error)
+}
+
+// PartitionAware is an optional SinkTask ability: Open is called with the partitions assigned
+// for the slice before the first Put, and Close with them after the last Flush.
+type PartitionAware interface {
+	Open(ctx context.Context, partitions []TopicPartition) error
+	Close(ctx context.Context, partitions []TopicPartition) error
+}
