@@ -28,10 +28,15 @@ type TopicPartition struct {
 	Partition int32
 }
 
-// Record is the part every Connect record shares (Kafka's ConnectRecord less the partition):
-// what converters produce and transformations change.
+// Record is the part every Connect record shares (Kafka's ConnectRecord): what converters
+// produce and transformations change.
 type Record struct {
-	Topic       string
+	Topic string
+	// Partition is the Kafka partition: always set on sink records; on source records nil
+	// lets the producer's partitioner choose.
+	Partition *int32
+	// Offset is the Kafka offset: set on sink records only.
+	Offset      *int64
 	KeySchema   *Schema
 	Key         any
 	ValueSchema *Schema
@@ -65,8 +70,6 @@ func (t TimestampType) String() string {
 // SourceRecord is a record a SourceTask returns from Poll (Kafka's SourceRecord).
 type SourceRecord struct {
 	Record
-	// Partition is the Kafka partition to write to; nil lets the producer's partitioner choose.
-	Partition *int32
 	// SourcePartition identifies where in the source system this record came from (e.g. a file or table).
 	SourcePartition map[string]any
 	// SourceOffset is the position within SourcePartition after this record.
@@ -76,8 +79,6 @@ type SourceRecord struct {
 // SinkRecord is a record read from Kafka and handed to a SinkTask's Put (Kafka's SinkRecord).
 type SinkRecord struct {
 	Record
-	Partition     int32
-	Offset        int64
 	TimestampType TimestampType
 	// OriginalTopic, OriginalPartition and OriginalOffset are where the record was read from,
 	// before any transformation renamed it; offsets are committed against these.
@@ -92,4 +93,31 @@ type RecordMetadata struct {
 	Partition int32
 	Offset    int64
 	Timestamp time.Time
+}
+
+// NewSinkRecord returns a sink record read from topic/partition at offset, with the
+// original coordinates set to the same.
+func NewSinkRecord(topic string, partition int32, offset int64) SinkRecord {
+	return SinkRecord{
+		Record:            Record{Topic: topic, Partition: &partition, Offset: &offset},
+		OriginalTopic:     topic,
+		OriginalPartition: partition,
+		OriginalOffset:    offset,
+	}
+}
+
+// KafkaPartition returns the record's (possibly transformed) Kafka partition.
+func (r *SinkRecord) KafkaPartition() int32 {
+	if r.Partition == nil {
+		return r.OriginalPartition
+	}
+	return *r.Partition
+}
+
+// KafkaOffset returns the record's Kafka offset.
+func (r *SinkRecord) KafkaOffset() int64 {
+	if r.Offset == nil {
+		return r.OriginalOffset
+	}
+	return *r.Offset
 }
