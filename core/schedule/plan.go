@@ -1,0 +1,169 @@
+package schedule
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/connectless/connectless/core/connect"
+	"github.com/connectless/connectless/core/store"
+)
+
+// ScheduleKey is the connector config key holding the connector's schedule expression.
+// Default "continuous". It has no Kafka Connect equivalent.
+const ScheduleKey = "schedule"
+
+// Payload is what a scheduler sends to one task invocation: an assignment, never records.
+type Payload struct {
+	Connector  string    `json:"connector"`
+	Task       int       `json:"task"`
+	Generation int64     `json:"generation"`
+	NotAfter   time.Time `json:"not_after"`
+}
+
+// Invoker starts one task invocation without waiting for it to finish.
+type Invoker interface {
+	Invoke(ctx context.Context, p Payload) error
+}
+
+// InvokerFunc adapts a function to Invoker.
+type InvokerFunc func(ctx context.Context, p Payload) error
+
+// Invoke calls f.
+func (f InvokerFunc) Invoke(ctx context.Context, p Payload) error { return f(ctx, p) }
+
+// Planner decides which tasks are due at a tick.
+type Planner struct {
+	Store  store.Store
+	Logger *slog.Logger
+	// SliceBudget is how long an invocation may run; the payload's NotAfter is the tick plus
+	// this. Default 14 minutes (under Lambda's 15-minute limit).
+	SliceBudget time.Duration
+}
+
+// Plan returns one payload per due task, sorted by connector and task. A task is due when
+// its connector's target state is RUNNING, its schedule fired since its last slice, it is not
+// FAILED, and no unexpired lease is held on it.
+func (p *Planner) Plan(ctx context.Context, now time.Time) ([]Payload, error) {
+	names, err := p.Store.Connectors(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list connectors: %w", err)
+	}
+	budget := cmp.Or(p.SliceBudget, 14*time.Minute)
+	var out []Payload
+	for _, name := range names {
+		c, err := p.Store.Connector(ctx, name)
+		if errors.Is(err, store.ErrNotFound) {
+			continue // deleted while planning
+		}
+		if err != nil {
+			return nil, fmt.Errorf("read connector %q: %w", name, err)
+		}
+		if c.TargetState != store.TargetRunning || len(c.Tasks) == 0 {
+			continue
+		}
+		sched, err := Parse(c.Config[ScheduleKey])
+		if err != nil {
+			p.logger().Warn("connector skipped: bad schedule", "connector", name, "error", err)
+			continue
+		}
+		fire, ok := sched.Prev(now)
+		if !ok {
+			continue
+		}
+		statuses, err := p.Store.Statuses(ctx, name)
+		if err != nil {
+			return nil, fmt.Errorf("read status of %q: %w", name, err)
+		}
+		byTask := map[int]store.Status{}
+		for _, st := range statuses {
+			byTask[st.Task] = st
+		}
+		for task := range c.Tasks {
+			st, seen := byTask[task]
+			if seen && st.State == store.StateFailed {
+				continue
+			}
+			if seen && st.State != store.StateRestarting && st.Generation == c.Generation &&
+				sched.String() != Continuous && !st.Updated.Before(fire) {
+				continue // already ran since the last firing
+			}
+			lease, err := p.Store.CurrentLease(ctx, name, task)
+			if err == nil && lease.Expires.After(now) {
+				continue // someone is running it
+			}
+			if err != nil && !errors.Is(err, store.ErrNotFound) {
+				return nil, fmt.Errorf("read lease of %s/%d: %w", name, task, err)
+			}
+			out = append(out, Payload{Connector: name, Task: task, Generation: c.Generation, NotAfter: now.Add(budget)})
+		}
+	}
+	return out, nil
+}
+
+func (p *Planner) logger() *slog.Logger {
+	if p.Logger == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return p.Logger
+}
+
+// Dispatch invokes every payload with at most concurrency invocations in flight (default
+// 32). It returns how many were sent and the errors of those that were not, joined.
+func Dispatch(ctx context.Context, inv Invoker, payloads []Payload, concurrency int) (int, error) {
+	if concurrency <= 0 {
+		concurrency = 32
+	}
+	var (
+		mu   sync.Mutex
+		sent int
+		errs []error
+		wg   sync.WaitGroup
+		sem  = make(chan struct{}, concurrency)
+	)
+	for _, pl := range payloads {
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+			wg.Wait()
+			return sent, errors.Join(append(errs, ctx.Err())...)
+		}
+		wg.Add(1)
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			err := inv.Invoke(ctx, pl)
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				errs = append(errs, fmt.Errorf("invoke %s/%d: %w", pl.Connector, pl.Task, err))
+				return
+			}
+			sent++
+		}()
+	}
+	wg.Wait()
+	return sent, errors.Join(errs...)
+}
+
+// AssignPartitions deals topic-partitions over n tasks: sorted by topic then partition,
+// then round-robin, so every caller computes the same assignment for the same set.
+func AssignPartitions(tps []connect.TopicPartition, n int) [][]connect.TopicPartition {
+	if n <= 0 {
+		return nil
+	}
+	sorted := slices.Clone(tps)
+	slices.SortFunc(sorted, func(a, b connect.TopicPartition) int {
+		return cmp.Or(cmp.Compare(a.Topic, b.Topic), cmp.Compare(a.Partition, b.Partition))
+	})
+	sorted = slices.Compact(sorted)
+	out := make([][]connect.TopicPartition, n)
+	for i, tp := range sorted {
+		out[i%n] = append(out[i%n], tp)
+	}
+	return out
+}
