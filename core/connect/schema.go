@@ -150,6 +150,17 @@ func (s *Struct) Get(name string) (v any, ok bool) {
 	return f.Schema.Default, true
 }
 
+// GetWithoutDefault returns the value of the named field as set, nil when unset, without
+// falling back to the field's default (Kafka's Struct.getWithoutDefault); ok is false when the
+// schema has no such field.
+func (s *Struct) GetWithoutDefault(name string) (v any, ok bool) {
+	f, ok := s.schema.Field(name)
+	if !ok {
+		return nil, false
+	}
+	return s.values[f.Index], true
+}
+
 // Put sets the named field; it fails when the schema has no such field.
 func (s *Struct) Put(name string, v any) error {
 	f, ok := s.schema.Field(name)
