@@ -1,0 +1,182 @@
+package kafka
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	kafkago "github.com/segmentio/kafka-go"
+	"github.com/segmentio/kafka-go/protocol"
+
+	"github.com/connectless/connectless/core/connect"
+)
+
+// Header is one Kafka record header.
+type Header struct {
+	Key   string
+	Value []byte
+}
+
+// Message is one Kafka record, as read by Fetch or written by Writer.Produce.
+type Message struct {
+	Topic     string
+	Partition int32
+	Offset    int64
+	Key       []byte
+	Value     []byte
+	Headers   []Header
+	// Time is the record timestamp; zero means none.
+	Time time.Time
+	// LogAppendTime is true when the broker set Time (the topic's
+	// message.timestamp.type=LogAppendTime); false means the producer set it.
+	LogAppendTime bool
+}
+
+// FetchOptions bound one Fetch.
+type FetchOptions struct {
+	// MaxBytes bounds the size of the response. Default 1 MiB. The broker still returns
+	// a first batch larger than this, so a large record never blocks a partition. Mirrors
+	// Kafka's max.partition.fetch.bytes.
+	MaxBytes int
+	// MaxWait is how long the broker may wait for data when there is none. Default 500ms.
+	// Mirrors Kafka's fetch.max.wait.ms.
+	MaxWait time.Duration
+}
+
+// FetchResult is what one Fetch read.
+type FetchResult struct {
+	// Messages are the records at or after the requested offset, in offset order.
+	Messages []Message
+	// Next is the offset to fetch next: one past the last record or transaction marker
+	// read, or the requested offset when nothing was read.
+	Next int64
+	// HighWatermark is the partition's end offset as the broker saw it.
+	HighWatermark int64
+	// LogStartOffset is the earliest offset still in the partition.
+	LogStartOffset int64
+}
+
+// ErrOffsetOutOfRange is wrapped by Fetch when the offset is before the log start or after
+// the log end; it is kafka-go's OffsetOutOfRange.
+var ErrOffsetOutOfRange = kafkago.OffsetOutOfRange
+
+// timestampTypeLogAppend is the record-batch attribute bit for LogAppendTime.
+const timestampTypeLogAppend = 1 << 3
+
+// Fetch reads records of one partition from offset, by explicit assignment: no consumer
+// group, no background prefetch. It returns as soon as the broker answers.
+func (c *Client) Fetch(ctx context.Context, tp connect.TopicPartition, offset int64, opts FetchOptions) (FetchResult, error) {
+	if opts.MaxBytes <= 0 {
+		opts.MaxBytes = 1 << 20
+	}
+	if opts.MaxWait <= 0 {
+		opts.MaxWait = 500 * time.Millisecond
+	}
+	resp, err := c.kc.Fetch(ctx, &kafkago.FetchRequest{
+		Topic:     tp.Topic,
+		Partition: int(tp.Partition),
+		Offset:    offset,
+		MinBytes:  1,
+		MaxBytes:  int64(opts.MaxBytes),
+		MaxWait:   opts.MaxWait,
+	})
+	if err != nil {
+		return FetchResult{}, fmt.Errorf("fetch %s at %d: %w", FormatPartition(tp), offset, err)
+	}
+	if resp.Error != nil {
+		return FetchResult{}, fmt.Errorf("fetch %s at %d: %w", FormatPartition(tp), offset, resp.Error)
+	}
+	res := FetchResult{Next: offset, HighWatermark: resp.HighWatermark, LogStartOffset: resp.LogStartOffset}
+	if err := decodeRecords(tp, offset, resp.Records, &res); err != nil {
+		return FetchResult{}, fmt.Errorf("fetch %s at %d: %w", FormatPartition(tp), offset, err)
+	}
+	return res, nil
+}
+
+// decodeRecords walks the record batches of a fetch response, skipping records before
+// offset and transaction markers (which still move Next).
+func decodeRecords(tp connect.TopicPartition, offset int64, rr protocol.RecordReader, res *FetchResult) error {
+	batches := []protocol.RecordReader{rr}
+	if s, ok := rr.(*protocol.RecordStream); ok {
+		batches = s.Records
+	}
+	for _, b := range batches {
+		control, logAppend := false, false
+		switch v := b.(type) {
+		case *protocol.ControlBatch:
+			control = true
+		case *protocol.RecordBatch:
+			logAppend = v.Attributes&timestampTypeLogAppend != 0
+		case *protocol.MessageSet:
+			logAppend = v.Attributes&timestampTypeLogAppend != 0
+		}
+		for {
+			r, err := b.ReadRecord()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				return fmt.Errorf("decode records: %w", err)
+			}
+			m, err := readRecord(tp, r, logAppend)
+			if err != nil {
+				return err
+			}
+			if r.Offset < offset {
+				continue
+			}
+			if r.Offset >= res.Next {
+				res.Next = r.Offset + 1
+			}
+			if !control {
+				res.Messages = append(res.Messages, m)
+			}
+		}
+	}
+	return nil
+}
+
+func readRecord(tp connect.TopicPartition, r *protocol.Record, logAppend bool) (Message, error) {
+	m := Message{Topic: tp.Topic, Partition: tp.Partition, Offset: r.Offset, LogAppendTime: logAppend}
+	if !r.Time.IsZero() && r.Time.UnixMilli() >= 0 {
+		m.Time = r.Time
+	}
+	var err error
+	if m.Key, err = readBytes(r.Key); err != nil {
+		return Message{}, fmt.Errorf("read key at offset %d: %w", r.Offset, err)
+	}
+	if m.Value, err = readBytes(r.Value); err != nil {
+		return Message{}, fmt.Errorf("read value at offset %d: %w", r.Offset, err)
+	}
+	if len(r.Headers) > 0 {
+		m.Headers = make([]Header, len(r.Headers))
+		for i, h := range r.Headers {
+			m.Headers[i] = Header{Key: h.Key, Value: cloneBytes(h.Value)}
+		}
+	}
+	return m, nil
+}
+
+func readBytes(b protocol.Bytes) ([]byte, error) {
+	if b == nil {
+		return nil, nil
+	}
+	defer b.Close()
+	out, err := protocol.ReadAll(b)
+	if err != nil {
+		return nil, err
+	}
+	if out == nil {
+		out = []byte{}
+	}
+	return out, nil
+}
+
+func cloneBytes(b []byte) []byte {
+	if b == nil {
+		return nil
+	}
+	return append([]byte{}, b...)
+}

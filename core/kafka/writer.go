@@ -1,0 +1,246 @@
+package kafka
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	kafkago "github.com/segmentio/kafka-go"
+	"github.com/segmentio/kafka-go/protocol"
+
+	"github.com/connectless/connectless/core/connect"
+)
+
+// AnyPartition as a Message's Partition lets Writer.Produce's partitioner choose: murmur2
+// of the key (the Java client's default, so keyed records land where a Java producer would
+// put them), round-robin for records without a key.
+const AnyPartition int32 = -1
+
+// ErrInvalidPartition is returned for a message whose explicit partition does not exist.
+var ErrInvalidPartition = errors.New("invalid partition")
+
+// WriterOptions configure a Writer. Zero values take the defaults.
+type WriterOptions struct {
+	// RequiredAcks is how many replicas must acknowledge a write: -1 all in-sync replicas,
+	// 1 the leader only. Default -1. Mirrors Kafka's acks=all.
+	RequiredAcks int
+	// BatchBytes bounds one produce request per partition. Default 1 MiB. Mirrors Kafka's
+	// max.request.size.
+	BatchBytes int64
+	// BatchSize bounds the records in one batch. Default 1000.
+	BatchSize int
+	// Linger is how long a partial batch waits for more records. Default 2ms. Mirrors
+	// Kafka's linger.ms.
+	Linger time.Duration
+	// MaxAttempts bounds the attempts of a batch on retriable errors. Default 5. Mirrors
+	// Kafka's retries.
+	MaxAttempts int
+	// AllowAutoTopicCreation lets producing to a missing topic create it (when the broker
+	// allows it). Default false.
+	AllowAutoTopicCreation bool
+}
+
+// Writer produces records and reports the outcome of each one. It is safe for concurrent
+// use; Close flushes nothing (Produce is synchronous) and releases the connections.
+type Writer struct {
+	c *Client
+	w *kafkago.Writer
+}
+
+// ProduceResult is the outcome of one produced message: its partition and offset when Err
+// is nil.
+type ProduceResult struct {
+	Partition int32
+	Offset    int64
+	// Time is the record timestamp as written (the broker's time for LogAppendTime topics).
+	Time time.Time
+	Err  error
+}
+
+// NewWriter returns a writer on the client's cluster.
+func (c *Client) NewWriter(opts WriterOptions) *Writer {
+	if opts.RequiredAcks == 0 {
+		opts.RequiredAcks = -1
+	}
+	if opts.BatchBytes <= 0 {
+		opts.BatchBytes = 1 << 20
+	}
+	if opts.BatchSize <= 0 {
+		opts.BatchSize = 1000
+	}
+	if opts.Linger <= 0 {
+		opts.Linger = 2 * time.Millisecond
+	}
+	if opts.MaxAttempts <= 0 {
+		opts.MaxAttempts = 5
+	}
+	w := &kafkago.Writer{
+		Addr:                   c.addr,
+		Balancer:               &balancer{},
+		MaxAttempts:            opts.MaxAttempts,
+		WriteBackoffMin:        50 * time.Millisecond,
+		WriteBackoffMax:        time.Second,
+		BatchSize:              opts.BatchSize,
+		BatchBytes:             opts.BatchBytes,
+		BatchTimeout:           opts.Linger,
+		WriteTimeout:           c.opts.Timeout,
+		RequiredAcks:           kafkago.RequiredAcks(opts.RequiredAcks),
+		AllowAutoTopicCreation: opts.AllowAutoTopicCreation,
+		Transport:              c.transport,
+		Completion:             complete,
+	}
+	return &Writer{c: c, w: w}
+}
+
+// Close releases the writer.
+func (w *Writer) Close() error { return w.w.Close() }
+
+// slot receives the outcome of one message from the kafka-go completion callback.
+type slot struct {
+	mu        sync.Mutex
+	partition int32 // explicit partition or AnyPartition
+	done      bool
+	res       ProduceResult
+}
+
+func complete(msgs []kafkago.Message, err error) {
+	for i := range msgs {
+		s, ok := msgs[i].WriterData.(*slot)
+		if !ok {
+			continue
+		}
+		s.mu.Lock()
+		s.done = true
+		s.res = ProduceResult{Partition: int32(msgs[i].Partition), Offset: msgs[i].Offset, Time: msgs[i].Time, Err: err}
+		if err != nil {
+			s.res.Offset = -1
+		}
+		s.mu.Unlock()
+	}
+}
+
+// Produce writes the messages and waits for each to be acknowledged or to fail; the
+// result at index i is the outcome of msgs[i]. Messages to one partition are written in
+// order. A message whose Partition is AnyPartition is placed by the partitioner; its Offset
+// and LogAppendTime are ignored. A message without a topic fails.
+func (w *Writer) Produce(ctx context.Context, msgs []Message) []ProduceResult {
+	out := make([]ProduceResult, len(msgs))
+	if len(msgs) == 0 {
+		return out
+	}
+	slots := make([]*slot, len(msgs))
+	kms := make([]kafkago.Message, 0, len(msgs))
+	idx := make([]int, 0, len(msgs))
+	counts := map[string]int{}
+	for i, m := range msgs {
+		slots[i] = &slot{partition: m.Partition}
+		if m.Topic == "" {
+			out[i] = ProduceResult{Partition: m.Partition, Offset: -1, Err: errors.New("produce: message without topic")}
+			continue
+		}
+		if m.Partition != AnyPartition {
+			n, ok := counts[m.Topic]
+			if !ok {
+				var err error
+				if n, err = w.partitionCount(ctx, m.Topic); err != nil {
+					out[i] = ProduceResult{Partition: m.Partition, Offset: -1, Err: fmt.Errorf("produce to %q: %w", m.Topic, err)}
+					continue
+				}
+				counts[m.Topic] = n
+			}
+			if m.Partition < 0 || int(m.Partition) >= n {
+				out[i] = ProduceResult{Partition: m.Partition, Offset: -1, Err: fmt.Errorf("produce to %q partition %d of %d: %w", m.Topic, m.Partition, n, ErrInvalidPartition)}
+				continue
+			}
+		}
+		km := kafkago.Message{Topic: m.Topic, Key: m.Key, Value: m.Value, Time: m.Time, WriterData: slots[i]}
+		for _, h := range m.Headers {
+			km.Headers = append(km.Headers, protocol.Header{Key: h.Key, Value: h.Value})
+		}
+		kms = append(kms, km)
+		idx = append(idx, i)
+	}
+	if len(kms) == 0 {
+		return out
+	}
+	err := w.w.WriteMessages(ctx, kms...)
+	var werrs kafkago.WriteErrors
+	perMessage := errors.As(err, &werrs) && len(werrs) == len(kms)
+	for j, i := range idx {
+		s := slots[i]
+		s.mu.Lock()
+		done, res := s.done, s.res
+		s.mu.Unlock()
+		switch {
+		case perMessage && werrs[j] != nil:
+			res = ProduceResult{Partition: res.Partition, Offset: -1, Err: fmt.Errorf("produce to %q: %w", msgs[i].Topic, werrs[j])}
+		case err != nil && !perMessage:
+			res = ProduceResult{Partition: msgs[i].Partition, Offset: -1, Err: fmt.Errorf("produce to %q: %w", msgs[i].Topic, err)}
+		case !done:
+			res = ProduceResult{Partition: msgs[i].Partition, Offset: -1, Err: fmt.Errorf("produce to %q: no acknowledgement", msgs[i].Topic)}
+		case res.Err != nil:
+			res.Err = fmt.Errorf("produce to %q: %w", msgs[i].Topic, res.Err)
+		}
+		out[i] = res
+	}
+	return out
+}
+
+// partitionCount reads the partition count from the metadata cache the writer itself
+// routes with.
+func (w *Writer) partitionCount(ctx context.Context, topic string) (int, error) {
+	resp, err := w.c.kc.Metadata(ctx, &kafkago.MetadataRequest{Topics: []string{topic}})
+	if err != nil {
+		return 0, err
+	}
+	for _, t := range resp.Topics {
+		if t.Name == topic {
+			if t.Error != nil {
+				return 0, t.Error
+			}
+			return len(t.Partitions), nil
+		}
+	}
+	return 0, kafkago.UnknownTopicOrPartition
+}
+
+// balancer places a message on its explicit partition when it has one, else as the Java
+// client's default partitioner does for keyed records (murmur2), else round-robin.
+type balancer struct {
+	rr kafkago.RoundRobin
+}
+
+func (b *balancer) Balance(msg kafkago.Message, partitions ...int) int {
+	if s, ok := msg.WriterData.(*slot); ok && s.partition != AnyPartition {
+		return int(s.partition)
+	}
+	if msg.Key != nil {
+		return kafkago.Murmur2Balancer{Consistent: true}.Balance(msg, partitions...)
+	}
+	return b.rr.Balance(msg, partitions...)
+}
+
+// IsRetriable reports whether a Kafka error may go away on retry (a leader change, a
+// timeout, a network error), as the Java client's RetriableException.
+func IsRetriable(err error) bool {
+	if err == nil {
+		return false
+	}
+	var ke kafkago.Error
+	if errors.As(err, &ke) {
+		return ke.Temporary()
+	}
+	var temp interface{ Temporary() bool }
+	if errors.As(err, &temp) {
+		return temp.Temporary()
+	}
+	var to interface{ Timeout() bool }
+	return errors.As(err, &to) && to.Timeout()
+}
+
+// TopicPartition returns the topic-partition of a message.
+func (m *Message) TopicPartition() connect.TopicPartition {
+	return connect.TopicPartition{Topic: m.Topic, Partition: m.Partition}
+}
