@@ -1,0 +1,200 @@
+// Package storetest is the conformance suite every store backend passes. A backend's test
+// calls Run with a Harness that opens the backend on its real service (a temp file,
+// dynalite, a Kafka broker); the suite then checks configs, leases and fencing, offsets,
+// statuses, size limits, restarts and concurrent writers through the store.Store interface
+// only.
+//
+// The suite drives lease expiry through a fake clock handed to the backend, so no test sleeps.
+// It never assumes an empty store: each subtest uses connector names of its own, so a backend
+// may share one table or topic set across subtests.
+package storetest
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/connectless/connectless/core/connect"
+	"github.com/connectless/connectless/core/store"
+)
+
+// Harness opens the backend under test.
+type Harness struct {
+	// Open returns a store whose lease expiry reads now, and reopen, which closes nothing
+	// but returns a second, independent client over the same data (a fresh process would
+	// see the same thing). The suite closes every store it gets.
+	Open func(t *testing.T, now func() time.Time) (s store.Store, reopen func(t *testing.T) store.Store)
+	// MaxValueSize is the backend's limit for one stored value in bytes; the suite writes
+	// values above it and expects store.ErrTooLarge.
+	MaxValueSize int
+	// Concurrency is the number of goroutines of the concurrent tests. Default 8.
+	Concurrency int
+}
+
+// Clock is a settable clock for lease expiry; the zero value is not usable, use NewClock.
+type Clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+// NewClock returns a Clock at t.
+func NewClock(t time.Time) *Clock { return &Clock{now: t} }
+
+// Now returns the clock's time.
+func (c *Clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+// Advance moves the clock forward by d.
+func (c *Clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+// env is one subtest's view: a store, its clock, a name prefix.
+type env struct {
+	t      *testing.T
+	h      Harness
+	clock  *Clock
+	s      store.Store
+	reopen func(t *testing.T) store.Store
+	prefix string
+}
+
+func (e *env) name(s string) string { return e.prefix + s }
+
+// Run runs the whole suite as subtests of t.
+func Run(t *testing.T, h Harness) {
+	if h.Concurrency == 0 {
+		h.Concurrency = 8
+	}
+	var nonce [4]byte
+	_, _ = rand.Read(nonce[:])
+	run := hex.EncodeToString(nonce[:])
+	tests := []struct {
+		name string
+		fn   func(*env)
+	}{
+		{"ConfigCRUD", testConfigCRUD},
+		{"ConfigErrors", testConfigErrors},
+		{"TaskConfigGenerations", testTaskConfigGenerations},
+		{"DeleteKeepsOffsetsAndLeases", testDeleteKeepsOffsetsAndLeases},
+		{"LeaseRace", testLeaseRace},
+		{"LeaseExpiryTakeover", testLeaseExpiryTakeover},
+		{"FencedAfterTakeover", testFencedAfterTakeover},
+		{"RenewRelease", testRenewRelease},
+		{"LeaseErrors", testLeaseErrors},
+		{"SourceOffsets", testSourceOffsets},
+		{"SinkOffsetsMoveBetweenTasks", testSinkOffsetsMove},
+		{"SourcePartitionMovesBetweenTasks", testSourcePartitionMove},
+		{"AlterAndResetOffsets", testAlterReset},
+		{"OffsetErrors", testOffsetErrors},
+		{"Statuses", testStatuses},
+		{"TooLarge", testTooLarge},
+		{"ConcurrentWriters", testConcurrentWriters},
+		{"Reopen", testReopen},
+	}
+	for i, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			clock := NewClock(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC))
+			s, reopen := h.Open(t, clock.Now)
+			t.Cleanup(func() { _ = s.Close() })
+			tc.fn(&env{t: t, h: h, clock: clock, s: s, reopen: reopen, prefix: fmt.Sprintf("st-%s-%02d-", run, i)})
+		})
+	}
+}
+
+func ctx(t *testing.T) context.Context { return t.Context() }
+
+func must(t *testing.T, err error, what string) {
+	t.Helper()
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+}
+
+func wantErr(t *testing.T, err, target error, what string) {
+	t.Helper()
+	if !errors.Is(err, target) {
+		t.Fatalf("%s: got error %v, want %v", what, err, target)
+	}
+}
+
+// sourceJSON renders source offsets as partition JSON → offset JSON for comparison.
+func sourceJSON(t *testing.T, offs []store.SourceOffset) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	for _, o := range offs {
+		p, err := json.Marshal(o.Partition)
+		must(t, err, "marshal partition")
+		v, err := json.Marshal(o.Offset)
+		must(t, err, "marshal offset")
+		if _, dup := out[string(p)]; dup {
+			t.Fatalf("partition %s returned twice", p)
+		}
+		out[string(p)] = string(v)
+	}
+	return out
+}
+
+func wantSource(t *testing.T, s store.Store, connector string, want map[string]string) {
+	t.Helper()
+	got, err := s.SourceOffsets(ctx(t), connector)
+	must(t, err, "source offsets")
+	if g := sourceJSON(t, got); !maps.Equal(g, want) {
+		t.Fatalf("source offsets of %q:\n got %v\nwant %v", connector, g, want)
+	}
+}
+
+func wantSink(t *testing.T, s store.Store, connector string, want map[connect.TopicPartition]int64) {
+	t.Helper()
+	got, err := s.SinkOffsets(ctx(t), connector)
+	must(t, err, "sink offsets")
+	if !maps.Equal(got, want) {
+		t.Fatalf("sink offsets of %q:\n got %v\nwant %v", connector, got, want)
+	}
+}
+
+func part(file string) map[string]any { return map[string]any{"filename": file} }
+
+func off(pos int) map[string]any { return map[string]any{"position": pos} }
+
+func tp(topic string, p int32) connect.TopicPartition {
+	return connect.TopicPartition{Topic: topic, Partition: p}
+}
+
+func wantConnector(t *testing.T, got, want store.Connector) {
+	t.Helper()
+	if got.Name != want.Name || got.TargetState != want.TargetState || got.Generation != want.Generation ||
+		!maps.Equal(got.Config, want.Config) || len(got.Tasks) != len(want.Tasks) {
+		t.Fatalf("connector:\n got %+v\nwant %+v", got, want)
+	}
+	for i := range got.Tasks {
+		if !maps.Equal(got.Tasks[i], want.Tasks[i]) {
+			t.Fatalf("connector %q task %d config:\n got %v\nwant %v", got.Name, i, got.Tasks[i], want.Tasks[i])
+		}
+	}
+}
+
+func containsAll(have, want []string) bool {
+	for _, w := range want {
+		if !slices.Contains(have, w) {
+			return false
+		}
+	}
+	return true
+}
+
+func bigString(n int) string { return strings.Repeat("x", n) }
