@@ -1,0 +1,146 @@
+package herder
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/connectless/connectless/core/config/provider"
+	"github.com/connectless/connectless/core/connect"
+	"github.com/connectless/connectless/core/store"
+)
+
+// ValidateFunc validates a connector configuration (framework keys and the plugin's own) and
+// returns Kafka's ConfigInfos. props are resolved and contain no null values; the herder adds
+// the null-value errors and redacts resolved values from the result.
+type ValidateFunc func(ctx context.Context, plugin connect.Plugin, props map[string]string) connect.ConfigInfos
+
+// PluginConfigFunc lists a connector plugin's config keys (its own keys, then the framework
+// keys it did not define), for GET /connector-plugins/{plugin}/config.
+type PluginConfigFunc func(ctx context.Context, plugin connect.Plugin) ([]connect.ConfigKeyInfo, error)
+
+// PluginDesc describes a plugin that is not a connector (a transformation, predicate,
+// converter or header converter) for GET /connector-plugins?connectorsOnly=false.
+type PluginDesc struct {
+	Class string
+	// Type is one of "transformation", "predicate", "converter", "header_converter".
+	Type    string
+	Version string
+	// Config, when set, lists the plugin's config keys for GET /connector-plugins/{p}/config.
+	Config func() []connect.ConfigKeyInfo
+}
+
+// TopicTracker is an optional store ability: the topics each connector has used
+// (Kafka's status-topic-* records, GET /connectors/{c}/topics).
+type TopicTracker interface {
+	ActiveTopics(ctx context.Context, connector string) ([]string, error)
+	ResetActiveTopics(ctx context.Context, connector string) error
+}
+
+// Config holds a Herder's dependencies.
+type Config struct {
+	// Store keeps configurations, offsets and statuses. Required.
+	Store store.Store
+	// Plugins are the connector plugins. Required.
+	Plugins *connect.Registry
+	// Validate validates connector configurations; nil accepts every configuration.
+	Validate ValidateFunc
+	// PluginConfig lists a connector plugin's config keys; nil lists none.
+	PluginConfig PluginConfigFunc
+	// ExtraPlugins are the transformations, predicates and converters.
+	ExtraPlugins []PluginDesc
+	// Resolver resolves config-provider references; nil resolves none.
+	Resolver *provider.Resolver
+	// WorkerID is written as worker_id in the statuses the herder writes (host:port).
+	WorkerID string
+	// TopicTrackingDisabled mirrors topic.tracking.enable=false (Default false, i.e. enabled).
+	TopicTrackingDisabled bool
+	// TopicResetDisabled mirrors topic.tracking.allow.reset=false (Default false, i.e. allowed).
+	TopicResetDisabled bool
+	// ConnectorTimeout bounds one Start/TaskConfigs/Stop run of a connector. Default 60s.
+	ConnectorTimeout time.Duration
+	// Logger receives lifecycle events; never configuration values. Default slog.Default().
+	Logger *slog.Logger
+	// Now is the clock; default time.Now.
+	Now func() time.Time
+}
+
+// Herder is the connector lifecycle manager. It is safe for concurrent use.
+type Herder struct {
+	cfg Config
+	log *slog.Logger
+	// mu serialises writes so that a read-modify-write of one connector is not interleaved
+	// with another in this process.
+	mu sync.Mutex
+}
+
+// New returns a Herder.
+func New(cfg Config) (*Herder, error) {
+	if cfg.Store == nil {
+		return nil, errors.New("herder: store is required")
+	}
+	if cfg.Plugins == nil {
+		return nil, errors.New("herder: plugin registry is required")
+	}
+	if cfg.ConnectorTimeout <= 0 {
+		cfg.ConnectorTimeout = 60 * time.Second
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	return &Herder{cfg: cfg, log: cfg.Logger}, nil
+}
+
+// Resolve resolves the config-provider references of a connector or task configuration. Call
+// it only when handing a configuration to a connector or task; never store, log or return
+// its result.
+func (h *Herder) Resolve(ctx context.Context, props map[string]string) (map[string]string, error) {
+	return h.cfg.Resolver.Resolve(ctx, props)
+}
+
+// Store returns the store the herder works on.
+func (h *Herder) Store() store.Store { return h.cfg.Store }
+
+// WorkerID returns the worker id the herder writes in statuses.
+func (h *Herder) WorkerID() string { return h.cfg.WorkerID }
+
+// connector reads a connector; a missing one is reported with the given message.
+func (h *Herder) connector(ctx context.Context, name, missingFormat string) (store.Connector, error) {
+	c, err := h.cfg.Store.Connector(ctx, name)
+	if errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrInvalid) {
+		return store.Connector{}, &Error{Kind: ErrNotFound, Message: fmt.Sprintf(missingFormat, name), Err: err}
+	}
+	if err != nil {
+		return store.Connector{}, fmt.Errorf("read connector %q: %w", name, err)
+	}
+	return c, nil
+}
+
+// connectorType is "source", "sink" or "unknown" for a configuration.
+func (h *Herder) connectorType(config map[string]string) string {
+	p, err := h.cfg.Plugins.Lookup(config[KeyConnectorClass])
+	if err != nil {
+		return "unknown"
+	}
+	switch p.Type {
+	case connect.PluginSource, connect.PluginSink:
+		return string(p.Type)
+	}
+	return "unknown"
+}
+
+// Connector config keys the herder reads.
+const (
+	KeyName            = "name"
+	KeyConnectorClass  = "connector.class"
+	KeyTasksMax        = "tasks.max"
+	KeyTasksMaxEnforce = "tasks.max.enforce"
+	KeyTopics          = "topics"
+	KeyTopicsRegex     = "topics.regex"
+)
