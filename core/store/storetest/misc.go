@@ -196,9 +196,9 @@ func testReopen(e *env) {
 	must(t, s.PutTaskStatus(ctx(t), l, store.Status{State: store.StateRunning, WorkerID: "w1", Generation: gen, Updated: now}), "status")
 	must(t, s.PutStatus(ctx(t), store.Status{Connector: a, Task: -1, State: store.StatePaused, WorkerID: "w0", Generation: gen, Updated: now}), "connector status")
 
+	must(t, s.Close(), "close the first client")
 	r := e.reopen(t)
 	t.Cleanup(func() { _ = r.Close() })
-	must(t, s.Close(), "close the first client")
 
 	got, err := r.Connector(ctx(t), a)
 	must(t, err, "get after reopen")

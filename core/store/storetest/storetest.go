@@ -29,9 +29,10 @@ import (
 
 // Harness opens the backend under test.
 type Harness struct {
-	// Open returns a store whose lease expiry reads now, and reopen, which closes nothing
-	// but returns a second, independent client over the same data (a fresh process would
-	// see the same thing). The suite closes every store it gets.
+	// Open returns a store whose lease expiry reads now, and reopen, which returns a new,
+	// independent client over the same data, as a restarted process would open it. The
+	// suite closes the first store before it calls reopen, and closes every store it gets
+	// (Close may be called twice).
 	Open func(t *testing.T, now func() time.Time) (s store.Store, reopen func(t *testing.T) store.Store)
 	// MaxValueSize is the backend's limit for one stored value in bytes; the suite writes
 	// values above it and expects store.ErrTooLarge.
