@@ -1,0 +1,40 @@
+package kafkatopic
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kfake"
+)
+
+// startKafka starts an in-process kfake broker for the test.
+func startKafka(t testing.TB) []string {
+	t.Helper()
+	c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(8, sinkTopics...))
+	if err != nil {
+		t.Fatalf("start kfake: %v", err)
+	}
+	t.Cleanup(c.Close)
+	return c.ListenAddrs()
+}
+
+func openStore(t testing.TB, brokers []string, mod ...func(*Config)) *Store {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	cfg := Config{Brokers: brokers, ReplicationFactor: 1}
+	for _, m := range mod {
+		m(&cfg)
+	}
+	s, err := Open(ctx, cfg)
+	if err != nil {
+		t.Fatalf("open store: %v", err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	return s
+}
+
+// sinkTopics exist on the test broker: Kafka refuses group offset commits for unknown topics,
+// and the suite commits sink offsets for these.
+var sinkTopics = []string{"t", "u", "logs", "audit", "ok"}
