@@ -284,3 +284,26 @@ func (d *ConfigDef) SortedKeys() []ConfigKey {
 	})
 	return out
 }
+
+// WithPrefix returns a copy of d whose key names (and dependents) carry prefix; groups and
+// orders are kept, validators and recommenders see the unprefixed name.
+func (d *ConfigDef) WithPrefix(prefix string) *ConfigDef {
+	out := NewConfigDef()
+	for _, k := range d.Keys() {
+		nk := k
+		nk.Name = prefix + k.Name
+		if k.Validator != nil {
+			nk.Validator = prefixedValidator{prefix: prefix, base: k.Validator}
+		}
+		if k.Recommender != nil {
+			nk.Recommender = prefixedRecommender{prefix: prefix, base: k.Recommender}
+		}
+		nk.Dependents = nil
+		for _, dep := range k.Dependents {
+			nk.Dependents = append(nk.Dependents, prefix+dep)
+		}
+		out.index[nk.Name] = len(out.keys)
+		out.keys = append(out.keys, nk)
+	}
+	return out
+}
