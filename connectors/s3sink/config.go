@@ -1,0 +1,258 @@
+package s3sink
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/connectless/connectless/core/connect"
+)
+
+// ErrConfig is wrapped by every configuration error.
+var ErrConfig = errors.New("invalid configuration")
+
+// Config is the sink's parsed configuration. Field docs name the key they come from.
+type Config struct {
+	Topics      []string // topics
+	TopicsRegex string   // topics.regex
+
+	FormatClass      string // format.class
+	FlushSize        int32  // flush.size
+	RotateIntervalMs int64  // rotate.interval.ms
+	RotateScheduleMs int64  // rotate.schedule.interval.ms
+	RetryBackoffMs   int64  // retry.backoff.ms
+	ZeroPadWidth     int32  // filename.offset.zero.pad.width
+	AvroCodec        string // avro.codec
+	ParquetCodec     string // parquet.codec
+	ConnectMetaData  bool   // connect.meta.data
+
+	TopicsDir      string // topics.dir
+	StoreURL       string // store.url
+	DirectoryDelim string // directory.delim
+	FileDelim      string // file.delim
+
+	PartitionerClass    string   // partitioner.class
+	PartitionFieldNames []string // partition.field.name
+	PartitionDurationMs int64    // partition.duration.ms
+	PathFormat          string   // path.format
+	Locale              string   // locale
+	Timezone            string   // timezone
+	TimestampExtractor  string   // timestamp.extractor
+	TimestampField      string   // timestamp.field
+
+	Bucket           string // s3.bucket.name
+	Region           string // s3.region
+	PartSize         int32  // s3.part.size
+	WANMode          bool   // s3.wan.mode
+	PathStyle        bool   // s3.path.style.access.enabled
+	AccessKeyID      string // aws.access.key.id
+	SecretAccessKey  string // aws.secret.access.key
+	SSEA             string // s3.ssea.name
+	SSEKMSKeyID      string // s3.sse.kms.key.id
+	ACLCanned        string // s3.acl.canned
+	CompressionType  string // s3.compression.type
+	CompressionLevel int32  // s3.compression.level
+	DecimalNumeric   bool   // json.decimal.format=NUMERIC
+	PartRetries      int32  // s3.part.retries
+	S3RetryBackoffMs int64  // s3.retry.backoff.ms
+
+	ByteArrayExtension string // format.bytearray.extension
+	ByteArraySeparator string // format.bytearray.separator (raw)
+
+	NullBehavior          string // behavior.on.null.values: fail, ignore, write
+	ReportNullToDLQ       bool   // report.null.values.to.dlq
+	TombstonePartition    string // tombstone.encoded.partition
+	RotateOnPartitionChng bool   // rotate.file.on.partition.change
+	SchemaAffix           string // s3.schema.partition.affix.type
+
+	StoreKeys          bool   // store.kafka.keys
+	StoreHeaders       bool   // store.kafka.headers
+	KeysFormatClass    string // keys.format.class
+	HeadersFormatClass string // headers.format.class
+
+	SpillDir         string // s3.spill.dir
+	FlushOnSliceEnd  bool   // s3.flush.on.slice.end
+	MapKeyOrderInput bool   // json.map.key.order=input
+	ManifestEnabled  bool   // s3.manifest.enabled
+	ManifestPrefix   string // s3.manifest.prefix
+}
+
+// values holds parsed raw values by key, after defaults.
+type values map[string]any
+
+// parseValues applies Kafka Connect's parsing rules (§0.1) to every known key.
+func parseValues(props map[string]string) (values, map[string]error) {
+	out := values{}
+	errs := map[string]error{}
+	for _, k := range configKeys() {
+		raw, ok := props[k.name]
+		if !ok {
+			if k.required {
+				errs[k.name] = fmt.Errorf("%w: missing required configuration %q which has no default value", ErrConfig, k.name)
+				continue
+			}
+			if k.def == nullDefault {
+				out[k.name] = nil
+				continue
+			}
+			raw = k.def
+		}
+		v, err := parseType(k, raw)
+		if err != nil {
+			errs[k.name] = err
+			continue
+		}
+		out[k.name] = v
+	}
+	return out, errs
+}
+
+func parseType(k keyDef, raw string) (any, error) {
+	if k.name == "format.bytearray.separator" {
+		return raw, nil // read untrimmed, as Confluent does
+	}
+	s := strings.TrimSpace(raw)
+	bad := func(msg string) error {
+		return fmt.Errorf("%w: invalid value %s for configuration %s: %s", ErrConfig, raw, k.name, msg)
+	}
+	switch k.typ {
+	case connect.ConfigBoolean:
+		switch strings.ToLower(s) {
+		case "true":
+			return true, nil
+		case "false":
+			return false, nil
+		}
+		return nil, bad("Expected value to be either true or false")
+	case connect.ConfigInt:
+		n, err := strconv.ParseInt(s, 10, 32)
+		if err != nil {
+			return nil, bad("Not a number of type INT")
+		}
+		return int32(n), nil
+	case connect.ConfigLong:
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			return nil, bad("Not a number of type LONG")
+		}
+		return n, nil
+	case connect.ConfigList:
+		if s == "" {
+			return []string{}, nil
+		}
+		parts := strings.Split(s, ",")
+		for i := range parts {
+			parts[i] = strings.TrimSpace(parts[i])
+		}
+		return parts, nil
+	default:
+		return s, nil
+	}
+}
+
+// ParseConfig parses and validates the sink's configuration, including the cross-field
+// rules of Confluent's S3 sink. Errors wrap ErrConfig.
+func ParseConfig(props map[string]string) (*Config, error) {
+	vals, errs := parseValues(props)
+	if len(errs) == 0 {
+		for k, err := range crossValidate(props, vals) {
+			errs[k] = err
+		}
+	}
+	if len(errs) > 0 {
+		return nil, joinSorted(errs)
+	}
+	return buildConfig(props, vals), nil
+}
+
+func buildConfig(props map[string]string, v values) *Config {
+	str := func(k string) string { s, _ := v[k].(string); return s }
+	i32 := func(k string) int32 { n, _ := v[k].(int32); return n }
+	i64 := func(k string) int64 { n, _ := v[k].(int64); return n }
+	b := func(k string) bool { x, _ := v[k].(bool); return x }
+	list := func(k string) []string { l, _ := v[k].([]string); return l }
+	c := &Config{
+		TopicsRegex:           strings.TrimSpace(props["topics.regex"]),
+		FormatClass:           str("format.class"),
+		FlushSize:             i32("flush.size"),
+		RotateIntervalMs:      i64("rotate.interval.ms"),
+		RotateScheduleMs:      i64("rotate.schedule.interval.ms"),
+		RetryBackoffMs:        i64("retry.backoff.ms"),
+		ZeroPadWidth:          i32("filename.offset.zero.pad.width"),
+		AvroCodec:             str("avro.codec"),
+		ParquetCodec:          str("parquet.codec"),
+		ConnectMetaData:       b("connect.meta.data"),
+		TopicsDir:             str("topics.dir"),
+		StoreURL:              str("store.url"),
+		DirectoryDelim:        str("directory.delim"),
+		FileDelim:             str("file.delim"),
+		PartitionerClass:      str("partitioner.class"),
+		PartitionFieldNames:   list("partition.field.name"),
+		PartitionDurationMs:   i64("partition.duration.ms"),
+		PathFormat:            str("path.format"),
+		Locale:                str("locale"),
+		Timezone:              str("timezone"),
+		TimestampExtractor:    str("timestamp.extractor"),
+		TimestampField:        str("timestamp.field"),
+		Bucket:                str("s3.bucket.name"),
+		Region:                str("s3.region"),
+		PartSize:              i32("s3.part.size"),
+		WANMode:               b("s3.wan.mode"),
+		PathStyle:             b("s3.path.style.access.enabled"),
+		AccessKeyID:           str("aws.access.key.id"),
+		SecretAccessKey:       str("aws.secret.access.key"),
+		SSEA:                  str("s3.ssea.name"),
+		SSEKMSKeyID:           str("s3.sse.kms.key.id"),
+		ACLCanned:             str("s3.acl.canned"),
+		CompressionType:       str("s3.compression.type"),
+		CompressionLevel:      i32("s3.compression.level"),
+		DecimalNumeric:        strings.EqualFold(str("json.decimal.format"), "NUMERIC"),
+		PartRetries:           i32("s3.part.retries"),
+		S3RetryBackoffMs:      i64("s3.retry.backoff.ms"),
+		ByteArrayExtension:    str("format.bytearray.extension"),
+		ByteArraySeparator:    str("format.bytearray.separator"),
+		NullBehavior:          strings.ToLower(str("behavior.on.null.values")),
+		ReportNullToDLQ:       b("report.null.values.to.dlq"),
+		TombstonePartition:    str("tombstone.encoded.partition"),
+		RotateOnPartitionChng: b("rotate.file.on.partition.change"),
+		SchemaAffix:           str("s3.schema.partition.affix.type"),
+		StoreKeys:             b("store.kafka.keys"),
+		StoreHeaders:          b("store.kafka.headers"),
+		KeysFormatClass:       str("keys.format.class"),
+		HeadersFormatClass:    str("headers.format.class"),
+		SpillDir:              str("s3.spill.dir"),
+		FlushOnSliceEnd:       b("s3.flush.on.slice.end"),
+		MapKeyOrderInput:      strings.EqualFold(str("json.map.key.order"), "input"),
+		ManifestEnabled:       b("s3.manifest.enabled"),
+		ManifestPrefix:        str("s3.manifest.prefix"),
+	}
+	if t := strings.TrimSpace(props["topics"]); t != "" {
+		for _, s := range strings.Split(t, ",") {
+			c.Topics = append(c.Topics, strings.TrimSpace(s))
+		}
+	}
+	if c.SpillDir == "" {
+		c.SpillDir = os.TempDir()
+	}
+	if c.PartitionerClass == DailyPartitionerClass || c.PartitionerClass == HourlyPartitionerClass {
+		d := c.DirectoryDelim
+		c.PathFormat = "'year'=YYYY" + d + "'month'=MM" + d + "'day'=dd"
+		c.PartitionDurationMs = 86400000
+		if c.PartitionerClass == HourlyPartitionerClass {
+			c.PathFormat += d + "'hour'=HH"
+			c.PartitionDurationMs = 3600000
+		}
+	}
+	return c
+}
+
+// TimeBased reports whether the partitioner is one of the time-based ones.
+func (c *Config) TimeBased() bool {
+	switch c.PartitionerClass {
+	case TimeBasedPartitionerClass, DailyPartitionerClass, HourlyPartitionerClass:
+		return true
+	}
+	return false
+}

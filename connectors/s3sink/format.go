@@ -1,0 +1,250 @@
+package s3sink
+
+import (
+	"bufio"
+	"compress/gzip"
+	"encoding/base64"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/connectless/connectless/core/connect"
+	"github.com/klauspost/compress/zstd"
+)
+
+// view selects what a file stores of a record: its value, its key, or its headers.
+type view int
+
+const (
+	valueView view = iota
+	keyView
+	headersView
+)
+
+// suffix is the part of the file name a view adds before the format extension.
+func (v view) suffix() string {
+	switch v {
+	case keyView:
+		return ".keys"
+	case headersView:
+		return ".headers"
+	}
+	return ""
+}
+
+// headersSchema is the struct a headers file holds per record (Confluent's HeaderRecordView).
+func headersSchema() *connect.Schema {
+	entry := &connect.Schema{Type: connect.TypeStruct, Fields: []connect.Field{
+		{Name: "key", Index: 0, Schema: &connect.Schema{Type: connect.TypeString}},
+		{Name: "value", Index: 1, Schema: &connect.Schema{Type: connect.TypeString, Optional: true}},
+	}}
+	return &connect.Schema{Type: connect.TypeStruct, Fields: []connect.Field{
+		{Name: "headers", Index: 0, Schema: &connect.Schema{Type: connect.TypeArray, Value: entry}},
+	}}
+}
+
+// select returns the schema and value a view stores for rec.
+func (v view) pick(rec *connect.SinkRecord) (*connect.Schema, any, error) {
+	switch v {
+	case keyView:
+		if rec.Key == nil {
+			return nil, nil, fmt.Errorf("%w: key cannot be null for SinkRecord at offset %d", ErrData, rec.KafkaOffset())
+		}
+		return rec.KeySchema, rec.Key, nil
+	case headersView:
+		if len(rec.Headers) == 0 {
+			return nil, nil, fmt.Errorf("%w: headers cannot be null for SinkRecord at offset %d", ErrData, rec.KafkaOffset())
+		}
+		hs := headersSchema()
+		entry := hs.Fields[0].Schema.Value
+		list := make([]any, 0, len(rec.Headers))
+		for _, h := range rec.Headers {
+			e := connect.NewStruct(entry).MustPut("key", h.Key)
+			if h.Value != nil {
+				e.MustPut("value", headerString(h.Value))
+			}
+			list = append(list, e)
+		}
+		return hs, connect.NewStruct(hs).MustPut("headers", list), nil
+	}
+	return rec.ValueSchema, rec.Value, nil
+}
+
+// headerString is Kafka's Values.convertToString for the common header value types.
+func headerString(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case []byte:
+		return base64.StdEncoding.EncodeToString(x)
+	case float32:
+		return string(appendJavaFloat(nil, float64(x), 32))
+	case float64:
+		return string(appendJavaFloat(nil, x, 64))
+	}
+	b, err := jsonWriter{}.appendJackson(nil, v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	return string(b)
+}
+
+// recordFormat encodes records of one file into a spool, and the spool into the final object.
+type recordFormat interface {
+	// extension is the file extension, including compression.
+	extension() string
+	// encode returns one record's stored form for the spool. Errors wrapping ErrData
+	// reject the record only.
+	encode(schema *connect.Schema, value any) ([]byte, error)
+	// finish writes the final object from the spooled records to dst.
+	finish(dst io.Writer, spool io.Reader, schema *connect.Schema, count int) error
+}
+
+// compressor wraps the final object stream for s3.compression.type.
+func compress(dst io.Writer, kind string, level int32) (io.WriteCloser, error) {
+	switch kind {
+	case "gzip":
+		if level == -1 {
+			level = 6
+		}
+		return gzip.NewWriterLevel(dst, int(level))
+	case "zstd":
+		return zstd.NewWriter(dst, zstd.WithEncoderConcurrency(1))
+	}
+	return nopCloser{dst}, nil
+}
+
+type nopCloser struct{ io.Writer }
+
+func (nopCloser) Close() error { return nil }
+
+func compressionExt(kind string) string {
+	switch kind {
+	case "gzip":
+		return ".gz"
+	case "zstd":
+		return ".zst"
+	}
+	return ""
+}
+
+// copyCompressed copies the spool through the configured compressor to dst.
+func copyCompressed(dst io.Writer, spool io.Reader, kind string, level int32) error {
+	w, err := compress(dst, kind, level)
+	if err != nil {
+		return fmt.Errorf("open %s compressor: %w", kind, err)
+	}
+	if _, err := io.Copy(w, spool); err != nil {
+		return fmt.Errorf("compress: %w", err)
+	}
+	return w.Close()
+}
+
+// jsonFormat is Confluent's JsonFormat: one JSON value per line, "\n" after every record.
+type jsonFormat struct {
+	w           jsonWriter
+	compression string
+	level       int32
+}
+
+func (f jsonFormat) extension() string { return ".json" + compressionExt(f.compression) }
+
+func (f jsonFormat) encode(_ *connect.Schema, value any) ([]byte, error) {
+	b, err := f.w.appendRecord(nil, nil, value)
+	if err != nil {
+		return nil, err
+	}
+	return append(b, '\n'), nil
+}
+
+func (f jsonFormat) finish(dst io.Writer, spool io.Reader, _ *connect.Schema, _ int) error {
+	return copyCompressed(dst, spool, f.compression, f.level)
+}
+
+// byteArrayFormat is Confluent's ByteArrayFormat: raw value bytes, then the separator.
+type byteArrayFormat struct {
+	ext         string
+	separator   []byte
+	compression string
+	level       int32
+}
+
+func (f byteArrayFormat) extension() string { return f.ext + compressionExt(f.compression) }
+
+func (f byteArrayFormat) encode(schema *connect.Schema, value any) ([]byte, error) {
+	if schema != nil && schema.Type != connect.TypeBytes {
+		return nil, fmt.Errorf("%w: invalid schema type for ByteArrayConverter: %s", ErrData, strings.ToUpper(string(schema.Type)))
+	}
+	b, ok := value.([]byte)
+	if !ok {
+		return nil, fmt.Errorf("%w: ByteArrayConverter is not compatible with objects of type %T", ErrData, value)
+	}
+	return append(slices.Clip(b), f.separator...), nil
+}
+
+func (f byteArrayFormat) finish(dst io.Writer, spool io.Reader, _ *connect.Schema, _ int) error {
+	return copyCompressed(dst, spool, f.compression, f.level)
+}
+
+// newFormat returns the format a class names, for one view.
+func newFormat(c *Config, class string) (recordFormat, error) {
+	switch class {
+	case JSONFormatClass:
+		return jsonFormat{w: jsonWriter{decimalNumeric: c.DecimalNumeric, inputOrder: c.MapKeyOrderInput}, compression: c.CompressionType, level: c.CompressionLevel}, nil
+	case ByteArrayFormatClass:
+		return byteArrayFormat{ext: c.ByteArrayExtension, separator: []byte(c.ByteArraySeparator), compression: c.CompressionType, level: c.CompressionLevel}, nil
+	case AvroFormatClass:
+		return avroFormat{codec: c.AvroCodec, metaData: c.ConnectMetaData}, nil
+	case ParquetFormatClass:
+		return parquetFormat{codec: c.ParquetCodec}, nil
+	}
+	return nil, fmt.Errorf("%w: unknown format class %q", ErrConfig, class)
+}
+
+// spool is an append-only local file buffering one open file's records.
+type spool struct {
+	f     *os.File
+	w     *bufio.Writer
+	count int
+}
+
+// spoolBufSize bounds the memory each open file holds.
+const spoolBufSize = 16 << 10
+
+func newSpool(dir string) (*spool, error) {
+	f, err := os.CreateTemp(dir, "s3sink-*.spool")
+	if err != nil {
+		return nil, fmt.Errorf("create spool file: %w", err)
+	}
+	return &spool{f: f, w: bufio.NewWriterSize(f, spoolBufSize)}, nil
+}
+
+// reader flushes pending bytes and returns a reader from the start of the spool.
+func (s *spool) reader() (io.Reader, error) {
+	if err := s.w.Flush(); err != nil {
+		return nil, fmt.Errorf("flush spool: %w", err)
+	}
+	if _, err := s.f.Seek(0, io.SeekStart); err != nil {
+		return nil, fmt.Errorf("rewind spool: %w", err)
+	}
+	return bufio.NewReaderSize(s.f, spoolBufSize), nil
+}
+
+// size is the number of bytes spooled so far.
+func (s *spool) size() int64 {
+	st, err := s.f.Stat()
+	if err != nil {
+		return 0
+	}
+	return st.Size() + int64(s.w.Buffered())
+}
+
+func (s *spool) close() {
+	s.f.Close()
+	os.Remove(s.f.Name())
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }

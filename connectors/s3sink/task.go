@@ -1,0 +1,250 @@
+package s3sink
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/connectless/connectless/core/connect"
+)
+
+// ErrNoBucket is returned by Start when s3.bucket.name does not exist.
+var ErrNoBucket = errors.New("non-existent S3 bucket")
+
+// Task is the S3 sink task. It implements connect.SinkTask, connect.PreCommitter and
+// connect.PartitionAware.
+type Task struct {
+	log      *slog.Logger
+	now      func() time.Time
+	cfg      *Config
+	tctx     connect.SinkTaskContext
+	store    *store
+	part     partitioner
+	extract  extractor // set for time-based partitioners (rotate.interval.ms)
+	loc      *time.Location
+	formats  [3]recordFormat // by view; nil when the view is not stored
+	spillDir string
+	writers  map[connect.TopicPartition]*tpWriter
+	manifest []ManifestEntry
+}
+
+// NewTask returns an unstarted task that logs to log (nil: slog.Default()).
+func NewTask(log *slog.Logger) *Task {
+	if log == nil {
+		log = slog.Default()
+	}
+	return &Task{log: log, now: time.Now}
+}
+
+// Start parses the configuration, builds the S3 client and checks that the bucket exists.
+func (t *Task) Start(ctx context.Context, props map[string]string, tctx connect.SinkTaskContext) error {
+	cfg, err := ParseConfig(props)
+	if err != nil {
+		return err
+	}
+	t.cfg, t.tctx = cfg, tctx
+	t.writers = map[connect.TopicPartition]*tpWriter{}
+	if t.part, err = newPartitioner(cfg); err != nil {
+		return err
+	}
+	if cfg.TimeBased() {
+		t.extract = newExtractor(cfg)
+	}
+	t.loc = time.UTC
+	if cfg.Timezone != "" {
+		if t.loc, err = loadZone(cfg.Timezone); err != nil {
+			return fmt.Errorf("%w: timezone: %w", ErrConfig, err)
+		}
+	}
+	if t.formats[valueView], err = newFormat(cfg, cfg.FormatClass); err != nil {
+		return err
+	}
+	if cfg.StoreKeys {
+		if t.formats[keyView], err = newFormat(cfg, cfg.KeysFormatClass); err != nil {
+			return err
+		}
+	}
+	if cfg.StoreHeaders {
+		if t.formats[headersView], err = newFormat(cfg, cfg.HeadersFormatClass); err != nil {
+			return err
+		}
+	}
+	if t.spillDir, err = os.MkdirTemp(cfg.SpillDir, "s3sink-"); err != nil {
+		return fmt.Errorf("create spill dir in %q: %w", cfg.SpillDir, err)
+	}
+	client, err := newClient(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	t.store = &store{client: client, cfg: cfg, partSize: int64(cfg.PartSize)}
+	if _, err := client.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: &cfg.Bucket}); err != nil {
+		switch httpStatus(err) {
+		case http.StatusNotFound:
+			return fmt.Errorf("%w: %s", ErrNoBucket, cfg.Bucket)
+		case http.StatusMovedPermanently, http.StatusForbidden:
+			// Exists, as Confluent's bucketExists treats these.
+		default:
+			return classify(fmt.Errorf("head bucket %q: %w", cfg.Bucket, err))
+		}
+	}
+	return nil
+}
+
+// newClient builds the S3 client from the standard SDK configuration plus store.url,
+// s3.region, static keys, path style and retries.
+func newClient(ctx context.Context, cfg *Config) (*s3.Client, error) {
+	opts := []func(*awsconfig.LoadOptions) error{
+		awsconfig.WithRegion(cfg.Region),
+		awsconfig.WithRetryer(func() aws.Retryer {
+			return retry.NewStandard(func(o *retry.StandardOptions) {
+				o.MaxAttempts = int(cfg.PartRetries) + 1
+				o.Backoff = retry.NewExponentialJitterBackoff(time.Duration(max(cfg.S3RetryBackoffMs, 1)) * time.Millisecond * 10)
+			})
+		}),
+	}
+	if cfg.AccessKeyID != "" && cfg.SecretAccessKey != "" {
+		opts = append(opts, awsconfig.WithCredentialsProvider(credentials.NewStaticCredentialsProvider(cfg.AccessKeyID, cfg.SecretAccessKey, "")))
+	}
+	awsCfg, err := awsconfig.LoadDefaultConfig(ctx, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("load AWS configuration: %w", err)
+	}
+	return s3.NewFromConfig(awsCfg, func(o *s3.Options) {
+		if cfg.StoreURL != "" {
+			u := cfg.StoreURL
+			if !strings.Contains(u, "://") {
+				u = "https://" + u
+			}
+			o.BaseEndpoint = aws.String(u)
+		}
+		o.UsePathStyle = cfg.PathStyle
+		o.UseAccelerate = cfg.WANMode
+	}), nil
+}
+
+// Open prepares writers for the partitions of the slice. Recovery is lazy: a writer learns
+// from the bucket when it opens each file (see doc.go).
+func (t *Task) Open(_ context.Context, partitions []connect.TopicPartition) error {
+	for _, tp := range partitions {
+		if _, ok := t.writers[tp]; !ok {
+			t.writers[tp] = newTPWriter(tp)
+		}
+	}
+	return nil
+}
+
+// Close forgets the partitions: open files are discarded (their offsets were never returned
+// by PreCommit, so the next owner re-reads them).
+func (t *Task) Close(_ context.Context, partitions []connect.TopicPartition) error {
+	for _, tp := range partitions {
+		if w, ok := t.writers[tp]; ok {
+			w.discardOpen()
+			delete(t.writers, tp)
+		}
+	}
+	return nil
+}
+
+// Put writes records to their files, uploading files as rotation rules fire.
+func (t *Task) Put(ctx context.Context, records []connect.SinkRecord) error {
+	nowMs := t.now().UnixMilli()
+	rewound := map[connect.TopicPartition]bool{}
+	for i := range records {
+		rec := &records[i]
+		tp := connect.TopicPartition{Topic: rec.Topic, Partition: rec.KafkaPartition()}
+		if rewound[tp] {
+			continue
+		}
+		w, ok := t.writers[tp]
+		if !ok {
+			w = newTPWriter(tp)
+			t.writers[tp] = w
+		}
+		if rec.KafkaOffset() <= w.lastProcessed {
+			continue // redelivered: already absorbed
+		}
+		if rec.Value == nil {
+			switch t.cfg.NullBehavior {
+			case "fail":
+				return fmt.Errorf("record %s-%d@%d: %w", rec.Topic, rec.KafkaPartition(), rec.KafkaOffset(), ErrNullValue)
+			case "ignore":
+				if t.cfg.ReportNullToDLQ {
+					if err := t.reject(ctx, w, rec, fmt.Errorf("%w: skipping null value record", ErrData)); err != nil {
+						return err
+					}
+				}
+				w.lastProcessed = rec.KafkaOffset()
+				continue
+			}
+		}
+		if err := t.write(ctx, w, rec, nowMs); err != nil {
+			if errors.Is(err, errRewound) {
+				rewound[tp] = true
+				continue
+			}
+			return err
+		}
+	}
+	for _, tp := range t.sortedTPs() {
+		w := t.writers[tp]
+		if rewound[tp] || w.recordCount == 0 || t.cfg.RotateScheduleMs <= 0 {
+			continue
+		}
+		if t.rotateOnTime(w, w.currentEnc, w.baseTs, nowMs) {
+			if err := t.commitFiles(ctx, w); err != nil && !errors.Is(err, errRewound) {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// Flush is called at the end of every slice and before Stop: with s3.flush.on.slice.end
+// (the default) every open file is uploaded, so quiet partitions never wait for new data.
+func (t *Task) Flush(ctx context.Context, _ map[connect.TopicPartition]int64) error {
+	if !t.cfg.FlushOnSliceEnd {
+		return nil
+	}
+	for _, tp := range t.sortedTPs() {
+		if err := t.commitFiles(ctx, t.writers[tp]); err != nil && !errors.Is(err, errRewound) {
+			return err
+		}
+	}
+	return t.writeManifest(ctx)
+}
+
+// PreCommit flushes as Flush does and returns, per partition, the offset below which every
+// record is stored in an object (or was deliberately skipped): never past an open file.
+func (t *Task) PreCommit(ctx context.Context, _ map[connect.TopicPartition]int64) (map[connect.TopicPartition]int64, error) {
+	ferr := t.Flush(ctx, nil)
+	out := map[connect.TopicPartition]int64{}
+	for tp, w := range t.writers {
+		if d := w.durable(); d >= 0 && d > w.reported {
+			out[tp] = d
+			w.reported = d
+		}
+	}
+	return out, ferr
+}
+
+// Stop discards open files and removes the spill directory.
+func (t *Task) Stop() error {
+	for _, w := range t.writers {
+		w.discardOpen()
+	}
+	if t.spillDir != "" {
+		return os.RemoveAll(t.spillDir)
+	}
+	return nil
+}

@@ -1,0 +1,268 @@
+package s3sink
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"strconv"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/smithy-go"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
+
+	"github.com/connectless/connectless/core/connect"
+)
+
+// Object metadata keys (x-amz-meta-*) recording what an object holds; recovery reads them.
+const (
+	metaFirstOffset = "connectless-first-offset"
+	metaLastOffset  = "connectless-last-offset"
+	metaRecordCount = "connectless-record-count"
+)
+
+// ErrBucketRefused is wrapped when S3 refuses a write for a reason a retry cannot fix.
+var ErrBucketRefused = errors.New("bucket refused the write")
+
+// conflictError says an object already exists under a key with other contents than ours.
+type conflictError struct {
+	key              string
+	ourLast, itsLast int64
+}
+
+func (e *conflictError) Error() string {
+	return fmt.Sprintf("object %q already exists with last offset %d, ours ends at %d", e.key, e.itsLast, e.ourLast)
+}
+
+// objectMeta is what recovery learns from an existing object.
+type objectMeta struct {
+	first, last int64
+	count       int
+}
+
+// store is the S3 side of the task: conditional creates and metadata lookups.
+type store struct {
+	client   *s3.Client
+	cfg      *Config
+	partSize int64
+}
+
+// head returns the metadata of an existing object; found is false when there is none.
+func (s *store) head(ctx context.Context, key string) (objectMeta, bool, error) {
+	out, err := s.client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: &s.cfg.Bucket, Key: &key})
+	if err != nil {
+		var nf *types.NotFound
+		if errors.As(err, &nf) || httpStatus(err) == http.StatusNotFound {
+			return objectMeta{}, false, nil
+		}
+		return objectMeta{}, false, classify(fmt.Errorf("head object %q: %w", key, err))
+	}
+	last, err1 := strconv.ParseInt(out.Metadata[metaLastOffset], 10, 64)
+	first, err2 := strconv.ParseInt(out.Metadata[metaFirstOffset], 10, 64)
+	count, _ := strconv.Atoi(out.Metadata[metaRecordCount])
+	if err1 != nil || err2 != nil {
+		return objectMeta{}, false, fmt.Errorf("object %q exists without offset metadata (written by another tool?): refusing to overwrite or duplicate it", key)
+	}
+	return objectMeta{first: first, last: last, count: count}, true, nil
+}
+
+func httpStatus(err error) int {
+	var re *smithyhttp.ResponseError
+	if errors.As(err, &re) {
+		return re.HTTPStatusCode()
+	}
+	return 0
+}
+
+// classify marks S3 errors a retry may fix (throttling, 5xx, network) as retriable, and
+// access errors as ErrBucketRefused.
+func classify(err error) error {
+	st := httpStatus(err)
+	var api smithy.APIError
+	code := ""
+	if errors.As(err, &api) {
+		code = api.ErrorCode()
+	}
+	switch {
+	case st == http.StatusForbidden || code == "AccessDenied" || code == "NoSuchBucket" || st == http.StatusNotFound:
+		return fmt.Errorf("%w: %w", ErrBucketRefused, err)
+	case st >= 500 || st == 0 || st == http.StatusTooManyRequests || code == "SlowDown" || st == http.StatusConflict:
+		return connect.Retriable(err)
+	}
+	return err
+}
+
+func isPreconditionFailed(err error) bool {
+	var api smithy.APIError
+	if errors.As(err, &api) && api.ErrorCode() == "PreconditionFailed" {
+		return true
+	}
+	return httpStatus(err) == http.StatusPreconditionFailed
+}
+
+// create writes an object only if the key is free (If-None-Match: *), from a local file:
+// one PutObject up to s3.part.size, multipart above. created is false when the key exists.
+func (s *store) create(ctx context.Context, key string, f *os.File, size int64, meta map[string]string) (created bool, err error) {
+	if size <= s.partSize {
+		in := &s3.PutObjectInput{
+			Bucket: &s.cfg.Bucket, Key: &key, Body: io.NewSectionReader(f, 0, size),
+			ContentLength: aws.Int64(size), IfNoneMatch: aws.String("*"), Metadata: meta,
+		}
+		s.decoratePut(in)
+		_, err := s.client.PutObject(ctx, in)
+		if err != nil {
+			if isPreconditionFailed(err) {
+				return false, nil
+			}
+			return false, classify(fmt.Errorf("put object %q: %w", key, err))
+		}
+		return true, nil
+	}
+	cin := &s3.CreateMultipartUploadInput{Bucket: &s.cfg.Bucket, Key: &key, Metadata: meta}
+	if s.cfg.ACLCanned != "" {
+		cin.ACL = types.ObjectCannedACL(s.cfg.ACLCanned)
+	}
+	if s.cfg.SSEA != "" {
+		cin.ServerSideEncryption = types.ServerSideEncryption(s.cfg.SSEA)
+		if s.cfg.SSEA != "AES256" && s.cfg.SSEKMSKeyID != "" {
+			cin.SSEKMSKeyId = &s.cfg.SSEKMSKeyID
+		}
+	}
+	up, err := s.client.CreateMultipartUpload(ctx, cin)
+	if err != nil {
+		return false, classify(fmt.Errorf("create multipart upload %q: %w", key, err))
+	}
+	abort := func() {
+		// Best effort: a bucket lifecycle rule cleans up what this misses.
+		s.client.AbortMultipartUpload(context.WithoutCancel(ctx), &s3.AbortMultipartUploadInput{Bucket: &s.cfg.Bucket, Key: &key, UploadId: up.UploadId})
+	}
+	var parts []types.CompletedPart
+	for n, off := int32(1), int64(0); off < size; n, off = n+1, off+s.partSize {
+		l := min(s.partSize, size-off)
+		p, err := s.client.UploadPart(ctx, &s3.UploadPartInput{
+			Bucket: &s.cfg.Bucket, Key: &key, UploadId: up.UploadId, PartNumber: aws.Int32(n),
+			Body: io.NewSectionReader(f, off, l), ContentLength: aws.Int64(l),
+		})
+		if err != nil {
+			abort()
+			return false, classify(fmt.Errorf("upload part %d of %q: %w", n, key, err))
+		}
+		parts = append(parts, types.CompletedPart{ETag: p.ETag, PartNumber: aws.Int32(n)})
+	}
+	_, err = s.client.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{
+		Bucket: &s.cfg.Bucket, Key: &key, UploadId: up.UploadId, IfNoneMatch: aws.String("*"),
+		MultipartUpload: &types.CompletedMultipartUpload{Parts: parts},
+	})
+	if err != nil {
+		abort()
+		if isPreconditionFailed(err) {
+			return false, nil
+		}
+		return false, classify(fmt.Errorf("complete multipart upload %q: %w", key, err))
+	}
+	return true, nil
+}
+
+// overwrite writes a companion object unconditionally (keys and headers files are arbitrated
+// by their value file).
+func (s *store) overwrite(ctx context.Context, key string, f *os.File, size int64, meta map[string]string) error {
+	in := &s3.PutObjectInput{Bucket: &s.cfg.Bucket, Key: &key, Body: io.NewSectionReader(f, 0, size), ContentLength: aws.Int64(size), Metadata: meta}
+	s.decoratePut(in)
+	if _, err := s.client.PutObject(ctx, in); err != nil {
+		return classify(fmt.Errorf("put object %q: %w", key, err))
+	}
+	return nil
+}
+
+func (s *store) decoratePut(in *s3.PutObjectInput) {
+	if s.cfg.ACLCanned != "" {
+		in.ACL = types.ObjectCannedACL(s.cfg.ACLCanned)
+	}
+	if s.cfg.SSEA != "" {
+		in.ServerSideEncryption = types.ServerSideEncryption(s.cfg.SSEA)
+		if s.cfg.SSEA != "AES256" && s.cfg.SSEKMSKeyID != "" {
+			in.SSEKMSKeyId = &s.cfg.SSEKMSKeyID
+		}
+	}
+}
+
+// upload finishes the files of a file set into local objects and uploads them: companions
+// first, then the arbiter (the value file, or the keys file of a tombstone file set) with a
+// conditional create. An arbiter that already exists with the same offsets counts as written.
+func (t *Task) upload(ctx context.Context, tp connect.TopicPartition, f *fileSet) ([]ManifestEntry, error) {
+	meta := map[string]string{
+		metaFirstOffset: strconv.FormatInt(f.start, 10),
+		metaLastOffset:  strconv.FormatInt(f.last, 10),
+		metaRecordCount: strconv.Itoa(f.count),
+	}
+	arbiter := valueView
+	if f.spools[valueView] == nil {
+		arbiter = keyView
+	}
+	var entries []ManifestEntry
+	for _, v := range []view{keyView, headersView, valueView} {
+		sp := f.spools[v]
+		if sp == nil || v == arbiter {
+			continue
+		}
+		e, err := t.uploadView(ctx, tp, f, v, meta, false)
+		if err != nil {
+			return nil, err
+		}
+		entries = append(entries, e)
+	}
+	e, err := t.uploadView(ctx, tp, f, arbiter, meta, true)
+	if err != nil {
+		return nil, err
+	}
+	return append([]ManifestEntry{e}, entries...), nil
+}
+
+func (t *Task) uploadView(ctx context.Context, tp connect.TopicPartition, f *fileSet, v view, meta map[string]string, conditional bool) (ManifestEntry, error) {
+	key := t.key(tp, f.enc, f.start, v)
+	out, err := os.CreateTemp(t.spillDir, "s3sink-*.object")
+	if err != nil {
+		return ManifestEntry{}, fmt.Errorf("create object file: %w", err)
+	}
+	defer func() { out.Close(); os.Remove(out.Name()) }()
+	r, err := f.spools[v].reader()
+	if err != nil {
+		return ManifestEntry{}, err
+	}
+	if err := t.formats[v].finish(out, r, f.schemas[v], f.count); err != nil {
+		return ManifestEntry{}, fmt.Errorf("write %q: %w", key, err)
+	}
+	size, err := out.Seek(0, io.SeekCurrent)
+	if err != nil {
+		return ManifestEntry{}, fmt.Errorf("size of %q: %w", key, err)
+	}
+	entry := ManifestEntry{Key: key, Topic: tp.Topic, Partition: tp.Partition, FirstOffset: f.start, LastOffset: f.last,
+		RecordCount: f.count, ByteSize: size}
+	if f.minTs != int64(^uint64(0)>>1) {
+		entry.MinTimestamp, entry.MaxTimestamp = &f.minTs, &f.maxTs
+	}
+	if !conditional {
+		return entry, t.store.overwrite(ctx, key, out, size, meta)
+	}
+	created, err := t.store.create(ctx, key, out, size, meta)
+	if err != nil {
+		return ManifestEntry{}, err
+	}
+	if created {
+		return entry, nil
+	}
+	// The key exists: a crashed or racing run wrote it. Same offsets means same records.
+	m, found, err := t.store.head(ctx, key)
+	if err != nil {
+		return ManifestEntry{}, err
+	}
+	if found && m.last == f.last && m.count == f.count {
+		t.log.Info("object already written by an earlier run", "key", key)
+		return entry, nil
+	}
+	return ManifestEntry{}, &conflictError{key: key, ourLast: f.last, itsLast: m.last}
+}

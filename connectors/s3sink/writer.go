@@ -1,0 +1,312 @@
+package s3sink
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"math"
+	"slices"
+
+	"github.com/connectless/connectless/core/connect"
+)
+
+// ErrNullValue is returned by Put for a tombstone under behavior.on.null.values=fail.
+var ErrNullValue = errors.New("null valued records are not writeable with current behavior.on.null.values 'settings")
+
+// fileSet is the open value file of one encoded partition and its keys/headers companions.
+type fileSet struct {
+	enc          string
+	start, last  int64
+	count        int
+	minTs, maxTs int64
+	schema       *connect.Schema // value schema of the file
+	spools       [3]*spool       // by view; nil when the view is not stored
+	schemas      [3]*connect.Schema
+}
+
+func (f *fileSet) discard() {
+	for _, s := range f.spools {
+		if s != nil {
+			s.close()
+		}
+	}
+}
+
+// tpWriter is the state of one Kafka partition: its open files (one per encoded partition,
+// committed together as Confluent's TopicPartitionWriter does) and what is known durable.
+type tpWriter struct {
+	tp    connect.TopicPartition
+	files map[string]*fileSet
+	order []string // encoded partitions in open order
+
+	recordCount   int
+	baseTs        int64 // first record's timestamp since the last commit; math.MinInt64 when unset
+	currentEnc    string
+	nextScheduled int64
+
+	// lastProcessed is the last offset absorbed (written, skipped as already stored, or
+	// dropped as errant); -1 before the first. Redelivered records at or below it are ignored.
+	lastProcessed int64
+	// covered maps an encoded partition to the last offset of an object found in the bucket
+	// starting at that partition's next record: its records up to there are already stored.
+	covered map[string]int64
+	// reported is the last offset returned by PreCommit.
+	reported int64
+}
+
+func newTPWriter(tp connect.TopicPartition) *tpWriter {
+	return &tpWriter{tp: tp, files: map[string]*fileSet{}, covered: map[string]int64{}, baseTs: math.MinInt64, lastProcessed: -1, reported: -1}
+}
+
+// durable is the offset safe to commit: every record below it is stored in an object or was
+// deliberately dropped. Open files hold it back to their first record.
+func (w *tpWriter) durable() int64 {
+	if w.lastProcessed < 0 {
+		return -1
+	}
+	d := w.lastProcessed + 1
+	for _, f := range w.files {
+		d = min(d, f.start)
+	}
+	return d
+}
+
+// discardOpen drops the open files (their records are re-read after a rewind).
+func (w *tpWriter) discardOpen() {
+	for _, f := range w.files {
+		f.discard()
+	}
+	clear(w.files)
+	w.order = w.order[:0]
+	w.recordCount = 0
+	w.baseTs = math.MinInt64
+}
+
+// write routes one record into its file, rotating first when a rule says so.
+func (t *Task) write(ctx context.Context, w *tpWriter, rec *connect.SinkRecord, nowMs int64) error {
+	off := rec.KafkaOffset()
+	c := t.cfg
+	var ts int64 = math.MinInt64
+	if t.extract != nil && rec.Value != nil {
+		v, err := t.extract(rec, nowMs)
+		if err != nil {
+			return t.reject(ctx, w, rec, err)
+		}
+		ts = v
+	} else if rec.Value == nil && !rec.Timestamp.IsZero() {
+		ts = rec.Timestamp.UnixMilli()
+	}
+	enc, err := t.part.encode(rec, nowMs)
+	if err != nil {
+		return t.reject(ctx, w, rec, err)
+	}
+	if e, ok := w.covered[enc]; ok && off <= e {
+		w.lastProcessed = off
+		return nil // already in an object of the bucket
+	}
+	// Rotation rules checked before writing (§3.1).
+	if f, ok := w.files[enc]; ok {
+		schemaChanged := (f.schema == nil) != (rec.ValueSchema == nil) || (f.schema != nil && rec.Value != nil && !f.schema.Equal(rec.ValueSchema))
+		if schemaChanged && f.count > 0 {
+			if err := t.commitFiles(ctx, w); err != nil {
+				return err
+			}
+		}
+	}
+	if w.recordCount > 0 && t.rotateOnTime(w, enc, ts, nowMs) {
+		if err := t.commitFiles(ctx, w); err != nil {
+			return err
+		}
+	}
+	// Encode every stored view first so a bad record never opens a file.
+	var enced [3][]byte
+	var schemas [3]*connect.Schema
+	for v, fm := range t.formats {
+		if fm == nil || (view(v) == valueView && rec.Value == nil) {
+			continue
+		}
+		s, val, err := view(v).pick(rec)
+		if err != nil {
+			return t.reject(ctx, w, rec, err)
+		}
+		if f, ok := w.files[enc]; ok && f.schemas[v] != nil {
+			s = f.schemas[v]
+		}
+		b, err := fm.encode(s, val)
+		if err != nil {
+			return t.reject(ctx, w, rec, err)
+		}
+		enced[v], schemas[v] = b, s
+	}
+	f, ok := w.files[enc]
+	if !ok {
+		// A new file starts here: the bucket may already hold it (a crashed or racing run).
+		key := t.key(w.tp, enc, off, valueView)
+		if rec.Value == nil && t.formats[valueView] != nil {
+			key = t.key(w.tp, enc, off, keyView)
+		}
+		meta, found, err := t.store.head(ctx, key)
+		if err != nil {
+			return err
+		}
+		if found {
+			w.covered[enc] = meta.last
+			w.lastProcessed = off
+			t.log.Debug("resuming after object already in bucket", "key", key, "last_offset", meta.last)
+			return nil
+		}
+		f = &fileSet{enc: enc, start: off, minTs: math.MaxInt64, maxTs: math.MinInt64, schema: rec.ValueSchema, schemas: schemas}
+		for v, b := range enced {
+			if t.formats[v] == nil || (view(v) == valueView && b == nil) {
+				continue
+			}
+			sp, err := newSpool(t.spillDir)
+			if err != nil {
+				return err
+			}
+			f.spools[v] = sp
+		}
+		w.files[enc] = f
+		w.order = append(w.order, enc)
+	}
+	for v, b := range enced {
+		if b == nil {
+			continue
+		}
+		if f.spools[v] == nil {
+			return t.reject(ctx, w, rec, fmt.Errorf("%w: record at offset %d does not fit the open file of %q", ErrData, off, enc))
+		}
+		if _, err := f.spools[v].w.Write(b); err != nil {
+			return fmt.Errorf("spool record: %w", err)
+		}
+		f.spools[v].count++
+	}
+	f.last, f.count = off, f.count+1
+	if !rec.Timestamp.IsZero() {
+		ms := rec.Timestamp.UnixMilli()
+		f.minTs, f.maxTs = min(f.minTs, ms), max(f.maxTs, ms)
+	}
+	if w.baseTs == math.MinInt64 {
+		w.baseTs = ts
+	}
+	w.currentEnc = enc
+	w.lastProcessed = off
+	w.recordCount++
+	if w.recordCount >= int(c.FlushSize) {
+		return t.commitFiles(ctx, w)
+	}
+	return nil
+}
+
+// rotateOnTime is Confluent's rotateOnTime: rotate.interval.ms on record time (with the
+// partition-change rule) and rotate.schedule.interval.ms on the wall clock.
+func (t *Task) rotateOnTime(w *tpWriter, enc string, ts, nowMs int64) bool {
+	c := t.cfg
+	if c.RotateIntervalMs > 0 && t.cfg.TimeBased() {
+		if w.baseTs != math.MinInt64 && ts != math.MinInt64 && ts-w.baseTs >= c.RotateIntervalMs {
+			return true
+		}
+		if c.RotateOnPartitionChng && w.currentEnc != "" && enc != w.currentEnc && enc != c.TombstonePartition && w.currentEnc != c.TombstonePartition {
+			return true
+		}
+	}
+	if c.RotateScheduleMs > 0 {
+		if w.nextScheduled == 0 {
+			w.nextScheduled = t.nextSchedule(nowMs)
+		}
+		if nowMs >= w.nextScheduled {
+			w.nextScheduled = t.nextSchedule(nowMs)
+			return true
+		}
+	}
+	return false
+}
+
+// nextSchedule is DateTimeUtils.getNextTimeAdjustedByDay.
+func (t *Task) nextSchedule(nowMs int64) int64 {
+	p := t.cfg.RotateScheduleMs
+	sod := localToUTC(((nowMs+offsetMs(nowMs, t.loc))/86400000)*86400000, t.loc)
+	next := localToUTC(((sod+offsetMs(sod, t.loc))/86400000+1)*86400000, t.loc)
+	day := next - sod
+	return sod + min(((nowMs-sod)/p+1)*p, day)
+}
+
+// reject sends a record the sink cannot write to the errant record reporter and skips it;
+// the reporter's error (errors.tolerance=none) fails the Put.
+func (t *Task) reject(ctx context.Context, w *tpWriter, rec *connect.SinkRecord, cause error) error {
+	if !errors.Is(cause, ErrData) && !errors.Is(cause, ErrPartition) {
+		return cause
+	}
+	t.log.Warn("record rejected", "topic", rec.Topic, "partition", rec.KafkaPartition(), "offset", rec.KafkaOffset(), "error", cause)
+	if err := t.tctx.Reporter().Report(ctx, *rec, cause); err != nil {
+		return fmt.Errorf("report record %s-%d@%d: %w", rec.Topic, rec.KafkaPartition(), rec.KafkaOffset(), err)
+	}
+	w.lastProcessed = rec.KafkaOffset()
+	return nil
+}
+
+// commitFiles uploads every open file of the partition (Confluent's commitFiles). A conflict
+// with an object a racing run wrote rewinds the partition to its durable offset.
+func (t *Task) commitFiles(ctx context.Context, w *tpWriter) error {
+	for len(w.order) > 0 {
+		enc := w.order[0]
+		f := w.files[enc]
+		entries, err := t.upload(ctx, w.tp, f)
+		if err != nil {
+			var conflict *conflictError
+			if errors.As(err, &conflict) {
+				return t.rewind(ctx, w, err)
+			}
+			return err
+		}
+		t.manifest = append(t.manifest, entries...)
+		f.discard()
+		delete(w.files, enc)
+		w.order = w.order[1:]
+		w.covered[enc] = f.last
+	}
+	w.recordCount = 0
+	w.baseTs = math.MinInt64
+	// Forget coverage that no later record can fall in.
+	maps.DeleteFunc(w.covered, func(_ string, last int64) bool { return last <= w.lastProcessed })
+	return nil
+}
+
+// errRewound tells Put to drop the rest of a batch for a partition that was rewound.
+var errRewound = errors.New("partition rewound")
+
+// rewind forgets the open files of a partition, re-learns the bucket on the next records and
+// asks the runtime to resend from the durable offset.
+func (t *Task) rewind(ctx context.Context, w *tpWriter, cause error) error {
+	d := w.durable()
+	t.log.Warn("rewinding partition after conflicting object", "topic", w.tp.Topic, "partition", w.tp.Partition, "offset", d, "error", cause)
+	w.discardOpen()
+	clear(w.covered)
+	w.currentEnc = ""
+	if d >= 0 {
+		w.lastProcessed = d - 1
+		t.tctx.ResetOffsets(map[connect.TopicPartition]int64{w.tp: d})
+	}
+	return errRewound
+}
+
+// key returns a view's object key for a file of an encoded partition.
+func (t *Task) key(tp connect.TopicPartition, enc string, start int64, v view) string {
+	return objectKey(t.cfg, tp.Topic, tp.Partition, enc, start, v.suffix()+t.formats[v].extension())
+}
+
+// sortedTPs returns the writers' partitions in a stable order.
+func (t *Task) sortedTPs() []connect.TopicPartition {
+	tps := slices.Collect(maps.Keys(t.writers))
+	slices.SortFunc(tps, func(a, b connect.TopicPartition) int {
+		if a.Topic != b.Topic {
+			if a.Topic < b.Topic {
+				return -1
+			}
+			return 1
+		}
+		return int(a.Partition - b.Partition)
+	})
+	return tps
+}
