@@ -252,14 +252,18 @@ func (s *Store) DeleteConnector(ctx context.Context, name string) error {
 	if err := s.status.readToEnd(ctx); err != nil {
 		return fmt.Errorf("%s: %w", what, err)
 	}
-	var recs []record
+	var tasks []int
 	for k := range s.v.statuses {
-		if k.connector != name {
-			continue
+		if k.connector == name {
+			tasks = append(tasks, k.task)
 		}
+	}
+	slices.Sort(tasks) // the connector (-1) first, then tasks by id
+	recs := make([]record, 0, len(tasks))
+	for _, task := range tasks {
 		key := ConnectorStatusKey(name)
-		if k.task >= 0 {
-			key = TaskStatusKey(name, k.task)
+		if task >= 0 {
+			key = TaskStatusKey(name, task)
 		}
 		r, _ := s.newRecord(s.status, what, key, nil)
 		recs = append(recs, r)

@@ -2,6 +2,7 @@ package kafkatopic
 
 import (
 	"context"
+	"strconv"
 	"testing"
 	"time"
 
@@ -38,3 +39,5 @@ func openStore(t testing.TB, brokers []string, mod ...func(*Config)) *Store {
 // sinkTopics exist on the test broker: Kafka refuses group offset commits for unknown topics,
 // and the suite commits sink offsets for these.
 var sinkTopics = []string{"t", "u", "logs", "audit", "ok"}
+
+func itoa(i int) string { return strconv.Itoa(i) }

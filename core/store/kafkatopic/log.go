@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"time"
 
 	"github.com/segmentio/kafka-go"
@@ -64,7 +65,9 @@ func (l *topicLog) readToEnd(ctx context.Context, partitions ...int) error {
 	if err != nil {
 		return fmt.Errorf("list end offsets of %s: %w", l.topic, err)
 	}
-	for _, po := range res.Topics[l.topic] {
+	pos := res.Topics[l.topic]
+	slices.SortFunc(pos, func(a, b kafka.PartitionOffsets) int { return a.Partition - b.Partition })
+	for _, po := range pos {
 		if po.Error != nil {
 			return fmt.Errorf("list end offsets of %s/%d: %w", l.topic, po.Partition, po.Error)
 		}
