@@ -1,0 +1,290 @@
+package taskrun
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"maps"
+	"time"
+
+	"github.com/connectless/connectless/core/config/provider"
+	"github.com/connectless/connectless/core/connect"
+	"github.com/connectless/connectless/core/kafka"
+	"github.com/connectless/connectless/core/runtime"
+	"github.com/connectless/connectless/core/schedule"
+	"github.com/connectless/connectless/core/store"
+)
+
+// ErrSkipped is returned when an invocation had nothing to do: the lease is held elsewhere,
+// the connector is not RUNNING, or the task no longer exists. It is a clean exit.
+var ErrSkipped = errors.New("invocation skipped")
+
+// Pipeline is what a task's records pass through besides the task itself.
+type Pipeline struct {
+	Converters runtime.Converters
+	Transform  runtime.Transformer // nil means none
+	// Close releases the pipeline's resources; may be nil.
+	Close func() error
+}
+
+// PipelineFunc builds a task's converters and transformation chain from its connector's
+// resolved configuration.
+type PipelineFunc func(connectorConfig map[string]string) (Pipeline, error)
+
+// Env is what invocations need; one Env serves many invocations concurrently.
+type Env struct {
+	Store    store.Store
+	Registry *connect.Registry
+	Kafka    *kafka.Client
+	// Pipeline builds converters and transformations. Required.
+	Pipeline PipelineFunc
+	// Resolver resolves config-provider references in task configurations; nil resolves none.
+	Resolver *provider.Resolver
+	// Holder identifies this runner in leases and statuses (worker id or invocation id).
+	Holder string
+	// Margin is kept free before the deadline for flush, commit and status. Default 5s.
+	Margin time.Duration
+	// LeaseGrace is added to the slice deadline to make the lease's lifetime. Default 30s.
+	LeaseGrace time.Duration
+	// IdlePolls ends a source slice after that many empty polls. Default 3.
+	IdlePolls int
+	Logger    *slog.Logger
+}
+
+// Result is what one invocation did.
+type Result struct {
+	Connector  string
+	Task       int
+	Generation int64
+	Token      int64
+	// Records read (sink) or polled (source), and written to Kafka or the sink.
+	Records, Written int
+	// CaughtUp is true when a sink reached the end offsets it saw at start, or a source ran
+	// out of data; false means more work is waiting and the task should run again soon.
+	CaughtUp bool
+	// Committed is true when offsets were committed.
+	Committed bool
+	Duration  time.Duration
+}
+
+// Run runs one invocation of one task until deadline (minus Env.Margin) or until caught up.
+func Run(ctx context.Context, env *Env, p schedule.Payload, deadline time.Time) (res Result, err error) {
+	started := time.Now()
+	log := cmp.Or(env.Logger, slog.New(slog.DiscardHandler)).With("connector", p.Connector, "task", p.Task)
+	res = Result{Connector: p.Connector, Task: p.Task}
+	defer func() { res.Duration = time.Since(started) }()
+
+	if !p.NotAfter.IsZero() && p.NotAfter.Before(deadline) {
+		deadline = p.NotAfter
+	}
+	ttl := time.Until(deadline) + cmp.Or(env.LeaseGrace, 30*time.Second)
+	lease, err := env.Store.Acquire(ctx, p.Connector, p.Task, env.Holder, ttl)
+	if errors.Is(err, store.ErrLeaseHeld) {
+		log.Info("task already running elsewhere; invocation skipped")
+		return res, fmt.Errorf("task %s/%d: %w: %w", p.Connector, p.Task, ErrSkipped, err)
+	}
+	if err != nil {
+		return res, fmt.Errorf("acquire lease of %s/%d: %w", p.Connector, p.Task, err)
+	}
+	res.Token = lease.Token
+	defer func() {
+		// Release on a fresh context: the invocation's may be done.
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		if rerr := env.Store.Release(rctx, lease); rerr != nil {
+			log.Warn("release lease", "error", rerr)
+		}
+	}()
+
+	c, err := env.Store.Connector(ctx, p.Connector)
+	if errors.Is(err, store.ErrNotFound) {
+		return res, fmt.Errorf("connector %q: %w: deleted", p.Connector, ErrSkipped)
+	}
+	if err != nil {
+		return res, fmt.Errorf("read connector %q: %w", p.Connector, err)
+	}
+	res.Generation = c.Generation
+	if c.TargetState != store.TargetRunning {
+		return res, fmt.Errorf("connector %q is %s: %w", p.Connector, c.TargetState, ErrSkipped)
+	}
+	if p.Task < 0 || p.Task >= len(c.Tasks) {
+		return res, fmt.Errorf("task %s/%d: %w: generation %d has %d tasks", p.Connector, p.Task, ErrSkipped, c.Generation, len(c.Tasks))
+	}
+
+	status := func(state store.State, trace string) {
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		st := store.Status{Connector: p.Connector, Task: p.Task, State: state, WorkerID: env.Holder, Trace: trace, Generation: c.Generation, Updated: time.Now()}
+		if err := env.Store.PutTaskStatus(sctx, lease, st); err != nil {
+			log.Warn("write task status", "state", state, "error", err)
+		}
+	}
+	runErr := env.slice(ctx, log, c, p.Task, lease, deadline, &res)
+	switch {
+	case errors.Is(runErr, store.ErrFenced):
+		log.Warn("lease taken over by another invocation; nothing committed", "token", lease.Token, "error", runErr)
+		return res, runErr
+	case runErr != nil:
+		status(store.StateFailed, runErr.Error())
+		return res, runErr
+	}
+	status(store.StateRunning, "")
+	return res, nil
+}
+
+func (env *Env) slice(ctx context.Context, log *slog.Logger, c store.Connector, taskID int, lease store.Lease, deadline time.Time, res *Result) error {
+	plugin, err := env.Registry.Lookup(c.Config["connector.class"])
+	if err != nil {
+		return fmt.Errorf("connector %q: %w", c.Name, err)
+	}
+	cfg, taskCfg := c.Config, c.Tasks[taskID]
+	if env.Resolver != nil {
+		if cfg, err = env.Resolver.Resolve(ctx, cfg); err != nil {
+			return fmt.Errorf("resolve config of %q: %w", c.Name, err)
+		}
+		if taskCfg, err = env.Resolver.Resolve(ctx, taskCfg); err != nil {
+			return fmt.Errorf("resolve task config of %s/%d: %w", c.Name, taskID, err)
+		}
+	}
+	errCfg, err := runtime.ParseErrorConfig(cfg)
+	if err != nil {
+		return fmt.Errorf("connector %q: %w", c.Name, err)
+	}
+	pipe, err := env.Pipeline(cfg)
+	if err != nil {
+		return fmt.Errorf("connector %q: %w", c.Name, err)
+	}
+	if pipe.Close != nil {
+		defer pipe.Close()
+	}
+	margin := cmp.Or(env.Margin, 5*time.Second)
+	conn := plugin.New()
+	switch plugin.Type {
+	case connect.PluginSink:
+		sc, ok := conn.(connect.SinkConnector)
+		if !ok {
+			return fmt.Errorf("connector %q: plugin %s is not a sink connector", c.Name, plugin.Class)
+		}
+		return env.sink(ctx, log, c, taskID, lease, sc, taskCfg, pipe, errCfg, deadline, margin, res)
+	case connect.PluginSource:
+		sc, ok := conn.(connect.SourceConnector)
+		if !ok {
+			return fmt.Errorf("connector %q: plugin %s is not a source connector", c.Name, plugin.Class)
+		}
+		return env.source(ctx, c, taskID, lease, sc, taskCfg, pipe, errCfg, deadline, margin, res)
+	}
+	return fmt.Errorf("connector %q: plugin %s has unknown type %q", c.Name, plugin.Class, plugin.Type)
+}
+
+func (env *Env) sink(ctx context.Context, log *slog.Logger, c store.Connector, taskID int, lease store.Lease, sc connect.SinkConnector,
+	taskCfg map[string]string, pipe Pipeline, errCfg runtime.ErrorConfig, deadline time.Time, margin time.Duration, res *Result) error {
+	assignment, err := ParseAssignment(taskCfg[AssignmentKey])
+	if err != nil {
+		return fmt.Errorf("task %s/%d: %w", c.Name, taskID, err)
+	}
+	if len(assignment) == 0 {
+		res.CaughtUp = true
+		return nil
+	}
+	committed, err := env.Store.SinkOffsets(ctx, c.Name)
+	if err != nil {
+		return fmt.Errorf("read sink offsets of %q: %w", c.Name, err)
+	}
+	start := map[connect.TopicPartition]int64{}
+	for _, tp := range assignment {
+		if off, ok := committed[tp]; ok {
+			start[tp] = off
+		}
+	}
+	props := maps.Clone(taskCfg)
+	delete(props, AssignmentKey)
+	out, err := runtime.RunSinkSlice(ctx, log, runtime.SinkSlice{
+		Task:          sc.NewTask(),
+		TaskConfig:    props,
+		Client:        env.Kafka,
+		Assignment:    assignment,
+		Start:         start,
+		OffsetReset:   c.Config["consumer.override.auto.offset.reset"],
+		Deadline:      deadline,
+		Margin:        margin,
+		Converters:    pipe.Converters,
+		Transform:     pipe.Transform,
+		Errors:        errCfg,
+		ConnectorName: c.Name,
+		TaskID:        taskID,
+	})
+	res.Records, res.Written, res.CaughtUp = out.Records, out.Delivered, out.CaughtUp
+	if len(out.Committable) > 0 {
+		changed := map[connect.TopicPartition]int64{}
+		for tp, off := range out.Committable {
+			if prev, ok := start[tp]; !ok || prev != off {
+				changed[tp] = off
+			}
+		}
+		if len(changed) > 0 {
+			if cerr := env.Store.CommitSinkOffsets(ctx, lease, changed); cerr != nil {
+				return errors.Join(err, fmt.Errorf("commit sink offsets of %s/%d: %w", c.Name, taskID, cerr))
+			}
+			res.Committed = true
+			if merr := runtime.MirrorSinkOffsets(ctx, env.Kafka, c.Name, out.Committable); merr != nil {
+				log.Warn("mirror offsets to consumer group", "error", merr)
+			}
+		}
+	}
+	return err
+}
+
+func (env *Env) source(ctx context.Context, c store.Connector, taskID int, lease store.Lease, sc connect.SourceConnector,
+	taskCfg map[string]string, pipe Pipeline, errCfg runtime.ErrorConfig, deadline time.Time, margin time.Duration, res *Result) error {
+	offsets, err := env.Store.SourceOffsets(ctx, c.Name)
+	if err != nil {
+		return fmt.Errorf("read source offsets of %q: %w", c.Name, err)
+	}
+	idle := cmp.Or(env.IdlePolls, 3)
+	out, err := runtime.RunSourceSlice(ctx, cmp.Or(env.Logger, slog.New(slog.DiscardHandler)), runtime.SourceSlice{
+		Task:          sc.NewTask(),
+		TaskConfig:    taskCfg,
+		OffsetReader:  offsetReader(offsets),
+		Client:        env.Kafka,
+		Deadline:      deadline,
+		Margin:        margin,
+		IdlePolls:     idle,
+		Converters:    pipe.Converters,
+		Transform:     pipe.Transform,
+		Errors:        errCfg,
+		ConnectorName: c.Name,
+		TaskID:        taskID,
+		Commit: func(ctx context.Context, offs []store.SourceOffset) error {
+			if len(offs) == 0 {
+				return nil
+			}
+			if err := env.Store.CommitSourceOffsets(ctx, lease, offs); err != nil {
+				return fmt.Errorf("commit source offsets of %s/%d: %w", c.Name, taskID, err)
+			}
+			res.Committed = true
+			return nil
+		},
+	})
+	res.Records, res.Written = out.Polled, out.Produced
+	res.CaughtUp = err == nil && time.Now().Before(deadline.Add(-margin))
+	return err
+}
+
+// offsetReader serves committed source offsets to a task.
+type offsetReader []store.SourceOffset
+
+func (o offsetReader) Offset(_ context.Context, partition map[string]any) (map[string]any, error) {
+	want, err := store.PartitionKey(partition)
+	if err != nil {
+		return nil, err
+	}
+	for _, so := range o {
+		got, err := store.PartitionKey(so.Partition)
+		if err == nil && got == want {
+			return so.Offset, nil
+		}
+	}
+	return nil, nil
+}
