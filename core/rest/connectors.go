@@ -120,8 +120,8 @@ connectors:
 }
 
 func writeKeyValue(b *bytes.Buffer, key string, v any) {
-	k, _ := json.Marshal(key)
-	val, err := json.Marshal(v)
+	k, _ := marshal(key)
+	val, err := marshal(v)
 	if err != nil {
 		val = []byte("null")
 	}

@@ -74,11 +74,17 @@ func parseJSON(body []byte) (*jvalue, error) {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return nil, nil
 	}
-	dec := json.NewDecoder(bytes.NewReader(body))
+	// A first pass finds syntax errors with their exact offset; the token pass builds the tree.
+	var raw json.RawMessage
+	check := json.NewDecoder(bytes.NewReader(body))
+	if err := check.Decode(&raw); err != nil {
+		return nil, syntaxError(body, check, err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
 	v, err := readValue(dec, 0)
 	if err != nil {
-		return nil, syntaxError(body, dec, err)
+		return nil, syntaxError(raw, dec, err)
 	}
 	return &v, nil
 }
