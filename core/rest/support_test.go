@@ -22,7 +22,7 @@ import (
 // testSource is a tiny source connector: each task gets the topic and the password.
 type testSource struct{ props map[string]string }
 
-func (c *testSource) Version() string              { return "1.0.0" }
+func (c *testSource) Version() string            { return "1.0.0" }
 func (c *testSource) Config() *connect.ConfigDef { return nil }
 func (c *testSource) Start(_ context.Context, props map[string]string) error {
 	if props["fail.start"] == "true" {
@@ -52,9 +52,9 @@ func (c *testSource) NewTask() connect.SourceTask { return nil }
 // testSink is a tiny sink connector with empty task configs.
 type testSink struct{}
 
-func (testSink) Version() string                                  { return "undefined" }
-func (testSink) Config() *connect.ConfigDef                       { return nil }
-func (testSink) Start(context.Context, map[string]string) error   { return nil }
+func (testSink) Version() string                                { return "undefined" }
+func (testSink) Config() *connect.ConfigDef                     { return nil }
+func (testSink) Start(context.Context, map[string]string) error { return nil }
 func (testSink) TaskConfigs(max int) ([]map[string]string, error) {
 	out := make([]map[string]string, max)
 	for i := range out {
