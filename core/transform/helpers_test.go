@@ -2,6 +2,7 @@ package transform
 
 import (
 	"errors"
+	"math/big"
 	"reflect"
 	"strings"
 	"testing"
@@ -135,11 +136,139 @@ func wantErr(t *testing.T, err error, class, want string) {
 	}
 }
 
-// unchangedMap fails when m no longer equals the snapshot taken before the transform.
-func snapshot(m map[string]any) map[string]any {
-	out := make(map[string]any, len(m))
-	for k, v := range m {
-		out[k] = v
-	}
-	return out
+
+// smtCase is one row of an SMT table test: configure class with props, apply to in, and
+// expect either err (a substring, with errClass) or the record want (nil = dropped).
+type smtCase struct {
+	name     string
+	class    string
+	props    map[string]string
+	in       *connect.Record
+	want     *connect.Record
+	err      string
+	errClass string
+	// configErr, when set, is expected from Configure instead.
+	configErr string
 }
+
+func runSMT(t *testing.T, cases []smtCase) {
+	t.Helper()
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			tr, err := configureT(c.class, c.props)
+			if c.configErr != "" {
+				wantErr(t, err, ClassConfigException, c.configErr)
+				if !errors.Is(err, ErrConfig) {
+					t.Errorf("errors.Is(%v, ErrConfig) = false", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("configure: %v", err)
+			}
+			defer tr.Close()
+			var before *connect.Record
+			if c.in != nil {
+				cp := *c.in
+				before = &cp
+				before.Key, before.Value = deepCopy(c.in.Key), deepCopy(c.in.Value)
+				before.Headers = append(connect.Headers(nil), c.in.Headers...)
+			}
+			out, err := tr.Apply(c.in)
+			if c.err != "" {
+				wantErr(t, err, c.errClass, c.err)
+				return
+			}
+			if err != nil {
+				t.Fatalf("apply: %v", err)
+			}
+			if c.in != nil {
+				// The input must be left as it was.
+				equalValue(t, "input key", c.in.Key, before.Key)
+				equalValue(t, "input value", c.in.Value, before.Value)
+				if !reflect.DeepEqual(c.in.Headers, before.Headers) || c.in.Topic != before.Topic {
+					t.Errorf("input record changed: %+v, was %+v", c.in, before)
+				}
+			}
+			if c.want == nil {
+				if out != nil {
+					t.Fatalf("got %+v, want the record dropped", out)
+				}
+				return
+			}
+			if out == nil {
+				t.Fatal("record dropped")
+			}
+			checkRecord(t, out, c.want)
+		})
+	}
+}
+
+func checkRecord(t *testing.T, got, want *connect.Record) {
+	t.Helper()
+	if got.Topic != want.Topic {
+		t.Errorf("topic = %q, want %q", got.Topic, want.Topic)
+	}
+	if !got.KeySchema.Equal(want.KeySchema) {
+		t.Errorf("key schema = %+v, want %+v", got.KeySchema, want.KeySchema)
+	}
+	if !got.ValueSchema.Equal(want.ValueSchema) {
+		t.Errorf("value schema = %+v, want %+v", got.ValueSchema, want.ValueSchema)
+	}
+	equalValue(t, "key", got.Key, want.Key)
+	equalValue(t, "value", got.Value, want.Value)
+	if len(got.Headers) != len(want.Headers) {
+		t.Fatalf("headers = %+v, want %+v", got.Headers, want.Headers)
+	}
+	for i := range got.Headers {
+		g, w := got.Headers[i], want.Headers[i]
+		if g.Key != w.Key || !g.Schema.Equal(w.Schema) || !reflect.DeepEqual(view(g.Value), view(w.Value)) {
+			t.Errorf("header %d = %+v, want %+v", i, g, w)
+		}
+	}
+	if !got.Timestamp.Equal(want.Timestamp) {
+		t.Errorf("timestamp = %v, want %v", got.Timestamp, want.Timestamp)
+	}
+	if (got.Offset == nil) != (want.Offset == nil) || (got.Offset != nil && *got.Offset != *want.Offset) {
+		t.Errorf("offset = %v, want %v", got.Offset, want.Offset)
+	}
+}
+
+// deepCopy copies schemaless maps and slices and structs' views so mutations are detectable.
+func deepCopy(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[k] = deepCopy(e)
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = deepCopy(e)
+		}
+		return out
+	case *connect.Struct:
+		if x == nil {
+			return x
+		}
+		out := connect.NewStruct(x.Schema())
+		for _, f := range x.Schema().Fields {
+			fv, _ := x.GetWithoutDefault(f.Name)
+			out.MustPut(f.Name, deepCopy(fv))
+		}
+		return out
+	}
+	return v
+}
+
+// with returns a copy of r changed by fn, to build expected records.
+func with(r *connect.Record, fn func(*connect.Record)) *connect.Record {
+	cp := *r
+	cp.Headers = append(connect.Headers(nil), r.Headers...)
+	fn(&cp)
+	return &cp
+}
+
+func bigInt(n int64) *big.Int { return big.NewInt(n) }
