@@ -142,7 +142,9 @@ func avroEncode(b []byte, s *connect.Schema, v any) ([]byte, error) {
 	} else if v == nil {
 		return nil, fmt.Errorf("%w: null value for required %s field", ErrData, s.Type)
 	}
-	bad := func() ([]byte, error) { return nil, fmt.Errorf("%w: value of type %T does not match schema type %s", ErrData, v, s.Type) }
+	bad := func() ([]byte, error) {
+		return nil, fmt.Errorf("%w: value of type %T does not match schema type %s", ErrData, v, s.Type)
+	}
 	switch s.Name {
 	case connect.DecimalName:
 		d, ok := v.(connect.Decimal)

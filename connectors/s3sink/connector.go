@@ -102,4 +102,3 @@ var (
 	_ connect.PreCommitter   = (*Task)(nil)
 	_ connect.PartitionAware = (*Task)(nil)
 )
-
