@@ -136,7 +136,6 @@ func wantErr(t *testing.T, err error, class, want string) {
 	}
 }
 
-
 // smtCase is one row of an SMT table test: configure class with props, apply to in, and
 // expect either err (a substring, with errClass) or the record want (nil = dropped).
 type smtCase struct {
