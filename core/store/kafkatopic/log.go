@@ -163,3 +163,54 @@ func produce(ctx context.Context, client *kafka.Client, topic string, partition 
 	}
 	return res.BaseOffset, nil
 }
+
+// Record is one record of a topic as ReadTopic hands it over; a nil Value is a tombstone.
+type Record struct {
+	Partition int
+	Offset    int64
+	Key       []byte
+	Value     []byte
+}
+
+// ReadTopic reads every partition of a topic from its first offset to the end offsets it had
+// when the call began, by explicit partition reads (no consumer group), and calls fn for each
+// record in offset order per partition. It returns the topic's partition count.
+func ReadTopic(ctx context.Context, client *kafka.Client, topic string, fn func(Record)) (int, error) {
+	md, err := client.Metadata(ctx, &kafka.MetadataRequest{Topics: []string{topic}})
+	if err != nil {
+		return 0, fmt.Errorf("describe topic %q: %w", topic, err)
+	}
+	if len(md.Topics) != 1 || md.Topics[0].Error != nil {
+		var cause error = kafka.UnknownTopicOrPartition
+		if len(md.Topics) == 1 {
+			cause = md.Topics[0].Error
+		}
+		return 0, fmt.Errorf("describe topic %q: %w", topic, cause)
+	}
+	n := len(md.Topics[0].Partitions)
+	l := newTopicLog(client, topic, n, 8<<20, func(r record) {
+		fn(Record{Partition: r.partition, Offset: r.offset, Key: r.key, Value: r.value})
+	})
+	return n, l.readToEnd(ctx)
+}
+
+// WriteRecords writes records to a topic with acks=all, each to the partition Kafka's Java
+// default partitioner picks for its key among partitions (Record.Partition is ignored).
+func WriteRecords(ctx context.Context, client *kafka.Client, topic string, partitions int, recs []Record) error {
+	byPart := map[int][]record{}
+	for _, r := range recs {
+		p := PartitionFor(r.Key, partitions)
+		byPart[p] = append(byPart[p], record{partition: p, key: r.Key, value: r.Value})
+	}
+	ps := make([]int, 0, len(byPart))
+	for p := range byPart {
+		ps = append(ps, p)
+	}
+	slices.Sort(ps)
+	for _, p := range ps {
+		if _, err := produce(ctx, client, topic, p, byPart[p]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
