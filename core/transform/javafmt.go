@@ -1,46 +1,19 @@
 package transform
 
 import (
-	"math"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/connectless/connectless/core/connect"
 )
 
 // javaDouble is Java's Double.toString (bits 64) or Float.toString (bits 32).
 func javaDouble(f float64, bits int) string {
-	switch {
-	case math.IsNaN(f):
-		return "NaN"
-	case math.IsInf(f, 1):
-		return "Infinity"
-	case math.IsInf(f, -1):
-		return "-Infinity"
-	case f == 0:
-		if math.Signbit(f) {
-			return "-0.0"
-		}
-		return "0.0"
+	if bits == 32 {
+		return connect.FormatFloat(float32(f))
 	}
-	if a := math.Abs(f); a >= 1e-3 && a < 1e7 {
-		s := strconv.FormatFloat(f, 'f', -1, bits)
-		if !strings.Contains(s, ".") {
-			s += ".0"
-		}
-		return s
-	}
-	s := strconv.FormatFloat(f, 'e', -1, bits)
-	mant, exp, _ := strings.Cut(s, "e")
-	if !strings.Contains(mant, ".") {
-		mant += ".0"
-	}
-	neg := strings.HasPrefix(exp, "-")
-	exp = strings.TrimLeft(exp, "+-")
-	exp = strings.TrimLeft(exp, "0")
-	if neg {
-		exp = "-" + exp
-	}
-	return mant + "E" + exp
+	return connect.FormatDouble(f)
 }
 
 const millisPerDay = 24 * 60 * 60 * 1000

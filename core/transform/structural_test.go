@@ -150,7 +150,7 @@ func TestFlatten(t *testing.T) {
 
 	runSMT(t, []smtCase{
 		{name: "schemaless nested maps", class: "Flatten$Value", props: map[string]string{},
-			in: rec(nil, map[string]any{"a": map[string]any{"b": map[string]any{"c": 1}, "d": nil}, "l": []any{map[string]any{"x": 1}}, "bin": []byte("x")}),
+			in:   rec(nil, map[string]any{"a": map[string]any{"b": map[string]any{"c": 1}, "d": nil}, "l": []any{map[string]any{"x": 1}}, "bin": []byte("x")}),
 			want: rec(nil, map[string]any{"a.b.c": 1, "a.d": nil, "l": []any{map[string]any{"x": 1}}, "bin": []byte("x")})},
 		{name: "schemaless key delimiter", class: "Flatten$Key", props: map[string]string{"delimiter": "_"},
 			in: rec(map[string]any{"a": map[string]any{"b": "x"}}, nil), want: rec(map[string]any{"a_b": "x"}, nil)},
