@@ -88,7 +88,9 @@ type bytesConverter struct {
 
 func (*bytesConverter) Configure(map[string]string, bool) error { return nil }
 
-func (*bytesConverter) ClassName() string { return "org.apache.kafka.connect.converters.ByteArrayConverter" }
+func (*bytesConverter) ClassName() string {
+	return "org.apache.kafka.connect.converters.ByteArrayConverter"
+}
 
 func (*bytesConverter) FromConnect(topic string, _ *connect.Schema, v any) ([]byte, error) {
 	switch v := v.(type) {
@@ -157,7 +159,7 @@ type memSink struct {
 	// resetAtStart asks the runtime to move partitions at Start.
 	resetAtStart map[connect.TopicPartition]int64
 	// preCommit, when set, is what PreCommit returns.
-	preCommit func(current map[connect.TopicPartition]int64) map[connect.TopicPartition]int64
+	preCommit                        func(current map[connect.TopicPartition]int64) map[connect.TopicPartition]int64
 	started, stopped, opened, closed int
 	puts                             int
 }
