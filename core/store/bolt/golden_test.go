@@ -13,58 +13,11 @@ import (
 
 	bbolt "go.etcd.io/bbolt"
 
-	"github.com/connectless/connectless/core/connect"
-	"github.com/connectless/connectless/core/store"
 	"github.com/connectless/connectless/core/store/bolt"
+	"github.com/connectless/connectless/core/store/storetest"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata golden files")
-
-// fill writes one of everything with a fixed clock.
-func fill(t *testing.T, s store.Store, now time.Time) {
-	t.Helper()
-	ctx := t.Context()
-	steps := []func() error{
-		func() error {
-			return s.CreateConnector(ctx, "local-file-source", map[string]string{"connector.class": "FileStreamSource", "file": "/tmp/in.txt", "topic": "lines"}, store.TargetRunning)
-		},
-		func() error {
-			_, err := s.PutTaskConfigs(ctx, "local-file-source", []map[string]string{{"file": "/tmp/in.txt", "topic": "lines"}})
-			return err
-		},
-		func() error {
-			return s.CreateConnector(ctx, "s3-archive", map[string]string{"connector.class": "S3Sink", "topics": "logs"}, store.TargetPaused)
-		},
-		func() error {
-			l, err := s.Acquire(ctx, "local-file-source", 0, "worker-1:8083", time.Minute)
-			if err != nil {
-				return err
-			}
-			if err := s.CommitSourceOffsets(ctx, l, []store.SourceOffset{{Partition: map[string]any{"filename": "/tmp/in.txt"}, Offset: map[string]any{"position": 4096}}}); err != nil {
-				return err
-			}
-			return s.PutTaskStatus(ctx, l, store.Status{State: store.StateRunning, WorkerID: "worker-1:8083", Generation: 1, Updated: now})
-		},
-		func() error {
-			l, err := s.Acquire(ctx, "s3-archive", 1, "invocation-7f3a", time.Minute)
-			if err != nil {
-				return err
-			}
-			if err := s.CommitSinkOffsets(ctx, l, map[connect.TopicPartition]int64{{Topic: "logs", Partition: 0}: 1200, {Topic: "logs", Partition: 3}: 77}); err != nil {
-				return err
-			}
-			return s.PutTaskStatus(ctx, l, store.Status{State: store.StateFailed, WorkerID: "invocation-7f3a", Trace: "boom\n\tat x", Generation: 0, Updated: now})
-		},
-		func() error {
-			return s.PutStatus(ctx, store.Status{Connector: "s3-archive", Task: -1, State: store.StatePaused, WorkerID: "worker-1:8083", Updated: now})
-		},
-	}
-	for i, f := range steps {
-		if err := f(); err != nil {
-			t.Fatalf("step %d: %v", i, err)
-		}
-	}
-}
 
 // dump lists every key of the file as "bucket/sub key = value" lines.
 func dump(t *testing.T, path string) string {
@@ -101,7 +54,7 @@ func TestGoldenFileLayout(t *testing.T) {
 	if err != nil {
 		t.Fatalf("open: %v", err)
 	}
-	fill(t, s, now)
+	storetest.WriteSample(t, s, now)
 	if err := s.Close(); err != nil {
 		t.Fatalf("close: %v", err)
 	}
