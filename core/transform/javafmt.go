@@ -220,7 +220,7 @@ func (df *dateFormat) format(t time.Time) string {
 }
 
 func isNumericLetter(c byte) bool {
-	return strings.IndexByte("yYwWDdFuHkKhmsS", c) >= 0 || ((c == 'M' || c == 'L') && true)
+	return strings.IndexByte("yYMLwWDdFuHkKhmsS", c) >= 0
 }
 
 // parse reads a date from the start of s as SimpleDateFormat.parse(String) does (lenient,

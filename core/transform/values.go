@@ -109,9 +109,12 @@ func parseNumber(tok string) (*connect.Schema, any, bool) {
 		}
 	}
 	unscaled := new(big.Int).Set(r.Num())
-	if scale > 0 {
+	switch {
+	case scale > 0:
 		unscaled.Mul(r.Num(), new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(scale)), nil))
 		unscaled.Quo(unscaled, r.Denom())
+	case scale < 0:
+		unscaled.Quo(r.Num(), new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(-scale)), nil))
 	}
 	return &connect.Schema{Type: connect.TypeBytes, Name: connect.DecimalName, Version: 1,
 		Parameters: map[string]string{connect.DecimalScaleParam: itoa(scale)}}, connect.Decimal{Unscaled: unscaled, Scale: int32(scale)}, true
