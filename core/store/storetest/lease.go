@@ -67,6 +67,8 @@ func testLeaseExpiryTakeover(e *env) {
 	e.clock.Advance(29 * time.Second)
 	_, err = s.Acquire(ctx(t), a, 0, "w2", 30*time.Second)
 	wantErr(t, err, store.ErrLeaseHeld, "acquire before expiry")
+	_, err = s.Acquire(ctx(t), a, 0, "w1", 30*time.Second)
+	wantErr(t, err, store.ErrLeaseHeld, "the holder acquiring its own unexpired lease again")
 	// Another task of the same connector is independent.
 	other, err := s.Acquire(ctx(t), a, 1, "w2", 30*time.Second)
 	must(t, err, "acquire another task")

@@ -180,6 +180,36 @@ func testConcurrentWriters(e *env) {
 	}
 }
 
+// testConcurrentCommitsOneLease has several goroutines commit under one lease at once (a
+// runtime may commit from more than one goroutine): no commit may lose another's offsets.
+func testConcurrentCommitsOneLease(e *env) {
+	t, s := e.t, e.s
+	a := e.name("onelease")
+	l, err := s.Acquire(ctx(t), a, 0, "w", time.Minute)
+	must(t, err, "acquire")
+	var wg sync.WaitGroup
+	errs := make(chan error, e.h.Concurrency*2)
+	for i := range e.h.Concurrency {
+		wg.Go(func() {
+			errs <- s.CommitSourceOffsets(ctx(t), l, []store.SourceOffset{{Partition: map[string]any{"g": i}, Offset: off(i)}})
+			errs <- s.CommitSinkOffsets(ctx(t), l, map[connect.TopicPartition]int64{tp("t", int32(i)): int64(i)})
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		must(t, err, "concurrent commit under one lease")
+	}
+	wantSrc := map[string]string{}
+	wantSk := map[connect.TopicPartition]int64{}
+	for i := range e.h.Concurrency {
+		wantSrc[fmt.Sprintf(`{"g":%d}`, i)] = fmt.Sprintf(`{"position":%d}`, i)
+		wantSk[tp("t", int32(i))] = int64(i)
+	}
+	wantSource(t, s, a, wantSrc)
+	wantSink(t, s, a, wantSk)
+}
+
 func testReopen(e *env) {
 	t, s := e.t, e.s
 	a := e.name("reopen")

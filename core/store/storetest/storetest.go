@@ -105,6 +105,7 @@ func Run(t *testing.T, h Harness) {
 		{"Statuses", testStatuses},
 		{"TooLarge", testTooLarge},
 		{"ConcurrentWriters", testConcurrentWriters},
+		{"ConcurrentCommitsOneLease", testConcurrentCommitsOneLease},
 		{"Reopen", testReopen},
 	}
 	for i, tc := range tests {
