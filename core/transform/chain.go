@@ -210,7 +210,6 @@ func ChainConfigDef(props map[string]string) *connect.ConfigDef {
 			Doc:       "The alias of a predicate used to determine whether to apply this transformation. Default null (always apply). Mirrors Kafka Connect's transforms.<alias>.predicate."})
 		def.Define(connect.ConfigKey{Name: prefix + "negate", Type: connect.ConfigBoolean, Default: false, Importance: connect.Medium,
 			Group: group, OrderInGroup: 2, Width: connect.WidthShort, DisplayName: "Negate",
-			Validator: negateValidator(props, prefix),
 			Doc:       "Whether the configured predicate should be negated. Default false. Mirrors Kafka Connect's transforms.<alias>.negate."})
 		if p, err := Lookup(props[prefix+"type"]); err == nil && p.Type == TypeTransformation {
 			t, _ := p.Transformation()
@@ -286,19 +285,6 @@ func predicateAliasValidator(defined []string) connect.ConfigValidator {
 	}, "a predicate alias listed in predicates")
 }
 
-func negateValidator(props map[string]string, prefix string) connect.ConfigValidator {
-	return connect.ValidatorFunc(func(name string, v any) error {
-		if _, given := props[prefix+"negate"]; !given {
-			return nil
-		}
-		if strings.TrimSpace(props[prefix+"predicate"]) != "" {
-			return nil
-		}
-		return &connect.ConfigError{Name: name, Value: v, Message: fmt.Sprintf(
-			"Config '%snegate' was provided but there is no config '%spredicate' defining a predicate to be negated.", prefix, prefix)}
-	}, "true or false")
-}
-
 // ValidateChain validates the chain keys of a connector configuration and returns one result
 // per key of ChainConfigDef(props), with Kafka's messages, for validation responses. A
 // transformation or predicate whose keys are valid is also configured, and a failure there
@@ -309,6 +295,17 @@ func ValidateChain(props map[string]string) []*connect.ConfigValue {
 	byName := make(map[string]*connect.ConfigValue, len(values))
 	for _, v := range values {
 		byName[v.Name] = v
+	}
+	tAliases, _ := listValue(props, TransformsConfig)
+	pAliases, _ := listValue(props, PredicatesConfig)
+	for _, a := range dedupe(tAliases) {
+		// Kafka's negate validator: negate given without a predicate to negate.
+		prefix := TransformsConfig + "." + a + "."
+		raw, given := props[prefix+"negate"]
+		if nv := byName[prefix+"negate"]; given && nv != nil && len(nv.Errors) == 0 && strings.TrimSpace(props[prefix+"predicate"]) == "" {
+			nv.AddError((&connect.ConfigError{Name: prefix + "negate", Value: strings.TrimSpace(raw), Message: fmt.Sprintf(
+				"Config '%snegate' was provided but there is no config '%spredicate' defining a predicate to be negated.", prefix, prefix)}).Error())
+		}
 	}
 	check := func(kind, alias string) {
 		prefix := kind + "." + alias + "."
@@ -338,8 +335,6 @@ func ValidateChain(props map[string]string) []*connect.ConfigValue {
 			}
 		}
 	}
-	tAliases, _ := listValue(props, TransformsConfig)
-	pAliases, _ := listValue(props, PredicatesConfig)
 	for _, a := range dedupe(tAliases) {
 		check(TransformsConfig, a)
 	}

@@ -55,7 +55,9 @@ func TestHeaderTransforms(t *testing.T) {
 	}
 	base := rec("k", "v")
 	base.Headers = h("a", nil, "1", "b", nil, "2", "a", nil, "3")
-	withH := func(hs connect.Headers) *connect.Record { return with(base, func(r *connect.Record) { r.Headers = hs }) }
+	withH := func(hs connect.Headers) *connect.Record {
+		return with(base, func(r *connect.Record) { r.Headers = hs })
+	}
 	str := sch(connect.TypeString)
 
 	s := structSchema("id", sch(connect.TypeInt64), "user", osch(connect.TypeString), "x", sch(connect.TypeBoolean))
@@ -81,8 +83,10 @@ func TestHeaderTransforms(t *testing.T) {
 			in:   rec(map[string]any{"id": "a", "k": 1}, nil),
 			want: with(rec(map[string]any{"k": 1}, nil), func(r *connect.Record) { r.Headers = h("h", nil, "a") })},
 		{name: "header from struct move", class: "HeaderFrom$Value", props: map[string]string{"fields": "id,user", "headers": "h1,h2", "operation": "move"},
-			in:   hsRec,
-			want: with(recS(nil, nil, moved, newStruct(moved, "x", true)), func(r *connect.Record) { r.Headers = h("h1", sch(connect.TypeInt64), int64(1), "h2", osch(connect.TypeString), "u") })},
+			in: hsRec,
+			want: with(recS(nil, nil, moved, newStruct(moved, "x", true)), func(r *connect.Record) {
+				r.Headers = h("h1", sch(connect.TypeInt64), int64(1), "h2", osch(connect.TypeString), "u")
+			})},
 		{name: "header from struct copy", class: "HeaderFrom$Value", props: map[string]string{"fields": "x", "headers": "hx", "operation": "copy"},
 			in:   hsRec,
 			want: with(hsRec, func(r *connect.Record) { r.Headers = h("hx", sch(connect.TypeBoolean), true) })},
