@@ -189,7 +189,7 @@ func (t *Cast) updatedSchema(s *connect.Schema) (*connect.Schema, error) {
 		u = copySchemaBasics(s, t.whole)
 	} else {
 		if s.Type != connect.TypeStruct {
-			return nil, dataErr("Only Struct objects supported for [%s], found: %s", castPurpose, upperType(s.Type))
+			return nil, dataErr("Cannot list fields on non-struct type")
 		}
 		u = copySchemaBasics(s, connect.TypeStruct)
 		for _, f := range s.Fields {

@@ -182,14 +182,14 @@ func (c *Chain) Close() error {
 func ChainConfigDef(props map[string]string) *connect.ConfigDef {
 	def := connect.NewConfigDef()
 	def.Define(connect.ConfigKey{Name: TransformsConfig, Type: connect.ConfigList, Default: []string{}, Importance: connect.Low,
-		Group: "Transforms", OrderInGroup: 1, DisplayName: "Transforms",
+		Group: "Transforms", OrderInGroup: 1, Width: connect.WidthLong, DisplayName: "Transforms",
 		Validator: connect.ValidatorFunc(func(name string, v any) error {
 			l, _ := v.([]string)
 			return aliasValidator(name, l)
 		}, "unique transformation aliases"),
 		Doc: "Aliases for the transformations to be applied to records. Default empty. Mirrors Kafka Connect's transforms."})
 	def.Define(connect.ConfigKey{Name: PredicatesConfig, Type: connect.ConfigList, Default: []string{}, Importance: connect.Low,
-		Group: "Predicates", OrderInGroup: 1, DisplayName: "Predicates",
+		Group: "Predicates", OrderInGroup: 1, Width: connect.WidthLong, DisplayName: "Predicates",
 		Validator: connect.ValidatorFunc(func(name string, v any) error {
 			l, _ := v.([]string)
 			return aliasValidator(name, l)
@@ -203,14 +203,14 @@ func ChainConfigDef(props map[string]string) *connect.ConfigDef {
 		def.Define(connect.ConfigKey{Name: prefix + "type", Type: connect.ConfigClass, Required: true, Importance: connect.High,
 			Group: group, OrderInGroup: 0, Width: connect.WidthLong, DisplayName: "Transformation type for " + a,
 			Validator: classValidator(TypeTransformation),
-			Doc:       "Class for the '" + a + "' transformation."})
+			Doc:       "Class for the '" + a + "' transformation. Required. Mirrors Kafka Connect's transforms.<alias>.type."})
 		def.Define(connect.ConfigKey{Name: prefix + "predicate", Type: connect.ConfigString, Importance: connect.Medium,
 			Group: group, OrderInGroup: 1, Width: connect.WidthLong, DisplayName: "Predicate",
 			Validator: predicateAliasValidator(pAliases),
 			Doc:       "The alias of a predicate used to determine whether to apply this transformation. Default null (always apply). Mirrors Kafka Connect's transforms.<alias>.predicate."})
 		def.Define(connect.ConfigKey{Name: prefix + "negate", Type: connect.ConfigBoolean, Default: false, Importance: connect.Medium,
 			Group: group, OrderInGroup: 2, Width: connect.WidthShort, DisplayName: "Negate",
-			Doc:       "Whether the configured predicate should be negated. Default false. Mirrors Kafka Connect's transforms.<alias>.negate."})
+			Doc: "Whether the configured predicate should be negated. Default false. Mirrors Kafka Connect's transforms.<alias>.negate."})
 		if p, err := Lookup(props[prefix+"type"]); err == nil && p.Type == TypeTransformation {
 			t, _ := p.Transformation()
 			def.Embed(prefix, group, 3, t.Config())
@@ -222,7 +222,7 @@ func ChainConfigDef(props map[string]string) *connect.ConfigDef {
 		def.Define(connect.ConfigKey{Name: prefix + "type", Type: connect.ConfigClass, Required: true, Importance: connect.High,
 			Group: group, OrderInGroup: 0, Width: connect.WidthLong, DisplayName: "Predicate type for " + a,
 			Validator: classValidator(TypePredicate),
-			Doc:       "Class for the '" + a + "' predicate."})
+			Doc:       "Class for the '" + a + "' predicate. Required. Mirrors Kafka Connect's predicates.<alias>.type."})
 		if p, err := Lookup(props[prefix+"type"]); err == nil && p.Type == TypePredicate {
 			pr, _ := p.Predicate()
 			def.Embed(prefix, group, 1, pr.Config())

@@ -35,6 +35,7 @@ type InsertField struct {
 	topic, partition, offset, timestamp, staticField *insertionSpec
 	staticValue                                      string
 	replaceNull                                      bool
+	count                                            int // fields configured
 	cache                                            schemaCache
 }
 
@@ -70,7 +71,13 @@ func (t *InsertField) Configure(props map[string]string) error {
 	if t.staticField != nil && !hasValue {
 		return invalidValue("static.value", nil, "No value specified for static field: "+t.staticField.name)
 	}
-	if t.topic == nil && t.partition == nil && t.offset == nil && t.timestamp == nil && t.staticField == nil {
+	t.count = 0
+	for _, f := range []*insertionSpec{t.topic, t.partition, t.offset, t.timestamp, t.staticField} {
+		if f != nil {
+			t.count++
+		}
+	}
+	if t.count == 0 {
 		return configErr("No field insertion configured")
 	}
 	return nil
@@ -100,7 +107,7 @@ func (t *InsertField) applySchemaless(r *connect.Record, v any) (*connect.Record
 	if err != nil {
 		return nil, err
 	}
-	out := cloneMap(m, 5)
+	out := cloneMap(m, t.count)
 	if t.topic != nil {
 		out[t.topic.name] = r.Topic
 	}

@@ -169,3 +169,29 @@ func TestFlatten(t *testing.T) {
 			err: "Flatten transformation does not support MAP for record with schemas (for field m)."},
 	})
 }
+
+// Updated schemas are cached per input schema, as Kafka's SMTs do, so downstream code can
+// compare schemas by pointer.
+func TestSchemaCache(t *testing.T) {
+	s := structSchema("a", sch(connect.TypeString), "b", sch(connect.TypeString))
+	for _, c := range []struct {
+		class string
+		props map[string]string
+	}{
+		{"ReplaceField$Value", map[string]string{"exclude": "b"}},
+		{"InsertField$Value", map[string]string{"topic.field": "t"}},
+		{"Cast$Value", map[string]string{"spec": "a:int32"}},
+		{"Flatten$Value", map[string]string{}},
+		{"TimestampConverter$Value", map[string]string{"field": "a", "target.type": "unix", "format": "yyyy"}},
+	} {
+		tr := newT(t, c.class, c.props)
+		r1, err1 := tr.Apply(recS(nil, nil, s, newStruct(s, "a", "1", "b", "x")))
+		r2, err2 := tr.Apply(recS(nil, nil, s, newStruct(s, "a", "2", "b", "y")))
+		if err1 != nil || err2 != nil {
+			t.Fatalf("%s: %v %v", c.class, err1, err2)
+		}
+		if r1.ValueSchema != r2.ValueSchema || r1.ValueSchema == s {
+			t.Errorf("%s: schemas %p and %p, want one new cached schema", c.class, r1.ValueSchema, r2.ValueSchema)
+		}
+	}
+}
