@@ -80,8 +80,13 @@
 //     two processes doing them at once for the same connector may both succeed, the later
 //     record winning, as with two Kafka Connect leaders. Within one Store they are serialized.
 //
-// Kafka Connect itself distributes tasks by consumer-group membership with the group
-// generation as fencing token; that suits long-lived workers that hold all their tasks for a
-// generation, not per-task leases taken by short invocations, which is what store.LeaseStore
-// asks for, so this backend does not join a group.
+// Kafka Connect itself distributes tasks by group membership, with the group generation as
+// fencing token. This backend does not: store.LeaseStore hands out one task at a time to
+// short invocations that come and go, with expiry on the caller's clock (ttl), while group
+// membership is all of a worker's tasks at once, joins and leaves cost a rebalance of the whole
+// group, and a member expires on the coordinator's session timeout, not on the lease's ttl. A
+// per-task group would turn every Acquire into a join, slow on a real broker (the coordinator
+// waits group.initial.rebalance.delay.ms) and still not honour the ttl. The lease records
+// above give the same guarantee a generation gives, a token that only grows and is checked
+// before every commit, per task.
 package kafkatopic

@@ -35,13 +35,10 @@ func (s *Store) SourceOffsets(ctx context.Context, connector string) ([]store.So
 		if err != nil {
 			return nil, fmt.Errorf("source offsets of %q: %w", connector, err)
 		}
-		enc, err := store.EncodeOffset(m[k].offset)
-		if err != nil {
-			return nil, fmt.Errorf("source offsets of %q: %w", connector, err)
-		}
-		o, err := store.DecodeMap(enc)
-		if err != nil {
-			return nil, fmt.Errorf("source offsets of %q: %w", connector, err)
+		o, err := store.DecodeMap(string(m[k].rawValue))
+		if err != nil || o == nil {
+			// Kafka Connect would fail on it too; say which record it is.
+			return nil, fmt.Errorf("source offsets of %q: partition %s: %w: value %q", connector, k, ErrBadRecord, m[k].rawValue)
 		}
 		out = append(out, store.SourceOffset{Partition: p, Offset: o})
 	}

@@ -112,6 +112,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	s.v = newView(s.log)
 	parts, err := s.ensureTopics(ctx)
 	if err != nil {
+		s.transport.CloseIdleConnections()
 		return nil, err
 	}
 	s.configs = newTopicLog(s.client, cfg.ConfigTopic, parts[0], cfg.MaxRecordBytes*2, s.v.applyConfig)
@@ -121,6 +122,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	defer s.mu.Unlock()
 	for _, l := range []*topicLog{s.configs, s.offsets, s.status} {
 		if err := l.readToEnd(ctx); err != nil {
+			s.transport.CloseIdleConnections()
 			return nil, fmt.Errorf("open kafkatopic store: %w", err)
 		}
 	}

@@ -26,9 +26,8 @@ type connState struct {
 }
 
 type offsetEntry struct {
-	rawKey    []byte
-	partition map[string]any
-	offset    map[string]any
+	rawKey   []byte
+	rawValue []byte // decoded on demand: most records belong to other connectors
 }
 
 type leaseState struct {
@@ -158,16 +157,11 @@ func (v *view) applyOffset(r record) {
 		delete(m, pk)
 		return
 	}
-	off, err := DecodeOffsetValue(r.value)
-	if err != nil {
-		v.skip(r, err)
-		return
-	}
 	if m == nil {
 		m = map[string]*offsetEntry{}
 		v.offsets[connector] = m
 	}
-	m[pk] = &offsetEntry{rawKey: r.key, partition: partition, offset: off}
+	m[pk] = &offsetEntry{rawKey: r.key, rawValue: r.value}
 }
 
 // leaseValue is the value of a connectless-lease-task- record in the status topic.
