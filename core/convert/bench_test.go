@@ -1,0 +1,44 @@
+package convert
+
+import "testing"
+
+// logRecord is a typical ~200-byte JSON application log line.
+var logRecord = []byte(`{"timestamp":"2024-05-01T12:34:56.789Z","level":"INFO","service":"checkout-api","host":"ip-10-0-3-17","trace_id":"4bf92f3577b34da6a3ce929d0e0e4736","message":"order placed","order_id":981234,"latency_ms":12.5}`)
+
+// BenchmarkJSONConverterSchemaless measures ToConnect + FromConnect of one log record with
+// schemas.enable=false; records/s is reported per core.
+func BenchmarkJSONConverterSchemaless(b *testing.B) {
+	c := NewJSONConverter()
+	if err := c.Configure(map[string]string{"schemas.enable": "false"}, false); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.SetBytes(int64(len(logRecord)))
+	for b.Loop() {
+		s, v, err := c.ToConnect("logs", logRecord)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := c.FromConnect("logs", s, v); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "records/s")
+}
+
+// BenchmarkJSONConverterEnvelope is the same record inside a schema envelope (schema null).
+func BenchmarkJSONConverterEnvelope(b *testing.B) {
+	c := NewJSONConverter()
+	env := append(append([]byte(`{"schema":null,"payload":`), logRecord...), '}')
+	b.ReportAllocs()
+	for b.Loop() {
+		s, v, err := c.ToConnect("logs", env)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := c.FromConnect("logs", s, v); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "records/s")
+}

@@ -1,0 +1,166 @@
+package convert
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/connectless/connectless/core/connect"
+)
+
+// JSONConverter config keys (Kafka's JsonConverterConfig and ConverterConfig).
+const (
+	SchemasEnable          = "schemas.enable"
+	SchemasCacheSize       = "schemas.cache.size"
+	DecimalFormat          = "decimal.format"
+	ReplaceNullWithDefault = "replace.null.with.default"
+	ConverterType          = "converter.type"
+)
+
+// JSON class names.
+const (
+	JSONConverterClass = "org.apache.kafka.connect.json.JsonConverter"
+)
+
+// ConverterTypeDef returns the converter.type key every converter accepts (Kafka's
+// ConverterConfig). The factory sets it from isKey.
+func converterTypeKey() connect.ConfigKey {
+	return connect.ConfigKey{Name: ConverterType, Type: connect.ConfigString, Default: "value",
+		Validator: connect.ValidString("key", "value", "header"), Importance: connect.Low,
+		Doc: "How this converter will be used. Default value. Mirrors Kafka Connect's converter.type."}
+}
+
+// JSONConfig returns the JsonConverter's ConfigDef, with Kafka's keys, groups and defaults.
+func JSONConfig() *connect.ConfigDef {
+	return connect.NewConfigDef().
+		Define(converterTypeKey()).
+		Define(connect.ConfigKey{Name: SchemasEnable, Type: connect.ConfigBoolean, Default: true, Importance: connect.High,
+			Doc:   "Include schemas within each of the serialized values and keys. Default true. Mirrors Kafka Connect's schemas.enable.",
+			Group: "Schemas", OrderInGroup: 0, Width: connect.WidthMedium, DisplayName: "Enable Schemas"}).
+		Define(connect.ConfigKey{Name: SchemasCacheSize, Type: connect.ConfigInt, Default: 1000, Importance: connect.High,
+			Doc:   "The maximum number of schemas that can be cached in this converter instance. Default 1000. Mirrors Kafka Connect's schemas.cache.size.",
+			Group: "Schemas", OrderInGroup: 1, Width: connect.WidthMedium, DisplayName: "Schema Cache Size"}).
+		Define(connect.ConfigKey{Name: DecimalFormat, Type: connect.ConfigString, Default: "BASE64", Validator: connect.ValidStringIgnoreCase("BASE64", "NUMERIC"),
+			Importance: connect.Low,
+			Doc: "Controls which format this converter will serialize decimals in. This value is case insensitive and can be either " +
+				"'BASE64' (default) or 'NUMERIC'. Mirrors Kafka Connect's decimal.format.",
+			Group: "Serialization", OrderInGroup: 0, Width: connect.WidthMedium, DisplayName: "Decimal Format"}).
+		Define(connect.ConfigKey{Name: ReplaceNullWithDefault, Type: connect.ConfigBoolean, Default: true, Importance: connect.Low,
+			Doc: "Whether to replace fields that have a default value and that are null to the default value. When set to true, the " +
+				"default value is used, otherwise null is used. Default true. Mirrors Kafka Connect's replace.null.with.default.",
+			Group: "Serialization", OrderInGroup: 1, Width: connect.WidthMedium, DisplayName: "Replace null with default"})
+}
+
+// JSONConverter is Kafka's org.apache.kafka.connect.json.JsonConverter. With schemas.enable
+// (the default) it writes {"schema":...,"payload":...} envelopes byte-compatible with Kafka's;
+// without, plain JSON. Schemaless JSON objects become map[string]any, integral numbers int64,
+// other numbers float64. Safe for concurrent use after Configure.
+type JSONConverter struct {
+	schemasEnable  bool
+	decimalNumeric bool
+	replaceNull    bool
+}
+
+// NewJSONConverter returns a JSONConverter with Kafka's defaults (schemas enabled, BASE64
+// decimals, nulls replaced with defaults); Configure may change them.
+func NewJSONConverter() *JSONConverter {
+	return &JSONConverter{schemasEnable: true, replaceNull: true}
+}
+
+// Config returns the converter's ConfigDef.
+func (c *JSONConverter) Config() *connect.ConfigDef { return JSONConfig() }
+
+// Configure applies props (keys without the key.converter./value.converter. prefix).
+func (c *JSONConverter) Configure(props map[string]string, isKey bool) error {
+	v, err := JSONConfig().Parse(props)
+	if err != nil {
+		return fmt.Errorf("configure json converter: %w", err)
+	}
+	c.schemasEnable = v.Bool(SchemasEnable)
+	c.decimalNumeric = strings.EqualFold(v.String(DecimalFormat), "NUMERIC")
+	c.replaceNull = v.Bool(ReplaceNullWithDefault)
+	return nil
+}
+
+// FromConnect serialises a value; a nil schema with a nil value gives nil (a tombstone).
+func (c *JSONConverter) FromConnect(topic string, schema *connect.Schema, value any) ([]byte, error) {
+	if schema == nil && value == nil {
+		return nil, nil
+	}
+	var b []byte
+	var err error
+	if c.schemasEnable {
+		b = append(make([]byte, 0, 256), `{"schema":`...)
+		if b, err = c.appendSchema(b, schema, ""); err != nil {
+			return nil, err
+		}
+		b = append(b, `,"payload":`...)
+		if b, err = c.appendValue(b, schema, value); err != nil {
+			return nil, err
+		}
+		return append(b, '}'), nil
+	}
+	return c.appendValue(make([]byte, 0, 256), schema, value)
+}
+
+const envelopeError = "JsonConverter with schemas.enable requires \"schema\" and \"payload\" fields and may not contain additional fields. If you are trying to deserialize plain JSON data, set schemas.enable=false in your converter configuration."
+
+// ToConnect deserialises data; nil or empty data gives a nil schema and value.
+func (c *JSONConverter) ToConnect(topic string, data []byte) (*connect.Schema, any, error) {
+	if len(data) == 0 {
+		return nil, nil, nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var node any
+	if err := dec.Decode(&node); err != nil {
+		return nil, nil, &connect.DataError{Message: "Converting byte[] to Kafka Connect data failed due to serialization error", Err: err}
+	}
+	if !c.schemasEnable {
+		v, err := c.toConnect(nil, node)
+		return nil, v, err
+	}
+	env, ok := node.(map[string]any)
+	if !ok || len(env) != 2 {
+		return nil, nil, &connect.DataError{Message: envelopeError}
+	}
+	schemaNode, hasSchema := env["schema"]
+	payload, hasPayload := env["payload"]
+	if !hasSchema || !hasPayload {
+		return nil, nil, &connect.DataError{Message: envelopeError}
+	}
+	schema, err := c.toConnectSchema(schemaNode)
+	if err != nil {
+		return nil, nil, err
+	}
+	v, err := c.toConnect(schema, payload)
+	if err != nil {
+		return nil, nil, err
+	}
+	return schema, v, nil
+}
+
+// JSONHeaderConverter is the JsonConverter used as a header converter (Kafka's JsonConverter
+// implements both interfaces).
+type JSONHeaderConverter struct{ c JSONConverter }
+
+// NewJSONHeaderConverter returns a header converter with Kafka's defaults.
+func NewJSONHeaderConverter() *JSONHeaderConverter {
+	return &JSONHeaderConverter{c: *NewJSONConverter()}
+}
+
+// Configure applies props.
+func (h *JSONHeaderConverter) Configure(props map[string]string) error {
+	return h.c.Configure(props, false)
+}
+
+// FromConnectHeader serialises a header value.
+func (h *JSONHeaderConverter) FromConnectHeader(topic, _ string, schema *connect.Schema, value any) ([]byte, error) {
+	return h.c.FromConnect(topic, schema, value)
+}
+
+// ToConnectHeader deserialises a header value.
+func (h *JSONHeaderConverter) ToConnectHeader(topic, _ string, data []byte) (*connect.Schema, any, error) {
+	return h.c.ToConnect(topic, data)
+}

@@ -1,0 +1,213 @@
+package convert
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/connectless/connectless/core/connect"
+)
+
+// Class names of the simple converters.
+const (
+	StringConverterClass       = "org.apache.kafka.connect.storage.StringConverter"
+	ByteArrayConverterClass    = "org.apache.kafka.connect.converters.ByteArrayConverter"
+	SimpleHeaderConverterClass = "org.apache.kafka.connect.storage.SimpleHeaderConverter"
+	// ConverterEncoding is StringConverter's charset key.
+	ConverterEncoding = "converter.encoding"
+)
+
+// StringConfig returns the StringConverter's ConfigDef.
+func StringConfig() *connect.ConfigDef {
+	return connect.NewConfigDef().
+		Define(converterTypeKey()).
+		Define(connect.ConfigKey{Name: ConverterEncoding, Type: connect.ConfigString, Default: "UTF-8",
+			Validator:  connect.ValidStringIgnoreCase("UTF-8", "UTF8", "ISO-8859-1", "ISO8859_1", "LATIN1", "US-ASCII", "ASCII"),
+			Importance: connect.High,
+			Doc: "The name of the Java character set to use for encoding strings as byte arrays. UTF-8, ISO-8859-1 and US-ASCII " +
+				"are supported. Default UTF-8. Mirrors Kafka Connect's converter.encoding.",
+			Group: "Converter", OrderInGroup: 0, Width: connect.WidthMedium, DisplayName: "Character encoding"})
+}
+
+// StringConverter is Kafka's StringConverter: values are written with their Java toString
+// form, and read as optional strings.
+type StringConverter struct{ charset string }
+
+// NewStringConverter returns a UTF-8 StringConverter.
+func NewStringConverter() *StringConverter { return &StringConverter{charset: "UTF-8"} }
+
+// Config returns the converter's ConfigDef.
+func (c *StringConverter) Config() *connect.ConfigDef { return StringConfig() }
+
+// Configure applies props.
+func (c *StringConverter) Configure(props map[string]string, _ bool) error {
+	v, err := StringConfig().Parse(props)
+	if err != nil {
+		return fmt.Errorf("configure string converter: %w", err)
+	}
+	switch strings.ToUpper(v.String(ConverterEncoding)) {
+	case "UTF-8", "UTF8":
+		c.charset = "UTF-8"
+	case "ISO-8859-1", "ISO8859_1", "LATIN1":
+		c.charset = "ISO-8859-1"
+	default:
+		c.charset = "US-ASCII"
+	}
+	return nil
+}
+
+// FromConnect writes value.toString() in the charset; nil stays nil.
+func (c *StringConverter) FromConnect(_ string, _ *connect.Schema, value any) ([]byte, error) {
+	if value == nil {
+		return nil, nil
+	}
+	s := JavaToString(value)
+	switch c.charset {
+	case "UTF-8", "":
+		return []byte(s), nil
+	}
+	limit := rune(0xff)
+	if c.charset == "US-ASCII" {
+		limit = 0x7f
+	}
+	out := make([]byte, 0, len(s))
+	for _, r := range s {
+		if r > limit {
+			r = '?' // Java's encoder replacement byte
+		}
+		out = append(out, byte(r))
+	}
+	return out, nil
+}
+
+// ToConnect reads data as an optional string; malformed UTF-8 becomes U+FFFD.
+func (c *StringConverter) ToConnect(_ string, data []byte) (*connect.Schema, any, error) {
+	if data == nil {
+		return connect.OptionalStringSchema(), nil, nil
+	}
+	switch c.charset {
+	case "ISO-8859-1":
+		r := make([]rune, len(data))
+		for i, b := range data {
+			r[i] = rune(b)
+		}
+		return connect.OptionalStringSchema(), string(r), nil
+	case "US-ASCII":
+		r := make([]rune, len(data))
+		for i, b := range data {
+			r[i] = rune(b)
+			if b > 0x7f {
+				r[i] = utf8.RuneError
+			}
+		}
+		return connect.OptionalStringSchema(), string(r), nil
+	}
+	if utf8.Valid(data) {
+		return connect.OptionalStringSchema(), string(data), nil
+	}
+	return connect.OptionalStringSchema(), strings.ToValidUTF8(string(data), "\uFFFD"), nil
+}
+
+// JavaToString renders a Connect value as Java's toString would: Struct{a=1,b=x},
+// [a, b], {k=v} (HashMap order), 1.0E10, BigDecimal and java.util.Date forms. A []byte is
+// rendered as its UTF-8 text (Java would print an identity hash).
+func JavaToString(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "null"
+	case string:
+		return x
+	case []byte:
+		return string(x)
+	case connect.Decimal:
+		return x.JavaString()
+	case time.Time:
+		return x.UTC().Format("Mon Jan 02 15:04:05 UTC 2006")
+	case *connect.Struct:
+		var b strings.Builder
+		b.WriteString("Struct{")
+		first := true
+		for _, f := range x.Schema().Fields {
+			fv, _ := x.GetWithoutDefault(f.Name)
+			if fv == nil {
+				continue
+			}
+			if !first {
+				b.WriteByte(',')
+			}
+			first = false
+			b.WriteString(f.Name)
+			b.WriteByte('=')
+			b.WriteString(JavaToString(fv))
+		}
+		b.WriteByte('}')
+		return b.String()
+	case []any:
+		parts := make([]string, len(x))
+		for i, e := range x {
+			parts[i] = JavaToString(e)
+		}
+		return "[" + strings.Join(parts, ", ") + "]"
+	case map[string]any:
+		keys := orderedStringKeys(x)
+		parts := make([]string, len(keys))
+		for i, k := range keys {
+			parts[i] = k + "=" + JavaToString(x[k])
+		}
+		return "{" + strings.Join(parts, ", ") + "}"
+	case map[any]any:
+		keys := orderedAnyKeys(x)
+		parts := make([]string, len(keys))
+		for i, k := range keys {
+			parts[i] = JavaToString(k) + "=" + JavaToString(x[k])
+		}
+		return "{" + strings.Join(parts, ", ") + "}"
+	case int:
+		return strconv.Itoa(x)
+	}
+	return connect.JavaString(v)
+}
+
+// ByteArrayConverter is Kafka's ByteArrayConverter: bytes pass through unchanged.
+type ByteArrayConverter struct{}
+
+// NewByteArrayConverter returns a ByteArrayConverter.
+func NewByteArrayConverter() *ByteArrayConverter { return &ByteArrayConverter{} }
+
+// Config returns the converter's ConfigDef (converter.type only).
+func (*ByteArrayConverter) Config() *connect.ConfigDef {
+	return connect.NewConfigDef().Define(converterTypeKey())
+}
+
+// Configure accepts converter.type only.
+func (c *ByteArrayConverter) Configure(props map[string]string, _ bool) error {
+	if _, err := c.Config().Parse(props); err != nil {
+		return fmt.Errorf("configure byte array converter: %w", err)
+	}
+	return nil
+}
+
+// FromConnect returns the bytes; the schema must be nil or BYTES and the value []byte.
+func (*ByteArrayConverter) FromConnect(_ string, schema *connect.Schema, value any) ([]byte, error) {
+	if schema != nil && schema.Type != connect.TypeBytes {
+		return nil, dataErr("Invalid schema type for ByteArrayConverter: %s", strings.ToUpper(string(schema.Type)))
+	}
+	if value == nil {
+		return nil, nil
+	}
+	b, ok := value.([]byte)
+	if !ok {
+		return nil, dataErr("ByteArrayConverter is not compatible with objects of type %s", connect.JavaClassName(value))
+	}
+	return b, nil
+}
+
+// ToConnect returns the bytes with an optional bytes schema.
+func (*ByteArrayConverter) ToConnect(_ string, data []byte) (*connect.Schema, any, error) {
+	if data == nil {
+		return connect.OptionalBytesSchema(), nil, nil
+	}
+	return connect.OptionalBytesSchema(), data, nil
+}
