@@ -43,10 +43,47 @@ func (t *TimestampRouter) Apply(r *connect.Record) (*connect.Record, error) {
 	if r.Timestamp.IsZero() {
 		return nil, dataErr("Timestamp missing on record: %s", recordString(r))
 	}
-	ts := t.tsFormat.format(r.Timestamp)
 	out := *r
-	out.Topic = strings.ReplaceAll(strings.ReplaceAll(t.topicFormat, "${topic}", r.Topic), "${timestamp}", ts)
+	out.Topic = t.topic(r)
 	return &out, nil
+}
+
+// topic renders topic.format: the literal replacement of ${topic} then ${timestamp}, built in
+// one allocation when the timestamp pattern has a Go layout.
+func (t *TimestampRouter) topic(r *connect.Record) string {
+	if t.tsFormat.layout == "" || strings.Contains(r.Topic, "${timestamp}") {
+		ts := t.tsFormat.format(r.Timestamp)
+		return strings.ReplaceAll(strings.ReplaceAll(t.topicFormat, "${topic}", r.Topic), "${timestamp}", ts)
+	}
+	var tsBuf [32]byte
+	u := r.Timestamp.UTC()
+	if u.Year() <= 0 || u.Year() >= 10000 {
+		return strings.ReplaceAll(strings.ReplaceAll(t.topicFormat, "${topic}", r.Topic), "${timestamp}", t.tsFormat.format(u))
+	}
+	ts := u.AppendFormat(tsBuf[:0], t.tsFormat.layout)
+	var b strings.Builder
+	b.Grow(len(t.topicFormat) + len(r.Topic) + len(ts))
+	for rest := t.topicFormat; rest != ""; {
+		i := strings.Index(rest, "${")
+		if i < 0 {
+			b.WriteString(rest)
+			break
+		}
+		b.WriteString(rest[:i])
+		rest = rest[i:]
+		switch {
+		case strings.HasPrefix(rest, "${topic}"):
+			b.WriteString(r.Topic)
+			rest = rest[len("${topic}"):]
+		case strings.HasPrefix(rest, "${timestamp}"):
+			b.Write(ts)
+			rest = rest[len("${timestamp}"):]
+		default:
+			b.WriteString("${")
+			rest = rest[2:]
+		}
+	}
+	return b.String()
 }
 
 // recordString is ConnectRecord.toString, in Kafka's shape.

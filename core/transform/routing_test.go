@@ -17,6 +17,9 @@ func TestTimestampRouter(t *testing.T) {
 		{name: "custom formats", class: "org.apache.kafka.connect.transforms.TimestampRouter",
 			props: map[string]string{"topic.format": "logs.${timestamp}.${topic}.${topic}", "timestamp.format": "yyyy/MM/dd HH"}, in: r,
 			want: with(r, func(o *connect.Record) { o.Topic = "logs.2024/03/05 06.orders.orders" })},
+		{name: "topic holding a placeholder is replaced again, as Kafka's chained replace does", class: "TimestampRouter",
+			props: map[string]string{"topic.format": "x-${topic}-${"}, in: with(r, func(o *connect.Record) { o.Topic = "a${timestamp}" }),
+			want: with(r, func(o *connect.Record) { o.Topic = "x-a20240305-${" })},
 		{name: "missing timestamp", class: "TimestampRouter", props: map[string]string{}, in: noTs, errClass: ClassDataException,
 			err: "Timestamp missing on record: SinkRecord{kafkaOffset=42, timestampType=CreateTime} ConnectRecord{topic='orders', kafkaPartition=1, key=k"},
 	})
