@@ -36,8 +36,17 @@ func avroSchemaJSON(s *connect.Schema, names *avroNames, meta bool) (any, error)
 	}
 	var t any
 	withProps := func(m map[string]any) map[string]any {
-		if meta && s.Name != "" && s.Type != connect.TypeStruct {
+		if !meta {
+			return m
+		}
+		if s.Name != "" {
 			m["connect.name"] = s.Name
+		}
+		if s.Version != 0 {
+			m["connect.version"] = s.Version
+		}
+		if s.Doc != "" {
+			m["connect.doc"] = s.Doc
 		}
 		return m
 	}
@@ -118,7 +127,7 @@ func avroSchemaJSON(s *connect.Schema, names *avroNames, meta bool) (any, error)
 				}
 				fields = append(fields, fm)
 			}
-			t = map[string]any{"type": "record", "name": name, "fields": fields}
+			t = withProps(map[string]any{"type": "record", "name": name, "fields": fields})
 		default:
 			return nil, fmt.Errorf("%w: unsupported Connect type %q for Avro", ErrData, s.Type)
 		}

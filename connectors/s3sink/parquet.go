@@ -1,14 +1,24 @@
 package s3sink
 
 import (
+	"bufio"
+	"encoding/binary"
+	"errors"
 	"fmt"
 	"io"
+	"math"
+	"strconv"
+	"time"
+
+	"github.com/parquet-go/parquet-go"
+	pqcompress "github.com/parquet-go/parquet-go/compress"
 
 	"github.com/connectless/connectless/core/connect"
 )
 
 // parquetFormat is Confluent's ParquetFormat. The spool holds length-prefixed Avro datums;
-// finish decodes them and writes one Parquet file.
+// finish decodes them one at a time and writes one Parquet file (page size 64 KiB,
+// dictionary encoding on, as Confluent's AvroParquetWriter).
 type parquetFormat struct {
 	codec string
 }
@@ -28,9 +38,260 @@ func (f parquetFormat) extension() string {
 }
 
 func (f parquetFormat) encode(schema *connect.Schema, value any) ([]byte, error) {
+	if schema == nil || schema.Type != connect.TypeStruct {
+		return nil, fmt.Errorf("%w: ParquetFormat needs Struct values, got %T", ErrData, value)
+	}
 	return avroFrame(schema, value)
 }
 
+func (f parquetFormat) codecOf() pqcompress.Codec {
+	switch f.codec {
+	case "none":
+		return &parquet.Uncompressed
+	case "gzip":
+		return &parquet.Gzip
+	case "zstd":
+		return &parquet.Zstd
+	case "brotli":
+		return &parquet.Brotli
+	case "lz4_raw":
+		return &parquet.Lz4Raw
+	}
+	return &parquet.Snappy
+}
+
 func (f parquetFormat) finish(dst io.Writer, spool io.Reader, schema *connect.Schema, _ int) error {
-	return fmt.Errorf("%w: parquet output is not implemented yet", ErrData)
+	node, err := parquetNode(schema)
+	if err != nil {
+		return err
+	}
+	name := schema.Name
+	if name == "" {
+		name = "ConnectDefault"
+	}
+	ps := parquet.NewSchema(name, node)
+	w := parquet.NewGenericWriter[any](dst, ps, parquet.Compression(f.codecOf()), parquet.PageBufferSize(64<<10))
+	br := bufio.NewReader(spool)
+	rows := make([]any, 0, 128)
+	flush := func() error {
+		if len(rows) == 0 {
+			return nil
+		}
+		_, err := w.Write(rows)
+		rows = rows[:0]
+		return err
+	}
+	for {
+		l, err := binary.ReadUvarint(br)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return fmt.Errorf("read spool: %w", err)
+		}
+		buf := make([]byte, l)
+		if _, err := io.ReadFull(br, buf); err != nil {
+			return fmt.Errorf("read spool: %w", err)
+		}
+		v, _, err := avroDecode(buf, schema)
+		if err != nil {
+			return fmt.Errorf("decode spooled record: %w", err)
+		}
+		rows = append(rows, v)
+		if len(rows) == cap(rows) {
+			if err := flush(); err != nil {
+				return fmt.Errorf("write parquet rows: %w", err)
+			}
+		}
+	}
+	if err := flush(); err != nil {
+		return fmt.Errorf("write parquet rows: %w", err)
+	}
+	return w.Close()
+}
+
+// parquetNode maps a Connect schema to a Parquet node (as parquet-avro maps the Avro schema).
+func parquetNode(s *connect.Schema) (parquet.Node, error) {
+	var n parquet.Node
+	switch s.Name {
+	case connect.DecimalName:
+		scale, _ := strconv.Atoi(s.Parameters[connect.DecimalScaleParam])
+		n = parquet.Decimal(scale, 38, parquet.ByteArrayType)
+	case connect.DateName:
+		n = parquet.Date()
+	case connect.TimeName:
+		n = parquet.Int(32)
+	case connect.TimestampName:
+		n = parquet.Timestamp(parquet.Millisecond)
+	}
+	if n == nil {
+		switch s.Type {
+		case connect.TypeInt8, connect.TypeInt16, connect.TypeInt32:
+			n = parquet.Int(32)
+		case connect.TypeInt64:
+			n = parquet.Int(64)
+		case connect.TypeFloat32:
+			n = parquet.Leaf(parquet.FloatType)
+		case connect.TypeFloat64:
+			n = parquet.Leaf(parquet.DoubleType)
+		case connect.TypeBoolean:
+			n = parquet.Leaf(parquet.BooleanType)
+		case connect.TypeString:
+			n = parquet.String()
+		case connect.TypeBytes:
+			n = parquet.Leaf(parquet.ByteArrayType)
+		case connect.TypeArray:
+			e, err := parquetNode(s.Value)
+			if err != nil {
+				return nil, err
+			}
+			n = parquet.List(e)
+		case connect.TypeMap:
+			if s.Key == nil || s.Key.Type != connect.TypeString {
+				return nil, fmt.Errorf("%w: ParquetFormat supports maps with string keys only", ErrData)
+			}
+			v, err := parquetNode(s.Value)
+			if err != nil {
+				return nil, err
+			}
+			n = parquet.Map(parquet.String(), v)
+		case connect.TypeStruct:
+			g := parquet.Group{}
+			for _, f := range s.Fields {
+				fn, err := parquetNode(f.Schema)
+				if err != nil {
+					return nil, fmt.Errorf("field %q: %w", f.Name, err)
+				}
+				g[f.Name] = fn
+			}
+			n = g
+		default:
+			return nil, fmt.Errorf("%w: unsupported Connect type %q for Parquet", ErrData, s.Type)
+		}
+	}
+	if s.Optional {
+		n = parquet.Optional(n)
+	}
+	return n, nil
+}
+
+var errShort = errors.New("truncated datum")
+
+// avroDecode reads one value written by avroEncode into the Go shape the Parquet writer
+// takes: structs as map[string]any, arrays as []any, maps as map[string]any, Timestamp as
+// time.Time, Date as int32 days.
+func avroDecode(b []byte, s *connect.Schema) (any, []byte, error) {
+	varint := func() (int64, error) {
+		v, n := binary.Varint(b)
+		if n <= 0 {
+			return 0, errShort
+		}
+		b = b[n:]
+		return v, nil
+	}
+	if s.Optional {
+		idx, err := varint()
+		if err != nil {
+			return nil, nil, err
+		}
+		if idx == 0 {
+			return nil, b, nil
+		}
+	}
+	bytesVal := func() ([]byte, error) {
+		l, err := varint()
+		if err != nil || int64(len(b)) < l {
+			return nil, errShort
+		}
+		v := b[:l]
+		b = b[l:]
+		return v, nil
+	}
+	switch s.Name {
+	case connect.DecimalName:
+		v, err := bytesVal()
+		return v, b, err
+	case connect.DateName, connect.TimeName:
+		v, err := varint()
+		return int32(v), b, err
+	case connect.TimestampName:
+		v, err := varint()
+		return time.UnixMilli(v).UTC(), b, err
+	}
+	switch s.Type {
+	case connect.TypeInt8, connect.TypeInt16, connect.TypeInt32:
+		v, err := varint()
+		return int32(v), b, err
+	case connect.TypeInt64:
+		v, err := varint()
+		return v, b, err
+	case connect.TypeFloat32:
+		if len(b) < 4 {
+			return nil, nil, errShort
+		}
+		return math.Float32frombits(binary.LittleEndian.Uint32(b)), b[4:], nil
+	case connect.TypeFloat64:
+		if len(b) < 8 {
+			return nil, nil, errShort
+		}
+		return math.Float64frombits(binary.LittleEndian.Uint64(b)), b[8:], nil
+	case connect.TypeBoolean:
+		if len(b) < 1 {
+			return nil, nil, errShort
+		}
+		return b[0] == 1, b[1:], nil
+	case connect.TypeString:
+		v, err := bytesVal()
+		return string(v), b, err
+	case connect.TypeBytes:
+		v, err := bytesVal()
+		return v, b, err
+	case connect.TypeArray, connect.TypeMap:
+		var list []any
+		m := map[string]any{}
+		for {
+			n, err := varint()
+			if err != nil {
+				return nil, nil, err
+			}
+			if n == 0 {
+				break
+			}
+			for range n {
+				var k string
+				if s.Type == connect.TypeMap {
+					kb, err := bytesVal()
+					if err != nil {
+						return nil, nil, err
+					}
+					k = string(kb)
+				}
+				var v any
+				if v, b, err = avroDecode(b, s.Value); err != nil {
+					return nil, nil, err
+				}
+				if s.Type == connect.TypeMap {
+					m[k] = v
+				} else {
+					list = append(list, v)
+				}
+			}
+		}
+		if s.Type == connect.TypeMap {
+			return m, b, nil
+		}
+		return list, b, nil
+	case connect.TypeStruct:
+		m := make(map[string]any, len(s.Fields))
+		for _, f := range s.Fields {
+			var v any
+			var err error
+			if v, b, err = avroDecode(b, f.Schema); err != nil {
+				return nil, nil, fmt.Errorf("field %q: %w", f.Name, err)
+			}
+			m[f.Name] = v
+		}
+		return m, b, nil
+	}
+	return nil, nil, fmt.Errorf("unsupported type %q", s.Type)
 }

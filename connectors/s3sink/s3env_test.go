@@ -107,10 +107,15 @@ func (s *testS3) props(bucket string, extra map[string]string) map[string]string
 
 // objects lists every key in the bucket with its body.
 func (s *testS3) objects(t *testing.T, bucket string) map[string][]byte {
+	return s.objectsUnder(t, bucket, "")
+}
+
+// objectsUnder lists the keys under prefix with their bodies.
+func (s *testS3) objectsUnder(t *testing.T, bucket, prefix string) map[string][]byte {
 	t.Helper()
 	ctx := context.Background()
 	out := map[string][]byte{}
-	p := s3.NewListObjectsV2Paginator(s.client, &s3.ListObjectsV2Input{Bucket: &bucket})
+	p := s3.NewListObjectsV2Paginator(s.client, &s3.ListObjectsV2Input{Bucket: &bucket, Prefix: &prefix})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
