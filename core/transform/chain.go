@@ -204,16 +204,21 @@ func ChainConfigDef(props map[string]string) *connect.ConfigDef {
 			Group: group, OrderInGroup: 0, Width: connect.WidthLong, DisplayName: "Transformation type for " + a,
 			Validator: classValidator(TypeTransformation),
 			Doc:       "Class for the '" + a + "' transformation. Required. Mirrors Kafka Connect's transforms.<alias>.type."})
-		def.Define(connect.ConfigKey{Name: prefix + "predicate", Type: connect.ConfigString, Importance: connect.Medium,
-			Group: group, OrderInGroup: 1, Width: connect.WidthLong, DisplayName: "Predicate",
-			Validator: predicateAliasValidator(pAliases),
-			Doc:       "The alias of a predicate used to determine whether to apply this transformation. Default null (always apply). Mirrors Kafka Connect's transforms.<alias>.predicate."})
-		def.Define(connect.ConfigKey{Name: prefix + "negate", Type: connect.ConfigBoolean, Default: false, Importance: connect.Medium,
-			Group: group, OrderInGroup: 2, Width: connect.WidthShort, DisplayName: "Negate",
-			Doc: "Whether the configured predicate should be negated. Default false. Mirrors Kafka Connect's transforms.<alias>.negate."})
 		if p, err := Lookup(props[prefix+"type"]); err == nil && p.Type == TypeTransformation {
+			// Every transformation implicitly takes predicate and negate (Kafka's initialConfigDef).
+			inner := connect.NewConfigDef()
+			inner.Define(connect.ConfigKey{Name: "predicate", Type: connect.ConfigString, Importance: connect.Medium,
+				Validator: predicateAliasValidator(pAliases),
+				Doc:       "The alias of a predicate used to determine whether to apply this transformation. Default null (always apply). Mirrors Kafka Connect's transforms.<alias>.predicate."})
+			inner.Define(connect.ConfigKey{Name: "negate", Type: connect.ConfigBoolean, Default: false, Importance: connect.Medium,
+				Doc: "Whether the configured predicate should be negated. Default false. Mirrors Kafka Connect's transforms.<alias>.negate."})
 			t, _ := p.Transformation()
-			def.Embed(prefix, group, 3, t.Config())
+			for _, k := range t.Config().Keys() {
+				if k.Name != "predicate" && k.Name != "negate" {
+					inner.Define(k)
+				}
+			}
+			def.Embed(prefix, group, 1, inner)
 		}
 	}
 	for _, a := range dedupe(pAliases) {
@@ -269,7 +274,7 @@ func classValidator(want PluginType) connect.ConfigValidator {
 			if want == TypePredicate {
 				kind = "Predicate"
 			}
-			return &connect.ConfigError{Name: name, Value: s, Message: "Class " + p.Class + " is not a " + kind}
+			return &connect.ConfigError{Name: name, Value: "class " + p.Class, Message: "Not a " + kind}
 		}
 		return nil
 	}, "built-in "+string(want))
@@ -299,12 +304,13 @@ func ValidateChain(props map[string]string) []*connect.ConfigValue {
 	tAliases, _ := listValue(props, TransformsConfig)
 	pAliases, _ := listValue(props, PredicatesConfig)
 	for _, a := range dedupe(tAliases) {
-		// Kafka's negate validator: negate given without a predicate to negate.
+		// Kafka's type validator first checks negate is not given without a predicate, and
+		// then reports only that.
 		prefix := TransformsConfig + "." + a + "."
-		raw, given := props[prefix+"negate"]
-		if nv := byName[prefix+"negate"]; given && nv != nil && len(nv.Errors) == 0 && strings.TrimSpace(props[prefix+"predicate"]) == "" {
-			nv.AddError((&connect.ConfigError{Name: prefix + "negate", Value: strings.TrimSpace(raw), Message: fmt.Sprintf(
-				"Config '%snegate' was provided but there is no config '%spredicate' defining a predicate to be negated.", prefix, prefix)}).Error())
+		_, negate := props[prefix+"negate"]
+		_, pred := props[prefix+"predicate"]
+		if tv := byName[prefix+"type"]; negate && !pred && tv != nil {
+			tv.Errors = []string{fmt.Sprintf("Config '%snegate' was provided but there is no config '%spredicate' defining a predicate to be negated.", prefix, prefix)}
 		}
 	}
 	check := func(kind, alias string) {

@@ -42,7 +42,7 @@ func TestPredicates(t *testing.T) {
 	}{
 		{"TopicNameMatches", map[string]string{}, `Missing required configuration "pattern" which has no default value.`},
 		{"TopicNameMatches", map[string]string{"pattern": ""}, "Invalid value  for configuration pattern: String must be non-empty"},
-		{"TopicNameMatches", map[string]string{"pattern": "a(?!b)"}, "Invalid value a(?!b) for configuration pattern: entry must be a Java-compatible regular expression: "},
+		{"TopicNameMatches", map[string]string{"pattern": "a(?!b)"}, "Invalid value a(?!b) for configuration pattern: Invalid regex: "},
 		{"HasHeaderKey", map[string]string{"name": ""}, "Invalid value  for configuration name: String must be non-empty"},
 	} {
 		p, _ := Lookup(c.class)
@@ -197,13 +197,13 @@ func TestChainConfigErrors(t *testing.T) {
 		{"unknown class", map[string]string{"transforms": "a", "transforms.a.type": "com.example.Nope"}, "transforms.a.type",
 			"Invalid value com.example.Nope for configuration transforms.a.type: Class com.example.Nope could not be found."},
 		{"predicate as transformation", map[string]string{"transforms": "a", "transforms.a.type": "RecordIsTombstone"}, "transforms.a.type",
-			"is not a Transformation"},
+			"Invalid value class org.apache.kafka.connect.transforms.predicates.RecordIsTombstone for configuration transforms.a.type: Not a Transformation"},
 		{"transformation as predicate", map[string]string{"predicates": "p", "predicates.p.type": "Filter"}, "predicates.p.type",
-			"is not a Predicate"},
+			"Invalid value class org.apache.kafka.connect.transforms.Filter for configuration predicates.p.type: Not a Predicate"},
 		{"undefined predicate alias", map[string]string{"transforms": "a", "transforms.a.type": "Filter", "transforms.a.predicate": "p"},
 			"transforms.a.predicate", "Unknown configuration 'predicates.p.type'"},
 		{"negate without predicate", map[string]string{"transforms": "a", "transforms.a.type": "Filter", "transforms.a.negate": "true"},
-			"transforms.a.negate", "Config 'transforms.a.negate' was provided but there is no config 'transforms.a.predicate' defining a predicate to be negated."},
+			"transforms.a.type", "Config 'transforms.a.negate' was provided but there is no config 'transforms.a.predicate' defining a predicate to be negated."},
 		{"bad negate", map[string]string{"transforms": "a", "transforms.a.type": "Filter", "predicates": "p", "predicates.p.type": "RecordIsTombstone",
 			"transforms.a.predicate": "p", "transforms.a.negate": "maybe"},
 			"transforms.a.negate", "Invalid value maybe for configuration transforms.a.negate: Expected value to be either true or false"},

@@ -76,7 +76,8 @@ func nonEmptyList() connect.ConfigValidator {
 	}, "non-empty list")
 }
 
-// javaRegex is Kafka's RegexValidator: the value must compile as a regular expression.
+// javaRegex is Kafka's RegexValidator: the value must compile as a regular expression
+// (Go's RE2 syntax: Java's look-around, back-references and possessive quantifiers are rejected).
 func javaRegex() connect.ConfigValidator {
 	return connect.ValidatorFunc(func(name string, v any) error {
 		s, ok := v.(string)
@@ -84,7 +85,7 @@ func javaRegex() connect.ConfigValidator {
 			return nil
 		}
 		if _, err := compileJavaRegex(s); err != nil {
-			return &connect.ConfigError{Name: name, Value: s, Message: "entry must be a Java-compatible regular expression: " + err.Error()}
+			return &connect.ConfigError{Name: name, Value: s, Message: "Invalid regex: " + err.Error()}
 		}
 		return nil
 	}, "valid regex")
