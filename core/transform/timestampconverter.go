@@ -242,6 +242,9 @@ func (t *TimestampConverter) Apply(r *connect.Record) (*connect.Record, error) {
 	}
 	us := t.cache.get(s)
 	if us == nil {
+		if s.Type != connect.TypeStruct {
+			return nil, dataErr("Cannot list fields on non-struct type")
+		}
 		us = copySchemaBasics(s, connect.TypeStruct)
 		for _, f := range s.Fields {
 			fs := f.Schema

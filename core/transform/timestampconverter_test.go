@@ -56,6 +56,8 @@ func TestTimestampConverter(t *testing.T) {
 		{name: "schema not a timestamp", class: "TimestampConverter$Value", props: map[string]string{"target.type": "Timestamp"},
 			in: recS(nil, nil, sch(connect.TypeInt32), int32(1)), errClass: ClassConnectException,
 			err: "Schema Schema{INT32} does not correspond to a known timestamp type format"},
+		{name: "field on a non-struct schema", class: "TimestampConverter$Value", props: map[string]string{"field": "when", "target.type": "Date"},
+			in: recS(nil, nil, osch(connect.TypeInt64), nil), errClass: ClassDataException, err: "Cannot list fields on non-struct type"},
 		{name: "bad target", class: "TimestampConverter$Value", props: map[string]string{"target.type": "date"},
 			configErr: "Invalid value date for configuration target.type: String must be one of: string, unix, Date, Time, Timestamp"},
 		{name: "string without format", class: "TimestampConverter$Value", props: map[string]string{"target.type": "string"},
