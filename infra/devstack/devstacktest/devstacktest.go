@@ -1,0 +1,49 @@
+// Package devstacktest starts devstack services for tests. Each helper registers t.Cleanup to
+// stop the service, and when a service binary is missing it skips the test with a message
+// naming the make target that installs it, or fails the test when CI=true.
+package devstacktest
+
+import (
+	"context"
+	"errors"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/connectless/connectless/infra/devstack"
+)
+
+// startTimeout bounds one service start, including its health check.
+const startTimeout = 90 * time.Second
+
+// check ends the test when err is not nil: a skip for a missing binary outside CI, else a failure.
+func check(t testing.TB, service string, err error) {
+	t.Helper()
+	if err == nil {
+		return
+	}
+	var missing *devstack.MissingError
+	if errors.As(err, &missing) && os.Getenv("CI") != "true" {
+		t.Skipf("%s: %v", service, err)
+	}
+	t.Fatalf("start %s: %v", service, err)
+}
+
+func startCtx(t testing.TB) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.Background(), startTimeout)
+}
+
+// Kafka starts a kfake broker with opts and stops it when the test ends.
+func Kafka(t testing.TB, opts devstack.KafkaOptions) *devstack.Kafka {
+	t.Helper()
+	ctx, cancel := startCtx(t)
+	defer cancel()
+	k, err := devstack.StartKafka(ctx, opts)
+	check(t, "kafka", err)
+	t.Cleanup(func() {
+		if err := k.Close(); err != nil {
+			t.Errorf("stop kafka: %v", err)
+		}
+	})
+	return k
+}
