@@ -32,7 +32,7 @@ func (c *testSource) Start(_ context.Context, props map[string]string) error {
 	return nil
 }
 func (c *testSource) TaskConfigs(max int) ([]map[string]string, error) {
-	n := max
+	n := min(max, 8)
 	if v, err := strconv.Atoi(c.props["tasks.wanted"]); err == nil && v < n {
 		n = v
 	}
@@ -56,7 +56,7 @@ func (testSink) Version() string                                { return "undefi
 func (testSink) Config() *connect.ConfigDef                     { return nil }
 func (testSink) Start(context.Context, map[string]string) error { return nil }
 func (testSink) TaskConfigs(max int) ([]map[string]string, error) {
-	out := make([]map[string]string, max)
+	out := make([]map[string]string, min(max, 4)) // as a sink with four partitions to share
 	for i := range out {
 		out[i] = map[string]string{}
 	}
@@ -145,14 +145,28 @@ func testPluginConfig(_ context.Context, p connect.Plugin) ([]connect.ConfigKeyI
 
 // syncBuffer is a goroutine-safe log sink.
 type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
+	mu      sync.Mutex
+	buf     bytes.Buffer
+	panics  int
+	discard bool // count panics only, keep nothing (for fuzzing)
 }
 
 func (b *syncBuffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	if bytes.Contains(p, []byte("handler panic")) {
+		b.panics++
+	}
+	if b.discard {
+		return len(p), nil
+	}
 	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) panicCount() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.panics
 }
 
 func (b *syncBuffer) String() string {
