@@ -279,3 +279,19 @@ func TestIsRetriable(t *testing.T) {
 		}
 	}
 }
+
+func TestIntegrationProduceMissingTopic(t *testing.T) {
+	c := newTestClient(t, 1, "t")
+	w := c.NewWriter(WriterOptions{})
+	defer w.Close()
+	res := w.Produce(testContext(t), []Message{
+		{Topic: "missing", Partition: AnyPartition, Value: []byte("x")},
+		{Topic: "t", Partition: AnyPartition, Value: []byte("y")},
+	})
+	if !errors.Is(res[0].Err, kafkago.UnknownTopicOrPartition) {
+		t.Errorf("missing topic: %v, want UnknownTopicOrPartition", res[0].Err)
+	}
+	if res[1].Err != nil || res[1].Offset != 0 {
+		t.Errorf("existing topic in the same call: %+v, want written at offset 0", res[1])
+	}
+}

@@ -162,30 +162,55 @@ func (w *Writer) Produce(ctx context.Context, msgs []Message) []ProduceResult {
 		kms = append(kms, km)
 		idx = append(idx, i)
 	}
-	if len(kms) == 0 {
-		return out
+	// One WriteMessages per topic: kafka-go fails a whole call when one topic is unknown.
+	byTopic := map[string][]int{} // topic -> positions in kms
+	for j := range kms {
+		byTopic[kms[j].Topic] = append(byTopic[kms[j].Topic], j)
 	}
-	err := w.w.WriteMessages(ctx, kms...)
-	var werrs kafkago.WriteErrors
-	perMessage := errors.As(err, &werrs) && len(werrs) == len(kms)
-	for j, i := range idx {
-		s := slots[i]
-		s.mu.Lock()
-		done, res := s.done, s.res
-		s.mu.Unlock()
-		switch {
-		case perMessage && werrs[j] != nil:
-			res = ProduceResult{Partition: res.Partition, Offset: -1, Err: fmt.Errorf("produce to %q: %w", msgs[i].Topic, werrs[j])}
-		case err != nil && !perMessage:
-			res = ProduceResult{Partition: msgs[i].Partition, Offset: -1, Err: fmt.Errorf("produce to %q: %w", msgs[i].Topic, err)}
-		case !done:
-			res = ProduceResult{Partition: msgs[i].Partition, Offset: -1, Err: fmt.Errorf("produce to %q: no acknowledgement", msgs[i].Topic)}
-		case res.Err != nil:
-			res.Err = fmt.Errorf("produce to %q: %w", msgs[i].Topic, res.Err)
-		}
-		out[i] = res
+	var wg sync.WaitGroup
+	for _, js := range byTopic {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			batch := make([]kafkago.Message, len(js))
+			for k, j := range js {
+				batch[k] = kms[j]
+			}
+			err := w.w.WriteMessages(ctx, batch...)
+			var werrs kafkago.WriteErrors
+			perMessage := errors.As(err, &werrs) && len(werrs) == len(batch)
+			for k, j := range js {
+				i := idx[j]
+				var msgErr error
+				switch {
+				case perMessage:
+					msgErr = werrs[k]
+				case err != nil:
+					msgErr = err
+				}
+				out[i] = result(msgs[i], slots[i], msgErr)
+			}
+		}()
 	}
+	wg.Wait()
 	return out
+}
+
+// result combines what the completion callback recorded with the error WriteMessages
+// returned for one message.
+func result(m Message, s *slot, err error) ProduceResult {
+	s.mu.Lock()
+	done, res := s.done, s.res
+	s.mu.Unlock()
+	switch {
+	case err != nil:
+		return ProduceResult{Partition: res.Partition, Offset: -1, Err: fmt.Errorf("produce to %q: %w", m.Topic, err)}
+	case !done:
+		return ProduceResult{Partition: m.Partition, Offset: -1, Err: fmt.Errorf("produce to %q: no acknowledgement", m.Topic)}
+	case res.Err != nil:
+		res.Err = fmt.Errorf("produce to %q: %w", m.Topic, res.Err)
+	}
+	return res
 }
 
 // partitionCount reads the partition count from the metadata cache the writer itself

@@ -114,7 +114,9 @@ type sinkRun struct {
 	current map[connect.TopicPartition]int64 // after the last record handled (Put or skipped)
 	resets  map[connect.TopicPartition]int64
 	raws    map[rawKey]*kafka.Message // the records of the Put in progress, for Report
-	res     SinkResult
+	// fetchFailures counts consecutive rounds in which every fetch failed retriably.
+	fetchFailures int
+	res           SinkResult
 }
 
 // RunSinkSlice runs one slice of a sink task: see the package documentation. On error the
@@ -323,6 +325,7 @@ func (r *sinkRun) fetch(ctx context.Context, tps []connect.TopicPartition) (map[
 	}
 	results := make(map[connect.TopicPartition]kafka.FetchResult, len(tps))
 	var errs []error
+	retriable := 0
 	for range tps {
 		o := <-ch
 		switch {
@@ -335,13 +338,22 @@ func (r *sinkRun) fetch(ctx context.Context, tps []connect.TopicPartition) (map[
 		case errors.Is(o.err, kafka.ErrOffsetOutOfRange) && r.s.OffsetReset != ResetNone:
 			r.resetOutOfRange(ctx, o.tp, o.err)
 		case kafka.IsRetriable(o.err):
+			retriable++
 			r.logger.Warn("fetch failed, retrying", attrTopic, o.tp.Topic, attrPartition, o.tp.Partition, attrError, o.err)
 		default:
-			errs = append(errs, &RecordError{Topic: o.tp.Topic, Partition: o.tp.Partition, Offset: r.pos[o.tp], Stage: StageKafkaConsume, Class: "kafka", Err: o.err})
+			errs = append(errs, o.err)
 		}
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
+	}
+	if len(results) == 0 && retriable > 0 {
+		r.fetchFailures++
+		if err := sleep(ctx, wait(nil, r.fetchFailures, r.s.Errors.RetryDelayMax), r.stopAt); err != nil && !errors.Is(err, errSliceOver) {
+			return nil, err
+		}
+	} else {
+		r.fetchFailures = 0
 	}
 	return results, nil
 }

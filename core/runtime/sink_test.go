@@ -3,6 +3,7 @@ package runtime
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"maps"
 	"os"
 	"os/exec"
@@ -429,5 +430,61 @@ func TestRunSinkSliceRejectsIncompleteSlice(t *testing.T) {
 		if _, err := RunSinkSlice(t.Context(), nil, s); !errors.Is(err, ErrBadSlice) {
 			t.Errorf("slice %d: got %v, want ErrBadSlice", i, err)
 		}
+	}
+}
+
+func TestIntegrationSinkErrantRecordReporter(t *testing.T) {
+	c := newKafka(t, 1, "in")
+	produce(t, c,
+		kafka.Message{Topic: "in", Partition: 0, Key: []byte("k0"), Value: []byte("good-0")},
+		kafka.Message{Topic: "in", Partition: 0, Key: []byte("k1"), Value: []byte("bad-1")},
+		kafka.Message{Topic: "in", Partition: 0, Key: []byte("k2"), Value: []byte("good-2")},
+	)
+	tests := []struct {
+		name        string
+		tolerance   Tolerance
+		logMessages bool
+		wantLog     []string
+		wantErr     bool
+	}{
+		{name: "tolerance none fails the task", tolerance: ToleranceNone, wantErr: true},
+		{name: "tolerance all logs and skips", tolerance: ToleranceAll, logMessages: true,
+			wantLog: []string{`"stage":"TASK_PUT"`, `"class":"org.apache.kafka.connect.sink.SinkTask"`, `"offset":1`, `"key":"k1"`, `"value":"bad-1"`, `"connector":"c"`}},
+		{name: "messages stay out of the log unless asked", tolerance: ToleranceAll,
+			wantLog: []string{`"stage":"TASK_PUT"`, `"offset":1`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var logs strings.Builder
+			logger := slog.New(slog.NewJSONHandler(&logs, nil))
+			errs := DefaultErrorConfig()
+			errs.Tolerance = tt.tolerance
+			errs.LogEnable = true
+			errs.LogIncludeMessages = tt.logMessages
+			out := &collector{}
+			res, err := RunSinkSlice(testContext(t), logger, SinkSlice{Task: &memSink{out: out, report: true}, Client: c,
+				Assignment: assignment("in", 1), Converters: byteConverters(), Errors: errs, ConnectorName: "c"})
+			if tt.wantErr {
+				var re *RecordError
+				if !errors.As(err, &re) || re.Stage != StageTaskPut || re.Offset != 1 || re.Class != sinkTaskClass {
+					t.Fatalf("got %v, want a TASK_PUT RecordError at offset 1", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := out.values(); !slices.Equal(got, []string{"good-0", "good-2"}) || res.Committable[connect.TopicPartition{Topic: "in"}] != 3 || res.Skipped != 1 {
+				t.Fatalf("delivered %v, result %+v", got, res)
+			}
+			for _, w := range tt.wantLog {
+				if !strings.Contains(logs.String(), w) {
+					t.Errorf("log lacks %s: %s", w, logs.String())
+				}
+			}
+			if !tt.logMessages && strings.Contains(logs.String(), "bad-1") {
+				t.Errorf("log includes the record although errors.log.include.messages is false: %s", logs.String())
+			}
+		})
 	}
 }
