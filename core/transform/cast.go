@@ -528,7 +528,7 @@ func javaToString(v any) string {
 	case int:
 		return strconv.Itoa(x)
 	case connect.Decimal:
-		return x.String()
+		return x.JavaString()
 	case time.Time:
 		return x.UTC().Format("Mon Jan 02 15:04:05 UTC 2006")
 	}

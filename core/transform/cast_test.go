@@ -103,6 +103,28 @@ func TestCastNumbers(t *testing.T) {
 	}
 }
 
+func TestCastDecimal(t *testing.T) {
+	dec := &connect.Schema{Type: connect.TypeBytes, Name: connect.DecimalName, Parameters: map[string]string{"scale": "-3"}}
+	for _, c := range []struct {
+		target connect.Type
+		want   any
+	}{
+		{connect.TypeString, "1.5E+3"},
+		{connect.TypeInt32, int32(1500)},
+		{connect.TypeFloat64, 1500.0},
+		{connect.TypeBoolean, true},
+	} {
+		got, err := castValue(dec, connect.Decimal{Unscaled: bigInt(15), Scale: -2}, c.target)
+		if err != nil || got != c.want {
+			t.Errorf("cast decimal to %s = %#v, %v; want %#v", c.target, got, err, c.want)
+		}
+	}
+	if _, err := castValue(nil, connect.Decimal{Unscaled: bigInt(1)}, connect.TypeString); err == nil ||
+		err.Error() != "Cast transformation was passed a value of type class java.math.BigDecimal which is not supported by Connect's data API" {
+		t.Errorf("schemaless decimal: %v", err)
+	}
+}
+
 func TestJavaDouble(t *testing.T) {
 	for _, c := range []struct {
 		f    float64
