@@ -3,6 +3,7 @@ package connect
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"maps"
 	"math"
 	"strconv"
@@ -341,3 +342,9 @@ func (v Values) Redacted() map[string]string {
 	}
 	return out
 }
+
+// Format prints the redacted properties, so a Values never shows a secret through fmt.
+func (v Values) Format(f fmt.State, _ rune) { fmt.Fprint(f, v.Redacted()) }
+
+// LogValue logs the redacted properties, so a Values never shows a secret through log/slog.
+func (v Values) LogValue() slog.Value { return slog.AnyValue(v.Redacted()) }

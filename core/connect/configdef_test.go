@@ -3,6 +3,8 @@ package connect
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
+	"log/slog"
 	"math"
 	"reflect"
 	"strings"
@@ -88,6 +90,11 @@ func TestConfigDefParseValues(t *testing.T) {
 	}
 	if r := v.Redacted(); r["secret"] != "[hidden]" || r["name"] != " c1 " {
 		t.Fatalf("redacted = %v", r)
+	}
+	var logged strings.Builder
+	slog.New(slog.NewTextHandler(&logged, nil)).Info("cfg", "values", v)
+	if s := fmt.Sprintf("%v %+v %s", v, v, v) + logged.String(); strings.Contains(s, "pw") || !strings.Contains(s, "[hidden]") {
+		t.Fatalf("secret printed: %s", s)
 	}
 	if v.Raw()["secret"] != "pw" {
 		t.Fatal("raw lost the secret")
