@@ -27,7 +27,8 @@ var ErrData = errors.New("data exception")
 var ErrConfig = errors.New("config exception")
 
 // Error is a transform, predicate or chain error carrying the Java exception class Kafka
-// would throw and Kafka's message, unchanged.
+// would throw and Kafka's message, unchanged. DataExceptions (and SchemaBuilderExceptions)
+// wrap a *connect.DataError, ConfigExceptions from key parsing a *connect.ConfigError.
 type Error struct {
 	// Class is the Java exception class name, one of the Class* constants.
 	Class string
@@ -55,8 +56,11 @@ func (e *Error) Is(target error) bool {
 	return false
 }
 
+// dataErr is a DataException; it wraps a *connect.DataError so code that only knows the SDK
+// can still recognise it.
 func dataErr(format string, args ...any) error {
-	return &Error{Class: ClassDataException, Msg: fmt.Sprintf(format, args...)}
+	msg := fmt.Sprintf(format, args...)
+	return &Error{Class: ClassDataException, Msg: msg, Err: &connect.DataError{Message: msg}}
 }
 
 func configErr(format string, args ...any) error {

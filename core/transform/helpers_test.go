@@ -131,6 +131,12 @@ func wantErr(t *testing.T, err error, class, want string) {
 	if class != "" && te.Class != class {
 		t.Errorf("error class = %s, want %s (%v)", te.Class, class, err)
 	}
+	if te.Class == ClassDataException || te.Class == ClassSchemaBuilderException {
+		var de *connect.DataError
+		if !errors.As(err, &de) || !errors.Is(err, ErrData) {
+			t.Errorf("DataException %v does not match *connect.DataError and ErrData", err)
+		}
+	}
 	if !strings.Contains(err.Error(), want) {
 		t.Errorf("error = %q, want it to contain %q", err.Error(), want)
 	}

@@ -153,10 +153,10 @@ func copySchemaBasics(src *connect.Schema, t connect.Type) *connect.Schema {
 // addField appends a field to a struct schema being built, as SchemaBuilder.field does.
 func addField(s *connect.Schema, name string, fs *connect.Schema) error {
 	if name == "" {
-		return &Error{Class: ClassSchemaBuilderException, Msg: "fieldName cannot be null."}
+		return schemaBuilderErr("fieldName cannot be null.")
 	}
 	if _, dup := s.Field(name); dup {
-		return &Error{Class: ClassSchemaBuilderException, Msg: "Cannot create field because of field name duplication " + name}
+		return schemaBuilderErr("Cannot create field because of field name duplication " + name)
 	}
 	s.Fields = append(s.Fields, connect.Field{Name: name, Index: len(s.Fields), Schema: fs})
 	return nil
@@ -244,3 +244,7 @@ func (b *base) Config() *connect.ConfigDef { return b.def }
 
 // Close releases nothing: built-in transforms hold no resources.
 func (b *base) Close() error { return nil }
+
+func schemaBuilderErr(msg string) error {
+	return &Error{Class: ClassSchemaBuilderException, Msg: msg, Err: &connect.DataError{Message: msg}}
+}
