@@ -156,9 +156,86 @@ func JavaHashMapCopyOrder(keys []string, jdk JDK) []string {
 	return m.keys()
 }
 
+// hashOrder computes JavaHashMapOrder without building the table: with no treeified bin, the
+// iteration order is the final bucket index, ties in insertion order, and only the final
+// capacity depends on the history (load-factor resizes and the resizes treeifyBin does
+// instead of treeifying while the table is under 64 buckets). keys must be distinct.
+func hashOrder(keys []string) []string {
+	n := len(keys)
+	if n == 0 {
+		return keys
+	}
+	var hashBuf [32]uint32
+	hashes := hashBuf[:0]
+	if n > len(hashBuf) {
+		hashes = make([]uint32, 0, n)
+	}
+	for _, k := range keys {
+		hashes = append(hashes, javaSpread(JavaStringHash(k)))
+	}
+	capacity, threshold := 16, 12
+	var counts [64]int
+	for i := range hashes {
+		if capacity < 64 {
+			b := hashes[i] & uint32(capacity-1)
+			counts[b]++
+			if counts[b] >= 9 {
+				capacity, threshold = grow(capacity, threshold)
+				recount(&counts, hashes[:i+1], capacity)
+			}
+		}
+		if i+1 > threshold {
+			capacity, threshold = grow(capacity, threshold)
+			if capacity <= 64 {
+				recount(&counts, hashes[:i+1], capacity)
+			}
+		}
+	}
+	mask := uint32(capacity - 1)
+	var idxBuf [32]int
+	idx := idxBuf[:0]
+	if n > len(idxBuf) {
+		idx = make([]int, 0, n)
+	}
+	for i := range n {
+		idx = append(idx, i)
+	}
+	// insertion sort: stable and allocation-free for the small maps of log records.
+	for i := 1; i < n; i++ {
+		for j := i; j > 0 && hashes[idx[j]]&mask < hashes[idx[j-1]]&mask; j-- {
+			idx[j], idx[j-1] = idx[j-1], idx[j]
+		}
+	}
+	out := make([]string, n)
+	for i, j := range idx {
+		out[i] = keys[j]
+	}
+	return out
+}
+
+func grow(capacity, threshold int) (int, int) {
+	if capacity >= 16 {
+		return capacity << 1, threshold << 1
+	}
+	return capacity << 1, int(float32(capacity<<1) * 0.75)
+}
+
+func recount(counts *[64]int, hashes []uint32, capacity int) {
+	*counts = [64]int{}
+	if capacity > 64 {
+		return
+	}
+	for _, h := range hashes {
+		counts[h&uint32(capacity-1)]++
+	}
+}
+
 // sortedHashMapOrder is the order used for a Go map whose insertion order is unknown: keys are
 // inserted in sorted order, so keys sharing a bucket come out sorted.
 func sortedHashMapOrder(keys []string) []string {
 	slices.Sort(keys)
-	return JavaHashMapOrder(keys)
+	if len(keys) > 500 {
+		return JavaHashMapOrder(keys)
+	}
+	return hashOrder(keys)
 }

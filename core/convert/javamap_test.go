@@ -1,6 +1,7 @@
 package convert
 
 import (
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -36,6 +37,43 @@ func TestJavaStringHash(t *testing.T) {
 	for s, want := range map[string]int32{"": 0, "a": 97, "hello": 99162322, "timestamp": 55126294, "😀": 0xD83D*31 + 0xDE00} {
 		if got := JavaStringHash(s); got != want {
 			t.Errorf("hash(%q) = %d, want %d", s, got, want)
+		}
+	}
+}
+
+// TestHashOrderMatchesTable checks the fast ordering against the table emulation, including
+// maps large enough to resize and buckets crowded enough to trigger treeifyBin's resize.
+func TestHashOrderMatchesTable(t *testing.T) {
+	var sets [][]string
+	for n := 1; n <= 200; n += 7 {
+		var ks []string
+		for i := range n {
+			ks = append(ks, fmt.Sprintf("k%d", i*31))
+		}
+		sets = append(sets, ks)
+	}
+	// ten keys with one hash ("Aa" and "BB" hash alike), so one bucket reaches 9 entries and
+	// treeifyBin resizes the table twice, plus ordinary keys around them.
+	crowd := []string{"x", "y", "level"}
+	for m := range 10 {
+		var b strings.Builder
+		for bit := range 4 {
+			if m>>bit&1 == 1 {
+				b.WriteString("Aa")
+			} else {
+				b.WriteString("BB")
+			}
+		}
+		crowd = append(crowd, b.String())
+	}
+	if JavaStringHash(crowd[3]) != JavaStringHash(crowd[12]) {
+		t.Fatal("crowd keys do not collide")
+	}
+	sets = append(sets, crowd)
+	for _, ks := range sets {
+		want := JavaHashMapOrder(ks)
+		if got := hashOrder(ks); !reflect.DeepEqual(got, want) {
+			t.Fatalf("hashOrder(%v)\n got %v\nwant %v", ks, got, want)
 		}
 	}
 }
