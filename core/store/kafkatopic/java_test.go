@@ -59,6 +59,8 @@ func TestIntegrationReadsKafkaConnectRecords(t *testing.T) {
 		// A second round for a-b: task records then the commit, counted as generation 2.
 		[2]string{"task-a-b-0", `{"properties":{"task.class":"X","n":"0","round":"2"}}`},
 		[2]string{"commit-a-b", `{"tasks":1}`},
+		// A third round cut short before its commit (a leader crash): not applied.
+		[2]string{"task-a-b-0", `{"properties":{"task.class":"X","n":"0","round":"3"}}`},
 	)
 	produceRaw(t, brokers, "connect-status", 5,
 		[2]string{"status-connector-a-b", `{"state":"RUNNING","trace":null,"worker_id":"10.0.0.5:8083","generation":3}`},

@@ -308,3 +308,45 @@ func TestIntegrationImportErrors(t *testing.T) {
 		t.Fatalf("export without brokers: %v", err)
 	}
 }
+
+// With Replace, an import also deletes what the destination has and Kafka Connect does not;
+// without it, such offsets stay.
+func TestIntegrationImportReplace(t *testing.T) {
+	kc := startKafka(t, true)
+	seedKafkaConnect(t, kc)
+	for _, replace := range []bool{false, true} {
+		t.Run(fmt.Sprintf("replace=%v", replace), func(t *testing.T) {
+			mem := memory.New()
+			if err := mem.AlterSourceOffsets(t.Context(), "my-connector", []store.SourceOffset{
+				{Partition: map[string]any{"filename": "/tmp/only-here.txt"}, Offset: map[string]any{"position": 1}},
+				{Partition: map[string]any{"filename": "/tmp/in.txt"}, Offset: map[string]any{"position": 1}},
+			}); err != nil {
+				t.Fatal(err)
+			}
+			if err := mem.AlterSinkOffsets(t.Context(), "my-sink", map[connect.TopicPartition]int64{{Topic: "gone", Partition: 0}: 3}); err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range []string{"my-connector", "my-sink"} {
+				if _, err := Import(t.Context(), kc, mem, c, Options{Source: true, Sink: true, Replace: replace}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			got := render(t, mem, []string{"my-connector"}, "my-sink")
+			want := "sink my-sink orders/0 100\nsink my-sink orders/1 200\nsink my-sink orders/2 0\n" +
+				"source my-connector {\"filename\":\"/tmp/in.txt\"} {\"position\":42}\n"
+			if !replace {
+				want = "sink my-sink gone/0 3\n" + want + "source my-connector {\"filename\":\"/tmp/only-here.txt\"} {\"position\":1}\n"
+			}
+			if got != want {
+				t.Fatalf("after import:\n%s\nwant:\n%s", got, want)
+			}
+		})
+	}
+	// Exporting to a cluster without an offsets topic is refused (Kafka Connect creates it when
+	// its workers start) and writes nothing.
+	bare := startKafka(t, false)
+	_, err := Export(t.Context(), memory.New(), bare, "my-connector", Options{Source: true})
+	if !errors.Is(err, kafka.UnknownTopicOrPartition) {
+		t.Fatalf("export without an offsets topic: %v", err)
+	}
+}
