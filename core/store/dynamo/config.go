@@ -262,35 +262,26 @@ func (s *Store) Connector(ctx context.Context, name string) (store.Connector, er
 		if attempt == 3 {
 			return store.Connector{}, fmt.Errorf("connector %q: generation %d has %d of %d task configs", name, c.Generation, found, count)
 		}
-		time.Sleep(time.Duration(attempt+1) * 10 * time.Millisecond)
+		select {
+		case <-ctx.Done():
+			return store.Connector{}, fmt.Errorf("connector %q: %w", name, ctx.Err())
+		case <-time.After(time.Duration(attempt+1) * 10 * time.Millisecond):
+		}
 	}
 }
 
-// DeleteConnector implements store.ConfigStore: deletes the connector item (on condition
-// that it exists), its task config items and its status item, and removes task statuses from
-// task items. Task items stay with their lease tokens and offsets.
+// DeleteConnector implements store.ConfigStore: after checking that the connector exists it
+// removes task statuses from task items and deletes the status item and the task config
+// items, and deletes the connector item last (on condition that it exists), so that a
+// delete interrupted half-way can be run again. Task items stay with their lease tokens and
+// offsets.
 func (s *Store) DeleteConnector(ctx context.Context, name string) error {
 	what := fmt.Sprintf("delete connector %q", name)
 	if err := store.ValidateConnector(name); err != nil {
 		return fmt.Errorf("delete connector: %w", err)
 	}
-	_, err := s.db.DeleteItem(ctx, &dynamodb.DeleteItemInput{
-		TableName:                aws.String(s.table),
-		Key:                      key(name, skConfig),
-		ConditionExpression:      aws.String("attribute_exists(#pk)"),
-		ExpressionAttributeNames: map[string]string{"#pk": attrPK},
-	})
-	if isConditionFailed(err) {
-		return fmt.Errorf("%s: %w", what, store.ErrNotFound)
-	}
-	if err != nil {
+	if _, err := s.getItem(ctx, name, skConfig, attrPK); err != nil {
 		return fmt.Errorf("%s: %w", what, err)
-	}
-	if err := s.deleteTaskConfigs(ctx, name, 1<<62); err != nil {
-		return fmt.Errorf("%s: task configs: %w", what, err)
-	}
-	if _, err := s.db.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(s.table), Key: key(name, skStatus)}); err != nil {
-		return fmt.Errorf("%s: status: %w", what, err)
 	}
 	tasks, err := s.queryAll(ctx, name, skTask, skTaskLast, "#sk, #st", map[string]string{"#st": attrStatus})
 	if err != nil {
@@ -309,6 +300,24 @@ func (s *Store) DeleteConnector(ctx context.Context, name string) error {
 		if err != nil {
 			return fmt.Errorf("%s: task status %s: %w", what, getS(it, attrSK), err)
 		}
+	}
+	if _, err := s.db.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(s.table), Key: key(name, skStatus)}); err != nil {
+		return fmt.Errorf("%s: status: %w", what, err)
+	}
+	if err := s.deleteTaskConfigs(ctx, name, 1<<62); err != nil {
+		return fmt.Errorf("%s: task configs: %w", what, err)
+	}
+	_, err = s.db.DeleteItem(ctx, &dynamodb.DeleteItemInput{
+		TableName:                aws.String(s.table),
+		Key:                      key(name, skConfig),
+		ConditionExpression:      aws.String("attribute_exists(#pk)"),
+		ExpressionAttributeNames: map[string]string{"#pk": attrPK},
+	})
+	if isConditionFailed(err) {
+		return fmt.Errorf("%s: %w", what, store.ErrNotFound)
+	}
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, err)
 	}
 	return nil
 }

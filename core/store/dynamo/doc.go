@@ -81,7 +81,8 @@
 //	PutTargetState       UpdateItem CONFIG, condition attribute_exists(pk)
 //	Connector            Query pk, sk BETWEEN "CONFIG" AND "CONFIG#TASK#~" (consistent)
 //	Connectors           Scan, filter sk = "CONFIG", projection pk (consistent; cost grows with the table)
-//	DeleteConnector      DeleteItem CONFIG (conditional), task config items, STATUS; REMOVE status per task item
+//	DeleteConnector      GetItem CONFIG; REMOVE status per task item; DeleteItem STATUS, task config items,
+//	                     then CONFIG (conditional), so an interrupted delete can run again
 //	Acquire              UpdateItem TASK#t (conditional on expiry), returns the new token
 //	Renew, Release       UpdateItem TASK#t lease_expires, condition lease_token = :t
 //	CurrentLease         GetItem TASK#t (consistent, projected)
