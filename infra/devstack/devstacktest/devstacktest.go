@@ -47,3 +47,33 @@ func Kafka(t testing.TB, opts devstack.KafkaOptions) *devstack.Kafka {
 	})
 	return k
 }
+
+// S3 starts a versitygw S3 gateway with default credentials and stops it when the test ends.
+func S3(t testing.TB) *devstack.S3 {
+	t.Helper()
+	ctx, cancel := startCtx(t)
+	defer cancel()
+	s, err := devstack.StartS3(ctx, devstack.S3Options{})
+	check(t, "s3", err)
+	t.Cleanup(func() {
+		if err := s.Close(); err != nil {
+			t.Errorf("stop s3: %v", err)
+		}
+	})
+	return s
+}
+
+// DynamoDB starts an in-memory dynalite server and stops it when the test ends.
+func DynamoDB(t testing.TB) *devstack.DynamoDB {
+	t.Helper()
+	ctx, cancel := startCtx(t)
+	defer cancel()
+	d, err := devstack.StartDynamoDB(ctx)
+	check(t, "dynamodb", err)
+	t.Cleanup(func() {
+		if err := d.Close(); err != nil {
+			t.Errorf("stop dynamodb: %v", err)
+		}
+	})
+	return d
+}
