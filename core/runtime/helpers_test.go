@@ -18,7 +18,7 @@ import (
 )
 
 // newKafka starts an in-process kfake broker with seed topics and returns a client on it.
-func newKafka(t *testing.T, partitions int32, topics ...string) *kafka.Client {
+func newKafka(t testing.TB, partitions int32, topics ...string) *kafka.Client {
 	t.Helper()
 	opts := []kfake.Opt{kfake.NumBrokers(1)}
 	if len(topics) > 0 {
