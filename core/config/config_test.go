@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/connectless/connectless/core/connect"
+	"github.com/connectless/connectless/core/convert"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files in testdata/")
@@ -280,5 +281,25 @@ func TestDocsMentionDefaults(t *testing.T) {
 	md := SinkDef().MarkdownDocs()
 	if !strings.Contains(md, "### `errors.tolerance`") || !strings.Contains(md, "* Valid values: [none, all]") {
 		t.Fatal(md)
+	}
+}
+
+func TestValidateConnectorConverterEntries(t *testing.T) {
+	props := map[string]string{"name": "s", "connector.class": "TestSink", "topics": "a", "file": "f",
+		"value.converter": "JsonConverter", "value.converter.decimal.format": "HEX", "key.converter": "com.example.Nope"}
+	infos := ValidateConnector(context.Background(), sinkPlugin(nil), props, WithConverters(convert.ConfigFor))
+	errs := errorsOf(infos)
+	if got := errs["value.converter.decimal.format"]; !reflect.DeepEqual(got, []string{"Invalid value HEX for configuration decimal.format: String must be one of (case insensitive): BASE64, NUMERIC"}) {
+		t.Errorf("decimal.format errors = %q", got)
+	}
+	if got := errs["key.converter"]; len(got) != 1 || !strings.Contains(got[0], "Class com.example.Nope could not be found.") {
+		t.Errorf("key.converter errors = %q", got)
+	}
+	last := infos.Configs[len(infos.Configs)-1]
+	if last.Definition == nil || !strings.HasPrefix(last.Definition.Name, "value.converter.") {
+		t.Errorf("converter entries must be appended last, got %+v", last.Definition)
+	}
+	if infos.ErrorCount != 2 {
+		t.Errorf("error_count = %d", infos.ErrorCount)
 	}
 }
