@@ -39,10 +39,10 @@ func logRecords(tp connect.TopicPartition, from int64, n int) []connect.SinkReco
 }
 
 // offsetsInBucket parses every JSON value object and counts each offset.
-func offsetsInBucket(t *testing.T, s *testS3, bucket string) map[int64]int {
+func offsetsInBucket(t *testing.T, s *testS3, bucket, prefix string) map[int64]int {
 	t.Helper()
 	seen := map[int64]int{}
-	for key, body := range s.objects(t, bucket) {
+	for key, body := range s.objectsUnder(t, bucket, prefix) {
 		if !strings.HasSuffix(key, ".json") || strings.HasPrefix(key, "_manifests") {
 			continue
 		}
@@ -196,7 +196,7 @@ func TestIntegrationCrashBeforeCommit(t *testing.T) {
 			if got[appLogs] != 40 {
 				t.Errorf("committed %v, want 40", got)
 			}
-			assertExactlyOnce(t, offsetsInBucket(t, s, bucket), 0, 40)
+			assertExactlyOnce(t, offsetsInBucket(t, s, bucket, ""), 0, 40)
 		})
 	}
 }
@@ -249,7 +249,7 @@ func TestIntegrationRacingTasks(t *testing.T) {
 		if err := task.Flush(ctx, nil); err != nil {
 			t.Fatal(err)
 		}
-		assertExactlyOnce(t, offsetsInBucket(t, s, bucket), 0, 60)
+		assertExactlyOnce(t, offsetsInBucket(t, s, bucket, ""), 0, 60)
 	}
 }
 

@@ -313,6 +313,12 @@ func appendJavaFloat(b []byte, f float64, bits int) []byte {
 		return append(b, "0.0"...)
 	}
 	e := strconv.FormatFloat(f, 'e', -1, bits) // -d.ddde±xx
+	if !strings.Contains(e, ".") {
+		// Java prints at least two significant digits, choosing the closest two (4.9E-324).
+		if two := strconv.FormatFloat(f, 'e', 1, bits); !strings.Contains(two, ".0e") {
+			e = two
+		}
+	}
 	neg := e[0] == '-'
 	if neg {
 		e = e[1:]

@@ -1,0 +1,162 @@
+package s3sink
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/connectless/connectless/core/connect"
+)
+
+func baseProps(extra map[string]string) map[string]string {
+	p := map[string]string{
+		"connector.class": ConnectorClass, "topics": "app-logs", "storage.class": StorageClass,
+		"format.class": JSONFormatClass, "flush.size": "1000", "s3.bucket.name": "logs",
+	}
+	for k, v := range extra {
+		if v == "\x00delete" {
+			delete(p, k)
+			continue
+		}
+		p[k] = v
+	}
+	return p
+}
+
+func TestParseConfigDefaults(t *testing.T) {
+	c, err := ParseConfig(baseProps(map[string]string{"flush.size": " 5 ", "s3.path.style.access.enabled": "FALSE"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checks := []struct {
+		name      string
+		got, want any
+	}{
+		{"flush.size trimmed", c.FlushSize, int32(5)},
+		{"topics.dir", c.TopicsDir, "topics"},
+		{"s3.region", c.Region, "us-west-2"},
+		{"s3.part.size", c.PartSize, int32(26214400)},
+		{"path style case-insensitive", c.PathStyle, false},
+		{"zero pad", c.ZeroPadWidth, int32(10)},
+		{"partitioner", c.PartitionerClass, DefaultPartitionerClass},
+		{"null behavior", c.NullBehavior, "fail"},
+		{"separator", c.ByteArraySeparator, "\n"},
+		{"parquet codec", c.ParquetCodec, "snappy"},
+		{"avro codec", c.AvroCodec, "null"},
+		{"extractor", c.TimestampExtractor, "Wallclock"},
+		{"keys format", c.KeysFormatClass, AvroFormatClass},
+		{"flush on slice end", c.FlushOnSliceEnd, true},
+		{"manifest off", c.ManifestEnabled, false},
+	}
+	for _, ch := range checks {
+		if ch.got != ch.want {
+			t.Errorf("%s = %v, want %v", ch.name, ch.got, ch.want)
+		}
+	}
+	h, err := ParseConfig(baseProps(map[string]string{"partitioner.class": HourlyPartitionerClass, "locale": "en", "timezone": "UTC", "directory.delim": "_"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h.PathFormat != "'year'=YYYY_'month'=MM_'day'=dd_'hour'=HH" || h.PartitionDurationMs != 3600000 {
+		t.Errorf("hourly path %q duration %d", h.PathFormat, h.PartitionDurationMs)
+	}
+}
+
+func TestParseConfigErrors(t *testing.T) {
+	tests := []struct {
+		name  string
+		props map[string]string
+		want  string
+	}{
+		{"missing flush.size", map[string]string{"flush.size": "\x00delete"}, `missing required configuration "flush.size"`},
+		{"missing bucket", map[string]string{"s3.bucket.name": "\x00delete"}, `"s3.bucket.name"`},
+		{"bad boolean", map[string]string{"store.kafka.keys": "yes"}, "Expected value to be either true or false"},
+		{"bad int", map[string]string{"flush.size": "1_000"}, "Not a number of type INT"},
+		{"storage class", map[string]string{"storage.class": "x.Storage"}, "must be io.confluent.connect.s3.storage.S3Storage"},
+		{"gzip with avro", map[string]string{"format.class": AvroFormatClass, "s3.compression.type": "gzip"}, "Compression Type gzip not valid for data format class: ( io.confluent.connect.s3.format.avro.AvroFormat )."},
+		{"gzip with avro keys", map[string]string{"s3.compression.type": "gzip", "store.kafka.keys": "true"}, "Compression Type gzip not valid"},
+		{"write needs keys", map[string]string{"behavior.on.null.values": "write"}, "write requires store.kafka.keys=true"},
+		{"wan with path style", map[string]string{"s3.wan.mode": "true"}, "s3.wan.mode cannot be used with s3.path.style.access.enabled=true"},
+		{"field partitioner no fields", map[string]string{"partitioner.class": FieldPartitionerClass}, "partition.field.name must be set"},
+		{"field empty segment", map[string]string{"partitioner.class": FieldPartitionerClass, "partition.field.name": "a..b"}, "without empty segments"},
+		{"time no locale", map[string]string{"partitioner.class": DailyPartitionerClass, "timezone": "UTC"}, "Locale cannot be empty."},
+		{"time no timezone", map[string]string{"partitioner.class": HourlyPartitionerClass, "locale": "en"}, "Timezone cannot be empty."},
+		{"bad timezone", map[string]string{"partitioner.class": HourlyPartitionerClass, "locale": "en", "timezone": "Mars/Olympus"}, "is not recognised"},
+		{"empty path format", map[string]string{"partitioner.class": TimeBasedPartitionerClass, "locale": "en", "timezone": "UTC", "partition.duration.ms": "1000", "path.format": "/"}, "Path format cannot be empty."},
+		{"negative duration", map[string]string{"partitioner.class": TimeBasedPartitionerClass, "locale": "en", "timezone": "UTC", "path.format": "YYYY"}, "Partition duration needs to be a positive."},
+		{"schedule needs timezone", map[string]string{"rotate.schedule.interval.ms": "60000"}, "timezone configuration must be set when using rotate.schedule.interval.ms"},
+		{"part size", map[string]string{"s3.part.size": "1024"}, "at least 5242880"},
+		{"zero pad 0", map[string]string{"filename.offset.zero.pad.width": "0"}, "at least 1"},
+		{"bzip2", map[string]string{"avro.codec": "bzip2"}, "bzip2 is not supported"},
+		{"compression type", map[string]string{"s3.compression.type": "lz4"}, "must be one of none, gzip, zstd"},
+		{"null behavior", map[string]string{"behavior.on.null.values": "drop"}, "must be one of ignore, fail, write"},
+		{"extractor", map[string]string{"timestamp.extractor": "Kafka"}, "must be Wallclock, Record or RecordField"},
+		{"headers as bytes", map[string]string{"store.kafka.headers": "true", "headers.format.class": ByteArrayFormatClass}, "ByteArrayFormat cannot write headers"},
+		{"topics and regex", map[string]string{"topics.regex": "app-.*"}, "mutually exclusive"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := ParseConfig(baseProps(tt.props))
+			if !errors.Is(err, ErrConfig) {
+				t.Fatalf("err = %v, want ErrConfig", err)
+			}
+			if !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("err = %v, want it to contain %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestValidateAddsErrorsPerKey(t *testing.T) {
+	res := &connect.ConfigInfos{Configs: []connect.ConfigInfo{{Value: &connect.ConfigValueInfo{Name: "behavior.on.null.values"}}}}
+	err := (&Connector{}).Validate(context.Background(), baseProps(map[string]string{"behavior.on.null.values": "write", "s3.compression.type": "gzip", "format.class": ParquetFormatClass}), res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.ErrorCount != 2 {
+		t.Errorf("error count %d, want 2: %+v", res.ErrorCount, res.Configs)
+	}
+	if errs := res.Configs[0].Value.Errors; len(errs) != 1 || !strings.Contains(errs[0], "store.kafka.keys") {
+		t.Errorf("behavior.on.null.values errors %v", errs)
+	}
+}
+
+func TestPluginNames(t *testing.T) {
+	names := Plugin.Names()
+	for _, want := range []string{ConnectorClass, "S3SinkConnector", "S3Sink"} {
+		found := false
+		for _, n := range names {
+			found = found || n == want
+		}
+		if !found {
+			t.Errorf("plugin names %v lack %q", names, want)
+		}
+	}
+	if _, ok := Plugin.New().(connect.SinkConnector); !ok {
+		t.Error("plugin does not build a SinkConnector")
+	}
+}
+
+func TestObjectKey(t *testing.T) {
+	c, _ := ParseConfig(baseProps(nil))
+	tests := []struct {
+		mod  func(*Config)
+		off  int64
+		want string
+	}{
+		{nil, 1200, "topics/app-logs/partition=3/app-logs+3+0000001200.json.gz"},
+		{func(c *Config) { c.TopicsDir = " " }, 7, "app-logs/partition=3/app-logs+3+0000000007.json.gz"},
+		{func(c *Config) { c.ZeroPadWidth = 3 }, 12345, "topics/app-logs/partition=3/app-logs+3+12345.json.gz"},
+		{func(c *Config) { c.FileDelim, c.DirectoryDelim, c.TopicsDir = "_", "|", "t/" }, 1, "t/|app-logs|partition=3|app-logs_3_0000000001.json.gz"},
+	}
+	for _, tt := range tests {
+		cc := *c
+		if tt.mod != nil {
+			tt.mod(&cc)
+		}
+		if got := objectKey(&cc, "app-logs", 3, "partition=3", tt.off, ".json.gz"); got != tt.want {
+			t.Errorf("key = %s, want %s", got, tt.want)
+		}
+	}
+}

@@ -1,0 +1,60 @@
+package s3sink
+
+import (
+	"testing"
+	"time"
+)
+
+func TestJodaFormat(t *testing.T) {
+	ts := time.Date(2024, 1, 5, 7, 3, 9, 45e6, time.UTC)
+	tests := []struct{ pattern, want string }{
+		{"'year'=YYYY/'month'=MM/'day'=dd/'hour'=HH", "year=2024/month=01/day=05/hour=07"},
+		{"yyyy-MM-dd'T'HH:mm:ss.SSS", "2024-01-05T07:03:09.045"},
+		{"yy/M/d/H", "24/1/5/7"},
+		{"MMM MMMM EEE EEEE", "Jan January Fri Friday"},
+		{"hh a KK kk", "07 AM 07 07"},
+		{"'it''s' D ww e", "it's 5 01 5"},
+		{"YYYY-MM-dd/ZZ", "2024-01-05/Z"},
+	}
+	for _, tt := range tests {
+		f, err := compileJoda(tt.pattern)
+		if err != nil {
+			t.Fatalf("%s: %v", tt.pattern, err)
+		}
+		if got := f.Format(ts); got != tt.want {
+			t.Errorf("format(%q) = %q, want %q", tt.pattern, got, tt.want)
+		}
+	}
+	for _, bad := range []string{"'unterminated", "YYYY-qq"} {
+		if _, err := compileJoda(bad); err == nil {
+			t.Errorf("compileJoda(%q) accepted", bad)
+		}
+	}
+}
+
+func TestTimeBucket(t *testing.T) {
+	ny, _ := loadZone("America/New_York")
+	ist, _ := loadZone("+05:30")
+	hourly, _ := compileJoda("'year'=YYYY/'month'=MM/'day'=dd/'hour'=HH")
+	tests := []struct {
+		name string
+		ts   int64
+		dur  int64
+		loc  *time.Location
+		want string
+	}{
+		{"utc hour", time.Date(2024, 1, 5, 7, 59, 0, 0, time.UTC).UnixMilli(), 3600000, time.UTC, "year=2024/month=01/day=05/hour=07"},
+		{"offset zone", time.Date(2024, 1, 5, 22, 50, 0, 0, time.UTC).UnixMilli(), 3600000, ist, "year=2024/month=01/day=06/hour=04"},
+		{"new york day", time.Date(2024, 1, 5, 3, 0, 0, 0, time.UTC).UnixMilli(), 86400000, ny, "year=2024/month=01/day=04/hour=00"},
+		// Java long division truncates toward zero: a pre-1970 instant rounds up to the epoch.
+		{"pre-1970 rounds up", -1, 3600000, time.UTC, "year=1970/month=01/day=01/hour=00"},
+		{"far future", time.Date(10000, 3, 1, 0, 0, 0, 0, time.UTC).UnixMilli(), 3600000, time.UTC, "year=10000/month=03/day=01/hour=00"},
+		{"dst spring forward", time.Date(2024, 3, 10, 7, 30, 0, 0, time.UTC).UnixMilli(), 3600000, ny, "year=2024/month=03/day=10/hour=03"},
+	}
+	for _, tt := range tests {
+		p := timePartitioner{durationMs: tt.dur, loc: tt.loc, format: hourly}
+		if got := p.encodeTimestamp(tt.ts); got != tt.want {
+			t.Errorf("%s: %s, want %s", tt.name, got, tt.want)
+		}
+	}
+}
