@@ -1,0 +1,20 @@
+// Package connectors lists every connector plugin connectless ships. The list is explicit:
+// adding a connector means adding its Plugin value here.
+package connectors
+
+import (
+	"github.com/connectless/connectless/connectors/s3sink"
+	"github.com/connectless/connectless/core/connect"
+)
+
+// Plugins returns every shipped connector plugin.
+func Plugins() []connect.Plugin {
+	return []connect.Plugin{
+		s3sink.Plugin,
+	}
+}
+
+// Registry returns a registry of every shipped connector plugin.
+func Registry() (*connect.Registry, error) {
+	return connect.NewRegistry(Plugins()...)
+}
