@@ -303,3 +303,36 @@ func TestValidateConnectorConverterEntries(t *testing.T) {
 		t.Errorf("error_count = %d", infos.ErrorCount)
 	}
 }
+
+// TestValidateMatchesSpecExample reproduces the entries of the validation example of the
+// REST spec (FileStreamSink with name, connector.class and tasks.max set, no topics).
+func TestValidateMatchesSpecExample(t *testing.T) {
+	plugin := connect.Plugin{Class: "org.apache.kafka.connect.file.FileStreamSinkConnector", Type: connect.PluginSink, Version: "3.9.0",
+		New: func() connect.Connector { return nil }}
+	infos := ValidateConnector(context.Background(), plugin, map[string]string{"name": "my-sink", "connector.class": "FileStreamSink", "tasks.max": "1"})
+	want := map[string]string{
+		"name": `{"definition":{"name":"name","type":"STRING","required":true,"default_value":null,"importance":"HIGH","documentation":"Globally unique name to use for this connector.","group":"Common","width":"MEDIUM","display_name":"Connector name","dependents":[],"order":1},"value":{"name":"name","value":"my-sink","recommended_values":[],"errors":[],"visible":true}}`,
+		"tasks.max": `{"definition":{"name":"tasks.max","type":"INT","required":false,"default_value":"1","importance":"HIGH","documentation":"Maximum number of tasks to use for this connector.","group":"Common","width":"SHORT","display_name":"Tasks max","dependents":[],"order":3},"value":{"name":"tasks.max","value":"1","recommended_values":[],"errors":[],"visible":true}}`,
+		"topics": `{"definition":{"name":"topics","type":"LIST","required":false,"default_value":"","importance":"HIGH","documentation":"List of topics to consume, separated by commas","group":"Common","width":"LONG","display_name":"Topics","dependents":[],"order":4},"value":{"name":"topics","value":"","recommended_values":[],"errors":["Must configure one of topics or topics.regex"],"visible":true}}`,
+	}
+	for _, ci := range infos.Configs {
+		if ci.Definition == nil {
+			continue
+		}
+		w, ok := want[ci.Definition.Name]
+		if !ok {
+			continue
+		}
+		got, _ := json.Marshal(ci)
+		if string(got) != w {
+			t.Errorf("%s:\n got %s\nwant %s", ci.Definition.Name, got, w)
+		}
+		delete(want, ci.Definition.Name)
+	}
+	if len(want) > 0 {
+		t.Errorf("entries missing: %v", want)
+	}
+	if infos.Name != "FileStreamSink" || infos.ErrorCount != 2 || !reflect.DeepEqual(infos.Groups, []string{"Common", "Transforms", "Predicates", "Error Handling"}) {
+		t.Errorf("top level = %q %d %v", infos.Name, infos.ErrorCount, infos.Groups)
+	}
+}

@@ -278,3 +278,33 @@ func TestMarkdownDocs(t *testing.T) {
 		t.Error("ungrouped keys should come first")
 	}
 }
+
+type modeRecommender struct{}
+
+func (modeRecommender) ValidValues(string, map[string]any) []any { return []any{"none", "all"} }
+func (modeRecommender) Visible(_ string, parsed map[string]any) bool {
+	return parsed["enabled"] == true
+}
+
+func TestValidateRecommendersAndDependents(t *testing.T) {
+	def := NewConfigDef().
+		Define(ConfigKey{Name: "enabled", Type: ConfigBoolean, Default: false, Doc: "On.", Dependents: []string{"mode", "ghost"}}).
+		Define(ConfigKey{Name: "mode", Type: ConfigString, Default: "none", Doc: "Mode.", Recommender: modeRecommender{}}).
+		Define(ConfigKey{Name: "internal.x", Type: ConfigString, Default: "", Internal: true})
+	infos := ValidateAll("c", map[string]string{"enabled": "true"}, def)
+	if infos.Configs[0].Definition != nil || infos.Configs[0].Value.Name != "ghost" ||
+		infos.Configs[0].Value.Errors[0] != "ghost is referred in the dependents, but not defined." {
+		t.Fatalf("first entry = %+v", infos.Configs[0].Value)
+	}
+	mode := infos.Configs[2]
+	if mode.Definition.Name != "mode" || !mode.Value.Visible || !reflect.DeepEqual(mode.Value.RecommendedValues, []string{"none", "all"}) {
+		t.Fatalf("mode = %+v", mode.Value)
+	}
+	if len(infos.Configs) != 3 || infos.ErrorCount != 1 {
+		t.Fatalf("internal key shown or wrong count: %d entries, %d errors", len(infos.Configs), infos.ErrorCount)
+	}
+	hidden := ValidateAll("c", map[string]string{}, def)
+	if hidden.Configs[2].Value.Visible {
+		t.Fatal("mode should be invisible when disabled")
+	}
+}
