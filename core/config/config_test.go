@@ -311,9 +311,9 @@ func TestValidateMatchesSpecExample(t *testing.T) {
 		New: func() connect.Connector { return nil }}
 	infos := ValidateConnector(context.Background(), plugin, map[string]string{"name": "my-sink", "connector.class": "FileStreamSink", "tasks.max": "1"})
 	want := map[string]string{
-		"name": `{"definition":{"name":"name","type":"STRING","required":true,"default_value":null,"importance":"HIGH","documentation":"Globally unique name to use for this connector.","group":"Common","width":"MEDIUM","display_name":"Connector name","dependents":[],"order":1},"value":{"name":"name","value":"my-sink","recommended_values":[],"errors":[],"visible":true}}`,
+		"name":      `{"definition":{"name":"name","type":"STRING","required":true,"default_value":null,"importance":"HIGH","documentation":"Globally unique name to use for this connector.","group":"Common","width":"MEDIUM","display_name":"Connector name","dependents":[],"order":1},"value":{"name":"name","value":"my-sink","recommended_values":[],"errors":[],"visible":true}}`,
 		"tasks.max": `{"definition":{"name":"tasks.max","type":"INT","required":false,"default_value":"1","importance":"HIGH","documentation":"Maximum number of tasks to use for this connector.","group":"Common","width":"SHORT","display_name":"Tasks max","dependents":[],"order":3},"value":{"name":"tasks.max","value":"1","recommended_values":[],"errors":[],"visible":true}}`,
-		"topics": `{"definition":{"name":"topics","type":"LIST","required":false,"default_value":"","importance":"HIGH","documentation":"List of topics to consume, separated by commas","group":"Common","width":"LONG","display_name":"Topics","dependents":[],"order":4},"value":{"name":"topics","value":"","recommended_values":[],"errors":["Must configure one of topics or topics.regex"],"visible":true}}`,
+		"topics":    `{"definition":{"name":"topics","type":"LIST","required":false,"default_value":"","importance":"HIGH","documentation":"List of topics to consume, separated by commas","group":"Common","width":"LONG","display_name":"Topics","dependents":[],"order":4},"value":{"name":"topics","value":"","recommended_values":[],"errors":["Must configure one of topics or topics.regex"],"visible":true}}`,
 	}
 	for _, ci := range infos.Configs {
 		if ci.Definition == nil {
