@@ -112,8 +112,9 @@ type sinkRun struct {
 	ends    map[connect.TopicPartition]int64
 	pos     map[connect.TopicPartition]int64 // next offset to read
 	current map[connect.TopicPartition]int64 // after the last record handled (Put or skipped)
-	resets  map[connect.TopicPartition]int64
-	raws    map[rawKey]*kafka.Message // the records of the Put in progress, for Report
+	resets  map[connect.TopicPartition]int64 // asked by the task, applied between Puts
+	moved   map[connect.TopicPartition]bool  // reset by the task since the last fetch
+	raws    map[rawKey]*kafka.Message        // the records of the Put in progress, for Report
 	// fetchFailures counts consecutive rounds in which every fetch failed retriably.
 	fetchFailures int
 	res           SinkResult
@@ -143,7 +144,7 @@ func RunSinkSlice(ctx context.Context, logger *slog.Logger, s SinkSlice) (SinkRe
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	r := &sinkRun{s: s, logger: logger, resets: map[connect.TopicPartition]int64{}}
+	r := &sinkRun{s: s, logger: logger, resets: map[connect.TopicPartition]int64{}, moved: map[connect.TopicPartition]bool{}}
 	if !s.Deadline.IsZero() {
 		r.stopAt = s.Deadline.Add(-s.Margin)
 	}
@@ -276,17 +277,20 @@ func (r *sinkRun) loop(ctx context.Context) error {
 			}
 		}
 		if len(pending) == 0 {
-			r.res.CaughtUp = len(stalled) == 0
+			r.res.CaughtUp = true
 			return nil
 		}
 		results, err := r.fetch(ctx, pending)
 		if err != nil {
 			return err
 		}
+		clear(r.moved)
 		for _, tp := range pending {
 			fr, ok := results[tp]
-			if !ok {
-				continue // deadline or a retriable error: the next round (or slice) retries
+			if !ok || r.moved[tp] {
+				// deadline or a retriable error (the next round or slice retries), or the
+				// task moved the partition since the fetch
+				continue
 			}
 			if fr.Next == r.pos[tp] && len(fr.Messages) == 0 {
 				stalled[tp] = true // nothing readable below the end offset (e.g. aborted tail)
@@ -433,7 +437,8 @@ func (r *sinkRun) deliver(ctx context.Context, tp connect.TopicPartition, fr kaf
 		r.res.Records += handled
 		next := chunk[handled-1].Offset + 1
 		r.pos[tp], r.current[tp] = next, next
-		if r.applyResets()[tp] {
+		r.applyResets()
+		if r.moved[tp] {
 			return true, nil // the task moved this partition: drop what was fetched
 		}
 		if handled < len(chunk) || (r.s.MaxRecords > 0 && r.res.Records >= r.s.MaxRecords) {
@@ -547,19 +552,17 @@ func (r *sinkRun) put(ctx context.Context, batch []connect.SinkRecord) error {
 	}
 }
 
-// applyResets moves the partitions the task reset and reports which.
-func (r *sinkRun) applyResets() map[connect.TopicPartition]bool {
+// applyResets moves the partitions the task reset and marks them moved.
+func (r *sinkRun) applyResets() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	moved := map[connect.TopicPartition]bool{}
 	for tp, off := range r.resets {
 		if _, ok := r.pos[tp]; ok {
 			r.pos[tp], r.current[tp] = off, off
-			moved[tp] = true
+			r.moved[tp] = true
 		}
 	}
 	clear(r.resets)
-	return moved
 }
 
 // commitPoint asks the task what is durable (PreCommit, or Flush then everything handled)

@@ -488,3 +488,28 @@ func TestIntegrationSinkErrantRecordReporter(t *testing.T) {
 		})
 	}
 }
+
+func TestIntegrationSinkTaskResetsOffsetsDuringPut(t *testing.T) {
+	c := newKafka(t, 2, "in")
+	seed(t, c, "in", 2, 5)
+	p0, p1 := connect.TopicPartition{Topic: "in", Partition: 0}, connect.TopicPartition{Topic: "in", Partition: 1}
+	out := &collector{}
+	task := &memSink{out: out}
+	task.onPut = func() {
+		if task.puts == 1 { // while p0's first batch is being written, p1 is fetched from 0 already
+			task.tctx.ResetOffsets(map[connect.TopicPartition]int64{p1: 3})
+		}
+	}
+	res, err := RunSinkSlice(testContext(t), nil, SinkSlice{Task: task, Client: c, Assignment: []connect.TopicPartition{p0, p1},
+		Converters: byteConverters(), BatchSize: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"p0-00", "p0-01", "p0-02", "p0-03", "p0-04", "p1-03", "p1-04"}
+	if got := out.values(); !slices.Equal(sortedCopy(got), want) {
+		t.Fatalf("delivered %v, want %v", got, want)
+	}
+	if res.Committable[p0] != 5 || res.Committable[p1] != 5 || !res.CaughtUp {
+		t.Fatalf("result %+v", res)
+	}
+}
