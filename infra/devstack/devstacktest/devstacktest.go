@@ -77,3 +77,28 @@ func DynamoDB(t testing.TB) *devstack.DynamoDB {
 	})
 	return d
 }
+
+// RIE starts the Lambda runtime interface emulator for opts.Bootstrap and stops it when the
+// test ends.
+func RIE(t testing.TB, opts devstack.RIEOptions) *devstack.RIE {
+	t.Helper()
+	ctx, cancel := startCtx(t)
+	defer cancel()
+	r, err := devstack.StartRIE(ctx, opts)
+	check(t, "rie", err)
+	t.Cleanup(func() {
+		if err := r.Close(); err != nil {
+			t.Errorf("stop rie: %v", err)
+		}
+	})
+	return r
+}
+
+// Binary returns the path of a program found as devstack.FindBinary finds it (for example a
+// bootstrap built by make deps), skipping the test when it is missing, or failing it when CI=true.
+func Binary(t testing.TB, name string) string {
+	t.Helper()
+	p, err := devstack.FindBinary(name)
+	check(t, name, err)
+	return p
+}
