@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"strconv"
 	"strings"
 
 	"github.com/connectless/connectless/core/connect"
@@ -82,74 +81,40 @@ type Config struct {
 // values holds parsed raw values by key, after defaults.
 type values map[string]any
 
-// parseValues applies Kafka Connect's parsing rules (§0.1) to every known key.
+// parseValues parses every known key with the connector's ConfigDef (Kafka Connect's
+// parsing rules, §0.1) and returns parsed values and errors by key.
 func parseValues(props map[string]string) (values, map[string]error) {
 	out := values{}
 	errs := map[string]error{}
-	for _, k := range configKeys() {
-		raw, ok := props[k.name]
-		if !ok {
-			if k.required {
-				errs[k.name] = fmt.Errorf("%w: missing required configuration %q which has no default value", ErrConfig, k.name)
-				continue
-			}
-			if k.def == nullDefault {
-				out[k.name] = nil
-				continue
-			}
-			raw = k.def
+	parsed, err := configDef().Parse(props)
+	if err != nil {
+		var list []error
+		if j, ok := err.(interface{ Unwrap() []error }); ok {
+			list = j.Unwrap()
+		} else {
+			list = []error{err}
 		}
-		v, err := parseType(k, raw)
-		if err != nil {
-			errs[k.name] = err
-			continue
+		for _, e := range list {
+			var ce *connect.ConfigError
+			name := ""
+			if errors.As(e, &ce) {
+				name = ce.Name
+			}
+			errs[name] = fmt.Errorf("%w: %w", ErrConfig, e)
+		}
+		return out, errs
+	}
+	for _, k := range configKeys() {
+		v := parsed.Get(k.name)
+		if p, ok := v.(connect.Password); ok {
+			v = p.Value()
 		}
 		out[k.name] = v
 	}
+	if raw, ok := props["format.bytearray.separator"]; ok {
+		out["format.bytearray.separator"] = raw // untrimmed, as Confluent reads it
+	}
 	return out, errs
-}
-
-func parseType(k keyDef, raw string) (any, error) {
-	if k.name == "format.bytearray.separator" {
-		return raw, nil // read untrimmed, as Confluent does
-	}
-	s := strings.TrimSpace(raw)
-	bad := func(msg string) error {
-		return fmt.Errorf("%w: invalid value %s for configuration %s: %s", ErrConfig, raw, k.name, msg)
-	}
-	switch k.typ {
-	case connect.ConfigBoolean:
-		switch strings.ToLower(s) {
-		case "true":
-			return true, nil
-		case "false":
-			return false, nil
-		}
-		return nil, bad("Expected value to be either true or false")
-	case connect.ConfigInt:
-		n, err := strconv.ParseInt(s, 10, 32)
-		if err != nil {
-			return nil, bad("Not a number of type INT")
-		}
-		return int32(n), nil
-	case connect.ConfigLong:
-		n, err := strconv.ParseInt(s, 10, 64)
-		if err != nil {
-			return nil, bad("Not a number of type LONG")
-		}
-		return n, nil
-	case connect.ConfigList:
-		if s == "" {
-			return []string{}, nil
-		}
-		parts := strings.Split(s, ",")
-		for i := range parts {
-			parts[i] = strings.TrimSpace(parts[i])
-		}
-		return parts, nil
-	default:
-		return s, nil
-	}
 }
 
 // ParseConfig parses and validates the sink's configuration, including the cross-field

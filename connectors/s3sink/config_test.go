@@ -69,7 +69,7 @@ func TestParseConfigErrors(t *testing.T) {
 		props map[string]string
 		want  string
 	}{
-		{"missing flush.size", map[string]string{"flush.size": "\x00delete"}, `missing required configuration "flush.size"`},
+		{"missing flush.size", map[string]string{"flush.size": "\x00delete"}, `Missing required configuration "flush.size" which has no default value.`},
 		{"missing bucket", map[string]string{"s3.bucket.name": "\x00delete"}, `"s3.bucket.name"`},
 		{"bad boolean", map[string]string{"store.kafka.keys": "yes"}, "Expected value to be either true or false"},
 		{"bad int", map[string]string{"flush.size": "1_000"}, "Not a number of type INT"},

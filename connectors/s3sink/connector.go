@@ -88,11 +88,25 @@ func (c *Connector) Validate(_ context.Context, props map[string]string, results
 	return nil
 }
 
-// configDef describes the keys for the REST API and docs.
+// configDef describes the keys for parsing, the REST API and docs.
 func configDef() *connect.ConfigDef {
-	// The ConfigDef builder lands in core/connect separately; until then the definition is
-	// empty and parsing is done by ParseConfig from configKeys.
-	return &connect.ConfigDef{}
+	d := connect.NewConfigDef()
+	order := map[string]int{}
+	for _, k := range configKeys() {
+		order[k.group]++
+		ck := connect.ConfigKey{
+			Name: k.name, Type: k.typ, Required: k.required, Doc: k.doc, Group: k.group,
+			OrderInGroup: order[k.group], Importance: connect.Low,
+		}
+		if k.required {
+			ck.Importance = connect.High
+		}
+		if !k.required && k.def != nullDefault {
+			ck.Default = k.def
+		}
+		d.Define(ck)
+	}
+	return d
 }
 
 var (

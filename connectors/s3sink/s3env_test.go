@@ -5,76 +5,32 @@ import (
 	"compress/gzip"
 	"context"
 	"io"
-	"net"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/connectless/connectless/infra/devstack/devstacktest"
 )
 
-// testS3 is a versitygw gateway (posix backend in a temp dir) for integration tests.
+// testS3 is a versitygw gateway from infra/devstack, with a client for reading back.
 type testS3 struct {
-	endpoint string
-	client   *s3.Client
+	endpoint             string
+	accessKey, secretKey string
+	client               *s3.Client
 }
 
-const (
-	testAccessKey = "s3sinktestkey"
-	testSecretKey = "s3sinktestsecret"
-)
-
-// startS3 starts versitygw from the repository's bin/ (built by `make deps`). It skips the
-// test when the binary is missing, except under CI=true where it fails.
+// startS3 starts versitygw through devstacktest (skipped, or failed under CI=true, when the
+// binary is missing).
 func startS3(t *testing.T) *testS3 {
 	t.Helper()
-	bin := ""
-	for dir, _ := os.Getwd(); dir != "/"; dir = filepath.Dir(dir) {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			bin = filepath.Join(dir, "bin", "versitygw")
-			break
-		}
-	}
-	if _, err := os.Stat(bin); bin == "" || err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("versitygw not found at %q: run make deps", bin)
-		}
-		t.Skipf("versitygw not found at %q: run make deps", bin)
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	d := devstacktest.S3(t)
+	client, err := d.NewClient(context.Background())
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("s3 client: %v", err)
 	}
-	addr := l.Addr().String()
-	l.Close()
-	root, side := t.TempDir(), t.TempDir()
-	cmd := exec.Command(bin, "--access", testAccessKey, "--secret", testSecretKey, "--region", "us-east-1",
-		"--port", addr, "posix", "--sidecar", side, root)
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start versitygw: %v", err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	for i := 0; ; i++ {
-		c, err := net.Dial("tcp", addr)
-		if err == nil {
-			c.Close()
-			break
-		}
-		if i > 100 {
-			t.Fatalf("versitygw did not listen on %s", addr)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	endpoint := "http://" + addr
-	client := s3.New(s3.Options{
-		Region: "us-east-1", BaseEndpoint: aws.String(endpoint), UsePathStyle: true,
-		Credentials: credentials.NewStaticCredentialsProvider(testAccessKey, testSecretKey, ""),
-	})
-	return &testS3{endpoint: endpoint, client: client}
+	return &testS3{endpoint: d.Endpoint, accessKey: d.AccessKey, secretKey: d.SecretKey, client: client}
 }
 
 func (s *testS3) bucket(t *testing.T, name string) {
@@ -95,8 +51,8 @@ func (s *testS3) props(bucket string, extra map[string]string) map[string]string
 		"s3.bucket.name":        bucket,
 		"s3.region":             "us-east-1",
 		"store.url":             s.endpoint,
-		"aws.access.key.id":     testAccessKey,
-		"aws.secret.access.key": testSecretKey,
+		"aws.access.key.id":     s.accessKey,
+		"aws.secret.access.key": s.secretKey,
 		"s3.part.retries":       "1",
 	}
 	for k, v := range extra {
@@ -147,7 +103,7 @@ func startS3WithKeys(t *testing.T, s *testS3, secret string) *s3.Client {
 	t.Helper()
 	return s3.New(s3.Options{
 		Region: "us-east-1", BaseEndpoint: aws.String(s.endpoint), UsePathStyle: true,
-		Credentials: credentials.NewStaticCredentialsProvider(testAccessKey, secret, ""),
+		Credentials: credentials.NewStaticCredentialsProvider(s.accessKey, secret, ""),
 	})
 }
 
