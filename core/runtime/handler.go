@@ -79,6 +79,12 @@ func exceptionClass(err error, stage Stage) string {
 	return connectExceptionClass
 }
 
+// ErrorClassifier names, for a failure, the Kafka Connect class that failed (used for the
+// TRANSFORMATION stage, where a chain knows which SMT failed) and the Java exception class;
+// an empty result keeps the default. It lets the wiring layer map its own error types
+// (such as a transformation chain's stage errors) without this package importing them.
+type ErrorClassifier func(err error) (class, exceptionClass string)
+
 // errSliceOver stops a slice early and cleanly: a retry would run past the slice's end.
 var errSliceOver = errors.New("slice time is over")
 
@@ -92,6 +98,7 @@ type failure struct {
 	offset    int64
 	raw       *kafka.Message  // sink: the record as read
 	rec       *connect.Record // source: the record as polled
+	exception string          // Java exception class; empty means derived from err
 }
 
 // handler is Kafka Connect's RetryWithToleranceOperator plus its reporters (log, DLQ).
@@ -102,6 +109,7 @@ type handler struct {
 	task      int
 	stopAt    time.Time
 	dlq       *dlq
+	classify  ErrorClassifier
 	skipped   int
 }
 
@@ -187,6 +195,16 @@ func (h *handler) retry(ctx context.Context, fn func() error) error {
 // fail reports a failed record (log, dead-letter queue) and returns the RecordError that
 // fails the task when errors.tolerance is none, or nil when the record is to be skipped.
 func (h *handler) fail(f failure) error {
+	if h.classify != nil {
+		class, exc := h.classify(f.err)
+		if class != "" && f.stage == StageTransformation {
+			f.class = class
+		}
+		f.exception = exc
+	}
+	if f.exception == "" {
+		f.exception = exceptionClass(f.err, f.stage)
+	}
 	h.log(f)
 	if h.dlq != nil && f.raw != nil {
 		h.dlq.add(f, h.connector, h.task)
@@ -256,7 +274,7 @@ func (d *dlq) add(f failure, connector string, task int) {
 		Headers:   append([]kafka.Header(nil), f.raw.Headers...),
 	}
 	if d.cfg.DLQContextHeaders {
-		exc := exceptionClass(f.err, f.stage)
+		exc := f.exception
 		var msg []byte
 		if s := f.err.Error(); s != "" {
 			msg = []byte(s)

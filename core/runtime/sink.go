@@ -63,8 +63,10 @@ type SinkSlice struct {
 	// TransformClass names the chain in error reports (default from ClassNamer or Go type).
 	TransformClass string
 	Errors         ErrorConfig
-	ConnectorName  string
-	TaskID         int
+	// ClassifyError, when set, names the failing class and exception class of errors.
+	ClassifyError ErrorClassifier
+	ConnectorName string
+	TaskID        int
 }
 
 // SinkResult is what a sink slice did and what may be committed.
@@ -149,6 +151,7 @@ func RunSinkSlice(ctx context.Context, logger *slog.Logger, s SinkSlice) (SinkRe
 		r.stopAt = s.Deadline.Add(-s.Margin)
 	}
 	r.h = newHandler(s.Errors, logger, s.ConnectorName, s.TaskID, r.stopAt)
+	r.h.classify = s.ClassifyError
 	if s.Errors.DLQTopic != "" {
 		w := s.DLQWriter
 		if w == nil {

@@ -513,3 +513,64 @@ func TestIntegrationSinkTaskResetsOffsetsDuringPut(t *testing.T) {
 		t.Fatalf("result %+v", res)
 	}
 }
+
+// smtError is a transformation error naming the SMT that failed, as a chain's stage error.
+type smtError struct{ class, exception string }
+
+func (e *smtError) Error() string { return "Unknown field: level" }
+
+// explodingTransform fails on values starting with "explode" and drops "drop".
+type explodingTransform struct{}
+
+func (explodingTransform) Apply(r *connect.Record) (*connect.Record, error) {
+	b, _ := r.Value.([]byte)
+	switch {
+	case strings.HasPrefix(string(b), "explode"):
+		return nil, &smtError{"org.apache.kafka.connect.transforms.Cast$Value", "java.lang.IllegalArgumentException"}
+	case string(b) == "drop":
+		return nil, nil
+	}
+	out := *r
+	out.Value = append([]byte("t:"), b...)
+	return &out, nil
+}
+
+func TestIntegrationSinkTransformationFailure(t *testing.T) {
+	c := newKafka(t, 1, "in")
+	produce(t, c,
+		kafka.Message{Topic: "in", Partition: 0, Value: []byte("a")},
+		kafka.Message{Topic: "in", Partition: 0, Value: []byte("explode")},
+		kafka.Message{Topic: "in", Partition: 0, Value: []byte("drop")},
+		kafka.Message{Topic: "in", Partition: 0, Value: []byte("b")},
+	)
+	classify := func(err error) (string, string) {
+		var se *smtError
+		if errors.As(err, &se) {
+			return se.class, se.exception
+		}
+		return "", ""
+	}
+	errs := DefaultErrorConfig()
+	errs.Tolerance, errs.DLQTopic, errs.DLQReplicationFactor, errs.DLQContextHeaders = ToleranceAll, "dlq", 1, true
+	out := &collector{}
+	res, err := RunSinkSlice(testContext(t), nil, SinkSlice{Task: &memSink{out: out}, Client: c, Assignment: assignment("in", 1),
+		Converters: byteConverters(), Transform: explodingTransform{}, ClassifyError: classify, Errors: errs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := out.values(); !slices.Equal(got, []string{"t:a", "t:b"}) || res.Filtered != 1 || res.Skipped != 1 || res.Committable[connect.TopicPartition{Topic: "in"}] != 4 {
+		t.Fatalf("delivered %v, result %+v", got, res)
+	}
+	dead := readAll(t, c, connect.TopicPartition{Topic: "dlq"})
+	if len(dead) != 1 || string(dead[0].Value) != "explode" {
+		t.Fatalf("dead letters %v", valuesOf(dead))
+	}
+	h := map[string]string{}
+	for _, hd := range dead[0].Headers {
+		h[hd.Key] = string(hd.Value)
+	}
+	if h[HeaderStage] != "TRANSFORMATION" || h[HeaderClassName] != "org.apache.kafka.connect.transforms.Cast$Value" ||
+		h[HeaderExceptionClass] != "java.lang.IllegalArgumentException" || h[HeaderExceptionMessage] != "Unknown field: level" {
+		t.Fatalf("headers %v", h)
+	}
+}

@@ -39,8 +39,10 @@ type SourceSlice struct {
 	// TransformClass names the chain in error reports (default from ClassNamer or Go type).
 	TransformClass string
 	Errors         ErrorConfig
-	ConnectorName  string
-	TaskID         int
+	// ClassifyError, when set, names the failing class and exception class of errors.
+	ClassifyError ErrorClassifier
+	ConnectorName string
+	TaskID        int
 	// Commit, when set, is called once at the end of the slice (also when it fails) with
 	// the committable offsets, e.g. to write them to the offset store; the task's
 	// SourceCommitter.Commit runs only after it succeeded.
@@ -115,6 +117,7 @@ func RunSourceSlice(ctx context.Context, logger *slog.Logger, s SourceSlice) (So
 		defer r.writer.Close()
 	}
 	r.h = newHandler(s.Errors, logger, s.ConnectorName, s.TaskID, r.stopAt)
+	r.h.classify = s.ClassifyError
 	err := r.run(ctx)
 	r.res.Skipped = r.h.skipped
 	r.res.Committable = r.committable()
