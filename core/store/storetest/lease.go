@@ -92,6 +92,26 @@ func testLeaseExpiryTakeover(e *env) {
 	}
 }
 
+// testExpiredNotTakenOver: fencing is by token, so a holder whose lease ran out while
+// nobody took it still commits, and renews.
+func testExpiredNotTakenOver(e *env) {
+	t, s := e.t, e.s
+	a := e.name("late")
+	l, err := s.Acquire(ctx(t), a, 0, "slow", 10*time.Second)
+	must(t, err, "acquire")
+	e.clock.Advance(time.Minute)
+	must(t, s.CommitSinkOffsets(ctx(t), l, map[connect.TopicPartition]int64{tp("t", 0): 8}), "commit after expiry")
+	must(t, s.PutTaskStatus(ctx(t), l, store.Status{State: store.StateRunning, WorkerID: "slow"}), "status after expiry")
+	r, err := s.Renew(ctx(t), l, 10*time.Second)
+	must(t, err, "renew after expiry")
+	_, err = s.Acquire(ctx(t), a, 0, "other", 10*time.Second)
+	wantErr(t, err, store.ErrLeaseHeld, "acquire a renewed lease")
+	wantSink(t, s, a, map[connect.TopicPartition]int64{tp("t", 0): 8})
+	if r.Token != l.Token {
+		t.Fatalf("renew changed the token from %d to %d", l.Token, r.Token)
+	}
+}
+
 func testFencedAfterTakeover(e *env) {
 	t, s := e.t, e.s
 	a := e.name("fence")

@@ -4,6 +4,28 @@
 // statuses, size limits, restarts and concurrent writers through the store.Store interface
 // only.
 //
+// # What the suite holds every backend to
+//
+//   - Connectors: CreateConnector refuses a taken name (store.ErrExists); PutConnectorConfig
+//     creates a missing connector as RUNNING; generations start at 0 and PutTaskConfigs adds
+//     one; concurrent PutTaskConfigs get distinct generations and the highest wins whole;
+//     DeleteConnector removes config, task configs and statuses but keeps offsets and leases.
+//   - Leases: Acquire succeeds only when no lease exists or the stored one expired (expiry
+//     at exactly now counts as expired), whoever asks, the current holder included; each
+//     success returns a token larger than every earlier one of that task. Release makes the lease
+//     expire now and keeps its token; releasing a lease that was taken over does nothing.
+//   - Fencing is by token, not by time: a write under a lease succeeds exactly when its token
+//     is the task's stored one. A lease that expired but was not taken over still writes; once
+//     another Acquire succeeded, the old token's commits, status writes and renewals fail
+//     with store.ErrFenced before the new holder has written anything.
+//   - Offsets: source offsets are keyed by the partition's canonical JSON
+//     (store.PartitionKey), a nil offset deletes; per key the last commit wins whichever task
+//     made it; Alter* writes outside leases and wins over earlier commits; ResetOffsets
+//     empties both kinds. A refused call (store.ErrInvalid, store.ErrTooLarge, ErrFenced)
+//     writes nothing.
+//   - Statuses come back connector first, then tasks by id; a task status is written under
+//     the lease, which names connector and task.
+//
 // The suite drives lease expiry through a fake clock handed to the backend, so no test sleeps.
 // It never assumes an empty store: each subtest uses connector names of its own, so a backend
 // may share one table or topic set across subtests.
@@ -94,6 +116,7 @@ func Run(t *testing.T, h Harness) {
 		{"DeleteKeepsOffsetsAndLeases", testDeleteKeepsOffsetsAndLeases},
 		{"LeaseRace", testLeaseRace},
 		{"LeaseExpiryTakeover", testLeaseExpiryTakeover},
+		{"ExpiredNotTakenOver", testExpiredNotTakenOver},
 		{"FencedAfterTakeover", testFencedAfterTakeover},
 		{"RenewRelease", testRenewRelease},
 		{"LeaseErrors", testLeaseErrors},
