@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/connectless/connectless/core/config"
 	"github.com/connectless/connectless/core/config/provider"
 	"github.com/connectless/connectless/core/connect"
 	"github.com/connectless/connectless/core/store"
@@ -46,9 +47,11 @@ type Config struct {
 	Store store.Store
 	// Plugins are the connector plugins. Required.
 	Plugins *connect.Registry
-	// Validate validates connector configurations; nil accepts every configuration.
+	// Validate validates connector configurations; nil means config.ValidateConnector (the
+	// framework keys of Kafka's ConnectorConfig plus the connector's own ConfigDef).
 	Validate ValidateFunc
-	// PluginConfig lists a connector plugin's config keys; nil lists none.
+	// PluginConfig lists a connector plugin's config keys; nil means the connector's own
+	// ConfigDef followed by the framework keys it does not define.
 	PluginConfig PluginConfigFunc
 	// ExtraPlugins are the transformations, predicates and converters.
 	ExtraPlugins []PluginDesc
@@ -84,6 +87,14 @@ func New(cfg Config) (*Herder, error) {
 	}
 	if cfg.Plugins == nil {
 		return nil, errors.New("herder: plugin registry is required")
+	}
+	if cfg.Validate == nil {
+		cfg.Validate = func(ctx context.Context, p connect.Plugin, props map[string]string) connect.ConfigInfos {
+			return config.ValidateConnector(ctx, p, props)
+		}
+	}
+	if cfg.PluginConfig == nil {
+		cfg.PluginConfig = defaultPluginConfig
 	}
 	if cfg.ConnectorTimeout <= 0 {
 		cfg.ConnectorTimeout = 60 * time.Second
@@ -144,3 +155,19 @@ const (
 	KeyTopics          = "topics"
 	KeyTopicsRegex     = "topics.regex"
 )
+
+// defaultPluginConfig lists the connector's own keys, then the framework keys it does not
+// define, as Kafka's ConnectorPluginsResource does.
+func defaultPluginConfig(_ context.Context, p connect.Plugin) ([]connect.ConfigKeyInfo, error) {
+	own, err := runSafely(func() (*connect.ConfigDef, error) { return p.New().Config(), nil })
+	if err != nil {
+		return nil, err
+	}
+	out := own.Infos()
+	for _, k := range config.FrameworkDef(p.Type).Infos() {
+		if _, defined := own.Key(k.Name); !defined {
+			out = append(out, k)
+		}
+	}
+	return out, nil
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strconv"
 	"strings"
 	"testing"
@@ -69,7 +70,7 @@ func newHerder(t *testing.T) (*herder.Herder, *memory.Store) {
 		t.Fatal(err)
 	}
 	st := memory.New()
-	h, err := herder.New(herder.Config{Store: st, Plugins: reg, WorkerID: "w1:8083"})
+	h, err := herder.New(herder.Config{Store: st, Plugins: reg, WorkerID: "w1:8083", Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
 	}

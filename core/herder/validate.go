@@ -88,11 +88,12 @@ func (h *Herder) validate(ctx context.Context, config RawConfig) (connect.Plugin
 		h.log.WarnContext(ctx, "resolve config for validation", "connector_class", *cls, "error", err)
 		resolved, secrets = maps.Clone(props), nil
 	}
-	infos := connect.ConfigInfos{Name: *cls, Groups: []string{}, Configs: []connect.ConfigInfo{}}
-	if h.cfg.Validate != nil {
-		infos = h.cfg.Validate(ctx, plugin, resolved)
-		infos.Name = *cls
+	infos, err := runSafely(func() (connect.ConfigInfos, error) { return h.cfg.Validate(ctx, plugin, resolved), nil })
+	if err != nil {
+		h.log.ErrorContext(ctx, "validation panicked", "connector_class", *cls, "error", secrets.Redact(err.Error()))
+		return connect.Plugin{}, connect.ConfigInfos{}, &Error{Kind: ErrInternal, Message: fmt.Sprintf("Failed to validate the configuration of %s", *cls)}
 	}
+	infos.Name = *cls
 	// Null values: an error on the key's entry, or a leading entry without definition.
 	var lead []connect.ConfigInfo
 	for _, k := range nullKeys {
