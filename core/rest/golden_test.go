@@ -219,6 +219,7 @@ func goldenSteps() []step {
 		{name: "unknown-path", method: "GET", path: "/nope", status: 404},
 		{name: "unknown-subpath", method: "GET", path: "/connectors/src/nope", status: 404},
 		{name: "wrong-method", method: "DELETE", path: "/connectors", status: 405},
+		{name: "options", method: "OPTIONS", path: "/connectors/src/config", status: 200},
 		{name: "wrong-method-status", method: "POST", path: "/connectors/src/status", status: 405},
 	}
 }

@@ -130,8 +130,15 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		rec := &statusOnly{header: http.Header{}}
 		h.ServeHTTP(rec, r)
 		if rec.status == http.StatusMethodNotAllowed {
-			if allow := rec.header.Get("Allow"); allow != "" {
+			allow := rec.header.Get("Allow")
+			if allow != "" {
 				w.Header().Set("Allow", allow)
+			}
+			if r.Method == http.MethodOptions && allow != "" {
+				// Jersey answers OPTIONS on every resource with the allowed methods.
+				w.Header().Set("Allow", allow+", OPTIONS")
+				writeEmpty(w, http.StatusOK)
+				return
 			}
 			s.writeError(w, r, errMethodNotAllowed())
 			return
