@@ -1,6 +1,10 @@
 package convert
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/connectless/connectless/core/connect"
+)
 
 // logRecord is a typical ~200-byte JSON application log line.
 var logRecord = []byte(`{"timestamp":"2024-05-01T12:34:56.789Z","level":"INFO","service":"checkout-api","host":"ip-10-0-3-17","trace_id":"4bf92f3577b34da6a3ce929d0e0e4736","message":"order placed","order_id":981234,"latency_ms":12.5}`)
@@ -33,6 +37,34 @@ func BenchmarkJSONConverterEnvelope(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		s, v, err := c.ToConnect("logs", env)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := c.FromConnect("logs", s, v); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "records/s")
+}
+
+// BenchmarkJSONConverterStruct reads and writes the log record as a Struct in a schema envelope.
+func BenchmarkJSONConverterStruct(b *testing.B) {
+	c := NewJSONConverter()
+	s := connect.StructBuilder().Name("Log").
+		Field("timestamp", connect.StringSchema()).Field("level", connect.StringSchema()).
+		Field("service", connect.StringSchema()).Field("host", connect.StringSchema()).
+		Field("trace_id", connect.StringSchema()).Field("message", connect.StringSchema()).
+		Field("order_id", connect.Int64Schema()).Field("latency_ms", connect.Float64Schema()).Build()
+	v := connect.NewStruct(s).MustPut("timestamp", "2024-05-01T12:34:56.789Z").MustPut("level", "INFO").
+		MustPut("service", "checkout-api").MustPut("host", "ip-10-0-3-17").MustPut("trace_id", "4bf92f3577b34da6a3ce929d0e0e4736").
+		MustPut("message", "order placed").MustPut("order_id", int64(981234)).MustPut("latency_ms", 12.5)
+	data, err := c.FromConnect("logs", s, v)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		s, v, err := c.ToConnect("logs", data)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -3,8 +3,11 @@ package convert
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/connectless/connectless/core/connect"
 )
@@ -60,12 +63,16 @@ type JSONConverter struct {
 	schemasEnable  bool
 	decimalNumeric bool
 	replaceNull    bool
+	cacheSize      int64
+	// schemas caches parsed envelope schemas by their JSON text (Kafka's schemas.cache.size).
+	schemas sync.Map
+	cached  atomic.Int64
 }
 
 // NewJSONConverter returns a JSONConverter with Kafka's defaults (schemas enabled, BASE64
 // decimals, nulls replaced with defaults); Configure may change them.
 func NewJSONConverter() *JSONConverter {
-	return &JSONConverter{schemasEnable: true, replaceNull: true}
+	return &JSONConverter{schemasEnable: true, replaceNull: true, cacheSize: 1000}
 }
 
 // Config returns the converter's ConfigDef.
@@ -80,6 +87,7 @@ func (c *JSONConverter) Configure(props map[string]string, isKey bool) error {
 	c.schemasEnable = v.Bool(SchemasEnable)
 	c.decimalNumeric = strings.EqualFold(v.String(DecimalFormat), "NUMERIC")
 	c.replaceNull = v.Bool(ReplaceNullWithDefault)
+	c.cacheSize = int64(v.Int(SchemasCacheSize))
 	return nil
 }
 
@@ -111,26 +119,32 @@ func (c *JSONConverter) ToConnect(topic string, data []byte) (*connect.Schema, a
 	if len(data) == 0 {
 		return nil, nil, nil
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	var node any
-	if err := dec.Decode(&node); err != nil {
-		return nil, nil, &connect.DataError{Message: "Converting byte[] to Kafka Connect data failed due to serialization error", Err: err}
-	}
 	if !c.schemasEnable {
+		node, err := decodeJSON(data)
+		if err != nil {
+			return nil, nil, err
+		}
 		v, err := c.toConnect(nil, node)
 		return nil, v, err
 	}
-	env, ok := node.(map[string]any)
-	if !ok || len(env) != 2 {
+	var env map[string]json.RawMessage
+	if err := json.NewDecoder(bytes.NewReader(data)).Decode(&env); err != nil {
+		var typeErr *json.UnmarshalTypeError
+		if errors.As(err, &typeErr) {
+			return nil, nil, &connect.DataError{Message: envelopeError}
+		}
+		return nil, nil, &connect.DataError{Message: "Converting byte[] to Kafka Connect data failed due to serialization error", Err: err}
+	}
+	schemaRaw, hasSchema := env["schema"]
+	payloadRaw, hasPayload := env["payload"]
+	if len(env) != 2 || !hasSchema || !hasPayload {
 		return nil, nil, &connect.DataError{Message: envelopeError}
 	}
-	schemaNode, hasSchema := env["schema"]
-	payload, hasPayload := env["payload"]
-	if !hasSchema || !hasPayload {
-		return nil, nil, &connect.DataError{Message: envelopeError}
+	schema, err := c.cachedSchema(schemaRaw)
+	if err != nil {
+		return nil, nil, err
 	}
-	schema, err := c.toConnectSchema(schemaNode)
+	payload, err := decodeJSON(payloadRaw)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -141,13 +155,47 @@ func (c *JSONConverter) ToConnect(topic string, data []byte) (*connect.Schema, a
 	return schema, v, nil
 }
 
+// decodeJSON decodes one JSON value keeping numbers as json.Number.
+func decodeJSON(data []byte) (any, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var node any
+	if err := dec.Decode(&node); err != nil {
+		return nil, &connect.DataError{Message: "Converting byte[] to Kafka Connect data failed due to serialization error", Err: err}
+	}
+	return node, nil
+}
+
+// cachedSchema parses an envelope's schema, caching up to schemas.cache.size schemas by their
+// JSON text. Cached schemas are shared: callers must not change a schema ToConnect returned.
+func (c *JSONConverter) cachedSchema(raw json.RawMessage) (*connect.Schema, error) {
+	if string(raw) == "null" {
+		return nil, nil
+	}
+	if v, ok := c.schemas.Load(string(raw)); ok {
+		return v.(*connect.Schema), nil
+	}
+	node, err := decodeJSON(raw)
+	if err != nil {
+		return nil, err
+	}
+	schema, err := c.toConnectSchema(node)
+	if err != nil {
+		return nil, err
+	}
+	if schema != nil && c.cached.Add(1) <= c.cacheSize {
+		c.schemas.Store(string(raw), schema)
+	}
+	return schema, nil
+}
+
 // JSONHeaderConverter is the JsonConverter used as a header converter (Kafka's JsonConverter
 // implements both interfaces).
-type JSONHeaderConverter struct{ c JSONConverter }
+type JSONHeaderConverter struct{ c *JSONConverter }
 
 // NewJSONHeaderConverter returns a header converter with Kafka's defaults.
 func NewJSONHeaderConverter() *JSONHeaderConverter {
-	return &JSONHeaderConverter{c: *NewJSONConverter()}
+	return &JSONHeaderConverter{c: NewJSONConverter()}
 }
 
 // Configure applies props.
