@@ -241,3 +241,29 @@ func TestJSONConverterSchemaDefaultRead(t *testing.T) {
 		t.Fatalf("without replacement got %v, %v", v, err)
 	}
 }
+
+func TestJSONConverterSchemaCache(t *testing.T) {
+	data := []byte(`{"schema":{"type":"int32","optional":false},"payload":1}`)
+	for _, tt := range []struct {
+		size string
+		same bool
+	}{{"1000", true}, {"0", false}} {
+		c := mustJSON(t, map[string]string{"schemas.cache.size": tt.size})
+		s1, _, err := c.ToConnect("t", data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s2, v, err := c.ToConnect("t", data)
+		if err != nil || v != int32(1) {
+			t.Fatal(v, err)
+		}
+		if (s1 == s2) != tt.same {
+			t.Errorf("cache size %s: same schema pointer = %v", tt.size, s1 == s2)
+		}
+	}
+	c := mustJSON(t, nil)
+	var de *connect.DataError
+	if _, _, err := c.ToConnect("t", []byte(`[1,2]`)); !errors.As(err, &de) || err.Error() != envelopeError {
+		t.Errorf("array envelope: %v", err)
+	}
+}
