@@ -155,15 +155,70 @@ func (c *JSONConverter) ToConnect(topic string, data []byte) (*connect.Schema, a
 	return schema, v, nil
 }
 
-// decodeJSON decodes one JSON value keeping numbers as json.Number.
+// decodeJSON decodes one JSON value keeping numbers as json.Number. Numbers with leading
+// zeros (007) are accepted, as Kafka's parser allows them.
 func decodeJSON(data []byte) (any, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	var node any
-	if err := dec.Decode(&node); err != nil {
+	node, err := decodeStrict(data)
+	if err != nil {
+		if fixed, changed := stripLeadingZeros(data); changed {
+			if n, err2 := decodeStrict(fixed); err2 == nil {
+				return n, nil
+			}
+		}
 		return nil, &connect.DataError{Message: "Converting byte[] to Kafka Connect data failed due to serialization error", Err: err}
 	}
 	return node, nil
+}
+
+func decodeStrict(data []byte) (any, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var node any
+	err := dec.Decode(&node)
+	return node, err
+}
+
+// stripLeadingZeros removes leading zeros of numbers outside strings ("007" -> "7").
+func stripLeadingZeros(data []byte) ([]byte, bool) {
+	out := make([]byte, 0, len(data))
+	inString, changed := false, false
+	for i := 0; i < len(data); i++ {
+		c := data[i]
+		if inString {
+			out = append(out, c)
+			switch c {
+			case '\\':
+				if i+1 < len(data) {
+					i++
+					out = append(out, data[i])
+				}
+			case '"':
+				inString = false
+			}
+			continue
+		}
+		if c == '"' {
+			inString = true
+		}
+		startsNumber := c == '0' && (len(out) == 0 || !isNumberByte(out[len(out)-1]))
+		if startsNumber {
+			j := i
+			for j+1 < len(data) && data[j] == '0' && data[j+1] >= '0' && data[j+1] <= '9' {
+				j++
+			}
+			if j > i {
+				changed = true
+				i = j
+				c = data[i]
+			}
+		}
+		out = append(out, c)
+	}
+	return out, changed
+}
+
+func isNumberByte(c byte) bool {
+	return c >= '0' && c <= '9' || c == '.' || c == 'e' || c == 'E' || c == '+'
 }
 
 // cachedSchema parses an envelope's schema, caching up to schemas.cache.size schemas by their

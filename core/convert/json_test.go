@@ -267,3 +267,19 @@ func TestJSONConverterSchemaCache(t *testing.T) {
 		t.Errorf("array envelope: %v", err)
 	}
 }
+
+func TestJSONConverterLeadingZeros(t *testing.T) {
+	c := mustJSON(t, map[string]string{"schemas.enable": "false"})
+	_, v, err := c.ToConnect("t", []byte(`{"a":007,"b":-00.5,"c":"007","d":[0,00,1e05]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]any{"a": int64(7), "b": -0.5, "c": "007", "d": []any{int64(0), int64(0), 1e5}}
+	if !reflect.DeepEqual(v, want) {
+		t.Fatalf("got %#v", v)
+	}
+	var de *connect.DataError
+	if _, _, err := c.ToConnect("t", []byte(`{"a":01x}`)); !errors.As(err, &de) {
+		t.Fatalf("bad JSON accepted: %v", err)
+	}
+}
