@@ -9,25 +9,18 @@ import (
 	"time"
 
 	kafkago "github.com/segmentio/kafka-go"
-	"github.com/twmb/franz-go/pkg/kfake"
 
 	"github.com/connectless/connectless/core/connect"
+	"github.com/connectless/connectless/infra/devstack"
+	"github.com/connectless/connectless/infra/devstack/devstacktest"
 )
 
-// newTestClient starts an in-process kfake broker with the seed topics and returns a client
-// on it; both are closed at the end of the test.
+// newTestClient starts a kfake broker with the seed topics and returns a client on it;
+// both are closed at the end of the test.
 func newTestClient(t *testing.T, partitions int32, topics ...string) *Client {
 	t.Helper()
-	opts := []kfake.Opt{kfake.NumBrokers(1)}
-	if len(topics) > 0 {
-		opts = append(opts, kfake.SeedTopics(partitions, topics...))
-	}
-	cluster, err := kfake.NewCluster(opts...)
-	if err != nil {
-		t.Fatalf("start kfake: %v", err)
-	}
-	t.Cleanup(cluster.Close)
-	c, err := NewClient(Options{Brokers: cluster.ListenAddrs(), Timeout: 10 * time.Second})
+	k := devstacktest.Kafka(t, devstack.KafkaOptions{Partitions: int(partitions), Topics: topics})
+	c, err := NewClient(Options{Brokers: k.Brokers(), Timeout: 10 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}

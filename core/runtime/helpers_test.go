@@ -11,25 +11,21 @@ import (
 	"testing"
 	"time"
 
-	"github.com/twmb/franz-go/pkg/kfake"
-
 	"github.com/connectless/connectless/core/connect"
 	"github.com/connectless/connectless/core/kafka"
+	"github.com/connectless/connectless/infra/devstack"
+	"github.com/connectless/connectless/infra/devstack/devstacktest"
 )
 
-// newKafka starts an in-process kfake broker with seed topics and returns a client on it.
+// newKafka starts a kfake broker with seed topics and returns a client on it.
 func newKafka(t testing.TB, partitions int32, topics ...string) *kafka.Client {
 	t.Helper()
-	opts := []kfake.Opt{kfake.NumBrokers(1)}
-	if len(topics) > 0 {
-		opts = append(opts, kfake.SeedTopics(partitions, topics...))
-	}
-	cluster, err := kfake.NewCluster(opts...)
-	if err != nil {
-		t.Fatalf("start kfake: %v", err)
-	}
-	t.Cleanup(cluster.Close)
-	c, err := kafka.NewClient(kafka.Options{Brokers: cluster.ListenAddrs(), Timeout: 10 * time.Second})
+	return newClient(t, devstacktest.Kafka(t, devstack.KafkaOptions{Partitions: int(partitions), Topics: topics}))
+}
+
+func newClient(t testing.TB, k *devstack.Kafka) *kafka.Client {
+	t.Helper()
+	c, err := kafka.NewClient(kafka.Options{Brokers: k.Brokers(), Timeout: 10 * time.Second, DialTimeout: time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}

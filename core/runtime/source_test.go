@@ -10,11 +10,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/twmb/franz-go/pkg/kfake"
-
 	"github.com/connectless/connectless/core/connect"
 	"github.com/connectless/connectless/core/kafka"
 	"github.com/connectless/connectless/core/store"
+	"github.com/connectless/connectless/infra/devstack"
+	"github.com/connectless/connectless/infra/devstack/devstacktest"
 )
 
 // srec is a source record read from file at position pos.
@@ -209,16 +209,8 @@ func TestIntegrationSourceProduceFailsHalfWay(t *testing.T) {
 }
 
 func TestIntegrationSourceBrokerGoneHalfWay(t *testing.T) {
-	cluster, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(1, "out"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cluster.Close()
-	c, err := kafka.NewClient(kafka.Options{Brokers: cluster.ListenAddrs(), Timeout: 2 * time.Second, DialTimeout: time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	k := devstacktest.Kafka(t, devstack.KafkaOptions{Partitions: 1, Topics: []string{"out"}})
+	c := newClient(t, k)
 	w := c.NewWriter(kafka.WriterOptions{MaxAttempts: 2})
 	defer w.Close()
 	task := &scriptSource{
@@ -228,7 +220,7 @@ func TestIntegrationSourceBrokerGoneHalfWay(t *testing.T) {
 		},
 		beforePoll: func(call int) {
 			if call == 2 {
-				cluster.Close()
+				_ = k.Close()
 			}
 		},
 	}
