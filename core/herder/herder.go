@@ -115,6 +115,43 @@ func (h *Herder) Resolve(ctx context.Context, props map[string]string) (map[stri
 	return h.cfg.Resolver.Resolve(ctx, props)
 }
 
+// ResolveSecrets is Resolve that also returns the substituted values. Runners use it to
+// redact what they derive from a resolved configuration (error traces, log lines) before
+// writing it: secrets.Redact(trace).
+func (h *Herder) ResolveSecrets(ctx context.Context, props map[string]string) (map[string]string, provider.Secrets, error) {
+	return h.cfg.Resolver.ResolveSecrets(ctx, props)
+}
+
+// traceRedactor returns a function that hides the connector's resolved values in status
+// traces: a runner's trace may quote them. It resolves only when the config has references.
+func (h *Herder) traceRedactor(ctx context.Context, config map[string]string) func(string) string {
+	refs := false
+	for _, v := range config {
+		if provider.HasReferences(v) {
+			refs = true
+			break
+		}
+	}
+	if !refs {
+		return func(s string) string { return s }
+	}
+	var once sync.Once
+	var secrets provider.Secrets
+	return func(s string) string {
+		if s == "" {
+			return s
+		}
+		once.Do(func() {
+			_, sec, err := h.cfg.Resolver.ResolveSecrets(ctx, config)
+			if err != nil {
+				h.log.WarnContext(ctx, "resolve config to redact status traces", "connector", config[KeyName], "error", err)
+			}
+			secrets = sec
+		})
+		return secrets.Redact(s)
+	}
+}
+
 // Store returns the store the herder works on.
 func (h *Herder) Store() store.Store { return h.cfg.Store }
 

@@ -255,13 +255,14 @@ func (h *Herder) RestartConnector(ctx context.Context, name string, includeTasks
 	}
 	plan := &ConnectorStateInfo{Name: name, Type: h.connectorType(c.Config), Tasks: []TaskState{}}
 	restartConn := !onlyFailed || connSt.State == store.StateFailed
-	plan.Connector = ConnectorState{State: string(connSt.State), WorkerID: connSt.WorkerID, Trace: connSt.Trace}
+	redact := h.traceRedactor(ctx, c.Config)
+	plan.Connector = ConnectorState{State: string(connSt.State), WorkerID: connSt.WorkerID, Trace: redact(connSt.Trace)}
 	if restartConn {
 		plan.Connector.State = string(store.StateRestarting)
 	}
 	var restartTasks []store.Status
 	for _, t := range tasks {
-		ts := TaskState{ID: t.Task, State: string(t.State), WorkerID: t.WorkerID, Trace: t.Trace}
+		ts := TaskState{ID: t.Task, State: string(t.State), WorkerID: t.WorkerID, Trace: redact(t.Trace)}
 		if includeTasks && (!onlyFailed || t.State == store.StateFailed) {
 			ts.State = string(store.StateRestarting)
 			restartTasks = append(restartTasks, t)

@@ -79,14 +79,15 @@ func (h *Herder) ConnectorStatus(ctx context.Context, name string) (ConnectorSta
 	if conn == nil {
 		return ConnectorStateInfo{}, notFound("No status found for connector %s", name)
 	}
+	redact := h.traceRedactor(ctx, c.Config)
 	out := ConnectorStateInfo{
 		Name:      name,
-		Connector: ConnectorState{State: string(conn.State), WorkerID: conn.WorkerID, Trace: conn.Trace},
+		Connector: ConnectorState{State: string(conn.State), WorkerID: conn.WorkerID, Trace: redact(conn.Trace)},
 		Tasks:     make([]TaskState, 0, len(tasks)),
 		Type:      h.connectorType(c.Config),
 	}
 	for _, t := range tasks {
-		out.Tasks = append(out.Tasks, TaskState{ID: t.Task, State: string(t.State), WorkerID: t.WorkerID, Trace: t.Trace})
+		out.Tasks = append(out.Tasks, TaskState{ID: t.Task, State: string(t.State), WorkerID: t.WorkerID, Trace: redact(t.Trace)})
 	}
 	return out, nil
 }
@@ -105,7 +106,7 @@ func (h *Herder) TaskStatus(ctx context.Context, name string, task int) (TaskSta
 	_, tasks := splitStatuses(statuses, len(c.Tasks))
 	for _, t := range tasks {
 		if t.Task == task {
-			return TaskState{ID: t.Task, State: string(t.State), WorkerID: t.WorkerID, Trace: t.Trace}, nil
+			return TaskState{ID: t.Task, State: string(t.State), WorkerID: t.WorkerID, Trace: h.traceRedactor(ctx, c.Config)(t.Trace)}, nil
 		}
 	}
 	return TaskState{}, missing
