@@ -92,7 +92,8 @@ func ParseHeaderString(s string) (*connect.Schema, any) {
 // parseNumberToken follows Values.parseAsNumber: integral values take the smallest integer
 // type, others float32 when finite, else float64.
 func parseNumberToken(tok string) (*connect.Schema, any, bool) {
-	if tok == "" || strings.ContainsAny(tok, "xX_") || strings.HasSuffix(tok, ".") || strings.HasPrefix(tok, ".") {
+	// Kafka tries a number only when the token starts with a digit or a sign.
+	if tok == "" || !(tok[0] >= '0' && tok[0] <= '9' || tok[0] == '+' || tok[0] == '-') || strings.ContainsAny(tok, "xX_") {
 		return nil, nil, false
 	}
 	d, err := connect.ParseDecimal(tok)
