@@ -1,0 +1,321 @@
+package file
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"math/big"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/connectless/connectless/core/connect"
+	"github.com/connectless/connectless/core/connect/connecttest"
+)
+
+func TestNextLine(t *testing.T) {
+	tests := []struct {
+		in   string
+		line string
+		n    int
+		ok   bool
+	}{
+		{"a\nb", "a", 2, true},
+		{"a\r\nb", "a", 3, true},
+		{"a\rb", "a", 2, true},
+		{"a\r", "", 0, false}, // "\r" or "\r\n": wait for the next byte
+		{"abc", "", 0, false},
+		{"\n", "", 1, true},
+		{"", "", 0, false},
+	}
+	for _, tt := range tests {
+		line, n, ok := nextLine([]byte(tt.in))
+		if string(line) != tt.line || n != tt.n || ok != tt.ok {
+			t.Errorf("nextLine(%q) = %q, %d, %v; want %q, %d, %v", tt.in, line, n, ok, tt.line, tt.n, tt.ok)
+		}
+	}
+}
+
+func startSourceTask(t *testing.T, props map[string]string, offsets *connecttest.Offsets) (*SourceTask, error) {
+	t.Helper()
+	task := &SourceTask{}
+	err := task.Start(t.Context(), props, connecttest.SourceContext{Reader: offsets})
+	if err == nil {
+		t.Cleanup(func() { task.Stop() })
+	}
+	return task, err
+}
+
+func pollAll(t *testing.T, task *SourceTask) []connect.SourceRecord {
+	t.Helper()
+	var out []connect.SourceRecord
+	for {
+		recs, err := task.Poll(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(recs) == 0 {
+			return out
+		}
+		out = append(out, recs...)
+	}
+}
+
+func values(recs []connect.SourceRecord) []string {
+	out := make([]string, len(recs))
+	for i, r := range recs {
+		out[i] = r.Value.(string)
+	}
+	return out
+}
+
+func TestSourceResumesFromKafkaOffset(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "app.log")
+	writeFile(t, path, "first\r\nsecond\nthird\npartial")
+	props := map[string]string{"file": path, "topic": "logs", "batch.size": "2"}
+	offsets := connecttest.NewOffsets()
+	task, err := startSourceTask(t, props, offsets)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, err := task.Poll(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(values(first), "|"); got != "first|second" {
+		t.Fatalf("first batch %q, want batch.size=2 lines first|second", got)
+	}
+	for _, r := range first {
+		if r.Topic != "logs" || r.ValueSchema.Type != connect.TypeString || r.Key != nil {
+			t.Errorf("record %+v: want topic logs, a string value and no key", r.Record)
+		}
+	}
+	// Kafka's offset format: {"filename": path} -> {"position": bytes after the line}.
+	p, _ := json.Marshal(first[1].SourcePartition)
+	o, _ := json.Marshal(first[1].SourceOffset)
+	if wantP, wantO := `{"filename":"`+path+`"}`, `{"position":14}`; string(p) != wantP || string(o) != wantO {
+		t.Fatalf("partition %s offset %s, want %s %s", p, o, wantP, wantO)
+	}
+	if err := offsets.CommitRecords(first); err != nil {
+		t.Fatal(err)
+	}
+	task.Stop()
+
+	// A restart resumes after "second"; "partial" waits for its newline.
+	task, err = startSourceTask(t, props, offsets)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(values(pollAll(t, task)), "|"); got != "third" {
+		t.Fatalf("after restart polled %q, want third", got)
+	}
+	appendFile(t, path, " line\nfifth\n")
+	recs := pollAll(t, task)
+	if got := strings.Join(values(recs), "|"); got != "partial line|fifth" {
+		t.Fatalf("after append polled %q, want the completed line and the next", got)
+	}
+	st, _ := os.Stat(path)
+	if pos := recs[len(recs)-1].SourceOffset["position"]; pos != st.Size() {
+		t.Errorf("last position %v, want the file size %d", pos, st.Size())
+	}
+}
+
+func TestSourceBadInput(t *testing.T) {
+	dir := t.TempDir()
+	short := filepath.Join(dir, "short.log")
+	writeFile(t, short, "a\nb\n")
+	unreadable := filepath.Join(dir, "secret.log")
+	writeFile(t, unreadable, "x\n")
+	if err := os.Chmod(unreadable, 0); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name   string
+		file   string
+		offset map[string]any
+		want   string
+		is     error
+	}{
+		{name: "missing file", file: filepath.Join(dir, "nope.log"), want: "no such file", is: os.ErrNotExist},
+		{name: "directory", file: dir, want: "is a directory"},
+		{name: "truncated below the committed position", file: short, offset: map[string]any{"position": int64(100)}, want: "past the end of the file", is: ErrBadOffset},
+		{name: "position of the wrong type", file: short, offset: map[string]any{"position": "4"}, want: "want a number", is: ErrBadOffset},
+		{name: "negative position", file: short, offset: map[string]any{"position": int64(-1)}, want: "negative position", is: ErrBadOffset},
+	}
+	if os.Geteuid() != 0 { // root reads any file
+		tests = append(tests, struct {
+			name   string
+			file   string
+			offset map[string]any
+			want   string
+			is     error
+		}{name: "unreadable file", file: unreadable, want: "permission denied", is: os.ErrPermission})
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			offsets := connecttest.NewOffsets()
+			if tt.offset != nil {
+				if err := offsets.Commit(map[string]any{"filename": tt.file}, tt.offset); err != nil {
+					t.Fatal(err)
+				}
+			}
+			_, err := startSourceTask(t, map[string]string{"file": tt.file, "topic": "t"}, offsets)
+			if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), tt.file) {
+				t.Fatalf("Start error %v, want one naming %q and saying %q", err, tt.file, tt.want)
+			}
+			if tt.is != nil && !errors.Is(err, tt.is) {
+				t.Errorf("error %v is not %v", err, tt.is)
+			}
+		})
+	}
+}
+
+func TestSourceDetectsTruncationWhileRunning(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "rotating.log")
+	writeFile(t, path, "one\ntwo\n")
+	task, err := startSourceTask(t, map[string]string{"file": path, "topic": "t"}, connecttest.NewOffsets())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := len(pollAll(t, task)); got != 2 {
+		t.Fatalf("polled %d lines, want 2", got)
+	}
+	writeFile(t, path, "x\n") // replaced by a shorter file
+	if _, err := task.Poll(t.Context()); !errors.Is(err, ErrBadOffset) {
+		t.Fatalf("Poll after truncation = %v, want ErrBadOffset", err)
+	}
+}
+
+func TestSourcePollHonoursCancellation(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "idle.log")
+	writeFile(t, path, "")
+	task, err := startSourceTask(t, map[string]string{"file": path, "topic": "t"}, connecttest.NewOffsets())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	go func() { time.Sleep(20 * time.Millisecond); cancel() }()
+	if _, err := task.Poll(ctx); err != nil && !errors.Is(err, context.Canceled) {
+		t.Fatalf("Poll = %v", err)
+	}
+}
+
+func TestSinkWritesLinesOnFlush(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "out.txt")
+	writeFile(t, path, "existing\n")
+	task := &SinkTask{}
+	tctx := &connecttest.SinkContext{}
+	if err := task.Start(t.Context(), map[string]string{"file": path}, tctx); err != nil {
+		t.Fatal(err)
+	}
+	defer task.Stop()
+	st := connect.StructBuilder().Field("id", connect.Int32Schema()).Field("name", connect.OptionalStringSchema()).Field("note", connect.OptionalStringSchema()).Build()
+	tests := []struct {
+		value any
+		want  string // "" means reported as unwritable
+	}{
+		{"plain text", "plain text"},
+		{nil, "null"},
+		{int64(42), "42"},
+		{1.0e10, "1.0E10"},
+		{true, "true"},
+		{[]byte("utf-8 bytes"), "utf-8 bytes"},
+		{connect.NewStruct(st).MustPut("id", int32(7)).MustPut("name", "ann"), "Struct{id=7,name=ann}"},
+		{map[string]any{"b": int64(2), "a": []any{"x", int64(1)}}, "{a=[x, 1], b=2}"},
+		{connect.Decimal{Unscaled: big.NewInt(12345), Scale: 2}, "123.45"},
+		{[]byte{0xff, 0xfe, 0x00}, ""},
+		{"two\nlines", ""},
+		{struct{}{}, ""},
+	}
+	var recs []connect.SinkRecord
+	var want []string
+	for i, tt := range tests {
+		r := connect.NewSinkRecord("t", 0, int64(i))
+		r.Value = tt.value
+		recs = append(recs, r)
+		if tt.want != "" {
+			want = append(want, tt.want)
+		}
+	}
+	if err := task.Put(t.Context(), recs); err != nil {
+		t.Fatal(err)
+	}
+	if got := readLines(t, path); len(got) != 1 {
+		t.Fatalf("before Flush the file holds %q, want only the existing line", got)
+	}
+	if err := task.Flush(t.Context(), nil); err != nil {
+		t.Fatal(err)
+	}
+	got := readLines(t, path)
+	if strings.Join(got, "\n") != strings.Join(append([]string{"existing"}, want...), "\n") {
+		t.Fatalf("file holds\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(append([]string{"existing"}, want...), "\n"))
+	}
+	rep := tctx.Reported()
+	if len(rep) != 3 {
+		t.Fatalf("reported %d records, want 3 unwritable ones", len(rep))
+	}
+	for _, r := range rep {
+		if !errors.Is(r.Err, ErrUnwritable) {
+			t.Errorf("reported error %v is not ErrUnwritable", r.Err)
+		}
+	}
+}
+
+// failingReporter is errors.tolerance=none: every report fails the task.
+type failingReporter struct{}
+
+func (failingReporter) Assignment() []connect.TopicPartition          { return nil }
+func (failingReporter) ResetOffsets(map[connect.TopicPartition]int64) {}
+func (failingReporter) Reporter() connect.ErrantRecordReporter        { return failingReporter{} }
+func (failingReporter) Report(_ context.Context, _ connect.SinkRecord, err error) error {
+	return err
+}
+
+func TestSinkBadInput(t *testing.T) {
+	dir := t.TempDir()
+	task := &SinkTask{}
+	err := task.Start(t.Context(), map[string]string{"file": filepath.Join(dir, "missing", "out.txt")}, &connecttest.SinkContext{})
+	if !errors.Is(err, os.ErrNotExist) || !strings.Contains(err.Error(), "missing/out.txt") {
+		t.Fatalf("Start into a missing directory = %v, want a not-exist error naming the path", err)
+	}
+	if err := task.Start(t.Context(), map[string]string{"file": ""}, &connecttest.SinkContext{}); err == nil || !strings.Contains(err.Error(), "file") {
+		t.Fatalf("Start with an empty file = %v, want a config error", err)
+	}
+
+	// With tolerance none an unwritable record fails Put and nothing of the batch is written.
+	path := filepath.Join(dir, "out.txt")
+	task = &SinkTask{}
+	if err := task.Start(t.Context(), map[string]string{"file": path}, failingReporter{}); err != nil {
+		t.Fatal(err)
+	}
+	defer task.Stop()
+	good, bad := connect.NewSinkRecord("t", 0, 0), connect.NewSinkRecord("t", 0, 1)
+	good.Value, bad.Value = "ok", []byte{0xff}
+	if err := task.Put(t.Context(), []connect.SinkRecord{good, bad}); !errors.Is(err, ErrUnwritable) {
+		t.Fatalf("Put = %v, want ErrUnwritable", err)
+	}
+	if got := readLines(t, path); len(got) != 0 {
+		t.Fatalf("file holds %q after a failed Put without Flush, want nothing", got)
+	}
+}
+
+func writeFile(t *testing.T, path, s string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(s), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func appendFile(t *testing.T, path, s string) {
+	t.Helper()
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.WriteString(s); err != nil {
+		t.Fatal(err)
+	}
+}

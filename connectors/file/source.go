@@ -1,0 +1,254 @@
+package file
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"os"
+	"time"
+	"unicode/utf8"
+
+	"github.com/connectless/connectless/core/connect"
+)
+
+// ErrBadOffset is returned when a committed source offset cannot be resumed from: a position
+// of the wrong type, or one past the end of the file (the file was truncated or replaced).
+var ErrBadOffset = errors.New("unusable source offset")
+
+// idleWait is how long Poll waits for new data when the file has no complete line left.
+const idleWait = 250 * time.Millisecond
+
+// readChunk is how many bytes Poll reads from the file at a time.
+const readChunk = 64 << 10
+
+// SourceConnector is FileStreamSource: one task reads one file.
+type SourceConnector struct {
+	props map[string]string
+}
+
+// Version returns the connector's version.
+func (c *SourceConnector) Version() string { return Version }
+
+// Config returns FileStreamSource's ConfigDef.
+func (c *SourceConnector) Config() *connect.ConfigDef { return SourceConfigDef() }
+
+// Start checks and keeps the configuration.
+func (c *SourceConnector) Start(_ context.Context, props map[string]string) error {
+	if _, err := SourceConfigDef().Parse(props); err != nil {
+		return fmt.Errorf("file source: %w", err)
+	}
+	c.props = maps.Clone(props)
+	return nil
+}
+
+// TaskConfigs returns one task configuration: a file is read by one task, as in Kafka.
+func (c *SourceConnector) TaskConfigs(int) ([]map[string]string, error) {
+	return []map[string]string{maps.Clone(c.props)}, nil
+}
+
+// Stop does nothing: the connector holds no resources.
+func (c *SourceConnector) Stop() error { return nil }
+
+// NewTask returns a new source task.
+func (c *SourceConnector) NewTask() connect.SourceTask { return &SourceTask{} }
+
+// SourceTask reads lines from a file, from the committed position on.
+type SourceTask struct {
+	name, topic string
+	batch       int
+	f           *os.File
+	// pos is the byte position just after the last line returned by Poll.
+	pos int64
+	// buf holds bytes read from pos on that do not end a line yet.
+	buf []byte
+	eof bool
+}
+
+// Start opens the file and seeks to the committed position.
+func (t *SourceTask) Start(ctx context.Context, props map[string]string, tctx connect.SourceTaskContext) error {
+	v, err := SourceConfigDef().Parse(props)
+	if err != nil {
+		return fmt.Errorf("file source: %w", err)
+	}
+	t.name, t.topic, t.batch = v.String(FileConfig), v.String(TopicConfig), int(v.Int(BatchSizeConfig))
+	t.pos, t.buf = 0, t.buf[:0]
+	off, err := tctx.OffsetReader().Offset(ctx, map[string]any{FilenameField: t.name})
+	if err != nil {
+		return fmt.Errorf("file source %q: read committed offset: %w", t.name, err)
+	}
+	if raw, ok := off[PositionField]; ok && raw != nil {
+		if t.pos, err = positionOf(raw); err != nil {
+			return fmt.Errorf("file source %q: %w", t.name, err)
+		}
+	}
+	f, err := os.Open(t.name)
+	if err != nil {
+		return fmt.Errorf("file source: open %q: %w", t.name, err)
+	}
+	if err := checkPosition(f, t.name, t.pos); err != nil {
+		f.Close()
+		return err
+	}
+	t.f = f
+	return nil
+}
+
+// positionOf reads a committed position, as stored (int64, or float64/json.Number after JSON).
+func positionOf(raw any) (int64, error) {
+	var p int64
+	switch x := raw.(type) {
+	case int64:
+		p = x
+	case int:
+		p = int64(x)
+	case int32:
+		p = int64(x)
+	case float64:
+		if x != float64(int64(x)) {
+			return 0, fmt.Errorf("%w: position %v is not a whole number", ErrBadOffset, x)
+		}
+		p = int64(x)
+	case json.Number:
+		n, err := x.Int64()
+		if err != nil {
+			return 0, fmt.Errorf("%w: position %q: %w", ErrBadOffset, x, err)
+		}
+		p = n
+	default:
+		return 0, fmt.Errorf("%w: position is of type %T, want a number", ErrBadOffset, raw)
+	}
+	if p < 0 {
+		return 0, fmt.Errorf("%w: negative position %d", ErrBadOffset, p)
+	}
+	return p, nil
+}
+
+// checkPosition refuses a position past the end of the file: the file was truncated or
+// replaced, and resuming would silently skip or repeat data.
+func checkPosition(f *os.File, name string, pos int64) error {
+	st, err := f.Stat()
+	if err != nil {
+		return fmt.Errorf("file source: stat %q: %w", name, err)
+	}
+	if st.IsDir() {
+		return fmt.Errorf("file source: %q is a directory", name)
+	}
+	if st.Size() < pos {
+		return fmt.Errorf("file source %q: %w: committed position %d is past the end of the file (%d bytes): it was truncated or replaced",
+			name, ErrBadOffset, pos, st.Size())
+	}
+	return nil
+}
+
+// Poll returns up to batch.size complete lines; when there are none it waits briefly for the
+// file to grow and returns an empty batch.
+func (t *SourceTask) Poll(ctx context.Context) ([]connect.SourceRecord, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if t.f == nil {
+		return nil, fmt.Errorf("file source: poll before start")
+	}
+	var out []connect.SourceRecord
+	t.eof = false
+	for len(out) < t.batch {
+		line, n, ok := nextLine(t.buf)
+		if !ok {
+			if t.eof {
+				break
+			}
+			if err := t.fill(); err != nil {
+				return out, err
+			}
+			continue
+		}
+		t.buf = t.buf[n:]
+		t.pos += int64(n)
+		if !utf8.Valid(line) {
+			line = bytes.ToValidUTF8(line, []byte("\uFFFD"))
+		}
+		out = append(out, connect.SourceRecord{
+			Record:          connect.Record{Topic: t.topic, ValueSchema: connect.StringSchema(), Value: string(line)},
+			SourcePartition: map[string]any{FilenameField: t.name},
+			SourceOffset:    map[string]any{PositionField: t.pos},
+		})
+	}
+	if len(out) > 0 {
+		return out, nil
+	}
+	// Nothing complete: the file may grow; check it was not truncated under us, then wait.
+	if err := checkPosition(t.f, t.name, t.pos+int64(len(t.buf))); err != nil {
+		return nil, err
+	}
+	timer := time.NewTimer(idleWait)
+	defer timer.Stop()
+	select {
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	case <-timer.C:
+		return nil, nil
+	}
+}
+
+// fill reads the next chunk after what buf holds; it sets eof when the file has no more.
+func (t *SourceTask) fill() error {
+	start := len(t.buf)
+	if cap(t.buf)-start < readChunk {
+		t.buf = append(t.buf, make([]byte, readChunk)...)[:start]
+	}
+	n, err := t.f.ReadAt(t.buf[start:start+readChunk], t.pos+int64(start))
+	t.buf = t.buf[:start+n]
+	switch {
+	case errors.Is(err, io.EOF):
+		t.eof = true
+		return nil
+	case err != nil:
+		return fmt.Errorf("file source: read %q at %d: %w", t.name, t.pos+int64(start), err)
+	}
+	if n == 0 {
+		t.eof = true
+	}
+	return nil
+}
+
+// nextLine returns the first line of b and how many bytes it took with its terminator, as
+// Kafka's FileStreamSourceTask splits: "\n", "\r\n" or "\r" end a line; a final "\r" waits
+// for the next byte to tell "\r" from "\r\n".
+func nextLine(b []byte) (line []byte, n int, ok bool) {
+	i := bytes.IndexAny(b, "\r\n")
+	if i < 0 {
+		return nil, 0, false
+	}
+	if b[i] == '\n' {
+		return b[:i], i + 1, true
+	}
+	if i+1 >= len(b) {
+		return nil, 0, false
+	}
+	if b[i+1] == '\n' {
+		return b[:i], i + 2, true
+	}
+	return b[:i], i + 1, true
+}
+
+// Stop closes the file.
+func (t *SourceTask) Stop() error {
+	if t.f == nil {
+		return nil
+	}
+	err := t.f.Close()
+	t.f = nil
+	if err != nil {
+		return fmt.Errorf("file source: close %q: %w", t.name, err)
+	}
+	return nil
+}
+
+var (
+	_ connect.SourceConnector = (*SourceConnector)(nil)
+	_ connect.SourceTask      = (*SourceTask)(nil)
+)
