@@ -47,13 +47,13 @@ func ValidateTargetState(s TargetState) error {
 }
 
 // PartitionKey returns the canonical encoding of a source partition: compact JSON with map
-// keys sorted, as encoding/json writes it. Two partitions that JSON-decode to the same value
-// have the same key, whatever their Go number types.
+// keys sorted and no HTML escaping (as Jackson writes '<', '>' and '&'). Two partitions that
+// JSON-decode to the same value have the same key, whatever their Go number types.
 func PartitionKey(partition map[string]any) (string, error) {
 	if partition == nil {
 		return "", fmt.Errorf("source partition is nil: %w", ErrInvalid)
 	}
-	b, err := json.Marshal(partition)
+	b, err := marshal(partition)
 	if err != nil {
 		return "", fmt.Errorf("encode source partition: %v: %w", err, ErrInvalid)
 	}
@@ -62,19 +62,31 @@ func PartitionKey(partition map[string]any) (string, error) {
 	if err := json.Unmarshal(b, &v); err != nil {
 		return "", fmt.Errorf("decode source partition: %w", err)
 	}
-	b, err = json.Marshal(v)
+	b, err = marshal(v)
 	if err != nil {
 		return "", fmt.Errorf("encode source partition: %w", err)
 	}
 	return string(b), nil
 }
 
-// EncodeOffset encodes a source offset as compact JSON; nil encodes as "null".
+// marshal is json.Marshal without HTML escaping and without the trailing newline.
+func marshal(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}
+
+// EncodeOffset encodes a source offset as compact JSON without HTML escaping; nil encodes
+// as "null".
 func EncodeOffset(offset map[string]any) (string, error) {
 	if offset == nil {
 		return "null", nil
 	}
-	b, err := json.Marshal(offset)
+	b, err := marshal(offset)
 	if err != nil {
 		return "", fmt.Errorf("encode source offset: %v: %w", err, ErrInvalid)
 	}

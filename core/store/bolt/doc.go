@@ -14,8 +14,8 @@
 //	sink_offsets/<name>    "<topic>/<partition>" next offset to read, decimal
 //	meta                   "format"             "1"
 //
-// Partition JSON is store.PartitionKey's canonical form (compact, keys sorted), the same text
-// Kafka Connect puts in its connect-offsets keys, so offsets move between backends unchanged.
+// Partition JSON is store.PartitionKey's canonical form (compact, keys sorted): the partition
+// part of a Kafka Connect connect-offsets key, so offsets move between backends unchanged.
 // Deleting a connector removes its connectors/ and status/ buckets; offsets stay (as in Kafka
 // Connect) and so do leases, so that fencing tokens keep growing if the name is used again.
 //

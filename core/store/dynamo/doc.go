@@ -22,7 +22,7 @@
 //
 // status is {state, worker_id, trace (absent when empty), generation, updated (Unix ms)}.
 // source_offsets maps a source partition's canonical JSON (store.PartitionKey: compact, keys
-// sorted, the text Kafka Connect puts in connect-offsets keys) to {o: offset JSON (S), or NULL
+// sorted, as in the partition part of Kafka Connect's connect-offsets keys) to {o: offset JSON (S), or NULL
 // for a tombstone; q: commit sequence (N)}. sink_offsets maps "topic/partition" to {o: next
 // offset (N), -1 for a tombstone written by AlterSinkOffsets; q: commit sequence (N)}.
 // Numbers in the <gen:20> and <task:10> fields are zero-padded so that sort keys order by them.
