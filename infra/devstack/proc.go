@@ -235,3 +235,38 @@ func dialCheck(addr string) func(ctx context.Context) error {
 		return c.Close()
 	}
 }
+
+// runStep runs a setup command to completion (an initdb, say) with its output appended to the
+// service's log file, and returns an error carrying the log's tail when it fails.
+func runStep(ctx context.Context, name, dir string, cmd *exec.Cmd) error {
+	logPath := filepath.Join(dir, name+".log")
+	f, err := os.OpenFile(logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		return fmt.Errorf("%s: log file: %w", name, err)
+	}
+	defer f.Close()
+	fmt.Fprintf(f, "$ %s\n", strings.Join(cmd.Args, " "))
+	cmd.Stdout = f
+	cmd.Stderr = f
+	if cmd.SysProcAttr == nil {
+		cmd.SysProcAttr = &syscall.SysProcAttr{}
+	}
+	setProcAttr(cmd.SysProcAttr)
+	done := make(chan error, 1)
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("%s: start %s: %w", name, cmd.Path, err)
+	}
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err = <-done:
+	case <-ctx.Done():
+		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+		<-done
+		err = ctx.Err()
+	}
+	if err != nil {
+		tail := (&process{logPath: logPath}).logTail()
+		return fmt.Errorf("%s: %s: %w%s", name, filepath.Base(cmd.Path), err, tail)
+	}
+	return nil
+}

@@ -38,8 +38,10 @@ func Kafka(t testing.TB, opts devstack.KafkaOptions) *devstack.Kafka {
 	t.Helper()
 	ctx, cancel := startCtx(t)
 	defer cancel()
+	start := time.Now()
 	k, err := devstack.StartKafka(ctx, opts)
 	check(t, "kafka", err)
+	t.Logf("kafka ready in %s", time.Since(start).Round(time.Millisecond))
 	t.Cleanup(func() {
 		if err := k.Close(); err != nil {
 			t.Errorf("stop kafka: %v", err)
@@ -53,8 +55,10 @@ func S3(t testing.TB) *devstack.S3 {
 	t.Helper()
 	ctx, cancel := startCtx(t)
 	defer cancel()
+	start := time.Now()
 	s, err := devstack.StartS3(ctx, devstack.S3Options{})
 	check(t, "s3", err)
+	t.Logf("s3 ready in %s", time.Since(start).Round(time.Millisecond))
 	t.Cleanup(func() {
 		if err := s.Close(); err != nil {
 			t.Errorf("stop s3: %v", err)
@@ -68,8 +72,10 @@ func DynamoDB(t testing.TB) *devstack.DynamoDB {
 	t.Helper()
 	ctx, cancel := startCtx(t)
 	defer cancel()
+	start := time.Now()
 	d, err := devstack.StartDynamoDB(ctx)
 	check(t, "dynamodb", err)
+	t.Logf("dynamodb ready in %s", time.Since(start).Round(time.Millisecond))
 	t.Cleanup(func() {
 		if err := d.Close(); err != nil {
 			t.Errorf("stop dynamodb: %v", err)
@@ -84,8 +90,10 @@ func RIE(t testing.TB, opts devstack.RIEOptions) *devstack.RIE {
 	t.Helper()
 	ctx, cancel := startCtx(t)
 	defer cancel()
+	start := time.Now()
 	r, err := devstack.StartRIE(ctx, opts)
 	check(t, "rie", err)
+	t.Logf("rie ready in %s", time.Since(start).Round(time.Millisecond))
 	t.Cleanup(func() {
 		if err := r.Close(); err != nil {
 			t.Errorf("stop rie: %v", err)
@@ -101,4 +109,38 @@ func Binary(t testing.TB, name string) string {
 	p, err := devstack.FindBinary(name)
 	check(t, name, err)
 	return p
+}
+
+// Postgres starts a throwaway PostgreSQL server and stops it when the test ends.
+func Postgres(t testing.TB) *devstack.Postgres {
+	t.Helper()
+	ctx, cancel := startCtx(t)
+	defer cancel()
+	start := time.Now()
+	p, err := devstack.StartPostgres(ctx)
+	check(t, "postgres", err)
+	t.Logf("postgres ready in %s", time.Since(start).Round(time.Millisecond))
+	t.Cleanup(func() {
+		if err := p.Close(); err != nil {
+			t.Errorf("stop postgres: %v", err)
+		}
+	})
+	return p
+}
+
+// MariaDB starts a throwaway MariaDB server and stops it when the test ends.
+func MariaDB(t testing.TB) *devstack.MariaDB {
+	t.Helper()
+	ctx, cancel := startCtx(t)
+	defer cancel()
+	start := time.Now()
+	m, err := devstack.StartMariaDB(ctx)
+	check(t, "mariadb", err)
+	t.Logf("mariadb ready in %s", time.Since(start).Round(time.Millisecond))
+	t.Cleanup(func() {
+		if err := m.Close(); err != nil {
+			t.Errorf("stop mariadb: %v", err)
+		}
+	})
+	return m
 }

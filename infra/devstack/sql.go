@@ -1,0 +1,265 @@
+package devstack
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"os/user"
+	"path/filepath"
+	"strconv"
+	"syscall"
+
+	"github.com/go-sql-driver/mysql"
+	"github.com/jackc/pgx/v5"
+)
+
+// Credentials and database name of the throwaway SQL servers.
+const (
+	sqlUser     = "connectless"
+	sqlPassword = "connectless"
+	sqlDatabase = "connectless"
+)
+
+// postgresBinDirs are where Debian's postgresql packages put initdb and postgres.
+var postgresBinDirs = []string{"/usr/lib/postgresql/*/bin"}
+
+// Postgres is a throwaway PostgreSQL server in a temporary directory.
+type Postgres struct {
+	// DSN is "postgres://connectless:connectless@127.0.0.1:PORT/connectless?sslmode=disable";
+	// the user is a superuser.
+	DSN string
+	// Port is the TCP port on 127.0.0.1.
+	Port int
+
+	proc *process
+}
+
+// StartPostgres initialises a cluster in a temporary directory with initdb, starts postgres on
+// a free port of 127.0.0.1, creates the database and waits until it answers a query. As root it
+// runs the server as the postgres user (or nobody), since PostgreSQL refuses to run as root.
+func StartPostgres(ctx context.Context) (*Postgres, error) {
+	initdb, err := findSystemBinary("initdb", postgresBinDirs...)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: %w", err)
+	}
+	server := filepath.Join(filepath.Dir(initdb), "postgres")
+	if !isExecutable(server) {
+		if server, err = findSystemBinary("postgres", postgresBinDirs...); err != nil {
+			return nil, fmt.Errorf("postgres: %w", err)
+		}
+	}
+	dir, err := newServiceDir("postgres")
+	if err != nil {
+		return nil, err
+	}
+	fail := func(err error) (*Postgres, error) {
+		_ = os.RemoveAll(dir)
+		return nil, fmt.Errorf("postgres: %w", err)
+	}
+	cred, err := unprivilegedUser()
+	if err != nil {
+		return fail(err)
+	}
+	pwfile := filepath.Join(dir, "pwfile")
+	if err := os.WriteFile(pwfile, []byte(sqlPassword+"\n"), 0o600); err != nil {
+		return fail(err)
+	}
+	if cred != nil {
+		if err := chownTree(dir, cred); err != nil {
+			return fail(err)
+		}
+	}
+	data := filepath.Join(dir, "data")
+	env := []string{"LC_ALL=C", "PATH=" + os.Getenv("PATH"), "HOME=" + dir}
+	initCmd := exec.CommandContext(ctx, initdb, "-D", data, "-U", sqlUser, "--pwfile", pwfile,
+		"-A", "scram-sha-256", "-E", "UTF8", "--no-locale", "--no-sync", "--no-instructions")
+	initCmd.Env = env
+	initCmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
+	if err := runStep(ctx, "postgres", dir, initCmd); err != nil {
+		return fail(err)
+	}
+	port, err := freePort()
+	if err != nil {
+		return fail(err)
+	}
+	cmd := exec.Command(server, "-D", data, "-p", strconv.Itoa(port),
+		"-c", "listen_addresses=127.0.0.1", "-k", dir,
+		"-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off")
+	cmd.Env = env
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
+	p, err := startProcess("postgres", dir, cmd)
+	if err != nil {
+		return fail(err)
+	}
+	p.stopSig = syscall.SIGINT // fast shutdown: do not wait for clients to disconnect
+	admin := fmt.Sprintf("postgres://%s:%s@%s/postgres?sslmode=disable", sqlUser, sqlPassword, hostPort(port))
+	err = p.waitReady(ctx, func(ctx context.Context) error {
+		conn, err := pgx.Connect(ctx, admin)
+		if err != nil {
+			return err
+		}
+		defer conn.Close(context.Background())
+		_, err = conn.Exec(ctx, "SELECT 1")
+		return err
+	})
+	if err == nil {
+		err = postgresCreateDB(ctx, admin)
+	}
+	if err != nil {
+		_ = p.close()
+		return nil, fmt.Errorf("postgres: %w", err)
+	}
+	return &Postgres{
+		DSN:  fmt.Sprintf("postgres://%s:%s@%s/%s?sslmode=disable", sqlUser, sqlPassword, hostPort(port), sqlDatabase),
+		Port: port,
+		proc: p,
+	}, nil
+}
+
+func postgresCreateDB(ctx context.Context, admin string) error {
+	conn, err := pgx.Connect(ctx, admin)
+	if err != nil {
+		return fmt.Errorf("create database: %w", err)
+	}
+	defer conn.Close(context.Background())
+	if _, err := conn.Exec(ctx, "CREATE DATABASE "+sqlDatabase); err != nil {
+		return fmt.Errorf("create database: %w", err)
+	}
+	return nil
+}
+
+// Close stops the server (fast shutdown) and removes its data. It is safe to call more than once.
+func (p *Postgres) Close() error {
+	if p == nil || p.proc == nil {
+		return errors.New("postgres: not started")
+	}
+	return p.proc.close()
+}
+
+// unprivilegedUser returns the credential to run PostgreSQL with: nil when not root, else the
+// postgres user, else nobody.
+func unprivilegedUser() (*syscall.Credential, error) {
+	if os.Geteuid() != 0 {
+		return nil, nil
+	}
+	for _, name := range []string{"postgres", "nobody"} {
+		u, err := user.Lookup(name)
+		if err != nil {
+			continue
+		}
+		uid, _ := strconv.ParseUint(u.Uid, 10, 32)
+		gid, _ := strconv.ParseUint(u.Gid, 10, 32)
+		return &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid), NoSetGroups: true}, nil
+	}
+	return nil, errors.New("running as root and neither a postgres nor a nobody user exists")
+}
+
+// chownTree gives dir and everything in it to cred's user.
+func chownTree(dir string, cred *syscall.Credential) error {
+	return filepath.Walk(dir, func(path string, _ os.FileInfo, err error) error {
+		if err != nil {
+			return err
+		}
+		return os.Lchown(path, int(cred.Uid), int(cred.Gid))
+	})
+}
+
+// MariaDB is a throwaway MariaDB server in a temporary directory.
+type MariaDB struct {
+	// DSN is "connectless:connectless@tcp(127.0.0.1:PORT)/connectless" for go-sql-driver/mysql;
+	// the user has every privilege.
+	DSN string
+	// Port is the TCP port on 127.0.0.1.
+	Port int
+
+	proc *process
+}
+
+// StartMariaDB creates a data directory with mariadb-install-db, starts mariadbd on a free port
+// of 127.0.0.1, creates the user and the database and waits until it answers a query.
+func StartMariaDB(ctx context.Context) (*MariaDB, error) {
+	install, err := findSystemBinary("mariadb-install-db")
+	if err != nil {
+		return nil, fmt.Errorf("mariadb: %w", err)
+	}
+	server, err := findSystemBinary("mariadbd", "/usr/sbin")
+	if err != nil {
+		return nil, fmt.Errorf("mariadb: %w", err)
+	}
+	dir, err := newServiceDir("mariadb")
+	if err != nil {
+		return nil, err
+	}
+	fail := func(err error) (*MariaDB, error) {
+		_ = os.RemoveAll(dir)
+		return nil, fmt.Errorf("mariadb: %w", err)
+	}
+	data := filepath.Join(dir, "data")
+	var asUser []string
+	if os.Geteuid() == 0 {
+		asUser = []string{"--user=root"}
+	}
+	installArgs := append([]string{"--no-defaults", "--datadir=" + data,
+		"--auth-root-authentication-method=normal", "--skip-test-db", "--skip-name-resolve"}, asUser...)
+	if err := runStep(ctx, "mariadb", dir, exec.CommandContext(ctx, install, installArgs...)); err != nil {
+		return fail(err)
+	}
+	port, err := freePort()
+	if err != nil {
+		return fail(err)
+	}
+	socket := filepath.Join(dir, "mysqld.sock")
+	args := append([]string{"--no-defaults", "--datadir=" + data,
+		"--port=" + strconv.Itoa(port), "--bind-address=127.0.0.1", "--socket=" + socket,
+		"--pid-file=" + filepath.Join(dir, "mysqld.pid"), "--tmpdir=" + dir,
+		"--skip-name-resolve", "--skip-log-bin", "--innodb-buffer-pool-size=32M",
+		"--innodb-flush-log-at-trx-commit=0", "--performance-schema=OFF"}, asUser...)
+	p, err := startProcess("mariadb", dir, exec.Command(server, args...))
+	if err != nil {
+		return fail(err)
+	}
+	rootCfg := mysql.NewConfig()
+	rootCfg.User = "root"
+	rootCfg.Net = "unix"
+	rootCfg.Addr = socket
+	err = p.waitReady(ctx, func(ctx context.Context) error { return mariadbSetup(ctx, rootCfg.FormatDSN()) })
+	if err != nil {
+		_ = p.close()
+		return nil, fmt.Errorf("mariadb: %w", err)
+	}
+	return &MariaDB{
+		DSN:  fmt.Sprintf("%s:%s@tcp(%s)/%s", sqlUser, sqlPassword, hostPort(port), sqlDatabase),
+		Port: port,
+		proc: p,
+	}, nil
+}
+
+// mariadbSetup creates the database and the user over the root socket connection.
+func mariadbSetup(ctx context.Context, rootDSN string) error {
+	db, err := sql.Open("mysql", rootDSN)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	for _, stmt := range []string{
+		"CREATE DATABASE IF NOT EXISTS " + sqlDatabase,
+		fmt.Sprintf("CREATE USER IF NOT EXISTS '%s'@'%%' IDENTIFIED BY '%s'", sqlUser, sqlPassword),
+		fmt.Sprintf("GRANT ALL PRIVILEGES ON *.* TO '%s'@'%%' WITH GRANT OPTION", sqlUser),
+	} {
+		if _, err := db.ExecContext(ctx, stmt); err != nil {
+			return fmt.Errorf("%s: %w", stmt, err)
+		}
+	}
+	return nil
+}
+
+// Close stops the server and removes its data. It is safe to call more than once.
+func (m *MariaDB) Close() error {
+	if m == nil || m.proc == nil {
+		return errors.New("mariadb: not started")
+	}
+	return m.proc.close()
+}
