@@ -146,6 +146,8 @@ type memSink struct {
 	tctx connect.SinkTaskContext
 	// retriable makes the next Puts fail with a RetriableError.
 	retriable int
+	// startErr and putErr make Start and Put fail.
+	startErr, putErr error
 	// putDelay slows every Put down.
 	putDelay time.Duration
 	// report makes the task report records whose value starts with "bad".
@@ -163,6 +165,9 @@ type memSink struct {
 func (s *memSink) Start(_ context.Context, _ map[string]string, tctx connect.SinkTaskContext) error {
 	s.started++
 	s.tctx = tctx
+	if s.startErr != nil {
+		return s.startErr
+	}
 	if s.resetAtStart != nil {
 		tctx.ResetOffsets(s.resetAtStart)
 	}
@@ -183,6 +188,9 @@ func (s *memSink) Put(ctx context.Context, recs []connect.SinkRecord) error {
 	if s.retriable > 0 {
 		s.retriable--
 		return connect.Retriable(errors.New("downstream busy"))
+	}
+	if s.putErr != nil {
+		return s.putErr
 	}
 	var keep []connect.SinkRecord
 	for _, r := range recs {

@@ -574,3 +574,34 @@ func TestIntegrationSinkTransformationFailure(t *testing.T) {
 		t.Fatalf("headers %v", h)
 	}
 }
+
+func TestIntegrationSinkTaskFailures(t *testing.T) {
+	c := newKafka(t, 1, "in")
+	seed(t, c, "in", 1, 3)
+	denied := errors.New("access denied")
+	tests := []struct {
+		name string
+		task *memSink
+		want []string
+	}{
+		{"start fails", &memSink{startErr: denied}, []string{"start sink task", "access denied"}},
+		{"put fails", &memSink{putErr: denied}, []string{"put 3 records in-0@0..2", "access denied"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.task.out = &collector{}
+			res, err := RunSinkSlice(testContext(t), nil, SinkSlice{Task: tt.task, Client: c, Assignment: assignment("in", 1), Converters: byteConverters()})
+			if !errors.Is(err, denied) {
+				t.Fatalf("got %v, want the task's error", err)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q lacks %q", err, w)
+				}
+			}
+			if res.Committable != nil || tt.task.stopped != 1 || tt.task.out.flushed != nil {
+				t.Fatalf("committable %v, stopped %d, flushed %v: want nothing committed, the task stopped, no flush", res.Committable, tt.task.stopped, tt.task.out.flushed)
+			}
+		})
+	}
+}
