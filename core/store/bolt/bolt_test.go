@@ -2,7 +2,11 @@ package bolt_test
 
 import (
 	"errors"
+	"fmt"
+	"os"
+	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -49,4 +53,38 @@ func TestSecondOpenFailsFast(t *testing.T) {
 		t.Fatalf("open after close: %v", err)
 	}
 	_ = s2.Close()
+}
+
+// TestSecondProcessFailsFast opens the file here and again from a child process (this test
+// binary, re-run as TestLockHelper), which must give up after its lock timeout with ErrLocked.
+func TestSecondProcessFailsFast(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.db")
+	s, err := bolt.Open(path)
+	if err != nil {
+		t.Fatalf("open: %v", err)
+	}
+	defer s.Close()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestLockHelper$")
+	cmd.Env = append(os.Environ(), "BOLT_LOCK_HELPER_PATH="+path)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("helper: %v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), "LOCKED: ") || !strings.Contains(string(out), path) {
+		t.Fatalf("the second process did not report a locked file:\n%s", out)
+	}
+}
+
+// TestLockHelper is the child process of TestSecondProcessFailsFast; it does nothing
+// without BOLT_LOCK_HELPER_PATH.
+func TestLockHelper(t *testing.T) {
+	path := os.Getenv("BOLT_LOCK_HELPER_PATH")
+	if path == "" {
+		t.Skip("helper process of TestSecondProcessFailsFast")
+	}
+	_, err := bolt.Open(path, bolt.WithLockTimeout(100*time.Millisecond))
+	if !errors.Is(err, bolt.ErrLocked) {
+		t.Fatalf("open from a second process: %v, want ErrLocked", err)
+	}
+	fmt.Println("LOCKED:", err)
 }
