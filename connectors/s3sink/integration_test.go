@@ -280,3 +280,44 @@ func TestIntegrationBadBucket(t *testing.T) {
 		t.Errorf("committed %d after refused writes, want nothing past 0", off)
 	}
 }
+
+// A run that is still skipping through an object an earlier run left must not commit an
+// offset inside it: the next run could not find the object by its start and would store the
+// rest of its records again.
+func TestIntegrationCommitNeverInsideObject(t *testing.T) {
+	s := startS3(t)
+	s.bucket(t, "inside")
+	ctx := context.Background()
+	props := s.props("inside", map[string]string{"flush.size": "100"})
+	logs := []partitionLog{{tp: appLogs, records: logRecords(appLogs, 0, 20)}}
+	rt1 := &stubRuntime{t: t, tps: []connect.TopicPartition{appLogs}}
+	t1 := startTask(t, props, rt1)
+	if err := rt1.slice(ctx, t1, logs, map[connect.TopicPartition]int64{appLogs: 0}, 5, 10); err != nil {
+		t.Fatal(err)
+	}
+	if err := t1.Flush(ctx, nil); err != nil { // uploads [0..9]; killed before its commit
+		t.Fatal(err)
+	}
+	rt2 := &stubRuntime{t: t, tps: []connect.TopicPartition{appLogs}}
+	t2 := startTask(t, props, rt2)
+	if err := rt2.slice(ctx, t2, logs, map[connect.TopicPartition]int64{appLogs: 0}, 5, 5); err != nil {
+		t.Fatal(err)
+	}
+	got, err := t2.PreCommit(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	from := got[appLogs]
+	if from != 0 {
+		t.Errorf("committed %d while inside object [0..9], want 0", from)
+	}
+	rt3 := &stubRuntime{t: t, tps: []connect.TopicPartition{appLogs}}
+	t3 := startTask(t, props, rt3)
+	if err := rt3.slice(ctx, t3, logs, map[connect.TopicPartition]int64{appLogs: from}, 5, -1); err != nil {
+		t.Fatal(err)
+	}
+	if err := t3.Flush(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	assertExactlyOnce(t, offsetsInBucket(t, s, "inside", ""), 0, 20)
+}

@@ -48,19 +48,24 @@ type tpWriter struct {
 	// lastProcessed is the last offset absorbed (written, skipped as already stored, or
 	// dropped as errant); -1 before the first. Redelivered records at or below it are ignored.
 	lastProcessed int64
-	// covered maps an encoded partition to the last offset of an object found in the bucket
-	// starting at that partition's next record: its records up to there are already stored.
-	covered map[string]int64
+	// covered maps an encoded partition to the object found in the bucket (or just uploaded)
+	// that holds its records from first to last: those records are already stored.
+	covered map[string]span
 	// reported is the last offset returned by PreCommit.
 	reported int64
 }
 
+// span is the first and last offset an object holds.
+type span struct{ first, last int64 }
+
 func newTPWriter(tp connect.TopicPartition) *tpWriter {
-	return &tpWriter{tp: tp, files: map[string]*fileSet{}, covered: map[string]int64{}, baseTs: math.MinInt64, lastProcessed: -1, reported: -1}
+	return &tpWriter{tp: tp, files: map[string]*fileSet{}, covered: map[string]span{}, baseTs: math.MinInt64, lastProcessed: -1, reported: -1}
 }
 
 // durable is the offset safe to commit: every record below it is stored in an object or was
-// deliberately dropped. Open files hold it back to their first record.
+// deliberately dropped. Open files hold it back to their first record, and it never falls
+// inside an object still being skipped through (the next run could not find that object by
+// its start, and would store the rest of its records again).
 func (w *tpWriter) durable() int64 {
 	if w.lastProcessed < 0 {
 		return -1
@@ -68,6 +73,11 @@ func (w *tpWriter) durable() int64 {
 	d := w.lastProcessed + 1
 	for _, f := range w.files {
 		d = min(d, f.start)
+	}
+	for _, c := range w.covered {
+		if c.last > w.lastProcessed {
+			d = min(d, c.first)
+		}
 	}
 	return d
 }
@@ -101,13 +111,13 @@ func (t *Task) write(ctx context.Context, w *tpWriter, rec *connect.SinkRecord, 
 	if err != nil {
 		return t.reject(ctx, w, rec, err)
 	}
-	if e, ok := w.covered[enc]; ok && off <= e {
+	if c, ok := w.covered[enc]; ok && off <= c.last {
 		w.lastProcessed = off
 		return nil // already in an object of the bucket
 	}
 	// Rotation rules checked before writing (§3.1).
 	if f, ok := w.files[enc]; ok {
-		schemaChanged := (f.schema == nil) != (rec.ValueSchema == nil) || (f.schema != nil && rec.Value != nil && !f.schema.Equal(rec.ValueSchema))
+		schemaChanged := f.schema != rec.ValueSchema && ((f.schema == nil) != (rec.ValueSchema == nil) || (f.schema != nil && rec.Value != nil && !f.schema.Equal(rec.ValueSchema)))
 		if schemaChanged && f.count > 0 {
 			if err := t.commitFiles(ctx, w); err != nil {
 				return err
@@ -151,7 +161,7 @@ func (t *Task) write(ctx context.Context, w *tpWriter, rec *connect.SinkRecord, 
 			return err
 		}
 		if found {
-			w.covered[enc] = meta.last
+			w.covered[enc] = span{first: meta.first, last: meta.last}
 			w.lastProcessed = off
 			t.log.Debug("resuming after object already in bucket", "key", key, "last_offset", meta.last)
 			return nil
@@ -264,12 +274,12 @@ func (t *Task) commitFiles(ctx context.Context, w *tpWriter) error {
 		f.discard()
 		delete(w.files, enc)
 		w.order = w.order[1:]
-		w.covered[enc] = f.last
+		w.covered[enc] = span{first: f.start, last: f.last}
 	}
 	w.recordCount = 0
 	w.baseTs = math.MinInt64
 	// Forget coverage that no later record can fall in.
-	maps.DeleteFunc(w.covered, func(_ string, last int64) bool { return last <= w.lastProcessed })
+	maps.DeleteFunc(w.covered, func(_ string, c span) bool { return c.last <= w.lastProcessed })
 	return nil
 }
 

@@ -1,0 +1,92 @@
+// Package s3sink is the S3 sink connector: it archives Kafka topics to S3 with the same
+// configuration keys, defaults, object keys and (for JsonFormat and ByteArrayFormat) the same
+// decompressed bytes as Confluent's S3 sink (class io.confluent.connect.s3.S3SinkConnector),
+// and with exactly-once files under crashes and zombie invocations.
+//
+// # Layout and formats
+//
+// Object keys follow Confluent's template
+//
+//	<topics.dir>/<topic>/<encoded partition>/<topic>+<kafka partition>+<start offset padded to 10>.<ext>
+//
+// for example topics/app-logs/partition=3/app-logs+3+0000001200.json.gz. Partitioners:
+// Default, Field, TimeBased (Joda-Time path.format, Java long-division bucketing, zone rules
+// as Joda), Daily and Hourly, with the Wallclock, Record and RecordField timestamp extractors,
+// the schema-name affix and the tombstone partition. Formats: JsonFormat (a Struct through
+// JsonConverter rules, anything else through Jackson rules: Java HashMap key order for
+// schemaless maps, Java number formatting, Jackson escaping), ByteArrayFormat, AvroFormat
+// (object container, codecs null/deflate/snappy) and ParquetFormat; JSON and bytes may be
+// gzip-compressed (.gz, as Confluent) or zstd-compressed (.zst, ours). Keys and headers files
+// (.keys/.headers) are written in lock-step with the value file.
+//
+// Schemaless maps reach the sink as Go maps, which have no order. A value that implements
+// OrderedMap keeps its insertion order, so the Java HashMap order is reproduced exactly; for
+// a plain map[string]any the sorted key order stands in for the insertion order (the order
+// only differs from Confluent's when two keys share a hash bucket). json.map.key.order=input
+// writes insertion (or sorted) order instead.
+//
+// # Exactly-once files
+//
+// Each Kafka partition has at most one open file per encoded partition; all of them are
+// uploaded together when a rotation rule fires (Confluent's algorithm, §3.1 of the spec). The
+// argument that a re-run writes no duplicate record and leaves no gap, for every partitioner:
+//
+//  1. Deterministic keys. A file's key is a function of its encoded partition P and the
+//     offset of its first record. Within one Kafka partition, the files of P hold P's records
+//     contiguously: a file [s..e] holds every record of P with an offset in s..e, and the next
+//     file of P starts at the first record of P after e. This holds for one run because all
+//     open files rotate together, and across runs by points 3 and 4.
+//  2. Conditional create. The value file (the keys file for a tombstone-only file) is created
+//     with If-None-Match: *, and carries its first offset, last offset and record count as
+//     object metadata. A 412 means the key exists: if the existing object has our last offset
+//     and count it holds our records and counts as written; otherwise a racing run cut the file
+//     elsewhere, and the partition is rewound (open files dropped, ResetOffsets to the durable
+//     offset) and re-learns the bucket through point 3. Keys and headers files are uploaded
+//     before their value file and overwrite: the value file arbitrates.
+//  3. Recovery by lookup. Whenever a run is about to open a new file for P at offset o, it
+//     first looks the key up (HeadObject). If it exists with last offset e, the records of P up
+//     to e are already stored: they are skipped, and the next record of P repeats the lookup.
+//     A crashed run's files are therefore found file by file, in the order that run wrote
+//     them, whatever the number of directories one Kafka partition writes to (TimeBased, Field):
+//     no listing is needed. Once a lookup misses, that run never uploaded later files of P.
+//  4. Offsets follow objects. PreCommit returns, per partition, the offset below which every
+//     record is in an uploaded object or was deliberately dropped (errant, ignored null): never
+//     past the first record of an open file, and never inside an object that is still being
+//     skipped through, so a committed offset is always a file boundary for every P.
+//
+// A re-run from the committed offset thus meets, for each P, either the crashed run's next
+// file (found and skipped) or a key that was never created (written now). Records are never
+// stored twice, and none is skipped without being in an object. Rotation rules that depend on
+// record contents (flush.size, rotate.interval.ms with Record/RecordField, schema changes)
+// reproduce the same cuts; cuts that depend on time (slice ends, rotate.schedule.interval.ms,
+// Wallclock) are recovered from the bucket by point 3 instead of being reproduced.
+//
+// # Rotation and slice ends
+//
+// flush.size counts the records written to all open files of a Kafka partition since the last
+// upload; rotate.interval.ms (time-based partitioners) rotates on record time and on a change
+// of encoded partition; rotate.schedule.interval.ms rotates on wall-clock boundaries aligned to
+// local midnight, checked per record and after every Put, so idle partitions flush too. On top
+// of these, Flush (called at the end of every slice and before Stop) and PreCommit upload every
+// open file when s3.flush.on.slice.end is true (the default): a partition that went quiet is
+// archived at the end of the invocation instead of waiting for new data. The next slice starts
+// new files; by point 3 a re-run of a killed slice finds where the earlier slice cut. With
+// s3.flush.on.slice.end=false, open files are dropped at the end of a slice and their records
+// are read again by the next one (Confluent's behaviour: only data-driven and scheduled rules
+// rotate).
+//
+// # Memory
+//
+// Records are encoded as they arrive and appended to one local spool file per open file (in
+// s3.spill.dir, /tmp on Lambda) through a 16 KiB buffer; compression and container framing
+// happen at upload time, one file at a time, into a second local file that is uploaded with one
+// PutObject (up to s3.part.size) or a multipart upload in s3.part.size parts read from disk.
+// Memory therefore stays bounded by the buffer per open file plus one Avro block or Parquet
+// row group, whatever the number of partitions and open files.
+//
+// # Manifest
+//
+// With s3.manifest.enabled, every Flush/PreCommit that uploaded objects also writes one JSON
+// manifest under s3.manifest.prefix listing each object with topic, partition, first and last
+// offset, record count, byte size and min/max record timestamp.
+package s3sink
