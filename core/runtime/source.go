@@ -18,7 +18,7 @@ type SourceSlice struct {
 	// Task is constructed but not started; the slice starts and stops it.
 	Task       connect.SourceTask
 	TaskConfig map[string]string
-	// OffsetReader gives the task its committed source offsets.
+	// OffsetReader gives the task its committed source offsets; nil means none committed.
 	OffsetReader connect.OffsetReader
 	// Client is used to make Writer when it is nil.
 	Client *kafka.Client
@@ -154,8 +154,17 @@ type sourceContext struct{ r connect.OffsetReader }
 
 func (c sourceContext) OffsetReader() connect.OffsetReader { return c.r }
 
+// noOffsets is the offset reader of a slice given none: no partition has an offset.
+type noOffsets struct{}
+
+func (noOffsets) Offset(context.Context, map[string]any) (map[string]any, error) { return nil, nil }
+
 func (r *sourceRun) run(ctx context.Context) error {
-	if err := r.s.Task.Start(ctx, r.s.TaskConfig, sourceContext{r.s.OffsetReader}); err != nil {
+	reader := r.s.OffsetReader
+	if reader == nil {
+		reader = noOffsets{}
+	}
+	if err := r.s.Task.Start(ctx, r.s.TaskConfig, sourceContext{reader}); err != nil {
 		return fmt.Errorf("start source task: %w", err)
 	}
 	idle := 0

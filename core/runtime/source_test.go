@@ -127,6 +127,9 @@ func TestIntegrationSourceSliceCommitsAcknowledgedOffsets(t *testing.T) {
 	if !slices.Equal(offsetsOf(committed), offsetsOf(res.Committable)) || task.commits != 1 || task.stopped != 1 {
 		t.Fatalf("commit callback got %v, task commits %d stopped %d", offsetsOf(committed), task.commits, task.stopped)
 	}
+	if off, err := task.reader.Offset(ctx, map[string]any{"file": "a"}); err != nil || off != nil {
+		t.Fatalf("offset reader of a slice without one: %v, %v", off, err)
+	}
 	if res.Polled != 5 || res.Produced != 5 {
 		t.Fatalf("result %+v", res)
 	}
