@@ -157,7 +157,7 @@ func TestValidateConnectorRules(t *testing.T) {
 			"transforms.x.type": {"Invalid value com.Nope for configuration transforms.x.type: Class com.Nope could not be found."}}},
 		{"predicate missing pattern and undeclared alias", with("topics", "a", "transforms", "x", "transforms.x.type", "org.apache.kafka.connect.transforms.InsertField$Value",
 			"transforms.x.predicate", "p", "predicates", "q", "predicates.q.type", "org.apache.kafka.connect.transforms.predicates.TopicNameMatches"), []Option{WithCatalog(catalog{})}, map[string][]string{
-			"transforms.x.predicate": {"Invalid value p for configuration transforms.x.predicate: Predicate alias p is not listed in predicates"},
+			"transforms.x.predicate": {"Invalid value p for configuration transforms.x.predicate: Unknown configuration 'predicates.p.type'"},
 			"predicates.q.pattern":   {`Missing required configuration "predicates.q.pattern" which has no default value.`}}},
 		{"null value", with("topics", "a"), []Option{WithNullKeys("foo")}, map[string][]string{
 			"foo": {"Null value can not be supplied as the configuration value."}}},
@@ -334,5 +334,29 @@ func TestValidateMatchesSpecExample(t *testing.T) {
 	}
 	if infos.Name != "FileStreamSink" || infos.ErrorCount != 2 || !reflect.DeepEqual(infos.Groups, []string{"Common", "Transforms", "Predicates", "Error Handling"}) {
 		t.Errorf("top level = %q %d %v", infos.Name, infos.ErrorCount, infos.Groups)
+	}
+}
+
+func TestValidateConnectorBuiltinTransforms(t *testing.T) {
+	props := map[string]string{"name": "s", "connector.class": "TestSink", "topics": "a", "file": "f",
+		"transforms": "ins,neg", "transforms.ins.type": "org.apache.kafka.connect.transforms.InsertField$Value",
+		"transforms.ins.static.field": "src", "transforms.ins.static.value": "x",
+		"transforms.neg.type": "org.apache.kafka.connect.transforms.Filter", "transforms.neg.negate": "true",
+		"predicates": "isTomb", "predicates.isTomb.type": "org.apache.kafka.connect.transforms.predicates.RecordIsTombstone"}
+	infos := ValidateConnector(context.Background(), sinkPlugin(nil), props)
+	names := map[string]bool{}
+	for _, ci := range infos.Configs {
+		if ci.Definition != nil {
+			names[ci.Definition.Name] = true
+		}
+	}
+	for _, want := range []string{"transforms.ins.static.field", "transforms.ins.predicate", "transforms.ins.negate", "predicates.isTomb.type"} {
+		if !names[want] {
+			t.Errorf("no entry for %s", want)
+		}
+	}
+	want := map[string][]string{"transforms.neg.type": {"Config 'transforms.neg.negate' was provided but there is no config 'transforms.neg.predicate' defining a predicate to be negated."}}
+	if got := errorsOf(infos); !reflect.DeepEqual(got, want) {
+		t.Errorf("errors = %q", got)
 	}
 }

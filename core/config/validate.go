@@ -8,7 +8,38 @@ import (
 	"strings"
 
 	"github.com/connectless/connectless/core/connect"
+	"github.com/connectless/connectless/core/convert"
+	"github.com/connectless/connectless/core/transform"
 )
+
+// BuiltinCatalog resolves transformations and predicates from package transform.
+type BuiltinCatalog struct{}
+
+// TransformationConfig returns the ConfigDef of a built-in transformation.
+func (BuiltinCatalog) TransformationConfig(class string) (*connect.ConfigDef, error) {
+	p, err := transform.Lookup(class)
+	if err != nil {
+		return nil, err
+	}
+	t, ok := p.Transformation()
+	if !ok {
+		return nil, fmt.Errorf("%s is not a transformation", p.Class)
+	}
+	return t.Config(), nil
+}
+
+// PredicateConfig returns the ConfigDef of a built-in predicate.
+func (BuiltinCatalog) PredicateConfig(class string) (*connect.ConfigDef, error) {
+	p, err := transform.Lookup(class)
+	if err != nil {
+		return nil, err
+	}
+	pr, ok := p.Predicate()
+	if !ok {
+		return nil, fmt.Errorf("%s is not a predicate", p.Class)
+	}
+	return pr.Config(), nil
+}
 
 // Catalog resolves the classes named in transforms.<a>.type and predicates.<a>.type to their
 // ConfigDefs, so validation can check the class and the alias's own keys. An error means the
@@ -31,12 +62,13 @@ type options struct {
 // Option tunes ValidateConnector.
 type Option func(*options)
 
-// WithCatalog lets validation check transformation and predicate classes and their keys.
-// Without it, only the presence of each alias's type is checked.
+// WithCatalog sets how transformation and predicate classes and their keys are checked; by
+// default the built-in set of package transform.
 func WithCatalog(c Catalog) Option { return func(o *options) { o.catalog = c } }
 
-// WithConverters lets validation check converter classes and their prefixed keys
-// (key.converter.*), appended as Kafka does when a converter is set.
+// WithConverters sets how converter classes and their prefixed keys (key.converter.*) are
+// checked, appended as Kafka does when a converter is set; by default the built-in converters
+// of package convert.
 func WithConverters(c ConverterCatalog) Option { return func(o *options) { o.converters = c } }
 
 // WithNullKeys names keys whose value was JSON null in the request: each gets Kafka's
@@ -121,7 +153,7 @@ func enrichAliases(out *connect.ConfigDef, props map[string]string, key, kind, d
 			DisplayName: display + " type for " + alias,
 			Validator: connect.ValidatorFunc(func(name string, v any) error {
 				if key == Transforms {
-					if err := checkNegate(props, prefix, alias); err != nil {
+					if err := checkNegate(props, prefix); err != nil {
 						return err
 					}
 				}
@@ -135,7 +167,7 @@ func enrichAliases(out *connect.ConfigDef, props map[string]string, key, kind, d
 		}
 		def := connect.NewConfigDef()
 		if key == Transforms {
-			def.Define(connect.ConfigKey{Name: "predicate", Type: connect.ConfigString, Default: "", Importance: connect.Medium,
+			def.Define(connect.ConfigKey{Name: "predicate", Type: connect.ConfigString, Importance: connect.Medium,
 				Doc:       "The alias of a predicate used to determine whether to apply this transformation.",
 				Validator: predicateAliasValidator(props, prefix+"predicate")})
 			def.Define(connect.ConfigKey{Name: "negate", Type: connect.ConfigBoolean, Default: false, Importance: connect.Medium,
@@ -150,11 +182,12 @@ func enrichAliases(out *connect.ConfigDef, props map[string]string, key, kind, d
 	}
 }
 
-func checkNegate(props map[string]string, prefix, alias string) error {
+func checkNegate(props map[string]string, prefix string) error {
 	_, negate := props[prefix+"negate"]
 	_, pred := props[prefix+"predicate"]
 	if negate && !pred {
-		return &connect.ConfigError{Name: prefix + "type", Message: fmt.Sprintf("Config '%snegate' was provided to transformation '%s' but no predicate was configured", prefix, alias)}
+		return &connect.ConfigError{
+			Message: fmt.Sprintf("Config '%snegate' was provided but there is no config '%spredicate' defining a predicate to be negated.", prefix, prefix)}
 	}
 	return nil
 }
@@ -170,7 +203,7 @@ func predicateAliasValidator(props map[string]string, fullName string) connect.C
 		if err == nil && slices.Contains(declared.([]string), s) {
 			return nil
 		}
-		return &connect.ConfigError{Name: fullName, Value: v, Message: "Predicate alias " + s + " is not listed in predicates"}
+		return &connect.ConfigError{Name: fullName, Value: v, Message: "Unknown configuration '" + Predicates + "." + s + ".type'"}
 	}, "an alias listed in predicates")
 }
 
@@ -180,7 +213,7 @@ func predicateAliasValidator(props map[string]string, fullName string) connect.C
 // topic rules; the connector's optional connect.Validator; and, with WithConverters, the
 // converter entries. The answer's name is connector.class exactly as given.
 func ValidateConnector(ctx context.Context, plugin connect.Plugin, props map[string]string, opts ...Option) connect.ConfigInfos {
-	var o options
+	o := options{catalog: BuiltinCatalog{}, converters: convert.ConfigFor}
 	for _, opt := range opts {
 		opt(&o)
 	}

@@ -13,7 +13,8 @@ import (
 // ConfigError is a configuration problem with one key, worded as Kafka's ConfigException:
 // "Invalid value <Value> for configuration <Name>: <Message>", or, when Missing is set,
 // "Missing required configuration "<Name>" which has no default value.".
-// PASSWORD values are always rendered as "[hidden]".
+// PASSWORD values are always rendered as "[hidden]". Without a Name, the error is Message
+// alone (Kafka's ConfigException(String)).
 type ConfigError struct {
 	Name string
 	// Value is the offending value (the raw string for parse errors, the parsed value for
@@ -26,6 +27,9 @@ type ConfigError struct {
 
 // Error renders the message as Kafka does.
 func (e *ConfigError) Error() string {
+	if e.Name == "" {
+		return e.Message
+	}
 	if e.Missing {
 		return fmt.Sprintf("Missing required configuration %q which has no default value.", e.Name)
 	}
