@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"maps"
+	"strings"
 	"sync"
 	"time"
 
@@ -44,7 +45,7 @@ type SinkSlice struct {
 	// starts as OffsetReset says.
 	Start map[connect.TopicPartition]int64
 	// OffsetReset is where a partition without a usable committed offset starts: earliest,
-	// latest or none. Default earliest. Mirrors Kafka Connect's
+	// latest or none (case-insensitive). Default earliest. Mirrors Kafka Connect's
 	// consumer.override.auto.offset.reset (Connect's default is earliest).
 	OffsetReset string
 	// Deadline ends the slice; zero means none (the slice ends when caught up).
@@ -133,6 +134,7 @@ func RunSinkSlice(ctx context.Context, logger *slog.Logger, s SinkSlice) (SinkRe
 	case s.Converters.Key == nil || s.Converters.Value == nil:
 		return SinkResult{}, fmt.Errorf("%w: key and value converters are required", ErrBadSlice)
 	}
+	s.OffsetReset = strings.ToLower(strings.TrimSpace(s.OffsetReset))
 	switch s.OffsetReset {
 	case "":
 		s.OffsetReset = ResetEarliest

@@ -356,7 +356,7 @@ func TestIntegrationSinkOffsetsAndPreCommit(t *testing.T) {
 			wantFirst: map[connect.TopicPartition]string{p0: "p0-04"}, want: map[connect.TopicPartition]int64{p0: 10, p1: 10}},
 		{name: "missing offset starts at earliest", start: map[connect.TopicPartition]int64{p1: 9},
 			wantFirst: map[connect.TopicPartition]string{p0: "p0-00", p1: "p1-09"}, want: map[connect.TopicPartition]int64{p0: 10, p1: 10}},
-		{name: "missing offset with latest", reset: ResetLatest, start: map[connect.TopicPartition]int64{p1: 8},
+		{name: "missing offset with latest", reset: " Latest ", start: map[connect.TopicPartition]int64{p1: 8},
 			wantFirst: map[connect.TopicPartition]string{p1: "p1-08"}, want: map[connect.TopicPartition]int64{p0: 10, p1: 10}},
 		{name: "offset past the end resets", start: map[connect.TopicPartition]int64{p0: 99, p1: 10},
 			wantFirst: map[connect.TopicPartition]string{p0: "p0-00"}, want: map[connect.TopicPartition]int64{p0: 10, p1: 10}},
