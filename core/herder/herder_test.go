@@ -22,12 +22,15 @@ type src struct{ props map[string]string }
 
 func (c *src) Version() string            { return "1" }
 func (c *src) Config() *connect.ConfigDef { return nil }
-func (c *src) Start(_ context.Context, p map[string]string) error {
+func (c *src) Start(ctx context.Context, p map[string]string) error {
 	switch p["fail"] {
 	case "start":
 		return errors.New("start refused")
 	case "panic":
 		panic("connector bug")
+	case "block":
+		<-ctx.Done()
+		return ctx.Err()
 	}
 	c.props = p
 	return nil
@@ -70,7 +73,8 @@ func newHerder(t *testing.T) (*herder.Herder, *memory.Store) {
 		t.Fatal(err)
 	}
 	st := memory.New()
-	h, err := herder.New(herder.Config{Store: st, Plugins: reg, WorkerID: "w1:8083", Logger: slog.New(slog.DiscardHandler)})
+	h, err := herder.New(herder.Config{Store: st, Plugins: reg, WorkerID: "w1:8083", Logger: slog.New(slog.DiscardHandler),
+		ConnectorTimeout: 50 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -239,7 +243,7 @@ func TestStopAndResume(t *testing.T) {
 }
 
 func TestConnectorFailureIsStatus(t *testing.T) {
-	for _, fail := range []string{"start", "tasks", "panic"} {
+	for _, fail := range []string{"start", "tasks", "panic", "block"} {
 		t.Run(fail, func(t *testing.T) {
 			h, _ := newHerder(t)
 			ctx := context.Background()

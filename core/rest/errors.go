@@ -2,6 +2,7 @@ package rest
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -46,6 +47,12 @@ func statusOf(err error) *apiError {
 	var ae *apiError
 	if errors.As(err, &ae) {
 		return ae
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return newAPIError(http.StatusInternalServerError, "Request timed out")
+	}
+	if errors.Is(err, context.Canceled) {
+		return newAPIError(http.StatusInternalServerError, "Request interrupted")
 	}
 	var he *herder.Error
 	if errors.As(err, &he) {

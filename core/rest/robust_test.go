@@ -1,7 +1,9 @@
 package rest
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -9,6 +11,8 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/connectless/connectless/core/herder"
 )
 
 // kafka500Prefixes are the messages Kafka Connect itself answers with a 500 for bad input:
@@ -215,4 +219,24 @@ func FuzzDecodeBodies(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestStatusOf(t *testing.T) {
+	for _, tc := range []struct {
+		err    error
+		status int
+		msg    string
+	}{
+		{fmt.Errorf("read: %w", context.DeadlineExceeded), 500, "Request timed out"},
+		{fmt.Errorf("read: %w", context.Canceled), 500, "Request interrupted"},
+		{&herder.Error{Kind: herder.ErrConflict, Message: "Connector a already exists"}, 409, "Connector a already exists"},
+		{&herder.Error{Kind: herder.ErrForbidden, Message: "Topic tracking is disabled."}, 403, "Topic tracking is disabled."},
+		{fmt.Errorf("wrapped: %w", &herder.Error{Kind: herder.ErrNotFound, Message: "Connector a not found"}), 404, "Connector a not found"},
+		{errors.New("store down"), 500, "store down"},
+	} {
+		got := statusOf(tc.err)
+		if got.status != tc.status || got.msg == nil || *got.msg != tc.msg {
+			t.Errorf("%v: got %d %v, want %d %q", tc.err, got.status, got.msg, tc.status, tc.msg)
+		}
+	}
 }

@@ -6,12 +6,16 @@ import (
 	"mime"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/connectless/connectless/core/herder"
 )
 
 // DefaultMaxBodyBytes is the default request body limit: 1 MiB.
 const DefaultMaxBodyBytes = 1 << 20
+
+// DefaultRequestTimeout is Kafka Connect's REST request timeout.
+const DefaultRequestTimeout = 90 * time.Second
 
 // Health is the worker's readiness, as GET /health reports it.
 type Health struct {
@@ -36,6 +40,9 @@ type Options struct {
 	AdminDisabled bool
 	// MaxBodyBytes limits request bodies; larger ones get 413. Default 1 MiB.
 	MaxBodyBytes int64
+	// RequestTimeout bounds the work of one request; when it expires the answer is 500
+	// "Request timed out". Default 90s, Kafka Connect's DEFAULT_REST_REQUEST_TIMEOUT_MS.
+	RequestTimeout time.Duration
 	// Logger receives request failures (never request bodies). Default slog.Default().
 	Logger *slog.Logger
 }
@@ -61,6 +68,9 @@ func New(h *herder.Herder, opts Options) *Server {
 	}
 	if s.maxBody <= 0 {
 		s.maxBody = DefaultMaxBodyBytes
+	}
+	if s.opts.RequestTimeout <= 0 {
+		s.opts.RequestTimeout = DefaultRequestTimeout
 	}
 	s.routes()
 	return s
@@ -146,7 +156,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, errNotFound())
 		return
 	}
-	s.mux.ServeHTTP(w, r)
+	ctx, cancel := context.WithTimeout(r.Context(), s.opts.RequestTimeout)
+	defer cancel()
+	s.mux.ServeHTTP(w, r.WithContext(ctx))
 }
 
 // statusOnly captures the status the mux's own 404/405 handlers choose.
