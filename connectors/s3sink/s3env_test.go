@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"context"
 	"io"
+	"os"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -118,4 +119,18 @@ func gunzip(t *testing.T, b []byte) []byte {
 		t.Fatalf("gunzip: %v", err)
 	}
 	return out
+}
+
+// mustTemp returns an open temporary file holding b.
+func mustTemp(t *testing.T, b []byte) *os.File {
+	t.Helper()
+	f, err := os.CreateTemp(t.TempDir(), "body")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.Write(b); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	return f
 }

@@ -233,7 +233,9 @@ func (t *Task) uploadView(ctx context.Context, tp connect.TopicPartition, f *fil
 	if err != nil {
 		return ManifestEntry{}, err
 	}
-	if err := t.formats[v].finish(out, r, f.schemas[v], f.count); err != nil {
+	err = t.formats[v].finish(out, r, f.schemas[v], f.count)
+	r.Close()
+	if err != nil {
 		return ManifestEntry{}, fmt.Errorf("write %q: %w", key, err)
 	}
 	size, err := out.Seek(0, io.SeekCurrent)

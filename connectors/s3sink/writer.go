@@ -187,8 +187,8 @@ func (t *Task) write(ctx context.Context, w *tpWriter, rec *connect.SinkRecord, 
 		if f.spools[v] == nil {
 			return t.reject(ctx, w, rec, fmt.Errorf("%w: record at offset %d does not fit the open file of %q", ErrData, off, enc))
 		}
-		if _, err := f.spools[v].w.Write(b); err != nil {
-			return fmt.Errorf("spool record: %w", err)
+		if err := f.spools[v].write(b); err != nil {
+			return err
 		}
 		f.spools[v].count++
 	}
