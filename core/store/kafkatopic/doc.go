@@ -80,13 +80,22 @@
 //     two processes doing them at once for the same connector may both succeed, the later
 //     record winning, as with two Kafka Connect leaders. Within one Store they are serialized.
 //
-// Kafka Connect itself distributes tasks by group membership, with the group generation as
-// fencing token. This backend does not: store.LeaseStore hands out one task at a time to
-// short invocations that come and go, with expiry on the caller's clock (ttl), while group
-// membership is all of a worker's tasks at once, joins and leaves cost a rebalance of the whole
-// group, and a member expires on the coordinator's session timeout, not on the lease's ttl. A
-// per-task group would turn every Acquire into a join, slow on a real broker (the coordinator
-// waits group.initial.rebalance.delay.ms) and still not honour the ttl. The lease records
-// above give the same guarantee a generation gives, a token that only grows and is checked
-// before every commit, per task.
+// # Worker groups
+//
+// Kafka Connect distributes tasks by group membership, the group generation being the fencing
+// token. Long-lived workers can do the same here: each joins a worker group with JoinGroup and
+// a TaskBalancer (a kafka.GroupBalancer that deals tasks round robin, carried in the group
+// protocol's assignment as connector name and task ids), receives its tasks per generation
+// from Member.Assignments, and claims each with AcquireAssigned, whose token is
+// GenerationToken(generation). A claim of a newer generation takes a task over at once, live
+// lease or not, so every writer of an older generation is fenced (store.ErrFenced) from then
+// on; a claim of an older generation is refused. Tokens stay comparable with Acquire's: the
+// generation sits in the high 32 bits.
+//
+// store.LeaseStore itself (Acquire, Renew, Release) does not go through the group: it hands
+// out one task at a time to short invocations, with expiry on the caller's clock (ttl), while a
+// group member holds all its tasks at once, every join or leave rebalances the whole group,
+// and members expire on the coordinator's session timeout. A group per task would make every
+// Acquire a rebalance and still not honour the ttl. Both kinds of claim use the same lease
+// records and the same check before every write.
 package kafkatopic

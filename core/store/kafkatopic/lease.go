@@ -146,3 +146,43 @@ func (s *Store) CurrentLease(ctx context.Context, connector string, task int) (s
 	}
 	return s.leaseOf(connector, task), nil
 }
+
+// GenerationToken is the lease token of a task claimed under a group generation: the
+// generation in the high 32 bits, so that a newer generation's token is above every token
+// handed out before it, Acquire's included.
+func GenerationToken(generation int) int64 { return int64(generation) << 32 }
+
+// AcquireAssigned claims a task that the worker group assigned to holder in generation (see
+// Member): the lease's token is GenerationToken(generation). A live lease of an older
+// generation, or one taken with Acquire, is taken over at once, since the rebalance revoked it;
+// its holder's writes are fenced from then on. A claim whose generation is not newer than the
+// task's current token is refused with store.ErrFenced.
+func (s *Store) AcquireAssigned(ctx context.Context, generation int, connector string, task int, holder string, ttl time.Duration) (store.Lease, error) {
+	if err := store.ValidateTask(connector, task); err != nil {
+		return store.Lease{}, fmt.Errorf("acquire assigned lease: %w", err)
+	}
+	if ttl <= 0 || generation <= 0 {
+		return store.Lease{}, fmt.Errorf("acquire assigned lease of %q task %d: ttl %v and generation %d must be positive: %w",
+			connector, task, ttl, generation, store.ErrInvalid)
+	}
+	token := GenerationToken(generation)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.readLease(ctx, connector, task); err != nil {
+		return store.Lease{}, fmt.Errorf("acquire assigned lease of %q task %d: %w", connector, task, err)
+	}
+	if cur := s.v.leases[taskKey{connector, task}]; cur != nil && cur.token >= token {
+		return store.Lease{}, fmt.Errorf("acquire assigned lease of %q task %d: generation %d is not newer than token %d: %w",
+			connector, task, generation, cur.token, store.ErrFenced)
+	}
+	now := s.cfg.Now()
+	won, err := s.claim(ctx, connector, task, leaseValue{Op: "assign", Holder: holder, Token: token,
+		AtNanos: now.UnixNano(), ExpiresNs: now.Add(ttl).UnixNano()})
+	if err != nil {
+		return store.Lease{}, fmt.Errorf("acquire assigned lease of %q task %d: %w", connector, task, err)
+	}
+	if !won {
+		return store.Lease{}, fmt.Errorf("acquire assigned lease of %q task %d: a newer claim came first: %w", connector, task, store.ErrFenced)
+	}
+	return s.leaseOf(connector, task), nil
+}

@@ -166,7 +166,7 @@ func (v *view) applyOffset(r record) {
 
 // leaseValue is the value of a connectless-lease-task- record in the status topic.
 type leaseValue struct {
-	Op        string `json:"op"` // acquire, renew or release
+	Op        string `json:"op"` // acquire, assign, renew or release
 	Holder    string `json:"holder"`
 	Token     int64  `json:"token"`
 	AtNanos   int64  `json:"at_ns"`
@@ -222,7 +222,8 @@ func (v *view) applyStatusValue(r record, k taskKey) {
 
 // applyLease replays a lease claim. Claims are decided by log order: an acquire is valid only
 // when it names the next token and the lease had expired at the claim's time; a renew or a
-// release only when it names the current token. The first record seen for a task (the log may
+// release only when it names the current token; an assign (a group generation's claim) only
+// when its token is above the current one, expired or not. The first record seen for a task (the log may
 // have been compacted) is taken as the starting state.
 func (v *view) applyLease(k taskKey, lv leaseValue, offset int64) {
 	cur := v.leases[k]
@@ -235,6 +236,11 @@ func (v *view) applyLease(k taskKey, lv leaseValue, offset int64) {
 		return
 	}
 	switch lv.Op {
+	case "assign":
+		if lv.Token <= cur.token {
+			return
+		}
+		*cur = leaseState{holder: lv.Holder, token: lv.Token, expires: exp, offset: offset}
 	case "acquire":
 		if lv.Token != cur.token+1 || at.Before(cur.expires) {
 			return
