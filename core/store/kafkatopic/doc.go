@@ -55,7 +55,9 @@
 //
 //   - acquire (holder, token T, time at, expiry): accepted only if T is the current token
 //     plus one and the current lease had expired (or been released) at time at;
-//   - renew and release: accepted only if they carry the current token.
+//   - renew and release: accepted only if they carry the current token;
+//   - assign (a worker group's claim, see below): accepted only if its token is above the
+//     current one, expired or not.
 //
 // Acquire reads the partition to its end, refuses with store.ErrLeaseHeld if the lease is
 // live, appends its claim, reads to the end again and has won only if the lease state was set
