@@ -1,0 +1,39 @@
+# connectless: the front door. `make` lists the targets.
+
+SHELL     := bash
+GO        ?= go
+BIN       := bin
+TEST_TIMEOUT ?= 20m
+# Tools pinned by the tool lines of go.mod, built into bin/.
+TOOLS     = $(shell $(GO) list tool)
+
+.DEFAULT_GOAL := help
+.PHONY: help deps build test lint demo
+
+help: ## list the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-z-]*:.*## / {printf "  make %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+deps: node_modules/.package-lock.json ## install what tests and the demo run: Go tools into bin/, dynalite via npm ci, Debian packages
+	@bash infra/devstack/apt-deps.sh
+	@mkdir -p $(BIN)
+	$(GO) build -o $(BIN)/ $(TOOLS) ./infra/devstack/cmd/kfake
+	$(GO) build -tags lambda.norpc -o $(BIN)/echo-bootstrap ./infra/devstack/internal/echobootstrap
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+build: ## build every package and the connectless binary
+	$(GO) build ./...
+	$(GO) build -o connectless ./cli
+
+test: deps ## run every test against real local services (CI=true: a missing service fails)
+	@set -o pipefail; $(GO) test -count=1 -p 2 -timeout $(TEST_TIMEOUT) -json ./... \
+		| $(GO) run ./infra/devstack/cmd/gotestsummary
+
+lint: ## gofmt must list nothing; go vet
+	@out="$$(gofmt -l .)"; if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+
+demo: deps ## start the local services (Kafka, S3, DynamoDB, Lambda, PostgreSQL, MariaDB) and show each answering
+	$(GO) run ./infra/devstack/cmd/devstack

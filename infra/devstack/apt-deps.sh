@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the devstack runs (PostgreSQL, MariaDB, kcat, the AWS CLI,
+# Node.js and npm) when some are missing: with apt-get when run as root, otherwise it prints
+# the apt-get command to run. Quiet and quick when everything is there.
+set -euo pipefail
+
+have() { command -v "$1" >/dev/null 2>&1; }
+
+missing=()
+if ! have initdb && ! compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; then
+	missing+=(postgresql)
+fi
+if ! { have mariadbd || [ -x /usr/sbin/mariadbd ]; } || ! have mariadb-install-db; then
+	missing+=(mariadb-server)
+fi
+have kcat || missing+=(kcat)
+have aws || missing+=(awscli)
+have node || missing+=(nodejs)
+have npm || missing+=(npm)
+
+if [ ${#missing[@]} -eq 0 ]; then
+	exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+	echo "missing Debian packages: ${missing[*]}" >&2
+	echo "install them with: sudo apt-get update && sudo apt-get install -y --no-install-recommends ${missing[*]}" >&2
+	exit 0
+fi
+echo "installing Debian packages: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+apt-get install -y -q --no-install-recommends "${missing[@]}"
