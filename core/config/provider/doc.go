@@ -1,6 +1,7 @@
 // Package provider resolves config-provider references in connector configurations, as Kafka
-// Connect's ConfigTransformer does: ${env:VAR}, ${file:path:key} (a Java properties file) and
-// ${secretsmanager:secret-id:key} (AWS Secrets Manager). Providers are declared in the worker
+// Connect's ConfigTransformer does: ${env:VAR}, ${file:path:key} (a Java properties file),
+// ${directory:dir:file} (one file per value) and ${secretsmanager:secret-id:key} (AWS Secrets
+// Manager). Providers are declared in the worker
 // properties with Kafka's keys:
 //
 //	config.providers=env,file,secretsmanager

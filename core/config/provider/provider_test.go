@@ -211,3 +211,29 @@ func TestFromWorkerConfigErrors(t *testing.T) {
 		t.Fatalf("allowlist: %v %v %v", out, err, r.Names())
 	}
 }
+
+func TestDirectory(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "db-password"), []byte("pw\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r, err := FromWorkerConfig(context.Background(), map[string]string{
+		"config.providers": "dir", "config.providers.dir.class": "org.apache.kafka.common.config.provider.DirectoryConfigProvider",
+		"config.providers.dir.param.allowed.paths": dir,
+	}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := r.Resolve(context.Background(), map[string]string{
+		"pw": "${dir:" + dir + ":db-password}", "missing": "${dir:" + dir + ":nope}", "escape": "${dir:" + dir + ":../etc}",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out["pw"] != "pw\n" || out["missing"] != "${dir:"+dir+":nope}" || out["escape"] != "${dir:"+dir+":../etc}" {
+		t.Fatalf("%q", out)
+	}
+	if _, err := r.Resolve(context.Background(), map[string]string{"x": "${dir:/etc:passwd}"}); !errors.Is(err, ErrPathNotAllowed) {
+		t.Fatalf("outside allowed paths: %v", err)
+	}
+}

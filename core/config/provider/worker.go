@@ -30,6 +30,9 @@ var classKinds = map[string]string{
 	"file":               "file",
 	"FileConfigProvider": "file",
 	"org.apache.kafka.common.config.provider.FileConfigProvider": "file",
+	"directory":               "directory",
+	"DirectoryConfigProvider": "directory",
+	"org.apache.kafka.common.config.provider.DirectoryConfigProvider": "directory",
 	"secretsmanager":               "secretsmanager",
 	"SecretsManagerConfigProvider": "secretsmanager",
 	"com.amazonaws.kafka.config.providers.SecretsManagerConfigProvider": "secretsmanager",
@@ -46,7 +49,7 @@ type Options struct {
 
 // FromWorkerConfig builds a resolver from worker properties (config.providers and
 // config.providers.<name>.class / .param.<p>). When a provider's class is not set and its
-// name is one of env, file or secretsmanager, that kind is used. Errors name the key.
+// name is one of env, file, directory or secretsmanager, that kind is used. Errors name the key.
 func FromWorkerConfig(ctx context.Context, props map[string]string, opts Options) (*Resolver, error) {
 	names := strings.TrimSpace(props[KeyProviders])
 	providers := map[string]Provider{}
@@ -96,13 +99,9 @@ func newProvider(ctx context.Context, kind string, params map[string]string, opt
 		}
 		return e, nil
 	case "file":
-		var f File
-		for _, p := range strings.Split(params["allowed.paths"], ",") {
-			if p = strings.TrimSpace(p); p != "" {
-				f.AllowedPaths = append(f.AllowedPaths, p)
-			}
-		}
-		return f, nil
+		return File{AllowedPaths: allowedPaths(params)}, nil
+	case "directory":
+		return Directory{AllowedPaths: allowedPaths(params)}, nil
 	default: // secretsmanager
 		load := opts.AWSConfig
 		if load == nil {
@@ -121,4 +120,14 @@ func newProvider(ctx context.Context, kind string, params map[string]string, opt
 			}
 		})}, nil
 	}
+}
+
+func allowedPaths(params map[string]string) []string {
+	var out []string
+	for _, p := range strings.Split(params["allowed.paths"], ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
 }
