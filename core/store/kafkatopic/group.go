@@ -40,8 +40,10 @@ type GroupConfig struct {
 type Assignment struct {
 	// Generation is the group generation: the fencing token for AcquireAssigned.
 	Generation int
-	MemberID   string
-	Leader     bool
+	// MemberID is the member's id in that generation, given by the coordinator.
+	MemberID string
+	// Leader is true for the member that computed the assignment.
+	Leader bool
 	// Tasks are this member's tasks, sorted.
 	Tasks []Task
 }

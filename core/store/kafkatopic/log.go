@@ -166,10 +166,10 @@ func produce(ctx context.Context, client *kafka.Client, topic string, partition 
 
 // Record is one record of a topic as ReadTopic hands it over; a nil Value is a tombstone.
 type Record struct {
-	Partition int
-	Offset    int64
-	Key       []byte
-	Value     []byte
+	Partition int    // partition read from; ignored by WriteRecords
+	Offset    int64  // offset read at; ignored by WriteRecords
+	Key       []byte // key bytes
+	Value     []byte // value bytes, nil for a tombstone
 }
 
 // ReadTopic reads every partition of a topic from its first offset to the end offsets it had
