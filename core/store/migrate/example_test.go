@@ -12,7 +12,7 @@ import (
 func Example() {
 	ctx := context.Background()
 	kc := migrate.Cluster{Brokers: []string{"kafka-1:9092"}} // connect-offsets, group connect-<name>
-	dst := memory.New()                                       // any store.Store: dynamo, bolt, kafkatopic
+	dst := memory.New()                                      // any store.Store: dynamo, bolt, kafkatopic
 	res, err := migrate.Import(ctx, kc, dst, "my-connector", migrate.Options{Source: true, Sink: true})
 	if err != nil {
 		fmt.Println(err)
