@@ -71,9 +71,9 @@
 // open file when s3.flush.on.slice.end is true (the default): a partition that went quiet is
 // archived at the end of the invocation instead of waiting for new data. The next slice starts
 // new files; by point 3 a re-run of a killed slice finds where the earlier slice cut. With
-// s3.flush.on.slice.end=false, open files are dropped at the end of a slice and their records
-// are read again by the next one (Confluent's behaviour: only data-driven and scheduled rules
-// rotate).
+// s3.flush.on.slice.end=false only the data-driven and scheduled rules rotate (Confluent's
+// behaviour): open files stay open, PreCommit holds the offsets back to their first records,
+// and a task that ends drops them, so the next slice reads those records again.
 //
 // # Memory
 //

@@ -58,3 +58,29 @@ func TestTimeBucket(t *testing.T) {
 		}
 	}
 }
+
+func TestNextSchedule(t *testing.T) {
+	ny, _ := loadZone("America/New_York")
+	at := func(loc *time.Location, y int, m time.Month, d, h, min int) int64 {
+		return time.Date(y, m, d, h, min, 0, 0, loc).UnixMilli()
+	}
+	tests := []struct {
+		name   string
+		loc    *time.Location
+		period int64
+		now    int64
+		want   int64
+	}{
+		{"next hour", time.UTC, 3600000, at(time.UTC, 2024, 1, 5, 7, 20), at(time.UTC, 2024, 1, 5, 8, 0)},
+		{"capped at midnight", time.UTC, 7 * 3600000, at(time.UTC, 2024, 1, 5, 22, 0), at(time.UTC, 2024, 1, 6, 0, 0)},
+		{"local zone", ny, 6 * 3600000, at(ny, 2024, 1, 5, 13, 0), at(ny, 2024, 1, 5, 18, 0)},
+		// A 23-hour day: periods count from local midnight in elapsed time.
+		{"dst day", ny, 3 * 3600000, at(ny, 2024, 3, 10, 4, 0), at(ny, 2024, 3, 10, 7, 0)},
+	}
+	for _, tt := range tests {
+		task := &Task{cfg: &Config{RotateScheduleMs: tt.period}, loc: tt.loc}
+		if got := task.nextSchedule(tt.now); got != tt.want {
+			t.Errorf("%s: %v, want %v", tt.name, time.UnixMilli(got).In(tt.loc), time.UnixMilli(tt.want).In(tt.loc))
+		}
+	}
+}

@@ -24,7 +24,10 @@ type testS3 struct {
 
 // startS3 starts versitygw through devstacktest (skipped, or failed under CI=true, when the
 // binary is missing).
-func startS3(t *testing.T) *testS3 {
+func startS3(t *testing.T) *testS3 { return startS3Bench(t) }
+
+// startS3Bench is startS3 for tests and benchmarks.
+func startS3Bench(t testing.TB) *testS3 {
 	t.Helper()
 	d := devstacktest.S3(t)
 	client, err := d.NewClient(context.Background())
@@ -34,7 +37,9 @@ func startS3(t *testing.T) *testS3 {
 	return &testS3{endpoint: d.Endpoint, accessKey: d.AccessKey, secretKey: d.SecretKey, client: client}
 }
 
-func (s *testS3) bucket(t *testing.T, name string) {
+func (s *testS3) bucket(t *testing.T, name string) { s.bucketB(t, name) }
+
+func (s *testS3) bucketB(t testing.TB, name string) {
 	t.Helper()
 	if _, err := s.client.CreateBucket(context.Background(), &s3.CreateBucketInput{Bucket: &name}); err != nil {
 		t.Fatalf("create bucket: %v", err)

@@ -162,7 +162,7 @@ func (t *Task) Put(ctx context.Context, records []connect.SinkRecord) error {
 	rewound := map[connect.TopicPartition]bool{}
 	for i := range records {
 		rec := &records[i]
-		tp := connect.TopicPartition{Topic: rec.Topic, Partition: rec.KafkaPartition()}
+		tp := assignedPartition(rec)
 		if rewound[tp] {
 			continue
 		}
@@ -208,6 +208,16 @@ func (t *Task) Put(ctx context.Context, records []connect.SinkRecord) error {
 		}
 	}
 	return nil
+}
+
+// assignedPartition is the partition a record was read from: writers, file names and
+// committed offsets use it, so a topic-renaming transformation does not lose the record
+// (Confluent's sink fails with "No writer found" there).
+func assignedPartition(rec *connect.SinkRecord) connect.TopicPartition {
+	if rec.OriginalTopic != "" {
+		return connect.TopicPartition{Topic: rec.OriginalTopic, Partition: rec.OriginalPartition}
+	}
+	return connect.TopicPartition{Topic: rec.Topic, Partition: rec.KafkaPartition()}
 }
 
 // Flush is called at the end of every slice and before Stop: with s3.flush.on.slice.end

@@ -1,0 +1,78 @@
+package s3sink
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"testing"
+
+	"github.com/connectless/connectless/core/connect"
+)
+
+// BenchmarkIntegrationPutJSON measures archiving schemaless log records as gzip JSON into
+// versitygw through Put and PreCommit (flush.size 10000).
+func BenchmarkIntegrationPutJSON(b *testing.B) {
+	s := startS3Bench(b)
+	s.bucketB(b, "bench")
+	ctx := context.Background()
+	rt := &stubRuntime{tps: []connect.TopicPartition{appLogs}}
+	task := NewTask(nil)
+	if err := task.Start(ctx, s.props("bench", map[string]string{"flush.size": "10000", "s3.compression.type": "gzip"}), rt); err != nil {
+		b.Fatal(err)
+	}
+	defer task.Stop()
+	recs := logRecords(appLogs, 0, 1000)
+	b.ReportAllocs()
+	b.ResetTimer()
+	var off int64
+	for range b.N {
+		for i := range recs {
+			recs[i].Offset = new(int64)
+			*recs[i].Offset = off
+			off++
+		}
+		if err := task.Put(ctx, recs); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if _, err := task.PreCommit(ctx, nil); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(float64(off)/b.Elapsed().Seconds(), "records/s")
+}
+
+// BenchmarkIntegrationOpenFiles measures the heap each open file holds: records spread over
+// many encoded partitions (FieldPartitioner) stay open without rotating.
+func BenchmarkIntegrationOpenFiles(b *testing.B) {
+	s := startS3Bench(b)
+	s.bucketB(b, "open")
+	ctx := context.Background()
+	schema := &connect.Schema{Type: connect.TypeStruct, Fields: []connect.Field{
+		{Name: "user", Index: 0, Schema: &connect.Schema{Type: connect.TypeString}},
+		{Name: "msg", Index: 1, Schema: &connect.Schema{Type: connect.TypeString}},
+	}}
+	const files = 500
+	for range b.N {
+		rt := &stubRuntime{tps: []connect.TopicPartition{appLogs}}
+		task := NewTask(nil)
+		props := s.props("open", map[string]string{"flush.size": "1000000", "partitioner.class": FieldPartitionerClass, "partition.field.name": "user", "topics.dir": fmt.Sprint("run", b.N)})
+		if err := task.Start(ctx, props, rt); err != nil {
+			b.Fatal(err)
+		}
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		for i := range files * 4 {
+			r := connect.NewSinkRecord(appLogs.Topic, appLogs.Partition, int64(i))
+			r.ValueSchema = schema
+			r.Value = connect.NewStruct(schema).MustPut("user", fmt.Sprint("u", i%files)).MustPut("msg", "hello world")
+			if err := task.Put(ctx, []connect.SinkRecord{r}); err != nil {
+				b.Fatal(err)
+			}
+		}
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/files, "heap-bytes/open-file")
+		task.Stop()
+	}
+}
