@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/segmentio/kafka-go"
+
+	"github.com/connectless/connectless/core/store"
 )
 
 // record is one record read from or written to an internal topic. A nil value is a tombstone.
@@ -154,6 +156,9 @@ func produce(ctx context.Context, client *kafka.Client, topic string, partition 
 		RequiredAcks: kafka.RequireAll, Records: kafka.NewRecordReader(krecs...)})
 	if err != nil {
 		return 0, fmt.Errorf("write to %s/%d: %w", topic, partition, err)
+	}
+	if errors.Is(res.Error, kafka.MessageSizeTooLarge) || errors.Is(res.Error, kafka.RecordListTooLarge) {
+		return 0, fmt.Errorf("write to %s/%d: %w: %w", topic, partition, res.Error, store.ErrTooLarge)
 	}
 	if res.Error != nil {
 		return 0, fmt.Errorf("write to %s/%d: %w", topic, partition, res.Error)

@@ -36,8 +36,8 @@ type Config struct {
 	// Mirrors Kafka Connect's config/offset/status.storage.replication.factor.
 	ReplicationFactor int
 	// MaxRecordBytes is the largest record (key plus value) written; larger ones are refused
-	// with store.ErrTooLarge. Default store.DefaultMaxValueSize (1 MiB), under Kafka's default
-	// message.max.bytes.
+	// with store.ErrTooLarge. Default DefaultMaxRecordBytes, which leaves room for the record
+	// and batch headers under Kafka's default message.max.bytes (1048588).
 	MaxRecordBytes int
 	// Timeout bounds each request to Kafka. Default 10s.
 	Timeout time.Duration
@@ -70,7 +70,7 @@ func (c *Config) defaults() error {
 		c.ReplicationFactor = 3
 	}
 	if c.MaxRecordBytes == 0 {
-		c.MaxRecordBytes = store.DefaultMaxValueSize
+		c.MaxRecordBytes = DefaultMaxRecordBytes
 	}
 	if c.Timeout == 0 {
 		c.Timeout = 10 * time.Second
@@ -83,6 +83,9 @@ func (c *Config) defaults() error {
 	}
 	return nil
 }
+
+// DefaultMaxRecordBytes is the default Config.MaxRecordBytes: 1,000,000 bytes of key and value.
+const DefaultMaxRecordBytes = 1_000_000
 
 // Store keeps connectless state in Kafka Connect's three internal topics. It is safe for
 // concurrent use; operations are serialized inside one Store.

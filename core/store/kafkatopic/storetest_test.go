@@ -13,7 +13,7 @@ import (
 func TestIntegrationStoreSuite(t *testing.T) {
 	brokers := startKafka(t)
 	storetest.Run(t, storetest.Harness{
-		MaxValueSize: store.DefaultMaxValueSize,
+		MaxValueSize: DefaultMaxRecordBytes,
 		Open: func(t *testing.T, now func() time.Time) (store.Store, func(t *testing.T) store.Store) {
 			open := func(t *testing.T) store.Store {
 				return openStore(t, brokers, func(c *Config) { c.Now = now })
