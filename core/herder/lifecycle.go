@@ -15,9 +15,6 @@ import (
 // (an error in POST and PUT, "remove this key" in PATCH).
 type RawConfig map[string]*string
 
-// InitialState is the initial_state of a create request.
-type InitialState = store.TargetState
-
 // CreateConnector creates a connector (POST /connectors). name is the request's top-level
 // name; a "name" key in config must equal it. The returned info has no tasks, as Kafka's.
 func (h *Herder) CreateConnector(ctx context.Context, name string, config RawConfig, initial store.TargetState) (ConnectorInfo, error) {
