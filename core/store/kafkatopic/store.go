@@ -48,9 +48,6 @@ type Config struct {
 }
 
 func (c *Config) defaults() error {
-	if len(c.Brokers) == 0 {
-		return fmt.Errorf("kafkatopic config: no brokers: %w", store.ErrInvalid)
-	}
 	if c.ConfigTopic == "" {
 		c.ConfigTopic = "connect-configs"
 	}
@@ -80,6 +77,9 @@ func (c *Config) defaults() error {
 	}
 	if c.Logger == nil {
 		c.Logger = slog.Default()
+	}
+	if len(c.Brokers) == 0 {
+		return fmt.Errorf("kafkatopic config: no brokers: %w", store.ErrInvalid)
 	}
 	return nil
 }

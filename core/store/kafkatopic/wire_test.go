@@ -141,6 +141,21 @@ func TestIntegrationTopicsCreatedCompacted(t *testing.T) {
 	}
 }
 
+func TestTopicSpecsDefaults(t *testing.T) {
+	got := Config{}.TopicSpecs()
+	want := []TopicSpec{
+		{Name: "connect-configs", Partitions: 1, ReplicationFactor: 3},
+		{Name: "connect-offsets", Partitions: 25, ReplicationFactor: 3},
+		{Name: "connect-status", Partitions: 5, ReplicationFactor: 3},
+	}
+	for i, w := range want {
+		g := got[i]
+		if g.Name != w.Name || g.Partitions != w.Partitions || g.ReplicationFactor != w.ReplicationFactor || g.Configs["cleanup.policy"] != "compact" {
+			t.Errorf("topic %d: %+v, want %+v compacted", i, g, w)
+		}
+	}
+}
+
 // An existing topic that is not compacted, or a config topic with several partitions, is
 // refused at Open with a clear error: Kafka Connect refuses them too.
 func TestIntegrationOpenRefusesBadTopics(t *testing.T) {
