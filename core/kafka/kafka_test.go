@@ -288,3 +288,43 @@ func TestIntegrationProduceMissingTopic(t *testing.T) {
 		t.Errorf("existing topic in the same call: %+v, want written at offset 0", res[1])
 	}
 }
+
+func TestIntegrationProduceOversizedAmongOthers(t *testing.T) {
+	c := newTestClient(t, 1, "t")
+	w := c.NewWriter(WriterOptions{BatchBytes: 1000})
+	defer w.Close()
+	res := w.Produce(testContext(t), []Message{
+		{Topic: "t", Partition: 0, Value: []byte("a")},
+		{Topic: "t", Partition: 0, Value: make([]byte, 5000)},
+		{Topic: "t", Partition: 0, Value: []byte("c")},
+	})
+	if !IsRecordError(res[1].Err) || !errors.Is(res[1].Err, kafkago.MessageSizeTooLarge) {
+		t.Errorf("oversized message: %v, want a record error", res[1].Err)
+	}
+	if res[0].Err != nil || res[2].Err != nil || res[0].Offset != 0 || res[2].Offset != 1 {
+		t.Errorf("the other messages of the call: %+v %+v, want written at 0 and 1", res[0], res[2])
+	}
+}
+
+func TestIsRecordError(t *testing.T) {
+	tests := []struct {
+		err  error
+		want bool
+	}{
+		{nil, false},
+		{fmt.Errorf("produce: %w", kafkago.MessageSizeTooLarge), true},
+		{fmt.Errorf("produce: %w", kafkago.TopicAuthorizationFailed), true},
+		{fmt.Errorf("produce: %w", ErrInvalidPartition), true},
+		{fmt.Errorf("produce: %w", ErrNoTopic), true},
+		{kafkago.MessageTooLargeError{}, true},
+		{fmt.Errorf("produce: %w", kafkago.NotLeaderForPartition), false},
+		{fmt.Errorf("produce: %w", kafkago.UnknownTopicOrPartition), false},
+		{errors.New("dial tcp 127.0.0.1:9092: connect: connection refused"), false},
+		{context.Canceled, false},
+	}
+	for _, tt := range tests {
+		if got := IsRecordError(tt.err); got != tt.want {
+			t.Errorf("IsRecordError(%v) = %v, want %v", tt.err, got, tt.want)
+		}
+	}
+}

@@ -137,7 +137,7 @@ func (w *Writer) Produce(ctx context.Context, msgs []Message) []ProduceResult {
 	for i, m := range msgs {
 		slots[i] = &slot{partition: m.Partition}
 		if m.Topic == "" {
-			out[i] = ProduceResult{Partition: m.Partition, Offset: -1, Err: errors.New("produce: message without topic")}
+			out[i] = ProduceResult{Partition: m.Partition, Offset: -1, Err: fmt.Errorf("produce: %w", ErrNoTopic)}
 			continue
 		}
 		if m.Partition != AnyPartition {
@@ -176,19 +176,10 @@ func (w *Writer) Produce(ctx context.Context, msgs []Message) []ProduceResult {
 			for k, j := range js {
 				batch[k] = kms[j]
 			}
-			err := w.w.WriteMessages(ctx, batch...)
-			var werrs kafkago.WriteErrors
-			perMessage := errors.As(err, &werrs) && len(werrs) == len(batch)
-			for k, j := range js {
+			w.write(ctx, batch)
+			for _, j := range js {
 				i := idx[j]
-				var msgErr error
-				switch {
-				case perMessage:
-					msgErr = werrs[k]
-				case err != nil:
-					msgErr = err
-				}
-				out[i] = result(msgs[i], slots[i], msgErr)
+				out[i] = result(msgs[i], slots[i])
 			}
 		}()
 	}
@@ -196,21 +187,82 @@ func (w *Writer) Produce(ctx context.Context, msgs []Message) []ProduceResult {
 	return out
 }
 
-// result combines what the completion callback recorded with the error WriteMessages
-// returned for one message.
-func result(m Message, s *slot, err error) ProduceResult {
+// write writes one topic's messages and leaves each outcome in its slot.
+func (w *Writer) write(ctx context.Context, batch []kafkago.Message) {
+	for len(batch) > 0 {
+		err := w.w.WriteMessages(ctx, batch...)
+		var tooLarge kafkago.MessageTooLargeError
+		if errors.As(err, &tooLarge) {
+			// kafka-go refuses the whole call for one oversized message: fail that one and
+			// write the others.
+			fail(tooLarge.Message, tooLarge)
+			batch = tooLarge.Remaining
+			continue
+		}
+		var werrs kafkago.WriteErrors
+		perMessage := errors.As(err, &werrs) && len(werrs) == len(batch)
+		for k := range batch {
+			switch {
+			case perMessage && werrs[k] != nil:
+				fail(batch[k], werrs[k])
+			case !perMessage && err != nil:
+				fail(batch[k], err)
+			}
+		}
+		return
+	}
+}
+
+// fail records err as the outcome of m, unless the broker acknowledged m already (a
+// call cut short by its context may have written some batches).
+func fail(m kafkago.Message, err error) {
+	s, ok := m.WriterData.(*slot)
+	if !ok {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.done && s.res.Err == nil {
+		return
+	}
+	s.done = true
+	s.res = ProduceResult{Partition: s.res.Partition, Offset: -1, Err: err}
+}
+
+// result is the outcome recorded in a message's slot.
+func result(m Message, s *slot) ProduceResult {
 	s.mu.Lock()
 	done, res := s.done, s.res
 	s.mu.Unlock()
 	switch {
-	case err != nil:
-		return ProduceResult{Partition: res.Partition, Offset: -1, Err: fmt.Errorf("produce to %q: %w", m.Topic, err)}
 	case !done:
 		return ProduceResult{Partition: m.Partition, Offset: -1, Err: fmt.Errorf("produce to %q: no acknowledgement", m.Topic)}
 	case res.Err != nil:
 		res.Err = fmt.Errorf("produce to %q: %w", m.Topic, res.Err)
 	}
 	return res
+}
+
+// ErrNoTopic is returned for a message without a topic.
+var ErrNoTopic = errors.New("message without topic")
+
+// IsRecordError reports whether a produce error is about the record itself (refused by
+// the broker or the client as too large, invalid, unauthorized or aimed at a partition
+// that does not exist) rather than about Kafka being unreachable or unavailable. Only such
+// errors may be skipped by errors.tolerance=all.
+func IsRecordError(err error) bool {
+	if err == nil {
+		return false
+	}
+	if errors.Is(err, ErrInvalidPartition) || errors.Is(err, ErrNoTopic) {
+		return true
+	}
+	var tooLarge kafkago.MessageTooLargeError
+	if errors.As(err, &tooLarge) {
+		return true
+	}
+	var ke kafkago.Error
+	return errors.As(err, &ke) && !ke.Temporary()
 }
 
 // partitionCount reads the partition count from the metadata cache the writer itself

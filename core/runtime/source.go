@@ -53,8 +53,10 @@ type SourceSlice struct {
 type SourceResult struct {
 	// Committable holds, per source partition in the order first seen, the latest source
 	// offset such that its record and every earlier record of that source partition were
-	// acknowledged by Kafka (or dropped by a transformation, or skipped with tolerance all).
-	// It is valid also when RunSourceSlice returns an error.
+	// acknowledged by Kafka (or dropped by a transformation, or skipped with tolerance all:
+	// a record the converters or transformations failed on, or that Kafka refused as too
+	// large or invalid; a record Kafka could not take because it was unreachable or
+	// unavailable is never skipped). It is valid also when RunSourceSlice returns an error.
 	Committable []store.SourceOffset
 	// Polled records, Produced (acknowledged), Filtered by transformations and Skipped
 	// after errors (tolerance all).
@@ -255,6 +257,16 @@ func (r *sourceRun) send(ctx context.Context, recs []connect.SourceRecord) error
 			r.res.Produced++
 			if rc != nil {
 				r.commitRecord(ctx, rc, it.rec, &connect.RecordMetadata{Topic: it.topic, Partition: res.Partition, Offset: res.Offset, Timestamp: res.Time})
+			}
+			continue
+		}
+		if ctx.Err() != nil || !kafka.IsRecordError(res.Err) {
+			// Not a bad record but an unreachable or unavailable Kafka: never skipped,
+			// whatever the tolerance; the records are polled again from the committed
+			// offsets.
+			it.state = itemFailed
+			if failErr == nil {
+				failErr = res.Err
 			}
 			continue
 		}

@@ -212,6 +212,14 @@ func TestIntegrationSourceProduceFailsHalfWay(t *testing.T) {
 }
 
 func TestIntegrationSourceBrokerGoneHalfWay(t *testing.T) {
+	for _, tolerance := range []Tolerance{ToleranceNone, ToleranceAll} {
+		t.Run(string(tolerance), func(t *testing.T) { testSourceBrokerGone(t, tolerance) })
+	}
+}
+
+// testSourceBrokerGone: whatever the tolerance, records Kafka could not take because it was
+// unavailable are never skipped.
+func testSourceBrokerGone(t *testing.T, tolerance Tolerance) {
 	k := devstacktest.Kafka(t, devstack.KafkaOptions{Partitions: 1, Topics: []string{"out"}})
 	c := newClient(t, k)
 	w := c.NewWriter(kafka.WriterOptions{MaxAttempts: 2})
@@ -227,7 +235,9 @@ func TestIntegrationSourceBrokerGoneHalfWay(t *testing.T) {
 			}
 		},
 	}
-	res, err := RunSourceSlice(testContext(t), nil, SourceSlice{Task: task, Writer: w, IdlePolls: 1, Converters: byteConverters()})
+	errs := DefaultErrorConfig()
+	errs.Tolerance = tolerance
+	res, err := RunSourceSlice(testContext(t), nil, SourceSlice{Task: task, Writer: w, IdlePolls: 1, Converters: byteConverters(), Errors: errs})
 	if err == nil {
 		t.Fatal("the slice succeeded with the broker gone")
 	}
