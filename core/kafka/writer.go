@@ -289,6 +289,7 @@ type balancer struct {
 	rr kafkago.RoundRobin
 }
 
+// Balance picks the partition of one message.
 func (b *balancer) Balance(msg kafkago.Message, partitions ...int) int {
 	if s, ok := msg.WriterData.(*slot); ok && s.partition != AnyPartition {
 		return int(s.partition)

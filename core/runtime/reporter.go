@@ -12,16 +12,19 @@ import (
 // sinkContext is the SinkTaskContext of one slice.
 type sinkContext struct{ r *sinkRun }
 
+// Assignment returns the partitions of the slice.
 func (c *sinkContext) Assignment() []connect.TopicPartition {
 	return append([]connect.TopicPartition(nil), c.r.tps...)
 }
 
+// ResetOffsets moves partitions; it takes effect after the current Put.
 func (c *sinkContext) ResetOffsets(offsets map[connect.TopicPartition]int64) {
 	c.r.mu.Lock()
 	defer c.r.mu.Unlock()
 	maps.Copy(c.r.resets, offsets)
 }
 
+// Reporter returns the slice's errant record reporter.
 func (c *sinkContext) Reporter() connect.ErrantRecordReporter { return (*reporter)(c.r) }
 
 // reporter is the errant record reporter of a sink slice.

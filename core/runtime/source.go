@@ -154,11 +154,13 @@ func (r *sourceRun) committable() []store.SourceOffset {
 
 type sourceContext struct{ r connect.OffsetReader }
 
+// OffsetReader returns the committed source offsets.
 func (c sourceContext) OffsetReader() connect.OffsetReader { return c.r }
 
 // noOffsets is the offset reader of a slice given none: no partition has an offset.
 type noOffsets struct{}
 
+// Offset returns nil: nothing was committed.
 func (noOffsets) Offset(context.Context, map[string]any) (map[string]any, error) { return nil, nil }
 
 func (r *sourceRun) run(ctx context.Context) error {
