@@ -68,12 +68,12 @@ func (s *testS3) props(bucket string, extra map[string]string) map[string]string
 }
 
 // objects lists every key in the bucket with its body.
-func (s *testS3) objects(t *testing.T, bucket string) map[string][]byte {
+func (s *testS3) objects(t testing.TB, bucket string) map[string][]byte {
 	return s.objectsUnder(t, bucket, "")
 }
 
 // objectsUnder lists the keys under prefix with their bodies.
-func (s *testS3) objectsUnder(t *testing.T, bucket, prefix string) map[string][]byte {
+func (s *testS3) objectsUnder(t testing.TB, bucket, prefix string) map[string][]byte {
 	t.Helper()
 	ctx := context.Background()
 	out := map[string][]byte{}
