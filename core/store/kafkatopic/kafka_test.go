@@ -6,18 +6,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/twmb/franz-go/pkg/kfake"
+	"github.com/connectless/connectless/infra/devstack"
+	"github.com/connectless/connectless/infra/devstack/devstacktest"
 )
 
-// startKafka starts an in-process kfake broker for the test.
+// startKafka starts a kfake broker for the test through infra/devstack.
 func startKafka(t testing.TB) []string {
 	t.Helper()
-	c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(8, sinkTopics...))
-	if err != nil {
-		t.Fatalf("start kfake: %v", err)
-	}
-	t.Cleanup(c.Close)
-	return c.ListenAddrs()
+	return devstacktest.Kafka(t, devstack.KafkaOptions{Partitions: 8, Topics: sinkTopics}).Brokers()
 }
 
 func openStore(t testing.TB, brokers []string, mod ...func(*Config)) *Store {

@@ -14,12 +14,13 @@ import (
 	"time"
 
 	"github.com/segmentio/kafka-go"
-	"github.com/twmb/franz-go/pkg/kfake"
 
 	"github.com/connectless/connectless/core/connect"
 	"github.com/connectless/connectless/core/store"
 	"github.com/connectless/connectless/core/store/kafkatopic"
 	"github.com/connectless/connectless/core/store/memory"
+	"github.com/connectless/connectless/infra/devstack"
+	"github.com/connectless/connectless/infra/devstack/devstacktest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -42,21 +43,28 @@ func golden(t *testing.T, name, got string) {
 	}
 }
 
-// startKafka starts an in-process kfake broker with a three-partition topic "orders" read by
-// the sink connector and, with offsetsTopic, the offsets topic (25 partitions, as Kafka Connect
-// creates it).
+// startKafka starts a kfake broker through infra/devstack with a three-partition topic
+// "orders" read by the sink connector and, with offsetsTopic, the offsets topic as Kafka
+// Connect creates it: 25 partitions, compacted.
 func startKafka(t *testing.T, offsetsTopic bool) Cluster {
 	t.Helper()
-	opts := []kfake.Opt{kfake.NumBrokers(1), kfake.SeedTopics(3, "orders")}
+	k := devstacktest.Kafka(t, devstack.KafkaOptions{Partitions: 3, Topics: []string{"orders"}})
+	c := Cluster{Brokers: k.Brokers(), Timeout: 10 * time.Second}
 	if offsetsTopic {
-		opts = append(opts, kfake.SeedTopics(25, "connect-offsets"))
+		res, err := client(c).CreateTopics(t.Context(), &kafka.CreateTopicsRequest{Topics: []kafka.TopicConfig{{
+			Topic: "connect-offsets", NumPartitions: 25, ReplicationFactor: 1,
+			ConfigEntries: []kafka.ConfigEntry{{ConfigName: "cleanup.policy", ConfigValue: "compact"}},
+		}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range res.Errors {
+			if e != nil {
+				t.Fatal(e)
+			}
+		}
 	}
-	c, err := kfake.NewCluster(opts...)
-	if err != nil {
-		t.Fatalf("start kfake: %v", err)
-	}
-	t.Cleanup(c.Close)
-	return Cluster{Brokers: c.ListenAddrs(), Timeout: 10 * time.Second}
+	return c
 }
 
 func client(c Cluster) *kafka.Client {
