@@ -45,7 +45,10 @@
 // the beginning by explicit partition fetches (no consumer group) into an in-memory view, and
 // every read first reads to the end offsets the partitions had when it started (the readToEnd
 // barrier), so a Store sees every write acknowledged before the call began, its own or
-// another process's. Operations inside one Store are serialized.
+// another process's. Operations inside one Store are serialized. Reads are uncommitted: when
+// Kafka Connect writes the config topic in transactions (exactly.once.source.support), records
+// of an aborted transaction are read like the others, since kafka-go does not filter them;
+// transaction markers are skipped.
 //
 // # Leases and fencing
 //
