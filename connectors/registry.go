@@ -3,6 +3,9 @@
 package connectors
 
 import (
+	"github.com/connectless/connectless/connectors/datagen"
+	"github.com/connectless/connectless/connectors/file"
+	"github.com/connectless/connectless/connectors/http"
 	"github.com/connectless/connectless/connectors/s3sink"
 	"github.com/connectless/connectless/core/connect"
 )
@@ -11,6 +14,10 @@ import (
 func Plugins() []connect.Plugin {
 	return []connect.Plugin{
 		s3sink.Plugin,
+		file.SourcePlugin,
+		file.SinkPlugin,
+		datagen.Plugin,
+		http.Plugin,
 	}
 }
 
