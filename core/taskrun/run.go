@@ -38,7 +38,7 @@ type Env struct {
 	Store    store.Store
 	Registry *connect.Registry
 	Kafka    *kafka.Client
-	// Pipeline builds converters and transformations. Required.
+	// Pipeline builds converters and transformations. Default DefaultPipeline(nil).
 	Pipeline PipelineFunc
 	// Resolver resolves config-provider references in task configurations; nil resolves none.
 	Resolver *provider.Resolver
@@ -152,7 +152,11 @@ func (env *Env) slice(ctx context.Context, log *slog.Logger, c store.Connector, 
 	if err != nil {
 		return fmt.Errorf("connector %q: %w", c.Name, err)
 	}
-	pipe, err := env.Pipeline(cfg)
+	build := env.Pipeline
+	if build == nil {
+		build = DefaultPipeline(nil)
+	}
+	pipe, err := build(cfg)
 	if err != nil {
 		return fmt.Errorf("connector %q: %w", c.Name, err)
 	}
@@ -212,6 +216,7 @@ func (env *Env) sink(ctx context.Context, log *slog.Logger, c store.Connector, t
 		Converters:    pipe.Converters,
 		Transform:     pipe.Transform,
 		Errors:        errCfg,
+		ClassifyError: ClassifyError,
 		ConnectorName: c.Name,
 		TaskID:        taskID,
 	})
@@ -254,6 +259,7 @@ func (env *Env) source(ctx context.Context, c store.Connector, taskID int, lease
 		Converters:    pipe.Converters,
 		Transform:     pipe.Transform,
 		Errors:        errCfg,
+		ClassifyError: ClassifyError,
 		ConnectorName: c.Name,
 		TaskID:        taskID,
 		Commit: func(ctx context.Context, offs []store.SourceOffset) error {

@@ -259,3 +259,36 @@ func TestRunFencedCommitIsRefused(t *testing.T) {
 		t.Errorf("lease after fenced run = %+v, %v; the successor must keep it", l, err)
 	}
 }
+
+func TestDefaultPipeline(t *testing.T) {
+	p, err := DefaultPipeline(map[string]string{"value.converter": "StringConverter"})(map[string]string{
+		"key.converter": "org.apache.kafka.connect.json.JsonConverter", "key.converter.schemas.enable": "false",
+		"transforms": "route", "transforms.route.type": "RegexRouter",
+		"transforms.route.regex": "(.*)", "transforms.route.replacement": "$1-copy",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	if p.Converters.ValueClass != "org.apache.kafka.connect.storage.StringConverter" || p.Converters.KeyClass != "org.apache.kafka.connect.json.JsonConverter" {
+		t.Errorf("classes = %q, %q", p.Converters.KeyClass, p.Converters.ValueClass)
+	}
+	_, v, err := p.Converters.Value.ToConnect("t", []byte("plain text"))
+	if err != nil || v != "plain text" {
+		t.Errorf("value converter: %v, %v", v, err)
+	}
+	_, k, err := p.Converters.Key.ToConnect("t", []byte(`{"a":1}`))
+	if m, ok := k.(map[string]any); err != nil || !ok || m["a"] != int64(1) {
+		t.Errorf("key converter (schemaless JSON): %#v, %v", k, err)
+	}
+	out, err := p.Transform.Apply(&connect.Record{Topic: "logs"})
+	if err != nil || out.Topic != "logs-copy" {
+		t.Errorf("transform: %+v, %v", out, err)
+	}
+	if _, err := DefaultPipeline(nil)(map[string]string{"value.converter": "NoSuchConverter"}); err == nil {
+		t.Error("unknown converter accepted")
+	}
+	if _, err := DefaultPipeline(nil)(map[string]string{"transforms": "x"}); err == nil {
+		t.Error("transform without type accepted")
+	}
+}
