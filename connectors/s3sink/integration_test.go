@@ -72,7 +72,7 @@ func assertExactlyOnce(t *testing.T, seen map[int64]int, from, n int64) {
 
 func startTask(t *testing.T, props map[string]string, rt *stubRuntime) *Task {
 	t.Helper()
-	task := NewTask(nil)
+	task := NewTask(testLogger(t))
 	if err := task.Start(context.Background(), props, rt); err != nil {
 		t.Fatalf("start: %v", err)
 	}

@@ -156,13 +156,14 @@ func parquetNode(s *connect.Schema) (parquet.Node, error) {
 			}
 			n = parquet.Map(parquet.String(), v)
 		case connect.TypeStruct:
-			g := parquet.Group{}
+			g := orderedGroup{Group: parquet.Group{}}
 			for _, f := range s.Fields {
 				fn, err := parquetNode(f.Schema)
 				if err != nil {
 					return nil, fmt.Errorf("field %q: %w", f.Name, err)
 				}
-				g[f.Name] = fn
+				g.Group[f.Name] = fn
+				g.order = append(g.order, f.Name)
 			}
 			n = g
 		default:
@@ -174,6 +175,29 @@ func parquetNode(s *connect.Schema) (parquet.Node, error) {
 	}
 	return n, nil
 }
+
+// orderedGroup is a Parquet group whose columns keep the struct's field order, as
+// parquet-avro writes them (parquet.Group sorts them by name).
+type orderedGroup struct {
+	parquet.Group
+	order []string
+}
+
+// Fields returns the group's fields in struct order.
+func (g orderedGroup) Fields() []parquet.Field {
+	byName := map[string]parquet.Field{}
+	for _, f := range g.Group.Fields() {
+		byName[f.Name()] = f
+	}
+	out := make([]parquet.Field, len(g.order))
+	for i, name := range g.order {
+		out[i] = byName[name]
+	}
+	return out
+}
+
+// String renders the group with its fields in order.
+func (g orderedGroup) String() string { return parquet.NewSchema("", g).String() }
 
 var errShort = errors.New("truncated datum")
 

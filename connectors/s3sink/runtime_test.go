@@ -2,6 +2,7 @@ package s3sink
 
 import (
 	"context"
+	"log/slog"
 	"maps"
 	"slices"
 	"testing"
@@ -77,4 +78,16 @@ func (r *stubRuntime) slice(ctx context.Context, task *Task, logs []partitionLog
 			return nil
 		}
 	}
+}
+
+// testLogger logs through the test, at Warn and above, so runs stay quiet unless -v.
+func testLogger(t testing.TB) *slog.Logger {
+	return slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
+}
+
+type testWriter struct{ t testing.TB }
+
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(string(p))
+	return len(p), nil
 }
