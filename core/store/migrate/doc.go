@@ -15,6 +15,9 @@
 // (or consumer.override.group.id). Import fetches the group's committed offsets and writes
 // them with AlterSinkOffsets; Export commits the store's offsets to the group.
 //
+// Connector configurations need no migration code: a kafkatopic.Store opened on the Kafka
+// Connect cluster's own topics reads them (and writes them back) through store.ConfigStore.
+//
 // Stop the connector on both sides first (Kafka Connect's PUT /connectors/<c>/stop): a running
 // task would overwrite what is migrated, and Kafka refuses offset commits to a group with
 // active members.
