@@ -19,7 +19,6 @@ const Class = "io.connectless.connect.http.HttpSinkConnector"
 // Plugin describes the HTTP sink for the connector registry.
 var Plugin = connect.Plugin{
 	Class:   Class,
-	Aliases: []string{"io.confluent.connect.http.HttpSinkConnector"},
 	Type:    connect.PluginSink,
 	Version: Version,
 	New:     func() connect.Connector { return &Connector{} },

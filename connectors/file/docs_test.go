@@ -1,0 +1,98 @@
+package file
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/connectless/connectless/core/connect"
+)
+
+var update = flag.Bool("update", false, "rewrite the reference pages in docs/connectors/")
+
+// referencePage renders a connector's reference page from its plugin value and ConfigDef.
+func referencePage(title, intro string, p connect.Plugin) string {
+	var b strings.Builder
+	b.WriteString("# " + title + "\n\n")
+	b.WriteString("<!-- Generated from the connector's ConfigDef by its package tests (go test -update); do not edit. -->\n\n")
+	b.WriteString(intro + "\n\n")
+	b.WriteString("* Class: `" + p.Class + "`\n")
+	b.WriteString("* Type: " + string(p.Type) + "\n")
+	b.WriteString("* Version: " + p.Version + "\n\n")
+	b.WriteString(p.New().Config().MarkdownDocs())
+	return strings.TrimRight(b.String(), "\n") + "\n"
+}
+
+// checkPage compares a generated page with docs/connectors/<name>.md, or writes it with -update.
+func checkPage(t *testing.T, name, page string) {
+	t.Helper()
+	path := filepath.Join("..", "..", "docs", "connectors", name+".md")
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(page), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	got, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to generate it)", err)
+	}
+	if string(got) != page {
+		t.Errorf("%s is out of date with the ConfigDef: run go test -update in this package", path)
+	}
+}
+
+func TestReferenceDocs(t *testing.T) {
+	checkPage(t, "file-source", referencePage("FileStream source",
+		"Reads the lines of a local file into a topic, as Kafka's FileStreamSourceConnector, one task per file. "+
+			"Source offsets are Kafka's: partition `{\"filename\": <file>}`, offset `{\"position\": <bytes after the last line>}`; "+
+			"a restarted task resumes from the committed position, and refuses a file shorter than it (truncated or replaced). "+
+			"Values are strings (schema STRING), keys are null.", SourcePlugin))
+	checkPage(t, "file-sink", referencePage("FileStream sink",
+		"Appends each record value as one line to a local file, as Kafka's FileStreamSinkConnector; `topics` or `topics.regex` "+
+			"select the records. Lines are written and synced on flush, before offsets are committed. Values print as Java's "+
+			"`String.valueOf` would (structs as `Struct{f=v}`, maps as `{k=v}`); a value that is not UTF-8 text or that holds a "+
+			"line break goes to error handling (`errors.tolerance`, dead-letter queue).", SinkPlugin))
+}
+
+// loadExample reads examples/<name>: Java properties or a REST create request's JSON.
+func loadExample(t *testing.T, name string) map[string]string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "..", "examples", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	for _, line := range strings.Split(string(b), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		k, v, ok := strings.Cut(line, "=")
+		if !ok {
+			t.Fatalf("%s: line %q is not key=value", name, line)
+		}
+		out[strings.TrimSpace(k)] = strings.TrimSpace(v)
+	}
+	return out
+}
+
+func TestExamplesValidate(t *testing.T) {
+	for _, ex := range []struct {
+		file   string
+		plugin connect.Plugin
+	}{{"file-source.properties", SourcePlugin}, {"file-sink.properties", SinkPlugin}} {
+		props := loadExample(t, ex.file)
+		if props["connector.class"] != ex.plugin.Class && props["connector.class"]+"Connector" != ex.plugin.Class[strings.LastIndex(ex.plugin.Class, ".")+1:] {
+			t.Errorf("%s: connector.class %q does not select %s", ex.file, props["connector.class"], ex.plugin.Class)
+		}
+		if err := connect.ValidateAll(ex.plugin.Class, props, ex.plugin.New().Config()).Err(); err != nil {
+			t.Errorf("%s: %v", ex.file, err)
+		}
+	}
+}
