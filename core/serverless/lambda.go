@@ -1,0 +1,41 @@
+package serverless
+
+import (
+	"context"
+	"log/slog"
+	"os"
+	"strings"
+
+	"github.com/connectless/connectless/core/connect"
+)
+
+// LogLevelKey is the worker property setting the functions' log level: DEBUG, INFO
+// (default), WARN or ERROR. It has no Kafka Connect equivalent (Kafka uses log4j files).
+const LogLevelKey = "log.level"
+
+// OpenLambda is Open for a Lambda function: the worker properties come from environ
+// (FromEnv), logs go to stderr as JSON lines, and the worker id is the function's name
+// (AWS_LAMBDA_FUNCTION_NAME).
+func OpenLambda(ctx context.Context, environ []string, reg *connect.Registry) (*Runtime, error) {
+	props := FromEnv(environ)
+	level := slog.LevelInfo
+	if v, ok := props[LogLevelKey]; ok {
+		if err := level.UnmarshalText([]byte(strings.TrimSpace(v))); err != nil {
+			level = slog.LevelInfo
+		}
+		delete(props, LogLevelKey)
+	}
+	log := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+	workerID := "connectless"
+	for _, kv := range environ {
+		if v, ok := strings.CutPrefix(kv, "AWS_LAMBDA_FUNCTION_NAME="); ok && v != "" {
+			workerID = v
+		}
+	}
+	rt, err := Open(ctx, props, Options{Registry: reg, Logger: log, WorkerID: workerID})
+	if err != nil {
+		log.Error("init", "error", err)
+		return nil, err
+	}
+	return rt, nil
+}

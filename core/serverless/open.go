@@ -1,0 +1,208 @@
+package serverless
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"maps"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
+	"github.com/connectless/connectless/core/config/provider"
+	"github.com/connectless/connectless/core/connect"
+	"github.com/connectless/connectless/core/convert"
+	"github.com/connectless/connectless/core/herder"
+	"github.com/connectless/connectless/core/kafka"
+	"github.com/connectless/connectless/core/runtime"
+	"github.com/connectless/connectless/core/store"
+	"github.com/connectless/connectless/core/store/bolt"
+	"github.com/connectless/connectless/core/store/dynamo"
+	"github.com/connectless/connectless/core/store/kafkatopic"
+	"github.com/connectless/connectless/core/store/memory"
+	"github.com/connectless/connectless/core/taskrun"
+	"github.com/connectless/connectless/core/transform"
+)
+
+// Options are what Open needs besides the worker properties.
+type Options struct {
+	// Registry holds the connector plugins. Required.
+	Registry *connect.Registry
+	// Logger receives lifecycle events. Default slog.Default().
+	Logger *slog.Logger
+	// WorkerID names this process in statuses and leases (the function name). Default
+	// "connectless".
+	WorkerID string
+	// AWSConfig loads the AWS configuration; nil means the standard SDK chain (environment,
+	// AWS_ENDPOINT_URL_<SERVICE>, shared files, the function's role).
+	AWSConfig func(ctx context.Context) (aws.Config, error)
+}
+
+// Runtime is everything the functions build from the worker properties once per process
+// and share between invocations.
+type Runtime struct {
+	Config *Config
+	Store  store.Store
+	// Kafka is nil when bootstrap.servers is not set (the REST function needs no Kafka).
+	Kafka    *kafka.Client
+	Resolver *provider.Resolver
+	Registry *connect.Registry
+	Herder   *herder.Herder
+	// Env runs task invocations; its Holder is the worker id and each invocation copies it
+	// with its own request id.
+	Env    *taskrun.Env
+	Logger *slog.Logger
+
+	awsConfig func(ctx context.Context) (aws.Config, error)
+}
+
+// Open parses the worker properties (after resolving their config-provider references),
+// opens the state backend and the Kafka client, and builds the herder and task environment.
+func Open(ctx context.Context, props map[string]string, opts Options) (*Runtime, error) {
+	if opts.Registry == nil {
+		return nil, errors.New("open runtime: no connector registry")
+	}
+	log := cmp.Or(opts.Logger, slog.Default())
+	awsCfg := opts.AWSConfig
+	if awsCfg == nil {
+		awsCfg = func(ctx context.Context) (aws.Config, error) { return awsconfig.LoadDefaultConfig(ctx) }
+	}
+	resolver, err := provider.FromWorkerConfig(ctx, props, provider.Options{AWSConfig: awsCfg})
+	if err != nil {
+		return nil, fmt.Errorf("config providers: %w", err)
+	}
+	resolved, err := resolver.Resolve(ctx, props)
+	if err != nil {
+		return nil, fmt.Errorf("resolve worker properties: %w", err)
+	}
+	cfg, err := ParseConfig(resolved)
+	if err != nil {
+		return nil, err
+	}
+	rt := &Runtime{Config: cfg, Resolver: resolver, Registry: opts.Registry, Logger: log, awsConfig: awsCfg}
+	if len(cfg.Brokers) > 0 {
+		tc, mech, err := cfg.tlsAndSASL()
+		if err != nil {
+			return nil, err
+		}
+		if rt.Kafka, err = kafka.NewClient(kafka.Options{Brokers: cfg.Brokers, ClientID: cfg.ClientID, TLS: tc, SASL: mech}); err != nil {
+			return nil, fmt.Errorf("kafka client: %w", err)
+		}
+	}
+	if rt.Store, err = openStore(ctx, cfg, awsCfg, log); err != nil {
+		rt.Close()
+		return nil, err
+	}
+	workerID := cmp.Or(opts.WorkerID, "connectless")
+	if rt.Herder, err = herder.New(herder.Config{Store: rt.Store, Plugins: opts.Registry, ExtraPlugins: ExtraPlugins(),
+		Resolver: resolver, WorkerID: workerID, Logger: log}); err != nil {
+		rt.Close()
+		return nil, fmt.Errorf("herder: %w", err)
+	}
+	rt.Env = &taskrun.Env{Store: rt.Store, Registry: opts.Registry, Kafka: rt.Kafka, Pipeline: cfg.Pipeline,
+		Resolver: resolver, Holder: workerID, Margin: cfg.Margin, LeaseGrace: cfg.LeaseGrace, Logger: log}
+	return rt, nil
+}
+
+func openStore(ctx context.Context, cfg *Config, awsCfg func(context.Context) (aws.Config, error), log *slog.Logger) (store.Store, error) {
+	switch cfg.Backend {
+	case BackendDynamoDB:
+		ac, err := awsCfg(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("state.backend=dynamodb: load AWS configuration: %w", err)
+		}
+		return dynamo.New(dynamodb.NewFromConfig(ac), cfg.DynamoDBTable), nil
+	case BackendKafka:
+		st, err := kafkatopic.Open(ctx, kafkatopic.Config{Brokers: cfg.Brokers, ConfigTopic: cfg.ConfigTopic,
+			OffsetsTopic: cfg.OffsetsTopic, StatusTopic: cfg.StatusTopic, Logger: log})
+		if err != nil {
+			return nil, fmt.Errorf("state.backend=kafka: %w", err)
+		}
+		return st, nil
+	case BackendBolt:
+		st, err := bolt.Open(cfg.BoltPath)
+		if err != nil {
+			return nil, fmt.Errorf("state.backend=bolt: %w", err)
+		}
+		return st, nil
+	case BackendMemory:
+		return memory.New(), nil
+	}
+	return nil, fmt.Errorf("%w: state.backend: %q", ErrConfig, cfg.Backend)
+}
+
+// Close releases the store and the Kafka client.
+func (rt *Runtime) Close() error {
+	var errs []error
+	if rt.Store != nil {
+		errs = append(errs, rt.Store.Close())
+	}
+	if rt.Kafka != nil {
+		errs = append(errs, rt.Kafka.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// Pipeline builds a task's converters and transformation chain from its connector's
+// resolved configuration: the connector's key.converter, value.converter and
+// header.converter (with their options) when set, the worker's otherwise, as Kafka does.
+func (c *Config) Pipeline(conn map[string]string) (taskrun.Pipeline, error) {
+	pick := func(key, workerClass string, workerProps map[string]string) (string, map[string]string) {
+		if class := strings.TrimSpace(conn[key]); class != "" {
+			props := map[string]string{}
+			for k, v := range conn {
+				if rest, ok := strings.CutPrefix(k, key+"."); ok {
+					props[rest] = v
+				}
+			}
+			return class, props
+		}
+		return workerClass, maps.Clone(workerProps)
+	}
+	kc, kp := pick("key.converter", c.KeyConverter, c.KeyConverterProps)
+	vc, vp := pick("value.converter", c.ValueConverter, c.ValueConverterProps)
+	hc, hp := pick("header.converter", c.HeaderConverter, c.HeaderConverterProps)
+	key, err := convert.New(kc, kp, true)
+	if err != nil {
+		return taskrun.Pipeline{}, fmt.Errorf("key.converter %q: %w", kc, err)
+	}
+	value, err := convert.New(vc, vp, false)
+	if err != nil {
+		return taskrun.Pipeline{}, fmt.Errorf("value.converter %q: %w", vc, err)
+	}
+	header, err := convert.NewHeader(hc, hp)
+	if err != nil {
+		return taskrun.Pipeline{}, fmt.Errorf("header.converter %q: %w", hc, err)
+	}
+	chain, err := transform.NewChain(conn)
+	if err != nil {
+		return taskrun.Pipeline{}, fmt.Errorf("transforms: %w", err)
+	}
+	p := taskrun.Pipeline{
+		Converters: runtime.Converters{Key: key, Value: value, Header: header, KeyClass: kc, ValueClass: vc, HeaderClass: hc},
+		Close:      chain.Close,
+	}
+	if chain.Len() > 0 {
+		p.Transform = chain
+	}
+	return p, nil
+}
+
+// ExtraPlugins lists the built-in converters, transformations and predicates for
+// GET /connector-plugins?connectorsOnly=false.
+func ExtraPlugins() []herder.PluginDesc {
+	var out []herder.PluginDesc
+	for _, p := range convert.Plugins() {
+		cfgFn := p.Config
+		out = append(out, herder.PluginDesc{Class: p.Class, Type: p.Type, Version: p.Version,
+			Config: func() []connect.ConfigKeyInfo { return cfgFn().Infos() }})
+	}
+	for _, p := range transform.Plugins() {
+		out = append(out, herder.PluginDesc{Class: p.Class, Type: string(p.Type), Version: p.Version})
+	}
+	return out
+}

@@ -1,0 +1,30 @@
+// Command rest is the REST Lambda function: the Kafka Connect REST API behind API Gateway
+// (HTTP API payload 2.0 or REST API proxy events).
+package main
+
+import (
+	"context"
+	"os"
+
+	"github.com/aws/aws-lambda-go/lambda"
+
+	"github.com/connectless/connectless/connectors"
+	"github.com/connectless/connectless/core/rest"
+	"github.com/connectless/connectless/core/serverless"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+func main() {
+	reg, err := connectors.Registry()
+	if err != nil {
+		panic(err)
+	}
+	rt, err := serverless.OpenLambda(context.Background(), os.Environ(), reg)
+	if err != nil {
+		os.Exit(1)
+	}
+	handler := rt.RESTHandler(rest.Options{Version: version})
+	lambda.StartWithOptions(handler, lambda.WithEnableSIGTERM(func() { _ = rt.Close() }))
+}

@@ -1,0 +1,32 @@
+// Command scheduler is the scheduler Lambda function: at each EventBridge Scheduler tick it
+// deals sink partitions over tasks, plans the due tasks and invokes the task function
+// asynchronously once per due task.
+package main
+
+import (
+	"context"
+	"os"
+
+	"github.com/aws/aws-lambda-go/lambda"
+
+	"github.com/connectless/connectless/connectors"
+	"github.com/connectless/connectless/core/serverless"
+)
+
+func main() {
+	ctx := context.Background()
+	reg, err := connectors.Registry()
+	if err != nil {
+		panic(err)
+	}
+	rt, err := serverless.OpenLambda(ctx, os.Environ(), reg)
+	if err != nil {
+		os.Exit(1)
+	}
+	inv, err := rt.LambdaInvoker(ctx)
+	if err != nil {
+		rt.Logger.Error("init", "error", err)
+		os.Exit(1)
+	}
+	lambda.StartWithOptions(rt.SchedulerHandler(inv), lambda.WithEnableSIGTERM(func() { _ = rt.Close() }))
+}

@@ -1,0 +1,26 @@
+// Command task is the task Lambda function: one invocation runs one slice of one task
+// (lease, config, slice, fenced commit, status, release) and writes its metrics as EMF.
+package main
+
+import (
+	"context"
+	"os"
+
+	"github.com/aws/aws-lambda-go/lambda"
+
+	"github.com/connectless/connectless/connectors"
+	"github.com/connectless/connectless/core/serverless"
+)
+
+func main() {
+	reg, err := connectors.Registry()
+	if err != nil {
+		panic(err)
+	}
+	rt, err := serverless.OpenLambda(context.Background(), os.Environ(), reg)
+	if err != nil {
+		os.Exit(1)
+	}
+	metrics := &serverless.Metrics{W: os.Stdout, Namespace: rt.Config.MetricsNamespace}
+	lambda.StartWithOptions(rt.TaskHandler(metrics), lambda.WithEnableSIGTERM(func() { _ = rt.Close() }))
+}
