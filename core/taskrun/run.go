@@ -61,6 +61,8 @@ type Result struct {
 	Token      int64
 	// Records read (sink) or polled (source), and written to Kafka or the sink.
 	Records, Written int
+	// Skipped records after errors (errors.tolerance=all) and records DeadLettered (sinks).
+	Skipped, DeadLettered int
 	// CaughtUp is true when a sink reached the end offsets it saw at start, or a source ran
 	// out of data; false means more work is waiting and the task should run again soon.
 	CaughtUp bool
@@ -121,7 +123,11 @@ func Run(ctx context.Context, env *Env, p schedule.Payload, deadline time.Time) 
 			log.Warn("write task status", "state", state, "error", err)
 		}
 	}
-	runErr := env.slice(ctx, log, c, p.Task, lease, deadline, &res)
+	secrets, runErr := env.slice(ctx, log, c, p.Task, lease, deadline, &res)
+	if runErr != nil && len(secrets) > 0 {
+		// A trace may quote resolved values: it is stored, shown and logged redacted.
+		runErr = &redactedError{msg: secrets.Redact(runErr.Error()), err: runErr}
+	}
 	switch {
 	case errors.Is(runErr, store.ErrFenced):
 		log.Warn("lease taken over by another invocation; nothing committed", "token", lease.Token, "error", runErr)
@@ -134,19 +140,38 @@ func Run(ctx context.Context, env *Env, p schedule.Payload, deadline time.Time) 
 	return res, nil
 }
 
-func (env *Env) slice(ctx context.Context, log *slog.Logger, c store.Connector, taskID int, lease store.Lease, deadline time.Time, res *Result) error {
+// redactedError shows a message with resolved config values replaced by their references
+// and keeps the original error for errors.Is and errors.As.
+type redactedError struct {
+	msg string
+	err error
+}
+
+func (e *redactedError) Error() string { return e.msg }
+func (e *redactedError) Unwrap() error { return e.err }
+
+// slice runs one slice; secrets are the values resolved from config-provider references,
+// for redacting the error.
+func (env *Env) slice(ctx context.Context, log *slog.Logger, c store.Connector, taskID int, lease store.Lease, deadline time.Time, res *Result) (secrets provider.Secrets, err error) {
+	cfg, taskCfg := c.Config, c.Tasks[taskID]
+	if env.Resolver != nil {
+		var s1, s2 provider.Secrets
+		if cfg, s1, err = env.Resolver.ResolveSecrets(ctx, cfg); err != nil {
+			return nil, fmt.Errorf("resolve config of %q: %w", c.Name, err)
+		}
+		if taskCfg, s2, err = env.Resolver.ResolveSecrets(ctx, taskCfg); err != nil {
+			return s1, fmt.Errorf("resolve task config of %s/%d: %w", c.Name, taskID, err)
+		}
+		secrets = append(s1, s2...)
+	}
+	return secrets, env.runSlice(ctx, log, c, taskID, lease, deadline, res, cfg, taskCfg)
+}
+
+func (env *Env) runSlice(ctx context.Context, log *slog.Logger, c store.Connector, taskID int, lease store.Lease, deadline time.Time, res *Result,
+	cfg, taskCfg map[string]string) error {
 	plugin, err := env.Registry.Lookup(c.Config["connector.class"])
 	if err != nil {
 		return fmt.Errorf("connector %q: %w", c.Name, err)
-	}
-	cfg, taskCfg := c.Config, c.Tasks[taskID]
-	if env.Resolver != nil {
-		if cfg, err = env.Resolver.Resolve(ctx, cfg); err != nil {
-			return fmt.Errorf("resolve config of %q: %w", c.Name, err)
-		}
-		if taskCfg, err = env.Resolver.Resolve(ctx, taskCfg); err != nil {
-			return fmt.Errorf("resolve task config of %s/%d: %w", c.Name, taskID, err)
-		}
 	}
 	errCfg, err := runtime.ParseErrorConfig(cfg)
 	if err != nil {
@@ -221,6 +246,7 @@ func (env *Env) sink(ctx context.Context, log *slog.Logger, c store.Connector, t
 		TaskID:        taskID,
 	})
 	res.Records, res.Written, res.CaughtUp = out.Records, out.Delivered, out.CaughtUp
+	res.Skipped, res.DeadLettered = out.Skipped, out.DeadLettered
 	if len(out.Committable) > 0 {
 		changed := map[connect.TopicPartition]int64{}
 		for tp, off := range out.Committable {
@@ -274,6 +300,7 @@ func (env *Env) source(ctx context.Context, c store.Connector, taskID int, lease
 		},
 	})
 	res.Records, res.Written = out.Polled, out.Produced
+	res.Skipped = out.Skipped
 	res.CaughtUp = err == nil && time.Now().Before(deadline.Add(-margin))
 	return err
 }
