@@ -7,12 +7,14 @@ package main
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -44,24 +46,46 @@ type step struct {
 }
 
 func run(ctx context.Context, out io.Writer, wait bool) error {
-	var closers []func() error
+	// Start every service at once; report in a fixed order.
+	type result struct {
+		closer  func() error
+		info    string
+		err     error
+		elapsed time.Duration
+	}
+	all := steps()
+	results := make([]result, len(all))
+	var wg sync.WaitGroup
+	for i, s := range all {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			start := time.Now()
+			closer, info, err := s.run(ctx)
+			results[i] = result{closer, info, err, time.Since(start)}
+		}()
+	}
+	wg.Wait()
 	defer func() {
-		for i := len(closers) - 1; i >= 0; i-- {
-			if err := closers[i](); err != nil {
-				fmt.Fprintln(out, "stop:", err)
+		for i := len(results) - 1; i >= 0; i-- {
+			if c := results[i].closer; c != nil {
+				if err := c(); err != nil {
+					fmt.Fprintln(out, "stop:", err)
+				}
 			}
 		}
 	}()
-	for _, s := range steps() {
-		start := time.Now()
-		closer, info, err := s.run(ctx)
-		if closer != nil {
-			closers = append(closers, closer)
+	var errs []error
+	for i, r := range results {
+		if r.err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", all[i].name, r.err))
+			fmt.Fprintf(out, "%-9s FAILED\n", all[i].name)
+			continue
 		}
-		if err != nil {
-			return fmt.Errorf("%s: %w", s.name, err)
-		}
-		fmt.Fprintf(out, "%-9s ok in %-7s %s\n", s.name, time.Since(start).Round(time.Millisecond), info)
+		fmt.Fprintf(out, "%-9s ok in %-7s %s\n", all[i].name, r.elapsed.Round(time.Millisecond), r.info)
+	}
+	if err := errors.Join(errs...); err != nil {
+		return err
 	}
 	if wait {
 		fmt.Fprintln(out, "all services running; Ctrl-C stops them")
