@@ -177,4 +177,10 @@ func TestKafkaFixedPort(t *testing.T) {
 	if _, err := StartKafka(context.Background(), KafkaOptions{Port: port}); err == nil {
 		t.Error("a second broker on a taken port started")
 	}
+	if err := k.Close(); err != nil {
+		t.Errorf("Close: %v", err)
+	}
+	if err := k.Close(); err != nil {
+		t.Errorf("second Close: %v", err)
+	}
 }

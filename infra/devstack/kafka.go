@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/segmentio/kafka-go"
 	"github.com/twmb/franz-go/pkg/kfake"
@@ -49,9 +50,10 @@ func (o KafkaOptions) partitions() int {
 
 // Kafka is a running single-broker kfake cluster.
 type Kafka struct {
-	addr    string
-	cluster *kfake.Cluster
-	proc    *process
+	addr      string
+	cluster   *kfake.Cluster
+	proc      *process
+	closeOnce sync.Once
 }
 
 // StartKafka starts a kfake broker on 127.0.0.1 and waits until a kafka-go client can dial it
@@ -231,6 +233,6 @@ func (k *Kafka) Close() error {
 	if k.proc != nil {
 		return k.proc.close()
 	}
-	k.cluster.Close()
+	k.closeOnce.Do(k.cluster.Close)
 	return nil
 }
