@@ -1,0 +1,282 @@
+package s3sink
+
+import (
+	"fmt"
+	"io"
+	"math/big"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/parquet-go/parquet-go"
+	"github.com/parquet-go/parquet-go/format"
+
+	"github.com/connectless/connectless/core/connect"
+)
+
+// parquetReader reads a Parquet file as ParquetFormat writes it. Parquet needs random
+// access, so the body is first copied to a local temporary file (disk, not memory).
+type parquetReader struct {
+	file   *os.File
+	r      *parquet.Reader
+	schema *connect.Schema
+}
+
+func newParquetReader(body io.Reader) (*parquetReader, error) {
+	f, err := os.CreateTemp("", "s3source-*.parquet")
+	if err != nil {
+		return nil, fmt.Errorf("create parquet temp file: %w", err)
+	}
+	os.Remove(f.Name())
+	size, err := io.Copy(f, body)
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("%w: read parquet object: %w", ErrFormat, err)
+	}
+	pf, err := parquet.OpenFile(f, size)
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("%w: parquet: %w", ErrFormat, err)
+	}
+	s, err := connectSchemaOfParquet(pf.Schema())
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("%w: parquet schema: %w", ErrFormat, err)
+	}
+	if name := pf.Schema().Name(); name != "ConnectDefault" && name != "" {
+		s.Name = name
+	}
+	return &parquetReader{file: f, r: parquet.NewReader(pf), schema: s}, nil
+}
+
+func (r *parquetReader) Next() (*connect.Schema, any, error) {
+	row := map[string]any{}
+	if err := r.r.Read(&row); err != nil {
+		if err == io.EOF {
+			return nil, nil, io.EOF
+		}
+		return nil, nil, fmt.Errorf("%w: parquet row: %w", ErrFormat, err)
+	}
+	v, err := fromParquet(row, r.schema)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w: parquet row: %w", ErrFormat, err)
+	}
+	return r.schema, v, nil
+}
+
+func (r *parquetReader) Close() error {
+	r.r.Close()
+	return r.file.Close()
+}
+
+// connectSchemaOfParquet maps a Parquet node back to the Connect schema parquetNode built it from.
+func connectSchemaOfParquet(n parquet.Node) (*connect.Schema, error) {
+	s := &connect.Schema{Optional: n.Optional()}
+	lt := n.Type().LogicalType()
+	var logical format.LogicalTypeValue
+	if lt != nil {
+		logical = lt.Value
+	}
+	switch l := logical.(type) {
+	case *format.TimestampType:
+		s.Type, s.Name = connect.TypeInt64, connect.TimestampName
+		return s, nil
+	case *format.DateType:
+		s.Type, s.Name = connect.TypeInt32, connect.DateName
+		return s, nil
+	case *format.DecimalType:
+		s.Type, s.Name = connect.TypeBytes, connect.DecimalName
+		s.Parameters = map[string]string{connect.DecimalScaleParam: strconv.Itoa(int(l.Scale))}
+		return s, nil
+	case *format.StringType:
+		s.Type = connect.TypeString
+		return s, nil
+	case *format.ListType:
+		elem := n.Fields()[0]
+		if !elem.Leaf() && len(elem.Fields()) == 1 {
+			elem = elem.Fields()[0]
+		}
+		v, err := connectSchemaOfParquet(elem)
+		if err != nil {
+			return nil, err
+		}
+		s.Type, s.Value = connect.TypeArray, v
+		return s, nil
+	case *format.MapType:
+		kv := n.Fields()[0].Fields()
+		if len(kv) != 2 {
+			return nil, fmt.Errorf("map without key and value")
+		}
+		k, err := connectSchemaOfParquet(kv[0])
+		if err != nil {
+			return nil, err
+		}
+		v, err := connectSchemaOfParquet(kv[1])
+		if err != nil {
+			return nil, err
+		}
+		s.Type, s.Key, s.Value = connect.TypeMap, k, v
+		return s, nil
+	}
+	if !n.Leaf() {
+		s.Type = connect.TypeStruct
+		for i, f := range n.Fields() {
+			fs, err := connectSchemaOfParquet(f)
+			if err != nil {
+				return nil, fmt.Errorf("field %q: %w", f.Name(), err)
+			}
+			s.Fields = append(s.Fields, connect.Field{Name: f.Name(), Index: i, Schema: fs})
+		}
+		return s, nil
+	}
+	switch n.Type().Kind() {
+	case parquet.Boolean:
+		s.Type = connect.TypeBoolean
+	case parquet.Int32:
+		s.Type = connect.TypeInt32
+	case parquet.Int64:
+		s.Type = connect.TypeInt64
+	case parquet.Float:
+		s.Type = connect.TypeFloat32
+	case parquet.Double:
+		s.Type = connect.TypeFloat64
+	case parquet.ByteArray, parquet.FixedLenByteArray:
+		s.Type = connect.TypeBytes
+	default:
+		return nil, fmt.Errorf("unsupported parquet column type %s", n.Type())
+	}
+	return s, nil
+}
+
+// fromParquet converts a value read by parquet-go into Connect's Go value for s.
+func fromParquet(v any, s *connect.Schema) (any, error) {
+	if v == nil {
+		if !s.Optional {
+			return nil, fmt.Errorf("null in a required %s column", s.Type)
+		}
+		return nil, nil
+	}
+	bad := func() (any, error) { return nil, fmt.Errorf("value %T does not match %s", v, s.Type) }
+	toInt := func() (int64, bool) {
+		switch x := v.(type) {
+		case int32:
+			return int64(x), true
+		case int64:
+			return x, true
+		case int:
+			return int64(x), true
+		case uint32:
+			return int64(x), true
+		case uint64:
+			return int64(x), true
+		}
+		return 0, false
+	}
+	switch s.Name {
+	case connect.TimestampName:
+		if t, ok := v.(time.Time); ok {
+			return t.UTC(), nil
+		}
+		n, ok := toInt()
+		if !ok {
+			return bad()
+		}
+		return time.UnixMilli(n).UTC(), nil
+	case connect.DateName:
+		if t, ok := v.(time.Time); ok {
+			return t.UTC(), nil
+		}
+		n, ok := toInt()
+		if !ok {
+			return bad()
+		}
+		return time.UnixMilli(n * 86400000).UTC(), nil
+	case connect.DecimalName:
+		b, ok := v.([]byte)
+		if !ok {
+			return bad()
+		}
+		n := new(big.Int).SetBytes(b)
+		if len(b) > 0 && b[0]&0x80 != 0 {
+			n.Sub(n, new(big.Int).Lsh(big.NewInt(1), uint(8*len(b))))
+		}
+		scale, _ := strconv.Atoi(s.Parameters[connect.DecimalScaleParam])
+		return connect.Decimal{Unscaled: n, Scale: int32(scale)}, nil
+	}
+	switch s.Type {
+	case connect.TypeInt32:
+		n, ok := toInt()
+		if !ok {
+			return bad()
+		}
+		return int32(n), nil
+	case connect.TypeInt64:
+		n, ok := toInt()
+		if !ok {
+			return bad()
+		}
+		return n, nil
+	case connect.TypeString:
+		switch x := v.(type) {
+		case string:
+			return x, nil
+		case []byte:
+			return string(x), nil
+		}
+		return bad()
+	case connect.TypeBytes:
+		switch x := v.(type) {
+		case []byte:
+			return x, nil
+		case string:
+			return []byte(x), nil
+		}
+		return bad()
+	case connect.TypeFloat32, connect.TypeFloat64, connect.TypeBoolean:
+		return v, nil
+	case connect.TypeArray:
+		list, ok := v.([]any)
+		if !ok {
+			return bad()
+		}
+		out := make([]any, len(list))
+		for i, e := range list {
+			var err error
+			if out[i], err = fromParquet(e, s.Value); err != nil {
+				return nil, err
+			}
+		}
+		return out, nil
+	case connect.TypeMap:
+		m, ok := v.(map[string]any)
+		if !ok {
+			return bad()
+		}
+		out := make(map[any]any, len(m))
+		for k, e := range m {
+			ev, err := fromParquet(e, s.Value)
+			if err != nil {
+				return nil, err
+			}
+			out[k] = ev
+		}
+		return out, nil
+	case connect.TypeStruct:
+		m, ok := v.(map[string]any)
+		if !ok {
+			return bad()
+		}
+		st := connect.NewStruct(s)
+		for _, f := range s.Fields {
+			fv, err := fromParquet(m[f.Name], f.Schema)
+			if err != nil {
+				return nil, fmt.Errorf("field %q: %w", f.Name, err)
+			}
+			if err := st.Put(f.Name, fv); err != nil {
+				return nil, fmt.Errorf("field %q: %w", f.Name, err)
+			}
+		}
+		return st, nil
+	}
+	return bad()
+}
