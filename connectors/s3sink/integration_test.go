@@ -41,9 +41,18 @@ func logRecords(tp connect.TopicPartition, from int64, n int) []connect.SinkReco
 // offsetsInBucket parses every JSON value object and counts each offset.
 func offsetsInBucket(t *testing.T, s *testS3, bucket, prefix string) map[int64]int {
 	t.Helper()
+	return offsetsInFiles(t, s, bucket, prefix, "")
+}
+
+// offsetsInFiles is offsetsInBucket for the keys under prefix that contain name.
+func offsetsInFiles(t *testing.T, s *testS3, bucket, prefix, name string) map[int64]int {
+	t.Helper()
 	seen := map[int64]int{}
 	for key, body := range s.objectsUnder(t, bucket, prefix) {
 		if !strings.HasSuffix(key, ".json") || strings.HasPrefix(key, "_manifests") {
+			continue
+		}
+		if name != "" && !strings.Contains(key, name) {
 			continue
 		}
 		sc := bufio.NewScanner(bytes.NewReader(body))
