@@ -7,6 +7,7 @@ import (
 	"github.com/connectless/connectless/connectors/file"
 	"github.com/connectless/connectless/connectors/http"
 	"github.com/connectless/connectless/connectors/s3sink"
+	"github.com/connectless/connectless/connectors/sql"
 	"github.com/connectless/connectless/core/connect"
 )
 
@@ -18,6 +19,8 @@ func Plugins() []connect.Plugin {
 		file.SinkPlugin,
 		datagen.Plugin,
 		http.Plugin,
+		sql.SourcePlugin,
+		sql.SinkPlugin,
 	}
 }
 
