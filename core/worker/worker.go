@@ -1,0 +1,392 @@
+package worker
+
+import (
+	"cmp"
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
+	"github.com/connectless/connectless/core/config/provider"
+	"github.com/connectless/connectless/core/connect"
+	"github.com/connectless/connectless/core/herder"
+	"github.com/connectless/connectless/core/kafka"
+	"github.com/connectless/connectless/core/rest"
+	"github.com/connectless/connectless/core/store"
+	"github.com/connectless/connectless/core/store/bolt"
+	"github.com/connectless/connectless/core/store/dynamo"
+	"github.com/connectless/connectless/core/store/kafkatopic"
+	"github.com/connectless/connectless/core/store/memory"
+	"github.com/connectless/connectless/core/taskrun"
+)
+
+// State is a step of the worker's lifecycle.
+type State string
+
+// Lifecycle states. A worker goes starting → running → stopping → terminated; failed is
+// reached from any of them when a step fails.
+const (
+	StateStarting   State = "starting"
+	StateRunning    State = "running"
+	StateStopping   State = "stopping"
+	StateTerminated State = "terminated"
+	StateFailed     State = "failed"
+)
+
+// transitions are the allowed lifecycle moves.
+var transitions = map[State][]State{
+	StateStarting: {StateRunning, StateStopping, StateFailed},
+	StateRunning:  {StateStopping, StateFailed},
+	StateStopping: {StateTerminated, StateFailed},
+}
+
+// ConnectorFile is a connector configuration given at start (connect-standalone's files).
+type ConnectorFile struct {
+	Name   string
+	Config map[string]string
+}
+
+// Options are what a worker needs besides its properties.
+type Options struct {
+	// Registry holds the connector plugins. Required.
+	Registry *connect.Registry
+	// Logger receives lifecycle events. Default slog.Default().
+	Logger *slog.Logger
+	// Loggers backs /admin/loggers; nil serves a fresh set.
+	Loggers *rest.Loggers
+	// Version is shown by GET /.
+	Version string
+	// AWSConfig loads the AWS configuration for the dynamodb backend and the Secrets Manager
+	// provider; nil means the standard SDK chain (environment, AWS_ENDPOINT_URL_DYNAMODB,
+	// shared files, instance role).
+	AWSConfig func(ctx context.Context) (aws.Config, error)
+	// Connectors are created, or updated, once the worker is up (standalone mode).
+	Connectors []ConnectorFile
+}
+
+// Worker is one long-lived worker process: REST listeners, herder and task runners.
+type Worker struct {
+	cfg     *Config
+	opts    Options
+	log     *slog.Logger
+	id      string
+	store   store.Store
+	kafka   *kafka.Client
+	herder  *herder.Herder
+	env     *taskrun.Env
+	metrics *Metrics
+
+	listeners []net.Listener
+	servers   []*http.Server
+
+	mu      sync.Mutex
+	state   State
+	failure error
+	running map[taskKey]bool // tasks with a runner goroutine in this process
+	done    chan struct{}
+}
+
+// New builds a worker from its properties: it resolves their config-provider references,
+// parses them, opens the state backend and the Kafka client and binds the REST listeners.
+// The worker is in state starting until Run.
+func New(ctx context.Context, props map[string]string, opts Options) (_ *Worker, err error) {
+	if opts.Registry == nil {
+		return nil, errors.New("new worker: no connector registry")
+	}
+	log := cmp.Or(opts.Logger, slog.Default())
+	awsCfg := opts.AWSConfig
+	if awsCfg == nil {
+		awsCfg = func(ctx context.Context) (aws.Config, error) { return awsconfig.LoadDefaultConfig(ctx) }
+	}
+	resolver, err := provider.FromWorkerConfig(ctx, props, provider.Options{AWSConfig: awsCfg})
+	if err != nil {
+		return nil, fmt.Errorf("config providers: %w", err)
+	}
+	resolved, err := resolver.Resolve(ctx, props)
+	if err != nil {
+		return nil, fmt.Errorf("resolve worker properties: %w", err)
+	}
+	cfg, err := Parse(resolved)
+	if err != nil {
+		return nil, err
+	}
+	w := &Worker{cfg: cfg, opts: opts, log: log, state: StateStarting, running: map[taskKey]bool{}, done: make(chan struct{})}
+	defer func() {
+		if err != nil {
+			w.closeResources()
+		}
+	}()
+	var tlsCfg *tls.Config
+	if cfg.TLSCert != "" || cfg.TLSKey != "" {
+		cert, err := tls.LoadX509KeyPair(cfg.TLSCert, cfg.TLSKey)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %s, %s: %w", ErrConfig, KeyTLSCert, KeyTLSKey, err)
+		}
+		tlsCfg = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	}
+	var users map[string][]byte
+	if cfg.BasicAuthFile != "" {
+		if users, err = LoadBasicAuth(cfg.BasicAuthFile); err != nil {
+			return nil, fmt.Errorf("%w: %s: %w", ErrConfig, KeyBasicAuthFile, err)
+		}
+	}
+	if w.kafka, err = kafka.NewClient(kafka.Options{Brokers: cfg.Brokers, ClientID: cfg.ClientID}); err != nil {
+		return nil, fmt.Errorf("kafka client: %w", err)
+	}
+	if w.store, err = openStore(ctx, cfg, awsCfg, log); err != nil {
+		return nil, err
+	}
+	for _, u := range cfg.Listeners {
+		l, err := net.Listen("tcp", u.Host)
+		if err != nil {
+			return nil, fmt.Errorf("listener %s: %w", u, err)
+		}
+		if u.Scheme == "https" {
+			l = tls.NewListener(l, tlsCfg)
+		}
+		w.listeners = append(w.listeners, l)
+	}
+	w.id = workerID(cfg, w.listeners[0].Addr())
+	if w.herder, err = herder.New(herder.Config{Store: w.store, Plugins: opts.Registry, ExtraPlugins: extraPlugins(),
+		Resolver: resolver, WorkerID: w.id, Logger: log, TopicTrackingDisabled: cfg.TopicTrackingDisabled,
+		TopicResetDisabled: cfg.TopicResetDisabled}); err != nil {
+		return nil, fmt.Errorf("herder: %w", err)
+	}
+	w.env = &taskrun.Env{Store: w.store, Registry: opts.Registry, Kafka: w.kafka, Pipeline: taskrun.DefaultPipeline(resolved),
+		Resolver: resolver, Holder: w.id, LeaseGrace: cfg.LeaseTimeout, Margin: min(5*time.Second, cfg.SliceLength/5), Logger: log}
+	w.metrics = NewMetrics(w.store, opts.Registry, w.id)
+	api := rest.New(w.herder, rest.Options{Version: opts.Version, Loggers: opts.Loggers, Logger: log,
+		AdminDisabled: cfg.AdminDisabled, Health: w.health})
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", w.metrics.Handler())
+	mux.Handle("/", api)
+	var handler http.Handler = mux
+	if users != nil {
+		handler = NewBasicAuth(users, handler)
+	}
+	for range w.listeners {
+		w.servers = append(w.servers, &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second,
+			ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)})
+	}
+	return w, nil
+}
+
+// workerID is the advertised host:port written in statuses and leases.
+func workerID(cfg *Config, addr net.Addr) string {
+	host := cfg.AdvertisedHost
+	if host == "" {
+		host, _ = os.Hostname()
+	}
+	port := cfg.AdvertisedPort
+	if port == 0 {
+		if ta, ok := addr.(*net.TCPAddr); ok {
+			port = ta.Port
+		}
+	}
+	return net.JoinHostPort(cmp.Or(host, "localhost"), strconv.Itoa(port))
+}
+
+func openStore(ctx context.Context, cfg *Config, awsCfg func(context.Context) (aws.Config, error), log *slog.Logger) (store.Store, error) {
+	switch cfg.Backend {
+	case BackendDynamoDB:
+		ac, err := awsCfg(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("state.backend=dynamodb: load AWS configuration: %w", err)
+		}
+		return dynamo.New(dynamodb.NewFromConfig(ac), cfg.DynamoDBTable), nil
+	case BackendKafka:
+		st, err := kafkatopic.Open(ctx, kafkatopic.Config{Brokers: cfg.Brokers, ConfigTopic: cfg.ConfigTopic,
+			OffsetsTopic: cfg.OffsetsTopic, StatusTopic: cfg.StatusTopic, ReplicationFactor: cfg.ReplicationFactor, Logger: log})
+		if err != nil {
+			return nil, fmt.Errorf("state.backend=kafka: %w", err)
+		}
+		return st, nil
+	case BackendMemory:
+		return memory.New(), nil
+	default:
+		st, err := bolt.Open(cfg.BoltPath)
+		if err != nil {
+			return nil, fmt.Errorf("state.backend=bolt: %w", err)
+		}
+		return st, nil
+	}
+}
+
+// ID is the worker id (advertised host:port) written in statuses and leases.
+func (w *Worker) ID() string { return w.id }
+
+// Config returns the parsed worker properties.
+func (w *Worker) Config() *Config { return w.cfg }
+
+// Herder returns the worker's herder.
+func (w *Worker) Herder() *herder.Herder { return w.herder }
+
+// Addrs returns the bound addresses of the REST listeners, in the order of listeners.
+func (w *Worker) Addrs() []net.Addr {
+	out := make([]net.Addr, len(w.listeners))
+	for i, l := range w.listeners {
+		out[i] = l.Addr()
+	}
+	return out
+}
+
+// State returns the lifecycle state.
+func (w *Worker) State() State {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.state
+}
+
+// Err returns why the worker failed, or nil.
+func (w *Worker) Err() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.failure
+}
+
+// Done is closed when the worker has terminated or failed.
+func (w *Worker) Done() <-chan struct{} { return w.done }
+
+// setState moves the lifecycle; a move the state machine does not allow is an error.
+func (w *Worker) setState(to State, cause error) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	from := w.state
+	allowed := false
+	for _, s := range transitions[from] {
+		allowed = allowed || s == to
+	}
+	if !allowed {
+		return fmt.Errorf("worker state %s cannot become %s", from, to)
+	}
+	w.state = to
+	if to == StateFailed {
+		w.failure = cause
+	}
+	if to == StateFailed || to == StateTerminated {
+		close(w.done)
+	}
+	w.log.Info("worker state", "worker_id", w.id, "from", string(from), "to", string(to))
+	return nil
+}
+
+func (w *Worker) health(context.Context) rest.Health {
+	switch w.State() {
+	case StateRunning:
+		return rest.Health{State: "healthy"}
+	case StateStarting:
+		return rest.Health{State: "starting"}
+	}
+	return rest.Health{State: "unhealthy", Detail: "The worker is shutting down."}
+}
+
+// Run serves the REST API and runs tasks until ctx is done, then stops gracefully: no new
+// slice starts, running slices finish, commit and release their leases (for at most
+// task.shutdown.graceful.timeout.ms), the listeners close and the store is closed. It
+// returns nil after a clean stop and the failure otherwise.
+func (w *Worker) Run(ctx context.Context) error {
+	serveErr := make(chan error, len(w.servers))
+	for i, srv := range w.servers {
+		go func() {
+			if err := srv.Serve(w.listeners[i]); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				serveErr <- fmt.Errorf("serve %s: %w", w.listeners[i].Addr(), err)
+			}
+		}()
+	}
+	for _, cf := range w.opts.Connectors {
+		if err := w.applyConnector(ctx, cf); err != nil {
+			w.shutdown(context.WithoutCancel(ctx))
+			_ = w.setState(StateFailed, err)
+			return err
+		}
+	}
+	if err := w.setState(StateRunning, nil); err != nil {
+		return err
+	}
+	w.log.Info("worker started", "worker_id", w.id, "group_id", w.cfg.GroupID, "state_backend", w.cfg.Backend, "listeners", fmt.Sprint(w.Addrs()))
+
+	// Slices run on their own context: stopping lets them finish, and cancels them only
+	// after the graceful timeout.
+	taskCtx, cancelTasks := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancelTasks()
+	var slices sync.WaitGroup
+	var failure error
+	tick := time.NewTicker(w.cfg.PollInterval)
+	defer tick.Stop()
+loop:
+	for {
+		w.reconcile(ctx, taskCtx, &slices)
+		select {
+		case <-ctx.Done():
+			break loop
+		case failure = <-serveErr:
+			break loop
+		case <-tick.C:
+		}
+	}
+	_ = w.setState(StateStopping, nil)
+	drained := make(chan struct{})
+	go func() { slices.Wait(); close(drained) }()
+	select {
+	case <-drained:
+	case <-time.After(w.cfg.ShutdownTimeout):
+		w.log.Warn("running slices did not finish within task.shutdown.graceful.timeout.ms; cancelling them", "timeout", w.cfg.ShutdownTimeout)
+		cancelTasks()
+		<-drained
+	}
+	w.shutdown(context.WithoutCancel(ctx))
+	if failure != nil {
+		_ = w.setState(StateFailed, failure)
+		return failure
+	}
+	return w.setState(StateTerminated, nil)
+}
+
+// applyConnector creates or updates a connector given at start.
+func (w *Worker) applyConnector(ctx context.Context, cf ConnectorFile) error {
+	raw := herder.RawConfig{}
+	for k, v := range cf.Config {
+		raw[k] = &v
+	}
+	if _, _, err := w.herder.PutConnectorConfig(ctx, cf.Name, raw); err != nil {
+		return fmt.Errorf("connector %s: %w", cf.Name, err)
+	}
+	return nil
+}
+
+// shutdown closes the listeners and releases the store and the Kafka client.
+func (w *Worker) shutdown(ctx context.Context) {
+	sctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	for _, srv := range w.servers {
+		if err := srv.Shutdown(sctx); err != nil {
+			w.log.Warn("close listener", "error", err)
+		}
+	}
+	w.closeResources()
+}
+
+func (w *Worker) closeResources() {
+	for _, l := range w.listeners {
+		_ = l.Close()
+	}
+	if w.store != nil {
+		if err := w.store.Close(); err != nil {
+			w.log.Warn("close state store", "error", err)
+		}
+	}
+	if w.kafka != nil {
+		_ = w.kafka.Close()
+	}
+}
