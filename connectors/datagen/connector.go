@@ -19,7 +19,7 @@ import (
 const batchMax = 1000
 
 // idleWait is how long Poll waits before returning nothing once iterations are done.
-const idleWait = 250 * time.Millisecond
+const idleWait = 100 * time.Millisecond
 
 // seededEpoch is the clock of seeded runs: record i is stamped seededEpoch + 10ms × i.
 var seededEpoch = time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -170,7 +170,11 @@ func (t *Task) Poll(ctx context.Context) ([]connect.SourceRecord, error) {
 	if t.s.iterations > 0 {
 		n = int(min(int64(n), t.s.iterations-t.next))
 	}
-	out := make([]connect.SourceRecord, 0, min(n, 64))
+	capacity := n
+	if t.s.maxInterval > 0 {
+		capacity = min(n, 16)
+	}
+	out := make([]connect.SourceRecord, 0, capacity)
 	for len(out) < n {
 		if t.s.maxInterval > 0 && t.due.After(now) {
 			break
