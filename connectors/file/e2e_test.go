@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	kafkago "github.com/segmentio/kafka-go"
 	"github.com/twmb/franz-go/pkg/kfake"
 
 	"github.com/connectless/connectless/connectors/file"
@@ -225,5 +226,46 @@ func TestIntegrationFileBadInput(t *testing.T) {
 	}
 	if sink, _ := p.st.SinkOffsets(context.Background(), "nodir"); len(sink) != 0 {
 		t.Errorf("failed sink committed %v", sink)
+	}
+}
+
+func TestIntegrationFileSinkUnwritableRecord(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	p := newPipeline(t, "lines", "lines-dlq")
+	w := &kafkago.Writer{Addr: kafkago.TCP(p.env.Kafka.Brokers()...), Topic: "lines", BatchTimeout: time.Millisecond, RequiredAcks: kafkago.RequireAll}
+	if err := w.WriteMessages(ctx, kafkago.Message{Value: []byte("one")}, kafkago.Message{Value: []byte("two\nthree")}, kafkago.Message{Value: []byte("four")}); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+
+	strict, tolerant := filepath.Join(dir, "strict.txt"), filepath.Join(dir, "tolerant.txt")
+	p.create("strict", file.SinkPlugin, map[string]string{"file": strict, "topics": "lines"})
+	p.create("tolerant", file.SinkPlugin, map[string]string{"file": tolerant, "topics": "lines",
+		"errors.tolerance": "all", "errors.deadletterqueue.topic.name": "lines-dlq"})
+
+	// errors.tolerance=none: the task fails on the record and commits nothing.
+	if res, err := p.run("strict"); err == nil || !strings.Contains(err.Error(), "line break") || res.Committed {
+		t.Fatalf("strict run = %+v, %v; want a failure about the line break and no commit", res, err)
+	}
+	if offs, _ := p.st.SinkOffsets(ctx, "strict"); len(offs) != 0 {
+		t.Fatalf("strict sink committed %v", offs)
+	}
+	// errors.tolerance=all: the record goes to the dead-letter queue and the rest is written.
+	if _, err := p.run("tolerant"); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(tolerant); string(got) != "one\nfour\n" {
+		t.Fatalf("tolerant sink wrote %q", got)
+	}
+	dlq, err := p.env.Kafka.Fetch(ctx, connect.TopicPartition{Topic: "lines-dlq"}, 0, kafka.FetchOptions{MaxWait: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(dlq.Messages) != 1 || string(dlq.Messages[0].Value) != "two\nthree" {
+		t.Fatalf("dead-letter queue holds %+v, want the record with the line break", dlq.Messages)
+	}
+	if offs, _ := p.st.SinkOffsets(ctx, "tolerant"); offs[connect.TopicPartition{Topic: "lines"}] != 3 {
+		t.Fatalf("tolerant sink committed %v, want offset 3", offs)
 	}
 }
