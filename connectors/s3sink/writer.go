@@ -97,6 +97,11 @@ func (w *tpWriter) discardOpen() {
 func (t *Task) write(ctx context.Context, w *tpWriter, rec *connect.SinkRecord, nowMs int64) error {
 	off := rec.KafkaOffset()
 	c := t.cfg
+	if c.RotateScheduleMs > 0 && w.recordCount == 0 && w.nextScheduled != 0 && nowMs >= w.nextScheduled {
+		// The schedule expired while nothing was pending: start from the next boundary, so
+		// the first record after an idle period is not flushed alone (CCMSG-1582).
+		w.nextScheduled = t.nextSchedule(nowMs)
+	}
 	var ts int64 = math.MinInt64
 	if t.extract != nil && rec.Value != nil {
 		v, err := t.extract(rec, nowMs)
@@ -270,7 +275,9 @@ func (t *Task) commitFiles(ctx context.Context, w *tpWriter) error {
 			}
 			return err
 		}
-		t.manifest = append(t.manifest, entries...)
+		if t.cfg.ManifestEnabled {
+			t.manifest = append(t.manifest, entries...)
+		}
 		f.discard()
 		delete(w.files, enc)
 		w.order = w.order[1:]
