@@ -7,6 +7,7 @@ import (
 	"github.com/connectless/connectless/connectors/file"
 	"github.com/connectless/connectless/connectors/http"
 	"github.com/connectless/connectless/connectors/s3sink"
+	"github.com/connectless/connectless/connectors/s3source"
 	"github.com/connectless/connectless/connectors/sql"
 	"github.com/connectless/connectless/core/connect"
 )
@@ -15,6 +16,7 @@ import (
 func Plugins() []connect.Plugin {
 	return []connect.Plugin{
 		s3sink.Plugin,
+		s3source.Plugin,
 		file.SourcePlugin,
 		file.SinkPlugin,
 		datagen.Plugin,

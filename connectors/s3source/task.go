@@ -1,0 +1,375 @@
+package s3source
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
+
+	"github.com/connectless/connectless/connectors/s3sink"
+	"github.com/connectless/connectless/core/connect"
+)
+
+// Source partition and offset fields.
+const (
+	// TopicField and PartitionField name the archived topic and Kafka partition: one source
+	// partition per archived Kafka partition.
+	TopicField     = "topic"
+	PartitionField = "partition"
+	// ObjectField and IndexField are the source offset: the object key of the file set
+	// being read (its value file, or its keys file for a tombstone-only file set) and the
+	// number of its records consumed so far.
+	ObjectField = "object"
+	IndexField  = "index"
+)
+
+// ErrNoBucket is returned by Start when s3.bucket.name does not exist.
+var ErrNoBucket = s3sink.ErrNoBucket
+
+// Task is the S3 source task: it lists the archived objects of its Kafka partitions at
+// Start and restores their records in offset order per partition. It implements
+// connect.SourceTask.
+type Task struct {
+	log     *slog.Logger
+	cfg     *Config
+	client  *s3.Client
+	parts   []*partState
+	pi      int   // partition being restored
+	pending error // error to return at the next Poll (after a batch that preceded it)
+}
+
+// NewTask returns an unstarted task; a nil logger discards.
+func NewTask(log *slog.Logger) *Task {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Task{log: log}
+}
+
+// fileSet is the value, keys and headers objects of one file the sink wrote.
+type fileSet struct {
+	name                s3sink.ObjectName // of the arbiter
+	value, keys, hdrs   string
+	bucketStart         int64
+	hasBucket           bool
+	valueName, keysName s3sink.ObjectName
+	hdrsName            s3sink.ObjectName
+}
+
+// partState is the restore state of one archived Kafka partition.
+type partState struct {
+	tp    connect.TopicPartition
+	files []*fileSet
+	next  int
+	skip  int64 // records of files[next] already restored (resume)
+	cur   *openSet
+}
+
+// Start parses the configuration, checks the bucket, lists the objects of this task's
+// partitions and positions each partition after its committed offset.
+func (t *Task) Start(ctx context.Context, props map[string]string, tctx connect.SourceTaskContext) error {
+	cfg, err := ParseConfig(props)
+	if err != nil {
+		return err
+	}
+	t.cfg = cfg
+	if t.client, err = cfg.Layout.NewClient(ctx); err != nil {
+		return err
+	}
+	bucket := cfg.Layout.Bucket
+	if _, err := t.client.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: &bucket}); err != nil {
+		if httpStatus(err) == http.StatusNotFound {
+			return fmt.Errorf("%w: %s", ErrNoBucket, bucket)
+		}
+		return connect.Retriable(fmt.Errorf("head bucket %q: %w", bucket, err))
+	}
+	sets, err := t.list(ctx)
+	if err != nil {
+		return err
+	}
+	byTP := map[connect.TopicPartition]*partState{}
+	for _, fs := range sets {
+		tp := connect.TopicPartition{Topic: fs.name.Topic, Partition: fs.name.Partition}
+		p := byTP[tp]
+		if p == nil {
+			p = &partState{tp: tp}
+			byTP[tp] = p
+			t.parts = append(t.parts, p)
+		}
+		p.files = append(p.files, fs)
+	}
+	slices.SortFunc(t.parts, func(a, b *partState) int {
+		return cmp.Or(strings.Compare(a.tp.Topic, b.tp.Topic), cmp.Compare(a.tp.Partition, b.tp.Partition))
+	})
+	for _, p := range t.parts {
+		slices.SortFunc(p.files, compareSets)
+		if tctx == nil || tctx.OffsetReader() == nil {
+			continue
+		}
+		off, err := tctx.OffsetReader().Offset(ctx, sourcePartition(p.tp))
+		if err != nil {
+			return fmt.Errorf("read source offset of %s-%d: %w", p.tp.Topic, p.tp.Partition, err)
+		}
+		if err := t.position(p, off); err != nil {
+			return err
+		}
+	}
+	n := 0
+	for _, p := range t.parts {
+		n += len(p.files) - p.next
+	}
+	t.log.Info("s3 source started", "bucket", bucket, "partitions", len(t.parts), "file_sets", n)
+	return nil
+}
+
+func compareSets(a, b *fileSet) int {
+	return cmp.Or(cmp.Compare(a.name.StartOffset, b.name.StartOffset), strings.Compare(a.name.Base, b.name.Base))
+}
+
+// position moves a partition after its committed source offset.
+func (t *Task) position(p *partState, off map[string]any) error {
+	if off == nil {
+		return nil
+	}
+	key, _ := off[ObjectField].(string)
+	idx, ok := toInt64(off[IndexField])
+	name, parsed := t.cfg.Layout.ParseObjectKey(key)
+	if !ok || !parsed {
+		return fmt.Errorf("%w: committed offset %v of %s-%d is not an object key and index", ErrConfig, off, p.tp.Topic, p.tp.Partition)
+	}
+	at := &fileSet{name: name}
+	i, found := slices.BinarySearchFunc(p.files, at, compareSets)
+	p.next, p.skip = i, 0
+	if found {
+		p.skip = idx
+	}
+	return nil
+}
+
+func toInt64(v any) (int64, bool) {
+	switch x := v.(type) {
+	case int:
+		return int64(x), true
+	case int32:
+		return int64(x), true
+	case int64:
+		return x, true
+	case float64:
+		return int64(x), true
+	case interface{ Int64() (int64, error) }:
+		n, err := x.Int64()
+		return n, err == nil
+	}
+	return 0, false
+}
+
+func sourcePartition(tp connect.TopicPartition) map[string]any {
+	return map[string]any{TopicField: tp.Topic, PartitionField: int64(tp.Partition)}
+}
+
+// list finds the file sets of this task's partitions, pruned to the time range's buckets
+// when the partitioner is time-based.
+func (t *Task) list(ctx context.Context) ([]*fileSet, error) {
+	c := t.cfg
+	topics := c.Topics
+	if len(topics) == 0 {
+		var err error
+		if topics, err = t.discoverTopics(ctx); err != nil {
+			return nil, err
+		}
+	}
+	var out []*fileSet
+	for _, topic := range topics {
+		prefixes := []string{c.Layout.TopicPrefix(topic)}
+		var buckets map[string]int64
+		if c.HasTimeRange && c.Layout.TimeBased() {
+			start, end := c.TimeStart, c.TimeEnd
+			if start == minInt64 {
+				start = 0
+			}
+			if end == maxInt64 {
+				end = time.Now().Add(24 * time.Hour).UnixMilli()
+			}
+			encs, starts, err := c.Layout.TimeBuckets(start, end, maxTimeBuckets)
+			if err != nil {
+				return nil, err
+			}
+			buckets = make(map[string]int64, len(encs))
+			for i, e := range encs {
+				buckets[e] = starts[i]
+			}
+			if len(encs) <= listPerBucket {
+				prefixes = prefixes[:0]
+				for _, e := range encs {
+					prefixes = append(prefixes, c.Layout.TopicPrefix(topic)+e+c.Layout.DirectoryDelim)
+				}
+			}
+		}
+		sets := map[string]*fileSet{}
+		for _, prefix := range prefixes {
+			err := t.listPrefix(ctx, prefix, func(key string) {
+				name, ok := c.Layout.ParseObjectKey(key)
+				if !ok || name.Topic != topic || int(name.Partition)%c.TaskCount != c.TaskIndex {
+					return
+				}
+				var bucketStart int64
+				if buckets != nil {
+					var in bool
+					if bucketStart, in = buckets[name.Encoded]; !in {
+						return
+					}
+				}
+				if name.View == s3sink.ValueView && !t.valueExt(name.Ext) {
+					t.log.Debug("skipping object of another format", "key", key)
+					return
+				}
+				fs := sets[name.Base]
+				if fs == nil {
+					fs = &fileSet{bucketStart: bucketStart, hasBucket: buckets != nil}
+					sets[name.Base] = fs
+				}
+				switch name.View {
+				case s3sink.KeysView:
+					fs.keys, fs.keysName = key, name
+				case s3sink.HeadersView:
+					fs.hdrs, fs.hdrsName = key, name
+				default:
+					fs.value, fs.valueName = key, name
+				}
+			})
+			if err != nil {
+				return nil, err
+			}
+		}
+		for _, fs := range sets {
+			switch {
+			case fs.value != "":
+				fs.name = fs.valueName
+			case fs.keys != "":
+				fs.name = fs.keysName // tombstone-only file set
+			default:
+				continue
+			}
+			out = append(out, fs)
+		}
+	}
+	return out, nil
+}
+
+// valueExt reports whether a value file's extension belongs to format.class.
+func (t *Task) valueExt(ext string) bool {
+	base := strings.TrimSuffix(strings.TrimSuffix(ext, ".gz"), ".zst")
+	switch t.cfg.Layout.FormatClass {
+	case s3sink.JSONFormatClass:
+		return base == ".json"
+	case s3sink.ByteArrayFormatClass:
+		return base == t.cfg.Layout.ByteArrayExtension
+	case s3sink.AvroFormatClass:
+		return ext == ".avro"
+	case s3sink.ParquetFormatClass:
+		return strings.HasSuffix(ext, ".parquet")
+	}
+	return false
+}
+
+func (t *Task) listPrefix(ctx context.Context, prefix string, fn func(key string)) error {
+	bucket := t.cfg.Layout.Bucket
+	pg := s3.NewListObjectsV2Paginator(t.client, &s3.ListObjectsV2Input{Bucket: &bucket, Prefix: &prefix})
+	for pg.HasMorePages() {
+		page, err := pg.NextPage(ctx)
+		if err != nil {
+			return connect.Retriable(fmt.Errorf("list %q in bucket %q: %w", prefix, bucket, err))
+		}
+		for _, o := range page.Contents {
+			fn(*o.Key)
+		}
+	}
+	return nil
+}
+
+// discoverTopics lists the topic folders under topics.dir.
+func (t *Task) discoverTopics(ctx context.Context) ([]string, error) {
+	c := t.cfg.Layout
+	prefix := ""
+	if strings.TrimSpace(c.TopicsDir) != "" {
+		prefix = c.TopicsDir + c.DirectoryDelim
+	}
+	bucket := c.Bucket
+	var topics []string
+	pg := s3.NewListObjectsV2Paginator(t.client, &s3.ListObjectsV2Input{Bucket: &bucket, Prefix: &prefix, Delimiter: &c.DirectoryDelim})
+	for pg.HasMorePages() {
+		page, err := pg.NextPage(ctx)
+		if err != nil {
+			return nil, connect.Retriable(fmt.Errorf("list topics under %q in bucket %q: %w", prefix, bucket, err))
+		}
+		for _, cp := range page.CommonPrefixes {
+			topics = append(topics, strings.TrimSuffix(strings.TrimPrefix(*cp.Prefix, prefix), c.DirectoryDelim))
+		}
+	}
+	return topics, nil
+}
+
+// Poll returns up to record.batch.max.size restored records. When every partition is
+// restored it waits briefly and returns none.
+func (t *Task) Poll(ctx context.Context) ([]connect.SourceRecord, error) {
+	if err := t.pending; err != nil {
+		return nil, err
+	}
+	batch := make([]connect.SourceRecord, 0, min(t.cfg.BatchSize, 1024))
+	for len(batch) < t.cfg.BatchSize && t.pi < len(t.parts) {
+		rec, ok, err := t.next(ctx, t.parts[t.pi])
+		if err != nil {
+			if len(batch) > 0 {
+				t.pending = err
+				return batch, nil
+			}
+			t.pending = err
+			return nil, err
+		}
+		if !ok {
+			t.pi++
+			continue
+		}
+		batch = append(batch, rec)
+	}
+	if len(batch) == 0 {
+		select {
+		case <-ctx.Done():
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+	return batch, nil
+}
+
+// Done reports whether every listed record was restored.
+func (t *Task) Done() bool { return t.pi >= len(t.parts) }
+
+// Stop closes open objects.
+func (t *Task) Stop() error {
+	for _, p := range t.parts {
+		if p.cur != nil {
+			p.cur.close()
+			p.cur = nil
+		}
+	}
+	return nil
+}
+
+// httpStatus returns the HTTP status of an SDK error, or 0.
+func httpStatus(err error) int {
+	var re *smithyhttp.ResponseError
+	if errors.As(err, &re) {
+		return re.HTTPStatusCode()
+	}
+	return 0
+}
+
+var _ connect.SourceTask = (*Task)(nil)
