@@ -1,11 +1,17 @@
-// Command connectless runs and manages Kafka-Connect-style connectors: connector CRUD against the
-// REST API, a long-lived worker, standalone mode and a local demo. This first cut only reports
-// its version.
+// Command connectless runs and manages Kafka-Connect-style connectors. It speaks the Kafka
+// Connect REST API (a connectless worker, the REST Lambda function behind API Gateway, or an
+// Apache Kafka Connect cluster) for connector CRUD and operations, with kcctl-like verbs and
+// named contexts, and runs the operational pieces in the same binary: worker, standalone,
+// dev, demo and invoke.
+//
+// Exit codes: 0 success, 1 error, 2 wrong usage.
 package main
 
 import (
-	"fmt"
+	"context"
 	"os"
+	"os/signal"
+	"syscall"
 
 	"github.com/urfave/cli/v2"
 )
@@ -14,23 +20,31 @@ import (
 var version = "dev"
 
 func main() {
-	app := &cli.App{
-		Name:    "connectless",
-		Usage:   "Kafka Connect, serverless",
-		Version: version,
-		Commands: []*cli.Command{
-			{
-				Name:  "version",
-				Usage: "print the version",
-				Action: func(c *cli.Context) error {
-					_, err := fmt.Fprintf(c.App.Writer, "connectless %s\n", version)
-					return err
-				},
-			},
-		},
-	}
-	if err := app.Run(os.Args); err != nil {
-		fmt.Fprintln(os.Stderr, "connectless:", err)
-		os.Exit(1)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args, newEnv())
+	stop()
+	os.Exit(code)
+}
+
+// commands lists the command groups, one line each.
+func commands(e *env) []*cli.Command {
+	return []*cli.Command{
+		getCommand(e),
+		describeCommand(e),
+		applyCommand(e),
+		patchCommand(e),
+		deleteCommand(e),
+		pauseCommand(e),
+		resumeCommand(e),
+		stopCommand(e),
+		restartCommand(e),
+		offsetsCommand(e),
+		validateCommand(e),
+		pluginsCommand(e),
+		loggersCommand(e),
+		configCommand(e),
+		invokeCommand(e),
+		completionCommand(e),
+		versionCommand(e),
 	}
 }
