@@ -35,15 +35,22 @@ type summary struct {
 }
 
 func main() {
-	s := &summary{out: os.Stdout, buf: map[key]*strings.Builder{}}
-	if err := s.read(os.Stdin); err != nil {
-		fmt.Fprintln(os.Stderr, "gotestsummary:", err)
-		os.Exit(2)
+	os.Exit(run(os.Stdin, os.Stdout, os.Stderr))
+}
+
+// run summarises the events on r to w and returns the exit code: 0 when all passed, 1 when a
+// test or package failed, 2 when the input could not be read.
+func run(r io.Reader, w, errw io.Writer) int {
+	s := &summary{out: w, buf: map[key]*strings.Builder{}}
+	if err := s.read(r); err != nil {
+		fmt.Fprintln(errw, "gotestsummary:", err)
+		return 2
 	}
 	fmt.Fprintf(s.out, "tests: %d passed, %d failed, %d skipped\n", s.passed, s.failed, s.skipped)
 	if s.failed > 0 || s.pkgFailed {
-		os.Exit(1)
+		return 1
 	}
+	return 0
 }
 
 func (s *summary) read(r io.Reader) error {
@@ -94,7 +101,7 @@ func (s *summary) packageDone(e event) {
 	case "fail":
 		s.pkgFailed = true
 		if b := s.buf[key{e.Package, ""}]; b != nil {
-			fmt.Fprint(s.out, b.String())
+			fmt.Fprint(s.out, packageLines(b.String()))
 		}
 		fmt.Fprintf(s.out, "FAIL %s %.1fs\n", e.Package, e.Elapsed)
 	}
@@ -145,4 +152,18 @@ func logLines(out string) string {
 // short drops the module path from a package path.
 func short(pkg string) string {
 	return strings.TrimPrefix(pkg, "github.com/connectless/connectless/")
+}
+
+// packageLines drops go test's own PASS/FAIL/ok lines from a package's output: the summary
+// prints its own.
+func packageLines(out string) string {
+	var b strings.Builder
+	for _, l := range strings.SplitAfter(out, "\n") {
+		t := strings.TrimSpace(l)
+		if t == "" || t == "PASS" || t == "FAIL" || strings.HasPrefix(t, "FAIL\t") || strings.HasPrefix(t, "ok \t") {
+			continue
+		}
+		b.WriteString(l)
+	}
+	return b.String()
 }
