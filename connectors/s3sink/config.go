@@ -57,6 +57,9 @@ type Config struct {
 	PartRetries      int32  // s3.part.retries
 	S3RetryBackoffMs int64  // s3.retry.backoff.ms
 
+	ObjectTagging bool     // s3.object.tagging
+	ExtraTags     []string // s3.object.tagging.key.value.pairs
+
 	ByteArrayExtension string // format.bytearray.extension
 	ByteArraySeparator string // format.bytearray.separator (raw)
 
@@ -176,6 +179,8 @@ func buildConfig(props map[string]string, v values) *Config {
 		DecimalNumeric:        strings.EqualFold(str("json.decimal.format"), "NUMERIC"),
 		PartRetries:           i32("s3.part.retries"),
 		S3RetryBackoffMs:      i64("s3.retry.backoff.ms"),
+		ObjectTagging:         b("s3.object.tagging"),
+		ExtraTags:             list("s3.object.tagging.key.value.pairs"),
 		ByteArrayExtension:    str("format.bytearray.extension"),
 		ByteArraySeparator:    str("format.bytearray.separator"),
 		NullBehavior:          strings.ToLower(str("behavior.on.null.values")),

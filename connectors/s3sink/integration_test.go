@@ -7,11 +7,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/connectless/connectless/core/connect"
 )
@@ -97,7 +101,8 @@ func TestIntegrationWriteAndReadBack(t *testing.T) {
 	s.bucket(t, "archive")
 	ctx := context.Background()
 	rt := &stubRuntime{t: t, tps: []connect.TopicPartition{appLogs}}
-	task := startTask(t, s.props("archive", map[string]string{"s3.compression.type": "gzip", "s3.manifest.enabled": "true"}), rt)
+	task := startTask(t, s.props("archive", map[string]string{"s3.compression.type": "gzip", "s3.manifest.enabled": "true",
+		"s3.object.tagging": "true", "s3.object.tagging.key.value.pairs": "team:sre"}), rt)
 	logs := []partitionLog{{tp: appLogs, records: logRecords(appLogs, 1200, 10)}}
 	if err := rt.slice(ctx, task, logs, map[connect.TopicPartition]int64{appLogs: 1200}, 4, -1); err != nil {
 		t.Fatal(err)
@@ -125,6 +130,17 @@ func TestIntegrationWriteAndReadBack(t *testing.T) {
 	}
 	if !slices.Equal(keys, want) {
 		t.Fatalf("keys %v, want %v", keys, want)
+	}
+	tags, err := s.client.GetObjectTagging(ctx, &s3.GetObjectTaggingInput{Bucket: aws.String("archive"), Key: aws.String(want[1])})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gotTags := map[string]string{}
+	for _, tag := range tags.TagSet {
+		gotTags[*tag.Key] = *tag.Value
+	}
+	if want := (map[string]string{"startOffset": "1203", "endOffset": "1205", "recordCount": "3", "team": "sre"}); !maps.Equal(gotTags, want) {
+		t.Errorf("tags %v, want %v", gotTags, want)
 	}
 	first := gunzip(t, objs[want[0]])
 	wantLine := `{"offset":1200,"level":"INFO","message":"line 1200","ts":1704438000000}` + "\n" // Java HashMap order

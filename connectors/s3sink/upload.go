@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"strconv"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -107,10 +109,11 @@ func isPreconditionFailed(err error) bool {
 // create writes an object only if the key is free (If-None-Match: *), from a local file:
 // one PutObject up to s3.part.size, multipart above. created is false when the key exists.
 func (s *store) create(ctx context.Context, key string, f *os.File, size int64, meta map[string]string) (created bool, err error) {
+	tags := s.tagging(meta)
 	if size <= s.partSize {
 		in := &s3.PutObjectInput{
 			Bucket: &s.cfg.Bucket, Key: &key, Body: io.NewSectionReader(f, 0, size),
-			ContentLength: aws.Int64(size), IfNoneMatch: aws.String("*"), Metadata: meta,
+			ContentLength: aws.Int64(size), IfNoneMatch: aws.String("*"), Metadata: meta, Tagging: tags,
 		}
 		s.decoratePut(in)
 		_, err := s.client.PutObject(ctx, in)
@@ -122,7 +125,7 @@ func (s *store) create(ctx context.Context, key string, f *os.File, size int64, 
 		}
 		return true, nil
 	}
-	cin := &s3.CreateMultipartUploadInput{Bucket: &s.cfg.Bucket, Key: &key, Metadata: meta}
+	cin := &s3.CreateMultipartUploadInput{Bucket: &s.cfg.Bucket, Key: &key, Metadata: meta, Tagging: tags}
 	if s.cfg.ACLCanned != "" {
 		cin.ACL = types.ObjectCannedACL(s.cfg.ACLCanned)
 	}
@@ -170,12 +173,30 @@ func (s *store) create(ctx context.Context, key string, f *os.File, size int64, 
 // overwrite writes a companion object unconditionally (keys and headers files are arbitrated
 // by their value file).
 func (s *store) overwrite(ctx context.Context, key string, f *os.File, size int64, meta map[string]string) error {
-	in := &s3.PutObjectInput{Bucket: &s.cfg.Bucket, Key: &key, Body: io.NewSectionReader(f, 0, size), ContentLength: aws.Int64(size), Metadata: meta}
+	in := &s3.PutObjectInput{Bucket: &s.cfg.Bucket, Key: &key, Body: io.NewSectionReader(f, 0, size), ContentLength: aws.Int64(size), Metadata: meta, Tagging: s.tagging(meta)}
 	s.decoratePut(in)
 	if _, err := s.client.PutObject(ctx, in); err != nil {
 		return classify(fmt.Errorf("put object %q: %w", key, err))
 	}
 	return nil
+}
+
+// tagging is the x-amz-tagging value for s3.object.tagging: startOffset, endOffset and
+// recordCount as Confluent tags them, then the configured extra pairs; nil when off.
+func (s *store) tagging(meta map[string]string) *string {
+	if !s.cfg.ObjectTagging || meta == nil {
+		return nil
+	}
+	q := url.Values{}
+	q.Set("startOffset", meta[metaFirstOffset])
+	q.Set("endOffset", meta[metaLastOffset])
+	q.Set("recordCount", meta[metaRecordCount])
+	for _, kv := range s.cfg.ExtraTags {
+		if k, v, ok := strings.Cut(kv, ":"); ok {
+			q.Set(strings.TrimSpace(k), strings.TrimSpace(v))
+		}
+	}
+	return aws.String(q.Encode())
 }
 
 func (s *store) decoratePut(in *s3.PutObjectInput) {

@@ -115,6 +115,15 @@ func crossValidate(props map[string]string, v values) map[string]error {
 	if o := strings.ToLower(str("json.map.key.order")); !oneOf(o, "hashmap", "input") {
 		bad("json.map.key.order", "must be hashmap or input, got %q", o)
 	}
+	tags, _ := v["s3.object.tagging.key.value.pairs"].([]string)
+	for _, kv := range tags {
+		if k, _, ok := strings.Cut(kv, ":"); !ok || strings.TrimSpace(k) == "" {
+			bad("s3.object.tagging.key.value.pairs", "item %q must be key:value", kv)
+		}
+	}
+	if e := strings.ToLower(str("s3.object.behavior.on.tagging.error")); !oneOf(e, "ignore", "fail") {
+		bad("s3.object.behavior.on.tagging.error", "must be ignore or fail, got %q", e)
+	}
 	tz := str("timezone")
 	if i64("rotate.schedule.interval.ms") > 0 && tz == "" {
 		bad("rotate.schedule.interval.ms", "timezone configuration must be set when using rotate.schedule.interval.ms")
