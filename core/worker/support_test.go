@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -116,7 +117,8 @@ func (*testSink) Version() string { return "1" }
 func (*testSink) Config() *connect.ConfigDef {
 	return connect.NewConfigDef().
 		Define(connect.ConfigKey{Name: "file", Type: connect.ConfigString, Default: "", Importance: connect.High, Doc: "Output file."}).
-		Define(connect.ConfigKey{Name: "dir", Type: connect.ConfigString, Default: "", Importance: connect.High, Doc: "Output directory."})
+		Define(connect.ConfigKey{Name: "dir", Type: connect.ConfigString, Default: "", Importance: connect.High, Doc: "Output directory."}).
+		Define(connect.ConfigKey{Name: "put.delay.ms", Type: connect.ConfigString, Default: "", Importance: connect.Low, Doc: "Put duration."})
 }
 func (s *testSink) Start(_ context.Context, props map[string]string) error {
 	s.props = props
@@ -125,7 +127,7 @@ func (s *testSink) Start(_ context.Context, props map[string]string) error {
 func (s *testSink) TaskConfigs(n int) ([]map[string]string, error) {
 	out := make([]map[string]string, n)
 	for i := range out {
-		out[i] = map[string]string{"dir": s.props["dir"]}
+		out[i] = map[string]string{"dir": s.props["dir"], "put.delay.ms": s.props["put.delay.ms"]}
 	}
 	return out, nil
 }
@@ -165,13 +167,23 @@ func (t *collectTask) Stop() error { return nil }
 
 // fileTask is an idempotent sink: each record becomes the file dir/topic-partition-offset
 // (a second delivery rewrites the same file with the same content), and each delivery is
-// also appended to dir/deliveries.log.
-type fileTask struct{ dir string }
+// also appended to dir/deliveries.log. put.delay.ms makes each Put take that long.
+type fileTask struct {
+	dir   string
+	delay time.Duration
+}
 
 func (t *fileTask) Start(_ context.Context, props map[string]string, _ connect.SinkTaskContext) error {
 	t.dir = props["dir"]
 	if t.dir == "" {
 		return errors.New("dir is required")
+	}
+	if v := props["put.delay.ms"]; v != "" {
+		ms, err := strconv.Atoi(v)
+		if err != nil {
+			return fmt.Errorf("put.delay.ms: %w", err)
+		}
+		t.delay = time.Duration(ms) * time.Millisecond
 	}
 	return nil
 }
@@ -179,6 +191,7 @@ func (t *fileTask) Put(_ context.Context, recs []connect.SinkRecord) error {
 	if len(recs) == 0 {
 		return nil
 	}
+	time.Sleep(t.delay)
 	var log bytes.Buffer
 	for _, r := range recs {
 		v, _ := r.Value.(string)
