@@ -180,9 +180,12 @@ func ParseConfig(props map[string]string) (*Config, error) {
 			sinkProps[k] = raw
 		}
 	}
+	if sinkProps["partitioner.class"] == s3sink.FieldPartitionerClass {
+		sinkProps["partition.field.name"] = "unused" // the sink needs it to write, not to read
+	}
 	layout, err := s3sink.ParseConfig(sinkProps)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
+		return nil, fmt.Errorf("%w: %s", ErrConfig, strings.TrimPrefix(err.Error(), s3sink.ErrConfig.Error()+": "))
 	}
 	c := &Config{
 		Layout:          layout,
@@ -266,7 +269,7 @@ func parseTime(s string, loc *time.Location) (int64, error) {
 	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
 		return n, nil
 	}
-	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999Z0700"} {
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999Z0700", "2006-01-02T15:04Z07:00"} {
 		if t, err := time.Parse(layout, s); err == nil {
 			return t.UnixMilli(), nil
 		}
