@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -182,5 +183,46 @@ func TestKafkaFixedPort(t *testing.T) {
 	}
 	if err := k.Close(); err != nil {
 		t.Errorf("second Close: %v", err)
+	}
+}
+
+func TestLaunchRetriesTakenPort(t *testing.T) {
+	tests := []struct {
+		name      string
+		script    string // run with $1 = the service dir
+		wantErr   bool
+		wantTries int
+	}{
+		{name: "port taken once", wantTries: 2,
+			script: `echo try >> "$1/tries"; if [ ! -e "$1/once" ]; then touch "$1/once"; echo "listen tcp: bind: address already in use" >&2; exit 1; fi; touch "$1/ready"; sleep 30`},
+		{name: "port always taken", wantErr: true, wantTries: launchTries,
+			script: `echo try >> "$1/tries"; echo "Error: listen EADDRINUSE" >&2; exit 1`},
+		{name: "other failure is not retried", wantErr: true, wantTries: 1,
+			script: `echo try >> "$1/tries"; echo "bad config" >&2; exit 2`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			cmdFor := func(int) *exec.Cmd { return exec.Command("sh", "-c", tc.script, "sh", dir) }
+			checkFor := func(int) func(context.Context) error {
+				return func(context.Context) error {
+					_, err := os.Stat(filepath.Join(dir, "ready"))
+					return err
+				}
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			p, _, err := launch(ctx, "fake", dir, syscall.SIGTERM, cmdFor, checkFor)
+			if p != nil {
+				defer p.stop(time.Second)
+			}
+			if (err != nil) != tc.wantErr {
+				t.Fatalf("launch error = %v, want error %v", err, tc.wantErr)
+			}
+			b, _ := os.ReadFile(filepath.Join(dir, "tries"))
+			if got := strings.Count(string(b), "try"); got != tc.wantTries {
+				t.Errorf("%d tries, want %d", got, tc.wantTries)
+			}
+		})
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"syscall"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -41,32 +42,27 @@ func StartDynamoDB(ctx context.Context) (*DynamoDB, error) {
 	if err != nil {
 		return nil, err
 	}
-	port, err := freePort()
-	if err != nil {
-		_ = os.RemoveAll(dir)
-		return nil, fmt.Errorf("dynamodb: %w", err)
-	}
 	d := &DynamoDB{
-		Endpoint:  "http://" + hostPort(port),
 		Region:    DefaultRegion,
 		AccessKey: "devstack",
 		SecretKey: "devstack-secret",
 	}
-	cmd := exec.Command(node, script,
-		"--host", "127.0.0.1", "--port", strconv.Itoa(port),
-		"--createTableMs", "0", "--deleteTableMs", "0", "--updateTableMs", "0")
-	d.proc, err = startProcess("dynamodb", dir, cmd)
+	cmdFor := func(port int) *exec.Cmd {
+		return exec.Command(node, script,
+			"--host", "127.0.0.1", "--port", strconv.Itoa(port),
+			"--createTableMs", "0", "--deleteTableMs", "0", "--updateTableMs", "0")
+	}
+	checkFor := func(port int) func(ctx context.Context) error {
+		d.Endpoint = "http://" + hostPort(port)
+		client := d.newClient()
+		return func(ctx context.Context) error {
+			_, err := client.ListTables(ctx, &dynamodb.ListTablesInput{})
+			return err
+		}
+	}
+	d.proc, _, err = launch(ctx, "dynamodb", dir, syscall.SIGTERM, cmdFor, checkFor)
 	if err != nil {
 		_ = os.RemoveAll(dir)
-		return nil, fmt.Errorf("dynamodb: %w", err)
-	}
-	client := d.newClient()
-	err = d.proc.waitReady(ctx, func(ctx context.Context) error {
-		_, err := client.ListTables(ctx, &dynamodb.ListTablesInput{})
-		return err
-	})
-	if err != nil {
-		_ = d.proc.close()
 		return nil, fmt.Errorf("dynamodb: %w", err)
 	}
 	return d, nil

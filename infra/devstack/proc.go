@@ -33,6 +33,7 @@ type process struct {
 	name    string
 	dir     string
 	logPath string
+	logFrom int64 // size of the log file when this process started
 	cmd     *exec.Cmd
 	stopSig syscall.Signal
 
@@ -61,6 +62,10 @@ func startProcess(name, dir string, cmd *exec.Cmd) (*process, error) {
 		return nil, fmt.Errorf("%s: log file: %w", name, err)
 	}
 	defer f.Close()
+	var logFrom int64
+	if st, err := f.Stat(); err == nil {
+		logFrom = st.Size()
+	}
 	cmd.Stdout = f
 	cmd.Stderr = f
 	if cmd.SysProcAttr == nil {
@@ -74,6 +79,7 @@ func startProcess(name, dir string, cmd *exec.Cmd) (*process, error) {
 		name:    name,
 		dir:     dir,
 		logPath: logPath,
+		logFrom: logFrom,
 		cmd:     cmd,
 		stopSig: syscall.SIGTERM,
 		done:    make(chan struct{}),
@@ -83,6 +89,48 @@ func startProcess(name, dir string, cmd *exec.Cmd) (*process, error) {
 		close(p.done)
 	}()
 	return p, nil
+}
+
+// launchTries is how many ports launch tries before giving up.
+const launchTries = 3
+
+// launch picks a free port, starts the command cmdFor builds for it and waits until the check
+// check builds passes. When the service exits because another process took the port between
+// the pick and the bind, it tries again on another port. On failure the process is stopped and
+// dir is left to the caller.
+func launch(ctx context.Context, name, dir string, stopSig syscall.Signal,
+	cmdFor func(port int) *exec.Cmd, checkFor func(port int) func(ctx context.Context) error,
+) (*process, int, error) {
+	for try := 1; ; try++ {
+		port, err := freePort()
+		if err != nil {
+			return nil, 0, err
+		}
+		p, err := startProcess(name, dir, cmdFor(port))
+		if err != nil {
+			return nil, 0, err
+		}
+		p.stopSig = stopSig
+		err = p.waitReady(ctx, checkFor(port))
+		if err == nil {
+			return p, port, nil
+		}
+		portTaken := p.exited() && p.portTaken()
+		_ = p.stop(stopGrace)
+		if !portTaken || try == launchTries {
+			return nil, 0, err
+		}
+	}
+}
+
+// portTaken reports whether this run of the process logged that its address was in use.
+func (p *process) portTaken() bool {
+	b := p.readLog()
+	if int64(len(b)) >= p.logFrom {
+		b = b[p.logFrom:]
+	}
+	l := strings.ToLower(string(b))
+	return strings.Contains(l, "address already in use") || strings.Contains(l, "eaddrinuse")
 }
 
 // exited reports whether the process has ended.

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"syscall"
 )
 
 // rieBinary is AWS's Lambda runtime interface emulator, built by make deps from go.mod's tool line.
@@ -59,30 +60,24 @@ func StartRIE(ctx context.Context, opts RIEOptions) (*RIE, error) {
 	if err != nil {
 		return nil, err
 	}
-	invokePort, err := freePort()
+	cmdFor := func(invokePort int) *exec.Cmd {
+		apiPort, err := freePort()
+		if err != nil {
+			apiPort = invokePort + 1 // unlikely; a taken port makes launch try again
+		}
+		cmd := exec.Command(bin,
+			"--runtime-interface-emulator-address", hostPort(invokePort),
+			"--runtime-api-address", hostPort(apiPort),
+			"--log-level", "info",
+			bootstrap)
+		cmd.Dir = filepath.Dir(bootstrap)
+		cmd.Env = append(os.Environ(), opts.Env...)
+		return cmd
+	}
+	checkFor := func(port int) func(ctx context.Context) error { return dialCheck(hostPort(port)) }
+	p, invokePort, err := launch(ctx, "rie", dir, syscall.SIGTERM, cmdFor, checkFor)
 	if err != nil {
 		_ = os.RemoveAll(dir)
-		return nil, fmt.Errorf("rie: %w", err)
-	}
-	apiPort, err := freePort()
-	if err != nil {
-		_ = os.RemoveAll(dir)
-		return nil, fmt.Errorf("rie: %w", err)
-	}
-	cmd := exec.Command(bin,
-		"--runtime-interface-emulator-address", hostPort(invokePort),
-		"--runtime-api-address", hostPort(apiPort),
-		"--log-level", "info",
-		bootstrap)
-	cmd.Dir = filepath.Dir(bootstrap)
-	cmd.Env = append(os.Environ(), opts.Env...)
-	p, err := startProcess("rie", dir, cmd)
-	if err != nil {
-		_ = os.RemoveAll(dir)
-		return nil, fmt.Errorf("rie: %w", err)
-	}
-	if err := p.waitReady(ctx, dialCheck(hostPort(invokePort))); err != nil {
-		_ = p.close()
 		return nil, fmt.Errorf("rie: %w", err)
 	}
 	return &RIE{Endpoint: "http://" + hostPort(invokePort), proc: p}, nil

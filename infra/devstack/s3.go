@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"syscall"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -59,29 +60,25 @@ func StartS3(ctx context.Context, opts S3Options) (*S3, error) {
 		_ = os.RemoveAll(dir)
 		return nil, fmt.Errorf("s3: %w", err)
 	}
-	port, err := freePort()
+	cmdFor := func(port int) *exec.Cmd {
+		cmd := exec.Command(bin, "--port", hostPort(port), "--region", s.Region, "--quiet", "posix", s.DataDir)
+		cmd.Env = append(os.Environ(),
+			"ROOT_ACCESS_KEY="+s.AccessKey,
+			"ROOT_SECRET_KEY="+s.SecretKey,
+		)
+		return cmd
+	}
+	checkFor := func(port int) func(ctx context.Context) error {
+		s.Endpoint = "http://" + hostPort(port)
+		client := s.newClient()
+		return func(ctx context.Context) error {
+			_, err := client.ListBuckets(ctx, &s3.ListBucketsInput{})
+			return err
+		}
+	}
+	s.proc, _, err = launch(ctx, "s3", dir, syscall.SIGTERM, cmdFor, checkFor)
 	if err != nil {
 		_ = os.RemoveAll(dir)
-		return nil, fmt.Errorf("s3: %w", err)
-	}
-	s.Endpoint = "http://" + hostPort(port)
-	cmd := exec.Command(bin, "--port", hostPort(port), "--region", s.Region, "--quiet", "posix", s.DataDir)
-	cmd.Env = append(os.Environ(),
-		"ROOT_ACCESS_KEY="+s.AccessKey,
-		"ROOT_SECRET_KEY="+s.SecretKey,
-	)
-	s.proc, err = startProcess("s3", dir, cmd)
-	if err != nil {
-		_ = os.RemoveAll(dir)
-		return nil, fmt.Errorf("s3: %w", err)
-	}
-	client := s.newClient()
-	err = s.proc.waitReady(ctx, func(ctx context.Context) error {
-		_, err := client.ListBuckets(ctx, &s3.ListBucketsInput{})
-		return err
-	})
-	if err != nil {
-		_ = s.proc.close()
 		return nil, fmt.Errorf("s3: %w", err)
 	}
 	return s, nil

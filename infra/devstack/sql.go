@@ -81,34 +81,34 @@ func StartPostgres(ctx context.Context) (*Postgres, error) {
 	if err := runStep(ctx, "postgres", dir, initCmd); err != nil {
 		return fail(err)
 	}
-	port, err := freePort()
-	if err != nil {
-		return fail(err)
+	cmdFor := func(port int) *exec.Cmd {
+		cmd := exec.Command(server, "-D", data, "-p", strconv.Itoa(port),
+			"-c", "listen_addresses=127.0.0.1", "-k", dir,
+			"-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off")
+		cmd.Env = env
+		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
+		return cmd
 	}
-	cmd := exec.Command(server, "-D", data, "-p", strconv.Itoa(port),
-		"-c", "listen_addresses=127.0.0.1", "-k", dir,
-		"-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off")
-	cmd.Env = env
-	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
-	p, err := startProcess("postgres", dir, cmd)
-	if err != nil {
-		return fail(err)
+	adminDSN := func(port int) string {
+		return fmt.Sprintf("postgres://%s:%s@%s/postgres?sslmode=disable", sqlUser, sqlPassword, hostPort(port))
 	}
-	p.stopSig = syscall.SIGINT // fast shutdown: do not wait for clients to disconnect
-	admin := fmt.Sprintf("postgres://%s:%s@%s/postgres?sslmode=disable", sqlUser, sqlPassword, hostPort(port))
-	err = p.waitReady(ctx, func(ctx context.Context) error {
-		conn, err := pgx.Connect(ctx, admin)
-		if err != nil {
+	checkFor := func(port int) func(ctx context.Context) error {
+		return func(ctx context.Context) error {
+			conn, err := pgx.Connect(ctx, adminDSN(port))
+			if err != nil {
+				return err
+			}
+			defer conn.Close(context.Background())
+			_, err = conn.Exec(ctx, "SELECT 1")
 			return err
 		}
-		defer conn.Close(context.Background())
-		_, err = conn.Exec(ctx, "SELECT 1")
-		return err
-	})
-	if err == nil {
-		err = postgresCreateDB(ctx, admin)
 	}
+	// SIGINT is PostgreSQL's fast shutdown: it does not wait for clients to disconnect.
+	p, port, err := launch(ctx, "postgres", dir, syscall.SIGINT, cmdFor, checkFor)
 	if err != nil {
+		return fail(err)
+	}
+	if err := postgresCreateDB(ctx, adminDSN(port)); err != nil {
 		_ = p.close()
 		return nil, fmt.Errorf("postgres: %w", err)
 	}
@@ -207,28 +207,32 @@ func StartMariaDB(ctx context.Context) (*MariaDB, error) {
 	if err := runStep(ctx, "mariadb", dir, exec.CommandContext(ctx, install, installArgs...)); err != nil {
 		return fail(err)
 	}
-	port, err := freePort()
-	if err != nil {
-		return fail(err)
-	}
 	socket := filepath.Join(dir, "mysqld.sock")
-	args := append([]string{"--no-defaults", "--datadir=" + data,
-		"--port=" + strconv.Itoa(port), "--bind-address=127.0.0.1", "--socket=" + socket,
-		"--pid-file=" + filepath.Join(dir, "mysqld.pid"), "--tmpdir=" + dir,
-		"--skip-name-resolve", "--skip-log-bin", "--innodb-buffer-pool-size=32M",
-		"--innodb-flush-log-at-trx-commit=0", "--performance-schema=OFF"}, asUser...)
-	p, err := startProcess("mariadb", dir, exec.Command(server, args...))
-	if err != nil {
-		return fail(err)
+	cmdFor := func(port int) *exec.Cmd {
+		args := append([]string{"--no-defaults", "--datadir=" + data,
+			"--port=" + strconv.Itoa(port), "--bind-address=127.0.0.1", "--socket=" + socket,
+			"--pid-file=" + filepath.Join(dir, "mysqld.pid"), "--tmpdir=" + dir,
+			"--skip-name-resolve", "--skip-log-bin", "--innodb-buffer-pool-size=32M",
+			"--innodb-flush-log-at-trx-commit=0", "--performance-schema=OFF"}, asUser...)
+		return exec.Command(server, args...)
 	}
 	rootCfg := mysql.NewConfig()
 	rootCfg.User = "root"
 	rootCfg.Net = "unix"
 	rootCfg.Addr = socket
-	err = p.waitReady(ctx, func(ctx context.Context) error { return mariadbSetup(ctx, rootCfg.FormatDSN()) })
+	checkFor := func(port int) func(ctx context.Context) error {
+		tcpCfg := mysql.NewConfig()
+		tcpCfg.User, tcpCfg.Passwd, tcpCfg.Net, tcpCfg.Addr = sqlUser, sqlPassword, "tcp", hostPort(port)
+		return func(ctx context.Context) error {
+			if err := mariadbSetup(ctx, rootCfg.FormatDSN()); err != nil {
+				return err
+			}
+			return pingDSN(ctx, tcpCfg.FormatDSN()) // the socket answers even when the TCP port is taken
+		}
+	}
+	p, port, err := launch(ctx, "mariadb", dir, syscall.SIGTERM, cmdFor, checkFor)
 	if err != nil {
-		_ = p.close()
-		return nil, fmt.Errorf("mariadb: %w", err)
+		return fail(err)
 	}
 	return &MariaDB{
 		DSN:  fmt.Sprintf("%s:%s@tcp(%s)/%s", sqlUser, sqlPassword, hostPort(port), sqlDatabase),
@@ -254,6 +258,16 @@ func mariadbSetup(ctx context.Context, rootDSN string) error {
 		}
 	}
 	return nil
+}
+
+// pingDSN opens a MySQL connection and pings the server.
+func pingDSN(ctx context.Context, dsn string) error {
+	db, err := sql.Open("mysql", dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	return db.PingContext(ctx)
 }
 
 // Close stops the server and removes its data. It is safe to call more than once.
