@@ -73,8 +73,8 @@ func StartKafka(ctx context.Context, opts KafkaOptions) (*Kafka, error) {
 	return k, nil
 }
 
-// KfakeOptions returns the kfake cluster options matching opts; the kfake program uses it.
-func KfakeOptions(opts KafkaOptions) []kfake.Opt {
+// kfakeOptions returns the kfake cluster options matching opts.
+func kfakeOptions(opts KafkaOptions) []kfake.Opt {
 	o := []kfake.Opt{
 		kfake.NumBrokers(1),
 		kfake.DefaultNumPartitions(opts.partitions()),
@@ -92,7 +92,7 @@ func KfakeOptions(opts KafkaOptions) []kfake.Opt {
 }
 
 func startKafkaInProcess(opts KafkaOptions) (*Kafka, error) {
-	c, err := kfake.NewCluster(KfakeOptions(opts)...)
+	c, err := kfake.NewCluster(kfakeOptions(opts)...)
 	if err != nil {
 		return nil, fmt.Errorf("kafka: start kfake: %w", err)
 	}
