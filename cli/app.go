@@ -121,7 +121,7 @@ func helpPath(args []string) string {
 }
 
 var knownCommands = []string{"get", "describe", "apply", "patch", "delete", "pause", "resume", "stop", "restart",
-	"offsets", "validate", "plugins", "loggers", "config", "invoke", "completion", "version", "connector", "task"}
+	"offsets", "validate", "plugins", "loggers", "config", "invoke", "demo", "completion", "version", "connector", "task"}
 
 // explain turns an error into the one line a person needs: what happened and what to do.
 func explain(err error, e *env) string {

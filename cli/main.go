@@ -44,6 +44,7 @@ func commands(e *env) []*cli.Command {
 		loggersCommand(e),
 		configCommand(e),
 		invokeCommand(e),
+		demoCommand(e),
 		completionCommand(e),
 		versionCommand(e),
 	}

@@ -35,12 +35,21 @@ func (e *env) waitState(c *cli.Context, cl *client.Client, name, want string) er
 	disp := progress.New(e.stderr, isTerminal(e.stderr), fmt.Sprintf("waiting for %s to be %s", name, want))
 	tick := time.NewTicker(e.poll)
 	defer tick.Stop()
+	desc := "no status yet"
+	timedOut := func() error {
+		disp.Finish("")
+		return fmt.Errorf("connector %s not %s after %s (%s): %w", name, want, c.Duration("timeout"), desc, context.DeadlineExceeded)
+	}
 	for {
-		done, total, desc, err := e.poll1(ctx, cl, name, want)
+		done, total, d, err := e.poll1(ctx, cl, name, want)
+		if err != nil && ctx.Err() != nil && c.Context.Err() == nil {
+			return timedOut()
+		}
 		if err != nil {
 			disp.Finish(fmt.Sprintf("connector/%s: %v", name, err))
 			return err
 		}
+		desc = d
 		disp.Update(done, total, desc)
 		if done == total {
 			disp.Finish(fmt.Sprintf("connector/%s is %s (%s)", name, want, desc))
@@ -48,9 +57,10 @@ func (e *env) waitState(c *cli.Context, cl *client.Client, name, want string) er
 		}
 		select {
 		case <-ctx.Done():
-			err := fmt.Errorf("connector %s not %s after %s (%s): %w", name, want, c.Duration("timeout"), desc, ctx.Err())
-			disp.Finish("")
-			return err
+			if c.Context.Err() != nil {
+				return c.Context.Err()
+			}
+			return timedOut()
 		case <-tick.C:
 		}
 	}

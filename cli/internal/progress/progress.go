@@ -15,7 +15,7 @@ import (
 type Display interface {
 	// Update shows done of total and a short description of the current state.
 	Update(done, total int, desc string)
-	// Finish ends the display with a final line.
+	// Finish ends the display with a final line (none when msg is empty).
 	Finish(msg string)
 }
 
@@ -41,7 +41,11 @@ func (l *lines) Update(done, total int, desc string) {
 	}
 }
 
-func (l *lines) Finish(msg string) { fmt.Fprintln(l.w, msg) }
+func (l *lines) Finish(msg string) {
+	if msg != "" {
+		fmt.Fprintln(l.w, msg)
+	}
+}
 
 type bar struct {
 	w     io.Writer
@@ -81,7 +85,9 @@ func (b *bar) Finish(msg string) {
 		_ = b.pb.Finish()
 		_ = b.pb.Clear()
 	}
-	fmt.Fprintln(b.w, msg)
+	if msg != "" {
+		fmt.Fprintln(b.w, msg)
+	}
 }
 
 // Tick is the default polling interval of a wait.
