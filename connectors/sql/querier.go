@@ -35,8 +35,11 @@ type querier struct {
 	ts    time.Time
 	hasTs bool
 
-	rows    *gosql.Rows
-	fields  []columnField
+	rows *gosql.Rows
+	// cancelRows cancels the context the open result was queried with: a result outlives the
+	// Poll that opened it, so it is not tied to that Poll's context.
+	cancelRows context.CancelFunc
+	fields     []columnField
 	schema  *connect.Schema
 	incIdx  int
 	tsIdx   []int
@@ -235,20 +238,19 @@ func (q *querier) statement(ctx context.Context) (string, []any, error) {
 
 // probe runs the query once without reading rows, to check it and its column types.
 func (q *querier) probe(ctx context.Context) error {
-	if err := q.execute(ctx); err != nil {
-		return err
-	}
+	err := q.execute(ctx, ctx)
 	q.close()
-	return nil
+	return err
 }
 
-// execute runs the statement and prepares the row schema.
-func (q *querier) execute(ctx context.Context) error {
+// execute runs the statement on qctx, which the open result stays tied to, and prepares the
+// row schema.
+func (q *querier) execute(ctx, qctx context.Context) error {
 	stmt, args, err := q.statement(ctx)
 	if err != nil {
 		return err
 	}
-	rows, err := q.db.db.QueryContext(ctx, stmt, args...)
+	rows, err := q.db.db.QueryContext(qctx, stmt, args...)
 	if err != nil {
 		return fmt.Errorf("query: %w", err)
 	}
@@ -308,10 +310,18 @@ func (q *querier) execute(ctx context.Context) error {
 // result is exhausted the table is next due after poll.interval.ms.
 func (q *querier) poll(ctx context.Context, max int) ([]connect.SourceRecord, error) {
 	if q.rows == nil {
-		if err := q.execute(ctx); err != nil {
+		qctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+		q.cancelRows = cancel
+		stop := context.AfterFunc(ctx, cancel)
+		err := q.execute(ctx, qctx)
+		stop()
+		if err != nil {
+			q.close()
 			return nil, err
 		}
 	}
+	// Cancelling this Poll's context interrupts the reads below.
+	defer context.AfterFunc(ctx, q.cancelRows)()
 	var out []connect.SourceRecord
 	scan := make([]any, len(q.fields))
 	ptrs := make([]any, len(q.fields))
@@ -389,5 +399,9 @@ func (q *querier) close() {
 	if q.rows != nil {
 		q.rows.Close()
 		q.rows = nil
+	}
+	if q.cancelRows != nil {
+		q.cancelRows()
+		q.cancelRows = nil
 	}
 }

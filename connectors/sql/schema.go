@@ -107,7 +107,7 @@ func numericField(f columnField, precision, scale int64, optional bool, numeric 
 			}
 			return f, nil
 		}
-		if numeric == NumericBestFitEagerDouble && scale > 0 || numeric == NumericBestFit && scale > 0 && precision <= 15 {
+		if numeric == NumericBestFitEagerDouble && scale > 0 || numeric == NumericBestFit && scale > 0 && precision <= decimalMaxPrecisionForLong {
 			f.schema, f.conv = opt(connect.Float64Schema()), floatConv(64)
 			return f, nil
 		}

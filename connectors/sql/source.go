@@ -246,6 +246,12 @@ func (t *SourceTask) Poll(ctx context.Context) ([]connect.SourceRecord, error) {
 // dueIndex picks the querier due first, starting the search after the last one polled so
 // that tables take turns.
 func (t *SourceTask) dueIndex() int {
+	// A result still open is read to its end first, so a task holds one open result at most.
+	for i, q := range t.queriers {
+		if q.rows != nil {
+			return i
+		}
+	}
 	best := -1
 	for k := range t.queriers {
 		i := (t.next + k) % len(t.queriers)

@@ -1,10 +1,12 @@
 package sql
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -467,5 +469,95 @@ func TestIntegrationSourceConformance(t *testing.T) {
 				}
 			},
 		})
+	})
+}
+
+func TestIntegrationSourceTablesSplitOverTasks(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db testDB) {
+		base := tableName(t)
+		names := []string{base + "_a", base + "_b", base + "_c"}
+		for i, n := range names {
+			db.recreate(t, n, "id INT PRIMARY KEY, name VARCHAR(8) NOT NULL")
+			db.exec(t, fmt.Sprintf("INSERT INTO %s VALUES (%d, 'r%d')", db.q(n), i+1, i+1))
+		}
+		props := sourceProps(db, map[string]string{ModeConfig: ModeIncrementing, IncrementingColumnConfig: "id",
+			TableWhitelistConfig: strings.Join(names, ",")})
+		c := &SourceConnector{}
+		if err := c.Start(t.Context(), props); err != nil {
+			t.Fatal(err)
+		}
+		for _, tc := range []struct {
+			max  int
+			want []string
+		}{
+			{1, []string{strings.Join(names, ",")}},
+			{2, []string{names[0] + "," + names[2], names[1]}},
+			{5, names},
+		} {
+			cfgs, err := c.TaskConfigs(tc.max)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, cfg := range cfgs {
+				got = append(got, cfg[TablesConfig])
+			}
+			if strings.Join(got, "|") != strings.Join(tc.want, "|") {
+				t.Errorf("TaskConfigs(%d) tables = %q, want %q", tc.max, got, tc.want)
+			}
+		}
+		recs := sourceSlice(t, props, connecttest.NewOffsets())
+		topics := map[string]string{}
+		for _, r := range recs {
+			topics[r.Topic] = rows(t, []connect.SourceRecord{r})
+		}
+		for i, n := range names {
+			if got, want := topics["db-"+n], fmt.Sprintf("%d:r%d", i+1, i+1); got != want {
+				t.Errorf("topic db-%s: %q, want %q", n, got, want)
+			}
+		}
+
+		// Without a whitelist every table is copied but the blacklisted ones.
+		c2 := &SourceConnector{}
+		props2 := sourceProps(db, map[string]string{ModeConfig: ModeBulk, TableBlacklistConfig: names[1]})
+		if err := c2.Start(t.Context(), props2); err != nil {
+			t.Fatal(err)
+		}
+		cfgs, _ := c2.TaskConfigs(1)
+		listed := strings.Split(cfgs[0][TablesConfig], ",")
+		if !slices.Contains(listed, names[0]) || !slices.Contains(listed, names[2]) || slices.Contains(listed, names[1]) {
+			t.Errorf("tables %q: want %s and %s, not %s", listed, names[0], names[2], names[1])
+		}
+	})
+}
+
+// TestIntegrationSourceResultOutlivesPoll polls with a context that ends with each Poll: a
+// result left open between polls (batch.max.rows smaller than the rows) keeps being read.
+func TestIntegrationSourceResultOutlivesPoll(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db testDB) {
+		table := tableName(t)
+		db.recreate(t, table, "id INT PRIMARY KEY, name VARCHAR(8) NOT NULL")
+		db.exec(t, "INSERT INTO "+db.q(table)+" VALUES (1, 'a'), (2, 'b'), (3, 'c'), (4, 'd'), (5, 'e')")
+		props := sourceProps(db, map[string]string{ModeConfig: ModeIncrementing, IncrementingColumnConfig: "id",
+			TableWhitelistConfig: table, BatchMaxRowsConfig: "2", TablesConfig: table})
+		task := &SourceTask{}
+		if err := task.Start(t.Context(), props, connecttest.SourceContext{Reader: connecttest.NewOffsets()}); err != nil {
+			t.Fatal(err)
+		}
+		defer task.Stop()
+		var got []connect.SourceRecord
+		for range 4 {
+			ctx, cancel := context.WithCancel(t.Context())
+			recs, err := task.Poll(ctx)
+			cancel()
+			if err != nil {
+				t.Fatalf("Poll: %v", err)
+			}
+			time.Sleep(20 * time.Millisecond) // let anything tied to the ended context react
+			got = append(got, recs...)
+		}
+		if s, want := rows(t, got), "1:a,2:b,3:c,4:d,5:e"; s != want {
+			t.Errorf("read %s, want %s", s, want)
+		}
 	})
 }
