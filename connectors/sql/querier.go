@@ -40,10 +40,10 @@ type querier struct {
 	// Poll that opened it, so it is not tied to that Poll's context.
 	cancelRows context.CancelFunc
 	fields     []columnField
-	schema  *connect.Schema
-	incIdx  int
-	tsIdx   []int
-	nextDue time.Time
+	schema     *connect.Schema
+	incIdx     int
+	tsIdx      []int
+	nextDue    time.Time
 }
 
 func newQuerier(ctx context.Context, db *conn, cfg sourceConfig, table string) (*querier, error) {
