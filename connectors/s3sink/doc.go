@@ -81,8 +81,10 @@
 // s3.spill.dir, /tmp on Lambda) through a 16 KiB buffer; compression and container framing
 // happen at upload time, one file at a time, into a second local file that is uploaded with one
 // PutObject (up to s3.part.size) or a multipart upload in s3.part.size parts read from disk.
-// Memory therefore stays bounded by the buffer per open file plus one Avro block or Parquet
-// row group, whatever the number of partitions and open files.
+// Memory therefore stays bounded by the 8 KiB buffer per open file (and no file descriptor)
+// plus, for the file being uploaded, one 64 KiB Avro block or one 64 KiB page per Parquet
+// column (finished pages wait on disk for the footer), whatever the number of partitions and
+// open files. BenchmarkIntegrationOpenFiles reports the heap per open file.
 //
 // # Manifest
 //

@@ -199,7 +199,7 @@ func newFormat(c *Config, class string) (recordFormat, error) {
 	case AvroFormatClass:
 		return avroFormat{codec: c.AvroCodec, metaData: c.ConnectMetaData}, nil
 	case ParquetFormatClass:
-		return parquetFormat{codec: c.ParquetCodec}, nil
+		return parquetFormat{codec: c.ParquetCodec, dir: c.SpillDir}, nil
 	}
 	return nil, fmt.Errorf("%w: unknown format class %q", ErrConfig, class)
 }

@@ -21,6 +21,7 @@ import (
 // dictionary encoding on, as Confluent's AvroParquetWriter).
 type parquetFormat struct {
 	codec string
+	dir   string // where compressed pages wait for the footer, so memory stays bounded
 }
 
 func (f parquetFormat) extension() string {
@@ -70,7 +71,11 @@ func (f parquetFormat) finish(dst io.Writer, spool io.Reader, schema *connect.Sc
 		name = "ConnectDefault"
 	}
 	ps := parquet.NewSchema(name, node)
-	w := parquet.NewGenericWriter[any](dst, ps, parquet.Compression(f.codecOf()), parquet.PageBufferSize(64<<10))
+	opts := []parquet.WriterOption{ps, parquet.Compression(f.codecOf()), parquet.PageBufferSize(64 << 10)}
+	if f.dir != "" {
+		opts = append(opts, parquet.ColumnPageBuffers(parquet.NewFileBufferPool(f.dir, "s3sink-pages-*")))
+	}
+	w := parquet.NewGenericWriter[any](dst, opts...)
 	br := bufio.NewReader(spool)
 	rows := make([]any, 0, 128)
 	flush := func() error {
