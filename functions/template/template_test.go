@@ -1,0 +1,153 @@
+package template
+
+import (
+	"os"
+	"strings"
+	"testing"
+)
+
+func readTemplate(t *testing.T) []byte {
+	t.Helper()
+	b, err := os.ReadFile("../../template.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// paramSets give every condition both ways.
+var paramSets = []map[string]any{
+	{"KafkaBootstrapServers": "b-1.msk:9096"},
+	{"KafkaBootstrapServers": "b-1.msk:9096", "ExistingBucketName": "logs-archive", "KafkaSecretName": "AmazonMSK_connect",
+		"SubnetIds": []any{"subnet-1", "subnet-2"}, "SecurityGroupIds": []any{"sg-1"}, "KafkaSecurityProtocol": "SASL_SSL"},
+}
+
+func TestTemplate(t *testing.T) {
+	y := readTemplate(t)
+	for i, params := range paramSets {
+		if err := DecodeStrict(y, params); err != nil {
+			t.Errorf("parameter set %d: %v", i, err)
+		}
+	}
+	tpl, err := Parse(y)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tpl.CheckReferences(); err != nil {
+		t.Error(err)
+	}
+	if err := tpl.CheckIAM(); err != nil {
+		t.Error(err)
+	}
+}
+
+// TestTemplateShape checks what the deployment promises: three arm64 functions on
+// provided.al2023, the state table keyed like the dynamo store, IAM-authorized API, the task's
+// dead-letter destination and the scheduler's single invoke grant.
+func TestTemplateShape(t *testing.T) {
+	tpl, err := Parse(readTemplate(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	props := func(name string) map[string]any {
+		r := tpl.Resources[name]
+		if r == nil {
+			t.Fatalf("resource %s missing", name)
+		}
+		p, _ := r["Properties"].(map[string]any)
+		return p
+	}
+	for _, fn := range []string{"RestFunction", "SchedulerFunction", "TaskFunction"} {
+		if tpl.Resources[fn]["Type"] != "AWS::Serverless::Function" {
+			t.Errorf("%s: type %v", fn, tpl.Resources[fn]["Type"])
+		}
+		if !strings.HasSuffix(props(fn)["CodeUri"].(string), ".zip") {
+			t.Errorf("%s: CodeUri %v is not the zip make functions builds", fn, props(fn)["CodeUri"])
+		}
+	}
+	g := tpl.Raw["Globals"].(map[string]any)["Function"].(map[string]any)
+	if g["Runtime"] != "provided.al2023" || g["Handler"] != "bootstrap" {
+		t.Errorf("globals: runtime %v handler %v", g["Runtime"], g["Handler"])
+	}
+	if tpl.Parameters["Architecture"].(map[string]any)["Default"] != "arm64" {
+		t.Errorf("default architecture is not arm64")
+	}
+	table := props("StateTable")
+	ks := table["KeySchema"].([]any)
+	if len(ks) != 2 || ks[0].(map[string]any)["AttributeName"] != "pk" || ks[1].(map[string]any)["AttributeName"] != "sk" {
+		t.Errorf("state table key schema %v, want pk HASH, sk RANGE (core/store/dynamo)", ks)
+	}
+	if table["BillingMode"] != "PAY_PER_REQUEST" || table["PointInTimeRecoverySpecification"] == nil {
+		t.Errorf("state table must be on-demand with point-in-time recovery")
+	}
+	if props("HttpApiRoute")["AuthorizationType"] != "AWS_IAM" {
+		t.Errorf("API route is not IAM-authorized")
+	}
+	dest := props("TaskFunction")["EventInvokeConfig"].(map[string]any)["DestinationConfig"].(map[string]any)["OnFailure"].(map[string]any)
+	if dest["Type"] != "SQS" {
+		t.Errorf("task on-failure destination %v", dest)
+	}
+	// lambda:InvokeFunction: only the scheduler function, only on the task function.
+	for _, fn := range []string{"RestFunction", "SchedulerFunction", "TaskFunction"} {
+		for _, st := range tpl.branches(props(fn)["Policies"].([]any)[0].(map[string]any)["Statement"]) {
+			m := st.(map[string]any)
+			for _, a := range asList(m["Action"]) {
+				if a != "lambda:InvokeFunction" {
+					continue
+				}
+				res, _ := getAtt(m["Resource"].(map[string]any)["Fn::GetAtt"])
+				if fn != "SchedulerFunction" || res != "TaskFunction" {
+					t.Errorf("%s may invoke %v", fn, m["Resource"])
+				}
+			}
+		}
+	}
+}
+
+// TestTemplateChecksFail shows each check catching what it is for.
+func TestTemplateChecksFail(t *testing.T) {
+	y := string(readTemplate(t))
+	tests := []struct {
+		name, old, new string
+		check          string
+		want           string
+	}{
+		{"misspelled property", "      Timeout: 60\n", "      Timeout: 60\n      MemorySise: 128\n", "decode", "MemorySise"},
+		{"unknown nested property", "        PointInTimeRecoveryEnabled: true\n", "        PointInTimeRecoveryEnabled: true\n        Enabeld: true\n", "decode", "Enabeld"},
+		{"property inside a condition branch", "      - SubnetIds: !Ref SubnetIds\n", "      - SubnetIdz: !Ref SubnetIds\n", "decode", "SubnetIdz"},
+		{"dangling GetAtt", "Resource: !GetAtt TaskFunction.Arn", "Resource: !GetAtt TaskFunktion.Arn", "refs", "TaskFunktion"},
+		{"dangling Ref", "ApiId: !Ref HttpApi\n      IntegrationType", "ApiId: !Ref HttpApy\n      IntegrationType", "refs", "HttpApy"},
+		{"dangling Sub", "/aws/lambda/${TaskFunction}", "/aws/lambda/${TaskFunctin}", "refs", "TaskFunctin"},
+		{"unknown condition", "Condition: CreateBucket\n", "Condition: MakeBucket\n", "refs", "MakeBucket"},
+		{"wildcard resource", "Resource: !GetAtt TaskDeadLetterQueue.Arn", "Resource: \"*\"", "iam", "sqs:SendMessage"},
+		{"hard-coded ARN", "Resource: !GetAtt TaskDeadLetterQueue.Arn", "Resource: arn:aws:sqs:us-east-1:1:other", "iam", "hard-coded"},
+		{"foreign Sub", `Resource: !Sub arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:${KafkaSecretName}-*`,
+			`Resource: !Sub arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:*`, "iam", "names none"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if !strings.Contains(y, tc.old) {
+				t.Fatalf("template no longer contains %q", tc.old)
+			}
+			mod := []byte(strings.Replace(y, tc.old, tc.new, 1))
+			var err error
+			switch tc.check {
+			case "decode":
+				err = DecodeStrict(mod, paramSets[1])
+			default:
+				tpl, perr := Parse(mod)
+				if perr != nil {
+					t.Fatal(perr)
+				}
+				if tc.check == "refs" {
+					err = tpl.CheckReferences()
+				} else {
+					err = tpl.CheckIAM()
+				}
+			}
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("got %v, want an error mentioning %q", err, tc.want)
+			}
+		})
+	}
+}
