@@ -160,3 +160,33 @@ func TestObjectKey(t *testing.T) {
 		}
 	}
 }
+
+func TestClientEndpoint(t *testing.T) {
+	tests := []struct {
+		props     map[string]string
+		endpoint  string
+		pathStyle bool
+	}{
+		{map[string]string{"store.url": "minio.local:9000"}, "https://minio.local:9000", true},
+		{map[string]string{"store.url": "http://127.0.0.1:7070", "s3.path.style.access.enabled": "false"}, "http://127.0.0.1:7070", false},
+		{nil, "", true},
+	}
+	for _, tt := range tests {
+		c, err := ParseConfig(baseProps(tt.props))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cl, err := newClient(context.Background(), c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		o := cl.Options()
+		got := ""
+		if o.BaseEndpoint != nil && tt.props["store.url"] != "" {
+			got = *o.BaseEndpoint
+		}
+		if got != tt.endpoint || o.UsePathStyle != tt.pathStyle || o.Region != "us-west-2" {
+			t.Errorf("%v: endpoint %q path style %v region %s, want %q %v us-west-2", tt.props, got, o.UsePathStyle, o.Region, tt.endpoint, tt.pathStyle)
+		}
+	}
+}
