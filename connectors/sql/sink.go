@@ -2,7 +2,6 @@ package sql
 
 import (
 	"context"
-	gosql "database/sql"
 	"errors"
 	"fmt"
 	"maps"
@@ -171,26 +170,34 @@ func (t *SinkTask) write(ctx context.Context, ops []op) error {
 		return fmt.Errorf("begin transaction: %w", err)
 	}
 	defer tx.Rollback()
-	stmts := map[string]*gosql.Stmt{}
-	for _, o := range ops {
+	for i := 0; i < len(ops); {
+		o := ops[i]
 		info, err := t.table(ctx, o.table)
 		if err != nil {
 			return err
 		}
-		text, args, err := t.statement(info, o)
-		if err != nil {
-			return fmt.Errorf("%s@%d: %w", o.rec.OriginalTopic, o.rec.OriginalOffset, err)
-		}
-		st, ok := stmts[text]
-		if !ok {
-			if st, err = tx.PrepareContext(ctx, text); err != nil {
-				return fmt.Errorf("table %q: prepare %s: %w", o.table, text, err)
+		var text string
+		var args []any
+		end := i + 1
+		if o.delete || t.cfg.insertMode == InsertModeUpdate {
+			text, args, err = t.statement(info, o)
+		} else {
+			end = runEnd(ops, i)
+			run := ops[i:end]
+			if t.cfg.insertMode == InsertModeUpsert {
+				run = lastPerKey(run)
 			}
-			stmts[text] = st
+			text, args, err = t.insertStatement(info, run)
 		}
-		if _, err := st.ExecContext(ctx, args...); err != nil {
-			return fmt.Errorf("table %q: write record %s/%d@%d: %w", o.table, o.rec.OriginalTopic, o.rec.OriginalPartition, o.rec.OriginalOffset, err)
+		if err != nil {
+			return fmt.Errorf("table %q: %w", o.table, err)
 		}
+		if _, err := tx.ExecContext(ctx, text, args...); err != nil {
+			last := ops[end-1].rec
+			return fmt.Errorf("table %q: write records %s/%d@%d..%d: %w", o.table, o.rec.OriginalTopic, o.rec.OriginalPartition,
+				o.rec.OriginalOffset, last.OriginalOffset, err)
+		}
+		i = end
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)

@@ -368,3 +368,34 @@ func TestIntegrationSinkConformance(t *testing.T) {
 		})
 	})
 }
+
+// TestIntegrationSinkLargeBatch writes a batch larger than one multi-row statement, with keys
+// repeating within and across statements: the last record of each key wins, as with one
+// upsert per record.
+func TestIntegrationSinkLargeBatch(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db testDB) {
+		table := tableName(t)
+		db.exec(t, "DROP TABLE IF EXISTS "+db.q(table))
+		task, _ := startSinkTask(t, sinkProps(db, map[string]string{TableNameFormatConfig: table, InsertModeConfig: InsertModeUpsert,
+			PKModeConfig: PKModeRecordKey, AutoCreateConfig: "true", BatchSizeConfig: "1100"}))
+		const n, keys = 2*maxRowsPerStatement + 203, 700
+		recs := make([]connect.SinkRecord, n)
+		for i := range recs {
+			recs[i] = order("o", int64(i), int32(i%keys), fmt.Sprintf("v%d", i))
+		}
+		if err := putFlush(t, task, recs); err != nil {
+			t.Fatal(err)
+		}
+		var count int
+		var sample string
+		if err := db.raw.QueryRowContext(t.Context(), "SELECT COUNT(*) FROM "+db.q(table)).Scan(&count); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.raw.QueryRowContext(t.Context(), "SELECT name FROM "+db.q(table)+" WHERE id = 5").Scan(&sample); err != nil {
+			t.Fatal(err)
+		}
+		if count != keys || sample != fmt.Sprintf("v%d", keys+5) {
+			t.Errorf("%d rows, id 5 = %q; want %d rows and v%d", count, sample, keys, keys+5)
+		}
+	})
+}
