@@ -240,7 +240,9 @@ func (t *Task) PreCommit(ctx context.Context, _ map[connect.TopicPartition]int64
 	ferr := t.Flush(ctx, nil)
 	out := map[connect.TopicPartition]int64{}
 	for tp, w := range t.writers {
-		if d := w.durable(); d >= 0 && d > w.reported {
+		// Every call answers for every partition, so a caller that keeps only the last
+		// answer loses nothing; an offset once returned stays (it was durable then).
+		if d := max(w.durable(), w.reported); d >= 0 {
 			out[tp] = d
 			w.reported = d
 		}

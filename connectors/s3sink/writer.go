@@ -51,7 +51,7 @@ type tpWriter struct {
 	// covered maps an encoded partition to the object found in the bucket (or just uploaded)
 	// that holds its records from first to last: those records are already stored.
 	covered map[string]span
-	// reported is the last offset returned by PreCommit.
+	// reported is the highest offset returned by PreCommit.
 	reported int64
 }
 
