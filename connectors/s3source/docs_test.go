@@ -1,0 +1,112 @@
+package s3source
+
+import (
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/connectless/connectless/core/connect"
+)
+
+var update = flag.Bool("update", false, "rewrite the reference page in docs/connectors/")
+
+const intro = "Restores into Kafka what the S3 sink archived (or Confluent's S3 sink with the same layout keys): every " +
+	"partitioner (Default, Field, TimeBased, Daily, Hourly) and format (JsonFormat and ByteArrayFormat plain, `.gz` or `.zst`; " +
+	"AvroFormat; ParquetFormat), with the `.keys` and `.headers` files when they were stored. Configure it by copying the " +
+	"archive connector's layout keys (`format.class`, `topics.dir`, `partitioner.class`, `path.format`, …), then choose the " +
+	"target (`topic.rename.format`, `kafka.topic`) and the range (`restore.time.start`/`end`, `restore.offset.start`/`end`). " +
+	"Records are read per archived Kafka partition in order of their files' start offsets and keep their partition number; " +
+	"values come back as the format stores them (JSON as schemaless values, bytes as bytes, Avro and Parquet as Structs), " +
+	"headers as strings, timestamps from `timestamp.field` with `timestamp.extractor=RecordField`. " +
+	"Source partition `{\"topic\", \"partition\"}` (the archived one), source offset `{\"object\": <value file key>, \"index\": " +
+	"<records of it consumed>}`: an interrupted restore resumes after the last record Kafka acknowledged. " +
+	"Confluent's class `io.confluent.connect.s3.source.S3SourceConnector` is accepted as an alias. Example: `examples/s3-restore.json`."
+
+func referencePage() string {
+	var b strings.Builder
+	b.WriteString("# S3 source\n\n")
+	b.WriteString("<!-- Generated from the connector's ConfigDef by its package tests (go test -update); do not edit. -->\n\n")
+	b.WriteString(intro + "\n\n")
+	b.WriteString("* Class: `" + Plugin.Class + "`\n")
+	b.WriteString("* Aliases: `" + strings.Join(Plugin.Aliases, "`, `") + "`\n")
+	b.WriteString("* Type: " + string(Plugin.Type) + "\n")
+	b.WriteString("* Version: " + Plugin.Version + "\n\n")
+	b.WriteString(Plugin.New().Config().MarkdownDocs())
+	return strings.TrimRight(b.String(), "\n") + "\n"
+}
+
+func TestReferenceDocs(t *testing.T) {
+	path := filepath.Join("..", "..", "docs", "connectors", "s3source.md")
+	page := referencePage()
+	if *update {
+		if err := os.WriteFile(path, []byte(page), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	got, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to generate it)", err)
+	}
+	if string(got) != page {
+		t.Errorf("%s is out of date with the ConfigDef: run go test -update in this package", path)
+	}
+	for _, k := range ConfigDef().Names() {
+		if !strings.Contains(page, "`"+k+"`") && !strings.Contains(page, k) {
+			t.Errorf("key %s missing from the reference page", k)
+		}
+	}
+}
+
+func TestExampleValidates(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", "examples", "s3-restore.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var req struct {
+		Name   string            `json:"name"`
+		Config map[string]string `json:"config"`
+	}
+	if err := json.Unmarshal(b, &req); err != nil {
+		t.Fatal(err)
+	}
+	if req.Name == "" || req.Config["connector.class"] != ConnectorClass {
+		t.Fatalf("example %+v: want a name and connector.class %s", req, ConnectorClass)
+	}
+	c := &Connector{}
+	infos := connect.ValidateAll(ConnectorClass, req.Config, c.Config())
+	if err := c.Validate(t.Context(), req.Config, &infos); err != nil {
+		t.Fatal(err)
+	}
+	if err := infos.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ParseConfig(req.Config); err != nil {
+		t.Fatal(err)
+	}
+	// A bad range shows up in the validation result, not only at Start.
+	req.Config["restore.time.end"] = "2024-01-05T06:00:00Z"
+	infos = connect.ValidateAll(ConnectorClass, req.Config, c.Config())
+	if err := c.Validate(t.Context(), req.Config, &infos); err != nil {
+		t.Fatal(err)
+	}
+	if infos.Err() == nil {
+		t.Fatal("an end before the start validated")
+	}
+}
+
+func TestPluginNames(t *testing.T) {
+	reg, err := connect.NewRegistry(Plugin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{ConnectorClass, ConfluentClassAlias, "S3SourceConnector", "S3Source"} {
+		p, err := reg.Lookup(name)
+		if err != nil || p.Class != ConnectorClass {
+			t.Errorf("lookup %q: %v, %v", name, p.Class, err)
+		}
+	}
+}
