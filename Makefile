@@ -52,5 +52,6 @@ functions: ## build the Lambda bootstrap zips for provided.al2023 into dist/func
 validate: ## check template.yaml: properties decoded strictly, every !Ref/!GetAtt resolved, IAM names only its own resources
 	$(GO) test -count=1 -run 'TestTemplate' ./functions/template/
 
-demo: deps ## start the local services (Kafka, S3, DynamoDB, Lambda, PostgreSQL, MariaDB) and show each answering
-	$(GO) run ./infra/devstack/cmd/devstack
+demo: deps ## archive 100,000 app logs to a local S3 store on a schedule and restore an hour: no cloud account needed
+	@$(GO) build -o $(BIN)/connectless ./cli
+	@$(BIN)/connectless demo
