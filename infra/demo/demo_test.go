@@ -86,7 +86,9 @@ func TestHourOf(t *testing.T) {
 }
 
 func TestFullestHour(t *testing.T) {
-	k := func(hour string) string { return "topics/app-logs/dt=2024-01-05/hour=" + hour + "/app-logs+0+0000000000.json.gz" }
+	k := func(hour string) string {
+		return "topics/app-logs/dt=2024-01-05/hour=" + hour + "/app-logs+0+0000000000.json.gz"
+	}
 	for _, tc := range []struct {
 		name  string
 		objs  []Object
