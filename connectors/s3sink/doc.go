@@ -42,7 +42,8 @@
 //     and count it holds our records and counts as written; otherwise a racing run cut the file
 //     elsewhere, and the partition is rewound (open files dropped, ResetOffsets to the durable
 //     offset) and re-learns the bucket through point 3. Keys and headers files are uploaded
-//     before their value file and overwrite: the value file arbitrates.
+//     before their value file and overwrite: the value file arbitrates, and its winner checks
+//     the companions' offsets metadata afterwards and rewrites them if a loser replaced them.
 //  3. Recovery by lookup. Whenever a run is about to open a new file for P at offset o, it
 //     first looks the key up (HeadObject). If it exists with last offset e, the records of P up
 //     to e are already stored: they are skipped, and the next record of P repeats the lookup.

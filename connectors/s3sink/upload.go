@@ -214,6 +214,9 @@ func (s *store) decoratePut(in *s3.PutObjectInput) {
 // upload finishes the files of a file set into local objects and uploads them: companions
 // first, then the arbiter (the value file, or the keys file of a tombstone file set) with a
 // conditional create. An arbiter that already exists with the same offsets counts as written.
+// Once the arbiter is in place, the companions are checked (offsets metadata) and rewritten if
+// a racing run that lost replaced them; a loser never writes a companion after losing, so
+// only a loser still between its companion and arbiter uploads can race this check.
 func (t *Task) upload(ctx context.Context, tp connect.TopicPartition, f *fileSet) ([]ManifestEntry, error) {
 	meta := map[string]string{
 		metaFirstOffset: strconv.FormatInt(f.start, 10),
@@ -239,6 +242,24 @@ func (t *Task) upload(ctx context.Context, tp connect.TopicPartition, f *fileSet
 	e, err := t.uploadView(ctx, tp, f, arbiter, meta, true)
 	if err != nil {
 		return nil, err
+	}
+	// The arbiter is ours: make sure a racing run that lost did not leave its companions.
+	for _, c := range entries {
+		m, found, err := t.store.head(ctx, c.Key)
+		if err != nil {
+			return nil, err
+		}
+		if found && m.last == f.last && m.count == f.count {
+			continue
+		}
+		v := keyView
+		if strings.Contains(c.Key, headersView.suffix()+".") {
+			v = headersView
+		}
+		t.log.Warn("rewriting a companion object a racing run replaced", "key", c.Key)
+		if _, err := t.uploadView(ctx, tp, f, v, meta, false); err != nil {
+			return nil, err
+		}
 	}
 	return append([]ManifestEntry{e}, entries...), nil
 }
