@@ -53,6 +53,9 @@ func configCommand(e *env) *cli.Command {
 					set(&cx.Password, flagPassword)
 					set(&cx.Region, flagRegion)
 					set(&cx.Profile, flagProfile)
+					if cx.Auth == "" && cx.Username != "" {
+						cx.Auth = cliconfig.AuthBasic
+					}
 					if cx.URL == "" {
 						return usagef("config set-context %s: missing --url", name)
 					}
