@@ -35,6 +35,8 @@ type querier struct {
 	ts    time.Time
 	hasTs bool
 
+	probing bool // execute only checks the statement and its column types
+
 	rows *gosql.Rows
 	// cancelRows cancels the context the open result was queried with: a result outlives the
 	// Poll that opened it, so it is not tied to that Poll's context.
@@ -238,6 +240,8 @@ func (q *querier) statement(ctx context.Context) (string, []any, error) {
 
 // probe runs the query once without reading rows, to check it and its column types.
 func (q *querier) probe(ctx context.Context) error {
+	q.probing = true
+	defer func() { q.probing = false }()
 	err := q.execute(ctx, ctx)
 	q.close()
 	return err
@@ -249,6 +253,10 @@ func (q *querier) execute(ctx, qctx context.Context) error {
 	stmt, args, err := q.statement(ctx)
 	if err != nil {
 		return err
+	}
+	if q.probing {
+		// Column types without reading (or sorting) a single row.
+		stmt = "SELECT * FROM (" + stmt + ") " + q.db.d.quote("connectless_probe") + " WHERE 1 = 0"
 	}
 	rows, err := q.db.db.QueryContext(qctx, stmt, args...)
 	if err != nil {

@@ -111,6 +111,7 @@ func SourceConfigDef() *connect.ConfigDef {
 			Validator: connect.ValidString(NumericNone, NumericPrecisionOnly, NumericBestFit, NumericBestFitEagerDouble),
 			Doc: "How DECIMAL/NUMERIC columns map: none (Decimal logical type), precision_only (integers when the scale is 0), " +
 				"best_fit (integers, or float64 when precision allows), best_fit_eager_double (float64 whenever the scale is positive). " +
+				"A PostgreSQL NUMERIC without precision has no fixed scale and maps to a string. " +
 				"Default none. Mirrors Confluent JDBC's numeric.mapping."}).
 		Define(connect.ConfigKey{Name: ModeConfig, Type: connect.ConfigString, Required: true, Importance: connect.High,
 			Group: mode, OrderInGroup: 1, Width: connect.WidthMedium, DisplayName: "Table Loading Mode", Validator: modes,
