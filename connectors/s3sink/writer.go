@@ -116,7 +116,7 @@ func (t *Task) write(ctx context.Context, w *tpWriter, rec *connect.SinkRecord, 
 	if err != nil {
 		return t.reject(ctx, w, rec, err)
 	}
-	if c, ok := w.covered[enc]; ok && off <= c.last {
+	if cv, ok := w.covered[enc]; ok && off <= cv.last {
 		w.lastProcessed = off
 		return nil // already in an object of the bucket
 	}
@@ -129,7 +129,9 @@ func (t *Task) write(ctx context.Context, w *tpWriter, rec *connect.SinkRecord, 
 			}
 		}
 	}
-	if w.recordCount > 0 && t.rotateOnTime(w, enc, ts, nowMs) {
+	// A size rotation that failed to upload (a retried Put) completes before the next record,
+	// so files keep the size a run without errors gives them.
+	if w.recordCount > 0 && (w.recordCount >= int(c.FlushSize) || t.rotateOnTime(w, enc, ts, nowMs)) {
 		if err := t.commitFiles(ctx, w); err != nil {
 			return err
 		}
