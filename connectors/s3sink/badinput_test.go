@@ -121,3 +121,40 @@ func TestIntegrationBadInput(t *testing.T) {
 		})
 	}
 }
+
+// An S3 outage during Put is a retriable error; the runtime redelivers the batch and the
+// files come out as without the outage, each offset once, nothing committed past the upload.
+func TestIntegrationStoreOutageRetried(t *testing.T) {
+	s := startS3(t)
+	s.bucket(t, "outage")
+	ctx := context.Background()
+	rt := &stubRuntime{t: t, tps: []connect.TopicPartition{appLogs}}
+	task := startTask(t, s.props("outage", map[string]string{"flush.size": "3", "s3.part.retries": "0"}), rt)
+	good := task.store.client
+	task.store.client = startS3WithEndpoint(t, "http://127.0.0.1:1")
+	batch := logRecords(appLogs, 0, 5)
+	err := task.Put(ctx, slices.Clone(batch))
+	if !connect.IsRetriable(err) {
+		t.Fatalf("put during an outage: %v, want a retriable error", err)
+	}
+	got, _ := task.PreCommit(ctx, nil)
+	if got[appLogs] != 0 {
+		t.Errorf("committed %v during the outage, want 0", got)
+	}
+	task.store.client = good
+	if err := task.Put(ctx, slices.Clone(batch)); err != nil {
+		t.Fatalf("redelivered put: %v", err)
+	}
+	if got, err = task.PreCommit(ctx, nil); err != nil || got[appLogs] != 5 {
+		t.Fatalf("committed %v (%v), want 5", got, err)
+	}
+	var keys []string
+	for k := range s.objectsUnder(t, "outage", "") {
+		keys = append(keys, k[strings.LastIndex(k, "/")+1:])
+	}
+	slices.Sort(keys)
+	if want := []string{"app-logs+3+0000000000.json", "app-logs+3+0000000003.json"}; !slices.Equal(keys, want) {
+		t.Errorf("keys %v, want %v", keys, want)
+	}
+	assertExactlyOnce(t, offsetsInBucket(t, s, "outage", ""), 0, 5)
+}

@@ -104,6 +104,16 @@ func (s *testS3) objectsUnder(t testing.TB, bucket, prefix string) map[string][]
 	return out
 }
 
+// startS3WithEndpoint returns a client of another endpoint with the same keys.
+func startS3WithEndpoint(t *testing.T, endpoint string) *s3.Client {
+	t.Helper()
+	return s3.New(s3.Options{
+		Region: "us-east-1", BaseEndpoint: aws.String(endpoint), UsePathStyle: true,
+		Credentials: credentials.NewStaticCredentialsProvider("k", "s", ""),
+		RetryMaxAttempts: 1,
+	})
+}
+
 // startS3WithKeys returns a client of the same gateway that signs with a wrong secret.
 func startS3WithKeys(t *testing.T, s *testS3, secret string) *s3.Client {
 	t.Helper()
