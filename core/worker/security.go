@@ -2,8 +2,10 @@ package worker
 
 import (
 	"bufio"
+	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
+	"encoding/hex"
 	"fmt"
 	"net/http"
 	"os"
@@ -55,11 +57,25 @@ type BasicAuth struct {
 	// pay bcrypt's cost on every request.
 	mu       sync.Mutex
 	verified map[string][sha256.Size]byte
+	// dummy is a hash of the users' cost, compared against for unknown users so that they
+	// take as long as known ones.
+	dummy []byte
 }
 
 // NewBasicAuth returns next guarded by the users' bcrypt hashes.
 func NewBasicAuth(users map[string][]byte, next http.Handler) *BasicAuth {
-	return &BasicAuth{users: users, next: next, verified: map[string][sha256.Size]byte{}}
+	b := &BasicAuth{users: users, next: next, verified: map[string][sha256.Size]byte{}}
+	cost := bcrypt.DefaultCost
+	for _, h := range users {
+		if c, err := bcrypt.Cost(h); err == nil {
+			cost = c
+		}
+		break
+	}
+	var random [16]byte
+	_, _ = rand.Read(random[:])
+	b.dummy, _ = bcrypt.GenerateFromPassword([]byte(hex.EncodeToString(random[:])), cost)
+	return b
 }
 
 // ServeHTTP checks the credentials and calls the guarded handler.
@@ -79,7 +95,7 @@ func (b *BasicAuth) check(user, pass string) bool {
 	hash, ok := b.users[user]
 	if !ok {
 		// Spend the same time as for a known user.
-		_ = bcrypt.CompareHashAndPassword(dummyHash, []byte(pass))
+		_ = bcrypt.CompareHashAndPassword(b.dummy, []byte(pass))
 		return false
 	}
 	digest := sha256.Sum256([]byte(pass))
@@ -97,6 +113,3 @@ func (b *BasicAuth) check(user, pass string) bool {
 	b.mu.Unlock()
 	return true
 }
-
-// dummyHash is the bcrypt hash of an unguessable value, compared against for unknown users.
-var dummyHash = []byte("$2a$10$7EqJtq98hPqEX7fNZaFWoOHiA2e3MGnYJ3MZlE4lGOK8c5tXxN1Ce")

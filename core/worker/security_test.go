@@ -169,9 +169,3 @@ func TestSecurityConfigErrors(t *testing.T) {
 		})
 	}
 }
-
-func TestDummyHashIsBcrypt(t *testing.T) {
-	if _, err := bcrypt.Cost(dummyHash); err != nil {
-		t.Fatalf("dummy hash: %v", err)
-	}
-}
