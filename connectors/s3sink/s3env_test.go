@@ -109,7 +109,7 @@ func startS3WithEndpoint(t *testing.T, endpoint string) *s3.Client {
 	t.Helper()
 	return s3.New(s3.Options{
 		Region: "us-east-1", BaseEndpoint: aws.String(endpoint), UsePathStyle: true,
-		Credentials: credentials.NewStaticCredentialsProvider("k", "s", ""),
+		Credentials:      credentials.NewStaticCredentialsProvider("k", "s", ""),
 		RetryMaxAttempts: 1,
 	})
 }
