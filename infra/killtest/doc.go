@@ -1,0 +1,19 @@
+// Package killtest holds the crash tests of the flagship archive job run the serverless way:
+// an S3 sink connector whose task invocations are separate OS processes, dispatched by the
+// scheduler (taskrun.Assign, schedule.Planner, schedule.Dispatch) over shared state in
+// DynamoDB (dynalite), reading an out-of-process kfake broker and writing to versitygw.
+//
+// A driver SIGKILLs task processes at random moments and the scheduler re-dispatches them
+// once their leases expire; in the racing variant the driver freezes a task process
+// (SIGSTOP) until its lease expired and a new invocation of the same task is running, then
+// lets the old one go on (SIGCONT), so that two invocations of one task write to the bucket
+// at once. Either way, once the tasks caught up, every offset of the topic must be in
+// exactly one object of the bucket: nothing lost, nothing duplicated.
+//
+// The task process is the test binary itself, re-executed with KILLTEST_CHILD set: it opens
+// the runtime from worker properties (serverless.Open) and runs one invocation
+// (Runtime.RunTask), as the task Lambda function does.
+//
+//	go test ./infra/killtest/                 # 200,000 records, 20 kills, 20 races
+//	go test ./infra/killtest/ -long -timeout 30m   # 1,000,000 records, 100 kills, 100 races
+package killtest
