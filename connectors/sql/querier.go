@@ -17,6 +17,8 @@ import (
 var (
 	errIncColumn = errors.New("incrementing column")
 	errTsColumn  = errors.New("timestamp column")
+	// ErrQuery is returned when the database refuses the source's query.
+	ErrQuery = errors.New("source query refused by the database")
 	// ErrBadOffset is returned for a committed offset that cannot be resumed from.
 	ErrBadOffset = errors.New("unusable source offset")
 )
@@ -260,7 +262,7 @@ func (q *querier) execute(ctx, qctx context.Context) error {
 	}
 	rows, err := q.db.db.QueryContext(qctx, stmt, args...)
 	if err != nil {
-		return fmt.Errorf("query: %w", err)
+		return fmt.Errorf("%w: %w", ErrQuery, err)
 	}
 	cts, err := rows.ColumnTypes()
 	if err != nil {

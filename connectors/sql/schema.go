@@ -23,6 +23,9 @@ const (
 	NumericBestFit             = "best_fit"
 	NumericBestFitEagerDouble  = "best_fit_eager_double"
 	decimalMaxPrecisionForLong = 18
+	// maxNumericPrecision is PostgreSQL's largest declared NUMERIC precision; drivers report
+	// larger values for an unconstrained NUMERIC.
+	maxNumericPrecision = 1000
 )
 
 // fieldConv turns one scanned column value into a Connect value.
@@ -66,7 +69,7 @@ func mapColumn(d dialect, ct *gosql.ColumnType, optional bool, numeric string) (
 		if tn == "UNSIGNED BIGINT" {
 			precision, scale, ok = 20, 0, true
 		}
-		if !ok || precision <= 0 {
+		if !ok || precision <= 0 || precision > maxNumericPrecision || scale < 0 || scale > precision {
 			// An unconstrained NUMERIC has no fixed scale, which a Decimal schema needs.
 			f.schema, f.conv = opt(connect.StringSchema()), stringConv
 			break

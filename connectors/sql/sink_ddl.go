@@ -163,7 +163,8 @@ func sqlType(d dialect, s *connect.Schema, key bool) (string, error) {
 			return "", err
 		}
 		if pg {
-			return "DECIMAL", nil
+			// A fixed scale keeps the column's values (and a source reading it) at the schema's scale.
+			return fmt.Sprintf("DECIMAL(%d,%d)", maxNumericPrecision, scale), nil
 		}
 		return fmt.Sprintf("DECIMAL(65,%d)", scale), nil
 	case connect.DateName:

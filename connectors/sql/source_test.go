@@ -397,6 +397,7 @@ func TestIntegrationSourceBadInput(t *testing.T) {
 			{"nullable incrementing column", with(IncrementingColumnConfig, "maybe"), IncrementingColumnConfig, errIncColumn},
 			{"unmappable column", with(TableWhitelistConfig, odd), TableWhitelistConfig, ErrUnmappable},
 			{"timestamp mode without column", with(ModeConfig, ModeTimestamp), TimestampColumnConfig, ErrConfig},
+			{"bad query", with(TableWhitelistConfig, "", QueryConfig, "SELECT id FROM no_such_table"), QueryConfig, ErrQuery},
 		}
 		for _, tc := range cases {
 			t.Run(tc.name, func(t *testing.T) {
