@@ -118,6 +118,7 @@ func (*testSink) Config() *connect.ConfigDef {
 	return connect.NewConfigDef().
 		Define(connect.ConfigKey{Name: "file", Type: connect.ConfigString, Default: "", Importance: connect.High, Doc: "Output file."}).
 		Define(connect.ConfigKey{Name: "dir", Type: connect.ConfigString, Default: "", Importance: connect.High, Doc: "Output directory."}).
+		Define(connect.ConfigKey{Name: "fail.with", Type: connect.ConfigPassword, Default: "", Importance: connect.Low, Doc: "Start fails quoting this."}).
 		Define(connect.ConfigKey{Name: "put.delay.ms", Type: connect.ConfigString, Default: "", Importance: connect.Low, Doc: "Put duration."})
 }
 func (s *testSink) Start(_ context.Context, props map[string]string) error {
@@ -127,7 +128,7 @@ func (s *testSink) Start(_ context.Context, props map[string]string) error {
 func (s *testSink) TaskConfigs(n int) ([]map[string]string, error) {
 	out := make([]map[string]string, n)
 	for i := range out {
-		out[i] = map[string]string{"dir": s.props["dir"], "put.delay.ms": s.props["put.delay.ms"]}
+		out[i] = map[string]string{"dir": s.props["dir"], "put.delay.ms": s.props["put.delay.ms"], "fail.with": s.props["fail.with"]}
 	}
 	return out, nil
 }
@@ -140,7 +141,10 @@ type collectTask struct {
 	pending []delivery
 }
 
-func (t *collectTask) Start(context.Context, map[string]string, connect.SinkTaskContext) error {
+func (t *collectTask) Start(_ context.Context, props map[string]string, _ connect.SinkTaskContext) error {
+	if v := props["fail.with"]; v != "" {
+		return fmt.Errorf("cannot log in with password %s", v)
+	}
 	return nil
 }
 func (t *collectTask) Put(_ context.Context, recs []connect.SinkRecord) error {
