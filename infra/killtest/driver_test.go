@@ -111,7 +111,7 @@ func (d *driver) Invoke(_ context.Context, p schedule.Payload) error {
 	d.invocations++
 	d.wg.Add(1)
 	go d.wait(c)
-	if d.inflicted() < d.target && d.rng.Float64() < 0.75 {
+	if d.inflicted() < d.target && d.rng.Float64() < 0.8 {
 		switch d.mode {
 		case killMode:
 			delay := 50*time.Millisecond + time.Duration(d.rng.Int64N(int64(1400*time.Millisecond)))
@@ -168,8 +168,14 @@ func (d *driver) kill(c *child) {
 	}
 }
 
-// freeze stops a running task process (SIGSTOP); step resumes it later.
+// freeze stops a running task process that holds its task's lease (SIGSTOP); step
+// resumes it later. A process that has not taken the lease yet is left alone: it would
+// only find the lease taken when resumed.
 func (d *driver) freeze(c *child) {
+	lease, err := d.e.rt.Store.CurrentLease(context.Background(), connector, c.task)
+	if err != nil || lease.Holder != fmt.Sprintf("task-process-%d", c.cmd.Process.Pid) || !lease.Expires.After(time.Now()) {
+		return
+	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if c.exited || d.inflicted() >= d.target || !d.working {
