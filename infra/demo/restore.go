@@ -2,10 +2,13 @@ package demo
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"time"
 
 	"github.com/connectless/connectless/core/client"
+	"github.com/connectless/connectless/core/connect"
+	"github.com/connectless/connectless/core/kafka"
 )
 
 // statusInfo is a connector status as the REST API returns it.
@@ -73,6 +76,10 @@ func (r *run) restore(ctx context.Context) error {
 	for _, off := range ends {
 		r.report.Restored += off
 	}
+	outside, err := r.outsideHour(ctx, ends, hour)
+	if err != nil {
+		return err
+	}
 	st, err := r.api.ConnectorStatus(ctx, RestoreConnector)
 	if err != nil {
 		return fmt.Errorf("status of %s: %w", RestoreConnector, err)
@@ -83,6 +90,38 @@ func (r *run) restore(ctx context.Context) error {
 		r.progress("check FAILED: %d records restored into %s, the archive holds %d for %s", r.report.Restored, RestoredTopic, archived, hour.Format("15:04"))
 		return fmt.Errorf("%w: %d records restored, the archive holds %d for the hour %s", ErrCheck, r.report.Restored, archived, hour.Format(time.RFC3339))
 	}
-	r.progress("check ok: %d records restored into %s = %d archived for the hour %s", r.report.Restored, RestoredTopic, archived, hour.Format("2006-01-02 15:00 MST"))
+	if outside > 0 {
+		r.progress("check FAILED: %d restored records have a ts outside the hour %s", outside, hour.Format("15:04"))
+		return fmt.Errorf("%w: %d restored records have a ts outside the hour %s", ErrCheck, outside, hour.Format(time.RFC3339))
+	}
+	r.progress("check ok: %d records restored into %s = %d archived for the hour %s, each timestamped within it", r.report.Restored, RestoredTopic, archived, hour.Format("2006-01-02 15:00 MST"))
 	return nil
+}
+
+// outsideHour reads the restored topic up to ends and counts the records whose ts field, or
+// whose Kafka timestamp, is outside [hour, hour+1h).
+func (r *run) outsideHour(ctx context.Context, ends map[connect.TopicPartition]int64, hour time.Time) (int64, error) {
+	var outside int64
+	in := func(t time.Time) bool { return !t.Before(hour) && t.Before(hour.Add(time.Hour)) }
+	for tp, end := range ends {
+		for off := int64(0); off < end; {
+			res, err := r.rt.Kafka.Fetch(ctx, tp, off, kafka.FetchOptions{MaxBytes: 4 << 20})
+			if err != nil {
+				return 0, fmt.Errorf("read %s: %w", kafka.FormatPartition(tp), err)
+			}
+			if res.Next <= off {
+				return 0, fmt.Errorf("read %s: no progress at offset %d of %d", kafka.FormatPartition(tp), off, end)
+			}
+			for _, m := range res.Messages {
+				var v struct {
+					TS time.Time `json:"ts"`
+				}
+				if err := json.Unmarshal(m.Value, &v); err != nil || !in(v.TS) || !in(m.Time) {
+					outside++
+				}
+			}
+			off = res.Next
+		}
+	}
+	return outside, nil
 }
