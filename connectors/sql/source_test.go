@@ -154,7 +154,7 @@ func TestIntegrationSourceTimestampIncrementing(t *testing.T) {
 		db.exec(t, fmt.Sprintf("INSERT INTO %s (id, name, updated) SELECT 2, 'b', updated FROM %s WHERE id = 1", db.q(table), db.q(table)))
 		ins(3, "c", 9000)
 		props := sourceProps(db, map[string]string{ModeConfig: ModeTimestampIncrementing, IncrementingColumnConfig: "id",
-			TimestampColumnConfig: "updated", TableWhitelistConfig: table, TimestampDelayConfig: "1000", BatchMaxRowsConfig: "2"})
+			TimestampColumnConfig: "updated", TableWhitelistConfig: table, TimestampDelayConfig: "2000", BatchMaxRowsConfig: "2"})
 		offsets := connecttest.NewOffsets()
 		if got, want := rows(t, sourceSlice(t, props, offsets)), "1:a,2:b,3:c"; got != want {
 			t.Fatalf("slice 1 = %s, want %s", got, want)
@@ -168,13 +168,23 @@ func TestIntegrationSourceTimestampIncrementing(t *testing.T) {
 
 		// Row 5 is younger than the delay; row 6 commits after it with an earlier timestamp, as a
 		// long transaction would. Neither is read until both are older than the delay, and
-		// then in timestamp order: nothing is skipped.
-		ins(5, "e", 100)
+		// then in timestamp order: nothing is skipped. Timestamps are fixed against one
+		// reading of the database clock, so the test does not depend on how fast it runs.
+		now, err := (&conn{db: db.raw, d: dialect{db.kind}}).now(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		started := time.Now()
+		at := func(id int, name string, before time.Duration) {
+			lit := now.Add(-before).Format("2006-01-02 15:04:05.000000")
+			db.exec(t, fmt.Sprintf("INSERT INTO %s (id, name, updated) VALUES (%d, '%s', '%s')", db.q(table), id, name, lit))
+		}
+		at(5, "e", 100*time.Millisecond) // readable once the database clock passes now+1.9s
 		if got := sourceSlice(t, props, offsets); len(got) != 0 {
 			t.Fatalf("slice 3 read %s within the delay, want nothing", rows(t, got))
 		}
-		ins(6, "f", 300)
-		time.Sleep(1100 * time.Millisecond)
+		at(6, "f", 400*time.Millisecond)
+		time.Sleep(2200*time.Millisecond - time.Since(started))
 		if got, want := rows(t, sourceSlice(t, props, offsets)), "6:f,5:e"; got != want {
 			t.Fatalf("slice 4 = %s, want %s", got, want)
 		}
