@@ -17,6 +17,7 @@ func interspersed(app *cli.App, args []string) []string {
 	cmds := app.Commands
 	flags := app.Flags
 	i := 1
+	matched := false
 	// Walk the command path: flags of each level stay where they are.
 	for i < len(args) {
 		a := args[i]
@@ -38,7 +39,11 @@ func interspersed(app *cli.App, args []string) []string {
 		}
 		out = append(out, a)
 		cmds, flags = next.Subcommands, next.Flags
+		matched = true
 		i++
+	}
+	if !matched {
+		return args
 	}
 	// Leaf: flags first, then operands.
 	var fl, ops []string
