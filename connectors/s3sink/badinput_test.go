@@ -79,8 +79,12 @@ func TestIntegrationBadInput(t *testing.T) {
 				t.Fatalf("put: %v", err)
 			}
 			var reported []int64
-			for _, r := range rt.reported {
+			for i, r := range rt.reported {
 				reported = append(reported, r.KafkaOffset())
+				named, ok := rt.errs[i].(interface{ ExceptionClassName() string })
+				if !ok || !strings.HasSuffix(named.ExceptionClassName(), "Exception") {
+					t.Errorf("reported error %v names no Java exception class", rt.errs[i])
+				}
 			}
 			if !slices.Equal(reported, tt.wantReport) {
 				t.Errorf("reported offsets %v, want %v", reported, tt.wantReport)

@@ -17,7 +17,8 @@ type stubRuntime struct {
 	tps       []connect.TopicPartition
 	resets    map[connect.TopicPartition]int64
 	reported  []connect.SinkRecord
-	reportErr error // returned by Report (errors.tolerance=none)
+	errs      []error // the errors reported with them
+	reportErr error   // returned by Report (errors.tolerance=none)
 }
 
 func (r *stubRuntime) Assignment() []connect.TopicPartition { return r.tps }
@@ -30,6 +31,7 @@ func (r *stubRuntime) ResetOffsets(m map[connect.TopicPartition]int64) {
 func (r *stubRuntime) Reporter() connect.ErrantRecordReporter { return r }
 func (r *stubRuntime) Report(_ context.Context, rec connect.SinkRecord, err error) error {
 	r.reported = append(r.reported, rec)
+	r.errs = append(r.errs, err)
 	return r.reportErr
 }
 

@@ -256,7 +256,7 @@ func (t *Task) reject(ctx context.Context, w *tpWriter, rec *connect.SinkRecord,
 		return cause
 	}
 	t.log.Warn("record rejected", "topic", rec.Topic, "partition", rec.KafkaPartition(), "offset", rec.KafkaOffset(), "error", cause)
-	if err := t.tctx.Reporter().Report(ctx, *rec, cause); err != nil {
+	if err := t.tctx.Reporter().Report(ctx, *rec, &rejectedError{err: cause}); err != nil {
 		return fmt.Errorf("report record %s-%d@%d: %w", rec.Topic, rec.KafkaPartition(), rec.KafkaOffset(), err)
 	}
 	w.lastProcessed = rec.KafkaOffset()
@@ -328,4 +328,20 @@ func (t *Task) sortedTPs() []connect.TopicPartition {
 		return int(a.Partition - b.Partition)
 	})
 	return tps
+}
+
+// rejectedError is what the errant record reporter receives: the cause, named as the Java
+// exception Confluent's sink would report (dead letter queue header
+// __connect.errors.exception.class.name).
+type rejectedError struct{ err error }
+
+func (e *rejectedError) Error() string { return e.err.Error() }
+func (e *rejectedError) Unwrap() error { return e.err }
+
+// ExceptionClassName names the Java exception class of the rejection.
+func (e *rejectedError) ExceptionClassName() string {
+	if errors.Is(e.err, ErrPartition) {
+		return "io.confluent.connect.storage.errors.PartitionException"
+	}
+	return "org.apache.kafka.connect.errors.DataException"
 }
