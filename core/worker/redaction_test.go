@@ -77,3 +77,28 @@ func TestSecretNeverInStatusOrLogs(t *testing.T) {
 		t.Errorf("the log contains the resolved secret")
 	}
 }
+
+// TestConfigUpdateRestartsFailedTask: as in Kafka Connect, new task configurations restart
+// a FAILED task.
+func TestConfigUpdateRestartsFailedTask(t *testing.T) {
+	brokers := newKafka(t, "logs", 1)
+	col := &collector{}
+	_, c := startWorker(t, baseProps(t, brokers), testRegistry(col))
+	state := func() string {
+		_, b := c.do("GET", "/connectors/f/status", nil)
+		s, _ := taskStates(b)
+		return s[0]
+	}
+	if code, body := c.do("PUT", "/connectors/f/config", map[string]string{
+		"connector.class": collectSinkClass, "topics": "logs", "fail.with": "bad"}); code != 201 {
+		t.Fatalf("create: %d %v", code, body)
+	}
+	eventually(t, 10*time.Second, "task FAILED", func() bool { return state() == "FAILED" })
+	if code, body := c.do("PUT", "/connectors/f/config", map[string]string{
+		"connector.class": collectSinkClass, "topics": "logs"}); code != 200 {
+		t.Fatalf("update: %d %v", code, body)
+	}
+	eventually(t, 10*time.Second, "task RUNNING after the update", func() bool { return state() == "RUNNING" })
+	produce(t, brokers, "logs", "after-fix")
+	eventually(t, 10*time.Second, "record delivered", func() bool { return len(col.all()) == 1 })
+}

@@ -39,9 +39,10 @@ func (w *Worker) reconcile(ctx, taskCtx context.Context, slices *sync.WaitGroup)
 		}
 		switch c.TargetState {
 		case store.TargetRunning:
-			if _, err := taskrun.Assign(ctx, w.store, w.opts.Registry, w.kafka, c); err != nil {
+			if c, err = taskrun.Assign(ctx, w.store, w.opts.Registry, w.kafka, c); err != nil {
 				w.log.Warn("assign partitions", "connector", name, "error", err)
 			}
+			w.restartReconfigured(ctx, c)
 		case store.TargetPaused:
 			w.showPaused(ctx, c)
 		}
@@ -101,6 +102,27 @@ func (w *Worker) runTask(ctx, taskCtx context.Context, k taskKey, typ connect.Pl
 		if res.CaughtUp {
 			return
 		}
+	}
+}
+
+// restartReconfigured marks RESTARTING the FAILED tasks of an older generation: as in Kafka
+// Connect, new task configurations (a config update, a new partition assignment) restart
+// the tasks, failed ones included.
+func (w *Worker) restartReconfigured(ctx context.Context, c store.Connector) {
+	statuses, err := w.store.Statuses(ctx, c.Name)
+	if err != nil {
+		return
+	}
+	for _, st := range statuses {
+		if st.Task < 0 || st.Task >= len(c.Tasks) || st.State != store.StateFailed || st.Generation >= c.Generation {
+			continue
+		}
+		st.State, st.Trace, st.Updated = store.StateRestarting, "", time.Now()
+		if err := w.store.PutStatus(ctx, st); err != nil {
+			w.log.Warn("write task status", "connector", c.Name, "task", st.Task, "state", string(store.StateRestarting), "error", err)
+			continue
+		}
+		w.log.Info("failed task restarted with new task configurations", "connector", c.Name, "task", st.Task, "generation", c.Generation)
 	}
 }
 
