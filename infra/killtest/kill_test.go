@@ -1,18 +1,10 @@
 package killtest
 
 import (
-	"bufio"
-	"compress/gzip"
 	"context"
-	"fmt"
-	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
-
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/connectless/connectless/core/connect"
 )
@@ -119,127 +111,20 @@ func (e *env) caughtUp(ctx context.Context) bool {
 }
 
 // verify reads every object of the bucket back and checks that each offset of each
-// partition is in exactly one object, at its place: a file starting at offset s holds
-// s, s+1, … in order.
+// partition is in exactly one object, at its place.
 func (e *env) verify() {
 	t := e.t
-	ctx := context.Background()
 	start := time.Now()
-	var keys []string
-	p := s3.NewListObjectsV2Paginator(e.s3c, &s3.ListObjectsV2Input{Bucket: aws.String(bucket)})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, o := range page.Contents {
-			keys = append(keys, aws.ToString(o.Key))
-		}
-	}
-	seen := make([][]uint8, partitions)
-	for i := range seen {
-		seen[i] = make([]uint8, e.perPartition)
-	}
-	var (
-		mu    sync.Mutex
-		wg    sync.WaitGroup
-		errs  []string
-		total int64
-		work  = make(chan string)
-	)
-	for range 4 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for key := range work {
-				part, first, seqs, err := e.readObject(ctx, key)
-				mu.Lock()
-				if err != nil {
-					errs = append(errs, err.Error())
-				}
-				for i, s := range seqs {
-					switch {
-					case s != first+int64(i):
-						errs = append(errs, fmt.Sprintf("%s: record %d has seq %d, want %d", key, i, s, first+int64(i)))
-					case s < 0 || s >= e.perPartition:
-						errs = append(errs, fmt.Sprintf("%s: seq %d out of range", key, s))
-					default:
-						if seen[part][s] < 255 {
-							seen[part][s]++
-						}
-					}
-				}
-				total += int64(len(seqs))
-				mu.Unlock()
-			}
-		}()
-	}
-	for _, k := range keys {
-		work <- k
-	}
-	close(work)
-	wg.Wait()
-	if len(errs) > 0 {
-		t.Errorf("%d bad objects or records, first: %s", len(errs), strings.Join(errs[:min(len(errs), 5)], "; "))
-	}
-	var lost, dup int64
-	for p := range seen {
-		for s, c := range seen[p] {
-			switch {
-			case c == 0:
-				if lost < 5 {
-					t.Errorf("partition %d offset %d is in no object", p, s)
-				}
-				lost++
-			case c > 1:
-				if dup < 5 {
-					t.Errorf("partition %d offset %d is in %d objects", p, s, c)
-				}
-				dup++
-			}
-		}
+	sc, err := scanBucket(context.Background(), e.s3c, bucket, e.perPartition)
+	if err != nil {
+		t.Fatal(err)
 	}
 	t.Logf("bucket: %d objects, %d records read back in %s; %d offsets lost, %d duplicated (of %d)",
-		len(keys), total, time.Since(start).Round(time.Millisecond), lost, dup, e.n)
-	if total != int64(e.n) || lost != 0 || dup != 0 {
-		t.Errorf("bucket holds %d records for %d produced: %d lost, %d duplicated", total, e.n, lost, dup)
+		sc.objects, sc.records, time.Since(start).Round(time.Millisecond), sc.lost, sc.duplicated, e.n)
+	if len(sc.problems) > 0 {
+		t.Errorf("%d problems, first: %s", len(sc.problems), strings.Join(sc.problems[:min(len(sc.problems), 10)], "; "))
 	}
-}
-
-// readObject returns the Kafka partition and start offset named by an archive key
-// (…/app-logs+3+0000001200.json.gz) and the seq of each record in the object.
-func (e *env) readObject(ctx context.Context, key string) (part int, first int64, seqs []int64, err error) {
-	base := key[strings.LastIndexByte(key, '/')+1:]
-	fields := strings.Split(strings.TrimSuffix(base, ".json.gz"), "+")
-	if len(fields) != 3 || fields[0] != topic {
-		return 0, 0, nil, fmt.Errorf("unexpected key %q", key)
+	if sc.records != int64(e.n) || sc.lost != 0 || sc.duplicated != 0 {
+		t.Errorf("bucket holds %d records for %d produced: %d lost, %d duplicated", sc.records, e.n, sc.lost, sc.duplicated)
 	}
-	if part, err = strconv.Atoi(fields[1]); err != nil || part < 0 || part >= partitions {
-		return 0, 0, nil, fmt.Errorf("key %q: bad partition", key)
-	}
-	if first, err = strconv.ParseInt(fields[2], 10, 64); err != nil {
-		return 0, 0, nil, fmt.Errorf("key %q: bad start offset: %w", key, err)
-	}
-	obj, err := e.s3c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
-	if err != nil {
-		return 0, 0, nil, fmt.Errorf("get %s: %w", key, err)
-	}
-	defer obj.Body.Close()
-	zr, err := gzip.NewReader(obj.Body)
-	if err != nil {
-		return 0, 0, nil, fmt.Errorf("gunzip %s: %w", key, err)
-	}
-	sc := bufio.NewScanner(zr)
-	sc.Buffer(make([]byte, 64<<10), 1<<20)
-	for sc.Scan() {
-		s, ok := parseSeq(sc.Bytes())
-		if !ok {
-			return 0, 0, nil, fmt.Errorf("%s: line without seq: %.80s", key, sc.Text())
-		}
-		seqs = append(seqs, s)
-	}
-	if err := sc.Err(); err != nil {
-		return 0, 0, nil, fmt.Errorf("read %s: %w", key, err)
-	}
-	return part, first, seqs, nil
 }
