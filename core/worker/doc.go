@@ -14,7 +14,7 @@
 // Target states are honoured between slices: a PAUSED connector's tasks get no more slices
 // and are shown PAUSED; a STOPPED connector has no tasks; a task whose status is RESTARTING
 // (a restart request recorded by the herder) gets a fresh slice; a FAILED task is not run
-// again until it is restarted.
+// again until it is restarted or new task configurations are stored.
 //
 // The worker's own lifecycle is an explicit state machine (State): starting → running →
 // stopping → terminated, or failed from any of them.
