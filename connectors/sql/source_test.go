@@ -301,6 +301,12 @@ func TestIntegrationSourceResumesConfluentOffsets(t *testing.T) {
 				`{"timestamp":1714557600250,"timestamp_nanos":250000000,"incrementing":1}`, "2:b,3:c"},
 			{"timestamp", map[string]string{ModeConfig: ModeTimestamp, TimestampColumnConfig: "updated"},
 				`{"timestamp":1714557600250,"timestamp_nanos":250000000}`, "3:c"},
+			// No stored offset: timestamp.initial (10:00:00.5) is where reading starts.
+			{"timestamp.initial", map[string]string{ModeConfig: ModeTimestamp, TimestampColumnConfig: "updated", TimestampInitialConfig: "1714557600500"},
+				`null`, "3:c"},
+			{"stored offset wins over timestamp.initial", map[string]string{ModeConfig: ModeTimestampIncrementing, IncrementingColumnConfig: "id",
+				TimestampColumnConfig: "updated", TimestampInitialConfig: "1714557600500"},
+				`{"timestamp":1714557600250,"timestamp_nanos":250000000,"incrementing":1}`, "2:b,3:c"},
 		}
 		for _, tc := range cases {
 			t.Run(tc.name, func(t *testing.T) {
@@ -310,8 +316,10 @@ func TestIntegrationSourceResumesConfluentOffsets(t *testing.T) {
 					t.Fatal(err)
 				}
 				offsets := connecttest.NewOffsets()
-				if err := offsets.Commit(map[string]any{"table": table}, off); err != nil {
-					t.Fatal(err)
+				if off != nil {
+					if err := offsets.Commit(map[string]any{"table": table}, off); err != nil {
+						t.Fatal(err)
+					}
 				}
 				if got := rows(t, sourceSlice(t, sourceProps(db, tc.props), offsets)); got != tc.want {
 					t.Errorf("resumed from %s: read %s, want %s", tc.offset, got, tc.want)
