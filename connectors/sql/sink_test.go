@@ -477,3 +477,31 @@ func TestIntegrationSinkSourceRoundTrip(t *testing.T) {
 		}
 	})
 }
+
+// TestIntegrationQualifiedTableNames reads and writes tables of another schema (PostgreSQL)
+// or database (MariaDB) named as schema.table.
+func TestIntegrationQualifiedTableNames(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db testDB) {
+		if db.kind == postgres {
+			db.exec(t, "CREATE SCHEMA IF NOT EXISTS other")
+		} else {
+			db.exec(t, "CREATE DATABASE IF NOT EXISTS other")
+		}
+		table := tableName(t)
+		qualified := "other." + table
+		db.exec(t, "DROP TABLE IF EXISTS other."+db.q(table))
+		task, _ := startSinkTask(t, sinkProps(db, map[string]string{TableNameFormatConfig: "other.${topic}", InsertModeConfig: InsertModeUpsert,
+			PKModeConfig: PKModeRecordKey, AutoCreateConfig: "true"}))
+		if err := putFlush(t, task, []connect.SinkRecord{order(table, 0, 1, "a"), order(table, 1, 2, "b")}); err != nil {
+			t.Fatal(err)
+		}
+		recs := sourceSlice(t, sourceProps(db, map[string]string{ModeConfig: ModeIncrementing, IncrementingColumnConfig: "id",
+			TableWhitelistConfig: qualified}), connecttest.NewOffsets())
+		if got, want := rows(t, recs), "1:a,2:b"; got != want {
+			t.Fatalf("read %s from %s, want %s", got, qualified, want)
+		}
+		if recs[0].Topic != "db-"+qualified || jsonOf(t, recs[0].SourcePartition) != `{"table":"`+qualified+`"}` {
+			t.Errorf("topic %q partition %s", recs[0].Topic, jsonOf(t, recs[0].SourcePartition))
+		}
+	})
+}
