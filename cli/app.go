@@ -100,28 +100,28 @@ func run(ctx context.Context, args []string, e *env) int {
 	p := &output.Printer{W: e.stderr, Color: isTerminal(e.stderr) && e.getenv("NO_COLOR") == ""}
 	fmt.Fprintf(e.stderr, "%s %s\n", p.Paint(output.Red, "error:"), explain(err, e))
 	if code == exitUsage {
-		fmt.Fprintf(e.stderr, "Run '%s --help' for usage.\n", helpPath(args))
+		fmt.Fprintf(e.stderr, "Run '%s --help' for usage.\n", helpPath(app, args))
 	}
 	return code
 }
 
 // helpPath is the command path of args without flags and operands, e.g. "connectless get".
-func helpPath(args []string) string {
+func helpPath(app *cli.App, args []string) string {
 	out := []string{"connectless"}
+	cmds := app.Commands
 	for _, a := range args[1:] {
 		if strings.HasPrefix(a, "-") {
+			continue
+		}
+		c := findCommand(cmds, a)
+		if c == nil {
 			break
 		}
-		if !slices.ContainsFunc(knownCommands, func(c string) bool { return c == a }) {
-			break
-		}
-		out = append(out, a)
+		out = append(out, c.Name)
+		cmds = c.Subcommands
 	}
 	return strings.Join(out, " ")
 }
-
-var knownCommands = []string{"get", "describe", "apply", "patch", "delete", "pause", "resume", "stop", "restart",
-	"offsets", "validate", "plugins", "loggers", "config", "invoke", "demo", "completion", "version", "connector", "task"}
 
 // explain turns an error into the one line a person needs: what happened and what to do.
 func explain(err error, e *env) string {
