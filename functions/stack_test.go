@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -125,7 +126,7 @@ func newStack(t *testing.T, partitions int) *stack {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rt, err := serverless.Open(ctx, props, serverless.Options{Registry: reg, WorkerID: "test",
+	rt, err := serverless.Open(ctx, props, serverless.Options{Registry: reg, WorkerID: "test", Logger: slog.New(slog.DiscardHandler),
 		AWSConfig: func(ctx context.Context) (aws.Config, error) {
 			c, err := d.AWSConfig(ctx)
 			c.BaseEndpoint = aws.String(d.Endpoint)
