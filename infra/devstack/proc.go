@@ -313,8 +313,26 @@ func runStep(ctx context.Context, name, dir string, cmd *exec.Cmd) error {
 		err = ctx.Err()
 	}
 	if err != nil {
-		tail := (&process{logPath: logPath}).logTail()
-		return fmt.Errorf("%s: %s: %w%s", name, filepath.Base(cmd.Path), err, tail)
+		p := &process{logPath: logPath}
+		return fmt.Errorf("%s: %w%s%s", filepath.Base(cmd.Path), err, p.errorLines(), p.logTail())
 	}
 	return nil
+}
+
+// errorLines returns the log lines that mention an error (at most 10), formatted for an error
+// message: setup tools tend to bury the cause above a long closing notice.
+func (p *process) errorLines() string {
+	var found []string
+	for _, line := range strings.Split(string(p.readLog()), "\n") {
+		if strings.Contains(line, "ERROR") || strings.Contains(line, "FATAL") || strings.Contains(line, "[ERROR]") {
+			found = append(found, line)
+			if len(found) == 10 {
+				break
+			}
+		}
+	}
+	if len(found) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("\n--- errors in %s ---\n%s", p.logPath, strings.Join(found, "\n"))
 }

@@ -202,16 +202,24 @@ func StartMariaDB(ctx context.Context) (*MariaDB, error) {
 	if os.Geteuid() == 0 {
 		asUser = []string{"--user=root"}
 	}
-	installArgs := append([]string{"--no-defaults", "--datadir=" + data,
+	// Each server gets its own tmpdir: bootstraps sharing /tmp trip over each other's
+	// temporary tables.
+	tmp := filepath.Join(dir, "tmp")
+	if err := os.Mkdir(tmp, 0o700); err != nil {
+		return fail(err)
+	}
+	installArgs := append([]string{"--no-defaults", "--datadir=" + data, "--tmpdir=" + tmp,
 		"--auth-root-authentication-method=normal", "--skip-test-db", "--skip-name-resolve"}, asUser...)
-	if err := runStep(ctx, "mariadb", dir, exec.CommandContext(ctx, install, installArgs...)); err != nil {
+	installCmd := exec.CommandContext(ctx, install, installArgs...)
+	installCmd.Env = append(os.Environ(), "TMPDIR="+tmp)
+	if err := runStep(ctx, "mariadb", dir, installCmd); err != nil {
 		return fail(err)
 	}
 	socket := filepath.Join(dir, "mysqld.sock")
 	cmdFor := func(port int) *exec.Cmd {
 		args := append([]string{"--no-defaults", "--datadir=" + data,
 			"--port=" + strconv.Itoa(port), "--bind-address=127.0.0.1", "--socket=" + socket,
-			"--pid-file=" + filepath.Join(dir, "mysqld.pid"), "--tmpdir=" + dir,
+			"--pid-file=" + filepath.Join(dir, "mysqld.pid"), "--tmpdir=" + tmp,
 			"--skip-name-resolve", "--skip-log-bin", "--innodb-buffer-pool-size=32M",
 			"--innodb-flush-log-at-trx-commit=0", "--performance-schema=OFF"}, asUser...)
 		return exec.Command(server, args...)
