@@ -78,7 +78,9 @@ type Config struct {
 	FlushOnSliceEnd  bool   // s3.flush.on.slice.end
 	MapKeyOrderInput bool   // json.map.key.order=input
 	ManifestEnabled  bool   // s3.manifest.enabled
-	ManifestPrefix   string // s3.manifest.prefix
+	// RecoveryLookbackMs is s3.recovery.lookback.ms.
+	RecoveryLookbackMs int64
+	ManifestPrefix     string // s3.manifest.prefix
 }
 
 // values holds parsed raw values by key, after defaults.
@@ -196,6 +198,7 @@ func buildConfig(props map[string]string, v values) *Config {
 		FlushOnSliceEnd:       b("s3.flush.on.slice.end"),
 		MapKeyOrderInput:      strings.EqualFold(str("json.map.key.order"), "input"),
 		ManifestEnabled:       b("s3.manifest.enabled"),
+		RecoveryLookbackMs:    i64("s3.recovery.lookback.ms"),
 		ManifestPrefix:        str("s3.manifest.prefix"),
 	}
 	if t := strings.TrimSpace(props["topics"]); t != "" {

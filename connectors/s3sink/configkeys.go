@@ -114,6 +114,7 @@ func configKeys() []keyDef {
 		{name: "s3.spill.dir", typ: connect.ConfigString, def: "", group: "connectless", doc: "Local directory where open files are buffered before upload (Lambda: /tmp). Default empty = the system temp dir. Ours."},
 		{name: "s3.flush.on.slice.end", typ: connect.ConfigBoolean, def: "true", group: "connectless", doc: "Upload and commit every open file when a slice ends (Flush), so quiet partitions never wait for new data. Default true. Ours."},
 		{name: "json.map.key.order", typ: connect.ConfigString, def: "hashmap", group: "connectless", doc: "Key order of schemaless maps in JsonFormat: hashmap (Java HashMap iteration order, as Confluent) or input (insertion order for ordered maps, sorted for Go maps). Default hashmap. Ours."},
+		{name: "s3.recovery.lookback.ms", typ: connect.ConfigLong, def: "86400000", group: "connectless", doc: "With the Wallclock extractor, how far back a task looks for files a killed run left in other time directories. Default 86400000 (1 day). Ours."},
 		{name: "s3.manifest.enabled", typ: connect.ConfigBoolean, def: "false", group: "connectless", doc: "Write one manifest object per commit listing the objects written. Default false. Ours."},
 		{name: "s3.manifest.prefix", typ: connect.ConfigString, def: "_manifests", group: "connectless", doc: "Key prefix of manifest objects. Default _manifests. Ours."},
 	}

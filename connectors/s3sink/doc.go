@@ -59,8 +59,16 @@
 // file (found and skipped) or a key that was never created (written now). Records are never
 // stored twice, and none is skipped without being in an object. Rotation rules that depend on
 // record contents (flush.size, rotate.interval.ms with Record/RecordField, schema changes)
-// reproduce the same cuts; cuts that depend on time (slice ends, rotate.schedule.interval.ms,
-// Wallclock) are recovered from the bucket by point 3 instead of being reproduced.
+// reproduce the same cuts; cuts that depend on time (slice ends, rotate.schedule.interval.ms)
+// are recovered from the bucket by point 3 instead of being reproduced.
+//
+// The Wallclock extractor (the default of the time-based partitioners) also makes the
+// directory depend on time, so point 3 alone would look in the wrong directory. A writer then
+// first lists the time directories of the last s3.recovery.lookback.ms (default one day) for
+// objects of its Kafka partition starting at or after its first offset; wall-clock
+// directories only move forward, so each such object holds every record of its offset range,
+// and those ranges are skipped (and never committed into). A killed slice re-run after the
+// lookback could store its records again.
 //
 // # Rotation and slice ends
 //

@@ -61,3 +61,55 @@ func TestIntegrationScheduledRotation(t *testing.T) {
 		t.Errorf("committed %v, want 4", got)
 	}
 }
+
+// With the Wallclock extractor a re-run files records under another hour than the killed run
+// did; recovery lists the recent hours and skips what the killed run stored.
+func TestIntegrationWallclockRecovery(t *testing.T) {
+	s := startS3(t)
+	s.bucket(t, "wall")
+	ctx := context.Background()
+	props := s.props("wall", map[string]string{"flush.size": "4", "partitioner.class": HourlyPartitionerClass, "locale": "en", "timezone": "UTC"})
+	logs := []partitionLog{{tp: appLogs, records: logRecords(appLogs, 0, 14)}}
+	from := map[connect.TopicPartition]int64{appLogs: 0}
+	clock := func(hhmm string) func() time.Time {
+		ts, _ := time.Parse("2006-01-02 15:04", "2024-01-05 "+hhmm)
+		return func() time.Time { return ts }
+	}
+	rt1 := &stubRuntime{t: t, tps: []connect.TopicPartition{appLogs}}
+	t1 := startTask(t, props, rt1)
+	t1.now = clock("06:59")
+	if err := rt1.slice(ctx, t1, logs, from, 3, 6); err != nil {
+		t.Fatal(err)
+	}
+	if err := t1.Flush(ctx, nil); err != nil { // [0..3] and [4..5] in hour 06, then killed
+		t.Fatal(err)
+	}
+	rt2 := &stubRuntime{t: t, tps: []connect.TopicPartition{appLogs}}
+	t2 := startTask(t, props, rt2)
+	t2.now = clock("09:30")
+	if err := rt2.slice(ctx, t2, logs, from, 5, 8); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := t2.PreCommit(ctx, nil)
+	if got[appLogs] != 10 { // two batches of 5
+		t.Errorf("second run committed %v, want 10", got)
+	}
+	rt3 := &stubRuntime{t: t, tps: []connect.TopicPartition{appLogs}}
+	t3 := startTask(t, props, rt3)
+	t3.now = clock("10:10")
+	if err := rt3.slice(ctx, t3, logs, got, 5, -1); err != nil {
+		t.Fatal(err)
+	}
+	if err := t3.Flush(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	seen := offsetsInBucket(t, s, "wall", "")
+	assertExactlyOnce(t, seen, 0, 14)
+	hours := map[string]bool{}
+	for k := range s.objectsUnder(t, "wall", "") {
+		hours[k[strings.Index(k, "hour="):strings.LastIndex(k, "/")]] = true
+	}
+	if len(hours) != 3 {
+		t.Errorf("objects in hours %v, want 06, 09 and 10", hours)
+	}
+}

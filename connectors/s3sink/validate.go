@@ -103,6 +103,9 @@ func crossValidate(props map[string]string, v values) map[string]error {
 	if i64("s3.part.retries") < 0 {
 		bad("s3.part.retries", "must be at least 0")
 	}
+	if i64("s3.recovery.lookback.ms") < 0 {
+		bad("s3.recovery.lookback.ms", "must be at least 0")
+	}
 	if i64("s3.retry.backoff.ms") < 0 {
 		bad("s3.retry.backoff.ms", "must be at least 0")
 	}

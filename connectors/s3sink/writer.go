@@ -51,6 +51,9 @@ type tpWriter struct {
 	// covered maps an encoded partition to the object found in the bucket (or just uploaded)
 	// that holds its records from first to last: those records are already stored.
 	covered map[string]span
+	// listed are objects found by listRecent (Wallclock recovery); listDone once it ran.
+	listed   []span
+	listDone bool
 	// reported is the highest offset returned by PreCommit.
 	reported int64
 }
@@ -79,6 +82,11 @@ func (w *tpWriter) durable() int64 {
 			d = min(d, c.first)
 		}
 	}
+	for _, c := range w.listed {
+		if c.last > w.lastProcessed {
+			d = min(d, c.first)
+		}
+	}
 	return d
 }
 
@@ -101,6 +109,13 @@ func (t *Task) write(ctx context.Context, w *tpWriter, rec *connect.SinkRecord, 
 		// The schedule expired while nothing was pending: start from the next boundary, so
 		// the first record after an idle period is not flushed alone (CCMSG-1582).
 		w.nextScheduled = t.nextSchedule(nowMs)
+	}
+	if err := t.ensureListed(ctx, w, rec, nowMs); err != nil {
+		return err
+	}
+	if w.inListed(off) {
+		w.lastProcessed = off
+		return nil // stored by an earlier run in another wall-clock directory
 	}
 	var ts int64 = math.MinInt64
 	if t.extract != nil && rec.Value != nil {
@@ -289,6 +304,7 @@ func (t *Task) commitFiles(ctx context.Context, w *tpWriter) error {
 	w.baseTs = math.MinInt64
 	// Forget coverage that no later record can fall in.
 	maps.DeleteFunc(w.covered, func(_ string, c span) bool { return c.last <= w.lastProcessed })
+	w.listed = slices.DeleteFunc(w.listed, func(c span) bool { return c.last <= w.lastProcessed })
 	return nil
 }
 
