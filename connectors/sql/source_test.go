@@ -154,7 +154,7 @@ func TestIntegrationSourceTimestampIncrementing(t *testing.T) {
 		db.exec(t, fmt.Sprintf("INSERT INTO %s (id, name, updated) SELECT 2, 'b', updated FROM %s WHERE id = 1", db.q(table), db.q(table)))
 		ins(3, "c", 9000)
 		props := sourceProps(db, map[string]string{ModeConfig: ModeTimestampIncrementing, IncrementingColumnConfig: "id",
-			TimestampColumnConfig: "updated", TableWhitelistConfig: table, TimestampDelayConfig: "2000", BatchMaxRowsConfig: "2"})
+			TimestampColumnConfig: "updated", TableWhitelistConfig: table, TimestampDelayConfig: "1000", BatchMaxRowsConfig: "2"})
 		offsets := connecttest.NewOffsets()
 		if got, want := rows(t, sourceSlice(t, props, offsets)), "1:a,2:b,3:c"; got != want {
 			t.Fatalf("slice 1 = %s, want %s", got, want)
@@ -166,31 +166,9 @@ func TestIntegrationSourceTimestampIncrementing(t *testing.T) {
 			t.Fatalf("slice 2 (update and insert) = %s, want %s", got, want)
 		}
 
-		// Row 5 is younger than the delay; row 6 commits after it with an earlier timestamp, as a
-		// long transaction would. Neither is read until both are older than the delay, and
-		// then in timestamp order: nothing is skipped. Timestamps are fixed against one
-		// reading of the database clock, so the test does not depend on how fast it runs.
-		now, err := (&conn{db: db.raw, d: dialect{db.kind}}).now(t.Context())
-		if err != nil {
-			t.Fatal(err)
-		}
-		started := time.Now()
-		at := func(id int, name string, before time.Duration) {
-			lit := now.Add(-before).Format("2006-01-02 15:04:05.000000")
-			db.exec(t, fmt.Sprintf("INSERT INTO %s (id, name, updated) VALUES (%d, '%s', '%s')", db.q(table), id, name, lit))
-		}
-		at(5, "e", 100*time.Millisecond) // readable once the database clock passes now+1.9s
-		if got := sourceSlice(t, props, offsets); len(got) != 0 {
-			t.Fatalf("slice 3 read %s within the delay, want nothing", rows(t, got))
-		}
-		at(6, "f", 400*time.Millisecond)
-		time.Sleep(2200*time.Millisecond - time.Since(started))
-		if got, want := rows(t, sourceSlice(t, props, offsets)), "6:f,5:e"; got != want {
-			t.Fatalf("slice 4 = %s, want %s", got, want)
-		}
 		off, _ := offsets.Offset(t.Context(), map[string]any{"table": table})
-		if len(off) != 3 || off[IncrementingField] != int64(5) || off[TimestampField] == nil || off[TimestampNanosField] == nil {
-			t.Errorf("committed offset = %s, want timestamp, timestamp_nanos and incrementing 5", jsonOf(t, off))
+		if len(off) != 3 || off[IncrementingField] != int64(4) || off[TimestampField] == nil || off[TimestampNanosField] == nil {
+			t.Errorf("committed offset = %s, want timestamp, timestamp_nanos and incrementing 4", jsonOf(t, off))
 		}
 	})
 }
@@ -577,6 +555,50 @@ func TestIntegrationSourceResultOutlivesPoll(t *testing.T) {
 		}
 		if s, want := rows(t, got), "1:a,2:b,3:c,4:d,5:e"; s != want {
 			t.Errorf("read %s, want %s", s, want)
+		}
+	})
+}
+
+// TestIntegrationSourceLateCommit runs a real late commit: a transaction inserts a row, an
+// autocommitted row with a later timestamp lands meanwhile, then the transaction commits.
+// Without a delay the source reads the later row first and never sees the late one; with
+// timestamp.delay.interval.ms longer than the transaction it reads both, in order.
+func TestIntegrationSourceLateCommit(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db testDB) {
+		for _, tc := range []struct {
+			delay string
+			want  string
+		}{
+			{"0", "8:late-visible"},
+			{"2000", "7:in-tx,8:late-visible"},
+		} {
+			t.Run("delay="+tc.delay, func(t *testing.T) {
+				table := tableName(t)
+				db.recreate(t, table, "id BIGINT PRIMARY KEY, name VARCHAR(32) NOT NULL, updated "+db.ts+" NOT NULL")
+				props := sourceProps(db, map[string]string{ModeConfig: ModeTimestampIncrementing, IncrementingColumnConfig: "id",
+					TimestampColumnConfig: "updated", TableWhitelistConfig: table, TimestampDelayConfig: tc.delay})
+				offsets := connecttest.NewOffsets()
+				started := time.Now()
+				tx, err := db.raw.BeginTx(t.Context(), nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer tx.Rollback()
+				if _, err := tx.ExecContext(t.Context(), fmt.Sprintf("INSERT INTO %s VALUES (7, 'in-tx', %s)", db.q(table), db.ago(0))); err != nil {
+					t.Fatal(err)
+				}
+				time.Sleep(20 * time.Millisecond)
+				db.exec(t, fmt.Sprintf("INSERT INTO %s VALUES (8, 'late-visible', %s)", db.q(table), db.ago(0)))
+				first := sourceSlice(t, props, offsets)
+				if err := tx.Commit(); err != nil {
+					t.Fatal(err)
+				}
+				time.Sleep(2200*time.Millisecond - time.Since(started))
+				all := append(first, sourceSlice(t, props, offsets)...)
+				if got := rows(t, all); got != tc.want {
+					t.Errorf("read %s, want %s", got, tc.want)
+				}
+			})
 		}
 	})
 }
