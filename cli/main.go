@@ -45,6 +45,7 @@ func commands(e *env) []*cli.Command {
 		configCommand(e),
 		invokeCommand(e),
 		demoCommand(e),
+		devCommand(e),
 		workerCommand(e), standaloneCommand(e),
 		completionCommand(e),
 		versionCommand(e),
