@@ -68,7 +68,8 @@
 // objects of its Kafka partition starting at or after its first offset; wall-clock
 // directories only move forward, so each such object holds every record of its offset range,
 // and those ranges are skipped (and never committed into). A killed slice re-run after the
-// lookback could store its records again.
+// lookback, or Wallclock combined with s3.schema.partition.affix.type (schemas interleave
+// within an hour), falls back to point 3 alone and may store records again.
 //
 // # Rotation and slice ends
 //

@@ -38,20 +38,19 @@ func (t *Task) listRecent(ctx context.Context, w *tpWriter, from, nowMs int64) e
 	if strings.TrimSpace(c.TopicsDir) != "" {
 		base = c.TopicsDir + d + base
 	}
-	var prefixes []string
 	if c.SchemaAffix != "NONE" {
-		prefixes = []string{base} // the schema name leads the path: list the whole topic
-	} else {
-		start := nowMs - c.RecoveryLookbackMs - c.PartitionDurationMs
-		for ts := start; ts <= nowMs+c.PartitionDurationMs; ts += c.PartitionDurationMs {
-			prefixes = append(prefixes, base+tp.encodeTimestamp(ts)+d)
-		}
-		if c.NullBehavior == "write" {
-			prefixes = append(prefixes, base+c.TombstonePartition+d)
-		}
-		slices.Sort(prefixes)
-		prefixes = slices.Compact(prefixes)
+		// Records of several schemas interleave in one hour: an object's offset range no
+		// longer holds all records of that range, so only per-file lookups apply.
+		t.log.Warn("wallclock recovery is off with s3.schema.partition.affix.type", "affix", c.SchemaAffix)
+		return nil
 	}
+	var prefixes []string
+	start := nowMs - c.RecoveryLookbackMs - c.PartitionDurationMs
+	for ts := start; ts <= nowMs+c.PartitionDurationMs; ts += c.PartitionDurationMs {
+		prefixes = append(prefixes, base+tp.encodeTimestamp(ts)+d)
+	}
+	slices.Sort(prefixes)
+	prefixes = slices.Compact(prefixes)
 	namePrefix := w.tp.Topic + c.FileDelim + strconv.Itoa(int(w.tp.Partition)) + c.FileDelim
 	for _, prefix := range prefixes {
 		p := s3.NewListObjectsV2Paginator(t.store.client, &s3.ListObjectsV2Input{Bucket: &c.Bucket, Prefix: &prefix})
@@ -89,7 +88,8 @@ func (t *Task) listRecent(ctx context.Context, w *tpWriter, from, nowMs int64) e
 	return nil
 }
 
-// inListed reports whether off falls in an object listed by listRecent.
+// inListed reports whether off falls in an object listed by listRecent. Tombstones (their
+// own partition, interleaved with values) are left to the per-file lookup.
 func (w *tpWriter) inListed(off int64) bool {
 	for _, s := range w.listed {
 		if off >= s.first && off <= s.last {

@@ -113,7 +113,7 @@ func (t *Task) write(ctx context.Context, w *tpWriter, rec *connect.SinkRecord, 
 	if err := t.ensureListed(ctx, w, rec, nowMs); err != nil {
 		return err
 	}
-	if w.inListed(off) {
+	if rec.Value != nil && w.inListed(off) {
 		w.lastProcessed = off
 		return nil // stored by an earlier run in another wall-clock directory
 	}
