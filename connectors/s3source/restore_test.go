@@ -339,3 +339,30 @@ func fieldOrder(recs []connect.SinkRecord) []connect.SinkRecord {
 	}
 	return out
 }
+
+func TestIntegrationRestoreTombstones(t *testing.T) {
+	s := startS3(t)
+	s.bucket(t, "archive")
+	sp := sinkProps(s, "archive", partitionerCases[0], formatCases[1])
+	sp["behavior.on.null.values"] = "write"
+	in := logs(mapValues, 1, 10)
+	for i := range in {
+		if i%3 == 1 {
+			in[i].Value = nil
+		}
+	}
+	archive(t, sp, in)
+	out := restoreAll(t, sourceProps(sp, nil), nil)
+	got := map[string]any{}
+	for _, r := range out {
+		got[r.Key.(string)] = normal(r.Value)
+	}
+	if len(out) != len(in) || len(got) != len(in) {
+		t.Fatalf("restored %d records (%d keys), want %d", len(out), len(got), len(in))
+	}
+	for _, r := range in {
+		if w := normal(r.Value); !reflect.DeepEqual(got[r.Key.(string)], w) {
+			t.Errorf("key %v: value %v, want %v", r.Key, got[r.Key.(string)], w)
+		}
+	}
+}
