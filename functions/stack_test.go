@@ -80,7 +80,7 @@ type stack struct {
 	rt    *serverless.Runtime
 }
 
-func newStack(t *testing.T, partitions int) *stack {
+func newStack(t testing.TB, partitions int) *stack {
 	t.Helper()
 	ctx := context.Background()
 	k := devstacktest.Kafka(t, devstack.KafkaOptions{Partitions: partitions, Topics: []string{topic}})
