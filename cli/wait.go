@@ -50,7 +50,9 @@ func (e *env) waitState(c *cli.Context, cl *client.Client, name, want string) er
 			return err
 		}
 		desc = d
-		disp.Update(done, total, desc)
+		if done != total {
+			disp.Update(done, total, desc)
+		}
 		if done == total {
 			disp.Finish(fmt.Sprintf("connector/%s is %s (%s)", name, want, desc))
 			return nil
@@ -105,5 +107,8 @@ func (e *env) poll1(ctx context.Context, cl *client.Client, name, want string) (
 		done = min(done, total-1)
 	}
 	desc = fmt.Sprintf("connector %s, %d/%d tasks %s", st.Connector.State, running, tasks, want)
+	if want == "STOPPED" {
+		desc = fmt.Sprintf("connector %s, %d tasks left", st.Connector.State, len(st.Tasks))
+	}
 	return done, total, desc, nil
 }
