@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"testing"
+	"time"
 
 	"github.com/connectless/connectless/core/connect"
 )
@@ -26,8 +27,9 @@ func TestIntegrationRandomKills(t *testing.T) {
 	for i, extra := range []map[string]string{
 		{"flush.size": "47"},
 		{"flush.size": "31", "partitioner.class": HourlyPartitionerClass, "locale": "en", "timezone": "Europe/Berlin", "timestamp.extractor": "Record", "rotate.interval.ms": "5400000"},
+		{"flush.size": "53", "partitioner.class": HourlyPartitionerClass, "locale": "en", "timezone": "UTC"}, // Wallclock
 	} {
-		t.Run(fmt.Sprint(extra["partitioner.class"] != ""), func(t *testing.T) {
+		t.Run(fmt.Sprint(i), func(t *testing.T) {
 			bucket := fmt.Sprintf("kills%d", i)
 			s.bucket(t, bucket)
 			rng := rand.New(rand.NewPCG(uint64(i), 42))
@@ -40,6 +42,8 @@ func TestIntegrationRandomKills(t *testing.T) {
 			for k := 0; k < kills; k++ {
 				rt := &stubRuntime{t: t, tps: tps}
 				task := startTask(t, props, rt)
+				now := time.Date(2024, 1, 5, 0, 0, 0, 0, time.UTC).Add(time.Duration(k) * 23 * time.Minute)
+				task.now = func() time.Time { return now }
 				if err := rt.slice(ctx, task, logs, committed, 1+rng.IntN(80), rng.IntN(n/kills*3)); err != nil {
 					t.Fatal(err)
 				}
@@ -65,6 +69,8 @@ func TestIntegrationRandomKills(t *testing.T) {
 			}
 			rt := &stubRuntime{t: t, tps: tps}
 			task := startTask(t, props, rt)
+			end := time.Date(2024, 1, 5, 0, 0, 0, 0, time.UTC).Add(time.Duration(kills) * 23 * time.Minute)
+			task.now = func() time.Time { return end }
 			if err := rt.slice(ctx, task, logs, committed, 50, -1); err != nil {
 				t.Fatal(err)
 			}
