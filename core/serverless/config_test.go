@@ -1,10 +1,13 @@
 package serverless
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/connectless/connectless/core/connect"
 )
 
 func TestParseConfigDefaults(t *testing.T) {
@@ -87,5 +90,29 @@ func TestPipeline(t *testing.T) {
 	}
 	if _, err := c.Pipeline(map[string]string{"transforms": "x"}); err == nil || !strings.Contains(err.Error(), "transforms") {
 		t.Errorf("bad transforms: %v", err)
+	}
+}
+
+func TestOpenLambdaEnvironment(t *testing.T) {
+	reg, err := connect.NewRegistry()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rt, err := OpenLambda(context.Background(), []string{"CONNECT_STATE_BACKEND=memory", "CONNECT_LOG_LEVEL=debug",
+		"CONNECT_TASK_SHUTDOWN_MARGIN_MS=250", "AWS_LAMBDA_FUNCTION_NAME=connectless-task"}, reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rt.Close()
+	if rt.Env.Holder != "connectless-task" || rt.Env.Margin != 250*time.Millisecond || rt.Kafka != nil {
+		t.Errorf("runtime holder %q margin %v kafka %v", rt.Env.Holder, rt.Env.Margin, rt.Kafka)
+	}
+	for _, environ := range [][]string{
+		{"CONNECT_STATE_BACKEND=memory", "CONNECT_LOG_LEVEL=loud"},
+		{"CONNECT_STATE_BACKEND=memory", "CONNECT_BOOTSTRAP_SERVER=x:9092"},
+	} {
+		if _, err := OpenLambda(context.Background(), environ, reg); !errors.Is(err, ErrConfig) {
+			t.Errorf("%v: got %v, want ErrConfig", environ, err)
+		}
 	}
 }

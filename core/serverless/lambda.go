@@ -2,6 +2,7 @@ package serverless
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"os"
 	"strings"
@@ -19,13 +20,18 @@ const LogLevelKey = "log.level"
 func OpenLambda(ctx context.Context, environ []string, reg *connect.Registry) (*Runtime, error) {
 	props := FromEnv(environ)
 	level := slog.LevelInfo
+	var levelErr error
 	if v, ok := props[LogLevelKey]; ok {
 		if err := level.UnmarshalText([]byte(strings.TrimSpace(v))); err != nil {
-			level = slog.LevelInfo
+			levelErr = fmt.Errorf("%w: %s: want DEBUG, INFO, WARN or ERROR, got %q", ErrConfig, LogLevelKey, v)
 		}
 		delete(props, LogLevelKey)
 	}
 	log := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+	if levelErr != nil {
+		log.Error("init", "error", levelErr)
+		return nil, levelErr
+	}
 	workerID := "connectless"
 	for _, kv := range environ {
 		if v, ok := strings.CutPrefix(kv, "AWS_LAMBDA_FUNCTION_NAME="); ok && v != "" {
