@@ -178,6 +178,7 @@ func TestIntegrationRestoreEveryPartitionerAndFormat(t *testing.T) {
 			n++
 			bucket := fmt.Sprintf("b%02d", n)
 			t.Run(pc.name+"/"+fc.name, func(t *testing.T) {
+				t.Parallel()
 				s.bucket(t, bucket)
 				in := logs(fc.kind, 2, 11)
 				sp := sinkProps(s, bucket, pc, fc)
@@ -257,6 +258,7 @@ func TestIntegrationRestoreFilters(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			out := restoreAll(t, sourceProps(tc.sink, tc.extra), nil)
 			var gotOffs, wantOffs []string
 			for _, r := range out {
