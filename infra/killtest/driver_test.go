@@ -111,7 +111,7 @@ func (d *driver) Invoke(_ context.Context, p schedule.Payload) error {
 	d.invocations++
 	d.wg.Add(1)
 	go d.wait(c)
-	if d.inflicted() < d.target && d.rng.Float64() < 0.8 {
+	if d.inflicted() < d.target && d.rng.Float64() < 0.85 {
 		switch d.mode {
 		case killMode:
 			delay := 50*time.Millisecond + time.Duration(d.rng.Int64N(int64(1400*time.Millisecond)))

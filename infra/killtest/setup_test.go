@@ -65,6 +65,9 @@ type env struct {
 	// perPartition is the number of records, and so the end offset, of each partition.
 	perPartition int64
 	n            int
+	// base and step place record seq of a partition at base + seq*step.
+	base time.Time
+	step time.Duration
 }
 
 // setup starts dynalite, versitygw and an out-of-process kfake broker, writes n records to
@@ -92,6 +95,8 @@ func setup(t *testing.T, n int) *env {
 		t.Fatal(err)
 	}
 	e := &env{t: t, n: n, perPartition: int64(n / partitions)}
+	e.base = time.Now().Add(-4 * time.Hour).Truncate(time.Hour).Add(17 * time.Minute).UTC()
+	e.step = 4 * time.Hour / time.Duration(e.perPartition)
 	if e.s3c, err = s.NewClient(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -114,7 +119,7 @@ func setup(t *testing.T, n int) *env {
 	t.Cleanup(func() { e.rt.Close() })
 
 	start := time.Now()
-	e.produce(ctx)
+	e.produce(ctx, 0, e.perPartition)
 	t.Logf("produced %d records over %d partitions in %s", n, partitions, time.Since(start).Round(time.Millisecond))
 
 	cfg := map[string]string{
@@ -160,13 +165,12 @@ var (
 	levels   = []string{"INFO", "INFO", "INFO", "DEBUG", "WARN", "ERROR"}
 )
 
-// produce writes perPartition records to each partition; record seq of a partition is at
-// offset seq and carries "seq":seq, with timestamps spread over four hours.
-func (e *env) produce(ctx context.Context) {
+// produce writes the records from seq up to end to each partition; record seq of a
+// partition is at offset seq and carries "seq":seq, at time base + seq*step (the first
+// perPartition records span four hours).
+func (e *env) produce(ctx context.Context, from, end int64) {
 	w := e.rt.Kafka.NewWriter(kafka.WriterOptions{BatchSize: 4000, Linger: 5 * time.Millisecond})
 	defer w.Close()
-	base := time.Now().Add(-4 * time.Hour).Truncate(time.Hour).Add(17 * time.Minute).UTC()
-	step := 4 * time.Hour / time.Duration(e.perPartition)
 	const batch = 20000
 	msgs := make([]kafka.Message, 0, batch)
 	flush := func() {
@@ -180,8 +184,8 @@ func (e *env) produce(ctx context.Context) {
 		}
 		msgs = msgs[:0]
 	}
-	for seq := range e.perPartition {
-		at := base.Add(time.Duration(seq) * step)
+	for seq := from; seq < end; seq++ {
+		at := e.base.Add(time.Duration(seq) * e.step)
 		for p := range int32(partitions) {
 			svc := services[(seq+int64(p))%int64(len(services))]
 			host := fmt.Sprintf("%s-%d", svc, seq%4)
