@@ -119,6 +119,7 @@ func compress(dst io.Writer, kind string, level int32) (io.WriteCloser, error) {
 
 type nopCloser struct{ io.Writer }
 
+// Close does nothing.
 func (nopCloser) Close() error { return nil }
 
 func compressionExt(kind string) string {

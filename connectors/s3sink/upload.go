@@ -36,6 +36,7 @@ type conflictError struct {
 	ourLast, itsLast int64
 }
 
+// Error describes the conflict.
 func (e *conflictError) Error() string {
 	return fmt.Sprintf("object %q already exists with last offset %d, ours ends at %d", e.key, e.itsLast, e.ourLast)
 }

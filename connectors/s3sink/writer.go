@@ -351,7 +351,10 @@ func (t *Task) sortedTPs() []connect.TopicPartition {
 // __connect.errors.exception.class.name).
 type rejectedError struct{ err error }
 
+// Error returns the cause's message.
 func (e *rejectedError) Error() string { return e.err.Error() }
+
+// Unwrap returns the cause.
 func (e *rejectedError) Unwrap() error { return e.err }
 
 // ExceptionClassName names the Java exception class of the rejection.
