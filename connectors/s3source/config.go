@@ -25,6 +25,7 @@ const (
 	OffsetStartConfig       = "restore.offset.start"
 	OffsetEndConfig         = "restore.offset.end"
 	BatchSizeConfig         = "record.batch.max.size"
+	BehaviorOnErrorConfig   = "behavior.on.error"
 	// taskIndexConfig and taskCountConfig are set by TaskConfigs: task i of n restores the
 	// Kafka partitions whose number modulo n is i.
 	taskIndexConfig = "s3source.task.index"
@@ -78,6 +79,8 @@ func keys() []key {
 			doc: "Restore records whose archived Kafka offset is below this (exclusive). Default -1 (no upper bound)."},
 		{name: BatchSizeConfig, typ: connect.ConfigInt, def: int32(1000), group: "Restore", val: connect.AtLeast[int32](1),
 			doc: "Most records returned by one poll. Default 1000 (Confluent's default is 200). Mirrors Confluent's S3 source record.batch.max.size."},
+		{name: BehaviorOnErrorConfig, typ: connect.ConfigString, def: "fail", group: "Restore", val: connect.ValidStringIgnoreCase("fail", "ignore"),
+			doc: "What an unreadable object (corrupt, truncated, unknown extension, mismatched keys or headers file) does: fail stops the task with an error naming the object, after the records before it were produced and committed; ignore logs a warning and goes on with the next file set (records of the bad object already produced stay). Default fail. Mirrors Confluent's S3 source behavior.on.error."},
 		// Layout: as the sink that wrote the bucket.
 		{name: "topics.dir", typ: connect.ConfigString, def: "topics", group: "Layout",
 			doc: "Top-level key prefix; blank means none. Default topics. Mirrors topics.dir."},
@@ -163,6 +166,7 @@ type Config struct {
 	OffsetStart     int64 // -1 for none
 	OffsetEnd       int64 // -1 for none
 	BatchSize       int
+	IgnoreErrors    bool
 	RecordFieldTime bool
 	TaskIndex       int
 	TaskCount       int
@@ -196,6 +200,7 @@ func ParseConfig(props map[string]string) (*Config, error) {
 		OffsetStart:     v.Long(OffsetStartConfig),
 		OffsetEnd:       v.Long(OffsetEndConfig),
 		BatchSize:       int(v.Int(BatchSizeConfig)),
+		IgnoreErrors:    strings.EqualFold(v.String(BehaviorOnErrorConfig), "ignore"),
 		RecordFieldTime: v.String("timestamp.extractor") == "RecordField",
 		TaskCount:       1,
 	}

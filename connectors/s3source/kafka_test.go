@@ -266,4 +266,14 @@ func TestIntegrationBadInput(t *testing.T) {
 			t.Fatalf("restored %v", got)
 		}
 	})
+	t.Run("corrupt object ignored", func(t *testing.T) {
+		out := restoreAll(t, sourceProps(sp, map[string]string{BehaviorOnErrorConfig: "ignore"}), nil)
+		var got []int64
+		for _, r := range out {
+			got = append(got, normal(r.Value).(map[string]any)["seq"].(int64))
+		}
+		if !slices.Equal(got, []int64{0, 1, 2, 3, 8, 9, 10, 11}) {
+			t.Fatalf("restored %v, want every record but the corrupt object's", got)
+		}
+	})
 }

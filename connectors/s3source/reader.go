@@ -88,13 +88,20 @@ func (t *Task) next(ctx context.Context, p *partState) (rec connect.SourceRecord
 				continue
 			}
 			if p.cur, err = t.open(ctx, fs); err != nil {
+				if t.skipBad(p, fs.name.Key, err) {
+					continue
+				}
 				return rec, false, err
 			}
 		}
 		o := p.cur
 		r, done, err := t.read(o)
 		if err != nil {
-			return rec, false, fmt.Errorf("object %q record %d: %w", o.fs.name.Key, o.index, err)
+			err = fmt.Errorf("object %q record %d: %w", o.fs.name.Key, o.index, err)
+			if t.skipBad(p, o.fs.name.Key, err) {
+				continue
+			}
+			return rec, false, err
 		}
 		if done {
 			o.close()
@@ -239,4 +246,20 @@ func (t *Task) fieldTime(v any) (time.Time, error) {
 		return time.UnixMilli(ms).UTC(), nil
 	}
 	return time.Time{}, fmt.Errorf("%w: timestamp.field %q holds %T", errNoTimestamp, field, cur)
+}
+
+// skipBad moves past an unreadable file set when behavior.on.error=ignore; it reports
+// whether it did. Errors a retry may fix (S3 unavailable) are never skipped.
+func (t *Task) skipBad(p *partState, key string, err error) bool {
+	if !t.cfg.IgnoreErrors || connect.IsRetriable(err) {
+		return false
+	}
+	t.log.Warn("skipping unreadable object", "key", key, "error", err)
+	if p.cur != nil {
+		p.cur.close()
+		p.cur = nil
+	}
+	p.skip = 0
+	p.next++
+	return true
 }
