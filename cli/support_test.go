@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"flag"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -80,25 +79,28 @@ func (s *server) create(t testing.TB, name string, kv ...string) {
 	}
 }
 
-// runTasks writes every task's status as a runner does (under the task's lease).
+// runTasks writes every task's status as a runner does (under the task's lease). It may be
+// called from another goroutine: it reports failures with Errorf.
 func (s *server) runTasks(t testing.TB, name string, state store.State, trace string) {
 	t.Helper()
 	ctx := context.Background()
 	c, err := s.Store.Connector(ctx, name)
 	if err != nil {
-		t.Fatal(err)
+		t.Errorf("connector %s: %v", name, err)
+		return
 	}
 	for i := range c.Tasks {
 		lease, err := s.Store.Acquire(ctx, name, i, testWorkerID, time.Minute)
 		if err != nil {
-			t.Fatal(err)
+			t.Errorf("acquire %s/%d: %v", name, i, err)
+			return
 		}
 		st := store.Status{Connector: name, Task: i, State: state, WorkerID: testWorkerID, Trace: trace, Generation: c.Generation, Updated: time.Now()}
 		if err := s.Store.PutTaskStatus(ctx, lease, st); err != nil {
-			t.Fatal(err)
+			t.Errorf("status %s/%d: %v", name, i, err)
 		}
 		if err := s.Store.Release(ctx, lease); err != nil {
-			t.Fatal(err)
+			t.Errorf("release %s/%d: %v", name, i, err)
 		}
 	}
 }
@@ -185,5 +187,3 @@ func writeFile(t testing.TB, dir, name, content string) string {
 	}
 	return p
 }
-
-var _ = io.Discard
