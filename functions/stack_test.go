@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -33,8 +34,12 @@ import (
 	"github.com/connectless/connectless/infra/devstack/devstacktest"
 )
 
-// bootstraps holds the function binaries built once for the whole test binary.
-var bootstraps string
+// bootstraps holds the function binaries built once for the whole test binary; buildMu
+// keeps parallel tests from building the same one twice.
+var (
+	bootstraps string
+	buildMu    sync.Mutex
+)
 
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "connectless-functions-")
@@ -51,6 +56,8 @@ func TestMain(m *testing.M) {
 // bootstrap builds functions/<name> for this machine with the Lambda build tags, once.
 func bootstrap(t testing.TB, name string) string {
 	t.Helper()
+	buildMu.Lock()
+	defer buildMu.Unlock()
 	out := filepath.Join(bootstraps, name, "bootstrap")
 	if _, err := os.Stat(out); err == nil {
 		return out
