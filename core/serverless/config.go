@@ -82,6 +82,10 @@ type Config struct {
 	// Default "connectless".
 	MetricsNamespace string
 
+	// TopicTracking and TopicReset from topic.tracking.enable and topic.tracking.allow.reset.
+	// Default true. Mirror Kafka Connect's keys of the same names.
+	TopicTracking, TopicReset bool
+
 	// Raw holds every property as given; config providers (config.providers.*) read it.
 	Raw map[string]string
 }
@@ -93,6 +97,9 @@ var workerOnly = []string{
 	"offset.flush.interval.ms", "offset.storage.file.filename", "task.lease.timeout.ms", "plugin.path",
 	"admin.listeners", "config.storage.replication.factor", "offset.storage.replication.factor",
 	"status.storage.replication.factor", "offset.storage.partitions", "status.storage.partitions",
+	"config.storage.partitions", "connector.client.config.override.policy", "exactly.once.source.support",
+	"heartbeat.interval.ms", "plugin.discovery", "rest.host.name", "rest.port", "scheduled.rebalance.max.delay.ms",
+	"session.timeout.ms", "task.poll.interval.ms", "task.shutdown.graceful.timeout.ms",
 }
 
 // prefixes of keys that are passed on (converter options, config providers, the worker's
@@ -110,7 +117,7 @@ func ParseConfig(props map[string]string) (*Config, error) {
 		HeaderConverter:   "org.apache.kafka.connect.storage.SimpleHeaderConverter",
 		KeyConverterProps: map[string]string{}, ValueConverterProps: map[string]string{}, HeaderConverterProps: map[string]string{},
 		DispatchConcurrency: 32, SliceBudget: 14 * time.Minute, Margin: 5 * time.Second, LeaseGrace: 30 * time.Second,
-		MetricsNamespace: "connectless", Raw: props,
+		MetricsNamespace: "connectless", TopicTracking: true, TopicReset: true, Raw: props,
 	}
 	keys := make([]string, 0, len(props))
 	for k := range props {
@@ -195,6 +202,16 @@ func ParseConfig(props map[string]string) (*Config, error) {
 			c.LeaseGrace = ms(key, v)
 		case "metrics.namespace":
 			c.MetricsNamespace = tv
+		case "topic.tracking.enable", "topic.tracking.allow.reset":
+			b, err := strconv.ParseBool(tv)
+			if err != nil {
+				bad(key, "want true or false, got %q", v)
+			}
+			if key == "topic.tracking.enable" {
+				c.TopicTracking = b
+			} else {
+				c.TopicReset = b
+			}
 		case "config.providers":
 		default:
 			switch {

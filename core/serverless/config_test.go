@@ -29,13 +29,14 @@ func TestParseConfig(t *testing.T) {
 		"sasl.jaas.config":  `org.apache.kafka.common.security.scram.ScramLoginModule required username="u" password="p\"w";`,
 		"task.slice.max.ms": "60000", "group.id": "connect-cluster", "listeners": "http://:8083",
 		"config.providers": "env", "config.providers.env.class": "EnvVarConfigProvider",
+		"topic.tracking.allow.reset": "false", "rest.port": "8083", "task.lease.timeout.ms": "30000",
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if strings.Join(c.Brokers, ",") != "b1:9092,b2:9092" || c.Backend != BackendKafka || c.ConfigTopic != "cfg" ||
 		c.KeyConverter != "StringConverter" || c.ValueConverterProps["schemas.enable"] != "false" ||
-		c.SASLMechanism != "SCRAM-SHA-256" || c.SASLUsername != "u" || c.SASLPassword != `p"w` || c.SliceBudget != time.Minute {
+		c.SASLMechanism != "SCRAM-SHA-256" || c.SASLUsername != "u" || c.SASLPassword != `p"w` || c.SliceBudget != time.Minute || !c.TopicTracking || c.TopicReset {
 		t.Errorf("parsed %+v", c)
 	}
 	if _, mech, err := c.tlsAndSASL(); err != nil || mech == nil {
@@ -59,6 +60,7 @@ func TestParseConfigErrors(t *testing.T) {
 		{"jaas without password", map[string]string{"sasl.jaas.config": `x required username="u";`}, "sasl.jaas.config"},
 		{"sasl without credentials", map[string]string{"security.protocol": "SASL_SSL"}, "sasl.jaas.config"},
 		{"kafka backend without brokers", map[string]string{"state.backend": "kafka"}, "bootstrap.servers"},
+		{"bad boolean", map[string]string{"topic.tracking.enable": "yes please"}, "topic.tracking.enable"},
 		{"empty table", map[string]string{"state.dynamodb.table": " "}, "state.dynamodb.table"},
 	}
 	for _, tc := range tests {

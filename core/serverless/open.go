@@ -99,7 +99,8 @@ func Open(ctx context.Context, props map[string]string, opts Options) (*Runtime,
 	}
 	workerID := cmp.Or(opts.WorkerID, "connectless")
 	if rt.Herder, err = herder.New(herder.Config{Store: rt.Store, Plugins: opts.Registry, ExtraPlugins: ExtraPlugins(),
-		Resolver: resolver, WorkerID: workerID, Logger: log}); err != nil {
+		Resolver: resolver, WorkerID: workerID, Logger: log,
+		TopicTrackingDisabled: !cfg.TopicTracking, TopicResetDisabled: !cfg.TopicReset}); err != nil {
 		rt.Close()
 		return nil, fmt.Errorf("herder: %w", err)
 	}
