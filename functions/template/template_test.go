@@ -119,6 +119,7 @@ func TestTemplateChecksFail(t *testing.T) {
 		{"dangling Ref", "ApiId: !Ref HttpApi\n      IntegrationType", "ApiId: !Ref HttpApy\n      IntegrationType", "refs", "HttpApy"},
 		{"dangling Sub", "/aws/lambda/${TaskFunction}", "/aws/lambda/${TaskFunctin}", "refs", "TaskFunctin"},
 		{"unknown condition", "Condition: CreateBucket\n", "Condition: MakeBucket\n", "refs", "MakeBucket"},
+		{"dangling DependsOn", "DependsOn: RestFunctionLogGroup", "DependsOn: RestFunctionLogGrp", "refs", "RestFunctionLogGrp"},
 		{"wildcard resource", "Resource: !GetAtt TaskDeadLetterQueue.Arn", "Resource: \"*\"", "iam", "sqs:SendMessage"},
 		{"hard-coded ARN", "Resource: !GetAtt TaskDeadLetterQueue.Arn", "Resource: arn:aws:sqs:us-east-1:1:other", "iam", "hard-coded"},
 		{"foreign Sub", `Resource: !Sub arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:${KafkaSecretName}-*`,
