@@ -85,6 +85,14 @@ func (e *env) getConnectors(c *cli.Context) error {
 		}
 		return p.Data(all)
 	}
+	// Kafka's expand leaves out connectors without a status yet: list them too.
+	if names, err := cl.Connectors(c.Context); err == nil {
+		for _, n := range names {
+			if _, ok := all[n]; !ok {
+				all[n] = client.Expanded{}
+			}
+		}
+	}
 	if len(all) == 0 {
 		_, err := fmt.Fprintln(e.stdout, "No connectors. Create one with: connectless apply -f FILE")
 		return err
@@ -92,7 +100,7 @@ func (e *env) getConnectors(c *cli.Context) error {
 	rows := [][]string{}
 	for _, name := range slices.Sorted(maps.Keys(all)) {
 		x := all[name]
-		typ, state, tasks, class := "", "", "", ""
+		typ, state, tasks, class := "", "UNKNOWN", "", ""
 		if x.Info != nil {
 			typ, class = x.Info.Type, x.Info.Config["connector.class"]
 		}

@@ -264,3 +264,15 @@ func TestVersion(t *testing.T) {
 		t.Errorf("version --server: %q", r.stdout)
 	}
 }
+
+func TestGetConnectorsListsConnectorsWithoutStatus(t *testing.T) {
+	s := startServer(t, nil)
+	// A connector whose status no runner or herder has written yet.
+	if err := s.Store.CreateConnector(context.Background(), "fresh", map[string]string{"name": "fresh", "connector.class": "FileStreamSource"}, store.TargetRunning); err != nil {
+		t.Fatal(err)
+	}
+	r := newCLI(t, s.URL).ok("get", "connectors")
+	if !strings.Contains(r.stdout, "fresh") || !strings.Contains(r.stdout, "UNKNOWN") {
+		t.Errorf("connector without status missing:\n%s", r.stdout)
+	}
+}
