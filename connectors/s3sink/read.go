@@ -160,6 +160,16 @@ type ObjectReader interface {
 // .json and ByteArrayFormat's extension, each optionally .gz or .zst, .avro, and *.parquet.
 // The reader consumes body; the caller closes body after the reader.
 func (c *Config) NewObjectReader(ext string, body io.Reader) (ObjectReader, error) {
+	return c.newObjectReader(ext, body, false)
+}
+
+// NewRawJSONReader is NewObjectReader, except that JsonFormat records are returned as the
+// bytes of their line (schema optional BYTES, without the line feed) instead of being parsed.
+func (c *Config) NewRawJSONReader(ext string, body io.Reader) (ObjectReader, error) {
+	return c.newObjectReader(ext, body, true)
+}
+
+func (c *Config) newObjectReader(ext string, body io.Reader, rawJSON bool) (ObjectReader, error) {
 	switch {
 	case strings.HasSuffix(ext, ".parquet"):
 		return newParquetReader(body)
@@ -186,7 +196,7 @@ func (c *Config) NewObjectReader(ext string, body io.Reader) (ObjectReader, erro
 	}
 	switch base {
 	case ".json":
-		return &jsonReader{br: bufio.NewReaderSize(r, 64<<10), close: closeFn}, nil
+		return &jsonReader{br: bufio.NewReaderSize(r, 64<<10), close: closeFn, raw: rawJSON}, nil
 	case c.ByteArrayExtension:
 		if c.ByteArraySeparator == "" {
 			return nil, fmt.Errorf("%w: format.bytearray.separator is empty, so ByteArrayFormat records cannot be told apart", ErrConfig)
@@ -204,6 +214,7 @@ type jsonReader struct {
 	br    *bufio.Reader
 	line  int
 	close func() error
+	raw   bool
 }
 
 func (r *jsonReader) Next() (*connect.Schema, any, error) {
@@ -219,6 +230,9 @@ func (r *jsonReader) Next() (*connect.Schema, any, error) {
 		b = bytes.TrimRight(b, "\r\n")
 		if len(b) == 0 && err == io.EOF {
 			return nil, nil, io.EOF
+		}
+		if r.raw {
+			return connect.OptionalBytesSchema(), bytes.Clone(b), nil
 		}
 		v, perr := ParseJSONValue(b)
 		if perr != nil {

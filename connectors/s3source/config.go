@@ -26,6 +26,7 @@ const (
 	OffsetEndConfig         = "restore.offset.end"
 	BatchSizeConfig         = "record.batch.max.size"
 	BehaviorOnErrorConfig   = "behavior.on.error"
+	RawJSONConfig           = "restore.json.raw"
 	// taskIndexConfig and taskCountConfig are set by TaskConfigs: task i of n restores the
 	// Kafka partitions whose number modulo n is i.
 	taskIndexConfig = "s3source.task.index"
@@ -81,6 +82,8 @@ func keys() []key {
 			doc: "Most records returned by one poll. Default 1000 (Confluent's default is 200). Mirrors Confluent's S3 source record.batch.max.size."},
 		{name: BehaviorOnErrorConfig, typ: connect.ConfigString, def: "fail", group: "Restore", val: connect.ValidStringIgnoreCase("fail", "ignore"),
 			doc: "What an unreadable object (corrupt, truncated, unknown extension, mismatched keys or headers file) does: fail stops the task with an error naming the object, after the records before it were produced and committed; ignore logs a warning and goes on with the next file set (records of the bad object already produced stay). Default fail. Mirrors Confluent's S3 source behavior.on.error."},
+		{name: RawJSONConfig, typ: connect.ConfigBoolean, def: false, group: "Restore",
+			doc: "With JsonFormat, restore each value as the bytes of its archived line (schema BYTES) instead of the parsed JSON value: with value.converter=org.apache.kafka.connect.converters.ByteArrayConverter the restored values are the archived lines byte for byte, and parsing is skipped. Keys files are parsed either way. Default false."},
 		// Layout: as the sink that wrote the bucket.
 		{name: "topics.dir", typ: connect.ConfigString, def: "topics", group: "Layout",
 			doc: "Top-level key prefix; blank means none. Default topics. Mirrors topics.dir."},
@@ -167,6 +170,7 @@ type Config struct {
 	OffsetEnd       int64 // -1 for none
 	BatchSize       int
 	IgnoreErrors    bool
+	RawJSON         bool
 	RecordFieldTime bool
 	TaskIndex       int
 	TaskCount       int
@@ -201,6 +205,7 @@ func ParseConfig(props map[string]string) (*Config, error) {
 		OffsetEnd:       v.Long(OffsetEndConfig),
 		BatchSize:       int(v.Int(BatchSizeConfig)),
 		IgnoreErrors:    strings.EqualFold(v.String(BehaviorOnErrorConfig), "ignore"),
+		RawJSON:         v.Bool(RawJSONConfig),
 		RecordFieldTime: v.String("timestamp.extractor") == "RecordField",
 		TaskCount:       1,
 	}

@@ -53,9 +53,14 @@ func jsonConverters(t *testing.T) runtime.Converters {
 // runSlice runs one source slice that commits into offs (nil: dropped without commit).
 func runSlice(ctx context.Context, t *testing.T, client *kafka.Client, task connect.SourceTask, props map[string]string, offs *offsets, maxRecords int) (runtime.SourceResult, error) {
 	t.Helper()
+	return runSliceWith(ctx, t, client, task, props, offs, maxRecords, jsonConverters(t))
+}
+
+func runSliceWith(ctx context.Context, t *testing.T, client *kafka.Client, task connect.SourceTask, props map[string]string, offs *offsets, maxRecords int, conv runtime.Converters) (runtime.SourceResult, error) {
+	t.Helper()
 	s := runtime.SourceSlice{
 		Task: task, TaskConfig: props, Client: client, MaxRecords: maxRecords, IdlePolls: 2,
-		Converters: jsonConverters(t), ConnectorName: "restore", Errors: runtime.DefaultErrorConfig(),
+		Converters: conv, ConnectorName: "restore", Errors: runtime.DefaultErrorConfig(),
 	}
 	if offs != nil {
 		s.OffsetReader, s.Commit = offs, offs.commit

@@ -37,14 +37,18 @@ func (o *openSet) close() {
 // open starts reading a file set's objects.
 func (t *Task) open(ctx context.Context, fs *fileSet) (*openSet, error) {
 	o := &openSet{fs: fs}
-	get := func(key, ext string) (s3sink.ObjectReader, error) {
+	get := func(key, ext string, raw bool) (s3sink.ObjectReader, error) {
 		bucket := t.cfg.Layout.Bucket
 		out, err := t.client.GetObject(ctx, &s3.GetObjectInput{Bucket: &bucket, Key: &key})
 		if err != nil {
 			return nil, connect.Retriable(fmt.Errorf("get object %q: %w", key, err))
 		}
 		o.bodies = append(o.bodies, out.Body)
-		r, err := t.cfg.Layout.NewObjectReader(ext, out.Body)
+		newReader := t.cfg.Layout.NewObjectReader
+		if raw {
+			newReader = t.cfg.Layout.NewRawJSONReader
+		}
+		r, err := newReader(ext, out.Body)
 		if err != nil {
 			return nil, fmt.Errorf("read object %q: %w", key, err)
 		}
@@ -52,19 +56,19 @@ func (t *Task) open(ctx context.Context, fs *fileSet) (*openSet, error) {
 	}
 	var err error
 	if fs.value != "" {
-		if o.value, err = get(fs.value, fs.valueName.Ext); err != nil {
+		if o.value, err = get(fs.value, fs.valueName.Ext, t.cfg.RawJSON); err != nil {
 			o.close()
 			return nil, err
 		}
 	}
 	if fs.keys != "" {
-		if o.keys, err = get(fs.keys, fs.keysName.Ext); err != nil {
+		if o.keys, err = get(fs.keys, fs.keysName.Ext, false); err != nil {
 			o.close()
 			return nil, err
 		}
 	}
 	if fs.hdrs != "" {
-		if o.hdrs, err = get(fs.hdrs, fs.hdrsName.Ext); err != nil {
+		if o.hdrs, err = get(fs.hdrs, fs.hdrsName.Ext, false); err != nil {
 			o.close()
 			return nil, err
 		}
@@ -212,6 +216,13 @@ var errNoTimestamp = errors.New("no timestamp")
 // fieldTime reads timestamp.field of a value, as the sink's RecordField extractor.
 func (t *Task) fieldTime(v any) (time.Time, error) {
 	field := t.cfg.Layout.TimestampField
+	if raw, ok := v.([]byte); ok && t.cfg.RawJSON {
+		parsed, err := s3sink.ParseJSONValue(raw)
+		if err != nil {
+			return time.Time{}, fmt.Errorf("%w: %w", s3sink.ErrFormat, err)
+		}
+		v = parsed
+	}
 	cur := v
 	for _, part := range strings.Split(field, ".") {
 		switch x := cur.(type) {
