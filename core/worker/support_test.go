@@ -200,7 +200,12 @@ func (t *fileTask) Put(_ context.Context, recs []connect.SinkRecord) error {
 	for _, r := range recs {
 		v, _ := r.Value.(string)
 		name := fmt.Sprintf("%s-%d-%d", r.OriginalTopic, r.OriginalPartition, r.OriginalOffset)
-		if err := os.WriteFile(filepath.Join(t.dir, name), []byte(v), 0o644); err != nil {
+		// Written aside and renamed: a record file is never seen half written.
+		tmp := filepath.Join(t.dir, ".tmp-"+name)
+		if err := os.WriteFile(tmp, []byte(v), 0o644); err != nil {
+			return err
+		}
+		if err := os.Rename(tmp, filepath.Join(t.dir, name)); err != nil {
 			return err
 		}
 		fmt.Fprintln(&log, name)
