@@ -20,7 +20,9 @@
 // Parquet as Structs with their schemas; headers as strings (the headers files store
 // Kafka's string form). With timestamp.extractor=RecordField a record's timestamp is read
 // from timestamp.field of its value and set on the restored record; other extractors'
-// timestamps are not in the files, so Kafka assigns new ones.
+// timestamps are not in the files, so Kafka assigns new ones. With restore.json.raw, JSON
+// values come back as the bytes of their archived line instead, so that
+// value.converter=ByteArrayConverter restores them byte for byte.
 //
 // Within one Kafka partition the files of a partitioner that writes several directories at
 // once (TimeBased with late records, Field) can hold interleaved offsets; the restore then
@@ -33,6 +35,14 @@
 // select by the record timestamp (RecordField), or else by the start of the record's time
 // bucket, which is exact for ranges aligned to partition.duration.ms (an hour of an
 // HourlyPartitioner archive).
+//
+// # Bad objects
+//
+// A missing bucket fails Start (ErrNoBucket). An object that cannot be read (corrupt,
+// truncated, unknown extension, keys or headers file with another record count) fails the
+// task with an error naming it and wrapping s3sink.ErrFormat, after the records before it
+// were produced; their offsets are committed, nothing after them. behavior.on.error=ignore
+// logs and skips the object instead. S3 errors a retry may fix are retriable.
 //
 // # Resuming without duplicates
 //
