@@ -15,7 +15,9 @@ import (
 )
 
 func TestAssignPartitions(t *testing.T) {
-	tp := func(topic string, p int32) connect.TopicPartition { return connect.TopicPartition{Topic: topic, Partition: p} }
+	tp := func(topic string, p int32) connect.TopicPartition {
+		return connect.TopicPartition{Topic: topic, Partition: p}
+	}
 	in := []connect.TopicPartition{tp("b", 1), tp("a", 2), tp("a", 0), tp("b", 0), tp("a", 1), tp("a", 0)}
 	got := AssignPartitions(in, 2)
 	want := [][]connect.TopicPartition{
