@@ -44,7 +44,7 @@ func commands(e *env) []*cli.Command {
 		loggersCommand(e),
 		configCommand(e),
 		invokeCommand(e),
-		demoCommand(e),
+		demoCommand(e), benchCommand(e),
 		devCommand(e),
 		workerCommand(e), standaloneCommand(e),
 		completionCommand(e),

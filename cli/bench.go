@@ -1,0 +1,79 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/connectless/connectless/infra/bench"
+)
+
+func benchCommand(e *env) *cli.Command {
+	def := bench.DefaultPrices()
+	return &cli.Command{
+		Name:  "bench",
+		Usage: "measure archive throughput, memory, invocation overhead, fan-out and cost per TB on local services",
+		Description: examples("Starts Kafka (kfake in its own process), S3 (versitygw) and DynamoDB (dynalite) on loopback,\n"+
+			"loads JSON log lines and archives them to S3 with a plain loop (the ceiling), the S3 sink through\n"+
+			"the worker path and through the serverless path, each run in a child process whose CPU seconds\n"+
+			"and peak RSS come from rusage; the records counted in the bucket are the ground truth. Then\n"+
+			"peak RSS against partitions, invocation overhead, scheduler fan-out and cost per TB. See\n"+
+			"docs/benchmarks.md.",
+			"connectless bench",
+			"connectless bench --records 200000 --runs 3 --json bench.json",
+			"connectless bench --task-bootstrap bin/task-bootstrap --lambda-memory-mb 1024"),
+		Flags: []cli.Flag{
+			&cli.IntFlag{Name: "records", Value: 2_000_000, Usage: "log lines P1 loads"},
+			&cli.IntFlag{Name: "record-size", Value: 200, Usage: "approximate bytes per log line"},
+			&cli.IntFlag{Name: "partitions", Value: 4, Usage: "partitions of the P1 topic"},
+			&cli.IntFlag{Name: "tasks", Value: 2, Usage: "tasks.max of the S3 sink in P1"},
+			&cli.IntFlag{Name: "runs", Value: 3, Usage: "runs of each P1 variant, interleaved"},
+			&cli.IntFlag{Name: "object-mib", Value: 8, Usage: "uncompressed object size in MiB (sets flush.size)"},
+			&cli.IntFlag{Name: "memory-records", Usage: "records per P2 topic (default records/4)"},
+			&cli.IntFlag{Name: "fanout-connectors", Value: 100, Usage: "P4 connectors"},
+			&cli.IntFlag{Name: "fanout-tasks", Value: 10, Usage: "P4 tasks per connector"},
+			&cli.StringFlag{Name: "task-bootstrap", Usage: "task function bootstrap for the cold-init figure (make bench builds it)"},
+			&cli.StringFlag{Name: "json", Usage: "write the results as JSON to this file"},
+			&cli.StringFlag{Name: "profile-dir", Usage: "write a CPU profile of each connectless P1 run here"},
+			&cli.IntFlag{Name: "lambda-memory-mb", Value: 1769, Usage: "Lambda memory size of the cost model"},
+			&cli.Float64Flag{Name: "invocation-seconds", Value: 300, Usage: "length of one task invocation in the cost model"},
+			&cli.Float64Flag{Name: "mcu-mb-per-s", Value: 6.25, Usage: "MB/s one MSK Connect MCU archives"},
+			&cli.Float64Flag{Name: "price-lambda-gb-s", Value: def.LambdaGBSecond, Usage: "Lambda arm64 USD per GB-second"},
+			&cli.Float64Flag{Name: "price-lambda-requests", Value: def.LambdaPerMillionRequests, Usage: "Lambda USD per million requests"},
+			&cli.Float64Flag{Name: "price-mcu-hour", Value: def.MSKConnectMCUHour, Usage: "MSK Connect USD per MCU-hour"},
+			&cli.Float64Flag{Name: "price-firehose-gb", Value: def.FirehosePerGB, Usage: "Firehose USD per GB ingested"},
+		},
+		Subcommands: []*cli.Command{{
+			Name:   "child",
+			Usage:  "run one benchmark job read as JSON from stdin (used by bench itself)",
+			Hidden: true,
+			Action: func(c *cli.Context) error { return bench.RunChild(c.Context, e.stdin, e.stdout) },
+		}},
+		Action: func(c *cli.Context) error {
+			opts := bench.Options{
+				Out: e.stdout, Records: c.Int("records"), RecordSize: c.Int("record-size"), Partitions: c.Int("partitions"),
+				Tasks: c.Int("tasks"), Runs: c.Int("runs"), ObjectBytes: c.Int("object-mib") << 20,
+				MemoryRecords: c.Int("memory-records"), FanOutConnectors: c.Int("fanout-connectors"), FanOutTasks: c.Int("fanout-tasks"),
+				TaskBootstrap: c.String("task-bootstrap"), ProfileDir: c.String("profile-dir"),
+				Cost: bench.CostModel{
+					Prices: bench.Prices{LambdaGBSecond: c.Float64("price-lambda-gb-s"), LambdaPerMillionRequests: c.Float64("price-lambda-requests"),
+						MSKConnectMCUHour: c.Float64("price-mcu-hour"), FirehosePerGB: c.Float64("price-firehose-gb")},
+					LambdaMemoryMB: c.Int("lambda-memory-mb"), InvocationSeconds: c.Float64("invocation-seconds"), MCUMBPerSecond: c.Float64("mcu-mb-per-s"),
+				},
+			}
+			rep, err := bench.Run(c.Context, opts)
+			if path := c.String("json"); path != "" && rep != nil {
+				b, jerr := json.MarshalIndent(rep, "", "  ")
+				if jerr == nil {
+					jerr = os.WriteFile(path, append(b, '\n'), 0o644)
+				}
+				if jerr != nil {
+					return fmt.Errorf("write %s: %w", path, jerr)
+				}
+			}
+			return err
+		},
+	}
+}

@@ -1,0 +1,189 @@
+package bench
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	kafkago "github.com/segmentio/kafka-go"
+)
+
+// ErrUnknownKind is wrapped when a job names no known variant.
+var ErrUnknownKind = errors.New("unknown job kind")
+
+// newS3Client returns a client for the job's S3 endpoint, built as the S3 sink builds its own:
+// the standard SDK configuration, static keys, BaseEndpoint and path style.
+func newS3Client(ctx context.Context, endpoint, region, key, secret string) (*s3.Client, error) {
+	cfg, err := awsconfig.LoadDefaultConfig(ctx, awsconfig.WithRegion(region),
+		awsconfig.WithCredentialsProvider(credentials.NewStaticCredentialsProvider(key, secret, "")))
+	if err != nil {
+		return nil, fmt.Errorf("load AWS configuration: %w", err)
+	}
+	return s3.NewFromConfig(cfg, func(o *s3.Options) {
+		o.BaseEndpoint = aws.String(endpoint)
+		o.UsePathStyle = true
+	}), nil
+}
+
+// runCeiling archives every partition of the topic with no framework: one goroutine per
+// partition reads record batches over a kafka-go connection to the partition leader, appends
+// each value and a newline to a buffer (through gzip if asked) and puts an object every
+// FlushSize records.
+func runCeiling(ctx context.Context, j Job) (JobResult, error) {
+	if len(j.Brokers) == 0 {
+		return JobResult{}, errors.New("ceiling: no brokers")
+	}
+	client, err := newS3Client(ctx, j.S3Endpoint, j.Region, j.AccessKey, j.SecretKey)
+	if err != nil {
+		return JobResult{}, err
+	}
+	conn, err := kafkago.DialContext(ctx, "tcp", j.Brokers[0])
+	if err != nil {
+		return JobResult{}, fmt.Errorf("dial %s: %w", j.Brokers[0], err)
+	}
+	parts, err := conn.ReadPartitions(j.Topic)
+	conn.Close()
+	if err != nil {
+		return JobResult{}, fmt.Errorf("partitions of %s: %w", j.Topic, err)
+	}
+	start := time.Now()
+	var (
+		total atomic.Int64
+		wg    sync.WaitGroup
+		errs  = make([]error, len(parts))
+	)
+	for i, p := range parts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			n, err := archivePartition(ctx, client, j, p.ID)
+			total.Add(n)
+			errs[i] = err
+		}()
+	}
+	wg.Wait()
+	return JobResult{Records: total.Load(), Seconds: since(start)}, errors.Join(errs...)
+}
+
+// archivePartition reads one partition from its first to its last offset.
+func archivePartition(ctx context.Context, client *s3.Client, j Job, partition int) (int64, error) {
+	conn, err := kafkago.DialLeader(ctx, "tcp", j.Brokers[0], j.Topic, partition)
+	if err != nil {
+		return 0, fmt.Errorf("dial leader of %s/%d: %w", j.Topic, partition, err)
+	}
+	defer conn.Close()
+	first, last, err := conn.ReadOffsets()
+	if err != nil {
+		return 0, fmt.Errorf("offsets of %s/%d: %w", j.Topic, partition, err)
+	}
+	if _, err := conn.Seek(first, kafkago.SeekAbsolute); err != nil {
+		return 0, fmt.Errorf("seek %s/%d: %w", j.Topic, partition, err)
+	}
+	obj := newObjectBuffer(j.Gzip)
+	var (
+		n         int64
+		next      = first
+		objectBeg = first
+		count     int
+	)
+	put := func() error {
+		if count == 0 {
+			return nil
+		}
+		body, err := obj.finish()
+		if err != nil {
+			return err
+		}
+		ext := ".json"
+		if j.Gzip {
+			ext = ".json.gz"
+		}
+		key := fmt.Sprintf("topics/%s/partition=%d/%s+%d+%010d%s", j.Topic, partition, j.Topic, partition, objectBeg, ext)
+		if _, err := client.PutObject(ctx, &s3.PutObjectInput{Bucket: &j.Bucket, Key: &key, Body: bytes.NewReader(body)}); err != nil {
+			return fmt.Errorf("put object %q: %w", key, err)
+		}
+		obj.reset()
+		count, objectBeg = 0, next
+		return nil
+	}
+	for next < last {
+		batch := conn.ReadBatch(1, 16<<20)
+		for {
+			m, err := batch.ReadMessage()
+			if err != nil {
+				break
+			}
+			if err := obj.add(m.Value); err != nil {
+				batch.Close()
+				return n, err
+			}
+			n++
+			count++
+			next = m.Offset + 1
+			if count >= j.FlushSize {
+				if err := put(); err != nil {
+					batch.Close()
+					return n, err
+				}
+			}
+		}
+		if err := batch.Close(); err != nil && !errors.Is(err, io.EOF) {
+			return n, fmt.Errorf("read %s/%d at %d: %w", j.Topic, partition, next, err)
+		}
+	}
+	return n, put()
+}
+
+// objectBuffer is one object being built: newline-separated values, gzip or not.
+type objectBuffer struct {
+	buf bytes.Buffer
+	gz  *gzip.Writer
+}
+
+func newObjectBuffer(compress bool) *objectBuffer {
+	o := &objectBuffer{}
+	if compress {
+		o.gz = gzip.NewWriter(&o.buf)
+	}
+	return o
+}
+
+func (o *objectBuffer) add(v []byte) error {
+	var w io.Writer = &o.buf
+	if o.gz != nil {
+		w = o.gz
+	}
+	if _, err := w.Write(v); err != nil {
+		return fmt.Errorf("gzip: %w", err)
+	}
+	if _, err := w.Write([]byte{'\n'}); err != nil {
+		return fmt.Errorf("gzip: %w", err)
+	}
+	return nil
+}
+
+func (o *objectBuffer) finish() ([]byte, error) {
+	if o.gz != nil {
+		if err := o.gz.Close(); err != nil {
+			return nil, fmt.Errorf("gzip: %w", err)
+		}
+	}
+	return o.buf.Bytes(), nil
+}
+
+func (o *objectBuffer) reset() {
+	o.buf.Reset()
+	if o.gz != nil {
+		o.gz.Reset(&o.buf)
+	}
+}

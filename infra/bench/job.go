@@ -1,0 +1,91 @@
+package bench
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"time"
+)
+
+// Variant kinds of an archive job.
+const (
+	// KindCeiling is the plain loop: kafka-go partition reads → (gzip) → PutObject.
+	KindCeiling = "ceiling"
+	// KindWorker is the S3 sink through the worker path: task slices in a loop, as the worker
+	// runs them, on a bolt store.
+	KindWorker = "worker"
+	// KindServerless is the S3 sink through the serverless path: scheduler ticks fan out
+	// in-process task invocations, state on DynamoDB.
+	KindServerless = "serverless"
+)
+
+// Job is one archive run, handed to a child process as JSON on its standard input.
+type Job struct {
+	Kind    string   `json:"kind"`
+	Brokers []string `json:"brokers"`
+	Topic   string   `json:"topic"`
+	// Bucket receives the objects; it exists and is empty.
+	Bucket string `json:"bucket"`
+	// S3 endpoint and credentials; DynamoDB is reached through AWS_ENDPOINT_URL_DYNAMODB.
+	S3Endpoint string `json:"s3_endpoint"`
+	Region     string `json:"region"`
+	AccessKey  string `json:"access_key"`
+	SecretKey  string `json:"secret_key"`
+	// Gzip compresses each object.
+	Gzip bool `json:"gzip"`
+	// FlushSize is the records per object (flush.size).
+	FlushSize int `json:"flush_size"`
+	// Tasks is tasks.max of the connector (the ceiling reads every partition concurrently).
+	Tasks int `json:"tasks"`
+	// Table is the DynamoDB table of the serverless path; it is created by the job.
+	Table string `json:"table,omitempty"`
+	// Profile, when set, is a file that receives a CPU profile of the run.
+	Profile string `json:"profile,omitempty"`
+}
+
+// JobResult is what a child reports.
+type JobResult struct {
+	// Records the job read from Kafka, and Seconds of wall time from the first read to the
+	// last upload (set-up excluded).
+	Records int64   `json:"records"`
+	Seconds float64 `json:"seconds"`
+	// Error is set when the job failed.
+	Error string `json:"error,omitempty"`
+}
+
+// RunChild runs the job read from in and writes its JobResult to out. It is the body of the
+// child process (`connectless bench child`).
+func RunChild(ctx context.Context, in io.Reader, out io.Writer) error {
+	var j Job
+	if err := json.NewDecoder(in).Decode(&j); err != nil {
+		return fmt.Errorf("read job: %w", err)
+	}
+	stopProfile, err := startProfile(j.Profile)
+	if err != nil {
+		return err
+	}
+	res, err := runJob(ctx, j)
+	stopProfile()
+	if err != nil {
+		res.Error = err.Error()
+	}
+	if werr := json.NewEncoder(out).Encode(res); werr != nil {
+		return fmt.Errorf("write result: %w", werr)
+	}
+	return err
+}
+
+func runJob(ctx context.Context, j Job) (JobResult, error) {
+	switch j.Kind {
+	case KindCeiling:
+		return runCeiling(ctx, j)
+	case KindWorker:
+		return runWorker(ctx, j)
+	case KindServerless:
+		return runServerless(ctx, j)
+	}
+	return JobResult{}, fmt.Errorf("job kind %q: %w", j.Kind, ErrUnknownKind)
+}
+
+func since(t time.Time) float64 { return time.Since(t).Seconds() }

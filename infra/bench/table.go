@@ -1,0 +1,63 @@
+package bench
+
+import (
+	"fmt"
+	"io"
+	"text/tabwriter"
+)
+
+// PrintTable writes the report as a human table.
+func PrintTable(w io.Writer, rep *Report) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	avg := 0.0
+	if rep.Records > 0 {
+		avg = float64(rep.ValueBytes) / float64(rep.Records)
+	}
+	fmt.Fprintf(w, "\nP1 archive throughput: %d records of %.0f B (%.1f MB), %d partitions, tasks.max=%d, flush.size=%d, %d CPUs\n",
+		rep.Records, avg, float64(rep.ValueBytes)/1e6, rep.Partitions, rep.Tasks, rep.FlushSize, rep.CPUs)
+	fmt.Fprintln(tw, "variant\tmsg/s min\tmedian\tmax\tMB/s\tCPU-s/GB\tpeak RSS MiB\tvs ceiling\tcounted\t")
+	for _, v := range rep.Archive {
+		var counted int64
+		if len(v.Runs) > 0 {
+			counted = v.Runs[len(v.Runs)-1].Counted
+		}
+		fmt.Fprintf(tw, "%s\t%.0f\t%.0f\t%.0f\t%.1f\t%.1f\t%.1f\t%.0f%%\t%d\t\n", v.Name, v.MsgsPerS.Min, v.MsgsPerS.Median, v.MsgsPerS.Max,
+			v.MBPerS.Median, v.CPUSPerGB.Median, v.PeakRSSMB.Median, 100*v.RatioToCeiling, counted)
+	}
+	tw.Flush()
+	fmt.Fprintln(w, "\nP2 memory (worker path, one task, uncompressed)")
+	fmt.Fprintln(tw, "partitions\trecords\tpeak RSS MiB\tseconds\t")
+	for _, m := range rep.Memory {
+		fmt.Fprintf(tw, "%d\t%d\t%.1f\t%.1f\t%s\n", m.Partitions, m.Counted, m.PeakRSSMB, m.Seconds, m.Error)
+	}
+	tw.Flush()
+	o := rep.Overhead
+	fmt.Fprintln(w, "\nP3 invocation overhead (ms: min / median / max)")
+	fmt.Fprintf(w, "  store round trips on DynamoDB (lease, connector, offsets, commit, status, release): %s\n", fmtStat(o.StoreMs))
+	if o.ColdInitMs.Max > 0 {
+		fmt.Fprintf(w, "  task bootstrap under aws-lambda-rie, cold first invocation: %s\n", fmtStat(o.ColdInitMs))
+		fmt.Fprintf(w, "  task bootstrap under aws-lambda-rie, warm invocation:       %s\n", fmtStat(o.WarmInvokeMs))
+	} else {
+		fmt.Fprintln(w, "  cold init: skipped (no --task-bootstrap)")
+	}
+	if o.Error != "" {
+		fmt.Fprintf(w, "  error: %s\n", o.Error)
+	}
+	fmt.Fprintf(w, "\nP4 fan-out: scheduler tick (assign, plan, dispatch) over %d tasks on DynamoDB, ms: %s\n", rep.FanOut.Tasks, fmtStat(rep.FanOut.TickMs))
+	if rep.FanOut.Error != "" {
+		fmt.Fprintf(w, "  error: %s\n", rep.FanOut.Error)
+	}
+	m := rep.Model
+	fmt.Fprintf(w, "\nP5 cost per TB archived (Lambda arm64 at %d MB, %.0f s invocations; MSK Connect at %.2f MB/s per MCU; Firehose with MSK source)\n",
+		m.LambdaMemoryMB, m.InvocationSeconds, m.MCUMBPerSecond)
+	fmt.Fprintln(tw, "basis\tCPU-s/GB\tLambda GB-s\tLambda $\tMSK Connect MCU-h\tMSK Connect $\tFirehose $\t")
+	for _, c := range rep.Cost {
+		fmt.Fprintf(tw, "%s\t%.1f\t%.0f\t%.2f\t%.0f\t%.2f\t%.2f\t\n", c.Basis, c.CPUSPerGB, c.LambdaGBSeconds, c.Lambda, c.MCUHours, c.MSKConnect, c.Firehose)
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "  prices: Lambda $%.10f/GB-s + $%.2f/1M requests, MSK Connect $%.3f/MCU-hour, Firehose $%.3f/GB\n",
+		m.Prices.LambdaGBSecond, m.Prices.LambdaPerMillionRequests, m.Prices.MSKConnectMCUHour, m.Prices.FirehosePerGB)
+	fmt.Fprintf(w, "\ntotal %.1fs\n", rep.Seconds)
+}
+
+func fmtStat(s Stat) string { return fmt.Sprintf("%.1f / %.1f / %.1f", s.Min, s.Median, s.Max) }
