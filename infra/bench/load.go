@@ -16,8 +16,8 @@ import (
 // Log line vocabulary: services, levels and messages of an application's logs.
 var (
 	serviceNames = [...]string{"checkout", "payments", "search", "catalog", "auth", "cart", "shipping", "inventory"}
-	levels   = [...]string{"DEBUG", "INFO", "INFO", "INFO", "WARN", "ERROR"}
-	messages = [...]string{
+	levels       = [...]string{"DEBUG", "INFO", "INFO", "INFO", "WARN", "ERROR"}
+	messages     = [...]string{
 		"request served", "cache miss for product", "payment authorised", "user signed in",
 		"slow query on orders", "retrying upstream call", "session expired", "stock level updated",
 	}
