@@ -282,3 +282,39 @@ func TestIntegrationBadInput(t *testing.T) {
 		}
 	})
 }
+
+// TestIntegrationS3GoesAway stops the S3 store after the listing: polls fail with a
+// retriable error (the runtime backs off and polls again) that does not stick, and
+// nothing is returned for the file sets that could not be read.
+func TestIntegrationS3GoesAway(t *testing.T) {
+	startS3(t) // skips (or fails under CI=true) when versitygw is missing
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	d, err := devstack.StartS3(ctx, devstack.S3Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	c, err := d.NewClient(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &testS3{S3: d, client: c}
+	s.bucket(t, "archive")
+	sp := sinkProps(s, "archive", partitionerCases[0], formatCases[1])
+	archive(t, sp, logs(mapValues, 1, 8))
+	task := NewTask(nil)
+	if err := task.Start(ctx, sourceProps(sp, nil), nil); err != nil {
+		t.Fatal(err)
+	}
+	defer task.Stop()
+	if err := d.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		recs, err := task.Poll(ctx)
+		if !connect.IsRetriable(err) || len(recs) != 0 {
+			t.Fatalf("poll: %d records, error %v; want a retriable error and none", len(recs), err)
+		}
+	}
+}

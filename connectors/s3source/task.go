@@ -43,7 +43,7 @@ type Task struct {
 	client  *s3.Client
 	parts   []*partState
 	pi      int   // partition being restored
-	pending error // error to return at the next Poll (after a batch that preceded it)
+	pending error // a non-retriable error, returned by every later Poll
 }
 
 // NewTask returns an unstarted task; a nil logger discards.
@@ -327,11 +327,15 @@ func (t *Task) Poll(ctx context.Context) ([]connect.SourceRecord, error) {
 	for len(batch) < t.cfg.BatchSize && t.pi < len(t.parts) {
 		rec, ok, err := t.next(ctx, t.parts[t.pi])
 		if err != nil {
-			if len(batch) > 0 {
+			// A retriable error (S3 unavailable while opening a file set) is returned
+			// once and the next Poll tries the same file set again; any other error
+			// sticks. Records read before the error are returned first.
+			if !connect.IsRetriable(err) {
 				t.pending = err
+			}
+			if len(batch) > 0 {
 				return batch, nil
 			}
-			t.pending = err
 			return nil, err
 		}
 		if !ok {
