@@ -16,7 +16,7 @@ help: ## list the targets
 deps: node_modules/.package-lock.json ## install what tests and the demo run: Go tools into bin/, dynalite via npm ci, Debian packages
 	@bash infra/devstack/apt-deps.sh
 	@mkdir -p $(BIN)
-	$(GO) build -o $(BIN)/ $(TOOLS) ./infra/devstack/cmd/kfake ./infra/devstack/cmd/gotestsummary
+	$(GO) build -o $(BIN)/ $(TOOLS) ./infra/devstack/cmd/kfake
 	$(GO) build -tags lambda.norpc -o $(BIN)/echo-bootstrap ./infra/devstack/internal/echobootstrap
 
 node_modules/.package-lock.json: package.json package-lock.json
@@ -28,8 +28,7 @@ build: ## build every package and the connectless binary
 	$(GO) build -o connectless ./cli
 
 test: deps ## run every test against real local services (CI=true: a missing service fails)
-	@set -o pipefail; $(GO) test -count=1 -p 2 -timeout $(TEST_TIMEOUT) -json ./... \
-		| $(BIN)/gotestsummary
+	$(BIN)/gotestsum --format testname --format-icons text -- -count=1 -p 2 -timeout $(TEST_TIMEOUT) ./...
 
 lint: ## gofmt must list nothing; go vet
 	@out="$$(gofmt -l .)"; if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
