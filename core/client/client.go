@@ -30,10 +30,11 @@ const SigV4Service = "execute-api"
 
 // Client talks to one Kafka Connect REST API. It is safe for concurrent use.
 type Client struct {
-	base      *url.URL
-	http      *http.Client
-	userAgent string
-	auth      func(ctx context.Context, r *http.Request, body []byte) error
+	conflictWait time.Duration
+	base         *url.URL
+	http         *http.Client
+	userAgent    string
+	auth         func(ctx context.Context, r *http.Request, body []byte) error
 }
 
 // Option configures a Client.
@@ -41,6 +42,11 @@ type Option func(*Client)
 
 // WithHTTPClient sends requests through hc. Default: a client with DefaultTimeout.
 func WithHTTPClient(hc *http.Client) Option { return func(c *Client) { c.http = hc } }
+
+// WithConflictRetry retries, for up to d, a request answered 409 because the Kafka Connect
+// cluster is rebalancing or its leader is unknown ("Cannot complete request momentarily"),
+// as kcctl does. Default 30s; 0 disables. A 409 for an existing connector is not retried.
+func WithConflictRetry(d time.Duration) Option { return func(c *Client) { c.conflictWait = d } }
 
 // WithUserAgent sets the User-Agent header. Default "connectless".
 func WithUserAgent(ua string) Option { return func(c *Client) { c.userAgent = ua } }
@@ -104,7 +110,7 @@ func New(baseURL string, opts ...Option) (*Client, error) {
 	if u.Host == "" {
 		return nil, fmt.Errorf("rest url %q: no host", baseURL)
 	}
-	c := &Client{base: u, userAgent: "connectless"}
+	c := &Client{base: u, userAgent: "connectless", conflictWait: 30 * time.Second}
 	for _, o := range opts {
 		o(c)
 	}
@@ -124,8 +130,28 @@ type response struct {
 	body   []byte
 }
 
-// do sends one request to path (already escaped, see p). in, when not nil, is sent as JSON. A non-2xx status is an *APIError.
+// do sends a request, retrying rebalance conflicts (see WithConflictRetry).
 func (c *Client) do(ctx context.Context, method, path string, query url.Values, in any) (*response, error) {
+	deadline := time.Now().Add(c.conflictWait)
+	wait := 250 * time.Millisecond
+	for {
+		resp, err := c.do1(ctx, method, path, query, in)
+		var api *APIError
+		if !errors.As(err, &api) || api.StatusCode != http.StatusConflict || !strings.Contains(api.Message, "momentarily") ||
+			time.Now().Add(wait).After(deadline) {
+			return resp, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, err
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, 2*time.Second)
+	}
+}
+
+// do1 sends one request to path (already escaped, see p). in, when not nil, is sent as JSON. A non-2xx status is an *APIError.
+func (c *Client) do1(ctx context.Context, method, path string, query url.Values, in any) (*response, error) {
 	var body []byte
 	if in != nil {
 		var err error

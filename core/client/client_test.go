@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"sync/atomic"
 	"testing"
 
 	"github.com/connectless/connectless/core/client"
@@ -161,5 +162,39 @@ func TestClientBasicAuth(t *testing.T) {
 	bad, _ := client.New(srv.URL, client.WithBasicAuth("u", "x"))
 	if _, err := bad.Connectors(ctx); !errors.Is(err, client.ErrUnauthorized) {
 		t.Errorf("wrong credentials: %v", err)
+	}
+}
+
+func TestClientRetriesRebalanceConflicts(t *testing.T) {
+	var calls atomic.Int32
+	srv, _ := newServer(t, func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if calls.Add(1) <= 2 {
+				w.WriteHeader(http.StatusConflict)
+				io.WriteString(w, `{"error_code":409,"message":"Cannot complete request momentarily due to stale configuration (typically caused by a concurrent config change)"}`)
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	})
+	ctx := context.Background()
+	c, _ := client.New(srv.URL)
+	if _, err := c.Connectors(ctx); err != nil || calls.Load() != 3 {
+		t.Errorf("after two rebalance 409s: err %v, %d calls", err, calls.Load())
+	}
+	calls.Store(0)
+	noRetry, _ := client.New(srv.URL, client.WithConflictRetry(0))
+	if _, err := noRetry.Connectors(ctx); !errors.Is(err, client.ErrConflict) || calls.Load() != 1 {
+		t.Errorf("retry disabled: err %v, %d calls", err, calls.Load())
+	}
+	// "already exists" is a 409 too, and final.
+	calls.Store(10)
+	cfg := map[string]string{"connector.class": "TestSink", "topics": "t"}
+	if _, err := c.CreateConnector(ctx, "dup", cfg, ""); err != nil {
+		t.Fatal(err)
+	}
+	before := calls.Load()
+	if _, err := c.CreateConnector(ctx, "dup", cfg, ""); !errors.Is(err, client.ErrConflict) || calls.Load()-before != 1 {
+		t.Errorf("existing connector: err %v, %d calls", err, calls.Load()-before)
 	}
 }
