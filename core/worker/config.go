@@ -129,8 +129,9 @@ var accepted = []string{
 }
 
 // acceptedPrefixes are key prefixes read elsewhere (config providers) or accepted without
-// effect (client overrides).
-var acceptedPrefixes = []string{"config.providers.", "producer.", "consumer.", "admin."}
+// effect: client overrides, the deprecated internal converters, and the log4j settings
+// Confluent's images also pass as CONNECT_LOG4J_* variables.
+var acceptedPrefixes = []string{"config.providers.", "producer.", "consumer.", "admin.", "internal.", "log4j."}
 
 // Parse reads worker properties. Every malformed value and every unknown key is reported,
 // each as an error wrapping ErrConfig that names the key.
