@@ -55,8 +55,6 @@ func TestGoldenOutputs(t *testing.T) {
 		{"describe-webhook.json", []string{"describe", "connector", "webhook", "-o", "json"}},
 		{"describe-webhook.yaml", []string{"describe", "connector", "webhook", "-o", "yaml"}},
 		{"describe-file-source.table", []string{"describe", "connector", "file-source"}},
-		{"plugin-config.table", []string{"plugins", "FileStreamSource"}},
-		{"plugin-config.yaml", []string{"plugins", "FileStreamSource", "-o", "yaml"}},
 		{"loggers.table", []string{"loggers"}},
 		{"loggers.json", []string{"loggers", "-o", "json"}},
 		{"global-output-flag.json", []string{"-o", "json", "get", "connectors"}},

@@ -32,7 +32,7 @@ const testWorkerID = "worker-1:8083"
 
 func testRegistry(t testing.TB) *connect.Registry {
 	t.Helper()
-	reg, err := connect.NewRegistry(file.SourcePlugin, file.SinkPlugin, datagen.Plugin, connhttp.Plugin)
+	reg, err := connect.NewRegistry(file.SourcePlugin, file.SinkPlugin, datagen.Plugin, connhttp.Plugin, greetingPlugin)
 	if err != nil {
 		t.Fatal(err)
 	}
