@@ -8,56 +8,25 @@ import (
 	"testing"
 
 	"github.com/connectless/connectless/core/connect"
+	"github.com/connectless/connectless/core/connect/connecttest"
 )
 
 var update = flag.Bool("update", false, "rewrite the reference pages in docs/connectors/")
 
-// referencePage renders a connector's reference page from its plugin value and ConfigDef.
-func referencePage(title, intro string, p connect.Plugin) string {
-	var b strings.Builder
-	b.WriteString("# " + title + "\n\n")
-	b.WriteString("<!-- Generated from the connector's ConfigDef by its package tests (go test -update); do not edit. -->\n\n")
-	b.WriteString(intro + "\n\n")
-	b.WriteString("* Class: `" + p.Class + "`\n")
-	b.WriteString("* Type: " + string(p.Type) + "\n")
-	b.WriteString("* Version: " + p.Version + "\n\n")
-	b.WriteString(p.New().Config().MarkdownDocs())
-	return strings.TrimRight(b.String(), "\n") + "\n"
-}
-
-// checkPage compares a generated page with docs/connectors/<name>.md, or writes it with -update.
-func checkPage(t *testing.T, name, page string) {
-	t.Helper()
-	path := filepath.Join("..", "..", "docs", "connectors", name+".md")
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(page), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	got, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to generate it)", err)
-	}
-	if string(got) != page {
-		t.Errorf("%s is out of date with the ConfigDef: run go test -update in this package", path)
-	}
-}
-
 func TestReferenceDocs(t *testing.T) {
-	checkPage(t, "file-source", referencePage("FileStream source",
-		"Reads the lines of a local file into a topic, as Kafka's FileStreamSourceConnector, one task per file. "+
-			"Source offsets are Kafka's: partition `{\"filename\": <file>}`, offset `{\"position\": <bytes after the last line>}`; "+
-			"a restarted task resumes from the committed position, and refuses a file shorter than it (truncated or replaced). "+
-			"Values are strings (schema STRING), keys are null.", SourcePlugin))
-	checkPage(t, "file-sink", referencePage("FileStream sink",
-		"Appends each record value as one line to a local file, as Kafka's FileStreamSinkConnector; `topics` or `topics.regex` "+
-			"select the records. Lines are written and synced on flush, before offsets are committed. Values print as Java's "+
-			"`String.valueOf` would (structs as `Struct{f=v}`, maps as `{k=v}`); a value that is not UTF-8 text or that holds a "+
-			"line break goes to error handling (`errors.tolerance`, dead-letter queue).", SinkPlugin))
+	connecttest.ReferenceDocs(t, *update, connecttest.DocsSpec{
+		Name: "file-source", Title: "FileStream source", Plugin: SourcePlugin,
+		Intro: "Reads the lines of a local file into a topic, as Kafka's FileStreamSourceConnector, one task per file. " +
+			"Source offsets are Kafka's: partition `{\"filename\": <file>}`, offset `{\"position\": <bytes after the last line>}`; " +
+			"a restarted task resumes from the committed position, and refuses a file shorter than it (truncated or replaced). " +
+			"Values are strings (schema STRING), keys are null.",
+	}, connecttest.DocsSpec{
+		Name: "file-sink", Title: "FileStream sink", Plugin: SinkPlugin,
+		Intro: "Appends each record value as one line to a local file, as Kafka's FileStreamSinkConnector; `topics` or `topics.regex` " +
+			"select the records. Lines are written and synced on flush, before offsets are committed. Values print as Java's " +
+			"`String.valueOf` would (structs as `Struct{f=v}`, maps as `{k=v}`); a value that is not UTF-8 text or that holds a " +
+			"line break goes to error handling (`errors.tolerance`, dead-letter queue).",
+	})
 }
 
 // loadExample reads examples/<name>: Java properties or a REST create request's JSON.

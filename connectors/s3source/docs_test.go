@@ -5,10 +5,10 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/connectless/connectless/core/connect"
+	"github.com/connectless/connectless/core/connect/connecttest"
 )
 
 var update = flag.Bool("update", false, "rewrite the reference page in docs/connectors/")
@@ -25,40 +25,8 @@ const intro = "Restores into Kafka what the S3 sink archived (or Confluent's S3 
 	"<records of it consumed>}`: an interrupted restore resumes after the last record Kafka acknowledged. " +
 	"Confluent's class `io.confluent.connect.s3.source.S3SourceConnector` is accepted as an alias. Example: `examples/s3-restore.json`."
 
-func referencePage() string {
-	var b strings.Builder
-	b.WriteString("# S3 source\n\n")
-	b.WriteString("<!-- Generated from the connector's ConfigDef by its package tests (go test -update); do not edit. -->\n\n")
-	b.WriteString(intro + "\n\n")
-	b.WriteString("* Class: `" + Plugin.Class + "`\n")
-	b.WriteString("* Aliases: `" + strings.Join(Plugin.Aliases, "`, `") + "`\n")
-	b.WriteString("* Type: " + string(Plugin.Type) + "\n")
-	b.WriteString("* Version: " + Plugin.Version + "\n\n")
-	b.WriteString(Plugin.New().Config().MarkdownDocs())
-	return strings.TrimRight(b.String(), "\n") + "\n"
-}
-
 func TestReferenceDocs(t *testing.T) {
-	path := filepath.Join("..", "..", "docs", "connectors", "s3source.md")
-	page := referencePage()
-	if *update {
-		if err := os.WriteFile(path, []byte(page), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	got, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to generate it)", err)
-	}
-	if string(got) != page {
-		t.Errorf("%s is out of date with the ConfigDef: run go test -update in this package", path)
-	}
-	for _, k := range ConfigDef().Names() {
-		if !strings.Contains(page, "`"+k+"`") && !strings.Contains(page, k) {
-			t.Errorf("key %s missing from the reference page", k)
-		}
-	}
+	connecttest.ReferenceDocs(t, *update, connecttest.DocsSpec{Name: "s3source", Title: "S3 source", Intro: intro, Plugin: Plugin})
 }
 
 func TestExampleValidates(t *testing.T) {

@@ -18,4 +18,7 @@
 // A connector supplies a driver for its external system: PrepareSource fills it for a
 // source, Records and CheckSink feed and verify a sink. Offsets, SourceContext and
 // SinkContext are in-memory runtime stand-ins usable in a connector's own unit tests.
+//
+// ReferenceDocs keeps a connector's reference page in docs/connectors/ in step with its
+// ConfigDef: it fails when the page is out of date and rewrites it under the package's -update flag.
 package connecttest
