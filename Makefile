@@ -54,3 +54,15 @@ validate: ## check template.yaml: properties decoded strictly, every !Ref/!GetAt
 demo: deps ## archive 100,000 app logs to a local S3 store on a schedule and restore an hour: no cloud account needed
 	@$(GO) build -o $(BIN)/connectless ./cli
 	@$(BIN)/connectless demo
+
+.PHONY: bench bench-quick
+BENCH_FLAGS ?=
+bench: deps ## archive 2,000,000 log lines to local S3 three ways (ceiling, worker, serverless) and print throughput, memory, overhead, fan-out and cost per TB; JSON in bench.json
+	@$(GO) build -o $(BIN)/connectless ./cli
+	@CGO_ENABLED=0 $(GO) build -tags lambda.norpc -o $(BIN)/task-bootstrap ./functions/task
+	@$(BIN)/connectless bench --task-bootstrap $(BIN)/task-bootstrap --json bench.json $(BENCH_FLAGS)
+
+bench-quick: deps ## make bench on 50,000 records (under a minute); JSON in bench-quick.json
+	@$(GO) build -o $(BIN)/connectless ./cli
+	@CGO_ENABLED=0 $(GO) build -tags lambda.norpc -o $(BIN)/task-bootstrap ./functions/task
+	@$(BIN)/connectless bench --records 50000 --memory-records 20000 --task-bootstrap $(BIN)/task-bootstrap --json bench-quick.json $(BENCH_FLAGS)

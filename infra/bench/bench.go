@@ -217,6 +217,7 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	r.overhead(ctx)
 	r.fanOut(ctx)
 	r.cost()
+	r.rep.Seconds = time.Since(r.start).Seconds()
 	PrintTable(r.opts.Out, r.rep)
 	return r.rep, nil
 }
@@ -319,6 +320,9 @@ func (r *runner) runJob(ctx context.Context, j Job) (Sample, error) {
 		return s, fmt.Errorf("%s job: %w (%v): %s", j.Kind, err, runErr, tail(stderr.String()))
 	}
 	s.Seconds, s.Read = res.Seconds, res.Records
+	if res.PeakRSSMB > 0 {
+		s.PeakRSSMB = res.PeakRSSMB
+	}
 	if res.Error != "" || runErr != nil {
 		s.Error = cmp.Or(res.Error, fmt.Sprint(runErr))
 		return s, fmt.Errorf("%s job: %s: %s", j.Kind, s.Error, tail(stderr.String()))
@@ -471,7 +475,7 @@ func (r *runner) overhead(ctx context.Context) {
 func (r *runner) fanOut(ctx context.Context) {
 	n := r.opts.FanOutConnectors * r.opts.FanOutTasks
 	start := time.Now()
-	ds, err := fanOut(ctx, r.svc.kafka.Brokers(), "bench-fanout", r.svc.dynamoc, r.opts.FanOutConnectors, r.opts.FanOutTasks, 3)
+	ds, err := fanOut(ctx, r.svc.kafka.Brokers(), "bench-fanout", r.svc.dynamo, r.svc.dynamoc, r.opts.FanOutConnectors, r.opts.FanOutTasks, 3)
 	r.rep.FanOut = FanOut{Tasks: n, TickMs: msStat(ds)}
 	if err != nil {
 		r.rep.FanOut.Error = err.Error()

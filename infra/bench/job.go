@@ -5,6 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -50,6 +53,9 @@ type JobResult struct {
 	// last upload (set-up excluded).
 	Records int64   `json:"records"`
 	Seconds float64 `json:"seconds"`
+	// PeakRSSMB is the process's VmHWM at the end (rusage's maxrss of a child starts at the
+	// parent's size when it forked, so the child reads its own).
+	PeakRSSMB float64 `json:"peak_rss_mb"`
 	// Error is set when the job failed.
 	Error string `json:"error,omitempty"`
 }
@@ -67,6 +73,7 @@ func RunChild(ctx context.Context, in io.Reader, out io.Writer) error {
 	}
 	res, err := runJob(ctx, j)
 	stopProfile()
+	res.PeakRSSMB = peakRSSMB()
 	if err != nil {
 		res.Error = err.Error()
 	}
@@ -86,6 +93,21 @@ func runJob(ctx context.Context, j Job) (JobResult, error) {
 		return runServerless(ctx, j)
 	}
 	return JobResult{}, fmt.Errorf("job kind %q: %w", j.Kind, ErrUnknownKind)
+}
+
+// peakRSSMB reads VmHWM from /proc/self/status in MiB; 0 where there is none.
+func peakRSSMB() float64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for line := range strings.Lines(string(b)) {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kib, _ := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 64)
+			return kib / 1024
+		}
+	}
+	return 0
 }
 
 func since(t time.Time) float64 { return time.Since(t).Seconds() }

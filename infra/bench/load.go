@@ -54,8 +54,12 @@ func logLine(b []byte, rng *rand.Rand, at time.Time, size int) []byte {
 // partitions, and returns the value bytes written.
 func load(ctx context.Context, brokers []string, topic string, n, size int) (int64, error) {
 	const chunk = 20000
+	// A transport of its own: the default one caches metadata from before the topic existed.
+	tr := &kafkago.Transport{}
+	defer tr.CloseIdleConnections()
 	w := &kafkago.Writer{
-		Addr: kafkago.TCP(brokers...), Topic: topic, Balancer: &kafkago.RoundRobin{},
+		Transport: tr,
+		Addr:      kafkago.TCP(brokers...), Topic: topic, Balancer: &kafkago.RoundRobin{},
 		BatchSize: 4000, BatchBytes: 1 << 20, BatchTimeout: 5 * time.Millisecond,
 		RequiredAcks: kafkago.RequireOne,
 	}

@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/connectless/connectless/connectors"
@@ -99,7 +100,7 @@ func coldInit(ctx context.Context, bootstrap string, brokers string, runs int) (
 
 // fanOut measures scheduler ticks (assign, plan, dispatch) over connectors×tasks source
 // tasks on DynamoDB, with an invoker that only counts. It returns one duration per tick.
-func fanOut(ctx context.Context, brokers []string, table string, client *dynamodb.Client, connectorsN, tasks, ticks int) ([]time.Duration, error) {
+func fanOut(ctx context.Context, brokers []string, table string, d *devstack.DynamoDB, client *dynamodb.Client, connectorsN, tasks, ticks int) ([]time.Duration, error) {
 	if err := dynamo.CreateTable(ctx, client, table); err != nil {
 		return nil, fmt.Errorf("create table %s: %w", table, err)
 	}
@@ -111,7 +112,12 @@ func fanOut(ctx context.Context, brokers []string, table string, client *dynamod
 	if len(brokers) > 0 {
 		props["bootstrap.servers"] = brokers[0]
 	}
-	rt, err := serverless.Open(ctx, props, serverless.Options{Registry: reg, Logger: slog.New(slog.DiscardHandler), WorkerID: "bench"})
+	awsCfg := func(ctx context.Context) (aws.Config, error) {
+		cfg, err := d.AWSConfig(ctx)
+		cfg.BaseEndpoint = aws.String(d.Endpoint)
+		return cfg, err
+	}
+	rt, err := serverless.Open(ctx, props, serverless.Options{Registry: reg, Logger: slog.New(slog.DiscardHandler), WorkerID: "bench", AWSConfig: awsCfg})
 	if err != nil {
 		return nil, fmt.Errorf("open runtime: %w", err)
 	}
