@@ -1,13 +1,9 @@
 package datagen
 
 import (
-	"encoding/json"
 	"flag"
-	"os"
-	"path/filepath"
 	"testing"
 
-	"github.com/connectless/connectless/core/connect"
 	"github.com/connectless/connectless/core/connect/connecttest"
 )
 
@@ -26,29 +22,15 @@ func TestReferenceDocs(t *testing.T) {
 }
 
 func TestExampleValidates(t *testing.T) {
-	b, err := os.ReadFile(filepath.Join("..", "..", "examples", "datagen-applogs.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var req struct {
-		Name   string            `json:"name"`
-		Config map[string]string `json:"config"`
-	}
-	if err := json.Unmarshal(b, &req); err != nil {
-		t.Fatal(err)
-	}
-	if req.Name == "" || req.Config["connector.class"] != Class {
-		t.Fatalf("example %+v: want a name and connector.class %s", req, Class)
+	props := connecttest.ExampleConfig(t, "datagen-applogs.json")
+	if props["connector.class"] != Class {
+		t.Fatalf("example %v: want connector.class %s", props, Class)
 	}
 	c := &Connector{}
-	infos := connect.ValidateAll(Class, req.Config, c.Config())
-	if err := c.Validate(t.Context(), req.Config, &infos); err != nil {
+	if err := connecttest.ValidateConfig(t, Class, props, c).Err(); err != nil {
 		t.Fatal(err)
 	}
-	if err := infos.Err(); err != nil {
-		t.Fatal(err)
-	}
-	if err := c.Start(t.Context(), req.Config); err != nil {
+	if err := c.Start(t.Context(), props); err != nil {
 		t.Fatal(err)
 	}
 }

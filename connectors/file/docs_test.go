@@ -2,8 +2,6 @@ package file
 
 import (
 	"flag"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -29,38 +27,16 @@ func TestReferenceDocs(t *testing.T) {
 	})
 }
 
-// loadExample reads examples/<name>: Java properties or a REST create request's JSON.
-func loadExample(t *testing.T, name string) map[string]string {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "..", "examples", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := map[string]string{}
-	for _, line := range strings.Split(string(b), "\n") {
-		line = strings.TrimSpace(line)
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		k, v, ok := strings.Cut(line, "=")
-		if !ok {
-			t.Fatalf("%s: line %q is not key=value", name, line)
-		}
-		out[strings.TrimSpace(k)] = strings.TrimSpace(v)
-	}
-	return out
-}
-
 func TestExamplesValidate(t *testing.T) {
 	for _, ex := range []struct {
 		file   string
 		plugin connect.Plugin
 	}{{"file-source.properties", SourcePlugin}, {"file-sink.properties", SinkPlugin}} {
-		props := loadExample(t, ex.file)
+		props := connecttest.ExampleConfig(t, ex.file)
 		if props["connector.class"] != ex.plugin.Class && props["connector.class"]+"Connector" != ex.plugin.Class[strings.LastIndex(ex.plugin.Class, ".")+1:] {
 			t.Errorf("%s: connector.class %q does not select %s", ex.file, props["connector.class"], ex.plugin.Class)
 		}
-		if err := connect.ValidateAll(ex.plugin.Class, props, ex.plugin.New().Config()).Err(); err != nil {
+		if err := connecttest.ValidateConfig(t, ex.plugin.Class, props, ex.plugin.New()).Err(); err != nil {
 			t.Errorf("%s: %v", ex.file, err)
 		}
 	}

@@ -2,12 +2,8 @@ package http
 
 import (
 	"flag"
-	"os"
-	"path/filepath"
-	"strings"
 	"testing"
 
-	"github.com/connectless/connectless/core/connect"
 	"github.com/connectless/connectless/core/connect/connecttest"
 )
 
@@ -26,26 +22,11 @@ func TestReferenceDocs(t *testing.T) {
 }
 
 func TestExampleValidates(t *testing.T) {
-	b, err := os.ReadFile(filepath.Join("..", "..", "examples", "http-sink.properties"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	props := map[string]string{}
-	for _, line := range strings.Split(string(b), "\n") {
-		if line = strings.TrimSpace(line); line != "" && !strings.HasPrefix(line, "#") {
-			k, v, _ := strings.Cut(line, "=")
-			props[k] = v
-		}
-	}
+	props := connecttest.ExampleConfig(t, "http-sink.properties")
 	if props["connector.class"] != Class {
 		t.Fatalf("connector.class %q, want %s", props["connector.class"], Class)
 	}
-	c := &Connector{}
-	infos := connect.ValidateAll(Class, props, c.Config())
-	if err := c.Validate(t.Context(), props, &infos); err != nil {
-		t.Fatal(err)
-	}
-	if err := infos.Err(); err != nil {
+	if err := connecttest.ValidateConfig(t, Class, props, &Connector{}).Err(); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -1,10 +1,7 @@
 package s3source
 
 import (
-	"encoding/json"
 	"flag"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/connectless/connectless/core/connect"
@@ -30,38 +27,20 @@ func TestReferenceDocs(t *testing.T) {
 }
 
 func TestExampleValidates(t *testing.T) {
-	b, err := os.ReadFile(filepath.Join("..", "..", "examples", "s3-restore.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var req struct {
-		Name   string            `json:"name"`
-		Config map[string]string `json:"config"`
-	}
-	if err := json.Unmarshal(b, &req); err != nil {
-		t.Fatal(err)
-	}
-	if req.Name == "" || req.Config["connector.class"] != ConnectorClass {
-		t.Fatalf("example %+v: want a name and connector.class %s", req, ConnectorClass)
+	props := connecttest.ExampleConfig(t, "s3-restore.json")
+	if props["connector.class"] != ConnectorClass {
+		t.Fatalf("example %v: want connector.class %s", props, ConnectorClass)
 	}
 	c := &Connector{}
-	infos := connect.ValidateAll(ConnectorClass, req.Config, c.Config())
-	if err := c.Validate(t.Context(), req.Config, &infos); err != nil {
+	if err := connecttest.ValidateConfig(t, ConnectorClass, props, c).Err(); err != nil {
 		t.Fatal(err)
 	}
-	if err := infos.Err(); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := ParseConfig(req.Config); err != nil {
+	if _, err := ParseConfig(props); err != nil {
 		t.Fatal(err)
 	}
 	// A bad range shows up in the validation result, not only at Start.
-	req.Config["restore.time.end"] = "2024-01-05T06:00:00Z"
-	infos = connect.ValidateAll(ConnectorClass, req.Config, c.Config())
-	if err := c.Validate(t.Context(), req.Config, &infos); err != nil {
-		t.Fatal(err)
-	}
-	if infos.Err() == nil {
+	props["restore.time.end"] = "2024-01-05T06:00:00Z"
+	if connecttest.ValidateConfig(t, ConnectorClass, props, c).Err() == nil {
 		t.Fatal("an end before the start validated")
 	}
 }
