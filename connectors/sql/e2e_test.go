@@ -114,12 +114,16 @@ func TestIntegrationEndToEndPostgresToMariaDB(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	insert := func(name, amount string, agoMs int) {
-		pg.exec(t, "INSERT INTO "+pg.q(src)+" (name, amount, updated) VALUES ('"+name+"', "+amount+", "+pg.ago(agoMs)+")")
+	// Timestamps are fixed against one reading of the database clock, so their order does not
+	// depend on how fast the inserts run.
+	now := pg.clock(t)
+	at := func(before time.Duration) string { return tsLit(now.Add(-before)) }
+	insert := func(name, amount string, before time.Duration) {
+		pg.exec(t, "INSERT INTO "+pg.q(src)+" (name, amount, updated) VALUES ('"+name+"', "+amount+", "+at(before)+")")
 	}
-	insert("a", "1.50", 5000)
-	insert("b", "2.25", 4000)
-	insert("c", "3.00", 3000)
+	insert("a", "1.50", 5*time.Second)
+	insert("b", "2.25", 4*time.Second)
+	insert("c", "3.00", 3*time.Second)
 	if res := invoke(t, env, "pg-source"); res.Written != 3 || !res.Committed {
 		t.Fatalf("source invocation 1: %+v, want 3 written and committed", res)
 	}
@@ -135,8 +139,8 @@ func TestIntegrationEndToEndPostgresToMariaDB(t *testing.T) {
 	}
 
 	// A new invocation resumes from the stored offset: only the update and the new row.
-	pg.exec(t, "UPDATE "+pg.q(src)+" SET name = 'a2', updated = "+pg.ago(1000)+" WHERE id = 1")
-	insert("d", "4.75", 500)
+	pg.exec(t, "UPDATE "+pg.q(src)+" SET name = 'a2', updated = "+at(time.Second)+" WHERE id = 1")
+	insert("d", "4.75", 500*time.Millisecond)
 	if res := invoke(t, env, "pg-source"); res.Written != 2 {
 		t.Fatalf("source invocation 2 wrote %d records, want 2 (the update and the insert)", res.Written)
 	}

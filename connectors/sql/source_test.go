@@ -93,12 +93,29 @@ func rows(t testing.TB, recs []connect.SourceRecord) string {
 	return strings.Join(parts, ",")
 }
 
-// ago is an SQL expression for the database's current UTC time minus ms milliseconds.
-func (db testDB) ago(ms int) string {
-	if db.kind == postgres {
-		return fmt.Sprintf("(LOCALTIMESTAMP - INTERVAL '%d milliseconds')", ms)
+// clock reads the database's clock in UTC, the clock the source's timestamp queries and
+// timestamp.delay.interval.ms go by. Tests fix row timestamps against one reading of it, so
+// what a slice may read does not depend on how fast the test runs.
+func (db testDB) clock(t testing.TB) time.Time {
+	t.Helper()
+	now, err := (&conn{db: db.raw, d: dialect{db.kind}}).now(t.Context())
+	if err != nil {
+		t.Fatalf("%s: %v", db.name, err)
 	}
-	return fmt.Sprintf("(UTC_TIMESTAMP(6) - INTERVAL %d MICROSECOND)", ms*1000)
+	return now
+}
+
+// waitClock returns once the database's clock is past at.
+func (db testDB) waitClock(t testing.TB, at time.Time) {
+	t.Helper()
+	for now := db.clock(t); !now.After(at); now = db.clock(t) {
+		time.Sleep(at.Sub(now) + time.Millisecond)
+	}
+}
+
+// tsLit is an SQL literal for a timestamp column (UTC, microseconds).
+func tsLit(ts time.Time) string {
+	return "'" + ts.UTC().Format("2006-01-02 15:04:05.000000") + "'"
 }
 
 func jsonOf(t testing.TB, v any) string {
@@ -142,28 +159,39 @@ func TestIntegrationSourceIncrementing(t *testing.T) {
 	})
 }
 
+// TestIntegrationSourceTimestampIncrementing reads rows in (timestamp, incrementing) order,
+// re-reads updated rows and holds back rows younger than timestamp.delay.interval.ms. Row
+// timestamps are fixed against one reading of the database clock and the delay is an hour:
+// rows placed more than an hour back are readable, and a row placed half an hour back stays
+// within the delay, however slowly the test runs.
 func TestIntegrationSourceTimestampIncrementing(t *testing.T) {
 	forEachDB(t, func(t *testing.T, db testDB) {
 		table := tableName(t)
 		db.recreate(t, table, "id BIGINT PRIMARY KEY, name VARCHAR(32) NOT NULL, updated "+db.ts+" NOT NULL")
-		ins := func(id int, name string, agoMs int) {
-			db.exec(t, fmt.Sprintf("INSERT INTO %s (id, name, updated) VALUES (%d, '%s', %s)", db.q(table), id, name, db.ago(agoMs)))
+		const delay = time.Hour
+		now := db.clock(t)
+		at := func(before time.Duration) string { return tsLit(now.Add(-before)) }
+		ins := func(id int, name string, before time.Duration) {
+			db.exec(t, fmt.Sprintf("INSERT INTO %s (id, name, updated) VALUES (%d, '%s', %s)", db.q(table), id, name, at(before)))
 		}
-		// Two rows share a timestamp: the incrementing column orders them.
-		ins(1, "a", 10000)
-		db.exec(t, fmt.Sprintf("INSERT INTO %s (id, name, updated) SELECT 2, 'b', updated FROM %s WHERE id = 1", db.q(table), db.q(table)))
-		ins(3, "c", 9000)
+		// Two rows share a timestamp: the incrementing column orders them. Row 3 is inserted
+		// first but is younger.
+		ins(3, "c", delay+9*time.Second)
+		ins(2, "b", delay+10*time.Second)
+		ins(1, "a", delay+10*time.Second)
 		props := sourceProps(db, map[string]string{ModeConfig: ModeTimestampIncrementing, IncrementingColumnConfig: "id",
-			TimestampColumnConfig: "updated", TableWhitelistConfig: table, TimestampDelayConfig: "1000", BatchMaxRowsConfig: "2"})
+			TimestampColumnConfig: "updated", TableWhitelistConfig: table, TimestampDelayConfig: fmt.Sprint(delay.Milliseconds()),
+			BatchMaxRowsConfig: "2"})
 		offsets := connecttest.NewOffsets()
 		if got, want := rows(t, sourceSlice(t, props, offsets)), "1:a,2:b,3:c"; got != want {
 			t.Fatalf("slice 1 = %s, want %s", got, want)
 		}
 
-		db.exec(t, fmt.Sprintf("UPDATE %s SET name = 'a2', updated = %s WHERE id = 1", db.q(table), db.ago(5000)))
-		ins(4, "d", 4000)
+		db.exec(t, fmt.Sprintf("UPDATE %s SET name = 'a2', updated = %s WHERE id = 1", db.q(table), at(delay+5*time.Second)))
+		ins(4, "d", delay+4*time.Second)
+		ins(5, "e", delay/2) // within the delay
 		if got, want := rows(t, sourceSlice(t, props, offsets)), "1:a2,4:d"; got != want {
-			t.Fatalf("slice 2 (update and insert) = %s, want %s", got, want)
+			t.Fatalf("slice 2 (update, insert and a row within the delay) = %s, want %s", got, want)
 		}
 
 		off, _ := offsets.Offset(t.Context(), map[string]any{"table": table})
@@ -177,7 +205,10 @@ func TestIntegrationSourceTimestamp(t *testing.T) {
 	forEachDB(t, func(t *testing.T, db testDB) {
 		table := tableName(t)
 		db.recreate(t, table, "id BIGINT PRIMARY KEY, name VARCHAR(32) NOT NULL, created "+db.ts+" NULL, updated "+db.ts+" NULL")
-		db.exec(t, fmt.Sprintf("INSERT INTO %s VALUES (1, 'a', %s, NULL), (2, 'b', %s, %s)", db.q(table), db.ago(9000), db.ago(9500), db.ago(8000)))
+		now := db.clock(t)
+		at := func(before time.Duration) string { return tsLit(now.Add(-before)) }
+		db.exec(t, fmt.Sprintf("INSERT INTO %s VALUES (1, 'a', %s, NULL), (2, 'b', %s, %s)", db.q(table),
+			at(9*time.Second), at(9500*time.Millisecond), at(8*time.Second)))
 		props := sourceProps(db, map[string]string{ModeConfig: ModeTimestamp, TimestampColumnConfig: "updated,created",
 			TableWhitelistConfig: table, ValidateNonNullConfig: "false"})
 		offsets := connecttest.NewOffsets()
@@ -185,7 +216,7 @@ func TestIntegrationSourceTimestamp(t *testing.T) {
 		if got, want := rows(t, sourceSlice(t, props, offsets)), "1:a,2:b"; got != want {
 			t.Fatalf("slice 1 = %s, want %s", got, want)
 		}
-		db.exec(t, fmt.Sprintf("UPDATE %s SET name = 'a2', updated = %s WHERE id = 1", db.q(table), db.ago(1000)))
+		db.exec(t, fmt.Sprintf("UPDATE %s SET name = 'a2', updated = %s WHERE id = 1", db.q(table), at(time.Second)))
 		if got, want := rows(t, sourceSlice(t, props, offsets)), "1:a2"; got != want {
 			t.Fatalf("slice 2 = %s, want %s", got, want)
 		}
@@ -566,39 +597,72 @@ func TestIntegrationSourceResultOutlivesPoll(t *testing.T) {
 func TestIntegrationSourceLateCommit(t *testing.T) {
 	forEachDB(t, func(t *testing.T, db testDB) {
 		for _, tc := range []struct {
-			delay string
+			name  string
+			delay time.Duration
 			want  string
 		}{
-			{"0", "8:late-visible"},
-			{"2000", "7:in-tx,8:late-visible"},
+			{"no delay", 0, "8:late-visible"},
+			{"delay longer than the transaction", 2 * time.Second, "7:in-tx,8:late-visible"},
 		} {
-			t.Run("delay="+tc.delay, func(t *testing.T) {
-				table := tableName(t)
-				db.recreate(t, table, "id BIGINT PRIMARY KEY, name VARCHAR(32) NOT NULL, updated "+db.ts+" NOT NULL")
-				props := sourceProps(db, map[string]string{ModeConfig: ModeTimestampIncrementing, IncrementingColumnConfig: "id",
-					TimestampColumnConfig: "updated", TableWhitelistConfig: table, TimestampDelayConfig: tc.delay})
-				offsets := connecttest.NewOffsets()
-				started := time.Now()
-				tx, err := db.raw.BeginTx(t.Context(), nil)
-				if err != nil {
-					t.Fatal(err)
-				}
-				defer tx.Rollback()
-				if _, err := tx.ExecContext(t.Context(), fmt.Sprintf("INSERT INTO %s VALUES (7, 'in-tx', %s)", db.q(table), db.ago(0))); err != nil {
-					t.Fatal(err)
-				}
-				time.Sleep(20 * time.Millisecond)
-				db.exec(t, fmt.Sprintf("INSERT INTO %s VALUES (8, 'late-visible', %s)", db.q(table), db.ago(0)))
-				first := sourceSlice(t, props, offsets)
-				if err := tx.Commit(); err != nil {
-					t.Fatal(err)
-				}
-				time.Sleep(2200*time.Millisecond - time.Since(started))
-				all := append(first, sourceSlice(t, props, offsets)...)
-				if got := rows(t, all); got != tc.want {
-					t.Errorf("read %s, want %s", got, tc.want)
+			t.Run(tc.name, func(t *testing.T) {
+				// The first slice has to end, by the database clock, before the later row
+				// leaves the delay; when the machine is too slow for that the run proves
+				// nothing and is done again with a longer delay.
+				for delay := tc.delay; ; delay *= 2 {
+					got, ok := lateCommit(t, db, delay)
+					if !ok && delay < 16*time.Second {
+						t.Logf("first slice outlasted a %v delay: trying again with %v", delay, 2*delay)
+						continue
+					}
+					if !ok {
+						t.Fatalf("first slice outlasted a %v delay", delay)
+					}
+					if got != tc.want {
+						t.Errorf("delay %v: read %s, want %s", delay, got, tc.want)
+					}
+					return
 				}
 			})
 		}
 	})
+}
+
+// lateCommit runs the late-commit scenario with a delay and returns what two slices read, one
+// while the transaction is open and one once both rows are older than the delay. ok is false
+// when the first slice did not end within the delay, so the later row was rightly readable.
+func lateCommit(t *testing.T, db testDB, delay time.Duration) (got string, ok bool) {
+	t.Helper()
+	table := tableName(t)
+	db.recreate(t, table, "id BIGINT PRIMARY KEY, name VARCHAR(32) NOT NULL, updated "+db.ts+" NOT NULL")
+	props := sourceProps(db, map[string]string{ModeConfig: ModeTimestampIncrementing, IncrementingColumnConfig: "id",
+		TimestampColumnConfig: "updated", TableWhitelistConfig: table, TimestampDelayConfig: fmt.Sprint(delay.Milliseconds())})
+	offsets := connecttest.NewOffsets()
+	now := db.clock(t)
+	inTx, later := now.Add(-200*time.Millisecond), now.Add(-100*time.Millisecond)
+	tx, err := db.raw.BeginTx(t.Context(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(t.Context(), fmt.Sprintf("INSERT INTO %s VALUES (7, 'in-tx', %s)", db.q(table), tsLit(inTx))); err != nil {
+		t.Fatal(err)
+	}
+	db.exec(t, fmt.Sprintf("INSERT INTO %s VALUES (8, 'late-visible', %s)", db.q(table), tsLit(later)))
+	first := sourceSlice(t, props, offsets)
+	firstEnd := db.clock(t)
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	// The source reads a row once its timestamp is before the database clock minus the delay:
+	// without a delay the later row was readable from the start; with one, not before
+	// readable, which the first slice has to end before and the second has to start after.
+	if delay > 0 {
+		readable := later.Add(delay)
+		if !firstEnd.Before(readable) {
+			return "", false
+		}
+		db.waitClock(t, readable)
+	}
+	all := append(first, sourceSlice(t, props, offsets)...)
+	return rows(t, all), true
 }
