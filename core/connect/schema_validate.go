@@ -42,6 +42,38 @@ func JavaClassName(v any) string {
 	return fmt.Sprintf("class %T", v)
 }
 
+// InferType is Kafka's ConnectSchema.schemaType: the schema type of a value's Go
+// representation (int as INT64, either map shape as MAP), false for a type Connect has none for.
+func InferType(v any) (Type, bool) {
+	switch v.(type) {
+	case int8:
+		return TypeInt8, true
+	case int16:
+		return TypeInt16, true
+	case int32:
+		return TypeInt32, true
+	case int64, int:
+		return TypeInt64, true
+	case float32:
+		return TypeFloat32, true
+	case float64:
+		return TypeFloat64, true
+	case bool:
+		return TypeBoolean, true
+	case string:
+		return TypeString, true
+	case []byte:
+		return TypeBytes, true
+	case []any:
+		return TypeArray, true
+	case map[string]any, map[any]any:
+		return TypeMap, true
+	case *Struct:
+		return TypeStruct, true
+	}
+	return "", false
+}
+
 // ValidateValue checks that value fits schema, as Kafka's ConnectSchema.validateValue: null
 // only for optional schemas (or ones with a default), Go types matching the schema type
 // (logical types: Decimal and time.Time), array elements, map entries and struct fields

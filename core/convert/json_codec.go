@@ -100,37 +100,6 @@ func (c *JSONConverter) appendSchema(b []byte, s *connect.Schema, field string) 
 	return append(b, '}'), nil
 }
 
-// inferType is Kafka's ConnectSchema.schemaType for the Go representation of a value.
-func inferType(v any) (connect.Type, bool) {
-	switch v.(type) {
-	case int8:
-		return connect.TypeInt8, true
-	case int16:
-		return connect.TypeInt16, true
-	case int32:
-		return connect.TypeInt32, true
-	case int64, int:
-		return connect.TypeInt64, true
-	case float32:
-		return connect.TypeFloat32, true
-	case float64:
-		return connect.TypeFloat64, true
-	case bool:
-		return connect.TypeBoolean, true
-	case string:
-		return connect.TypeString, true
-	case []byte:
-		return connect.TypeBytes, true
-	case []any:
-		return connect.TypeArray, true
-	case map[string]any, map[any]any:
-		return connect.TypeMap, true
-	case *connect.Struct:
-		return connect.TypeStruct, true
-	}
-	return "", false
-}
-
 // appendValue writes a value as Kafka's JsonConverter.convertToJson.
 func (c *JSONConverter) appendValue(b []byte, s *connect.Schema, v any) ([]byte, error) {
 	if v == nil {
@@ -152,7 +121,7 @@ func (c *JSONConverter) appendValue(b []byte, s *connect.Schema, v any) ([]byte,
 		t = s.Type
 	} else {
 		var ok bool
-		if t, ok = inferType(v); !ok {
+		if t, ok = connect.InferType(v); !ok {
 			return nil, dataErr("Java class %s does not have corresponding schema type.", connect.JavaClassName(v))
 		}
 	}

@@ -228,37 +228,6 @@ func castDefault(s, u *connect.Schema, t *Cast) (any, error) {
 	return nil, dataErr("Cast transformation does not support casting from %s; supported types are %s", upperType(s.Type), typeList(castInputTypes))
 }
 
-// inferType is ConnectSchema.schemaType for a schemaless Go value.
-func inferType(v any) (connect.Type, bool) {
-	switch v.(type) {
-	case int8:
-		return connect.TypeInt8, true
-	case int16:
-		return connect.TypeInt16, true
-	case int32:
-		return connect.TypeInt32, true
-	case int64, int:
-		return connect.TypeInt64, true
-	case float32:
-		return connect.TypeFloat32, true
-	case float64:
-		return connect.TypeFloat64, true
-	case bool:
-		return connect.TypeBoolean, true
-	case string:
-		return connect.TypeString, true
-	case []byte:
-		return connect.TypeBytes, true
-	case []any:
-		return connect.TypeArray, true
-	case map[string]any, map[any]any:
-		return connect.TypeMap, true
-	case *connect.Struct:
-		return connect.TypeStruct, true
-	}
-	return "", false
-}
-
 // castValue is Cast.castValueToType.
 func castValue(s *connect.Schema, v any, target connect.Type) (any, error) {
 	if v == nil {
@@ -266,7 +235,7 @@ func castValue(s *connect.Schema, v any, target connect.Type) (any, error) {
 	}
 	var in connect.Type
 	if s == nil {
-		t, ok := inferType(v)
+		t, ok := connect.InferType(v)
 		if !ok {
 			return nil, dataErr("Cast transformation was passed a value of type %s which is not supported by Connect's data API", javaClassString(v))
 		}

@@ -82,7 +82,7 @@ func (t *Flatten) flattenMap(m map[string]any, prefix string, out map[string]any
 			out[name] = nil
 			continue
 		}
-		typ, ok := inferType(v)
+		typ, ok := connect.InferType(v)
 		if !ok || typ == connect.TypeStruct {
 			return dataErr("Flatten transformation does not support %s for record without schemas (for field %s).", javaClassString(v), name)
 		}

@@ -1,0 +1,34 @@
+package connect
+
+import "testing"
+
+func TestInferType(t *testing.T) {
+	for _, tc := range []struct {
+		v    any
+		want Type
+		ok   bool
+	}{
+		{int8(1), TypeInt8, true},
+		{int16(1), TypeInt16, true},
+		{int32(1), TypeInt32, true},
+		{int64(1), TypeInt64, true},
+		{1, TypeInt64, true},
+		{float32(1), TypeFloat32, true},
+		{1.5, TypeFloat64, true},
+		{true, TypeBoolean, true},
+		{"s", TypeString, true},
+		{[]byte("b"), TypeBytes, true},
+		{[]any{1}, TypeArray, true},
+		{map[string]any{}, TypeMap, true},
+		{map[any]any{}, TypeMap, true},
+		{NewStruct(NewSchemaBuilder(TypeStruct).Build()), TypeStruct, true},
+		{nil, "", false},
+		{uint8(1), "", false},
+		{struct{}{}, "", false},
+	} {
+		got, ok := InferType(tc.v)
+		if got != tc.want || ok != tc.ok {
+			t.Errorf("InferType(%T) = %q, %v; want %q, %v", tc.v, got, ok, tc.want, tc.ok)
+		}
+	}
+}
