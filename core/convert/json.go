@@ -171,6 +171,9 @@ func decodeJSON(data []byte) (any, error) {
 }
 
 func decodeStrict(data []byte) (any, error) {
+	if v, ok := decodeFast(data); ok {
+		return v, nil
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	var node any
