@@ -5,11 +5,18 @@ import (
 	"unicode/utf16"
 )
 
-// javaStringHash is Java's String.hashCode over UTF-16 code units.
+// javaStringHash is Java's String.hashCode over UTF-16 code units. Invalid UTF-8 counts as
+// U+FFFD, as a conversion to []rune would make it.
 func javaStringHash(s string) int32 {
 	var h int32
-	for _, u := range utf16.Encode([]rune(s)) {
-		h = 31*h + int32(u)
+	for _, r := range s {
+		if r >= 0x10000 {
+			hi, lo := utf16.EncodeRune(r)
+			h = 31*h + hi
+			h = 31*h + lo
+			continue
+		}
+		h = 31*h + r
 	}
 	return h
 }
@@ -36,17 +43,29 @@ func javaHashMapOrder(keys []string) []string {
 	}
 	capacity := uint32(16)
 	threshold := 12
-	counts := map[uint32]int{}
+	var small [64]int32 // bucket counts; only used below capacity 64, where collisions grow the table
+	counts := small[:capacity]
 	recount := func(n int) {
+		if capacity > 64 {
+			return
+		}
+		counts = small[:capacity]
 		clear(counts)
 		for _, h := range hashes[:n] {
 			counts[h&(capacity-1)]++
 		}
 	}
 	for i, h := range hashes {
+		if capacity >= 64 {
+			if i+1 > threshold {
+				capacity *= 2
+				threshold *= 2
+			}
+			continue
+		}
 		idx := h & (capacity - 1)
 		counts[idx]++
-		if counts[idx] >= 9 && capacity < 64 {
+		if counts[idx] >= 9 {
 			capacity *= 2
 			threshold *= 2
 			recount(i + 1)
