@@ -19,11 +19,13 @@ func demoCommand(e *env) *cli.Command {
 			"objects, the connector status and checks the counts; then restores one hour with the S3 source.\n"+
 			"Exits 1 when a check fails.",
 			"connectless demo",
-			"connectless demo --records 20000 --verbose"),
+			"connectless demo --records 20000 --verbose",
+			"connectless demo --wait"),
 		Flags: []cli.Flag{
 			&cli.IntFlag{Name: "records", Value: 100000, Usage: "log records to write"},
 			&cli.IntFlag{Name: "partitions", Value: 4, Usage: "partitions of app-logs"},
 			&cli.DurationFlag{Name: "span", Value: 4 * time.Hour, Usage: "the records' timestamps cover the last span"},
+			&cli.BoolFlag{Name: "wait", Usage: "keep the services, REST API and data up after the checks until Ctrl-C"},
 			&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "runtime logs on stderr"},
 		},
 		Action: func(c *cli.Context) error {
@@ -32,7 +34,7 @@ func demoCommand(e *env) *cli.Command {
 				log = slog.New(slog.NewTextHandler(e.stderr, nil))
 			}
 			_, err := demo.Run(c.Context, demo.Options{Out: e.stdout, Records: c.Int("records"), Partitions: c.Int("partitions"),
-				Span: c.Duration("span"), Logger: log})
+				Span: c.Duration("span"), Logger: log, Wait: c.Bool("wait")})
 			return err
 		},
 	}

@@ -54,6 +54,9 @@ type Options struct {
 	Span time.Duration
 	// Logger receives the runtime's logs. Default: discarded.
 	Logger *slog.Logger
+	// Wait keeps the services, the REST API and the data after the checks until ctx is
+	// done, and prints how to reach them. Default false: Run stops everything at once.
+	Wait bool
 }
 
 // Object is one object of the archive.
@@ -129,6 +132,9 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	}
 	r.progress("done: %d records produced, archived and counted back; %d of the hour %s restored",
 		r.report.Produced, r.report.HourArchived, r.report.Hour.Format("2006-01-02 15:00 MST"))
+	if opts.Wait {
+		r.hold(ctx)
+	}
 	return &r.report, nil
 }
 
@@ -221,3 +227,20 @@ func (r *run) startServices(ctx context.Context) (stop func(), err error) {
 }
 
 func round(d time.Duration) time.Duration { return d.Round(10 * time.Millisecond) }
+
+// hold prints how to reach what the demo left running and waits until ctx is done.
+func (r *run) hold(ctx context.Context) {
+	url := r.api.URL()
+	fmt.Fprintf(r.opts.Out, `
+Everything stays up until Ctrl-C. Try:
+  connectless --url %[1]s get connectors
+  connectless --url %[1]s describe connector %[2]s
+  curl -s '%[1]s/connectors?expand=status'
+  curl -s %[1]s/connectors/%[2]s/offsets
+  AWS_ACCESS_KEY_ID=%[3]s AWS_SECRET_ACCESS_KEY=%[4]s AWS_REGION=%[5]s \
+    aws --endpoint-url %[6]s s3 ls s3://%[7]s --recursive
+Kafka bootstrap server: %[8]s (topics %[9]s, %[10]s)
+`, url, ArchiveConnector, r.s3.AccessKey, r.s3.SecretKey, r.s3.Region, r.s3.Endpoint, Bucket, r.kafka.Addr(), Topic, RestoredTopic)
+	<-ctx.Done()
+	r.progress("stopping")
+}
