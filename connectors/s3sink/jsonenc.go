@@ -269,29 +269,34 @@ const hexUpper = "0123456789ABCDEF"
 // (upper-case hex) for other control characters, everything else raw UTF-8.
 func appendJSONString(b []byte, s string) []byte {
 	b = append(b, '"')
+	start := 0 // bytes from start up to i need no escape and are copied in one append
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		switch {
-		case c == '"':
+		if c >= 0x20 && c != '"' && c != '\\' {
+			continue
+		}
+		b = append(b, s[start:i]...)
+		start = i + 1
+		switch c {
+		case '"':
 			b = append(b, '\\', '"')
-		case c == '\\':
+		case '\\':
 			b = append(b, '\\', '\\')
-		case c == '\b':
+		case '\b':
 			b = append(b, '\\', 'b')
-		case c == '\t':
+		case '\t':
 			b = append(b, '\\', 't')
-		case c == '\n':
+		case '\n':
 			b = append(b, '\\', 'n')
-		case c == '\f':
+		case '\f':
 			b = append(b, '\\', 'f')
-		case c == '\r':
+		case '\r':
 			b = append(b, '\\', 'r')
-		case c < 0x20:
-			b = append(b, '\\', 'u', '0', '0', hexUpper[c>>4], hexUpper[c&0xF])
 		default:
-			b = append(b, c)
+			b = append(b, '\\', 'u', '0', '0', hexUpper[c>>4], hexUpper[c&0xF])
 		}
 	}
+	b = append(b, s[start:]...)
 	return append(b, '"')
 }
 
