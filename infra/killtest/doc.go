@@ -8,7 +8,9 @@
 // (SIGSTOP) until its lease expired and a new invocation of the same task is running, then
 // lets the old one go on (SIGCONT), so that two invocations of one task write to the bucket
 // at once. Either way, once the tasks caught up, every offset of the topic must be in
-// exactly one object of the bucket: nothing lost, nothing duplicated.
+// exactly one object of the bucket: nothing lost, nothing duplicated. When the tasks caught
+// up before the kills or races were done, the driver appends a tenth more records to the
+// topic and goes on, as an application keeps logging.
 //
 // The task process is the test binary itself, re-executed with KILLTEST_CHILD set: it opens
 // the runtime from worker properties (serverless.Open) and runs one invocation
@@ -16,4 +18,5 @@
 //
 //	go test ./infra/killtest/                 # 200,000 records, 20 kills, 20 races
 //	go test ./infra/killtest/ -long -timeout 30m   # 1,000,000 records, 100 kills, 100 races
+//	go test ./infra/killtest/ -records 500000 -chaos 50
 package killtest
