@@ -216,7 +216,7 @@ type spool struct {
 }
 
 // spoolBufSize bounds the memory each open file holds.
-const spoolBufSize = 8 << 10
+const spoolBufSize = 32 << 10
 
 func newSpool(dir string) (*spool, error) {
 	f, err := os.CreateTemp(dir, "s3sink-*.spool")
