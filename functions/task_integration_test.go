@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -190,4 +191,33 @@ func TestIntegrationKilledMidSlice(t *testing.T) {
 	}
 	counts, _ = s.archived(t)
 	exactlyOnce(t, counts, n)
+}
+
+// TestIntegrationTaskSIGTERM: the task function closes its store and Kafka client on SIGTERM
+// (lambda.WithEnableSIGTERM) and says so.
+func TestIntegrationTaskSIGTERM(t *testing.T) {
+	t.Parallel()
+	s := newStack(t, 1)
+	bin := filepath.Join(t.TempDir(), "bootstrap")
+	b, err := os.ReadFile(bootstrap(t, "task"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(bin, b, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	r := devstacktest.RIE(t, devstack.RIEOptions{Bootstrap: bin, Env: s.env})
+	if _, err := invokeTask(t, r, serverlessPayload("warm-up")); err != nil {
+		t.Fatal(err)
+	}
+	pid, ok := pidOf(bin)
+	if !ok {
+		t.Fatal("the function process is not running")
+	}
+	if err := syscall.Kill(pid, syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, 10*time.Second, "the shutdown log line", func() bool {
+		return strings.Contains(string(r.Log()), "shutdown: store and Kafka client closed")
+	})
 }

@@ -45,3 +45,14 @@ func OpenLambda(ctx context.Context, environ []string, reg *connect.Registry) (*
 	}
 	return rt, nil
 }
+
+// Shutdown is the functions' SIGTERM cleanup (lambda.WithEnableSIGTERM): it closes the store
+// and the Kafka client and logs that it did. An invocation in progress has already returned:
+// Lambda sends SIGTERM only when it retires an idle execution environment.
+func (rt *Runtime) Shutdown() {
+	if err := rt.Close(); err != nil {
+		rt.Logger.Warn("shutdown", "error", err)
+		return
+	}
+	rt.Logger.Info("shutdown: store and Kafka client closed")
+}

@@ -26,5 +26,5 @@ func main() {
 		os.Exit(1)
 	}
 	handler := rt.RESTHandler(rest.Options{Version: version})
-	lambda.StartWithOptions(handler, lambda.WithEnableSIGTERM(func() { _ = rt.Close() }))
+	lambda.StartWithOptions(handler, lambda.WithEnableSIGTERM(rt.Shutdown))
 }

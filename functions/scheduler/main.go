@@ -28,5 +28,5 @@ func main() {
 		rt.Logger.Error("init", "error", err)
 		os.Exit(1)
 	}
-	lambda.StartWithOptions(rt.SchedulerHandler(inv), lambda.WithEnableSIGTERM(func() { _ = rt.Close() }))
+	lambda.StartWithOptions(rt.SchedulerHandler(inv), lambda.WithEnableSIGTERM(rt.Shutdown))
 }

@@ -22,5 +22,5 @@ func main() {
 		os.Exit(1)
 	}
 	metrics := &serverless.Metrics{W: os.Stdout, Namespace: rt.Config.MetricsNamespace}
-	lambda.StartWithOptions(rt.TaskHandler(metrics), lambda.WithEnableSIGTERM(func() { _ = rt.Close() }))
+	lambda.StartWithOptions(rt.TaskHandler(metrics), lambda.WithEnableSIGTERM(rt.Shutdown))
 }
