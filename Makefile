@@ -62,7 +62,7 @@ bench: deps ## archive 2,000,000 log lines to local S3 three ways (ceiling, work
 	@CGO_ENABLED=0 $(GO) build -tags lambda.norpc -o $(BIN)/task-bootstrap ./functions/task
 	@$(BIN)/connectless bench --task-bootstrap $(BIN)/task-bootstrap --json bench.json $(BENCH_FLAGS)
 
-bench-quick: deps ## make bench on 50,000 records (under a minute); JSON in bench-quick.json
+bench-quick: deps ## make bench on 40,000 records (under a minute); JSON in bench-quick.json
 	@$(GO) build -o $(BIN)/connectless ./cli
 	@CGO_ENABLED=0 $(GO) build -tags lambda.norpc -o $(BIN)/task-bootstrap ./functions/task
-	@$(BIN)/connectless bench --records 50000 --memory-records 20000 --task-bootstrap $(BIN)/task-bootstrap --json bench-quick.json $(BENCH_FLAGS)
+	@$(BIN)/connectless bench --records 40000 --memory-records 10000 --task-bootstrap $(BIN)/task-bootstrap --json bench-quick.json $(BENCH_FLAGS)
