@@ -70,6 +70,9 @@ func (h *Herder) AlterOffsets(ctx context.Context, name string, offsets []Connec
 	if len(offsets) == 0 {
 		return Message{}, badRequest("Partitions / offsets need to be provided for an alter offsets request")
 	}
+	if err := h.waitIfStopped(ctx, name); err != nil {
+		return Message{}, err
+	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	c, err := h.stoppedConnector(ctx, name)
@@ -99,6 +102,9 @@ func (h *Herder) AlterOffsets(ctx context.Context, name string, offsets []Connec
 
 // ResetOffsets deletes every offset of a STOPPED connector (DELETE /connectors/{c}/offsets).
 func (h *Herder) ResetOffsets(ctx context.Context, name string) (Message, error) {
+	if err := h.waitIfStopped(ctx, name); err != nil {
+		return Message{}, err
+	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if _, err := h.stoppedConnector(ctx, name); err != nil {
@@ -114,6 +120,17 @@ func (h *Herder) ResetOffsets(ctx context.Context, name string) (Message, error)
 func offsetsMessage(verb string) Message {
 	return Message{Message: fmt.Sprintf("The Connect framework-managed offsets for this connector have been %s successfully. "+
 		"However, if this connector manages offsets externally, they will need to be manually %s in the system that the connector uses.", verb, verb)}
+}
+
+// waitIfStopped waits, outside the herder's lock, for the slices a stopped connector's
+// tasks were running to end (waitForStoppedTasks). Connectors that are not stopped are left
+// to stoppedConnector's check.
+func (h *Herder) waitIfStopped(ctx context.Context, name string) error {
+	c, err := h.cfg.Store.Connector(ctx, name)
+	if err != nil || c.TargetState != store.TargetStopped || len(c.Tasks) > 0 {
+		return nil
+	}
+	return h.waitForStoppedTasks(ctx, name, h.connectorType(c.Config) == string(connect.PluginSink))
 }
 
 func (h *Herder) stoppedConnector(ctx context.Context, name string) (store.Connector, error) {
