@@ -292,3 +292,18 @@ func TestDefaultPipeline(t *testing.T) {
 		t.Error("transform without type accepted")
 	}
 }
+
+func TestRunSkipsPastDeadline(t *testing.T) {
+	ctx := context.Background()
+	env, col, st := setup(t, 5)
+	p := schedule.Payload{Connector: "archive", NotAfter: time.Now().Add(-time.Minute)}
+	if _, err := Run(ctx, env, p, time.Now().Add(time.Hour)); !errors.Is(err, ErrSkipped) {
+		t.Fatalf("late invocation: err = %v, want ErrSkipped", err)
+	}
+	if _, err := st.CurrentLease(ctx, "archive", 0); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("late invocation took the lease: %v", err)
+	}
+	if n := len(col.offsets(connect.TopicPartition{Topic: "logs"})); n != 0 {
+		t.Errorf("late invocation delivered %d records", n)
+	}
+}
