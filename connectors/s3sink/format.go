@@ -2,9 +2,9 @@ package s3sink
 
 import (
 	"bufio"
-	"compress/gzip"
 	"encoding/base64"
 	"fmt"
+	"github.com/klauspost/compress/gzip"
 	"io"
 	"os"
 	"slices"

@@ -1,6 +1,11 @@
 package s3sink
 
-import "testing"
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"testing"
+)
 
 // BenchmarkAppendJSONString escapes the strings of a typical log line.
 func BenchmarkAppendJSONString(b *testing.B) {
@@ -12,6 +17,22 @@ func BenchmarkAppendJSONString(b *testing.B) {
 		buf = buf[:0]
 		for _, s := range strs {
 			buf = appendJSONString(buf, s)
+		}
+	}
+}
+
+// BenchmarkCompressGzip compresses 4 MiB of JSON log lines as s3.compression.type=gzip does
+// at the default level.
+func BenchmarkCompressGzip(b *testing.B) {
+	var src []byte
+	for i := 0; len(src) < 4<<20; i++ {
+		src = fmt.Appendf(src, `{"ts":"2024-05-01T12:%02d:%02d.000Z","level":"INFO","service":"checkout","host":"checkout-%d","trace_id":"%016x","latency_ms":%d,"msg":"request served"}`+"\n",
+			i/60%60, i%60, i%16, uint64(i)*0x9E3779B97F4A7C15, i%2000)
+	}
+	b.SetBytes(int64(len(src)))
+	for b.Loop() {
+		if err := copyCompressed(io.Discard, bytes.NewReader(src), "gzip", -1); err != nil {
+			b.Fatal(err)
 		}
 	}
 }
