@@ -81,7 +81,7 @@ func Run(ctx context.Context, env *Env, p schedule.Payload, deadline time.Time) 
 	if !p.NotAfter.IsZero() && p.NotAfter.Before(deadline) {
 		deadline = p.NotAfter
 	}
-	if margin := cmp.Or(env.Margin, 5*time.Second); !time.Now().Before(deadline.Add(-margin)) {
+	if !time.Now().Before(deadline) {
 		// A queued invocation that starts too late has no time for a slice.
 		log.Info("deadline already passed; invocation skipped", "deadline", deadline)
 		return res, fmt.Errorf("task %s/%d: %w: deadline %s already passed", p.Connector, p.Task, ErrSkipped, deadline.Format(time.RFC3339))
