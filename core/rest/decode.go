@@ -68,6 +68,23 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error
 	return body, nil
 }
 
+// readEntity reads and parses a request body that must hold a JSON value: an empty or null
+// body is Kafka's NPE (500, null), as Jackson hands the resource a null entity.
+func (s *Server) readEntity(w http.ResponseWriter, r *http.Request) (*jvalue, error) {
+	body, err := s.readBody(w, r)
+	if err != nil {
+		return nil, err
+	}
+	v, err := parseJSON(body)
+	if err != nil {
+		return nil, err
+	}
+	if v == nil || v.kind == jNull {
+		return nil, nullError()
+	}
+	return v, nil
+}
+
 // parseJSON decodes the first JSON value of body (trailing content is ignored, as Jackson's
 // default). An empty body is (nil, nil): Jackson hands the resource a null entity.
 func parseJSON(body []byte) (*jvalue, error) {
@@ -229,16 +246,9 @@ func flatMap(v jvalue, chain string) (herder.RawConfig, error) {
 
 // decodeFlatMap decodes a flat config body; an empty or null body is Kafka's NPE (500, null).
 func (s *Server) decodeFlatMap(w http.ResponseWriter, r *http.Request) (herder.RawConfig, error) {
-	body, err := s.readBody(w, r)
+	v, err := s.readEntity(w, r)
 	if err != nil {
 		return nil, err
-	}
-	v, err := parseJSON(body)
-	if err != nil {
-		return nil, err
-	}
-	if v == nil || v.kind == jNull {
-		return nil, nullError()
 	}
 	return flatMap(*v, "")
 }
@@ -255,16 +265,9 @@ var createFields = []string{"name", "config", "initial_state"}
 
 func (s *Server) decodeCreate(w http.ResponseWriter, r *http.Request) (createRequest, error) {
 	var req createRequest
-	body, err := s.readBody(w, r)
+	v, err := s.readEntity(w, r)
 	if err != nil {
 		return req, err
-	}
-	v, err := parseJSON(body)
-	if err != nil {
-		return req, err
-	}
-	if v == nil || v.kind == jNull {
-		return req, nullError()
 	}
 	const class = "CreateConnectorRequest"
 	if v.kind != jObject {
@@ -322,16 +325,9 @@ func (s *Server) decodeCreate(w http.ResponseWriter, r *http.Request) (createReq
 
 // decodeOffsets decodes Kafka's ConnectorOffsets body.
 func (s *Server) decodeOffsets(w http.ResponseWriter, r *http.Request) ([]herder.ConnectorOffset, error) {
-	body, err := s.readBody(w, r)
+	v, err := s.readEntity(w, r)
 	if err != nil {
 		return nil, err
-	}
-	v, err := parseJSON(body)
-	if err != nil {
-		return nil, err
-	}
-	if v == nil || v.kind == jNull {
-		return nil, nullError()
 	}
 	if v.kind != jObject {
 		return nil, mismatch("`"+entitiesPackage+"ConnectorOffsets`", *v, "")
