@@ -3,10 +3,8 @@ package s3sink
 import (
 	"bufio"
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"io"
-	"math"
 	"strconv"
 	"time"
 
@@ -204,82 +202,36 @@ func (g orderedGroup) Fields() []parquet.Field {
 // String renders the group with its fields in order.
 func (g orderedGroup) String() string { return parquet.NewSchema("", g).String() }
 
-var errShort = errors.New("truncated datum")
-
 // avroDecode reads one value written by avroEncode into the Go shape the Parquet writer
 // takes: structs as map[string]any, arrays as []any, maps as map[string]any, Timestamp as
 // time.Time, Date as int32 days.
 func avroDecode(b []byte, s *connect.Schema) (any, []byte, error) {
-	varint := func() (int64, error) {
-		v, n := binary.Varint(b)
-		if n <= 0 {
-			return 0, errShort
-		}
-		b = b[n:]
-		return v, nil
-	}
+	c := &avroCursor{b: b}
 	if s.Optional {
-		idx, err := varint()
-		if err != nil {
-			return nil, nil, err
+		if set, err := c.union(); err != nil || !set {
+			return nil, c.b, err
 		}
-		if idx == 0 {
-			return nil, b, nil
-		}
-	}
-	bytesVal := func() ([]byte, error) {
-		l, err := varint()
-		if err != nil || int64(len(b)) < l {
-			return nil, errShort
-		}
-		v := b[:l]
-		b = b[l:]
-		return v, nil
 	}
 	switch s.Name {
 	case connect.DecimalName:
-		v, err := bytesVal()
-		return v, b, err
+		v, err := c.bytes()
+		return v, c.b, err
 	case connect.DateName, connect.TimeName:
-		v, err := varint()
-		return int32(v), b, err
+		v, err := c.long()
+		return int32(v), c.b, err
 	case connect.TimestampName:
-		v, err := varint()
-		return time.UnixMilli(v).UTC(), b, err
+		v, err := c.long()
+		return time.UnixMilli(v).UTC(), c.b, err
 	}
 	switch s.Type {
 	case connect.TypeInt8, connect.TypeInt16, connect.TypeInt32:
-		v, err := varint()
-		return int32(v), b, err
-	case connect.TypeInt64:
-		v, err := varint()
-		return v, b, err
-	case connect.TypeFloat32:
-		if len(b) < 4 {
-			return nil, nil, errShort
-		}
-		return math.Float32frombits(binary.LittleEndian.Uint32(b)), b[4:], nil
-	case connect.TypeFloat64:
-		if len(b) < 8 {
-			return nil, nil, errShort
-		}
-		return math.Float64frombits(binary.LittleEndian.Uint64(b)), b[8:], nil
-	case connect.TypeBoolean:
-		if len(b) < 1 {
-			return nil, nil, errShort
-		}
-		return b[0] == 1, b[1:], nil
-	case connect.TypeString:
-		v, err := bytesVal()
-		return string(v), b, err
-	case connect.TypeBytes:
-		v, err := bytesVal()
-		return v, b, err
+		v, err := c.long()
+		return int32(v), c.b, err
 	case connect.TypeArray, connect.TypeMap:
 		var list []any
 		m := map[string]any{}
 		for {
-			n, err := varint()
+			n, err := c.long()
 			if err != nil {
 				return nil, nil, err
 			}
@@ -289,14 +241,14 @@ func avroDecode(b []byte, s *connect.Schema) (any, []byte, error) {
 			for range n {
 				var k string
 				if s.Type == connect.TypeMap {
-					kb, err := bytesVal()
+					kb, err := c.bytes()
 					if err != nil {
 						return nil, nil, err
 					}
 					k = string(kb)
 				}
 				var v any
-				if v, b, err = avroDecode(b, s.Value); err != nil {
+				if v, c.b, err = avroDecode(c.b, s.Value); err != nil {
 					return nil, nil, err
 				}
 				if s.Type == connect.TypeMap {
@@ -307,20 +259,23 @@ func avroDecode(b []byte, s *connect.Schema) (any, []byte, error) {
 			}
 		}
 		if s.Type == connect.TypeMap {
-			return m, b, nil
+			return m, c.b, nil
 		}
-		return list, b, nil
+		return list, c.b, nil
 	case connect.TypeStruct:
 		m := make(map[string]any, len(s.Fields))
 		for _, f := range s.Fields {
 			var v any
 			var err error
-			if v, b, err = avroDecode(b, f.Schema); err != nil {
+			if v, c.b, err = avroDecode(c.b, f.Schema); err != nil {
 				return nil, nil, fmt.Errorf("field %q: %w", f.Name, err)
 			}
 			m[f.Name] = v
 		}
-		return m, b, nil
+		return m, c.b, nil
+	}
+	if v, ok, err := c.primitive(s.Type); ok {
+		return v, c.b, err
 	}
 	return nil, nil, fmt.Errorf("unsupported type %q", s.Type)
 }

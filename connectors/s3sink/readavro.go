@@ -280,39 +280,87 @@ func connectSchemaOf(sj any, named map[string]*connect.Schema) (*connect.Schema,
 	return nil, fmt.Errorf("unsupported avro schema %v", sj)
 }
 
-var errAvroShort = errors.New("truncated datum")
+var errShort = errors.New("truncated datum")
+
+// avroCursor reads Avro binary primitives off the front of b.
+type avroCursor struct{ b []byte }
+
+// long reads a zig-zag varint (Avro int and long).
+func (c *avroCursor) long() (int64, error) {
+	v, n := binary.Varint(c.b)
+	if n <= 0 {
+		return 0, errShort
+	}
+	c.b = c.b[n:]
+	return v, nil
+}
+
+// bytes reads a length-prefixed byte string; the result shares c's memory.
+func (c *avroCursor) bytes() ([]byte, error) {
+	l, err := c.long()
+	if err != nil || l < 0 || int64(len(c.b)) < l {
+		return nil, errShort
+	}
+	v := c.b[:l]
+	c.b = c.b[l:]
+	return v, nil
+}
+
+// union reads the branch index of an optional schema's ["null", T] union: false for null.
+func (c *avroCursor) union() (bool, error) {
+	idx, err := c.long()
+	return idx != 0, err
+}
+
+// primitive reads a datum of an INT64, FLOAT32, FLOAT64, BOOLEAN, STRING or BYTES schema
+// (bytes sharing c's memory); ok is false for any other type, which reads nothing.
+func (c *avroCursor) primitive(t connect.Type) (v any, ok bool, err error) {
+	switch t {
+	case connect.TypeInt64:
+		v, err := c.long()
+		return v, true, err
+	case connect.TypeFloat32:
+		if len(c.b) < 4 {
+			return nil, true, errShort
+		}
+		v := math.Float32frombits(binary.LittleEndian.Uint32(c.b))
+		c.b = c.b[4:]
+		return v, true, nil
+	case connect.TypeFloat64:
+		if len(c.b) < 8 {
+			return nil, true, errShort
+		}
+		v := math.Float64frombits(binary.LittleEndian.Uint64(c.b))
+		c.b = c.b[8:]
+		return v, true, nil
+	case connect.TypeBoolean:
+		if len(c.b) < 1 {
+			return nil, true, errShort
+		}
+		v := c.b[0] == 1
+		c.b = c.b[1:]
+		return v, true, nil
+	case connect.TypeString:
+		v, err := c.bytes()
+		return string(v), true, err
+	case connect.TypeBytes:
+		v, err := c.bytes()
+		return v, true, err
+	}
+	return nil, false, nil
+}
 
 // avroRead decodes one datum of schema s into Connect's Go values.
 func avroRead(b []byte, s *connect.Schema) (any, []byte, error) {
-	varint := func() (int64, error) {
-		v, n := binary.Varint(b)
-		if n <= 0 {
-			return 0, errAvroShort
-		}
-		b = b[n:]
-		return v, nil
-	}
-	bytesVal := func() ([]byte, error) {
-		l, err := varint()
-		if err != nil || l < 0 || int64(len(b)) < l {
-			return nil, errAvroShort
-		}
-		v := bytes.Clone(b[:l])
-		b = b[l:]
-		return v, nil
-	}
+	c := &avroCursor{b: b}
 	if s.Optional {
-		idx, err := varint()
-		if err != nil {
-			return nil, nil, err
-		}
-		if idx == 0 {
-			return nil, b, nil
+		if set, err := c.union(); err != nil || !set {
+			return nil, c.b, err
 		}
 	}
 	switch s.Name {
 	case connect.DecimalName:
-		v, err := bytesVal()
+		v, err := c.bytes()
 		if err != nil {
 			return nil, nil, err
 		}
@@ -321,48 +369,27 @@ func avroRead(b []byte, s *connect.Schema) (any, []byte, error) {
 			n.Sub(n, new(big.Int).Lsh(big.NewInt(1), uint(8*len(v))))
 		}
 		scale, _ := strconv.Atoi(s.Parameters[connect.DecimalScaleParam])
-		return connect.Decimal{Unscaled: n, Scale: int32(scale)}, b, nil
+		return connect.Decimal{Unscaled: n, Scale: int32(scale)}, c.b, nil
 	case connect.DateName:
-		v, err := varint()
-		return time.UnixMilli(v * 86400000).UTC(), b, err
+		v, err := c.long()
+		return time.UnixMilli(v * 86400000).UTC(), c.b, err
 	case connect.TimeName, connect.TimestampName:
-		v, err := varint()
-		return time.UnixMilli(v).UTC(), b, err
+		v, err := c.long()
+		return time.UnixMilli(v).UTC(), c.b, err
 	}
 	switch s.Type {
 	case connect.TypeInt8:
-		v, err := varint()
-		return int8(v), b, err
+		v, err := c.long()
+		return int8(v), c.b, err
 	case connect.TypeInt16:
-		v, err := varint()
-		return int16(v), b, err
+		v, err := c.long()
+		return int16(v), c.b, err
 	case connect.TypeInt32:
-		v, err := varint()
-		return int32(v), b, err
-	case connect.TypeInt64:
-		v, err := varint()
-		return v, b, err
-	case connect.TypeFloat32:
-		if len(b) < 4 {
-			return nil, nil, errAvroShort
-		}
-		return math.Float32frombits(binary.LittleEndian.Uint32(b)), b[4:], nil
-	case connect.TypeFloat64:
-		if len(b) < 8 {
-			return nil, nil, errAvroShort
-		}
-		return math.Float64frombits(binary.LittleEndian.Uint64(b)), b[8:], nil
-	case connect.TypeBoolean:
-		if len(b) < 1 {
-			return nil, nil, errAvroShort
-		}
-		return b[0] == 1, b[1:], nil
-	case connect.TypeString:
-		v, err := bytesVal()
-		return string(v), b, err
+		v, err := c.long()
+		return int32(v), c.b, err
 	case connect.TypeBytes:
-		v, err := bytesVal()
-		return v, b, err
+		v, err := c.bytes()
+		return bytes.Clone(v), c.b, err
 	case connect.TypeArray, connect.TypeMap:
 		var list []any
 		var m map[any]any
@@ -372,7 +399,7 @@ func avroRead(b []byte, s *connect.Schema) (any, []byte, error) {
 			list = []any{}
 		}
 		for {
-			n, err := varint()
+			n, err := c.long()
 			if err != nil {
 				return nil, nil, err
 			}
@@ -381,46 +408,49 @@ func avroRead(b []byte, s *connect.Schema) (any, []byte, error) {
 			}
 			if n < 0 {
 				n = -n
-				if _, err := varint(); err != nil {
+				if _, err := c.long(); err != nil {
 					return nil, nil, err
 				}
 			}
 			for range n {
 				if s.Type == connect.TypeArray {
 					var v any
-					if v, b, err = avroRead(b, s.Value); err != nil {
+					if v, c.b, err = avroRead(c.b, s.Value); err != nil {
 						return nil, nil, err
 					}
 					list = append(list, v)
 					continue
 				}
 				var k, v any
-				if k, b, err = avroRead(b, s.Key); err != nil {
+				if k, c.b, err = avroRead(c.b, s.Key); err != nil {
 					return nil, nil, err
 				}
-				if v, b, err = avroRead(b, s.Value); err != nil {
+				if v, c.b, err = avroRead(c.b, s.Value); err != nil {
 					return nil, nil, err
 				}
 				m[k] = v
 			}
 		}
 		if s.Type == connect.TypeMap {
-			return m, b, nil
+			return m, c.b, nil
 		}
-		return list, b, nil
+		return list, c.b, nil
 	case connect.TypeStruct:
 		st := connect.NewStruct(s)
 		for _, f := range s.Fields {
 			var v any
 			var err error
-			if v, b, err = avroRead(b, f.Schema); err != nil {
+			if v, c.b, err = avroRead(c.b, f.Schema); err != nil {
 				return nil, nil, fmt.Errorf("field %q: %w", f.Name, err)
 			}
 			if err := st.Put(f.Name, v); err != nil {
 				return nil, nil, fmt.Errorf("field %q: %w", f.Name, err)
 			}
 		}
-		return st, b, nil
+		return st, c.b, nil
+	}
+	if v, ok, err := c.primitive(s.Type); ok {
+		return v, c.b, err
 	}
 	return nil, nil, fmt.Errorf("unsupported type %q", s.Type)
 }
