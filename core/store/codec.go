@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"maps"
 	"strconv"
+	"time"
 
 	"github.com/connectless/connectless/core/connect"
 )
@@ -33,6 +34,26 @@ func ValidateTask(connector string, task int) error {
 	}
 	if task < 0 {
 		return fmt.Errorf("connector %q: task id %d is negative: %w", connector, task, ErrInvalid)
+	}
+	return nil
+}
+
+// ValidateAcquire checks the arguments of LeaseStore.Acquire: a valid connector name and
+// task id, and a positive ttl.
+func ValidateAcquire(connector string, task int, ttl time.Duration) error {
+	if err := ValidateTask(connector, task); err != nil {
+		return fmt.Errorf("acquire lease: %w", err)
+	}
+	if ttl <= 0 {
+		return fmt.Errorf("acquire lease of %q task %d: ttl %v is not positive: %w", connector, task, ttl, ErrInvalid)
+	}
+	return nil
+}
+
+// ValidateRenew checks the ttl given to LeaseStore.Renew for lease: it must be positive.
+func ValidateRenew(lease Lease, ttl time.Duration) error {
+	if ttl <= 0 {
+		return fmt.Errorf("renew lease of %q task %d: ttl %v is not positive: %w", lease.Connector, lease.Task, ttl, ErrInvalid)
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/connectless/connectless/core/connect"
 	"github.com/connectless/connectless/core/store"
@@ -95,5 +96,30 @@ func TestTooLargeError(t *testing.T) {
 	err := store.TooLargeError(`commit source offsets of "c" task 0`, 500, 400)
 	if !errors.Is(err, store.ErrTooLarge) || !strings.Contains(err.Error(), "500 bytes exceeds the limit of 400 bytes") {
 		t.Fatalf("got %v", err)
+	}
+}
+
+func TestValidateLeaseArguments(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		err  error
+		want string // "" for no error
+	}{
+		{"acquire", store.ValidateAcquire("c", 0, time.Second), ""},
+		{"acquire empty connector", store.ValidateAcquire("", 0, time.Second), "acquire lease: "},
+		{"acquire negative task", store.ValidateAcquire("c", -1, time.Second), `acquire lease: connector "c": task id -1 is negative`},
+		{"acquire zero ttl", store.ValidateAcquire("c", 2, 0), `acquire lease of "c" task 2: ttl 0s is not positive`},
+		{"renew", store.ValidateRenew(store.Lease{Connector: "c", Task: 1}, time.Second), ""},
+		{"renew negative ttl", store.ValidateRenew(store.Lease{Connector: "c", Task: 1}, -time.Second), `renew lease of "c" task 1: ttl -1s is not positive`},
+	} {
+		if tc.want == "" {
+			if tc.err != nil {
+				t.Errorf("%s: %v", tc.name, tc.err)
+			}
+			continue
+		}
+		if !errors.Is(tc.err, store.ErrInvalid) || !strings.HasPrefix(tc.err.Error(), tc.want) {
+			t.Errorf("%s: %v, want ErrInvalid starting %q", tc.name, tc.err, tc.want)
+		}
 	}
 }

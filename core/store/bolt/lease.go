@@ -69,11 +69,8 @@ func checkLease(tx *bbolt.Tx, l store.Lease) (leaseRecord, error) {
 
 // Acquire implements store.LeaseStore.
 func (s *Store) Acquire(ctx context.Context, connector string, task int, holder string, ttl time.Duration) (store.Lease, error) {
-	if err := store.ValidateTask(connector, task); err != nil {
-		return store.Lease{}, fmt.Errorf("acquire lease: %w", err)
-	}
-	if ttl <= 0 {
-		return store.Lease{}, fmt.Errorf("acquire lease of %q task %d: ttl %v is not positive: %w", connector, task, ttl, store.ErrInvalid)
+	if err := store.ValidateAcquire(connector, task, ttl); err != nil {
+		return store.Lease{}, err
 	}
 	var l store.Lease
 	err := s.db.Update(func(tx *bbolt.Tx) error {
@@ -98,8 +95,8 @@ func (s *Store) Acquire(ctx context.Context, connector string, task int, holder 
 
 // Renew implements store.LeaseStore.
 func (s *Store) Renew(ctx context.Context, lease store.Lease, ttl time.Duration) (store.Lease, error) {
-	if ttl <= 0 {
-		return store.Lease{}, fmt.Errorf("renew lease of %q task %d: ttl %v is not positive: %w", lease.Connector, lease.Task, ttl, store.ErrInvalid)
+	if err := store.ValidateRenew(lease, ttl); err != nil {
+		return store.Lease{}, err
 	}
 	var l store.Lease
 	err := s.db.Update(func(tx *bbolt.Tx) error {

@@ -16,13 +16,10 @@ import (
 // Acquire implements store.LeaseStore: one UpdateItem on the task item that adds one to the
 // token, on condition that the lease is absent or expired.
 func (s *Store) Acquire(ctx context.Context, connector string, task int, holder string, ttl time.Duration) (store.Lease, error) {
-	if err := store.ValidateTask(connector, task); err != nil {
-		return store.Lease{}, fmt.Errorf("acquire lease: %w", err)
+	if err := store.ValidateAcquire(connector, task, ttl); err != nil {
+		return store.Lease{}, err
 	}
 	what := fmt.Sprintf("acquire lease of %q task %d", connector, task)
-	if ttl <= 0 {
-		return store.Lease{}, fmt.Errorf("%s: ttl %v is not positive: %w", what, ttl, store.ErrInvalid)
-	}
 	now := s.now()
 	expires := fromMS(ms(now.Add(ttl)))
 	out, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
@@ -83,8 +80,8 @@ func (s *Store) fencedUpdate(ctx context.Context, what string, l store.Lease, up
 
 // Renew implements store.LeaseStore: an UpdateItem of the expiry on condition of the token.
 func (s *Store) Renew(ctx context.Context, lease store.Lease, ttl time.Duration) (store.Lease, error) {
-	if ttl <= 0 {
-		return store.Lease{}, fmt.Errorf("renew lease of %q task %d: ttl %v is not positive: %w", lease.Connector, lease.Task, ttl, store.ErrInvalid)
+	if err := store.ValidateRenew(lease, ttl); err != nil {
+		return store.Lease{}, err
 	}
 	expires := fromMS(ms(s.now().Add(ttl)))
 	err := s.fencedUpdate(ctx, "renew lease", lease, "SET #exp = :exp",

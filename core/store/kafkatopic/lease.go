@@ -60,11 +60,8 @@ func (s *Store) leaseOf(connector string, task int) store.Lease {
 // expired it appends an acquire claim for the next token, reads to the end again and wins only
 // if the log accepted its claim. Of two racing claims the one earlier in the log wins.
 func (s *Store) Acquire(ctx context.Context, connector string, task int, holder string, ttl time.Duration) (store.Lease, error) {
-	if err := store.ValidateTask(connector, task); err != nil {
-		return store.Lease{}, fmt.Errorf("acquire lease: %w", err)
-	}
-	if ttl <= 0 {
-		return store.Lease{}, fmt.Errorf("acquire lease of %q task %d: ttl %v is not positive: %w", connector, task, ttl, store.ErrInvalid)
+	if err := store.ValidateAcquire(connector, task, ttl); err != nil {
+		return store.Lease{}, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -95,8 +92,8 @@ func (s *Store) Acquire(ctx context.Context, connector string, task int, holder 
 
 // Renew implements store.LeaseStore; ErrFenced when the token is no longer current.
 func (s *Store) Renew(ctx context.Context, lease store.Lease, ttl time.Duration) (store.Lease, error) {
-	if ttl <= 0 {
-		return store.Lease{}, fmt.Errorf("renew lease of %q task %d: ttl %v is not positive: %w", lease.Connector, lease.Task, ttl, store.ErrInvalid)
+	if err := store.ValidateRenew(lease, ttl); err != nil {
+		return store.Lease{}, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
