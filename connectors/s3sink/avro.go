@@ -306,6 +306,24 @@ func avroFrame(schema *connect.Schema, value any) ([]byte, error) {
 	return append(binary.AppendUvarint(nil, uint64(len(d))), d...), nil
 }
 
+// readFrame reads the next avroFrame datum from a spool and appends it to dst; it returns
+// io.EOF (unwrapped) when the spool ends between frames.
+func readFrame(br *bufio.Reader, dst []byte) ([]byte, error) {
+	l, err := binary.ReadUvarint(br)
+	if err == io.EOF {
+		return dst, io.EOF
+	}
+	if err != nil {
+		return dst, fmt.Errorf("read spool: %w", err)
+	}
+	start := len(dst)
+	dst = append(dst, make([]byte, l)...)
+	if _, err := io.ReadFull(br, dst[start:]); err != nil {
+		return dst, fmt.Errorf("read spool: %w", err)
+	}
+	return dst, nil
+}
+
 // avroSchemaString renders the container's schema.
 func (f avroFormat) avroSchemaString(schema *connect.Schema) ([]byte, error) {
 	sj, err := avroSchemaJSON(schema, &avroNames{}, f.metaData)
@@ -355,17 +373,11 @@ func (f avroFormat) finish(dst io.Writer, spool io.Reader, schema *connect.Schem
 		return nil
 	}
 	for {
-		l, err := binary.ReadUvarint(br)
-		if err == io.EOF {
+		var err error
+		if block, err = readFrame(br, block); err == io.EOF {
 			break
-		}
-		if err != nil {
-			return fmt.Errorf("read spool: %w", err)
-		}
-		start := len(block)
-		block = append(block, make([]byte, l)...)
-		if _, err := io.ReadFull(br, block[start:]); err != nil {
-			return fmt.Errorf("read spool: %w", err)
+		} else if err != nil {
+			return err
 		}
 		n++
 		if len(block) >= avroBlockBytes {

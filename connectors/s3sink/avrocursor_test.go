@@ -1,8 +1,12 @@
 package s3sink
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/binary"
 	"errors"
+	"io"
+	"strings"
 	"testing"
 
 	"github.com/connectless/connectless/core/connect"
@@ -72,5 +76,47 @@ func TestAvroCursorPrimitives(t *testing.T) {
 	}
 	if _, ok, _ := c.primitive(connect.TypeStruct); ok {
 		t.Error("primitive claimed a STRUCT")
+	}
+}
+
+func TestReadFrame(t *testing.T) {
+	s := connect.StringSchema()
+	var spool []byte
+	for _, v := range []string{"a", "", "ccc"} {
+		f, err := avroFrame(s, v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		spool = append(spool, f...)
+	}
+	br := bufio.NewReader(bytes.NewReader(spool))
+	var got []string
+	for {
+		d, err := readFrame(br, nil)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, rest, err := avroRead(d, s)
+		if err != nil || len(rest) != 0 {
+			t.Fatalf("decode %x: %v, %d bytes left", d, err, len(rest))
+		}
+		got = append(got, v.(string))
+	}
+	if strings.Join(got, ",") != "a,,ccc" {
+		t.Fatalf("frames %q", got)
+	}
+	// A spool cut inside a frame is an error, not a clean end.
+	for _, cut := range [][]byte{spool[:len(spool)-1], {0x80}} {
+		br := bufio.NewReader(bytes.NewReader(cut))
+		var err error
+		for err == nil {
+			_, err = readFrame(br, nil)
+		}
+		if err == nil || err == io.EOF {
+			t.Errorf("truncated spool %x: %v", cut, err)
+		}
 	}
 }

@@ -2,7 +2,6 @@ package s3sink
 
 import (
 	"bufio"
-	"encoding/binary"
 	"fmt"
 	"io"
 	"strconv"
@@ -85,16 +84,11 @@ func (f parquetFormat) finish(dst io.Writer, spool io.Reader, schema *connect.Sc
 		return err
 	}
 	for {
-		l, err := binary.ReadUvarint(br)
+		buf, err := readFrame(br, nil)
 		if err == io.EOF {
 			break
-		}
-		if err != nil {
-			return fmt.Errorf("read spool: %w", err)
-		}
-		buf := make([]byte, l)
-		if _, err := io.ReadFull(br, buf); err != nil {
-			return fmt.Errorf("read spool: %w", err)
+		} else if err != nil {
+			return err
 		}
 		v, _, err := avroDecode(buf, schema)
 		if err != nil {
