@@ -37,20 +37,8 @@ func (h *Herder) checkedConfig(ctx context.Context, config RawConfig) (map[strin
 	if err != nil {
 		return nil, err
 	}
-	if infos.ErrorCount > 0 {
-		var b strings.Builder
-		fmt.Fprintf(&b, "Connector configuration is invalid and contains the following %d error(s):", infos.ErrorCount)
-		for _, ci := range infos.Configs {
-			if ci.Value == nil {
-				continue
-			}
-			for _, e := range ci.Value.Errors {
-				b.WriteString("\n")
-				b.WriteString(e)
-			}
-		}
-		b.WriteString("\nYou can also find the above list of errors at the endpoint `/connector-plugins/{connectorType}/config/validate`")
-		return nil, badRequest("%s", b.String())
+	if err := infos.Err(); err != nil {
+		return nil, badRequest("%s", err)
 	}
 	props := make(map[string]string, len(config))
 	for k, v := range config {
