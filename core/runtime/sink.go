@@ -56,7 +56,10 @@ type SinkSlice struct {
 	MaxRecords int
 	// BatchSize bounds the records in one Put. Default 500. Mirrors Kafka's max.poll.records.
 	BatchSize int
-	// Fetch bounds each fetch request.
+	// Fetch bounds each fetch request. When Fetch.MaxBytes is 0, one round of fetches over
+	// all pending partitions reads about FetchRoundBytes in all (at least 64 KiB and at most
+	// 1 MiB per partition), so memory stays flat as partitions are added. Mirrors Kafka's
+	// fetch.max.bytes and max.partition.fetch.bytes.
 	Fetch      kafka.FetchOptions
 	Converters Converters
 	// Transform is the connector's transformation chain; nil means none.
@@ -312,6 +315,19 @@ func (r *sinkRun) loop(ctx context.Context) error {
 	}
 }
 
+// FetchRoundBytes is what one round of fetches reads over all pending partitions when
+// SinkSlice.Fetch.MaxBytes is 0.
+const FetchRoundBytes = 4 << 20
+
+// fetchOptions returns the options of one round over n partitions.
+func (r *sinkRun) fetchOptions(n int) kafka.FetchOptions {
+	opts := r.s.Fetch
+	if opts.MaxBytes == 0 && n > 0 {
+		opts.MaxBytes = min(max(FetchRoundBytes/n, 64<<10), 1<<20)
+	}
+	return opts
+}
+
 // fetch reads every pending partition concurrently, bounded by the slice's end.
 func (r *sinkRun) fetch(ctx context.Context, tps []connect.TopicPartition) (map[connect.TopicPartition]kafka.FetchResult, error) {
 	fctx := ctx
@@ -326,9 +342,10 @@ func (r *sinkRun) fetch(ctx context.Context, tps []connect.TopicPartition) (map[
 		err error
 	}
 	ch := make(chan out, len(tps))
+	opts := r.fetchOptions(len(tps))
 	for _, tp := range tps {
 		go func() {
-			fr, err := r.s.Client.Fetch(fctx, tp, r.pos[tp], r.s.Fetch)
+			fr, err := r.s.Client.Fetch(fctx, tp, r.pos[tp], opts)
 			ch <- out{tp, fr, err}
 		}()
 	}
