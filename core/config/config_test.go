@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -358,5 +359,22 @@ func TestValidateConnectorBuiltinTransforms(t *testing.T) {
 	want := map[string][]string{"transforms.neg.type": {"Config 'transforms.neg.negate' was provided but there is no config 'transforms.neg.predicate' defining a predicate to be negated."}}
 	if got := errorsOf(infos); !reflect.DeepEqual(got, want) {
 		t.Errorf("errors = %q", got)
+	}
+}
+
+func TestValidateConnectorSchedule(t *testing.T) {
+	plugin := connect.Plugin{Class: "x.SinkConnector", Type: connect.PluginSink}
+	base := map[string]string{"name": "a", "connector.class": "x.SinkConnector", "topics": "t"}
+	for expr, wantErr := range map[string]bool{"rate(1 hour)": false, "cron(5 * * * ? *)": false, "continuous": false, "hourly": true, "rate(0 hours)": true} {
+		props := maps.Clone(base)
+		props["schedule"] = expr
+		infos := ValidateConnector(context.Background(), plugin, props)
+		err := infos.Err()
+		if wantErr != (err != nil) {
+			t.Errorf("schedule %q: err = %v, want error %v", expr, err, wantErr)
+		}
+		if wantErr && !strings.Contains(err.Error(), "invalid schedule expression") {
+			t.Errorf("schedule %q: error %q does not say what is wrong", expr, err)
+		}
 	}
 }

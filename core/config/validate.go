@@ -3,6 +3,7 @@ package config
 import (
 	"context"
 	"fmt"
+	"github.com/connectless/connectless/core/schedule"
 	"regexp"
 	"slices"
 	"strings"
@@ -237,6 +238,11 @@ func ValidateConnector(ctx context.Context, plugin connect.Plugin, props map[str
 	}
 	for _, k := range o.nullKeys {
 		addErr(k, nil, "Null value can not be supplied as the configuration value.")
+	}
+	if expr, ok := props[schedule.ScheduleKey]; ok {
+		if _, err := schedule.Parse(expr); err != nil {
+			addErr(schedule.ScheduleKey, expr, err.Error())
+		}
 	}
 
 	merged, groups := framework, framework.Groups()
