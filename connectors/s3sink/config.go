@@ -81,6 +81,10 @@ type Config struct {
 	// RecoveryLookbackMs is s3.recovery.lookback.ms.
 	RecoveryLookbackMs int64
 	ManifestPrefix     string // s3.manifest.prefix
+	// NotificationTopic is s3.notification.topic; empty means no notifications.
+	NotificationTopic string
+	// NotificationServers is s3.notification.bootstrap.servers.
+	NotificationServers []string
 }
 
 // values holds parsed raw values by key, after defaults.
@@ -200,6 +204,8 @@ func buildConfig(props map[string]string, v values) *Config {
 		ManifestEnabled:       b("s3.manifest.enabled"),
 		RecoveryLookbackMs:    i64("s3.recovery.lookback.ms"),
 		ManifestPrefix:        str("s3.manifest.prefix"),
+		NotificationTopic:     strings.TrimSpace(str("s3.notification.topic")),
+		NotificationServers:   nonBlank(list("s3.notification.bootstrap.servers")),
 	}
 	if t := strings.TrimSpace(props["topics"]); t != "" {
 		for _, s := range strings.Split(t, ",") {

@@ -3,6 +3,7 @@ package s3sink
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -48,6 +49,8 @@ func TestParseConfigDefaults(t *testing.T) {
 		{"keys format", c.KeysFormatClass, AvroFormatClass},
 		{"flush on slice end", c.FlushOnSliceEnd, true},
 		{"manifest off", c.ManifestEnabled, false},
+		{"notifications off", c.NotificationTopic, ""},
+		{"no notification brokers", len(c.NotificationServers), 0},
 	}
 	for _, ch := range checks {
 		if ch.got != ch.want {
@@ -94,6 +97,9 @@ func TestParseConfigErrors(t *testing.T) {
 		{"extractor", map[string]string{"timestamp.extractor": "Kafka"}, "must be Wallclock, Record or RecordField"},
 		{"headers as bytes", map[string]string{"store.kafka.headers": "true", "headers.format.class": ByteArrayFormatClass}, "ByteArrayFormat cannot write headers"},
 		{"topics and regex", map[string]string{"topics.regex": "app-.*"}, "mutually exclusive"},
+		{"notification without brokers", map[string]string{"s3.notification.topic": "s3-objects"}, `s3.notification.bootstrap.servers: required when s3.notification.topic is set (host:port list of the brokers of topic "s3-objects")`},
+		{"notification blank brokers", map[string]string{"s3.notification.topic": "s3-objects", "s3.notification.bootstrap.servers": " , "}, "s3.notification.bootstrap.servers: required when s3.notification.topic is set"},
+		{"notification broker without port", map[string]string{"s3.notification.topic": "s3-objects", "s3.notification.bootstrap.servers": "kafka-1:9092,kafka-2"}, `s3.notification.bootstrap.servers: "kafka-2" is not host:port`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -119,6 +125,44 @@ func TestValidateAddsErrorsPerKey(t *testing.T) {
 	}
 	if errs := res.Configs[0].Value.Errors; len(errs) != 1 || !strings.Contains(errs[0], "store.kafka.keys") {
 		t.Errorf("behavior.on.null.values errors %v", errs)
+	}
+}
+
+func TestParseConfigNotification(t *testing.T) {
+	tests := []struct {
+		props   map[string]string
+		topic   string
+		servers []string
+	}{
+		{map[string]string{"s3.notification.bootstrap.servers": "kafka-1:9092"}, "", []string{"kafka-1:9092"}},
+		{map[string]string{"s3.notification.topic": " s3-objects ", "s3.notification.bootstrap.servers": "kafka-1:9092, [::1]:9093"}, "s3-objects", []string{"kafka-1:9092", "[::1]:9093"}},
+	}
+	for _, tt := range tests {
+		c, err := ParseConfig(baseProps(tt.props))
+		if err != nil {
+			t.Fatalf("%v: %v", tt.props, err)
+		}
+		if c.NotificationTopic != tt.topic || !slices.Equal(c.NotificationServers, tt.servers) {
+			t.Errorf("%v: topic %q servers %q, want %q %q", tt.props, c.NotificationTopic, c.NotificationServers, tt.topic, tt.servers)
+		}
+	}
+}
+
+func TestValidateNotificationBrokers(t *testing.T) {
+	res := &connect.ConfigInfos{Configs: []connect.ConfigInfo{
+		{Value: &connect.ConfigValueInfo{Name: "s3.notification.topic"}},
+		{Value: &connect.ConfigValueInfo{Name: "s3.notification.bootstrap.servers"}},
+	}}
+	err := (&Connector{}).Validate(context.Background(), baseProps(map[string]string{"s3.notification.topic": "s3-objects"}), res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.ErrorCount != 1 || len(res.Configs[0].Value.Errors) != 0 {
+		t.Fatalf("error count %d, want 1 on the brokers key: %+v", res.ErrorCount, res.Configs)
+	}
+	want := `s3.notification.bootstrap.servers: required when s3.notification.topic is set (host:port list of the brokers of topic "s3-objects")`
+	if errs := res.Configs[1].Value.Errors; len(errs) != 1 || errs[0] != want {
+		t.Errorf("s3.notification.bootstrap.servers errors %q, want [%q]", errs, want)
 	}
 }
 

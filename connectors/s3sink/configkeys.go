@@ -117,5 +117,7 @@ func configKeys() []keyDef {
 		{name: "s3.recovery.lookback.ms", typ: connect.ConfigLong, def: "86400000", group: "connectless", doc: "With the Wallclock extractor, how far back a task looks for files a killed run left in other time directories. Default 86400000 (1 day). Ours."},
 		{name: "s3.manifest.enabled", typ: connect.ConfigBoolean, def: "false", group: "connectless", doc: "Write one manifest object per commit listing the objects written. Default false. Ours."},
 		{name: "s3.manifest.prefix", typ: connect.ConfigString, def: "_manifests", group: "connectless", doc: "Key prefix of manifest objects. Default _manifests. Ours."},
+		{name: "s3.notification.topic", typ: connect.ConfigString, def: "", group: "connectless", doc: "Kafka topic that receives one JSON notification record per object written (key: the object key), sent before the offsets covering the object are committed; at-least-once (a re-run after a crash may repeat one). Default empty (off). Ours."},
+		{name: "s3.notification.bootstrap.servers", typ: connect.ConfigList, def: "", group: "connectless", doc: "host:port list of the Kafka brokers of s3.notification.topic; required when the topic is set. Default empty. Ours (same form as Kafka's bootstrap.servers)."},
 	}
 }

@@ -101,4 +101,19 @@
 // With s3.manifest.enabled, every Flush/PreCommit that uploaded objects also writes one JSON
 // manifest under s3.manifest.prefix listing each object with topic, partition, first and last
 // offset, record count, byte size and min/max record timestamp.
+//
+// # Notifications
+//
+// With s3.notification.topic set, the sink sends one JSON record (Notification; key: the
+// object key) per object it writes, value files and keys/headers companions alike, to that
+// Kafka topic on s3.notification.bootstrap.servers, acknowledged by all in-sync replicas.
+// Notifications of the objects uploaded since the last Flush are sent before Flush and
+// PreCommit return, and PreCommit never reports an offset past the first offset of an object
+// whose notification is not acknowledged; a notification that cannot be sent fails Flush and
+// PreCommit with a retriable error wrapping ErrNotification, and stays queued. A committed
+// object therefore always has a notification. They are at-least-once: an object a killed run
+// uploaded is found by the re-run (points 3 and Wallclock listing above) and notified again
+// from its metadata (offsets, count, size, and the min/max timestamps the sink records as
+// object metadata), so consumers deduplicate by object key. An object of a killed run that was
+// never uploaded is never notified.
 package s3sink

@@ -23,6 +23,7 @@ type ManifestEntry struct {
 	ByteSize     int64  `json:"byte_size"`
 	MinTimestamp *int64 `json:"min_timestamp,omitempty"`
 	MaxTimestamp *int64 `json:"max_timestamp,omitempty"`
+	view         view   // which file of its file set the object is (for notifications)
 }
 
 // Manifest is the JSON document written per commit when s3.manifest.enabled is true.

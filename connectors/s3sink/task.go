@@ -15,6 +15,7 @@ import (
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/segmentio/kafka-go"
 
 	"github.com/connectless/connectless/core/connect"
 )
@@ -37,6 +38,8 @@ type Task struct {
 	spillDir string
 	writers  map[connect.TopicPartition]*tpWriter
 	manifest []ManifestEntry
+	notifier *kafka.Writer   // nil without s3.notification.topic
+	notes    []ManifestEntry // objects in the bucket whose notification is not sent yet
 }
 
 // NewTask returns an unstarted task that logs to log (nil: slog.Default()).
@@ -88,6 +91,7 @@ func (t *Task) Start(ctx context.Context, props map[string]string, tctx connect.
 		return err
 	}
 	t.store = &store{client: client, cfg: cfg, partSize: int64(cfg.PartSize)}
+	t.notifier = newNotifier(cfg)
 	if _, err := client.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: &cfg.Bucket}); err != nil {
 		switch httpStatus(err) {
 		case http.StatusNotFound:
@@ -222,14 +226,25 @@ func assignedPartition(rec *connect.SinkRecord) connect.TopicPartition {
 
 // Flush is called at the end of every slice and before Stop: with s3.flush.on.slice.end
 // (the default) every open file is uploaded, so quiet partitions never wait for new data.
+//
+// Notifications of every object uploaded (or found already in the bucket) since the last
+// Flush are sent before it returns, whatever s3.flush.on.slice.end says; one that cannot be
+// sent fails the Flush.
 func (t *Task) Flush(ctx context.Context, _ map[connect.TopicPartition]int64) error {
+	if t.cfg.FlushOnSliceEnd {
+		for _, tp := range t.sortedTPs() {
+			if err := t.commitFiles(ctx, t.writers[tp]); err != nil && !errors.Is(err, errRewound) {
+				// Objects uploaded before the failure are notified still: their offsets may
+				// be committed by a later PreCommit.
+				return errors.Join(err, t.sendNotifications(ctx))
+			}
+		}
+	}
+	if err := t.sendNotifications(ctx); err != nil {
+		return err
+	}
 	if !t.cfg.FlushOnSliceEnd {
 		return nil
-	}
-	for _, tp := range t.sortedTPs() {
-		if err := t.commitFiles(ctx, t.writers[tp]); err != nil && !errors.Is(err, errRewound) {
-			return err
-		}
 	}
 	return t.writeManifest(ctx)
 }
@@ -238,11 +253,17 @@ func (t *Task) Flush(ctx context.Context, _ map[connect.TopicPartition]int64) er
 // record is stored in an object (or was deliberately skipped): never past an open file.
 func (t *Task) PreCommit(ctx context.Context, _ map[connect.TopicPartition]int64) (map[connect.TopicPartition]int64, error) {
 	ferr := t.Flush(ctx, nil)
+	hold := t.notificationHold()
 	out := map[connect.TopicPartition]int64{}
 	for tp, w := range t.writers {
 		// Every call answers for every partition, so a caller that keeps only the last
-		// answer loses nothing; an offset once returned stays (it was durable then).
-		if d := max(w.durable(), w.reported); d >= 0 {
+		// answer loses nothing; an offset once returned stays (it was durable then). An
+		// object whose notification is not sent yet holds the offset back to its start.
+		d := w.durable()
+		if h, ok := hold[tp]; ok && d >= 0 {
+			d = min(d, h)
+		}
+		if d = max(d, w.reported); d >= 0 {
 			out[tp] = d
 			w.reported = d
 		}
@@ -255,8 +276,15 @@ func (t *Task) Stop() error {
 	for _, w := range t.writers {
 		w.discardOpen()
 	}
-	if t.spillDir != "" {
-		return os.RemoveAll(t.spillDir)
+	var errs []error
+	if t.notifier != nil {
+		if err := t.notifier.Close(); err != nil {
+			errs = append(errs, fmt.Errorf("close notification writer: %w", err))
+		}
+		t.notifier = nil
 	}
-	return nil
+	if t.spillDir != "" {
+		errs = append(errs, os.RemoveAll(t.spillDir))
+	}
+	return errors.Join(errs...)
 }

@@ -25,6 +25,10 @@ const (
 	metaFirstOffset = "connectless-first-offset"
 	metaLastOffset  = "connectless-last-offset"
 	metaRecordCount = "connectless-record-count"
+	// The min/max record timestamps (ms), when a record had one: notifications of an object
+	// found by a re-run read them.
+	metaMinTimestamp = "connectless-min-timestamp"
+	metaMaxTimestamp = "connectless-max-timestamp"
 )
 
 // ErrBucketRefused is wrapped when S3 refuses a write for a reason a retry cannot fix.
@@ -43,8 +47,10 @@ func (e *conflictError) Error() string {
 
 // objectMeta is what recovery learns from an existing object.
 type objectMeta struct {
-	first, last int64
-	count       int
+	first, last  int64
+	count        int
+	size         int64
+	minTs, maxTs *int64 // nil when not recorded
 }
 
 // store is the S3 side of the task: conditional creates and metadata lookups.
@@ -70,7 +76,8 @@ func (s *store) head(ctx context.Context, key string) (objectMeta, bool, error) 
 	if err1 != nil || err2 != nil {
 		return objectMeta{}, false, fmt.Errorf("object %q exists without offset metadata (written by another tool?): refusing to overwrite or duplicate it", key)
 	}
-	return objectMeta{first: first, last: last, count: count}, true, nil
+	return objectMeta{first: first, last: last, count: count, size: aws.ToInt64(out.ContentLength),
+		minTs: parseTsMeta(out.Metadata[metaMinTimestamp]), maxTs: parseTsMeta(out.Metadata[metaMaxTimestamp])}, true, nil
 }
 
 func httpStatus(err error) int {
@@ -224,6 +231,7 @@ func (t *Task) upload(ctx context.Context, tp connect.TopicPartition, f *fileSet
 		metaLastOffset:  strconv.FormatInt(f.last, 10),
 		metaRecordCount: strconv.Itoa(f.count),
 	}
+	tsMeta(meta, f)
 	arbiter := valueView
 	if f.spools[valueView] == nil {
 		arbiter = keyView
@@ -286,7 +294,7 @@ func (t *Task) uploadView(ctx context.Context, tp connect.TopicPartition, f *fil
 		return ManifestEntry{}, fmt.Errorf("size of %q: %w", key, err)
 	}
 	entry := ManifestEntry{Key: key, Topic: tp.Topic, Partition: tp.Partition, FirstOffset: f.start, LastOffset: f.last,
-		RecordCount: f.count, ByteSize: size}
+		RecordCount: f.count, ByteSize: size, view: v}
 	if f.minTs != int64(^uint64(0)>>1) {
 		entry.MinTimestamp, entry.MaxTimestamp = &f.minTs, &f.maxTs
 	}

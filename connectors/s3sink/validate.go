@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"net"
 	"slices"
 	"strings"
 	"time"
@@ -173,7 +174,40 @@ func crossValidate(props map[string]string, v values) map[string]error {
 	default:
 		bad("partitioner.class", "unknown partitioner %q", pc)
 	}
+	validateNotification(v, bad)
 	return errs
+}
+
+// nonBlank returns the trimmed non-blank items of a list value.
+func nonBlank(l []string) []string {
+	var out []string
+	for _, s := range l {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// validateNotification checks s3.notification.*: brokers are required with a topic, and each
+// must be host:port.
+func validateNotification(v values, bad func(key, format string, args ...any)) {
+	topic, _ := v["s3.notification.topic"].(string)
+	l, _ := v["s3.notification.bootstrap.servers"].([]string)
+	servers := nonBlank(l)
+	if strings.TrimSpace(topic) == "" {
+		return
+	}
+	if len(servers) == 0 {
+		bad("s3.notification.bootstrap.servers", "required when s3.notification.topic is set (host:port list of the brokers of topic %q)", strings.TrimSpace(topic))
+		return
+	}
+	for _, s := range servers {
+		if _, port, err := net.SplitHostPort(s); err != nil || port == "" {
+			bad("s3.notification.bootstrap.servers", "%q is not host:port", s)
+			return
+		}
+	}
 }
 
 // joinSorted joins errors in key order so messages are stable.

@@ -63,8 +63,14 @@ func (t *Task) listRecent(ctx context.Context, w *tpWriter, from, nowMs int64) e
 				key := *o.Key
 				name := key[strings.LastIndex(key, d)+1:]
 				rest, ok := strings.CutPrefix(name, namePrefix)
-				if !ok || strings.Contains(rest, ".keys.") || strings.Contains(rest, ".headers.") {
-					continue
+				v := valueView
+				if strings.Contains(rest, keyView.suffix()+".") {
+					v = keyView
+				} else if strings.Contains(rest, headersView.suffix()+".") {
+					v = headersView
+				}
+				if !ok || (v != valueView && t.notifier == nil) {
+					continue // companions only matter for their notifications
 				}
 				digits := rest
 				if i := strings.IndexByte(rest, '.'); i >= 0 {
@@ -78,8 +84,11 @@ func (t *Task) listRecent(ctx context.Context, w *tpWriter, from, nowMs int64) e
 				if err != nil {
 					return err
 				}
-				if found {
+				if found && v == valueView {
 					w.listed = append(w.listed, span{first: m.first, last: m.last})
+				}
+				if found {
+					t.queueNotifications(existingEntry(key, w.tp, v, m))
 				}
 			}
 		}

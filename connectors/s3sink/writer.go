@@ -183,6 +183,13 @@ func (t *Task) write(ctx context.Context, w *tpWriter, rec *connect.SinkRecord, 
 			return err
 		}
 		if found {
+			arbiter := valueView
+			if rec.Value == nil && t.formats[valueView] != nil {
+				arbiter = keyView
+			}
+			if err := t.queueExisting(ctx, w.tp, enc, off, arbiter, meta); err != nil {
+				return err
+			}
 			w.covered[enc] = span{first: meta.first, last: meta.last}
 			w.lastProcessed = off
 			t.log.Debug("resuming after object already in bucket", "key", key, "last_offset", meta.last)
@@ -295,6 +302,7 @@ func (t *Task) commitFiles(ctx context.Context, w *tpWriter) error {
 		if t.cfg.ManifestEnabled {
 			t.manifest = append(t.manifest, entries...)
 		}
+		t.queueNotifications(entries...)
 		f.discard()
 		delete(w.files, enc)
 		w.order = w.order[1:]
