@@ -315,3 +315,49 @@ func TestIntegrationNotificationUnsent(t *testing.T) {
 		t.Errorf("notified keys %v, want 4", seen)
 	}
 }
+
+// TestIntegrationNotificationWallclockRecovery: with the Wallclock extractor a killed run's
+// files are found by listing the recent time directories; the re-run notifies each of them
+// (value and keys files) from the object metadata before committing past them.
+func TestIntegrationNotificationWallclockRecovery(t *testing.T) {
+	s := startS3(t)
+	k := startNotifyKafka(t)
+	s.bucket(t, "archive")
+	ctx := context.Background()
+	props := notifyProps(s, k, "archive", map[string]string{"partitioner.class": HourlyPartitionerClass, "locale": "en", "timezone": "UTC"})
+	recs := logRecords(appLogs, 0, 6)
+	logs := []partitionLog{{tp: appLogs, records: recs}}
+	from := map[connect.TopicPartition]int64{appLogs: 0}
+
+	rt := &stubRuntime{t: t, tps: []connect.TopicPartition{appLogs}}
+	killed := startTask(t, props, rt)
+	if err := rt.slice(ctx, killed, logs, from, 6, -1); err != nil {
+		t.Fatal(err)
+	}
+	killed.Stop() // killed after two size rotations: uploaded, never flushed nor notified
+	if got := readNotifications(t, k); len(got) != 0 {
+		t.Fatalf("killed run sent %d notifications without a flush", len(got))
+	}
+
+	rt2 := &stubRuntime{t: t, tps: []connect.TopicPartition{appLogs}}
+	task := startTask(t, props, rt2)
+	if err := rt2.slice(ctx, task, logs, from, 6, -1); err != nil {
+		t.Fatal(err)
+	}
+	committed, err := task.PreCommit(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if committed[appLogs] != 6 {
+		t.Fatalf("committed %v, want 6", committed)
+	}
+	seen := checkNotifications(t, s, "archive", recs, readNotifications(t, k))
+	if len(seen) != 4 {
+		t.Errorf("notified keys %v, want the value and keys files at 0 and 3", seen)
+	}
+	for key, n := range seen {
+		if n != 1 {
+			t.Errorf("%s notified %d times, want 1", key, n)
+		}
+	}
+}
