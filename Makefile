@@ -34,19 +34,42 @@ lint: ## gofmt must list nothing; go vet
 	@out="$$(gofmt -l .)"; if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 
-# Lambda functions: make functions builds arm64; make functions GOARCH=amd64 builds x86_64.
+# Lambda functions for provided.al2023: GOOS=linux, CGO_ENABLED=0, -tags lambda.norpc, one
+# static `bootstrap` each. The architecture is arm64 unless GOARCH=amd64 is given on the make
+# command line or LAMBDA_ARCHITECTURE=x86_64 (Lambda's name, as template.yaml's Architecture
+# parameter) is set: sam build runs make with the environment and passes it no architecture.
 FUNCTIONS     := rest scheduler task
 FUNCTIONS_DIR := dist/functions
-FUNC_GOARCH   := $(if $(filter command line,$(origin GOARCH)),$(GOARCH),arm64)
+LAMBDA_ARCHITECTURE ?= arm64
+FUNC_GOARCH    = $(if $(filter command line,$(origin GOARCH)),$(GOARCH),$(or \
+	$(if $(filter arm64,$(LAMBDA_ARCHITECTURE)),arm64),$(if $(filter x86_64,$(LAMBDA_ARCHITECTURE)),amd64),\
+	$(error LAMBDA_ARCHITECTURE=$(LAMBDA_ARCHITECTURE): want arm64 or x86_64)))
+FUNC_BUILD    := CGO_ENABLED=0 $(GO) build -tags lambda.norpc -trimpath -ldflags '-s -w'
 
 functions: ## build the Lambda bootstrap zips for provided.al2023 into dist/functions (arm64; GOARCH=amd64 for x86)
 	@mkdir -p $(FUNCTIONS_DIR)
 	@for f in $(FUNCTIONS); do \
 		echo "functions: $$f ($(FUNC_GOARCH))"; \
-		GOOS=linux GOARCH=$(FUNC_GOARCH) CGO_ENABLED=0 $(GO) build -tags lambda.norpc -trimpath -ldflags '-s -w' \
-			-o $(FUNCTIONS_DIR)/$$f/bootstrap ./functions/$$f || exit 1; \
+		GOOS=linux GOARCH=$(FUNC_GOARCH) $(FUNC_BUILD) -o $(FUNCTIONS_DIR)/$$f/bootstrap ./functions/$$f || exit 1; \
 		GOOS= GOARCH= $(GO) run ./functions/internal/zipfn $(FUNCTIONS_DIR)/$$f.zip $(FUNCTIONS_DIR)/$$f/bootstrap || exit 1; \
 	done
+
+# sam build (Metadata: BuildMethod: makefile in template.yaml): SAM runs build-<LogicalId> with
+# ARTIFACTS_DIR set to the function's build folder; the bootstrap written there is the code.
+.PHONY: build-RestFunction build-SchedulerFunction build-TaskFunction
+build-RestFunction:
+	$(call sam-bootstrap,rest)
+build-SchedulerFunction:
+	$(call sam-bootstrap,scheduler)
+build-TaskFunction:
+	$(call sam-bootstrap,task)
+
+define sam-bootstrap
+@test -n "$(ARTIFACTS_DIR)" || { echo "$@: ARTIFACTS_DIR is not set (sam build sets it; by hand: make $@ ARTIFACTS_DIR=DIR)" >&2; exit 2; }
+@echo "$@: ./functions/$(1) (linux/$(FUNC_GOARCH)) -> $(ARTIFACTS_DIR)/bootstrap"
+@mkdir -p "$(ARTIFACTS_DIR)"
+@GOOS=linux GOARCH=$(FUNC_GOARCH) $(FUNC_BUILD) -o "$(ARTIFACTS_DIR)/bootstrap" ./functions/$(1)
+endef
 
 validate: ## check template.yaml: properties decoded strictly, every !Ref/!GetAtt resolved, IAM names only its own resources
 	$(GO) test -count=1 -run 'TestTemplate' ./functions/template/

@@ -2,8 +2,10 @@ package template
 
 import (
 	"os"
+	"regexp"
 	"strings"
 	"testing"
+	"testing/fstest"
 )
 
 func readTemplate(t *testing.T) []byte {
@@ -39,10 +41,13 @@ func TestTemplate(t *testing.T) {
 	if err := tpl.CheckIAM(); err != nil {
 		t.Error(err)
 	}
+	if err := tpl.CheckBuild(os.DirFS("../..")); err != nil {
+		t.Error(err)
+	}
 }
 
 // TestTemplateShape checks what the deployment promises: three arm64 functions on
-// provided.al2023, the state table keyed like the dynamo store, IAM-authorized API, the task's
+// provided.al2023 built by sam build from the module root, the state table keyed like the dynamo store, IAM-authorized API, the task's
 // dead-letter destination and the scheduler's single invoke grant.
 func TestTemplateShape(t *testing.T) {
 	tpl, err := Parse(readTemplate(t))
@@ -61,8 +66,8 @@ func TestTemplateShape(t *testing.T) {
 		if tpl.Resources[fn]["Type"] != "AWS::Serverless::Function" {
 			t.Errorf("%s: type %v", fn, tpl.Resources[fn]["Type"])
 		}
-		if !strings.HasSuffix(props(fn)["CodeUri"].(string), ".zip") {
-			t.Errorf("%s: CodeUri %v is not the zip make functions builds", fn, props(fn)["CodeUri"])
+		if props(fn)["CodeUri"] != "." {
+			t.Errorf("%s: CodeUri %v, want . (the module root, where the Makefile is)", fn, props(fn)["CodeUri"])
 		}
 	}
 	g := tpl.Raw["Globals"].(map[string]any)["Function"].(map[string]any)
@@ -71,6 +76,14 @@ func TestTemplateShape(t *testing.T) {
 	}
 	if tpl.Parameters["Architecture"].(map[string]any)["Default"] != "arm64" {
 		t.Errorf("default architecture is not arm64")
+	}
+	// sam build cannot pass the Architecture parameter to make: the Makefile's default must agree.
+	mk, err := os.ReadFile("../../Makefile")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := regexp.MustCompile(`(?m)^LAMBDA_ARCHITECTURE\s*\?=\s*(\S+)`).FindSubmatch(mk); m == nil || string(m[1]) != "arm64" {
+		t.Errorf("Makefile LAMBDA_ARCHITECTURE default %q, want arm64 as the template's Architecture", m)
 	}
 	table := props("StateTable")
 	ks := table["KeySchema"].([]any)
@@ -148,6 +161,103 @@ func TestTemplateChecksFail(t *testing.T) {
 			}
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("got %v, want an error mentioning %q", err, tc.want)
+			}
+		})
+	}
+}
+
+// TestTemplateBuildChecksFail shows CheckBuild catching each way sam build would break.
+func TestTemplateBuildChecksFail(t *testing.T) {
+	y := string(readTemplate(t))
+	mk, err := os.ReadFile("../../Makefile")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gomod, err := os.ReadFile("../../go.mod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	taskMeta := "  TaskFunction:\n    Type: AWS::Serverless::Function\n    Metadata:\n      BuildMethod: makefile"
+	tests := []struct {
+		name                string
+		tplOld, tplNew      string
+		makeOld, makeNew    string
+		noGoMod, noMakefile bool
+		want                string
+	}{
+		{name: "no BuildMethod", tplOld: taskMeta, tplNew: "  TaskFunction:\n    Type: AWS::Serverless::Function\n    Metadata:\n      Other: x",
+			want: "TaskFunction: Metadata BuildMethod is <nil>"},
+		{name: "other BuildMethod", tplOld: taskMeta, tplNew: strings.Replace(taskMeta, "makefile", "go1.x", 1),
+			want: "TaskFunction: Metadata BuildMethod is go1.x"},
+		{name: "missing target", makeOld: "\nbuild-SchedulerFunction:\n", makeNew: "\nbuild-SchedulerFunktion:\n",
+			want: "SchedulerFunction: Makefile has no build-SchedulerFunction target"},
+		{name: "target only declared phony", makeOld: "\nbuild-RestFunction:\n", makeNew: "\nbuild-Rest:\n",
+			want: "RestFunction: Makefile has no build-RestFunction target"},
+		{name: "CodeUri is a zip", tplOld: "CodeUri: . # the module root (go.mod), where the Makefile is\n      Timeout: 30",
+			tplNew: "CodeUri: dist/functions/rest.zip\n      Timeout: 30", want: "RestFunction: CodeUri \"dist/functions/rest.zip\" is not the module root"},
+		{name: "CodeUri outside the repository", tplOld: "CodeUri: . # the module root (go.mod), where the Makefile is\n      Timeout: 30",
+			tplNew: "CodeUri: ../elsewhere\n      Timeout: 30", want: "leaves the template's folder"},
+		{name: "no go.mod", noGoMod: true, want: "is not the module root"},
+		{name: "no Makefile", noMakefile: true, want: "has no Makefile"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ty, tm := y, string(mk)
+			if tc.tplOld != "" {
+				if !strings.Contains(ty, tc.tplOld) {
+					t.Fatalf("template no longer contains %q", tc.tplOld)
+				}
+				ty = strings.Replace(ty, tc.tplOld, tc.tplNew, 1)
+			}
+			if tc.makeOld != "" {
+				if !strings.Contains(tm, tc.makeOld) {
+					t.Fatalf("Makefile no longer contains %q", tc.makeOld)
+				}
+				tm = strings.Replace(tm, tc.makeOld, tc.makeNew, 1)
+			}
+			fsys := fstest.MapFS{}
+			if !tc.noGoMod {
+				fsys["go.mod"] = &fstest.MapFile{Data: gomod}
+			}
+			if !tc.noMakefile {
+				fsys["Makefile"] = &fstest.MapFile{Data: []byte(tm)}
+			}
+			tpl, err := Parse([]byte(ty))
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = tpl.CheckBuild(fsys)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("got %v, want an error mentioning %q", err, tc.want)
+			}
+		})
+	}
+}
+
+// TestTemplateMakeRules pins down which Makefile lines count as a rule for a target.
+func TestTemplateMakeRules(t *testing.T) {
+	tests := []struct {
+		name, makefile string
+		want           bool
+	}{
+		{"rule", "build-X:\n\tcmd\n", true},
+		{"rule with prerequisites", "build-X: deps\n", true},
+		{"double-colon rule", "build-X::\n", true},
+		{"one of several targets", "build-A build-X build-B:\n", true},
+		{"rule with inline recipe", "build-X: ; cmd\n", true},
+		{"phony declaration only", ".PHONY: build-X\n", false},
+		{"assignment", "build-X := 1\n", false},
+		{"conditional assignment", "build-X ?= 1\n", false},
+		{"POSIX assignment", "build-X ::= 1\n", false},
+		{"recipe line", "other:\n\tmake build-X: y\n", false},
+		{"comment", "# build-X:\n", false},
+		{"longer name", "build-XY:\n", false},
+		{"prefix of the name", "prebuild-X:\n", false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := hasRule([]byte(tc.makefile), "build-X"); got != tc.want {
+				t.Errorf("hasRule(%q) = %v, want %v", tc.makefile, got, tc.want)
 			}
 		})
 	}
