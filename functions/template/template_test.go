@@ -2,6 +2,7 @@ package template
 
 import (
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -260,5 +261,42 @@ func TestTemplateMakeRules(t *testing.T) {
 				t.Errorf("hasRule(%q) = %v, want %v", tc.makefile, got, tc.want)
 			}
 		})
+	}
+}
+
+// TestTemplateLocalStackNames checks that the LocalStack scripts name only template.yaml's
+// parameters and resources, which they cannot check themselves where Docker is missing.
+func TestTemplateLocalStackNames(t *testing.T) {
+	tpl, err := Parse(readTemplate(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	paramRe := regexp.MustCompile(`(?m)^\s+([A-Z][A-Za-z]+)=\S`)
+	resRe := regexp.MustCompile(`--logical-resource-id\s+([A-Za-z]+)`)
+	files, err := filepath.Glob("../../localstack/*.sh")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no localstack scripts: %v", err)
+	}
+	var params, resources int
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range paramRe.FindAllSubmatch(b, -1) {
+			params++
+			if !tpl.isParam(string(m[1])) {
+				t.Errorf("%s: parameter %s is not template.yaml's", filepath.Base(f), m[1])
+			}
+		}
+		for _, m := range resRe.FindAllSubmatch(b, -1) {
+			resources++
+			if tpl.Resources[string(m[1])] == nil {
+				t.Errorf("%s: resource %s is not template.yaml's", filepath.Base(f), m[1])
+			}
+		}
+	}
+	if params == 0 || resources == 0 {
+		t.Errorf("found %d parameter overrides and %d resource names in the scripts: the patterns no longer match them", params, resources)
 	}
 }
