@@ -153,8 +153,12 @@ type jsonFormat struct {
 
 func (f jsonFormat) extension() string { return ".json" + compressionExt(f.compression) }
 
+// jsonLineCap is the initial capacity of one encoded line: one allocation for a typical log
+// line instead of a buffer grown from empty.
+const jsonLineCap = 512
+
 func (f jsonFormat) encode(_ *connect.Schema, value any) ([]byte, error) {
-	b, err := f.w.appendRecord(nil, nil, value)
+	b, err := f.w.appendRecord(make([]byte, 0, jsonLineCap), nil, value)
 	if err != nil {
 		return nil, err
 	}

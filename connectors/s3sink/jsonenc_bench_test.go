@@ -36,3 +36,16 @@ func BenchmarkCompressGzip(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkJSONFormatEncode encodes one schemaless log line as JsonFormat writes it.
+func BenchmarkJSONFormatEncode(b *testing.B) {
+	v := map[string]any{"ts": "2024-05-01T12:34:56.789Z", "level": "INFO", "service": "checkout", "host": "checkout-7",
+		"trace_id": "4bf92f3577b34da6", "latency_ms": int64(12), "msg": "request served a b c d e f g h i j k l m n o p q r s t u v w x y z"}
+	f := jsonFormat{}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := f.encode(nil, v); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
