@@ -18,9 +18,9 @@ func benchCommand(e *env) *cli.Command {
 		Description: examples("Starts Kafka (kfake in its own process), S3 (versitygw) and DynamoDB (dynalite) on loopback,\n"+
 			"loads JSON log lines and archives them to S3 with a plain loop (the ceiling), the S3 sink through\n"+
 			"the worker path and through the serverless path, each run in a child process whose CPU seconds\n"+
-			"and peak RSS come from rusage; the records counted in the bucket are the ground truth. Then\n"+
-			"peak RSS against partitions, invocation overhead, scheduler fan-out and cost per TB. See\n"+
-			"docs/benchmarks.md.",
+			"come from rusage and peak RSS from its VmHWM; the records counted in the bucket are the ground\n"+
+			"truth. Then peak RSS against partitions, invocation overhead, scheduler fan-out and cost per TB.\n"+
+			"See docs/benchmarks.md.",
 			"connectless bench",
 			"connectless bench --records 200000 --runs 3 --json bench.json",
 			"connectless bench --task-bootstrap bin/task-bootstrap --lambda-memory-mb 1024"),
