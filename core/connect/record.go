@@ -85,6 +85,11 @@ type SinkRecord struct {
 	OriginalTopic     string
 	OriginalPartition int32
 	OriginalOffset    int64
+	// RawValue is the value's bytes as read from Kafka, set by the runtime only when no
+	// transformation ran on the record, nil otherwise. A sink may write them instead of
+	// re-encoding Value when its encoding of Value would give the same bytes. It must not
+	// change them.
+	RawValue []byte
 }
 
 // RecordMetadata says where a source record was written (Kafka's producer RecordMetadata).

@@ -523,7 +523,9 @@ func (r *sinkRun) convert(ctx context.Context, m *kafka.Message) (*connect.SinkR
 			rec.Headers = append(rec.Headers, h)
 		}
 	}
-	if r.s.Transform != nil {
+	if !transforms(r.s.Transform) {
+		rec.RawValue = m.Value
+	} else {
 		var out *connect.Record
 		if err := r.h.retry(ctx, func() (err error) {
 			in := rec.Record
@@ -539,6 +541,18 @@ func (r *sinkRun) convert(ctx context.Context, m *kafka.Message) (*connect.SinkR
 		rec.Record = *out
 	}
 	return &rec, nil
+}
+
+// transforms reports whether a chain may change records: it is set and, when it can say
+// how many transformations it holds (Len), holds at least one.
+func transforms(t Transformer) bool {
+	if t == nil {
+		return false
+	}
+	if l, ok := t.(interface{ Len() int }); ok {
+		return l.Len() > 0
+	}
+	return true
 }
 
 // transformClass names the transformation that failed: the error's own ClassName when it
