@@ -165,6 +165,17 @@ func (f jsonFormat) encode(_ *connect.Schema, value any) ([]byte, error) {
 	return append(b, '\n'), nil
 }
 
+// encodeRaw returns raw itself and true when raw (a record's value as read from Kafka) is
+// exactly what encode writes for value before the line terminator: the caller writes raw and
+// the terminator. Otherwise it returns encode's result and false.
+func (f jsonFormat) encodeRaw(raw []byte, schema *connect.Schema, value any) ([]byte, bool, error) {
+	if len(raw) > 0 && f.w.rawMatches(raw, value) {
+		return raw, true, nil
+	}
+	b, err := f.encode(schema, value)
+	return b, false, err
+}
+
 func (f jsonFormat) finish(dst io.Writer, spool io.Reader, _ *connect.Schema, _ int) error {
 	return copyCompressed(dst, spool, f.compression, f.level)
 }
@@ -245,6 +256,21 @@ func (s *spool) write(b []byte) error {
 	if err := s.flush(b); err != nil {
 		return err
 	}
+	return nil
+}
+
+// writeLine appends b and the terminator c.
+func (s *spool) writeLine(b []byte, c byte) error {
+	if len(s.buf)+len(b)+1 > spoolBufSize {
+		if err := s.flush(b); err != nil {
+			return err
+		}
+		b = nil
+	}
+	if s.buf == nil {
+		s.buf = make([]byte, 0, spoolBufSize)
+	}
+	s.buf = append(append(s.buf, b...), c)
 	return nil
 }
 

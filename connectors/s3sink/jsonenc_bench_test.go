@@ -49,3 +49,25 @@ func BenchmarkJSONFormatEncode(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkJSONFormatEncodeRaw writes the same log line from its bytes as read from Kafka,
+// already in the form JsonFormat writes (the value is checked against them, not encoded).
+func BenchmarkJSONFormatEncodeRaw(b *testing.B) {
+	v := map[string]any{"ts": "2024-05-01T12:34:56.789Z", "level": "INFO", "service": "checkout", "host": "checkout-7",
+		"trace_id": "4bf92f3577b34da6", "latency_ms": int64(12), "msg": "request served a b c d e f g h i j k l m n o p q r s t u v w x y z"}
+	f := jsonFormat{}
+	line, err := f.encode(nil, v)
+	if err != nil {
+		b.Fatal(err)
+	}
+	raw := line[:len(line)-1]
+	if !f.w.rawMatches(raw, v) {
+		b.Fatal("raw bytes not matched")
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, _, err := f.encodeRaw(raw, nil, v); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -153,6 +153,7 @@ func (t *Task) write(ctx context.Context, w *tpWriter, rec *connect.SinkRecord, 
 	}
 	// Encode every stored view first so a bad record never opens a file.
 	var enced [3][]byte
+	var verbatim [3]bool // enced holds a value as read, to be written with the line terminator
 	var schemas [3]*connect.Schema
 	for v, fm := range t.formats {
 		if fm == nil || (view(v) == valueView && rec.Value == nil) {
@@ -165,7 +166,12 @@ func (t *Task) write(ctx context.Context, w *tpWriter, rec *connect.SinkRecord, 
 		if f, ok := w.files[enc]; ok && f.schemas[v] != nil {
 			s = f.schemas[v]
 		}
-		b, err := fm.encode(s, val)
+		var b []byte
+		if jf, ok := fm.(jsonFormat); ok && view(v) == valueView && rec.RawValue != nil {
+			b, verbatim[v], err = jf.encodeRaw(rec.RawValue, s, val)
+		} else {
+			b, err = fm.encode(s, val)
+		}
 		if err != nil {
 			return t.reject(ctx, w, rec, err)
 		}
@@ -216,7 +222,12 @@ func (t *Task) write(ctx context.Context, w *tpWriter, rec *connect.SinkRecord, 
 		if f.spools[v] == nil {
 			return t.reject(ctx, w, rec, fmt.Errorf("%w: record at offset %d does not fit the open file of %q", ErrData, off, enc))
 		}
-		if err := f.spools[v].write(b); err != nil {
+		if verbatim[v] {
+			err = f.spools[v].writeLine(b, '\n')
+		} else {
+			err = f.spools[v].write(b)
+		}
+		if err != nil {
 			return err
 		}
 		f.spools[v].count++
