@@ -167,9 +167,18 @@ func (f jsonFormat) encode(_ *connect.Schema, value any) ([]byte, error) {
 
 // encodeRaw returns raw itself and true when raw (a record's value as read from Kafka) is
 // exactly what encode writes for value before the line terminator: the caller writes raw and
-// the terminator. Otherwise it returns encode's result and false.
+// the terminator. A schemaless object whose members are each written as encode would write
+// them, in another order, is copied member by member in encode's order. Otherwise it returns
+// encode's result and false.
 func (f jsonFormat) encodeRaw(raw []byte, schema *connect.Schema, value any) ([]byte, bool, error) {
-	if len(raw) > 0 && f.w.rawMatches(raw, value) {
+	if m, ok := value.(map[string]any); ok {
+		if b, inOrder, ok := f.w.appendRawObject(nil, raw, m); ok {
+			if inOrder {
+				return raw, true, nil
+			}
+			return append(b, '\n'), false, nil
+		}
+	} else if len(raw) > 0 && f.w.rawMatches(raw, value) {
 		return raw, true, nil
 	}
 	b, err := f.encode(schema, value)

@@ -71,3 +71,20 @@ func BenchmarkJSONFormatEncodeRaw(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkJSONFormatEncodeRawReordered writes a log line as read in document key order: its
+// members are checked and copied in JsonFormat's key order.
+func BenchmarkJSONFormatEncodeRawReordered(b *testing.B) {
+	raw := []byte(`{"ts":"2024-05-01T12:34:56.789Z","level":"INFO","service":"checkout","host":"checkout-7","trace_id":"4bf92f3577b34da6","latency_ms":12,"msg":"request served a b c d e f g h i j k l m n o p q r s t u v w x y z"}`)
+	v, ok := schemalessJSON(raw)
+	if !ok {
+		b.Fatal("not JSON")
+	}
+	f := jsonFormat{}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, verbatim, err := f.encodeRaw(raw, nil, v); err != nil || verbatim {
+			b.Fatal("not reordered", err)
+		}
+	}
+}

@@ -232,3 +232,123 @@ func matchLiteral(raw []byte, i int, want string) (int, bool) {
 	}
 	return end, true
 }
+
+// maxReorderKeys bounds the members of a top-level object that rawMembers reorders.
+const maxReorderKeys = 16
+
+// rawMember is one member of a top-level object as read: raw[start:end] is `"key":value`.
+type rawMember struct {
+	key        []byte
+	start, end int
+	bucket     uint32
+}
+
+// appendRawObject appends the object appendJackson writes for m by copying the members of
+// raw (a compact JSON object as read) in the encoder's key order, when every member of raw is
+// exactly the encoder's output for one entry of m and raw holds each entry once, in any
+// order: the values are compared, not encoded, and only the member order changes. When raw
+// already is in that order it appends nothing and reports inOrder (raw itself is the
+// encoding); when raw does not qualify it reports !ok and leaves b unchanged.
+func (w jsonWriter) appendRawObject(b, raw []byte, m map[string]any) (out []byte, inOrder, ok bool) {
+	if len(raw) == 0 || raw[0] != '{' || len(m) > maxReorderKeys {
+		return b, false, false
+	}
+	if len(m) == 0 {
+		if string(raw) != "{}" {
+			return b, false, false
+		}
+		return b, true, true
+	}
+	capacity := uint32(16)
+	for limit := 12; len(m) > limit; limit *= 2 {
+		capacity *= 2
+	}
+	var members [maxReorderKeys]rawMember
+	var counts [16]uint8
+	n, i := 0, 1
+	for {
+		if n == len(m) || i >= len(raw) || raw[i] != '"' {
+			return b, false, false
+		}
+		start := i
+		j := i + 1
+		for j < len(raw) && raw[j] != '"' {
+			if c := raw[j]; c == '\\' || c < 0x20 {
+				return b, false, false
+			}
+			j++
+		}
+		if j+1 >= len(raw) || raw[j+1] != ':' {
+			return b, false, false
+		}
+		key := raw[start+1 : j]
+		val, found := m[string(key)]
+		if !found {
+			return b, false, false
+		}
+		if i, ok = w.match(raw, j+2, val, 1); !ok || i >= len(raw) {
+			return b, false, false
+		}
+		mb := rawMember{key: key, start: start, end: i}
+		if !w.inputOrder {
+			h := javaSpread(javaBytesHash(key))
+			mb.bucket = h & (capacity - 1)
+			if counts[h&15]++; counts[h&15] >= 9 {
+				return b, false, false // a collision resize may have grown the table
+			}
+		}
+		members[n] = mb
+		n++
+		if raw[i] == '}' {
+			if i+1 != len(raw) || n != len(m) {
+				return b, false, false
+			}
+			break
+		}
+		if raw[i] != ',' {
+			return b, false, false
+		}
+		i++
+	}
+	// Insertion sort by (bucket, key): the encoder's order, since javaHashMapOrder is a stable
+	// sort by bucket of the sorted keys. Equal keys (a repeated member) disqualify raw.
+	inOrder = true
+	for k := 1; k < n; k++ {
+		cur := members[k]
+		p := k
+		for p > 0 && memberLess(cur, members[p-1]) {
+			members[p] = members[p-1]
+			p--
+		}
+		if p != k {
+			inOrder = false
+		}
+		members[p] = cur
+	}
+	for k := 1; k < n; k++ {
+		if !memberLess(members[k-1], members[k]) {
+			return b, false, false
+		}
+	}
+	if inOrder {
+		return b, true, true
+	}
+	if b == nil {
+		b = make([]byte, 0, len(raw)+1) // room for a line terminator
+	}
+	b = append(b, '{')
+	for k := range n {
+		if k > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, raw[members[k].start:members[k].end]...)
+	}
+	return append(b, '}'), inOrder, true
+}
+
+func memberLess(a, b rawMember) bool {
+	if a.bucket != b.bucket {
+		return a.bucket < b.bucket
+	}
+	return string(a.key) < string(b.key)
+}

@@ -128,6 +128,45 @@ func TestJSONRawValueDifferential(t *testing.T) {
 	}
 }
 
+// TestJSONRawValueReordered checks which objects as read are copied member by member in the
+// encoder's order (their output is checked against the encoder's by checkRaw).
+func TestJSONRawValueReordered(t *testing.T) {
+	tests := []struct {
+		name      string
+		raw       string
+		ok        bool
+		reordered bool
+	}{
+		{"log line in document order", `{"ts":"2024-05-01T12:34:56.789Z","level":"INFO","service":"checkout","host":"checkout-7","trace_id":"4bf92f3577b34da6","latency_ms":12,"msg":"request served"}`, true, true},
+		{"colliding keys reversed", `{"BB":2,"Aa":1}`, true, true},
+		{"colliding keys in order", `{"Aa":1,"BB":2}`, true, false},
+		{"nested object out of order", `{"b":true,"a":{"c":[],"b":[1]}}`, false, false},
+		{"value not in Java form", `{"b":1e3,"a":1}`, false, false},
+		{"duplicate key", `{"b":1,"a":2,"b":1}`, false, false},
+		{"whitespace", `{"b":1, "a":2}`, false, false},
+		{"trailing bytes", `{"b":1,"a":2}x`, false, false},
+		{"empty object", `{}`, true, false},
+		{"seventeen keys", `{"k00":0,"k01":1,"k02":2,"k03":3,"k04":4,"k05":5,"k06":6,"k07":7,"k08":8,"k09":9,"k10":10,"k11":11,"k12":12,"k13":13,"k14":14,"k15":15,"k16":16}`, false, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			v, ok := schemalessJSON([]byte(tt.raw))
+			if !ok {
+				t.Fatalf("test input %q is not JSON", tt.raw)
+			}
+			checkRaw(t, []byte(tt.raw), v)
+			m, _ := v.(map[string]any)
+			b, inOrder, ok := jsonWriter{}.appendRawObject(nil, []byte(tt.raw), m)
+			if ok != tt.ok || (ok && inOrder == tt.reordered) {
+				t.Errorf("qualifies %v, in order %v; want %v, reordered %v", ok, inOrder, tt.ok, tt.reordered)
+			}
+			if !ok && b != nil {
+				t.Errorf("appended %q to nil for an object that does not qualify", b)
+			}
+		})
+	}
+}
+
 // TestJSONRawValueCanonical checks that the encoder's own output is always written as read:
 // the fast path is taken whenever the bytes allow it.
 func TestJSONRawValueCanonical(t *testing.T) {
