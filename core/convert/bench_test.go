@@ -74,3 +74,19 @@ func BenchmarkJSONConverterStruct(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "records/s")
 }
+
+// BenchmarkJSONConverterToConnectSchemaless measures ToConnect alone of one log record with
+// schemas.enable=false, as a sink's value converter runs it.
+func BenchmarkJSONConverterToConnectSchemaless(b *testing.B) {
+	c := NewJSONConverter()
+	if err := c.Configure(map[string]string{"schemas.enable": "false"}, false); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.SetBytes(int64(len(logRecord)))
+	for b.Loop() {
+		if _, _, err := c.ToConnect("logs", logRecord); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -120,6 +120,9 @@ func (c *JSONConverter) ToConnect(topic string, data []byte) (*connect.Schema, a
 		return nil, nil, nil
 	}
 	if !c.schemasEnable {
+		if v, ok := decodeFastSchemaless(data); ok {
+			return nil, v, nil
+		}
 		node, err := decodeJSON(data)
 		if err != nil {
 			return nil, nil, err

@@ -16,7 +16,16 @@ const maxFastDepth = 1000
 // exactly as the Decoder does (invalid input, surrogate escapes, invalid UTF-8, very deep
 // nesting): the caller then decodes with encoding/json, which also gives the error.
 func decodeFast(data []byte) (v any, ok bool) {
-	p := fastParser{data: data}
+	return fastParser{data: data}.decode()
+}
+
+// decodeFastSchemaless is decodeFast followed by schemaless, in one pass: numbers become
+// int64 or float64 as they are read instead of json.Number values converted afterwards.
+func decodeFastSchemaless(data []byte) (v any, ok bool) {
+	return fastParser{data: data, schemaless: true}.decode()
+}
+
+func (p fastParser) decode() (v any, ok bool) {
 	p.skipSpace()
 	if p.i >= len(p.data) {
 		return nil, false
@@ -37,6 +46,20 @@ func decodeFast(data []byte) (v any, ok bool) {
 type fastParser struct {
 	data []byte
 	i    int
+	// text is data as one string, made on the first string or number read: every plain
+	// string and number is a substring of it, one copy of the input instead of one per
+	// token (a value kept from the result keeps the whole input's copy alive).
+	text string
+	// schemaless makes numbers int64 or float64 (schemaless) instead of json.Number.
+	schemaless bool
+}
+
+// substr returns data[i:j] as a string sharing the parser's one copy of data.
+func (p *fastParser) substr(i, j int) string {
+	if p.text == "" {
+		p.text = string(p.data)
+	}
+	return p.text[i:j]
 }
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
@@ -163,9 +186,12 @@ func (p *fastParser) str() (string, bool) {
 		c := p.data[p.i]
 		switch {
 		case c == '"':
-			s := p.data[start:p.i]
+			end := p.i
 			p.i++
-			return string(s), true
+			if end == start {
+				return "", true
+			}
+			return p.substr(start, end), true
 		case c == '\\':
 			return p.escaped(start)
 		case c < 0x20:
@@ -282,5 +308,16 @@ func (p *fastParser) number() (any, bool) {
 			return nil, false
 		}
 	}
-	return json.Number(p.data[start:p.i]), true
+	n := json.Number(p.substr(start, p.i))
+	if !p.schemaless {
+		return n, true
+	}
+	if isIntegral(n) {
+		if v, err := strconv.ParseInt(string(n), 10, 64); err == nil {
+			return v, true
+		}
+		return longValue(n), true
+	}
+	f, _ := strconv.ParseFloat(string(n), 64)
+	return f, true
 }

@@ -84,6 +84,7 @@ var fastCases = []struct {
 	{`{"unterminated":"x`, false},
 	{`[1,2`, false},
 	{`{"n":12345678901234567890123}`, true},
+	{`{"a":[1,-2.5e3,"x",{"b":-9223372036854775808,"c":""}],"d":-0,"e":1.0}`, true},
 }
 
 func TestDecodeFastMatchesDecoder(t *testing.T) {
@@ -108,7 +109,30 @@ func FuzzDecodeFast(f *testing.F) {
 	for _, tc := range fastCases {
 		f.Add([]byte(tc.in))
 	}
-	f.Fuzz(func(t *testing.T, in []byte) { checkFastAgainstDecoder(t, in) })
+	f.Fuzz(func(t *testing.T, in []byte) {
+		checkFastAgainstDecoder(t, in)
+		checkSchemalessFast(t, in)
+	})
+}
+
+// checkSchemalessFast fails when decodeFastSchemaless differs from decodeFast followed by
+// schemaless, in what it accepts or what it gives.
+func checkSchemalessFast(t *testing.T, in []byte) {
+	t.Helper()
+	want, wantOK := decodeFast(in)
+	if wantOK {
+		want = schemaless(want)
+	}
+	got, ok := decodeFastSchemaless(in)
+	if ok != wantOK || !reflect.DeepEqual(got, want) {
+		t.Fatalf("decodeFastSchemaless(%q) = %#v, %v; decodeFast then schemaless gives %#v, %v", in, got, ok, want, wantOK)
+	}
+}
+
+func TestDecodeFastSchemaless(t *testing.T) {
+	for _, tc := range fastCases {
+		t.Run(tc.in, func(t *testing.T) { checkSchemalessFast(t, []byte(tc.in)) })
+	}
 }
 
 // BenchmarkDecodeStrict measures decoding one ~200-byte log line to Go values.
