@@ -170,9 +170,11 @@ func (f jsonFormat) encode(_ *connect.Schema, value any) ([]byte, error) {
 // the terminator. A schemaless object whose members are each written as encode would write
 // them, in another order, is copied member by member in encode's order. Otherwise it returns
 // encode's result and false.
-func (f jsonFormat) encodeRaw(raw []byte, schema *connect.Schema, value any) ([]byte, bool, error) {
+//
+// A reordered line is appended to dst (which may be nil).
+func (f jsonFormat) encodeRaw(dst, raw []byte, schema *connect.Schema, value any) ([]byte, bool, error) {
 	if m, ok := value.(map[string]any); ok {
-		if b, inOrder, ok := f.w.appendRawObject(nil, raw, m); ok {
+		if b, inOrder, ok := f.w.appendRawObject(dst, raw, m); ok {
 			if inOrder {
 				return raw, true, nil
 			}

@@ -59,7 +59,7 @@ func checkRaw(t *testing.T, raw []byte, v any) bool {
 	for _, inputOrder := range []bool{false, true} {
 		f := jsonFormat{w: jsonWriter{inputOrder: inputOrder}}
 		slow, slowErr := f.encode(nil, v)
-		got, verbatim, err := f.encodeRaw(raw, nil, v)
+		got, verbatim, err := f.encodeRaw(nil, raw, nil, v)
 		if verbatim {
 			got = append(slices.Clip(got), '\n')
 		}

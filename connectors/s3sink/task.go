@@ -35,6 +35,9 @@ type Task struct {
 	extract  extractor // set for time-based partitioners (rotate.interval.ms)
 	loc      *time.Location
 	formats  [3]recordFormat // by view; nil when the view is not stored
+	// line is reused for a value's members copied in key order (encodeRaw); the spool
+	// copies each line before the next record is encoded.
+	line []byte
 	spillDir string
 	writers  map[connect.TopicPartition]*tpWriter
 	manifest []ManifestEntry

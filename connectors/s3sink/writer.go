@@ -168,7 +168,10 @@ func (t *Task) write(ctx context.Context, w *tpWriter, rec *connect.SinkRecord, 
 		}
 		var b []byte
 		if jf, ok := fm.(jsonFormat); ok && view(v) == valueView && rec.RawValue != nil {
-			b, verbatim[v], err = jf.encodeRaw(rec.RawValue, s, val)
+			b, verbatim[v], err = jf.encodeRaw(t.line[:0], rec.RawValue, s, val)
+			if err == nil && !verbatim[v] {
+				t.line = b[:0] // written to the spool (a copy) before the next record
+			}
 		} else {
 			b, err = fm.encode(s, val)
 		}
