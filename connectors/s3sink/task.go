@@ -26,18 +26,18 @@ var ErrNoBucket = errors.New("non-existent S3 bucket")
 // Task is the S3 sink task. It implements connect.SinkTask, connect.PreCommitter and
 // connect.PartitionAware.
 type Task struct {
-	log      *slog.Logger
-	now      func() time.Time
-	cfg      *Config
-	tctx     connect.SinkTaskContext
-	store    *store
-	part     partitioner
-	extract  extractor // set for time-based partitioners (rotate.interval.ms)
-	loc      *time.Location
-	formats  [3]recordFormat // by view; nil when the view is not stored
+	log     *slog.Logger
+	now     func() time.Time
+	cfg     *Config
+	tctx    connect.SinkTaskContext
+	store   *store
+	part    partitioner
+	extract extractor // set for time-based partitioners (rotate.interval.ms)
+	loc     *time.Location
+	formats [3]recordFormat // by view; nil when the view is not stored
 	// line is reused for a value's members copied in key order (encodeRaw); the spool
 	// copies each line before the next record is encoded.
-	line []byte
+	line     []byte
 	spillDir string
 	writers  map[connect.TopicPartition]*tpWriter
 	manifest []ManifestEntry
