@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/connectless/connectless/core/config/workerprops"
 	"github.com/segmentio/kafka-go/sasl"
 	"github.com/segmentio/kafka-go/sasl/plain"
 	"github.com/segmentio/kafka-go/sasl/scram"
@@ -113,8 +114,8 @@ func ParseConfig(props map[string]string) (*Config, error) {
 		ClientID: "connectless", SecurityProtocol: "PLAINTEXT", Backend: BackendDynamoDB,
 		DynamoDBTable: "connectless", BoltPath: "/tmp/connectless.db",
 		ConfigTopic: "connect-configs", OffsetsTopic: "connect-offsets", StatusTopic: "connect-status",
-		KeyConverter: "org.apache.kafka.connect.json.JsonConverter", ValueConverter: "org.apache.kafka.connect.json.JsonConverter",
-		HeaderConverter:   "org.apache.kafka.connect.storage.SimpleHeaderConverter",
+		KeyConverter: workerprops.JSONConverter, ValueConverter: workerprops.JSONConverter,
+		HeaderConverter:   workerprops.SimpleHeaderConverter,
 		KeyConverterProps: map[string]string{}, ValueConverterProps: map[string]string{}, HeaderConverterProps: map[string]string{},
 		DispatchConcurrency: 32, SliceBudget: 14 * time.Minute, Margin: 5 * time.Second, LeaseGrace: 30 * time.Second,
 		MetricsNamespace: "connectless", TopicTracking: true, TopicReset: true, Raw: props,
@@ -124,29 +125,21 @@ func ParseConfig(props map[string]string) (*Config, error) {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
-	var errs []error
-	bad := func(key, format string, args ...any) {
-		errs = append(errs, fmt.Errorf("%w: %s: %s", ErrConfig, key, fmt.Sprintf(format, args...)))
-	}
-	ms := func(key, v string) time.Duration {
-		n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
-		if err != nil || n <= 0 {
-			bad(key, "want a positive number of milliseconds, got %q", v)
-			return 0
-		}
-		return time.Duration(n) * time.Millisecond
+	problems := workerprops.NewProblems(ErrConfig)
+	bad, ms := problems.Bad, problems.Millis
+	conv := workerprops.Converters{
+		Key: &c.KeyConverter, Value: &c.ValueConverter, Header: &c.HeaderConverter,
+		KeyProps: c.KeyConverterProps, ValueProps: c.ValueConverterProps, HeaderProps: c.HeaderConverterProps,
 	}
 	for _, key := range keys {
 		v := props[key]
 		tv := strings.TrimSpace(v)
+		if conv.Set(key, v) {
+			continue
+		}
 		switch key {
 		case "bootstrap.servers":
-			c.Brokers = nil
-			for _, b := range strings.Split(v, ",") {
-				if b = strings.TrimSpace(b); b != "" {
-					c.Brokers = append(c.Brokers, b)
-				}
-			}
+			c.Brokers = workerprops.SplitList(v)
 		case "client.id":
 			c.ClientID = tv
 		case "security.protocol":
@@ -180,12 +173,6 @@ func ParseConfig(props map[string]string) (*Config, error) {
 			c.OffsetsTopic = tv
 		case "status.storage.topic":
 			c.StatusTopic = tv
-		case "key.converter":
-			c.KeyConverter = tv
-		case "value.converter":
-			c.ValueConverter = tv
-		case "header.converter":
-			c.HeaderConverter = tv
 		case "task.function.name":
 			c.TaskFunction = tv
 		case "scheduler.dispatch.concurrency":
@@ -214,15 +201,7 @@ func ParseConfig(props map[string]string) (*Config, error) {
 			}
 		case "config.providers":
 		default:
-			switch {
-			case strings.HasPrefix(key, "key.converter."):
-				c.KeyConverterProps[strings.TrimPrefix(key, "key.converter.")] = v
-			case strings.HasPrefix(key, "value.converter."):
-				c.ValueConverterProps[strings.TrimPrefix(key, "value.converter.")] = v
-			case strings.HasPrefix(key, "header.converter."):
-				c.HeaderConverterProps[strings.TrimPrefix(key, "header.converter.")] = v
-			case slices.Contains(workerOnly, key) || slices.ContainsFunc(passPrefixes, func(p string) bool { return strings.HasPrefix(key, p) }):
-			default:
+			if !slices.Contains(workerOnly, key) && !slices.ContainsFunc(passPrefixes, func(p string) bool { return strings.HasPrefix(key, p) }) {
 				bad(key, "unknown property")
 			}
 		}
@@ -241,7 +220,7 @@ func ParseConfig(props map[string]string) (*Config, error) {
 	if c.Backend == BackendKafka && len(c.Brokers) == 0 {
 		bad("bootstrap.servers", "state.backend=kafka needs brokers")
 	}
-	return c, errors.Join(errs...)
+	return c, problems.Err()
 }
 
 var jaasOption = regexp.MustCompile(`(\w+)\s*=\s*"((?:[^"\\]|\\.)*)"`)

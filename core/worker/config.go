@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/connectless/connectless/core/config/workerprops"
 	"github.com/connectless/connectless/core/serverless"
 )
 
@@ -138,9 +139,9 @@ var acceptedPrefixes = []string{"config.providers.", "producer.", "consumer.", "
 func Parse(props map[string]string) (*Config, error) {
 	c := &Config{
 		Brokers: []string{"localhost:9092"}, ClientID: "connectless", GroupID: "connect-cluster",
-		KeyConverter:         "org.apache.kafka.connect.json.JsonConverter",
-		ValueConverter:       "org.apache.kafka.connect.json.JsonConverter",
-		HeaderConverter:      "org.apache.kafka.connect.storage.SimpleHeaderConverter",
+		KeyConverter:         workerprops.JSONConverter,
+		ValueConverter:       workerprops.JSONConverter,
+		HeaderConverter:      workerprops.SimpleHeaderConverter,
 		KeyConverterProps:    map[string]string{},
 		ValueConverterProps:  map[string]string{},
 		HeaderConverterProps: map[string]string{},
@@ -150,17 +151,11 @@ func Parse(props map[string]string) (*Config, error) {
 		ConfigTopic: "connect-configs", OffsetsTopic: "connect-offsets", StatusTopic: "connect-status",
 		ReplicationFactor: 3, Raw: maps.Clone(props),
 	}
-	var errs []error
-	bad := func(key, format string, args ...any) {
-		errs = append(errs, fmt.Errorf("%w: %s: %s", ErrConfig, key, fmt.Sprintf(format, args...)))
-	}
-	ms := func(key, v string) time.Duration {
-		n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
-		if err != nil || n <= 0 {
-			bad(key, "want a positive number of milliseconds, got %q", v)
-			return 0
-		}
-		return time.Duration(n) * time.Millisecond
+	problems := workerprops.NewProblems(ErrConfig)
+	bad, ms := problems.Bad, problems.Millis
+	conv := workerprops.Converters{
+		Key: &c.KeyConverter, Value: &c.ValueConverter, Header: &c.HeaderConverter,
+		KeyProps: c.KeyConverterProps, ValueProps: c.ValueConverterProps, HeaderProps: c.HeaderConverterProps,
 	}
 	boolean := func(key, v string) bool {
 		b, err := strconv.ParseBool(strings.TrimSpace(v))
@@ -174,9 +169,12 @@ func Parse(props map[string]string) (*Config, error) {
 	for _, key := range slices.Sorted(maps.Keys(props)) {
 		v := props[key]
 		tv := strings.TrimSpace(v)
+		if conv.Set(key, v) {
+			continue
+		}
 		switch key {
 		case "bootstrap.servers":
-			c.Brokers = splitList(v)
+			c.Brokers = workerprops.SplitList(v)
 			if len(c.Brokers) == 0 {
 				bad(key, "empty")
 			}
@@ -206,12 +204,6 @@ func Parse(props map[string]string) (*Config, error) {
 			c.TopicTrackingDisabled = !boolean(key, v)
 		case "topic.tracking.allow.reset":
 			c.TopicResetDisabled = !boolean(key, v)
-		case "key.converter":
-			c.KeyConverter = tv
-		case "value.converter":
-			c.ValueConverter = tv
-		case "header.converter":
-			c.HeaderConverter = tv
 		case "offset.flush.interval.ms":
 			c.SliceLength = ms(key, v)
 		case KeyLeaseTimeout:
@@ -250,15 +242,7 @@ func Parse(props map[string]string) (*Config, error) {
 				c.ReplicationFactor = n
 			}
 		default:
-			switch {
-			case strings.HasPrefix(key, "key.converter."):
-				c.KeyConverterProps[strings.TrimPrefix(key, "key.converter.")] = v
-			case strings.HasPrefix(key, "value.converter."):
-				c.ValueConverterProps[strings.TrimPrefix(key, "value.converter.")] = v
-			case strings.HasPrefix(key, "header.converter."):
-				c.HeaderConverterProps[strings.TrimPrefix(key, "header.converter.")] = v
-			case slices.Contains(accepted, key) || slices.ContainsFunc(acceptedPrefixes, func(p string) bool { return strings.HasPrefix(key, p) }):
-			default:
+			if !slices.Contains(accepted, key) && !slices.ContainsFunc(acceptedPrefixes, func(p string) bool { return strings.HasPrefix(key, p) }) {
 				bad(key, "unknown property")
 			}
 		}
@@ -266,21 +250,21 @@ func Parse(props map[string]string) (*Config, error) {
 	c.BoltPath = firstNonEmpty(c.BoltPath, offsetFile, "connectless.db")
 	var err error
 	if c.Listeners, err = parseListeners(listeners); err != nil {
-		errs = append(errs, err)
+		problems.Add(err)
 	}
 	for _, u := range c.Listeners {
 		if u.Scheme == "https" && (c.TLSCert == "" || c.TLSKey == "") {
 			bad("listeners", "%s needs %s and %s", u, KeyTLSCert, KeyTLSKey)
 		}
 	}
-	return c, errors.Join(errs...)
+	return c, problems.Err()
 }
 
 // parseListeners reads Kafka's listeners list: http:// or https:// URLs with an optional host
 // and a port.
 func parseListeners(v string) ([]*url.URL, error) {
 	var out []*url.URL
-	for _, l := range splitList(v) {
+	for _, l := range workerprops.SplitList(v) {
 		u, err := url.Parse(l)
 		if err != nil {
 			return nil, fmt.Errorf("%w: listeners: %q: %w", ErrConfig, l, err)
@@ -300,16 +284,6 @@ func parseListeners(v string) ([]*url.URL, error) {
 		return nil, fmt.Errorf("%w: listeners: empty", ErrConfig)
 	}
 	return out, nil
-}
-
-func splitList(v string) []string {
-	var out []string
-	for _, s := range strings.Split(v, ",") {
-		if s = strings.TrimSpace(s); s != "" {
-			out = append(out, s)
-		}
-	}
-	return out
 }
 
 func firstNonEmpty(vs ...string) string {
