@@ -1,47 +1,19 @@
 package rest
 
 import (
-	"bufio"
 	"context"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"testing"
 
 	"github.com/connectless/connectless/core/connect"
 	"github.com/connectless/connectless/core/herder"
+	"github.com/connectless/connectless/core/rest/resttest"
 	"github.com/connectless/connectless/core/store/memory"
 )
-
-// curlCommands extracts the curl command lines of a markdown file, continuations joined.
-func curlCommands(t *testing.T, path string) []string {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var out []string
-	var cur strings.Builder
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := sc.Text()
-		if cur.Len() == 0 && !strings.HasPrefix(line, "curl ") {
-			continue
-		}
-		if s, ok := strings.CutSuffix(line, `\`); ok {
-			cur.WriteString(s)
-			continue
-		}
-		cur.WriteString(line)
-		out = append(out, cur.String())
-		cur.Reset()
-	}
-	return out
-}
 
 // shellWords splits a command line as sh would for the quoting the docs use, expanding $URL
 // and $JSON outside single quotes.
@@ -97,10 +69,7 @@ func shellWords(line string, vars map[string]string) []string {
 // TestDocsCurlExamples runs every curl example of docs/rest.md, in order, against the
 // handler: each documented endpoint exists (no routing 404/405) and none answers 5xx.
 func TestDocsCurlExamples(t *testing.T) {
-	cmds := curlCommands(t, "../../docs/rest.md")
-	if len(cmds) < 30 {
-		t.Fatalf("only %d curl examples found", len(cmds))
-	}
+	cmds := resttest.CurlExamples(t, "../../docs/rest.md", 30)
 	reg, err := connect.NewRegistry(
 		connect.Plugin{Class: "org.apache.kafka.connect.file.FileStreamSourceConnector", Type: connect.PluginSource, Version: "3.9.0",
 			New: func() connect.Connector { return &testSource{} }},
@@ -154,7 +123,7 @@ func TestDocsCurlExamples(t *testing.T) {
 		}
 		got, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
-		if resp.StatusCode >= 500 || strings.Contains(string(got), "HTTP 404 Not Found") || resp.StatusCode == 405 || resp.StatusCode == 415 {
+		if resttest.Undocumented(resp.StatusCode, got) {
 			t.Errorf("%s\n  -> %d %s", line, resp.StatusCode, got)
 		}
 	}

@@ -1,7 +1,6 @@
 package worker
 
 import (
-	"bufio"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -10,34 +9,9 @@ import (
 	"strings"
 	"testing"
 	"time"
-)
 
-// docCurlCommands extracts the curl command lines of a markdown file, continuations joined.
-func docCurlCommands(t *testing.T, path string) []string {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var out []string
-	var cur strings.Builder
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := sc.Text()
-		if cur.Len() == 0 && !strings.HasPrefix(line, "curl ") {
-			continue
-		}
-		if s, ok := strings.CutSuffix(line, `\`); ok {
-			cur.WriteString(s)
-			continue
-		}
-		cur.WriteString(line)
-		out = append(out, cur.String())
-		cur.Reset()
-	}
-	return out
-}
+	"github.com/connectless/connectless/core/rest/resttest"
+)
 
 // createCmd matches the POST /connectors examples.
 var createCmd = regexp.MustCompile(`-X POST .*\$URL/connectors\s+-d `)
@@ -50,10 +24,7 @@ func TestDocsCurlExamplesAgainstWorker(t *testing.T) {
 	if _, err := exec.LookPath("curl"); err != nil {
 		t.Skip("curl is not installed (apt-get install curl)")
 	}
-	cmds := docCurlCommands(t, "../../docs/rest.md")
-	if len(cmds) < 30 {
-		t.Fatalf("only %d curl examples found", len(cmds))
-	}
+	cmds := resttest.CurlExamples(t, "../../docs/rest.md", 30)
 	brokers := newKafka(t, "t", 1)
 	tmp := t.TempDir()
 	t.Setenv("OUT_FILE", filepath.Join(tmp, "out-secret.txt"))
@@ -79,7 +50,7 @@ func TestDocsCurlExamplesAgainstWorker(t *testing.T) {
 			t.Fatalf("%s: status %q: %v", line, out, err)
 		}
 		body, _ := os.ReadFile(bodyFile)
-		if code >= 500 || code == 405 || code == 415 || strings.Contains(string(body), "HTTP 404 Not Found") {
+		if resttest.Undocumented(code, body) {
 			t.Errorf("%s\n  -> %d %s", line, code, body)
 		}
 		if createCmd.MatchString(line) {
