@@ -342,6 +342,20 @@ func (e *env) resolve(c *cli.Context) (settings, error) {
 	return s, nil
 }
 
+// printerAndClient returns a command's output printer and then its REST client, the first
+// error ending it.
+func (e *env) printerAndClient(c *cli.Context) (*output.Printer, *client.Client, error) {
+	p, err := e.printer(c)
+	if err != nil {
+		return nil, nil, err
+	}
+	cl, err := e.client(c)
+	if err != nil {
+		return nil, nil, err
+	}
+	return p, cl, nil
+}
+
 // client builds the REST client of a command.
 func (e *env) client(c *cli.Context) (*client.Client, error) {
 	s, err := e.resolve(c)

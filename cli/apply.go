@@ -75,11 +75,7 @@ func (e *env) apply(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	p, err := e.printer(c)
-	if err != nil {
-		return err
-	}
-	cl, err := e.client(c)
+	p, cl, err := e.printerAndClient(c)
 	if err != nil {
 		return err
 	}
@@ -259,11 +255,7 @@ func (e *env) validate(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	p, err := e.printer(c)
-	if err != nil {
-		return err
-	}
-	cl, err := e.client(c)
+	p, cl, err := e.printerAndClient(c)
 	if err != nil {
 		return err
 	}
@@ -357,11 +349,7 @@ func (e *env) patch(c *cli.Context) error {
 	if len(patch) == 0 {
 		return usagef("patch: nothing to change: give --set key=value or --unset key")
 	}
-	p, err := e.printer(c)
-	if err != nil {
-		return err
-	}
-	cl, err := e.client(c)
+	p, cl, err := e.printerAndClient(c)
 	if err != nil {
 		return err
 	}

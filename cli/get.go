@@ -62,11 +62,7 @@ func (e *env) getConnectors(c *cli.Context) error {
 	if c.NArg() > 0 {
 		return usagef("get connectors takes no arguments; to see one connector: connectless describe connector %s", c.Args().First())
 	}
-	p, err := e.printer(c)
-	if err != nil {
-		return err
-	}
-	cl, err := e.client(c)
+	p, cl, err := e.printerAndClient(c)
 	if err != nil {
 		return err
 	}
@@ -125,11 +121,7 @@ func (e *env) getConnectors(c *cli.Context) error {
 }
 
 func (e *env) getPlugins(c *cli.Context) error {
-	p, err := e.printer(c)
-	if err != nil {
-		return err
-	}
-	cl, err := e.client(c)
+	p, cl, err := e.printerAndClient(c)
 	if err != nil {
 		return err
 	}
@@ -161,11 +153,7 @@ func (e *env) getTasks(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	p, err := e.printer(c)
-	if err != nil {
-		return err
-	}
-	cl, err := e.client(c)
+	p, cl, err := e.printerAndClient(c)
 	if err != nil {
 		return err
 	}
@@ -207,11 +195,7 @@ func (e *env) getOffsets(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	p, err := e.printer(c)
-	if err != nil {
-		return err
-	}
-	cl, err := e.client(c)
+	p, cl, err := e.printerAndClient(c)
 	if err != nil {
 		return err
 	}

@@ -137,11 +137,7 @@ func (e *env) restartConnector(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	p, err := e.printer(c)
-	if err != nil {
-		return err
-	}
-	cl, err := e.client(c)
+	p, cl, err := e.printerAndClient(c)
 	if err != nil {
 		return err
 	}

@@ -58,11 +58,7 @@ func (e *env) listLoggers(c *cli.Context) error {
 }
 
 func (e *env) printLoggers(c *cli.Context, get func(*client.Client) (map[string]client.LoggerLevel, error)) error {
-	p, err := e.printer(c)
-	if err != nil {
-		return err
-	}
-	cl, err := e.client(c)
+	p, cl, err := e.printerAndClient(c)
 	if err != nil {
 		return err
 	}

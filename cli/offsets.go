@@ -196,11 +196,7 @@ func (e *env) importOffsets(c *cli.Context) error {
 	if len(brokers) == 0 {
 		return usagef("offsets import: missing --bootstrap-servers of the Kafka Connect cluster")
 	}
-	p, err := e.printer(c)
-	if err != nil {
-		return err
-	}
-	cl, err := e.client(c)
+	p, cl, err := e.printerAndClient(c)
 	if err != nil {
 		return err
 	}

@@ -31,11 +31,7 @@ func (e *env) plugins(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	p, err := e.printer(c)
-	if err != nil {
-		return err
-	}
-	cl, err := e.client(c)
+	p, cl, err := e.printerAndClient(c)
 	if err != nil {
 		return err
 	}
