@@ -14,7 +14,8 @@ if ! { have mariadbd || [ -x /usr/sbin/mariadbd ]; } || ! have mariadb-install-d
 	missing+=(mariadb-server)
 fi
 have kcat || missing+=(kcat)
-have aws || missing+=(awscli)
+# A shim (pyenv's, say) can exist without a working CLI behind it: ask it for its version.
+aws --version >/dev/null 2>&1 || missing+=(awscli)
 have node || missing+=(nodejs)
 have npm || missing+=(npm)
 
