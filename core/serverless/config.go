@@ -10,10 +10,12 @@ import (
 	"strings"
 	"time"
 
-	"github.com/connectless/connectless/core/config/workerprops"
 	"github.com/segmentio/kafka-go/sasl"
 	"github.com/segmentio/kafka-go/sasl/plain"
 	"github.com/segmentio/kafka-go/sasl/scram"
+
+	"github.com/connectless/connectless/core/config/workerprops"
+	"github.com/connectless/connectless/core/store/backend"
 )
 
 // ErrConfig is wrapped by every error about a malformed or unknown worker property.
@@ -21,10 +23,10 @@ var ErrConfig = errors.New("invalid worker property")
 
 // Backend names for state.backend.
 const (
-	BackendDynamoDB = "dynamodb"
-	BackendKafka    = "kafka"
-	BackendBolt     = "bolt"
-	BackendMemory   = "memory"
+	BackendDynamoDB = backend.DynamoDB
+	BackendKafka    = backend.Kafka
+	BackendBolt     = backend.Bolt
+	BackendMemory   = backend.Memory
 )
 
 // Config holds the worker properties the functions use. Keys are Kafka Connect's where one

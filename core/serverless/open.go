@@ -11,7 +11,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/connectless/connectless/core/config/provider"
 	"github.com/connectless/connectless/core/connect"
@@ -20,10 +19,8 @@ import (
 	"github.com/connectless/connectless/core/kafka"
 	"github.com/connectless/connectless/core/runtime"
 	"github.com/connectless/connectless/core/store"
-	"github.com/connectless/connectless/core/store/bolt"
-	"github.com/connectless/connectless/core/store/dynamo"
+	"github.com/connectless/connectless/core/store/backend"
 	"github.com/connectless/connectless/core/store/kafkatopic"
-	"github.com/connectless/connectless/core/store/memory"
 	"github.com/connectless/connectless/core/taskrun"
 	"github.com/connectless/connectless/core/transform"
 )
@@ -110,30 +107,14 @@ func Open(ctx context.Context, props map[string]string, opts Options) (*Runtime,
 }
 
 func openStore(ctx context.Context, cfg *Config, awsCfg func(context.Context) (aws.Config, error), log *slog.Logger) (store.Store, error) {
-	switch cfg.Backend {
-	case BackendDynamoDB:
-		ac, err := awsCfg(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("state.backend=dynamodb: load AWS configuration: %w", err)
-		}
-		return dynamo.New(dynamodb.NewFromConfig(ac), cfg.DynamoDBTable), nil
-	case BackendKafka:
-		st, err := kafkatopic.Open(ctx, kafkatopic.Config{Brokers: cfg.Brokers, ConfigTopic: cfg.ConfigTopic,
-			OffsetsTopic: cfg.OffsetsTopic, StatusTopic: cfg.StatusTopic, Logger: log})
-		if err != nil {
-			return nil, fmt.Errorf("state.backend=kafka: %w", err)
-		}
-		return st, nil
-	case BackendBolt:
-		st, err := bolt.Open(cfg.BoltPath)
-		if err != nil {
-			return nil, fmt.Errorf("state.backend=bolt: %w", err)
-		}
-		return st, nil
-	case BackendMemory:
-		return memory.New(), nil
+	st, err := backend.Open(ctx, backend.Options{Backend: cfg.Backend, BoltPath: cfg.BoltPath,
+		DynamoDBTable: cfg.DynamoDBTable, AWSConfig: awsCfg, Logger: log,
+		Kafka: kafkatopic.Config{Brokers: cfg.Brokers, ConfigTopic: cfg.ConfigTopic, OffsetsTopic: cfg.OffsetsTopic,
+			StatusTopic: cfg.StatusTopic}})
+	if errors.Is(err, store.ErrInvalid) {
+		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
 	}
-	return nil, fmt.Errorf("%w: state.backend: %q", ErrConfig, cfg.Backend)
+	return st, err
 }
 
 // Close releases the store and the Kafka client.

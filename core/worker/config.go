@@ -13,6 +13,7 @@ import (
 
 	"github.com/connectless/connectless/core/config/workerprops"
 	"github.com/connectless/connectless/core/serverless"
+	"github.com/connectless/connectless/core/store/backend"
 )
 
 // ErrConfig is wrapped by every error about a malformed or unknown worker property.
@@ -20,10 +21,10 @@ var ErrConfig = errors.New("invalid worker property")
 
 // State backends for state.backend.
 const (
-	BackendBolt     = "bolt"
-	BackendDynamoDB = "dynamodb"
-	BackendKafka    = "kafka"
-	BackendMemory   = "memory"
+	BackendBolt     = backend.Bolt
+	BackendDynamoDB = backend.DynamoDB
+	BackendKafka    = backend.Kafka
+	BackendMemory   = backend.Memory
 )
 
 // Worker property keys that are connectless's own (Kafka's keys are used as Kafka spells them).

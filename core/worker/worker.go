@@ -16,7 +16,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/connectless/connectless/core/config/provider"
 	"github.com/connectless/connectless/core/connect"
@@ -24,10 +23,8 @@ import (
 	"github.com/connectless/connectless/core/kafka"
 	"github.com/connectless/connectless/core/rest"
 	"github.com/connectless/connectless/core/store"
-	"github.com/connectless/connectless/core/store/bolt"
-	"github.com/connectless/connectless/core/store/dynamo"
+	"github.com/connectless/connectless/core/store/backend"
 	"github.com/connectless/connectless/core/store/kafkatopic"
-	"github.com/connectless/connectless/core/store/memory"
 	"github.com/connectless/connectless/core/taskrun"
 )
 
@@ -198,29 +195,14 @@ func workerID(cfg *Config, addr net.Addr) string {
 }
 
 func openStore(ctx context.Context, cfg *Config, awsCfg func(context.Context) (aws.Config, error), log *slog.Logger) (store.Store, error) {
-	switch cfg.Backend {
-	case BackendDynamoDB:
-		ac, err := awsCfg(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("state.backend=dynamodb: load AWS configuration: %w", err)
-		}
-		return dynamo.New(dynamodb.NewFromConfig(ac), cfg.DynamoDBTable), nil
-	case BackendKafka:
-		st, err := kafkatopic.Open(ctx, kafkatopic.Config{Brokers: cfg.Brokers, ConfigTopic: cfg.ConfigTopic,
-			OffsetsTopic: cfg.OffsetsTopic, StatusTopic: cfg.StatusTopic, ReplicationFactor: cfg.ReplicationFactor, Logger: log})
-		if err != nil {
-			return nil, fmt.Errorf("state.backend=kafka: %w", err)
-		}
-		return st, nil
-	case BackendMemory:
-		return memory.New(), nil
-	default:
-		st, err := bolt.Open(cfg.BoltPath)
-		if err != nil {
-			return nil, fmt.Errorf("state.backend=bolt: %w", err)
-		}
-		return st, nil
+	st, err := backend.Open(ctx, backend.Options{Backend: cmp.Or(cfg.Backend, backend.Bolt), BoltPath: cfg.BoltPath,
+		DynamoDBTable: cfg.DynamoDBTable, AWSConfig: awsCfg, Logger: log,
+		Kafka: kafkatopic.Config{Brokers: cfg.Brokers, ConfigTopic: cfg.ConfigTopic, OffsetsTopic: cfg.OffsetsTopic,
+			StatusTopic: cfg.StatusTopic, ReplicationFactor: cfg.ReplicationFactor}})
+	if errors.Is(err, store.ErrInvalid) {
+		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
 	}
+	return st, err
 }
 
 // ID is the worker id (advertised host:port) written in statuses and leases.
