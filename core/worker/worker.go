@@ -22,6 +22,7 @@ import (
 	"github.com/connectless/connectless/core/herder"
 	"github.com/connectless/connectless/core/kafka"
 	"github.com/connectless/connectless/core/rest"
+	"github.com/connectless/connectless/core/serverless"
 	"github.com/connectless/connectless/core/store"
 	"github.com/connectless/connectless/core/store/backend"
 	"github.com/connectless/connectless/core/store/kafkatopic"
@@ -155,7 +156,7 @@ func New(ctx context.Context, props map[string]string, opts Options) (_ *Worker,
 		w.listeners = append(w.listeners, l)
 	}
 	w.id = workerID(cfg, w.listeners[0].Addr())
-	if w.herder, err = herder.New(herder.Config{Store: w.store, Plugins: opts.Registry, ExtraPlugins: extraPlugins(),
+	if w.herder, err = herder.New(herder.Config{Store: w.store, Plugins: opts.Registry, ExtraPlugins: serverless.ExtraPlugins(),
 		Resolver: resolver, WorkerID: w.id, Logger: log, TopicTrackingDisabled: cfg.TopicTrackingDisabled,
 		TopicResetDisabled: cfg.TopicResetDisabled}); err != nil {
 		return nil, fmt.Errorf("herder: %w", err)
