@@ -84,7 +84,7 @@ func TestPipeline(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.Converters.KeyClass != "org.apache.kafka.connect.json.JsonConverter" || p.Converters.ValueClass != "StringConverter" || p.Transform == nil {
+	if p.Converters.KeyClass != "org.apache.kafka.connect.json.JsonConverter" || p.Converters.ValueClass != "org.apache.kafka.connect.storage.StringConverter" || p.Transform == nil {
 		t.Errorf("pipeline %+v", p)
 	}
 	if _, err := c.Pipeline(map[string]string{"value.converter": "NoSuchConverter"}); err == nil || !strings.Contains(err.Error(), "value.converter") {

@@ -6,8 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"maps"
-	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
@@ -17,7 +15,6 @@ import (
 	"github.com/connectless/connectless/core/convert"
 	"github.com/connectless/connectless/core/herder"
 	"github.com/connectless/connectless/core/kafka"
-	"github.com/connectless/connectless/core/runtime"
 	"github.com/connectless/connectless/core/store"
 	"github.com/connectless/connectless/core/store/backend"
 	"github.com/connectless/connectless/core/store/kafkatopic"
@@ -133,45 +130,18 @@ func (rt *Runtime) Close() error {
 // resolved configuration: the connector's key.converter, value.converter and
 // header.converter (with their options) when set, the worker's otherwise, as Kafka does.
 func (c *Config) Pipeline(conn map[string]string) (taskrun.Pipeline, error) {
-	pick := func(key, workerClass string, workerProps map[string]string) (string, map[string]string) {
-		if class := strings.TrimSpace(conn[key]); class != "" {
-			props := map[string]string{}
-			for k, v := range conn {
-				if rest, ok := strings.CutPrefix(k, key+"."); ok {
-					props[rest] = v
-				}
-			}
-			return class, props
+	worker := map[string]string{}
+	for key, class := range map[string]string{"key.converter": c.KeyConverter, "value.converter": c.ValueConverter, "header.converter": c.HeaderConverter} {
+		if class != "" {
+			worker[key] = class
 		}
-		return workerClass, maps.Clone(workerProps)
 	}
-	kc, kp := pick("key.converter", c.KeyConverter, c.KeyConverterProps)
-	vc, vp := pick("value.converter", c.ValueConverter, c.ValueConverterProps)
-	hc, hp := pick("header.converter", c.HeaderConverter, c.HeaderConverterProps)
-	key, err := convert.New(kc, kp, true)
-	if err != nil {
-		return taskrun.Pipeline{}, fmt.Errorf("key.converter %q: %w", kc, err)
+	for key, props := range map[string]map[string]string{"key.converter": c.KeyConverterProps, "value.converter": c.ValueConverterProps, "header.converter": c.HeaderConverterProps} {
+		for k, v := range props {
+			worker[key+"."+k] = v
+		}
 	}
-	value, err := convert.New(vc, vp, false)
-	if err != nil {
-		return taskrun.Pipeline{}, fmt.Errorf("value.converter %q: %w", vc, err)
-	}
-	header, err := convert.NewHeader(hc, hp)
-	if err != nil {
-		return taskrun.Pipeline{}, fmt.Errorf("header.converter %q: %w", hc, err)
-	}
-	chain, err := transform.NewChain(conn)
-	if err != nil {
-		return taskrun.Pipeline{}, fmt.Errorf("transforms: %w", err)
-	}
-	p := taskrun.Pipeline{
-		Converters: runtime.Converters{Key: key, Value: value, Header: header, KeyClass: kc, ValueClass: vc, HeaderClass: hc},
-		Close:      chain.Close,
-	}
-	if chain.Len() > 0 {
-		p.Transform = chain
-	}
-	return p, nil
+	return taskrun.DefaultPipeline(worker)(conn)
 }
 
 // ExtraPlugins lists the built-in converters, transformations and predicates for
