@@ -59,11 +59,11 @@ type Client struct {
 	transport *kafkago.Transport
 	// fetchKC and produce are the consumer's and producer's connections; the admin ones
 	// (kc, transport) unless Options.Consumer or Options.Producer say otherwise.
-	fetchKC   *kafkago.Client
-	produce   *kafkago.Transport
-	addr      net.Addr
-	brokers   []string
-	opts      Options
+	fetchKC *kafkago.Client
+	produce *kafkago.Transport
+	addr    net.Addr
+	brokers []string
+	opts    Options
 }
 
 // NewClient returns a client for the cluster behind opts.Brokers. It does not connect until

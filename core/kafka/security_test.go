@@ -99,7 +99,7 @@ func TestParseClientConfigRoles(t *testing.T) {
 
 func TestCheckOverrides(t *testing.T) {
 	conn := map[string]string{
-		"producer.override.sasl.jaas.config": scramJAAS,
+		"producer.override.sasl.jaas.config":        scramJAAS,
 		"consumer.override.ssl.truststore.location": "/ca.pem",
 		"producer.override.linger.ms":               "5",
 	}
