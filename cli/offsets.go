@@ -13,6 +13,8 @@ import (
 
 	"github.com/connectless/connectless/cli/internal/output"
 	"github.com/connectless/connectless/core/client"
+	"github.com/connectless/connectless/core/config/provider"
+	"github.com/connectless/connectless/core/kafka"
 	"github.com/connectless/connectless/core/store/migrate"
 )
 
@@ -77,6 +79,7 @@ func offsetsCommand(e *env) *cli.Command {
 					"connectless offsets import orders-archive --bootstrap-servers kafka:9092 --from old-archive --dry-run"),
 				Flags: withFlags(
 					&cli.StringFlag{Name: "bootstrap-servers", Usage: "the Kafka Connect cluster's Kafka brokers, comma-separated"},
+					&cli.StringFlag{Name: "command-config", Usage: "a properties file of client keys to reach a secured cluster (security.protocol, sasl.*, ssl.*), as Kafka's tools take"},
 					&cli.StringFlag{Name: "offsets-topic", Value: "connect-offsets", Usage: "the cluster's offset.storage.topic"},
 					&cli.StringFlag{Name: "from", Usage: "connector name on the Kafka Connect cluster (default NAME)"},
 					&cli.StringFlag{Name: "group", Usage: "sink connector's consumer group (default connect-<from>)"},
@@ -179,6 +182,30 @@ func readOffsetsFile(path string, e *env) (client.ConnectorOffsets, error) {
 	return offs, nil
 }
 
+// commandConfig builds the Kafka client options from --command-config, Kafka's tools' file
+// of client properties.
+func commandConfig(c *cli.Context, brokers []string) (kafka.Options, error) {
+	path := c.String("command-config")
+	if path == "" {
+		return kafka.Options{Brokers: brokers}, nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return kafka.Options{}, fmt.Errorf("--command-config: %w", err)
+	}
+	defer f.Close()
+	props, err := provider.ParseProperties(f)
+	if err != nil {
+		return kafka.Options{}, fmt.Errorf("--command-config %s: %w", path, err)
+	}
+	cfg, err := kafka.ParseClientConfig(props)
+	if err != nil {
+		return kafka.Options{}, fmt.Errorf("--command-config %s: %w", path, err)
+	}
+	cfg.Brokers = brokers
+	return cfg.WorkerOptions(c.Context, kafka.BuildOptions{})
+}
+
 func yamlToJSON(data []byte) ([]byte, error) {
 	var v any
 	if err := yaml.Unmarshal(data, &v); err != nil {
@@ -206,12 +233,15 @@ func (e *env) importOffsets(c *cli.Context) error {
 	}
 	from := cmpOr(c.String("from"), name)
 	cluster := migrate.Cluster{Brokers: brokers, OffsetsTopic: c.String("offsets-topic"), SinkGroup: c.String("group")}
+	if cluster.Client, err = commandConfig(c, brokers); err != nil {
+		return err
+	}
 	var offs client.ConnectorOffsets
 	switch info.Type {
 	case "sink":
 		got, err := migrate.ReadSinkOffsets(c.Context, cluster, from)
 		if err != nil {
-			return err
+			return cluster.Client.Explain(err)
 		}
 		for tp, off := range got {
 			offs.Offsets = append(offs.Offsets, client.ConnectorOffset{
@@ -221,7 +251,7 @@ func (e *env) importOffsets(c *cli.Context) error {
 	case "source":
 		got, err := migrate.ReadSourceOffsets(c.Context, cluster, from)
 		if err != nil {
-			return err
+			return cluster.Client.Explain(err)
 		}
 		for _, o := range got {
 			offs.Offsets = append(offs.Offsets, client.ConnectorOffset{Partition: o.Partition, Offset: o.Offset})
