@@ -187,6 +187,9 @@ func parseSecurity(s Security, raw func(key string) (string, bool)) (Security, e
 	s.KeyPassword, _ = get(KeyKeyPassword)
 	if v, ok := get(KeySASLMechanism); ok {
 		s.Mechanism = strings.ToUpper(v)
+		if !slices.Contains([]string{"GSSAPI", MechanismPlain, MechanismSCRAMSHA256, MechanismSCRAMSHA512, MechanismAWSMSKIAM}, s.Mechanism) {
+			bad(KeySASLMechanism, "want PLAIN, SCRAM-SHA-256, SCRAM-SHA-512 or AWS_MSK_IAM, got %q", v)
+		}
 	}
 	jaas, hasJAAS := raw(KeySASLJAASConfig)
 	if s.SASL() {
@@ -212,8 +215,6 @@ func parseSecurity(s Security, raw func(key string) (string, bool)) (Security, e
 			if v, ok := get(KeySASLCallbackHandler); ok && v != mskIAMCallbackHandler {
 				bad(KeySASLCallbackHandler, "want %s (or unset) with AWS_MSK_IAM, got %q", mskIAMCallbackHandler, v)
 			}
-		default:
-			bad(KeySASLMechanism, "want PLAIN, SCRAM-SHA-256, SCRAM-SHA-512 or AWS_MSK_IAM, got %q", s.Mechanism)
 		}
 	}
 	if v, ok := get(KeySASLCallbackHandler); ok && s.Mechanism != MechanismAWSMSKIAM && v != "" {
