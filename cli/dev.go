@@ -118,7 +118,7 @@ func (e *env) dev(c *cli.Context) error {
 		if err != nil {
 			return fmt.Errorf("start worker on port %d: %w (is the port taken? pick another with --rest-port)", c.Int("rest-port"), err)
 		}
-		url := "http://" + w.Addrs()[0].String()
+		url := "http://127.0.0.1:" + strconv.Itoa(c.Int("rest-port"))
 		services = append(services, devService{"REST API", url, fmt.Sprintf("CONNECTLESS_URL=%s connectless get connectors (state in %s)", url, state)})
 	}
 

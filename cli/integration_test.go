@@ -49,6 +49,14 @@ func startWorker(t *testing.T, brokers []string) string {
 			t.Error("worker did not stop")
 		}
 	})
+	select {
+	case <-w.Ready():
+	case <-time.After(20 * time.Second):
+		t.Fatal("worker not ready")
+	}
+	if w.State() != worker.StateRunning {
+		t.Fatalf("worker %s: %v", w.State(), w.Err())
+	}
 	return "http://" + w.Addrs()[0].String()
 }
 

@@ -26,6 +26,7 @@ import (
 	"github.com/connectless/connectless/connectors/s3sink"
 	"github.com/connectless/connectless/core/herder"
 	"github.com/connectless/connectless/core/schedule"
+	"github.com/connectless/connectless/core/config/workerprops"
 	"github.com/connectless/connectless/core/serverless"
 	"github.com/connectless/connectless/core/store"
 	"github.com/connectless/connectless/core/store/dynamo"
@@ -127,7 +128,7 @@ func newStack(t testing.TB, partitions int) *stack {
 		"AWS_REGION=" + s.Region,
 	}
 	for k, v := range props {
-		env = append(env, serverless.EnvName(k)+"="+v)
+		env = append(env, workerprops.EnvName(k)+"="+v)
 	}
 	reg, err := connectors.Registry()
 	if err != nil {
