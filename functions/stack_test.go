@@ -24,9 +24,9 @@ import (
 
 	"github.com/connectless/connectless/connectors"
 	"github.com/connectless/connectless/connectors/s3sink"
+	"github.com/connectless/connectless/core/config/workerprops"
 	"github.com/connectless/connectless/core/herder"
 	"github.com/connectless/connectless/core/schedule"
-	"github.com/connectless/connectless/core/config/workerprops"
 	"github.com/connectless/connectless/core/serverless"
 	"github.com/connectless/connectless/core/store"
 	"github.com/connectless/connectless/core/store/dynamo"
