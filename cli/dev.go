@@ -94,6 +94,7 @@ func (e *env) dev(c *cli.Context) error {
 		}
 	}
 	var w *worker.Worker
+	runErr := make(chan error, 1)
 	if !c.Bool("no-worker") {
 		state := c.String("state")
 		if state == "" {
@@ -118,7 +119,12 @@ func (e *env) dev(c *cli.Context) error {
 		if err != nil {
 			return fmt.Errorf("start worker on port %d: %w (is the port taken? pick another with --rest-port)", c.Int("rest-port"), err)
 		}
-		url := "http://127.0.0.1:" + strconv.Itoa(c.Int("rest-port"))
+		go func() { runErr <- w.Run(ctx) }()
+		<-w.Ready()
+		if w.State() != worker.StateRunning {
+			return fmt.Errorf("start worker on port %d: %w (is the port taken? pick another with --rest-port)", c.Int("rest-port"), <-runErr)
+		}
+		url := "http://" + w.Addrs()[0].String()
 		services = append(services, devService{"REST API", url, fmt.Sprintf("CONNECTLESS_URL=%s connectless get connectors (state in %s)", url, state)})
 	}
 
@@ -135,7 +141,7 @@ func (e *env) dev(c *cli.Context) error {
 		fmt.Fprintf(e.stdout, "not started: %s\n", s)
 	}
 	if w != nil {
-		return w.Run(ctx)
+		return <-runErr
 	}
 	<-ctx.Done()
 	return nil

@@ -20,7 +20,8 @@ import (
 
 // Options are what Open needs besides the worker properties.
 type Options struct {
-	// Registry holds the connector plugins. Required.
+	// Registry holds the plugins: connectors, converters, transformations and predicates
+	// (connectors.Registry() ships them all). Required.
 	Registry *connect.Registry
 	// Logger receives lifecycle events. Default slog.Default().
 	Logger *slog.Logger

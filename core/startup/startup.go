@@ -14,14 +14,12 @@ import (
 	"github.com/connectless/connectless/core/config/provider"
 	"github.com/connectless/connectless/core/config/workerprops"
 	"github.com/connectless/connectless/core/connect"
-	"github.com/connectless/connectless/core/convert"
 	"github.com/connectless/connectless/core/herder"
 	"github.com/connectless/connectless/core/kafka"
 	"github.com/connectless/connectless/core/store"
 	"github.com/connectless/connectless/core/store/backend"
 	"github.com/connectless/connectless/core/store/kafkatopic"
 	"github.com/connectless/connectless/core/taskrun"
-	"github.com/connectless/connectless/core/transform"
 )
 
 // Options are what Prepare needs besides the worker properties.
@@ -124,7 +122,7 @@ func (p *Prepared) Open(ctx context.Context, workerID string) (_ *Services, err 
 		return nil, storeClient.Explain(err)
 	}
 	s.Store = st
-	if s.Herder, err = herder.New(herder.Config{Store: st, Plugins: p.opts.Registry, ExtraPlugins: ExtraPlugins(),
+	if s.Herder, err = herder.New(herder.Config{Store: st, Plugins: p.opts.Registry,
 		Resolver: p.Resolver, WorkerID: workerID, Logger: p.log, TopicTrackingDisabled: cfg.TopicTrackingDisabled,
 		TopicResetDisabled: cfg.TopicResetDisabled}); err != nil {
 		return nil, fmt.Errorf("herder: %w", err)
@@ -133,7 +131,7 @@ func (p *Prepared) Open(ctx context.Context, workerID string) (_ *Services, err 
 	if p.opts.Mode == workerprops.Worker {
 		margin = min(5*time.Second, cfg.SliceLength/5)
 	}
-	s.Env = &taskrun.Env{Store: st, Registry: p.opts.Registry, Kafka: s.Kafka, Pipeline: taskrun.DefaultPipeline(p.Props),
+	s.Env = &taskrun.Env{Store: st, Registry: p.opts.Registry, Kafka: s.Kafka, Pipeline: taskrun.DefaultPipeline(p.opts.Registry, p.Props),
 		Resolver: p.Resolver, Holder: workerID, Margin: margin, LeaseGrace: cfg.LeaseTimeout, Logger: p.log}
 	return s, nil
 }
@@ -161,19 +159,4 @@ func (s *Services) Close() error {
 		errs = append(errs, s.Kafka.Close())
 	}
 	return errors.Join(errs...)
-}
-
-// ExtraPlugins lists the built-in converters, transformations and predicates for
-// GET /connector-plugins?connectorsOnly=false.
-func ExtraPlugins() []herder.PluginDesc {
-	var out []herder.PluginDesc
-	for _, p := range convert.Plugins() {
-		cfgFn := p.Config
-		out = append(out, herder.PluginDesc{Class: p.Class, Type: p.Type, Version: p.Version,
-			Config: func() []connect.ConfigKeyInfo { return cfgFn().Infos() }})
-	}
-	for _, p := range transform.Plugins() {
-		out = append(out, herder.PluginDesc{Class: p.Class, Type: string(p.Type), Version: p.Version})
-	}
-	return out
 }

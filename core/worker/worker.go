@@ -57,7 +57,8 @@ type ConnectorFile struct {
 
 // Options are what a worker needs besides its properties.
 type Options struct {
-	// Registry holds the connector plugins. Required.
+	// Registry holds the plugins: connectors, converters, transformations and predicates
+	// (connectors.Registry() ships them all). Required.
 	Registry *connect.Registry
 	// Logger receives lifecycle events. Default slog.Default().
 	Logger *slog.Logger
