@@ -236,10 +236,17 @@ func (env *Env) sink(ctx context.Context, log *slog.Logger, c store.Connector, t
 	}
 	props := maps.Clone(taskCfg)
 	delete(props, AssignmentKey)
+	client, err := env.connectorClient(ctx, c)
+	if err != nil {
+		return err
+	}
+	if client != env.Kafka {
+		defer client.Close()
+	}
 	out, err := runtime.RunSinkSlice(ctx, log, runtime.SinkSlice{
 		Task:          sc.NewTask(),
 		TaskConfig:    props,
-		Client:        env.Kafka,
+		Client:        client,
 		Assignment:    assignment,
 		Start:         start,
 		OffsetReset:   c.Config["consumer.override.auto.offset.reset"],
@@ -266,7 +273,7 @@ func (env *Env) sink(ctx context.Context, log *slog.Logger, c store.Connector, t
 				return errors.Join(err, fmt.Errorf("commit sink offsets of %s/%d: %w", c.Name, taskID, cerr))
 			}
 			res.Committed = true
-			if merr := runtime.MirrorSinkOffsets(ctx, env.Kafka, c.Name, out.Committable); merr != nil {
+			if merr := runtime.MirrorSinkOffsets(ctx, client, c.Name, out.Committable); merr != nil {
 				log.Warn("mirror offsets to consumer group", "error", merr)
 			}
 		}
@@ -281,11 +288,18 @@ func (env *Env) source(ctx context.Context, c store.Connector, taskID int, lease
 		return fmt.Errorf("read source offsets of %q: %w", c.Name, err)
 	}
 	idle := cmp.Or(env.IdlePolls, 3)
+	client, err := env.connectorClient(ctx, c)
+	if err != nil {
+		return err
+	}
+	if client != env.Kafka {
+		defer client.Close()
+	}
 	out, err := runtime.RunSourceSlice(ctx, cmp.Or(env.Logger, slog.New(slog.DiscardHandler)), runtime.SourceSlice{
 		Task:          sc.NewTask(),
 		TaskConfig:    taskCfg,
 		OffsetReader:  offsetReader(offsets),
-		Client:        env.Kafka,
+		Client:        client,
 		Deadline:      deadline,
 		Margin:        margin,
 		IdlePolls:     idle,
@@ -327,4 +341,14 @@ func (o offsetReader) Offset(_ context.Context, partition map[string]any) (map[s
 		}
 	}
 	return nil, nil
+}
+
+// connectorClient is the Kafka client of a connector's tasks: the worker's, or one with the
+// connector's producer.override.*, consumer.override.* and admin.override.* client keys.
+func (env *Env) connectorClient(ctx context.Context, c store.Connector) (*kafka.Client, error) {
+	client, err := env.Kafka.ForConnector(ctx, c.Config)
+	if err != nil {
+		return nil, fmt.Errorf("connector %q: %w", c.Name, err)
+	}
+	return client, nil
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/segmentio/kafka-go/sasl/scram"
 
+	"github.com/connectless/connectless/core/config"
 	"github.com/connectless/connectless/core/connect"
 	"github.com/connectless/connectless/core/kafka"
 	"github.com/connectless/connectless/infra/devstack"
@@ -140,13 +141,14 @@ func TestIntegrationSecuredWorker(t *testing.T) {
 	}
 	col := &collector{}
 	reg := func() *connect.Registry {
-		r, err := connect.NewRegistry(
-			connect.Plugin{Class: collectSinkClass, Type: connect.PluginSink, Version: "1",
+		r, err := connect.NewRegistry(append([]connect.Plugin{
+			{Class: collectSinkClass, Type: connect.PluginSink, Version: "1",
 				New: func() connect.Connector {
 					return &testSink{newTask: func(map[string]string) connect.SinkTask { return &collectTask{c: col} }}
 				}},
-			connect.Plugin{Class: countSourceClass, Type: connect.PluginSource, Version: "1",
-				New: func() connect.Connector { return &countSource{} }})
+			{Class: countSourceClass, Type: connect.PluginSource, Version: "1",
+				New: func() connect.Connector { return &countSource{} }},
+		}, config.BuiltinPlugins()...)...)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -176,7 +176,7 @@ func Parse(props map[string]string, opts Options) (*Config, error) {
 	if c.Kafka, err = kafka.ParseClientConfig(props); err != nil {
 		p.Add(err)
 	}
-	c.Kafka.Brokers, c.Kafka.ClientID = c.Brokers, c.ClientID
+	c.Kafka.Brokers, c.Kafka.ClientID, c.Kafka.Policy = c.Brokers, c.ClientID, c.OverridePolicy
 	st.finish(c, props, p)
 	if c.BackendReason != "" {
 		log.Info("state backend chosen", "state_backend", c.Backend, "reason", c.BackendReason)
