@@ -2,30 +2,59 @@ package javacompat
 
 import (
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/connectless/connectless/core/connect"
 )
 
-// ToString renders a Connect value as Java's String.valueOf does: Struct{a=1,b=x},
-// [a, b], {k=v} (HashMap order), 1.0E10, BigDecimal and java.util.Date forms. A []byte is
-// rendered as its UTF-8 text (Java would print an identity hash).
+// ToString renders a Connect value as Java's String.valueOf does: Struct{a=1,b=x} (null
+// fields left out), [a, b], {k=v} (HashMap order), 1.0E10, BigDecimal.toString and
+// java.util.Date.toString in UTC. A []byte is rendered as its UTF-8 text (Java would print an
+// identity hash); a value of no Connect type as connect.JavaString renders it.
 func ToString(v any) string {
+	b, err := AppendToString(nil, v)
+	if err != nil {
+		return connect.JavaString(v)
+	}
+	return string(b)
+}
+
+// AppendToString appends ToString(v), or returns a *connect.DataError when v or a value in it
+// is of no Connect type.
+func AppendToString(b []byte, v any) ([]byte, error) {
+	var err error
 	switch x := v.(type) {
 	case nil:
-		return "null"
+		return append(b, "null"...), nil
 	case string:
-		return x
+		return append(b, x...), nil
 	case []byte:
-		return string(x)
+		return append(b, x...), nil
+	case bool:
+		return strconv.AppendBool(b, x), nil
+	case int8:
+		return strconv.AppendInt(b, int64(x), 10), nil
+	case int16:
+		return strconv.AppendInt(b, int64(x), 10), nil
+	case int32:
+		return strconv.AppendInt(b, int64(x), 10), nil
+	case int64:
+		return strconv.AppendInt(b, x, 10), nil
+	case int:
+		return strconv.AppendInt(b, int64(x), 10), nil
+	case float32:
+		return AppendFloat(b, x), nil
+	case float64:
+		return AppendDouble(b, x), nil
 	case connect.Decimal:
-		return x.JavaString()
+		return append(b, x.JavaString()...), nil
 	case time.Time:
-		return x.UTC().Format("Mon Jan 02 15:04:05 UTC 2006")
+		return x.UTC().AppendFormat(b, "Mon Jan 02 15:04:05 UTC 2006"), nil
 	case *connect.Struct:
-		var b strings.Builder
-		b.WriteString("Struct{")
+		if x == nil {
+			return append(b, "null"...), nil
+		}
+		b = append(b, "Struct{"...)
 		first := true
 		for _, f := range x.Schema().Fields {
 			fv, _ := x.GetWithoutDefault(f.Name)
@@ -33,37 +62,53 @@ func ToString(v any) string {
 				continue
 			}
 			if !first {
-				b.WriteByte(',')
+				b = append(b, ',')
 			}
 			first = false
-			b.WriteString(f.Name)
-			b.WriteByte('=')
-			b.WriteString(ToString(fv))
+			b = append(append(b, f.Name...), '=')
+			if b, err = AppendToString(b, fv); err != nil {
+				return nil, err
+			}
 		}
-		b.WriteByte('}')
-		return b.String()
+		return append(b, '}'), nil
 	case []any:
-		parts := make([]string, len(x))
+		b = append(b, '[')
 		for i, e := range x {
-			parts[i] = ToString(e)
+			if i > 0 {
+				b = append(b, ", "...)
+			}
+			if b, err = AppendToString(b, e); err != nil {
+				return nil, err
+			}
 		}
-		return "[" + strings.Join(parts, ", ") + "]"
+		return append(b, ']'), nil
 	case map[string]any:
-		keys := OrderedKeys(x)
-		parts := make([]string, len(keys))
-		for i, k := range keys {
-			parts[i] = k + "=" + ToString(x[k])
+		b = append(b, '{')
+		for i, k := range OrderedKeys(x) {
+			if i > 0 {
+				b = append(b, ", "...)
+			}
+			b = append(append(b, k...), '=')
+			if b, err = AppendToString(b, x[k]); err != nil {
+				return nil, err
+			}
 		}
-		return "{" + strings.Join(parts, ", ") + "}"
+		return append(b, '}'), nil
 	case map[any]any:
-		keys := OrderedAnyKeys(x)
-		parts := make([]string, len(keys))
-		for i, k := range keys {
-			parts[i] = ToString(k) + "=" + ToString(x[k])
+		b = append(b, '{')
+		for i, k := range OrderedAnyKeys(x) {
+			if i > 0 {
+				b = append(b, ", "...)
+			}
+			if b, err = AppendToString(b, k); err != nil {
+				return nil, err
+			}
+			b = append(b, '=')
+			if b, err = AppendToString(b, x[k]); err != nil {
+				return nil, err
+			}
 		}
-		return "{" + strings.Join(parts, ", ") + "}"
-	case int:
-		return strconv.Itoa(x)
+		return append(b, '}'), nil
 	}
-	return connect.JavaString(v)
+	return nil, &connect.DataError{Message: "Java class " + connect.JavaClassName(v) + " does not have corresponding schema type."}
 }
