@@ -473,4 +473,3 @@ func castToString(v any) string {
 	}
 	return javacompat.ToString(v)
 }
-
