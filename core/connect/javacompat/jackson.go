@@ -79,18 +79,8 @@ func (e Encoder) AppendJackson(b []byte, v any) ([]byte, error) {
 		return append(b, "null"...), nil
 	case string:
 		return AppendString(b, x), nil
-	case bool:
-		return strconv.AppendBool(b, x), nil
-	case int8:
-		return strconv.AppendInt(b, int64(x), 10), nil
-	case int16:
-		return strconv.AppendInt(b, int64(x), 10), nil
-	case int32:
-		return strconv.AppendInt(b, int64(x), 10), nil
-	case int:
-		return strconv.AppendInt(b, int64(x), 10), nil
-	case int64:
-		return strconv.AppendInt(b, x, 10), nil
+	case bool, int8, int16, int32, int, int64:
+		return appendIntegral(b, x), nil
 	case float32:
 		return AppendJSONFloat(b, x), nil
 	case float64:
@@ -185,4 +175,22 @@ func (e Encoder) anyKeys(m map[any]any) []any {
 		return OrderedAnyKeys(m)
 	}
 	return sortedAnyKeys(m)
+}
+
+// appendIntegral appends a boolean or an integer of Connect data as Java prints it; v must be
+// one of those.
+func appendIntegral(b []byte, v any) []byte {
+	switch x := v.(type) {
+	case bool:
+		return strconv.AppendBool(b, x)
+	case int8:
+		return strconv.AppendInt(b, int64(x), 10)
+	case int16:
+		return strconv.AppendInt(b, int64(x), 10)
+	case int32:
+		return strconv.AppendInt(b, int64(x), 10)
+	case int:
+		return strconv.AppendInt(b, int64(x), 10)
+	}
+	return strconv.AppendInt(b, v.(int64), 10)
 }

@@ -1,7 +1,6 @@
 package javacompat
 
 import (
-	"strconv"
 	"time"
 
 	"github.com/connectless/connectless/core/connect"
@@ -30,18 +29,8 @@ func AppendToString(b []byte, v any) ([]byte, error) {
 		return append(b, x...), nil
 	case []byte:
 		return append(b, x...), nil
-	case bool:
-		return strconv.AppendBool(b, x), nil
-	case int8:
-		return strconv.AppendInt(b, int64(x), 10), nil
-	case int16:
-		return strconv.AppendInt(b, int64(x), 10), nil
-	case int32:
-		return strconv.AppendInt(b, int64(x), 10), nil
-	case int64:
-		return strconv.AppendInt(b, x, 10), nil
-	case int:
-		return strconv.AppendInt(b, int64(x), 10), nil
+	case bool, int8, int16, int32, int, int64:
+		return appendIntegral(b, x), nil
 	case float32:
 		return AppendFloat(b, x), nil
 	case float64:
