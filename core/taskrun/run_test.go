@@ -34,6 +34,8 @@ type collector struct {
 	mu      sync.Mutex
 	flushed map[connect.TopicPartition][]int64
 	onFlush func()
+	// flushErr, when set, is asked before each flush; an error fails it with nothing kept.
+	flushErr func() error
 }
 
 func (c *collector) offsets(tp connect.TopicPartition) []int64 {
@@ -70,6 +72,12 @@ func (t *testSinkTask) Put(_ context.Context, recs []connect.SinkRecord) error {
 	return nil
 }
 func (t *testSinkTask) Flush(context.Context, map[connect.TopicPartition]int64) error {
+	if t.c.flushErr != nil {
+		if err := t.c.flushErr(); err != nil {
+			t.pending = nil
+			return err
+		}
+	}
 	t.c.mu.Lock()
 	defer t.c.mu.Unlock()
 	for _, r := range t.pending {
