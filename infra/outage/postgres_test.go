@@ -14,7 +14,9 @@ import (
 	"github.com/connectless/connectless/infra/devstack/devstacktest"
 )
 
-func containsFold(s, sub string) bool { return strings.Contains(strings.ToLower(s), strings.ToLower(sub)) }
+func containsFold(s, sub string) bool {
+	return strings.Contains(strings.ToLower(s), strings.ToLower(sub))
+}
 
 // TestIntegrationPostgresRestartUnderSQLSourceAndSink stops PostgreSQL under a JDBC source
 // (PostgreSQL to Kafka) and a JDBC sink (Kafka back to PostgreSQL): a connection open at
