@@ -38,11 +38,13 @@ func (w tWriter) Write(p []byte) (int, error) {
 // returns its REST base URL.
 func startWorker(t *testing.T, props map[string]string, opts worker.Options) string {
 	t.Helper()
-	reg, err := connectors.Registry()
-	if err != nil {
-		t.Fatal(err)
+	if opts.Registry == nil {
+		reg, err := connectors.Registry()
+		if err != nil {
+			t.Fatal(err)
+		}
+		opts.Registry = reg
 	}
-	opts.Registry = reg
 	if opts.Logger == nil {
 		opts.Logger = testLogger(t)
 	}
