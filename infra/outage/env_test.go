@@ -47,7 +47,23 @@ func newSliceEnv(t *testing.T, brokers []string) *sliceEnv {
 func (e *sliceEnv) create(t *testing.T, name string, cfg map[string]string) {
 	t.Helper()
 	ctx := t.Context()
-	p, err := e.env.Registry.Lookup(cfg["connector.class"])
+	if storeConnector(t, e.store, e.env.Registry, name, cfg) == connect.PluginSink {
+		sc, err := e.store.Connector(ctx, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := taskrun.Assign(ctx, e.store, e.env.Registry, e.client, sc); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// storeConnector stores a RUNNING connector with one task configuration from its Start
+// and TaskConfigs, and returns its type.
+func storeConnector(t *testing.T, st store.Store, reg *connect.Registry, name string, cfg map[string]string) connect.PluginType {
+	t.Helper()
+	ctx := t.Context()
+	p, err := reg.Lookup(cfg["connector.class"])
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,21 +76,13 @@ func (e *sliceEnv) create(t *testing.T, name string, cfg map[string]string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := e.store.CreateConnector(ctx, name, cfg, store.TargetRunning); err != nil {
+	if err := st.CreateConnector(ctx, name, cfg, store.TargetRunning); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.store.PutTaskConfigs(ctx, name, tasks); err != nil {
+	if _, err := st.PutTaskConfigs(ctx, name, tasks); err != nil {
 		t.Fatal(err)
 	}
-	if p.Type == connect.PluginSink {
-		sc, err := e.store.Connector(ctx, name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := taskrun.Assign(ctx, e.store, e.env.Registry, e.client, sc); err != nil {
-			t.Fatal(err)
-		}
-	}
+	return p.Type
 }
 
 // run runs one slice of task 0, waiting out a retry backoff (the lease the last retrying
