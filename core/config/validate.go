@@ -246,7 +246,7 @@ func ValidateConnector(ctx context.Context, plugin connect.Plugin, props map[str
 	}
 	if _, err := schedule.ParsePolicy(props); err != nil {
 		for _, e := range schedule.PolicyErrors(err) {
-			addErr(e.Key, e.Value, e.Error())
+			addErr(e.Key, e.Value, e.Message())
 		}
 	}
 

@@ -75,9 +75,14 @@ type PolicyError struct {
 	Key, Value, Reason string
 }
 
-// Error says which key to fix, in Kafka's wording.
+// Error says which key to fix.
 func (e *PolicyError) Error() string {
 	return fmt.Sprintf("%s: invalid value %s for configuration %s: %s", ErrBadPolicy, e.Value, e.Key, e.Reason)
+}
+
+// Message is the validation message in Kafka's ConfigException wording.
+func (e *PolicyError) Message() string {
+	return fmt.Sprintf("Invalid value %s for configuration %s: %s", e.Value, e.Key, e.Reason)
 }
 
 // Unwrap returns ErrBadPolicy.
