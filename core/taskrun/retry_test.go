@@ -140,3 +140,21 @@ func TestRunGivesUpPastRetryTimeout(t *testing.T) {
 		t.Errorf("status = %+v, want FAILED with the last cause and the bound", s)
 	}
 }
+
+// A Put refused with RetriableError is redelivered within the slice (as Kafka Connect
+// does); when the slice's time runs out first, what was durable is committed and the task
+// says it is retrying instead of looking healthy.
+func TestRunReportsPutRetriesCutByTheSliceEnd(t *testing.T) {
+	ctx := context.Background()
+	env, col, st := setup(t, 10)
+	col.putErr = func() error { return connect.Retriable(errors.New("endpoint busy")) }
+	res, err := Run(ctx, env, schedule.Payload{Connector: "archive"}, time.Now().Add(1500*time.Millisecond))
+	if err != nil || !res.Retrying || res.RetryAttempt != 1 {
+		t.Fatalf("slice = %+v, %v; want retrying", res, err)
+	}
+	s := taskStatus(t, st, "archive")
+	if s.State != store.StateRunning || !strings.HasPrefix(s.Trace, "retrying since ") || !strings.Contains(s.Trace, "put 5 records") ||
+		!strings.Contains(s.Trace, "endpoint busy") {
+		t.Errorf("status = %s %q", s.State, s.Trace)
+	}
+}

@@ -336,6 +336,10 @@ func (env *Env) sink(ctx context.Context, log *slog.Logger, c store.Connector, t
 			}
 		}
 	}
+	if err == nil && out.Interrupted != nil {
+		// What was durable is committed; the rest waits for a later slice.
+		return connect.Retriable(out.Interrupted)
+	}
 	return err
 }
 
@@ -373,7 +377,10 @@ func (env *Env) source(ctx context.Context, c store.Connector, taskID int, lease
 	})
 	res.Records, res.Written = out.Polled, out.Produced
 	res.Skipped = out.Skipped
-	res.CaughtUp = err == nil && time.Now().Before(deadline.Add(-margin))
+	res.CaughtUp = err == nil && out.Interrupted == nil && time.Now().Before(deadline.Add(-margin))
+	if err == nil && out.Interrupted != nil {
+		return connect.Retriable(out.Interrupted)
+	}
 	return err
 }
 

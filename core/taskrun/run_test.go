@@ -36,6 +36,8 @@ type collector struct {
 	onFlush func()
 	// flushErr, when set, is asked before each flush; an error fails it with nothing kept.
 	flushErr func() error
+	// putErr, when set, is asked before each Put; an error refuses the batch.
+	putErr func() error
 }
 
 func (c *collector) offsets(tp connect.TopicPartition) []int64 {
@@ -68,6 +70,11 @@ func (t *testSinkTask) Start(context.Context, map[string]string, connect.SinkTas
 	return nil
 }
 func (t *testSinkTask) Put(_ context.Context, recs []connect.SinkRecord) error {
+	if t.c.putErr != nil {
+		if err := t.c.putErr(); err != nil {
+			return err
+		}
+	}
 	t.pending = append(t.pending, recs...)
 	return nil
 }

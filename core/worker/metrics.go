@@ -43,8 +43,8 @@ import (
 // counts are read from the store at scrape time: task statuses and task-count cover the
 // tasks whose last slice ran on this worker; connector statuses and connector-count cover
 // every connector (any worker's herder manages them all). total-retries counts the slices
-// that ended on a retriable error and will be retried (the task stays RUNNING); those
-// slices count as record errors, not failures.
+// that ended on a retriable error and will be retried (the task stays RUNNING); they are
+// not record failures.
 type Metrics struct {
 	reg *prometheus.Registry
 
@@ -132,7 +132,6 @@ func (m *Metrics) observe(k taskKey, typ connect.PluginType, res taskrun.Result,
 	}
 	if res.Retrying {
 		m.retries.With(l).Inc()
-		m.recordErrors.With(l).Inc()
 	}
 	if err != nil || res.Retrying || res.Skipped > 0 {
 		m.lastError.With(l).Set(float64(time.Now().UnixMilli()))
