@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,7 +13,6 @@ import (
 
 	"github.com/connectless/connectless/core/connect"
 	"github.com/connectless/connectless/core/store/kafkatopic"
-	"github.com/connectless/connectless/infra/devstack"
 	"github.com/connectless/connectless/infra/devstack/devstacktest"
 )
 
@@ -23,37 +20,20 @@ import (
 // on SASL_SSL (SCRAM-SHA-512, a private CA): the client keys come from --command-config, the
 // password from a CONNECT_* variable; a wrong password is one error naming sasl.jaas.config.
 func TestIntegrationOffsetsImportSecured(t *testing.T) {
-	ca, err := devstack.NewCertAuthority("cli-test-ca")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, _, err := ca.Issue("127.0.0.1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	pool := x509.NewCertPool()
-	pool.AppendCertsFromPEM(ca.PEM())
+	k := devstacktest.SecuredKafkaBroker(t, map[string]string{"ops": "ops-secret"}, "orders")
 	mech, err := scram.Mechanism(scram.SHA512, "ops", "ops-secret")
 	if err != nil {
 		t.Fatal(err)
 	}
-	clientTLS := &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
-	k := devstacktest.Kafka(t, devstack.KafkaOptions{Topics: []string{"orders"},
-		TLS:       &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12},
-		SASLUsers: []devstack.SASLUser{{Mechanism: "SCRAM-SHA-512", User: "ops", Password: "ops-secret"}},
-		ClientTLS: clientTLS, ClientSASL: mech})
 	kc := &kafkago.Client{Addr: kafkago.TCP(k.Brokers()...), Timeout: 10 * time.Second,
-		Transport: &kafkago.Transport{TLS: clientTLS, SASL: mech}}
+		Transport: &kafkago.Transport{TLS: k.ClientTLS, SASL: mech}}
 	if err := kafkatopic.CommitGroupOffsets(context.Background(), kc, "connect-legacy-sink",
 		map[connect.TopicPartition]int64{{Topic: "orders", Partition: 0}: 42}); err != nil {
 		t.Fatal(err)
 	}
 
 	dir := t.TempDir()
-	caFile := filepath.Join(dir, "ca.pem")
-	if err := os.WriteFile(caFile, ca.PEM(), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	caFile := k.Truststore
 	cfgFile := filepath.Join(dir, "client.properties")
 	if err := os.WriteFile(cfgFile, []byte("security.protocol=SASL_SSL\nsasl.mechanism=SCRAM-SHA-512\n"+
 		"ssl.truststore.location="+caFile+"\n"), 0o600); err != nil {

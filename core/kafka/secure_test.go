@@ -2,7 +2,6 @@ package kafka
 
 import (
 	"context"
-	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"os"
@@ -13,44 +12,18 @@ import (
 	"time"
 
 	"github.com/segmentio/kafka-go/sasl"
-	"github.com/segmentio/kafka-go/sasl/scram"
 
 	"github.com/connectless/connectless/core/connect"
 	"github.com/connectless/connectless/infra/devstack"
 	"github.com/connectless/connectless/infra/devstack/devstacktest"
 )
 
-// securedCluster starts a kfake broker on SASL_SSL with a SCRAM-SHA-512 user, its certificate
-// issued for 127.0.0.1 only, and returns it with the path of a PEM trust store holding its CA.
-func securedCluster(t *testing.T) (k *devstack.Kafka, truststore string) {
-	t.Helper()
-	ca, err := devstack.NewCertAuthority("test-ca")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, _, err := ca.Issue("127.0.0.1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	truststore = filepath.Join(t.TempDir(), "ca.pem")
-	if err := os.WriteFile(truststore, ca.PEM(), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	pool, err := loadTruststore(truststore)
-	if err != nil {
-		t.Fatal(err)
-	}
-	mech, err := scram.Mechanism(scram.SHA512, "alice", "alice-secret")
-	if err != nil {
-		t.Fatal(err)
-	}
-	k = devstacktest.Kafka(t, devstack.KafkaOptions{
-		TLS: &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12},
-		SASLUsers: []devstack.SASLUser{{Mechanism: "SCRAM-SHA-512", User: "alice", Password: "alice-secret"},
-			{Mechanism: "SCRAM-SHA-512", User: "bob", Password: "bob-secret"}},
-		ClientTLS: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}, ClientSASL: mech,
-	})
-	return k, truststore
+// securedCluster starts a kfake broker on SASL_SSL with the SCRAM-SHA-512 users alice and
+// bob, its certificate issued for 127.0.0.1 only, and returns it with the path of a PEM
+// trust store holding its CA.
+func securedCluster(t *testing.T) (*devstacktest.SecuredKafka, string) {
+	k := devstacktest.SecuredKafkaBroker(t, map[string]string{"alice": "alice-secret", "bob": "bob-secret"})
+	return k, k.Truststore
 }
 
 func securedProps(truststore, password string) map[string]string {

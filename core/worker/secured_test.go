@@ -2,8 +2,6 @@ package worker
 
 import (
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -14,8 +12,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/segmentio/kafka-go/sasl/scram"
 
 	"github.com/connectless/connectless/core/config"
 	"github.com/connectless/connectless/core/connect"
@@ -85,34 +81,11 @@ func (t *countTask) Poll(ctx context.Context) ([]connect.SourceRecord, error) {
 }
 func (*countTask) Stop() error { return nil }
 
-// securedBroker starts a kfake broker on SASL_SSL with the SCRAM-SHA-512 user alice, its
-// certificate issued for 127.0.0.1 by a CA whose PEM is returned as a trust store file.
-func securedBroker(t *testing.T) (*devstack.Kafka, string) {
-	t.Helper()
-	ca, err := devstack.NewCertAuthority("worker-test-ca")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, _, err := ca.Issue("127.0.0.1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	truststore := filepath.Join(t.TempDir(), "ca.pem")
-	if err := os.WriteFile(truststore, ca.PEM(), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	pool := x509.NewCertPool()
-	pool.AppendCertsFromPEM(ca.PEM())
-	mech, err := scram.Mechanism(scram.SHA512, "alice", "alice-secret")
-	if err != nil {
-		t.Fatal(err)
-	}
-	k := devstacktest.Kafka(t, devstack.KafkaOptions{Topics: []string{"numbers"},
-		TLS:       &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12},
-		SASLUsers: []devstack.SASLUser{{Mechanism: "SCRAM-SHA-512", User: "alice", Password: "alice-secret"}},
-		ClientTLS: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}, ClientSASL: mech,
-	})
-	return k, truststore
+// securedBroker starts a kfake broker on SASL_SSL with the SCRAM-SHA-512 user alice and the
+// topic numbers, and returns it with a PEM trust store of its CA.
+func securedBroker(t *testing.T) (*devstacktest.SecuredKafka, string) {
+	k := devstacktest.SecuredKafkaBroker(t, map[string]string{"alice": "alice-secret"}, "numbers")
+	return k, k.Truststore
 }
 
 // TestIntegrationSecuredWorker runs a worker on SASL_SSL with SCRAM-SHA-512 and a PEM trust
