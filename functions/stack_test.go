@@ -116,7 +116,7 @@ func newStack(t testing.TB, partitions int) *stack {
 		"value.converter.schemas.enable": "false",
 		"key.converter":                  "org.apache.kafka.connect.storage.StringConverter",
 		"task.shutdown.margin.ms":        "500",
-		"task.lease.grace.ms":            "1000",
+		"task.lease.timeout.ms":          "1000",
 		"scheduler.dispatch.concurrency": "1",
 		"task.function.name":             "function",
 	}
