@@ -55,6 +55,7 @@ type Config struct {
 	CompressionLevel int32  // s3.compression.level
 	DecimalNumeric   bool   // json.decimal.format=NUMERIC
 	PartRetries      int32  // s3.part.retries
+	ExpectContinue   bool   // s3.http.send.expect.continue
 	S3RetryBackoffMs int64  // s3.retry.backoff.ms
 
 	ObjectTagging bool     // s3.object.tagging
@@ -184,6 +185,7 @@ func buildConfig(props map[string]string, v values) *Config {
 		CompressionLevel:      i32("s3.compression.level"),
 		DecimalNumeric:        strings.EqualFold(str("json.decimal.format"), "NUMERIC"),
 		PartRetries:           i32("s3.part.retries"),
+		ExpectContinue:        b("s3.http.send.expect.continue"),
 		S3RetryBackoffMs:      i64("s3.retry.backoff.ms"),
 		ObjectTagging:         b("s3.object.tagging"),
 		ExtraTags:             list("s3.object.tagging.key.value.pairs"),

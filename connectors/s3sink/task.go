@@ -136,6 +136,9 @@ func newClient(ctx context.Context, cfg *Config) (*s3.Client, error) {
 			o.BaseEndpoint = aws.String(u)
 		}
 		o.UsePathStyle = cfg.PathStyle
+		if !cfg.ExpectContinue {
+			o.ContinueHeaderThresholdBytes = -1 // never send Expect: 100-continue
+		}
 		o.UseAccelerate = cfg.WANMode
 	}), nil
 }
