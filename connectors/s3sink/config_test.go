@@ -199,7 +199,7 @@ func TestObjectKey(t *testing.T) {
 		if tt.mod != nil {
 			tt.mod(&cc)
 		}
-		if got := objectKey(&cc, "app-logs", 3, "partition=3", tt.off, ".json.gz"); got != tt.want {
+		if got := cc.ObjectKey("app-logs", 3, "partition=3", tt.off, ".json.gz"); got != tt.want {
 			t.Errorf("key = %s, want %s", got, tt.want)
 		}
 	}
@@ -277,7 +277,7 @@ func TestKeysAcceptedOnlyWhereImplemented(t *testing.T) {
 	accepted := map[string]string{
 		"enable.conditional.writes": "true", "s3.send.digest": "false", "s3.proxy.url": "",
 		"s3.credentials.provider.class": "software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider",
-		"schema.compatibility": "NONE", "retry.backoff.ms": "5000", "s3.elastic.buffer.enable": "true",
+		"schema.compatibility":          "NONE", "retry.backoff.ms": "5000", "s3.elastic.buffer.enable": "true",
 		"shutdown.timeout.ms": "10000", "schemas.cache.config": "10",
 	}
 	if _, err := ParseConfig(baseProps(accepted)); err != nil {

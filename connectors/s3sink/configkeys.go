@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/connectless/connectless/connectors/archive/layout"
 	"github.com/connectless/connectless/core/connect"
 )
 
@@ -19,13 +20,13 @@ const (
 	StorageClass = "io.confluent.connect.s3.storage.S3Storage"
 )
 
-// Class names accepted in partitioner.class.
+// Class names accepted in partitioner.class (the layout package's).
 const (
-	DefaultPartitionerClass   = "io.confluent.connect.storage.partitioner.DefaultPartitioner"
-	FieldPartitionerClass     = "io.confluent.connect.storage.partitioner.FieldPartitioner"
-	TimeBasedPartitionerClass = "io.confluent.connect.storage.partitioner.TimeBasedPartitioner"
-	DailyPartitionerClass     = "io.confluent.connect.storage.partitioner.DailyPartitioner"
-	HourlyPartitionerClass    = "io.confluent.connect.storage.partitioner.HourlyPartitioner"
+	DefaultPartitionerClass   = layout.DefaultPartitionerClass
+	FieldPartitionerClass     = layout.FieldPartitionerClass
+	TimeBasedPartitionerClass = layout.TimeBasedPartitionerClass
+	DailyPartitionerClass     = layout.DailyPartitionerClass
+	HourlyPartitionerClass    = layout.HourlyPartitionerClass
 )
 
 // keyDef is one configuration key: its Kafka Connect type, default and documentation.

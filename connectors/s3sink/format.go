@@ -11,29 +11,11 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/connectless/connectless/core/connect"
 	"github.com/klauspost/compress/zstd"
+
+	"github.com/connectless/connectless/connectors/archive/layout"
+	"github.com/connectless/connectless/core/connect"
 )
-
-// view selects what a file stores of a record: its value, its key, or its headers.
-type view int
-
-const (
-	valueView view = iota
-	keyView
-	headersView
-)
-
-// suffix is the part of the file name a view adds before the format extension.
-func (v view) suffix() string {
-	switch v {
-	case keyView:
-		return ".keys"
-	case headersView:
-		return ".headers"
-	}
-	return ""
-}
 
 // headersSchema is the struct a headers file holds per record (Confluent's HeaderRecordView).
 func headersSchema() *connect.Schema {
@@ -46,15 +28,15 @@ func headersSchema() *connect.Schema {
 	}}
 }
 
-// select returns the schema and value a view stores for rec.
-func (v view) pick(rec *connect.SinkRecord) (*connect.Schema, any, error) {
+// pick returns the schema and value a view stores of rec.
+func pick(v layout.View, rec *connect.SinkRecord) (*connect.Schema, any, error) {
 	switch v {
-	case keyView:
+	case layout.KeysView:
 		if rec.Key == nil {
 			return nil, nil, fmt.Errorf("%w: key cannot be null for SinkRecord at offset %d", ErrData, rec.KafkaOffset())
 		}
 		return rec.KeySchema, rec.Key, nil
-	case headersView:
+	case layout.HeadersView:
 		if len(rec.Headers) == 0 {
 			return nil, nil, fmt.Errorf("%w: headers cannot be null for SinkRecord at offset %d", ErrData, rec.KafkaOffset())
 		}

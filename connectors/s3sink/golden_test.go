@@ -19,6 +19,7 @@ import (
 	"github.com/klauspost/compress/zstd"
 	"github.com/parquet-go/parquet-go"
 
+	"github.com/connectless/connectless/connectors/archive/layout"
 	"github.com/connectless/connectless/core/connect"
 )
 
@@ -173,7 +174,7 @@ func renderOffline(t *testing.T, props map[string]string, recs []connect.SinkRec
 	if err != nil {
 		t.Fatal(err)
 	}
-	part, err := newPartitioner(c)
+	part, err := layout.NewPartitioner(&c.Layout)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -208,7 +209,7 @@ func renderOffline(t *testing.T, props map[string]string, recs []connect.SinkRec
 				if err := fm.finish(&dst, bytes.NewReader(f.data[v]), f.schemas[v], f.count); err != nil {
 					t.Fatal(err)
 				}
-				objs[objectKey(c, "app-logs", 3, enc, f.start, view(v).suffix()+fm.extension())] = dst.Bytes()
+				objs[c.ObjectKey("app-logs", 3, enc, f.start, layout.View(v).Suffix()+fm.extension())] = dst.Bytes()
 			}
 		}
 		clear(files)
@@ -217,7 +218,7 @@ func renderOffline(t *testing.T, props map[string]string, recs []connect.SinkRec
 next:
 	for i := range recs {
 		rec := &recs[i]
-		enc, err := part.encode(rec, 0)
+		enc, err := part.Encode(rec, 0)
 		if err != nil {
 			reported++
 			continue
@@ -228,7 +229,7 @@ next:
 			if fm == nil {
 				continue
 			}
-			sch, val, err := view(v).pick(rec)
+			sch, val, err := pick(layout.View(v), rec)
 			if err == nil {
 				enced[v], err = fm.encode(sch, val)
 			}

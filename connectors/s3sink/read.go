@@ -9,9 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/klauspost/compress/zstd"
@@ -32,120 +30,6 @@ const (
 	MetaLastOffset  = metaLastOffset
 	MetaRecordCount = metaRecordCount
 )
-
-// View names what an object stores of its records.
-type View string
-
-// Views of an object.
-const (
-	ValueView   View = ""
-	KeysView    View = "keys"
-	HeadersView View = "headers"
-)
-
-// ObjectName is an object key the sink wrote, taken apart.
-type ObjectName struct {
-	Key         string
-	Topic       string
-	Encoded     string // encoded partition, e.g. partition=3 or year=2024/month=01/day=05/hour=07
-	Partition   int32
-	StartOffset int64
-	View        View
-	Ext         string // format extension after the view suffix, e.g. .json.gz or .avro
-	// Base is the key without view suffix and extension: the value, keys and headers files
-	// of one file set share it.
-	Base string
-}
-
-// ParseObjectKey takes a key written under c's layout (topics.dir, directory.delim,
-// file.delim) apart; ok is false for keys that are not the sink's data objects.
-func (c *Config) ParseObjectKey(key string) (ObjectName, bool) {
-	rest := key
-	if strings.TrimSpace(c.TopicsDir) != "" {
-		var ok bool
-		if rest, ok = strings.CutPrefix(rest, c.TopicsDir+c.DirectoryDelim); !ok {
-			return ObjectName{}, false
-		}
-	}
-	i := strings.LastIndex(rest, c.DirectoryDelim)
-	if i < 0 {
-		return ObjectName{}, false
-	}
-	dir, file := rest[:i], rest[i+len(c.DirectoryDelim):]
-	parts := strings.SplitN(file, c.FileDelim, 3)
-	if len(parts) != 3 {
-		return ObjectName{}, false
-	}
-	topic := parts[0]
-	enc, ok := strings.CutPrefix(dir, topic+c.DirectoryDelim)
-	if !ok || enc == "" {
-		return ObjectName{}, false
-	}
-	p, err := strconv.ParseInt(parts[1], 10, 32)
-	if err != nil || p < 0 {
-		return ObjectName{}, false
-	}
-	n := 0
-	for n < len(parts[2]) && parts[2][n] >= '0' && parts[2][n] <= '9' {
-		n++
-	}
-	off, err := strconv.ParseInt(parts[2][:n], 10, 64)
-	if n == 0 || err != nil {
-		return ObjectName{}, false
-	}
-	ext := parts[2][n:]
-	base := key[:len(key)-len(ext)]
-	view := ValueView
-	for _, v := range []View{KeysView, HeadersView} {
-		if e, ok := strings.CutPrefix(ext, "."+string(v)); ok {
-			view, ext = v, e
-		}
-	}
-	return ObjectName{Key: key, Topic: topic, Encoded: enc, Partition: int32(p), StartOffset: off, View: view, Ext: ext, Base: base}, true
-}
-
-// TopicPrefix is the key prefix under which the sink writes a topic's objects.
-func (c *Config) TopicPrefix(topic string) string {
-	if strings.TrimSpace(c.TopicsDir) != "" {
-		return c.TopicsDir + c.DirectoryDelim + topic + c.DirectoryDelim
-	}
-	return topic + c.DirectoryDelim
-}
-
-// TimeBuckets returns the encoded partitions of the time buckets that hold timestamps in
-// [startMs, endMs), with each bucket's start, in time order, for a time-based partitioner.
-// It refuses more than limit buckets.
-func (c *Config) TimeBuckets(startMs, endMs int64, limit int) (encoded []string, starts []int64, err error) {
-	if !c.TimeBased() {
-		return nil, nil, fmt.Errorf("%w: partitioner %s is not time-based", ErrConfig, c.PartitionerClass)
-	}
-	if c.PartitionDurationMs <= 0 {
-		return nil, nil, fmt.Errorf("%w: partition.duration.ms must be positive to prune by time", ErrConfig)
-	}
-	tp, err := newTimePartitioner(c)
-	if err != nil {
-		return nil, nil, err
-	}
-	seen := map[string]bool{}
-	for b := timeBucketStart(startMs, tp.durationMs, tp.loc); b < endMs; {
-		enc := tp.format.Format(time.UnixMilli(b).In(tp.loc))
-		if !seen[enc] {
-			if len(encoded) == limit {
-				return nil, nil, fmt.Errorf("%w: the time range spans more than %d partitions of %d ms", ErrConfig, limit, tp.durationMs)
-			}
-			seen[enc] = true
-			encoded, starts = append(encoded, enc), append(starts, b)
-		}
-		// The next bucket starts at least one duration later in local time; step by the
-		// duration and re-align (DST days are longer or shorter than 24 h).
-		next := timeBucketStart(b+tp.durationMs, tp.durationMs, tp.loc)
-		if next <= b {
-			next = timeBucketStart(b+tp.durationMs+3600000, tp.durationMs, tp.loc)
-		}
-		b = next
-	}
-	return encoded, starts, nil
-}
 
 // ObjectReader yields the records one object holds, in the order they were written.
 type ObjectReader interface {

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/connectless/connectless/connectors/archive/layout"
 )
 
 func layoutConfig(t *testing.T, extra map[string]string) *Config {
@@ -29,22 +31,22 @@ func TestParseObjectKey(t *testing.T) {
 		cfg  *Config
 		key  string
 		ok   bool
-		want ObjectName
+		want layout.ObjectName
 	}{
 		{def, "topics/app-logs/partition=3/app-logs+3+0000001200.json.gz", true,
-			ObjectName{Topic: "app-logs", Encoded: "partition=3", Partition: 3, StartOffset: 1200, Ext: ".json.gz", Base: "topics/app-logs/partition=3/app-logs+3+0000001200"}},
+			layout.ObjectName{Topic: "app-logs", Encoded: "partition=3", Partition: 3, StartOffset: 1200, Ext: ".json.gz", Base: "topics/app-logs/partition=3/app-logs+3+0000001200"}},
 		{def, "topics/app.logs/year=2024/month=01/day=05/hour=07/app.logs+0+0000000007.keys.avro", true,
-			ObjectName{Topic: "app.logs", Encoded: "year=2024/month=01/day=05/hour=07", Partition: 0, StartOffset: 7, View: KeysView, Ext: ".avro",
+			layout.ObjectName{Topic: "app.logs", Encoded: "year=2024/month=01/day=05/hour=07", Partition: 0, StartOffset: 7, View: layout.KeysView, Ext: ".avro",
 				Base: "topics/app.logs/year=2024/month=01/day=05/hour=07/app.logs+0+0000000007"}},
 		{def, "topics/t/region=eu/t+1+12345678901.headers.json", true,
-			ObjectName{Topic: "t", Encoded: "region=eu", Partition: 1, StartOffset: 12345678901, View: HeadersView, Ext: ".json", Base: "topics/t/region=eu/t+1+12345678901"}},
+			layout.ObjectName{Topic: "t", Encoded: "region=eu", Partition: 1, StartOffset: 12345678901, View: layout.HeadersView, Ext: ".json", Base: "topics/t/region=eu/t+1+12345678901"}},
 		{custom, "t#partition=0#t~0~0000000004.snappy.parquet", true,
-			ObjectName{Topic: "t", Encoded: "partition=0", Partition: 0, StartOffset: 4, Ext: ".snappy.parquet", Base: "t#partition=0#t~0~0000000004"}},
-		{def, "_manifests/topics/1700000000000-ab.json", false, ObjectName{}},
-		{def, "topics/t/partition=0/other+0+0000000000.json", false, ObjectName{}},
-		{def, "topics/t/partition=0/t+x+0000000000.json", false, ObjectName{}},
-		{def, "topics/t/t+0+0000000000.json", false, ObjectName{}},
-		{def, "other/t/partition=0/t+0+0000000000.json", false, ObjectName{}},
+			layout.ObjectName{Topic: "t", Encoded: "partition=0", Partition: 0, StartOffset: 4, Ext: ".snappy.parquet", Base: "t#partition=0#t~0~0000000004"}},
+		{def, "_manifests/topics/1700000000000-ab.json", false, layout.ObjectName{}},
+		{def, "topics/t/partition=0/other+0+0000000000.json", false, layout.ObjectName{}},
+		{def, "topics/t/partition=0/t+x+0000000000.json", false, layout.ObjectName{}},
+		{def, "topics/t/t+0+0000000000.json", false, layout.ObjectName{}},
+		{def, "other/t/partition=0/t+0+0000000000.json", false, layout.ObjectName{}},
 	}
 	for _, tc := range tests {
 		got, ok := tc.cfg.ParseObjectKey(tc.key)
@@ -83,10 +85,10 @@ func TestTimeBuckets(t *testing.T) {
 			t.Errorf("%s..%s: %v %v, want %v", tc.start, tc.end, got, starts, tc.want)
 		}
 	}
-	if _, _, err := hourly.TimeBuckets(0, ms("2024-01-05T00:00:00Z"), 100); !errors.Is(err, ErrConfig) {
+	if _, _, err := hourly.TimeBuckets(0, ms("2024-01-05T00:00:00Z"), 100); !errors.Is(err, layout.ErrConfig) {
 		t.Errorf("too many buckets: %v", err)
 	}
-	if _, _, err := layoutConfig(t, nil).TimeBuckets(0, 1, 10); !errors.Is(err, ErrConfig) {
+	if _, _, err := layoutConfig(t, nil).TimeBuckets(0, 1, 10); !errors.Is(err, layout.ErrConfig) {
 		t.Errorf("default partitioner: %v", err)
 	}
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/segmentio/kafka-go"
 
+	"github.com/connectless/connectless/connectors/archive/layout"
 	"github.com/connectless/connectless/core/connect"
 )
 
@@ -31,8 +32,8 @@ type Task struct {
 	cfg     *Config
 	tctx    connect.SinkTaskContext
 	store   *store
-	part    partitioner
-	extract extractor // set for time-based partitioners (rotate.interval.ms)
+	part    layout.Partitioner
+	extract layout.Extractor // set for time-based partitioners (rotate.interval.ms)
 	loc     *time.Location
 	formats [3]recordFormat // by view; nil when the view is not stored
 	// line is reused for a value's members copied in key order (encodeRaw); the spool
@@ -61,28 +62,28 @@ func (t *Task) Start(ctx context.Context, props map[string]string, tctx connect.
 	}
 	t.cfg, t.tctx = cfg, tctx
 	t.writers = map[connect.TopicPartition]*tpWriter{}
-	if t.part, err = newPartitioner(cfg); err != nil {
+	if t.part, err = layout.NewPartitioner(&cfg.Layout); err != nil {
 		return err
 	}
 	if cfg.TimeBased() {
-		t.extract = newExtractor(cfg)
+		t.extract = layout.NewExtractor(&cfg.Layout)
 	}
 	t.loc = time.UTC
 	if cfg.Timezone != "" {
-		if t.loc, err = loadZone(cfg.Timezone); err != nil {
+		if t.loc, err = layout.LoadZone(cfg.Timezone); err != nil {
 			return fmt.Errorf("%w: timezone: %w", ErrConfig, err)
 		}
 	}
-	if t.formats[valueView], err = newFormat(cfg, cfg.FormatClass); err != nil {
+	if t.formats[layout.ValueView], err = newFormat(cfg, cfg.FormatClass); err != nil {
 		return err
 	}
 	if cfg.StoreKeys {
-		if t.formats[keyView], err = newFormat(cfg, cfg.KeysFormatClass); err != nil {
+		if t.formats[layout.KeysView], err = newFormat(cfg, cfg.KeysFormatClass); err != nil {
 			return err
 		}
 	}
 	if cfg.StoreHeaders {
-		if t.formats[headersView], err = newFormat(cfg, cfg.HeadersFormatClass); err != nil {
+		if t.formats[layout.HeadersView], err = newFormat(cfg, cfg.HeadersFormatClass); err != nil {
 			return err
 		}
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/aws/smithy-go"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
+	"github.com/connectless/connectless/connectors/archive/layout"
 	"github.com/connectless/connectless/core/connect"
 )
 
@@ -232,12 +233,12 @@ func (t *Task) upload(ctx context.Context, tp connect.TopicPartition, f *fileSet
 		metaRecordCount: strconv.Itoa(f.count),
 	}
 	tsMeta(meta, f)
-	arbiter := valueView
-	if f.spools[valueView] == nil {
-		arbiter = keyView
+	arbiter := layout.ValueView
+	if f.spools[layout.ValueView] == nil {
+		arbiter = layout.KeysView
 	}
 	var entries []ManifestEntry
-	for _, v := range []view{keyView, headersView, valueView} {
+	for _, v := range []layout.View{layout.KeysView, layout.HeadersView, layout.ValueView} {
 		sp := f.spools[v]
 		if sp == nil || v == arbiter {
 			continue
@@ -261,9 +262,9 @@ func (t *Task) upload(ctx context.Context, tp connect.TopicPartition, f *fileSet
 		if found && m.last == f.last && m.count == f.count {
 			continue
 		}
-		v := keyView
-		if strings.Contains(c.Key, headersView.suffix()+".") {
-			v = headersView
+		v := layout.KeysView
+		if strings.Contains(c.Key, layout.HeadersView.Suffix()+".") {
+			v = layout.HeadersView
 		}
 		t.log.Warn("rewriting a companion object a racing run replaced", "key", c.Key)
 		if _, err := t.uploadView(ctx, tp, f, v, meta, false); err != nil {
@@ -273,7 +274,7 @@ func (t *Task) upload(ctx context.Context, tp connect.TopicPartition, f *fileSet
 	return append([]ManifestEntry{e}, entries...), nil
 }
 
-func (t *Task) uploadView(ctx context.Context, tp connect.TopicPartition, f *fileSet, v view, meta map[string]string, conditional bool) (ManifestEntry, error) {
+func (t *Task) uploadView(ctx context.Context, tp connect.TopicPartition, f *fileSet, v layout.View, meta map[string]string, conditional bool) (ManifestEntry, error) {
 	key := t.key(tp, f.enc, f.start, v)
 	out, err := os.CreateTemp(t.spillDir, "s3sink-*.object")
 	if err != nil {

@@ -7,8 +7,8 @@ import (
 	"net"
 	"slices"
 	"strings"
-	"time"
-	_ "time/tzdata" // time zones for timezone on hosts without zoneinfo (Lambda)
+
+	"github.com/connectless/connectless/connectors/archive/layout"
 )
 
 func oneOf(v string, valid ...string) bool { return slices.Contains(valid, v) }
@@ -133,7 +133,7 @@ func crossValidate(props map[string]string, v values) map[string]error {
 		bad("rotate.schedule.interval.ms", "timezone configuration must be set when using rotate.schedule.interval.ms")
 	}
 	if tz != "" {
-		if _, err := loadZone(tz); err != nil {
+		if _, err := layout.LoadZone(tz); err != nil {
 			bad("timezone", "%v", err)
 		}
 	}
@@ -164,7 +164,7 @@ func crossValidate(props map[string]string, v values) map[string]error {
 			pf := str("path.format")
 			if strings.TrimSpace(pf) == "" || pf == str("directory.delim") {
 				bad("path.format", "Path format cannot be empty.")
-			} else if _, err := compileJoda(strings.TrimSuffix(pf, str("directory.delim"))); err != nil {
+			} else if _, err := layout.CompileJoda(strings.TrimSuffix(pf, str("directory.delim"))); err != nil {
 				bad("path.format", "%v", err)
 			}
 			if d := i64("partition.duration.ms"); d <= 0 {
@@ -217,39 +217,4 @@ func joinSorted(errs map[string]error) error {
 		out = append(out, errs[k])
 	}
 	return errors.Join(out...)
-}
-
-// loadZone resolves a Joda time zone id: UTC, a region id, or a fixed offset (+05:30, -08).
-func loadZone(id string) (*time.Location, error) {
-	if id == "UTC" || id == "Z" {
-		return time.UTC, nil
-	}
-	if id[0] == '+' || id[0] == '-' {
-		sign := 1
-		if id[0] == '-' {
-			sign = -1
-		}
-		var h, m int
-		rest := id[1:]
-		var err error
-		switch {
-		case len(rest) == 2:
-			_, err = fmt.Sscanf(rest, "%02d", &h)
-		case len(rest) == 5 && rest[2] == ':':
-			_, err = fmt.Sscanf(rest, "%02d:%02d", &h, &m)
-		case len(rest) == 4:
-			_, err = fmt.Sscanf(rest, "%02d%02d", &h, &m)
-		default:
-			err = errors.New("bad offset")
-		}
-		if err != nil || h > 23 || m > 59 {
-			return nil, fmt.Errorf("the datetime zone id '%s' is not recognised", id)
-		}
-		return time.FixedZone(id, sign*(h*3600+m*60)), nil
-	}
-	loc, err := time.LoadLocation(id)
-	if err != nil {
-		return nil, fmt.Errorf("the datetime zone id '%s' is not recognised", id)
-	}
-	return loc, nil
 }

@@ -8,6 +8,7 @@ import (
 	"math"
 	"slices"
 
+	"github.com/connectless/connectless/connectors/archive/layout"
 	"github.com/connectless/connectless/core/connect"
 )
 
@@ -127,7 +128,7 @@ func (t *Task) write(ctx context.Context, w *tpWriter, rec *connect.SinkRecord, 
 	} else if rec.Value == nil && !rec.Timestamp.IsZero() {
 		ts = rec.Timestamp.UnixMilli()
 	}
-	enc, err := t.part.encode(rec, nowMs)
+	enc, err := t.part.Encode(rec, nowMs)
 	if err != nil {
 		return t.reject(ctx, w, rec, err)
 	}
@@ -156,10 +157,10 @@ func (t *Task) write(ctx context.Context, w *tpWriter, rec *connect.SinkRecord, 
 	var verbatim [3]bool // enced holds a value as read, to be written with the line terminator
 	var schemas [3]*connect.Schema
 	for v, fm := range t.formats {
-		if fm == nil || (view(v) == valueView && rec.Value == nil) {
+		if fm == nil || (layout.View(v) == layout.ValueView && rec.Value == nil) {
 			continue
 		}
-		s, val, err := view(v).pick(rec)
+		s, val, err := pick(layout.View(v), rec)
 		if err != nil {
 			return t.reject(ctx, w, rec, err)
 		}
@@ -167,7 +168,7 @@ func (t *Task) write(ctx context.Context, w *tpWriter, rec *connect.SinkRecord, 
 			s = f.schemas[v]
 		}
 		var b []byte
-		if jf, ok := fm.(jsonFormat); ok && view(v) == valueView && rec.RawValue != nil {
+		if jf, ok := fm.(jsonFormat); ok && layout.View(v) == layout.ValueView && rec.RawValue != nil {
 			b, verbatim[v], err = jf.encodeRaw(t.line[:0], rec.RawValue, s, val)
 			if err == nil && !verbatim[v] {
 				t.line = b[:0] // written to the spool (a copy) before the next record
@@ -183,18 +184,18 @@ func (t *Task) write(ctx context.Context, w *tpWriter, rec *connect.SinkRecord, 
 	f, ok := w.files[enc]
 	if !ok {
 		// A new file starts here: the bucket may already hold it (a crashed or racing run).
-		key := t.key(w.tp, enc, off, valueView)
-		if rec.Value == nil && t.formats[valueView] != nil {
-			key = t.key(w.tp, enc, off, keyView)
+		key := t.key(w.tp, enc, off, layout.ValueView)
+		if rec.Value == nil && t.formats[layout.ValueView] != nil {
+			key = t.key(w.tp, enc, off, layout.KeysView)
 		}
 		meta, found, err := t.store.head(ctx, key)
 		if err != nil {
 			return err
 		}
 		if found {
-			arbiter := valueView
-			if rec.Value == nil && t.formats[valueView] != nil {
-				arbiter = keyView
+			arbiter := layout.ValueView
+			if rec.Value == nil && t.formats[layout.ValueView] != nil {
+				arbiter = layout.KeysView
 			}
 			if err := t.queueExisting(ctx, w.tp, enc, off, arbiter, meta); err != nil {
 				return err
@@ -206,7 +207,7 @@ func (t *Task) write(ctx context.Context, w *tpWriter, rec *connect.SinkRecord, 
 		}
 		f = &fileSet{enc: enc, start: off, minTs: math.MaxInt64, maxTs: math.MinInt64, schema: rec.ValueSchema, schemas: schemas}
 		for v, b := range enced {
-			if t.formats[v] == nil || (view(v) == valueView && b == nil) {
+			if t.formats[v] == nil || (layout.View(v) == layout.ValueView && b == nil) {
 				continue
 			}
 			sp, err := newSpool(t.spillDir)
@@ -276,19 +277,15 @@ func (t *Task) rotateOnTime(w *tpWriter, enc string, ts, nowMs int64) bool {
 	return false
 }
 
-// nextSchedule is DateTimeUtils.getNextTimeAdjustedByDay.
+// nextSchedule is the next scheduled rotation after nowMs.
 func (t *Task) nextSchedule(nowMs int64) int64 {
-	p := t.cfg.RotateScheduleMs
-	sod := localToUTC(((nowMs+offsetMs(nowMs, t.loc))/86400000)*86400000, t.loc)
-	next := localToUTC(((sod+offsetMs(sod, t.loc))/86400000+1)*86400000, t.loc)
-	day := next - sod
-	return sod + min(((nowMs-sod)/p+1)*p, day)
+	return layout.NextScheduledRotation(nowMs, t.cfg.RotateScheduleMs, t.loc)
 }
 
 // reject sends a record the sink cannot write to the errant record reporter and skips it;
 // the reporter's error (errors.tolerance=none) fails the Put.
 func (t *Task) reject(ctx context.Context, w *tpWriter, rec *connect.SinkRecord, cause error) error {
-	if !errors.Is(cause, ErrData) && !errors.Is(cause, ErrPartition) {
+	if !isRecordError(cause) {
 		return cause
 	}
 	t.log.Warn("record rejected", "topic", rec.Topic, "partition", rec.KafkaPartition(), "offset", rec.KafkaOffset(), "error", cause)
@@ -349,8 +346,8 @@ func (t *Task) rewind(ctx context.Context, w *tpWriter, cause error) error {
 }
 
 // key returns a view's object key for a file of an encoded partition.
-func (t *Task) key(tp connect.TopicPartition, enc string, start int64, v view) string {
-	return objectKey(t.cfg, tp.Topic, tp.Partition, enc, start, v.suffix()+t.formats[v].extension())
+func (t *Task) key(tp connect.TopicPartition, enc string, start int64, v layout.View) string {
+	return t.cfg.ObjectKey(tp.Topic, tp.Partition, enc, start, v.Suffix()+t.formats[v].extension())
 }
 
 // sortedTPs returns the writers' partitions in a stable order.
@@ -368,6 +365,14 @@ func (t *Task) sortedTPs() []connect.TopicPartition {
 	return tps
 }
 
+// isRecordError reports whether err is about one record (its value does not fit the format,
+// or its encoded partition cannot be computed): such records go to the errant record
+// reporter instead of failing the task.
+func isRecordError(err error) bool {
+	var de *connect.DataError
+	return errors.Is(err, ErrData) || errors.Is(err, layout.ErrPartition) || errors.As(err, &de)
+}
+
 // rejectedError is what the errant record reporter receives: the cause, named as the Java
 // exception Confluent's sink would report (dead letter queue header
 // __connect.errors.exception.class.name).
@@ -381,7 +386,7 @@ func (e *rejectedError) Unwrap() error { return e.err }
 
 // ExceptionClassName names the Java exception class of the rejection.
 func (e *rejectedError) ExceptionClassName() string {
-	if errors.Is(e.err, ErrPartition) {
+	if errors.Is(e.err, layout.ErrPartition) {
 		return "io.confluent.connect.storage.errors.PartitionException"
 	}
 	return "org.apache.kafka.connect.errors.DataException"

@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
+	"github.com/connectless/connectless/connectors/archive/layout"
 	"github.com/connectless/connectless/connectors/s3sink"
 	"github.com/connectless/connectless/core/connect"
 )
@@ -56,12 +57,12 @@ func NewTask(log *slog.Logger) *Task {
 
 // fileSet is the value, keys and headers objects of one file the sink wrote.
 type fileSet struct {
-	name                s3sink.ObjectName // of the arbiter
+	name                layout.ObjectName // of the arbiter
 	value, keys, hdrs   string
 	bucketStart         int64
 	hasBucket           bool
-	valueName, keysName s3sink.ObjectName
-	hdrsName            s3sink.ObjectName
+	valueName, keysName layout.ObjectName
+	hdrsName            layout.ObjectName
 }
 
 // partState is the restore state of one archived Kafka partition.
@@ -227,7 +228,7 @@ func (t *Task) list(ctx context.Context) ([]*fileSet, error) {
 						return
 					}
 				}
-				if name.View == s3sink.ValueView && !t.valueExt(name.Ext) {
+				if name.View == layout.ValueView && !t.valueExt(name.Ext) {
 					t.log.Debug("skipping object of another format", "key", key)
 					return
 				}
@@ -237,9 +238,9 @@ func (t *Task) list(ctx context.Context) ([]*fileSet, error) {
 					sets[name.Base] = fs
 				}
 				switch name.View {
-				case s3sink.KeysView:
+				case layout.KeysView:
 					fs.keys, fs.keysName = key, name
-				case s3sink.HeadersView:
+				case layout.HeadersView:
 					fs.hdrs, fs.hdrsName = key, name
 				default:
 					fs.value, fs.valueName = key, name
