@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/connectless/connectless/connectors/archive/layout"
+	"github.com/connectless/connectless/connectors/archive/s3client"
 	"github.com/connectless/connectless/core/connect"
 )
 
@@ -213,4 +214,13 @@ func buildConfig(props map[string]string, v values) *Config {
 	}
 	c.ApplyPreset()
 	return c
+}
+
+// ClientOptions are the S3 client settings of the configuration.
+func (c *Config) ClientOptions() s3client.Options {
+	return s3client.Options{
+		Region: c.Region, StoreURL: c.StoreURL, PathStyle: c.PathStyle, WANMode: c.WANMode,
+		AccessKeyID: c.AccessKeyID, SecretAccessKey: c.SecretAccessKey,
+		PartRetries: c.PartRetries, RetryBackoffMs: c.S3RetryBackoffMs, ExpectContinue: c.ExpectContinue,
+	}
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/klauspost/compress/zstd"
 	"github.com/parquet-go/parquet-go"
 
+	"github.com/connectless/connectless/connectors/archive/format"
 	"github.com/connectless/connectless/connectors/archive/layout"
 	"github.com/connectless/connectless/core/connect"
 )
@@ -178,7 +179,7 @@ func renderOffline(t *testing.T, props map[string]string, recs []connect.SinkRec
 	if err != nil {
 		t.Fatal(err)
 	}
-	var formats [3]recordFormat
+	var formats [3]format.Format
 	classes := [3]string{c.FormatClass, c.KeysFormatClass, c.HeadersFormatClass}
 	stored := [3]bool{true, c.StoreKeys, c.StoreHeaders}
 	for v := range formats {
@@ -206,10 +207,10 @@ func renderOffline(t *testing.T, props map[string]string, recs []connect.SinkRec
 					continue
 				}
 				var dst bytes.Buffer
-				if err := fm.finish(&dst, bytes.NewReader(f.data[v]), f.schemas[v], f.count); err != nil {
+				if err := fm.Finish(&dst, bytes.NewReader(f.data[v]), f.schemas[v], f.count); err != nil {
 					t.Fatal(err)
 				}
-				objs[c.ObjectKey("app-logs", 3, enc, f.start, layout.View(v).Suffix()+fm.extension())] = dst.Bytes()
+				objs[c.ObjectKey("app-logs", 3, enc, f.start, layout.View(v).Suffix()+fm.Extension())] = dst.Bytes()
 			}
 		}
 		clear(files)
@@ -231,7 +232,7 @@ next:
 			}
 			sch, val, err := pick(layout.View(v), rec)
 			if err == nil {
-				enced[v], err = fm.encode(sch, val)
+				enced[v], err = fm.Encode(sch, val)
 			}
 			if err != nil {
 				reported++

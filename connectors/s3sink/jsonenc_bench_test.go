@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"testing"
+
+	"github.com/connectless/connectless/connectors/archive/format"
 )
 
 // BenchmarkAppendJSONString escapes the strings of a typical log line.
@@ -31,7 +33,7 @@ func BenchmarkCompressGzip(b *testing.B) {
 	}
 	b.SetBytes(int64(len(src)))
 	for b.Loop() {
-		if err := copyCompressed(io.Discard, bytes.NewReader(src), "gzip", -1); err != nil {
+		if err := format.CopyCompressed(io.Discard, bytes.NewReader(src), "gzip", -1); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -44,7 +46,7 @@ func BenchmarkJSONFormatEncode(b *testing.B) {
 	f := jsonFormat{}
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := f.encode(nil, v); err != nil {
+		if _, err := f.Encode(nil, v); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -56,7 +58,7 @@ func BenchmarkJSONFormatEncodeRaw(b *testing.B) {
 	v := map[string]any{"ts": "2024-05-01T12:34:56.789Z", "level": "INFO", "service": "checkout", "host": "checkout-7",
 		"trace_id": "4bf92f3577b34da6", "latency_ms": int64(12), "msg": "request served a b c d e f g h i j k l m n o p q r s t u v w x y z"}
 	f := jsonFormat{}
-	line, err := f.encode(nil, v)
+	line, err := f.Encode(nil, v)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -58,7 +58,7 @@ func checkRaw(t *testing.T, raw []byte, v any) bool {
 	var fast bool
 	for _, inputOrder := range []bool{false, true} {
 		f := jsonFormat{w: jsonWriter{inputOrder: inputOrder}}
-		slow, slowErr := f.encode(nil, v)
+		slow, slowErr := f.Encode(nil, v)
 		got, verbatim, err := f.encodeRaw(nil, raw, nil, v)
 		if verbatim {
 			got = append(slices.Clip(got), '\n')
@@ -179,7 +179,7 @@ func TestJSONRawValueCanonical(t *testing.T) {
 		if !ok {
 			t.Fatalf("test input %q is not JSON", doc)
 		}
-		line, err := jsonFormat{}.encode(nil, v)
+		line, err := jsonFormat{}.Encode(nil, v)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -231,7 +231,7 @@ func FuzzJSONRawValue(f *testing.F) {
 			}
 			checkRaw(t, raw, v)
 			checkRaw(t, other, v)
-			line, err := jsonFormat{}.encode(nil, v)
+			line, err := jsonFormat{}.Encode(nil, v)
 			if err != nil {
 				continue
 			}

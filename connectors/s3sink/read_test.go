@@ -1,9 +1,7 @@
 package s3sink
 
 import (
-	"bytes"
 	"errors"
-	"io"
 	"slices"
 	"testing"
 	"time"
@@ -90,45 +88,5 @@ func TestTimeBuckets(t *testing.T) {
 	}
 	if _, _, err := layoutConfig(t, nil).TimeBuckets(0, 1, 10); !errors.Is(err, layout.ErrConfig) {
 		t.Errorf("default partitioner: %v", err)
-	}
-}
-
-func TestObjectReaderBadInput(t *testing.T) {
-	c := layoutConfig(t, nil)
-	tests := []struct {
-		ext  string
-		body string
-	}{
-		{".json", "{\"a\":1}\nnot json\n"},
-		{".json.gz", "not gzip at all"},
-		{".json.zst", "not zstd at all"},
-		{".bin", "rec1\nrec2 without separator"},
-		{".avro", "Obj\x02 not avro"},
-		{".avro", ""},
-		{".snappy.parquet", "PAR1 not parquet PAR1"},
-		{".csv", "a,b\n"},
-	}
-	for _, tc := range tests {
-		r, err := c.NewObjectReader(tc.ext, bytes.NewReader([]byte(tc.body)))
-		for err == nil {
-			_, _, err = r.Next()
-		}
-		if err == io.EOF || !errors.Is(err, ErrFormat) {
-			t.Errorf("%s %q: error %v, want ErrFormat", tc.ext, tc.body, err)
-		}
-	}
-}
-
-func TestHeadersOf(t *testing.T) {
-	v, err := ParseJSONValue([]byte(`{"headers":[{"key":"a","value":"1"},{"key":"b","value":null}]}`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, err := HeadersOf(v)
-	if err != nil || len(h) != 2 || h[0].Key != "a" || h[0].Value != "1" || h[1].Value != nil {
-		t.Fatalf("headers %+v, %v", h, err)
-	}
-	if _, err := HeadersOf(map[string]any{"other": 1}); !errors.Is(err, ErrFormat) {
-		t.Fatalf("error %v, want ErrFormat", err)
 	}
 }

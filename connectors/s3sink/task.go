@@ -7,17 +7,14 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
-	"strings"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/aws/retry"
-	awsconfig "github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/segmentio/kafka-go"
 
+	"github.com/connectless/connectless/connectors/archive/format"
 	"github.com/connectless/connectless/connectors/archive/layout"
+	"github.com/connectless/connectless/connectors/archive/s3client"
 	"github.com/connectless/connectless/core/connect"
 )
 
@@ -35,7 +32,7 @@ type Task struct {
 	part    layout.Partitioner
 	extract layout.Extractor // set for time-based partitioners (rotate.interval.ms)
 	loc     *time.Location
-	formats [3]recordFormat // by view; nil when the view is not stored
+	formats [3]format.Format // by view; nil when the view is not stored
 	// line is reused for a value's members copied in key order (encodeRaw); the spool
 	// copies each line before the next record is encoded.
 	line     []byte
@@ -109,39 +106,9 @@ func (t *Task) Start(ctx context.Context, props map[string]string, tctx connect.
 	return nil
 }
 
-// newClient builds the S3 client from the standard SDK configuration plus store.url,
-// s3.region, static keys, path style and retries.
+// newClient builds the S3 client of the sink's configuration.
 func newClient(ctx context.Context, cfg *Config) (*s3.Client, error) {
-	opts := []func(*awsconfig.LoadOptions) error{
-		awsconfig.WithRegion(cfg.Region),
-		awsconfig.WithRetryer(func() aws.Retryer {
-			return retry.NewStandard(func(o *retry.StandardOptions) {
-				o.MaxAttempts = int(cfg.PartRetries) + 1
-				o.Backoff = retry.NewExponentialJitterBackoff(time.Duration(max(cfg.S3RetryBackoffMs, 1)) * time.Millisecond * 10)
-			})
-		}),
-	}
-	if cfg.AccessKeyID != "" && cfg.SecretAccessKey != "" {
-		opts = append(opts, awsconfig.WithCredentialsProvider(credentials.NewStaticCredentialsProvider(cfg.AccessKeyID, cfg.SecretAccessKey, "")))
-	}
-	awsCfg, err := awsconfig.LoadDefaultConfig(ctx, opts...)
-	if err != nil {
-		return nil, fmt.Errorf("load AWS configuration: %w", err)
-	}
-	return s3.NewFromConfig(awsCfg, func(o *s3.Options) {
-		if cfg.StoreURL != "" {
-			u := cfg.StoreURL
-			if !strings.Contains(u, "://") {
-				u = "https://" + u
-			}
-			o.BaseEndpoint = aws.String(u)
-		}
-		o.UsePathStyle = cfg.PathStyle
-		if !cfg.ExpectContinue {
-			o.ContinueHeaderThresholdBytes = -1 // never send Expect: 100-continue
-		}
-		o.UseAccelerate = cfg.WANMode
-	}), nil
+	return s3client.New(ctx, cfg.ClientOptions())
 }
 
 // Open prepares writers for the partitions of the slice. Recovery is lazy: a writer learns

@@ -15,9 +15,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/smithy-go"
-	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/connectless/connectless/connectors/archive/layout"
+	"github.com/connectless/connectless/connectors/archive/s3client"
 	"github.com/connectless/connectless/core/connect"
 )
 
@@ -81,13 +81,7 @@ func (s *store) head(ctx context.Context, key string) (objectMeta, bool, error) 
 		minTs: parseTsMeta(out.Metadata[metaMinTimestamp]), maxTs: parseTsMeta(out.Metadata[metaMaxTimestamp])}, true, nil
 }
 
-func httpStatus(err error) int {
-	var re *smithyhttp.ResponseError
-	if errors.As(err, &re) {
-		return re.HTTPStatusCode()
-	}
-	return 0
-}
+func httpStatus(err error) int { return s3client.HTTPStatus(err) }
 
 // classify marks S3 errors a retry may fix (throttling, 5xx, network) as retriable, and
 // access errors as ErrBucketRefused.
@@ -285,7 +279,7 @@ func (t *Task) uploadView(ctx context.Context, tp connect.TopicPartition, f *fil
 	if err != nil {
 		return ManifestEntry{}, err
 	}
-	err = t.formats[v].finish(out, r, f.schemas[v], f.count)
+	err = t.formats[v].Finish(out, r, f.schemas[v], f.count)
 	r.Close()
 	if err != nil {
 		return ManifestEntry{}, fmt.Errorf("write %q: %w", key, err)

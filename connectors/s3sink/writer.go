@@ -8,6 +8,7 @@ import (
 	"math"
 	"slices"
 
+	"github.com/connectless/connectless/connectors/archive/format"
 	"github.com/connectless/connectless/connectors/archive/layout"
 	"github.com/connectless/connectless/core/connect"
 )
@@ -174,7 +175,7 @@ func (t *Task) write(ctx context.Context, w *tpWriter, rec *connect.SinkRecord, 
 				t.line = b[:0] // written to the spool (a copy) before the next record
 			}
 		} else {
-			b, err = fm.encode(s, val)
+			b, err = fm.Encode(s, val)
 		}
 		if err != nil {
 			return t.reject(ctx, w, rec, err)
@@ -347,7 +348,7 @@ func (t *Task) rewind(ctx context.Context, w *tpWriter, cause error) error {
 
 // key returns a view's object key for a file of an encoded partition.
 func (t *Task) key(tp connect.TopicPartition, enc string, start int64, v layout.View) string {
-	return t.cfg.ObjectKey(tp.Topic, tp.Partition, enc, start, v.Suffix()+t.formats[v].extension())
+	return t.cfg.ObjectKey(tp.Topic, tp.Partition, enc, start, v.Suffix()+t.formats[v].Extension())
 }
 
 // sortedTPs returns the writers' partitions in a stable order.
@@ -370,7 +371,7 @@ func (t *Task) sortedTPs() []connect.TopicPartition {
 // reporter instead of failing the task.
 func isRecordError(err error) bool {
 	var de *connect.DataError
-	return errors.Is(err, ErrData) || errors.Is(err, layout.ErrPartition) || errors.As(err, &de)
+	return errors.Is(err, ErrData) || errors.Is(err, format.ErrData) || errors.Is(err, layout.ErrPartition) || errors.As(err, &de)
 }
 
 // rejectedError is what the errant record reporter receives: the cause, named as the Java

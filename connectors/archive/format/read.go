@@ -1,38 +1,24 @@
-package s3sink
+package format
 
 import (
 	"bufio"
 	"bytes"
 	"compress/gzip"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"strings"
 
-	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/klauspost/compress/zstd"
 
 	"github.com/connectless/connectless/core/connect"
 )
 
-// This file is the read side of the sink's layout and formats, for the S3 source: parsing
-// object keys back into their parts, time buckets for pruning, and readers for every format.
+// This file is the read side of the formats: readers for every format.
 
-// ErrFormat is wrapped when an object cannot be read: unknown extension, corrupt body.
-var ErrFormat = errors.New("unreadable object")
-
-// Object metadata keys (x-amz-meta-*, lower case as S3 returns them) the sink puts on every
-// object it writes: the Kafka offsets of the first and last record and the record count.
-const (
-	MetaFirstOffset = metaFirstOffset
-	MetaLastOffset  = metaLastOffset
-	MetaRecordCount = metaRecordCount
-)
-
-// ObjectReader yields the records one object holds, in the order they were written.
-type ObjectReader interface {
+// Reader yields the records one object holds, in the order they were written.
+type Reader interface {
 	// Next returns the next record's schema and value (nil schema for schemaless values),
 	// or io.EOF after the last one. Other errors wrap ErrFormat.
 	Next() (*connect.Schema, any, error)
@@ -40,20 +26,21 @@ type ObjectReader interface {
 	Close() error
 }
 
-// NewObjectReader returns a reader for an object with the given extension (ObjectName.Ext):
-// .json and ByteArrayFormat's extension, each optionally .gz or .zst, .avro, and *.parquet.
-// The reader consumes body; the caller closes body after the reader.
-func (c *Config) NewObjectReader(ext string, body io.Reader) (ObjectReader, error) {
-	return c.newObjectReader(ext, body, false)
+// NewReader returns a reader for an object with the given extension (after the view
+// suffix): .json and ByteArrayFormat's extension (o.ByteArrayExtension, records split on
+// o.ByteArraySeparator), each optionally .gz or .zst, .avro, and *.parquet. The reader
+// consumes body; the caller closes body after the reader.
+func NewReader(ext string, body io.Reader, o Options) (Reader, error) {
+	return newReader(ext, body, o, false)
 }
 
-// NewRawJSONReader is NewObjectReader, except that JsonFormat records are returned as the
-// bytes of their line (schema optional BYTES, without the line feed) instead of being parsed.
-func (c *Config) NewRawJSONReader(ext string, body io.Reader) (ObjectReader, error) {
-	return c.newObjectReader(ext, body, true)
+// NewRawJSONReader is NewReader, except that JsonFormat records are returned as the bytes of
+// their line (schema optional BYTES, without the line feed) instead of being parsed.
+func NewRawJSONReader(ext string, body io.Reader, o Options) (Reader, error) {
+	return newReader(ext, body, o, true)
 }
 
-func (c *Config) newObjectReader(ext string, body io.Reader, rawJSON bool) (ObjectReader, error) {
+func newReader(ext string, body io.Reader, c Options, rawJSON bool) (Reader, error) {
 	switch {
 	case strings.HasSuffix(ext, ".parquet"):
 		return newParquetReader(body)
@@ -242,7 +229,3 @@ func HeadersOf(v any) (connect.Headers, error) {
 	}
 	return out, nil
 }
-
-// NewClient returns the S3 client the sink would use for c: the standard SDK configuration
-// plus store.url, s3.region, static keys, path style and retries.
-func (c *Config) NewClient(ctx context.Context) (*s3.Client, error) { return newClient(ctx, c) }

@@ -1,4 +1,4 @@
-package s3sink
+package format
 
 import (
 	"bufio"
@@ -160,7 +160,7 @@ func avroEncode(b []byte, s *connect.Schema, v any) ([]byte, error) {
 		if !ok {
 			return bad()
 		}
-		raw := twosComplement(d.Unscaled)
+		raw := d.Bytes()
 		return append(binary.AppendVarint(b, int64(len(raw))), raw...), nil
 	case connect.DateName, connect.TimeName, connect.TimestampName:
 		t, ok := v.(time.Time)
@@ -288,9 +288,11 @@ type avroFormat struct {
 	metaData bool
 }
 
-func (avroFormat) extension() string { return ".avro" }
+// Extension is the file extension.
+func (avroFormat) Extension() string { return ".avro" }
 
-func (f avroFormat) encode(schema *connect.Schema, value any) ([]byte, error) {
+// Encode returns the record as a length-prefixed Avro datum.
+func (f avroFormat) Encode(schema *connect.Schema, value any) ([]byte, error) {
 	return avroFrame(schema, value)
 }
 
@@ -335,7 +337,8 @@ func (f avroFormat) avroSchemaString(schema *connect.Schema) ([]byte, error) {
 
 const avroBlockBytes = 64 << 10
 
-func (f avroFormat) finish(dst io.Writer, spool io.Reader, schema *connect.Schema, _ int) error {
+// Finish writes the file from the spooled datums.
+func (f avroFormat) Finish(dst io.Writer, spool io.Reader, schema *connect.Schema, _ int) error {
 	sch, err := f.avroSchemaString(schema)
 	if err != nil {
 		return err

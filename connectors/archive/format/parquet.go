@@ -1,4 +1,4 @@
-package s3sink
+package format
 
 import (
 	"bufio"
@@ -21,7 +21,8 @@ type parquetFormat struct {
 	dir   string // where compressed pages wait for the footer, so memory stays bounded
 }
 
-func (f parquetFormat) extension() string {
+// Extension is the file extension.
+func (f parquetFormat) Extension() string {
 	switch f.codec {
 	case "none":
 		return ".parquet"
@@ -35,7 +36,8 @@ func (f parquetFormat) extension() string {
 	return "." + f.codec + ".parquet"
 }
 
-func (f parquetFormat) encode(schema *connect.Schema, value any) ([]byte, error) {
+// Encode returns the record as a length-prefixed Avro datum.
+func (f parquetFormat) Encode(schema *connect.Schema, value any) ([]byte, error) {
 	if schema == nil || schema.Type != connect.TypeStruct {
 		return nil, fmt.Errorf("%w: ParquetFormat needs Struct values, got %T", ErrData, value)
 	}
@@ -58,7 +60,8 @@ func (f parquetFormat) codecOf() pqcompress.Codec {
 	return &parquet.Snappy
 }
 
-func (f parquetFormat) finish(dst io.Writer, spool io.Reader, schema *connect.Schema, _ int) error {
+// Finish writes the file from the spooled datums.
+func (f parquetFormat) Finish(dst io.Writer, spool io.Reader, schema *connect.Schema, _ int) error {
 	node, err := parquetNode(schema)
 	if err != nil {
 		return err
