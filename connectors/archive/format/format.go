@@ -63,9 +63,9 @@ func New(class string, o Options) (Format, error) {
 	case ByteArrayFormatClass:
 		return byteArrayFormat{ext: o.ByteArrayExtension, separator: []byte(o.ByteArraySeparator), compression: o.Compression, level: o.CompressionLevel}, nil
 	case AvroFormatClass:
-		return avroFormat{codec: o.AvroCodec, metaData: o.ConnectMetaData}, nil
+		return &avroFormat{codec: o.AvroCodec, codecs: &avroCodecs{metaData: o.ConnectMetaData}}, nil
 	case ParquetFormatClass:
-		return parquetFormat{codec: o.ParquetCodec, dir: o.PageDir}, nil
+		return &parquetFormat{codec: o.ParquetCodec, dir: o.PageDir, codecs: &avroCodecs{metaData: o.ConnectMetaData}}, nil
 	}
 	return nil, fmt.Errorf("%w: unknown format class %q", ErrConfig, class)
 }

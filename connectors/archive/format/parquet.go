@@ -4,25 +4,32 @@ import (
 	"bufio"
 	"fmt"
 	"io"
-	"strconv"
+	"math/big"
 	"time"
 
+	"github.com/hamba/avro/v2"
 	"github.com/parquet-go/parquet-go"
 	pqcompress "github.com/parquet-go/parquet-go/compress"
 
 	"github.com/connectless/connectless/core/connect"
 )
 
+// parquetAvroSchemaKey is the footer key under which parquet-avro (Confluent's
+// AvroParquetWriter) keeps the Avro schema of the file; readers map it back to Connect.
+const parquetAvroSchemaKey = "parquet.avro.schema"
+
 // parquetFormat is Confluent's ParquetFormat. The spool holds length-prefixed Avro datums;
-// finish decodes them one at a time and writes one Parquet file (page size 64 KiB,
-// dictionary encoding on, as Confluent's AvroParquetWriter).
+// Finish decodes them one at a time with hamba/avro and writes one Parquet file whose columns
+// follow the Avro schema as parquet-avro maps it (page size 64 KiB, dictionary encoding on, as
+// Confluent's AvroParquetWriter).
 type parquetFormat struct {
-	codec string
-	dir   string // where compressed pages wait for the footer, so memory stays bounded
+	codec  string
+	dir    string // where compressed pages wait for the footer, so memory stays bounded
+	codecs *avroCodecs
 }
 
 // Extension is the file extension.
-func (f parquetFormat) Extension() string {
+func (f *parquetFormat) Extension() string {
 	switch f.codec {
 	case "none":
 		return ".parquet"
@@ -37,14 +44,14 @@ func (f parquetFormat) Extension() string {
 }
 
 // Encode returns the record as a length-prefixed Avro datum.
-func (f parquetFormat) Encode(schema *connect.Schema, value any) ([]byte, error) {
+func (f *parquetFormat) Encode(schema *connect.Schema, value any) ([]byte, error) {
 	if schema == nil || schema.Type != connect.TypeStruct {
 		return nil, fmt.Errorf("%w: ParquetFormat needs Struct values, got %T", ErrData, value)
 	}
-	return avroFrame(schema, value)
+	return avroFrame(f.codecs, schema, value)
 }
 
-func (f parquetFormat) codecOf() pqcompress.Codec {
+func (f *parquetFormat) codecOf() pqcompress.Codec {
 	switch f.codec {
 	case "none":
 		return &parquet.Uncompressed
@@ -61,8 +68,12 @@ func (f parquetFormat) codecOf() pqcompress.Codec {
 }
 
 // Finish writes the file from the spooled datums.
-func (f parquetFormat) Finish(dst io.Writer, spool io.Reader, schema *connect.Schema, _ int) error {
-	node, err := parquetNode(schema)
+func (f *parquetFormat) Finish(dst io.Writer, spool io.Reader, schema *connect.Schema, _ int) error {
+	ac, err := f.codecs.of(schema)
+	if err != nil {
+		return err
+	}
+	node, err := parquetNode(ac.schema)
 	if err != nil {
 		return err
 	}
@@ -71,12 +82,14 @@ func (f parquetFormat) Finish(dst io.Writer, spool io.Reader, schema *connect.Sc
 		name = "ConnectDefault"
 	}
 	ps := parquet.NewSchema(name, node)
-	opts := []parquet.WriterOption{ps, parquet.Compression(f.codecOf()), parquet.PageBufferSize(64 << 10)}
+	opts := []parquet.WriterOption{ps, parquet.Compression(f.codecOf()), parquet.PageBufferSize(64 << 10),
+		parquet.KeyValueMetadata(parquetAvroSchemaKey, string(ac.text))}
 	if f.dir != "" {
 		opts = append(opts, parquet.ColumnPageBuffers(parquet.NewFileBufferPool(f.dir, "s3sink-pages-*")))
 	}
 	w := parquet.NewGenericWriter[any](dst, opts...)
 	br := bufio.NewReader(spool)
+	r := avro.NewReader(nil, 0)
 	rows := make([]any, 0, 128)
 	flush := func() error {
 		if len(rows) == 0 {
@@ -86,18 +99,23 @@ func (f parquetFormat) Finish(dst io.Writer, spool io.Reader, schema *connect.Sc
 		rows = rows[:0]
 		return err
 	}
+	var datum []byte
 	for {
-		buf, err := readFrame(br, nil)
-		if err == io.EOF {
+		if datum, err = readFrame(br, datum[:0]); err == io.EOF {
 			break
 		} else if err != nil {
 			return err
 		}
-		v, _, err := avroDecode(buf, schema)
+		r.Reset(datum)
+		g := r.ReadNext(ac.schema)
+		if r.Error != nil {
+			return fmt.Errorf("decode spooled record: %w", r.Error)
+		}
+		row, err := parquetValue(ac.schema, g)
 		if err != nil {
 			return fmt.Errorf("decode spooled record: %w", err)
 		}
-		rows = append(rows, v)
+		rows = append(rows, row)
 		if len(rows) == cap(rows) {
 			if err := flush(); err != nil {
 				return fmt.Errorf("write parquet rows: %w", err)
@@ -110,70 +128,79 @@ func (f parquetFormat) Finish(dst io.Writer, spool io.Reader, schema *connect.Sc
 	return w.Close()
 }
 
-// parquetNode maps a Connect schema to a Parquet node (as parquet-avro maps the Avro schema).
-func parquetNode(s *connect.Schema) (parquet.Node, error) {
-	var n parquet.Node
-	switch s.Name {
-	case connect.DecimalName:
-		scale, _ := strconv.Atoi(s.Parameters[connect.DecimalScaleParam])
-		n = parquet.Decimal(scale, 38, parquet.ByteArrayType)
-	case connect.DateName:
-		n = parquet.Date()
-	case connect.TimeName:
-		n = parquet.Int(32)
-	case connect.TimestampName:
-		n = parquet.Timestamp(parquet.Millisecond)
+// parquetNode maps an Avro schema to a Parquet node, as parquet-avro does: records are
+// groups with the fields in order, unions with null are optional, arrays are lists (an array
+// of key/value records, a map with non-string keys, a list of key/value groups), maps are
+// maps with string keys.
+func parquetNode(as avro.Schema) (parquet.Node, error) {
+	as = derefSchema(as)
+	if u, ok := as.(*avro.UnionSchema); ok {
+		if !u.Nullable() || len(u.Types()) != 2 {
+			return nil, fmt.Errorf("%w: ParquetFormat supports unions with null only", ErrData)
+		}
+		m, _ := unwrapUnion(u, nil)
+		n, err := parquetNode(m)
+		if err != nil {
+			return nil, err
+		}
+		return parquet.Optional(n), nil
 	}
-	if n == nil {
-		switch s.Type {
-		case connect.TypeInt8, connect.TypeInt16, connect.TypeInt32:
-			n = parquet.Int(32)
-		case connect.TypeInt64:
-			n = parquet.Int(64)
-		case connect.TypeFloat32:
-			n = parquet.Leaf(parquet.FloatType)
-		case connect.TypeFloat64:
-			n = parquet.Leaf(parquet.DoubleType)
-		case connect.TypeBoolean:
-			n = parquet.Leaf(parquet.BooleanType)
-		case connect.TypeString:
-			n = parquet.String()
-		case connect.TypeBytes:
-			n = parquet.Leaf(parquet.ByteArrayType)
-		case connect.TypeArray:
-			e, err := parquetNode(s.Value)
-			if err != nil {
-				return nil, err
-			}
-			n = parquet.List(e)
-		case connect.TypeMap:
-			if s.Key == nil || s.Key.Type != connect.TypeString {
-				return nil, fmt.Errorf("%w: ParquetFormat supports maps with string keys only", ErrData)
-			}
-			v, err := parquetNode(s.Value)
-			if err != nil {
-				return nil, err
-			}
-			n = parquet.Map(parquet.String(), v)
-		case connect.TypeStruct:
-			g := orderedGroup{Group: parquet.Group{}}
-			for _, f := range s.Fields {
-				fn, err := parquetNode(f.Schema)
-				if err != nil {
-					return nil, fmt.Errorf("field %q: %w", f.Name, err)
-				}
-				g.Group[f.Name] = fn
-				g.order = append(g.order, f.Name)
-			}
-			n = g
-		default:
-			return nil, fmt.Errorf("%w: unsupported Connect type %q for Parquet", ErrData, s.Type)
+	if l, ok := as.(avro.LogicalTypeSchema); ok && l.Logical() != nil {
+		switch lt := l.Logical().(type) {
+		case *avro.DecimalLogicalSchema:
+			return parquet.Decimal(lt.Scale(), 38, parquet.ByteArrayType), nil
+		}
+		switch l.Logical().Type() {
+		case avro.Date:
+			return parquet.Date(), nil
+		case avro.TimeMillis:
+			return parquet.Int(32), nil
+		case avro.TimestampMillis:
+			return parquet.Timestamp(parquet.Millisecond), nil
 		}
 	}
-	if s.Optional {
-		n = parquet.Optional(n)
+	switch s := as.(type) {
+	case *avro.RecordSchema:
+		g := orderedGroup{Group: parquet.Group{}}
+		for _, f := range s.Fields() {
+			fn, err := parquetNode(f.Type())
+			if err != nil {
+				return nil, fmt.Errorf("field %q: %w", f.Name(), err)
+			}
+			g.Group[f.Name()] = fn
+			g.order = append(g.order, f.Name())
+		}
+		return g, nil
+	case *avro.ArraySchema:
+		e, err := parquetNode(s.Items())
+		if err != nil {
+			return nil, err
+		}
+		return parquet.List(e), nil
+	case *avro.MapSchema:
+		v, err := parquetNode(s.Values())
+		if err != nil {
+			return nil, err
+		}
+		return parquet.Map(parquet.String(), v), nil
 	}
-	return n, nil
+	switch as.Type() {
+	case avro.Int:
+		return parquet.Int(32), nil
+	case avro.Long:
+		return parquet.Int(64), nil
+	case avro.Float:
+		return parquet.Leaf(parquet.FloatType), nil
+	case avro.Double:
+		return parquet.Leaf(parquet.DoubleType), nil
+	case avro.Boolean:
+		return parquet.Leaf(parquet.BooleanType), nil
+	case avro.String:
+		return parquet.String(), nil
+	case avro.Bytes:
+		return parquet.Leaf(parquet.ByteArrayType), nil
+	}
+	return nil, fmt.Errorf("%w: unsupported Avro type %s for Parquet", ErrData, as.Type())
 }
 
 // orderedGroup is a Parquet group whose columns keep the struct's field order, as
@@ -199,80 +226,99 @@ func (g orderedGroup) Fields() []parquet.Field {
 // String renders the group with its fields in order.
 func (g orderedGroup) String() string { return parquet.NewSchema("", g).String() }
 
-// avroDecode reads one value written by avroEncode into the Go shape the Parquet writer
-// takes: structs as map[string]any, arrays as []any, maps as map[string]any, Timestamp as
-// time.Time, Date as int32 days.
-func avroDecode(b []byte, s *connect.Schema) (any, []byte, error) {
-	c := &avroCursor{b: b}
-	if s.Optional {
-		if set, err := c.union(); err != nil || !set {
-			return nil, c.b, err
+// parquetValue converts a value hamba/avro decoded with as to the Go shape the Parquet writer
+// takes for parquetNode(as): records and maps as map[string]any, arrays as []any, optional
+// values unwrapped, Date as int32 days, Time as int32 milliseconds, Timestamp as time.Time,
+// Decimal as its unscaled two's complement bytes.
+func parquetValue(as avro.Schema, g any) (any, error) {
+	as = derefSchema(as)
+	if u, ok := as.(*avro.UnionSchema); ok {
+		if g == nil {
+			return nil, nil
+		}
+		var m avro.Schema
+		m, g = unwrapUnion(u, g)
+		return parquetValue(m, g)
+	}
+	bad := func() (any, error) { return nil, fmt.Errorf("%T is not a value of Avro %s", g, as.Type()) }
+	if l, ok := as.(avro.LogicalTypeSchema); ok && l.Logical() != nil {
+		switch lt := l.Logical().(type) {
+		case *avro.DecimalLogicalSchema:
+			r, ok := g.(*big.Rat)
+			if !ok {
+				return bad()
+			}
+			return connect.Decimal{Unscaled: ratUnscaled(r, int32(lt.Scale()))}.Bytes(), nil
+		}
+		switch l.Logical().Type() {
+		case avro.Date:
+			t, ok := g.(time.Time)
+			if !ok {
+				return bad()
+			}
+			return int32(t.Unix() / 86400), nil
+		case avro.TimeMillis:
+			d, ok := g.(time.Duration)
+			if !ok {
+				return bad()
+			}
+			return int32(d.Milliseconds()), nil
+		case avro.TimestampMillis:
+			t, ok := g.(time.Time)
+			if !ok {
+				return bad()
+			}
+			return t.UTC(), nil
 		}
 	}
-	switch s.Name {
-	case connect.DecimalName:
-		v, err := c.bytes()
-		return v, c.b, err
-	case connect.DateName, connect.TimeName:
-		v, err := c.long()
-		return int32(v), c.b, err
-	case connect.TimestampName:
-		v, err := c.long()
-		return time.UnixMilli(v).UTC(), c.b, err
-	}
-	switch s.Type {
-	case connect.TypeInt8, connect.TypeInt16, connect.TypeInt32:
-		v, err := c.long()
-		return int32(v), c.b, err
-	case connect.TypeArray, connect.TypeMap:
-		var list []any
-		m := map[string]any{}
-		for {
-			n, err := c.long()
+	switch s := as.(type) {
+	case *avro.RecordSchema:
+		m, ok := g.(map[string]any)
+		if !ok {
+			return bad()
+		}
+		for _, f := range s.Fields() {
+			v, err := parquetValue(f.Type(), m[f.Name()])
 			if err != nil {
-				return nil, nil, err
+				return nil, fmt.Errorf("field %q: %w", f.Name(), err)
 			}
-			if n == 0 {
-				break
-			}
-			for range n {
-				var k string
-				if s.Type == connect.TypeMap {
-					kb, err := c.bytes()
-					if err != nil {
-						return nil, nil, err
-					}
-					k = string(kb)
-				}
-				var v any
-				if v, c.b, err = avroDecode(c.b, s.Value); err != nil {
-					return nil, nil, err
-				}
-				if s.Type == connect.TypeMap {
-					m[k] = v
-				} else {
-					list = append(list, v)
-				}
-			}
+			m[f.Name()] = v
 		}
-		if s.Type == connect.TypeMap {
-			return m, c.b, nil
+		return m, nil
+	case *avro.ArraySchema:
+		arr, ok := g.([]any)
+		if !ok {
+			return bad()
 		}
-		return list, c.b, nil
-	case connect.TypeStruct:
-		m := make(map[string]any, len(s.Fields))
-		for _, f := range s.Fields {
-			var v any
-			var err error
-			if v, c.b, err = avroDecode(c.b, f.Schema); err != nil {
-				return nil, nil, fmt.Errorf("field %q: %w", f.Name, err)
+		for i, e := range arr {
+			v, err := parquetValue(s.Items(), e)
+			if err != nil {
+				return nil, err
 			}
-			m[f.Name] = v
+			arr[i] = v
 		}
-		return m, c.b, nil
+		return arr, nil
+	case *avro.MapSchema:
+		m, ok := g.(map[string]any)
+		if !ok {
+			return bad()
+		}
+		for k, e := range m {
+			v, err := parquetValue(s.Values(), e)
+			if err != nil {
+				return nil, err
+			}
+			m[k] = v
+		}
+		return m, nil
 	}
-	if v, ok, err := c.primitive(s.Type); ok {
-		return v, c.b, err
+	switch as.Type() {
+	case avro.Int:
+		n, ok := g.(int)
+		if !ok {
+			return bad()
+		}
+		return int32(n), nil
 	}
-	return nil, nil, fmt.Errorf("unsupported type %q", s.Type)
+	return g, nil
 }

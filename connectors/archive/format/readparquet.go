@@ -1,9 +1,9 @@
 package format
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
-	"math/big"
 	"os"
 	"strconv"
 	"time"
@@ -45,6 +45,19 @@ func newParquetReader(body io.Reader) (*parquetReader, error) {
 	}
 	if name := pf.Schema().Name(); name != "ConnectDefault" && name != "" {
 		s.Name = name
+	}
+	if text, ok := pf.Lookup(parquetAvroSchemaKey); ok {
+		// The Avro schema the file was written from says what the columns were: maps with
+		// non-string keys are lists of key/value groups in the file.
+		var sj any
+		if err := json.Unmarshal([]byte(text), &sj); err != nil {
+			f.Close()
+			return nil, fmt.Errorf("%w: parquet avro schema: %w", ErrFormat, err)
+		}
+		if s, err = connectSchemaOf(sj, map[string]*connect.Schema{}); err != nil {
+			f.Close()
+			return nil, fmt.Errorf("%w: parquet avro schema: %w", ErrFormat, err)
+		}
 	}
 	return &parquetReader{file: f, r: parquet.NewReader(pf), schema: s}, nil
 }
@@ -196,18 +209,20 @@ func fromParquet(v any, s *connect.Schema) (any, error) {
 		if !ok {
 			return bad()
 		}
-		n := new(big.Int).SetBytes(b)
-		if len(b) > 0 && b[0]&0x80 != 0 {
-			n.Sub(n, new(big.Int).Lsh(big.NewInt(1), uint(8*len(b))))
-		}
-		scale, _ := strconv.Atoi(s.Parameters[connect.DecimalScaleParam])
-		return connect.Decimal{Unscaled: n, Scale: int32(scale)}, nil
+		scale, _ := connect.DecimalScale(s)
+		return connect.DecimalFromBytes(b, scale), nil
 	}
 	switch s.Type {
-	case connect.TypeInt32:
+	case connect.TypeInt8, connect.TypeInt16, connect.TypeInt32:
 		n, ok := toInt()
 		if !ok {
 			return bad()
+		}
+		switch s.Type {
+		case connect.TypeInt8:
+			return int8(n), nil
+		case connect.TypeInt16:
+			return int16(n), nil
 		}
 		return int32(n), nil
 	case connect.TypeInt64:
@@ -248,6 +263,26 @@ func fromParquet(v any, s *connect.Schema) (any, error) {
 		}
 		return out, nil
 	case connect.TypeMap:
+		if entries, ok := v.([]any); ok {
+			// A map with non-string keys: a list of key/value groups.
+			out := make(map[any]any, len(entries))
+			for _, e := range entries {
+				kv, ok := e.(map[string]any)
+				if !ok {
+					return bad()
+				}
+				k, err := fromParquet(kv["key"], s.Key)
+				if err != nil {
+					return nil, err
+				}
+				ev, err := fromParquet(kv["value"], s.Value)
+				if err != nil {
+					return nil, err
+				}
+				out[k] = ev
+			}
+			return out, nil
+		}
 		m, ok := v.(map[string]any)
 		if !ok {
 			return bad()
