@@ -32,6 +32,7 @@ type Config struct {
 	AvroCodec        string // avro.codec
 	ParquetCodec     string // parquet.codec
 	ConnectMetaData  bool   // connect.meta.data
+	EnhancedAvro     bool   // enhanced.avro.schema.support
 
 	StoreURL string // store.url
 
@@ -167,6 +168,7 @@ func buildConfig(props map[string]string, v values) *Config {
 		AvroCodec:             str("avro.codec"),
 		ParquetCodec:          str("parquet.codec"),
 		ConnectMetaData:       b("connect.meta.data"),
+		EnhancedAvro:          b("enhanced.avro.schema.support"),
 		StoreURL:              str("store.url"),
 		Bucket:                str("s3.bucket.name"),
 		Region:                str("s3.region"),

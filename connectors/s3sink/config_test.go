@@ -252,6 +252,7 @@ func TestKeysAcceptedOnlyWhereImplemented(t *testing.T) {
 		{"max.write.duration.ms", "60000", "not implemented"},
 		{"retry.backoff.ms", "1000", "s3.retry.backoff.ms"},
 		{"schema.compatibility", "BACKWARD", "only NONE is implemented"},
+		{"allow.optional.map.keys", "true", "not implemented"},
 	}
 	for _, tt := range refused {
 		t.Run(tt.key, func(t *testing.T) {

@@ -65,7 +65,7 @@ func newFormat(c *Config, class string) (format.Format, error) {
 	}
 	f, err := format.New(class, format.Options{
 		Compression: c.CompressionType, CompressionLevel: c.CompressionLevel,
-		AvroCodec: c.AvroCodec, ConnectMetaData: c.ConnectMetaData,
+		AvroCodec: c.AvroCodec, ConnectMetaData: c.ConnectMetaData, EnhancedAvroSchemaSupport: c.EnhancedAvro,
 		ParquetCodec: c.ParquetCodec, PageDir: c.SpillDir,
 		ByteArrayExtension: c.ByteArrayExtension, ByteArraySeparator: c.ByteArraySeparator,
 	})

@@ -2,21 +2,25 @@ package format
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"maps"
-	"math"
 	"math/big"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/hamba/avro/v2"
 
 	"github.com/connectless/connectless/core/connect"
+	"github.com/connectless/connectless/core/connect/avrodata"
 )
 
-// avroCodec is the Avro side of one Connect schema: the schema text written into files and
-// its parsed form, which hamba/avro encodes and decodes with.
+// avroAPI is hamba/avro's configuration for reading: no bound on the size of one string or
+// bytes value (a record's fields are as large as Kafka lets them be).
+var avroAPI = avro.Config{MaxByteSliceSize: -1}.Freeze()
+
+// avroCodec is the Avro side of one Connect schema (Confluent's AvroData mapping): the schema
+// text written into files and its parsed form, which hamba/avro encodes and decodes with.
 type avroCodec struct {
 	text   []byte
 	schema avro.Schema
@@ -25,8 +29,8 @@ type avroCodec struct {
 // avroCodecs caches the codecs of the schemas a format met, by schema pointer (records of
 // one converter share their schema). It is bounded: a full cache starts over.
 type avroCodecs struct {
-	metaData bool
-	byPtr    map[*connect.Schema]*avroCodec
+	cfg   avrodata.Config
+	byPtr map[*connect.Schema]*avroCodec
 }
 
 const maxAvroCodecs = 64
@@ -39,34 +43,25 @@ func (c *avroCodecs) of(s *connect.Schema) (*avroCodec, error) {
 	if ac, ok := c.byPtr[s]; ok {
 		return ac, nil
 	}
-	sj, err := avroSchemaJSON(s, &avroNames{}, c.metaData)
+	as, err := avrodata.FromConnectSchema(c.cfg, s)
 	if err != nil {
-		return nil, err
-	}
-	text, err := json.Marshal(sj)
-	if err != nil {
-		return nil, fmt.Errorf("%w: avro schema: %w", ErrData, err)
-	}
-	as, err := avro.ParseWithCache(string(text), "", &avro.SchemaCache{})
-	if err != nil {
-		return nil, fmt.Errorf("%w: no Avro schema for %s: %w", ErrData, s.Type, err)
+		return nil, fmt.Errorf("%w: %w", ErrData, err)
 	}
 	if c.byPtr == nil || len(c.byPtr) >= maxAvroCodecs {
 		c.byPtr = map[*connect.Schema]*avroCodec{}
 	}
-	ac := &avroCodec{text: text, schema: as}
+	ac := &avroCodec{text: []byte(as.Text), schema: as.Avro}
 	c.byPtr[s] = ac
 	return ac, nil
 }
 
 // encode appends the Avro binary encoding of v, a value of s, to b.
 func (ac *avroCodec) encode(b []byte, s *connect.Schema, v any) ([]byte, error) {
-	g, err := fromConnect(s, v)
+	g, err := avrodata.FromConnectData(s, ac.schema, v)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%w: %w", ErrData, err)
 	}
 	w := avro.NewWriter(nil, 0)
-	w.Reset(nil)
 	if err := writeDatum(w, ac.schema, g); err != nil {
 		return nil, err
 	}
@@ -76,180 +71,10 @@ func (ac *avroCodec) encode(b []byte, s *connect.Schema, v any) ([]byte, error) 
 	return append(b, w.Buffer()...), nil
 }
 
-// fromConnect converts a Connect value of s to the generic form writeDatum writes with the
-// Avro schema avroSchemaJSON made from s: structs as map[string]any by field name, arrays as
-// []any, maps with required string keys as map[string]any, other maps as []any of
-// {"key", "value"} records (sorted, so the bytes do not depend on Go's map order), optional
-// values as themselves or nil, and the logical types as Avro's underlying int, long or bytes.
-func fromConnect(s *connect.Schema, v any) (any, error) {
-	if v == nil && s.Default != nil {
-		v = s.Default
-	}
-	if v == nil {
-		if s.Optional {
-			return nil, nil
-		}
-		return nil, fmt.Errorf("%w: null value for required %s field", ErrData, s.Type)
-	}
-	bad := func() (any, error) {
-		return nil, fmt.Errorf("%w: value of type %T does not match schema type %s", ErrData, v, s.Type)
-	}
-	switch s.Name {
-	case connect.DecimalName:
-		d, ok := v.(connect.Decimal)
-		if !ok {
-			return bad()
-		}
-		return d.Bytes(), nil
-	case connect.DateName, connect.TimeName, connect.TimestampName:
-		t, ok := v.(time.Time)
-		if !ok {
-			return bad()
-		}
-		ms := t.UnixMilli()
-		switch s.Name {
-		case connect.DateName:
-			return int32(math.Floor(float64(ms) / 86400000)), nil
-		case connect.TimeName:
-			return int32(((ms % 86400000) + 86400000) % 86400000), nil
-		}
-		return ms, nil
-	}
-	switch s.Type {
-	case connect.TypeInt8, connect.TypeInt16, connect.TypeInt32, connect.TypeInt64:
-		var n int64
-		switch x := v.(type) {
-		case int8:
-			n = int64(x)
-		case int16:
-			n = int64(x)
-		case int32:
-			n = int64(x)
-		case int64:
-			n = x
-		case int:
-			n = int64(x)
-		default:
-			return bad()
-		}
-		if s.Type == connect.TypeInt64 {
-			return n, nil
-		}
-		if n < math.MinInt32 || n > math.MaxInt32 {
-			return nil, fmt.Errorf("%w: %d does not fit the %s field", ErrData, n, s.Type)
-		}
-		return int32(n), nil
-	case connect.TypeFloat32:
-		if _, ok := v.(float32); !ok {
-			return bad()
-		}
-		return v, nil
-	case connect.TypeFloat64:
-		if _, ok := v.(float64); !ok {
-			return bad()
-		}
-		return v, nil
-	case connect.TypeBoolean:
-		if _, ok := v.(bool); !ok {
-			return bad()
-		}
-		return v, nil
-	case connect.TypeString:
-		if _, ok := v.(string); !ok {
-			return bad()
-		}
-		return v, nil
-	case connect.TypeBytes:
-		if _, ok := v.([]byte); !ok {
-			return bad()
-		}
-		return v, nil
-	case connect.TypeArray:
-		arr, ok := v.([]any)
-		if !ok {
-			return bad()
-		}
-		out := make([]any, len(arr))
-		for i, e := range arr {
-			var err error
-			if out[i], err = fromConnect(s.Value, e); err != nil {
-				return nil, err
-			}
-		}
-		return out, nil
-	case connect.TypeMap:
-		m, ok := v.(map[any]any)
-		if !ok {
-			return bad()
-		}
-		if avroMapKeys(s) {
-			out := make(map[string]any, len(m))
-			for k, e := range m {
-				ks, _ := k.(string)
-				g, err := fromConnect(s.Value, e)
-				if err != nil {
-					return nil, err
-				}
-				out[ks] = g
-			}
-			return out, nil
-		}
-		return mapEntries(s, m)
-	case connect.TypeStruct:
-		st, ok := v.(*connect.Struct)
-		if !ok {
-			return bad()
-		}
-		out := make(map[string]any, len(s.Fields))
-		for _, f := range s.Fields {
-			fv, _ := st.Get(f.Name)
-			g, err := fromConnect(f.Schema, fv)
-			if err != nil {
-				return nil, fmt.Errorf("field %q: %w", f.Name, err)
-			}
-			out[f.Name] = g
-		}
-		return out, nil
-	}
-	return bad()
-}
-
-// avroMapKeys reports whether a Connect map is an Avro map (required string keys) rather than
-// an array of key/value records.
-func avroMapKeys(s *connect.Schema) bool {
-	return s.Key != nil && s.Key.Type == connect.TypeString && !s.Key.Optional
-}
-
-// mapEntries converts a map with non-string (or optional) keys to its key/value records,
-// ordered by the Avro encoding of their keys.
-func mapEntries(s *connect.Schema, m map[any]any) (any, error) {
-	type entry struct {
-		sortKey []byte
-		rec     map[string]any
-	}
-	entries := make([]entry, 0, len(m))
-	for k, e := range m {
-		gk, err := fromConnect(s.Key, k)
-		if err != nil {
-			return nil, err
-		}
-		gv, err := fromConnect(s.Value, e)
-		if err != nil {
-			return nil, err
-		}
-		entries = append(entries, entry{sortKey: []byte(fmt.Sprintf("%T:%v", gk, gk)), rec: map[string]any{"key": gk, "value": gv}})
-	}
-	slices.SortFunc(entries, func(a, b entry) int { return bytes.Compare(a.sortKey, b.sortKey) })
-	out := make([]any, len(entries))
-	for i, e := range entries {
-		out[i] = e.rec
-	}
-	return out, nil
-}
-
-// writeDatum writes g, in the generic form of fromConnect (a union value as itself, written as
-// the union's first non-null member), with hamba/avro's writer. Map entries are written in key
-// order, so a value always encodes to the same bytes.
+// writeDatum writes g, in hamba/avro's generic form (a union value as a one-entry map from
+// member name to value), with hamba/avro's writer. Map entries (Avro maps, and the key/value
+// records of maps with other keys) are written in key order, so a value always encodes to the
+// same bytes.
 func writeDatum(w *avro.Writer, as avro.Schema, g any) error {
 	bad := func() error { return fmt.Errorf("%w: %T is not a value of Avro %s", ErrData, g, as.Type()) }
 	switch s := derefSchema(as).(type) {
@@ -267,6 +92,12 @@ func writeDatum(w *avro.Writer, as avro.Schema, g any) error {
 		arr, ok := g.([]any)
 		if !ok {
 			return bad()
+		}
+		if isMapEntries(s) {
+			var err error
+			if arr, err = sortEntries(s.Items(), arr); err != nil {
+				return err
+			}
 		}
 		if len(arr) > 0 {
 			w.WriteLong(int64(len(arr)))
@@ -294,6 +125,9 @@ func writeDatum(w *avro.Writer, as avro.Schema, g any) error {
 		w.WriteLong(0)
 	case *avro.UnionSchema:
 		members := s.Types()
+		if one, ok := g.(map[string]any); ok && one == nil {
+			g = nil
+		}
 		if g == nil {
 			for i, m := range members {
 				if m.Type() == avro.Null {
@@ -303,10 +137,12 @@ func writeDatum(w *avro.Writer, as avro.Schema, g any) error {
 			}
 			return bad()
 		}
-		for i, m := range members {
-			if m.Type() != avro.Null {
-				w.WriteInt(int32(i))
-				return writeDatum(w, m, g)
+		if one, ok := g.(map[string]any); ok && len(one) == 1 {
+			for i, m := range members {
+				if v, ok := one[unionMemberName(m)]; ok {
+					w.WriteInt(int32(i))
+					return writeDatum(w, m, v)
+				}
 			}
 		}
 		return bad()
@@ -407,145 +243,111 @@ func unwrapUnion(u *avro.UnionSchema, g any) (avro.Schema, any) {
 	return nil, g
 }
 
-// toConnect converts a value hamba/avro decoded with as to the Connect value of s, the
-// schema connectSchemaOf made from as.
-func toConnect(s *connect.Schema, as avro.Schema, g any) (any, error) {
+// wrapUnions turns a value hamba/avro's container decoder read into the form its Reader's
+// ReadNext gives (every union value a one-entry map from member name to value), which
+// avrodata converts to Connect: the container decoder gives union members it has a Go type
+// for (primitives, logical types) as themselves.
+func wrapUnions(as avro.Schema, g any) any {
 	as = derefSchema(as)
-	if u, ok := as.(*avro.UnionSchema); ok {
+	switch s := as.(type) {
+	case *avro.UnionSchema:
 		if g == nil {
-			return nil, nil
+			return nil
 		}
-		as, g = unwrapUnion(u, g)
-		as = derefSchema(as)
-	}
-	if g == nil {
-		if s.Optional {
-			return nil, nil
-		}
-		return nil, fmt.Errorf("null in a required %s field", s.Type)
-	}
-	bad := func() (any, error) { return nil, fmt.Errorf("%T is not a value of %s", g, s.Type) }
-	switch s.Name {
-	case connect.DecimalName:
-		r, ok := g.(*big.Rat)
-		if !ok {
-			return bad()
-		}
-		scale, _ := connect.DecimalScale(s)
-		return connect.Decimal{Unscaled: ratUnscaled(r, scale), Scale: scale}, nil
-	case connect.DateName, connect.TimestampName:
-		t, ok := g.(time.Time)
-		if !ok {
-			return bad()
-		}
-		return t.UTC(), nil
-	case connect.TimeName:
-		d, ok := g.(time.Duration)
-		if !ok {
-			return bad()
-		}
-		return time.UnixMilli(d.Milliseconds()).UTC(), nil
-	}
-	switch s.Type {
-	case connect.TypeInt8, connect.TypeInt16, connect.TypeInt32, connect.TypeInt64:
-		var n int64
-		switch x := g.(type) {
-		case int:
-			n = int64(x)
-		case int32:
-			n = int64(x)
-		case int64:
-			n = x
-		default:
-			return bad()
-		}
-		switch s.Type {
-		case connect.TypeInt8:
-			return int8(n), nil
-		case connect.TypeInt16:
-			return int16(n), nil
-		case connect.TypeInt32:
-			return int32(n), nil
-		}
-		return n, nil
-	case connect.TypeFloat32, connect.TypeFloat64, connect.TypeBoolean, connect.TypeString, connect.TypeBytes:
-		return g, nil
-	case connect.TypeArray:
-		arr, ok := g.([]any)
-		a, isArray := as.(*avro.ArraySchema)
-		if !ok || !isArray {
-			return bad()
-		}
-		out := make([]any, len(arr))
-		for i, e := range arr {
-			var err error
-			if out[i], err = toConnect(s.Value, a.Items(), e); err != nil {
-				return nil, err
+		if one, ok := g.(map[string]any); ok && len(one) == 1 {
+			for _, m := range s.Types() {
+				if v, ok := one[unionMemberName(m)]; ok {
+					return map[string]any{unionMemberName(m): wrapUnions(m, v)}
+				}
 			}
 		}
-		return out, nil
-	case connect.TypeMap:
-		out := map[any]any{}
-		switch a := as.(type) {
-		case *avro.MapSchema:
-			m, ok := g.(map[string]any)
-			if !ok {
-				return bad()
+		for _, m := range s.Types() {
+			if m.Type() != avro.Null && goTypeFits(m, g) {
+				return map[string]any{unionMemberName(m): wrapUnions(m, g)}
 			}
+		}
+		return g
+	case *avro.RecordSchema:
+		if m, ok := g.(map[string]any); ok {
+			for _, f := range s.Fields() {
+				if v, ok := m[f.Name()]; ok {
+					m[f.Name()] = wrapUnions(f.Type(), v)
+				}
+			}
+		}
+	case *avro.ArraySchema:
+		if arr, ok := g.([]any); ok {
+			for i, e := range arr {
+				arr[i] = wrapUnions(s.Items(), e)
+			}
+		}
+	case *avro.MapSchema:
+		if m, ok := g.(map[string]any); ok {
 			for k, e := range m {
-				v, err := toConnect(s.Value, a.Values(), e)
-				if err != nil {
-					return nil, err
-				}
-				out[k] = v
-			}
-		case *avro.ArraySchema:
-			arr, ok := g.([]any)
-			rec, isRecord := derefSchema(a.Items()).(*avro.RecordSchema)
-			if !ok || !isRecord || len(rec.Fields()) != 2 {
-				return bad()
-			}
-			for _, e := range arr {
-				kv, ok := e.(map[string]any)
-				if !ok {
-					return bad()
-				}
-				k, err := toConnect(s.Key, rec.Fields()[0].Type(), kv["key"])
-				if err != nil {
-					return nil, err
-				}
-				v, err := toConnect(s.Value, rec.Fields()[1].Type(), kv["value"])
-				if err != nil {
-					return nil, err
-				}
-				out[k] = v
-			}
-		default:
-			return bad()
-		}
-		return out, nil
-	case connect.TypeStruct:
-		m, ok := g.(map[string]any)
-		rec, isRecord := as.(*avro.RecordSchema)
-		if !ok || !isRecord {
-			return bad()
-		}
-		st := connect.NewStruct(s)
-		for i, f := range s.Fields {
-			if i >= len(rec.Fields()) {
-				return bad()
-			}
-			v, err := toConnect(f.Schema, rec.Fields()[i].Type(), m[f.Name])
-			if err != nil {
-				return nil, fmt.Errorf("field %q: %w", f.Name, err)
-			}
-			if err := st.Put(f.Name, v); err != nil {
-				return nil, fmt.Errorf("field %q: %w", f.Name, err)
+				m[k] = wrapUnions(s.Values(), e)
 			}
 		}
-		return st, nil
 	}
-	return bad()
+	return g
+}
+
+// goTypeFits reports whether hamba/avro's container decoder gives values of the Avro schema
+// as as values of g's Go type.
+func goTypeFits(as avro.Schema, g any) bool {
+	if l, ok := as.(avro.LogicalTypeSchema); ok && l.Logical() != nil {
+		switch g.(type) {
+		case time.Time, time.Duration, *big.Rat:
+			return true
+		}
+	}
+	switch g.(type) {
+	case int:
+		return as.Type() == avro.Int
+	case int64:
+		return as.Type() == avro.Long
+	case float32:
+		return as.Type() == avro.Float
+	case float64:
+		return as.Type() == avro.Double
+	case bool:
+		return as.Type() == avro.Boolean
+	case string:
+		return as.Type() == avro.String || as.Type() == avro.Enum
+	case []byte:
+		return as.Type() == avro.Bytes || as.Type() == avro.Fixed
+	}
+	return false
+}
+
+// isMapEntries reports whether an array holds the key/value records of a Connect map.
+func isMapEntries(a *avro.ArraySchema) bool {
+	rec, ok := derefSchema(a.Items()).(*avro.RecordSchema)
+	return ok && len(rec.Fields()) == 2 && rec.Fields()[0].Name() == "key" && rec.Fields()[1].Name() == "value" &&
+		strings.HasSuffix(rec.Name(), avrodata.MapEntryName)
+}
+
+// sortEntries orders the key/value records of a map by the Avro encoding of their keys.
+func sortEntries(item avro.Schema, arr []any) ([]any, error) {
+	keySchema := derefSchema(item).(*avro.RecordSchema).Fields()[0].Type()
+	type keyed struct {
+		key []byte
+		rec any
+	}
+	ks := make([]keyed, len(arr))
+	for i, e := range arr {
+		m, _ := e.(map[string]any)
+		w := avro.NewWriter(nil, 0)
+		if err := writeDatum(w, keySchema, m["key"]); err != nil {
+			return nil, err
+		}
+		ks[i] = keyed{key: w.Buffer(), rec: e}
+	}
+	slices.SortStableFunc(ks, func(a, b keyed) int { return bytes.Compare(a.key, b.key) })
+	out := make([]any, len(arr))
+	for i, k := range ks {
+		out[i] = k.rec
+	}
+	return out, nil
 }
 
 // ratUnscaled is the unscaled integer of a decimal decoded as a rational with scale.

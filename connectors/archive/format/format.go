@@ -11,6 +11,7 @@ import (
 	"github.com/klauspost/compress/zstd"
 
 	"github.com/connectless/connectless/core/connect"
+	"github.com/connectless/connectless/core/connect/avrodata"
 )
 
 // Class names of the formats (format.class, keys.format.class, headers.format.class).
@@ -50,7 +51,10 @@ type Options struct {
 	CompressionLevel int32  // s3.compression.level; -1 means the default
 	AvroCodec        string // avro.codec: null, deflate or snappy
 	ConnectMetaData  bool   // connect.meta.data
-	ParquetCodec     string // parquet.codec
+	// EnhancedAvroSchemaSupport is enhanced.avro.schema.support: Connect strings that came
+	// from Avro enums are written as enums.
+	EnhancedAvroSchemaSupport bool
+	ParquetCodec              string // parquet.codec
 	// PageDir is where Parquet pages wait on disk for the footer; empty keeps them in memory.
 	PageDir            string
 	ByteArrayExtension string // format.bytearray.extension
@@ -63,11 +67,16 @@ func New(class string, o Options) (Format, error) {
 	case ByteArrayFormatClass:
 		return byteArrayFormat{ext: o.ByteArrayExtension, separator: []byte(o.ByteArraySeparator), compression: o.Compression, level: o.CompressionLevel}, nil
 	case AvroFormatClass:
-		return &avroFormat{codec: o.AvroCodec, codecs: &avroCodecs{metaData: o.ConnectMetaData}}, nil
+		return &avroFormat{codec: o.AvroCodec, codecs: o.avroCodecs()}, nil
 	case ParquetFormatClass:
-		return &parquetFormat{codec: o.ParquetCodec, dir: o.PageDir, codecs: &avroCodecs{metaData: o.ConnectMetaData}}, nil
+		return &parquetFormat{codec: o.ParquetCodec, dir: o.PageDir, codecs: o.avroCodecs()}, nil
 	}
 	return nil, fmt.Errorf("%w: unknown format class %q", ErrConfig, class)
+}
+
+// avroCodecs returns an empty codec cache for the options' AvroData settings.
+func (o Options) avroCodecs() *avroCodecs {
+	return &avroCodecs{cfg: avrodata.Config{ConnectMetaData: o.ConnectMetaData, EnhancedSchemaSupport: o.EnhancedAvroSchemaSupport}}
 }
 
 // compress wraps the final object stream for s3.compression.type.

@@ -89,7 +89,7 @@ func (f *parquetFormat) Finish(dst io.Writer, spool io.Reader, schema *connect.S
 	}
 	w := parquet.NewGenericWriter[any](dst, opts...)
 	br := bufio.NewReader(spool)
-	r := avro.NewReader(nil, 0)
+	r := avro.NewReader(nil, 0, avro.WithReaderConfig(avroAPI))
 	rows := make([]any, 0, 128)
 	flush := func() error {
 		if len(rows) == 0 {

@@ -2,7 +2,6 @@ package format
 
 import (
 	"bufio"
-	"encoding/json"
 	"fmt"
 	"io"
 
@@ -10,6 +9,7 @@ import (
 	"github.com/hamba/avro/v2/ocf"
 
 	"github.com/connectless/connectless/core/connect"
+	"github.com/connectless/connectless/core/connect/avrodata"
 )
 
 // avroReader reads an Avro object container file with hamba/avro, turning records back into
@@ -21,20 +21,12 @@ type avroReader struct {
 }
 
 func newAvroReader(body io.Reader) (*avroReader, error) {
-	dec, err := ocf.NewDecoder(bufio.NewReaderSize(body, 64<<10), ocf.WithDecoderSchemaCache(&avro.SchemaCache{}))
+	dec, err := ocf.NewDecoder(bufio.NewReaderSize(body, 64<<10), ocf.WithDecoderSchemaCache(&avro.SchemaCache{}), ocf.WithDecoderConfig(avroAPI))
 	if err != nil {
 		return nil, fmt.Errorf("%w: not an Avro object container file: %w", ErrFormat, err)
 	}
-	text := dec.Metadata()["avro.schema"]
-	var sj any
-	if err := json.Unmarshal(text, &sj); err != nil {
-		return nil, fmt.Errorf("%w: avro schema: %w", ErrFormat, err)
-	}
-	s, err := connectSchemaOf(sj, map[string]*connect.Schema{})
-	if err != nil {
-		return nil, fmt.Errorf("%w: avro schema: %w", ErrFormat, err)
-	}
-	as, err := avro.ParseBytesWithCache(text, "", &avro.SchemaCache{})
+	as := dec.Schema()
+	s, err := avrodata.ToConnectSchema(avrodata.DefaultConfig(), as)
 	if err != nil {
 		return nil, fmt.Errorf("%w: avro schema: %w", ErrFormat, err)
 	}
@@ -53,7 +45,7 @@ func (r *avroReader) Next() (*connect.Schema, any, error) {
 	if err := r.dec.Decode(&g); err != nil {
 		return nil, nil, fmt.Errorf("%w: avro record: %w", ErrFormat, err)
 	}
-	v, err := toConnect(r.schema, r.as, g)
+	v, err := avrodata.ToConnectData(r.schema, r.as, wrapUnions(r.as, g))
 	if err != nil {
 		return nil, nil, fmt.Errorf("%w: avro record: %w", ErrFormat, err)
 	}

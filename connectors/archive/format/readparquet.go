@@ -1,7 +1,6 @@
 package format
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -12,6 +11,7 @@ import (
 	"github.com/parquet-go/parquet-go/format"
 
 	"github.com/connectless/connectless/core/connect"
+	"github.com/connectless/connectless/core/connect/avrodata"
 )
 
 // parquetReader reads a Parquet file as ParquetFormat writes it. Parquet needs random
@@ -49,12 +49,11 @@ func newParquetReader(body io.Reader) (*parquetReader, error) {
 	if text, ok := pf.Lookup(parquetAvroSchemaKey); ok {
 		// The Avro schema the file was written from says what the columns were: maps with
 		// non-string keys are lists of key/value groups in the file.
-		var sj any
-		if err := json.Unmarshal([]byte(text), &sj); err != nil {
-			f.Close()
-			return nil, fmt.Errorf("%w: parquet avro schema: %w", ErrFormat, err)
+		as, err := avrodata.Parse(text)
+		if err == nil {
+			s, err = avrodata.ToConnectSchema(avrodata.DefaultConfig(), as)
 		}
-		if s, err = connectSchemaOf(sj, map[string]*connect.Schema{}); err != nil {
+		if err != nil {
 			f.Close()
 			return nil, fmt.Errorf("%w: parquet avro schema: %w", ErrFormat, err)
 		}
