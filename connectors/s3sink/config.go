@@ -32,7 +32,9 @@ type Config struct {
 	AvroCodec        string // avro.codec
 	ParquetCodec     string // parquet.codec
 	ConnectMetaData  bool   // connect.meta.data
-	EnhancedAvro     bool   // enhanced.avro.schema.support
+	// SchemaCompatibility is schema.compatibility: NONE, BACKWARD, FORWARD or FULL.
+	SchemaCompatibility string
+	EnhancedAvro        bool // enhanced.avro.schema.support
 
 	StoreURL string // store.url
 
@@ -168,6 +170,7 @@ func buildConfig(props map[string]string, v values) *Config {
 		AvroCodec:             str("avro.codec"),
 		ParquetCodec:          str("parquet.codec"),
 		ConnectMetaData:       b("connect.meta.data"),
+		SchemaCompatibility:   strings.ToUpper(str("schema.compatibility")),
 		EnhancedAvro:          b("enhanced.avro.schema.support"),
 		StoreURL:              str("store.url"),
 		Bucket:                str("s3.bucket.name"),

@@ -251,7 +251,6 @@ func TestKeysAcceptedOnlyWhereImplemented(t *testing.T) {
 		{"enable.conditional.writes", "false", "If-None-Match"},
 		{"max.write.duration.ms", "60000", "not implemented"},
 		{"retry.backoff.ms", "1000", "s3.retry.backoff.ms"},
-		{"schema.compatibility", "BACKWARD", "only NONE is implemented"},
 		{"allow.optional.map.keys", "true", "not implemented"},
 	}
 	for _, tt := range refused {

@@ -103,15 +103,11 @@ func (w *tpWriter) discardOpen() {
 	w.baseTs = math.MinInt64
 }
 
-// write routes one record into its file, rotating first when a rule says so.
+// write routes one record into its file, rotating first when a rule says so. Each step is
+// a method below; a record the sink cannot store goes to the errant record reporter.
 func (t *Task) write(ctx context.Context, w *tpWriter, rec *connect.SinkRecord, nowMs int64) error {
 	off := rec.KafkaOffset()
-	c := t.cfg
-	if c.RotateScheduleMs > 0 && w.recordCount == 0 && w.nextScheduled != 0 && nowMs >= w.nextScheduled {
-		// The schedule expired while nothing was pending: start from the next boundary, so
-		// the first record after an idle period is not flushed alone (CCMSG-1582).
-		w.nextScheduled = t.nextSchedule(nowMs)
-	}
+	t.skipIdleSchedule(w, nowMs)
 	if err := t.ensureListed(ctx, w, rec, nowMs); err != nil {
 		return err
 	}
@@ -119,17 +115,7 @@ func (t *Task) write(ctx context.Context, w *tpWriter, rec *connect.SinkRecord, 
 		w.lastProcessed = off
 		return nil // stored by an earlier run in another wall-clock directory
 	}
-	var ts int64 = math.MinInt64
-	if t.extract != nil && rec.Value != nil {
-		v, err := t.extract(rec, nowMs)
-		if err != nil {
-			return t.reject(ctx, w, rec, err)
-		}
-		ts = v
-	} else if rec.Value == nil && !rec.Timestamp.IsZero() {
-		ts = rec.Timestamp.UnixMilli()
-	}
-	enc, err := t.part.Encode(rec, nowMs)
+	enc, ts, err := t.route(rec, nowMs)
 	if err != nil {
 		return t.reject(ctx, w, rec, err)
 	}
@@ -137,97 +123,168 @@ func (t *Task) write(ctx context.Context, w *tpWriter, rec *connect.SinkRecord, 
 		w.lastProcessed = off
 		return nil // already in an object of the bucket
 	}
-	// Rotation rules checked before writing (§3.1).
-	if f, ok := w.files[enc]; ok {
-		schemaChanged := f.schema != rec.ValueSchema && ((f.schema == nil) != (rec.ValueSchema == nil) || (f.schema != nil && rec.Value != nil && !f.schema.Equal(rec.ValueSchema)))
-		if schemaChanged && f.count > 0 {
-			if err := t.commitFiles(ctx, w); err != nil {
-				return err
-			}
-		}
+	change, err := t.schemaChange(w, rec, enc)
+	if err != nil {
+		return t.reject(ctx, w, rec, err)
 	}
-	// A size rotation that failed to upload (a retried Put) completes before the next record,
-	// so files keep the size a run without errors gives them.
-	if w.recordCount > 0 && (w.recordCount >= int(c.FlushSize) || t.rotateOnTime(w, enc, ts, nowMs)) {
+	if err := t.rotateBefore(ctx, w, change, enc, ts, nowMs); err != nil {
+		return err
+	}
+	if rec, err = t.projectToFile(w, rec, enc); err != nil {
+		return t.reject(ctx, w, rec, err)
+	}
+	// Encode every stored view first so a bad record never opens a file.
+	enced, err := t.encodeViews(w, rec, enc)
+	if err != nil {
+		return t.reject(ctx, w, rec, err)
+	}
+	f, stored, err := t.openFile(ctx, w, rec, enc, enced)
+	if err != nil || stored {
+		return err
+	}
+	if f.spools[layout.ValueView] == nil && enced.bytes[layout.ValueView] != nil ||
+		f.spools[layout.KeysView] == nil && enced.bytes[layout.KeysView] != nil ||
+		f.spools[layout.HeadersView] == nil && enced.bytes[layout.HeadersView] != nil {
+		return t.reject(ctx, w, rec, fmt.Errorf("%w: record at offset %d does not fit the open file of %q", ErrData, rec.KafkaOffset(), enc))
+	}
+	if err := appendViews(f, enced); err != nil {
+		return err
+	}
+	t.account(w, f, rec, enc, ts)
+	if w.recordCount >= int(t.cfg.FlushSize) {
+		return t.commitFiles(ctx, w)
+	}
+	return nil
+}
+
+// skipIdleSchedule moves the scheduled rotation to the next boundary when it expired while
+// nothing was pending, so the first record after an idle period is not flushed alone
+// (CCMSG-1582).
+func (t *Task) skipIdleSchedule(w *tpWriter, nowMs int64) {
+	if t.cfg.RotateScheduleMs > 0 && w.recordCount == 0 && w.nextScheduled != 0 && nowMs >= w.nextScheduled {
+		w.nextScheduled = t.nextSchedule(nowMs)
+	}
+}
+
+// route returns a record's encoded partition and its timestamp for rotate.interval.ms
+// (math.MinInt64 when it has none).
+func (t *Task) route(rec *connect.SinkRecord, nowMs int64) (enc string, ts int64, err error) {
+	ts = math.MinInt64
+	if t.extract != nil && rec.Value != nil {
+		if ts, err = t.extract(rec, nowMs); err != nil {
+			return "", 0, err
+		}
+	} else if rec.Value == nil && !rec.Timestamp.IsZero() {
+		ts = rec.Timestamp.UnixMilli()
+	}
+	enc, err = t.part.Encode(rec, nowMs)
+	return enc, ts, err
+}
+
+// rotateBefore uploads the open files when a rule says the record starts new ones (§3.1): a
+// schema change, or a size or time rotation that failed to upload before (a retried Put), so
+// files keep the size a run without errors gives them.
+func (t *Task) rotateBefore(ctx context.Context, w *tpWriter, schemaChange bool, enc string, ts, nowMs int64) error {
+	if schemaChange {
 		if err := t.commitFiles(ctx, w); err != nil {
 			return err
 		}
 	}
-	// Encode every stored view first so a bad record never opens a file.
-	var enced [3][]byte
-	var verbatim [3]bool // enced holds a value as read, to be written with the line terminator
-	var schemas [3]*connect.Schema
+	if w.recordCount > 0 && (w.recordCount >= int(t.cfg.FlushSize) || t.rotateOnTime(w, enc, ts, nowMs)) {
+		return t.commitFiles(ctx, w)
+	}
+	return nil
+}
+
+// encoded is a record's stored form per view.
+type encoded struct {
+	bytes    [3][]byte
+	verbatim [3]bool // bytes holds a value as read, to be written with the line terminator
+	schemas  [3]*connect.Schema
+}
+
+// encodeViews encodes the record for every stored view, with the open file's schema of each
+// view when there is one.
+func (t *Task) encodeViews(w *tpWriter, rec *connect.SinkRecord, enc string) (*encoded, error) {
+	e := &encoded{}
 	for v, fm := range t.formats {
 		if fm == nil || (layout.View(v) == layout.ValueView && rec.Value == nil) {
 			continue
 		}
 		s, val, err := pick(layout.View(v), rec)
 		if err != nil {
-			return t.reject(ctx, w, rec, err)
+			return nil, err
 		}
 		if f, ok := w.files[enc]; ok && f.schemas[v] != nil {
 			s = f.schemas[v]
 		}
 		var b []byte
 		if jf, ok := fm.(jsonFormat); ok && layout.View(v) == layout.ValueView && rec.RawValue != nil {
-			b, verbatim[v], err = jf.encodeRaw(t.line[:0], rec.RawValue, s, val)
-			if err == nil && !verbatim[v] {
+			b, e.verbatim[v], err = jf.encodeRaw(t.line[:0], rec.RawValue, s, val)
+			if err == nil && !e.verbatim[v] {
 				t.line = b[:0] // written to the spool (a copy) before the next record
 			}
 		} else {
 			b, err = fm.Encode(s, val)
 		}
 		if err != nil {
-			return t.reject(ctx, w, rec, err)
+			return nil, err
 		}
-		enced[v], schemas[v] = b, s
+		e.bytes[v], e.schemas[v] = b, s
 	}
-	f, ok := w.files[enc]
-	if !ok {
-		// A new file starts here: the bucket may already hold it (a crashed or racing run).
-		key := t.key(w.tp, enc, off, layout.ValueView)
-		if rec.Value == nil && t.formats[layout.ValueView] != nil {
-			key = t.key(w.tp, enc, off, layout.KeysView)
+	return e, nil
+}
+
+// openFile returns the open file of enc, opening it when the record starts a new one. A new
+// file's key may already be in the bucket (a crashed or racing run wrote it): then stored is
+// true, the record counts as written, and the object's range is skipped.
+func (t *Task) openFile(ctx context.Context, w *tpWriter, rec *connect.SinkRecord, enc string, e *encoded) (f *fileSet, stored bool, err error) {
+	if f, ok := w.files[enc]; ok {
+		return f, false, nil
+	}
+	off := rec.KafkaOffset()
+	arbiter := layout.ValueView
+	if rec.Value == nil && t.formats[layout.ValueView] != nil {
+		arbiter = layout.KeysView
+	}
+	key := t.key(w.tp, enc, off, arbiter)
+	meta, found, err := t.store.head(ctx, key)
+	if err != nil {
+		return nil, false, err
+	}
+	if found {
+		if err := t.queueExisting(ctx, w.tp, enc, off, arbiter, meta); err != nil {
+			return nil, false, err
 		}
-		meta, found, err := t.store.head(ctx, key)
+		w.covered[enc] = span{first: meta.first, last: meta.last}
+		w.lastProcessed = off
+		t.log.Debug("resuming after object already in bucket", "key", key, "last_offset", meta.last)
+		return nil, true, nil
+	}
+	f = &fileSet{enc: enc, start: off, minTs: math.MaxInt64, maxTs: math.MinInt64, schema: rec.ValueSchema, schemas: e.schemas}
+	for v, b := range e.bytes {
+		if t.formats[v] == nil || (layout.View(v) == layout.ValueView && b == nil) {
+			continue
+		}
+		sp, err := newSpool(t.spillDir)
 		if err != nil {
-			return err
+			return nil, false, err
 		}
-		if found {
-			arbiter := layout.ValueView
-			if rec.Value == nil && t.formats[layout.ValueView] != nil {
-				arbiter = layout.KeysView
-			}
-			if err := t.queueExisting(ctx, w.tp, enc, off, arbiter, meta); err != nil {
-				return err
-			}
-			w.covered[enc] = span{first: meta.first, last: meta.last}
-			w.lastProcessed = off
-			t.log.Debug("resuming after object already in bucket", "key", key, "last_offset", meta.last)
-			return nil
-		}
-		f = &fileSet{enc: enc, start: off, minTs: math.MaxInt64, maxTs: math.MinInt64, schema: rec.ValueSchema, schemas: schemas}
-		for v, b := range enced {
-			if t.formats[v] == nil || (layout.View(v) == layout.ValueView && b == nil) {
-				continue
-			}
-			sp, err := newSpool(t.spillDir)
-			if err != nil {
-				return err
-			}
-			f.spools[v] = sp
-		}
-		w.files[enc] = f
-		w.order = append(w.order, enc)
+		f.spools[v] = sp
 	}
-	for v, b := range enced {
+	w.files[enc] = f
+	w.order = append(w.order, enc)
+	return f, false, nil
+}
+
+// appendViews appends the encoded views to the file's spools.
+func appendViews(f *fileSet, e *encoded) error {
+	for v, b := range e.bytes {
 		if b == nil {
 			continue
 		}
-		if f.spools[v] == nil {
-			return t.reject(ctx, w, rec, fmt.Errorf("%w: record at offset %d does not fit the open file of %q", ErrData, off, enc))
-		}
-		if verbatim[v] {
+		var err error
+		if e.verbatim[v] {
 			err = f.spools[v].writeLine(b, '\n')
 		} else {
 			err = f.spools[v].write(b)
@@ -237,6 +294,12 @@ func (t *Task) write(ctx context.Context, w *tpWriter, rec *connect.SinkRecord, 
 		}
 		f.spools[v].count++
 	}
+	return nil
+}
+
+// account records a written record in its file and partition.
+func (t *Task) account(w *tpWriter, f *fileSet, rec *connect.SinkRecord, enc string, ts int64) {
+	off := rec.KafkaOffset()
 	f.last, f.count = off, f.count+1
 	if !rec.Timestamp.IsZero() {
 		ms := rec.Timestamp.UnixMilli()
@@ -248,10 +311,6 @@ func (t *Task) write(ctx context.Context, w *tpWriter, rec *connect.SinkRecord, 
 	w.currentEnc = enc
 	w.lastProcessed = off
 	w.recordCount++
-	if w.recordCount >= int(c.FlushSize) {
-		return t.commitFiles(ctx, w)
-	}
-	return nil
 }
 
 // rotateOnTime is Confluent's rotateOnTime: rotate.interval.ms on record time (with the
