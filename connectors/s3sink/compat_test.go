@@ -156,3 +156,29 @@ func TestIntegrationSchemaCompatibilityNeedsVersions(t *testing.T) {
 		t.Errorf("reported error %v", rt.errs[0])
 	}
 }
+
+// project follows Kafka's SchemaProjector: numbers widen, a field missing from the source
+// takes the target's default (or null when optional), a required one without default fails.
+func TestProject(t *testing.T) {
+	v1 := connect.NewSchemaBuilder(connect.TypeStruct).Name("u").Field("n", connect.Int32Schema()).Build()
+	withDefault := connect.NewSchemaBuilder(connect.TypeStruct).Name("u").Field("n", connect.Int64Schema()).
+		Field("tier", connect.NewSchemaBuilder(connect.TypeString).Default("basic").Build()).Build()
+	withRequired := connect.NewSchemaBuilder(connect.TypeStruct).Name("u").Field("n", connect.Int32Schema()).Field("must", connect.StringSchema()).Build()
+	got, err := project(connect.NewStruct(v1).MustPut("n", int32(7)), v1, withDefault)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := got.(*connect.Struct)
+	if n, _ := st.Get("n"); n != int64(7) {
+		t.Errorf("n = %#v, want int64(7)", n)
+	}
+	if tier, _ := st.Get("tier"); tier != "basic" {
+		t.Errorf("tier = %#v, want the default", tier)
+	}
+	if _, err := project(connect.NewStruct(v1).MustPut("n", int32(7)), v1, withRequired); err == nil {
+		t.Error("projected onto a schema with a new required field")
+	}
+	if _, err := project(int64(1), connect.Int64Schema(), connect.Int32Schema()); err == nil {
+		t.Error("narrowed int64 to int32")
+	}
+}
