@@ -134,11 +134,11 @@ func (t *Task) write(ctx context.Context, w *tpWriter, rec *connect.SinkRecord, 
 		return t.reject(ctx, w, rec, err)
 	}
 	// Encode every stored view first so a bad record never opens a file.
-	enced, err := t.encodeViews(w, rec, enc)
-	if err != nil {
+	var enced encoded
+	if err := t.encodeViews(w, rec, enc, &enced); err != nil {
 		return t.reject(ctx, w, rec, err)
 	}
-	f, stored, err := t.openFile(ctx, w, rec, enc, enced)
+	f, stored, err := t.openFile(ctx, w, rec, enc, &enced)
 	if err != nil || stored {
 		return err
 	}
@@ -147,7 +147,7 @@ func (t *Task) write(ctx context.Context, w *tpWriter, rec *connect.SinkRecord, 
 		f.spools[layout.HeadersView] == nil && enced.bytes[layout.HeadersView] != nil {
 		return t.reject(ctx, w, rec, fmt.Errorf("%w: record at offset %d does not fit the open file of %q", ErrData, rec.KafkaOffset(), enc))
 	}
-	if err := appendViews(f, enced); err != nil {
+	if err := appendViews(f, &enced); err != nil {
 		return err
 	}
 	t.account(w, f, rec, enc, ts)
@@ -203,17 +203,16 @@ type encoded struct {
 	schemas  [3]*connect.Schema
 }
 
-// encodeViews encodes the record for every stored view, with the open file's schema of each
-// view when there is one.
-func (t *Task) encodeViews(w *tpWriter, rec *connect.SinkRecord, enc string) (*encoded, error) {
-	e := &encoded{}
+// encodeViews encodes the record for every stored view into e, with the open file's schema
+// of each view when there is one.
+func (t *Task) encodeViews(w *tpWriter, rec *connect.SinkRecord, enc string, e *encoded) error {
 	for v, fm := range t.formats {
 		if fm == nil || (layout.View(v) == layout.ValueView && rec.Value == nil) {
 			continue
 		}
 		s, val, err := pick(layout.View(v), rec)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if f, ok := w.files[enc]; ok && f.schemas[v] != nil {
 			s = f.schemas[v]
@@ -228,11 +227,11 @@ func (t *Task) encodeViews(w *tpWriter, rec *connect.SinkRecord, enc string) (*e
 			b, err = fm.Encode(s, val)
 		}
 		if err != nil {
-			return nil, err
+			return err
 		}
 		e.bytes[v], e.schemas[v] = b, s
 	}
-	return e, nil
+	return nil
 }
 
 // openFile returns the open file of enc, opening it when the record starts a new one. A new
