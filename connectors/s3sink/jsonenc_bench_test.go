@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/connectless/connectless/connectors/archive/format"
+	"github.com/connectless/connectless/core/connect/javacompat"
 )
 
 // BenchmarkAppendJSONString escapes the strings of a typical log line.
@@ -18,7 +19,7 @@ func BenchmarkAppendJSONString(b *testing.B) {
 	for b.Loop() {
 		buf = buf[:0]
 		for _, s := range strs {
-			buf = appendJSONString(buf, s)
+			buf = javacompat.AppendString(buf, s)
 		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/connectless/connectless/connectors/archive/layout"
 	"github.com/connectless/connectless/core/connect"
+	"github.com/connectless/connectless/core/connect/javacompat"
 )
 
 // headersSchema is the struct a headers file holds per record (Confluent's HeaderRecordView).
@@ -54,9 +55,9 @@ func headerString(v any) string {
 	case []byte:
 		return base64.StdEncoding.EncodeToString(x)
 	case float32:
-		return string(appendJavaFloat(nil, float64(x), 32))
+		return javacompat.FormatFloat(x)
 	case float64:
-		return string(appendJavaFloat(nil, x, 64))
+		return javacompat.FormatDouble(x)
 	}
 	b, err := jsonWriter{}.appendJackson(nil, v)
 	if err != nil {
