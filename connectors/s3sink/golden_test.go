@@ -67,7 +67,9 @@ func goldenRecords(bytesValues bool) []connect.SinkRecord {
 		}
 		r.ValueSchema, r.Value = s, v
 		if bytesValues {
-			line, _ := jsonWriter{}.appendRecord(nil, s, v)
+			jf, _ := format.New(JSONFormatClass, format.Options{})
+			line, _ := jf.Encode(s, v)
+			line = bytes.TrimSuffix(line, []byte("\n"))
 			r.ValueSchema, r.Value = &connect.Schema{Type: connect.TypeBytes, Optional: true}, line
 		}
 		out[i] = r

@@ -218,8 +218,8 @@ func (t *Task) encodeViews(w *tpWriter, rec *connect.SinkRecord, enc string, e *
 			s = f.schemas[v]
 		}
 		var b []byte
-		if jf, ok := fm.(jsonFormat); ok && layout.View(v) == layout.ValueView && rec.RawValue != nil {
-			b, e.verbatim[v], err = jf.encodeRaw(t.line[:0], rec.RawValue, s, val)
+		if rf, ok := fm.(format.RawEncoder); ok && layout.View(v) == layout.ValueView && rec.RawValue != nil {
+			b, e.verbatim[v], err = rf.EncodeRaw(t.line[:0], rec.RawValue, s, val)
 			if err == nil && !e.verbatim[v] {
 				t.line = b[:0] // written to the spool (a copy) before the next record
 			}
@@ -429,7 +429,7 @@ func (t *Task) sortedTPs() []connect.TopicPartition {
 // reporter instead of failing the task.
 func isRecordError(err error) bool {
 	var de *connect.DataError
-	return errors.Is(err, ErrData) || errors.Is(err, format.ErrData) || errors.Is(err, layout.ErrPartition) || errors.As(err, &de)
+	return errors.Is(err, format.ErrData) || errors.Is(err, layout.ErrPartition) || errors.As(err, &de)
 }
 
 // rejectedError is what the errant record reporter receives: the cause, named as the Java

@@ -59,11 +59,15 @@ type Options struct {
 	PageDir            string
 	ByteArrayExtension string // format.bytearray.extension
 	ByteArraySeparator string // format.bytearray.separator, untrimmed
+	DecimalNumeric     bool   // json.decimal.format=NUMERIC
+	MapKeyOrderInput   bool   // json.map.key.order=input
 }
 
 // New returns the format a class names.
 func New(class string, o Options) (Format, error) {
 	switch class {
+	case JSONFormatClass:
+		return jsonFormat{w: jsonWriter{decimalNumeric: o.DecimalNumeric, inputOrder: o.MapKeyOrderInput}, compression: o.Compression, level: o.CompressionLevel}, nil
 	case ByteArrayFormatClass:
 		return byteArrayFormat{ext: o.ByteArrayExtension, separator: []byte(o.ByteArraySeparator), compression: o.Compression, level: o.CompressionLevel}, nil
 	case AvroFormatClass:
@@ -98,8 +102,8 @@ type nopCloser struct{ io.Writer }
 // Close does nothing.
 func (nopCloser) Close() error { return nil }
 
-// CompressionExt is the file extension s3.compression.type adds: .gz, .zst or nothing.
-func CompressionExt(kind string) string {
+// compressionExt is the file extension s3.compression.type adds: .gz, .zst or nothing.
+func compressionExt(kind string) string {
 	switch kind {
 	case "gzip":
 		return ".gz"
@@ -109,8 +113,8 @@ func CompressionExt(kind string) string {
 	return ""
 }
 
-// CopyCompressed copies the spool through the compressor of s3.compression.type to dst.
-func CopyCompressed(dst io.Writer, spool io.Reader, kind string, level int32) error {
+// copyCompressed copies the spool through the compressor of s3.compression.type to dst.
+func copyCompressed(dst io.Writer, spool io.Reader, kind string, level int32) error {
 	w, err := compress(dst, kind, level)
 	if err != nil {
 		return fmt.Errorf("open %s compressor: %w", kind, err)
@@ -130,7 +134,7 @@ type byteArrayFormat struct {
 }
 
 // Extension is the configured extension and the compression's.
-func (f byteArrayFormat) Extension() string { return f.ext + CompressionExt(f.compression) }
+func (f byteArrayFormat) Extension() string { return f.ext + compressionExt(f.compression) }
 
 // Encode returns the value's bytes and the separator.
 func (f byteArrayFormat) Encode(schema *connect.Schema, value any) ([]byte, error) {
@@ -146,5 +150,5 @@ func (f byteArrayFormat) Encode(schema *connect.Schema, value any) ([]byte, erro
 
 // Finish compresses the spooled records.
 func (f byteArrayFormat) Finish(dst io.Writer, spool io.Reader, _ *connect.Schema, _ int) error {
-	return CopyCompressed(dst, spool, f.compression, f.level)
+	return copyCompressed(dst, spool, f.compression, f.level)
 }

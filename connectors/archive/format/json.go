@@ -1,12 +1,18 @@
-package s3sink
+package format
 
 import (
-	"fmt"
 	"io"
 
-	"github.com/connectless/connectless/connectors/archive/format"
 	"github.com/connectless/connectless/core/connect"
 )
+
+// RawEncoder is a Format that can store a record's value as it was read from Kafka when that
+// is exactly what it would write (JsonFormat).
+type RawEncoder interface {
+	// EncodeRaw returns raw itself and true when raw is exactly what Encode writes for value
+	// before the line terminator; otherwise the encoding, appended to dst, and false.
+	EncodeRaw(dst, raw []byte, schema *connect.Schema, value any) ([]byte, bool, error)
+}
 
 // jsonFormat is Confluent's JsonFormat: one JSON value per line, "\n" after every record.
 type jsonFormat struct {
@@ -16,7 +22,7 @@ type jsonFormat struct {
 }
 
 // Extension is .json and the compression's extension.
-func (f jsonFormat) Extension() string { return ".json" + format.CompressionExt(f.compression) }
+func (f jsonFormat) Extension() string { return ".json" + compressionExt(f.compression) }
 
 // jsonLineCap is the initial capacity of one encoded line: one allocation for a typical log
 // line instead of a buffer grown from empty.
@@ -31,14 +37,14 @@ func (f jsonFormat) Encode(_ *connect.Schema, value any) ([]byte, error) {
 	return append(b, '\n'), nil
 }
 
-// encodeRaw returns raw itself and true when raw (a record's value as read from Kafka) is
+// EncodeRaw returns raw itself and true when raw (a record's value as read from Kafka) is
 // exactly what encode writes for value before the line terminator: the caller writes raw and
 // the terminator. A schemaless object whose members are each written as encode would write
 // them, in another order, is copied member by member in encode's order. Otherwise it returns
 // encode's result and false.
 //
 // A reordered line is appended to dst (which may be nil).
-func (f jsonFormat) encodeRaw(dst, raw []byte, schema *connect.Schema, value any) ([]byte, bool, error) {
+func (f jsonFormat) EncodeRaw(dst, raw []byte, schema *connect.Schema, value any) ([]byte, bool, error) {
 	if m, ok := value.(map[string]any); ok {
 		if b, inOrder, ok := f.w.appendRawObject(dst, raw, m); ok {
 			if inOrder {
@@ -55,22 +61,5 @@ func (f jsonFormat) encodeRaw(dst, raw []byte, schema *connect.Schema, value any
 
 // Finish compresses the spooled lines.
 func (f jsonFormat) Finish(dst io.Writer, spool io.Reader, _ *connect.Schema, _ int) error {
-	return format.CopyCompressed(dst, spool, f.compression, f.level)
-}
-
-// newFormat returns the format a class names, for one view.
-func newFormat(c *Config, class string) (format.Format, error) {
-	if class == JSONFormatClass {
-		return jsonFormat{w: jsonWriter{decimalNumeric: c.DecimalNumeric, inputOrder: c.MapKeyOrderInput}, compression: c.CompressionType, level: c.CompressionLevel}, nil
-	}
-	f, err := format.New(class, format.Options{
-		Compression: c.CompressionType, CompressionLevel: c.CompressionLevel,
-		AvroCodec: c.AvroCodec, ConnectMetaData: c.ConnectMetaData, EnhancedAvroSchemaSupport: c.EnhancedAvro,
-		ParquetCodec: c.ParquetCodec, PageDir: c.SpillDir,
-		ByteArrayExtension: c.ByteArrayExtension, ByteArraySeparator: c.ByteArraySeparator,
-	})
-	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
-	}
-	return f, nil
+	return copyCompressed(dst, spool, f.compression, f.level)
 }

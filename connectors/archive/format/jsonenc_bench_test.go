@@ -1,4 +1,4 @@
-package s3sink
+package format
 
 import (
 	"bytes"
@@ -6,7 +6,6 @@ import (
 	"io"
 	"testing"
 
-	"github.com/connectless/connectless/connectors/archive/format"
 	"github.com/connectless/connectless/core/connect/javacompat"
 )
 
@@ -34,7 +33,7 @@ func BenchmarkCompressGzip(b *testing.B) {
 	}
 	b.SetBytes(int64(len(src)))
 	for b.Loop() {
-		if err := format.CopyCompressed(io.Discard, bytes.NewReader(src), "gzip", -1); err != nil {
+		if err := copyCompressed(io.Discard, bytes.NewReader(src), "gzip", -1); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -69,7 +68,7 @@ func BenchmarkJSONFormatEncodeRaw(b *testing.B) {
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, _, err := f.encodeRaw(nil, raw, nil, v); err != nil {
+		if _, _, err := f.EncodeRaw(nil, raw, nil, v); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -87,7 +86,7 @@ func BenchmarkJSONFormatEncodeRawReordered(b *testing.B) {
 	var line []byte // reused as the task reuses it
 	b.ReportAllocs()
 	for b.Loop() {
-		out, verbatim, err := f.encodeRaw(line[:0], raw, nil, v)
+		out, verbatim, err := f.EncodeRaw(line[:0], raw, nil, v)
 		if err != nil || verbatim {
 			b.Fatal("not reordered", err)
 		}
