@@ -75,7 +75,7 @@ func configKeys() []keyDef {
 		{name: "partition.field.name", typ: connect.ConfigList, def: "", group: "Partitioner", doc: "FieldPartitioner field names (dotted for nested). Default empty. Mirrors partition.field.name."},
 		{name: "partition.duration.ms", typ: connect.ConfigLong, def: "-1", group: "Partitioner", doc: "TimeBasedPartitioner bucket width. Default -1. Mirrors partition.duration.ms."},
 		{name: "path.format", typ: connect.ConfigString, def: "", group: "Partitioner", doc: "Joda-Time pattern of the encoded partition, e.g. 'year'=YYYY/'month'=MM. Default empty. Mirrors path.format."},
-		{name: "locale", typ: connect.ConfigString, def: "", group: "Partitioner", doc: "Locale of path.format; required by time-based partitioners. Default empty. Mirrors locale."},
+		{name: "locale", typ: connect.ConfigString, def: "", group: "Partitioner", doc: "Locale of path.format; required by time-based partitioners. Month, day and era names are written in English only, so a path.format with them refuses other locales. Default empty. Mirrors locale."},
 		{name: "timezone", typ: connect.ConfigString, def: "", group: "Partitioner", doc: "Time zone of path.format (UTC, America/New_York, +05:30). Default empty. Mirrors timezone."},
 		{name: "timestamp.extractor", typ: connect.ConfigString, def: "Wallclock", group: "Partitioner", doc: "Wallclock, Record or RecordField. Default Wallclock. Mirrors timestamp.extractor.", val: validExtractor},
 		{name: "timestamp.field", typ: connect.ConfigString, def: "timestamp", group: "Partitioner", doc: "Field read by RecordField (dotted for nested). Default timestamp. Mirrors timestamp.field."},

@@ -102,7 +102,7 @@ func keys() []key {
 		{name: "path.format", typ: connect.ConfigString, def: "", group: "Layout",
 			doc: "TimeBasedPartitioner Joda-Time pattern (Daily and Hourly set their own). Default empty. Mirrors path.format."},
 		{name: "locale", typ: connect.ConfigString, def: "", group: "Layout",
-			doc: "Locale of path.format. Default empty. Mirrors locale."},
+			doc: "Locale of path.format; month, day and era names are English only. Default empty. Mirrors locale."},
 		{name: "timezone", typ: connect.ConfigString, def: "", group: "Layout",
 			doc: "Time zone of path.format, and of restore.time.* values without an offset. Default empty (UTC for restore.time.*). Mirrors timezone."},
 		{name: "timestamp.extractor", typ: connect.ConfigString, def: "Wallclock", group: "Layout", val: connect.ValidString("Wallclock", "Record", "RecordField"),

@@ -42,8 +42,10 @@ func (l *Layout) Check() map[string]string {
 			pf := l.PathFormat
 			if strings.TrimSpace(pf) == "" || pf == l.DirectoryDelim {
 				bad("path.format", "Path format cannot be empty.")
-			} else if _, err := CompileJoda(strings.TrimSuffix(pf, l.DirectoryDelim)); err != nil {
+			} else if f, err := CompileJoda(strings.TrimSuffix(pf, l.DirectoryDelim)); err != nil {
 				bad("path.format", "%v", err)
+			} else if f.hasText() && l.Locale != "" && !isEnglish(l.Locale) {
+				bad("locale", "path.format %q writes month, day or era names, which are implemented in English only; use an English locale (en, en_US) or numeric fields", pf)
 			}
 			if l.PartitionDurationMs <= 0 {
 				bad("partition.duration.ms", "Partition duration needs to be a positive.")
@@ -53,4 +55,10 @@ func (l *Layout) Check() map[string]string {
 		bad("partitioner.class", "unknown partitioner %q", pc)
 	}
 	return errs
+}
+
+// isEnglish reports whether a Java locale id (en, en_US, en-GB) is English.
+func isEnglish(locale string) bool {
+	lang, _, _ := strings.Cut(strings.ReplaceAll(locale, "-", "_"), "_")
+	return strings.EqualFold(lang, "en")
 }

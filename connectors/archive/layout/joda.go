@@ -199,3 +199,14 @@ func (f JodaFormat) Format(t time.Time) string {
 	}
 	return sb.String()
 }
+
+// hasText reports whether the pattern writes names (era, day of week, month as text, AM/PM),
+// which depend on the locale.
+func (f JodaFormat) hasText() bool {
+	for _, p := range f {
+		if p.letter == 'G' || p.letter == 'E' || p.letter == 'a' || p.letter == 'M' && p.count >= 3 {
+			return true
+		}
+	}
+	return false
+}
