@@ -34,13 +34,6 @@ type PluginDesc struct {
 	Config func() []connect.ConfigKeyInfo
 }
 
-// TopicTracker is an optional store ability: the topics each connector has used
-// (Kafka's status-topic-* records, GET /connectors/{c}/topics).
-type TopicTracker interface {
-	ActiveTopics(ctx context.Context, connector string) ([]string, error)
-	ResetActiveTopics(ctx context.Context, connector string) error
-}
-
 // Config holds a Herder's dependencies.
 type Config struct {
 	// Store keeps configurations, offsets and statuses. Required.

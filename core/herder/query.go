@@ -146,14 +146,9 @@ func (h *Herder) ActiveTopics(ctx context.Context, name string) (map[string]Acti
 	if h.cfg.TopicTrackingDisabled {
 		return nil, newErr(ErrForbidden, "Topic tracking is disabled.")
 	}
-	topics := []string{}
-	if tt, ok := h.cfg.Store.(TopicTracker); ok {
-		got, err := tt.ActiveTopics(ctx, name)
-		if err != nil {
-			return nil, fmt.Errorf("read active topics of %q: %w", name, err)
-		}
-		topics = append(topics, got...)
-		slices.Sort(topics)
+	topics, err := h.cfg.Store.ActiveTopics(ctx, name)
+	if err != nil {
+		return nil, fmt.Errorf("read active topics of %q: %w", name, err)
 	}
 	return map[string]ActiveTopics{name: {Topics: topics}}, nil
 }
@@ -166,10 +161,8 @@ func (h *Herder) ResetActiveTopics(ctx context.Context, name string) error {
 	if h.cfg.TopicResetDisabled {
 		return newErr(ErrForbidden, "Topic tracking reset is disabled.")
 	}
-	if tt, ok := h.cfg.Store.(TopicTracker); ok {
-		if err := tt.ResetActiveTopics(ctx, name); err != nil {
-			return fmt.Errorf("reset active topics of %q: %w", name, err)
-		}
+	if err := h.cfg.Store.ResetActiveTopics(ctx, name); err != nil {
+		return fmt.Errorf("reset active topics of %q: %w", name, err)
 	}
 	return nil
 }

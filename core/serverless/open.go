@@ -99,7 +99,8 @@ func Open(ctx context.Context, props map[string]string, opts Options) (*Runtime,
 		return nil, fmt.Errorf("herder: %w", err)
 	}
 	rt.Env = &taskrun.Env{Store: rt.Store, Registry: opts.Registry, Kafka: rt.Kafka, Pipeline: cfg.Pipeline,
-		Resolver: resolver, Holder: workerID, Margin: cfg.Margin, LeaseGrace: cfg.LeaseGrace, Logger: log}
+		Resolver: resolver, Holder: workerID, Margin: cfg.Margin, LeaseGrace: cfg.LeaseGrace, Logger: log,
+		TopicCreationDisabled: !cfg.TopicCreation, TopicTrackingDisabled: !cfg.TopicTracking}
 	return rt, nil
 }
 

@@ -50,7 +50,11 @@ type Env struct {
 	LeaseGrace time.Duration
 	// IdlePolls ends a source slice after that many empty polls. Default 3.
 	IdlePolls int
-	Logger    *slog.Logger
+	// TopicCreationDisabled mirrors the worker's topic.creation.enable=false: source
+	// connectors' topic.creation.* settings are not used. TopicTrackingDisabled mirrors
+	// topic.tracking.enable=false: the topics tasks use are not recorded.
+	TopicCreationDisabled, TopicTrackingDisabled bool
+	Logger                                       *slog.Logger
 }
 
 // Result is what one invocation did.
@@ -207,7 +211,7 @@ func (env *Env) runSlice(ctx context.Context, log *slog.Logger, c store.Connecto
 		if !ok {
 			return fmt.Errorf("connector %q: plugin %s is not a source connector", c.Name, plugin.Class)
 		}
-		return env.source(ctx, c, taskID, lease, sc, taskCfg, pipe, errCfg, deadline, margin, res)
+		return env.source(ctx, log, c, taskID, lease, sc, taskCfg, pipe, errCfg, deadline, margin, res)
 	}
 	return fmt.Errorf("connector %q: plugin %s has unknown type %q", c.Name, plugin.Class, plugin.Type)
 }
@@ -259,6 +263,13 @@ func (env *Env) sink(ctx context.Context, log *slog.Logger, c store.Connector, t
 				changed[tp] = off
 			}
 		}
+		used := map[string]bool{}
+		for tp := range changed {
+			if !used[tp.Topic] {
+				used[tp.Topic] = true
+				env.recordTopic(ctx, log, c.Name, taskID, tp.Topic)
+			}
+		}
 		if len(changed) > 0 {
 			if cerr := env.Store.CommitSinkOffsets(ctx, lease, changed); cerr != nil {
 				return errors.Join(err, fmt.Errorf("commit sink offsets of %s/%d: %w", c.Name, taskID, cerr))
@@ -272,18 +283,24 @@ func (env *Env) sink(ctx context.Context, log *slog.Logger, c store.Connector, t
 	return err
 }
 
-func (env *Env) source(ctx context.Context, c store.Connector, taskID int, lease store.Lease, sc connect.SourceConnector,
+func (env *Env) source(ctx context.Context, log *slog.Logger, c store.Connector, taskID int, lease store.Lease, sc connect.SourceConnector,
 	taskCfg map[string]string, pipe Pipeline, errCfg runtime.ErrorConfig, deadline time.Time, margin time.Duration, res *Result) error {
 	offsets, err := env.Store.SourceOffsets(ctx, c.Name)
 	if err != nil {
 		return fmt.Errorf("read source offsets of %q: %w", c.Name, err)
 	}
 	idle := cmp.Or(env.IdlePolls, 3)
+	writer, err := env.sourceWriter(c, taskID, log)
+	if err != nil {
+		return err
+	}
+	defer writer.Close()
 	out, err := runtime.RunSourceSlice(ctx, cmp.Or(env.Logger, slog.New(slog.DiscardHandler)), runtime.SourceSlice{
 		Task:          sc.NewTask(),
 		TaskConfig:    taskCfg,
 		OffsetReader:  offsetReader(offsets),
 		Client:        env.Kafka,
+		Writer:        writer,
 		Deadline:      deadline,
 		Margin:        margin,
 		IdlePolls:     idle,

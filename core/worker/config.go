@@ -80,6 +80,12 @@ type Config struct {
 	// TopicTrackingDisabled and TopicResetDisabled from topic.tracking.enable and
 	// topic.tracking.allow.reset (both default true). Mirror Kafka Connect's keys.
 	TopicTrackingDisabled, TopicResetDisabled bool
+	// TopicCreationDisabled from topic.creation.enable (default true): source connectors'
+	// topic.creation.* settings are used only when enabled. Mirrors Kafka Connect's key.
+	TopicCreationDisabled bool
+	// DynamoDBTableCreate from state.dynamodb.table.create (default true): create the
+	// state table (on-demand billing) when it is missing.
+	DynamoDBTableCreate bool
 
 	// KeyConverter, ValueConverter and HeaderConverter with their options (the keys after
 	// the prefix): the converters of connectors that set none. Defaults JsonConverter,
@@ -139,7 +145,7 @@ var acceptedPrefixes = []string{"config.providers.", "producer.", "consumer.", "
 // each as an error wrapping ErrConfig that names the key.
 func Parse(props map[string]string) (*Config, error) {
 	c := &Config{
-		Brokers: []string{"localhost:9092"}, ClientID: "connectless", GroupID: "connect-cluster",
+		Brokers: []string{"localhost:9092"}, ClientID: "connectless", GroupID: "connect-cluster", DynamoDBTableCreate: true,
 		KeyConverter:         workerprops.JSONConverter,
 		ValueConverter:       workerprops.JSONConverter,
 		HeaderConverter:      workerprops.SimpleHeaderConverter,
@@ -205,6 +211,10 @@ func Parse(props map[string]string) (*Config, error) {
 			c.TopicTrackingDisabled = !boolean(key, v)
 		case "topic.tracking.allow.reset":
 			c.TopicResetDisabled = !boolean(key, v)
+		case "topic.creation.enable":
+			c.TopicCreationDisabled = !boolean(key, v)
+		case "state.dynamodb.table.create":
+			c.DynamoDBTableCreate = boolean(key, v)
 		case "offset.flush.interval.ms":
 			c.SliceLength = ms(key, v)
 		case KeyLeaseTimeout:

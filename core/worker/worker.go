@@ -162,7 +162,8 @@ func New(ctx context.Context, props map[string]string, opts Options) (_ *Worker,
 		return nil, fmt.Errorf("herder: %w", err)
 	}
 	w.env = &taskrun.Env{Store: w.store, Registry: opts.Registry, Kafka: w.kafka, Pipeline: taskrun.DefaultPipeline(resolved),
-		Resolver: resolver, Holder: w.id, LeaseGrace: cfg.LeaseTimeout, Margin: min(5*time.Second, cfg.SliceLength/5), Logger: log}
+		Resolver: resolver, Holder: w.id, LeaseGrace: cfg.LeaseTimeout, Margin: min(5*time.Second, cfg.SliceLength/5), Logger: log,
+		TopicCreationDisabled: cfg.TopicCreationDisabled, TopicTrackingDisabled: cfg.TopicTrackingDisabled}
 	w.metrics = NewMetrics(w.store, opts.Registry, w.id)
 	api := rest.New(w.herder, rest.Options{Version: opts.Version, Loggers: opts.Loggers, Logger: log,
 		AdminDisabled: cfg.AdminDisabled, Health: w.health})
