@@ -74,7 +74,7 @@ func TestRunSourceCreatesTopics(t *testing.T) {
 		t.Fatal(err)
 	}
 	creation := map[string]string{
-		"topic.creation.groups":                    "compacted",
+		"topic.creation.groups":                     "compacted",
 		"topic.creation.default.replication.factor": "1",
 		"topic.creation.default.partitions":         "3",
 		"topic.creation.compacted.include":          "state\\..*",
