@@ -122,6 +122,12 @@ type Config struct {
 	// ReplicationFactor for the kafka backend's topics, from the *.storage.replication.factor
 	// keys (the smallest given). Default 3. Mirrors Kafka Connect's keys.
 	ReplicationFactor int
+	// ConfigReplicationFactor, OffsetsReplicationFactor and StatusReplicationFactor from
+	// config/offset/status.storage.replication.factor, and OffsetsPartitions and
+	// StatusPartitions from offset.storage.partitions (default 25) and
+	// status.storage.partitions (default 5): how the kafka backend creates each topic.
+	ConfigReplicationFactor, OffsetsReplicationFactor, StatusReplicationFactor int
+	OffsetsPartitions, StatusPartitions                                        int
 
 	// Raw holds every property as given (config providers read config.providers.* from it).
 	Raw map[string]string
@@ -131,7 +137,7 @@ type Config struct {
 // files written for Kafka Connect load unchanged.
 var accepted = []string{
 	"plugin.path", "plugin.discovery", "rest.advertised.listener", "rest.host.name", "rest.port",
-	"offset.storage.partitions", "status.storage.partitions", "config.storage.partitions",
+	"config.storage.partitions",
 	"scheduled.rebalance.max.delay.ms", "session.timeout.ms", "heartbeat.interval.ms",
 	"connector.client.config.override.policy", "exactly.once.source.support", "config.providers",
 }
@@ -251,6 +257,25 @@ func Parse(props map[string]string) (*Config, error) {
 			}
 			if key == "config.storage.replication.factor" || n < c.ReplicationFactor {
 				c.ReplicationFactor = n
+			}
+			switch key {
+			case "config.storage.replication.factor":
+				c.ConfigReplicationFactor = n
+			case "offset.storage.replication.factor":
+				c.OffsetsReplicationFactor = n
+			default:
+				c.StatusReplicationFactor = n
+			}
+		case "offset.storage.partitions", "status.storage.partitions":
+			n, err := strconv.Atoi(tv)
+			if err != nil || (n < 1 && n != -1) {
+				bad(key, "want a positive integer or -1, got %q", v)
+				continue
+			}
+			if key == "offset.storage.partitions" {
+				c.OffsetsPartitions = n
+			} else {
+				c.StatusPartitions = n
 			}
 		default:
 			if !slices.Contains(accepted, key) && !slices.ContainsFunc(acceptedPrefixes, func(p string) bool { return strings.HasPrefix(key, p) }) {
