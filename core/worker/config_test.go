@@ -153,4 +153,3 @@ func TestEnvironmentOverridesFile(t *testing.T) {
 		t.Error("missing file accepted")
 	}
 }
-
