@@ -210,7 +210,7 @@ func workerID(cfg *Config, addr net.Addr) string {
 
 func openStore(ctx context.Context, cfg *Config, awsCfg func(context.Context) (aws.Config, error), log *slog.Logger) (store.Store, error) {
 	st, err := backend.Open(ctx, backend.Options{Backend: cmp.Or(cfg.Backend, backend.Bolt), BoltPath: cfg.BoltPath,
-		DynamoDBTable: cfg.DynamoDBTable, AWSConfig: awsCfg, Logger: log,
+		DynamoDBTable: cfg.DynamoDBTable, DynamoDBCreate: cfg.DynamoDBTableCreate, AWSConfig: awsCfg, Logger: log,
 		Kafka: kafkatopic.Config{Brokers: cfg.Brokers, ConfigTopic: cfg.ConfigTopic, OffsetsTopic: cfg.OffsetsTopic,
 			StatusTopic: cfg.StatusTopic, ReplicationFactor: cfg.ReplicationFactor, ConfigReplicationFactor: cfg.ConfigReplicationFactor,
 			OffsetsReplicationFactor: cfg.OffsetsReplicationFactor, StatusReplicationFactor: cfg.StatusReplicationFactor,
