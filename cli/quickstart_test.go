@@ -51,7 +51,8 @@ func getJSON(t *testing.T, url string, v any) {
 // connectors report it as their active topic, and a second run given only the source runs only
 // the source and resumes from the offsets file.
 func TestKafkaQuickstartStandalone(t *testing.T) {
-	cluster, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.AllowAutoTopicCreation(), kfake.DefaultNumPartitions(1))
+	cluster, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.AllowAutoTopicCreation(), kfake.DefaultNumPartitions(1),
+		kfake.ClusterID("quickstart-cluster"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,6 +76,14 @@ func TestKafkaQuickstartStandalone(t *testing.T) {
 	waitFor(t, "test.sink.txt to hold foo and bar", func() bool { return len(lines(t, "test.sink.txt")) == 2 })
 	if got := strings.Join(lines(t, "test.sink.txt"), ","); got != "foo,bar" {
 		t.Fatalf("test.sink.txt = %q", got)
+	}
+	var root struct {
+		Version, Commit string
+		Cluster         *string `json:"kafka_cluster_id"`
+	}
+	getJSON(t, base+"/", &root)
+	if root.Cluster == nil || *root.Cluster != "quickstart-cluster" || root.Version == "" || root.Commit == "" {
+		t.Errorf("GET / = %+v, want the broker's cluster id, a version and a commit", root)
 	}
 	var names []string
 	getJSON(t, base+"/connectors", &names)

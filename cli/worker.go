@@ -99,10 +99,19 @@ func runWorker(c *cli.Context, e *env, props map[string]string, conns []worker.C
 	loggers := rest.NewLoggers(nil)
 	base := slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.Level(math.MinInt32)})
 	log := loggers.Logger(base, "connectless")
-	w, err := worker.New(c.Context, props, worker.Options{Registry: reg, Logger: log, Loggers: loggers, Version: version, Connectors: conns, Standalone: standalone})
+	w, err := worker.New(c.Context, props, worker.Options{Registry: reg, Logger: log, Loggers: loggers, Version: builtVersion(), Connectors: conns, Standalone: standalone})
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stderr, "connectless worker %s listening on %v\n", w.ID(), w.Addrs())
 	return w.Run(c.Context)
+}
+
+// builtVersion is the version GET / reports: the one set with -ldflags, else "" so that the
+// REST API reports the build's module version (rest.BuildInfo).
+func builtVersion() string {
+	if version == "dev" {
+		return ""
+	}
+	return version
 }

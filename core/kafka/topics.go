@@ -210,3 +210,12 @@ func (c *Client) EnsureTopic(ctx context.Context, spec TopicSpec) (created bool,
 	}
 	return true, nil
 }
+
+// ClusterID returns the cluster id the brokers report (Kafka Connect's kafka_cluster_id).
+func (c *Client) ClusterID(ctx context.Context) (string, error) {
+	resp, err := c.metadata(ctx, []string{})
+	if err != nil {
+		return "", fmt.Errorf("read cluster id: %w", err)
+	}
+	return resp.ClusterID, nil
+}

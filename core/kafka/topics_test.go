@@ -4,6 +4,8 @@ import (
 	"maps"
 	"strings"
 	"testing"
+
+	"github.com/twmb/franz-go/pkg/kfake"
 )
 
 func TestParseTopicCreation(t *testing.T) {
@@ -77,5 +79,21 @@ func TestIntegrationEnsureTopic(t *testing.T) {
 	}
 	if tps, err := c.Partitions(ctx, "made"); err != nil || len(tps) != 4 {
 		t.Fatalf("partitions %v %v", tps, err)
+	}
+}
+
+func TestClusterID(t *testing.T) {
+	cluster, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.ClusterID("cluster-under-test"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cluster.Close()
+	c, err := NewClient(Options{Brokers: cluster.ListenAddrs()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if id, err := c.ClusterID(testContext(t)); err != nil || id != "cluster-under-test" {
+		t.Fatalf("cluster id %q, %v", id, err)
 	}
 }

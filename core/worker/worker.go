@@ -177,7 +177,7 @@ func New(ctx context.Context, props map[string]string, opts Options) (_ *Worker,
 		Resolver: resolver, Holder: w.id, LeaseGrace: cfg.LeaseTimeout, Margin: min(5*time.Second, cfg.SliceLength/5), Logger: log,
 		TopicCreationDisabled: cfg.TopicCreationDisabled, TopicTrackingDisabled: cfg.TopicTrackingDisabled}
 	w.metrics = NewMetrics(w.store, opts.Registry, w.id)
-	api := rest.New(w.herder, rest.Options{Version: opts.Version, Loggers: opts.Loggers, Logger: log,
+	api := rest.New(w.herder, rest.Options{Version: opts.Version, KafkaClusterID: w.clusterID(ctx), Loggers: opts.Loggers, Logger: log,
 		AdminDisabled: cfg.AdminDisabled, Health: w.health})
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", w.metrics.Handler())
@@ -191,6 +191,18 @@ func New(ctx context.Context, props map[string]string, opts Options) (_ *Worker,
 			ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)})
 	}
 	return w, nil
+}
+
+// clusterID asks the brokers for the Kafka cluster id that GET / reports; when they do not
+// answer within a few seconds it is left out (null), as the worker need not wait for Kafka.
+func (w *Worker) clusterID(ctx context.Context) string {
+	cctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	id, err := w.kafka.ClusterID(cctx)
+	if err != nil {
+		w.log.Warn("kafka cluster id unknown; GET / reports kafka_cluster_id null", "error", err)
+	}
+	return id
 }
 
 // workerID is the advertised host:port written in statuses and leases.
