@@ -17,7 +17,7 @@ import (
 )
 
 // ErrUnwritable is reported (through the errant record reporter) for a record whose value
-// cannot be written as one line of text: binary bytes, or text with a line break.
+// cannot be written as text: binary bytes that are not UTF-8, or a type with no text form.
 var ErrUnwritable = errors.New("value cannot be written as one line")
 
 // SinkConnector is FileStreamSink.
@@ -90,10 +90,9 @@ func (t *SinkTask) Put(ctx context.Context, records []connect.SinkRecord) error 
 		if err := ctx.Err(); err != nil {
 			return err
 		}
+		// As Kafka's FileStreamSinkTask (PrintStream.println): the value's text and a line
+		// break, line breaks inside the value included.
 		line, err := appendValue(t.line[:0], records[i].Value)
-		if err == nil && (strings.ContainsAny(string(line), "\r\n")) {
-			err = fmt.Errorf("%w: it contains a line break", ErrUnwritable)
-		}
 		if err != nil {
 			r := records[i]
 			if rerr := t.reporter.Report(ctx, r, fmt.Errorf("file sink %q: record %s-%d@%d: %w", t.name, r.OriginalTopic, r.OriginalPartition, r.OriginalOffset, err)); rerr != nil {
@@ -145,6 +144,9 @@ func appendValue(b []byte, v any) ([]byte, error) {
 	case nil:
 		return append(b, "null"...), nil
 	case string:
+		if !utf8.ValidString(x) {
+			return b, fmt.Errorf("%w: %d bytes of text that is not UTF-8", ErrUnwritable, len(x))
+		}
 		return append(b, x...), nil
 	case []byte:
 		if !utf8.Valid(x) {
