@@ -69,3 +69,22 @@ func TestConnectorChecksAlteredOffsets(t *testing.T) {
 		t.Fatalf("the reset showed the connector %+v, want its one partition with a null offset", last)
 	}
 }
+
+// TestValidateWithoutName: as Kafka, a configuration without "name" gets exactly one error
+// for it, "Missing required configuration "name" which has no default value.".
+func TestValidateWithoutName(t *testing.T) {
+	h, _ := newHerder(t)
+	infos, err := h.ValidateConfig(context.Background(), "SnkConnector", raw("connector.class", "x.SnkConnector", "topics", "a"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var nameErrs []string
+	for _, c := range infos.Configs {
+		if c.Value != nil && c.Value.Name == "name" {
+			nameErrs = append(nameErrs, c.Value.Errors...)
+		}
+	}
+	if len(nameErrs) != 1 || nameErrs[0] != `Missing required configuration "name" which has no default value.` || infos.ErrorCount != 1 {
+		t.Fatalf("name errors %q, error_count %d; want Kafka's one error", nameErrs, infos.ErrorCount)
+	}
+}
