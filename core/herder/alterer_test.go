@@ -88,3 +88,31 @@ func TestValidateWithoutName(t *testing.T) {
 		t.Fatalf("name errors %q, error_count %d; want Kafka's one error", nameErrs, infos.ErrorCount)
 	}
 }
+
+// TestTaskConfigs: as Kafka's Worker.connectorTaskConfigs, every task config carries
+// task.class; keys connectless keeps for itself (the sink assignment) are not shown.
+func TestTaskConfigs(t *testing.T) {
+	h, st := newHerder(t)
+	ctx := context.Background()
+	if _, err := h.CreateConnector(ctx, "k", raw("connector.class", "x.SnkConnector", "topics", "a"), ""); err != nil {
+		t.Fatal(err)
+	}
+	c, err := st.Connector(ctx, "k")
+	if err != nil || len(c.Tasks) != 1 || c.Tasks[0]["task.class"] != "x.SnkTask" {
+		t.Fatalf("stored tasks %+v %v, want task.class x.SnkTask", c.Tasks, err)
+	}
+	c.Tasks[0]["connectless.task.assignment"] = "a:0"
+	if _, err := st.PutTaskConfigs(ctx, "k", c.Tasks); err != nil {
+		t.Fatal(err)
+	}
+	tasks, err := h.Tasks(ctx, "k")
+	if err != nil || len(tasks) != 1 {
+		t.Fatal(tasks, err)
+	}
+	if _, shown := tasks[0].Config["connectless.task.assignment"]; shown || tasks[0].Config["task.class"] != "x.SnkTask" {
+		t.Fatalf("GET tasks config %v", tasks[0].Config)
+	}
+	if got := herder.TaskClass("org.apache.kafka.connect.file.FileStreamSourceConnector"); got != "org.apache.kafka.connect.file.FileStreamSourceTask" {
+		t.Fatalf("TaskClass = %s, want Kafka's FileStreamSourceTask", got)
+	}
+}

@@ -112,7 +112,11 @@ func (h *Herder) TaskStatus(ctx context.Context, name string, task int) (TaskSta
 	return TaskState{}, missing
 }
 
-// Tasks returns the task configurations (references unresolved).
+// InternalKeyPrefix starts the keys connectless adds to task configurations for its own use
+// (such as a sink task's partition assignment); GET /connectors/{c}/tasks does not show them.
+const InternalKeyPrefix = "connectless."
+
+// Tasks returns the task configurations (references unresolved), without internal keys.
 func (h *Herder) Tasks(ctx context.Context, name string) ([]TaskInfo, error) {
 	c, err := h.connector(ctx, name, "Connector %s not found")
 	if err != nil {
@@ -120,10 +124,13 @@ func (h *Herder) Tasks(ctx context.Context, name string) ([]TaskInfo, error) {
 	}
 	out := make([]TaskInfo, len(c.Tasks))
 	for i, t := range c.Tasks {
-		if t == nil {
-			t = map[string]string{}
+		shown := make(map[string]string, len(t))
+		for k, v := range t {
+			if !strings.HasPrefix(k, InternalKeyPrefix) {
+				shown[k] = v
+			}
 		}
-		out[i] = TaskInfo{ID: ConnectorTaskID{Connector: name, Task: i}, Config: t}
+		out[i] = TaskInfo{ID: ConnectorTaskID{Connector: name, Task: i}, Config: shown}
 	}
 	return out, nil
 }
