@@ -108,31 +108,45 @@ func Run(ctx context.Context, env *Env, p schedule.Payload, deadline time.Time) 
 			log.Warn("release lease", "error", rerr)
 		}
 	}()
+	err = env.leased(ctx, log, p, lease, deadline, &res, nil)
+	return res, err
+}
 
+// leased runs one slice under a lease the caller holds. last, when not nil, is the status
+// last written under this lease: a status equal to it (state, trace, generation) is not
+// written again, and last is updated.
+func (env *Env) leased(ctx context.Context, log *slog.Logger, p schedule.Payload, lease store.Lease, deadline time.Time, res *Result, last *store.Status) error {
 	c, err := env.Store.Connector(ctx, p.Connector)
 	if errors.Is(err, store.ErrNotFound) {
-		return res, fmt.Errorf("connector %q: %w: deleted", p.Connector, ErrSkipped)
+		return fmt.Errorf("connector %q: %w: deleted", p.Connector, ErrSkipped)
 	}
 	if err != nil {
-		return res, fmt.Errorf("read connector %q: %w", p.Connector, err)
+		return fmt.Errorf("read connector %q: %w", p.Connector, err)
 	}
 	res.Generation = c.Generation
 	if c.TargetState != store.TargetRunning {
-		return res, fmt.Errorf("connector %q is %s: %w", p.Connector, c.TargetState, ErrSkipped)
+		return fmt.Errorf("connector %q is %s: %w", p.Connector, c.TargetState, ErrSkipped)
 	}
 	if p.Task < 0 || p.Task >= len(c.Tasks) {
-		return res, fmt.Errorf("task %s/%d: %w: generation %d has %d tasks", p.Connector, p.Task, ErrSkipped, c.Generation, len(c.Tasks))
+		return fmt.Errorf("task %s/%d: %w: generation %d has %d tasks", p.Connector, p.Task, ErrSkipped, c.Generation, len(c.Tasks))
 	}
 
 	status := func(state store.State, trace string) {
+		if last != nil && last.State == state && last.Trace == trace && last.Generation == c.Generation && env.statusIs(ctx, *last) {
+			return // unchanged, and nobody else wrote one since: idle slices of a held task write nothing
+		}
 		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 		defer cancel()
 		st := store.Status{Connector: p.Connector, Task: p.Task, State: state, WorkerID: env.Holder, Trace: trace, Generation: c.Generation, Updated: time.Now()}
 		if err := env.Store.PutTaskStatus(sctx, lease, st); err != nil {
 			log.Warn("write task status", "state", state, "error", err)
+			return
+		}
+		if last != nil {
+			*last = st
 		}
 	}
-	secrets, runErr := env.slice(ctx, log, c, p.Task, lease, deadline, &res)
+	secrets, runErr := env.slice(ctx, log, c, p.Task, lease, deadline, res)
 	if runErr != nil && len(secrets) > 0 {
 		// A trace may quote resolved values: it is stored, shown and logged redacted.
 		runErr = &redactedError{msg: secrets.Redact(runErr.Error()), err: runErr}
@@ -140,13 +154,13 @@ func Run(ctx context.Context, env *Env, p schedule.Payload, deadline time.Time) 
 	switch {
 	case errors.Is(runErr, store.ErrFenced):
 		log.Warn("lease taken over by another invocation; nothing committed", "token", lease.Token, "error", runErr)
-		return res, runErr
+		return runErr
 	case runErr != nil:
 		status(store.StateFailed, runErr.Error())
-		return res, runErr
+		return runErr
 	}
 	status(store.StateRunning, "")
-	return res, nil
+	return nil
 }
 
 // redactedError shows a message with resolved config values replaced by their references
