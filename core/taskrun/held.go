@@ -62,6 +62,21 @@ func (h *Held) Run(ctx context.Context, deadline time.Time) (res Result, err err
 	return res, err
 }
 
+// Keep holds the lease for d more and leaves it so, as Run does for a retrying slice's
+// backoff (Result.Retrying): no scheduler or worker runs the task before. The runner then
+// stops without Release.
+func (h *Held) Keep(ctx context.Context, d time.Duration) {
+	if d <= 0 {
+		h.Release(ctx)
+		return
+	}
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if _, err := h.env.Store.Renew(rctx, h.lease, d); err != nil {
+		h.log.Warn("hold lease for the retry backoff; it expires as last renewed", "error", err)
+	}
+}
+
 // Release gives the lease back; a lease taken over meanwhile is left alone.
 func (h *Held) Release(ctx context.Context) {
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/connectless/connectless/core/config/provider"
 	"github.com/connectless/connectless/core/connect"
+	"github.com/connectless/connectless/core/connect/transient"
 	"github.com/connectless/connectless/core/kafka"
 	"github.com/connectless/connectless/core/runtime"
 	"github.com/connectless/connectless/core/schedule"
@@ -35,10 +36,12 @@ type PipelineFunc func(connectorConfig map[string]string) (Pipeline, error)
 
 // Env is what invocations need; one Env serves many invocations concurrently.
 type Env struct {
-	Store    store.Store
+	Store store.Store
+	// Registry holds the connectors and the converters, transformations and predicates that
+	// DefaultPipeline builds.
 	Registry *connect.Registry
 	Kafka    *kafka.Client
-	// Pipeline builds converters and transformations. Default DefaultPipeline(nil).
+	// Pipeline builds converters and transformations. Default DefaultPipeline(Registry, nil).
 	Pipeline PipelineFunc
 	// Resolver resolves config-provider references in task configurations; nil resolves none.
 	Resolver *provider.Resolver
@@ -73,6 +76,15 @@ type Result struct {
 	// Committed is true when offsets were committed.
 	Committed bool
 	Duration  time.Duration
+	// Retrying is true when the slice ended on a retriable error (RetryCause): nothing it
+	// did not cover was committed, the task stays RUNNING with "retrying since …" in its
+	// status trace, and its lease is held for RetryIn so that no scheduler or worker runs
+	// it again before. RetryAttempt counts the failed slices of the outage. Run returns no
+	// error for such a slice: it is not a failure of the invocation.
+	Retrying     bool
+	RetryAttempt int
+	RetryIn      time.Duration
+	RetryCause   error
 }
 
 // Run runs one invocation of one task until deadline (minus Env.Margin) or until caught up.
@@ -101,9 +113,17 @@ func Run(ctx context.Context, env *Env, p schedule.Payload, deadline time.Time) 
 	}
 	res.Token = lease.Token
 	defer func() {
-		// Release on a fresh context: the invocation's may be done.
+		// Release on a fresh context: the invocation's may be done. A retrying task keeps
+		// its lease for the backoff instead: that is what delays its next slice, here and
+		// in every other scheduler or worker.
 		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 		defer cancel()
+		if res.Retrying && res.RetryIn > 0 {
+			if _, rerr := env.Store.Renew(rctx, lease, res.RetryIn); rerr != nil {
+				log.Warn("hold lease for the retry backoff; it expires as first taken", "error", rerr)
+			}
+			return
+		}
 		if rerr := env.Store.Release(rctx, lease); rerr != nil {
 			log.Warn("release lease", "error", rerr)
 		}
@@ -116,6 +136,7 @@ func Run(ctx context.Context, env *Env, p schedule.Payload, deadline time.Time) 
 // last written under this lease: a status equal to it (state, trace, generation) is not
 // written again, and last is updated.
 func (env *Env) leased(ctx context.Context, log *slog.Logger, p schedule.Payload, lease store.Lease, deadline time.Time, res *Result, last *store.Status) error {
+	started := time.Now()
 	c, err := env.Store.Connector(ctx, p.Connector)
 	if errors.Is(err, store.ErrNotFound) {
 		return fmt.Errorf("connector %q: %w: deleted", p.Connector, ErrSkipped)
@@ -131,6 +152,8 @@ func (env *Env) leased(ctx context.Context, log *slog.Logger, p schedule.Payload
 		return fmt.Errorf("task %s/%d: %w: generation %d has %d tasks", p.Connector, p.Task, ErrSkipped, c.Generation, len(c.Tasks))
 	}
 
+	prev := env.previousNote(ctx, log, p.Connector, p.Task)
+	policy, perr := schedule.ParsePolicy(c.Config)
 	status := func(state store.State, trace string) {
 		if last != nil && last.State == state && last.Trace == trace && last.Generation == c.Generation && env.statusIs(ctx, *last) {
 			return // unchanged, and nobody else wrote one since: idle slices of a held task write nothing
@@ -146,21 +169,66 @@ func (env *Env) leased(ctx context.Context, log *slog.Logger, p schedule.Payload
 			*last = st
 		}
 	}
+	if perr != nil {
+		err := fmt.Errorf("connector %q: %w", p.Connector, perr)
+		status(store.StateFailed, err.Error())
+		return err
+	}
 	secrets, runErr := env.slice(ctx, log, c, p.Task, lease, deadline, res)
 	if runErr != nil && len(secrets) > 0 {
 		// A trace may quote resolved values: it is stored, shown and logged redacted.
 		runErr = &redactedError{msg: secrets.Redact(runErr.Error()), err: runErr}
 	}
+	now := time.Now()
+	restarts := schedule.RecentRestarts(prev.Restarts, now)
 	switch {
 	case errors.Is(runErr, store.ErrFenced):
 		log.Warn("lease taken over by another invocation; nothing committed", "token", lease.Token, "error", runErr)
 		return runErr
+	case runErr != nil && ctx.Err() == nil && transient.Is(runErr):
+		note := schedule.Note{Cause: runErr.Error(), RetryingSince: now, Attempt: 1, Restarts: restarts}
+		if prev.Retrying() {
+			note.RetryingSince, note.Attempt = prev.RetryingSince, prev.Attempt+1
+		}
+		if policy.RetriesExhausted(note.RetryingSince, now) {
+			note.GaveUp, note.RetryTimeout = true, policy.RetryTimeout
+			log.Error("outage outlasted "+schedule.KeyRetryTimeout+"; task failed", "since", note.RetryingSince,
+				"attempts", note.Attempt, "error", runErr)
+			status(store.StateFailed, note.Trace())
+			return runErr
+		}
+		note.NextIn = policy.RetryDelay(note.Attempt, deadline.Sub(started))
+		res.Retrying, res.RetryAttempt, res.RetryIn, res.RetryCause = true, note.Attempt, note.NextIn, runErr
+		res.CaughtUp = false
+		log.Warn("slice ended on a retriable error; retrying", "attempt", note.Attempt, "since", note.RetryingSince,
+			"next_in", note.NextIn, "error", runErr)
+		status(store.StateRunning, note.Trace())
+		return nil
 	case runErr != nil:
-		status(store.StateFailed, runErr.Error())
+		status(store.StateFailed, schedule.Note{Cause: runErr.Error(), Restarts: restarts}.Trace())
 		return runErr
 	}
-	status(store.StateRunning, "")
+	if prev.Retrying() {
+		log.Info("recovered from a retriable failure", "since", prev.RetryingSince, "attempts", prev.Attempt)
+	}
+	status(store.StateRunning, schedule.Note{Restarts: restarts}.Trace())
 	return nil
+}
+
+// previousNote reads what the task's last status says about an outage in progress and its
+// recent automatic restarts; a store that cannot answer yields an empty note.
+func (env *Env) previousNote(ctx context.Context, log *slog.Logger, connector string, task int) schedule.Note {
+	statuses, err := env.Store.Statuses(ctx, connector)
+	if err != nil {
+		log.Warn("read task status", "error", err)
+		return schedule.Note{}
+	}
+	for _, st := range statuses {
+		if st.Task == task {
+			return schedule.ParseNote(st.Trace)
+		}
+	}
+	return schedule.Note{}
 }
 
 // redactedError shows a message with resolved config values replaced by their references
@@ -202,7 +270,7 @@ func (env *Env) runSlice(ctx context.Context, log *slog.Logger, c store.Connecto
 	}
 	build := env.Pipeline
 	if build == nil {
-		build = DefaultPipeline(nil)
+		build = DefaultPipeline(env.Registry, nil)
 	}
 	pipe, err := build(cfg)
 	if err != nil {
@@ -294,6 +362,10 @@ func (env *Env) sink(ctx context.Context, log *slog.Logger, c store.Connector, t
 			}
 		}
 	}
+	if err == nil && out.Interrupted != nil {
+		// What was durable is committed; the rest waits for a later slice.
+		return connect.Retriable(out.Interrupted)
+	}
 	return err
 }
 
@@ -337,7 +409,10 @@ func (env *Env) source(ctx context.Context, log *slog.Logger, c store.Connector,
 	})
 	res.Records, res.Written = out.Polled, out.Produced
 	res.Skipped = out.Skipped
-	res.CaughtUp = err == nil && time.Now().Before(deadline.Add(-margin))
+	res.CaughtUp = err == nil && out.Interrupted == nil && time.Now().Before(deadline.Add(-margin))
+	if err == nil && out.Interrupted != nil {
+		return connect.Retriable(out.Interrupted)
+	}
 	return err
 }
 

@@ -103,8 +103,8 @@ func (w *Worker) runTask(ctx, taskCtx context.Context, k taskKey, typ connect.Pl
 		}
 		w.log.Debug("slice done", "connector", k.connector, "task", k.task, "records", res.Records,
 			"written", res.Written, "caught_up", res.CaughtUp, "duration", res.Duration)
-		if res.CaughtUp {
-			return
+		if res.CaughtUp || res.Retrying {
+			return // a retrying task holds its lease for the backoff; a later pass runs it
 		}
 	}
 }
@@ -133,9 +133,9 @@ func (w *Worker) runHeld(ctx, taskCtx context.Context, k taskKey, typ connect.Pl
 		}
 		return
 	}
-	fenced := false
+	kept := false // fenced, or kept for a retry backoff: not released
 	defer func() {
-		if !fenced {
+		if !kept {
 			h.Release(taskCtx)
 		}
 	}()
@@ -146,11 +146,15 @@ func (w *Worker) runHeld(ctx, taskCtx context.Context, k taskKey, typ connect.Pl
 		case errors.Is(err, taskrun.ErrSkipped):
 			return
 		case errors.Is(err, store.ErrFenced):
-			fenced = true
+			kept = true
 			w.log.Warn("task taken over by another worker", "connector", k.connector, "task", k.task)
 			return
 		case err != nil:
 			w.log.Warn("task slice failed", "connector", k.connector, "task", k.task, "error", err)
+			return
+		case res.Retrying:
+			kept = true
+			h.Keep(taskCtx, res.RetryIn) // a later pass runs it after the backoff
 			return
 		}
 		if res.CaughtUp {
