@@ -13,6 +13,8 @@ import (
 	"testing"
 
 	"github.com/twmb/franz-go/pkg/kfake"
+
+	"github.com/connectless/connectless/core/kafka"
 )
 
 // quickstartFile returns the path of one of Apache Kafka's config files kept unchanged in
@@ -132,5 +134,68 @@ func TestKafkaQuickstartStandalone(t *testing.T) {
 	})
 	if code := stop(); code != 0 {
 		t.Fatalf("second standalone exit %d:\n%s", code, stderr)
+	}
+}
+
+// TestKafkaQuickstartDistributed starts `connectless worker` on Kafka's
+// connect-distributed.properties, unchanged (the state backend is named in CONNECT_STATE_BACKEND
+// here), against a broker that auto-creates topics: the worker creates Kafka Connect's three
+// internal topics compacted, with the file's replication factor 1 and Kafka's default partition
+// counts (config 1, offsets 25, status 5), and the quickstart's file connectors created over
+// REST copy a line through the auto-created connect-test topic.
+func TestKafkaQuickstartDistributed(t *testing.T) {
+	cluster, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.AllowAutoTopicCreation(), kfake.DefaultNumPartitions(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cluster.Close()
+	worker := quickstartFile(t, "connect-distributed.properties")
+	dir := t.TempDir()
+	t.Chdir(dir)
+	port := freeTCPPort(t)
+	base := "http://127.0.0.1:" + strconv.Itoa(port)
+	t.Setenv("CONNECT_BOOTSTRAP_SERVERS", strings.Join(cluster.ListenAddrs(), ","))
+	t.Setenv("CONNECT_LISTENERS", base)
+	t.Setenv("CONNECT_STATE_BACKEND", "kafka")
+	writeFile(t, dir, "test.txt", "hello\n")
+	stop, stderr := runInBackground(t, "worker", worker)
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("worker log:\n%s", stderr)
+		}
+	})
+	waitFor(t, "the REST API", func() bool {
+		resp, err := http.Get(base + "/connectors")
+		if err == nil {
+			resp.Body.Close()
+		}
+		return err == nil
+	})
+	client, err := kafka.NewClient(kafka.Options{Brokers: cluster.ListenAddrs()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client.Close()
+	for topic, want := range map[string]int{"connect-configs": 1, "connect-offsets": 25, "connect-status": 5} {
+		if tps, err := client.Partitions(t.Context(), topic); err != nil || len(tps) != want {
+			t.Errorf("%s: %d partitions (%v), want %d", topic, len(tps), err, want)
+		}
+	}
+	for _, body := range []string{
+		`{"name":"local-file-source","config":{"connector.class":"FileStreamSource","tasks.max":"1","file":"test.txt","topic":"connect-test"}}`,
+		`{"name":"local-file-sink","config":{"connector.class":"FileStreamSink","tasks.max":"1","file":"test.sink.txt","topics":"connect-test"}}`,
+	} {
+		resp, err := http.Post(base+"/connectors", "application/json", strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusCreated {
+			t.Fatalf("POST /connectors: %d", resp.StatusCode)
+		}
+	}
+	waitFor(t, "test.sink.txt to hold hello", func() bool { return strings.Join(lines(t, "test.sink.txt"), ",") == "hello" })
+	if code := stop(); code != 0 {
+		t.Fatalf("worker exit %d:\n%s", code, stderr)
 	}
 }

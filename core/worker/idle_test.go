@@ -74,3 +74,27 @@ func TestIdleTasksWriteLittleToTheStatusTopic(t *testing.T) {
 		t.Fatalf("%d records written to connect-status in 3 s by two idle tasks, want at most a lease renewal each", written)
 	}
 }
+
+// TestKafkaBackendTopicsAsConfigured: offset.storage.partitions and status.storage.partitions
+// (Kafka Connect's keys) size the internal topics the kafka backend creates.
+func TestKafkaBackendTopicsAsConfigured(t *testing.T) {
+	brokers := newKafka(t, "logs", 1)
+	props := baseProps(t, brokers)
+	props["state.backend"] = "kafka"
+	props["config.storage.replication.factor"] = "1"
+	props["offset.storage.replication.factor"] = "1"
+	props["status.storage.replication.factor"] = "1"
+	props["offset.storage.partitions"] = "3"
+	props["status.storage.partitions"] = "2"
+	startWorker(t, props, testRegistry(&collector{}))
+	client, err := kafka.NewClient(kafka.Options{Brokers: brokers})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client.Close()
+	for topic, want := range map[string]int{"connect-configs": 1, "connect-offsets": 3, "connect-status": 2} {
+		if tps, err := client.Partitions(context.Background(), topic); err != nil || len(tps) != want {
+			t.Errorf("%s: %d partitions (%v), want %d", topic, len(tps), err, want)
+		}
+	}
+}
