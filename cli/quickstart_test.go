@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -197,5 +199,40 @@ func TestKafkaQuickstartDistributed(t *testing.T) {
 	waitFor(t, "test.sink.txt to hold hello", func() bool { return strings.Join(lines(t, "test.sink.txt"), ",") == "hello" })
 	if code := stop(); code != 0 {
 		t.Fatalf("worker exit %d:\n%s", code, stderr)
+	}
+}
+
+// TestStandaloneSourceReadsStdin: in `connectless standalone`, a FileStreamSource with no
+// file reads the process's standard input, as Kafka's connect-standalone does.
+func TestStandaloneSourceReadsStdin(t *testing.T) {
+	cluster, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.AllowAutoTopicCreation(), kfake.DefaultNumPartitions(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cluster.Close()
+	dir := t.TempDir()
+	wp := writeFile(t, dir, "worker.properties", "bootstrap.servers="+strings.Join(cluster.ListenAddrs(), ",")+
+		"\nlisteners=http://127.0.0.1:"+strconv.Itoa(freeTCPPort(t))+"\noffset.storage.file.filename="+filepath.Join(dir, "offsets")+
+		"\nkey.converter=org.apache.kafka.connect.storage.StringConverter\nvalue.converter=org.apache.kafka.connect.storage.StringConverter\n")
+	src := writeFile(t, dir, "console-source.properties", "name=console\nconnector.class=FileStreamSource\ntopic=typed\n")
+	out := filepath.Join(dir, "out.txt")
+	sink := writeFile(t, dir, "sink.properties", "name=sink\nconnector.class=FileStreamSink\ntopics=typed\nfile="+out+"\n")
+
+	e := newEnv()
+	stderr := &syncBuffer{}
+	e.stdout, e.stderr, e.stdin = &bytes.Buffer{}, stderr, strings.NewReader("typed line 1\ntyped line 2\n")
+	e.getenv = func(string) string { return "" }
+	e.configDir = t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int, 1)
+	go func() { done <- run(ctx, []string{"connectless", "standalone", wp, src, sink}, e) }()
+	waitFor(t, "the typed lines in the sink file", func() bool { return len(lines(t, out)) == 6 })
+	cancel()
+	if code := <-done; code != 0 {
+		t.Fatalf("standalone exit %d:\n%s", code, stderr)
+	}
+	b, _ := os.ReadFile(out)
+	if string(b) != "typed line 1\ntyped line 2\n" {
+		t.Fatalf("sink file %q", b)
 	}
 }

@@ -10,6 +10,8 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/connectless/connectless/cli/internal/connfile"
+	"github.com/connectless/connectless/connectors/file"
+	"github.com/connectless/connectless/core/connect"
 	"github.com/connectless/connectless/core/rest"
 	"github.com/connectless/connectless/core/store"
 	"github.com/connectless/connectless/core/worker"
@@ -95,6 +97,18 @@ func runWorker(c *cli.Context, e *env, props map[string]string, conns []worker.C
 	reg, err := e.registry()
 	if err != nil {
 		return fmt.Errorf("connector registry: %w", err)
+	}
+	if standalone {
+		// As Kafka's connect-standalone, FileStreamSource without a file reads standard input.
+		plugins := reg.Plugins()
+		for i, p := range plugins {
+			if p.Class == file.SourceClass {
+				plugins[i] = file.NewSourcePlugin(e.stdin)
+			}
+		}
+		if reg, err = connect.NewRegistry(plugins...); err != nil {
+			return fmt.Errorf("connector registry: %w", err)
+		}
 	}
 	loggers := rest.NewLoggers(nil)
 	base := slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.Level(math.MinInt32)})
