@@ -64,7 +64,7 @@ func TestRegistry(t *testing.T) {
 		switch p.Type {
 		case TypeTransformation:
 			tr, ok := inst.(connect.Transformation)
-			if !ok || !strings.HasPrefix(p.Class, transformsPkg) {
+			if !ok || !(strings.HasPrefix(p.Class, transformsPkg) || p.Class == ExtractNewRecordStateClass) {
 				t.Errorf("%s: not a transformation", p.Class)
 				continue
 			}
@@ -102,7 +102,10 @@ func TestRegistry(t *testing.T) {
 			t.Errorf("missing %s", w)
 		}
 	}
-	if len(classes) != len(want) {
+	if !slices.Contains(classes, ExtractNewRecordStateClass) {
+		t.Errorf("missing %s", ExtractNewRecordStateClass)
+	}
+	if len(classes) != len(want)+1 {
 		t.Errorf("%d plugins, want %d", len(classes), len(want))
 	}
 	if _, err := Lookup("com.example.Nope"); !errors.Is(err, connect.ErrUnknownPlugin) {

@@ -65,7 +65,9 @@ func Plugins() []Plugin {
 	pr := func(name string, mk func() connect.Predicate) Plugin {
 		return Plugin{Class: predicatesPkg + name, Type: TypePredicate, Version: Version, New: func() any { return mk() }}
 	}
-	var ps []Plugin
+	// Debezium's event flattening SMT sorts first (io.debezium before org.apache).
+	ps := []Plugin{{Class: ExtractNewRecordStateClass, Type: TypeTransformation, Version: Version,
+		New: func() any { return newExtractNewRecordState() }}}
 	ps = append(ps, sided("Cast", func(s side) connect.Transformation { return newCast(s) })...)
 	ps = append(ps, tr("DropHeaders", func() connect.Transformation { return newDropHeaders() }))
 	ps = append(ps, sided("ExtractField", func(s side) connect.Transformation { return newExtractField(s) })...)
