@@ -109,7 +109,7 @@ func ConfigDef() *connect.ConfigDef {
 		Validator: connect.NonEmptyString(), Doc: "Database to capture. No default. Mirrors Debezium's database.dbname."})
 	def(connect.ConfigKey{Name: SSLModeConfig, Default: "prefer", Importance: connect.Medium, Group: conn, OrderInGroup: 6,
 		Validator: connect.ValidString("disable", "allow", "prefer", "require", "verify-ca", "verify-full"),
-		Doc: "TLS use, as libpq's sslmode. Default prefer. Mirrors Debezium's database.sslmode."})
+		Doc:       "TLS use, as libpq's sslmode. Default prefer. Mirrors Debezium's database.sslmode."})
 	def(connect.ConfigKey{Name: TopicPrefixConfig, Required: true, Importance: connect.High, Group: conn, OrderInGroup: 7,
 		Validator: topicPrefixValidator(), Doc: "Logical name of the server: the prefix of every topic (<prefix>.<schema>.<table>), the " +
 			"namespace of the schemas and the source partition {\"server\": <prefix>}. No default. Mirrors Debezium's topic.prefix."})
@@ -119,7 +119,7 @@ func ConfigDef() *connect.ConfigDef {
 			"Default pgoutput (Debezium's default is decoderbufs). Mirrors Debezium's plugin.name."})
 	def(connect.ConfigKey{Name: SlotNameConfig, Default: "debezium", Importance: connect.Medium, Group: conn, OrderInGroup: 9,
 		Validator: connect.ValidatorFunc(validSlotName, "lower-case letters, digits and underscores"),
-		Doc: "Replication slot the connector creates (if missing) and reads. Default debezium. Mirrors Debezium's slot.name."})
+		Doc:       "Replication slot the connector creates (if missing) and reads. Default debezium. Mirrors Debezium's slot.name."})
 	def(connect.ConfigKey{Name: SlotDropOnStopConfig, Type: connect.ConfigBoolean, Default: false, Importance: connect.Low, Group: conn, OrderInGroup: 10,
 		Validator: connect.ValidatorFunc(func(_ string, v any) error {
 			if b, _ := v.(bool); b {
@@ -149,7 +149,7 @@ func ConfigDef() *connect.ConfigDef {
 			"of before and after. Default empty. Mirrors Debezium's column.exclude.list."})
 	def(connect.ConfigKey{Name: SkippedOperationsConfig, Type: connect.ConfigList, Default: []string{"t"}, Importance: connect.Low, Group: filt, OrderInGroup: 5,
 		Validator: connect.ValidList("c", "u", "d", "t", "none"),
-		Doc: "Operations not emitted: c (inserts), u (updates), d (deletes), t (truncates), or none. Default t. Mirrors Debezium's skipped.operations."})
+		Doc:       "Operations not emitted: c (inserts), u (updates), d (deletes), t (truncates), or none. Default t. Mirrors Debezium's skipped.operations."})
 	def(connect.ConfigKey{Name: SnapshotModeConfig, Default: SnapshotInitial, Importance: connect.Medium, Group: snap, OrderInGroup: 1,
 		Validator: connect.ValidString(SnapshotInitial, SnapshotAlways, SnapshotNoData, SnapshotNever, SnapshotInitialOnly, SnapshotWhenNeeded),
 		Doc: "When to read the tables' existing rows (op r): initial (once, when no offset is stored), always (again each time the " +
@@ -168,7 +168,7 @@ func ConfigDef() *connect.ConfigDef {
 			"io.debezium.time.MicroTime) or connect (Kafka Connect's Date, Time, Timestamp; milliseconds). Default adaptive. Mirrors Debezium's time.precision.mode."})
 	def(connect.ConfigKey{Name: BinaryHandlingConfig, Default: BinaryBytes, Importance: connect.Low, Group: data, OrderInGroup: 3,
 		Validator: connect.ValidString(BinaryBytes, BinaryBase64, BinaryBase64URLSafe, BinaryHex),
-		Doc: "BYTEA as bytes, or as a base64, base64-url-safe or hex string. Default bytes. Mirrors Debezium's binary.handling.mode."})
+		Doc:       "BYTEA as bytes, or as a base64, base64-url-safe or hex string. Default bytes. Mirrors Debezium's binary.handling.mode."})
 	def(connect.ConfigKey{Name: TombstonesOnDeleteConfig, Type: connect.ConfigBoolean, Default: true, Importance: connect.Medium, Group: data, OrderInGroup: 4,
 		Doc: "Follow each delete event with a tombstone (same key, null value) so that log compaction can drop the key. Default true. Mirrors Debezium's tombstones.on.delete."})
 	def(connect.ConfigKey{Name: UnavailablePlaceholderCfg, Default: "__debezium_unavailable_value", Importance: connect.Low, Group: data, OrderInGroup: 5,

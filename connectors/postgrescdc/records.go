@@ -72,16 +72,16 @@ var (
 
 // table is one captured table with its current schemas.
 type table struct {
-	oid           uint32
-	schema, name  string
-	cols          []*column // in relation order; nil for columns left out
-	relCols       []string  // column names in the order the log sends them
-	keySchema     *connect.Schema
-	valueSchema   *connect.Schema
-	envelope      *connect.Schema
-	topic         string
-	keyCols       []*column
-	identity      map[string]bool // replica identity columns, from the relation message
+	oid          uint32
+	schema, name string
+	cols         []*column // in relation order; nil for columns left out
+	relCols      []string  // column names in the order the log sends them
+	keySchema    *connect.Schema
+	valueSchema  *connect.Schema
+	envelope     *connect.Schema
+	topic        string
+	keyCols      []*column
+	identity     map[string]bool // replica identity columns, from the relation message
 }
 
 // buildSchemas (re)builds the key, value and envelope schemas from the columns.
@@ -106,7 +106,7 @@ func (t *table) buildSchemas(prefix string) {
 	if len(t.keyCols) > 0 {
 		t.keySchema = kb.Build()
 	}
-	t.envelope = connect.StructBuilder().Name(base + ".Envelope").
+	t.envelope = connect.StructBuilder().Name(base+".Envelope").
 		Field("before", t.valueSchema).
 		Field("after", t.valueSchema).
 		Field("source", sourceSchema).
@@ -219,8 +219,15 @@ func (w *recordBuilder) envelope(t *table, op string, before, after *connect.Str
 	if src.lsn != nil {
 		s.MustPut("lsn", *src.lsn)
 	}
-	e := connect.NewStruct(t.envelope).MustPut("before", before).MustPut("after", after).MustPut("source", s).
+	e := connect.NewStruct(t.envelope).MustPut("source", s).
 		MustPut("op", op).MustPut("ts_ms", now.UnixMilli()).MustPut("ts_us", now.UnixMicro()).MustPut("ts_ns", now.UnixNano())
+	// A nil *Struct must not go into an interface as a non-nil value.
+	if before != nil {
+		e.MustPut("before", before)
+	}
+	if after != nil {
+		e.MustPut("after", after)
+	}
 	if tx != nil {
 		e.MustPut("transaction", connect.NewStruct(blockSchema).MustPut("id", tx.id).
 			MustPut("total_order", tx.totalOrder).MustPut("data_collection_order", tx.dataCollOrder))
@@ -243,14 +250,13 @@ func (w *recordBuilder) change(t *table, op string, before, after rowValues, src
 		keyRow = before
 	}
 	key := t.keyStruct(keyRow)
-	var keySchema *connect.Schema
-	if key != nil {
-		keySchema = t.keySchema
-	}
 	value := w.envelope(t, op, t.valueStruct(before), t.valueStruct(after), src, tx)
 	rec := connect.SourceRecord{
-		Record:          connect.Record{Topic: t.topic, KeySchema: keySchema, Key: key, ValueSchema: t.envelope, Value: value},
+		Record:          connect.Record{Topic: t.topic, ValueSchema: t.envelope, Value: value},
 		SourcePartition: w.partition, SourceOffset: offset,
+	}
+	if key != nil {
+		rec.KeySchema, rec.Key = t.keySchema, key
 	}
 	out := []connect.SourceRecord{rec}
 	if op == opDelete && w.tombstones && key != nil {
