@@ -349,7 +349,26 @@ func (t *Task) Commit(ctx context.Context) error {
 	if !t.streaming || t.repl == nil {
 		return nil
 	}
-	return t.sendStatus(ctx)
+	// Ask for a reply, so that the server has applied the position when the task stops.
+	lsn := pglogrepl.LSN(t.confirmed)
+	if err := pglogrepl.SendStandbyStatusUpdate(ctx, t.repl, pglogrepl.StandbyStatusUpdate{WALWritePosition: lsn, WALFlushPosition: lsn,
+		WALApplyPosition: lsn, ReplyRequested: true}); err != nil {
+		return fmt.Errorf("postgres cdc: standby status: %w", err)
+	}
+	deadline := time.Now().Add(2 * time.Second)
+	for time.Now().Before(deadline) {
+		rctx, cancel := context.WithDeadline(ctx, deadline)
+		msg, err := t.repl.ReceiveMessage(rctx)
+		cancel()
+		if err != nil {
+			return nil // the position was sent; the reply is a courtesy
+		}
+		// Changes after the committed position are read again by the next slice.
+		if cd, ok := msg.(*pgproto3.CopyData); ok && len(cd.Data) > 0 && cd.Data[0] == pglogrepl.PrimaryKeepaliveMessageByteID {
+			return nil
+		}
+	}
+	return nil
 }
 
 // Stop warns about slot lag and closes the connections. It is safe to call more than once.
