@@ -77,7 +77,13 @@ type pgEnv struct {
 	conn   *pgx.Conn
 	schema string
 	slot   string
+
+	writerOnce sync.Once
+	writer     *pgx.Conn
+	writerErr  error
 }
+
+func pgxConnect(ctx context.Context, dsn string) (*pgx.Conn, error) { return pgx.Connect(ctx, dsn) }
 
 func newPgEnv(t *testing.T, schema string) *pgEnv {
 	t.Helper()

@@ -230,6 +230,9 @@ func (t *Task) Poll(ctx context.Context) ([]connect.SourceRecord, error) {
 	}
 	if !t.streaming {
 		if err := t.startStreaming(ctx); err != nil {
+			if connect.IsRetriable(err) {
+				return nil, err
+			}
 			return nil, fmt.Errorf("postgres cdc: %w", err)
 		}
 	}
@@ -245,7 +248,13 @@ func (t *Task) startStreaming(ctx context.Context) error {
 	t.lastComplete = t.resume.commit
 	args := []string{"proto_version '1'", "publication_names '" + t.cfg.publication + "'"}
 	if err := pglogrepl.StartReplication(ctx, t.repl, t.cfg.slot, pglogrepl.LSN(t.startLSN), pglogrepl.StartReplicationOptions{PluginArgs: args}); err != nil {
-		return fmt.Errorf("start replication on slot %s: %w", t.cfg.slot, err)
+		err = fmt.Errorf("start replication on slot %s: %w", t.cfg.slot, err)
+		var pe *pgconn.PgError
+		if errors.As(err, &pe) && pe.Code == "55006" {
+			// The slot is still held by the previous invocation's server process.
+			return connect.Retriable(err)
+		}
+		return err
 	}
 	t.streaming = true
 	t.lastHeartbeat = time.Now()
