@@ -206,7 +206,7 @@ func TestIntegrationKilledInvocations(t *testing.T) {
 	e := newPgEnv(t, "kill")
 	e.exec(t, "CREATE TABLE kill.c (id INT PRIMARY KEY, v INT NOT NULL)")
 	topic := "k.kill.c"
-	r := newRunEnv(t, topic)
+	r := newRunEnv(t, topic, "__debezium-heartbeat.k")
 	r.create(t, "cdc", e.props("k", MaxBatchSizeConfig, "200"))
 	if _, err := r.invoke(t.Context(), "cdc"); err != nil { // snapshot of the empty table, slot created
 		t.Fatal(err)
@@ -228,6 +228,9 @@ func TestIntegrationKilledInvocations(t *testing.T) {
 			if err != nil {
 				writerErr <- err
 				return
+			}
+			if i%4 == 0 {
+				time.Sleep(time.Millisecond) // spread the changes over many invocations
 			}
 		}
 	}()
@@ -258,7 +261,7 @@ loop:
 			break loop
 		default:
 		}
-		ctx, cancel := context.WithTimeout(t.Context(), time.Duration(200+rng.IntN(1500))*time.Millisecond)
+		ctx, cancel := context.WithTimeout(t.Context(), time.Duration(50+rng.IntN(600))*time.Millisecond)
 		r.invoke(ctx, "cdc") // errors expected: the invocation is cut short
 		cancel()
 		invocations++
@@ -303,6 +306,18 @@ loop:
 		}
 	}
 	if len(seen) != changes {
+		var missing []string
+		for k := 0; k < keys; k++ {
+			for v := 1; v <= changes/keys; v++ {
+				if !seen[[2]int{k, v}] {
+					missing = append(missing, fmt.Sprintf("%d:%d", k, v))
+				}
+			}
+		}
+		if len(missing) > 20 {
+			missing = missing[:20]
+		}
+		t.Logf("missing: %v; a further drain wrote %d", missing, r.drain(t, "cdc"))
 		t.Fatalf("%d distinct changes arrived, want %d", len(seen), changes)
 	}
 	t.Logf("%d changes through %d cut-short invocations", changes, invocations)

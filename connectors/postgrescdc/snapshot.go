@@ -181,6 +181,12 @@ func (t *Task) pollSnapshot(ctx context.Context) ([]connect.SourceRecord, error)
 		s.tx = nil
 		t.snap = nil
 		t.idleOnly = t.cfg.snapshotMode == SnapshotInitialOnly
+		if len(out) == 0 {
+			// An empty snapshot still has to be stored as done, or the next invocation would
+			// take it again; a heartbeat record carries its position.
+			p := position{commit: s.cp, proc: s.cp, tsUsec: s.started.UnixMicro(), snapshot: true, lastSnapshot: true, epoch: t.cfg.epoch}
+			out = append(out, t.rb.heartbeat(t.cfg.heartbeatTopic, p.offset()))
+		}
 	}
 	if n := len(out); n > 0 {
 		t.pending = s.cp
