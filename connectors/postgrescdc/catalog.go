@@ -63,7 +63,7 @@ func (c *catalog) loadTable(ctx context.Context, oid uint32, order []string) (*t
 		oid).Scan(&t.schema, &t.name); err != nil {
 		return nil, fmt.Errorf("read table %d: %w", oid, err)
 	}
-	rows, err := c.conn.Query(ctx, `SELECT a.attname, a.atttypid, a.atttypmod, a.attnotnull,
+	rows, err := c.conn.Query(ctx, `SELECT a.attname, a.atttypid, a.atttypmod, a.attnotnull, format_type(a.atttypid, a.atttypmod),
 		coalesce(a.attnum = ANY(i.indkey), false)
 		FROM pg_attribute a LEFT JOIN pg_index i ON i.indrelid = a.attrelid AND i.indisprimary
 		WHERE a.attrelid = $1 AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''
@@ -72,7 +72,7 @@ func (c *catalog) loadTable(ctx context.Context, oid uint32, order []string) (*t
 		return nil, fmt.Errorf("read columns of %s.%s: %w", t.schema, t.name, err)
 	}
 	type attr struct {
-		name           string
+		name, sqlType  string
 		typ            uint32
 		typmod         int32
 		notnull, inKey bool
@@ -80,7 +80,7 @@ func (c *catalog) loadTable(ctx context.Context, oid uint32, order []string) (*t
 	var attrs []attr
 	for rows.Next() {
 		var a attr
-		if err := rows.Scan(&a.name, &a.typ, &a.typmod, &a.notnull, &a.inKey); err != nil {
+		if err := rows.Scan(&a.name, &a.typ, &a.typmod, &a.notnull, &a.sqlType, &a.inKey); err != nil {
 			rows.Close()
 			return nil, err
 		}
@@ -114,7 +114,7 @@ func (c *catalog) loadTable(ctx context.Context, oid uint32, order []string) (*t
 		if err != nil {
 			return nil, err
 		}
-		col := &column{name: a.name, typ: typ, typmod: a.typmod, optional: !a.notnull, key: a.inKey}
+		col := &column{name: a.name, sqlType: a.sqlType, typ: typ, typmod: a.typmod, optional: !a.notnull, key: a.inKey}
 		if err := c.mapper.mapColumnWith(ctx, c, col); err != nil {
 			if errors.Is(err, errUnmapped) {
 				c.logger.Warn("column type not captured", "table", t.schema+"."+t.name, "column", a.name, "type", typ.name)

@@ -19,6 +19,7 @@ const (
 	offsetSnapTable   = "snapshot_table"
 	offsetSnapKey     = "snapshot_key"
 	offsetSnapEpoch   = "snapshot_epoch"
+	offsetSnapWindows = "snapshot_windows"
 	partitionServerID = "server"
 )
 
@@ -37,9 +38,12 @@ type position struct {
 	// snapshot progress
 	snapshot     bool
 	lastSnapshot bool
-	snapTable    int64
-	snapKey      string
+	snapTable    string // schema.table being read
+	snapKey      string // JSON array of the text of the last key read
 	epoch        string
+	// windows are the parts of the snapshot read after a resume, in another snapshot: kept
+	// in the offsets until the stream passes the last of their points.
+	windows string
 }
 
 func (p position) complete() bool { return p.proc >= p.commit }
@@ -61,6 +65,9 @@ func (p position) offset() map[string]any {
 	}
 	if p.epoch != "" {
 		m[offsetSnapEpoch] = p.epoch
+	}
+	if p.windows != "" {
+		m[offsetSnapWindows] = p.windows
 	}
 	return m
 }
@@ -93,13 +100,15 @@ func parsePosition(m map[string]any) (p position, ok bool, err error) {
 			return 0, fmt.Errorf("offset field %s: unexpected %T", k, v)
 		}
 	}
-	var vals [6]int64
-	for i, k := range []string{offsetLSN, offsetLSNProc, offsetLSNCommit, offsetTxID, offsetTsUsec, offsetSnapTable} {
+	var vals [5]int64
+	for i, k := range []string{offsetLSN, offsetLSNProc, offsetLSNCommit, offsetTxID, offsetTsUsec} {
 		if vals[i], err = num(k); err != nil {
 			return p, false, err
 		}
 	}
-	p.proc, p.commit, p.txID, p.tsUsec, p.snapTable = uint64(vals[1]), uint64(vals[2]), vals[3], vals[4], vals[5]
+	p.proc, p.commit, p.txID, p.tsUsec = uint64(vals[1]), uint64(vals[2]), vals[3], vals[4]
+	p.snapTable, _ = m[offsetSnapTable].(string)
+	p.windows, _ = m[offsetSnapWindows].(string)
 	if _, has := m[offsetLSNProc]; !has {
 		p.proc = uint64(vals[0]) // an offset with lsn only: Debezium's older form
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/connectless/connectless/core/connect"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // snapshot reads the captured tables in the snapshot the slot exported at its creation, in
@@ -22,6 +23,11 @@ type snapshot struct {
 	ti      int
 	rows    pgx.Rows
 	peek    *snapRow
+	// A resumed snapshot starts after startKey in startTable, and holds the temporary slot
+	// that exported its snapshot.
+	startTable string
+	startKey   []string
+	tempRepl   *pgconn.PgConn
 }
 
 // snapRow is one row read, with where it came from.
@@ -71,6 +77,10 @@ func (s *snapshot) close(ctx context.Context) {
 		_ = s.tx.Rollback(ctx)
 		s.tx = nil
 	}
+	if s.tempRepl != nil {
+		_ = s.tempRepl.Close(ctx) // drops the temporary slot
+		s.tempRepl = nil
+	}
 }
 
 // next returns the next row of the snapshot, nil at its end.
@@ -81,24 +91,40 @@ func (s *snapshot) next(ctx context.Context) (*snapRow, error) {
 				return nil, nil
 			}
 			tbl := s.tables[s.ti]
+			name := tbl.schema + "." + tbl.name
+			if s.startTable != "" && name < s.startTable {
+				s.ti++ // read in full before the resume
+				continue
+			}
 			var sel, order []string
 			for _, c := range tbl.cols {
 				if c != nil {
-					sel = append(sel, quoteIdent(c.name)+"::text")
+					sel = append(sel, "src."+quoteIdent(c.name)+"::text")
 				}
 			}
+			// Qualified: the text casts are output columns of the same names, which a bare
+			// ORDER BY would sort as text.
 			for _, c := range tbl.keyCols {
-				order = append(order, quoteIdent(c.name))
+				order = append(order, "src."+quoteIdent(c.name))
 			}
 			if len(sel) == 0 {
 				s.ti++
 				continue
 			}
-			q := "SELECT " + strings.Join(sel, ", ") + " FROM " + quoteIdent(tbl.schema) + "." + quoteIdent(tbl.name)
+			q := "SELECT " + strings.Join(sel, ", ") + " FROM " + quoteIdent(tbl.schema) + "." + quoteIdent(tbl.name) + " AS src"
+			var args []any
+			if name == s.startTable && len(s.startKey) == len(tbl.keyCols) && len(order) > 0 {
+				var after []string
+				for i, c := range tbl.keyCols {
+					after = append(after, fmt.Sprintf("$%d::text::%s", i+1, c.sqlType))
+					args = append(args, s.startKey[i])
+				}
+				q += " WHERE (" + strings.Join(order, ", ") + ") > (" + strings.Join(after, ", ") + ")"
+			}
 			if len(order) > 0 {
 				q += " ORDER BY " + strings.Join(order, ", ")
 			}
-			rows, err := s.tx.Query(ctx, q)
+			rows, err := s.tx.Query(ctx, q, args...)
 			if err != nil {
 				return nil, fmt.Errorf("read %s.%s: %w", tbl.schema, tbl.name, err)
 			}
@@ -120,12 +146,14 @@ func (s *snapshot) next(ctx context.Context) (*snapRow, error) {
 			return nil, err
 		}
 		vals := rowValues{}
+		texts := map[string]string{}
 		i := 0
 		for _, c := range tbl.cols {
 			if c == nil {
 				continue
 			}
 			if str, ok := raw[i].(string); ok {
+				texts[c.name] = str
 				v, err := c.conv(str)
 				if err != nil {
 					return nil, fmt.Errorf("%s.%s.%s: %w", tbl.schema, tbl.name, c.name, err)
@@ -136,9 +164,9 @@ func (s *snapshot) next(ctx context.Context) (*snapRow, error) {
 			}
 			i++
 		}
-		var key []any
+		key := []string{}
 		for _, c := range tbl.keyCols {
-			key = append(key, vals[c.name])
+			key = append(key, texts[c.name])
 		}
 		kb, _ := json.Marshal(key)
 		return &snapRow{tbl: tbl, ti: s.ti, vals: vals, key: string(kb)}, nil
@@ -166,7 +194,8 @@ func (t *Task) pollSnapshot(ctx context.Context) ([]connect.SourceRecord, error)
 		}
 		s.peek = next
 		p := position{commit: s.cp, proc: s.cp, txID: s.xid, tsUsec: s.started.UnixMicro(), snapshot: true,
-			lastSnapshot: next == nil, snapTable: int64(r.ti), snapKey: r.key, epoch: t.cfg.epoch}
+			lastSnapshot: next == nil, snapTable: r.tbl.schema + "." + r.tbl.name, snapKey: r.key, epoch: t.cfg.epoch,
+			windows: t.windowsJSON}
 		src := sourceInfo{snapshot: true, ts: s.started, lsn: &cp}
 		if s.xid != 0 {
 			src.txID = &s.xid
@@ -179,12 +208,14 @@ func (t *Task) pollSnapshot(ctx context.Context) ([]connect.SourceRecord, error)
 			return nil, fmt.Errorf("end snapshot transaction: %w", err)
 		}
 		s.tx = nil
+		s.close(ctx)
 		t.snap = nil
 		t.idleOnly = t.cfg.snapshotMode == SnapshotInitialOnly
 		if len(out) == 0 {
 			// An empty snapshot still has to be stored as done, or the next invocation would
 			// take it again; a heartbeat record carries its position.
-			p := position{commit: s.cp, proc: s.cp, tsUsec: s.started.UnixMicro(), snapshot: true, lastSnapshot: true, epoch: t.cfg.epoch}
+			p := position{commit: s.cp, proc: s.cp, tsUsec: s.started.UnixMicro(), snapshot: true, lastSnapshot: true, epoch: t.cfg.epoch,
+				windows: t.windowsJSON}
 			out = append(out, t.rb.heartbeat(t.cfg.heartbeatTopic, p.offset()))
 		}
 	}

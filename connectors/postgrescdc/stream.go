@@ -33,7 +33,8 @@ func (t *Task) handleMessage(ctx context.Context, lsn uint64, data []byte) error
 		}
 	case *pglogrepl.CommitMessage:
 		end := uint64(m.TransactionEndLSN)
-		done := position{commit: end, proc: end, txID: int64(t.xid), tsUsec: t.commitTime.UnixMicro(), epoch: t.cfg.epoch}
+		done := position{commit: end, proc: end, txID: int64(t.xid), tsUsec: t.commitTime.UnixMicro(), epoch: t.cfg.epoch,
+			windows: t.windowsAt(end)}
 		if t.cfg.txMetadata {
 			t.out = append(t.out, t.rb.txRecord(t.cfg.txTopic, "END", t.txID(), t.commitTime, t.txCounts, t.txColls, done.offset()))
 		} else if n := len(t.out); n > 0 {
@@ -44,11 +45,11 @@ func (t *Task) handleMessage(ctx context.Context, lsn uint64, data []byte) error
 		t.inTxn, t.resumed, t.lastComplete = false, false, end
 		t.resume = done
 	case *pglogrepl.InsertMessage:
-		return t.rowChange(m.RelationID, lsn, opCreate, 0, nil, m.Tuple)
+		return t.rowChange(ctx, m.RelationID, lsn, opCreate, 0, nil, m.Tuple)
 	case *pglogrepl.UpdateMessage:
-		return t.rowChange(m.RelationID, lsn, opUpdate, m.OldTupleType, m.OldTuple, m.NewTuple)
+		return t.rowChange(ctx, m.RelationID, lsn, opUpdate, m.OldTupleType, m.OldTuple, m.NewTuple)
 	case *pglogrepl.DeleteMessage:
-		return t.rowChange(m.RelationID, lsn, opDelete, m.OldTupleType, m.OldTuple, nil)
+		return t.rowChange(ctx, m.RelationID, lsn, opDelete, m.OldTupleType, m.OldTuple, nil)
 	case *pglogrepl.TruncateMessage:
 		for _, rel := range m.RelationIDs {
 			tbl := t.tables[rel]
@@ -88,7 +89,8 @@ func (t *Task) txID() string { return txIDString(t.xid, t.finalLSN) }
 
 // txPosition is the position after a change at lsn of the current transaction.
 func (t *Task) txPosition(lsn uint64) position {
-	return position{commit: t.finalLSN, proc: lsn, txID: int64(t.xid), tsUsec: t.commitTime.UnixMicro(), epoch: t.cfg.epoch}
+	return position{commit: t.finalLSN, proc: lsn, txID: int64(t.xid), tsUsec: t.commitTime.UnixMicro(), epoch: t.cfg.epoch,
+		windows: t.windowsAt(t.finalLSN)}
 }
 
 // counted advances the transaction's event order and reports whether the change at lsn is to
@@ -117,7 +119,7 @@ func (t *Task) meta(tbl *table) *eventMeta {
 }
 
 // rowChange emits the records of an insert, update or delete.
-func (t *Task) rowChange(rel uint32, lsn uint64, op string, oldType uint8, oldTuple, newTuple *pglogrepl.TupleData) error {
+func (t *Task) rowChange(ctx context.Context, rel uint32, lsn uint64, op string, oldType uint8, oldTuple, newTuple *pglogrepl.TupleData) error {
 	tbl, known := t.tables[rel]
 	if !known {
 		return fmt.Errorf("change for relation %d before its relation message", rel)
@@ -128,6 +130,16 @@ func (t *Task) rowChange(rel uint32, lsn uint64, op string, oldType uint8, oldTu
 	emit := t.counted(tbl, lsn)
 	if !emit || t.cfg.skipped[op] {
 		return nil
+	}
+	if len(t.windows) > 0 && t.finalLSN < t.windowsEnd {
+		tuple := newTuple
+		if tuple == nil {
+			tuple = oldTuple
+		}
+		in, err := t.inSnapshot(ctx, tbl, keyTexts(tbl, tuple), t.finalLSN)
+		if err != nil || in {
+			return err
+		}
 	}
 	var before, after rowValues
 	var err error
@@ -154,6 +166,17 @@ func (t *Task) rowChange(rel uint32, lsn uint64, op string, oldType uint8, oldTu
 	}
 	t.out = append(t.out, t.rb.change(tbl, op, before, after, src, meta, p.offset())...)
 	return nil
+}
+
+// keyTexts returns the text of a tuple's primary key columns.
+func keyTexts(tbl *table, tuple *pglogrepl.TupleData) []string {
+	var out []string
+	for i, col := range tuple.Columns {
+		if i < len(tbl.cols) && tbl.cols[i] != nil && tbl.cols[i].key && col.DataType == pglogrepl.TupleDataTypeText {
+			out = append(out, string(col.Data))
+		}
+	}
+	return out
 }
 
 func sameKey(tbl *table, a, b rowValues) bool {

@@ -2,6 +2,7 @@ package postgrescdc
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -54,6 +55,11 @@ type Task struct {
 	txCounts   map[string]int64
 	txColls    []string
 
+	// parts of the snapshot read after resumes (see window)
+	windows     []window
+	windowsJSON string
+	windowsEnd  uint64
+
 	lastComplete  uint64
 	lastHeartbeat time.Time
 	lastStatus    time.Time
@@ -100,7 +106,18 @@ func (t *Task) Start(ctx context.Context, props map[string]string, tctx connect.
 	if t.repl, err = connectReplication(ctx, &t.cfg); err != nil {
 		return fail(err)
 	}
+	ws, err := parseWindows(pos.windows)
+	if err != nil {
+		return fail(err)
+	}
+	t.setWindows(ws)
 	snapshotDone := hasPos && (!pos.snapshot || pos.lastSnapshot)
+	if hasPos && !snapshotDone && slotExists && cfg.snapshotMode != SnapshotNoData && (cfg.snapshotMode != SnapshotAlways || pos.epoch == cfg.epoch) {
+		if err := t.resumeSnapshot(ctx, pos); err != nil {
+			return fail(err)
+		}
+		return nil
+	}
 	needSnapshot := false
 	switch cfg.snapshotMode {
 	case SnapshotInitial, SnapshotInitialOnly:
@@ -134,6 +151,7 @@ func (t *Task) Start(ctx context.Context, props map[string]string, tctx connect.
 		if t.snap, err = t.beginSnapshot(ctx, res.SnapshotName, uint64(cp)); err != nil {
 			return fail(err)
 		}
+		t.setWindows(nil)
 		t.resume = position{commit: uint64(cp), proc: uint64(cp), epoch: cfg.epoch}
 		return nil
 	}
@@ -147,6 +165,47 @@ func (t *Task) Start(ctx context.Context, props map[string]string, tctx connect.
 	t.resume, t.confirmed = pos, pos.commit
 	t.idleOnly = cfg.snapshotMode == SnapshotInitialOnly
 	t.warnLag(ctx)
+	return nil
+}
+
+// resumeSnapshot continues a snapshot cut short: the rest is read in the snapshot of a new
+// temporary slot, recorded as a window so that the stream, which still starts at the first
+// snapshot's point, skips the changes that this later snapshot already holds.
+func (t *Task) resumeSnapshot(ctx context.Context, pos position) error {
+	var key []string
+	if pos.snapKey != "" {
+		if err := json.Unmarshal([]byte(pos.snapKey), &key); err != nil {
+			return fmt.Errorf("offset field %s: %w", offsetSnapKey, err)
+		}
+	}
+	temp, err := connectReplication(ctx, &t.cfg)
+	if err != nil {
+		return err
+	}
+	name := fmt.Sprintf("%s_r%d", t.cfg.slot, time.Now().UnixNano()%1_000_000_000)
+	if len(name) > 63 {
+		name = name[len(name)-63:]
+	}
+	res, err := pglogrepl.CreateReplicationSlot(ctx, temp, name, "pgoutput",
+		pglogrepl.CreateReplicationSlotOptions{Temporary: true, SnapshotAction: "EXPORT_SNAPSHOT", Mode: pglogrepl.LogicalReplication})
+	if err != nil {
+		temp.Close(ctx)
+		return fmt.Errorf("create temporary slot to resume the snapshot: %w", err)
+	}
+	point, err := pglogrepl.ParseLSN(res.ConsistentPoint)
+	if err != nil {
+		temp.Close(ctx)
+		return err
+	}
+	t.setWindows(append(t.windows, window{Table: pos.snapTable, Key: key, Point: uint64(point)}))
+	s, err := t.beginSnapshot(ctx, res.SnapshotName, pos.commit)
+	if err != nil {
+		temp.Close(ctx)
+		return err
+	}
+	s.startTable, s.startKey, s.tempRepl = pos.snapTable, key, temp
+	t.snap = s
+	t.resume = position{commit: pos.commit, proc: pos.commit, epoch: t.cfg.epoch}
 	return nil
 }
 
@@ -305,7 +364,7 @@ func (t *Task) pollStream(ctx context.Context) ([]connect.SourceRecord, error) {
 	}
 	if t.cfg.heartbeatMs > 0 && !t.inTxn && time.Since(t.lastHeartbeat) >= time.Duration(t.cfg.heartbeatMs)*time.Millisecond {
 		t.lastHeartbeat = time.Now()
-		p := position{commit: t.lastComplete, proc: t.lastComplete, epoch: t.cfg.epoch}
+		p := position{commit: t.lastComplete, proc: t.lastComplete, epoch: t.cfg.epoch, windows: t.windowsAt(t.lastComplete)}
 		t.out = append(t.out, t.rb.heartbeat(t.cfg.heartbeatTopic, p.offset()))
 	}
 	if time.Since(t.lastStatus) >= statusInterval {

@@ -48,6 +48,7 @@ type pgType struct {
 // column is one captured column with its Connect schema and value converter.
 type column struct {
 	name     string
+	sqlType  string // format_type of the column, for casts
 	typ      pgType
 	typmod   int32
 	optional bool
