@@ -25,8 +25,10 @@ func TestReferenceDocs(t *testing.T) {
 			"schedule, the retained WAL grows with the changes made between two runs (the task logs the slot lag at each stop and " +
 			"warns past `slot.lag.warn.bytes`); `schedule=continuous` keeps it near zero at the cost of an always-running task. " +
 			"A first run creates the slot with an exported snapshot and reads the tables in it (REPEATABLE READ, by primary key), " +
-			"then streams from the slot's consistent point: no change is missed or repeated. A snapshot cut short is taken again " +
-			"from the start with a new slot. With `snapshot.mode=always` the task configuration carries an internal `snapshot.epoch` " +
+			"then streams from the slot's consistent point: no change is missed or repeated. A snapshot cut short by the end of " +
+			"a slice resumes after the last key stored in the offsets (`snapshot_table`, `snapshot_key`), in the snapshot of a " +
+			"temporary slot; the part read that way is kept in the offsets (`snapshot_windows`) until the stream passes it, and " +
+			"the stream skips the changes that part already holds. A table without a primary key cut short is read again whole. With `snapshot.mode=always` the task configuration carries an internal `snapshot.epoch` " +
 			"derived from the configuration: a changed configuration takes a new snapshot. Debezium keys that are not implemented (e.g. `message.key.columns`, " +
 			"`hstore.handling.mode`, `interval.handling.mode`, `snapshot.select.statement.overrides`) fail validation. Columns of " +
 			"types without a mapping (e.g. geometric types) are left out of events, as Debezium does with " +

@@ -141,7 +141,7 @@ func TestIntegrationResumedSnapshot(t *testing.T) {
 		}
 	}()
 	var recs []connect.SourceRecord
-	recs = append(recs, sliceN(t, props, offsets, 5)...) // part of a
+	recs = append(recs, sliceN(t, props, offsets, 5)...)  // part of a
 	recs = append(recs, sliceN(t, props, offsets, 18)...) // the rest of a, part of b
 	close(stop)
 	if err := <-writerDone; err != nil {
