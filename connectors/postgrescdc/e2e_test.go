@@ -334,3 +334,8 @@ func (e *pgEnv) pgExecOwn(ctx context.Context, stmt string, args ...any) (any, e
 	}
 	return e.writer.Exec(ctx, stmt, args...)
 }
+
+// invoke2 runs one invocation with a slice of d.
+func (r *runEnv) invoke2(ctx context.Context, name string, d time.Duration) (taskrun.Result, error) {
+	return taskrun.Run(ctx, r.env, schedule.Payload{Connector: name}, time.Now().Add(d))
+}
