@@ -15,6 +15,7 @@ import (
 	_ "github.com/go-sql-driver/mysql"
 
 	jdbc "github.com/connectless/connectless/connectors/sql"
+	workerconfig "github.com/connectless/connectless/core/config"
 	"github.com/connectless/connectless/core/connect"
 	"github.com/connectless/connectless/core/kafka"
 	"github.com/connectless/connectless/core/schedule"
@@ -48,13 +49,13 @@ func newRunEnv(t *testing.T, topics ...string) *runEnv {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { client.Close() })
-	reg, err := connect.NewRegistry(Plugin, jdbc.SinkPlugin)
+	reg, err := connect.NewRegistry(append(workerconfig.BuiltinPlugins(), Plugin, jdbc.SinkPlugin)...)
 	if err != nil {
 		t.Fatal(err)
 	}
 	st := memory.New()
 	env := &taskrun.Env{Store: st, Registry: reg, Kafka: client, Holder: "cdc-test", Margin: 300 * time.Millisecond, IdlePolls: 2,
-		Pipeline: taskrun.DefaultPipeline(nil), LeaseGrace: time.Second}
+		Pipeline: taskrun.DefaultPipeline(reg, nil), LeaseGrace: time.Second}
 	return &runEnv{env: env, st: st, reg: reg, client: client}
 }
 

@@ -288,7 +288,7 @@ func TestDocsMentionDefaults(t *testing.T) {
 func TestValidateConnectorConverterEntries(t *testing.T) {
 	props := map[string]string{"name": "s", "connector.class": "TestSink", "topics": "a", "file": "f",
 		"value.converter": "JsonConverter", "value.converter.decimal.format": "HEX", "key.converter": "com.example.Nope"}
-	infos := ValidateConnector(context.Background(), sinkPlugin(nil), props, WithConverters(convert.ConfigFor))
+	infos := ValidateConnector(context.Background(), sinkPlugin(nil), props, WithRegistry(convert.Builtin()))
 	errs := errorsOf(infos)
 	if got := errs["value.converter.decimal.format"]; !reflect.DeepEqual(got, []string{"Invalid value HEX for configuration decimal.format: String must be one of (case insensitive): BASE64, NUMERIC"}) {
 		t.Errorf("decimal.format errors = %q", got)
@@ -375,6 +375,34 @@ func TestValidateConnectorSchedule(t *testing.T) {
 		}
 		if wantErr && !strings.Contains(err.Error(), "invalid schedule expression") {
 			t.Errorf("schedule %q: error %q does not say what is wrong", expr, err)
+		}
+	}
+}
+
+func TestValidateConnectorRetryPolicy(t *testing.T) {
+	plugin := connect.Plugin{Class: "x.SinkConnector", Type: connect.PluginSink}
+	base := map[string]string{"name": "a", "connector.class": "x.SinkConnector", "topics": "t"}
+	tests := []struct {
+		key, value string
+		wantErr    bool
+	}{
+		{"task.retry.timeout.ms", "600000", false},
+		{"task.retry.timeout.ms", "-1", false},
+		{"task.retry.timeout.ms", "soon", true},
+		{"task.restart.policy", "on-failure", false},
+		{"task.restart.policy", "always", true},
+		{"task.restart.max.per.hour", "0", true},
+		{"task.restart.backoff.ms", "-5", true},
+	}
+	for _, tc := range tests {
+		props := maps.Clone(base)
+		props[tc.key] = tc.value
+		err := ValidateConnector(context.Background(), plugin, props).Err()
+		if tc.wantErr != (err != nil) {
+			t.Errorf("%s=%s: err = %v, want error %v", tc.key, tc.value, err, tc.wantErr)
+		}
+		if tc.wantErr && !strings.Contains(err.Error(), tc.key) {
+			t.Errorf("%s=%s: error %q does not name the key", tc.key, tc.value, err)
 		}
 	}
 }

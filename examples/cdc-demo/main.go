@@ -22,6 +22,7 @@ import (
 
 	"github.com/connectless/connectless/connectors/postgrescdc"
 	jdbc "github.com/connectless/connectless/connectors/sql"
+	"github.com/connectless/connectless/core/config"
 	"github.com/connectless/connectless/core/connect"
 	"github.com/connectless/connectless/core/kafka"
 	"github.com/connectless/connectless/core/schedule"
@@ -87,13 +88,13 @@ func run(ctx context.Context, out io.Writer) error {
 		return err
 	}
 	defer client.Close()
-	reg, err := connect.NewRegistry(postgrescdc.Plugin, jdbc.SinkPlugin)
+	reg, err := connect.NewRegistry(append(config.BuiltinPlugins(), postgrescdc.Plugin, jdbc.SinkPlugin)...)
 	if err != nil {
 		return err
 	}
 	st := memory.New()
 	env := &taskrun.Env{Store: st, Registry: reg, Kafka: client, Holder: "cdc-demo", Margin: 300 * time.Millisecond, IdlePolls: 2,
-		Pipeline: taskrun.DefaultPipeline(nil), Logger: slog.New(slog.DiscardHandler)}
+		Pipeline: taskrun.DefaultPipeline(reg, nil), Logger: slog.New(slog.DiscardHandler)}
 	converters := map[string]string{
 		"key.converter": "org.apache.kafka.connect.json.JsonConverter", "value.converter": "org.apache.kafka.connect.json.JsonConverter",
 	}
