@@ -75,6 +75,9 @@ func (t *Task) Start(ctx context.Context, props map[string]string, tctx connect.
 	}
 	t.cfg, t.tables = cfg, map[uint32]*table{}
 	t.logger = t.Logger
+	if lc, ok := tctx.(interface{ Logger() *slog.Logger }); ok && t.logger == nil {
+		t.logger = lc.Logger()
+	}
 	if t.logger == nil {
 		t.logger = slog.Default()
 	}
@@ -135,7 +138,7 @@ func (t *Task) Start(ctx context.Context, props map[string]string, tctx connect.
 		if slotExists {
 			// Nothing committed reads from this slot any more: a new slot exports the snapshot
 			// the stream continues from, without gap or overlap.
-			if _, err := t.conn.Exec(ctx, "SELECT pg_drop_replication_slot($1)", cfg.slot); err != nil {
+			if err := t.dropSlot(ctx); err != nil {
 				return fail(fmt.Errorf("drop slot for a new snapshot: %w", err))
 			}
 		}
@@ -235,6 +238,21 @@ func connectReplication(ctx context.Context, cfg *config) (*pgconn.PgConn, error
 	return conn, nil
 }
 
+// dropSlot drops the slot, waiting a few seconds for the server process of a previous
+// invocation to let it go.
+func (t *Task) dropSlot(ctx context.Context) error {
+	for attempt := 0; ; attempt++ {
+		_, err := t.conn.Exec(ctx, "SELECT pg_drop_replication_slot($1)", t.cfg.slot)
+		var pe *pgconn.PgError
+		if err == nil || !errors.As(err, &pe) || pe.Code != "55006" || attempt >= 50 {
+			return err
+		}
+		if err := sleep(ctx, 100*time.Millisecond); err != nil {
+			return err
+		}
+	}
+}
+
 func (t *Task) slotExists(ctx context.Context) (bool, error) {
 	var plugin string
 	err := t.conn.QueryRow(ctx, `SELECT plugin FROM pg_replication_slots WHERE slot_name = $1`, t.cfg.slot).Scan(&plugin)
@@ -277,8 +295,14 @@ func (t *Task) warnLag(ctx context.Context) {
 
 // Poll returns the next snapshot rows or streamed changes, waiting at most about a second.
 func (t *Task) Poll(ctx context.Context) ([]connect.SourceRecord, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	if t.snap != nil {
 		recs, err := t.pollSnapshot(ctx)
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		if err != nil {
 			return nil, fmt.Errorf("postgres cdc: snapshot: %w", err)
 		}
@@ -296,6 +320,9 @@ func (t *Task) Poll(ctx context.Context) ([]connect.SourceRecord, error) {
 		}
 	}
 	recs, err := t.pollStream(ctx)
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
 	if err != nil {
 		return nil, fmt.Errorf("postgres cdc: %w", err)
 	}
