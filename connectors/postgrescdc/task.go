@@ -332,6 +332,7 @@ func (t *Task) Poll(ctx context.Context) ([]connect.SourceRecord, error) {
 func (t *Task) startStreaming(ctx context.Context) error {
 	t.startLSN = t.resume.commit
 	t.lastComplete = t.resume.commit
+	t.pending = max(t.pending, t.startLSN) // covered by the stored offset
 	args := []string{"proto_version '1'", "publication_names '" + t.cfg.publication + "'"}
 	if err := pglogrepl.StartReplication(ctx, t.repl, t.cfg.slot, pglogrepl.LSN(t.startLSN), pglogrepl.StartReplicationOptions{PluginArgs: args}); err != nil {
 		err = fmt.Errorf("start replication on slot %s: %w", t.cfg.slot, err)
@@ -389,7 +390,10 @@ func (t *Task) pollStream(ctx context.Context) ([]connect.SourceRecord, error) {
 			return nil, fmt.Errorf("replication: %s (%s)", m.Message, m.Code)
 		}
 	}
-	if t.cfg.heartbeatMs > 0 && !t.inTxn && time.Since(t.lastHeartbeat) >= time.Duration(t.cfg.heartbeatMs)*time.Millisecond {
+	// A heartbeat only when the position moved past what the records returned so far carry:
+	// an idle log yields nothing, and the slice can end.
+	if t.cfg.heartbeatMs > 0 && !t.inTxn && len(t.out) == 0 && t.lastComplete > t.pending &&
+		time.Since(t.lastHeartbeat) >= time.Duration(t.cfg.heartbeatMs)*time.Millisecond {
 		t.lastHeartbeat = time.Now()
 		p := position{commit: t.lastComplete, proc: t.lastComplete, epoch: t.cfg.epoch, windows: t.windowsAt(t.lastComplete)}
 		t.out = append(t.out, t.rb.heartbeat(t.cfg.heartbeatTopic, p.offset()))
