@@ -5,8 +5,10 @@ import (
 	"flag"
 	"testing"
 
+	jdbc "github.com/connectless/connectless/connectors/sql"
 	"github.com/connectless/connectless/core/connect"
 	"github.com/connectless/connectless/core/connect/connecttest"
+	"github.com/connectless/connectless/core/transform"
 )
 
 var update = flag.Bool("update", false, "rewrite the reference page in docs/connectors/")
@@ -48,6 +50,18 @@ func TestExampleValidates(t *testing.T) {
 	}
 	if _, err := parseConfig(props); err != nil {
 		t.Fatal(err)
+	}
+	// The replica's sink, with the SMT, validates against the JDBC sink's ConfigDef.
+	sink := connecttest.ExampleConfig(t, "postgres-cdc-mariadb-sink.json")
+	if err := connect.ValidateAll(jdbc.SinkClass, sink, jdbc.SinkPlugin.New().Config()).Err(); err != nil {
+		t.Error(err)
+	}
+	p, err := transform.Builtin().LookupType(connect.PluginTransformation, sink["transforms.unwrap.type"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.NewTransformation().Configure(map[string]string{"delete.tombstone.handling.mode": sink["transforms.unwrap.delete.tombstone.handling.mode"]}); err != nil {
+		t.Error(err)
 	}
 	for _, bad := range []map[string]string{
 		{"message.key.columns": "public.t:id"},

@@ -287,6 +287,7 @@ func (t *Task) warnLag(ctx context.Context) {
 		t.logger.Warn("postgres cdc: read slot lag", "slot", t.cfg.slot, "error", err)
 		return
 	}
+	t.logger.Info("postgres cdc: replication slot lag", "slot", t.cfg.slot, "lag_bytes", lag)
 	if t.cfg.lagWarn > 0 && lag > t.cfg.lagWarn {
 		t.logger.Warn("postgres cdc: replication slot retains more WAL than slot.lag.warn.bytes", "slot", t.cfg.slot,
 			"lag_bytes", lag, "threshold", t.cfg.lagWarn)
