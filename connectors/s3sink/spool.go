@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strconv"
 )
 
 // spool is an append-only local file buffering one open file's records. It holds no file
@@ -106,4 +105,3 @@ func (s *spool) close() {
 	os.Remove(s.path)
 }
 
-func itoa(n int64) string { return strconv.FormatInt(n, 10) }

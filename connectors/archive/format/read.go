@@ -88,29 +88,28 @@ type jsonReader struct {
 	raw   bool
 }
 
+// Next returns the next line's value.
 func (r *jsonReader) Next() (*connect.Schema, any, error) {
-	for {
-		b, err := r.br.ReadBytes('\n')
-		if err == io.EOF && len(b) == 0 {
-			return nil, nil, io.EOF
-		}
-		if err != nil && err != io.EOF {
-			return nil, nil, fmt.Errorf("%w: read line %d: %w", ErrFormat, r.line+1, err)
-		}
-		r.line++
-		b = bytes.TrimRight(b, "\r\n")
-		if len(b) == 0 && err == io.EOF {
-			return nil, nil, io.EOF
-		}
-		if r.raw {
-			return connect.OptionalBytesSchema(), bytes.Clone(b), nil
-		}
-		v, perr := ParseJSONValue(b)
-		if perr != nil {
-			return nil, nil, fmt.Errorf("%w: line %d: %w", ErrFormat, r.line, perr)
-		}
-		return nil, v, nil
+	b, err := r.br.ReadBytes('\n')
+	if err == io.EOF && len(b) == 0 {
+		return nil, nil, io.EOF
 	}
+	if err != nil && err != io.EOF {
+		return nil, nil, fmt.Errorf("%w: read line %d: %w", ErrFormat, r.line+1, err)
+	}
+	r.line++
+	b = bytes.TrimRight(b, "\r\n")
+	if len(b) == 0 && err == io.EOF {
+		return nil, nil, io.EOF
+	}
+	if r.raw {
+		return connect.OptionalBytesSchema(), bytes.Clone(b), nil
+	}
+	v, perr := ParseJSONValue(b)
+	if perr != nil {
+		return nil, nil, fmt.Errorf("%w: line %d: %w", ErrFormat, r.line, perr)
+	}
+	return nil, v, nil
 }
 
 func (r *jsonReader) Close() error {

@@ -18,7 +18,8 @@ import (
 // access, so the body is first copied to a local temporary file (disk, not memory).
 type parquetReader struct {
 	file   *os.File
-	r      *parquet.Reader
+	r      *parquet.GenericReader[any]
+	row    []any
 	schema *connect.Schema
 }
 
@@ -58,16 +59,22 @@ func newParquetReader(body io.Reader) (*parquetReader, error) {
 			return nil, fmt.Errorf("%w: parquet avro schema: %w", ErrFormat, err)
 		}
 	}
-	return &parquetReader{file: f, r: parquet.NewReader(pf), schema: s}, nil
+	return &parquetReader{file: f, r: parquet.NewGenericReader[any](f, pf.Schema()), row: make([]any, 1), schema: s}, nil
 }
 
+// Next returns the next row's value.
 func (r *parquetReader) Next() (*connect.Schema, any, error) {
-	row := map[string]any{}
-	if err := r.r.Read(&row); err != nil {
-		if err == io.EOF {
+	r.row[0] = nil
+	n, err := r.r.Read(r.row)
+	if n == 0 {
+		if err == nil || err == io.EOF {
 			return nil, nil, io.EOF
 		}
 		return nil, nil, fmt.Errorf("%w: parquet row: %w", ErrFormat, err)
+	}
+	row, ok := r.row[0].(map[string]any)
+	if !ok {
+		return nil, nil, fmt.Errorf("%w: parquet row is %T", ErrFormat, r.row[0])
 	}
 	v, err := fromParquet(row, r.schema)
 	if err != nil {
@@ -76,6 +83,7 @@ func (r *parquetReader) Next() (*connect.Schema, any, error) {
 	return r.schema, v, nil
 }
 
+// Close releases the local copy of the file.
 func (r *parquetReader) Close() error {
 	r.r.Close()
 	return r.file.Close()
