@@ -104,4 +104,3 @@ func (s *spool) close() {
 	s.buf = nil
 	os.Remove(s.path)
 }
-
