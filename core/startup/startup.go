@@ -19,6 +19,7 @@ import (
 	"github.com/connectless/connectless/core/store"
 	"github.com/connectless/connectless/core/store/backend"
 	"github.com/connectless/connectless/core/store/kafkatopic"
+	"github.com/connectless/connectless/core/store/standalone"
 	"github.com/connectless/connectless/core/taskrun"
 )
 
@@ -34,6 +35,10 @@ type Options struct {
 	// means the SDK's default chain (environment, AWS_ENDPOINT_URL_<SERVICE>, shared files,
 	// the instance or function role).
 	AWSConfig func(ctx context.Context) (aws.Config, error)
+	// Standalone keeps connector configurations and statuses in memory for the run and only
+	// offsets in the state file (state.bolt.path), as Kafka's connect-standalone; the state
+	// backend is not used (see core/store/standalone).
+	Standalone bool
 }
 
 // Prepared is a worker's configuration, resolved and parsed, before anything is opened.
@@ -110,11 +115,18 @@ func (p *Prepared) Open(ctx context.Context, workerID string) (_ *Services, err 
 			}
 		}
 	}
-	st, err := backend.Open(ctx, backend.Options{Backend: cfg.Backend, BoltPath: cfg.BoltPath,
-		DynamoDBTable: cfg.DynamoDBTable, AWSConfig: p.opts.AWSConfig, Logger: p.log,
-		Kafka: kafkatopic.Config{Brokers: cfg.Brokers, Client: storeClient, ConfigTopic: cfg.ConfigTopic,
-			OffsetsTopic: cfg.OffsetsTopic, StatusTopic: cfg.StatusTopic, ReplicationFactor: cfg.ReplicationFactor,
-			OffsetsPartitions: cfg.OffsetsPartitions, StatusPartitions: cfg.StatusPartitions}})
+	var st store.Store
+	if p.opts.Standalone {
+		st, err = standalone.Open(cfg.BoltPath, standalone.Options{Logger: p.log})
+	} else {
+		st, err = backend.Open(ctx, backend.Options{Backend: cfg.Backend, BoltPath: cfg.BoltPath,
+			DynamoDBTable: cfg.DynamoDBTable, DynamoDBCreate: cfg.DynamoDBTableCreate, AWSConfig: p.opts.AWSConfig, Logger: p.log,
+			Kafka: kafkatopic.Config{Brokers: cfg.Brokers, Client: storeClient, ConfigTopic: cfg.ConfigTopic,
+				OffsetsTopic: cfg.OffsetsTopic, StatusTopic: cfg.StatusTopic, ReplicationFactor: cfg.ReplicationFactor,
+				ConfigReplicationFactor: cfg.ConfigReplicationFactor, OffsetsReplicationFactor: cfg.OffsetsReplicationFactor,
+				StatusReplicationFactor: cfg.StatusReplicationFactor,
+				OffsetsPartitions:       cfg.OffsetsPartitions, StatusPartitions: cfg.StatusPartitions}})
+	}
 	if errors.Is(err, store.ErrInvalid) {
 		return nil, fmt.Errorf("%w: %w", workerprops.ErrConfig, err)
 	}
@@ -132,7 +144,8 @@ func (p *Prepared) Open(ctx context.Context, workerID string) (_ *Services, err 
 		margin = min(5*time.Second, cfg.SliceLength/5)
 	}
 	s.Env = &taskrun.Env{Store: st, Registry: p.opts.Registry, Kafka: s.Kafka, Pipeline: taskrun.DefaultPipeline(p.opts.Registry, p.Props),
-		Resolver: p.Resolver, Holder: workerID, Margin: margin, LeaseGrace: cfg.LeaseTimeout, Logger: p.log}
+		Resolver: p.Resolver, Holder: workerID, Margin: margin, LeaseGrace: cfg.LeaseTimeout, Logger: p.log,
+		TopicCreationDisabled: cfg.TopicCreationDisabled, TopicTrackingDisabled: cfg.TopicTrackingDisabled}
 	return s, nil
 }
 

@@ -53,6 +53,9 @@ var transitions = map[State][]State{
 type ConnectorFile struct {
 	Name   string
 	Config map[string]string
+	// InitialState is the target state of a connector created from the file (RUNNING,
+	// PAUSED or STOPPED); empty means RUNNING, or the current state of an existing one.
+	InitialState store.TargetState
 }
 
 // Options are what a worker needs besides its properties.
@@ -72,6 +75,9 @@ type Options struct {
 	AWSConfig func(ctx context.Context) (aws.Config, error)
 	// Connectors are created, or updated, once the worker is up (standalone mode).
 	Connectors []ConnectorFile
+	// Standalone keeps connector configurations and statuses in memory for the run and only
+	// offsets in the state file, as Kafka's connect-standalone (see core/store/standalone).
+	Standalone bool
 }
 
 // Worker is one long-lived worker process: REST listeners, herder and task runners.
@@ -112,7 +118,7 @@ func New(ctx context.Context, props map[string]string, opts Options) (*Worker, e
 	}
 	log := cmp.Or(opts.Logger, slog.Default())
 	prep, err := startup.Prepare(ctx, props, startup.Options{Mode: workerprops.Worker, Registry: opts.Registry,
-		Logger: log, AWSConfig: opts.AWSConfig})
+		Logger: log, AWSConfig: opts.AWSConfig, Standalone: opts.Standalone})
 	if err != nil {
 		return nil, err
 	}
@@ -157,7 +163,7 @@ func (w *Worker) start(ctx context.Context) error {
 	}
 	w.services, w.store, w.kafka, w.herder, w.env = s, s.Store, s.Kafka, s.Herder, s.Env
 	w.metrics = NewMetrics(w.store, w.opts.Registry, w.id)
-	api := rest.New(w.herder, rest.Options{Version: w.opts.Version, Loggers: w.opts.Loggers, Logger: w.log,
+	api := rest.New(w.herder, rest.Options{Version: w.opts.Version, KafkaClusterID: w.clusterID(ctx), Loggers: w.opts.Loggers, Logger: w.log,
 		AdminDisabled: w.cfg.AdminDisabled, Health: w.health})
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", w.metrics.Handler())
@@ -171,6 +177,18 @@ func (w *Worker) start(ctx context.Context) error {
 			ErrorLog: slog.NewLogLogger(w.log.Handler(), slog.LevelWarn)})
 	}
 	return nil
+}
+
+// clusterID asks the brokers for the Kafka cluster id that GET / reports; when they do not
+// answer within a few seconds it is left out (null), as the worker need not wait for Kafka.
+func (w *Worker) clusterID(ctx context.Context) string {
+	cctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	id, err := w.kafka.ClusterID(cctx)
+	if err != nil {
+		w.log.Warn("kafka cluster id unknown; GET / reports kafka_cluster_id null", "error", err)
+	}
+	return id
 }
 
 // workerID is the advertised host:port written in statuses and leases.
@@ -292,6 +310,15 @@ func (w *Worker) Run(ctx context.Context) error {
 		_ = w.setState(StateFailed, err)
 		return err
 	}
+	// Connectors given at start are in place before the API answers: the listeners are
+	// bound, so a client that connects meanwhile waits instead of seeing none.
+	for _, cf := range w.opts.Connectors {
+		if err := w.applyConnector(ctx, cf); err != nil {
+			w.shutdown(context.WithoutCancel(ctx))
+			_ = w.setState(StateFailed, err)
+			return err
+		}
+	}
 	serveErr := make(chan error, len(w.servers))
 	for i, srv := range w.servers {
 		go func() {
@@ -299,13 +326,6 @@ func (w *Worker) Run(ctx context.Context) error {
 				serveErr <- fmt.Errorf("serve %s: %w", w.listeners[i].Addr(), err)
 			}
 		}()
-	}
-	for _, cf := range w.opts.Connectors {
-		if err := w.applyConnector(ctx, cf); err != nil {
-			w.shutdown(context.WithoutCancel(ctx))
-			_ = w.setState(StateFailed, err)
-			return err
-		}
 	}
 	if err := w.setState(StateRunning, nil); err != nil {
 		return err
@@ -355,7 +375,13 @@ func (w *Worker) applyConnector(ctx context.Context, cf ConnectorFile) error {
 	for k, v := range cf.Config {
 		raw[k] = &v
 	}
-	if _, _, err := w.herder.PutConnectorConfig(ctx, cf.Name, raw); err != nil {
+	var err error
+	if cf.InitialState != "" {
+		_, err = w.herder.CreateConnector(ctx, cf.Name, raw, cf.InitialState)
+	} else {
+		_, _, err = w.herder.PutConnectorConfig(ctx, cf.Name, raw)
+	}
+	if err != nil {
 		return fmt.Errorf("connector %s: %w", cf.Name, err)
 	}
 	return nil

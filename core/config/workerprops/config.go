@@ -67,6 +67,9 @@ type Config struct {
 	// TopicTrackingDisabled and TopicResetDisabled from topic.tracking.enable and
 	// topic.tracking.allow.reset.
 	TopicTrackingDisabled, TopicResetDisabled bool
+	// TopicCreationDisabled from topic.creation.enable: connectors' topic.creation.* settings
+	// are not used.
+	TopicCreationDisabled bool
 
 	// KeyConverter, ValueConverter and HeaderConverter with their options (the keys after
 	// the prefix): the converters of connectors that set none.
@@ -90,10 +93,15 @@ type Config struct {
 	BoltPath string
 	// DynamoDBTable from state.dynamodb.table.
 	DynamoDBTable string
+	// DynamoDBTableCreate from state.dynamodb.table.create: create the table when missing.
+	DynamoDBTableCreate bool
 	// ConfigTopic, OffsetsTopic and StatusTopic of the kafka backend.
 	ConfigTopic, OffsetsTopic, StatusTopic string
-	// ReplicationFactor of those topics when created (the smallest of the three keys).
-	ReplicationFactor int
+	// ReplicationFactor of those topics when created (the smallest of the three keys), and
+	// ConfigReplicationFactor, OffsetsReplicationFactor and StatusReplicationFactor, each
+	// topic's own key when given (0 when not).
+	ReplicationFactor                                                          int
+	ConfigReplicationFactor, OffsetsReplicationFactor, StatusReplicationFactor int
 	// OffsetsPartitions and StatusPartitions of those topics when created.
 	OffsetsPartitions, StatusPartitions int
 

@@ -114,11 +114,30 @@ func positive(f func(c *Config) *int) func(*Config, *parseState, string, string,
 	}
 }
 
+// partitions reads a partition count: positive, or -1 for the broker's default.
+func partitions(f func(c *Config) *int) func(*Config, *parseState, string, string, *Problems) {
+	return func(c *Config, _ *parseState, key, v string, p *Problems) {
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		if err != nil || (n < 1 && n != -1) {
+			p.Bad(key, "want a positive integer or -1, got %q", v)
+		}
+		*f(c) = n
+	}
+}
+
 func replication(c *Config, st *parseState, key, v string, p *Problems) {
 	n, err := strconv.Atoi(strings.TrimSpace(v))
 	if err != nil || (n < 1 && n != -1) {
 		p.Bad(key, "want a positive integer or -1, got %q", v)
 		return
+	}
+	switch key {
+	case "config.storage.replication.factor":
+		c.ConfigReplicationFactor = n
+	case "offset.storage.replication.factor":
+		c.OffsetsReplicationFactor = n
+	default:
+		c.StatusReplicationFactor = n
 	}
 	if !st.rfSet || n < c.ReplicationFactor {
 		c.ReplicationFactor, st.rfSet = n, true
@@ -198,11 +217,13 @@ var Keys = []Key{
 	{Name: "config.storage.topic", Default: "connect-configs", Kafka: kafkaConnect, Doc: "Configurations topic of `state.backend=kafka`.", set: str(func(c *Config) *string { return &c.ConfigTopic })},
 	{Name: "offset.storage.topic", Default: "connect-offsets", Kafka: kafkaConnect, Doc: "Offsets topic of `state.backend=kafka`.", set: str(func(c *Config) *string { return &c.OffsetsTopic })},
 	{Name: "status.storage.topic", Default: "connect-status", Kafka: kafkaConnect, Doc: "Status topic of `state.backend=kafka`.", set: str(func(c *Config) *string { return &c.StatusTopic })},
-	{Name: "config.storage.replication.factor", DefaultDoc: "3", Kafka: kafkaConnect, Doc: "Replication factor of the kafka backend's topics when created (the smallest of the three keys is used for all three); -1 is the broker's default.", set: replication},
-	{Name: "offset.storage.replication.factor", DefaultDoc: "3", Kafka: kafkaConnect, Doc: "See `config.storage.replication.factor`.", set: replication},
-	{Name: "status.storage.replication.factor", DefaultDoc: "3", Kafka: kafkaConnect, Doc: "See `config.storage.replication.factor`.", set: replication},
-	{Name: "offset.storage.partitions", Default: "25", Kafka: kafkaConnect, Doc: "Partitions of the offsets topic when created.", set: positive(func(c *Config) *int { return &c.OffsetsPartitions })},
-	{Name: "status.storage.partitions", Default: "5", Kafka: kafkaConnect, Doc: "Partitions of the status topic when created.", set: positive(func(c *Config) *int { return &c.StatusPartitions })},
+	{Name: "config.storage.replication.factor", DefaultDoc: "3", Kafka: kafkaConnect, Doc: "Replication factor of the configurations topic when the kafka backend creates it; -1 is the broker's default.", set: replication},
+	{Name: "offset.storage.replication.factor", DefaultDoc: "3", Kafka: kafkaConnect, Doc: "Replication factor of the offsets topic when created; -1 is the broker's default.", set: replication},
+	{Name: "status.storage.replication.factor", DefaultDoc: "3", Kafka: kafkaConnect, Doc: "Replication factor of the status topic when created; -1 is the broker's default.", set: replication},
+	{Name: "offset.storage.partitions", Default: "25", Kafka: kafkaConnect, Doc: "Partitions of the offsets topic when created; -1 is the broker's default.", set: partitions(func(c *Config) *int { return &c.OffsetsPartitions })},
+	{Name: "status.storage.partitions", Default: "5", Kafka: kafkaConnect, Doc: "Partitions of the status topic when created; -1 is the broker's default.", set: partitions(func(c *Config) *int { return &c.StatusPartitions })},
+	{Name: "topic.creation.enable", Default: "true", Kafka: kafkaConnect + " (KIP-158)", Doc: "Use source connectors' `topic.creation.*` settings to create their topics through the admin API before the first record.", set: boolean(func(c *Config) *bool { return &c.TopicCreationDisabled }, true)},
+	{Name: "state.dynamodb.table.create", Default: "true", Doc: "Create the DynamoDB state table (on-demand billing) when it is missing; with `false`, or when creation is refused, the start fails naming the table, the region or endpoint and the fix.", set: boolean(func(c *Config) *bool { return &c.DynamoDBTableCreate }, false)},
 	{Name: "exactly.once.source.support", Default: "disabled", Kafka: kafkaConnect, Doc: "Only `disabled`: exactly-once source delivery (KIP-618) is not implemented, and `enabled` or `preparing` stop the start.",
 		set: func(_ *Config, _ *parseState, key, v string, p *Problems) {
 			if s := strings.ToLower(strings.TrimSpace(v)); s != "disabled" {
