@@ -6,11 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 
+	"github.com/connectless/connectless/core/config"
 	"github.com/connectless/connectless/core/config/provider"
 	"github.com/connectless/connectless/core/config/workerprops"
 	"github.com/connectless/connectless/core/connect"
@@ -134,7 +137,7 @@ func (p *Prepared) Open(ctx context.Context, workerID string) (_ *Services, err 
 		return nil, storeClient.Explain(err)
 	}
 	s.Store = st
-	if s.Herder, err = herder.New(herder.Config{Store: st, Plugins: p.opts.Registry,
+	if s.Herder, err = herder.New(herder.Config{Store: st, Plugins: p.opts.Registry, Validate: p.validate,
 		Resolver: p.Resolver, WorkerID: workerID, Logger: p.log, TopicTrackingDisabled: cfg.TopicTrackingDisabled,
 		TopicResetDisabled: cfg.TopicResetDisabled}); err != nil {
 		return nil, fmt.Errorf("herder: %w", err)
@@ -147,6 +150,18 @@ func (p *Prepared) Open(ctx context.Context, workerID string) (_ *Services, err 
 		Resolver: p.Resolver, Holder: workerID, Margin: margin, LeaseGrace: cfg.LeaseTimeout, Logger: p.log,
 		TopicCreationDisabled: cfg.TopicCreationDisabled, TopicTrackingDisabled: cfg.TopicTrackingDisabled}
 	return s, nil
+}
+
+// validate is the herder's connector validation plus Kafka's check of the connector's client
+// overrides against connector.client.config.override.policy: each refused
+// producer.override.*, consumer.override.* or admin.override.* key gets Kafka's message.
+func (p *Prepared) validate(ctx context.Context, plugin connect.Plugin, props map[string]string) connect.ConfigInfos {
+	infos := config.ValidateConnector(ctx, plugin, props, config.WithRegistry(p.opts.Registry))
+	bad := kafka.CheckOverrides(p.Config.OverridePolicy, props)
+	for _, key := range slices.Sorted(maps.Keys(bad)) {
+		infos.AddError(key, bad[key])
+	}
+	return infos
 }
 
 // secured reports whether any client role uses TLS or SASL.

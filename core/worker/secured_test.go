@@ -217,3 +217,27 @@ func otherCA(t *testing.T) string {
 	}
 	return p
 }
+
+// TestConnectorOverridePolicyValidation: with connector.client.config.override.policy=Principal
+// a connector overriding ssl.truststore.location is refused with Kafka's message on that key
+// (AbstractConnectorClientConfigOverridePolicy: "The '<policy>' policy does not allow '<name>'
+// to be overridden"), while a sasl.jaas.config override is accepted.
+func TestConnectorOverridePolicyValidation(t *testing.T) {
+	props := baseProps(t, newKafka(t, "logs", 1))
+	props["connector.client.config.override.policy"] = "Principal"
+	_, c := startWorker(t, props, testRegistry(&collector{}))
+	code, body := c.do("PUT", "/connector-plugins/"+collectSinkClass+"/config/validate", map[string]string{
+		"connector.class": collectSinkClass, "name": "o", "topics": "logs",
+		"consumer.override.ssl.truststore.location": "/ca.pem",
+		"consumer.override.sasl.jaas.config":        `org.apache.kafka.common.security.plain.PlainLoginModule required username="u" password="p";`,
+	})
+	got := jsonString(t, body)
+	if code != http.StatusOK || !strings.Contains(got, `"error_count":1`) ||
+		!strings.Contains(got, `The 'Principal' policy does not allow 'ssl.truststore.location' to be overridden`) {
+		t.Fatalf("validate: %d %s", code, got)
+	}
+	if code, body := c.do("POST", "/connectors", map[string]any{"name": "o", "config": map[string]string{
+		"connector.class": collectSinkClass, "topics": "logs", "consumer.override.ssl.truststore.location": "/ca.pem"}}); code != http.StatusBadRequest {
+		t.Errorf("create with a refused override: %d %v, want 400", code, body)
+	}
+}
