@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/connectless/connectless/core/connect"
+	"github.com/connectless/connectless/core/convert/avroconv"
 )
 
 // ErrUnknownConverter is returned for a class name or alias no converter answers to.
@@ -40,6 +41,7 @@ func Plugins() []PluginInfo {
 		{Class: ByteArrayConverterClass, Type: KindConverter, Version: Version, Config: byteArray},
 		{Class: JSONConverterClass, Type: KindConverter, Version: Version, Config: JSONConfig},
 		{Class: StringConverterClass, Type: KindConverter, Version: Version, Config: StringConfig},
+		{Class: avroconv.Class, Type: KindConverter, Version: Version, Config: avroconv.Config},
 		{Class: JSONConverterClass, Type: KindHeaderConverter, Version: Version, Config: JSONConfig},
 		{Class: SimpleHeaderConverterClass, Type: KindHeaderConverter, Version: Version, Config: simpleHeader},
 		{Class: StringConverterClass, Type: KindHeaderConverter, Version: Version, Config: StringConfig},
@@ -87,6 +89,8 @@ func New(class string, props map[string]string, isKey bool) (connect.Converter, 
 		c = NewStringConverter()
 	case ByteArrayConverterClass:
 		c = NewByteArrayConverter()
+	case avroconv.Class:
+		c = avroconv.New()
 	default:
 		return nil, fmt.Errorf("%w: %s is a header converter only", ErrUnknownConverter, full)
 	}
