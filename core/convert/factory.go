@@ -8,6 +8,7 @@ import (
 
 	"github.com/connectless/connectless/core/connect"
 	"github.com/connectless/connectless/core/convert/avroconv"
+	"github.com/connectless/connectless/core/convert/protoconv"
 )
 
 // ErrUnknownConverter is returned for a class name or alias no converter answers to.
@@ -42,6 +43,7 @@ func Plugins() []PluginInfo {
 		{Class: JSONConverterClass, Type: KindConverter, Version: Version, Config: JSONConfig},
 		{Class: StringConverterClass, Type: KindConverter, Version: Version, Config: StringConfig},
 		{Class: avroconv.Class, Type: KindConverter, Version: Version, Config: avroconv.Config},
+		{Class: protoconv.Class, Type: KindConverter, Version: Version, Config: protoconv.Config},
 		{Class: JSONConverterClass, Type: KindHeaderConverter, Version: Version, Config: JSONConfig},
 		{Class: SimpleHeaderConverterClass, Type: KindHeaderConverter, Version: Version, Config: simpleHeader},
 		{Class: StringConverterClass, Type: KindHeaderConverter, Version: Version, Config: StringConfig},
@@ -91,6 +93,8 @@ func New(class string, props map[string]string, isKey bool) (connect.Converter, 
 		c = NewByteArrayConverter()
 	case avroconv.Class:
 		c = avroconv.New()
+	case protoconv.Class:
+		c = protoconv.New()
 	default:
 		return nil, fmt.Errorf("%w: %s is a header converter only", ErrUnknownConverter, full)
 	}

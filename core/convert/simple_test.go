@@ -145,7 +145,7 @@ func TestFactory(t *testing.T) {
 	if got := Prefixed(map[string]string{"key.converter.a": "1", "key.converterx": "2", "value.converter.a": "3"}, "key.converter"); !reflect.DeepEqual(got, map[string]string{"a": "1"}) {
 		t.Errorf("Prefixed = %v", got)
 	}
-	if len(Plugins()) != 7 {
+	if len(Plugins()) != 8 {
 		t.Errorf("plugins = %d", len(Plugins()))
 	}
 	if d, err := ConfigFor("Json"); err != nil || len(d.Keys()) != 5 {

@@ -2,9 +2,9 @@ package avrodata
 
 import "math/big"
 
-// twosComplement is n as big-endian two's complement in the fewest bytes, as Java's
+// DecimalBytes is n as big-endian two's complement in the fewest bytes, as Java's
 // BigInteger.toByteArray (the Avro decimal encoding).
-func twosComplement(n *big.Int) []byte {
+func DecimalBytes(n *big.Int) []byte {
 	if n == nil {
 		return []byte{0}
 	}
@@ -19,8 +19,8 @@ func twosComplement(n *big.Int) []byte {
 	return v.FillBytes(make([]byte, l))
 }
 
-// fromTwosComplement reads big-endian two's complement bytes.
-func fromTwosComplement(b []byte) *big.Int {
+// DecimalFromBytes reads big-endian two's complement bytes.
+func DecimalFromBytes(b []byte) *big.Int {
 	n := new(big.Int).SetBytes(b)
 	if len(b) > 0 && b[0]&0x80 != 0 {
 		n.Sub(n, new(big.Int).Lsh(big.NewInt(1), uint(8*len(b))))

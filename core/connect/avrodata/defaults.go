@@ -23,7 +23,7 @@ func (b *fromBuilder) defaultValue(s *connect.Schema, v any) (any, error) {
 		if !ok {
 			return nil, fmt.Errorf("%w: Decimal default %T", ErrData, v)
 		}
-		return latin1(twosComplement(d.Unscaled)), nil
+		return latin1(DecimalBytes(d.Unscaled)), nil
 	case connect.DateName, connect.TimeName, connect.TimestampName:
 		g, err := FromConnectData(nonOptional(s), timeCarrier(s.Name), v)
 		if err != nil {
@@ -172,7 +172,7 @@ func defaultFromAvro(s *connect.Schema, as avro.Schema, v any) (any, error) {
 			return bad()
 		}
 		scale, _ := decimalScale(s)
-		return connect.Decimal{Unscaled: fromTwosComplement(bs), Scale: int32(scale)}, nil
+		return connect.Decimal{Unscaled: DecimalFromBytes(bs), Scale: int32(scale)}, nil
 	case connect.DateName, connect.TimeName, connect.TimestampName:
 		if t, ok := v.(time.Time); ok {
 			return t.UTC(), nil

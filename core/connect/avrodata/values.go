@@ -87,7 +87,7 @@ func FromConnectData(cs *connect.Schema, as avro.Schema, v any) (any, error) {
 		if !ok {
 			return bad()
 		}
-		b := twosComplement(d.Unscaled)
+		b := DecimalBytes(d.Unscaled)
 		if f, ok := as.(*avro.FixedSchema); ok {
 			return fixedArray(b, f.Size(), d.Unscaled.Sign() < 0)
 		}
@@ -378,10 +378,10 @@ func ToConnectData(cs *connect.Schema, as avro.Schema, g any) (any, error) {
 			}
 			return connect.Decimal{Unscaled: n, Scale: int32(scale)}, nil
 		case []byte:
-			return connect.Decimal{Unscaled: fromTwosComplement(d), Scale: int32(scale)}, nil
+			return connect.Decimal{Unscaled: DecimalFromBytes(d), Scale: int32(scale)}, nil
 		}
 		if b, ok := fixedBytes(g); ok {
-			return connect.Decimal{Unscaled: fromTwosComplement(b), Scale: int32(scale)}, nil
+			return connect.Decimal{Unscaled: DecimalFromBytes(b), Scale: int32(scale)}, nil
 		}
 		return bad()
 	case connect.DateName:
@@ -469,7 +469,7 @@ func ToConnectData(cs *connect.Schema, as avro.Schema, g any) (any, error) {
 			if l, ok := as.(avro.LogicalTypeSchema); ok && l.Logical() != nil {
 				if d, ok := l.Logical().(*avro.DecimalLogicalSchema); ok {
 					n, _ := unscaled(r, d.Scale())
-					return twosComplement(n), nil
+					return DecimalBytes(n), nil
 				}
 			}
 		}
