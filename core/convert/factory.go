@@ -8,6 +8,7 @@ import (
 
 	"github.com/connectless/connectless/core/connect"
 	"github.com/connectless/connectless/core/convert/avroconv"
+	"github.com/connectless/connectless/core/convert/jsonschemaconv"
 	"github.com/connectless/connectless/core/convert/protoconv"
 )
 
@@ -44,6 +45,7 @@ func Plugins() []PluginInfo {
 		{Class: StringConverterClass, Type: KindConverter, Version: Version, Config: StringConfig},
 		{Class: avroconv.Class, Type: KindConverter, Version: Version, Config: avroconv.Config},
 		{Class: protoconv.Class, Type: KindConverter, Version: Version, Config: protoconv.Config},
+		{Class: jsonschemaconv.Class, Type: KindConverter, Version: Version, Config: jsonschemaconv.Config},
 		{Class: JSONConverterClass, Type: KindHeaderConverter, Version: Version, Config: JSONConfig},
 		{Class: SimpleHeaderConverterClass, Type: KindHeaderConverter, Version: Version, Config: simpleHeader},
 		{Class: StringConverterClass, Type: KindHeaderConverter, Version: Version, Config: StringConfig},
@@ -95,6 +97,8 @@ func New(class string, props map[string]string, isKey bool) (connect.Converter, 
 		c = avroconv.New()
 	case protoconv.Class:
 		c = protoconv.New()
+	case jsonschemaconv.Class:
+		c = jsonschemaconv.New()
 	default:
 		return nil, fmt.Errorf("%w: %s is a header converter only", ErrUnknownConverter, full)
 	}

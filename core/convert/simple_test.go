@@ -145,10 +145,29 @@ func TestFactory(t *testing.T) {
 	if got := Prefixed(map[string]string{"key.converter.a": "1", "key.converterx": "2", "value.converter.a": "3"}, "key.converter"); !reflect.DeepEqual(got, map[string]string{"a": "1"}) {
 		t.Errorf("Prefixed = %v", got)
 	}
-	if len(Plugins()) != 8 {
+	if len(Plugins()) != 9 {
 		t.Errorf("plugins = %d", len(Plugins()))
 	}
 	if d, err := ConfigFor("Json"); err != nil || len(d.Keys()) != 5 {
 		t.Errorf("ConfigFor(Json) = %v, %v", d, err)
+	}
+}
+
+func TestSchemaRegistryConverterAliases(t *testing.T) {
+	// Kafka's plugin aliases: the simple class name, and it without "Converter".
+	for alias, class := range map[string]string{
+		"AvroConverter": "io.confluent.connect.avro.AvroConverter", "Avro": "io.confluent.connect.avro.AvroConverter",
+		"ProtobufConverter": "io.confluent.connect.protobuf.ProtobufConverter", "Protobuf": "io.confluent.connect.protobuf.ProtobufConverter",
+		"JsonSchemaConverter": "io.confluent.connect.json.JsonSchemaConverter", "JsonSchema": "io.confluent.connect.json.JsonSchemaConverter",
+	} {
+		if got, err := ResolveClass(alias); err != nil || got != class {
+			t.Errorf("ResolveClass(%s) = %s, %v", alias, got, err)
+		}
+		if _, err := New(alias, map[string]string{"schema.registry.url": "http://127.0.0.1:1"}, false); err != nil {
+			t.Errorf("New(%s): %v", alias, err)
+		}
+		if _, err := New(alias, nil, false); err == nil {
+			t.Errorf("New(%s) without schema.registry.url accepted", alias)
+		}
 	}
 }
