@@ -29,7 +29,6 @@ const (
 	KeySubjectStrategyKey      = "key.subject.name.strategy"
 	ValueSubjectStrategyKey    = "value.subject.name.strategy"
 	SchemasCacheConfigKey      = "schemas.cache.config"
-	MaxSchemasPerSubjectKey    = "max.schemas.per.subject"
 	SSLTruststoreTypeKey       = "schema.registry.ssl.truststore.type"
 	SSLTruststoreLocationKey   = "schema.registry.ssl.truststore.location"
 	SSLTruststoreCertsKey      = "schema.registry.ssl.truststore.certificates"
@@ -106,8 +105,6 @@ func ConfigDef() *connect.ConfigDef {
 				"Default TopicNameStrategy. Mirrors Confluent's value.subject.name.strategy."})).
 		Define(key(connect.ConfigKey{Name: SchemasCacheConfigKey, Type: connect.ConfigInt, Default: int32(1000), Validator: connect.AtLeast(1),
 			Doc: "How many schemas this converter keeps converted and how many schema ids it remembers. Default 1000. Mirrors Confluent's schemas.cache.config."})).
-		Define(key(connect.ConfigKey{Name: MaxSchemasPerSubjectKey, Type: connect.ConfigInt, Default: int32(1000), Validator: connect.AtLeast(1),
-			Doc: "How many schema ids are remembered per subject. Default 1000. Mirrors Confluent's max.schemas.per.subject."})).
 		Define(key(connect.ConfigKey{Name: SSLTruststoreTypeKey, Type: connect.ConfigString, Default: "PEM", Validator: connect.ValidString("PEM"),
 			Doc: "Format of the trust store: PEM only. Default PEM. Mirrors Confluent's schema.registry.ssl.truststore.type."})).
 		Define(key(connect.ConfigKey{Name: SSLTruststoreLocationKey, Type: connect.ConfigString, Default: "",
@@ -139,7 +136,6 @@ type Settings struct {
 	Normalize        bool
 	Strategy         string
 	CacheSize        int
-	PerSubject       int
 	clientOpts       []sr.ClientOpt
 }
 
@@ -153,7 +149,6 @@ func Parse(v connect.Values, isKey bool) (Settings, error) {
 		Normalize:        v.Bool(NormalizeSchemasKey),
 		Strategy:         v.String(ValueSubjectStrategyKey),
 		CacheSize:        int(v.Int(SchemasCacheConfigKey)),
-		PerSubject:       int(v.Int(MaxSchemasPerSubjectKey)),
 	}
 	if isKey {
 		s.Strategy = v.String(KeySubjectStrategyKey)
