@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"log/slog"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -43,6 +45,8 @@ func TestIntegrationCPAllInOneAvroWorker(t *testing.T) {
 		"CONNECT_VALUE_CONVERTER=io.confluent.connect.avro.AvroConverter",
 		"CONNECT_VALUE_CONVERTER_SCHEMA_REGISTRY_URL=" + reg.URL(),
 	}
+	// Not in cp-all-in-one: where this worker keeps its state (a file of the test).
+	env = append(env, "CONNECT_STATE_BOLT_PATH="+filepath.Join(t.TempDir(), "state.db"))
 	props := worker.FromEnv(env)
 	props["listeners"] = "http://127.0.0.1:0"
 	ctx, cancel := context.WithCancel(context.Background())
@@ -65,14 +69,30 @@ func TestIntegrationCPAllInOneAvroWorker(t *testing.T) {
 		"connector.class": "io.confluent.kafka.connect.datagen.DatagenConnector",
 		"kafka.topic":     "users", "quickstart": "users", "max.interval": "10", "iterations": "20", "tasks.max": "1",
 	}})
-	resp, err := http.Post(url+"/connectors", "application/json", bytes.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusCreated {
-		t.Fatalf("create connector: %s", resp.Status)
-	}
+	// Kafka Connect answers 409 while the worker joins its group; clients retry.
+	status := ""
+	eventually(t, 10*time.Second, "connector created", func() bool {
+		resp, err := http.Post(url+"/connectors", "application/json", bytes.NewReader(body))
+		if err != nil {
+			return false
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		status = resp.Status + " " + string(b)
+		return resp.StatusCode == http.StatusCreated
+	})
+	t.Logf("create connector: %s", strings.TrimSpace(status))
+	defer func() {
+		if t.Failed() {
+			for _, path := range []string{"/connectors/datagen-users/status", "/connectors/datagen-users", "/connectors"} {
+				if r, err := http.Get(url + path); err == nil {
+					b, _ := io.ReadAll(r.Body)
+					r.Body.Close()
+					t.Logf("GET %s: %s", path, b)
+				}
+			}
+		}
+	}()
 	eventually(t, 30*time.Second, "schema registered under users-value", func() bool {
 		return reg.Registry().SubjectExists("users-value")
 	})
@@ -86,7 +106,7 @@ func TestIntegrationCPAllInOneAvroWorker(t *testing.T) {
 	if !strings.Contains(as.String(), `"name":"ksql.users"`) {
 		t.Errorf("registered schema %s is not ksql.users", ss.Schema.Schema)
 	}
-	var status struct {
+	var st struct {
 		Tasks []struct{ State, Trace string }
 	}
 	eventually(t, 30*time.Second, "task RUNNING", func() bool {
@@ -95,8 +115,8 @@ func TestIntegrationCPAllInOneAvroWorker(t *testing.T) {
 			return false
 		}
 		defer r.Body.Close()
-		_ = json.NewDecoder(r.Body).Decode(&status)
-		return len(status.Tasks) == 1 && status.Tasks[0].State == "RUNNING"
+		_ = json.NewDecoder(r.Body).Decode(&st)
+		return len(st.Tasks) == 1 && st.Tasks[0].State == "RUNNING"
 	})
 
 	cl, err := kgo.NewClient(kgo.SeedBrokers(k.Addr()), kgo.ConsumeTopics("users"), kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()))

@@ -18,6 +18,7 @@ import (
 	"github.com/connectless/connectless/connectors/datagen"
 	"github.com/connectless/connectless/connectors/file"
 	connhttp "github.com/connectless/connectless/connectors/http"
+	"github.com/connectless/connectless/core/config"
 	"github.com/connectless/connectless/core/connect"
 	"github.com/connectless/connectless/core/herder"
 	"github.com/connectless/connectless/core/rest"
@@ -32,7 +33,7 @@ const testWorkerID = "worker-1:8083"
 
 func testRegistry(t testing.TB) *connect.Registry {
 	t.Helper()
-	reg, err := connect.NewRegistry(file.SourcePlugin, file.SinkPlugin, datagen.Plugin, connhttp.Plugin, greetingPlugin)
+	reg, err := connect.NewRegistry(append(config.BuiltinPlugins(), file.SourcePlugin, file.SinkPlugin, datagen.Plugin, connhttp.Plugin, greetingPlugin)...)
 	if err != nil {
 		t.Fatal(err)
 	}

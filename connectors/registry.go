@@ -1,5 +1,7 @@
-// Package connectors lists every connector plugin connectless ships. The list is explicit:
-// adding a connector means adding its Plugin value here.
+// Package connectors lists every plugin connectless ships: its connectors, and the
+// converters, transformations and predicates every worker has. The list is explicit: adding a
+// plugin of any type means adding its Plugin value here (or, in a program of one's own,
+// passing connect.NewRegistry the shipped plugins and one's own).
 package connectors
 
 import (
@@ -9,11 +11,17 @@ import (
 	"github.com/connectless/connectless/connectors/s3sink"
 	"github.com/connectless/connectless/connectors/s3source"
 	"github.com/connectless/connectless/connectors/sql"
+	"github.com/connectless/connectless/core/config"
 	"github.com/connectless/connectless/core/connect"
 )
 
-// Plugins returns every shipped connector plugin.
+// Plugins returns every shipped plugin: the connectors, then config.BuiltinPlugins.
 func Plugins() []connect.Plugin {
+	return append(Connectors(), config.BuiltinPlugins()...)
+}
+
+// Connectors returns every shipped connector plugin.
+func Connectors() []connect.Plugin {
 	return []connect.Plugin{
 		s3sink.Plugin,
 		s3source.Plugin,
@@ -26,7 +34,7 @@ func Plugins() []connect.Plugin {
 	}
 }
 
-// Registry returns a registry of every shipped connector plugin.
+// Registry returns a registry of every shipped plugin.
 func Registry() (*connect.Registry, error) {
 	return connect.NewRegistry(Plugins()...)
 }

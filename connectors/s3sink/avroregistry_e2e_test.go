@@ -17,6 +17,7 @@ import (
 	"github.com/twmb/franz-go/pkg/sr"
 
 	"github.com/connectless/connectless/connectors/s3sink"
+	"github.com/connectless/connectless/core/config"
 	"github.com/connectless/connectless/core/connect"
 	"github.com/connectless/connectless/core/kafka"
 	"github.com/connectless/connectless/core/schedule"
@@ -92,7 +93,7 @@ func startAvroArchive(t *testing.T, topic string) *avroArchive {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { kc.Close() })
-	plugins, err := connect.NewRegistry(s3sink.Plugin)
+	plugins, err := connect.NewRegistry(append(config.BuiltinPlugins(), s3sink.Plugin)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,7 +122,7 @@ func startAvroArchive(t *testing.T, topic string) *avroArchive {
 		t.Fatal(err)
 	}
 	a.env = &taskrun.Env{Store: a.st, Registry: plugins, Kafka: kc, Holder: "test", Margin: 200 * time.Millisecond, IdlePolls: 1,
-		Pipeline: taskrun.DefaultPipeline(nil)}
+		Pipeline: taskrun.DefaultPipeline(plugins, nil)}
 	sc, err := a.st.Connector(ctx, "lake")
 	if err != nil {
 		t.Fatal(err)

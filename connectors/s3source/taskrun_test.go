@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/connectless/connectless/core/config"
 	"github.com/connectless/connectless/core/connect"
 	"github.com/connectless/connectless/core/schedule"
 	"github.com/connectless/connectless/core/store"
@@ -31,7 +32,7 @@ func TestIntegrationRestoreThroughTaskrun(t *testing.T) {
 	})
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	reg, err := connect.NewRegistry(Plugin)
+	reg, err := connect.NewRegistry(append(config.BuiltinPlugins(), Plugin)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,7 +56,7 @@ func TestIntegrationRestoreThroughTaskrun(t *testing.T) {
 		t.Fatal(err)
 	}
 	env := &taskrun.Env{Store: st, Registry: reg, Kafka: client, Holder: "test", Margin: 100 * time.Millisecond, IdlePolls: 1,
-		Pipeline: taskrun.DefaultPipeline(nil)}
+		Pipeline: taskrun.DefaultPipeline(reg, nil)}
 	total := 0
 	for round := range 2 {
 		for task := range 2 {

@@ -293,7 +293,7 @@ func TestDocsMentionDefaults(t *testing.T) {
 func TestValidateConnectorConverterEntries(t *testing.T) {
 	props := map[string]string{"name": "s", "connector.class": "TestSink", "topics": "a", "file": "f",
 		"value.converter": "JsonConverter", "value.converter.decimal.format": "HEX", "key.converter": "com.example.Nope"}
-	infos := ValidateConnector(context.Background(), sinkPlugin(nil), props, WithConverters(convert.ConfigFor))
+	infos := ValidateConnector(context.Background(), sinkPlugin(nil), props, WithRegistry(convert.Builtin()))
 	errs := errorsOf(infos)
 	if got := errs["value.converter.decimal.format"]; !reflect.DeepEqual(got, []string{"Invalid value HEX for configuration decimal.format: String must be one of (case insensitive): BASE64, NUMERIC"}) {
 		t.Errorf("decimal.format errors = %q", got)

@@ -13,33 +13,38 @@ import (
 	"github.com/connectless/connectless/core/transform"
 )
 
-// BuiltinCatalog resolves transformations and predicates from package transform.
-type BuiltinCatalog struct{}
+// RegistryCatalog resolves transformations and predicates from a plugin registry.
+type RegistryCatalog struct{ Registry *connect.Registry }
 
-// TransformationConfig returns the ConfigDef of a built-in transformation.
-func (BuiltinCatalog) TransformationConfig(class string) (*connect.ConfigDef, error) {
-	p, err := transform.Lookup(class)
+// TransformationConfig returns the ConfigDef of a registered transformation.
+func (c RegistryCatalog) TransformationConfig(class string) (*connect.ConfigDef, error) {
+	p, err := c.Registry.LookupType(connect.PluginTransformation, class)
 	if err != nil {
 		return nil, err
 	}
-	t, ok := p.Transformation()
-	if !ok {
-		return nil, fmt.Errorf("%s is not a transformation", p.Class)
-	}
-	return t.Config(), nil
+	return p.ConfigDef(), nil
 }
 
-// PredicateConfig returns the ConfigDef of a built-in predicate.
-func (BuiltinCatalog) PredicateConfig(class string) (*connect.ConfigDef, error) {
-	p, err := transform.Lookup(class)
+// PredicateConfig returns the ConfigDef of a registered predicate.
+func (c RegistryCatalog) PredicateConfig(class string) (*connect.ConfigDef, error) {
+	p, err := c.Registry.LookupType(connect.PluginPredicate, class)
 	if err != nil {
 		return nil, err
 	}
-	pr, ok := p.Predicate()
-	if !ok {
-		return nil, fmt.Errorf("%s is not a predicate", p.Class)
-	}
-	return pr.Config(), nil
+	return p.ConfigDef(), nil
+}
+
+// BuiltinPlugins returns the plugins every worker ships besides connectors, as Kafka's runtime
+// does: the converters and header converters of package convert, the transformations and
+// predicates of package transform.
+func BuiltinPlugins() []connect.Plugin {
+	return append(convert.Plugins(), transform.Plugins()...)
+}
+
+// Builtin returns a registry of BuiltinPlugins: what ValidateConnector checks against when no
+// WithRegistry option is given.
+func Builtin() (*connect.Registry, error) {
+	return connect.NewRegistry(BuiltinPlugins()...)
 }
 
 // Catalog resolves the classes named in transforms.<a>.type and predicates.<a>.type to their
@@ -50,27 +55,23 @@ type Catalog interface {
 	PredicateConfig(class string) (*connect.ConfigDef, error)
 }
 
-// ConverterCatalog resolves a converter class (key.converter, value.converter,
-// header.converter) to its ConfigDef; an error means the class is unknown.
-type ConverterCatalog func(class string) (*connect.ConfigDef, error)
-
 type options struct {
-	catalog    Catalog
-	converters ConverterCatalog
-	nullKeys   []string
+	catalog  Catalog
+	registry *connect.Registry
+	nullKeys []string
 }
 
 // Option tunes ValidateConnector.
 type Option func(*options)
 
-// WithCatalog sets how transformation and predicate classes and their keys are checked; by
-// default the built-in set of package transform.
-func WithCatalog(c Catalog) Option { return func(o *options) { o.catalog = c } }
+// WithRegistry sets the registry whose converters (key.converter, value.converter,
+// header.converter and their prefixed keys, appended as Kafka does when a converter is set),
+// transformations and predicates are checked; by default Builtin().
+func WithRegistry(reg *connect.Registry) Option { return func(o *options) { o.registry = reg } }
 
-// WithConverters sets how converter classes and their prefixed keys (key.converter.*) are
-// checked, appended as Kafka does when a converter is set; by default the built-in converters
-// of package convert.
-func WithConverters(c ConverterCatalog) Option { return func(o *options) { o.converters = c } }
+// WithCatalog sets how transformation and predicate classes and their keys are checked; by
+// default those of the registry (see WithRegistry).
+func WithCatalog(c Catalog) Option { return func(o *options) { o.catalog = c } }
 
 // WithNullKeys names keys whose value was JSON null in the request: each gets Kafka's
 // "Null value can not be supplied as the configuration value." error.
@@ -214,9 +215,18 @@ func predicateAliasValidator(props map[string]string, fullName string) connect.C
 // topic rules; the connector's optional connect.Validator; and, with WithConverters, the
 // converter entries. The answer's name is connector.class exactly as given.
 func ValidateConnector(ctx context.Context, plugin connect.Plugin, props map[string]string, opts ...Option) connect.ConfigInfos {
-	o := options{catalog: BuiltinCatalog{}, converters: convert.ConfigFor}
+	var o options
 	for _, opt := range opts {
 		opt(&o)
+	}
+	var registryErr error
+	if o.registry == nil {
+		if o.registry, registryErr = Builtin(); registryErr != nil {
+			o.registry, _ = connect.NewRegistry()
+		}
+	}
+	if o.catalog == nil {
+		o.catalog = RegistryCatalog{o.registry}
 	}
 	framework := Enrich(FrameworkDef(plugin.Type), props, o.catalog)
 	values := framework.Validate(props)
@@ -232,6 +242,9 @@ func ValidateConnector(ctx context.Context, plugin connect.Plugin, props map[str
 			values = append(values, v)
 		}
 		v.AddError(msg)
+	}
+	if registryErr != nil {
+		addErr(ConnectorClass, props[ConnectorClass], registryErr.Error())
 	}
 	if plugin.Type == connect.PluginSink {
 		validateSinkTopics(props, addErr)
@@ -267,11 +280,9 @@ func ValidateConnector(ctx context.Context, plugin connect.Plugin, props map[str
 			infos.AddError(ConnectorClass, err.Error())
 		}
 	}
-	if o.converters != nil {
-		for _, key := range []string{KeyConverter, ValueConverter, HeaderConverter} {
-			appendConverter(&infos, key, props, o.converters)
-		}
-	}
+	appendConverter(&infos, KeyConverter, connect.PluginConverter, props, o.registry)
+	appendConverter(&infos, ValueConverter, connect.PluginConverter, props, o.registry)
+	appendConverter(&infos, HeaderConverter, connect.PluginHeaderConverter, props, o.registry)
 	return infos
 }
 
@@ -323,12 +334,12 @@ func TopicList(props map[string]string) []string {
 
 // appendConverter validates the prefixed options of a converter set in props and appends the
 // entries (names carrying the prefix), as Kafka's herder does.
-func appendConverter(infos *connect.ConfigInfos, key string, props map[string]string, catalog ConverterCatalog) {
+func appendConverter(infos *connect.ConfigInfos, key string, typ connect.PluginType, props map[string]string, reg *connect.Registry) {
 	class, ok := props[key]
 	if !ok || strings.TrimSpace(class) == "" {
 		return
 	}
-	def, err := catalog(strings.TrimSpace(class))
+	p, err := reg.LookupType(typ, strings.TrimSpace(class))
 	if err != nil {
 		infos.AddError(key, (&connect.ConfigError{Name: key, Value: class, Message: "Class " + strings.TrimSpace(class) + " could not be found."}).Error())
 		return
@@ -339,7 +350,7 @@ func appendConverter(infos *connect.ConfigInfos, key string, props map[string]st
 			sub[s] = v
 		}
 	}
-	prefixed := def.WithPrefix(key + ".")
+	prefixed := p.ConfigDef().WithPrefix(key + ".")
 	sub2 := map[string]string{}
 	for k, v := range sub {
 		sub2[key+"."+k] = v

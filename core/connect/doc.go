@@ -5,11 +5,19 @@
 // # The shape of a connector
 //
 // A connector package exports one Plugin value; the binary lists the plugins it ships in an
-// explicit Registry (no init-time registration). The Connector runs in the management path:
-// it parses and validates its configuration, then splits the work into task configurations.
-// Tasks do the data work in bounded slices: the runtime calls Start, then Poll (sources) or
-// Put and Flush (sinks) until the slice's deadline, then Stop. Calls on one task are never
-// concurrent, and every blocking call receives a ctx that it must honour.
+// explicit Registry (no init-time registration). Converters, header converters,
+// transformations and predicates are Plugin values of their own Type in the same Registry, so
+// a program adds its own of any type the same way:
+//
+//	reg, err := connect.NewRegistry(append(connectors.Plugins(), myconnector.Plugin,
+//		connect.Plugin{Class: "com.example.UpperConverter", Type: connect.PluginConverter,
+//			Version: "1.0.0", NewConverter: func() connect.Converter { return &Upper{} }})...)
+//
+// The Connector runs in the management path: it parses and validates its configuration, then
+// splits the work into task configurations. Tasks do the data work in bounded slices: the
+// runtime calls Start, then Poll (sources) or Put and Flush (sinks) until the slice's
+// deadline, then Stop. Calls on one task are never concurrent, and every blocking call
+// receives a ctx that it must honour.
 //
 // # Configuration
 //

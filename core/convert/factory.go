@@ -1,9 +1,7 @@
 package convert
 
 import (
-	"errors"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/connectless/connectless/core/connect"
@@ -12,96 +10,57 @@ import (
 	"github.com/connectless/connectless/core/convert/protoconv"
 )
 
-// ErrUnknownConverter is returned for a class name or alias no converter answers to.
-var ErrUnknownConverter = errors.New("unknown converter class")
-
-// Plugin kinds, spelled as /connector-plugins?connectorsOnly=false does.
-const (
-	KindConverter       = "converter"
-	KindHeaderConverter = "header_converter"
-)
-
-// PluginInfo describes one converter for /connector-plugins.
-type PluginInfo struct {
-	Class string
-	// Type is "converter" or "header_converter".
-	Type    string
-	Version string
-	// Config returns the converter's ConfigDef.
-	Config func() *connect.ConfigDef
-}
-
 // Version is reported for the built-in converters.
 const Version = "3.9.0"
 
-// Plugins lists the built-in converters and header converters, sorted by type then class, as
-// /connector-plugins lists them. JsonConverter is both.
-func Plugins() []PluginInfo {
-	byteArray := func() *connect.ConfigDef { return NewByteArrayConverter().Config() }
-	simpleHeader := func() *connect.ConfigDef { return NewSimpleHeaderConverter().Config() }
-	return []PluginInfo{
-		{Class: ByteArrayConverterClass, Type: KindConverter, Version: Version, Config: byteArray},
-		{Class: JSONConverterClass, Type: KindConverter, Version: Version, Config: JSONConfig},
-		{Class: StringConverterClass, Type: KindConverter, Version: Version, Config: StringConfig},
-		{Class: avroconv.Class, Type: KindConverter, Version: Version, Config: avroconv.Config},
-		{Class: protoconv.Class, Type: KindConverter, Version: Version, Config: protoconv.Config},
-		{Class: jsonschemaconv.Class, Type: KindConverter, Version: Version, Config: jsonschemaconv.Config},
-		{Class: JSONConverterClass, Type: KindHeaderConverter, Version: Version, Config: JSONConfig},
-		{Class: SimpleHeaderConverterClass, Type: KindHeaderConverter, Version: Version, Config: simpleHeader},
-		{Class: StringConverterClass, Type: KindHeaderConverter, Version: Version, Config: StringConfig},
+// Plugins returns the built-in converters and header converters as registry entries.
+// JsonConverter and StringConverter are both, as in Kafka.
+func Plugins() []connect.Plugin {
+	conv := func(class string, mk func() connect.Converter) connect.Plugin {
+		return connect.Plugin{Class: class, Type: connect.PluginConverter, Version: Version, NewConverter: mk}
+	}
+	header := func(class string, mk func() connect.HeaderConverter) connect.Plugin {
+		return connect.Plugin{Class: class, Type: connect.PluginHeaderConverter, Version: Version, NewHeaderConverter: mk}
+	}
+	return []connect.Plugin{
+		conv(ByteArrayConverterClass, func() connect.Converter { return NewByteArrayConverter() }),
+		conv(JSONConverterClass, func() connect.Converter { return NewJSONConverter() }),
+		conv(StringConverterClass, func() connect.Converter { return NewStringConverter() }),
+		conv(avroconv.Class, func() connect.Converter { return avroconv.New() }),
+		conv(protoconv.Class, func() connect.Converter { return protoconv.New() }),
+		conv(jsonschemaconv.Class, func() connect.Converter { return jsonschemaconv.New() }),
+		header(JSONConverterClass, func() connect.HeaderConverter { return NewJSONHeaderConverter() }),
+		header(SimpleHeaderConverterClass, func() connect.HeaderConverter { return NewSimpleHeaderConverter() }),
+		header(StringConverterClass, func() connect.HeaderConverter { return &stringHeader{c: NewStringConverter()} }),
 	}
 }
 
-// ResolveClass maps a class name or alias (the simple class name, or it without the
-// "Converter" suffix, as Kafka's plugin aliases) to the full class name.
-func ResolveClass(name string) (string, error) {
-	name = strings.TrimSpace(name)
-	for _, p := range Plugins() {
-		simple := p.Class[strings.LastIndex(p.Class, ".")+1:]
-		pruned := strings.TrimSuffix(simple, "Converter")
-		if name == p.Class || name == simple || name == pruned {
-			return p.Class, nil
-		}
-	}
-	return "", fmt.Errorf("%w: %q", ErrUnknownConverter, name)
-}
-
-// ConfigFor returns the ConfigDef of a converter class (or alias), e.g. for validating
-// key.converter.* keys.
-func ConfigFor(class string) (*connect.ConfigDef, error) {
-	full, err := ResolveClass(class)
+// Builtin returns a registry of the built-in converters and header converters only, for
+// code that converts without a worker (tests, the demo producer).
+func Builtin() *connect.Registry {
+	reg, err := connect.NewRegistry(Plugins()...)
 	if err != nil {
-		return nil, err
+		panic(fmt.Sprintf("built-in converters: %v", err)) // a name clash in the list above
 	}
-	i := slices.IndexFunc(Plugins(), func(p PluginInfo) bool { return p.Class == full })
-	return Plugins()[i].Config(), nil
+	return reg
 }
 
-// New returns a configured converter for a class name or alias; props are the converter's
-// own keys (without the key.converter./value.converter. prefix). converter.type is set from
-// isKey, as Kafka's worker does.
+// New returns a configured built-in converter for a class name or alias; see NewFrom.
 func New(class string, props map[string]string, isKey bool) (connect.Converter, error) {
-	full, err := ResolveClass(class)
+	return NewFrom(Builtin(), class, props, isKey)
+}
+
+// NewFrom returns a configured converter of the registry for a class name or alias (the
+// simple class name, or it without the "Converter" suffix, as Kafka's plugin aliases); props
+// are the converter's own keys (without the key.converter./value.converter. prefix).
+// converter.type is set from isKey, as Kafka's worker does. An unknown class wraps
+// connect.ErrUnknownPlugin.
+func NewFrom(reg *connect.Registry, class string, props map[string]string, isKey bool) (connect.Converter, error) {
+	p, err := reg.LookupType(connect.PluginConverter, class)
 	if err != nil {
 		return nil, err
 	}
-	var c connect.Converter
-	switch full {
-	case JSONConverterClass:
-		c = NewJSONConverter()
-	case StringConverterClass:
-		c = NewStringConverter()
-	case ByteArrayConverterClass:
-		c = NewByteArrayConverter()
-	case avroconv.Class:
-		c = avroconv.New()
-	case protoconv.Class:
-		c = protoconv.New()
-	case jsonschemaconv.Class:
-		c = jsonschemaconv.New()
-	default:
-		return nil, fmt.Errorf("%w: %s is a header converter only", ErrUnknownConverter, full)
-	}
+	c := p.NewConverter()
 	cfg := withType(props, map[bool]string{true: "key", false: "value"}[isKey])
 	if err := c.Configure(cfg, isKey); err != nil {
 		return nil, err
@@ -109,23 +68,20 @@ func New(class string, props map[string]string, isKey bool) (connect.Converter, 
 	return c, nil
 }
 
-// NewHeader returns a configured header converter for a class name or alias.
+// NewHeader returns a configured built-in header converter for a class name or alias; see
+// NewHeaderFrom.
 func NewHeader(class string, props map[string]string) (connect.HeaderConverter, error) {
-	full, err := ResolveClass(class)
+	return NewHeaderFrom(Builtin(), class, props)
+}
+
+// NewHeaderFrom returns a configured header converter of the registry for a class name or
+// alias. An unknown class wraps connect.ErrUnknownPlugin.
+func NewHeaderFrom(reg *connect.Registry, class string, props map[string]string) (connect.HeaderConverter, error) {
+	p, err := reg.LookupType(connect.PluginHeaderConverter, class)
 	if err != nil {
 		return nil, err
 	}
-	var h connect.HeaderConverter
-	switch full {
-	case SimpleHeaderConverterClass:
-		h = NewSimpleHeaderConverter()
-	case JSONConverterClass:
-		h = NewJSONHeaderConverter()
-	case StringConverterClass:
-		h = &stringHeader{c: NewStringConverter()}
-	default:
-		return nil, fmt.Errorf("%w: %s is not a header converter", ErrUnknownConverter, full)
-	}
+	h := p.NewHeaderConverter()
 	if err := h.Configure(withType(props, "header")); err != nil {
 		return nil, err
 	}
@@ -144,6 +100,7 @@ func withType(props map[string]string, t string) map[string]string {
 // stringHeader is StringConverter used as a header converter.
 type stringHeader struct{ c *StringConverter }
 
+func (s *stringHeader) Config() *connect.ConfigDef              { return StringConfig() }
 func (s *stringHeader) Configure(props map[string]string) error { return s.c.Configure(props, false) }
 func (s *stringHeader) FromConnectHeader(topic, _ string, schema *connect.Schema, v any) ([]byte, error) {
 	return s.c.FromConnect(topic, schema, v)
@@ -179,11 +136,12 @@ type Set struct {
 	Header connect.HeaderConverter
 }
 
-// ForConnector builds a connector's converters as Kafka's worker does: a converter class set
-// in the connector config is configured from the connector's prefixed keys only
-// (value.converter.schemas.enable=false); otherwise the worker's class and the worker's
-// prefixed keys apply; otherwise JsonConverter (key, value) and SimpleHeaderConverter.
-func ForConnector(worker, connector map[string]string) (Set, error) {
+// ForConnector builds a connector's converters from the registry as Kafka's worker does: a
+// converter class set in the connector config is configured from the connector's prefixed
+// keys only (value.converter.schemas.enable=false); otherwise the worker's class and the
+// worker's prefixed keys apply; otherwise JsonConverter (key, value) and
+// SimpleHeaderConverter.
+func ForConnector(reg *connect.Registry, worker, connector map[string]string) (Set, error) {
 	pick := func(key, def string) (string, map[string]string) {
 		if c, ok := connector[key]; ok && strings.TrimSpace(c) != "" {
 			return c, Prefixed(connector, key)
@@ -196,15 +154,15 @@ func ForConnector(worker, connector map[string]string) (Set, error) {
 	var s Set
 	var err error
 	class, props := pick("key.converter", DefaultKeyConverter)
-	if s.Key, err = New(class, props, true); err != nil {
+	if s.Key, err = NewFrom(reg, class, props, true); err != nil {
 		return Set{}, fmt.Errorf("key.converter: %w", err)
 	}
 	class, props = pick("value.converter", DefaultValueConverter)
-	if s.Value, err = New(class, props, false); err != nil {
+	if s.Value, err = NewFrom(reg, class, props, false); err != nil {
 		return Set{}, fmt.Errorf("value.converter: %w", err)
 	}
 	class, props = pick("header.converter", DefaultHeaderConverter)
-	if s.Header, err = NewHeader(class, props); err != nil {
+	if s.Header, err = NewHeaderFrom(reg, class, props); err != nil {
 		return Set{}, fmt.Errorf("header.converter: %w", err)
 	}
 	return s, nil

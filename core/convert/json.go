@@ -273,3 +273,6 @@ func (h *JSONHeaderConverter) FromConnectHeader(topic, _ string, schema *connect
 func (h *JSONHeaderConverter) ToConnectHeader(topic, _ string, data []byte) (*connect.Schema, any, error) {
 	return h.c.ToConnect(topic, data)
 }
+
+// Config returns JsonConverter's configuration keys.
+func (h *JSONHeaderConverter) Config() *connect.ConfigDef { return JSONConfig() }

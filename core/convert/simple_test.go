@@ -115,17 +115,17 @@ func TestFactory(t *testing.T) {
 			t.Errorf("New(%q): %v", name, err)
 		}
 	}
-	if _, err := New("com.example.AvroConverter", nil, false); !errors.Is(err, ErrUnknownConverter) {
+	if _, err := New("com.example.AvroConverter", nil, false); !errors.Is(err, connect.ErrUnknownPlugin) {
 		t.Errorf("unknown class: %v", err)
 	}
-	if _, err := New(SimpleHeaderConverterClass, nil, false); !errors.Is(err, ErrUnknownConverter) {
+	if _, err := New(SimpleHeaderConverterClass, nil, false); !errors.Is(err, connect.ErrUnknownPlugin) {
 		t.Errorf("header-only class as converter: %v", err)
 	}
 	if _, err := NewHeader("SimpleHeaderConverter", nil); err != nil {
 		t.Error(err)
 	}
 	worker := map[string]string{"key.converter": "StringConverter", "value.converter": "JsonConverter", "value.converter.schemas.enable": "true"}
-	set, err := ForConnector(worker, map[string]string{"value.converter.schemas.enable": "false"})
+	set, err := ForConnector(Builtin(), worker, map[string]string{"value.converter.schemas.enable": "false"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,11 +135,11 @@ func TestFactory(t *testing.T) {
 	if !set.Value.(*JSONConverter).schemasEnable {
 		t.Error("connector-level prefixed keys must not apply to the worker's converter class")
 	}
-	set, err = ForConnector(worker, map[string]string{"value.converter": "JsonConverter", "value.converter.schemas.enable": "false"})
+	set, err = ForConnector(Builtin(), worker, map[string]string{"value.converter": "JsonConverter", "value.converter.schemas.enable": "false"})
 	if err != nil || set.Value.(*JSONConverter).schemasEnable {
 		t.Fatalf("connector override not applied: %v", err)
 	}
-	if _, err := ForConnector(nil, map[string]string{"value.converter": "JsonConverter", "value.converter.decimal.format": "x"}); err == nil {
+	if _, err := ForConnector(Builtin(), nil, map[string]string{"value.converter": "JsonConverter", "value.converter.decimal.format": "x"}); err == nil {
 		t.Fatal("bad converter option accepted")
 	}
 	if got := Prefixed(map[string]string{"key.converter.a": "1", "key.converterx": "2", "value.converter.a": "3"}, "key.converter"); !reflect.DeepEqual(got, map[string]string{"a": "1"}) {
@@ -148,8 +148,14 @@ func TestFactory(t *testing.T) {
 	if len(Plugins()) != 9 {
 		t.Errorf("plugins = %d", len(Plugins()))
 	}
-	if d, err := ConfigFor("Json"); err != nil || len(d.Keys()) != 5 {
-		t.Errorf("ConfigFor(Json) = %v, %v", d, err)
+	for _, typ := range []connect.PluginType{connect.PluginConverter, connect.PluginHeaderConverter} {
+		p, err := Builtin().LookupType(typ, "Json")
+		if err != nil || len(p.ConfigDef().Keys()) != 5 {
+			t.Errorf("%s Json: %v, %v", typ, p.Class, err)
+		}
+	}
+	if p, err := Builtin().LookupType(connect.PluginHeaderConverter, "Simple"); err != nil || p.Class != SimpleHeaderConverterClass {
+		t.Errorf("header converter alias Simple (Kafka's pruned HeaderConverter suffix): %v, %v", p.Class, err)
 	}
 }
 
@@ -160,8 +166,10 @@ func TestSchemaRegistryConverterAliases(t *testing.T) {
 		"ProtobufConverter": "io.confluent.connect.protobuf.ProtobufConverter", "Protobuf": "io.confluent.connect.protobuf.ProtobufConverter",
 		"JsonSchemaConverter": "io.confluent.connect.json.JsonSchemaConverter", "JsonSchema": "io.confluent.connect.json.JsonSchemaConverter",
 	} {
-		if got, err := ResolveClass(alias); err != nil || got != class {
-			t.Errorf("ResolveClass(%s) = %s, %v", alias, got, err)
+		if p, err := Builtin().LookupType(connect.PluginConverter, alias); err != nil || p.Class != class {
+			t.Errorf("LookupType(%s) = %s, %v", alias, p.Class, err)
+		} else if def := p.ConfigDef(); def == nil || len(def.Keys()) < 10 {
+			t.Errorf("%s lists no Schema Registry keys for validation", class)
 		}
 		if _, err := New(alias, map[string]string{"schema.registry.url": "http://127.0.0.1:1"}, false); err != nil {
 			t.Errorf("New(%s): %v", alias, err)

@@ -23,17 +23,6 @@ type ValidateFunc func(ctx context.Context, plugin connect.Plugin, props map[str
 // keys it did not define), for GET /connector-plugins/{plugin}/config.
 type PluginConfigFunc func(ctx context.Context, plugin connect.Plugin) ([]connect.ConfigKeyInfo, error)
 
-// PluginDesc describes a plugin that is not a connector (a transformation, predicate,
-// converter or header converter) for GET /connector-plugins?connectorsOnly=false.
-type PluginDesc struct {
-	Class string
-	// Type is one of "transformation", "predicate", "converter", "header_converter".
-	Type    string
-	Version string
-	// Config, when set, lists the plugin's config keys for GET /connector-plugins/{p}/config.
-	Config func() []connect.ConfigKeyInfo
-}
-
 // TopicTracker is an optional store ability: the topics each connector has used
 // (Kafka's status-topic-* records, GET /connectors/{c}/topics).
 type TopicTracker interface {
@@ -45,7 +34,8 @@ type TopicTracker interface {
 type Config struct {
 	// Store keeps configurations, offsets and statuses. Required.
 	Store store.Store
-	// Plugins are the connector plugins. Required.
+	// Plugins are the plugins of every type: connectors, and the converters, transformations
+	// and predicates that validation checks and GET /connector-plugins lists. Required.
 	Plugins *connect.Registry
 	// Validate validates connector configurations; nil means config.ValidateConnector (the
 	// framework keys of Kafka's ConnectorConfig plus the connector's own ConfigDef).
@@ -53,8 +43,6 @@ type Config struct {
 	// PluginConfig lists a connector plugin's config keys; nil means the connector's own
 	// ConfigDef followed by the framework keys it does not define.
 	PluginConfig PluginConfigFunc
-	// ExtraPlugins are the transformations, predicates and converters.
-	ExtraPlugins []PluginDesc
 	// Resolver resolves config-provider references; nil resolves none.
 	Resolver *provider.Resolver
 	// WorkerID is written as worker_id in the statuses the herder writes (host:port).
@@ -90,7 +78,7 @@ func New(cfg Config) (*Herder, error) {
 	}
 	if cfg.Validate == nil {
 		cfg.Validate = func(ctx context.Context, p connect.Plugin, props map[string]string) connect.ConfigInfos {
-			return config.ValidateConnector(ctx, p, props)
+			return config.ValidateConnector(ctx, p, props, config.WithRegistry(cfg.Plugins))
 		}
 	}
 	if cfg.PluginConfig == nil {

@@ -174,23 +174,18 @@ func (h *Herder) ResetActiveTopics(ctx context.Context, name string) error {
 	return nil
 }
 
-// Plugin type order of GET /connector-plugins.
-var pluginTypeOrder = []string{"sink", "source", "transformation", "predicate", "converter", "header_converter"}
-
 // Plugins lists the plugins: sinks, then sources, then (unless connectorsOnly)
 // transformations, predicates, converters and header converters, each sorted by class.
 func (h *Herder) Plugins(connectorsOnly bool) []PluginInfo {
 	var all []PluginInfo
 	for _, p := range h.cfg.Plugins.Plugins() {
+		if connectorsOnly && !p.Type.IsConnector() {
+			continue
+		}
 		all = append(all, PluginInfo{Class: p.Class, Type: string(p.Type), Version: pluginVersion(p.Version)})
 	}
-	if !connectorsOnly {
-		for _, p := range h.cfg.ExtraPlugins {
-			all = append(all, PluginInfo{Class: p.Class, Type: p.Type, Version: pluginVersion(p.Version)})
-		}
-	}
 	slices.SortStableFunc(all, func(a, b PluginInfo) int {
-		if d := slices.Index(pluginTypeOrder, a.Type) - slices.Index(pluginTypeOrder, b.Type); d != 0 {
+		if d := connect.PluginType(a.Type).Order() - connect.PluginType(b.Type).Order(); d != 0 {
 			return d
 		}
 		if d := strings.Compare(a.Class, b.Class); d != 0 {
@@ -226,15 +221,8 @@ func (h *Herder) PluginConfig(ctx context.Context, name string) ([]connect.Confi
 		}
 		return keys, nil
 	}
-	for _, p := range h.cfg.ExtraPlugins {
-		simple := p.Class[strings.LastIndex(p.Class, ".")+1:]
-		if name == p.Class || name == simple {
-			keys := []connect.ConfigKeyInfo{}
-			if p.Config != nil {
-				keys = append(keys, p.Config()...)
-			}
-			return keys, nil
-		}
+	if p, err := h.cfg.Plugins.Find(name); err == nil {
+		return append([]connect.ConfigKeyInfo{}, p.ConfigDef().Infos()...), nil
 	}
 	return nil, notFound("Unknown plugin %s.", name)
 }

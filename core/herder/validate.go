@@ -135,7 +135,7 @@ func (h *Herder) validate(ctx context.Context, config RawConfig) (connect.Plugin
 
 func (h *Herder) connectorClasses() []string {
 	var out []string
-	for _, p := range h.cfg.Plugins.Plugins() {
+	for _, p := range h.cfg.Plugins.Connectors() {
 		out = append(out, p.Class)
 	}
 	return out

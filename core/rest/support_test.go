@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/connectless/connectless/core/config"
 	"github.com/connectless/connectless/core/config/provider"
 	"github.com/connectless/connectless/core/connect"
 	"github.com/connectless/connectless/core/herder"
@@ -67,12 +68,23 @@ func (testSink) NewTask() connect.SinkTask { return nil }
 
 func testRegistry(t testing.TB) *connect.Registry {
 	t.Helper()
-	reg, err := connect.NewRegistry(
-		connect.Plugin{Class: "org.example.TestSourceConnector", Type: connect.PluginSource, Version: "1.0.0",
+	plugins := []connect.Plugin{
+		{Class: "org.example.TestSourceConnector", Type: connect.PluginSource, Version: "1.0.0",
 			New: func() connect.Connector { return &testSource{} }},
-		connect.Plugin{Class: "org.example.TestSinkConnector", Type: connect.PluginSink, Version: "undefined",
+		{Class: "org.example.TestSinkConnector", Type: connect.PluginSink, Version: "undefined",
 			New: func() connect.Connector { return testSink{} }},
-	)
+	}
+	// One built-in plugin of each other type, so listings stay short.
+	for _, p := range config.BuiltinPlugins() {
+		switch {
+		case p.Type == connect.PluginTransformation && p.Class == "org.apache.kafka.connect.transforms.InsertField$Value",
+			p.Type == connect.PluginPredicate && p.Class == "org.apache.kafka.connect.transforms.predicates.TopicNameMatches",
+			p.Type == connect.PluginConverter && p.Class == "org.apache.kafka.connect.json.JsonConverter",
+			p.Type == connect.PluginHeaderConverter && p.Class == "org.apache.kafka.connect.storage.SimpleHeaderConverter":
+			plugins = append(plugins, p)
+		}
+	}
+	reg, err := connect.NewRegistry(plugins...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -194,16 +206,10 @@ func newFixture(t testing.TB, resolver *provider.Resolver) *fixture {
 		Plugins:      testRegistry(t),
 		Validate:     testValidate,
 		PluginConfig: testPluginConfig,
-		ExtraPlugins: []herder.PluginDesc{
-			{Class: "org.apache.kafka.connect.transforms.InsertField$Value", Type: "transformation", Version: "3.9.0"},
-			{Class: "org.apache.kafka.connect.transforms.predicates.TopicNameMatches", Type: "predicate", Version: "3.9.0"},
-			{Class: "org.apache.kafka.connect.json.JsonConverter", Type: "converter", Version: "3.9.0"},
-			{Class: "org.apache.kafka.connect.storage.SimpleHeaderConverter", Type: "header_converter", Version: "3.9.0"},
-		},
-		Resolver: resolver,
-		WorkerID: "10.0.0.5:8083",
-		Logger:   logger,
-		Now:      func() time.Time { return fixedTime },
+		Resolver:     resolver,
+		WorkerID:     "10.0.0.5:8083",
+		Logger:       logger,
+		Now:          func() time.Time { return fixedTime },
 	})
 	if err != nil {
 		t.Fatal(err)

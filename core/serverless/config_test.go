@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/connectless/connectless/core/config"
 	"github.com/connectless/connectless/core/connect"
 )
 
@@ -78,7 +79,11 @@ func TestPipeline(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := c.Pipeline(map[string]string{"key.converter": "org.apache.kafka.connect.json.JsonConverter", "key.converter.schemas.enable": "false",
+	reg, err := config.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := c.Pipeline(reg)(map[string]string{"key.converter": "org.apache.kafka.connect.json.JsonConverter", "key.converter.schemas.enable": "false",
 		"transforms": "route", "transforms.route.type": "org.apache.kafka.connect.transforms.RegexRouter",
 		"transforms.route.regex": "(.*)", "transforms.route.replacement": "copy-$1"})
 	if err != nil {
@@ -87,10 +92,10 @@ func TestPipeline(t *testing.T) {
 	if p.Converters.KeyClass != "org.apache.kafka.connect.json.JsonConverter" || p.Converters.ValueClass != "org.apache.kafka.connect.storage.StringConverter" || p.Transform == nil {
 		t.Errorf("pipeline %+v", p)
 	}
-	if _, err := c.Pipeline(map[string]string{"value.converter": "NoSuchConverter"}); err == nil || !strings.Contains(err.Error(), "value.converter") {
+	if _, err := c.Pipeline(reg)(map[string]string{"value.converter": "NoSuchConverter"}); err == nil || !strings.Contains(err.Error(), "value.converter") {
 		t.Errorf("unknown converter: %v", err)
 	}
-	if _, err := c.Pipeline(map[string]string{"transforms": "x"}); err == nil || !strings.Contains(err.Error(), "transforms") {
+	if _, err := c.Pipeline(reg)(map[string]string{"transforms": "x"}); err == nil || !strings.Contains(err.Error(), "transforms") {
 		t.Errorf("bad transforms: %v", err)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/connectless/connectless/core/config"
 	"github.com/connectless/connectless/core/connect"
 	"github.com/connectless/connectless/core/schedule"
 	"github.com/connectless/connectless/core/store"
@@ -53,10 +54,10 @@ func (sinkStub) NewTask() connect.SinkTask { return nil }
 func memoryRuntime(t testing.TB, props map[string]string) (*Runtime, *atomic.Int64) {
 	t.Helper()
 	polls := &atomic.Int64{}
-	reg, err := connect.NewRegistry(
+	reg, err := connect.NewRegistry(append(config.BuiltinPlugins(),
 		connect.Plugin{Class: "test.IdleSource", Type: connect.PluginSource, Version: "1", New: func() connect.Connector { return idleSource{polls} }},
 		connect.Plugin{Class: "test.SinkStub", Type: connect.PluginSink, Version: "1", New: func() connect.Connector { return sinkStub{idleSource{polls}} }},
-	)
+	)...)
 	if err != nil {
 		t.Fatal(err)
 	}

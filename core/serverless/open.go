@@ -12,19 +12,18 @@ import (
 
 	"github.com/connectless/connectless/core/config/provider"
 	"github.com/connectless/connectless/core/connect"
-	"github.com/connectless/connectless/core/convert"
 	"github.com/connectless/connectless/core/herder"
 	"github.com/connectless/connectless/core/kafka"
 	"github.com/connectless/connectless/core/store"
 	"github.com/connectless/connectless/core/store/backend"
 	"github.com/connectless/connectless/core/store/kafkatopic"
 	"github.com/connectless/connectless/core/taskrun"
-	"github.com/connectless/connectless/core/transform"
 )
 
 // Options are what Open needs besides the worker properties.
 type Options struct {
-	// Registry holds the connector plugins. Required.
+	// Registry holds the plugins: connectors, converters, transformations and predicates
+	// (connectors.Registry() ships them all). Required.
 	Registry *connect.Registry
 	// Logger receives lifecycle events. Default slog.Default().
 	Logger *slog.Logger
@@ -92,13 +91,13 @@ func Open(ctx context.Context, props map[string]string, opts Options) (*Runtime,
 		return nil, err
 	}
 	workerID := cmp.Or(opts.WorkerID, "connectless")
-	if rt.Herder, err = herder.New(herder.Config{Store: rt.Store, Plugins: opts.Registry, ExtraPlugins: ExtraPlugins(),
+	if rt.Herder, err = herder.New(herder.Config{Store: rt.Store, Plugins: opts.Registry,
 		Resolver: resolver, WorkerID: workerID, Logger: log,
 		TopicTrackingDisabled: !cfg.TopicTracking, TopicResetDisabled: !cfg.TopicReset}); err != nil {
 		rt.Close()
 		return nil, fmt.Errorf("herder: %w", err)
 	}
-	rt.Env = &taskrun.Env{Store: rt.Store, Registry: opts.Registry, Kafka: rt.Kafka, Pipeline: cfg.Pipeline,
+	rt.Env = &taskrun.Env{Store: rt.Store, Registry: opts.Registry, Kafka: rt.Kafka, Pipeline: cfg.Pipeline(opts.Registry),
 		Resolver: resolver, Holder: workerID, Margin: cfg.Margin, LeaseGrace: cfg.LeaseGrace, Logger: log}
 	return rt, nil
 }
@@ -126,10 +125,11 @@ func (rt *Runtime) Close() error {
 	return errors.Join(errs...)
 }
 
-// Pipeline builds a task's converters and transformation chain from its connector's
-// resolved configuration: the connector's key.converter, value.converter and
-// header.converter (with their options) when set, the worker's otherwise, as Kafka does.
-func (c *Config) Pipeline(conn map[string]string) (taskrun.Pipeline, error) {
+// Pipeline returns what builds a task's converters and transformation chain, from the
+// registry's plugins, out of its connector's resolved configuration: the connector's
+// key.converter, value.converter and header.converter (with their options) when set, the
+// worker's otherwise, as Kafka does.
+func (c *Config) Pipeline(reg *connect.Registry) taskrun.PipelineFunc {
 	worker := map[string]string{}
 	for key, class := range map[string]string{"key.converter": c.KeyConverter, "value.converter": c.ValueConverter, "header.converter": c.HeaderConverter} {
 		if class != "" {
@@ -141,20 +141,5 @@ func (c *Config) Pipeline(conn map[string]string) (taskrun.Pipeline, error) {
 			worker[key+"."+k] = v
 		}
 	}
-	return taskrun.DefaultPipeline(worker)(conn)
-}
-
-// ExtraPlugins lists the built-in converters, transformations and predicates for
-// GET /connector-plugins?connectorsOnly=false.
-func ExtraPlugins() []herder.PluginDesc {
-	var out []herder.PluginDesc
-	for _, p := range convert.Plugins() {
-		cfgFn := p.Config
-		out = append(out, herder.PluginDesc{Class: p.Class, Type: p.Type, Version: p.Version,
-			Config: func() []connect.ConfigKeyInfo { return cfgFn().Infos() }})
-	}
-	for _, p := range transform.Plugins() {
-		out = append(out, herder.PluginDesc{Class: p.Class, Type: string(p.Type), Version: p.Version})
-	}
-	return out
+	return taskrun.DefaultPipeline(reg, worker)
 }

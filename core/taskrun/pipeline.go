@@ -4,31 +4,32 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/connectless/connectless/core/connect"
 	"github.com/connectless/connectless/core/convert"
 	"github.com/connectless/connectless/core/runtime"
 	"github.com/connectless/connectless/core/transform"
 )
 
-// DefaultPipeline builds a connector's pipeline as Kafka's worker does: converters from the
-// connector's key.converter/value.converter/header.converter (and their prefixed options),
-// else the worker's, else JsonConverter and SimpleHeaderConverter; then the connector's
-// transforms and predicates chain.
-func DefaultPipeline(workerProps map[string]string) PipelineFunc {
+// DefaultPipeline builds a connector's pipeline from the registry's plugins as Kafka's worker
+// does: converters from the connector's key.converter/value.converter/header.converter (and
+// their prefixed options), else the worker's, else JsonConverter and SimpleHeaderConverter;
+// then the connector's transforms and predicates chain.
+func DefaultPipeline(reg *connect.Registry, workerProps map[string]string) PipelineFunc {
 	return func(cfg map[string]string) (Pipeline, error) {
-		set, err := convert.ForConnector(workerProps, cfg)
+		set, err := convert.ForConnector(reg, workerProps, cfg)
 		if err != nil {
 			return Pipeline{}, fmt.Errorf("converters: %w", err)
 		}
-		chain, err := transform.NewChain(cfg)
+		chain, err := transform.NewChain(reg, cfg)
 		if err != nil {
 			return Pipeline{}, fmt.Errorf("transforms: %w", err)
 		}
 		p := Pipeline{
 			Converters: runtime.Converters{
 				Key: set.Key, Value: set.Value, Header: set.Header,
-				KeyClass:    converterClass(workerProps, cfg, "key.converter", convert.DefaultKeyConverter),
-				ValueClass:  converterClass(workerProps, cfg, "value.converter", convert.DefaultValueConverter),
-				HeaderClass: converterClass(workerProps, cfg, "header.converter", convert.DefaultHeaderConverter),
+				KeyClass:    converterClass(reg, connect.PluginConverter, workerProps, cfg, "key.converter", convert.DefaultKeyConverter),
+				ValueClass:  converterClass(reg, connect.PluginConverter, workerProps, cfg, "value.converter", convert.DefaultValueConverter),
+				HeaderClass: converterClass(reg, connect.PluginHeaderConverter, workerProps, cfg, "header.converter", convert.DefaultHeaderConverter),
 			},
 			Close: chain.Close,
 		}
@@ -39,7 +40,7 @@ func DefaultPipeline(workerProps map[string]string) PipelineFunc {
 	}
 }
 
-func converterClass(worker, cfg map[string]string, key, def string) string {
+func converterClass(reg *connect.Registry, typ connect.PluginType, worker, cfg map[string]string, key, def string) string {
 	name := cfg[key]
 	if name == "" {
 		name = worker[key]
@@ -47,8 +48,8 @@ func converterClass(worker, cfg map[string]string, key, def string) string {
 	if name == "" {
 		return def
 	}
-	if class, err := convert.ResolveClass(name); err == nil {
-		return class
+	if p, err := reg.LookupType(typ, name); err == nil {
+		return p.Class
 	}
 	return name
 }

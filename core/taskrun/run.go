@@ -35,10 +35,12 @@ type PipelineFunc func(connectorConfig map[string]string) (Pipeline, error)
 
 // Env is what invocations need; one Env serves many invocations concurrently.
 type Env struct {
-	Store    store.Store
+	Store store.Store
+	// Registry holds the connectors and the converters, transformations and predicates that
+	// DefaultPipeline builds.
 	Registry *connect.Registry
 	Kafka    *kafka.Client
-	// Pipeline builds converters and transformations. Default DefaultPipeline(nil).
+	// Pipeline builds converters and transformations. Default DefaultPipeline(Registry, nil).
 	Pipeline PipelineFunc
 	// Resolver resolves config-provider references in task configurations; nil resolves none.
 	Resolver *provider.Resolver
@@ -184,7 +186,7 @@ func (env *Env) runSlice(ctx context.Context, log *slog.Logger, c store.Connecto
 	}
 	build := env.Pipeline
 	if build == nil {
-		build = DefaultPipeline(nil)
+		build = DefaultPipeline(env.Registry, nil)
 	}
 	pipe, err := build(cfg)
 	if err != nil {

@@ -261,7 +261,8 @@ func TestRunFencedCommitIsRefused(t *testing.T) {
 }
 
 func TestDefaultPipeline(t *testing.T) {
-	p, err := DefaultPipeline(map[string]string{"value.converter": "StringConverter"})(map[string]string{
+	reg := builtinRegistry(t)
+	p, err := DefaultPipeline(reg, map[string]string{"value.converter": "StringConverter"})(map[string]string{
 		"key.converter": "org.apache.kafka.connect.json.JsonConverter", "key.converter.schemas.enable": "false",
 		"transforms": "route", "transforms.route.type": "RegexRouter",
 		"transforms.route.regex": "(.*)", "transforms.route.replacement": "$1-copy",
@@ -285,10 +286,10 @@ func TestDefaultPipeline(t *testing.T) {
 	if err != nil || out.Topic != "logs-copy" {
 		t.Errorf("transform: %+v, %v", out, err)
 	}
-	if _, err := DefaultPipeline(nil)(map[string]string{"value.converter": "NoSuchConverter"}); err == nil {
+	if _, err := DefaultPipeline(reg, nil)(map[string]string{"value.converter": "NoSuchConverter"}); err == nil {
 		t.Error("unknown converter accepted")
 	}
-	if _, err := DefaultPipeline(nil)(map[string]string{"transforms": "x"}); err == nil {
+	if _, err := DefaultPipeline(reg, nil)(map[string]string{"transforms": "x"}); err == nil {
 		t.Error("transform without type accepted")
 	}
 }

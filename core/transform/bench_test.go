@@ -12,7 +12,7 @@ import (
 // {"timestamp":"2024-03-05T06:07:08.009Z","level":"INFO","service":"checkout","host":"ip-10-0-3-17",
 // "trace_id":"4bf92f3577b34da6a3ce929d0e0e4736","message":"order placed id=918273 total=42.10 EUR"}
 func BenchmarkChain3(b *testing.B) {
-	c, err := NewChain(map[string]string{
+	c, err := NewChain(Builtin(), map[string]string{
 		"transforms":                    "env,drop,route",
 		"transforms.env.type":           "InsertField$Value",
 		"transforms.env.static.field":   "env",

@@ -70,11 +70,12 @@ func subProps(props map[string]string, prefix string) map[string]string {
 	return out
 }
 
-// NewChain builds the chain a connector configuration defines (transforms, transforms.<a>.type,
-// .predicate, .negate and options; predicates, predicates.<p>.type and options). Errors carry
-// Kafka's ConfigException messages; an empty transforms list gives an empty chain.
-func NewChain(props map[string]string) (*Chain, error) {
-	if infos := ValidateChain(props); hasErrors(infos) {
+// NewChain builds, from the registry's transformations and predicates, the chain a connector
+// configuration defines (transforms, transforms.<a>.type, .predicate, .negate and options;
+// predicates, predicates.<p>.type and options). Errors carry Kafka's ConfigException
+// messages; an empty transforms list gives an empty chain.
+func NewChain(reg *connect.Registry, props map[string]string) (*Chain, error) {
+	if infos := ValidateChain(reg, props); hasErrors(infos) {
 		return nil, firstError(infos)
 	}
 	tAliases, _ := aliases(props, TransformsConfig)
@@ -84,8 +85,8 @@ func NewChain(props map[string]string) (*Chain, error) {
 	predClass := map[string]string{}
 	for _, a := range pAliases {
 		prefix := PredicatesConfig + "." + a + "."
-		p, _ := Lookup(props[prefix+"type"])
-		pr, _ := p.Predicate()
+		p, _ := reg.LookupType(connect.PluginPredicate, props[prefix+"type"]) // checked by ValidateChain
+		pr := p.NewPredicate()
 		if err := pr.Configure(subProps(props, prefix)); err != nil {
 			c.Close()
 			return nil, fmt.Errorf("configure predicate %s: %w", a, err)
@@ -95,8 +96,8 @@ func NewChain(props map[string]string) (*Chain, error) {
 	}
 	for _, a := range tAliases {
 		prefix := TransformsConfig + "." + a + "."
-		p, _ := Lookup(props[prefix+"type"])
-		t, _ := p.Transformation()
+		p, _ := reg.LookupType(connect.PluginTransformation, props[prefix+"type"]) // checked by ValidateChain
+		t := p.NewTransformation()
 		sp := subProps(props, prefix)
 		st := stage{alias: a, class: p.Class, t: t}
 		if pa, ok := sp["predicate"]; ok && strings.TrimSpace(pa) != "" {
@@ -179,7 +180,7 @@ func (c *Chain) Close() error {
 // Kafka's enriched ConnectorConfig: transforms and predicates, then for each alias its type
 // (and, for transforms, predicate and negate) in group "Transforms: <alias>" or
 // "Predicates: <alias>", followed by the options of the selected class under the alias prefix.
-func ChainConfigDef(props map[string]string) *connect.ConfigDef {
+func ChainConfigDef(reg *connect.Registry, props map[string]string) *connect.ConfigDef {
 	def := connect.NewConfigDef()
 	def.Define(connect.ConfigKey{Name: TransformsConfig, Type: connect.ConfigList, Default: []string{}, Importance: connect.Low,
 		Group: "Transforms", OrderInGroup: 1, Width: connect.WidthLong, DisplayName: "Transforms",
@@ -202,9 +203,9 @@ func ChainConfigDef(props map[string]string) *connect.ConfigDef {
 		group := "Transforms: " + a
 		def.Define(connect.ConfigKey{Name: prefix + "type", Type: connect.ConfigClass, Required: true, Importance: connect.High,
 			Group: group, OrderInGroup: 0, Width: connect.WidthLong, DisplayName: "Transformation type for " + a,
-			Validator: classValidator(TypeTransformation),
+			Validator: classValidator(reg, connect.PluginTransformation),
 			Doc:       "Class for the '" + a + "' transformation. Required. Mirrors Kafka Connect's transforms.<alias>.type."})
-		if p, err := Lookup(props[prefix+"type"]); err == nil && p.Type == TypeTransformation {
+		if p, err := reg.LookupType(connect.PluginTransformation, props[prefix+"type"]); err == nil {
 			// Every transformation implicitly takes predicate and negate (Kafka's initialConfigDef).
 			inner := connect.NewConfigDef()
 			inner.Define(connect.ConfigKey{Name: "predicate", Type: connect.ConfigString, Importance: connect.Medium,
@@ -212,8 +213,7 @@ func ChainConfigDef(props map[string]string) *connect.ConfigDef {
 				Doc:       "The alias of a predicate used to determine whether to apply this transformation. Default null (always apply). Mirrors Kafka Connect's transforms.<alias>.predicate."})
 			inner.Define(connect.ConfigKey{Name: "negate", Type: connect.ConfigBoolean, Default: false, Importance: connect.Medium,
 				Doc: "Whether the configured predicate should be negated. Default false. Mirrors Kafka Connect's transforms.<alias>.negate."})
-			t, _ := p.Transformation()
-			for _, k := range t.Config().Keys() {
+			for _, k := range p.NewTransformation().Config().Keys() {
 				if k.Name != "predicate" && k.Name != "negate" {
 					inner.Define(k)
 				}
@@ -226,11 +226,10 @@ func ChainConfigDef(props map[string]string) *connect.ConfigDef {
 		group := "Predicates: " + a
 		def.Define(connect.ConfigKey{Name: prefix + "type", Type: connect.ConfigClass, Required: true, Importance: connect.High,
 			Group: group, OrderInGroup: 0, Width: connect.WidthLong, DisplayName: "Predicate type for " + a,
-			Validator: classValidator(TypePredicate),
+			Validator: classValidator(reg, connect.PluginPredicate),
 			Doc:       "Class for the '" + a + "' predicate. Required. Mirrors Kafka Connect's predicates.<alias>.type."})
-		if p, err := Lookup(props[prefix+"type"]); err == nil && p.Type == TypePredicate {
-			pr, _ := p.Predicate()
-			def.Embed(prefix, group, 1, pr.Config())
+		if p, err := reg.LookupType(connect.PluginPredicate, props[prefix+"type"]); err == nil {
+			def.Embed(prefix, group, 1, p.NewPredicate().Config())
 		}
 	}
 	return def
@@ -259,25 +258,25 @@ func dedupe(l []string) []string {
 	return out
 }
 
-func classValidator(want PluginType) connect.ConfigValidator {
+func classValidator(reg *connect.Registry, want connect.PluginType) connect.ConfigValidator {
 	return connect.ValidatorFunc(func(name string, v any) error {
 		s, ok := v.(string)
 		if !ok {
 			return nil
 		}
-		p, err := Lookup(s)
+		p, err := reg.Find(s)
 		if err != nil {
 			return &connect.ConfigError{Name: name, Value: s, Message: "Class " + s + " could not be found."}
 		}
 		if p.Type != want {
 			kind := "Transformation"
-			if want == TypePredicate {
+			if want == connect.PluginPredicate {
 				kind = "Predicate"
 			}
 			return &connect.ConfigError{Name: name, Value: "class " + p.Class, Message: "Not a " + kind}
 		}
 		return nil
-	}, "built-in "+string(want))
+	}, "a registered "+string(want))
 }
 
 func predicateAliasValidator(defined []string) connect.ConfigValidator {
@@ -294,8 +293,8 @@ func predicateAliasValidator(defined []string) connect.ConfigValidator {
 // per key of ChainConfigDef(props), with Kafka's messages, for validation responses. A
 // transformation or predicate whose keys are valid is also configured, and a failure there
 // is reported on its type key.
-func ValidateChain(props map[string]string) []*connect.ConfigValue {
-	def := ChainConfigDef(props)
+func ValidateChain(reg *connect.Registry, props map[string]string) []*connect.ConfigValue {
+	def := ChainConfigDef(reg, props)
 	values := def.Validate(props)
 	byName := make(map[string]*connect.ConfigValue, len(values))
 	for _, v := range values {
@@ -320,20 +319,22 @@ func ValidateChain(props map[string]string) []*connect.ConfigValue {
 				return
 			}
 		}
-		p, err := Lookup(props[prefix+"type"])
-		if err != nil {
-			return
-		}
 		sp := subProps(props, prefix)
 		var cerr error
 		if kind == TransformsConfig {
+			p, err := reg.LookupType(connect.PluginTransformation, props[prefix+"type"])
+			if err != nil {
+				return
+			}
 			delete(sp, "predicate")
 			delete(sp, "negate")
-			t, _ := p.Transformation()
-			cerr = t.Configure(sp)
+			cerr = p.NewTransformation().Configure(sp)
 		} else {
-			pr, _ := p.Predicate()
-			cerr = pr.Configure(sp)
+			p, err := reg.LookupType(connect.PluginPredicate, props[prefix+"type"])
+			if err != nil {
+				return
+			}
+			cerr = p.NewPredicate().Configure(sp)
 		}
 		if cerr != nil {
 			if tv := byName[prefix+"type"]; tv != nil {

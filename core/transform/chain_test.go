@@ -45,9 +45,11 @@ func TestPredicates(t *testing.T) {
 		{"TopicNameMatches", map[string]string{"pattern": "a(?!b)"}, "Invalid value a(?!b) for configuration pattern: Invalid regex: "},
 		{"HasHeaderKey", map[string]string{"name": ""}, "Invalid value  for configuration name: String must be non-empty"},
 	} {
-		p, _ := Lookup(c.class)
-		pr, _ := p.Predicate()
-		err := pr.Configure(c.props)
+		p, err := Builtin().LookupType(connect.PluginPredicate, c.class)
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = p.NewPredicate().Configure(c.props)
 		wantErr(t, err, ClassConfigException, c.want)
 	}
 }
@@ -57,17 +59,16 @@ func TestRegistry(t *testing.T) {
 	var classes []string
 	for _, p := range ps {
 		classes = append(classes, p.Class)
-		if p.Version != Version || p.New == nil {
-			t.Errorf("%s: version %q, constructor %v", p.Class, p.Version, p.New != nil)
+		if p.Version != Version {
+			t.Errorf("%s: version %q", p.Class, p.Version)
 		}
-		inst := p.New()
 		switch p.Type {
-		case TypeTransformation:
-			tr, ok := inst.(connect.Transformation)
-			if !ok || !strings.HasPrefix(p.Class, transformsPkg) {
+		case connect.PluginTransformation:
+			if p.NewTransformation == nil || !strings.HasPrefix(p.Class, transformsPkg) {
 				t.Errorf("%s: not a transformation", p.Class)
 				continue
 			}
+			tr := p.NewTransformation()
 			if tr.Config() == nil {
 				t.Errorf("%s: nil ConfigDef", p.Class)
 			}
@@ -76,16 +77,17 @@ func TestRegistry(t *testing.T) {
 					t.Errorf("%s: key %s has no doc", p.Class, k.Name)
 				}
 			}
-		case TypePredicate:
-			if _, ok := inst.(connect.Predicate); !ok || !strings.HasPrefix(p.Class, predicatesPkg) {
+		case connect.PluginPredicate:
+			if p.NewPredicate == nil || p.NewPredicate() == nil || !strings.HasPrefix(p.Class, predicatesPkg) {
 				t.Errorf("%s: not a predicate", p.Class)
 			}
 		default:
 			t.Errorf("%s: type %q", p.Class, p.Type)
 		}
-		byAlias, err := Lookup(p.Alias())
+		alias := p.Class[strings.LastIndex(p.Class, ".")+1:]
+		byAlias, err := Builtin().LookupType(p.Type, alias)
 		if err != nil || byAlias.Class != p.Class {
-			t.Errorf("Lookup(%q) = %v, %v", p.Alias(), byAlias.Class, err)
+			t.Errorf("LookupType(%s, %q) = %v, %v", p.Type, alias, byAlias.Class, err)
 		}
 	}
 	if !slices.IsSorted(classes) {
@@ -105,8 +107,11 @@ func TestRegistry(t *testing.T) {
 	if len(classes) != len(want) {
 		t.Errorf("%d plugins, want %d", len(classes), len(want))
 	}
-	if _, err := Lookup("com.example.Nope"); !errors.Is(err, connect.ErrUnknownPlugin) {
-		t.Errorf("Lookup unknown = %v, want ErrUnknownPlugin", err)
+	if _, err := Builtin().LookupType(connect.PluginTransformation, "com.example.Nope"); !errors.Is(err, connect.ErrUnknownPlugin) {
+		t.Errorf("LookupType unknown = %v, want ErrUnknownPlugin", err)
+	}
+	if _, err := Builtin().LookupType(connect.PluginTransformation, "RecordIsTombstone"); !errors.Is(err, connect.ErrUnknownPlugin) {
+		t.Errorf("a predicate found as a transformation: %v", err)
 	}
 }
 
@@ -127,7 +132,7 @@ func TestChain(t *testing.T) {
 		"predicates.notAudit.type":            "TopicNameMatches",
 		"predicates.notAudit.pattern":         "audit.*",
 	}
-	c, err := NewChain(props)
+	c, err := NewChain(Builtin(), props)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -170,7 +175,7 @@ func TestChain(t *testing.T) {
 
 func TestChainEmpty(t *testing.T) {
 	for _, props := range []map[string]string{{}, {"transforms": ""}, {"transforms": " "}} {
-		c, err := NewChain(props)
+		c, err := NewChain(Builtin(), props)
 		if err != nil {
 			t.Fatalf("%v: %v", props, err)
 		}
@@ -217,13 +222,13 @@ func TestChainConfigErrors(t *testing.T) {
 			`Missing required configuration "predicates.p.pattern" which has no default value.`},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			_, err := NewChain(c.props)
+			_, err := NewChain(Builtin(), c.props)
 			wantErr(t, err, ClassConfigException, c.want)
 			if !errors.Is(err, ErrConfig) {
 				t.Errorf("errors.Is(ErrConfig) = false for %v", err)
 			}
 			var found bool
-			for _, v := range ValidateChain(c.props) {
+			for _, v := range ValidateChain(Builtin(), c.props) {
 				for _, e := range v.Errors {
 					if strings.Contains(e, c.want) {
 						if v.Name != c.key {
@@ -246,7 +251,7 @@ func TestValidateChainKeys(t *testing.T) {
 		"predicates": "p", "predicates.p.type": "HasHeaderKey", "predicates.p.name": "h",
 	}
 	var names []string
-	for _, v := range ValidateChain(props) {
+	for _, v := range ValidateChain(Builtin(), props) {
 		names = append(names, v.Name)
 		if len(v.Errors) > 0 {
 			t.Errorf("%s: unexpected errors %v", v.Name, v.Errors)
@@ -258,12 +263,12 @@ func TestValidateChainKeys(t *testing.T) {
 			t.Errorf("no result for %s in %v", want, names)
 		}
 	}
-	def := ChainConfigDef(props)
+	def := ChainConfigDef(Builtin(), props)
 	k, ok := def.Key("transforms.a.topic.format")
 	if !ok || k.Group != "Transforms: a" || k.Default != "${topic}-${timestamp}" {
 		t.Errorf("embedded key = %+v, %v", k, ok)
 	}
-	infos := connect.GenerateConfigInfos("c", def, ValidateChain(props), def.Groups())
+	infos := connect.GenerateConfigInfos("c", def, ValidateChain(Builtin(), props), def.Groups())
 	if infos.ErrorCount != 0 || len(infos.Configs) != len(names) {
 		t.Errorf("ConfigInfos: %d errors, %d configs, want 0 and %d", infos.ErrorCount, len(infos.Configs), len(names))
 	}

@@ -9,7 +9,7 @@ import (
 )
 
 func ExampleNewChain() {
-	chain, err := transform.NewChain(map[string]string{
+	chain, err := transform.NewChain(transform.Builtin(), map[string]string{
 		"transforms":                          "addTopic,dropTombstones,daily",
 		"transforms.addTopic.type":            "org.apache.kafka.connect.transforms.InsertField$Value",
 		"transforms.addTopic.topic.field":     "kafka_topic",

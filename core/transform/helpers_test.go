@@ -22,27 +22,21 @@ func newT(t *testing.T, class string, props map[string]string) connect.Transform
 }
 
 func configureT(class string, props map[string]string) (connect.Transformation, error) {
-	p, err := Lookup(class)
+	p, err := Builtin().LookupType(connect.PluginTransformation, class)
 	if err != nil {
 		return nil, err
 	}
-	tr, ok := p.Transformation()
-	if !ok {
-		return nil, errors.New(class + " is not a transformation")
-	}
+	tr := p.NewTransformation()
 	return tr, tr.Configure(props)
 }
 
 func newP(t *testing.T, class string, props map[string]string) connect.Predicate {
 	t.Helper()
-	p, err := Lookup(class)
+	p, err := Builtin().LookupType(connect.PluginPredicate, class)
 	if err != nil {
 		t.Fatal(err)
 	}
-	pr, ok := p.Predicate()
-	if !ok {
-		t.Fatalf("%s is not a predicate", class)
-	}
+	pr := p.NewPredicate()
 	if err := pr.Configure(props); err != nil {
 		t.Fatalf("configure %s: %v", class, err)
 	}

@@ -2,7 +2,6 @@ package transform
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/connectless/connectless/core/connect"
 )
@@ -11,61 +10,27 @@ import (
 // release whose behaviour they follow.
 const Version = "3.9.0"
 
-// PluginType tells transformations from predicates, spelled as /connector-plugins does.
-type PluginType string
-
-// Plugin types.
-const (
-	TypeTransformation PluginType = "transformation"
-	TypePredicate      PluginType = "predicate"
-)
-
-// Plugin describes one built-in transform or predicate.
-type Plugin struct {
-	// Class is the full Java class name, e.g. "org.apache.kafka.connect.transforms.InsertField$Value".
-	Class   string
-	Type    PluginType
-	Version string
-	// New returns a new, unconfigured instance: a connect.Transformation when Type is
-	// TypeTransformation, a connect.Predicate when TypePredicate.
-	New func() any
-}
-
-// Alias is the short name Kafka also accepts: the simple class name, e.g. "InsertField$Value".
-func (p Plugin) Alias() string { return p.Class[strings.LastIndex(p.Class, ".")+1:] }
-
-// Transformation returns a new instance as a connect.Transformation; ok is false for predicates.
-func (p Plugin) Transformation() (t connect.Transformation, ok bool) {
-	t, ok = p.New().(connect.Transformation)
-	return t, ok
-}
-
-// Predicate returns a new instance as a connect.Predicate; ok is false for transformations.
-func (p Plugin) Predicate() (pr connect.Predicate, ok bool) {
-	pr, ok = p.New().(connect.Predicate)
-	return pr, ok
-}
-
 const (
 	transformsPkg = "org.apache.kafka.connect.transforms."
 	predicatesPkg = "org.apache.kafka.connect.transforms.predicates."
 )
 
-// Plugins returns every built-in transform and predicate, sorted by class name.
-func Plugins() []Plugin {
-	tr := func(name string, mk func() connect.Transformation) Plugin {
-		return Plugin{Class: transformsPkg + name, Type: TypeTransformation, Version: Version, New: func() any { return mk() }}
+// Plugins returns every built-in transform and predicate as registry entries, sorted by
+// class name.
+func Plugins() []connect.Plugin {
+	tr := func(name string, mk func() connect.Transformation) connect.Plugin {
+		return connect.Plugin{Class: transformsPkg + name, Type: connect.PluginTransformation, Version: Version, NewTransformation: mk}
 	}
-	sided := func(name string, mk func(side) connect.Transformation) []Plugin {
-		return []Plugin{
+	sided := func(name string, mk func(side) connect.Transformation) []connect.Plugin {
+		return []connect.Plugin{
 			tr(name+"$Key", func() connect.Transformation { return mk(keySide) }),
 			tr(name+"$Value", func() connect.Transformation { return mk(valueSide) }),
 		}
 	}
-	pr := func(name string, mk func() connect.Predicate) Plugin {
-		return Plugin{Class: predicatesPkg + name, Type: TypePredicate, Version: Version, New: func() any { return mk() }}
+	pr := func(name string, mk func() connect.Predicate) connect.Plugin {
+		return connect.Plugin{Class: predicatesPkg + name, Type: connect.PluginPredicate, Version: Version, NewPredicate: mk}
 	}
-	var ps []Plugin
+	var ps []connect.Plugin
 	ps = append(ps, sided("Cast", func(s side) connect.Transformation { return newCast(s) })...)
 	ps = append(ps, tr("DropHeaders", func() connect.Transformation { return newDropHeaders() }))
 	ps = append(ps, sided("ExtractField", func(s side) connect.Transformation { return newExtractField(s) })...)
@@ -88,14 +53,12 @@ func Plugins() []Plugin {
 	return ps
 }
 
-// Lookup finds a built-in transform or predicate by full class name or short alias (the
-// simple class name, e.g. "InsertField$Value"); errors wrap connect.ErrUnknownPlugin.
-func Lookup(name string) (Plugin, error) {
-	name = strings.TrimSpace(name)
-	for _, p := range Plugins() {
-		if p.Class == name || p.Alias() == name {
-			return p, nil
-		}
+// Builtin returns a registry of the built-in transforms and predicates only, for code that
+// transforms without a worker (tests, tools).
+func Builtin() *connect.Registry {
+	reg, err := connect.NewRegistry(Plugins()...)
+	if err != nil {
+		panic(fmt.Sprintf("built-in transforms: %v", err)) // a name clash in the list above
 	}
-	return Plugin{}, fmt.Errorf("%w: no transformation or predicate named %s", connect.ErrUnknownPlugin, name)
+	return reg
 }

@@ -23,6 +23,7 @@ import (
 	kafkago "github.com/segmentio/kafka-go"
 	"github.com/twmb/franz-go/pkg/kfake"
 
+	"github.com/connectless/connectless/core/config"
 	"github.com/connectless/connectless/core/connect"
 )
 
@@ -84,7 +85,7 @@ const (
 )
 
 func testRegistry(col *collector) *connect.Registry {
-	reg, err := connect.NewRegistry(
+	reg, err := connect.NewRegistry(append([]connect.Plugin{
 		connect.Plugin{Class: collectSinkClass, Type: connect.PluginSink, Version: "1",
 			New: func() connect.Connector {
 				return &testSink{newTask: func(map[string]string) connect.SinkTask { return &collectTask{c: col} }}
@@ -100,7 +101,7 @@ func testRegistry(col *collector) *connect.Registry {
 			New: func() connect.Connector {
 				return &testSink{newTask: func(map[string]string) connect.SinkTask { return &collectTask{c: &collector{}} }}
 			}},
-	)
+	}, config.BuiltinPlugins()...)...)
 	if err != nil {
 		panic(err)
 	}

@@ -22,7 +22,6 @@ import (
 	"github.com/connectless/connectless/core/herder"
 	"github.com/connectless/connectless/core/kafka"
 	"github.com/connectless/connectless/core/rest"
-	"github.com/connectless/connectless/core/serverless"
 	"github.com/connectless/connectless/core/store"
 	"github.com/connectless/connectless/core/store/backend"
 	"github.com/connectless/connectless/core/store/kafkatopic"
@@ -57,7 +56,8 @@ type ConnectorFile struct {
 
 // Options are what a worker needs besides its properties.
 type Options struct {
-	// Registry holds the connector plugins. Required.
+	// Registry holds the plugins: connectors, converters, transformations and predicates
+	// (connectors.Registry() ships them all). Required.
 	Registry *connect.Registry
 	// Logger receives lifecycle events. Default slog.Default().
 	Logger *slog.Logger
@@ -156,12 +156,12 @@ func New(ctx context.Context, props map[string]string, opts Options) (_ *Worker,
 		w.listeners = append(w.listeners, l)
 	}
 	w.id = workerID(cfg, w.listeners[0].Addr())
-	if w.herder, err = herder.New(herder.Config{Store: w.store, Plugins: opts.Registry, ExtraPlugins: serverless.ExtraPlugins(),
+	if w.herder, err = herder.New(herder.Config{Store: w.store, Plugins: opts.Registry,
 		Resolver: resolver, WorkerID: w.id, Logger: log, TopicTrackingDisabled: cfg.TopicTrackingDisabled,
 		TopicResetDisabled: cfg.TopicResetDisabled}); err != nil {
 		return nil, fmt.Errorf("herder: %w", err)
 	}
-	w.env = &taskrun.Env{Store: w.store, Registry: opts.Registry, Kafka: w.kafka, Pipeline: taskrun.DefaultPipeline(resolved),
+	w.env = &taskrun.Env{Store: w.store, Registry: opts.Registry, Kafka: w.kafka, Pipeline: taskrun.DefaultPipeline(opts.Registry, resolved),
 		Resolver: resolver, Holder: w.id, LeaseGrace: cfg.LeaseTimeout, Margin: min(5*time.Second, cfg.SliceLength/5), Logger: log}
 	w.metrics = NewMetrics(w.store, opts.Registry, w.id)
 	api := rest.New(w.herder, rest.Options{Version: opts.Version, Loggers: opts.Loggers, Logger: log,
