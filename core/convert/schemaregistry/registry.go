@@ -2,6 +2,8 @@ package schemaregistry
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"net/http"
@@ -193,6 +195,13 @@ func classify(err error, doing string) error {
 			return fmt.Errorf("%w: %s: %s; check basic.auth.* / bearer.auth.* of the converter", ErrRegistry, msg, re.Error())
 		}
 		return fmt.Errorf("%w: %s: %s", ErrRegistry, msg, re.Error())
+	}
+	// A certificate the client does not trust will not change by waiting.
+	var certErr *tls.CertificateVerificationError
+	var unknownCA x509.UnknownAuthorityError
+	var hostErr x509.HostnameError
+	if errors.As(err, &certErr) || errors.As(err, &unknownCA) || errors.As(err, &hostErr) {
+		return fmt.Errorf("%w: %s: %w; check schema.registry.ssl.* of the converter", ErrRegistry, doing, err)
 	}
 	// No answer: the registry is down or unreachable, or the call timed out.
 	return connect.Retriable(fmt.Errorf("%w: %s: registry unreachable: %w", ErrRegistry, doing, err))
