@@ -62,10 +62,10 @@ type avroArchive struct {
 	client *kgo.Client
 }
 
-func startAvroArchive(t *testing.T, topic string) *avroArchive {
+func startAvroArchive(t *testing.T, topic string, ropts devstack.SchemaRegistryOptions, extra map[string]string) *avroArchive {
 	t.Helper()
 	a := &avroArchive{
-		reg:   devstacktest.SchemaRegistry(t, devstack.SchemaRegistryOptions{}),
+		reg:   devstacktest.SchemaRegistry(t, ropts),
 		kafka: devstacktest.Kafka(t, devstack.KafkaOptions{Topics: []string{topic}}),
 	}
 	d := devstacktest.S3(t)
@@ -105,6 +105,9 @@ func startAvroArchive(t *testing.T, topic string) *avroArchive {
 		"key.converter":                       "org.apache.kafka.connect.storage.StringConverter",
 		"value.converter":                     "io.confluent.connect.avro.AvroConverter",
 		"value.converter.schema.registry.url": a.reg.URL(),
+	}
+	for k, v := range extra {
+		cfg[k] = v
 	}
 	a.st = memory.New()
 	if err := a.st.CreateConnector(ctx, "lake", cfg, store.TargetRunning); err != nil {
@@ -153,7 +156,10 @@ func (a *avroArchive) produce(t *testing.T, topic string, from, n int) {
 	}
 }
 
-func (a *avroArchive) run(t *testing.T) (taskrun.Result, error) {
+func (a *avroArchive) run(t *testing.T) (taskrun.Result, error) { return a.runFor(t, 15*time.Second) }
+
+// runFor runs one slice of task 0 lasting at most d.
+func (a *avroArchive) runFor(t *testing.T, d time.Duration) (taskrun.Result, error) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
@@ -161,7 +167,7 @@ func (a *avroArchive) run(t *testing.T) (taskrun.Result, error) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return taskrun.Run(ctx, a.env, schedule.Payload{Connector: "lake", Task: 0, Generation: c.Generation}, time.Now().Add(15*time.Second))
+	return taskrun.Run(ctx, a.env, schedule.Payload{Connector: "lake", Task: 0, Generation: c.Generation}, time.Now().Add(d))
 }
 
 // rows reads every archived Parquet file with parquet-go, independently of the sink's reader.
@@ -215,7 +221,7 @@ func (a *avroArchive) check(t *testing.T) {
 // TestIntegrationAvroTopicToParquet archives an Avro topic, written by franz-go's Serde, with
 // the S3 sink's ParquetFormat through AvroConverter, and reads the files back with parquet-go.
 func TestIntegrationAvroTopicToParquet(t *testing.T) {
-	a := startAvroArchive(t, "orders")
+	a := startAvroArchive(t, "orders", devstack.SchemaRegistryOptions{}, nil)
 	a.produce(t, "orders", 0, 30)
 	res, err := a.run(t)
 	if err != nil {
@@ -225,4 +231,72 @@ func TestIntegrationAvroTopicToParquet(t *testing.T) {
 		t.Fatalf("wrote %d records, want 30", res.Written)
 	}
 	a.check(t)
+}
+
+// TestIntegrationAvroRegistryDownThenBack runs a slice while the registry is unreachable: the
+// converter's error is retriable, retried until the slice ends (errors.retry.timeout=-1, no
+// limit, as in Kafka Connect), the task is not FAILED and nothing is committed; once the
+// registry is back every record is archived exactly once.
+func TestIntegrationAvroRegistryDownThenBack(t *testing.T) {
+	a := startAvroArchive(t, "orders", devstack.SchemaRegistryOptions{}, map[string]string{"errors.retry.timeout": "-1", "errors.retry.delay.max.ms": "200"})
+	a.produce(t, "orders", 0, 20)
+	if err := a.reg.Pause(); err != nil {
+		t.Fatal(err)
+	}
+	res, err := a.runFor(t, 2*time.Second)
+	t.Logf("slice while the registry is down: %+v, %v", res, err)
+	if res.Committed && res.Written > 0 {
+		t.Fatalf("committed %d records without their schema", res.Written)
+	}
+	sts, serr := a.st.Statuses(context.Background(), "lake")
+	if serr != nil {
+		t.Fatal(serr)
+	}
+	for _, s := range sts {
+		if s.Task == 0 && s.State == store.StateFailed {
+			t.Fatalf("task FAILED while the registry was down: %s", s.Trace)
+		}
+	}
+	if len(a.rows(t)) != 0 {
+		t.Fatal("records archived without their schema")
+	}
+	if err := a.reg.Resume(); err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		if res, err = a.run(t); err != nil {
+			t.Fatal(err)
+		}
+		if res.CaughtUp {
+			break
+		}
+	}
+	a.check(t)
+}
+
+// TestIntegrationAvroWrongBasicAuth: a refused password fails the task once, with a message
+// that names the converter's basic auth keys and not the password.
+func TestIntegrationAvroWrongBasicAuth(t *testing.T) {
+	ropts := devstack.SchemaRegistryOptions{}
+	ropts.BasicAuth.User, ropts.BasicAuth.Password = "lake", "s3cret"
+	a := startAvroArchive(t, "orders", ropts, map[string]string{
+		"value.converter.basic.auth.credentials.source": "USER_INFO",
+		"value.converter.basic.auth.user.info":          "lake:wrong-password",
+	})
+	a.produce(t, "orders", 0, 5)
+	_, err := a.run(t)
+	if err == nil {
+		t.Fatal("slice succeeded with a wrong registry password")
+	}
+	msg := err.Error()
+	t.Logf("error: %s", msg)
+	if !strings.Contains(msg, "403") || !strings.Contains(msg, "basic.auth") || strings.Contains(msg, "wrong-password") {
+		t.Fatalf("error %q: want the 403, the keys to check, and no password", msg)
+	}
+	if n := strings.Count(msg, "HTTP 403"); n != 1 {
+		t.Errorf("error repeats the cause %d times: %s", n, msg)
+	}
+	if len(a.rows(t)) != 0 {
+		t.Fatal("records archived")
+	}
 }
