@@ -298,3 +298,61 @@ func TestConfigureRefusesWhatItCannotDo(t *testing.T) {
 		}
 	}
 }
+
+func TestIntegrationAvroConverterUseLatestVersion(t *testing.T) {
+	reg := devstacktest.SchemaRegistry(t, devstack.SchemaRegistryOptions{})
+	// The latest schema has a field the records lack, with a default.
+	latest := `{"type":"record","name":"Item","namespace":"shop","fields":[{"name":"sku","type":"string"},{"name":"qty","type":"int","default":1}]}`
+	id, _, err := reg.Registry().RegisterSchema("items-value", sr.Schema{Schema: latest, Type: sr.TypeAvro})
+	if err != nil {
+		t.Fatal(err)
+	}
+	own := connect.NewSchemaBuilder(connect.TypeStruct).Name("shop.Item").Field("sku", &connect.Schema{Type: connect.TypeString}).Build()
+	c := newConverter(t, map[string]string{"schema.registry.url": reg.URL(), "auto.register.schemas": "false",
+		"use.latest.version": "true", "latest.compatibility.strict": "false"}, false)
+	data, err := c.FromConnect("items", own, connect.NewStruct(own).MustPut("sku", "A-1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := idOf(t, data); got != id {
+		t.Fatalf("written with id %d, want the latest %d", got, id)
+	}
+	_, v, err := c.ToConnect("items", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if qty, _ := v.(*connect.Struct).Get("qty"); qty != int32(1) {
+		t.Errorf("qty = %v, want the latest schema's default 1", qty)
+	}
+}
+
+func TestIntegrationAvroConverterConcurrentUse(t *testing.T) {
+	reg := devstacktest.SchemaRegistry(t, devstack.SchemaRegistryOptions{})
+	c := newConverter(t, map[string]string{"schema.registry.url": reg.URL()}, false)
+	errs := make(chan error, 8)
+	for g := range 8 {
+		go func() {
+			for i := range 50 {
+				v := connect.NewStruct(userSchema).MustPut("id", int64(g*100+i)).MustPut("name", "n").MustPut("joined", time.Unix(0, 0))
+				data, err := c.FromConnect("users", userSchema, v)
+				if err == nil {
+					var got any
+					_, got, err = c.ToConnect("users", data)
+					if id, _ := got.(*connect.Struct).Get("id"); err == nil && id != int64(g*100+i) {
+						err = errors.New("read back another record")
+					}
+				}
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+}
