@@ -337,9 +337,10 @@ func TestIntegrationAvroConverterConcurrentUse(t *testing.T) {
 				data, err := c.FromConnect("users", userSchema, v)
 				if err == nil {
 					var got any
-					_, got, err = c.ToConnect("users", data)
-					if id, _ := got.(*connect.Struct).Get("id"); err == nil && id != int64(g*100+i) {
-						err = errors.New("read back another record")
+					if _, got, err = c.ToConnect("users", data); err == nil {
+						if id, _ := got.(*connect.Struct).Get("id"); id != int64(g*100+i) {
+							err = errors.New("read back another record")
+						}
 					}
 				}
 				if err != nil {
