@@ -15,8 +15,6 @@ import (
 // ErrData is returned (wrapped) for a value that does not match its schema.
 var ErrData = errors.New("avro data conversion")
 
-const msPerDay = 24 * 60 * 60 * 1000
-
 // Encode converts v (a value of the Connect schema cs) and writes it in Avro binary encoding
 // for the Avro schema FromConnectSchema made from cs.
 func Encode(api avro.API, cs *connect.Schema, as avro.Schema, v any) ([]byte, error) {
@@ -87,9 +85,9 @@ func FromConnectData(cs *connect.Schema, as avro.Schema, v any) (any, error) {
 		if !ok {
 			return bad()
 		}
-		b := DecimalBytes(d.Unscaled)
+		b := d.Bytes()
 		if f, ok := as.(*avro.FixedSchema); ok {
-			return fixedArray(b, f.Size(), d.Unscaled.Sign() < 0)
+			return fixedArray(b, f.Size(), d.Unscaled != nil && d.Unscaled.Sign() < 0)
 		}
 		return b, nil
 	case connect.DateName, connect.TimeName, connect.TimestampName:
@@ -97,14 +95,21 @@ func FromConnectData(cs *connect.Schema, as avro.Schema, v any) (any, error) {
 		if !ok {
 			return bad()
 		}
-		ms := t.UnixMilli()
 		switch cs.Name {
 		case connect.DateName:
-			return int32(math.Floor(float64(ms) / msPerDay)), nil
+			days, err := connect.DateToDays(t)
+			if err != nil {
+				return nil, fmt.Errorf("%w: %w", ErrData, err)
+			}
+			return days, nil
 		case connect.TimeName:
-			return int32(((ms % msPerDay) + msPerDay) % msPerDay), nil
+			ms, err := connect.TimeToMillis(t)
+			if err != nil {
+				return nil, fmt.Errorf("%w: %w", ErrData, err)
+			}
+			return ms, nil
 		}
-		return ms, nil
+		return t.UnixMilli(), nil
 	}
 	switch cs.Type {
 	case connect.TypeInt8, connect.TypeInt16, connect.TypeInt32:
@@ -369,19 +374,22 @@ func ToConnectData(cs *connect.Schema, as avro.Schema, g any) (any, error) {
 	}
 	switch cs.Name {
 	case connect.DecimalName:
-		scale, _ := decimalScale(cs)
+		scale, err := connect.DecimalScale(cs)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrData, err)
+		}
 		switch d := g.(type) {
 		case *big.Rat:
-			n, ok := unscaled(d, scale)
+			n, ok := unscaled(d, int(scale))
 			if !ok {
 				return nil, fmt.Errorf("%w: decimal %s does not have scale %d", ErrData, d.String(), scale)
 			}
-			return connect.Decimal{Unscaled: n, Scale: int32(scale)}, nil
+			return connect.Decimal{Unscaled: n, Scale: scale}, nil
 		case []byte:
-			return connect.Decimal{Unscaled: DecimalFromBytes(d), Scale: int32(scale)}, nil
+			return connect.DecimalFromBytes(d, scale), nil
 		}
 		if b, ok := fixedBytes(g); ok {
-			return connect.Decimal{Unscaled: DecimalFromBytes(b), Scale: int32(scale)}, nil
+			return connect.DecimalFromBytes(b, scale), nil
 		}
 		return bad()
 	case connect.DateName:
@@ -389,15 +397,15 @@ func ToConnectData(cs *connect.Schema, as avro.Schema, g any) (any, error) {
 		case time.Time:
 			return d.UTC(), nil
 		case int:
-			return time.UnixMilli(int64(d) * msPerDay).UTC(), nil
+			return connect.DaysToDate(int32(d)), nil
 		}
 		return bad()
 	case connect.TimeName:
 		switch d := g.(type) {
 		case time.Duration:
-			return time.UnixMilli(d.Milliseconds()).UTC(), nil
+			return connect.MillisToTime(int32(d.Milliseconds()))
 		case int:
-			return time.UnixMilli(int64(d)).UTC(), nil
+			return connect.MillisToTime(int32(d))
 		}
 		return bad()
 	case connect.TimestampName:
@@ -469,7 +477,7 @@ func ToConnectData(cs *connect.Schema, as avro.Schema, g any) (any, error) {
 			if l, ok := as.(avro.LogicalTypeSchema); ok && l.Logical() != nil {
 				if d, ok := l.Logical().(*avro.DecimalLogicalSchema); ok {
 					n, _ := unscaled(r, d.Scale())
-					return DecimalBytes(n), nil
+					return connect.Decimal{Unscaled: n}.Bytes(), nil
 				}
 			}
 		}

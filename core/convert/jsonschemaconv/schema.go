@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 
 	"github.com/connectless/connectless/core/connect"
 )
@@ -313,10 +312,4 @@ func toAny(n *node) any {
 		return out
 	}
 	return n.val
-}
-
-// scaleOf is a Decimal schema's scale.
-func scaleOf(s *connect.Schema) int32 {
-	n, _ := strconv.Atoi(s.Parameters[connect.DecimalScaleParam])
-	return int32(n)
 }

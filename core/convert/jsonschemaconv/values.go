@@ -16,8 +16,6 @@ import (
 // ErrData is returned (wrapped) for a value that does not fit its schema.
 var ErrData = errors.New("json schema data conversion")
 
-const msPerDay = 24 * 60 * 60 * 1000
-
 // toJSON converts a Connect value to JSON, as JsonSchemaData.fromConnectData: bytes as
 // base64, Decimal as a number, Date as days, Time and Timestamp as milliseconds.
 func toJSON(s *connect.Schema, v any) (any, error) {
@@ -45,14 +43,21 @@ func toJSON(s *connect.Schema, v any) (any, error) {
 		if !ok {
 			return bad()
 		}
-		ms := t.UnixMilli()
 		switch s.Name {
 		case connect.DateName:
-			return int64(math.Floor(float64(ms) / msPerDay)), nil
+			days, err := connect.DateToDays(t)
+			if err != nil {
+				return nil, fmt.Errorf("%w: %w", ErrData, err)
+			}
+			return days, nil
 		case connect.TimeName:
-			return ((ms % msPerDay) + msPerDay) % msPerDay, nil
+			ms, err := connect.TimeToMillis(t)
+			if err != nil {
+				return nil, fmt.Errorf("%w: %w", ErrData, err)
+			}
+			return ms, nil
 		}
-		return ms, nil
+		return t.UnixMilli(), nil
 	}
 	switch s.Type {
 	case connect.TypeInt8, connect.TypeInt16, connect.TypeInt32, connect.TypeInt64,
@@ -153,7 +158,11 @@ func fromJSON(s *connect.Schema, j any) (any, error) {
 		default:
 			return bad()
 		}
-		return parseDecimal(text, scaleOf(s))
+		scale, err := connect.DecimalScale(s)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrData, err)
+		}
+		return parseDecimal(text, scale)
 	case connect.DateName, connect.TimeName, connect.TimestampName:
 		if !isNum {
 			return bad()
@@ -162,8 +171,11 @@ func fromJSON(s *connect.Schema, j any) (any, error) {
 		if err != nil {
 			return bad()
 		}
-		if s.Name == connect.DateName {
-			n *= msPerDay
+		switch s.Name {
+		case connect.DateName:
+			return connect.DaysToDate(int32(n)), nil
+		case connect.TimeName:
+			return connect.MillisToTime(int32(n))
 		}
 		return time.UnixMilli(n).UTC(), nil
 	}

@@ -58,17 +58,12 @@ func (c *Converter) Registry() *schemaregistry.Registry { return c.reg }
 
 // Configure reads the converter's keys (without the key.converter./value.converter. prefix).
 func (c *Converter) Configure(props map[string]string, isKey bool) error {
-	v, err := Config().Parse(props)
+	_, reg, err := schemaregistry.Configure(Class, Config(), props, isKey)
 	if err != nil {
-		return fmt.Errorf("%s: %w", Class, err)
+		return err
 	}
-	s, err := schemaregistry.Parse(v, isKey)
-	if err != nil {
-		return fmt.Errorf("%s: %w", Class, err)
-	}
-	if c.reg, err = schemaregistry.New(s, isKey); err != nil {
-		return fmt.Errorf("%s: %w", Class, err)
-	}
+	c.reg = reg
+	s := reg.Settings()
 	c.writers = schemaregistry.NewCache[*connect.Schema, writer](s.CacheSize)
 	c.readers = schemaregistry.NewCache[string, reader](s.CacheSize)
 	c.latest = schemaregistry.NewCache[int, writer](s.CacheSize)

@@ -7,15 +7,12 @@ import (
 	"time"
 
 	"github.com/connectless/connectless/core/connect"
-	"github.com/connectless/connectless/core/connect/avrodata"
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/types/dynamicpb"
 )
 
 // ErrData is returned (wrapped) for a value that does not fit its schema.
 var ErrData = errors.New("protobuf data conversion")
-
-const msPerDay = 24 * 60 * 60 * 1000
 
 // fromConnect fills a new dynamic message of md from a Connect struct.
 func fromConnect(md protoreflect.MessageDescriptor, s *connect.Schema, v any) (*dynamicpb.Message, error) {
@@ -168,7 +165,7 @@ func fillMessage(m *dynamicpb.Message, s *connect.Schema, v any) error {
 		if !ok {
 			return fmt.Errorf("%w: %T is not a Decimal", ErrData, v)
 		}
-		m.Set(m.Descriptor().Fields().ByName("value"), protoreflect.ValueOfBytes(avrodata.DecimalBytes(d.Unscaled)))
+		m.Set(m.Descriptor().Fields().ByName("value"), protoreflect.ValueOfBytes(d.Bytes()))
 		if p, err := strconv.Atoi(s.Parameters["connect.decimal.precision"]); err == nil {
 			setInt(m, "precision", int64(p))
 		}
@@ -374,7 +371,7 @@ func singular(s *connect.Schema, fd protoreflect.FieldDescriptor, v protoreflect
 		return time.UnixMilli(ms).UTC(), nil
 	case "confluent.type.Decimal":
 		b := m.Get(m.Descriptor().Fields().ByName("value")).Bytes()
-		return connect.Decimal{Unscaled: avrodata.DecimalFromBytes(b), Scale: int32(intField(m, "scale"))}, nil
+		return connect.DecimalFromBytes(b, int32(intField(m, "scale"))), nil
 	}
 	if s.Type != connect.TypeStruct {
 		// A wrapper (google.protobuf.Int32Value, ...): its value field.

@@ -276,3 +276,21 @@ func verifyChainOnly(roots *x509.CertPool) func([][]byte, [][]*x509.Certificate)
 		return err
 	}
 }
+
+// Configure parses a converter's props with def (ConfigDef's keys and the converter's own)
+// and returns the values and a registry client for them; errors name the converter class.
+func Configure(class string, def *connect.ConfigDef, props map[string]string, isKey bool) (connect.Values, *Registry, error) {
+	v, err := def.Parse(props)
+	if err != nil {
+		return v, nil, fmt.Errorf("%s: %w", class, err)
+	}
+	s, err := Parse(v, isKey)
+	if err != nil {
+		return v, nil, fmt.Errorf("%s: %w", class, err)
+	}
+	reg, err := New(s, isKey)
+	if err != nil {
+		return v, nil, fmt.Errorf("%s: %w", class, err)
+	}
+	return v, reg, nil
+}
