@@ -11,6 +11,7 @@ import (
 	"github.com/segmentio/kafka-go/protocol"
 
 	"github.com/connectless/connectless/core/connect"
+	"github.com/connectless/connectless/core/connect/transient"
 )
 
 // AnyPartition as a Message's Partition lets Writer.Produce's partitioner choose: murmur2
@@ -300,22 +301,11 @@ func (b *balancer) Balance(msg kafkago.Message, partitions ...int) int {
 	return b.rr.Balance(msg, partitions...)
 }
 
-// IsRetriable reports whether a Kafka error may go away on retry (a leader change, a
-// timeout, a network error), as the Java client's RetriableException.
+// IsRetriable reports whether a Kafka error may go away on retry (a leader change, stale
+// metadata, a timeout, a network error), as the Java client's RetriableException: it is
+// transient.Is, the one classification every connector and the runtime use.
 func IsRetriable(err error) bool {
-	if err == nil {
-		return false
-	}
-	var ke kafkago.Error
-	if errors.As(err, &ke) {
-		return ke.Temporary()
-	}
-	var temp interface{ Temporary() bool }
-	if errors.As(err, &temp) {
-		return temp.Temporary()
-	}
-	var to interface{ Timeout() bool }
-	return errors.As(err, &to) && to.Timeout()
+	return transient.Is(err)
 }
 
 // TopicPartition returns the topic-partition of a message.

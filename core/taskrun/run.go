@@ -11,6 +11,7 @@ import (
 
 	"github.com/connectless/connectless/core/config/provider"
 	"github.com/connectless/connectless/core/connect"
+	"github.com/connectless/connectless/core/connect/transient"
 	"github.com/connectless/connectless/core/kafka"
 	"github.com/connectless/connectless/core/runtime"
 	"github.com/connectless/connectless/core/schedule"
@@ -71,6 +72,15 @@ type Result struct {
 	// Committed is true when offsets were committed.
 	Committed bool
 	Duration  time.Duration
+	// Retrying is true when the slice ended on a retriable error (RetryCause): nothing it
+	// did not cover was committed, the task stays RUNNING with "retrying since …" in its
+	// status trace, and its lease is held for RetryIn so that no scheduler or worker runs
+	// it again before. RetryAttempt counts the failed slices of the outage. Run returns no
+	// error for such a slice: it is not a failure of the invocation.
+	Retrying     bool
+	RetryAttempt int
+	RetryIn      time.Duration
+	RetryCause   error
 }
 
 // Run runs one invocation of one task until deadline (minus Env.Margin) or until caught up.
@@ -99,9 +109,17 @@ func Run(ctx context.Context, env *Env, p schedule.Payload, deadline time.Time) 
 	}
 	res.Token = lease.Token
 	defer func() {
-		// Release on a fresh context: the invocation's may be done.
+		// Release on a fresh context: the invocation's may be done. A retrying task keeps
+		// its lease for the backoff instead: that is what delays its next slice, here and
+		// in every other scheduler or worker.
 		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 		defer cancel()
+		if res.Retrying && res.RetryIn > 0 {
+			if _, rerr := env.Store.Renew(rctx, lease, res.RetryIn); rerr != nil {
+				log.Warn("hold lease for the retry backoff; it expires as first taken", "error", rerr)
+			}
+			return
+		}
 		if rerr := env.Store.Release(rctx, lease); rerr != nil {
 			log.Warn("release lease", "error", rerr)
 		}
@@ -122,6 +140,8 @@ func Run(ctx context.Context, env *Env, p schedule.Payload, deadline time.Time) 
 		return res, fmt.Errorf("task %s/%d: %w: generation %d has %d tasks", p.Connector, p.Task, ErrSkipped, c.Generation, len(c.Tasks))
 	}
 
+	prev := env.previousNote(ctx, log, p.Connector, p.Task)
+	policy, perr := schedule.ParsePolicy(c.Config)
 	status := func(state store.State, trace string) {
 		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 		defer cancel()
@@ -130,21 +150,66 @@ func Run(ctx context.Context, env *Env, p schedule.Payload, deadline time.Time) 
 			log.Warn("write task status", "state", state, "error", err)
 		}
 	}
+	if perr != nil {
+		err := fmt.Errorf("connector %q: %w", p.Connector, perr)
+		status(store.StateFailed, err.Error())
+		return res, err
+	}
 	secrets, runErr := env.slice(ctx, log, c, p.Task, lease, deadline, &res)
 	if runErr != nil && len(secrets) > 0 {
 		// A trace may quote resolved values: it is stored, shown and logged redacted.
 		runErr = &redactedError{msg: secrets.Redact(runErr.Error()), err: runErr}
 	}
+	now := time.Now()
+	restarts := schedule.RecentRestarts(prev.Restarts, now)
 	switch {
 	case errors.Is(runErr, store.ErrFenced):
 		log.Warn("lease taken over by another invocation; nothing committed", "token", lease.Token, "error", runErr)
 		return res, runErr
+	case runErr != nil && ctx.Err() == nil && transient.Is(runErr):
+		note := schedule.Note{Cause: runErr.Error(), RetryingSince: now, Attempt: 1, Restarts: restarts}
+		if prev.Retrying() {
+			note.RetryingSince, note.Attempt = prev.RetryingSince, prev.Attempt+1
+		}
+		if policy.RetriesExhausted(note.RetryingSince, now) {
+			note.GaveUp, note.RetryTimeout = true, policy.RetryTimeout
+			log.Error("outage outlasted "+schedule.KeyRetryTimeout+"; task failed", "since", note.RetryingSince,
+				"attempts", note.Attempt, "error", runErr)
+			status(store.StateFailed, note.Trace())
+			return res, runErr
+		}
+		note.NextIn = policy.RetryDelay(note.Attempt, deadline.Sub(started))
+		res.Retrying, res.RetryAttempt, res.RetryIn, res.RetryCause = true, note.Attempt, note.NextIn, runErr
+		res.CaughtUp = false
+		log.Warn("slice ended on a retriable error; retrying", "attempt", note.Attempt, "since", note.RetryingSince,
+			"next_in", note.NextIn, "error", runErr)
+		status(store.StateRunning, note.Trace())
+		return res, nil
 	case runErr != nil:
-		status(store.StateFailed, runErr.Error())
+		status(store.StateFailed, schedule.Note{Cause: runErr.Error(), Restarts: restarts}.Trace())
 		return res, runErr
 	}
-	status(store.StateRunning, "")
+	if prev.Retrying() {
+		log.Info("recovered from a retriable failure", "since", prev.RetryingSince, "attempts", prev.Attempt)
+	}
+	status(store.StateRunning, schedule.Note{Restarts: restarts}.Trace())
 	return res, nil
+}
+
+// previousNote reads what the task's last status says about an outage in progress and its
+// recent automatic restarts; a store that cannot answer yields an empty note.
+func (env *Env) previousNote(ctx context.Context, log *slog.Logger, connector string, task int) schedule.Note {
+	statuses, err := env.Store.Statuses(ctx, connector)
+	if err != nil {
+		log.Warn("read task status", "error", err)
+		return schedule.Note{}
+	}
+	for _, st := range statuses {
+		if st.Task == task {
+			return schedule.ParseNote(st.Trace)
+		}
+	}
+	return schedule.Note{}
 }
 
 // redactedError shows a message with resolved config values replaced by their references
@@ -271,6 +336,10 @@ func (env *Env) sink(ctx context.Context, log *slog.Logger, c store.Connector, t
 			}
 		}
 	}
+	if err == nil && out.Interrupted != nil {
+		// What was durable is committed; the rest waits for a later slice.
+		return connect.Retriable(out.Interrupted)
+	}
 	return err
 }
 
@@ -308,7 +377,10 @@ func (env *Env) source(ctx context.Context, c store.Connector, taskID int, lease
 	})
 	res.Records, res.Written = out.Polled, out.Produced
 	res.Skipped = out.Skipped
-	res.CaughtUp = err == nil && time.Now().Before(deadline.Add(-margin))
+	res.CaughtUp = err == nil && out.Interrupted == nil && time.Now().Before(deadline.Add(-margin))
+	if err == nil && out.Interrupted != nil {
+		return connect.Retriable(out.Interrupted)
+	}
 	return err
 }
 

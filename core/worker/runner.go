@@ -99,8 +99,8 @@ func (w *Worker) runTask(ctx, taskCtx context.Context, k taskKey, typ connect.Pl
 		}
 		w.log.Debug("slice done", "connector", k.connector, "task", k.task, "records", res.Records,
 			"written", res.Written, "caught_up", res.CaughtUp, "duration", res.Duration)
-		if res.CaughtUp {
-			return
+		if res.CaughtUp || res.Retrying {
+			return // a retrying task holds its lease for the backoff; a later pass runs it
 		}
 	}
 }
