@@ -57,11 +57,11 @@ const convertersIntro = "# Schema Registry converters\n\n" +
 	"numbered in order, optional scalars with the `optional` keyword (nulls survive), arrays as `repeated`, maps as " +
 	"`map<K, V>`, nested structs as nested messages; Timestamp as `google.protobuf.Timestamp`, Date as " +
 	"`google.type.Date`, Time as `google.type.TimeOfDay`, Decimal as `confluent.type.Decimal` with its scale in " +
-	"`(confluent.field_meta)`. Reading also maps enums (strings with `io.confluent.connect.protobuf.Enum` parameters), " +
+	"`(confluent.field_meta)`, int8 and int16 as `int32` with `connect.type` in `(confluent.field_meta)`. Reading also maps enums (strings with `io.confluent.connect.protobuf.Enum` parameters), " +
 	"oneofs (structs named `io.confluent.connect.protobuf.Union`), wrapper types (optional primitives) and " +
 	"unsigned integers (int64). Imports are resolved from the schema's references (other subjects), " +
 	"`google/protobuf/*`, `confluent/meta.proto`, `confluent/type/decimal.proto` and `google/type/{date,timeofday}.proto`. " +
-	"Not supported: writing oneofs, arrays of arrays, int8/int16 read back as int32.\n" +
+	"Not supported: writing oneofs, arrays of arrays and maps of arrays.\n" +
 	"* **JSON Schema** follows Confluent's JsonSchemaData: `type` with `connect.type`, `connect.index` on properties, " +
 	"`title` for the schema name, `connect.version`, `connect.parameters`, optional values as " +
 	"`oneOf: [{\"type\": \"null\"}, ...]`, bytes as base64 strings, Decimal as a JSON number, maps with non-string keys as " +

@@ -45,6 +45,8 @@ func TestIntegrationProtobufRoundTrip(t *testing.T) {
 	s := connect.NewSchemaBuilder(connect.TypeStruct).Name("com.example.Customer").
 		Field("id", &connect.Schema{Type: connect.TypeInt64}).
 		Field("small", &connect.Schema{Type: connect.TypeInt32}).
+		Field("tiny", &connect.Schema{Type: connect.TypeInt8}).
+		Field("short", &connect.Schema{Type: connect.TypeInt16}).
 		Field("ratio", &connect.Schema{Type: connect.TypeFloat64}).
 		Field("f32", &connect.Schema{Type: connect.TypeFloat32}).
 		Field("ok", &connect.Schema{Type: connect.TypeBoolean}).
@@ -60,7 +62,7 @@ func TestIntegrationProtobufRoundTrip(t *testing.T) {
 		Field("wakes", &connect.Schema{Type: connect.TypeInt32, Name: connect.TimeName, Version: 1, Optional: true}).
 		Field("balance", dec).
 		Build()
-	v := connect.NewStruct(s).MustPut("id", int64(1)<<40).MustPut("small", int32(-5)).MustPut("ratio", 0.25).MustPut("f32", float32(1.5)).
+	v := connect.NewStruct(s).MustPut("id", int64(1)<<40).MustPut("small", int32(-5)).MustPut("tiny", int8(-7)).MustPut("short", int16(1000)).MustPut("ratio", 0.25).MustPut("f32", float32(1.5)).
 		MustPut("ok", true).MustPut("name", "ann").MustPut("raw", []byte{0, 1, 2}).
 		MustPut("tags", []any{"a", "b"}).MustPut("scores", map[any]any{"x": int64(3)}).
 		MustPut("home", connect.NewStruct(addr).MustPut("city", "Oslo")).
@@ -91,7 +93,7 @@ func TestIntegrationProtobufRoundTrip(t *testing.T) {
 		t.Errorf("schema name %q", cs.Name)
 	}
 	st := got.(*connect.Struct)
-	for _, f := range []string{"id", "small", "ratio", "f32", "ok", "name"} {
+	for _, f := range []string{"id", "small", "tiny", "short", "ratio", "f32", "ok", "name"} {
 		if a, b := get(v, f), get(st, f); a != b {
 			t.Errorf("%s: got %#v want %#v", f, b, a)
 		}
@@ -120,8 +122,8 @@ func TestIntegrationProtobufRoundTrip(t *testing.T) {
 		}
 	}
 	d := get(st, "balance").(connect.Decimal)
-	if d.Scale != 2 || d.Unscaled.Int64() != -12345 || cs.Fields[15].Schema.Parameters["scale"] != "2" {
-		t.Errorf("balance %v (schema %v)", d, cs.Fields[15].Schema.Parameters)
+	if d.Scale != 2 || d.Unscaled.Int64() != -12345 || cs.Fields[17].Schema.Parameters["scale"] != "2" {
+		t.Errorf("balance %v (schema %v)", d, cs.Fields[17].Schema.Parameters)
 	}
 }
 

@@ -122,14 +122,26 @@ func (g *gen) field(name string, s *connect.Schema, num int) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	opt := ""
-	if s.Name == connect.DecimalName {
-		g.imports["confluent/meta.proto"] = true
-		opt = fmt.Sprintf(` [(confluent.field_meta) = { params: [{ key: "scale", value: %q }`, s.Parameters[connect.DecimalScaleParam])
-		if p, ok := s.Parameters["connect.decimal.precision"]; ok {
-			opt += fmt.Sprintf(`, { key: "precision", value: %q }`, p)
+	// Confluent's ProtobufData keeps what proto3 cannot say in (confluent.field_meta) params:
+	// a Decimal's scale and precision, and int8/int16 as connect.type.
+	var params []string
+	meta := s
+	if s.Type == connect.TypeArray {
+		meta = s.Value
+	}
+	switch {
+	case meta.Name == connect.DecimalName:
+		params = append(params, fmt.Sprintf(`{ key: "scale", value: %q }`, meta.Parameters[connect.DecimalScaleParam]))
+		if p, ok := meta.Parameters["connect.decimal.precision"]; ok {
+			params = append(params, fmt.Sprintf(`{ key: "precision", value: %q }`, p))
 		}
-		opt += "] }]"
+	case meta.Type == connect.TypeInt8 || meta.Type == connect.TypeInt16:
+		params = append(params, fmt.Sprintf(`{ key: "connect.type", value: %q }`, meta.Type))
+	}
+	opt := ""
+	if len(params) > 0 {
+		g.imports["confluent/meta.proto"] = true
+		opt = " [(confluent.field_meta) = { params: [" + strings.Join(params, ", ") + "] }]"
 	}
 	label := ""
 	switch {
@@ -327,6 +339,12 @@ func fieldSchema(fd protoreflect.FieldDescriptor, active map[protoreflect.FullNa
 func kindSchema(fd protoreflect.FieldDescriptor, active map[protoreflect.FullName]bool) (*connect.Schema, error) {
 	switch fd.Kind() {
 	case protoreflect.Int32Kind, protoreflect.Sint32Kind, protoreflect.Sfixed32Kind:
+		switch fieldMeta(fd)["connect.type"] {
+		case "int8":
+			return &connect.Schema{Type: connect.TypeInt8}, nil
+		case "int16":
+			return &connect.Schema{Type: connect.TypeInt16}, nil
+		}
 		return &connect.Schema{Type: connect.TypeInt32}, nil
 	case protoreflect.Uint32Kind, protoreflect.Fixed32Kind, protoreflect.Int64Kind, protoreflect.Sint64Kind,
 		protoreflect.Sfixed64Kind, protoreflect.Uint64Kind, protoreflect.Fixed64Kind:
