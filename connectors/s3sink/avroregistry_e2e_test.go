@@ -307,3 +307,48 @@ func TestIntegrationAvroWrongBasicAuth(t *testing.T) {
 		t.Fatal("records archived")
 	}
 }
+
+// TestIntegrationAvroRegistryRefusalToDLQ: a record whose schema id the registry does not know
+// (404) is a record error: with errors.tolerance=all it goes to the dead letter queue with the
+// registry's answer, and the other records are archived.
+func TestIntegrationAvroRegistryRefusalToDLQ(t *testing.T) {
+	a := startAvroArchive(t, "orders", devstack.SchemaRegistryOptions{}, map[string]string{
+		"errors.tolerance": "all", "errors.deadletterqueue.topic.name": "orders-dlq",
+		"errors.deadletterqueue.topic.replication.factor": "1", "errors.deadletterqueue.context.headers.enable": "true",
+	})
+	a.produce(t, "orders", 0, 4)
+	// Written with schema id 4242, which was never registered.
+	if err := a.client.ProduceSync(context.Background(), &kgo.Record{Topic: "orders", Value: []byte{0, 0, 0, 0x10, 0x92, 2, 'x'}}).FirstErr(); err != nil {
+		t.Fatal(err)
+	}
+	a.produce(t, "orders", 4, 6)
+	res, err := a.run(t)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.DeadLettered != 1 || res.Written != 10 {
+		t.Fatalf("result %+v: want 10 written, 1 dead-lettered", res)
+	}
+	a.check(t)
+	cl, err := kgo.NewClient(kgo.SeedBrokers(a.kafka.Addr()), kgo.ConsumeTopics("orders-dlq"), kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	fs := cl.PollFetches(ctx)
+	recs := fs.Records()
+	if len(recs) != 1 {
+		t.Fatalf("dead letter queue holds %d records, want 1 (%v)", len(recs), fs.Errors())
+	}
+	var msg string
+	for _, h := range recs[0].Headers {
+		if h.Key == "__connect.errors.exception.message" {
+			msg = string(h.Value)
+		}
+	}
+	if !strings.Contains(msg, "HTTP 404") || !strings.Contains(msg, "4242") {
+		t.Errorf("dead letter exception message %q: want the registry's 404 for schema id 4242", msg)
+	}
+}
