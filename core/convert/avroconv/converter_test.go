@@ -3,6 +3,7 @@ package avroconv
 import (
 	"bytes"
 	"errors"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -355,5 +356,27 @@ func TestIntegrationAvroConverterConcurrentUse(t *testing.T) {
 		if err := <-errs; err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+func TestIntegrationAvroConverterIncompatibleSchema(t *testing.T) {
+	reg := devstacktest.SchemaRegistry(t, devstack.SchemaRegistryOptions{})
+	// srfake accepts every schema; the registry's answer to an incompatible one is played with
+	// an interceptor: Confluent's API reference lists "409 Conflict – Incompatible Avro schema"
+	// for POST /subjects/{subject}/versions.
+	const msg = "Schema being registered is incompatible with an earlier schema for subject \"users-value\""
+	reg.Registry().Intercept(func(w http.ResponseWriter, r *http.Request) bool {
+		if r.Method != http.MethodPost || !strings.HasPrefix(r.URL.Path, "/subjects/users-value/versions") {
+			return false
+		}
+		w.Header().Set("Content-Type", "application/vnd.schemaregistry.v1+json")
+		w.WriteHeader(http.StatusConflict)
+		_, _ = w.Write([]byte(`{"error_code":409,"message":"` + strings.ReplaceAll(msg, `"`, `\"`) + `"}`))
+		return true
+	})
+	c := newConverter(t, map[string]string{"schema.registry.url": reg.URL()}, false)
+	_, err := c.FromConnect("users", userSchema, connect.NewStruct(userSchema).MustPut("id", int64(1)).MustPut("name", "n").MustPut("joined", time.Unix(0, 0)))
+	if !errors.Is(err, schemaregistry.ErrRegistry) || connect.IsRetriable(err) || !strings.Contains(err.Error(), msg) || !strings.Contains(err.Error(), "409") {
+		t.Fatalf("err = %v: want a record error with the registry's 409 message", err)
 	}
 }
