@@ -174,3 +174,47 @@ func TestIntegrationJSONSchemaGoldenAndValidation(t *testing.T) {
 		t.Errorf("tombstone: %v %v", b, err)
 	}
 }
+
+func TestIntegrationJSONSchemaInteropWithSerde(t *testing.T) {
+	reg := devstacktest.SchemaRegistry(t, devstack.SchemaRegistryOptions{})
+	schema := `{"type":"object","title":"Reading","properties":{"sensor":{"type":"string"},"value":{"type":"number"},"at":{"type":"integer"}}}`
+	id, _, err := reg.Registry().RegisterSchema("readings-value", sr.Schema{Schema: schema, Type: sr.TypeJSON})
+	if err != nil {
+		t.Fatal(err)
+	}
+	type reading struct {
+		Sensor string  `json:"sensor"`
+		Value  float64 `json:"value"`
+		At     int64   `json:"at"`
+	}
+	var serde sr.Serde
+	serde.Register(id, reading{}, sr.EncodeFn(json.Marshal), sr.DecodeFn(json.Unmarshal))
+	data, err := serde.Encode(reading{"t1", 21.5, 1700000000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := newConverter(t, reg.URL(), "json.fail.invalid.schema", "true")
+	cs, v, err := c.ToConnect("readings", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := v.(*connect.Struct)
+	if s, _ := st.Get("sensor"); s != "t1" || cs.Fields[2].Schema.Type != connect.TypeInt64 {
+		t.Fatalf("read %v with %+v", st, cs)
+	}
+	if at, _ := st.Get("at"); at != int64(1700000000) {
+		t.Errorf("at = %v", at)
+	}
+	w := newConverter(t, reg.URL(), "auto.register.schemas", "false", "use.latest.version", "true")
+	out, err := w.FromConnect("readings", cs, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back reading
+	if err := serde.Decode(out, &back); err != nil {
+		t.Fatal(err)
+	}
+	if back != (reading{"t1", 21.5, 1700000000}) {
+		t.Fatalf("Serde read %+v", back)
+	}
+}
