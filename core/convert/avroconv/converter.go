@@ -47,6 +47,7 @@ type Converter struct {
 	data    avrodata.Config
 	api     avro.API
 	writers *schemaregistry.Cache[*connect.Schema, *avrodata.Schema]
+	byText  *schemaregistry.Cache[string, *avrodata.Schema]
 	readers *schemaregistry.Cache[int, reader]
 	latest  *schemaregistry.Cache[int, avro.Schema]
 }
@@ -83,6 +84,7 @@ func (c *Converter) Configure(props map[string]string, isKey bool) error {
 	}
 	c.api = avro.Config{}.Freeze()
 	c.writers = schemaregistry.NewCache[*connect.Schema, *avrodata.Schema](s.CacheSize)
+	c.byText = schemaregistry.NewCache[string, *avrodata.Schema](s.CacheSize)
 	c.readers = schemaregistry.NewCache[int, reader](s.CacheSize)
 	c.latest = schemaregistry.NewCache[int, avro.Schema](s.CacheSize)
 	return nil
@@ -111,9 +113,18 @@ func (c *Converter) FromConnect(topic string, schema *connect.Schema, value any)
 	}
 	w, ok := c.writers.Get(schema)
 	if !ok {
-		var err error
-		if w, err = avrodata.FromConnectSchema(c.data, schema); err != nil {
+		// Schemas rebuilt for every record (new pointers, same shape) are parsed once.
+		text, err := avrodata.SchemaText(c.data, schema)
+		if err != nil {
 			return nil, fmt.Errorf("%w: topic %s: %w", ErrData, topic, err)
+		}
+		if w, ok = c.byText.Get(text); !ok {
+			as, err := avrodata.Parse(text)
+			if err != nil {
+				return nil, fmt.Errorf("%w: topic %s: %w", ErrData, topic, err)
+			}
+			w = &avrodata.Schema{Text: text, Avro: as}
+			c.byText.Put(text, w)
 		}
 		c.writers.Put(schema, w)
 	}
