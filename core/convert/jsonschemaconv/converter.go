@@ -33,6 +33,7 @@ type Converter struct {
 	reg      *schemaregistry.Registry
 	validate bool
 	writers  *schemaregistry.Cache[*connect.Schema, schemaInfo]
+	byText   *schemaregistry.Cache[string, schemaInfo]
 	readers  *schemaregistry.Cache[int, schemaInfo]
 }
 
@@ -64,6 +65,7 @@ func (c *Converter) Configure(props map[string]string, isKey bool) error {
 	s := reg.Settings()
 	c.validate = v.Bool(FailInvalidSchemaKey)
 	c.writers = schemaregistry.NewCache[*connect.Schema, schemaInfo](s.CacheSize)
+	c.byText = schemaregistry.NewCache[string, schemaInfo](s.CacheSize)
 	c.readers = schemaregistry.NewCache[int, schemaInfo](s.CacheSize)
 	return nil
 }
@@ -116,9 +118,13 @@ func (c *Converter) FromConnect(topic string, schema *connect.Schema, value any)
 		if err != nil {
 			return nil, fmt.Errorf("%s: topic %s: %w: %w", Class, topic, ErrSchema, err)
 		}
-		w = schemaInfo{text: string(text), cs: schema}
-		if w.validator, err = c.validator(w.text); err != nil {
-			return nil, fmt.Errorf("%s: topic %s: %w", Class, topic, err)
+		// Schemas rebuilt for every record (new pointers, same shape) are compiled once.
+		if w, ok = c.byText.Get(string(text)); !ok {
+			w = schemaInfo{text: string(text), cs: schema}
+			if w.validator, err = c.validator(w.text); err != nil {
+				return nil, fmt.Errorf("%s: topic %s: %w", Class, topic, err)
+			}
+			c.byText.Put(w.text, w)
 		}
 		c.writers.Put(schema, w)
 	}

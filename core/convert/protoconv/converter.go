@@ -29,6 +29,7 @@ func Config() *connect.ConfigDef { return schemaregistry.ConfigDef() }
 type Converter struct {
 	reg     *schemaregistry.Registry
 	writers *schemaregistry.Cache[*connect.Schema, writer]
+	byText  *schemaregistry.Cache[string, writer]
 	readers *schemaregistry.Cache[string, reader]
 	latest  *schemaregistry.Cache[int, writer]
 }
@@ -65,6 +66,7 @@ func (c *Converter) Configure(props map[string]string, isKey bool) error {
 	c.reg = reg
 	s := reg.Settings()
 	c.writers = schemaregistry.NewCache[*connect.Schema, writer](s.CacheSize)
+	c.byText = schemaregistry.NewCache[string, writer](s.CacheSize)
 	c.readers = schemaregistry.NewCache[string, reader](s.CacheSize)
 	c.latest = schemaregistry.NewCache[int, writer](s.CacheSize)
 	return nil
@@ -124,11 +126,15 @@ func (c *Converter) FromConnect(topic string, schema *connect.Schema, value any)
 		if err != nil {
 			return nil, fmt.Errorf("%s: topic %s: %w", Class, topic, err)
 		}
-		fd, err := c.compile(sr.Schema{Schema: text})
-		if err != nil {
-			return nil, fmt.Errorf("%s: topic %s: %w", Class, topic, err)
+		// Schemas rebuilt for every record (new pointers, same shape) are compiled once.
+		if w, ok = c.byText.Get(text); !ok {
+			fd, err := c.compile(sr.Schema{Schema: text})
+			if err != nil {
+				return nil, fmt.Errorf("%s: topic %s: %w", Class, topic, err)
+			}
+			w = writer{text: text, md: fd.Messages().Get(0), index: []int{0}}
+			c.byText.Put(text, w)
 		}
-		w = writer{text: text, md: fd.Messages().Get(0), index: []int{0}}
 		c.writers.Put(schema, w)
 	}
 	own := sr.Schema{Schema: w.text, Type: sr.TypeProtobuf}
