@@ -6,6 +6,8 @@ import (
 	"math"
 	"math/big"
 	"reflect"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/connectless/connectless/core/connect"
@@ -43,6 +45,9 @@ func Decode(api avro.API, as avro.Schema, cs *connect.Schema, data []byte) (any,
 	return ToConnectData(cs, as, g)
 }
 
+// Deref returns the schema a named reference points to, or as itself.
+func Deref(as avro.Schema) avro.Schema { return deref(as) }
+
 func deref(as avro.Schema) avro.Schema {
 	if r, ok := as.(*avro.RefSchema); ok {
 		return r.Schema()
@@ -50,7 +55,10 @@ func deref(as avro.Schema) avro.Schema {
 	return as
 }
 
-// memberName is the name hamba/avro gives a union member in its generic form.
+// MemberName is the name hamba/avro gives a union member in its generic form: the full name
+// of a named type, else the type, with ".logicalType" when it has one ("long.timestamp-millis").
+func MemberName(s avro.Schema) string { return memberName(s) }
+
 func memberName(s avro.Schema) string {
 	s = deref(s)
 	if n, ok := s.(avro.NamedSchema); ok {
@@ -64,7 +72,9 @@ func memberName(s avro.Schema) string {
 }
 
 // FromConnectData converts a Connect value to the generic form hamba/avro encodes with as:
-// records as map[string]any, unions as a one-entry map from member name to value.
+// records as map[string]any, unions as a one-entry map from member name to value. Maps with
+// non-string keys become entry arrays sorted by key; string-keyed maps stay Go maps, which
+// hamba/avro writes in Go's (random) map order.
 func FromConnectData(cs *connect.Schema, as avro.Schema, v any) (any, error) {
 	as = deref(as)
 	if v == nil && cs != nil && cs.Default != nil {
@@ -208,6 +218,11 @@ func FromConnectData(cs *connect.Schema, as avro.Schema, v any) (any, error) {
 				}
 				out = append(out, map[string]any{"key": gk, "value": gv})
 			}
+			// Go maps have no order: entries are written sorted by key, so equal maps give
+			// equal bytes.
+			slices.SortStableFunc(out, func(a, b any) int {
+				return strings.Compare(fmt.Sprint(a.(map[string]any)["key"]), fmt.Sprint(b.(map[string]any)["key"]))
+			})
 			return out, nil
 		}
 		return bad()
