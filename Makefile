@@ -83,6 +83,10 @@ demo: deps ## archive 100,000 app logs to a local S3 store on a schedule and res
 	@$(GO) build -ldflags '$(LDFLAGS)' -o $(BIN)/connectless ./cli
 	@$(BIN)/connectless demo
 
+.PHONY: demo-cdc
+demo-cdc: deps ## replicate a PostgreSQL table into MariaDB through Kafka with the Debezium-compatible CDC source, all on this machine
+	@$(GO) run ./examples/cdc-demo
+
 .PHONY: bench bench-quick
 BENCH_FLAGS ?=
 bench: deps ## archive 2,000,000 log lines to local S3 three ways (ceiling, worker, serverless) and print throughput, memory, overhead, fan-out and cost per TB; JSON in bench.json
