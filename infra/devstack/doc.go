@@ -1,6 +1,7 @@
 // Package devstack starts real services on loopback for tests and for a laptop: a Kafka broker
 // (franz-go's kfake, in process or as its own process), an S3 gateway (versitygw), DynamoDB
-// (dynalite), the AWS Lambda runtime interface emulator, PostgreSQL and MariaDB.
+// (dynalite), the AWS Lambda runtime interface emulator, PostgreSQL and MariaDB, and a Schema
+// Registry (franz-go's in-memory srfake, served over HTTP in process).
 //
 // Each Start function picks a free port on 127.0.0.1, starts the service with its data in a
 // fresh temporary directory, waits until the service answers its own protocol, and returns a
