@@ -105,7 +105,7 @@ func Run(ctx context.Context, env *Env, p schedule.Payload, deadline time.Time) 
 		return res, fmt.Errorf("task %s/%d: %w: %w", p.Connector, p.Task, ErrSkipped, err)
 	}
 	if err != nil {
-		return res, fmt.Errorf("acquire lease of %s/%d: %w", p.Connector, p.Task, err)
+		return unreachable(log, res, fmt.Errorf("acquire lease of %s/%d: %w", p.Connector, p.Task, err))
 	}
 	res.Token = lease.Token
 	defer func() {
@@ -130,7 +130,7 @@ func Run(ctx context.Context, env *Env, p schedule.Payload, deadline time.Time) 
 		return res, fmt.Errorf("connector %q: %w: deleted", p.Connector, ErrSkipped)
 	}
 	if err != nil {
-		return res, fmt.Errorf("read connector %q: %w", p.Connector, err)
+		return unreachable(log, res, fmt.Errorf("read connector %q: %w", p.Connector, err))
 	}
 	res.Generation = c.Generation
 	if c.TargetState != store.TargetRunning {
@@ -193,6 +193,19 @@ func Run(ctx context.Context, env *Env, p schedule.Payload, deadline time.Time) 
 		log.Info("recovered from a retriable failure", "since", prev.RetryingSince, "attempts", prev.Attempt)
 	}
 	status(store.StateRunning, schedule.Note{Restarts: restarts}.Trace())
+	return res, nil
+}
+
+// unreachable ends an invocation that could not reach the state store before its slice:
+// a retriable cause (the store is briefly down) is a retry, not a failure, so Lambda does
+// not send it to the on-failure destination and the next tick or pass runs the task again;
+// no status can say so while the store is away. Any other cause is returned.
+func unreachable(log *slog.Logger, res Result, err error) (Result, error) {
+	if !transient.Is(err) {
+		return res, err
+	}
+	log.Warn("state store unreachable; the task runs again at the next tick", "error", err)
+	res.Retrying, res.RetryCause = true, err
 	return res, nil
 }
 
