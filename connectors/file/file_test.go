@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"math"
 	"math/big"
 	"os"
 	"path/filepath"
@@ -224,6 +225,8 @@ func TestSinkWritesLinesOnFlush(t *testing.T) {
 		{[]byte("utf-8 bytes"), "utf-8 bytes"},
 		{connect.NewStruct(st).MustPut("id", int32(7)).MustPut("name", "ann"), "Struct{id=7,name=ann}"},
 		{map[string]any{"b": int64(2), "a": []any{"x", int64(1)}}, "{a=[x, 1], b=2}"},
+		{map[string]any{"timestamp": int64(1), "timestamp_nanos": int64(0)}, "{timestamp_nanos=0, timestamp=1}"}, // HashMap order
+		{float32(math.SmallestNonzeroFloat32), "1.4E-45"},                                                        // Float.toString(Float.MIN_VALUE)
 		{connect.Decimal{Unscaled: big.NewInt(12345), Scale: 2}, "123.45"},
 		{[]byte{0xff, 0xfe, 0x00}, ""},
 		{"two\nlines", ""},

@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 
+	"github.com/connectless/connectless/core/connect/javacompat"
 	"github.com/connectless/connectless/core/store"
 )
 
@@ -230,12 +232,11 @@ func DecodeStatus(value []byte, st *store.Status) error {
 	return nil
 }
 
-// EncodeOffsetKey encodes a connect-offsets key: ["<connector>",{<partition>}].
+// EncodeOffsetKey encodes a connect-offsets key: ["<connector>",{<partition>}], as Kafka's
+// OffsetStorageWriter has JsonConverter (schemas.enable=false) write it: the partition's keys
+// in java.util.HashMap order, numbers as Java prints them.
 func EncodeOffsetKey(connector string, partition map[string]any) ([]byte, error) {
-	if partition == nil {
-		partition = map[string]any{}
-	}
-	return marshalCompact([]any{connector, partition})
+	return encodeSchemaless([]any{connector, longs(partition)})
 }
 
 // EncodeOffsetValue encodes a connect-offsets value; a nil offset is a tombstone (nil bytes).
@@ -243,7 +244,30 @@ func EncodeOffsetValue(offset map[string]any) ([]byte, error) {
 	if offset == nil {
 		return nil, nil
 	}
-	return marshalCompact(offset)
+	return encodeSchemaless(longs(offset))
+}
+
+// longs returns m with its integral float64 values as int64. Offsets kept in a store that
+// holds JSON come back as float64 whatever the connector stored; an integral one was a Long
+// (a position, a timestamp), and Kafka Connect must read it back as one, written 100 not 100.0.
+func longs(m map[string]any) map[string]any {
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		if f, ok := v.(float64); ok && f == math.Trunc(f) && math.Abs(f) < 1<<63 {
+			v = int64(f)
+		}
+		out[k] = v
+	}
+	return out
+}
+
+// encodeSchemaless writes v as Kafka's JsonConverter does without a schema.
+func encodeSchemaless(v any) ([]byte, error) {
+	b, err := javacompat.Encoder{}.AppendConnect(nil, nil, v)
+	if err != nil {
+		return nil, fmt.Errorf("encode offset: %w: %w", ErrBadRecord, err)
+	}
+	return b, nil
 }
 
 // DecodeOffsetKey decodes a connect-offsets key. ok is false for keys Kafka Connect ignores
