@@ -160,13 +160,22 @@ func Run(ctx context.Context, env *Env, p schedule.Payload, deadline time.Time) 
 		// A trace may quote resolved values: it is stored, shown and logged redacted.
 		runErr = &redactedError{msg: secrets.Redact(runErr.Error()), err: runErr}
 	}
+	return res, settle(log, &res, runErr, ctx.Err() != nil, prev, policy, deadline.Sub(started), status)
+}
+
+// settle writes the task's status after a slice from its error: none (RUNNING), one a
+// retry may fix (RUNNING, "retrying since …", res.Retrying, and no error returned; FAILED
+// once the outage outlasted task.retry.timeout.ms), or any other, or any error of an
+// invocation that was stopped (FAILED). It returns the error the invocation ends with.
+func settle(log *slog.Logger, res *Result, runErr error, stopped bool, prev schedule.Note, policy schedule.Policy, slice time.Duration,
+	status func(store.State, string)) error {
 	now := time.Now()
 	restarts := schedule.RecentRestarts(prev.Restarts, now)
 	switch {
 	case errors.Is(runErr, store.ErrFenced):
-		log.Warn("lease taken over by another invocation; nothing committed", "token", lease.Token, "error", runErr)
-		return res, runErr
-	case runErr != nil && ctx.Err() == nil && transient.Is(runErr):
+		log.Warn("lease taken over by another invocation; nothing committed", "token", res.Token, "error", runErr)
+		return runErr
+	case runErr != nil && !stopped && transient.Is(runErr):
 		note := schedule.Note{Cause: runErr.Error(), RetryingSince: now, Attempt: 1, Restarts: restarts}
 		if prev.Retrying() {
 			note.RetryingSince, note.Attempt = prev.RetryingSince, prev.Attempt+1
@@ -176,24 +185,24 @@ func Run(ctx context.Context, env *Env, p schedule.Payload, deadline time.Time) 
 			log.Error("outage outlasted "+schedule.KeyRetryTimeout+"; task failed", "since", note.RetryingSince,
 				"attempts", note.Attempt, "error", runErr)
 			status(store.StateFailed, note.Trace())
-			return res, runErr
+			return runErr
 		}
-		note.NextIn = policy.RetryDelay(note.Attempt, deadline.Sub(started))
+		note.NextIn = policy.RetryDelay(note.Attempt, slice)
 		res.Retrying, res.RetryAttempt, res.RetryIn, res.RetryCause = true, note.Attempt, note.NextIn, runErr
 		res.CaughtUp = false
 		log.Warn("slice ended on a retriable error; retrying", "attempt", note.Attempt, "since", note.RetryingSince,
 			"next_in", note.NextIn, "error", runErr)
 		status(store.StateRunning, note.Trace())
-		return res, nil
+		return nil
 	case runErr != nil:
 		status(store.StateFailed, schedule.Note{Cause: runErr.Error(), Restarts: restarts}.Trace())
-		return res, runErr
+		return runErr
 	}
 	if prev.Retrying() {
 		log.Info("recovered from a retriable failure", "since", prev.RetryingSince, "attempts", prev.Attempt)
 	}
 	status(store.StateRunning, schedule.Note{Restarts: restarts}.Trace())
-	return res, nil
+	return nil
 }
 
 // unreachable ends an invocation that could not reach the state store before its slice:
