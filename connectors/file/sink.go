@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"maps"
 	"os"
-	"strings"
 	"unicode/utf8"
 
 	"github.com/connectless/connectless/core/connect"
@@ -15,7 +14,7 @@ import (
 )
 
 // ErrUnwritable is reported (through the errant record reporter) for a record whose value
-// cannot be written as one line of text: binary bytes, or text with a line break.
+// cannot be written as text: bytes that are not UTF-8, or a type with no text form.
 var ErrUnwritable = errors.New("value cannot be written as one line")
 
 // SinkConnector is FileStreamSink.
@@ -88,10 +87,9 @@ func (t *SinkTask) Put(ctx context.Context, records []connect.SinkRecord) error 
 		if err := ctx.Err(); err != nil {
 			return err
 		}
+		// As Kafka's FileStreamSinkTask (PrintStream.println): the value's text and a line
+		// break, line breaks inside the value included.
 		line, err := appendValue(t.line[:0], records[i].Value)
-		if err == nil && (strings.ContainsAny(string(line), "\r\n")) {
-			err = fmt.Errorf("%w: it contains a line break", ErrUnwritable)
-		}
 		if err != nil {
 			r := records[i]
 			if rerr := t.reporter.Report(ctx, r, fmt.Errorf("file sink %q: record %s-%d@%d: %w", t.name, r.OriginalTopic, r.OriginalPartition, r.OriginalOffset, err)); rerr != nil {

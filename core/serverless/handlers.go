@@ -192,5 +192,10 @@ func (rt *Runtime) RESTHandler(opts rest.Options) func(ctx context.Context, ev j
 	if opts.Logger == nil {
 		opts.Logger = rt.Logger
 	}
+	if opts.KafkaClusterID == "" && rt.Kafka != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		opts.KafkaClusterID, _ = rt.Kafka.ClusterID(ctx) // unknown: GET / reports null
+		cancel()
+	}
 	return APIGateway{Handler: rest.New(rt.Herder, opts)}.Invoke
 }

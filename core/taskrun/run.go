@@ -53,7 +53,11 @@ type Env struct {
 	LeaseGrace time.Duration
 	// IdlePolls ends a source slice after that many empty polls. Default 3.
 	IdlePolls int
-	Logger    *slog.Logger
+	// TopicCreationDisabled mirrors the worker's topic.creation.enable=false: source
+	// connectors' topic.creation.* settings are not used. TopicTrackingDisabled mirrors
+	// topic.tracking.enable=false: the topics tasks use are not recorded.
+	TopicCreationDisabled, TopicTrackingDisabled bool
+	Logger                                       *slog.Logger
 }
 
 // Result is what one invocation did.
@@ -105,7 +109,7 @@ func Run(ctx context.Context, env *Env, p schedule.Payload, deadline time.Time) 
 		return res, fmt.Errorf("task %s/%d: %w: %w", p.Connector, p.Task, ErrSkipped, err)
 	}
 	if err != nil {
-		return unreachable(log, res, fmt.Errorf("acquire lease of %s/%d: %w", p.Connector, p.Task, err))
+		return res, unreachable(log, &res, fmt.Errorf("acquire lease of %s/%d: %w", p.Connector, p.Task, err))
 	}
 	res.Token = lease.Token
 	defer func() {
@@ -124,56 +128,71 @@ func Run(ctx context.Context, env *Env, p schedule.Payload, deadline time.Time) 
 			log.Warn("release lease", "error", rerr)
 		}
 	}()
+	err = env.leased(ctx, log, p, lease, deadline, &res, nil)
+	return res, err
+}
 
+// leased runs one slice under a lease the caller holds. last, when not nil, is the status
+// last written under this lease: a status equal to it (state, trace, generation) is not
+// written again, and last is updated.
+func (env *Env) leased(ctx context.Context, log *slog.Logger, p schedule.Payload, lease store.Lease, deadline time.Time, res *Result, last *store.Status) error {
+	started := time.Now()
 	c, err := env.Store.Connector(ctx, p.Connector)
 	if errors.Is(err, store.ErrNotFound) {
-		return res, fmt.Errorf("connector %q: %w: deleted", p.Connector, ErrSkipped)
+		return fmt.Errorf("connector %q: %w: deleted", p.Connector, ErrSkipped)
 	}
 	if err != nil {
 		return unreachable(log, res, fmt.Errorf("read connector %q: %w", p.Connector, err))
 	}
 	res.Generation = c.Generation
 	if c.TargetState != store.TargetRunning {
-		return res, fmt.Errorf("connector %q is %s: %w", p.Connector, c.TargetState, ErrSkipped)
+		return fmt.Errorf("connector %q is %s: %w", p.Connector, c.TargetState, ErrSkipped)
 	}
 	if p.Task < 0 || p.Task >= len(c.Tasks) {
-		return res, fmt.Errorf("task %s/%d: %w: generation %d has %d tasks", p.Connector, p.Task, ErrSkipped, c.Generation, len(c.Tasks))
+		return fmt.Errorf("task %s/%d: %w: generation %d has %d tasks", p.Connector, p.Task, ErrSkipped, c.Generation, len(c.Tasks))
 	}
 
 	prev := env.previousNote(ctx, log, p.Connector, p.Task)
 	policy, perr := schedule.ParsePolicy(c.Config)
 	status := func(state store.State, trace string) {
+		if last != nil && last.State == state && last.Trace == trace && last.Generation == c.Generation && env.statusIs(ctx, *last) {
+			return // unchanged, and nobody else wrote one since: idle slices of a held task write nothing
+		}
 		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 		defer cancel()
 		st := store.Status{Connector: p.Connector, Task: p.Task, State: state, WorkerID: env.Holder, Trace: trace, Generation: c.Generation, Updated: time.Now()}
 		if err := env.Store.PutTaskStatus(sctx, lease, st); err != nil {
 			log.Warn("write task status", "state", state, "error", err)
+			return
+		}
+		if last != nil {
+			*last = st
 		}
 	}
 	if perr != nil {
 		err := fmt.Errorf("connector %q: %w", p.Connector, perr)
 		status(store.StateFailed, err.Error())
-		return res, err
+		return err
 	}
-	secrets, runErr := env.slice(ctx, log, c, p.Task, lease, deadline, &res)
+	secrets, runErr := env.slice(ctx, log, c, p.Task, lease, deadline, res)
 	if runErr != nil && len(secrets) > 0 {
 		// A trace may quote resolved values: it is stored, shown and logged redacted.
 		runErr = &redactedError{msg: secrets.Redact(runErr.Error()), err: runErr}
 	}
-	return res, settle(log, &res, runErr, ctx.Err() != nil, prev, policy, deadline.Sub(started), status)
+	return settle(log, res, runErr, ctx.Err() != nil, lease, prev, policy, deadline.Sub(started), status)
 }
 
 // settle writes the task's status after a slice from its error: none (RUNNING), one a
 // retry may fix (RUNNING, "retrying since …", res.Retrying, and no error returned; FAILED
 // once the outage outlasted task.retry.timeout.ms), or any other, or any error of an
 // invocation that was stopped (FAILED). It returns the error the invocation ends with.
-func settle(log *slog.Logger, res *Result, runErr error, stopped bool, prev schedule.Note, policy schedule.Policy, slice time.Duration,
-	status func(store.State, string)) error {
+func settle(log *slog.Logger, res *Result, runErr error, stopped bool, lease store.Lease, prev schedule.Note, policy schedule.Policy,
+	slice time.Duration, status func(store.State, string)) error {
 	now := time.Now()
 	restarts := schedule.RecentRestarts(prev.Restarts, now)
 	switch {
 	case errors.Is(runErr, store.ErrFenced):
-		log.Warn("lease taken over by another invocation; nothing committed", "token", res.Token, "error", runErr)
+		log.Warn("lease taken over by another invocation; nothing committed", "token", lease.Token, "error", runErr)
 		return runErr
 	case runErr != nil && !stopped && transient.Is(runErr):
 		note := schedule.Note{Cause: runErr.Error(), RetryingSince: now, Attempt: 1, Restarts: restarts}
@@ -209,13 +228,13 @@ func settle(log *slog.Logger, res *Result, runErr error, stopped bool, prev sche
 // a retriable cause (the store is briefly down) is a retry, not a failure, so Lambda does
 // not send it to the on-failure destination and the next tick or pass runs the task again;
 // no status can say so while the store is away. Any other cause is returned.
-func unreachable(log *slog.Logger, res Result, err error) (Result, error) {
+func unreachable(log *slog.Logger, res *Result, err error) error {
 	if !transient.Is(err) {
-		return res, err
+		return err
 	}
 	log.Warn("state store unreachable; the task runs again at the next tick", "error", err)
 	res.Retrying, res.RetryCause = true, err
-	return res, nil
+	return nil
 }
 
 // previousNote reads what the task's last status says about an outage in progress and its
@@ -296,7 +315,7 @@ func (env *Env) runSlice(ctx context.Context, log *slog.Logger, c store.Connecto
 		if !ok {
 			return fmt.Errorf("connector %q: plugin %s is not a source connector", c.Name, plugin.Class)
 		}
-		return env.source(ctx, c, taskID, lease, sc, taskCfg, pipe, errCfg, deadline, margin, res)
+		return env.source(ctx, log, c, taskID, lease, sc, taskCfg, pipe, errCfg, deadline, margin, res)
 	}
 	return fmt.Errorf("connector %q: plugin %s has unknown type %q", c.Name, plugin.Class, plugin.Type)
 }
@@ -348,6 +367,13 @@ func (env *Env) sink(ctx context.Context, log *slog.Logger, c store.Connector, t
 				changed[tp] = off
 			}
 		}
+		used := map[string]bool{}
+		for tp := range changed {
+			if !used[tp.Topic] {
+				used[tp.Topic] = true
+				env.recordTopic(ctx, log, c.Name, taskID, tp.Topic)
+			}
+		}
 		if len(changed) > 0 {
 			if cerr := env.Store.CommitSinkOffsets(ctx, lease, changed); cerr != nil {
 				return errors.Join(err, fmt.Errorf("commit sink offsets of %s/%d: %w", c.Name, taskID, cerr))
@@ -365,18 +391,24 @@ func (env *Env) sink(ctx context.Context, log *slog.Logger, c store.Connector, t
 	return err
 }
 
-func (env *Env) source(ctx context.Context, c store.Connector, taskID int, lease store.Lease, sc connect.SourceConnector,
+func (env *Env) source(ctx context.Context, log *slog.Logger, c store.Connector, taskID int, lease store.Lease, sc connect.SourceConnector,
 	taskCfg map[string]string, pipe Pipeline, errCfg runtime.ErrorConfig, deadline time.Time, margin time.Duration, res *Result) error {
 	offsets, err := env.Store.SourceOffsets(ctx, c.Name)
 	if err != nil {
 		return fmt.Errorf("read source offsets of %q: %w", c.Name, err)
 	}
 	idle := cmp.Or(env.IdlePolls, 3)
+	writer, err := env.sourceWriter(c, taskID, log)
+	if err != nil {
+		return err
+	}
+	defer writer.Close()
 	out, err := runtime.RunSourceSlice(ctx, cmp.Or(env.Logger, slog.New(slog.DiscardHandler)), runtime.SourceSlice{
 		Task:          sc.NewTask(),
 		TaskConfig:    taskCfg,
 		OffsetReader:  offsetReader(offsets),
 		Client:        env.Kafka,
+		Writer:        writer,
 		Deadline:      deadline,
 		Margin:        margin,
 		IdlePolls:     idle,

@@ -38,10 +38,22 @@ type Postgres struct {
 	relaunchable
 }
 
+// PostgresOptions tunes a throwaway PostgreSQL server.
+type PostgresOptions struct {
+	// Logical starts the server with wal_level=logical (and room for replication slots and
+	// WAL senders), as logical decoding and change data capture need.
+	Logical bool
+}
+
 // StartPostgres initialises a cluster in a temporary directory with initdb, starts postgres on
 // a free port of 127.0.0.1, creates the database and waits until it answers a query. As root it
 // runs the server as the postgres user (or nobody), since PostgreSQL refuses to run as root.
 func StartPostgres(ctx context.Context) (*Postgres, error) {
+	return StartPostgresWith(ctx, PostgresOptions{})
+}
+
+// StartPostgresWith is StartPostgres with options.
+func StartPostgresWith(ctx context.Context, opts PostgresOptions) (*Postgres, error) {
 	initdb, err := findSystemBinary("initdb", postgresBinDirs...)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: %w", err)
@@ -86,6 +98,10 @@ func StartPostgres(ctx context.Context) (*Postgres, error) {
 		cmd := exec.Command(server, "-D", data, "-p", strconv.Itoa(port),
 			"-c", "listen_addresses=127.0.0.1", "-k", dir,
 			"-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off")
+		if opts.Logical {
+			cmd.Args = append(cmd.Args, "-c", "wal_level=logical", "-c", "max_replication_slots=20",
+				"-c", "max_wal_senders=20")
+		}
 		cmd.Env = env
 		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
 		return cmd

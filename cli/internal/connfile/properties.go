@@ -14,7 +14,8 @@ func parseProperties(name string, data []byte) ([]Connector, error) {
 	}
 	c := Connector{Name: strings.TrimSpace(props["name"]), Config: props, Source: name}
 	if c.Name == "" {
-		return nil, fmt.Errorf("%w: %s: no connector name: add a line name=...", ErrInvalid, name)
+		// Kafka's ConnectStandalone message, with the line to add.
+		return nil, fmt.Errorf("%w: Connector configuration at '%s' is missing the mandatory 'name' configuration: add a line name=...", ErrInvalid, name)
 	}
 	return []Connector{c}, nil
 }

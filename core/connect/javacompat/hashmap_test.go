@@ -113,3 +113,18 @@ func TestHashCodeBoxed(t *testing.T) {
 		t.Error("StringHash of bytes differs from the string's")
 	}
 }
+
+// Key orders of java.util.HashMap offsets that Kafka Connect wrote to connect-offsets, as
+// published: Debezium PostgreSQL's offset in Timescale's Debezium tutorial, and the JDBC source
+// connector's in Robin Moffatt's "Reset Kafka Connect Source Connector Offsets". Different
+// buckets, so insertion order does not matter and sorted insertion gives the same order.
+func TestSortedHashMapOrderPublishedOffsets(t *testing.T) {
+	for _, tt := range []struct{ keys, want string }{
+		{"last_snapshot_record,lsn,snapshot,snapshot_completed,ts_usec,txId", "last_snapshot_record,lsn,txId,ts_usec,snapshot,snapshot_completed"},
+		{"timestamp,timestamp_nanos", "timestamp_nanos,timestamp"},
+	} {
+		if got := strings.Join(SortedHashMapOrder(strings.Split(tt.keys, ",")), ","); got != tt.want {
+			t.Errorf("SortedHashMapOrder(%s) = %s, want %s", tt.keys, got, tt.want)
+		}
+	}
+}

@@ -16,6 +16,8 @@
 //	connect-offsets   ["<c>",{<partition>}]  {<offset>}                      tombstone = deleted
 //	connect-status    status-connector-<c>   {"state":..,"trace":..,"worker_id":..,"generation":N}
 //	                  status-task-<c>-<n>    same; DESTROYED and deleted connectors are tombstones
+//	                  status-topic-<t>:connector-<c>  {"topic":{"name":..,"connector":..,"task":N,"discoverTimestamp":ms}}
+//	                                         a topic the connector used (KIP-558); reset and delete write tombstones
 //
 // Values are compact JSON as Kafka's JsonConverter writes them (schemas.enable=false), struct
 // fields in Kafka's order. Source partitions and offsets are written as Kafka's

@@ -8,6 +8,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/connectless/connectless/core/connect/javacompat"
 	"github.com/connectless/connectless/core/store"
@@ -25,6 +26,8 @@ const (
 	prefixCommit      = "commit-"
 	prefixStatusConn  = "status-connector-"
 	prefixStatusTask  = "status-task-"
+	prefixStatusTopic = "status-topic-"
+	sepStatusTopic    = ":connector-"
 	prefixLeaseTask   = "connectless-lease-task-"
 	targetStarted     = "STARTED"
 	targetPausedJava  = "PAUSED"
@@ -41,6 +44,12 @@ const (
 	// for the zero time. Without it the record timestamp is used.
 	HeaderUpdated = "connectless.updated"
 )
+
+// TopicStatusKey is the status topic key of a topic a connector used (KIP-558):
+// status-topic-<topic>:connector-<name>.
+func TopicStatusKey(topic, connector string) string {
+	return prefixStatusTopic + topic + sepStatusTopic + connector
+}
 
 // ConnectorKey is the config topic key of a connector configuration.
 func ConnectorKey(name string) string { return prefixConnector + name }
@@ -332,4 +341,34 @@ func normalizeNumber(v any) any {
 		}
 	}
 	return v
+}
+
+// topicStatusValue is a status-topic- value, Kafka's TopicStatus schema (a map with one
+// entry "topic" holding a struct).
+type topicStatusValue struct {
+	Topic struct {
+		Name       string `json:"name"`
+		Connector  string `json:"connector"`
+		Task       int32  `json:"task"`
+		Discovered int64  `json:"discoverTimestamp"`
+	} `json:"topic"`
+}
+
+// EncodeTopicStatus encodes a status-topic- value:
+// {"topic":{"name":..,"connector":..,"task":N,"discoverTimestamp":ms}}.
+func EncodeTopicStatus(ts store.TopicStatus) ([]byte, error) {
+	var v topicStatusValue
+	v.Topic.Name, v.Topic.Connector, v.Topic.Task = ts.Topic, ts.Connector, int32(ts.Task)
+	v.Topic.Discovered = ts.Discovered.UnixMilli()
+	return marshalCompact(v)
+}
+
+// DecodeTopicStatus decodes a status-topic- value.
+func DecodeTopicStatus(value []byte) (store.TopicStatus, error) {
+	var v topicStatusValue
+	if err := json.Unmarshal(value, &v); err != nil || v.Topic.Name == "" || v.Topic.Connector == "" {
+		return store.TopicStatus{}, fmt.Errorf("decode topic status %s: %w", value, ErrBadRecord)
+	}
+	return store.TopicStatus{Topic: v.Topic.Name, Connector: v.Topic.Connector, Task: int(v.Topic.Task),
+		Discovered: time.UnixMilli(v.Topic.Discovered)}, nil
 }
