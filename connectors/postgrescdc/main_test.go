@@ -155,8 +155,15 @@ func slice(t *testing.T, props map[string]string, offsets *connecttest.Offsets) 
 		t.Fatalf("start: %v", err)
 	}
 	var all []connect.SourceRecord
-	for idle := 0; idle < 2; {
+	for idle, retries := 0, 0; idle < 2; {
 		recs, err := task.Poll(ctx)
+		if err != nil && connect.IsRetriable(err) && retries < 50 {
+			// As the runtime does: a retriable error (the slot still held by the previous
+			// invocation's server process) is tried again.
+			retries++
+			time.Sleep(100 * time.Millisecond)
+			continue
+		}
 		if err != nil {
 			task.Stop()
 			t.Fatalf("poll: %v", err)
