@@ -41,7 +41,12 @@ const convertersIntro = "# Schema Registry converters\n\n" +
 	"format`, naming the topic; the runtime adds partition and offset.\n" +
 	"* **Tombstones.** A null value is written as a null value and read back as null, with no registry call.\n" +
 	"* **Secrets.** `basic.auth.user.info`, `bearer.auth.token` and the `schema.registry.ssl.*` key material are " +
-	"redacted wherever configs are shown, like every password key.\n\n" +
+	"redacted wherever configs are shown, like every password key.\n" +
+	"* **Not implemented, refused.** `use.schema.id`, `id.compatibility.strict`, `latest.cache.ttl.sec`, " +
+	"`latest.with.metadata`, `context.name.strategy`, the `*.subject.name.strategy.type` keys, " +
+	"`optional.for.nullables`, `wrapper.for.nullables`, `generate.index.for.unions`, `generalized.sum.type.support`, the OAuth " +
+	"`bearer.auth.*` keys and the JKS/PKCS12 store passwords: setting one fails the converter's configuration. " +
+	"`schema.registry.basic.auth.user.info`, Confluent's older name, is read as `basic.auth.user.info`.\n\n" +
 	"## Schema mapping\n\n" +
 	"* **Avro** follows Confluent's AvroData: unnamed structs become records `ConnectDefault`, `ConnectDefault2`, ... in " +
 	"namespace `io.confluent.connect.avro`; `connect.name`, `connect.version`, `connect.doc`, `connect.parameters`, " +

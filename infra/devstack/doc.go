@@ -14,6 +14,12 @@
 // dynalite runs with node from node_modules/dynalite/cli.js at the repository root. A missing
 // binary is reported as a *MissingError naming the binary and the make target that installs it.
 //
+// Faults can be injected as outages are met in production: S3.Stop and S3.Start, and
+// Postgres.Stop, Start and Restart, stop a service and start it again on the same port and
+// data directory; a Proxy in front of a service (dynalite, whose data lives in memory) cuts
+// and restores its connections; Kafka.CutRequests closes the connection of the next
+// produce or fetch requests of an in-process broker.
+//
 // Clients reach the AWS-compatible services only through the standard SDK configuration
 // (BaseEndpoint, static credentials, path-style S3), exactly as they would reach AWS.
 //

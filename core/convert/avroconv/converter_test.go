@@ -252,6 +252,12 @@ func TestIntegrationAvroConverterAuthAndFailover(t *testing.T) {
 		t.Fatalf("error shows the password: %v", err)
 	}
 
+	oldKey := newConverter(t, map[string]string{"schema.registry.url": reg.URL(), "basic.auth.credentials.source": "USER_INFO",
+		"schema.registry.basic.auth.user.info": "fred:letmein"}, false)
+	if _, err := oldKey.FromConnect("t", s, "z"); err != nil {
+		t.Fatalf("schema.registry.basic.auth.user.info: %v", err)
+	}
+
 	viaURL := newConverter(t, map[string]string{"schema.registry.url": strings.Replace(reg.URL(), "http://", "http://fred:letmein@", 1)}, false)
 	if _, err := viaURL.FromConnect("t", s, "y"); err != nil {
 		t.Fatalf("credentials in the URL: %v", err)
@@ -293,6 +299,9 @@ func TestConfigureRefusesWhatItCannotDo(t *testing.T) {
 		"encrypted key":       {"schema.registry.url": "http://x", "schema.registry.ssl.key.password": "p"},
 		"unknown strategy":    {"schema.registry.url": "http://x", "value.subject.name.strategy": "Foo"},
 		"missing trust store": {"schema.registry.url": "https://x", "schema.registry.ssl.truststore.location": "/nonexistent.pem"},
+		"jks password":        {"schema.registry.url": "https://x", "schema.registry.ssl.truststore.password": "p"},
+		"use.schema.id":       {"schema.registry.url": "http://x", "use.schema.id": "3"},
+		"oauth client":        {"schema.registry.url": "http://x", "bearer.auth.client.id": "c"},
 	} {
 		if err := New().Configure(props, false); err == nil {
 			t.Errorf("%s: accepted", name)

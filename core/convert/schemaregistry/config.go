@@ -6,6 +6,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"maps"
 	"net/url"
 	"os"
 	"strings"
@@ -277,9 +278,35 @@ func verifyChainOnly(roots *x509.CertPool) func([][]byte, [][]*x509.Certificate)
 	}
 }
 
+// unsupported are Confluent converter keys these converters do not implement: setting one is
+// refused rather than ignored.
+func unsupported() []string {
+	return []string{
+		"use.schema.id", "id.compatibility.strict", "latest.cache.ttl.sec", "latest.with.metadata",
+		"context.name.strategy", "key.subject.name.strategy.type", "value.subject.name.strategy.type",
+		"optional.for.nullables", "wrapper.for.nullables", "generate.index.for.unions", "generalized.sum.type.support",
+		"bearer.auth.issuer.endpoint.url", "bearer.auth.client.id", "bearer.auth.client.secret", "bearer.auth.scope",
+		"bearer.auth.logical.cluster", "bearer.auth.identity.pool.id", "bearer.auth.custom.provider.class",
+		"schema.registry.ssl.keystore.password", "schema.registry.ssl.truststore.password",
+	}
+}
+
 // Configure parses a converter's props with def (ConfigDef's keys and the converter's own)
 // and returns the values and a registry client for them; errors name the converter class.
+// schema.registry.basic.auth.user.info, Confluent's older name, is read as
+// basic.auth.user.info.
 func Configure(class string, def *connect.ConfigDef, props map[string]string, isKey bool) (connect.Values, *Registry, error) {
+	for _, k := range unsupported() {
+		if _, ok := props[k]; ok {
+			return connect.Values{}, nil, fmt.Errorf("%s: %w: %s is not supported by this converter; remove it", class, ErrConfig, k)
+		}
+	}
+	if old, ok := props["schema.registry.basic.auth.user.info"]; ok {
+		if _, set := props[BasicAuthUserInfoKey]; !set {
+			props = maps.Clone(props)
+			props[BasicAuthUserInfoKey] = old
+		}
+	}
 	v, err := def.Parse(props)
 	if err != nil {
 		return v, nil, fmt.Errorf("%s: %w", class, err)
