@@ -1,6 +1,7 @@
 package kafka
 
 import (
+	"cmp"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -34,6 +35,21 @@ type Options struct {
 	TLS *tls.Config
 	// SASL, when set, authenticates connections. Mirrors Kafka's sasl.mechanism.
 	SASL sasl.Mechanism
+	// Producer and Consumer, when set, secure the writers' and the fetches' connections
+	// differently from the admin calls (the producer.* and consumer.* worker keys). Nil
+	// means TLS and SASL above.
+	Producer, Consumer *Endpoint
+	// Security is the parsed configuration TLS and SASL were built from; Explain uses it to
+	// name the key to fix in connection errors.
+	Security Security
+}
+
+// Endpoint is how one role's connections are secured.
+type Endpoint struct {
+	TLS  *tls.Config
+	SASL sasl.Mechanism
+	// Security is the parsed configuration TLS and SASL were built from.
+	Security Security
 }
 
 // Client talks to one Kafka cluster. It is safe for concurrent use; Close releases its
@@ -41,9 +57,13 @@ type Options struct {
 type Client struct {
 	kc        *kafkago.Client
 	transport *kafkago.Transport
-	addr      net.Addr
-	brokers   []string
-	opts      Options
+	// fetchKC and produce are the consumer's and producer's connections; the admin ones
+	// (kc, transport) unless Options.Consumer or Options.Producer say otherwise.
+	fetchKC *kafkago.Client
+	produce *kafkago.Transport
+	addr    net.Addr
+	brokers []string
+	opts    Options
 }
 
 // NewClient returns a client for the cluster behind opts.Brokers. It does not connect until
@@ -61,26 +81,72 @@ func NewClient(opts Options) (*Client, error) {
 	if opts.DialTimeout <= 0 {
 		opts.DialTimeout = 10 * time.Second
 	}
-	transport := newTransport(opts)
+	transport := opts.NewTransport()
 	addr := kafkago.TCP(opts.Brokers...)
-	return &Client{
+	c := &Client{
 		kc:        &kafkago.Client{Addr: addr, Timeout: opts.Timeout, Transport: transport},
 		transport: transport,
 		addr:      addr,
 		brokers:   append([]string(nil), opts.Brokers...),
 		opts:      opts,
-	}, nil
+	}
+	c.fetchKC, c.produce = c.kc, transport
+	if opts.Consumer != nil {
+		c.fetchKC = &kafkago.Client{Addr: addr, Timeout: opts.Timeout, Transport: opts.roleTransport(opts.Consumer)}
+	}
+	if opts.Producer != nil {
+		c.produce = opts.roleTransport(opts.Producer)
+	}
+	return c, nil
 }
 
-func newTransport(opts Options) *kafkago.Transport {
+// NewTransport returns a kafka-go transport to the cluster, secured as the admin calls are
+// (TLS and SASL). Packages that speak kafka-go's API directly (the Kafka-topic state store,
+// its group membership, offsets migration) build their connections with it, so that every
+// Kafka connection is made here.
+func (o Options) NewTransport() *kafkago.Transport {
+	return o.roleTransport(&Endpoint{TLS: o.TLS, SASL: o.SASL})
+}
+
+func (o Options) roleTransport(e *Endpoint) *kafkago.Transport {
 	return &kafkago.Transport{
-		ClientID:    opts.ClientID,
-		DialTimeout: opts.DialTimeout,
+		ClientID:    cmp.Or(o.ClientID, "connectless"),
+		DialTimeout: cmp.Or(o.DialTimeout, 10*time.Second),
 		IdleTimeout: 30 * time.Second,
 		MetadataTTL: 5 * time.Second,
-		TLS:         opts.TLS,
-		SASL:        opts.SASL,
+		TLS:         e.TLS,
+		SASL:        e.SASL,
 	}
+}
+
+// ProducerTransport returns the transport the client's writers use: kafka-go's
+// RoundTripper for a kafka-go Writer of one's own (a task's notification topic).
+func (c *Client) ProducerTransport() kafkago.RoundTripper { return c.produce }
+
+// Ping asks the cluster for its metadata, so that a wrong address, protocol, trust store or
+// password shows at start. Its error names the key to fix when one does (Security.Explain).
+func (c *Client) Ping(ctx context.Context) error {
+	check := func(kc *kafkago.Client, explain func(error) error) error {
+		if _, err := kc.Metadata(ctx, &kafkago.MetadataRequest{Topics: []string{}}); err != nil {
+			return fmt.Errorf("kafka %v: %w", c.brokers, explain(err))
+		}
+		return nil
+	}
+	if err := check(c.kc, explainer(c.opts.Security, c.opts.SASL)); err != nil {
+		return err
+	}
+	if e := c.opts.Consumer; e != nil {
+		if err := check(c.fetchKC, explainer(e.Security, e.SASL)); err != nil {
+			return err
+		}
+	}
+	if e := c.opts.Producer; e != nil {
+		kc := &kafkago.Client{Addr: c.addr, Timeout: c.opts.Timeout, Transport: c.produce}
+		if err := check(kc, explainer(e.Security, e.SASL)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // metadata asks the cluster for fresh metadata. The client's own transport answers
@@ -88,7 +154,7 @@ func newTransport(opts Options) *kafkago.Transport {
 // listing topics and partitions must see changes made by others at once, so it uses a
 // short-lived transport.
 func (c *Client) metadata(ctx context.Context, topics []string) (*kafkago.MetadataResponse, error) {
-	t := newTransport(c.opts)
+	t := c.opts.NewTransport()
 	defer t.CloseIdleConnections()
 	kc := &kafkago.Client{Addr: c.addr, Timeout: c.opts.Timeout, Transport: t}
 	return kc.Metadata(ctx, &kafkago.MetadataRequest{Topics: topics})
@@ -100,6 +166,10 @@ func (c *Client) Brokers() []string { return append([]string(nil), c.brokers...)
 // Close closes the client's idle connections.
 func (c *Client) Close() error {
 	c.transport.CloseIdleConnections()
+	if t, ok := c.fetchKC.Transport.(*kafkago.Transport); ok {
+		t.CloseIdleConnections()
+	}
+	c.produce.CloseIdleConnections()
 	return nil
 }
 

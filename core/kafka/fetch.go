@@ -74,7 +74,7 @@ func (c *Client) Fetch(ctx context.Context, tp connect.TopicPartition, offset in
 	if opts.MaxWait <= 0 {
 		opts.MaxWait = 500 * time.Millisecond
 	}
-	resp, err := c.kc.Fetch(ctx, &kafkago.FetchRequest{
+	resp, err := c.fetchKC.Fetch(ctx, &kafkago.FetchRequest{
 		Topic:     tp.Topic,
 		Partition: int(tp.Partition),
 		Offset:    offset,

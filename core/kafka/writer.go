@@ -88,7 +88,7 @@ func (c *Client) NewWriter(opts WriterOptions) *Writer {
 		WriteTimeout:           c.opts.Timeout,
 		RequiredAcks:           kafkago.RequiredAcks(opts.RequiredAcks),
 		AllowAutoTopicCreation: opts.AllowAutoTopicCreation,
-		Transport:              c.transport,
+		Transport:              c.produce,
 		Completion:             complete,
 	}
 	return &Writer{c: c, w: w}

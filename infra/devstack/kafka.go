@@ -2,6 +2,7 @@ package devstack
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"os"
@@ -10,8 +11,10 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/segmentio/kafka-go"
+	"github.com/segmentio/kafka-go/sasl"
 	"github.com/twmb/franz-go/pkg/kfake"
 )
 
@@ -39,6 +42,21 @@ type KafkaOptions struct {
 	// OutOfProcess runs the broker as its own process (the kfake program), so that a test
 	// can kill it. Default false: the broker runs inside the calling process.
 	OutOfProcess bool
+	// TLS, when set, makes the broker serve TLS with this configuration (its certificate).
+	// In-process brokers only.
+	TLS *tls.Config
+	// SASLUsers, when set, makes the broker require SASL and know these users (superusers).
+	// In-process brokers only.
+	SASLUsers []SASLUser
+	// ClientTLS and ClientSASL reach a secured broker for the readiness check.
+	ClientTLS  *tls.Config
+	ClientSASL sasl.Mechanism
+}
+
+// SASLUser is a user of a SASL-enabled broker.
+type SASLUser struct {
+	// Mechanism is PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512.
+	Mechanism, User, Password string
 }
 
 func (o KafkaOptions) partitions() int {
@@ -66,7 +84,7 @@ func StartKafka(ctx context.Context, opts KafkaOptions) (*Kafka, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := kafkaCheck(k.addr, opts.Topics)(ctx); err != nil {
+	if err := kafkaCheck(k.addr, opts.Topics, dialer(opts))(ctx); err != nil {
 		_ = k.Close()
 		return nil, fmt.Errorf("kafka: not ready at %s: %w", k.addr, err)
 	}
@@ -88,6 +106,15 @@ func kfakeOptions(opts KafkaOptions) []kfake.Opt {
 	if opts.AutoCreateTopics {
 		o = append(o, kfake.AllowAutoTopicCreation())
 	}
+	if opts.TLS != nil {
+		o = append(o, kfake.TLS(opts.TLS))
+	}
+	if len(opts.SASLUsers) > 0 {
+		o = append(o, kfake.EnableSASL())
+		for _, u := range opts.SASLUsers {
+			o = append(o, kfake.Superuser(u.Mechanism, u.User, u.Password))
+		}
+	}
 	return o
 }
 
@@ -100,6 +127,9 @@ func startKafkaInProcess(opts KafkaOptions) (*Kafka, error) {
 }
 
 func startKafkaProcess(ctx context.Context, opts KafkaOptions) (*Kafka, error) {
+	if opts.TLS != nil || len(opts.SASLUsers) > 0 {
+		return nil, errors.New("kafka: TLS and SASL need an in-process broker")
+	}
 	bin, err := findKfake(ctx)
 	if err != nil {
 		return nil, err
@@ -132,7 +162,7 @@ func startKafkaProcess(ctx context.Context, opts KafkaOptions) (*Kafka, error) {
 			}
 			k.addr = addr
 		}
-		return kafkaCheck(k.addr, opts.Topics)(ctx)
+		return kafkaCheck(k.addr, opts.Topics, dialer(opts))(ctx)
 	})
 	if err != nil {
 		_ = p.close()
@@ -176,10 +206,15 @@ func findKfake(ctx context.Context) (string, error) {
 	return dst, nil
 }
 
+// dialer is the kafka-go dialer of the readiness check.
+func dialer(opts KafkaOptions) *kafka.Dialer {
+	return &kafka.Dialer{Timeout: 10 * time.Second, DualStack: true, TLS: opts.ClientTLS, SASLMechanism: opts.ClientSASL}
+}
+
 // kafkaCheck dials addr with kafka-go, asks for API versions and reads the partitions of topics.
-func kafkaCheck(addr string, topics []string) func(ctx context.Context) error {
+func kafkaCheck(addr string, topics []string, d *kafka.Dialer) func(ctx context.Context) error {
 	return func(ctx context.Context) error {
-		conn, err := kafka.DialContext(ctx, "tcp", addr)
+		conn, err := d.DialContext(ctx, "tcp", addr)
 		if err != nil {
 			return err
 		}

@@ -1,0 +1,351 @@
+package avrodata
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"time"
+
+	"github.com/connectless/connectless/core/connect"
+	"github.com/hamba/avro/v2"
+)
+
+// defaultValue renders a Connect default as the JSON Avro holds in a field default or the
+// connect.default property (AvroData.defaultValueFromConnect): logical values in their
+// underlying form, bytes as ISO-8859-1 text, maps with non-string keys as [key, value] pairs.
+func (b *fromBuilder) defaultValue(s *connect.Schema, v any) (any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	switch s.Name {
+	case connect.DecimalName:
+		d, ok := v.(connect.Decimal)
+		if !ok {
+			return nil, fmt.Errorf("%w: Decimal default %T", ErrData, v)
+		}
+		return latin1(twosComplement(d.Unscaled)), nil
+	case connect.DateName, connect.TimeName, connect.TimestampName:
+		g, err := FromConnectData(nonOptional(s), timeCarrier(s.Name), v)
+		if err != nil {
+			return nil, err
+		}
+		return g, nil
+	}
+	bad := func() (any, error) { return nil, fmt.Errorf("%w: default %T for a %s schema", ErrData, v, s.Type) }
+	switch s.Type {
+	case connect.TypeInt8, connect.TypeInt16, connect.TypeInt32, connect.TypeInt64:
+		n, ok := toInt64(v)
+		if !ok {
+			return bad()
+		}
+		return n, nil
+	case connect.TypeFloat32, connect.TypeFloat64:
+		switch f := v.(type) {
+		case float32:
+			return jsonFloat(float64(f)), nil
+		case float64:
+			return jsonFloat(f), nil
+		}
+		return bad()
+	case connect.TypeBoolean, connect.TypeString:
+		return v, nil
+	case connect.TypeBytes:
+		bs, ok := v.([]byte)
+		if !ok {
+			return bad()
+		}
+		return latin1(bs), nil
+	case connect.TypeArray:
+		arr, ok := v.([]any)
+		if !ok {
+			return bad()
+		}
+		out := make([]any, len(arr))
+		for i, e := range arr {
+			d, err := b.defaultValue(s.Value, e)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = d
+		}
+		return out, nil
+	case connect.TypeMap:
+		m, ok := v.(map[any]any)
+		if !ok {
+			return bad()
+		}
+		if s.Key.Type == connect.TypeString && !s.Key.Optional {
+			out := make(map[string]any, len(m))
+			for k, e := range m {
+				d, err := b.defaultValue(s.Value, e)
+				if err != nil {
+					return nil, err
+				}
+				out[fmt.Sprint(k)] = d
+			}
+			return out, nil
+		}
+		out := make([]any, 0, len(m))
+		for k, e := range m {
+			dk, err := b.defaultValue(s.Key, k)
+			if err != nil {
+				return nil, err
+			}
+			dv, err := b.defaultValue(s.Value, e)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, []any{dk, dv})
+		}
+		return out, nil
+	case connect.TypeStruct:
+		st, ok := v.(*connect.Struct)
+		if !ok {
+			return bad()
+		}
+		var out object
+		for _, f := range s.Fields {
+			fv, _ := st.Get(f.Name)
+			d, err := b.defaultValue(f.Schema, fv)
+			if err != nil {
+				return nil, err
+			}
+			if isUnion(s) {
+				if fv != nil {
+					return d, nil
+				}
+				continue
+			}
+			out.add(b.cfg.scrub(f.Name), d)
+		}
+		if isUnion(s) {
+			return nil, nil
+		}
+		return out, nil
+	}
+	return bad()
+}
+
+// jsonFloat keeps whole floats readable as floats once marshalled.
+func jsonFloat(f float64) any {
+	if math.IsInf(f, 0) || math.IsNaN(f) {
+		return strconv.FormatFloat(f, 'g', -1, 64)
+	}
+	return f
+}
+
+func latin1(b []byte) string {
+	r := make([]rune, len(b))
+	for i, c := range b {
+		r[i] = rune(c)
+	}
+	return string(r)
+}
+
+// timeCarrier returns the Avro primitive a Connect time logical type is carried by.
+func timeCarrier(name string) avro.Schema {
+	if name == connect.TimestampName {
+		return avro.NewPrimitiveSchema(avro.Long, nil)
+	}
+	return avro.NewPrimitiveSchema(avro.Int, nil)
+}
+
+// defaultFromAvro converts an Avro field default (as hamba/avro parsed it) or a connect.default
+// property (plain JSON) to a value of s.
+func defaultFromAvro(s *connect.Schema, as avro.Schema, v any) (any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	as = deref(as)
+	if u, ok := as.(*avro.UnionSchema); ok {
+		// A union's default is a value of its first member.
+		if len(u.Types()) == 0 {
+			return nil, fmt.Errorf("%w: empty union", ErrSchema)
+		}
+		as = deref(u.Types()[0])
+	}
+	bad := func() (any, error) { return nil, fmt.Errorf("%w: default %v for a %s schema", ErrData, v, s.Type) }
+	switch s.Name {
+	case connect.DecimalName:
+		bs, ok := bytesOf(v)
+		if !ok {
+			return bad()
+		}
+		scale, _ := decimalScale(s)
+		return connect.Decimal{Unscaled: fromTwosComplement(bs), Scale: int32(scale)}, nil
+	case connect.DateName, connect.TimeName, connect.TimestampName:
+		if t, ok := v.(time.Time); ok {
+			return t.UTC(), nil
+		}
+		if d, ok := v.(time.Duration); ok {
+			return time.UnixMilli(d.Milliseconds()).UTC(), nil
+		}
+		n, ok := jsonInt(v)
+		if !ok {
+			return bad()
+		}
+		if s.Name == connect.DateName {
+			n *= msPerDay
+		}
+		return time.UnixMilli(n).UTC(), nil
+	}
+	switch s.Type {
+	case connect.TypeInt8, connect.TypeInt16, connect.TypeInt32, connect.TypeInt64:
+		n, ok := jsonInt(v)
+		if !ok {
+			return bad()
+		}
+		switch s.Type {
+		case connect.TypeInt8:
+			return int8(n), nil
+		case connect.TypeInt16:
+			return int16(n), nil
+		case connect.TypeInt32:
+			return int32(n), nil
+		}
+		return n, nil
+	case connect.TypeFloat32, connect.TypeFloat64:
+		var f float64
+		switch x := v.(type) {
+		case float32:
+			f = float64(x)
+		case float64:
+			f = x
+		case string:
+			p, err := strconv.ParseFloat(x, 64)
+			if err != nil {
+				return bad()
+			}
+			f = p
+		default:
+			n, ok := toInt64(v)
+			if !ok {
+				return bad()
+			}
+			f = float64(n)
+		}
+		if s.Type == connect.TypeFloat32 {
+			return float32(f), nil
+		}
+		return f, nil
+	case connect.TypeBoolean:
+		if b, ok := v.(bool); ok {
+			return b, nil
+		}
+		return bad()
+	case connect.TypeString:
+		if str, ok := v.(string); ok {
+			return str, nil
+		}
+		return bad()
+	case connect.TypeBytes:
+		if bs, ok := bytesOf(v); ok {
+			return bs, nil
+		}
+		return bad()
+	case connect.TypeArray:
+		arr, ok := v.([]any)
+		a, isArr := as.(*avro.ArraySchema)
+		if !ok || !isArr {
+			return bad()
+		}
+		out := make([]any, len(arr))
+		for i, e := range arr {
+			d, err := defaultFromAvro(s.Value, a.Items(), e)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = d
+		}
+		return out, nil
+	case connect.TypeMap:
+		out := map[any]any{}
+		switch a := as.(type) {
+		case *avro.MapSchema:
+			m, ok := v.(map[string]any)
+			if !ok {
+				return bad()
+			}
+			for k, e := range m {
+				d, err := defaultFromAvro(s.Value, a.Values(), e)
+				if err != nil {
+					return nil, err
+				}
+				out[k] = d
+			}
+			return out, nil
+		case *avro.ArraySchema:
+			arr, ok := v.([]any)
+			rec, isRec := deref(a.Items()).(*avro.RecordSchema)
+			if !ok || !isRec {
+				return bad()
+			}
+			for _, e := range arr {
+				var kv, vv any
+				switch p := e.(type) {
+				case []any:
+					if len(p) != 2 {
+						return bad()
+					}
+					kv, vv = p[0], p[1]
+				case map[string]any:
+					kv, vv = p["key"], p["value"]
+				default:
+					return bad()
+				}
+				k, err := defaultFromAvro(s.Key, rec.Fields()[0].Type(), kv)
+				if err != nil {
+					return nil, err
+				}
+				d, err := defaultFromAvro(s.Value, rec.Fields()[1].Type(), vv)
+				if err != nil {
+					return nil, err
+				}
+				out[k] = d
+			}
+			return out, nil
+		}
+		return bad()
+	case connect.TypeStruct:
+		m, ok := v.(map[string]any)
+		rec, isRec := as.(*avro.RecordSchema)
+		if !ok || !isRec || isUnion(s) {
+			return bad()
+		}
+		st := connect.NewStruct(s)
+		for i, f := range s.Fields {
+			fv, present := m[rec.Fields()[i].Name()]
+			if !present {
+				continue
+			}
+			d, err := defaultFromAvro(f.Schema, rec.Fields()[i].Type(), fv)
+			if err != nil {
+				return nil, err
+			}
+			st.MustPut(f.Name, d)
+		}
+		return st, nil
+	}
+	return bad()
+}
+
+func bytesOf(v any) ([]byte, bool) {
+	switch b := v.(type) {
+	case []byte:
+		return b, true
+	case string:
+		out := make([]byte, 0, len(b))
+		for _, r := range b {
+			if r > 0xff {
+				return nil, false
+			}
+			out = append(out, byte(r))
+		}
+		return out, true
+	}
+	return fixedBytes(v)
+}
+
+func decimalScale(s *connect.Schema) (int, error) {
+	return strconv.Atoi(s.Parameters[connect.DecimalScaleParam])
+}
