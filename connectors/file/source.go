@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"maps"
 	"os"
 	"time"
 	"unicode/utf8"
@@ -25,33 +24,29 @@ const idleWait = 250 * time.Millisecond
 // readChunk is how many bytes Poll reads from the file at a time.
 const readChunk = 64 << 10
 
-// SourceConnector is FileStreamSource: one task reads one file.
-type SourceConnector struct {
-	props map[string]string
+// sourceSpec gives connect.ConnectorBase FileStreamSource's version and configuration check.
+type sourceSpec struct{}
+
+func (sourceSpec) Version() string { return Version }
+func (sourceSpec) Check(props map[string]string) error {
+	if _, err := SourceConfigDef().Parse(props); err != nil {
+		return fmt.Errorf("file source: %w", err)
+	}
+	return nil
 }
 
-// Version returns the connector's version.
-func (c *SourceConnector) Version() string { return Version }
+// SourceConnector is FileStreamSource: one task reads one file.
+type SourceConnector struct {
+	connect.ConnectorBase[sourceSpec]
+}
 
 // Config returns FileStreamSource's ConfigDef.
 func (c *SourceConnector) Config() *connect.ConfigDef { return SourceConfigDef() }
 
-// Start checks and keeps the configuration.
-func (c *SourceConnector) Start(_ context.Context, props map[string]string) error {
-	if _, err := SourceConfigDef().Parse(props); err != nil {
-		return fmt.Errorf("file source: %w", err)
-	}
-	c.props = maps.Clone(props)
-	return nil
-}
-
 // TaskConfigs returns one task configuration: a file is read by one task, as in Kafka.
 func (c *SourceConnector) TaskConfigs(int) ([]map[string]string, error) {
-	return []map[string]string{maps.Clone(c.props)}, nil
+	return c.ConnectorBase.TaskConfigs(1)
 }
-
-// Stop does nothing: the connector holds no resources.
-func (c *SourceConnector) Stop() error { return nil }
 
 // NewTask returns a new source task.
 func (c *SourceConnector) NewTask() connect.SourceTask { return &SourceTask{} }
