@@ -14,6 +14,7 @@ func parseProperties(name string, data []byte) ([]Connector, error) {
 	}
 	c := Connector{Name: strings.TrimSpace(props["name"]), Config: props, Source: name}
 	if c.Name == "" {
+		//lint:ignore ST1005 the message ends with the line to add, its value left for the user to fill in
 		return nil, fmt.Errorf("%w: %s: no connector name: add a line name=...", ErrInvalid, name)
 	}
 	return []Connector{c}, nil

@@ -114,9 +114,8 @@ func counterPlugin(c func() *counterSource) connect.Plugin {
 
 // memorySink writes values into a shared slice.
 type memorySink struct {
-	store     *memStore
-	blockPut  bool
-	cfgFailed bool
+	store    *memStore
+	blockPut bool
 }
 
 type memStore struct {
