@@ -7,6 +7,11 @@ TEST_TIMEOUT ?= 20m
 # Tools pinned by the tool lines of tools/go.mod (a module of their own, so that a program
 # depending on the SDK does not inherit their module graph), built into bin/.
 TOOLS     = $(shell cd tools && $(GO) list tool)
+# Version and commit shown by `connectless version` and GET / (Kafka Connect's "version" and "commit").
+VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo unknown)
+COMMIT    ?= $(shell git rev-parse HEAD 2>/dev/null || echo unknown)
+LDFLAGS   := -X main.version=$(VERSION) -X github.com/connectless/connectless/core/rest.buildVersion=$(VERSION) \
+	-X github.com/connectless/connectless/core/rest.buildCommit=$(COMMIT)
 
 .DEFAULT_GOAL := help
 .PHONY: help deps build test lint demo functions validate
@@ -27,7 +32,7 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 build: ## build every package and the connectless binary
 	$(GO) build ./...
-	$(GO) build -o connectless ./cli
+	$(GO) build -ldflags '$(LDFLAGS)' -o connectless ./cli
 
 test: deps ## run every test against real local services (CI=true: a missing service fails)
 	$(BIN)/gotestsum --format testname --format-icons text -- -count=1 -p 2 -timeout $(TEST_TIMEOUT) ./...
@@ -52,7 +57,7 @@ LAMBDA_ARCHITECTURE ?= arm64
 FUNC_GOARCH    = $(if $(filter command line,$(origin GOARCH)),$(GOARCH),$(or \
 	$(if $(filter arm64,$(LAMBDA_ARCHITECTURE)),arm64),$(if $(filter x86_64,$(LAMBDA_ARCHITECTURE)),amd64),\
 	$(error LAMBDA_ARCHITECTURE=$(LAMBDA_ARCHITECTURE): want arm64 or x86_64)))
-FUNC_BUILD    := CGO_ENABLED=0 $(GO) build -tags lambda.norpc -trimpath -ldflags '-s -w'
+FUNC_BUILD    := CGO_ENABLED=0 $(GO) build -tags lambda.norpc -trimpath -ldflags '-s -w $(LDFLAGS)'
 
 functions: ## build the Lambda bootstrap zips for provided.al2023 into dist/functions (arm64; GOARCH=amd64 for x86)
 	@mkdir -p $(FUNCTIONS_DIR)
@@ -83,17 +88,21 @@ validate: ## check template.yaml: properties decoded strictly, every !Ref/!GetAt
 	$(GO) test -count=1 -run 'TestTemplate' ./functions/template/
 
 demo: deps ## archive 100,000 app logs to a local S3 store on a schedule and restore an hour: no cloud account needed
-	@$(GO) build -o $(BIN)/connectless ./cli
+	@$(GO) build -ldflags '$(LDFLAGS)' -o $(BIN)/connectless ./cli
 	@$(BIN)/connectless demo
+
+.PHONY: demo-cdc
+demo-cdc: deps ## replicate a PostgreSQL table into MariaDB through Kafka with the Debezium-compatible CDC source, all on this machine
+	@$(GO) run ./examples/cdc-demo
 
 .PHONY: bench bench-quick
 BENCH_FLAGS ?=
 bench: deps ## archive 2,000,000 log lines to local S3 three ways (ceiling, worker, serverless) and print throughput, memory, overhead, fan-out and cost per TB; JSON in bench.json
-	@$(GO) build -o $(BIN)/connectless ./cli
+	@$(GO) build -ldflags '$(LDFLAGS)' -o $(BIN)/connectless ./cli
 	@CGO_ENABLED=0 $(GO) build -tags lambda.norpc -o $(BIN)/task-bootstrap ./functions/task
 	@$(BIN)/connectless bench --task-bootstrap $(BIN)/task-bootstrap --json bench.json $(BENCH_FLAGS)
 
 bench-quick: deps ## make bench on 40,000 records (under a minute); JSON in bench-quick.json
-	@$(GO) build -o $(BIN)/connectless ./cli
+	@$(GO) build -ldflags '$(LDFLAGS)' -o $(BIN)/connectless ./cli
 	@CGO_ENABLED=0 $(GO) build -tags lambda.norpc -o $(BIN)/task-bootstrap ./functions/task
 	@$(BIN)/connectless bench --records 40000 --memory-records 10000 --task-bootstrap $(BIN)/task-bootstrap --json bench-quick.json $(BENCH_FLAGS)

@@ -46,7 +46,7 @@ func TestBadInput(t *testing.T) {
 		{"malformed JSON file", s.URL, []string{"apply", "-f", malformed}, exitError, []string{"bad.json: line 3, column 13", "invalid character"}},
 		{"malformed YAML file", s.URL, []string{"apply", "-f", badYAML}, exitError, []string{"bad.yaml", "yaml"}},
 		{"nested value", s.URL, []string{"apply", "-f", nested}, exitError, []string{`key "transforms" must be a string, number or boolean, got an object`}},
-		{"no name", s.URL, []string{"validate", "-f", noName}, exitError, []string{"no connector name: add a line name=..."}},
+		{"no name", s.URL, []string{"validate", "-f", noName}, exitError, []string{"is missing the mandatory 'name' configuration: add a line name=..."}},
 		{"missing file", s.URL, []string{"apply", "-f", dir + "/missing.json"}, exitError, []string{"missing.json", "no such file"}},
 		{"server down", down, []string{"get", "connectors"}, exitError,
 			[]string{"cannot reach the REST API at " + down, "connection refused", "connectless worker"}},

@@ -117,6 +117,10 @@ func (e *env) invoke(c *cli.Context) error {
 		runErr = nil
 	case runErr != nil:
 		out.Outcome, out.Error = "failed", runErr.Error()
+	case res.Retrying:
+		// A retriable failure: the task stays RUNNING and is retried after the backoff.
+		out.Outcome = "retrying"
+		out.Error = fmt.Sprintf("attempt %d, next in %s: %v", res.RetryAttempt, res.RetryIn.Round(time.Millisecond), res.RetryCause)
 	}
 	if p.Format != output.Table {
 		if err := p.Data(out); err != nil {

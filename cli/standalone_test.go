@@ -157,8 +157,13 @@ func TestStandaloneBadInput(t *testing.T) {
 		{"other backend", []string{"standalone", writeFile(t, dir, "d.properties", "state.backend=dynamodb\n")}, exitUsage, "state.backend"},
 		{"unknown worker key", []string{"worker", writeFile(t, dir, "u.properties", "no.such.key=1\n")}, exitError, "no.such.key"},
 		{"missing connector file", []string{"standalone", wp, filepath.Join(dir, "nope.properties")}, exitError, "nope.properties"},
-		{"connector without name", []string{"standalone", wp, writeFile(t, dir, "c.properties", "connector.class=FileStreamSink\n")}, exitError, "no name"},
+		{"connector without name", []string{"standalone", wp, writeFile(t, dir, "c.properties", "connector.class=FileStreamSink\n")}, exitError, "is missing the mandatory 'name' configuration"},
 		{"two worker files", []string{"worker", wp, wp}, exitUsage, "at most one"},
+		// JSON told by content, not by the extension; Kafka's message for a name mismatch.
+		{"name mismatch in a .conf file", []string{"standalone", wp, writeFile(t, dir, "m.conf", `{"name":"a","config":{"name":"b","connector.class":"FileStreamSink"}}`)},
+			exitError, "Connector name configuration in 'config' doesn't match the one specified in 'name' at '"},
+		{"bad initial_state", []string{"standalone", wp, writeFile(t, dir, "s.txt", `{"name":"a","config":{"connector.class":"FileStreamSink"},"initial_state":"SLEEPING"}`)},
+			exitError, "initial_state"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -182,4 +187,42 @@ func freeTCPPort(t *testing.T) int {
 	}
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port
+}
+
+// TestStandaloneInitialState: a JSON connector file (named .txt: told by its content) with
+// initial_state PAUSED and STOPPED creates the connectors in those states, as Kafka 3.5+'s
+// connect-standalone does.
+func TestStandaloneInitialState(t *testing.T) {
+	cluster, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(1, "lines"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cluster.Close()
+	dir := t.TempDir()
+	port := freeTCPPort(t)
+	wp := writeFile(t, dir, "worker.properties", "bootstrap.servers="+strings.Join(cluster.ListenAddrs(), ",")+
+		"\nlisteners=http://127.0.0.1:"+strconv.Itoa(port)+"\noffset.storage.file.filename="+filepath.Join(dir, "offsets")+"\n")
+	paused := writeFile(t, dir, "paused.txt", `{"name":"p","config":{"connector.class":"FileStreamSink","topics":"lines","file":"`+
+		filepath.Join(dir, "p.out")+`"},"initial_state":"paused"}`)
+	stopped := writeFile(t, dir, "stopped.txt", `{"name":"s","config":{"connector.class":"FileStreamSink","topics":"lines","file":"`+
+		filepath.Join(dir, "s.out")+`"},"initial_state":"STOPPED"}`)
+	stop, stderr := runInBackground(t, "standalone", wp, paused, stopped)
+	base := fmt.Sprintf("http://127.0.0.1:%d", port)
+	for name, want := range map[string]string{"p": "PAUSED", "s": "STOPPED"} {
+		waitFor(t, name+" "+want, func() bool {
+			resp, err := http.Get(base + "/connectors/" + name + "/status")
+			if err != nil {
+				return false
+			}
+			defer resp.Body.Close()
+			var st struct {
+				Connector struct{ State string } `json:"connector"`
+			}
+			_ = json.NewDecoder(resp.Body).Decode(&st)
+			return st.Connector.State == want
+		})
+	}
+	if code := stop(); code != 0 {
+		t.Fatalf("standalone exit %d:\n%s", code, stderr)
+	}
 }

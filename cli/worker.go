@@ -9,7 +9,11 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/connectless/connectless/cli/internal/connfile"
+	"github.com/connectless/connectless/connectors/file"
+	"github.com/connectless/connectless/core/connect"
 	"github.com/connectless/connectless/core/rest"
+	"github.com/connectless/connectless/core/store"
 	"github.com/connectless/connectless/core/worker"
 )
 
@@ -32,7 +36,7 @@ func workerCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
-			return runWorker(c, e, props, nil)
+			return runWorker(c, e, props, nil, false)
 		},
 	}
 }
@@ -40,12 +44,14 @@ func workerCommand(e *env) *cli.Command {
 func standaloneCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:      "standalone",
-		Usage:     "run one worker on the embedded state file, creating or updating the connectors given as files",
+		Usage:     "run one worker with the connectors given as files, as Kafka's connect-standalone",
 		ArgsUsage: "worker.properties connector1.properties|.json [connector2 ...]",
-		Description: examples("Behaves like Kafka's connect-standalone: the state (configurations, offsets, statuses) lives in\n"+
-			"one bolt file (state.bolt.path, else offset.storage.file.filename, else connectless.db), and each\n"+
-			"connector file (Java properties, or JSON with or without a config wrapper) is created or updated\n"+
-			"at start. The REST API is served as in worker mode.",
+		Description: examples("Behaves like Kafka's connect-standalone: it runs the connectors given as files (Java properties,\n"+
+			"or JSON, flat or {\"name\",\"config\",\"initial_state\"}, told apart by content) and those created\n"+
+			"over REST while it runs; configurations and statuses last for the run. Only offsets are kept, in\n"+
+			"offset.storage.file.filename (or state.bolt.path, else connectless.db); a Kafka Connect offsets\n"+
+			"file found there is imported into <file>.connectless and left unchanged. The REST API is served\n"+
+			"as in worker mode.",
 			"connectless standalone worker.properties file-source.properties file-sink.json"),
 		Action: func(c *cli.Context) error {
 			if c.NArg() < 1 {
@@ -61,13 +67,15 @@ func standaloneCommand(e *env) *cli.Command {
 			props[worker.KeyBackend] = worker.BackendBolt
 			var conns []worker.ConnectorFile
 			for _, path := range c.Args().Slice()[1:] {
-				name, cfg, err := worker.LoadConnector(path)
+				cs, err := connfile.Load(path, e.stdin)
 				if err != nil {
 					return err
 				}
-				conns = append(conns, worker.ConnectorFile{Name: name, Config: cfg})
+				for _, cn := range cs {
+					conns = append(conns, worker.ConnectorFile{Name: cn.Name, Config: cn.Config, InitialState: store.TargetState(cn.InitialState)})
+				}
 			}
-			return runWorker(c, e, props, conns)
+			return runWorker(c, e, props, conns, true)
 		},
 	}
 }
@@ -85,18 +93,39 @@ func workerProps(e *env, path string) (map[string]string, error) {
 }
 
 // runWorker runs a worker until the command's context ends (SIGTERM, Ctrl-C).
-func runWorker(c *cli.Context, e *env, props map[string]string, conns []worker.ConnectorFile) error {
+func runWorker(c *cli.Context, e *env, props map[string]string, conns []worker.ConnectorFile, standalone bool) error {
 	reg, err := e.registry()
 	if err != nil {
 		return fmt.Errorf("connector registry: %w", err)
 	}
+	if standalone {
+		// As Kafka's connect-standalone, FileStreamSource without a file reads standard input.
+		plugins := reg.Plugins()
+		for i, p := range plugins {
+			if p.Class == file.SourceClass {
+				plugins[i] = file.NewSourcePlugin(e.stdin)
+			}
+		}
+		if reg, err = connect.NewRegistry(plugins...); err != nil {
+			return fmt.Errorf("connector registry: %w", err)
+		}
+	}
 	loggers := rest.NewLoggers(nil)
 	base := slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.Level(math.MinInt32)})
 	log := loggers.Logger(base, "connectless")
-	w, err := worker.New(c.Context, props, worker.Options{Registry: reg, Logger: log, Loggers: loggers, Version: version, Connectors: conns})
+	w, err := worker.New(c.Context, props, worker.Options{Registry: reg, Logger: log, Loggers: loggers, Version: builtVersion(), Connectors: conns, Standalone: standalone})
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stderr, "connectless worker %s listening on %v\n", w.ID(), w.Addrs())
 	return w.Run(c.Context)
+}
+
+// builtVersion is the version GET / reports: the one set with -ldflags, else "" so that the
+// REST API reports the build's module version (rest.BuildInfo).
+func builtVersion() string {
+	if version == "dev" {
+		return ""
+	}
+	return version
 }

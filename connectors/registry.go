@@ -8,6 +8,7 @@ import (
 	"github.com/connectless/connectless/connectors/datagen"
 	"github.com/connectless/connectless/connectors/file"
 	"github.com/connectless/connectless/connectors/http"
+	"github.com/connectless/connectless/connectors/postgrescdc"
 	"github.com/connectless/connectless/connectors/s3sink"
 	"github.com/connectless/connectless/connectors/s3source"
 	"github.com/connectless/connectless/connectors/sql"
@@ -31,6 +32,7 @@ func Connectors() []connect.Plugin {
 		http.Plugin,
 		sql.SourcePlugin,
 		sql.SinkPlugin,
+		postgrescdc.Plugin,
 	}
 }
 

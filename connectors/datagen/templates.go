@@ -261,4 +261,3 @@ func appLogs() *Template {
 			return v
 		}}
 }
-

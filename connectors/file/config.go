@@ -41,13 +41,24 @@ var SinkPlugin = connect.Plugin{
 	New:     func() connect.Connector { return &SinkConnector{} },
 }
 
-// SourceConfigDef describes FileStreamSource's keys.
-func SourceConfigDef() *connect.ConfigDef {
+// SourceConfigDef describes FileStreamSource's keys, as SourcePlugin has them (no standard
+// input: file is required).
+func SourceConfigDef() *connect.ConfigDef { return sourceConfigDef(false) }
+
+// sourceConfigDef describes FileStreamSource's keys; with standard input (NewSourcePlugin, as
+// `connectless standalone` builds it) file is optional and empty reads standard input, as in
+// Kafka.
+func sourceConfigDef(stdin bool) *connect.ConfigDef {
+	file := connect.ConfigKey{Name: FileConfig, Type: connect.ConfigString, Required: true,
+		Validator: connect.NonEmptyString(), Importance: connect.High,
+		Doc: "Source file name. Lines are read from it in order; a last line without a newline waits for one. " +
+			"Required, except in `connectless standalone`, where empty (the default there) reads standard input as " +
+			"Kafka's does (a serverless task or a shared worker has no standard input to read). Mirrors FileStreamSource's file."}
+	if stdin {
+		file.Required, file.Default, file.Validator = false, "", nil
+	}
 	return connect.NewConfigDef().
-		Define(connect.ConfigKey{Name: FileConfig, Type: connect.ConfigString, Required: true,
-			Validator: connect.NonEmptyString(), Importance: connect.High,
-			Doc: "Source file name. Lines are read from it in order; a last line without a newline waits for one. " +
-				"Required (Kafka's default, standard input, has no meaning for a serverless task). Mirrors FileStreamSource's file."}).
+		Define(file).
 		Define(connect.ConfigKey{Name: TopicConfig, Type: connect.ConfigString, Required: true,
 			Validator: connect.NonEmptyStringWithoutControlChars(), Importance: connect.High,
 			Doc: "The topic to publish data to. No default. Mirrors FileStreamSource's topic."}).

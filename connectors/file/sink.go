@@ -5,19 +5,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"maps"
 	"os"
-	"slices"
-	"strconv"
-	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/connectless/connectless/core/connect"
+	"github.com/connectless/connectless/core/connect/javacompat"
 )
 
 // ErrUnwritable is reported (through the errant record reporter) for a record whose value
-// cannot be written as one line of text: binary bytes, or text with a line break.
+// cannot be written as text: bytes that are not UTF-8, or a type with no text form.
 var ErrUnwritable = errors.New("value cannot be written as one line")
 
 // sinkSpec gives connect.ConnectorBase FileStreamSink's version and configuration check.
@@ -77,10 +73,9 @@ func (t *SinkTask) Put(ctx context.Context, records []connect.SinkRecord) error 
 		if err := ctx.Err(); err != nil {
 			return err
 		}
+		// As Kafka's FileStreamSinkTask (PrintStream.println): the value's text and a line
+		// break, line breaks inside the value included.
 		line, err := appendValue(t.line[:0], records[i].Value)
-		if err == nil && (strings.ContainsAny(string(line), "\r\n")) {
-			err = fmt.Errorf("%w: it contains a line break", ErrUnwritable)
-		}
 		if err != nil {
 			r := records[i]
 			if rerr := t.reporter.Report(ctx, r, fmt.Errorf("file sink %q: record %s-%d@%d: %w", t.name, r.OriginalTopic, r.OriginalPartition, r.OriginalOffset, err)); rerr != nil {
@@ -125,119 +120,18 @@ func (t *SinkTask) Stop() error {
 }
 
 // appendValue renders a value as Java's String.valueOf does for Connect data (what Kafka's
-// FileStreamSink prints): strings as is, null as "null", structs as Struct{f=v,...}, maps as
-// {k=v, ...} (keys sorted), arrays as [a, b]. Bytes are written when they are UTF-8 text.
+// FileStreamSink prints, javacompat.ToString): strings as is, null as "null", structs as
+// Struct{f=v,...}, maps as {k=v, ...} in Java HashMap order, arrays as [a, b]. Bytes are
+// written when they are UTF-8 text; a line that is not UTF-8 is refused.
 func appendValue(b []byte, v any) ([]byte, error) {
-	switch x := v.(type) {
-	case nil:
-		return append(b, "null"...), nil
-	case string:
-		return append(b, x...), nil
-	case []byte:
-		if !utf8.Valid(x) {
-			return b, fmt.Errorf("%w: %d bytes of binary data are not UTF-8 text", ErrUnwritable, len(x))
-		}
-		return append(b, x...), nil
-	case bool:
-		return strconv.AppendBool(b, x), nil
-	case int8:
-		return strconv.AppendInt(b, int64(x), 10), nil
-	case int16:
-		return strconv.AppendInt(b, int64(x), 10), nil
-	case int32:
-		return strconv.AppendInt(b, int64(x), 10), nil
-	case int64:
-		return strconv.AppendInt(b, x, 10), nil
-	case int:
-		return strconv.AppendInt(b, int64(x), 10), nil
-	case float32:
-		return append(b, connect.FormatFloat(x)...), nil
-	case float64:
-		return append(b, connect.FormatDouble(x)...), nil
-	case connect.Decimal:
-		return append(b, x.String()...), nil
-	case time.Time:
-		return x.UTC().AppendFormat(b, time.RFC3339Nano), nil
-	case *connect.Struct:
-		if x == nil {
-			return append(b, "null"...), nil
-		}
-		b = append(b, "Struct{"...)
-		first := true
-		for _, f := range x.Schema().Fields {
-			fv, _ := x.GetWithoutDefault(f.Name)
-			if fv == nil {
-				continue
-			}
-			if !first {
-				b = append(b, ',')
-			}
-			first = false
-			b = append(b, f.Name...)
-			b = append(b, '=')
-			var err error
-			if b, err = appendValue(b, fv); err != nil {
-				return b, err
-			}
-		}
-		return append(b, '}'), nil
-	case []any:
-		b = append(b, '[')
-		for i, e := range x {
-			if i > 0 {
-				b = append(b, ", "...)
-			}
-			var err error
-			if b, err = appendValue(b, e); err != nil {
-				return b, err
-			}
-		}
-		return append(b, ']'), nil
-	case map[string]any:
-		keys := slices.Sorted(maps.Keys(x))
-		b = append(b, '{')
-		for i, k := range keys {
-			if i > 0 {
-				b = append(b, ", "...)
-			}
-			b = append(b, k...)
-			b = append(b, '=')
-			var err error
-			if b, err = appendValue(b, x[k]); err != nil {
-				return b, err
-			}
-		}
-		return append(b, '}'), nil
-	case map[any]any:
-		type kv struct {
-			k string
-			v any
-		}
-		var entries []kv
-		for k, e := range x {
-			kb, err := appendValue(nil, k)
-			if err != nil {
-				return b, err
-			}
-			entries = append(entries, kv{string(kb), e})
-		}
-		slices.SortFunc(entries, func(p, q kv) int { return strings.Compare(p.k, q.k) })
-		b = append(b, '{')
-		for i, e := range entries {
-			if i > 0 {
-				b = append(b, ", "...)
-			}
-			b = append(b, e.k...)
-			b = append(b, '=')
-			var err error
-			if b, err = appendValue(b, e.v); err != nil {
-				return b, err
-			}
-		}
-		return append(b, '}'), nil
-	default:
-		return b, fmt.Errorf("%w: values of type %T are not supported", ErrUnwritable, v)
+	out, err := javacompat.AppendToString(b, v)
+	if err != nil {
+		return b, fmt.Errorf("%w: %w", ErrUnwritable, err)
 	}
+	if !utf8.Valid(out[len(b):]) {
+		return b, fmt.Errorf("%w: the value is not UTF-8 text", ErrUnwritable)
+	}
+	return out, nil
 }
 
 var (

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"time"
 	"unicode/utf8"
@@ -24,32 +25,37 @@ const idleWait = 250 * time.Millisecond
 // readChunk is how many bytes Poll reads from the file at a time.
 const readChunk = 64 << 10
 
-// sourceSpec gives connect.ConnectorBase FileStreamSource's version and configuration check.
-type sourceSpec struct{}
+// SourceConnector is FileStreamSource: one task reads one file.
+type SourceConnector struct {
+	props map[string]string
+	stdin *lineSource // nil: no standard input (see NewSourcePlugin)
+}
 
-func (sourceSpec) Version() string { return Version }
-func (sourceSpec) Check(props map[string]string) error {
-	if _, err := SourceConfigDef().Parse(props); err != nil {
+// Version returns the connector's version.
+func (c *SourceConnector) Version() string { return Version }
+
+// Config returns FileStreamSource's ConfigDef.
+func (c *SourceConnector) Config() *connect.ConfigDef { return sourceConfigDef(c.stdin != nil) }
+
+// Start checks and keeps the configuration.
+func (c *SourceConnector) Start(_ context.Context, props map[string]string) error {
+	if _, err := c.Config().Parse(props); err != nil {
 		return fmt.Errorf("file source: %w", err)
 	}
+	c.props = maps.Clone(props)
 	return nil
 }
 
-// SourceConnector is FileStreamSource: one task reads one file.
-type SourceConnector struct {
-	connect.ConnectorBase[sourceSpec]
-}
-
-// Config returns FileStreamSource's ConfigDef.
-func (c *SourceConnector) Config() *connect.ConfigDef { return SourceConfigDef() }
-
 // TaskConfigs returns one task configuration: a file is read by one task, as in Kafka.
 func (c *SourceConnector) TaskConfigs(int) ([]map[string]string, error) {
-	return c.ConnectorBase.TaskConfigs(1)
+	return []map[string]string{maps.Clone(c.props)}, nil
 }
 
+// Stop does nothing: the connector holds no resources.
+func (c *SourceConnector) Stop() error { return nil }
+
 // NewTask returns a new source task.
-func (c *SourceConnector) NewTask() connect.SourceTask { return &SourceTask{} }
+func (c *SourceConnector) NewTask() connect.SourceTask { return &SourceTask{stdin: c.stdin} }
 
 // SourceTask reads lines from a file, from the committed position on.
 type SourceTask struct {
@@ -61,15 +67,21 @@ type SourceTask struct {
 	// buf holds bytes read from pos on that do not end a line yet.
 	buf []byte
 	eof bool
+	// stdin, when the plugin has standard input, is read instead of a file when file is empty.
+	stdin     *lineSource
+	fromStdin bool
 }
 
 // Start opens the file and seeks to the committed position.
 func (t *SourceTask) Start(ctx context.Context, props map[string]string, tctx connect.SourceTaskContext) error {
-	v, err := SourceConfigDef().Parse(props)
+	v, err := sourceConfigDef(t.stdin != nil).Parse(props)
 	if err != nil {
 		return fmt.Errorf("file source: %w", err)
 	}
 	t.name, t.topic, t.batch = v.String(FileConfig), v.String(TopicConfig), int(v.Int(BatchSizeConfig))
+	if t.fromStdin = t.name == "" && t.stdin != nil; t.fromStdin {
+		return nil
+	}
 	t.pos, t.buf = 0, t.buf[:0]
 	off, err := tctx.OffsetReader().Offset(ctx, map[string]any{FilenameField: t.name})
 	if err != nil {
@@ -144,6 +156,9 @@ func checkPosition(f *os.File, name string, pos int64) error {
 func (t *SourceTask) Poll(ctx context.Context) ([]connect.SourceRecord, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
+	}
+	if t.fromStdin {
+		return t.stdin.poll(ctx, t.topic, t.batch)
 	}
 	if t.f == nil {
 		return nil, fmt.Errorf("file source: poll before start")

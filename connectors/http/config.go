@@ -112,7 +112,7 @@ func ConfigDef() *connect.ConfigDef {
 			Doc: "What to do with a null value (a tombstone): ignore skips it, fail sends it to error handling. Default ignore. Mirrors Confluent's HTTP sink behavior.on.null.values."}).
 		Define(connect.ConfigKey{Name: MaxRetriesConfig, Type: connect.ConfigInt, Default: 10, Importance: connect.Medium,
 			Group: groupRetry, OrderInGroup: 1, Validator: connect.AtLeast[int32](0),
-			Doc: "Retries of a request answered 408, 429 or 5xx, or not answered; then the task fails without committing the batch. Default 10. Mirrors Confluent's HTTP sink max.retries."}).
+			Doc: "Retries of a request answered 408, 425, 429 or 5xx, or not answered; then the slice ends without committing the batch and the task retries it in a later slice, staying RUNNING (see docs/retries.md). Default 10. Mirrors Confluent's HTTP sink max.retries."}).
 		Define(connect.ConfigKey{Name: RetryBackoffConfig, Type: connect.ConfigInt, Default: 3000, Importance: connect.Medium,
 			Group: groupRetry, OrderInGroup: 2, Validator: connect.AtLeast[int32](0),
 			Doc: "First wait before a retry (ms), doubled on each retry up to retry.backoff.max.ms; a longer Retry-After is honoured. Default 3000. Mirrors Confluent's HTTP sink retry.backoff.ms."}).

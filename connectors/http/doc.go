@@ -4,6 +4,11 @@
 // headers, auth.type, connection.user, connection.password, batch.max.size, max.retries,
 // retry.backoff.ms); secrets are PASSWORD keys, so config providers resolve them.
 //
+// A string or bytes value must hold a JSON document and is sent as it is; other values are
+// written as a Java sink writes them (javacompat): a Struct as Kafka's JsonConverter does
+// without schemas (decimals as numbers, Timestamp as epoch milliseconds), anything else as
+// Jackson does (1.0E7, "NaN", maps in java.util.HashMap order).
+//
 // Delivery: 2xx is success; 408, 429 and 5xx are retried with exponential backoff, at least
 // as long as a Retry-After header asks; 401, 403, 404, 405 and 407 mean the URL or the
 // credentials are wrong and fail the task; any other 4xx rejects the batch, which is then

@@ -329,8 +329,8 @@ func TestUnencodableValues(t *testing.T) {
 		[]byte(`{"n":1}`),       // and in bytes
 		connect.NewStruct(st).MustPut("id", int32(2)).MustPut("score", 0.5),
 		"not json",                 // reported
-		math.NaN(),                 // reported
-		map[any]any{int32(1): "x"}, // reported: JSON keys are strings
+		struct{ X int }{1},         // reported: not Connect data
+		map[any]any{int32(1): "x"}, // sent as Jackson writes it: the key's toString
 		nil,                        // reported with behavior.on.null.values=fail
 		map[string]any{"n": int64(7)},
 	}
@@ -347,12 +347,12 @@ func TestUnencodableValues(t *testing.T) {
 	}
 	_, accepted, _, _ := srv.snapshot()
 	body, _ := json.Marshal(accepted)
-	if want := `[{"n":0,"raw":true},{"n":1},{"id":2,"score":0.5},{"n":7}]`; string(body) != want {
+	if want := `[{"n":0,"raw":true},{"n":1},{"id":2,"score":0.5},{"1":"x"},{"n":7}]`; string(body) != want {
 		t.Fatalf("server accepted %s, want %s", body, want)
 	}
 	rep := tctx.Reported()
-	if len(rep) != 4 {
-		t.Fatalf("reported %d records, want 4", len(rep))
+	if len(rep) != 3 {
+		t.Fatalf("reported %d records, want 3", len(rep))
 	}
 	for _, r := range rep {
 		if !errors.Is(r.Err, ErrUnencodable) {
@@ -431,6 +431,29 @@ func TestRetryAfter(t *testing.T) {
 	for _, tt := range tests {
 		if got := retryAfter(tt.in, now); got != tt.want {
 			t.Errorf("retryAfter(%q) = %v, want %v", tt.in, got, tt.want)
+		}
+	}
+}
+
+// Values are written as a Java sink writes them with Jackson: doubles by Double.toString
+// (1.0E7, not Go's 1e+07), NaN quoted, strings escaped as Jackson does (no \u003c for '<'),
+// maps in java.util.HashMap order, Timestamp fields as epoch milliseconds.
+func TestJSONAsJackson(t *testing.T) {
+	st := connect.StructBuilder().Field("at", connect.TimestampSchema()).Field("price", connect.DecimalSchema(2)).Build()
+	tests := []struct {
+		v    any
+		want string
+	}{
+		{map[string]any{"n": 1e7}, `{"n":1.0E7}`},
+		{map[string]any{"n": 1e-4, "f": float32(0.1), "x": math.NaN()}, `{"f":0.1,"x":"NaN","n":1.0E-4}`},
+		{map[string]any{"s": "<a & b>\u2028é"}, "{\"s\":\"<a & b>\u2028é\"}"},
+		{map[string]any{"timestamp": int64(1), "timestamp_nanos": int64(0)}, `{"timestamp_nanos":0,"timestamp":1}`},
+		{connect.NewStruct(st).MustPut("at", time.UnixMilli(1700000000123)).MustPut("price", connect.NewDecimal(1999, 2)), `{"at":1700000000123,"price":19.99}`},
+	}
+	for _, tt := range tests {
+		got, err := appendDocument(nil, tt.v)
+		if err != nil || string(got) != tt.want {
+			t.Errorf("appendDocument(%v) = %s, %v; want %s", tt.v, got, err, tt.want)
 		}
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/connectless/connectless/core/connect"
+	"github.com/connectless/connectless/core/connect/transient"
 )
 
 // ErrRetriesExhausted is returned when a batch was still refused with a retriable status (or
@@ -37,10 +38,12 @@ func (e *StatusError) Error() string {
 	return msg
 }
 
-// Retriable reports whether a retry may succeed: 408, 429 and 5xx.
-func (e *StatusError) Retriable() bool {
-	return e.Status == nethttp.StatusRequestTimeout || e.Status == nethttp.StatusTooManyRequests || e.Status >= 500
-}
+// Retriable reports whether a retry may succeed: 408, 425, 429 and 5xx (transient.HTTPStatus).
+func (e *StatusError) Retriable() bool { return transient.HTTPStatus(e.Status) }
+
+// HTTPStatusCode returns the answer's status, for transient.Classify: a batch that still
+// fails with a retriable status after http.max.retries ends the slice to be retried later.
+func (e *StatusError) HTTPStatusCode() int { return e.Status }
 
 // Fatal reports whether the answer says the URL or the credentials are wrong, so that no
 // record can be delivered: 401, 403, 404, 405 and 407.

@@ -160,7 +160,7 @@ func avroEncode(b []byte, s *connect.Schema, v any) ([]byte, error) {
 		if !ok {
 			return bad()
 		}
-		raw := twosComplement(d.Unscaled)
+		raw := d.Bytes()
 		return append(binary.AppendVarint(b, int64(len(raw))), raw...), nil
 	case connect.DateName, connect.TimeName, connect.TimestampName:
 		t, ok := v.(time.Time)

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/connectless/connectless/core/connect"
+	"github.com/connectless/connectless/core/connect/javacompat"
 	"github.com/klauspost/compress/zstd"
 )
 
@@ -81,9 +82,9 @@ func headerString(v any) string {
 	case []byte:
 		return base64.StdEncoding.EncodeToString(x)
 	case float32:
-		return string(appendJavaFloat(nil, float64(x), 32))
+		return javacompat.FormatFloat(x)
 	case float64:
-		return string(appendJavaFloat(nil, x, 64))
+		return javacompat.FormatDouble(x)
 	}
 	b, err := jsonWriter{}.appendJackson(nil, v)
 	if err != nil {

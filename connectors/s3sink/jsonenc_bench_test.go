@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"testing"
+
+	"github.com/connectless/connectless/core/connect/javacompat"
 )
 
 // BenchmarkAppendJSONString escapes the strings of a typical log line.
@@ -16,7 +18,7 @@ func BenchmarkAppendJSONString(b *testing.B) {
 	for b.Loop() {
 		buf = buf[:0]
 		for _, s := range strs {
-			buf = appendJSONString(buf, s)
+			buf = javacompat.AppendString(buf, s)
 		}
 	}
 }

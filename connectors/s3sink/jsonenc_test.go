@@ -2,67 +2,12 @@ package s3sink
 
 import (
 	"errors"
-	"math"
 	"math/big"
 	"testing"
 	"time"
 
 	"github.com/connectless/connectless/core/connect"
 )
-
-func TestJavaDoubleToString(t *testing.T) {
-	tests := []struct {
-		in   float64
-		want string
-	}{
-		{100, "100.0"}, {0.001, "0.001"}, {1234567, "1234567.0"}, {1e7, "1.0E7"}, {12345678.9, "1.23456789E7"},
-		{1e-4, "1.0E-4"}, {4.9e-324, "4.9E-324"}, {math.Copysign(0, -1), "-0.0"}, {0, "0.0"}, {-2.5, "-2.5"},
-		{1e23, "1.0E23"}, {0.1, "0.1"}, {9999999.999, "9999999.999"}, {math.NaN(), `"NaN"`}, {math.Inf(-1), `"-Infinity"`},
-	}
-	for _, tt := range tests {
-		if got := string(appendJavaFloat(nil, tt.in, 64)); got != tt.want {
-			t.Errorf("Double.toString(%v) = %s, want %s", tt.in, got, tt.want)
-		}
-	}
-	if got := string(appendJavaFloat(nil, float64(float32(0.1)), 32)); got != "0.1" {
-		t.Errorf("Float.toString(0.1f) = %s, want 0.1", got)
-	}
-}
-
-func TestBigDecimalString(t *testing.T) {
-	tests := []struct {
-		unscaled int64
-		scale    int32
-		want     string
-	}{
-		{100, 2, "1.00"}, {-5, 3, "-0.005"}, {1, -3, "1E+3"}, {123, 0, "123"}, {1, 7, "1E-7"}, {12, 7, "0.0000012"}, {-123, -2, "-1.23E+4"},
-	}
-	for _, tt := range tests {
-		if got := bigDecimalString(connect.Decimal{Unscaled: big.NewInt(tt.unscaled), Scale: tt.scale}); got != tt.want {
-			t.Errorf("BigDecimal(%d, %d) = %s, want %s", tt.unscaled, tt.scale, got, tt.want)
-		}
-	}
-}
-
-func TestTwosComplement(t *testing.T) {
-	tests := []struct {
-		in   int64
-		want []byte
-	}{{100, []byte{0x64}}, {128, []byte{0x00, 0x80}}, {-1, []byte{0xFF}}, {-128, []byte{0x80}}, {-129, []byte{0xFF, 0x7F}}, {0, []byte{0}}, {-256, []byte{0xFF, 0x00}}}
-	for _, tt := range tests {
-		if got := twosComplement(big.NewInt(tt.in)); string(got) != string(tt.want) {
-			t.Errorf("toByteArray(%d) = %x, want %x", tt.in, got, tt.want)
-		}
-	}
-}
-
-func TestJacksonStringEscapes(t *testing.T) {
-	in := "q\" b\\ \b\f\n\r\t \x01\x1f / \x7f é \u2028"
-	want := `"q\" b\\ \b\f\n\r\t \u0001\u001F / ` + "\x7f é \u2028\""
-	if got := string(appendJSONString(nil, in)); got != want {
-		t.Errorf("escape = %s, want %s", got, want)
-	}
-}
 
 type orderedTestMap struct {
 	keys []string

@@ -1,6 +1,10 @@
 package s3sink
 
-import "strconv"
+import (
+	"strconv"
+
+	"github.com/connectless/connectless/core/connect/javacompat"
+)
 
 // maxRawDepth bounds the nesting the raw matcher follows; deeper values take the encoder.
 const maxRawDepth = 64
@@ -38,9 +42,9 @@ func (w jsonWriter) match(raw []byte, i int, v any, depth int) (int, bool) {
 	case int:
 		return matchBytes(raw, i, strconv.AppendInt(scratch[:0], int64(x), 10))
 	case float64:
-		return matchBytes(raw, i, appendJavaFloat(scratch[:0], x, 64))
+		return matchBytes(raw, i, javacompat.AppendJSONDouble(scratch[:0], x))
 	case float32:
-		return matchBytes(raw, i, appendJavaFloat(scratch[:0], float64(x), 32))
+		return matchBytes(raw, i, javacompat.AppendJSONFloat(scratch[:0], x))
 	case string:
 		return matchJSONString(raw, i, x)
 	case []any:
@@ -71,7 +75,7 @@ func (w jsonWriter) match(raw []byte, i int, v any, depth int) (int, bool) {
 }
 
 // matchObject compares raw from i with the object appendJackson writes for m: its keys
-// sorted, then (unless json.map.key.order=input) in the iteration order javaHashMapOrder
+// sorted, then (unless json.map.key.order=input) in the iteration order javacompat.HashMapOrder
 // gives, which is by bucket index at the table's final capacity, then by key. Keys written
 // with an escape take the encoder.
 func (w jsonWriter) matchObject(raw []byte, i int, m map[string]any, depth int) (int, bool) {
@@ -116,7 +120,7 @@ func (w jsonWriter) matchObject(raw []byte, i int, m map[string]any, depth int) 
 				return 0, false
 			}
 		} else {
-			h := javaSpread(javaBytesHash(key))
+			h := javacompat.Spread(javacompat.StringHash(key))
 			b := h & (capacity - 1)
 			if n > 0 && (prevBucket > b || prevBucket == b && string(prev) >= string(key)) {
 				return 0, false
@@ -145,22 +149,7 @@ func (w jsonWriter) matchObject(raw []byte, i int, m map[string]any, depth int) 
 	}
 }
 
-// javaBytesHash is javaStringHash of UTF-8 bytes, without a string copy.
-func javaBytesHash(b []byte) int32 {
-	var h int32
-	for _, r := range string(b) {
-		if r >= 0x10000 {
-			r -= 0x10000
-			h = 31*h + (0xD800 + (r>>10)&0x3FF)
-			h = 31*h + (0xDC00 + r&0x3FF)
-			continue
-		}
-		h = 31*h + r
-	}
-	return h
-}
-
-// matchJSONString compares raw from i with appendJSONString's output for s.
+// matchJSONString compares raw from i with javacompat.AppendString's output for s.
 func matchJSONString(raw []byte, i int, s string) (int, bool) {
 	if i >= len(raw) || raw[i] != '"' {
 		return 0, false
@@ -172,33 +161,16 @@ func matchJSONString(raw []byte, i int, s string) (int, bool) {
 	}
 	for k := 0; k < len(s); k++ {
 		c := s[k]
-		if c >= 0x20 && c != '"' && c != '\\' {
+		if !javacompat.NeedsEscape(c) {
 			if i >= len(raw) || raw[i] != c {
 				return 0, false
 			}
 			i++
 			continue
 		}
-		var esc [6]byte
-		e := esc[:2]
-		esc[0] = '\\'
-		switch c {
-		case '"', '\\':
-			esc[1] = c
-		case '\b':
-			esc[1] = 'b'
-		case '\t':
-			esc[1] = 't'
-		case '\n':
-			esc[1] = 'n'
-		case '\f':
-			esc[1] = 'f'
-		case '\r':
-			esc[1] = 'r'
-		default:
-			esc[1], esc[2], esc[3], esc[4], esc[5] = 'u', '0', '0', hexUpper[c>>4], hexUpper[c&0xF]
-			e = esc[:6]
-		}
+		var esc [8]byte
+		e := javacompat.AppendString(esc[:0], s[k:k+1]) // "\n" or "\u001F", quotes included
+		e = e[1 : len(e)-1]
 		var ok bool
 		if i, ok = matchBytes(raw, i, e); !ok {
 			return 0, false
@@ -207,10 +179,10 @@ func matchJSONString(raw []byte, i int, s string) (int, bool) {
 	return matchLiteral(raw, i, `"`)
 }
 
-// needsEscape reports whether appendJSONString escapes a byte of s.
+// needsEscape reports whether javacompat.AppendString escapes a byte of s.
 func needsEscape(s string) bool {
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c == '"' || c == '\\' {
+		if javacompat.NeedsEscape(s[i]) {
 			return true
 		}
 	}
@@ -291,7 +263,7 @@ func (w jsonWriter) appendRawObject(b, raw []byte, m map[string]any) (out []byte
 		}
 		mb := rawMember{key: key, start: start, end: i}
 		if !w.inputOrder {
-			h := javaSpread(javaBytesHash(key))
+			h := javacompat.Spread(javacompat.StringHash(key))
 			mb.bucket = h & (capacity - 1)
 			if counts[h&15]++; counts[h&15] >= 9 {
 				return b, false, false // a collision resize may have grown the table
@@ -310,7 +282,7 @@ func (w jsonWriter) appendRawObject(b, raw []byte, m map[string]any) (out []byte
 		}
 		i++
 	}
-	// Insertion sort by (bucket, key): the encoder's order, since javaHashMapOrder is a stable
+	// Insertion sort by (bucket, key): the encoder's order, since javacompat.HashMapOrder is a stable
 	// sort by bucket of the sorted keys. Equal keys (a repeated member) disqualify raw.
 	inOrder = true
 	for k := 1; k < n; k++ {

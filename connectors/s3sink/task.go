@@ -98,7 +98,7 @@ func (t *Task) Start(ctx context.Context, props map[string]string, tctx connect.
 	if _, err := client.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: &cfg.Bucket}); err != nil {
 		switch httpStatus(err) {
 		case http.StatusNotFound:
-			return fmt.Errorf("%w: %s", ErrNoBucket, cfg.Bucket)
+			return fmt.Errorf("%w: %s (s3.bucket.name)", ErrNoBucket, cfg.Bucket)
 		case http.StatusMovedPermanently, http.StatusForbidden:
 			// Exists, as Confluent's bucketExists treats these.
 		default:

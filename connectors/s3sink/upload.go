@@ -18,6 +18,7 @@ import (
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/connectless/connectless/core/connect"
+	"github.com/connectless/connectless/core/connect/transient"
 )
 
 // Object metadata keys (x-amz-meta-*) recording what an object holds; recovery reads them.
@@ -88,8 +89,9 @@ func httpStatus(err error) int {
 	return 0
 }
 
-// classify marks S3 errors a retry may fix (throttling, 5xx, network) as retriable, and
-// access errors as ErrBucketRefused.
+// classify marks S3 errors a retry may fix (transient.Is: throttling, 5xx, network; and
+// 409 Conflict, a concurrent operation on the key) as retriable, and access errors as
+// ErrBucketRefused naming the settings to check.
 func classify(err error) error {
 	st := httpStatus(err)
 	var api smithy.APIError
@@ -98,9 +100,11 @@ func classify(err error) error {
 		code = api.ErrorCode()
 	}
 	switch {
-	case st == http.StatusForbidden || code == "AccessDenied" || code == "NoSuchBucket" || st == http.StatusNotFound:
-		return fmt.Errorf("%w: %w", ErrBucketRefused, err)
-	case st >= 500 || st == 0 || st == http.StatusTooManyRequests || code == "SlowDown" || st == http.StatusConflict:
+	case code == "NoSuchBucket" || st == http.StatusNotFound:
+		return fmt.Errorf("%w (check s3.bucket.name): %w", ErrBucketRefused, err)
+	case st == http.StatusForbidden || code == "AccessDenied":
+		return fmt.Errorf("%w (check aws.access.key.id, aws.secret.access.key and the bucket policy): %w", ErrBucketRefused, err)
+	case transient.Is(err) || st == http.StatusConflict:
 		return connect.Retriable(err)
 	}
 	return err

@@ -16,6 +16,7 @@ import (
 
 	"github.com/connectless/connectless/connectors/s3sink"
 	"github.com/connectless/connectless/core/connect"
+	"github.com/connectless/connectless/core/connect/transient"
 )
 
 // Source partition and offset fields.
@@ -90,10 +91,15 @@ func (t *Task) Start(ctx context.Context, props map[string]string, tctx connect.
 	}
 	bucket := cfg.Layout.Bucket
 	if _, err := t.client.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: &bucket}); err != nil {
-		if httpStatus(err) == http.StatusNotFound {
-			return fmt.Errorf("%w: %s", ErrNoBucket, bucket)
+		switch {
+		case httpStatus(err) == http.StatusNotFound:
+			return fmt.Errorf("%w: %s (s3.bucket.name)", ErrNoBucket, bucket)
+		case transient.Is(err):
+			return connect.Retriable(fmt.Errorf("head bucket %q: %w", bucket, err))
+		case httpStatus(err) == http.StatusForbidden:
+			return fmt.Errorf("head bucket %q: access refused, check aws.access.key.id, aws.secret.access.key and the bucket policy: %w", bucket, err)
 		}
-		return connect.Retriable(fmt.Errorf("head bucket %q: %w", bucket, err))
+		return fmt.Errorf("head bucket %q: %w", bucket, err)
 	}
 	sets, err := t.list(ctx)
 	if err != nil {

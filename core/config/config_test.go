@@ -378,3 +378,31 @@ func TestValidateConnectorSchedule(t *testing.T) {
 		}
 	}
 }
+
+func TestValidateConnectorRetryPolicy(t *testing.T) {
+	plugin := connect.Plugin{Class: "x.SinkConnector", Type: connect.PluginSink}
+	base := map[string]string{"name": "a", "connector.class": "x.SinkConnector", "topics": "t"}
+	tests := []struct {
+		key, value string
+		wantErr    bool
+	}{
+		{"task.retry.timeout.ms", "600000", false},
+		{"task.retry.timeout.ms", "-1", false},
+		{"task.retry.timeout.ms", "soon", true},
+		{"task.restart.policy", "on-failure", false},
+		{"task.restart.policy", "always", true},
+		{"task.restart.max.per.hour", "0", true},
+		{"task.restart.backoff.ms", "-5", true},
+	}
+	for _, tc := range tests {
+		props := maps.Clone(base)
+		props[tc.key] = tc.value
+		err := ValidateConnector(context.Background(), plugin, props).Err()
+		if tc.wantErr != (err != nil) {
+			t.Errorf("%s=%s: err = %v, want error %v", tc.key, tc.value, err, tc.wantErr)
+		}
+		if tc.wantErr && !strings.Contains(err.Error(), tc.key) {
+			t.Errorf("%s=%s: error %q does not name the key", tc.key, tc.value, err)
+		}
+	}
+}

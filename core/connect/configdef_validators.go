@@ -162,15 +162,16 @@ func (nonEmptyString) String() string { return "non-empty string" }
 
 type nonEmptyNoControl struct{}
 
-// NonEmptyStringWithoutControlChars rejects null, the empty string and strings holding ISO
-// control characters (Kafka's NonEmptyStringWithoutControlChars, used for connector names).
+// NonEmptyStringWithoutControlChars rejects the empty string and strings holding ISO control
+// characters (Kafka's NonEmptyStringWithoutControlChars, used for connector names). Null is
+// accepted, as in Kafka: a missing name is already reported as a missing required key.
 func NonEmptyStringWithoutControlChars() ConfigValidator { return nonEmptyNoControl{} }
 
 func (nonEmptyNoControl) Validate(name string, val any) error {
 	s, ok := val.(string)
 	switch {
 	case val == nil || !ok:
-		return &ConfigError{Name: name, Message: "String value must not be null"}
+		return nil
 	case s == "":
 		return &ConfigError{Name: name, Value: val, Message: "String may not be empty"}
 	}

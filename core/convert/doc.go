@@ -4,7 +4,8 @@
 // ByteArrayConverter and SimpleHeaderConverter. New and NewHeader resolve Java class names and
 // aliases; ForConnector applies the worker's converters unless the connector overrides them.
 //
-// Schemaless maps are written in the iteration order of the java.util.HashMap Kafka would hold
-// (JavaHashMapOrder), so that output is byte-identical to Kafka's where the insertion order is
-// known, and deterministic where it is not (a Go map: keys are taken in sorted order).
+// Values are written by javacompat.Encoder: schemaless maps in the iteration order of the
+// java.util.HashMap Kafka would hold (javacompat.HashMapOrder), so that output is
+// byte-identical to Kafka's where the insertion order is known, and deterministic where it is
+// not (a Go map: keys are taken in sorted order); numbers and strings as Jackson writes them.
 package convert

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/connectless/connectless/core/connect"
+	"github.com/connectless/connectless/core/connect/javacompat"
 )
 
 // SimpleHeaderConverter is Kafka's default header converter: header values are written as
@@ -166,7 +167,7 @@ func valuesString(v any, embedded bool) (string, error) {
 		return "[" + strings.Join(parts, ",") + "]", nil
 	case map[string]any:
 		var parts []string
-		for _, k := range orderedStringKeys(x) {
+		for _, k := range javacompat.OrderedKeys(x) {
 			val, err := valuesString(x[k], true)
 			if err != nil {
 				return "", err
@@ -177,7 +178,7 @@ func valuesString(v any, embedded bool) (string, error) {
 		return "{" + strings.Join(parts, ",") + "}", nil
 	case map[any]any:
 		var parts []string
-		for _, k := range orderedAnyKeys(x) {
+		for _, k := range javacompat.OrderedAnyKeys(x) {
 			ks, err := valuesString(k, true)
 			if err != nil {
 				return "", err
@@ -202,7 +203,7 @@ func valuesString(v any, embedded bool) (string, error) {
 		}
 		return "{" + strings.Join(parts, ",") + "}", nil
 	case bool, int8, int16, int32, int64, int, float32, float64, connect.Decimal:
-		return JavaToString(x), nil
+		return javacompat.ToString(x), nil
 	}
 	return "", dataErr("Unable to convert %s to string", connect.JavaClassName(v))
 }

@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 
 	"github.com/connectless/connectless/core/connect"
+	"github.com/connectless/connectless/core/connect/javacompat"
 )
 
 // JSONConverter config keys (Kafka's JsonConverterConfig and ConverterConfig).
@@ -60,10 +61,9 @@ func JSONConfig() *connect.ConfigDef {
 // without, plain JSON. Schemaless JSON objects become map[string]any, integral numbers int64,
 // other numbers float64. Safe for concurrent use after Configure.
 type JSONConverter struct {
-	schemasEnable  bool
-	decimalNumeric bool
-	replaceNull    bool
-	cacheSize      int64
+	schemasEnable bool
+	enc           javacompat.Encoder // decimal.format and replace.null.with.default
+	cacheSize     int64
 	// schemas caches parsed envelope schemas by their JSON text (Kafka's schemas.cache.size).
 	schemas sync.Map
 	cached  atomic.Int64
@@ -72,7 +72,7 @@ type JSONConverter struct {
 // NewJSONConverter returns a JSONConverter with Kafka's defaults (schemas enabled, BASE64
 // decimals, nulls replaced with defaults); Configure may change them.
 func NewJSONConverter() *JSONConverter {
-	return &JSONConverter{schemasEnable: true, replaceNull: true, cacheSize: 1000}
+	return &JSONConverter{schemasEnable: true, cacheSize: 1000}
 }
 
 // Config returns the converter's ConfigDef.
@@ -85,8 +85,10 @@ func (c *JSONConverter) Configure(props map[string]string, isKey bool) error {
 		return fmt.Errorf("configure json converter: %w", err)
 	}
 	c.schemasEnable = v.Bool(SchemasEnable)
-	c.decimalNumeric = strings.EqualFold(v.String(DecimalFormat), "NUMERIC")
-	c.replaceNull = v.Bool(ReplaceNullWithDefault)
+	c.enc = javacompat.Encoder{
+		DecimalNumeric: strings.EqualFold(v.String(DecimalFormat), "NUMERIC"),
+		KeepNull:       !v.Bool(ReplaceNullWithDefault),
+	}
 	c.cacheSize = int64(v.Int(SchemasCacheSize))
 	return nil
 }
@@ -104,12 +106,12 @@ func (c *JSONConverter) FromConnect(topic string, schema *connect.Schema, value 
 			return nil, err
 		}
 		b = append(b, `,"payload":`...)
-		if b, err = c.appendValue(b, schema, value); err != nil {
+		if b, err = c.enc.AppendConnect(b, schema, value); err != nil {
 			return nil, err
 		}
 		return append(b, '}'), nil
 	}
-	return c.appendValue(make([]byte, 0, 256), schema, value)
+	return c.enc.AppendConnect(make([]byte, 0, 256), schema, value)
 }
 
 const envelopeError = "JsonConverter with schemas.enable requires \"schema\" and \"payload\" fields and may not contain additional fields. If you are trying to deserialize plain JSON data, set schemas.enable=false in your converter configuration."

@@ -121,7 +121,7 @@ func (c *JSONConverter) toConnect(s *connect.Schema, n any) (any, error) {
 	}
 	if n == nil {
 		switch {
-		case s.Default != nil && c.replaceNull:
+		case s.Default != nil && !c.enc.KeepNull:
 			return s.Default, nil
 		case s.Optional:
 			return nil, nil

@@ -2,12 +2,11 @@ package convert
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/connectless/connectless/core/connect"
+	"github.com/connectless/connectless/core/connect/javacompat"
 )
 
 // Class names of the simple converters.
@@ -63,7 +62,7 @@ func (c *StringConverter) FromConnect(_ string, _ *connect.Schema, value any) ([
 	if value == nil {
 		return nil, nil
 	}
-	s := JavaToString(value)
+	s := javacompat.ToString(value)
 	switch c.charset {
 	case "UTF-8", "":
 		return []byte(s), nil
@@ -108,66 +107,6 @@ func (c *StringConverter) ToConnect(_ string, data []byte) (*connect.Schema, any
 		return connect.OptionalStringSchema(), string(data), nil
 	}
 	return connect.OptionalStringSchema(), strings.ToValidUTF8(string(data), "\uFFFD"), nil
-}
-
-// JavaToString renders a Connect value as Java's toString would: Struct{a=1,b=x},
-// [a, b], {k=v} (HashMap order), 1.0E10, BigDecimal and java.util.Date forms. A []byte is
-// rendered as its UTF-8 text (Java would print an identity hash).
-func JavaToString(v any) string {
-	switch x := v.(type) {
-	case nil:
-		return "null"
-	case string:
-		return x
-	case []byte:
-		return string(x)
-	case connect.Decimal:
-		return x.JavaString()
-	case time.Time:
-		return x.UTC().Format("Mon Jan 02 15:04:05 UTC 2006")
-	case *connect.Struct:
-		var b strings.Builder
-		b.WriteString("Struct{")
-		first := true
-		for _, f := range x.Schema().Fields {
-			fv, _ := x.GetWithoutDefault(f.Name)
-			if fv == nil {
-				continue
-			}
-			if !first {
-				b.WriteByte(',')
-			}
-			first = false
-			b.WriteString(f.Name)
-			b.WriteByte('=')
-			b.WriteString(JavaToString(fv))
-		}
-		b.WriteByte('}')
-		return b.String()
-	case []any:
-		parts := make([]string, len(x))
-		for i, e := range x {
-			parts[i] = JavaToString(e)
-		}
-		return "[" + strings.Join(parts, ", ") + "]"
-	case map[string]any:
-		keys := orderedStringKeys(x)
-		parts := make([]string, len(keys))
-		for i, k := range keys {
-			parts[i] = k + "=" + JavaToString(x[k])
-		}
-		return "{" + strings.Join(parts, ", ") + "}"
-	case map[any]any:
-		keys := orderedAnyKeys(x)
-		parts := make([]string, len(keys))
-		for i, k := range keys {
-			parts[i] = JavaToString(k) + "=" + JavaToString(x[k])
-		}
-		return "{" + strings.Join(parts, ", ") + "}"
-	case int:
-		return strconv.Itoa(x)
-	}
-	return connect.JavaString(v)
 }
 
 // ByteArrayConverter is Kafka's ByteArrayConverter: bytes pass through unchanged.

@@ -45,3 +45,9 @@ func newErr(kind error, format string, args ...any) *Error {
 func notFound(format string, args ...any) *Error { return newErr(ErrNotFound, format, args...) }
 
 func badRequest(format string, args ...any) *Error { return newErr(ErrBadRequest, format, args...) }
+
+func newErrWrap(kind, cause error, format string, args ...any) *Error {
+	e := newErr(kind, format, args...)
+	e.Err = cause
+	return e
+}

@@ -23,13 +23,6 @@ type ValidateFunc func(ctx context.Context, plugin connect.Plugin, props map[str
 // keys it did not define), for GET /connector-plugins/{plugin}/config.
 type PluginConfigFunc func(ctx context.Context, plugin connect.Plugin) ([]connect.ConfigKeyInfo, error)
 
-// TopicTracker is an optional store ability: the topics each connector has used
-// (Kafka's status-topic-* records, GET /connectors/{c}/topics).
-type TopicTracker interface {
-	ActiveTopics(ctx context.Context, connector string) ([]string, error)
-	ResetActiveTopics(ctx context.Context, connector string) error
-}
-
 // Config holds a Herder's dependencies.
 type Config struct {
 	// Store keeps configurations, offsets and statuses. Required.

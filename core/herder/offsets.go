@@ -79,9 +79,13 @@ func (h *Herder) AlterOffsets(ctx context.Context, name string, offsets []Connec
 	if err != nil {
 		return Message{}, err
 	}
+	var managed bool
 	if h.connectorType(c.Config) == string(connect.PluginSink) {
 		parsed, err := parseSinkOffsets(offsets)
 		if err != nil {
+			return Message{}, err
+		}
+		if managed, err = h.sinkAlterer(ctx, c, parsed); err != nil {
 			return Message{}, err
 		}
 		if err := h.cfg.Store.AlterSinkOffsets(ctx, name, parsed); err != nil {
@@ -92,12 +96,15 @@ func (h *Herder) AlterOffsets(ctx context.Context, name string, offsets []Connec
 		if err != nil {
 			return Message{}, err
 		}
+		if managed, err = h.sourceAlterer(ctx, c, parsed); err != nil {
+			return Message{}, err
+		}
 		if err := h.cfg.Store.AlterSourceOffsets(ctx, name, parsed); err != nil {
 			return Message{}, storeErr("alter source offsets", name, err)
 		}
 	}
 	h.log.InfoContext(ctx, "offsets altered", "connector", name, "partitions", len(offsets))
-	return offsetsMessage("altered"), nil
+	return offsetsMessage("altered", managed), nil
 }
 
 // ResetOffsets deletes every offset of a STOPPED connector (DELETE /connectors/{c}/offsets).
@@ -107,17 +114,27 @@ func (h *Herder) ResetOffsets(ctx context.Context, name string) (Message, error)
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if _, err := h.stoppedConnector(ctx, name); err != nil {
+	c, err := h.stoppedConnector(ctx, name)
+	if err != nil {
+		return Message{}, err
+	}
+	managed, err := h.resetAlterer(ctx, c)
+	if err != nil {
 		return Message{}, err
 	}
 	if err := h.cfg.Store.ResetOffsets(ctx, name); err != nil {
 		return Message{}, storeErr("reset offsets", name, err)
 	}
 	h.log.InfoContext(ctx, "offsets reset", "connector", name)
-	return offsetsMessage("reset"), nil
+	return offsetsMessage("reset", managed), nil
 }
 
-func offsetsMessage(verb string) Message {
+// offsetsMessage is Kafka's answer to an offsets change: the short one when the connector
+// said that the framework manages all of its offsets.
+func offsetsMessage(verb string, managed bool) Message {
+	if managed {
+		return Message{Message: fmt.Sprintf("The offsets for this connector have been %s successfully", verb)}
+	}
 	return Message{Message: fmt.Sprintf("The Connect framework-managed offsets for this connector have been %s successfully. "+
 		"However, if this connector manages offsets externally, they will need to be manually %s in the system that the connector uses.", verb, verb)}
 }

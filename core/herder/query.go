@@ -112,7 +112,11 @@ func (h *Herder) TaskStatus(ctx context.Context, name string, task int) (TaskSta
 	return TaskState{}, missing
 }
 
-// Tasks returns the task configurations (references unresolved).
+// InternalKeyPrefix starts the keys connectless adds to task configurations for its own use
+// (such as a sink task's partition assignment); GET /connectors/{c}/tasks does not show them.
+const InternalKeyPrefix = "connectless."
+
+// Tasks returns the task configurations (references unresolved), without internal keys.
 func (h *Herder) Tasks(ctx context.Context, name string) ([]TaskInfo, error) {
 	c, err := h.connector(ctx, name, "Connector %s not found")
 	if err != nil {
@@ -120,10 +124,13 @@ func (h *Herder) Tasks(ctx context.Context, name string) ([]TaskInfo, error) {
 	}
 	out := make([]TaskInfo, len(c.Tasks))
 	for i, t := range c.Tasks {
-		if t == nil {
-			t = map[string]string{}
+		shown := make(map[string]string, len(t))
+		for k, v := range t {
+			if !strings.HasPrefix(k, InternalKeyPrefix) {
+				shown[k] = v
+			}
 		}
-		out[i] = TaskInfo{ID: ConnectorTaskID{Connector: name, Task: i}, Config: t}
+		out[i] = TaskInfo{ID: ConnectorTaskID{Connector: name, Task: i}, Config: shown}
 	}
 	return out, nil
 }
@@ -146,14 +153,9 @@ func (h *Herder) ActiveTopics(ctx context.Context, name string) (map[string]Acti
 	if h.cfg.TopicTrackingDisabled {
 		return nil, newErr(ErrForbidden, "Topic tracking is disabled.")
 	}
-	topics := []string{}
-	if tt, ok := h.cfg.Store.(TopicTracker); ok {
-		got, err := tt.ActiveTopics(ctx, name)
-		if err != nil {
-			return nil, fmt.Errorf("read active topics of %q: %w", name, err)
-		}
-		topics = append(topics, got...)
-		slices.Sort(topics)
+	topics, err := h.cfg.Store.ActiveTopics(ctx, name)
+	if err != nil {
+		return nil, fmt.Errorf("read active topics of %q: %w", name, err)
 	}
 	return map[string]ActiveTopics{name: {Topics: topics}}, nil
 }
@@ -166,10 +168,8 @@ func (h *Herder) ResetActiveTopics(ctx context.Context, name string) error {
 	if h.cfg.TopicResetDisabled {
 		return newErr(ErrForbidden, "Topic tracking reset is disabled.")
 	}
-	if tt, ok := h.cfg.Store.(TopicTracker); ok {
-		if err := tt.ResetActiveTopics(ctx, name); err != nil {
-			return fmt.Errorf("reset active topics of %q: %w", name, err)
-		}
+	if err := h.cfg.Store.ResetActiveTopics(ctx, name); err != nil {
+		return fmt.Errorf("reset active topics of %q: %w", name, err)
 	}
 	return nil
 }

@@ -68,6 +68,8 @@ func (h *Herder) generateTasks(ctx context.Context, name string, config map[stri
 		if tc == nil {
 			tc = map[string]string{}
 		}
+		// As Kafka's Worker.connectorTaskConfigs: every task config names the task class.
+		tc[KeyTaskClass] = TaskClass(plugin.Class)
 		if sink {
 			// As Kafka's Worker.connectorTaskConfigs: sink tasks get the topics settings.
 			for _, k := range []string{KeyTopics, KeyTopicsRegex} {
@@ -104,4 +106,14 @@ func runSafely[T any](f func() (T, error)) (out T, err error) {
 		}
 	}()
 	return f()
+}
+
+// KeyTaskClass is Kafka's TaskConfig.TASK_CLASS_CONFIG, added to every task configuration.
+const KeyTaskClass = "task.class"
+
+// TaskClass names a connector's task class as Kafka's connectors do: the connector class with
+// its "Connector" suffix replaced by "Task" (FileStreamSourceConnector → FileStreamSourceTask),
+// or "Task" appended.
+func TaskClass(connectorClass string) string {
+	return strings.TrimSuffix(connectorClass, "Connector") + "Task"
 }

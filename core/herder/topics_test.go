@@ -9,30 +9,16 @@ import (
 
 	"github.com/connectless/connectless/core/connect"
 	"github.com/connectless/connectless/core/herder"
+	"github.com/connectless/connectless/core/store"
 	"github.com/connectless/connectless/core/store/memory"
 )
-
-// trackingStore adds topic tracking to the memory store, as a backend may.
-type trackingStore struct {
-	*memory.Store
-	topics map[string][]string
-}
-
-func (s *trackingStore) ActiveTopics(_ context.Context, c string) ([]string, error) {
-	return s.topics[c], nil
-}
-
-func (s *trackingStore) ResetActiveTopics(_ context.Context, c string) error {
-	delete(s.topics, c)
-	return nil
-}
 
 func TestActiveTopics(t *testing.T) {
 	reg, err := connect.NewRegistry(connect.Plugin{Class: "x.SrcConnector", Type: connect.PluginSource, New: func() connect.Connector { return &src{} }})
 	if err != nil {
 		t.Fatal(err)
 	}
-	st := &trackingStore{Store: memory.New(), topics: map[string][]string{"c": {"b", "a"}}}
+	st := memory.New()
 	for _, tc := range []struct {
 		name                  string
 		trackingOff, resetOff bool
@@ -43,7 +29,11 @@ func TestActiveTopics(t *testing.T) {
 		{name: "reset disabled", resetOff: true, wantReset: "Topic tracking reset is disabled."},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			st.topics["c"] = []string{"b", "a"}
+			for _, topic := range []string{"b", "a"} {
+				if err := st.RecordActiveTopic(context.Background(), store.TopicStatus{Topic: topic, Connector: "c"}); err != nil {
+					t.Fatal(err)
+				}
+			}
 			h, err := herder.New(herder.Config{Store: st, Plugins: reg, TopicTrackingDisabled: tc.trackingOff,
 				TopicResetDisabled: tc.resetOff, Logger: slog.New(slog.DiscardHandler)})
 			if err != nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/segmentio/kafka-go/protocol"
 
 	"github.com/connectless/connectless/core/connect"
+	"github.com/connectless/connectless/core/connect/transient"
 )
 
 // AnyPartition as a Message's Partition lets Writer.Produce's partitioner choose: murmur2
@@ -40,13 +41,20 @@ type WriterOptions struct {
 	// AllowAutoTopicCreation lets producing to a missing topic create it (when the broker
 	// allows it). Default false.
 	AllowAutoTopicCreation bool
+	// BeforeTopic, when set, runs once per topic before the writer's first produce to it
+	// (e.g. to create the topic, or to note that it was used). While it fails, that topic's
+	// messages fail with its error and the next Produce calls it again.
+	BeforeTopic func(ctx context.Context, topic string) error
 }
 
 // Writer produces records and reports the outcome of each one. It is safe for concurrent
 // use; Close flushes nothing (Produce is synchronous) and releases the connections.
 type Writer struct {
-	c *Client
-	w *kafkago.Writer
+	c      *Client
+	w      *kafkago.Writer
+	before func(ctx context.Context, topic string) error
+	mu     sync.Mutex
+	ready  map[string]bool // topics BeforeTopic succeeded for
 }
 
 // ProduceResult is the outcome of one produced message: its partition and offset when Err
@@ -91,7 +99,24 @@ func (c *Client) NewWriter(opts WriterOptions) *Writer {
 		Transport:              c.produce,
 		Completion:             complete,
 	}
-	return &Writer{c: c, w: w}
+	return &Writer{c: c, w: w, before: opts.BeforeTopic, ready: map[string]bool{}}
+}
+
+// prepare runs BeforeTopic for a topic not yet prepared.
+func (w *Writer) prepare(ctx context.Context, topic string) error {
+	if w.before == nil {
+		return nil
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.ready[topic] {
+		return nil
+	}
+	if err := w.before(ctx, topic); err != nil {
+		return err
+	}
+	w.ready[topic] = true
+	return nil
 }
 
 // Close releases the writer.
@@ -168,7 +193,13 @@ func (w *Writer) Produce(ctx context.Context, msgs []Message) []ProduceResult {
 		byTopic[kms[j].Topic] = append(byTopic[kms[j].Topic], j)
 	}
 	var wg sync.WaitGroup
-	for _, js := range byTopic {
+	for topic, js := range byTopic {
+		if err := w.prepare(ctx, topic); err != nil {
+			for _, j := range js {
+				out[idx[j]] = ProduceResult{Partition: msgs[idx[j]].Partition, Offset: -1, Err: fmt.Errorf("produce to %q: %w", topic, err)}
+			}
+			continue
+		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -300,22 +331,11 @@ func (b *balancer) Balance(msg kafkago.Message, partitions ...int) int {
 	return b.rr.Balance(msg, partitions...)
 }
 
-// IsRetriable reports whether a Kafka error may go away on retry (a leader change, a
-// timeout, a network error), as the Java client's RetriableException.
+// IsRetriable reports whether a Kafka error may go away on retry (a leader change, stale
+// metadata, a timeout, a network error), as the Java client's RetriableException: it is
+// transient.Is, the one classification every connector and the runtime use.
 func IsRetriable(err error) bool {
-	if err == nil {
-		return false
-	}
-	var ke kafkago.Error
-	if errors.As(err, &ke) {
-		return ke.Temporary()
-	}
-	var temp interface{ Temporary() bool }
-	if errors.As(err, &temp) {
-		return temp.Temporary()
-	}
-	var to interface{ Timeout() bool }
-	return errors.As(err, &to) && to.Timeout()
+	return transient.Is(err)
 }
 
 // TopicPartition returns the topic-partition of a message.

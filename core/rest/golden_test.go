@@ -175,8 +175,15 @@ func goldenSteps() []step {
 		{name: "task-restart", method: "POST", path: "/connectors/src/tasks/0/restart", status: 204},
 		{name: "task-restart-unknown-task", method: "POST", path: "/connectors/src/tasks/9/restart", status: 404},
 		{name: "task-restart-unknown", method: "POST", path: "/connectors/nope/tasks/0/restart", status: 404},
-		{name: "topics", method: "GET", path: "/connectors/src/topics", status: 200},
+		{name: "topics", method: "GET", path: "/connectors/src/topics", status: 200, before: func(t *testing.T, f *fixture) {
+			for _, topic := range []string{"t2", "t1"} {
+				if err := f.store.RecordActiveTopic(context.Background(), store.TopicStatus{Topic: topic, Connector: "src", Discovered: fixedTime}); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}},
 		{name: "topics-reset", method: "PUT", path: "/connectors/src/topics/reset", status: 202},
+		{name: "topics-after-reset", method: "GET", path: "/connectors/src/topics", status: 200},
 		{name: "offsets-source", method: "GET", path: "/connectors/src/offsets", status: 200, before: func(t *testing.T, f *fixture) {
 			runTasks(t, f)
 			commitOffsets(t, f)

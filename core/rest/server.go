@@ -1,6 +1,7 @@
 package rest
 
 import (
+	"cmp"
 	"context"
 	"log/slog"
 	"mime"
@@ -27,7 +28,8 @@ type Health struct {
 
 // Options configure a Server.
 type Options struct {
-	// Version and Commit are shown by GET / (Kafka's AppInfoParser values).
+	// Version and Commit are shown by GET / (Kafka's AppInfoParser values). Default
+	// BuildInfo().
 	Version string
 	Commit  string
 	// KafkaClusterID is shown by GET / as kafka_cluster_id; empty gives null.
@@ -71,6 +73,10 @@ func New(h *herder.Herder, opts Options) *Server {
 	}
 	if s.opts.RequestTimeout <= 0 {
 		s.opts.RequestTimeout = DefaultRequestTimeout
+	}
+	if s.opts.Version == "" || s.opts.Commit == "" {
+		v, c := BuildInfo()
+		s.opts.Version, s.opts.Commit = cmp.Or(s.opts.Version, v), cmp.Or(s.opts.Commit, c)
 	}
 	s.routes()
 	return s

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/connectless/connectless/core/connect"
+	"github.com/connectless/connectless/core/connect/transient"
 	"github.com/connectless/connectless/core/kafka"
 )
 
@@ -120,9 +121,9 @@ func newHandler(cfg ErrorConfig, logger *slog.Logger, connector string, task int
 	return &handler{cfg: cfg, logger: logger, connector: connector, task: task, stopAt: stopAt}
 }
 
-// retriable reports whether a retry may fix err.
+// retriable reports whether a retry may fix err (the one classification, transient.Is).
 func retriable(err error) bool {
-	return connect.IsRetriable(err) || kafka.IsRetriable(err)
+	return transient.Is(err)
 }
 
 // backoff is Kafka Connect's retry delay: 300ms doubled each attempt; past max, a random

@@ -89,6 +89,12 @@ type SinkResult struct {
 	Records, Delivered, Filtered, Skipped, DeadLettered int
 	// CaughtUp is true when every partition reached the end offsets seen at slice start.
 	CaughtUp bool
+	// Interrupted is the retriable failure that was still being retried when the slice's
+	// time ran out (a Put redelivered after RetriableErrors, fetches failing, a converter
+	// retried for errors.retry.timeout); nil when the slice ended for another reason.
+	// Committable still holds what is durable: the caller commits it and retries the rest
+	// in a later slice, after a backoff.
+	Interrupted error
 }
 
 // GroupID returns the consumer group that mirrors a sink connector's offsets, as Kafka
@@ -126,7 +132,9 @@ type sinkRun struct {
 	raws    map[rawKey]*kafka.Message        // the records of the Put in progress, for Report
 	// fetchFailures counts consecutive rounds in which every fetch failed retriably.
 	fetchFailures int
-	res           SinkResult
+	// interrupted is the retriable failure being retried, cleared by progress.
+	interrupted error
+	res         SinkResult
 }
 
 // RunSinkSlice runs one slice of a sink task: see the package documentation. On error the
@@ -176,6 +184,9 @@ func RunSinkSlice(ctx context.Context, logger *slog.Logger, s SinkSlice) (SinkRe
 	if err != nil {
 		r.res.Committable = nil
 		return r.res, err
+	}
+	if !r.res.CaughtUp {
+		r.res.Interrupted = r.interrupted
 	}
 	return r.res, nil
 }
@@ -368,6 +379,7 @@ func (r *sinkRun) fetch(ctx context.Context, tps []connect.TopicPartition) (map[
 			r.resetOutOfRange(ctx, o.tp, o.err)
 		case kafka.IsRetriable(o.err):
 			retriable++
+			r.interrupted = o.err
 			r.logger.Warn("fetch failed, retrying", attrTopic, o.tp.Topic, attrPartition, o.tp.Partition, attrError, o.err)
 		default:
 			errs = append(errs, o.err)
@@ -383,6 +395,9 @@ func (r *sinkRun) fetch(ctx context.Context, tps []connect.TopicPartition) (map[
 		}
 	} else {
 		r.fetchFailures = 0
+		if retriable == 0 {
+			r.interrupted = nil
+		}
 	}
 	return results, nil
 }
@@ -429,6 +444,7 @@ func (r *sinkRun) deliver(ctx context.Context, tp connect.TopicPartition, fr kaf
 			m := &chunk[i]
 			rec, err := r.convert(ctx, m)
 			if errors.Is(err, errSliceOver) {
+				r.interrupted = err
 				break
 			}
 			if err != nil {
@@ -458,6 +474,7 @@ func (r *sinkRun) deliver(ctx context.Context, tp connect.TopicPartition, fr kaf
 				return false, err
 			}
 			r.res.Delivered += len(batch)
+			r.interrupted = nil
 		}
 		r.res.Records += handled
 		next := chunk[handled-1].Offset + 1
@@ -586,6 +603,10 @@ func (r *sinkRun) put(ctx context.Context, batch []connect.SinkRecord) error {
 		d := wait(err, attempt, r.s.Errors.RetryDelayMax)
 		r.logger.Warn("put failed, redelivering", attrConnector, r.s.ConnectorName, attrTask, r.s.TaskID, "attempt", attempt, "delay", d, attrError, err)
 		if serr := sleep(ctx, d, r.stopAt); serr != nil {
+			if errors.Is(serr, errSliceOver) {
+				first, last := batch[0], batch[len(batch)-1]
+				r.interrupted = fmt.Errorf("put %d records %s-%d@%d..%d: %w", len(batch), first.OriginalTopic, first.OriginalPartition, first.OriginalOffset, last.OriginalOffset, err)
+			}
 			return serr
 		}
 	}

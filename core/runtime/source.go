@@ -65,6 +65,10 @@ type SourceResult struct {
 	// Polled records, Produced (acknowledged), Filtered by transformations and Skipped
 	// after errors (tolerance all).
 	Polled, Produced, Filtered, Skipped int
+	// Interrupted is the retriable failure of Poll (a RetriableError) that was still being
+	// retried when the slice's time ran out; nil otherwise. Committable still holds what
+	// Kafka acknowledged.
+	Interrupted error
 }
 
 type itemState int
@@ -85,16 +89,17 @@ type sourceItem struct {
 }
 
 type sourceRun struct {
-	s       SourceSlice
-	logger  *slog.Logger
-	h       *handler
-	stopAt  time.Time
-	writer  *kafka.Writer
-	order   []string // source partitions in the order first seen
-	seen    map[string]bool
-	latest  map[string]store.SourceOffset
-	blocked map[string]bool
-	res     SourceResult
+	s           SourceSlice
+	interrupted error
+	logger      *slog.Logger
+	h           *handler
+	stopAt      time.Time
+	writer      *kafka.Writer
+	order       []string // source partitions in the order first seen
+	seen        map[string]bool
+	latest      map[string]store.SourceOffset
+	blocked     map[string]bool
+	res         SourceResult
 }
 
 // RunSourceSlice runs one slice of a source task: see the package documentation. The
@@ -126,6 +131,9 @@ func RunSourceSlice(ctx context.Context, logger *slog.Logger, s SourceSlice) (So
 	r.h.classify = s.ClassifyError
 	err := r.run(ctx)
 	r.res.Skipped = r.h.skipped
+	if err == nil {
+		r.res.Interrupted = r.interrupted
+	}
 	r.res.Committable = r.committable()
 	if s.Commit != nil {
 		if cerr := s.Commit(ctx, r.res.Committable); cerr != nil {
@@ -227,6 +235,9 @@ func (r *sourceRun) poll(ctx context.Context) ([]connect.SourceRecord, error) {
 		d := wait(err, attempt, r.s.Errors.RetryDelayMax)
 		r.logger.Warn("poll failed, retrying", attrConnector, r.s.ConnectorName, attrTask, r.s.TaskID, "attempt", attempt, "delay", d, attrError, err)
 		if serr := sleep(ctx, d, r.stopAt); serr != nil {
+			if errors.Is(serr, errSliceOver) {
+				r.interrupted = fmt.Errorf("poll: %w", err)
+			}
 			return nil, serr
 		}
 	}

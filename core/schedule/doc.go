@@ -12,4 +12,9 @@
 // Sink work is decided, not negotiated: the topic-partitions a sink connector reads are sorted
 // and dealt round-robin over its tasks (AssignPartitions), so every scheduler and worker
 // computes the same assignment for the same set.
+//
+// A task also waits while a retry backoff holds its lease (see Policy.RetryDelay), and a
+// FAILED task is due again only under task.restart.policy=on-failure, after its restart
+// backoff and within its hourly cap (Policy, ParsePolicy). Note is the retry and restart
+// state a task's status trace carries from one slice to the next.
 package schedule

@@ -48,7 +48,9 @@ type Planner struct {
 
 // Plan returns one payload per due task, sorted by connector and task. A task is due when
 // its connector's target state is RUNNING, its schedule fired since its last slice, it is not
-// FAILED, and no unexpired lease is held on it.
+// FAILED, and no unexpired lease is held on it. A FAILED task whose connector has
+// task.restart.policy=on-failure is due again once its restart backoff passed and while
+// under its hourly cap: Plan marks it RESTARTING and records the restart in its trace.
 func (p *Planner) Plan(ctx context.Context, now time.Time) ([]Payload, error) {
 	names, err := p.Store.Connectors(ctx)
 	if err != nil {
@@ -87,6 +89,9 @@ func (p *Planner) Plan(ctx context.Context, now time.Time) ([]Payload, error) {
 		for task := range c.Tasks {
 			st, seen := byTask[task]
 			if seen && st.State == store.StateFailed {
+				if p.restart(ctx, c, st, now) {
+					out = append(out, Payload{Connector: name, Task: task, Generation: c.Generation, NotAfter: now.Add(budget)})
+				}
 				continue
 			}
 			if seen && st.State != store.StateRestarting && st.Generation == c.Generation &&
@@ -104,6 +109,34 @@ func (p *Planner) Plan(ctx context.Context, now time.Time) ([]Payload, error) {
 		}
 	}
 	return out, nil
+}
+
+// restart decides whether a FAILED task is restarted automatically now, and if so marks it
+// RESTARTING with the restart recorded in its trace.
+func (p *Planner) restart(ctx context.Context, c store.Connector, st store.Status, now time.Time) bool {
+	pol, err := ParsePolicy(c.Config)
+	if err != nil || pol.Restart != RestartOnFailure || st.Generation != c.Generation {
+		return false
+	}
+	note := ParseNote(st.Trace)
+	at, ok := pol.NextRestart(st.Updated, note.Restarts, now)
+	if !ok || now.Before(at) {
+		return false
+	}
+	if lease, err := p.Store.CurrentLease(ctx, c.Name, st.Task); err == nil && lease.Expires.After(now) {
+		return false
+	}
+	note.GaveUp, note.RetryingSince, note.Attempt = false, time.Time{}, 0
+	note.Restarts = append(RecentRestarts(note.Restarts, now), now)
+	restarting := store.Status{Connector: c.Name, Task: st.Task, State: store.StateRestarting, WorkerID: st.WorkerID,
+		Trace: note.Trace(), Generation: st.Generation, Updated: now}
+	if err := p.Store.PutStatus(ctx, restarting); err != nil {
+		p.logger().Warn("restart failed task", "connector", c.Name, "task", st.Task, "error", err)
+		return false
+	}
+	p.logger().Info("failed task restarted automatically", "connector", c.Name, "task", st.Task,
+		"restarts_last_hour", len(note.Restarts), "policy", KeyRestartPolicy+"="+pol.Restart)
+	return true
 }
 
 func (p *Planner) logger() *slog.Logger {

@@ -88,6 +88,9 @@ type Config struct {
 	// TopicTracking and TopicReset from topic.tracking.enable and topic.tracking.allow.reset.
 	// Default true. Mirror Kafka Connect's keys of the same names.
 	TopicTracking, TopicReset bool
+	// TopicCreation from topic.creation.enable (default true) and DynamoDBTableCreate from
+	// state.dynamodb.table.create (default true), as the worker's.
+	TopicCreation, DynamoDBTableCreate bool
 
 	// Raw holds every property as given; config providers (config.providers.*) read it.
 	Raw map[string]string
@@ -120,7 +123,7 @@ func ParseConfig(props map[string]string) (*Config, error) {
 		HeaderConverter:   workerprops.SimpleHeaderConverter,
 		KeyConverterProps: map[string]string{}, ValueConverterProps: map[string]string{}, HeaderConverterProps: map[string]string{},
 		DispatchConcurrency: 32, SliceBudget: 14 * time.Minute, Margin: 5 * time.Second, LeaseGrace: 30 * time.Second,
-		MetricsNamespace: "connectless", TopicTracking: true, TopicReset: true, Raw: props,
+		MetricsNamespace: "connectless", TopicTracking: true, TopicReset: true, TopicCreation: true, DynamoDBTableCreate: true, Raw: props,
 	}
 	keys := make([]string, 0, len(props))
 	for k := range props {
@@ -191,15 +194,20 @@ func ParseConfig(props map[string]string) (*Config, error) {
 			c.LeaseGrace = ms(key, v)
 		case "metrics.namespace":
 			c.MetricsNamespace = tv
-		case "topic.tracking.enable", "topic.tracking.allow.reset":
+		case "topic.tracking.enable", "topic.tracking.allow.reset", "topic.creation.enable", "state.dynamodb.table.create":
 			b, err := strconv.ParseBool(tv)
 			if err != nil {
 				bad(key, "want true or false, got %q", v)
 			}
-			if key == "topic.tracking.enable" {
+			switch key {
+			case "topic.tracking.enable":
 				c.TopicTracking = b
-			} else {
+			case "topic.tracking.allow.reset":
 				c.TopicReset = b
+			case "topic.creation.enable":
+				c.TopicCreation = b
+			default:
+				c.DynamoDBTableCreate = b
 			}
 		case "config.providers":
 		default:

@@ -27,11 +27,18 @@ type TaskResult struct {
 	Skipped bool   `json:"skipped"`
 	Reason  string `json:"reason,omitempty"`
 	// Records read (sink) or polled (source), and Written to the sink or to Kafka.
-	Records   int   `json:"records"`
-	Written   int   `json:"written"`
-	Committed bool  `json:"committed"`
-	CaughtUp  bool  `json:"caught_up"`
-	Token     int64 `json:"token,omitempty"`
+	Records   int  `json:"records"`
+	Written   int  `json:"written"`
+	Committed bool `json:"committed"`
+	CaughtUp  bool `json:"caught_up"`
+	// Retrying is true when the slice ended on a retriable error: the task stays RUNNING
+	// and the scheduler runs it again after the backoff; RetryAttempt counts the failed
+	// slices of the outage and RetryCause says what failed. It is not an invocation
+	// failure, so it never reaches the on-failure destination.
+	Retrying     bool   `json:"retrying,omitempty"`
+	RetryAttempt int    `json:"retry_attempt,omitempty"`
+	RetryCause   string `json:"retry_cause,omitempty"`
+	Token        int64  `json:"token,omitempty"`
 	// DurationMs is how long the invocation ran.
 	DurationMs int64 `json:"duration_ms"`
 }
@@ -55,7 +62,11 @@ func (rt *Runtime) RunTask(ctx context.Context, holder string, p schedule.Payloa
 	}
 	res, err := taskrun.Run(ctx, &env, p, deadline)
 	out := TaskResult{Connector: p.Connector, Task: p.Task, Generation: res.Generation, Records: res.Records, Written: res.Written,
-		Committed: res.Committed, CaughtUp: res.CaughtUp, Token: res.Token, DurationMs: res.Duration.Milliseconds()}
+		Committed: res.Committed, CaughtUp: res.CaughtUp, Token: res.Token, DurationMs: res.Duration.Milliseconds(),
+		Retrying: res.Retrying, RetryAttempt: res.RetryAttempt}
+	if res.RetryCause != nil {
+		out.RetryCause = res.RetryCause.Error()
+	}
 	log := rt.Logger.With("connector", p.Connector, "task", p.Task, "holder", env.Holder)
 	switch {
 	case errors.Is(err, taskrun.ErrSkipped):
@@ -180,6 +191,11 @@ func (rt *Runtime) SchedulerHandler(inv schedule.Invoker) func(ctx context.Conte
 func (rt *Runtime) RESTHandler(opts rest.Options) func(ctx context.Context, ev json.RawMessage) (any, error) {
 	if opts.Logger == nil {
 		opts.Logger = rt.Logger
+	}
+	if opts.KafkaClusterID == "" && rt.Kafka != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		opts.KafkaClusterID, _ = rt.Kafka.ClusterID(ctx) // unknown: GET / reports null
+		cancel()
 	}
 	return APIGateway{Handler: rest.New(rt.Herder, opts)}.Invoke
 }

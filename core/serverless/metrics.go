@@ -19,6 +19,9 @@ const (
 	MetricSourceRecordWrite      = "source-record-write-total"
 	MetricOffsetCommitCompletion = "offset-commit-completion-total"
 	MetricOffsetCommitSkip       = "offset-commit-skip-total"
+	// MetricTotalRetries counts slices that ended on a retriable error (task-error-metrics
+	// total-retries); written only by such invocations.
+	MetricTotalRetries = "total-retries"
 	// MetricInvocationTime is connectless's own: how long the invocation ran, in milliseconds.
 	MetricInvocationTime = "invocation-time-ms"
 	// MetricInvocationSkipped is connectless's own: 1 when the invocation found the task
@@ -92,6 +95,9 @@ func (m *Metrics) Task(r TaskResult, kind connect.PluginType) error {
 		skipped = 1
 	}
 	add(MetricInvocationSkipped, "Count", skipped)
+	if r.Retrying {
+		add(MetricTotalRetries, "Count", 1)
+	}
 	add(MetricInvocationTime, "Milliseconds", r.DurationMs)
 	doc["_aws"] = emfMeta{Timestamp: now().UnixMilli(), CloudWatchMetrics: []emfDirective{{
 		Namespace: ns, Dimensions: [][]string{{"connector"}, {"connector", "task"}}, Metrics: metrics,

@@ -98,13 +98,14 @@ func Open(ctx context.Context, props map[string]string, opts Options) (*Runtime,
 		return nil, fmt.Errorf("herder: %w", err)
 	}
 	rt.Env = &taskrun.Env{Store: rt.Store, Registry: opts.Registry, Kafka: rt.Kafka, Pipeline: cfg.Pipeline(opts.Registry),
-		Resolver: resolver, Holder: workerID, Margin: cfg.Margin, LeaseGrace: cfg.LeaseGrace, Logger: log}
+		Resolver: resolver, Holder: workerID, Margin: cfg.Margin, LeaseGrace: cfg.LeaseGrace, Logger: log,
+		TopicCreationDisabled: !cfg.TopicCreation, TopicTrackingDisabled: !cfg.TopicTracking}
 	return rt, nil
 }
 
 func openStore(ctx context.Context, cfg *Config, awsCfg func(context.Context) (aws.Config, error), log *slog.Logger) (store.Store, error) {
 	st, err := backend.Open(ctx, backend.Options{Backend: cfg.Backend, BoltPath: cfg.BoltPath,
-		DynamoDBTable: cfg.DynamoDBTable, AWSConfig: awsCfg, Logger: log,
+		DynamoDBTable: cfg.DynamoDBTable, DynamoDBCreate: cfg.DynamoDBTableCreate, AWSConfig: awsCfg, Logger: log,
 		Kafka: kafkatopic.Config{Brokers: cfg.Brokers, ConfigTopic: cfg.ConfigTopic, OffsetsTopic: cfg.OffsetsTopic,
 			StatusTopic: cfg.StatusTopic}})
 	if errors.Is(err, store.ErrInvalid) {

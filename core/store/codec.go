@@ -185,3 +185,15 @@ func TooLargeError(what string, size, limit int) error {
 // a commit's offsets, a status) the memory and bolt backends accept by default: 1 MiB, Kafka's
 // default message.max.bytes, so that state kept there also fits Kafka Connect's topics.
 const DefaultMaxValueSize = 1 << 20
+
+// ValidateTopicStatus checks the arguments of TopicStore.RecordActiveTopic: a valid connector
+// name, a task id of 0 or more and a non-empty topic without NUL.
+func ValidateTopicStatus(ts TopicStatus) error {
+	if err := ValidateTask(ts.Connector, ts.Task); err != nil {
+		return fmt.Errorf("record active topic: %w", err)
+	}
+	if ts.Topic == "" || bytes.IndexByte([]byte(ts.Topic), 0) >= 0 {
+		return fmt.Errorf("record active topic of %q: topic %q is empty or contains NUL: %w", ts.Connector, ts.Topic, ErrInvalid)
+	}
+	return nil
+}

@@ -152,11 +152,35 @@ type LeaseStore interface {
 	CurrentLease(ctx context.Context, connector string, task int) (Lease, error)
 }
 
-// Store is a complete state backend.
+// TopicStatus says that a task of a connector used a topic: produced to it (source) or
+// consumed from it (sink). Kafka Connect's TopicStatus (KIP-558 active topics).
+type TopicStatus struct {
+	Topic     string
+	Connector string
+	Task      int
+	// Discovered is when the topic was first used.
+	Discovered time.Time
+}
+
+// TopicStore keeps the topics each connector used, for GET /connectors/{name}/topics.
+type TopicStore interface {
+	// RecordActiveTopic notes a topic a task used. A topic already recorded for the
+	// connector stays as it was, and nothing is written.
+	RecordActiveTopic(ctx context.Context, ts TopicStatus) error
+	// ActiveTopics returns the topics recorded for a connector, sorted; none for a
+	// connector the store does not know.
+	ActiveTopics(ctx context.Context, connector string) ([]string, error)
+	// ResetActiveTopics forgets every topic recorded for a connector.
+	ResetActiveTopics(ctx context.Context, connector string) error
+}
+
+// Store is a complete state backend. DeleteConnector also forgets the connector's active
+// topics.
 type Store interface {
 	ConfigStore
 	OffsetStore
 	StatusStore
 	LeaseStore
+	TopicStore
 	Close() error
 }

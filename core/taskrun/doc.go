@@ -11,4 +11,11 @@
 // topics.regex) to partitions, deals them over its tasks (schedule.AssignPartitions), and
 // stores the assignment in each task's configuration under AssignmentKey, bumping the
 // generation when the set changes.
+//
+// A slice that ends on an error time may fix (transient.Is: an outage of S3, a database,
+// DynamoDB or a broker) commits nothing it does not cover, leaves the task RUNNING with
+// "retrying since …" in its status trace, and keeps the lease for an exponential, jittered
+// backoff so that no scheduler or worker runs it sooner; Run returns no error for it
+// (Result.Retrying). Past the connector's task.retry.timeout.ms the task is FAILED with the
+// last cause. Any other error fails the task at once.
 package taskrun

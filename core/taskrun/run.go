@@ -11,6 +11,7 @@ import (
 
 	"github.com/connectless/connectless/core/config/provider"
 	"github.com/connectless/connectless/core/connect"
+	"github.com/connectless/connectless/core/connect/transient"
 	"github.com/connectless/connectless/core/kafka"
 	"github.com/connectless/connectless/core/runtime"
 	"github.com/connectless/connectless/core/schedule"
@@ -52,7 +53,11 @@ type Env struct {
 	LeaseGrace time.Duration
 	// IdlePolls ends a source slice after that many empty polls. Default 3.
 	IdlePolls int
-	Logger    *slog.Logger
+	// TopicCreationDisabled mirrors the worker's topic.creation.enable=false: source
+	// connectors' topic.creation.* settings are not used. TopicTrackingDisabled mirrors
+	// topic.tracking.enable=false: the topics tasks use are not recorded.
+	TopicCreationDisabled, TopicTrackingDisabled bool
+	Logger                                       *slog.Logger
 }
 
 // Result is what one invocation did.
@@ -71,6 +76,15 @@ type Result struct {
 	// Committed is true when offsets were committed.
 	Committed bool
 	Duration  time.Duration
+	// Retrying is true when the slice ended on a retriable error (RetryCause): nothing it
+	// did not cover was committed, the task stays RUNNING with "retrying since …" in its
+	// status trace, and its lease is held for RetryIn so that no scheduler or worker runs
+	// it again before. RetryAttempt counts the failed slices of the outage. Run returns no
+	// error for such a slice: it is not a failure of the invocation.
+	Retrying     bool
+	RetryAttempt int
+	RetryIn      time.Duration
+	RetryCause   error
 }
 
 // Run runs one invocation of one task until deadline (minus Env.Margin) or until caught up.
@@ -99,52 +113,122 @@ func Run(ctx context.Context, env *Env, p schedule.Payload, deadline time.Time) 
 	}
 	res.Token = lease.Token
 	defer func() {
-		// Release on a fresh context: the invocation's may be done.
+		// Release on a fresh context: the invocation's may be done. A retrying task keeps
+		// its lease for the backoff instead: that is what delays its next slice, here and
+		// in every other scheduler or worker.
 		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 		defer cancel()
+		if res.Retrying && res.RetryIn > 0 {
+			if _, rerr := env.Store.Renew(rctx, lease, res.RetryIn); rerr != nil {
+				log.Warn("hold lease for the retry backoff; it expires as first taken", "error", rerr)
+			}
+			return
+		}
 		if rerr := env.Store.Release(rctx, lease); rerr != nil {
 			log.Warn("release lease", "error", rerr)
 		}
 	}()
+	err = env.leased(ctx, log, p, lease, deadline, &res, nil)
+	return res, err
+}
 
+// leased runs one slice under a lease the caller holds. last, when not nil, is the status
+// last written under this lease: a status equal to it (state, trace, generation) is not
+// written again, and last is updated.
+func (env *Env) leased(ctx context.Context, log *slog.Logger, p schedule.Payload, lease store.Lease, deadline time.Time, res *Result, last *store.Status) error {
+	started := time.Now()
 	c, err := env.Store.Connector(ctx, p.Connector)
 	if errors.Is(err, store.ErrNotFound) {
-		return res, fmt.Errorf("connector %q: %w: deleted", p.Connector, ErrSkipped)
+		return fmt.Errorf("connector %q: %w: deleted", p.Connector, ErrSkipped)
 	}
 	if err != nil {
-		return res, fmt.Errorf("read connector %q: %w", p.Connector, err)
+		return fmt.Errorf("read connector %q: %w", p.Connector, err)
 	}
 	res.Generation = c.Generation
 	if c.TargetState != store.TargetRunning {
-		return res, fmt.Errorf("connector %q is %s: %w", p.Connector, c.TargetState, ErrSkipped)
+		return fmt.Errorf("connector %q is %s: %w", p.Connector, c.TargetState, ErrSkipped)
 	}
 	if p.Task < 0 || p.Task >= len(c.Tasks) {
-		return res, fmt.Errorf("task %s/%d: %w: generation %d has %d tasks", p.Connector, p.Task, ErrSkipped, c.Generation, len(c.Tasks))
+		return fmt.Errorf("task %s/%d: %w: generation %d has %d tasks", p.Connector, p.Task, ErrSkipped, c.Generation, len(c.Tasks))
 	}
 
+	prev := env.previousNote(ctx, log, p.Connector, p.Task)
+	policy, perr := schedule.ParsePolicy(c.Config)
 	status := func(state store.State, trace string) {
+		if last != nil && last.State == state && last.Trace == trace && last.Generation == c.Generation && env.statusIs(ctx, *last) {
+			return // unchanged, and nobody else wrote one since: idle slices of a held task write nothing
+		}
 		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 		defer cancel()
 		st := store.Status{Connector: p.Connector, Task: p.Task, State: state, WorkerID: env.Holder, Trace: trace, Generation: c.Generation, Updated: time.Now()}
 		if err := env.Store.PutTaskStatus(sctx, lease, st); err != nil {
 			log.Warn("write task status", "state", state, "error", err)
+			return
+		}
+		if last != nil {
+			*last = st
 		}
 	}
-	secrets, runErr := env.slice(ctx, log, c, p.Task, lease, deadline, &res)
+	if perr != nil {
+		err := fmt.Errorf("connector %q: %w", p.Connector, perr)
+		status(store.StateFailed, err.Error())
+		return err
+	}
+	secrets, runErr := env.slice(ctx, log, c, p.Task, lease, deadline, res)
 	if runErr != nil && len(secrets) > 0 {
 		// A trace may quote resolved values: it is stored, shown and logged redacted.
 		runErr = &redactedError{msg: secrets.Redact(runErr.Error()), err: runErr}
 	}
+	now := time.Now()
+	restarts := schedule.RecentRestarts(prev.Restarts, now)
 	switch {
 	case errors.Is(runErr, store.ErrFenced):
 		log.Warn("lease taken over by another invocation; nothing committed", "token", lease.Token, "error", runErr)
-		return res, runErr
+		return runErr
+	case runErr != nil && ctx.Err() == nil && transient.Is(runErr):
+		note := schedule.Note{Cause: runErr.Error(), RetryingSince: now, Attempt: 1, Restarts: restarts}
+		if prev.Retrying() {
+			note.RetryingSince, note.Attempt = prev.RetryingSince, prev.Attempt+1
+		}
+		if policy.RetriesExhausted(note.RetryingSince, now) {
+			note.GaveUp, note.RetryTimeout = true, policy.RetryTimeout
+			log.Error("outage outlasted "+schedule.KeyRetryTimeout+"; task failed", "since", note.RetryingSince,
+				"attempts", note.Attempt, "error", runErr)
+			status(store.StateFailed, note.Trace())
+			return runErr
+		}
+		note.NextIn = policy.RetryDelay(note.Attempt, deadline.Sub(started))
+		res.Retrying, res.RetryAttempt, res.RetryIn, res.RetryCause = true, note.Attempt, note.NextIn, runErr
+		res.CaughtUp = false
+		log.Warn("slice ended on a retriable error; retrying", "attempt", note.Attempt, "since", note.RetryingSince,
+			"next_in", note.NextIn, "error", runErr)
+		status(store.StateRunning, note.Trace())
+		return nil
 	case runErr != nil:
-		status(store.StateFailed, runErr.Error())
-		return res, runErr
+		status(store.StateFailed, schedule.Note{Cause: runErr.Error(), Restarts: restarts}.Trace())
+		return runErr
 	}
-	status(store.StateRunning, "")
-	return res, nil
+	if prev.Retrying() {
+		log.Info("recovered from a retriable failure", "since", prev.RetryingSince, "attempts", prev.Attempt)
+	}
+	status(store.StateRunning, schedule.Note{Restarts: restarts}.Trace())
+	return nil
+}
+
+// previousNote reads what the task's last status says about an outage in progress and its
+// recent automatic restarts; a store that cannot answer yields an empty note.
+func (env *Env) previousNote(ctx context.Context, log *slog.Logger, connector string, task int) schedule.Note {
+	statuses, err := env.Store.Statuses(ctx, connector)
+	if err != nil {
+		log.Warn("read task status", "error", err)
+		return schedule.Note{}
+	}
+	for _, st := range statuses {
+		if st.Task == task {
+			return schedule.ParseNote(st.Trace)
+		}
+	}
+	return schedule.Note{}
 }
 
 // redactedError shows a message with resolved config values replaced by their references
@@ -209,7 +293,7 @@ func (env *Env) runSlice(ctx context.Context, log *slog.Logger, c store.Connecto
 		if !ok {
 			return fmt.Errorf("connector %q: plugin %s is not a source connector", c.Name, plugin.Class)
 		}
-		return env.source(ctx, c, taskID, lease, sc, taskCfg, pipe, errCfg, deadline, margin, res)
+		return env.source(ctx, log, c, taskID, lease, sc, taskCfg, pipe, errCfg, deadline, margin, res)
 	}
 	return fmt.Errorf("connector %q: plugin %s has unknown type %q", c.Name, plugin.Class, plugin.Type)
 }
@@ -262,6 +346,13 @@ func (env *Env) sink(ctx context.Context, log *slog.Logger, c store.Connector, t
 				changed[tp] = off
 			}
 		}
+		used := map[string]bool{}
+		for tp := range changed {
+			if !used[tp.Topic] {
+				used[tp.Topic] = true
+				env.recordTopic(ctx, log, c.Name, taskID, tp.Topic)
+			}
+		}
 		if len(changed) > 0 {
 			if cerr := env.Store.CommitSinkOffsets(ctx, lease, changed); cerr != nil {
 				return errors.Join(err, fmt.Errorf("commit sink offsets of %s/%d: %w", c.Name, taskID, cerr))
@@ -272,22 +363,32 @@ func (env *Env) sink(ctx context.Context, log *slog.Logger, c store.Connector, t
 			}
 		}
 	}
+	if err == nil && out.Interrupted != nil {
+		// What was durable is committed; the rest waits for a later slice.
+		return connect.Retriable(out.Interrupted)
+	}
 	return err
 }
 
-func (env *Env) source(ctx context.Context, c store.Connector, taskID int, lease store.Lease, sc connect.SourceConnector,
+func (env *Env) source(ctx context.Context, log *slog.Logger, c store.Connector, taskID int, lease store.Lease, sc connect.SourceConnector,
 	taskCfg map[string]string, pipe Pipeline, errCfg runtime.ErrorConfig, deadline time.Time, margin time.Duration, res *Result) error {
 	offsets, err := env.Store.SourceOffsets(ctx, c.Name)
 	if err != nil {
 		return fmt.Errorf("read source offsets of %q: %w", c.Name, err)
 	}
 	idle := cmp.Or(env.IdlePolls, 3)
+	writer, err := env.sourceWriter(c, taskID, log)
+	if err != nil {
+		return err
+	}
+	defer writer.Close()
 	out, err := runtime.RunSourceSlice(ctx, cmp.Or(env.Logger, slog.New(slog.DiscardHandler)), runtime.SourceSlice{
 		Task:          sc.NewTask(),
 		TaskConfig:    taskCfg,
 		TaskLogger:    connect.TaskLogger(env.Logger, c.Name, taskID),
 		OffsetReader:  offsetReader(offsets),
 		Client:        env.Kafka,
+		Writer:        writer,
 		Deadline:      deadline,
 		Margin:        margin,
 		IdlePolls:     idle,
@@ -310,7 +411,10 @@ func (env *Env) source(ctx context.Context, c store.Connector, taskID int, lease
 	})
 	res.Records, res.Written = out.Polled, out.Produced
 	res.Skipped = out.Skipped
-	res.CaughtUp = err == nil && time.Now().Before(deadline.Add(-margin))
+	res.CaughtUp = err == nil && out.Interrupted == nil && time.Now().Before(deadline.Add(-margin))
+	if err == nil && out.Interrupted != nil {
+		return connect.Retriable(out.Interrupted)
+	}
 	return err
 }
 

@@ -34,6 +34,10 @@ type collector struct {
 	mu      sync.Mutex
 	flushed map[connect.TopicPartition][]int64
 	onFlush func()
+	// flushErr, when set, is asked before each flush; an error fails it with nothing kept.
+	flushErr func() error
+	// putErr, when set, is asked before each Put; an error refuses the batch.
+	putErr func() error
 }
 
 func (c *collector) offsets(tp connect.TopicPartition) []int64 {
@@ -66,10 +70,21 @@ func (t *testSinkTask) Start(context.Context, map[string]string, connect.SinkTas
 	return nil
 }
 func (t *testSinkTask) Put(_ context.Context, recs []connect.SinkRecord) error {
+	if t.c.putErr != nil {
+		if err := t.c.putErr(); err != nil {
+			return err
+		}
+	}
 	t.pending = append(t.pending, recs...)
 	return nil
 }
 func (t *testSinkTask) Flush(context.Context, map[connect.TopicPartition]int64) error {
+	if t.c.flushErr != nil {
+		if err := t.c.flushErr(); err != nil {
+			t.pending = nil
+			return err
+		}
+	}
 	t.c.mu.Lock()
 	defer t.c.mu.Unlock()
 	for _, r := range t.pending {

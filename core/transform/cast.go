@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/connectless/connectless/core/connect"
+	"github.com/connectless/connectless/core/connect/javacompat"
 )
 
 const castPurpose = "cast types"
@@ -353,7 +354,7 @@ func (n number) int32v() int32 {
 }
 
 func outOfRange(v any) error {
-	return dataErr("Value (%s) was out of range for requested data type", javaToString(v))
+	return dataErr("Value (%s) was out of range for requested data type", javacompat.ToString(v))
 }
 
 func castTo(v any, target connect.Type) (any, error) {
@@ -470,36 +471,5 @@ func castToString(v any) string {
 	case []byte:
 		return base64.StdEncoding.EncodeToString(x)
 	}
-	return javaToString(v)
-}
-
-// javaToString is Object.toString for Connect values.
-func javaToString(v any) string {
-	switch x := v.(type) {
-	case nil:
-		return "null"
-	case string:
-		return x
-	case float64:
-		return javaDouble(x, 64)
-	case float32:
-		return javaDouble(float64(x), 32)
-	case bool:
-		return strconv.FormatBool(x)
-	case int8:
-		return strconv.FormatInt(int64(x), 10)
-	case int16:
-		return strconv.FormatInt(int64(x), 10)
-	case int32:
-		return strconv.FormatInt(int64(x), 10)
-	case int64:
-		return strconv.FormatInt(x, 10)
-	case int:
-		return strconv.Itoa(x)
-	case connect.Decimal:
-		return x.JavaString()
-	case time.Time:
-		return x.UTC().Format("Mon Jan 02 15:04:05 UTC 2006")
-	}
-	return connect.JavaString(v)
+	return javacompat.ToString(v)
 }

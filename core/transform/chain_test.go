@@ -64,7 +64,7 @@ func TestRegistry(t *testing.T) {
 		}
 		switch p.Type {
 		case connect.PluginTransformation:
-			if p.NewTransformation == nil || !strings.HasPrefix(p.Class, transformsPkg) {
+			if p.NewTransformation == nil || !(strings.HasPrefix(p.Class, transformsPkg) || p.Class == ExtractNewRecordStateClass) {
 				t.Errorf("%s: not a transformation", p.Class)
 				continue
 			}
@@ -104,7 +104,10 @@ func TestRegistry(t *testing.T) {
 			t.Errorf("missing %s", w)
 		}
 	}
-	if len(classes) != len(want) {
+	if !slices.Contains(classes, ExtractNewRecordStateClass) {
+		t.Errorf("missing %s", ExtractNewRecordStateClass)
+	}
+	if len(classes) != len(want)+1 {
 		t.Errorf("%d plugins, want %d", len(classes), len(want))
 	}
 	if _, err := Builtin().LookupType(connect.PluginTransformation, "com.example.Nope"); !errors.Is(err, connect.ErrUnknownPlugin) {

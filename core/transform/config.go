@@ -63,7 +63,6 @@ func newDef(keys []connect.ConfigKey) *connect.ConfigDef {
 	return d
 }
 
-
 // nonEmptyList is Kafka's NonEmptyListValidator.
 func nonEmptyList() connect.ConfigValidator {
 	return connect.ValidatorFunc(func(name string, v any) error {

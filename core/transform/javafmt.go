@@ -4,17 +4,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/connectless/connectless/core/connect"
 )
-
-// javaDouble is Java's Double.toString (bits 64) or Float.toString (bits 32).
-func javaDouble(f float64, bits int) string {
-	if bits == 32 {
-		return connect.FormatFloat(float32(f))
-	}
-	return connect.FormatDouble(f)
-}
 
 const millisPerDay = 24 * 60 * 60 * 1000
 

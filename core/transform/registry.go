@@ -30,7 +30,9 @@ func Plugins() []connect.Plugin {
 	pr := func(name string, mk func() connect.Predicate) connect.Plugin {
 		return connect.Plugin{Class: predicatesPkg + name, Type: connect.PluginPredicate, Version: Version, NewPredicate: mk}
 	}
-	var ps []connect.Plugin
+	// Debezium's event flattening SMT sorts first (io.debezium before org.apache).
+	ps := []connect.Plugin{{Class: ExtractNewRecordStateClass, Type: connect.PluginTransformation, Version: Version,
+		NewTransformation: func() connect.Transformation { return newExtractNewRecordState() }}}
 	ps = append(ps, sided("Cast", func(s side) connect.Transformation { return newCast(s) })...)
 	ps = append(ps, tr("DropHeaders", func() connect.Transformation { return newDropHeaders() }))
 	ps = append(ps, sided("ExtractField", func(s side) connect.Transformation { return newExtractField(s) })...)

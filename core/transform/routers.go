@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/connectless/connectless/core/connect"
+	"github.com/connectless/connectless/core/connect/javacompat"
 )
 
 // TimestampRouter is Kafka's TimestampRouter: it renames the topic from a format holding
@@ -97,7 +98,7 @@ func recordString(r *connect.Record) string {
 		ts = fmt.Sprint(r.Timestamp.UnixMilli())
 	}
 	s := fmt.Sprintf("ConnectRecord{topic='%s', kafkaPartition=%s, key=%s, keySchema=%s, value=%s, valueSchema=%s, timestamp=%s, headers=ConnectHeaders(headers=%s)}",
-		r.Topic, partition, javaToString(r.Key), schemaOrNull(r.KeySchema), javaToString(r.Value), schemaOrNull(r.ValueSchema), ts, headersString(r.Headers))
+		r.Topic, partition, javacompat.ToString(r.Key), schemaOrNull(r.KeySchema), javacompat.ToString(r.Value), schemaOrNull(r.ValueSchema), ts, headersString(r.Headers))
 	if r.Offset != nil {
 		return fmt.Sprintf("SinkRecord{kafkaOffset=%d, timestampType=CreateTime} ", *r.Offset) + s
 	}
@@ -117,7 +118,7 @@ func headersString(h connect.Headers) string {
 	}
 	parts := make([]string, len(h))
 	for i, x := range h {
-		parts[i] = fmt.Sprintf("ConnectHeader(key=%s, value=%s, schema=%s)", x.Key, javaToString(x.Value), schemaOrNull(x.Schema))
+		parts[i] = fmt.Sprintf("ConnectHeader(key=%s, value=%s, schema=%s)", x.Key, javacompat.ToString(x.Value), schemaOrNull(x.Schema))
 	}
 	return strings.Join(parts, ", ")
 }

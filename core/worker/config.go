@@ -80,6 +80,12 @@ type Config struct {
 	// TopicTrackingDisabled and TopicResetDisabled from topic.tracking.enable and
 	// topic.tracking.allow.reset (both default true). Mirror Kafka Connect's keys.
 	TopicTrackingDisabled, TopicResetDisabled bool
+	// TopicCreationDisabled from topic.creation.enable (default true): source connectors'
+	// topic.creation.* settings are used only when enabled. Mirrors Kafka Connect's key.
+	TopicCreationDisabled bool
+	// DynamoDBTableCreate from state.dynamodb.table.create (default true): create the
+	// state table (on-demand billing) when it is missing.
+	DynamoDBTableCreate bool
 
 	// KeyConverter, ValueConverter and HeaderConverter with their options (the keys after
 	// the prefix): the converters of connectors that set none. Defaults JsonConverter,
@@ -116,6 +122,12 @@ type Config struct {
 	// ReplicationFactor for the kafka backend's topics, from the *.storage.replication.factor
 	// keys (the smallest given). Default 3. Mirrors Kafka Connect's keys.
 	ReplicationFactor int
+	// ConfigReplicationFactor, OffsetsReplicationFactor and StatusReplicationFactor from
+	// config/offset/status.storage.replication.factor, and OffsetsPartitions and
+	// StatusPartitions from offset.storage.partitions (default 25) and
+	// status.storage.partitions (default 5): how the kafka backend creates each topic.
+	ConfigReplicationFactor, OffsetsReplicationFactor, StatusReplicationFactor int
+	OffsetsPartitions, StatusPartitions                                        int
 
 	// Raw holds every property as given (config providers read config.providers.* from it).
 	Raw map[string]string
@@ -125,7 +137,7 @@ type Config struct {
 // files written for Kafka Connect load unchanged.
 var accepted = []string{
 	"plugin.path", "plugin.discovery", "rest.advertised.listener", "rest.host.name", "rest.port",
-	"offset.storage.partitions", "status.storage.partitions", "config.storage.partitions",
+	"config.storage.partitions",
 	"scheduled.rebalance.max.delay.ms", "session.timeout.ms", "heartbeat.interval.ms",
 	"connector.client.config.override.policy", "exactly.once.source.support", "config.providers",
 }
@@ -139,7 +151,7 @@ var acceptedPrefixes = []string{"config.providers.", "producer.", "consumer.", "
 // each as an error wrapping ErrConfig that names the key.
 func Parse(props map[string]string) (*Config, error) {
 	c := &Config{
-		Brokers: []string{"localhost:9092"}, ClientID: "connectless", GroupID: "connect-cluster",
+		Brokers: []string{"localhost:9092"}, ClientID: "connectless", GroupID: "connect-cluster", DynamoDBTableCreate: true,
 		KeyConverter:         workerprops.JSONConverter,
 		ValueConverter:       workerprops.JSONConverter,
 		HeaderConverter:      workerprops.SimpleHeaderConverter,
@@ -205,6 +217,10 @@ func Parse(props map[string]string) (*Config, error) {
 			c.TopicTrackingDisabled = !boolean(key, v)
 		case "topic.tracking.allow.reset":
 			c.TopicResetDisabled = !boolean(key, v)
+		case "topic.creation.enable":
+			c.TopicCreationDisabled = !boolean(key, v)
+		case "state.dynamodb.table.create":
+			c.DynamoDBTableCreate = boolean(key, v)
 		case "offset.flush.interval.ms":
 			c.SliceLength = ms(key, v)
 		case KeyLeaseTimeout:
@@ -241,6 +257,25 @@ func Parse(props map[string]string) (*Config, error) {
 			}
 			if key == "config.storage.replication.factor" || n < c.ReplicationFactor {
 				c.ReplicationFactor = n
+			}
+			switch key {
+			case "config.storage.replication.factor":
+				c.ConfigReplicationFactor = n
+			case "offset.storage.replication.factor":
+				c.OffsetsReplicationFactor = n
+			default:
+				c.StatusReplicationFactor = n
+			}
+		case "offset.storage.partitions", "status.storage.partitions":
+			n, err := strconv.Atoi(tv)
+			if err != nil || (n < 1 && n != -1) {
+				bad(key, "want a positive integer or -1, got %q", v)
+				continue
+			}
+			if key == "offset.storage.partitions" {
+				c.OffsetsPartitions = n
+			} else {
+				c.StatusPartitions = n
 			}
 		default:
 			if !slices.Contains(accepted, key) && !slices.ContainsFunc(acceptedPrefixes, func(p string) bool { return strings.HasPrefix(key, p) }) {

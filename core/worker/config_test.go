@@ -153,36 +153,3 @@ func TestEnvironmentOverridesFile(t *testing.T) {
 		t.Error("missing file accepted")
 	}
 }
-
-func TestLoadConnector(t *testing.T) {
-	dir := t.TempDir()
-	write := func(name, body string) string {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
-	tests := []struct {
-		file, body string
-		wantName   string
-		wantErr    bool
-	}{
-		{"a.properties", "name=a\nconnector.class=X\ntasks.max=1\n", "a", false},
-		{"b.json", `{"name":"b","config":{"connector.class":"X"}}`, "b", false},
-		{"c.json", `{"name":"c","connector.class":"X"}`, "c", false},
-		{"d.properties", "connector.class=X\n", "", true},
-		{"e.json", `{"name":"e","config":{"tasks.max":1}}`, "", true},
-		{"f.json", `[1,2]`, "", true},
-	}
-	for _, tc := range tests {
-		name, cfg, err := LoadConnector(write(tc.file, tc.body))
-		if (err != nil) != tc.wantErr {
-			t.Errorf("%s: err = %v, want error %v", tc.file, err, tc.wantErr)
-			continue
-		}
-		if err == nil && (name != tc.wantName || cfg["connector.class"] != "X" || cfg["name"] != tc.wantName) {
-			t.Errorf("%s: %s %v", tc.file, name, cfg)
-		}
-	}
-}

@@ -34,6 +34,7 @@ import (
 //	connect-worker-metrics connector-count, task-count  kafka_connect_connect_worker_metrics_connector_count, …_task_count
 //	task-error-metrics total-record-errors, total-record-failures, total-records-skipped,
 //	  deadletterqueue-produce-requests, last-error-timestamp  kafka_connect_task_error_<attribute>{connector,task}
+//	task-error-metrics total-retries                  kafka_connect_task_error_total_retries{connector,task}
 //
 // Counters count the slices this worker ran. A task slice is measured as a whole: put-batch-
 // avg-time-ms is the average time of the slices that delivered records (read, put and
@@ -41,7 +42,9 @@ import (
 // commit refused because the task's lease was taken over counts as skipped. Status and
 // counts are read from the store at scrape time: task statuses and task-count cover the
 // tasks whose last slice ran on this worker; connector statuses and connector-count cover
-// every connector (any worker's herder manages them all).
+// every connector (any worker's herder manages them all). total-retries counts the slices
+// that ended on a retriable error and will be retried (the task stays RUNNING); they are
+// not record failures.
 type Metrics struct {
 	reg *prometheus.Registry
 
@@ -52,6 +55,7 @@ type Metrics struct {
 	putBatchSum, putBatchN                      map[taskKey]float64
 
 	recordErrors, recordFailures, recordsSkipped, dlqRequests *prometheus.CounterVec
+	retries                                                   *prometheus.CounterVec
 	lastError                                                 *prometheus.GaugeVec
 }
 
@@ -74,6 +78,7 @@ func NewMetrics(st store.Store, reg *connect.Registry, workerID string) *Metrics
 		recordFailures: counter("kafka_connect_task_error_total_record_failures", "Record processing failures that failed a slice (total-record-failures)."),
 		recordsSkipped: counter("kafka_connect_task_error_total_records_skipped", "Records skipped after errors (total-records-skipped)."),
 		dlqRequests:    counter("kafka_connect_task_error_deadletterqueue_produce_requests", "Records written to the dead letter queue (deadletterqueue-produce-requests)."),
+		retries:        counter("kafka_connect_task_error_total_retries", "Slices that ended on a retriable error and are retried (total-retries)."),
 		putBatchAvg: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "kafka_connect_sink_task_put_batch_avg_time_ms",
 			Help: "Average time in ms of the sink task's slices that delivered records (put-batch-avg-time-ms)."}, taskLabels),
 		lastError: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "kafka_connect_task_error_last_error_timestamp",
@@ -81,7 +86,7 @@ func NewMetrics(st store.Store, reg *connect.Registry, workerID string) *Metrics
 		putBatchSum: map[taskKey]float64{}, putBatchN: map[taskKey]float64{},
 	}
 	m.reg.MustRegister(m.sinkRead, m.sinkSend, m.sourcePoll, m.sourceWrite, m.commitDone, m.commitSkip, m.putBatchAvg,
-		m.recordErrors, m.recordFailures, m.recordsSkipped, m.dlqRequests, m.lastError,
+		m.recordErrors, m.recordFailures, m.recordsSkipped, m.dlqRequests, m.retries, m.lastError,
 		&statusCollector{store: st, workerID: workerID})
 	return m
 }
@@ -125,7 +130,10 @@ func (m *Metrics) observe(k taskKey, typ connect.PluginType, res taskrun.Result,
 		m.recordFailures.With(l).Inc()
 		m.recordErrors.With(l).Inc()
 	}
-	if err != nil || res.Skipped > 0 {
+	if res.Retrying {
+		m.retries.With(l).Inc()
+	}
+	if err != nil || res.Retrying || res.Skipped > 0 {
 		m.lastError.With(l).Set(float64(time.Now().UnixMilli()))
 	}
 }

@@ -83,6 +83,10 @@ func (w *Worker) reconcile(ctx, taskCtx context.Context, slices *sync.WaitGroup)
 // RUNNING, deleted, FAILED), or when the worker stops. The next reconcile pass starts it
 // again when it is due.
 func (w *Worker) runTask(ctx, taskCtx context.Context, k taskKey, typ connect.PluginType) {
+	if w.continuous(ctx, k.connector) {
+		w.runHeld(ctx, taskCtx, k, typ)
+		return
+	}
 	for ctx.Err() == nil {
 		deadline := time.Now().Add(w.cfg.SliceLength)
 		res, err := taskrun.Run(taskCtx, w.env, schedule.Payload{Connector: k.connector, Task: k.task, NotAfter: deadline}, deadline)
@@ -99,8 +103,66 @@ func (w *Worker) runTask(ctx, taskCtx context.Context, k taskKey, typ connect.Pl
 		}
 		w.log.Debug("slice done", "connector", k.connector, "task", k.task, "records", res.Records,
 			"written", res.Written, "caught_up", res.CaughtUp, "duration", res.Duration)
-		if res.CaughtUp {
+		if res.CaughtUp || res.Retrying {
+			return // a retrying task holds its lease for the backoff; a later pass runs it
+		}
+	}
+}
+
+// continuous reports whether the connector runs continuously (no schedule of its own).
+func (w *Worker) continuous(ctx context.Context, name string) bool {
+	c, err := w.store.Connector(ctx, name)
+	if err != nil {
+		return false
+	}
+	sched, err := schedule.Parse(c.Config[schedule.ScheduleKey])
+	return err == nil && sched.String() == schedule.Continuous
+}
+
+// runHeld runs a continuous task's slices under one lease: after a slice that caught up it
+// waits task.poll.interval.ms and runs the next, renewing the lease only every half lease
+// timeout and writing the status only when it changes, so an idle task costs a lease record
+// now and then instead of three records per slice. It returns, releasing the lease, when
+// the task stops being this worker's to run (not RUNNING, deleted, failed) or the worker
+// stops; a lease taken over is not released.
+func (w *Worker) runHeld(ctx, taskCtx context.Context, k taskKey, typ connect.PluginType) {
+	h, err := taskrun.Hold(taskCtx, w.env, schedule.Payload{Connector: k.connector, Task: k.task}, time.Now().Add(w.cfg.SliceLength))
+	if err != nil {
+		if !errors.Is(err, taskrun.ErrSkipped) {
+			w.log.Warn("take task lease", "connector", k.connector, "task", k.task, "error", err)
+		}
+		return
+	}
+	kept := false // fenced, or kept for a retry backoff: not released
+	defer func() {
+		if !kept {
+			h.Release(taskCtx)
+		}
+	}()
+	for ctx.Err() == nil {
+		res, err := h.Run(taskCtx, time.Now().Add(w.cfg.SliceLength))
+		w.metrics.observe(k, typ, res, err)
+		switch {
+		case errors.Is(err, taskrun.ErrSkipped):
 			return
+		case errors.Is(err, store.ErrFenced):
+			kept = true
+			w.log.Warn("task taken over by another worker", "connector", k.connector, "task", k.task)
+			return
+		case err != nil:
+			w.log.Warn("task slice failed", "connector", k.connector, "task", k.task, "error", err)
+			return
+		case res.Retrying:
+			kept = true
+			h.Keep(taskCtx, res.RetryIn) // a later pass runs it after the backoff
+			return
+		}
+		if res.CaughtUp {
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(w.cfg.PollInterval):
+			}
 		}
 	}
 }

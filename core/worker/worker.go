@@ -25,6 +25,7 @@ import (
 	"github.com/connectless/connectless/core/store"
 	"github.com/connectless/connectless/core/store/backend"
 	"github.com/connectless/connectless/core/store/kafkatopic"
+	"github.com/connectless/connectless/core/store/standalone"
 	"github.com/connectless/connectless/core/taskrun"
 )
 
@@ -52,6 +53,9 @@ var transitions = map[State][]State{
 type ConnectorFile struct {
 	Name   string
 	Config map[string]string
+	// InitialState is the target state of a connector created from the file (RUNNING,
+	// PAUSED or STOPPED); empty means RUNNING, or the current state of an existing one.
+	InitialState store.TargetState
 }
 
 // Options are what a worker needs besides its properties.
@@ -71,6 +75,9 @@ type Options struct {
 	AWSConfig func(ctx context.Context) (aws.Config, error)
 	// Connectors are created, or updated, once the worker is up (standalone mode).
 	Connectors []ConnectorFile
+	// Standalone keeps connector configurations and statuses in memory for the run and only
+	// offsets in the state file, as Kafka's connect-standalone (see core/store/standalone).
+	Standalone bool
 }
 
 // Worker is one long-lived worker process: REST listeners, herder and task runners.
@@ -142,7 +149,12 @@ func New(ctx context.Context, props map[string]string, opts Options) (_ *Worker,
 	if w.kafka, err = kafka.NewClient(kafka.Options{Brokers: cfg.Brokers, ClientID: cfg.ClientID}); err != nil {
 		return nil, fmt.Errorf("kafka client: %w", err)
 	}
-	if w.store, err = openStore(ctx, cfg, awsCfg, log); err != nil {
+	if opts.Standalone {
+		w.store, err = standalone.Open(cmp.Or(cfg.BoltPath, "connectless.db"), standalone.Options{Logger: log})
+	} else {
+		w.store, err = openStore(ctx, cfg, awsCfg, log)
+	}
+	if err != nil {
 		return nil, err
 	}
 	for _, u := range cfg.Listeners {
@@ -162,9 +174,10 @@ func New(ctx context.Context, props map[string]string, opts Options) (_ *Worker,
 		return nil, fmt.Errorf("herder: %w", err)
 	}
 	w.env = &taskrun.Env{Store: w.store, Registry: opts.Registry, Kafka: w.kafka, Pipeline: taskrun.DefaultPipeline(opts.Registry, resolved),
-		Resolver: resolver, Holder: w.id, LeaseGrace: cfg.LeaseTimeout, Margin: min(5*time.Second, cfg.SliceLength/5), Logger: log}
+		Resolver: resolver, Holder: w.id, LeaseGrace: cfg.LeaseTimeout, Margin: min(5*time.Second, cfg.SliceLength/5), Logger: log,
+		TopicCreationDisabled: cfg.TopicCreationDisabled, TopicTrackingDisabled: cfg.TopicTrackingDisabled}
 	w.metrics = NewMetrics(w.store, opts.Registry, w.id)
-	api := rest.New(w.herder, rest.Options{Version: opts.Version, Loggers: opts.Loggers, Logger: log,
+	api := rest.New(w.herder, rest.Options{Version: opts.Version, KafkaClusterID: w.clusterID(ctx), Loggers: opts.Loggers, Logger: log,
 		AdminDisabled: cfg.AdminDisabled, Health: w.health})
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", w.metrics.Handler())
@@ -178,6 +191,18 @@ func New(ctx context.Context, props map[string]string, opts Options) (_ *Worker,
 			ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)})
 	}
 	return w, nil
+}
+
+// clusterID asks the brokers for the Kafka cluster id that GET / reports; when they do not
+// answer within a few seconds it is left out (null), as the worker need not wait for Kafka.
+func (w *Worker) clusterID(ctx context.Context) string {
+	cctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	id, err := w.kafka.ClusterID(cctx)
+	if err != nil {
+		w.log.Warn("kafka cluster id unknown; GET / reports kafka_cluster_id null", "error", err)
+	}
+	return id
 }
 
 // workerID is the advertised host:port written in statuses and leases.
@@ -197,9 +222,11 @@ func workerID(cfg *Config, addr net.Addr) string {
 
 func openStore(ctx context.Context, cfg *Config, awsCfg func(context.Context) (aws.Config, error), log *slog.Logger) (store.Store, error) {
 	st, err := backend.Open(ctx, backend.Options{Backend: cmp.Or(cfg.Backend, backend.Bolt), BoltPath: cfg.BoltPath,
-		DynamoDBTable: cfg.DynamoDBTable, AWSConfig: awsCfg, Logger: log,
+		DynamoDBTable: cfg.DynamoDBTable, DynamoDBCreate: cfg.DynamoDBTableCreate, AWSConfig: awsCfg, Logger: log,
 		Kafka: kafkatopic.Config{Brokers: cfg.Brokers, ConfigTopic: cfg.ConfigTopic, OffsetsTopic: cfg.OffsetsTopic,
-			StatusTopic: cfg.StatusTopic, ReplicationFactor: cfg.ReplicationFactor}})
+			StatusTopic: cfg.StatusTopic, ReplicationFactor: cfg.ReplicationFactor, ConfigReplicationFactor: cfg.ConfigReplicationFactor,
+			OffsetsReplicationFactor: cfg.OffsetsReplicationFactor, StatusReplicationFactor: cfg.StatusReplicationFactor,
+			OffsetsPartitions: cfg.OffsetsPartitions, StatusPartitions: cfg.StatusPartitions}})
 	if errors.Is(err, store.ErrInvalid) {
 		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
 	}
@@ -342,7 +369,13 @@ func (w *Worker) applyConnector(ctx context.Context, cf ConnectorFile) error {
 	for k, v := range cf.Config {
 		raw[k] = &v
 	}
-	if _, _, err := w.herder.PutConnectorConfig(ctx, cf.Name, raw); err != nil {
+	var err error
+	if cf.InitialState != "" {
+		_, err = w.herder.CreateConnector(ctx, cf.Name, raw, cf.InitialState)
+	} else {
+		_, _, err = w.herder.PutConnectorConfig(ctx, cf.Name, raw)
+	}
+	if err != nil {
 		return fmt.Errorf("connector %s: %w", cf.Name, err)
 	}
 	return nil

@@ -16,6 +16,7 @@ import (
 	"github.com/segmentio/kafka-go"
 	"github.com/segmentio/kafka-go/sasl"
 	"github.com/twmb/franz-go/pkg/kfake"
+	"github.com/twmb/franz-go/pkg/kmsg"
 )
 
 // ErrInProcess is returned by Kafka.Kill for a broker that runs inside the calling process.
@@ -269,5 +270,33 @@ func (k *Kafka) Close() error {
 		return k.proc.close()
 	}
 	k.closeOnce.Do(k.cluster.Close)
+	return nil
+}
+
+// ErrNotInProcess is returned by fault injections that need the broker in this process.
+var ErrNotInProcess = errors.New("kafka: the broker is not in this process")
+
+// CutRequests closes the client connection that sends each of the next n requests with the
+// given key (kmsg.Fetch, kmsg.Produce, ...), before the broker answers: a connection reset
+// mid-fetch or mid-produce, as a broker restart or a network cut causes. Later requests are
+// served normally.
+func (k *Kafka) CutRequests(key int16, n int) error {
+	if k.cluster == nil {
+		return ErrNotInProcess
+	}
+	var mu sync.Mutex
+	left := n
+	k.cluster.ControlKey(key, func(kmsg.Request) (kmsg.Response, error, bool) {
+		mu.Lock()
+		defer mu.Unlock()
+		if left <= 0 {
+			return nil, nil, false
+		}
+		left--
+		if left > 0 {
+			k.cluster.KeepControl()
+		}
+		return nil, errors.New("connection cut by the test"), true
+	})
 	return nil
 }

@@ -336,3 +336,21 @@ func (p *process) errorLines() string {
 	}
 	return fmt.Sprintf("\n--- errors in %s ---\n%s", p.logPath, strings.Join(found, "\n"))
 }
+
+// relaunch starts a stopped service again with cmd (the same port and directory as before)
+// and waits until check passes. It returns the new process; on failure old is kept.
+func relaunch(ctx context.Context, old *process, cmd *exec.Cmd, check func(ctx context.Context) error) (*process, error) {
+	if !old.exited() {
+		return old, fmt.Errorf("%s: still running", old.name)
+	}
+	p, err := startProcess(old.name, old.dir, cmd)
+	if err != nil {
+		return old, err
+	}
+	p.stopSig = old.stopSig
+	if err := p.waitReady(ctx, check); err != nil {
+		_ = p.stop(stopGrace)
+		return old, err
+	}
+	return p, nil
+}

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"syscall"
+	"time"
 
 	"github.com/go-sql-driver/mysql"
 	"github.com/jackc/pgx/v5"
@@ -34,13 +35,27 @@ type Postgres struct {
 	// Port is the TCP port on 127.0.0.1.
 	Port int
 
-	proc *process
+	proc    *process
+	restart func() *exec.Cmd
+	check   func(ctx context.Context) error
+}
+
+// PostgresOptions tunes a throwaway PostgreSQL server.
+type PostgresOptions struct {
+	// Logical starts the server with wal_level=logical (and room for replication slots and
+	// WAL senders), as logical decoding and change data capture need.
+	Logical bool
 }
 
 // StartPostgres initialises a cluster in a temporary directory with initdb, starts postgres on
 // a free port of 127.0.0.1, creates the database and waits until it answers a query. As root it
 // runs the server as the postgres user (or nobody), since PostgreSQL refuses to run as root.
 func StartPostgres(ctx context.Context) (*Postgres, error) {
+	return StartPostgresWith(ctx, PostgresOptions{})
+}
+
+// StartPostgresWith is StartPostgres with options.
+func StartPostgresWith(ctx context.Context, opts PostgresOptions) (*Postgres, error) {
 	initdb, err := findSystemBinary("initdb", postgresBinDirs...)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: %w", err)
@@ -85,6 +100,10 @@ func StartPostgres(ctx context.Context) (*Postgres, error) {
 		cmd := exec.Command(server, "-D", data, "-p", strconv.Itoa(port),
 			"-c", "listen_addresses=127.0.0.1", "-k", dir,
 			"-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off")
+		if opts.Logical {
+			cmd.Args = append(cmd.Args, "-c", "wal_level=logical", "-c", "max_replication_slots=20",
+				"-c", "max_wal_senders=20")
+		}
 		cmd.Env = env
 		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
 		return cmd
@@ -113,10 +132,52 @@ func StartPostgres(ctx context.Context) (*Postgres, error) {
 		return nil, fmt.Errorf("postgres: %w", err)
 	}
 	return &Postgres{
-		DSN:  fmt.Sprintf("postgres://%s:%s@%s/%s?sslmode=disable", sqlUser, sqlPassword, hostPort(port), sqlDatabase),
-		Port: port,
-		proc: p,
+		DSN:     fmt.Sprintf("postgres://%s:%s@%s/%s?sslmode=disable", sqlUser, sqlPassword, hostPort(port), sqlDatabase),
+		Port:    port,
+		proc:    p,
+		restart: func() *exec.Cmd { return cmdFor(port) },
+		check:   checkFor(port),
 	}, nil
+}
+
+// Stop stops the server with a fast shutdown, as an outage would: connected clients get
+// SQLSTATE 57P01 (admin_shutdown), new connections are refused until Start. The port and
+// the data directory are kept.
+func (p *Postgres) Stop() error {
+	if p == nil || p.proc == nil {
+		return errors.New("postgres: not started")
+	}
+	if err := p.proc.stop(stopGrace); err != nil {
+		return fmt.Errorf("postgres: stop: %w", err)
+	}
+	return nil
+}
+
+// Start starts a stopped server again on the same port and data directory and waits until
+// it answers.
+func (p *Postgres) Start(ctx context.Context) error {
+	if p == nil || p.proc == nil {
+		return errors.New("postgres: not started")
+	}
+	np, err := relaunch(ctx, p.proc, p.restart(), p.check)
+	p.proc = np
+	if err != nil {
+		return fmt.Errorf("postgres: restart: %w", err)
+	}
+	return nil
+}
+
+// Restart is Stop, a pause of down, then Start.
+func (p *Postgres) Restart(ctx context.Context, down time.Duration) error {
+	if err := p.Stop(); err != nil {
+		return err
+	}
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-time.After(down):
+	}
+	return p.Start(ctx)
 }
 
 func postgresCreateDB(ctx context.Context, admin string) error {

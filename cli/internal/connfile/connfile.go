@@ -238,7 +238,8 @@ func fromMap(src string, m map[string]any) (Connector, error) {
 			return c, err
 		}
 		if inner, ok := cfg["name"]; ok && name != "" && inner != name {
-			return c, fmt.Errorf("%w: %s: name %q differs from config.name %q", ErrInvalid, src, name, inner)
+			// Kafka's ConnectStandalone message.
+			return c, fmt.Errorf("%w: Connector name configuration in 'config' doesn't match the one specified in 'name' at '%s'", ErrInvalid, src)
 		}
 		if name == "" {
 			name = cfg["name"]
@@ -263,7 +264,8 @@ func fromMap(src string, m map[string]any) (Connector, error) {
 		c.Name, c.Config = strings.TrimSpace(cfg["name"]), cfg
 	}
 	if c.Name == "" {
-		return c, fmt.Errorf("%w: %s: no connector name: set \"name\"", ErrInvalid, src)
+		// Kafka's ConnectStandalone message.
+		return c, fmt.Errorf("%w: Connector configuration at '%s' is missing the mandatory 'name' configuration", ErrInvalid, src)
 	}
 	c.Config["name"] = c.Name
 	return c, nil

@@ -57,8 +57,9 @@ func TestParseErrors(t *testing.T) {
 		{"not an object", "a.json", `"x"`, "want a JSON object, got a string"},
 		{"nested", "a.json", `{"name":"a","t":{"x":1}}`, `key "t" must be a string, number or boolean, got an object`},
 		{"null value", "a.json", `{"name":"a","t":null}`, `key "t" has no value`},
-		{"no name", "a.yaml", "k: v\n", "no connector name"},
-		{"name mismatch", "a.json", `{"name":"a","config":{"name":"b"}}`, `name "a" differs from config.name "b"`},
+		{"no name", "a.yaml", "k: v\n", "Connector configuration at 'a.yaml' is missing the mandatory 'name' configuration"},
+		{"name mismatch", "a.json", `{"name":"a","config":{"name":"b"}}`, // Kafka's message, from ConnectStandalone.parseConnectorConfigurationFile.
+			"Connector name configuration in 'config' doesn't match the one specified in 'name' at 'a.json'"},
 		{"unknown field", "a.json", `{"name":"a","config":{},"tasks":[]}`, `unknown field "tasks"`},
 		{"bad initial state", "a.json", `{"name":"a","config":{},"initial_state":"ASLEEP"}`, "use RUNNING, PAUSED or STOPPED"},
 		{"config not a map", "a.json", `{"name":"a","config":"x"}`, `"config" must be an object`},

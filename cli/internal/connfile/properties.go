@@ -14,8 +14,9 @@ func parseProperties(name string, data []byte) ([]Connector, error) {
 	}
 	c := Connector{Name: strings.TrimSpace(props["name"]), Config: props, Source: name}
 	if c.Name == "" {
-		//lint:ignore ST1005 the message ends with the line to add, its value left for the user to fill in
-		return nil, fmt.Errorf("%w: %s: no connector name: add a line name=...", ErrInvalid, name)
+		// Kafka's ConnectStandalone message, with the line to add.
+		//lint:ignore ST1005 Kafka's message, capitalised, ending with the line to add
+		return nil, fmt.Errorf("%w: Connector configuration at '%s' is missing the mandatory 'name' configuration: add a line name=...", ErrInvalid, name)
 	}
 	return []Connector{c}, nil
 }

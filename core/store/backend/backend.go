@@ -33,6 +33,9 @@ type Options struct {
 	BoltPath string
 	// DynamoDBTable is the table (state.dynamodb.table).
 	DynamoDBTable string
+	// DynamoDBCreate creates the table when it is missing (state.dynamodb.table.create);
+	// either way Open fails when the table is missing and was not created.
+	DynamoDBCreate bool
 	// AWSConfig loads the AWS configuration for DynamoDB (the SDK's default chain in production).
 	AWSConfig func(ctx context.Context) (aws.Config, error)
 	// Kafka holds the brokers and topic names for the kafka backend.
@@ -52,7 +55,11 @@ func Open(ctx context.Context, o Options) (store.Store, error) {
 		if err != nil {
 			return nil, fmt.Errorf("state.backend=dynamodb: load AWS configuration: %w", err)
 		}
-		return dynamo.New(dynamodb.NewFromConfig(ac), o.DynamoDBTable), nil
+		client := dynamodb.NewFromConfig(ac)
+		if err := dynamo.EnsureTable(ctx, client, o.DynamoDBTable, o.DynamoDBCreate, o.Logger); err != nil {
+			return nil, fmt.Errorf("state.backend=dynamodb: %w", err)
+		}
+		return dynamo.New(client, o.DynamoDBTable), nil
 	case Kafka:
 		cfg := o.Kafka
 		if cfg.Logger == nil {

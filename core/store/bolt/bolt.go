@@ -22,6 +22,7 @@ var (
 	bucketLeases     = []byte("leases")
 	bucketSource     = []byte("source_offsets")
 	bucketSink       = []byte("sink_offsets")
+	bucketTopics     = []byte("topics")
 	bucketMeta       = []byte("meta")
 	keyConnector     = []byte("connector")
 	keyFormat        = []byte("format")
@@ -78,7 +79,7 @@ func Open(path string, opts ...Option) (*Store, error) {
 		return nil, fmt.Errorf("open state file %q: %w", path, err)
 	}
 	err = db.Update(func(tx *bbolt.Tx) error {
-		for _, b := range [][]byte{bucketConnectors, bucketStatus, bucketLeases, bucketSource, bucketSink, bucketMeta} {
+		for _, b := range [][]byte{bucketConnectors, bucketStatus, bucketLeases, bucketSource, bucketSink, bucketTopics, bucketMeta} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return fmt.Errorf("create bucket %s: %w", b, err)
 			}

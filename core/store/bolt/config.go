@@ -171,6 +171,6 @@ func (s *Store) DeleteConnector(ctx context.Context, name string) error {
 				return fmt.Errorf("delete status of %q: %w", name, err)
 			}
 		}
-		return nil
+		return deleteTopics(tx, name)
 	})
 }

@@ -12,11 +12,12 @@
 //	leases/<name>          "task-0000000003"    {"holder":"w1","token":7,"expires":"RFC 3339"}
 //	source_offsets/<name>  <partition JSON>     <offset JSON>, e.g. {"filename":"/tmp/in.txt"} → {"position":42}
 //	sink_offsets/<name>    "<topic>/<partition>" next offset to read, decimal
+//	topics/<name>          <topic>              {"task":0,"discovered":"RFC 3339"}, a topic the connector used
 //	meta                   "format"             "1"
 //
 // Partition JSON is store.PartitionKey's canonical form (compact, keys sorted): the partition
 // part of a Kafka Connect connect-offsets key, so offsets move between backends unchanged.
-// Deleting a connector removes its connectors/ and status/ buckets; offsets stay (as in Kafka
+// Deleting a connector removes its connectors/, status/ and topics/ buckets; offsets stay (as in Kafka
 // Connect) and so do leases, so that fencing tokens keep growing if the name is used again.
 //
 // # Fencing

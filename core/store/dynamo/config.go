@@ -307,6 +307,9 @@ func (s *Store) DeleteConnector(ctx context.Context, name string) error {
 	if err := s.deleteTaskConfigs(ctx, name, 1<<62); err != nil {
 		return fmt.Errorf("%s: task configs: %w", what, err)
 	}
+	if err := s.deleteTopics(ctx, name); err != nil {
+		return fmt.Errorf("%s: active topics: %w", what, err)
+	}
 	_, err = s.db.DeleteItem(ctx, &dynamodb.DeleteItemInput{
 		TableName:                aws.String(s.table),
 		Key:                      key(name, skConfig),

@@ -19,6 +19,7 @@
 //	TASK#<task:10>                      one task: lease, status,    task (N), lease_token (N), lease_holder (S),
 //	                                    committed offsets           lease_expires (N, Unix ms), status (M),
 //	                                                                source_offsets (M), sink_offsets (M), offsets_version (N)
+//	TOPIC#<topic>                       a topic the connector used  task (N), discovered (N, Unix ms)
 //
 // status is {state, worker_id, trace (absent when empty), generation, updated (Unix ms)}.
 // source_offsets maps a source partition's canonical JSON (store.PartitionKey: compact, keys
@@ -82,7 +83,7 @@
 //	Connector            Query pk, sk BETWEEN "CONFIG" AND "CONFIG#TASK#~" (consistent)
 //	Connectors           Scan, filter sk = "CONFIG", projection pk (consistent; cost grows with the table)
 //	DeleteConnector      GetItem CONFIG; REMOVE status per task item; DeleteItem STATUS, task config items,
-//	                     then CONFIG (conditional), so an interrupted delete can run again
+//	                     active topic items, then CONFIG (conditional), so an interrupted delete can run again
 //	Acquire              UpdateItem TASK#t (conditional on expiry), returns the new token
 //	Renew, Release       UpdateItem TASK#t lease_expires, condition lease_token = :t
 //	CurrentLease         GetItem TASK#t (consistent, projected)
@@ -94,6 +95,9 @@
 //	PutStatus            PutItem STATUS (task -1) or UpdateItem TASK#t status (no lease)
 //	PutTaskStatus        UpdateItem TASK#t status, condition lease_token = :t
 //	Statuses             Query pk, sk BETWEEN "STATUS" AND "TASK#~" (consistent, projected)
+//	RecordActiveTopic    PutItem TOPIC#<topic>, condition attribute_not_exists(pk)
+//	ActiveTopics         Query pk, sk BETWEEN "TOPIC#" AND "TOPIC$" (consistent, projected)
+//	ResetActiveTopics    Query as ActiveTopics, then BatchWriteItem deletes (also done by DeleteConnector)
 //
 // One task invocation (acquire, load config and offsets, commit, status, release) is seven
 // requests; BenchmarkIntegrationRoundTrip measures it.

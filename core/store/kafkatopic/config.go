@@ -268,6 +268,7 @@ func (s *Store) DeleteConnector(ctx context.Context, name string) error {
 		r, _ := s.newRecord(s.status, what, key, nil)
 		recs = append(recs, r)
 	}
+	recs = append(recs, s.topicTombstonesLocked(what, name)...)
 	if _, err := s.write(ctx, s.status, recs); err != nil {
 		return fmt.Errorf("%s: %w", what, err)
 	}

@@ -16,12 +16,15 @@
 //	connect-offsets   ["<c>",{<partition>}]  {<offset>}                      tombstone = deleted
 //	connect-status    status-connector-<c>   {"state":..,"trace":..,"worker_id":..,"generation":N}
 //	                  status-task-<c>-<n>    same; DESTROYED and deleted connectors are tombstones
+//	                  status-topic-<t>:connector-<c>  {"topic":{"name":..,"connector":..,"task":N,"discoverTimestamp":ms}}
+//	                                         a topic the connector used (KIP-558); reset and delete write tombstones
 //
 // Values are compact JSON as Kafka's JsonConverter writes them (schemas.enable=false), struct
-// fields in Kafka's order; map keys (connector properties, partitions, offsets) are written
-// sorted, where Java writes its map's iteration order. Every record goes to the partition
-// Kafka's Java default partitioner picks, toPositive(murmur2(key)) % partitions (Murmur2,
-// PartitionFor). Offsets keys already in the topic are reused byte for byte when an offset is
+// fields in Kafka's order. Source partitions and offsets are written as Kafka's
+// OffsetStorageWriter writes a java.util.HashMap of them (javacompat: HashMap key order, Java's
+// number forms); connector properties, whose Java order is the REST request's, are written
+// sorted. Every record goes to the partition Kafka's Java default partitioner picks,
+// toPositive(murmur2(key)) % partitions (PartitionFor, on kafka-go's Murmur2Balancer). Offsets keys already in the topic are reused byte for byte when an offset is
 // written again, because Kafka Connect looks offsets up by key bytes.
 //
 // Task configurations follow Kafka Connect's commit rule: task records are buffered and

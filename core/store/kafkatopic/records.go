@@ -5,9 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
+	"time"
 
+	"github.com/connectless/connectless/core/connect/javacompat"
 	"github.com/connectless/connectless/core/store"
 )
 
@@ -23,6 +26,8 @@ const (
 	prefixCommit      = "commit-"
 	prefixStatusConn  = "status-connector-"
 	prefixStatusTask  = "status-task-"
+	prefixStatusTopic = "status-topic-"
+	sepStatusTopic    = ":connector-"
 	prefixLeaseTask   = "connectless-lease-task-"
 	targetStarted     = "STARTED"
 	targetPausedJava  = "PAUSED"
@@ -39,6 +44,12 @@ const (
 	// for the zero time. Without it the record timestamp is used.
 	HeaderUpdated = "connectless.updated"
 )
+
+// TopicStatusKey is the status topic key of a topic a connector used (KIP-558):
+// status-topic-<topic>:connector-<name>.
+func TopicStatusKey(topic, connector string) string {
+	return prefixStatusTopic + topic + sepStatusTopic + connector
+}
 
 // ConnectorKey is the config topic key of a connector configuration.
 func ConnectorKey(name string) string { return prefixConnector + name }
@@ -230,12 +241,11 @@ func DecodeStatus(value []byte, st *store.Status) error {
 	return nil
 }
 
-// EncodeOffsetKey encodes a connect-offsets key: ["<connector>",{<partition>}].
+// EncodeOffsetKey encodes a connect-offsets key: ["<connector>",{<partition>}], as Kafka's
+// OffsetStorageWriter has JsonConverter (schemas.enable=false) write it: the partition's keys
+// in java.util.HashMap order, numbers as Java prints them.
 func EncodeOffsetKey(connector string, partition map[string]any) ([]byte, error) {
-	if partition == nil {
-		partition = map[string]any{}
-	}
-	return marshalCompact([]any{connector, partition})
+	return encodeSchemaless([]any{connector, longs(partition)})
 }
 
 // EncodeOffsetValue encodes a connect-offsets value; a nil offset is a tombstone (nil bytes).
@@ -243,7 +253,30 @@ func EncodeOffsetValue(offset map[string]any) ([]byte, error) {
 	if offset == nil {
 		return nil, nil
 	}
-	return marshalCompact(offset)
+	return encodeSchemaless(longs(offset))
+}
+
+// longs returns m with its integral float64 values as int64. Offsets kept in a store that
+// holds JSON come back as float64 whatever the connector stored; an integral one was a Long
+// (a position, a timestamp), and Kafka Connect must read it back as one, written 100 not 100.0.
+func longs(m map[string]any) map[string]any {
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		if f, ok := v.(float64); ok && f == math.Trunc(f) && math.Abs(f) < 1<<63 {
+			v = int64(f)
+		}
+		out[k] = v
+	}
+	return out
+}
+
+// encodeSchemaless writes v as Kafka's JsonConverter does without a schema.
+func encodeSchemaless(v any) ([]byte, error) {
+	b, err := javacompat.Encoder{}.AppendConnect(nil, nil, v)
+	if err != nil {
+		return nil, fmt.Errorf("encode offset: %w: %w", ErrBadRecord, err)
+	}
+	return b, nil
 }
 
 // DecodeOffsetKey decodes a connect-offsets key. ok is false for keys Kafka Connect ignores
@@ -308,4 +341,34 @@ func normalizeNumber(v any) any {
 		}
 	}
 	return v
+}
+
+// topicStatusValue is a status-topic- value, Kafka's TopicStatus schema (a map with one
+// entry "topic" holding a struct).
+type topicStatusValue struct {
+	Topic struct {
+		Name       string `json:"name"`
+		Connector  string `json:"connector"`
+		Task       int32  `json:"task"`
+		Discovered int64  `json:"discoverTimestamp"`
+	} `json:"topic"`
+}
+
+// EncodeTopicStatus encodes a status-topic- value:
+// {"topic":{"name":..,"connector":..,"task":N,"discoverTimestamp":ms}}.
+func EncodeTopicStatus(ts store.TopicStatus) ([]byte, error) {
+	var v topicStatusValue
+	v.Topic.Name, v.Topic.Connector, v.Topic.Task = ts.Topic, ts.Connector, int32(ts.Task)
+	v.Topic.Discovered = ts.Discovered.UnixMilli()
+	return marshalCompact(v)
+}
+
+// DecodeTopicStatus decodes a status-topic- value.
+func DecodeTopicStatus(value []byte) (store.TopicStatus, error) {
+	var v topicStatusValue
+	if err := json.Unmarshal(value, &v); err != nil || v.Topic.Name == "" || v.Topic.Connector == "" {
+		return store.TopicStatus{}, fmt.Errorf("decode topic status %s: %w", value, ErrBadRecord)
+	}
+	return store.TopicStatus{Topic: v.Topic.Name, Connector: v.Topic.Connector, Task: int(v.Topic.Task),
+		Discovered: time.UnixMilli(v.Topic.Discovered)}, nil
 }

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"testing"
+	"time"
 
 	"github.com/connectless/connectless/core/store"
 )
@@ -83,6 +84,9 @@ func TestRecordGolden(t *testing.T) {
 		{"connector-status", []byte(ConnectorStatusKey(c)), b(EncodeStatus(store.Status{State: store.StateRunning, WorkerID: "10.0.0.5:8083", Generation: 7}))},
 		{"task-status-failed", []byte(TaskStatusKey(c, 0)), b(EncodeStatus(store.Status{State: store.StateFailed, WorkerID: "10.0.0.5:8083", Generation: 7, Trace: trace}))},
 		{"task-status-destroyed", []byte(TaskStatusKey(c, 0)), nil},
+		{"topic-status", []byte(TopicStatusKey("connect-test", c)), b(EncodeTopicStatus(store.TopicStatus{Topic: "connect-test",
+			Connector: c, Task: 0, Discovered: time.UnixMilli(1700000000123)}))},
+		{"topic-status-reset", []byte(TopicStatusKey("connect-test", c)), nil},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -190,5 +194,31 @@ func TestDecodeBadRecords(t *testing.T) {
 		if !errors.Is(c.err, ErrBadRecord) {
 			t.Errorf("%s: got %v, want ErrBadRecord", c.what, c.err)
 		}
+	}
+}
+
+// TestTopicStatusKafkaFormat checks the KIP-558 record against Kafka's KafkaStatusBackingStore:
+// key TOPIC_STATUS_PREFIX "status-topic-" + topic + TOPIC_STATUS_SEPARATOR ":connector-" +
+// connector, value TOPIC_STATUS_SCHEMA_V0, a map {"topic": struct name, connector, task,
+// discoverTimestamp} written by the JsonConverter without schemas.
+func TestTopicStatusKafkaFormat(t *testing.T) {
+	if got := TopicStatusKey("orders", "jdbc-source"); got != "status-topic-orders:connector-jdbc-source" {
+		t.Fatalf("key %q", got)
+	}
+	const kafkaValue = `{"topic":{"name":"orders","connector":"jdbc-source","task":2,"discoverTimestamp":1600000000000}}`
+	ts, err := DecodeTopicStatus([]byte(kafkaValue))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := store.TopicStatus{Topic: "orders", Connector: "jdbc-source", Task: 2, Discovered: time.UnixMilli(1600000000000)}
+	if ts.Topic != want.Topic || ts.Connector != want.Connector || ts.Task != want.Task || !ts.Discovered.Equal(want.Discovered) {
+		t.Fatalf("decoded %+v, want %+v", ts, want)
+	}
+	enc, err := EncodeTopicStatus(want)
+	if err != nil || string(enc) != kafkaValue {
+		t.Fatalf("encoded %s (%v), want %s", enc, err, kafkaValue)
+	}
+	if _, err := DecodeTopicStatus([]byte(`{"topic":{}}`)); !errors.Is(err, ErrBadRecord) {
+		t.Fatalf("empty topic status: %v", err)
 	}
 }

@@ -1,6 +1,7 @@
 package kafkatopic
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -35,6 +36,11 @@ type Config struct {
 	// ReplicationFactor is used when a topic is created; -1 means the broker default. Default 3.
 	// Mirrors Kafka Connect's config/offset/status.storage.replication.factor.
 	ReplicationFactor int
+	// ConfigReplicationFactor, OffsetsReplicationFactor and StatusReplicationFactor, when
+	// not 0, replace ReplicationFactor for one topic. Mirror Kafka Connect's
+	// config.storage.replication.factor, offset.storage.replication.factor and
+	// status.storage.replication.factor.
+	ConfigReplicationFactor, OffsetsReplicationFactor, StatusReplicationFactor int
 	// MaxRecordBytes is the largest record (key plus value) written; larger ones are refused
 	// with store.ErrTooLarge. Default DefaultMaxRecordBytes, which leaves room for the record
 	// and batch headers under Kafka's default message.max.bytes (1048588).
@@ -152,9 +158,9 @@ func (c Config) TopicSpecs() []TopicSpec {
 	_ = c.defaults()
 	compact := map[string]string{"cleanup.policy": "compact"}
 	return []TopicSpec{
-		{Name: c.ConfigTopic, Partitions: 1, ReplicationFactor: c.ReplicationFactor, Configs: compact},
-		{Name: c.OffsetsTopic, Partitions: c.OffsetsPartitions, ReplicationFactor: c.ReplicationFactor, Configs: compact},
-		{Name: c.StatusTopic, Partitions: c.StatusPartitions, ReplicationFactor: c.ReplicationFactor, Configs: compact},
+		{Name: c.ConfigTopic, Partitions: 1, ReplicationFactor: cmp.Or(c.ConfigReplicationFactor, c.ReplicationFactor), Configs: compact},
+		{Name: c.OffsetsTopic, Partitions: c.OffsetsPartitions, ReplicationFactor: cmp.Or(c.OffsetsReplicationFactor, c.ReplicationFactor), Configs: compact},
+		{Name: c.StatusTopic, Partitions: c.StatusPartitions, ReplicationFactor: cmp.Or(c.StatusReplicationFactor, c.ReplicationFactor), Configs: compact},
 	}
 }
 

@@ -45,12 +45,13 @@ type view struct {
 	statuses map[taskKey]store.Status
 	offsets  map[string]map[string]*offsetEntry // connector → store.PartitionKey → entry
 	leases   map[taskKey]*leaseState
+	topics   map[string]map[string]store.TopicStatus // connector → topic
 }
 
 func newView(log *slog.Logger) *view {
 	return &view{log: log, conns: map[string]*connState{}, targets: map[string]store.TargetState{},
 		statuses: map[taskKey]store.Status{}, offsets: map[string]map[string]*offsetEntry{},
-		leases: map[taskKey]*leaseState{}}
+		leases: map[taskKey]*leaseState{}, topics: map[string]map[string]store.TopicStatus{}}
 }
 
 func (v *view) conn(name string) *connState {
@@ -185,6 +186,8 @@ func (v *view) applyStatus(r record) {
 			return
 		}
 		v.applyStatusValue(r, taskKey{name, n})
+	case strings.HasPrefix(key, prefixStatusTopic):
+		v.applyTopicStatus(r, key[len(prefixStatusTopic):])
 	case strings.HasPrefix(key, prefixLeaseTask):
 		name, n, ok := splitTaskKey(key[len(prefixLeaseTask):])
 		if !ok || r.value == nil {
@@ -257,4 +260,28 @@ func (v *view) applyLease(k taskKey, lv leaseValue, offset int64) {
 		}
 		cur.expires, cur.offset = at, offset
 	}
+}
+
+// applyTopicStatus replays a status-topic-<topic>:connector-<c> record; a tombstone forgets
+// the topic.
+func (v *view) applyTopicStatus(r record, rest string) {
+	topic, connector, ok := strings.Cut(rest, sepStatusTopic)
+	if !ok || topic == "" || connector == "" {
+		return
+	}
+	if r.value == nil {
+		delete(v.topics[connector], topic)
+		return
+	}
+	ts, err := DecodeTopicStatus(r.value)
+	if err != nil {
+		v.skip(r, err)
+		return
+	}
+	m := v.topics[connector]
+	if m == nil {
+		m = map[string]store.TopicStatus{}
+		v.topics[connector] = m
+	}
+	m[topic] = ts
 }

@@ -51,6 +51,7 @@ type Store struct {
 	statuses   map[taskKey]store.Status
 	source     map[sourceKey]string // encoded offset
 	sink       map[sinkKey]int64
+	topics     map[string]map[string]store.TopicStatus // connector → topic
 }
 
 var _ store.Store = (*Store)(nil)
@@ -65,6 +66,7 @@ func New(opts ...Option) *Store {
 		statuses:   map[taskKey]store.Status{},
 		source:     map[sourceKey]string{},
 		sink:       map[sinkKey]int64{},
+		topics:     map[string]map[string]store.TopicStatus{},
 	}
 	for _, o := range opts {
 		o(s)
@@ -198,6 +200,7 @@ func (s *Store) DeleteConnector(ctx context.Context, name string) error {
 		return fmt.Errorf("delete connector %q: %w", name, store.ErrNotFound)
 	}
 	delete(s.connectors, name)
+	delete(s.topics, name)
 	for k := range s.statuses {
 		if k.connector == name {
 			delete(s.statuses, k)

@@ -11,7 +11,7 @@ import (
 // WriteSample writes a small fixed state through s, one of each kind of thing a backend
 // persists, for golden tests of the backend's stored format: two connectors (one with task
 // configs), a source offset and a source tombstone, sink offsets including an altered one,
-// leases, task and connector statuses. now must be the backend's clock; leases last a minute.
+// leases, task and connector statuses, an active topic. now must be the backend's clock; leases last a minute.
 func WriteSample(t testing.TB, s store.Store, now time.Time) {
 	t.Helper()
 	ctx := t.Context()
@@ -57,6 +57,9 @@ func WriteSample(t testing.TB, s store.Store, now time.Time) {
 		}},
 		{"alter sink offsets", func() error {
 			return s.AlterSinkOffsets(ctx, "s3-archive", map[connect.TopicPartition]int64{{Topic: "logs", Partition: 5}: 10})
+		}},
+		{"active topic", func() error {
+			return s.RecordActiveTopic(ctx, store.TopicStatus{Topic: "lines", Connector: "local-file-source", Task: 0, Discovered: now})
 		}},
 		{"connector status", func() error {
 			return s.PutStatus(ctx, store.Status{Connector: "s3-archive", Task: -1, State: store.StatePaused, WorkerID: "worker-1:8083", Updated: now})

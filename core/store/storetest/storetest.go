@@ -23,6 +23,9 @@
 //     made it; Alter* writes outside leases and wins over earlier commits; ResetOffsets
 //     empties both kinds. A refused call (store.ErrInvalid, store.ErrTooLarge, ErrFenced)
 //     writes nothing.
+//   - Active topics (KIP-558): recording a topic twice keeps one entry; ActiveTopics lists a
+//     connector's topics sorted, none for an unknown connector; ResetActiveTopics and
+//     DeleteConnector forget them; other connectors keep theirs; they survive a reopen.
 //   - Statuses come back connector first, then tasks by id; a task status is written under
 //     the lease, which names connector and task.
 //
@@ -126,6 +129,7 @@ func Run(t *testing.T, h Harness) {
 		{"AlterAndResetOffsets", testAlterReset},
 		{"OffsetErrors", testOffsetErrors},
 		{"Statuses", testStatuses},
+		{"ActiveTopics", testActiveTopics},
 		{"TooLarge", testTooLarge},
 		{"ConcurrentWriters", testConcurrentWriters},
 		{"ConcurrentCommitsOneLease", testConcurrentCommitsOneLease},

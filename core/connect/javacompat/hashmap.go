@@ -1,15 +1,20 @@
-package convert
+package javacompat
 
 import (
+	"fmt"
 	"math"
 	"slices"
+	"strconv"
+	"strings"
 	"unicode/utf16"
 )
 
-// JavaStringHash is Java's String.hashCode over UTF-16 code units (h = 31*h + c, int32 wrap).
-func JavaStringHash(s string) int32 {
+// StringHash is Java's String.hashCode over the UTF-16 code units of s (h = 31*h + c, with
+// int32 wrap-around). Invalid UTF-8 counts as U+FFFD. It takes a string or UTF-8 bytes, so a
+// key read from a record needs no copy.
+func StringHash[S ~string | ~[]byte](s S) int32 {
 	var h int32
-	for _, r := range s {
+	for _, r := range string(s) {
 		if r >= 0x10000 {
 			a, b := utf16.EncodeRune(r)
 			h = 31*h + a
@@ -21,8 +26,39 @@ func JavaStringHash(s string) int32 {
 	return h
 }
 
-// javaSpread is HashMap.hash: h ^ (h >>> 16).
-func javaSpread(h int32) uint32 { u := uint32(h); return u ^ (u >> 16) }
+// HashCode is Java's hashCode of the boxed form of a Connect map key: String, Byte, Short,
+// Integer, Long, Boolean, Double and Float hash as Java's classes do; other values hash as 0.
+func HashCode(k any) int32 {
+	switch x := k.(type) {
+	case string:
+		return StringHash(x)
+	case int8:
+		return int32(x)
+	case int16:
+		return int32(x)
+	case int32:
+		return x
+	case int:
+		return int32(int64(x) ^ int64(uint64(x)>>32))
+	case int64:
+		return int32(x ^ int64(uint64(x)>>32))
+	case bool:
+		if x {
+			return 1231
+		}
+		return 1237
+	case float64:
+		u := math.Float64bits(x)
+		return int32(u ^ u>>32)
+	case float32:
+		return int32(math.Float32bits(x))
+	}
+	return 0
+}
+
+// Spread is HashMap.hash: h ^ (h >>> 16). A key's bucket in a table of n (a power of two)
+// buckets is Spread(hash) & (n-1).
+func Spread(h int32) uint32 { u := uint32(h); return u ^ (u >> 16) }
 
 // JDK selects which JDK's java.util.HashMap sizing rules an emulation follows.
 type JDK int
@@ -33,9 +69,9 @@ const (
 	JDK21 JDK = 21 // JDK >= 19: t = (int)Math.ceil(s/0.75)
 )
 
-// javaHashMap emulates java.util.HashMap's table (not treeified bins) to reproduce its
-// iteration order.
-type javaHashMap struct {
+// hashMap emulates java.util.HashMap's table (not treeified bins) to reproduce its iteration
+// order.
+type hashMap struct {
 	buckets   [][]entryHash
 	threshold int // before allocation: the initial capacity, as Java keeps it
 	size      int
@@ -54,7 +90,7 @@ func tableSizeFor(n int) int {
 	return c
 }
 
-func (m *javaHashMap) resize() {
+func (m *hashMap) resize() {
 	oldCap := len(m.buckets)
 	var newCap, newThr int
 	switch {
@@ -81,10 +117,10 @@ func (m *javaHashMap) resize() {
 	m.buckets, m.threshold = nb, newThr
 }
 
-func (m *javaHashMap) put(k string) { m.putHashed(k, javaSpread(JavaStringHash(k))) }
+func (m *hashMap) put(k string) { m.putHashed(k, Spread(StringHash(k))) }
 
 // putHashed puts a key whose spread Java hash is already known.
-func (m *javaHashMap) putHashed(k string, h uint32) {
+func (m *hashMap) putHashed(k string, h uint32) {
 	if len(m.buckets) == 0 {
 		m.resize()
 	}
@@ -104,7 +140,7 @@ func (m *javaHashMap) putHashed(k string, h uint32) {
 	}
 }
 
-func (m *javaHashMap) keys() []string {
+func (m *hashMap) keys() []string {
 	out := make([]string, 0, m.size)
 	for _, chain := range m.buckets {
 		for _, e := range chain {
@@ -114,33 +150,33 @@ func (m *javaHashMap) keys() []string {
 	return out
 }
 
-// JavaHashMapOrder returns keys in the iteration order of a java.util.HashMap created with
+// HashMapOrder returns keys in the iteration order of a java.util.HashMap created with
 // new HashMap<>() and filled by put in the given order (a repeated key keeps its first
 // position). This is the order in which Kafka's JsonConverter (schemas.enable=false) and
-// Jackson write a schemaless map it produced: reuse it to write byte-identical JSON.
-// Treeified bins (9+ colliding keys in a table of 64+) are not emulated.
-func JavaHashMapOrder(keys []string) []string {
-	var m javaHashMap
+// Jackson write a schemaless map it produced. Treeified bins (9+ colliding keys in a table of
+// 64+) are not emulated.
+func HashMapOrder(keys []string) []string {
+	var m hashMap
 	for _, k := range keys {
 		m.put(k)
 	}
 	return m.keys()
 }
 
-// JavaHashMapSizedOrder is JavaHashMapOrder for new HashMap<>(initialCapacity).
-func JavaHashMapSizedOrder(initialCapacity int, keys []string) []string {
-	m := javaHashMap{threshold: tableSizeFor(max(initialCapacity, 1))}
+// HashMapSizedOrder is HashMapOrder for new HashMap<>(initialCapacity).
+func HashMapSizedOrder(initialCapacity int, keys []string) []string {
+	m := hashMap{threshold: tableSizeFor(max(initialCapacity, 1))}
 	for _, k := range keys {
 		m.put(k)
 	}
 	return m.keys()
 }
 
-// JavaHashMapCopyOrder returns the iteration order of new HashMap<>(src) where keys is src's
+// HashMapCopyOrder returns the iteration order of new HashMap<>(src) where keys is src's
 // iteration order (the copy constructor used by InsertField, MaskField, Cast, ...), sized as
 // the given JDK does.
-func JavaHashMapCopyOrder(keys []string, jdk JDK) []string {
-	var m javaHashMap
+func HashMapCopyOrder(keys []string, jdk JDK) []string {
+	var m hashMap
 	if s := len(keys); s > 0 {
 		var t int
 		if jdk >= JDK21 {
@@ -156,7 +192,56 @@ func JavaHashMapCopyOrder(keys []string, jdk JDK) []string {
 	return m.keys()
 }
 
-// hashOrder computes JavaHashMapOrder without building the table: with no treeified bin, the
+// SortedHashMapOrder sorts keys (distinct) in place and returns them in the order of a
+// new HashMap<>() filled in that sorted order: the order used for a Go map, whose insertion
+// order is unknown, so that keys sharing a bucket come out sorted.
+func SortedHashMapOrder(keys []string) []string {
+	slices.Sort(keys)
+	if len(keys) > 500 {
+		return HashMapOrder(keys)
+	}
+	return hashOrder(keys)
+}
+
+// OrderedKeys returns the keys of m in SortedHashMapOrder.
+func OrderedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	return SortedHashMapOrder(keys)
+}
+
+// OrderedAnyKeys returns the keys of a map with keys of any Connect type in the iteration
+// order of a HashMap filled in the keys' sorted order (by their text), each key hashed as its
+// boxed Java form (HashCode).
+func OrderedAnyKeys(m map[any]any) []any {
+	keys := sortedAnyKeys(m)
+	var hm hashMap
+	byID := make(map[string]any, len(keys))
+	for i, k := range keys {
+		id := strconv.Itoa(i)
+		byID[id] = k
+		hm.putHashed(id, Spread(HashCode(k)))
+	}
+	out := make([]any, 0, len(keys))
+	for _, id := range hm.keys() {
+		out = append(out, byID[id])
+	}
+	return out
+}
+
+// sortedAnyKeys returns the keys of m sorted by their text.
+func sortedAnyKeys(m map[any]any) []any {
+	keys := make([]any, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b any) int { return strings.Compare(fmt.Sprint(a), fmt.Sprint(b)) })
+	return keys
+}
+
+// hashOrder computes HashMapOrder without building the table: with no treeified bin, the
 // iteration order is the final bucket index, ties in insertion order, and only the final
 // capacity depends on the history (load-factor resizes and the resizes treeifyBin does
 // instead of treeifying while the table is under 64 buckets). keys must be distinct.
@@ -171,7 +256,7 @@ func hashOrder(keys []string) []string {
 		hashes = make([]uint32, 0, n)
 	}
 	for _, k := range keys {
-		hashes = append(hashes, javaSpread(JavaStringHash(k)))
+		hashes = append(hashes, Spread(StringHash(k)))
 	}
 	capacity, threshold := 16, 12
 	var counts [64]int
@@ -228,14 +313,4 @@ func recount(counts *[64]int, hashes []uint32, capacity int) {
 	for _, h := range hashes {
 		counts[h&uint32(capacity-1)]++
 	}
-}
-
-// sortedHashMapOrder is the order used for a Go map whose insertion order is unknown: keys are
-// inserted in sorted order, so keys sharing a bucket come out sorted.
-func sortedHashMapOrder(keys []string) []string {
-	slices.Sort(keys)
-	if len(keys) > 500 {
-		return JavaHashMapOrder(keys)
-	}
-	return hashOrder(keys)
 }

@@ -1,0 +1,95 @@
+package postgrescdc
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"maps"
+	"slices"
+
+	"github.com/connectless/connectless/core/connect"
+)
+
+// Connector is the PostgreSQL change data capture connector: one task reads the slot.
+type Connector struct {
+	props map[string]string
+	cfg   config
+}
+
+// Version returns the connector's version.
+func (c *Connector) Version() string { return Version }
+
+// Config returns the connector's ConfigDef.
+func (c *Connector) Config() *connect.ConfigDef { return ConfigDef() }
+
+// Start parses the configuration.
+func (c *Connector) Start(_ context.Context, props map[string]string) error {
+	cfg, err := parseConfig(props)
+	if err != nil {
+		return err
+	}
+	c.props, c.cfg = maps.Clone(props), cfg
+	return nil
+}
+
+// TaskConfigs returns one task configuration: a slot is read by one reader. With
+// snapshot.mode=always it carries an epoch derived from the configuration, so that a changed
+// configuration takes a new snapshot.
+func (c *Connector) TaskConfigs(int) ([]map[string]string, error) {
+	if c.props == nil {
+		return nil, fmt.Errorf("postgres cdc: TaskConfigs before Start")
+	}
+	cfg := maps.Clone(c.props)
+	delete(cfg, snapshotEpochConfig)
+	if c.cfg.snapshotMode == SnapshotAlways {
+		keys := slices.Sorted(maps.Keys(cfg))
+		h := sha256.New()
+		for _, k := range keys {
+			fmt.Fprintf(h, "%q=%q\n", k, cfg[k])
+		}
+		cfg[snapshotEpochConfig] = hex.EncodeToString(h.Sum(nil))[:16]
+	}
+	return []map[string]string{cfg}, nil
+}
+
+// Stop does nothing: the connector holds no connection.
+func (c *Connector) Stop() error { return nil }
+
+// NewTask returns a new task.
+func (c *Connector) NewTask() connect.SourceTask { return &Task{} }
+
+// Validate refuses the Debezium keys this connector does not implement and the cross-key
+// conflicts, then checks that the server runs with wal_level=logical (Kafka's
+// Connector.validate).
+func (c *Connector) Validate(ctx context.Context, props map[string]string, results *connect.ConfigInfos) error {
+	for _, k := range unsupportedKeys(props) {
+		results.AddError(k, unsupportedMessage(k))
+	}
+	if results.ErrorCount > 0 {
+		return nil
+	}
+	cfg, err := parseConfig(props)
+	if ke, ok := err.(*keyError); ok {
+		results.AddError(ke.key, ke.msg)
+		return nil
+	}
+	if err != nil {
+		return nil
+	}
+	conn, err := connectPlain(ctx, &cfg)
+	if err != nil {
+		results.AddError(HostnameConfig, err.Error())
+		return nil
+	}
+	defer conn.Close(context.Background())
+	var level string
+	if err := conn.QueryRow(ctx, "SHOW wal_level").Scan(&level); err != nil {
+		results.AddError(HostnameConfig, err.Error())
+		return nil
+	}
+	if level != "logical" {
+		results.AddError(HostnameConfig, fmt.Sprintf("the server runs with wal_level=%s; logical decoding needs wal_level=logical", level))
+	}
+	return nil
+}

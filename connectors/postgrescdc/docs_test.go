@@ -1,0 +1,85 @@
+package postgrescdc
+
+import (
+	"errors"
+	"flag"
+	"testing"
+
+	jdbc "github.com/connectless/connectless/connectors/sql"
+	"github.com/connectless/connectless/core/connect"
+	"github.com/connectless/connectless/core/connect/connecttest"
+	"github.com/connectless/connectless/core/transform"
+)
+
+var update = flag.Bool("update", false, "rewrite the reference page in docs/connectors/")
+
+func TestReferenceDocs(t *testing.T) {
+	connecttest.ReferenceDocs(t, *update, connecttest.DocsSpec{Name: "postgres-cdc", Title: "PostgreSQL change data capture (Debezium-compatible)", Plugin: Plugin,
+		Intro: "Captures every insert, update, delete and truncate of PostgreSQL tables from the write-ahead log (logical decoding " +
+			"with the built-in `pgoutput` plugin; the server needs `wal_level=logical`), with the keys, topics, record shapes and " +
+			"offsets of Debezium's PostgreSQL connector: topic `<topic.prefix>.<schema>.<table>`, key `<prefix>.<schema>.<table>.Key` " +
+			"(the primary key), value envelope `<prefix>.<schema>.<table>.Envelope` with `before`, `after`, `source` " +
+			"(`io.debezium.connector.postgresql.Source`), `transaction`, `op` (r, c, u, d, t) and `ts_ms`, a tombstone after each " +
+			"delete. Source partition `{\"server\": <topic.prefix>}`, offset `lsn`, `lsn_proc`, `lsn_commit`, `txId`, `ts_usec` " +
+			"(plus `snapshot` and `last_snapshot_record` during a snapshot). Each invocation resumes from the stored offset, streams " +
+			"until the slice ends or the log is drained, and only then lets the slot confirm the position the stored offsets cover: " +
+			"a cut-short invocation replays, at least once, and loses nothing. Between invocations the slot retains WAL: on a " +
+			"schedule, the retained WAL grows with the changes made between two runs (the task logs the slot lag at each stop and " +
+			"warns past `slot.lag.warn.bytes`); `schedule=continuous` keeps it near zero at the cost of an always-running task. " +
+			"A first run creates the slot with an exported snapshot and reads the tables in it (REPEATABLE READ, by primary key), " +
+			"then streams from the slot's consistent point: no change is missed or repeated. A snapshot cut short by the end of " +
+			"a slice resumes after the last key stored in the offsets (`snapshot_table`, `snapshot_key`), in the snapshot of a " +
+			"temporary slot; the part read that way is kept in the offsets (`snapshot_windows`) until the stream passes it, and " +
+			"the stream skips the changes that part already holds. A table without a primary key cut short is read again whole. With `snapshot.mode=always` the task configuration carries an internal `snapshot.epoch` " +
+			"derived from the configuration: a changed configuration takes a new snapshot. Debezium keys that are not implemented (e.g. `message.key.columns`, " +
+			"`hstore.handling.mode`, `interval.handling.mode`, `snapshot.select.statement.overrides`) fail validation. Columns of " +
+			"types without a mapping (e.g. geometric types) are left out of events, as Debezium does with " +
+			"`include.unknown.datatypes=false`. Use `io.debezium.transforms.ExtractNewRecordState` and the JDBC sink " +
+			"(`pk.mode=record_key`, `insert.mode=upsert`, `delete.enabled=true`) to replicate the tables into MySQL/MariaDB or PostgreSQL.",
+	})
+}
+
+// TestExampleValidates checks the example configuration and that unimplemented keys are refused.
+func TestExampleValidates(t *testing.T) {
+	props := connecttest.ExampleConfig(t, "postgres-cdc-replication.json")
+	if props["connector.class"] != Class {
+		t.Fatalf("connector.class %q", props["connector.class"])
+	}
+	if err := connect.ValidateAll(Class, props, ConfigDef()).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := parseConfig(props); err != nil {
+		t.Fatal(err)
+	}
+	// The replica's sink, with the SMT, validates against the JDBC sink's ConfigDef.
+	sink := connecttest.ExampleConfig(t, "postgres-cdc-mariadb-sink.json")
+	if err := connect.ValidateAll(jdbc.SinkClass, sink, jdbc.SinkPlugin.New().Config()).Err(); err != nil {
+		t.Error(err)
+	}
+	p, err := transform.Builtin().LookupType(connect.PluginTransformation, sink["transforms.unwrap.type"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.NewTransformation().Configure(map[string]string{"delete.tombstone.handling.mode": sink["transforms.unwrap.delete.tombstone.handling.mode"]}); err != nil {
+		t.Error(err)
+	}
+	for _, bad := range []map[string]string{
+		{"message.key.columns": "public.t:id"},
+		{SlotDropOnStopConfig: "true"},
+		{PluginNameConfig: "decoderbufs"},
+		{TableIncludeConfig: "a", TableExcludeConfig: "b"},
+	} {
+		p := map[string]string{}
+		for k, v := range props {
+			p[k] = v
+		}
+		for k, v := range bad {
+			p[k] = v
+		}
+		if _, err := parseConfig(p); err == nil {
+			t.Errorf("%v accepted", bad)
+		} else if _, isKey := bad["message.key.columns"]; isKey && !errors.Is(err, ErrConfig) {
+			t.Errorf("%v: %v, want ErrConfig", bad, err)
+		}
+	}
+}

@@ -1,0 +1,115 @@
+package postgrescdc
+
+import (
+	"context"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/connectless/connectless/core/connect"
+)
+
+// Expected values follow Debezium's PostgreSQL data type mappings (connectors/postgresql,
+// "Data type mappings"): INTERVAL as io.debezium.time.MicroDuration counting a month as
+// 365.25/12 days, BIT(n>1) as io.debezium.data.Bits in little-endian bytes, TIME(4-6) as
+// microseconds past midnight.
+func TestValueParsers(t *testing.T) {
+	const day = int64(86400e6)
+	for _, c := range []struct {
+		in   string
+		want int64
+	}{
+		{"1 day", day},
+		{"1 mon", int64(365.25 / 12 * 86400e6)},
+		{"1 year 2 mons 3 days 04:05:06.5", int64((12+2)*365.25/12*86400e6) + 3*day + ((4*60+5)*60+6)*1e6 + 500000},
+		{"-00:00:01", -1e6},
+	} {
+		got, err := parseInterval(c.in)
+		if err != nil || got != c.want {
+			t.Errorf("parseInterval(%q) = %d, %v; want %d", c.in, got, err, c.want)
+		}
+	}
+	if _, err := parseInterval("P1D"); err == nil {
+		t.Error("ISO 8601 interval accepted; the session's IntervalStyle is postgres")
+	}
+	if us, err := microsOfDay("13:14:15.000001"); err != nil || us != (13*3600+14*60+15)*1e6+1 {
+		t.Errorf("microsOfDay = %d, %v", us, err)
+	}
+	m := &typeMapper{}
+	_, conv, _ := m.bits(10)
+	if b, err := conv("1000000011"); err != nil || !reflect.DeepEqual(b, []byte{0x03, 0x02}) {
+		t.Errorf("bits = %v, %v; want little-endian [3 2]", b, err)
+	}
+	arr, err := parseArray(`{"a,b",NULL,"c\"d",""}`, func(s string) (any, error) { return s, nil })
+	if err != nil || !reflect.DeepEqual(arr, []any{"a,b", nil, `c"d`, ""}) {
+		t.Errorf("parseArray = %#v, %v", arr, err)
+	}
+	if _, err := parseArray("{{1,2},{3,4}}", func(s string) (any, error) { return s, nil }); err == nil {
+		t.Error("two-dimensional array accepted")
+	}
+	for mode, want := range map[string]any{BinaryBase64: "AQL/", BinaryHex: "0102ff", BinaryBytes: []byte{1, 2, 255}} {
+		_, conv, _ := (&typeMapper{binary: mode}).bytea()
+		if got, err := conv(`\x0102ff`); err != nil || !reflect.DeepEqual(got, want) {
+			t.Errorf("bytea %s = %v, %v; want %v", mode, got, err, want)
+		}
+	}
+	for mode, want := range map[string]any{DecimalDouble: 12.5, DecimalString: "12.50"} {
+		_, conv, _ := (&typeMapper{decimal: mode}).numeric(((10 << 16) | 2) + 4)
+		if got, err := conv("12.50"); err != nil || got != want {
+			t.Errorf("numeric %s = %v, %v", mode, got, err)
+		}
+	}
+	_, conv, _ = (&typeMapper{decimal: DecimalPrecise}).numeric(((10 << 16) | 2) + 4)
+	if got, err := conv("NaN"); err == nil {
+		t.Errorf("NaN into a Decimal: %v, want an error", got)
+	}
+}
+
+func TestPositions(t *testing.T) {
+	// Debezium's own offsets carry lsn (and lsn_proc/lsn_commit in later versions): an offset
+	// with lsn only resumes as complete at that position.
+	p, ok, err := parsePosition(map[string]any{"lsn": float64(24023128), "txId": float64(555), "ts_usec": float64(1559033904863000)})
+	if err != nil || !ok || p.commit != 24023128 || !p.complete() || p.txID != 555 {
+		t.Errorf("Debezium offset = %+v, %v, %v", p, ok, err)
+	}
+	partial := position{commit: 500, proc: 300, txID: 7, tsUsec: 1}
+	back, _, err := parsePosition(partial.offset())
+	if err != nil || back.commit != 500 || back.proc != 300 || back.complete() {
+		t.Errorf("round trip = %+v, %v", back, err)
+	}
+	if _, _, err := parsePosition(map[string]any{"lsn": "x"}); err == nil {
+		t.Error("a non-numeric lsn accepted")
+	}
+}
+
+func TestValidateRefusesUnimplementedKeys(t *testing.T) {
+	props := map[string]string{"connector.class": Class, HostnameConfig: "h", UserConfig: "u", DBNameConfig: "d", TopicPrefixConfig: "p",
+		"hstore.handling.mode": "json", "column.mask.with.10.chars": "public.t.c"}
+	res := connect.ValidateAll(Class, props, ConfigDef())
+	if err := (&Connector{}).Validate(context.Background(), props, &res); err != nil {
+		t.Fatal(err)
+	}
+	if res.ErrorCount != 2 {
+		t.Fatalf("%d errors, want 2: %+v", res.ErrorCount, res.Configs)
+	}
+	for _, c := range res.Configs {
+		if c.Value != nil && len(c.Value.Errors) > 0 && !strings.Contains(c.Value.Errors[0], "does not implement") {
+			t.Errorf("%s: %v", c.Value.Name, c.Value.Errors)
+		}
+	}
+	if _, err := (&Connector{}).TaskConfigs(1); err == nil {
+		t.Error("TaskConfigs before Start: no error")
+	}
+	c := &Connector{}
+	props = map[string]string{HostnameConfig: "h", UserConfig: "u", DBNameConfig: "d", TopicPrefixConfig: "p", SnapshotModeConfig: SnapshotAlways}
+	if err := c.Start(context.Background(), props); err != nil {
+		t.Fatal(err)
+	}
+	a, _ := c.TaskConfigs(4)
+	props[TableIncludeConfig] = "public\\.t"
+	c.Start(context.Background(), props)
+	b, _ := c.TaskConfigs(4)
+	if len(a) != 1 || a[0][snapshotEpochConfig] == "" || a[0][snapshotEpochConfig] == b[0][snapshotEpochConfig] {
+		t.Errorf("snapshot.mode=always epochs %q and %q: want one task and a new epoch for a new configuration", a[0][snapshotEpochConfig], b[0][snapshotEpochConfig])
+	}
+}
