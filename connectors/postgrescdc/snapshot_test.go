@@ -162,7 +162,7 @@ func TestIntegrationResumedSnapshot(t *testing.T) {
 func sliceN(t *testing.T, props map[string]string, offsets *connecttest.Offsets, polls int) []connect.SourceRecord {
 	t.Helper()
 	ctx := t.Context()
-	task := &Task{}
+	task := &Task{idle: 300 * time.Millisecond}
 	if err := task.Start(ctx, props, connecttest.SourceContext{Reader: offsets}); err != nil {
 		t.Fatalf("start: %v", err)
 	}

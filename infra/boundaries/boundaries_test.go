@@ -86,9 +86,6 @@ var known = []struct{ from, to string }{
 	// core/worker reads serverless' worker configuration until one worker-config parser
 	// serves both.
 	{"core/worker", "core/serverless"},
-	// The S3 source reads the sink's object names and formats until they move to
-	// connectors/archive.
-	{"connectors/s3source", "connectors/s3sink"},
 }
 
 func violations(pkgs []pkg) [][2]string {
