@@ -1,8 +1,10 @@
 package runtime
 
 import (
+	"cmp"
 	"context"
 	"errors"
+	"log/slog"
 	"maps"
 
 	kafkago "github.com/segmentio/kafka-go"
@@ -33,6 +35,11 @@ func (c *sinkContext) KafkaTransport() kafkago.RoundTripper { return c.r.s.Clien
 
 // Reporter returns the slice's errant record reporter.
 func (c *sinkContext) Reporter() connect.ErrantRecordReporter { return (*reporter)(c.r) }
+
+// Logger returns the task's logger.
+func (c *sinkContext) Logger() *slog.Logger {
+	return cmp.Or(c.r.s.TaskLogger, connect.TaskLogger(c.r.logger, c.r.s.ConnectorName, c.r.s.TaskID))
+}
 
 // reporter is the errant record reporter of a sink slice.
 type reporter sinkRun
