@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the devstack runs (PostgreSQL, MariaDB, kcat, the AWS CLI,
-# Node.js and npm) when some are missing: with apt-get when run as root, otherwise it prints
+# Node.js and npm, and Chromium for the web console's browser tests) when some are missing: with apt-get when run as root, otherwise it prints
 # the apt-get command to run. Quiet and quick when everything is there.
 set -euo pipefail
 
@@ -18,6 +18,7 @@ have kcat || missing+=(kcat)
 aws --version >/dev/null 2>&1 || missing+=(awscli)
 have node || missing+=(nodejs)
 have npm || missing+=(npm)
+{ have chromium || have chromium-browser; } || missing+=(chromium)
 
 if [ ${#missing[@]} -eq 0 ]; then
 	exit 0
