@@ -6,9 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -16,95 +14,31 @@ import (
 
 	"github.com/connectless/connectless/connectors"
 	"github.com/connectless/connectless/core/connect"
+	"github.com/connectless/connectless/core/console/consoletest"
 	"github.com/connectless/connectless/core/worker"
 	"github.com/connectless/connectless/infra/devstack"
 	"github.com/connectless/connectless/infra/devstack/devstacktest"
 )
 
-// chromiumNames are the binaries the browser tests look for, Debian's first.
-var chromiumNames = []string{"chromium", "chromium-browser", "google-chrome", "chrome"}
+// Shorthands for the consoletest helpers.
+type step = consoletest.Step
 
-// browser starts a headless Chromium for the test and returns its context. A missing
-// browser skips the test, or fails it under CI=true.
-func browser(t *testing.T) context.Context {
-	t.Helper()
-	var bin string
-	for _, n := range chromiumNames {
-		if p, err := exec.LookPath(n); err == nil {
-			bin = p
-			break
-		}
-	}
-	if bin == "" {
-		msg := "chromium is not installed (make deps installs Debian's chromium)"
-		if os.Getenv("CI") == "true" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(bin), chromedp.NoSandbox,
-		chromedp.DisableGPU, chromedp.Flag("disable-dev-shm-usage", true), chromedp.WindowSize(1280, 900))
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancel := chromedp.NewContext(actx)
-	t.Cleanup(func() { cancel(); cancelAlloc() })
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("start chromium: %v", err)
-	}
-	return ctx
-}
-
-// step is one browser action that returns nothing.
-type step = chromedp.Action[chromedp.Void]
-
-// run runs browser steps with a deadline, failing the test with what was being done.
 func run(t *testing.T, ctx context.Context, what string, steps ...step) {
 	t.Helper()
-	cctx, cancel := context.WithTimeout(ctx, 20*time.Second)
-	defer cancel()
-	if err := chromedp.Do(cctx, steps...); err != nil {
-		t.Fatalf("%s: %v", what, err)
-	}
+	consoletest.Do(t, ctx, what, steps...)
 }
 
-// get runs one browser action that returns a value.
 func get[T any](t *testing.T, ctx context.Context, what string, a chromedp.Action[T]) T {
 	t.Helper()
-	cctx, cancel := context.WithTimeout(ctx, 20*time.Second)
-	defer cancel()
-	v, err := chromedp.Run(cctx, a)
-	if err != nil {
-		t.Fatalf("%s: %v", what, err)
-	}
-	return v
+	return consoletest.Get(t, ctx, what, a)
 }
 
-// eval evaluates a JavaScript expression in the page.
 func eval[T any](t *testing.T, ctx context.Context, expr string) T {
 	t.Helper()
-	return get(t, ctx, "evaluate "+expr, chromedp.Evaluate[T](expr))
+	return consoletest.Eval[T](t, ctx, expr)
 }
 
-// waitText waits until the element at sel (CSS) has text or value containing want.
-func waitText(sel, want string) step {
-	return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-		var last string
-		for {
-			got, err := chromedp.Evaluate[string](fmt.Sprintf(`(e => e ? (e.value || e.textContent) : "")(document.querySelector(%q))`, sel))(ctx, tg)
-			if err != nil {
-				return err
-			}
-			if strings.Contains(got, want) {
-				return nil
-			}
-			last = got
-			select {
-			case <-ctx.Done():
-				return fmt.Errorf("%s: text %q never contained %q: %w", sel, last, want, ctx.Err())
-			case <-time.After(100 * time.Millisecond):
-			}
-		}
-	})
-}
+func waitText(sel, want string) step { return consoletest.WaitText(sel, want) }
 
 // startWorker runs a worker with every shipped plugin on a kfake broker until the test ends
 // and returns its base URL.
@@ -201,3 +135,5 @@ func apiStatus(t *testing.T, url string) int {
 	resp.Body.Close()
 	return resp.StatusCode
 }
+
+func browser(t *testing.T) context.Context { return consoletest.Browser(t) }
