@@ -6,6 +6,8 @@ import (
 	"os"
 	"strings"
 
+	"github.com/connectless/connectless/connectors/archive/layout"
+	"github.com/connectless/connectless/connectors/archive/s3client"
 	"github.com/connectless/connectless/core/connect"
 )
 
@@ -14,6 +16,11 @@ var ErrConfig = errors.New("invalid configuration")
 
 // Config is the sink's parsed configuration. Field docs name the key they come from.
 type Config struct {
+	// Layout holds the object layout keys: topics.dir, directory.delim, file.delim,
+	// filename.offset.zero.pad.width, the partitioner keys, s3.schema.partition.affix.type
+	// and tombstone.encoded.partition.
+	layout.Layout
+
 	Topics      []string // topics
 	TopicsRegex string   // topics.regex
 
@@ -22,24 +29,14 @@ type Config struct {
 	RotateIntervalMs int64  // rotate.interval.ms
 	RotateScheduleMs int64  // rotate.schedule.interval.ms
 	RetryBackoffMs   int64  // retry.backoff.ms
-	ZeroPadWidth     int32  // filename.offset.zero.pad.width
 	AvroCodec        string // avro.codec
 	ParquetCodec     string // parquet.codec
 	ConnectMetaData  bool   // connect.meta.data
+	// SchemaCompatibility is schema.compatibility: NONE, BACKWARD, FORWARD or FULL.
+	SchemaCompatibility string
+	EnhancedAvro        bool // enhanced.avro.schema.support
 
-	TopicsDir      string // topics.dir
-	StoreURL       string // store.url
-	DirectoryDelim string // directory.delim
-	FileDelim      string // file.delim
-
-	PartitionerClass    string   // partitioner.class
-	PartitionFieldNames []string // partition.field.name
-	PartitionDurationMs int64    // partition.duration.ms
-	PathFormat          string   // path.format
-	Locale              string   // locale
-	Timezone            string   // timezone
-	TimestampExtractor  string   // timestamp.extractor
-	TimestampField      string   // timestamp.field
+	StoreURL string // store.url
 
 	Bucket           string // s3.bucket.name
 	Region           string // s3.region
@@ -55,6 +52,7 @@ type Config struct {
 	CompressionLevel int32  // s3.compression.level
 	DecimalNumeric   bool   // json.decimal.format=NUMERIC
 	PartRetries      int32  // s3.part.retries
+	ExpectContinue   bool   // s3.http.send.expect.continue
 	S3RetryBackoffMs int64  // s3.retry.backoff.ms
 
 	ObjectTagging bool     // s3.object.tagging
@@ -65,9 +63,7 @@ type Config struct {
 
 	NullBehavior          string // behavior.on.null.values: fail, ignore, write
 	ReportNullToDLQ       bool   // report.null.values.to.dlq
-	TombstonePartition    string // tombstone.encoded.partition
 	RotateOnPartitionChng bool   // rotate.file.on.partition.change
-	SchemaAffix           string // s3.schema.partition.affix.type
 
 	StoreKeys          bool   // store.kafka.keys
 	StoreHeaders       bool   // store.kafka.headers
@@ -148,28 +144,35 @@ func buildConfig(props map[string]string, v values) *Config {
 	b := func(k string) bool { x, _ := v[k].(bool); return x }
 	list := func(k string) []string { l, _ := v[k].([]string); return l }
 	c := &Config{
+		Layout: layout.Layout{
+			TopicsDir:           str("topics.dir"),
+			DirectoryDelim:      str("directory.delim"),
+			FileDelim:           str("file.delim"),
+			ZeroPadWidth:        i32("filename.offset.zero.pad.width"),
+			PartitionerClass:    str("partitioner.class"),
+			PartitionFieldNames: list("partition.field.name"),
+			PartitionDurationMs: i64("partition.duration.ms"),
+			PathFormat:          str("path.format"),
+			Locale:              str("locale"),
+			Timezone:            str("timezone"),
+			TimestampExtractor:  str("timestamp.extractor"),
+			TimestampField:      str("timestamp.field"),
+			SchemaAffix:         str("s3.schema.partition.affix.type"),
+			TombstonePartition:  str("tombstone.encoded.partition"),
+			WriteTombstones:     strings.EqualFold(str("behavior.on.null.values"), "write"),
+		},
 		TopicsRegex:           strings.TrimSpace(props["topics.regex"]),
 		FormatClass:           str("format.class"),
 		FlushSize:             i32("flush.size"),
 		RotateIntervalMs:      i64("rotate.interval.ms"),
 		RotateScheduleMs:      i64("rotate.schedule.interval.ms"),
 		RetryBackoffMs:        i64("retry.backoff.ms"),
-		ZeroPadWidth:          i32("filename.offset.zero.pad.width"),
 		AvroCodec:             str("avro.codec"),
 		ParquetCodec:          str("parquet.codec"),
 		ConnectMetaData:       b("connect.meta.data"),
-		TopicsDir:             str("topics.dir"),
+		SchemaCompatibility:   strings.ToUpper(str("schema.compatibility")),
+		EnhancedAvro:          b("enhanced.avro.schema.support"),
 		StoreURL:              str("store.url"),
-		DirectoryDelim:        str("directory.delim"),
-		FileDelim:             str("file.delim"),
-		PartitionerClass:      str("partitioner.class"),
-		PartitionFieldNames:   list("partition.field.name"),
-		PartitionDurationMs:   i64("partition.duration.ms"),
-		PathFormat:            str("path.format"),
-		Locale:                str("locale"),
-		Timezone:              str("timezone"),
-		TimestampExtractor:    str("timestamp.extractor"),
-		TimestampField:        str("timestamp.field"),
 		Bucket:                str("s3.bucket.name"),
 		Region:                str("s3.region"),
 		PartSize:              i32("s3.part.size"),
@@ -184,6 +187,7 @@ func buildConfig(props map[string]string, v values) *Config {
 		CompressionLevel:      i32("s3.compression.level"),
 		DecimalNumeric:        strings.EqualFold(str("json.decimal.format"), "NUMERIC"),
 		PartRetries:           i32("s3.part.retries"),
+		ExpectContinue:        b("s3.http.send.expect.continue"),
 		S3RetryBackoffMs:      i64("s3.retry.backoff.ms"),
 		ObjectTagging:         b("s3.object.tagging"),
 		ExtraTags:             list("s3.object.tagging.key.value.pairs"),
@@ -191,9 +195,7 @@ func buildConfig(props map[string]string, v values) *Config {
 		ByteArraySeparator:    str("format.bytearray.separator"),
 		NullBehavior:          strings.ToLower(str("behavior.on.null.values")),
 		ReportNullToDLQ:       b("report.null.values.to.dlq"),
-		TombstonePartition:    str("tombstone.encoded.partition"),
 		RotateOnPartitionChng: b("rotate.file.on.partition.change"),
-		SchemaAffix:           str("s3.schema.partition.affix.type"),
 		StoreKeys:             b("store.kafka.keys"),
 		StoreHeaders:          b("store.kafka.headers"),
 		KeysFormatClass:       str("keys.format.class"),
@@ -215,23 +217,15 @@ func buildConfig(props map[string]string, v values) *Config {
 	if c.SpillDir == "" {
 		c.SpillDir = os.TempDir()
 	}
-	if c.PartitionerClass == DailyPartitionerClass || c.PartitionerClass == HourlyPartitionerClass {
-		d := c.DirectoryDelim
-		c.PathFormat = "'year'=YYYY" + d + "'month'=MM" + d + "'day'=dd"
-		c.PartitionDurationMs = 86400000
-		if c.PartitionerClass == HourlyPartitionerClass {
-			c.PathFormat += d + "'hour'=HH"
-			c.PartitionDurationMs = 3600000
-		}
-	}
+	c.ApplyPreset()
 	return c
 }
 
-// TimeBased reports whether the partitioner is one of the time-based ones.
-func (c *Config) TimeBased() bool {
-	switch c.PartitionerClass {
-	case TimeBasedPartitionerClass, DailyPartitionerClass, HourlyPartitionerClass:
-		return true
+// ClientOptions are the S3 client settings of the configuration.
+func (c *Config) ClientOptions() s3client.Options {
+	return s3client.Options{
+		Region: c.Region, StoreURL: c.StoreURL, PathStyle: c.PathStyle, WANMode: c.WANMode,
+		AccessKeyID: c.AccessKeyID, SecretAccessKey: c.SecretAccessKey,
+		PartRetries: c.PartRetries, RetryBackoffMs: c.S3RetryBackoffMs, ExpectContinue: c.ExpectContinue,
 	}
-	return false
 }

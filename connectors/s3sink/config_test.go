@@ -199,7 +199,7 @@ func TestObjectKey(t *testing.T) {
 		if tt.mod != nil {
 			tt.mod(&cc)
 		}
-		if got := objectKey(&cc, "app-logs", 3, "partition=3", tt.off, ".json.gz"); got != tt.want {
+		if got := cc.ObjectKey("app-logs", 3, "partition=3", tt.off, ".json.gz"); got != tt.want {
 			t.Errorf("key = %s, want %s", got, tt.want)
 		}
 	}
@@ -231,6 +231,77 @@ func TestClientEndpoint(t *testing.T) {
 		}
 		if got != tt.endpoint || o.UsePathStyle != tt.pathStyle || o.Region != "us-west-2" {
 			t.Errorf("%v: endpoint %q path style %v region %s, want %q %v us-west-2", tt.props, got, o.UsePathStyle, o.Region, tt.endpoint, tt.pathStyle)
+		}
+	}
+}
+
+// TestKeysAcceptedOnlyWhereImplemented checks that keys Confluent defines but this sink does
+// not implement refuse every value but the one whose behaviour the sink has, with a message
+// saying why, instead of being ignored.
+func TestKeysAcceptedOnlyWhereImplemented(t *testing.T) {
+	refused := []struct {
+		key, value, want string
+	}{
+		{"s3.sse.customer.key", "c2VjcmV0LWtleS0zMi1ieXRlcy1sb25nLi4uLi4uLi4=", "SSE-C (customer-provided keys) is not implemented"},
+		{"s3.proxy.url", "http://proxy:3128", "set HTTPS_PROXY"},
+		{"s3.proxy.user", "alice", "set HTTPS_PROXY"},
+		{"s3.proxy.password", "secret", "set HTTPS_PROXY"},
+		{"s3.credentials.provider.class", "com.example.MyProvider", "default credential chain"},
+		{"s3.send.digest", "true", "Content-MD5 digests are not implemented"},
+		{"enable.conditional.writes", "false", "If-None-Match"},
+		{"max.write.duration.ms", "60000", "not implemented"},
+		{"retry.backoff.ms", "1000", "s3.retry.backoff.ms"},
+		{"allow.optional.map.keys", "true", "not implemented"},
+	}
+	for _, tt := range refused {
+		t.Run(tt.key, func(t *testing.T) {
+			_, err := ParseConfig(baseProps(map[string]string{tt.key: tt.value}))
+			if !errors.Is(err, ErrConfig) || !strings.Contains(err.Error(), tt.key) || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("err = %v, want ErrConfig naming %s and saying %q", err, tt.key, tt.want)
+			}
+			if strings.Contains(tt.key, "password") || strings.Contains(tt.key, "customer.key") {
+				if strings.Contains(err.Error(), tt.value) {
+					t.Errorf("error shows the secret: %v", err)
+				}
+			}
+			res := &connect.ConfigInfos{}
+			if err := (&Connector{}).Validate(context.Background(), baseProps(map[string]string{tt.key: tt.value}), res); err != nil {
+				t.Fatal(err)
+			}
+			if res.ErrorCount == 0 {
+				t.Errorf("Validate reports no error for %s=%s", tt.key, tt.value)
+			}
+		})
+	}
+	// The values whose behaviour the sink has are accepted, as are the keys without effect.
+	accepted := map[string]string{
+		"enable.conditional.writes": "true", "s3.send.digest": "false", "s3.proxy.url": "",
+		"s3.credentials.provider.class": "software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider",
+		"schema.compatibility":          "NONE", "retry.backoff.ms": "5000", "s3.elastic.buffer.enable": "true",
+		"shutdown.timeout.ms": "10000", "schemas.cache.config": "10",
+	}
+	if _, err := ParseConfig(baseProps(accepted)); err != nil {
+		t.Fatalf("accepted values refused: %v", err)
+	}
+}
+
+// TestExpectContinue checks s3.http.send.expect.continue reaches the S3 client: the SDK sends
+// Expect: 100-continue above a threshold, and never with a negative one.
+func TestExpectContinue(t *testing.T) {
+	for _, tt := range []struct {
+		value    string
+		disabled bool
+	}{{"true", false}, {"false", true}} {
+		c, err := ParseConfig(baseProps(map[string]string{"s3.http.send.expect.continue": tt.value, "store.url": "http://127.0.0.1:1", "aws.access.key.id": "a", "aws.secret.access.key": "b"}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		client, err := newClient(context.Background(), c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := client.Options().ContinueHeaderThresholdBytes < 0; got != tt.disabled {
+			t.Errorf("expect.continue=%s: threshold %d", tt.value, client.Options().ContinueHeaderThresholdBytes)
 		}
 	}
 }

@@ -96,7 +96,7 @@ func configDef() *connect.ConfigDef {
 		order[k.group]++
 		ck := connect.ConfigKey{
 			Name: k.name, Type: k.typ, Required: k.required, Doc: k.doc, Group: k.group,
-			OrderInGroup: order[k.group], Importance: connect.Low,
+			OrderInGroup: order[k.group], Importance: connect.Low, Validator: k.val,
 		}
 		if k.required {
 			ck.Importance = connect.High

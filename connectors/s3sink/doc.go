@@ -5,6 +5,10 @@
 //
 // # Layout and formats
 //
+// The layout (partitioners, path formats, object keys) is package connectors/archive/layout
+// and the formats are package connectors/archive/format, which the S3 source reads with; this
+// package is the sink task: files per partition, rotation, uploads and recovery.
+//
 // Object keys follow Confluent's template
 //
 //	<topics.dir>/<topic>/<encoded partition>/<topic>+<kafka partition>+<start offset padded to 10>.<ext>
@@ -20,7 +24,7 @@
 // (.keys/.headers) are written in lock-step with the value file.
 //
 // Schemaless maps reach the sink as Go maps, which have no order. A value that implements
-// OrderedMap keeps its insertion order, so the Java HashMap order is reproduced exactly; for
+// javacompat.OrderedMap keeps its insertion order, so the Java HashMap order is reproduced exactly; for
 // a plain map[string]any the sorted key order stands in for the insertion order (the order
 // only differs from Confluent's when two keys share a hash bucket). json.map.key.order=input
 // writes insertion (or sorted) order instead.

@@ -19,6 +19,8 @@ import (
 	"github.com/klauspost/compress/zstd"
 	"github.com/parquet-go/parquet-go"
 
+	"github.com/connectless/connectless/connectors/archive/format"
+	"github.com/connectless/connectless/connectors/archive/layout"
 	"github.com/connectless/connectless/core/connect"
 )
 
@@ -65,7 +67,9 @@ func goldenRecords(bytesValues bool) []connect.SinkRecord {
 		}
 		r.ValueSchema, r.Value = s, v
 		if bytesValues {
-			line, _ := jsonWriter{}.appendRecord(nil, s, v)
+			jf, _ := format.New(JSONFormatClass, format.Options{})
+			line, _ := jf.Encode(s, v)
+			line = bytes.TrimSuffix(line, []byte("\n"))
 			r.ValueSchema, r.Value = &connect.Schema{Type: connect.TypeBytes, Optional: true}, line
 		}
 		out[i] = r
@@ -173,11 +177,11 @@ func renderOffline(t *testing.T, props map[string]string, recs []connect.SinkRec
 	if err != nil {
 		t.Fatal(err)
 	}
-	part, err := newPartitioner(c)
+	part, err := layout.NewPartitioner(&c.Layout)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var formats [3]recordFormat
+	var formats [3]format.Format
 	classes := [3]string{c.FormatClass, c.KeysFormatClass, c.HeadersFormatClass}
 	stored := [3]bool{true, c.StoreKeys, c.StoreHeaders}
 	for v := range formats {
@@ -205,10 +209,10 @@ func renderOffline(t *testing.T, props map[string]string, recs []connect.SinkRec
 					continue
 				}
 				var dst bytes.Buffer
-				if err := fm.finish(&dst, bytes.NewReader(f.data[v]), f.schemas[v], f.count); err != nil {
+				if err := fm.Finish(&dst, bytes.NewReader(f.data[v]), f.schemas[v], f.count); err != nil {
 					t.Fatal(err)
 				}
-				objs[objectKey(c, "app-logs", 3, enc, f.start, view(v).suffix()+fm.extension())] = dst.Bytes()
+				objs[c.ObjectKey("app-logs", 3, enc, f.start, layout.View(v).Suffix()+fm.Extension())] = dst.Bytes()
 			}
 		}
 		clear(files)
@@ -217,7 +221,7 @@ func renderOffline(t *testing.T, props map[string]string, recs []connect.SinkRec
 next:
 	for i := range recs {
 		rec := &recs[i]
-		enc, err := part.encode(rec, 0)
+		enc, err := part.Encode(rec, 0)
 		if err != nil {
 			reported++
 			continue
@@ -228,9 +232,9 @@ next:
 			if fm == nil {
 				continue
 			}
-			sch, val, err := view(v).pick(rec)
+			sch, val, err := pick(layout.View(v), rec)
 			if err == nil {
-				enced[v], err = fm.encode(sch, val)
+				enced[v], err = fm.Encode(sch, val)
 			}
 			if err != nil {
 				reported++

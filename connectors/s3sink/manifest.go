@@ -10,20 +10,22 @@ import (
 	"io"
 	"os"
 	"strings"
+
+	"github.com/connectless/connectless/connectors/archive/layout"
 )
 
 // ManifestEntry describes one object written by the sink, as listed in a manifest.
 type ManifestEntry struct {
-	Key          string `json:"key"`
-	Topic        string `json:"topic"`
-	Partition    int32  `json:"partition"`
-	FirstOffset  int64  `json:"first_offset"`
-	LastOffset   int64  `json:"last_offset"`
-	RecordCount  int    `json:"record_count"`
-	ByteSize     int64  `json:"byte_size"`
-	MinTimestamp *int64 `json:"min_timestamp,omitempty"`
-	MaxTimestamp *int64 `json:"max_timestamp,omitempty"`
-	view         view   // which file of its file set the object is (for notifications)
+	Key          string      `json:"key"`
+	Topic        string      `json:"topic"`
+	Partition    int32       `json:"partition"`
+	FirstOffset  int64       `json:"first_offset"`
+	LastOffset   int64       `json:"last_offset"`
+	RecordCount  int         `json:"record_count"`
+	ByteSize     int64       `json:"byte_size"`
+	MinTimestamp *int64      `json:"min_timestamp,omitempty"`
+	MaxTimestamp *int64      `json:"max_timestamp,omitempty"`
+	view         layout.View // which file of its file set the object is (for notifications)
 }
 
 // Manifest is the JSON document written per commit when s3.manifest.enabled is true.
@@ -52,7 +54,7 @@ func (t *Task) writeManifest(ctx context.Context) error {
 	if strings.TrimSpace(t.cfg.TopicsDir) != "" {
 		key += t.cfg.TopicsDir + d
 	}
-	key += pad(now, 13) + "-" + hex.EncodeToString(rnd[:]) + ".json"
+	key += layout.Pad(now, 13) + "-" + hex.EncodeToString(rnd[:]) + ".json"
 	f, err := os.CreateTemp(t.spillDir, "s3sink-*.manifest")
 	if err != nil {
 		return fmt.Errorf("create manifest file: %w", err)

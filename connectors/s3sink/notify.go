@@ -10,6 +10,7 @@ import (
 
 	"github.com/segmentio/kafka-go"
 
+	"github.com/connectless/connectless/connectors/archive/layout"
 	"github.com/connectless/connectless/core/connect"
 )
 
@@ -91,9 +92,9 @@ func (t *Task) sendNotifications(ctx context.Context) error {
 func (t *Task) notification(e ManifestEntry) Notification {
 	class := t.cfg.FormatClass
 	switch e.view {
-	case keyView:
+	case layout.KeysView:
 		class = t.cfg.KeysFormatClass
-	case headersView:
+	case layout.HeadersView:
 		class = t.cfg.HeadersFormatClass
 	}
 	n := Notification{Bucket: t.cfg.Bucket, Key: e.Key, Topic: e.Topic, Partition: e.Partition,
@@ -128,29 +129,29 @@ func (t *Task) notificationHold() map[connect.TopicPartition]int64 {
 // queueExisting queues notifications for a file set a crashed or racing run left in the
 // bucket: the arbiter found by key (described by m) and the companions stored with it. The
 // earlier run may have sent them already; sending again keeps them at-least-once.
-func (t *Task) queueExisting(ctx context.Context, tp connect.TopicPartition, enc string, start int64, arbiter view, m objectMeta) error {
+func (t *Task) queueExisting(ctx context.Context, tp connect.TopicPartition, enc string, start int64, arbiter layout.View, m objectMeta) error {
 	if t.notifier == nil {
 		return nil
 	}
 	t.queueNotifications(existingEntry(t.key(tp, enc, start, arbiter), tp, arbiter, m))
 	for v, fm := range t.formats {
-		if fm == nil || view(v) == arbiter || (arbiter == keyView && view(v) == valueView) {
+		if fm == nil || layout.View(v) == arbiter || (arbiter == layout.KeysView && layout.View(v) == layout.ValueView) {
 			continue
 		}
-		key := t.key(tp, enc, start, view(v))
+		key := t.key(tp, enc, start, layout.View(v))
 		cm, found, err := t.store.head(ctx, key)
 		if err != nil {
 			return err
 		}
 		if found {
-			t.queueNotifications(existingEntry(key, tp, view(v), cm))
+			t.queueNotifications(existingEntry(key, tp, layout.View(v), cm))
 		}
 	}
 	return nil
 }
 
 // existingEntry describes an object found in the bucket from its metadata.
-func existingEntry(key string, tp connect.TopicPartition, v view, m objectMeta) ManifestEntry {
+func existingEntry(key string, tp connect.TopicPartition, v layout.View, m objectMeta) ManifestEntry {
 	return ManifestEntry{Key: key, Topic: tp.Topic, Partition: tp.Partition, FirstOffset: m.first, LastOffset: m.last,
 		RecordCount: m.count, ByteSize: m.size, MinTimestamp: m.minTs, MaxTimestamp: m.maxTs, view: v}
 }

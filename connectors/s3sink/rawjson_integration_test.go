@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/connectless/connectless/connectors/archive/format"
 	"github.com/connectless/connectless/core/connect"
 )
 
@@ -30,9 +31,9 @@ func rawRecords(t *testing.T, raw bool) []connect.SinkRecord {
 		case 3: // canonical
 			doc = fmt.Sprintf(`{"x":1000.0,"y":[%d,2.5,null,{"Aa":true,"BB":false}]}`, i)
 		}
-		v, ok := schemalessJSON([]byte(doc))
-		if !ok {
-			t.Fatalf("test input %q is not JSON", doc)
+		v, err := format.ParseJSONValue([]byte(doc))
+		if err != nil {
+			t.Fatalf("test input %q is not JSON: %v", doc, err)
 		}
 		r := connect.NewSinkRecord("app-logs", 3, int64(100+i))
 		r.Value = v
@@ -78,8 +79,9 @@ func TestIntegrationJSONRawValueObjects(t *testing.T) {
 		}
 	}
 	taken := 0
+	jf, _ := format.New(JSONFormatClass, format.Options{})
 	for _, r := range rawRecords(t, true) {
-		if (jsonWriter{}).rawMatches(r.RawValue, r.Value) {
+		if _, verbatim, _ := jf.(format.RawEncoder).EncodeRaw(nil, r.RawValue, nil, r.Value); verbatim {
 			taken++
 		}
 	}

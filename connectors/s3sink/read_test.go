@@ -1,12 +1,12 @@
 package s3sink
 
 import (
-	"bytes"
 	"errors"
-	"io"
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/connectless/connectless/connectors/archive/layout"
 )
 
 func layoutConfig(t *testing.T, extra map[string]string) *Config {
@@ -29,22 +29,22 @@ func TestParseObjectKey(t *testing.T) {
 		cfg  *Config
 		key  string
 		ok   bool
-		want ObjectName
+		want layout.ObjectName
 	}{
 		{def, "topics/app-logs/partition=3/app-logs+3+0000001200.json.gz", true,
-			ObjectName{Topic: "app-logs", Encoded: "partition=3", Partition: 3, StartOffset: 1200, Ext: ".json.gz", Base: "topics/app-logs/partition=3/app-logs+3+0000001200"}},
+			layout.ObjectName{Topic: "app-logs", Encoded: "partition=3", Partition: 3, StartOffset: 1200, Ext: ".json.gz", Base: "topics/app-logs/partition=3/app-logs+3+0000001200"}},
 		{def, "topics/app.logs/year=2024/month=01/day=05/hour=07/app.logs+0+0000000007.keys.avro", true,
-			ObjectName{Topic: "app.logs", Encoded: "year=2024/month=01/day=05/hour=07", Partition: 0, StartOffset: 7, View: KeysView, Ext: ".avro",
+			layout.ObjectName{Topic: "app.logs", Encoded: "year=2024/month=01/day=05/hour=07", Partition: 0, StartOffset: 7, View: layout.KeysView, Ext: ".avro",
 				Base: "topics/app.logs/year=2024/month=01/day=05/hour=07/app.logs+0+0000000007"}},
 		{def, "topics/t/region=eu/t+1+12345678901.headers.json", true,
-			ObjectName{Topic: "t", Encoded: "region=eu", Partition: 1, StartOffset: 12345678901, View: HeadersView, Ext: ".json", Base: "topics/t/region=eu/t+1+12345678901"}},
+			layout.ObjectName{Topic: "t", Encoded: "region=eu", Partition: 1, StartOffset: 12345678901, View: layout.HeadersView, Ext: ".json", Base: "topics/t/region=eu/t+1+12345678901"}},
 		{custom, "t#partition=0#t~0~0000000004.snappy.parquet", true,
-			ObjectName{Topic: "t", Encoded: "partition=0", Partition: 0, StartOffset: 4, Ext: ".snappy.parquet", Base: "t#partition=0#t~0~0000000004"}},
-		{def, "_manifests/topics/1700000000000-ab.json", false, ObjectName{}},
-		{def, "topics/t/partition=0/other+0+0000000000.json", false, ObjectName{}},
-		{def, "topics/t/partition=0/t+x+0000000000.json", false, ObjectName{}},
-		{def, "topics/t/t+0+0000000000.json", false, ObjectName{}},
-		{def, "other/t/partition=0/t+0+0000000000.json", false, ObjectName{}},
+			layout.ObjectName{Topic: "t", Encoded: "partition=0", Partition: 0, StartOffset: 4, Ext: ".snappy.parquet", Base: "t#partition=0#t~0~0000000004"}},
+		{def, "_manifests/topics/1700000000000-ab.json", false, layout.ObjectName{}},
+		{def, "topics/t/partition=0/other+0+0000000000.json", false, layout.ObjectName{}},
+		{def, "topics/t/partition=0/t+x+0000000000.json", false, layout.ObjectName{}},
+		{def, "topics/t/t+0+0000000000.json", false, layout.ObjectName{}},
+		{def, "other/t/partition=0/t+0+0000000000.json", false, layout.ObjectName{}},
 	}
 	for _, tc := range tests {
 		got, ok := tc.cfg.ParseObjectKey(tc.key)
@@ -83,50 +83,10 @@ func TestTimeBuckets(t *testing.T) {
 			t.Errorf("%s..%s: %v %v, want %v", tc.start, tc.end, got, starts, tc.want)
 		}
 	}
-	if _, _, err := hourly.TimeBuckets(0, ms("2024-01-05T00:00:00Z"), 100); !errors.Is(err, ErrConfig) {
+	if _, _, err := hourly.TimeBuckets(0, ms("2024-01-05T00:00:00Z"), 100); !errors.Is(err, layout.ErrConfig) {
 		t.Errorf("too many buckets: %v", err)
 	}
-	if _, _, err := layoutConfig(t, nil).TimeBuckets(0, 1, 10); !errors.Is(err, ErrConfig) {
+	if _, _, err := layoutConfig(t, nil).TimeBuckets(0, 1, 10); !errors.Is(err, layout.ErrConfig) {
 		t.Errorf("default partitioner: %v", err)
-	}
-}
-
-func TestObjectReaderBadInput(t *testing.T) {
-	c := layoutConfig(t, nil)
-	tests := []struct {
-		ext  string
-		body string
-	}{
-		{".json", "{\"a\":1}\nnot json\n"},
-		{".json.gz", "not gzip at all"},
-		{".json.zst", "not zstd at all"},
-		{".bin", "rec1\nrec2 without separator"},
-		{".avro", "Obj\x02 not avro"},
-		{".avro", ""},
-		{".snappy.parquet", "PAR1 not parquet PAR1"},
-		{".csv", "a,b\n"},
-	}
-	for _, tc := range tests {
-		r, err := c.NewObjectReader(tc.ext, bytes.NewReader([]byte(tc.body)))
-		for err == nil {
-			_, _, err = r.Next()
-		}
-		if err == io.EOF || !errors.Is(err, ErrFormat) {
-			t.Errorf("%s %q: error %v, want ErrFormat", tc.ext, tc.body, err)
-		}
-	}
-}
-
-func TestHeadersOf(t *testing.T) {
-	v, err := ParseJSONValue([]byte(`{"headers":[{"key":"a","value":"1"},{"key":"b","value":null}]}`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, err := HeadersOf(v)
-	if err != nil || len(h) != 2 || h[0].Key != "a" || h[0].Value != "1" || h[1].Value != nil {
-		t.Fatalf("headers %+v, %v", h, err)
-	}
-	if _, err := HeadersOf(map[string]any{"other": 1}); !errors.Is(err, ErrFormat) {
-		t.Fatalf("error %v, want ErrFormat", err)
 	}
 }

@@ -7,16 +7,14 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
-	"strings"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/aws/retry"
-	awsconfig "github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/segmentio/kafka-go"
 
+	"github.com/connectless/connectless/connectors/archive/format"
+	"github.com/connectless/connectless/connectors/archive/layout"
+	"github.com/connectless/connectless/connectors/archive/s3client"
 	"github.com/connectless/connectless/core/connect"
 )
 
@@ -31,10 +29,10 @@ type Task struct {
 	cfg     *Config
 	tctx    connect.SinkTaskContext
 	store   *store
-	part    partitioner
-	extract extractor // set for time-based partitioners (rotate.interval.ms)
+	part    layout.Partitioner
+	extract layout.Extractor // set for time-based partitioners (rotate.interval.ms)
 	loc     *time.Location
-	formats [3]recordFormat // by view; nil when the view is not stored
+	formats [3]format.Format // by view; nil when the view is not stored
 	// line is reused for a value's members copied in key order (encodeRaw); the spool
 	// copies each line before the next record is encoded.
 	line     []byte
@@ -61,28 +59,28 @@ func (t *Task) Start(ctx context.Context, props map[string]string, tctx connect.
 	}
 	t.cfg, t.tctx = cfg, tctx
 	t.writers = map[connect.TopicPartition]*tpWriter{}
-	if t.part, err = newPartitioner(cfg); err != nil {
+	if t.part, err = layout.NewPartitioner(&cfg.Layout); err != nil {
 		return err
 	}
 	if cfg.TimeBased() {
-		t.extract = newExtractor(cfg)
+		t.extract = layout.NewExtractor(&cfg.Layout)
 	}
 	t.loc = time.UTC
 	if cfg.Timezone != "" {
-		if t.loc, err = loadZone(cfg.Timezone); err != nil {
+		if t.loc, err = layout.LoadZone(cfg.Timezone); err != nil {
 			return fmt.Errorf("%w: timezone: %w", ErrConfig, err)
 		}
 	}
-	if t.formats[valueView], err = newFormat(cfg, cfg.FormatClass); err != nil {
+	if t.formats[layout.ValueView], err = newFormat(cfg, cfg.FormatClass); err != nil {
 		return err
 	}
 	if cfg.StoreKeys {
-		if t.formats[keyView], err = newFormat(cfg, cfg.KeysFormatClass); err != nil {
+		if t.formats[layout.KeysView], err = newFormat(cfg, cfg.KeysFormatClass); err != nil {
 			return err
 		}
 	}
 	if cfg.StoreHeaders {
-		if t.formats[headersView], err = newFormat(cfg, cfg.HeadersFormatClass); err != nil {
+		if t.formats[layout.HeadersView], err = newFormat(cfg, cfg.HeadersFormatClass); err != nil {
 			return err
 		}
 	}
@@ -108,36 +106,9 @@ func (t *Task) Start(ctx context.Context, props map[string]string, tctx connect.
 	return nil
 }
 
-// newClient builds the S3 client from the standard SDK configuration plus store.url,
-// s3.region, static keys, path style and retries.
+// newClient builds the S3 client of the sink's configuration.
 func newClient(ctx context.Context, cfg *Config) (*s3.Client, error) {
-	opts := []func(*awsconfig.LoadOptions) error{
-		awsconfig.WithRegion(cfg.Region),
-		awsconfig.WithRetryer(func() aws.Retryer {
-			return retry.NewStandard(func(o *retry.StandardOptions) {
-				o.MaxAttempts = int(cfg.PartRetries) + 1
-				o.Backoff = retry.NewExponentialJitterBackoff(time.Duration(max(cfg.S3RetryBackoffMs, 1)) * time.Millisecond * 10)
-			})
-		}),
-	}
-	if cfg.AccessKeyID != "" && cfg.SecretAccessKey != "" {
-		opts = append(opts, awsconfig.WithCredentialsProvider(credentials.NewStaticCredentialsProvider(cfg.AccessKeyID, cfg.SecretAccessKey, "")))
-	}
-	awsCfg, err := awsconfig.LoadDefaultConfig(ctx, opts...)
-	if err != nil {
-		return nil, fmt.Errorf("load AWS configuration: %w", err)
-	}
-	return s3.NewFromConfig(awsCfg, func(o *s3.Options) {
-		if cfg.StoreURL != "" {
-			u := cfg.StoreURL
-			if !strings.Contains(u, "://") {
-				u = "https://" + u
-			}
-			o.BaseEndpoint = aws.String(u)
-		}
-		o.UsePathStyle = cfg.PathStyle
-		o.UseAccelerate = cfg.WANMode
-	}), nil
+	return s3client.New(ctx, cfg.ClientOptions())
 }
 
 // Open prepares writers for the partitions of the slice. Recovery is lazy: a writer learns

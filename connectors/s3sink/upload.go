@@ -15,8 +15,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/smithy-go"
-	smithyhttp "github.com/aws/smithy-go/transport/http"
 
+	"github.com/connectless/connectless/connectors/archive/layout"
+	"github.com/connectless/connectless/connectors/archive/s3client"
 	"github.com/connectless/connectless/core/connect"
 	"github.com/connectless/connectless/core/connect/transient"
 )
@@ -81,13 +82,7 @@ func (s *store) head(ctx context.Context, key string) (objectMeta, bool, error) 
 		minTs: parseTsMeta(out.Metadata[metaMinTimestamp]), maxTs: parseTsMeta(out.Metadata[metaMaxTimestamp])}, true, nil
 }
 
-func httpStatus(err error) int {
-	var re *smithyhttp.ResponseError
-	if errors.As(err, &re) {
-		return re.HTTPStatusCode()
-	}
-	return 0
-}
+func httpStatus(err error) int { return s3client.HTTPStatus(err) }
 
 // classify marks S3 errors a retry may fix (transient.Is: throttling, 5xx, network; and
 // 409 Conflict, a concurrent operation on the key) as retriable, and access errors as
@@ -236,12 +231,12 @@ func (t *Task) upload(ctx context.Context, tp connect.TopicPartition, f *fileSet
 		metaRecordCount: strconv.Itoa(f.count),
 	}
 	tsMeta(meta, f)
-	arbiter := valueView
-	if f.spools[valueView] == nil {
-		arbiter = keyView
+	arbiter := layout.ValueView
+	if f.spools[layout.ValueView] == nil {
+		arbiter = layout.KeysView
 	}
 	var entries []ManifestEntry
-	for _, v := range []view{keyView, headersView, valueView} {
+	for _, v := range []layout.View{layout.KeysView, layout.HeadersView, layout.ValueView} {
 		sp := f.spools[v]
 		if sp == nil || v == arbiter {
 			continue
@@ -265,9 +260,9 @@ func (t *Task) upload(ctx context.Context, tp connect.TopicPartition, f *fileSet
 		if found && m.last == f.last && m.count == f.count {
 			continue
 		}
-		v := keyView
-		if strings.Contains(c.Key, headersView.suffix()+".") {
-			v = headersView
+		v := layout.KeysView
+		if strings.Contains(c.Key, layout.HeadersView.Suffix()+".") {
+			v = layout.HeadersView
 		}
 		t.log.Warn("rewriting a companion object a racing run replaced", "key", c.Key)
 		if _, err := t.uploadView(ctx, tp, f, v, meta, false); err != nil {
@@ -277,7 +272,7 @@ func (t *Task) upload(ctx context.Context, tp connect.TopicPartition, f *fileSet
 	return append([]ManifestEntry{e}, entries...), nil
 }
 
-func (t *Task) uploadView(ctx context.Context, tp connect.TopicPartition, f *fileSet, v view, meta map[string]string, conditional bool) (ManifestEntry, error) {
+func (t *Task) uploadView(ctx context.Context, tp connect.TopicPartition, f *fileSet, v layout.View, meta map[string]string, conditional bool) (ManifestEntry, error) {
 	key := t.key(tp, f.enc, f.start, v)
 	out, err := os.CreateTemp(t.spillDir, "s3sink-*.object")
 	if err != nil {
@@ -288,7 +283,7 @@ func (t *Task) uploadView(ctx context.Context, tp connect.TopicPartition, f *fil
 	if err != nil {
 		return ManifestEntry{}, err
 	}
-	err = t.formats[v].finish(out, r, f.schemas[v], f.count)
+	err = t.formats[v].Finish(out, r, f.schemas[v], f.count)
 	r.Close()
 	if err != nil {
 		return ManifestEntry{}, fmt.Errorf("write %q: %w", key, err)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/connectless/connectless/connectors/archive/layout"
 	"github.com/connectless/connectless/core/connect"
 )
 
@@ -29,7 +30,7 @@ func (t *Task) wallclockRecovery() bool {
 // the time buckets of the lookback window.
 func (t *Task) listRecent(ctx context.Context, w *tpWriter, from, nowMs int64) error {
 	c := t.cfg
-	tp, err := newTimePartitioner(c)
+	tp, err := layout.NewTimePartitioner(&c.Layout)
 	if err != nil {
 		return err
 	}
@@ -47,7 +48,7 @@ func (t *Task) listRecent(ctx context.Context, w *tpWriter, from, nowMs int64) e
 	var prefixes []string
 	start := nowMs - c.RecoveryLookbackMs - c.PartitionDurationMs
 	for ts := start; ts <= nowMs+c.PartitionDurationMs; ts += c.PartitionDurationMs {
-		prefixes = append(prefixes, base+tp.encodeTimestamp(ts)+d)
+		prefixes = append(prefixes, base+tp.EncodeTimestamp(ts)+d)
 	}
 	slices.Sort(prefixes)
 	prefixes = slices.Compact(prefixes)
@@ -63,13 +64,13 @@ func (t *Task) listRecent(ctx context.Context, w *tpWriter, from, nowMs int64) e
 				key := *o.Key
 				name := key[strings.LastIndex(key, d)+1:]
 				rest, ok := strings.CutPrefix(name, namePrefix)
-				v := valueView
-				if strings.Contains(rest, keyView.suffix()+".") {
-					v = keyView
-				} else if strings.Contains(rest, headersView.suffix()+".") {
-					v = headersView
+				v := layout.ValueView
+				if strings.Contains(rest, layout.KeysView.Suffix()+".") {
+					v = layout.KeysView
+				} else if strings.Contains(rest, layout.HeadersView.Suffix()+".") {
+					v = layout.HeadersView
 				}
-				if !ok || (v != valueView && t.notifier == nil) {
+				if !ok || (v != layout.ValueView && t.notifier == nil) {
 					continue // companions only matter for their notifications
 				}
 				digits := rest
@@ -84,7 +85,7 @@ func (t *Task) listRecent(ctx context.Context, w *tpWriter, from, nowMs int64) e
 				if err != nil {
 					return err
 				}
-				if found && v == valueView {
+				if found && v == layout.ValueView {
 					w.listed = append(w.listed, span{first: m.first, last: m.last})
 				}
 				if found {

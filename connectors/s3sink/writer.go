@@ -8,6 +8,8 @@ import (
 	"math"
 	"slices"
 
+	"github.com/connectless/connectless/connectors/archive/format"
+	"github.com/connectless/connectless/connectors/archive/layout"
 	"github.com/connectless/connectless/core/connect"
 )
 
@@ -101,15 +103,11 @@ func (w *tpWriter) discardOpen() {
 	w.baseTs = math.MinInt64
 }
 
-// write routes one record into its file, rotating first when a rule says so.
+// write routes one record into its file, rotating first when a rule says so. Each step is
+// a method below; a record the sink cannot store goes to the errant record reporter.
 func (t *Task) write(ctx context.Context, w *tpWriter, rec *connect.SinkRecord, nowMs int64) error {
 	off := rec.KafkaOffset()
-	c := t.cfg
-	if c.RotateScheduleMs > 0 && w.recordCount == 0 && w.nextScheduled != 0 && nowMs >= w.nextScheduled {
-		// The schedule expired while nothing was pending: start from the next boundary, so
-		// the first record after an idle period is not flushed alone (CCMSG-1582).
-		w.nextScheduled = t.nextSchedule(nowMs)
-	}
+	t.skipIdleSchedule(w, nowMs)
 	if err := t.ensureListed(ctx, w, rec, nowMs); err != nil {
 		return err
 	}
@@ -117,17 +115,7 @@ func (t *Task) write(ctx context.Context, w *tpWriter, rec *connect.SinkRecord, 
 		w.lastProcessed = off
 		return nil // stored by an earlier run in another wall-clock directory
 	}
-	var ts int64 = math.MinInt64
-	if t.extract != nil && rec.Value != nil {
-		v, err := t.extract(rec, nowMs)
-		if err != nil {
-			return t.reject(ctx, w, rec, err)
-		}
-		ts = v
-	} else if rec.Value == nil && !rec.Timestamp.IsZero() {
-		ts = rec.Timestamp.UnixMilli()
-	}
-	enc, err := t.part.encode(rec, nowMs)
+	enc, ts, err := t.route(rec, nowMs)
 	if err != nil {
 		return t.reject(ctx, w, rec, err)
 	}
@@ -135,97 +123,167 @@ func (t *Task) write(ctx context.Context, w *tpWriter, rec *connect.SinkRecord, 
 		w.lastProcessed = off
 		return nil // already in an object of the bucket
 	}
-	// Rotation rules checked before writing (§3.1).
-	if f, ok := w.files[enc]; ok {
-		schemaChanged := f.schema != rec.ValueSchema && ((f.schema == nil) != (rec.ValueSchema == nil) || (f.schema != nil && rec.Value != nil && !f.schema.Equal(rec.ValueSchema)))
-		if schemaChanged && f.count > 0 {
-			if err := t.commitFiles(ctx, w); err != nil {
-				return err
-			}
-		}
+	change, err := t.schemaChange(w, rec, enc)
+	if err != nil {
+		return t.reject(ctx, w, rec, err)
 	}
-	// A size rotation that failed to upload (a retried Put) completes before the next record,
-	// so files keep the size a run without errors gives them.
-	if w.recordCount > 0 && (w.recordCount >= int(c.FlushSize) || t.rotateOnTime(w, enc, ts, nowMs)) {
+	if err := t.rotateBefore(ctx, w, change, enc, ts, nowMs); err != nil {
+		return err
+	}
+	if rec, err = t.projectToFile(w, rec, enc); err != nil {
+		return t.reject(ctx, w, rec, err)
+	}
+	// Encode every stored view first so a bad record never opens a file.
+	var enced encoded
+	if err := t.encodeViews(w, rec, enc, &enced); err != nil {
+		return t.reject(ctx, w, rec, err)
+	}
+	f, stored, err := t.openFile(ctx, w, rec, enc, &enced)
+	if err != nil || stored {
+		return err
+	}
+	if f.spools[layout.ValueView] == nil && enced.bytes[layout.ValueView] != nil ||
+		f.spools[layout.KeysView] == nil && enced.bytes[layout.KeysView] != nil ||
+		f.spools[layout.HeadersView] == nil && enced.bytes[layout.HeadersView] != nil {
+		return t.reject(ctx, w, rec, fmt.Errorf("%w: record at offset %d does not fit the open file of %q", ErrData, rec.KafkaOffset(), enc))
+	}
+	if err := appendViews(f, &enced); err != nil {
+		return err
+	}
+	t.account(w, f, rec, enc, ts)
+	if w.recordCount >= int(t.cfg.FlushSize) {
+		return t.commitFiles(ctx, w)
+	}
+	return nil
+}
+
+// skipIdleSchedule moves the scheduled rotation to the next boundary when it expired while
+// nothing was pending, so the first record after an idle period is not flushed alone
+// (CCMSG-1582).
+func (t *Task) skipIdleSchedule(w *tpWriter, nowMs int64) {
+	if t.cfg.RotateScheduleMs > 0 && w.recordCount == 0 && w.nextScheduled != 0 && nowMs >= w.nextScheduled {
+		w.nextScheduled = t.nextSchedule(nowMs)
+	}
+}
+
+// route returns a record's encoded partition and its timestamp for rotate.interval.ms
+// (math.MinInt64 when it has none).
+func (t *Task) route(rec *connect.SinkRecord, nowMs int64) (enc string, ts int64, err error) {
+	ts = math.MinInt64
+	if t.extract != nil && rec.Value != nil {
+		if ts, err = t.extract(rec, nowMs); err != nil {
+			return "", 0, err
+		}
+	} else if rec.Value == nil && !rec.Timestamp.IsZero() {
+		ts = rec.Timestamp.UnixMilli()
+	}
+	enc, err = t.part.Encode(rec, nowMs)
+	return enc, ts, err
+}
+
+// rotateBefore uploads the open files when a rule says the record starts new ones (§3.1): a
+// schema change, or a size or time rotation that failed to upload before (a retried Put), so
+// files keep the size a run without errors gives them.
+func (t *Task) rotateBefore(ctx context.Context, w *tpWriter, schemaChange bool, enc string, ts, nowMs int64) error {
+	if schemaChange {
 		if err := t.commitFiles(ctx, w); err != nil {
 			return err
 		}
 	}
-	// Encode every stored view first so a bad record never opens a file.
-	var enced [3][]byte
-	var verbatim [3]bool // enced holds a value as read, to be written with the line terminator
-	var schemas [3]*connect.Schema
+	if w.recordCount > 0 && (w.recordCount >= int(t.cfg.FlushSize) || t.rotateOnTime(w, enc, ts, nowMs)) {
+		return t.commitFiles(ctx, w)
+	}
+	return nil
+}
+
+// encoded is a record's stored form per view.
+type encoded struct {
+	bytes    [3][]byte
+	verbatim [3]bool // bytes holds a value as read, to be written with the line terminator
+	schemas  [3]*connect.Schema
+}
+
+// encodeViews encodes the record for every stored view into e, with the open file's schema
+// of each view when there is one.
+func (t *Task) encodeViews(w *tpWriter, rec *connect.SinkRecord, enc string, e *encoded) error {
 	for v, fm := range t.formats {
-		if fm == nil || (view(v) == valueView && rec.Value == nil) {
+		if fm == nil || (layout.View(v) == layout.ValueView && rec.Value == nil) {
 			continue
 		}
-		s, val, err := view(v).pick(rec)
+		s, val, err := pick(layout.View(v), rec)
 		if err != nil {
-			return t.reject(ctx, w, rec, err)
+			return err
 		}
 		if f, ok := w.files[enc]; ok && f.schemas[v] != nil {
 			s = f.schemas[v]
 		}
 		var b []byte
-		if jf, ok := fm.(jsonFormat); ok && view(v) == valueView && rec.RawValue != nil {
-			b, verbatim[v], err = jf.encodeRaw(t.line[:0], rec.RawValue, s, val)
-			if err == nil && !verbatim[v] {
+		if rf, ok := fm.(format.RawEncoder); ok && layout.View(v) == layout.ValueView && rec.RawValue != nil {
+			b, e.verbatim[v], err = rf.EncodeRaw(t.line[:0], rec.RawValue, s, val)
+			if err == nil && !e.verbatim[v] {
 				t.line = b[:0] // written to the spool (a copy) before the next record
 			}
 		} else {
-			b, err = fm.encode(s, val)
+			b, err = fm.Encode(s, val)
 		}
-		if err != nil {
-			return t.reject(ctx, w, rec, err)
-		}
-		enced[v], schemas[v] = b, s
-	}
-	f, ok := w.files[enc]
-	if !ok {
-		// A new file starts here: the bucket may already hold it (a crashed or racing run).
-		key := t.key(w.tp, enc, off, valueView)
-		if rec.Value == nil && t.formats[valueView] != nil {
-			key = t.key(w.tp, enc, off, keyView)
-		}
-		meta, found, err := t.store.head(ctx, key)
 		if err != nil {
 			return err
 		}
-		if found {
-			arbiter := valueView
-			if rec.Value == nil && t.formats[valueView] != nil {
-				arbiter = keyView
-			}
-			if err := t.queueExisting(ctx, w.tp, enc, off, arbiter, meta); err != nil {
-				return err
-			}
-			w.covered[enc] = span{first: meta.first, last: meta.last}
-			w.lastProcessed = off
-			t.log.Debug("resuming after object already in bucket", "key", key, "last_offset", meta.last)
-			return nil
-		}
-		f = &fileSet{enc: enc, start: off, minTs: math.MaxInt64, maxTs: math.MinInt64, schema: rec.ValueSchema, schemas: schemas}
-		for v, b := range enced {
-			if t.formats[v] == nil || (view(v) == valueView && b == nil) {
-				continue
-			}
-			sp, err := newSpool(t.spillDir)
-			if err != nil {
-				return err
-			}
-			f.spools[v] = sp
-		}
-		w.files[enc] = f
-		w.order = append(w.order, enc)
+		e.bytes[v], e.schemas[v] = b, s
 	}
-	for v, b := range enced {
+	return nil
+}
+
+// openFile returns the open file of enc, opening it when the record starts a new one. A new
+// file's key may already be in the bucket (a crashed or racing run wrote it): then stored is
+// true, the record counts as written, and the object's range is skipped.
+func (t *Task) openFile(ctx context.Context, w *tpWriter, rec *connect.SinkRecord, enc string, e *encoded) (f *fileSet, stored bool, err error) {
+	if f, ok := w.files[enc]; ok {
+		return f, false, nil
+	}
+	off := rec.KafkaOffset()
+	arbiter := layout.ValueView
+	if rec.Value == nil && t.formats[layout.ValueView] != nil {
+		arbiter = layout.KeysView
+	}
+	key := t.key(w.tp, enc, off, arbiter)
+	meta, found, err := t.store.head(ctx, key)
+	if err != nil {
+		return nil, false, err
+	}
+	if found {
+		if err := t.queueExisting(ctx, w.tp, enc, off, arbiter, meta); err != nil {
+			return nil, false, err
+		}
+		w.covered[enc] = span{first: meta.first, last: meta.last}
+		w.lastProcessed = off
+		t.log.Debug("resuming after object already in bucket", "key", key, "last_offset", meta.last)
+		return nil, true, nil
+	}
+	f = &fileSet{enc: enc, start: off, minTs: math.MaxInt64, maxTs: math.MinInt64, schema: rec.ValueSchema, schemas: e.schemas}
+	for v, b := range e.bytes {
+		if t.formats[v] == nil || (layout.View(v) == layout.ValueView && b == nil) {
+			continue
+		}
+		sp, err := newSpool(t.spillDir)
+		if err != nil {
+			return nil, false, err
+		}
+		f.spools[v] = sp
+	}
+	w.files[enc] = f
+	w.order = append(w.order, enc)
+	return f, false, nil
+}
+
+// appendViews appends the encoded views to the file's spools.
+func appendViews(f *fileSet, e *encoded) error {
+	for v, b := range e.bytes {
 		if b == nil {
 			continue
 		}
-		if f.spools[v] == nil {
-			return t.reject(ctx, w, rec, fmt.Errorf("%w: record at offset %d does not fit the open file of %q", ErrData, off, enc))
-		}
-		if verbatim[v] {
+		var err error
+		if e.verbatim[v] {
 			err = f.spools[v].writeLine(b, '\n')
 		} else {
 			err = f.spools[v].write(b)
@@ -235,6 +293,12 @@ func (t *Task) write(ctx context.Context, w *tpWriter, rec *connect.SinkRecord, 
 		}
 		f.spools[v].count++
 	}
+	return nil
+}
+
+// account records a written record in its file and partition.
+func (t *Task) account(w *tpWriter, f *fileSet, rec *connect.SinkRecord, enc string, ts int64) {
+	off := rec.KafkaOffset()
 	f.last, f.count = off, f.count+1
 	if !rec.Timestamp.IsZero() {
 		ms := rec.Timestamp.UnixMilli()
@@ -246,10 +310,6 @@ func (t *Task) write(ctx context.Context, w *tpWriter, rec *connect.SinkRecord, 
 	w.currentEnc = enc
 	w.lastProcessed = off
 	w.recordCount++
-	if w.recordCount >= int(c.FlushSize) {
-		return t.commitFiles(ctx, w)
-	}
-	return nil
 }
 
 // rotateOnTime is Confluent's rotateOnTime: rotate.interval.ms on record time (with the
@@ -276,19 +336,15 @@ func (t *Task) rotateOnTime(w *tpWriter, enc string, ts, nowMs int64) bool {
 	return false
 }
 
-// nextSchedule is DateTimeUtils.getNextTimeAdjustedByDay.
+// nextSchedule is the next scheduled rotation after nowMs.
 func (t *Task) nextSchedule(nowMs int64) int64 {
-	p := t.cfg.RotateScheduleMs
-	sod := localToUTC(((nowMs+offsetMs(nowMs, t.loc))/86400000)*86400000, t.loc)
-	next := localToUTC(((sod+offsetMs(sod, t.loc))/86400000+1)*86400000, t.loc)
-	day := next - sod
-	return sod + min(((nowMs-sod)/p+1)*p, day)
+	return layout.NextScheduledRotation(nowMs, t.cfg.RotateScheduleMs, t.loc)
 }
 
 // reject sends a record the sink cannot write to the errant record reporter and skips it;
 // the reporter's error (errors.tolerance=none) fails the Put.
 func (t *Task) reject(ctx context.Context, w *tpWriter, rec *connect.SinkRecord, cause error) error {
-	if !errors.Is(cause, ErrData) && !errors.Is(cause, ErrPartition) {
+	if !isRecordError(cause) {
 		return cause
 	}
 	t.log.Warn("record rejected", "topic", rec.Topic, "partition", rec.KafkaPartition(), "offset", rec.KafkaOffset(), "error", cause)
@@ -349,8 +405,8 @@ func (t *Task) rewind(ctx context.Context, w *tpWriter, cause error) error {
 }
 
 // key returns a view's object key for a file of an encoded partition.
-func (t *Task) key(tp connect.TopicPartition, enc string, start int64, v view) string {
-	return objectKey(t.cfg, tp.Topic, tp.Partition, enc, start, v.suffix()+t.formats[v].extension())
+func (t *Task) key(tp connect.TopicPartition, enc string, start int64, v layout.View) string {
+	return t.cfg.ObjectKey(tp.Topic, tp.Partition, enc, start, v.Suffix()+t.formats[v].Extension())
 }
 
 // sortedTPs returns the writers' partitions in a stable order.
@@ -368,6 +424,14 @@ func (t *Task) sortedTPs() []connect.TopicPartition {
 	return tps
 }
 
+// isRecordError reports whether err is about one record (its value does not fit the format,
+// or its encoded partition cannot be computed): such records go to the errant record
+// reporter instead of failing the task.
+func isRecordError(err error) bool {
+	var de *connect.DataError
+	return errors.Is(err, format.ErrData) || errors.Is(err, layout.ErrPartition) || errors.As(err, &de)
+}
+
 // rejectedError is what the errant record reporter receives: the cause, named as the Java
 // exception Confluent's sink would report (dead letter queue header
 // __connect.errors.exception.class.name).
@@ -381,7 +445,7 @@ func (e *rejectedError) Unwrap() error { return e.err }
 
 // ExceptionClassName names the Java exception class of the rejection.
 func (e *rejectedError) ExceptionClassName() string {
-	if errors.Is(e.err, ErrPartition) {
+	if errors.Is(e.err, layout.ErrPartition) {
 		return "io.confluent.connect.storage.errors.PartitionException"
 	}
 	return "org.apache.kafka.connect.errors.DataException"

@@ -3,11 +3,15 @@ package s3source
 import (
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/connectless/connectless/connectors/s3sink"
+	"github.com/connectless/connectless/connectors/archive/format"
+	"github.com/connectless/connectless/connectors/archive/layout"
+	"github.com/connectless/connectless/connectors/archive/s3client"
 	"github.com/connectless/connectless/core/connect"
 )
 
@@ -55,9 +59,9 @@ type nullDefault struct{}
 // keys lists every key. Confluent's names where they exist (the sink's layout keys: the
 // source is configured like the sink that wrote the bucket).
 func keys() []key {
-	formats := connect.ValidString(s3sink.JSONFormatClass, s3sink.AvroFormatClass, s3sink.ParquetFormatClass, s3sink.ByteArrayFormatClass)
-	partitioners := connect.ValidString(s3sink.DefaultPartitionerClass, s3sink.FieldPartitionerClass, s3sink.TimeBasedPartitionerClass,
-		s3sink.DailyPartitionerClass, s3sink.HourlyPartitionerClass)
+	formats := connect.ValidString(format.JSONFormatClass, format.AvroFormatClass, format.ParquetFormatClass, format.ByteArrayFormatClass)
+	partitioners := connect.ValidString(layout.DefaultPartitionerClass, layout.FieldPartitionerClass, layout.TimeBasedPartitionerClass,
+		layout.DailyPartitionerClass, layout.HourlyPartitionerClass)
 	return []key{
 		// What to restore.
 		{name: "format.class", typ: connect.ConfigClass, req: true, group: "Restore", val: formats,
@@ -91,14 +95,14 @@ func keys() []key {
 			doc: "Separator between path segments. Default /. Mirrors directory.delim."},
 		{name: "file.delim", typ: connect.ConfigString, def: "+", group: "Layout", val: connect.NonEmptyString(),
 			doc: "Separator inside file names. Default +. Mirrors file.delim."},
-		{name: "partitioner.class", typ: connect.ConfigClass, def: s3sink.DefaultPartitionerClass, group: "Layout", val: partitioners,
+		{name: "partitioner.class", typ: connect.ConfigClass, def: layout.DefaultPartitionerClass, group: "Layout", val: partitioners,
 			doc: "The sink's partitioner: Default, Field, TimeBased, Daily or Hourly. Time-based partitioners let a time range list only its buckets. Default DefaultPartitioner. Mirrors partitioner.class."},
 		{name: "partition.duration.ms", typ: connect.ConfigLong, def: int64(-1), group: "Layout",
 			doc: "TimeBasedPartitioner bucket width (Daily and Hourly set their own). Default -1. Mirrors partition.duration.ms."},
 		{name: "path.format", typ: connect.ConfigString, def: "", group: "Layout",
 			doc: "TimeBasedPartitioner Joda-Time pattern (Daily and Hourly set their own). Default empty. Mirrors path.format."},
 		{name: "locale", typ: connect.ConfigString, def: "", group: "Layout",
-			doc: "Locale of path.format. Default empty. Mirrors locale."},
+			doc: "Locale of path.format; month, day and era names are English only. Default empty. Mirrors locale."},
 		{name: "timezone", typ: connect.ConfigString, def: "", group: "Layout",
 			doc: "Time zone of path.format, and of restore.time.* values without an offset. Default empty (UTC for restore.time.*). Mirrors timezone."},
 		{name: "timestamp.extractor", typ: connect.ConfigString, def: "Wallclock", group: "Layout", val: connect.ValidString("Wallclock", "Record", "RecordField"),
@@ -131,12 +135,6 @@ func keys() []key {
 	}
 }
 
-// sinkKeys are passed to the sink's configuration, which owns the layout and the readers.
-var sinkKeys = []string{"format.class", "topics.dir", "directory.delim", "file.delim", "partitioner.class", "partition.duration.ms",
-	"path.format", "locale", "timezone", "timestamp.extractor", "timestamp.field", "format.bytearray.extension",
-	"format.bytearray.separator", "s3.bucket.name", "s3.region", "store.url", "s3.path.style.access.enabled", "s3.wan.mode",
-	"aws.access.key.id", "aws.secret.access.key", "s3.part.retries", "s3.retry.backoff.ms"}
-
 // ConfigDef describes the source's keys.
 func ConfigDef() *connect.ConfigDef {
 	d := connect.NewConfigDef()
@@ -158,7 +156,11 @@ func ConfigDef() *connect.ConfigDef {
 
 // Config is the source's parsed configuration.
 type Config struct {
-	Layout          *s3sink.Config // the sink's view of the same keys: layout, formats, client
+	Layout          layout.Layout    // where the sink put the objects
+	Formats         format.Options   // how to read them
+	Client          s3client.Options // the S3 client
+	Bucket          string           // s3.bucket.name
+	FormatClass     string           // format.class
 	Topics          []string
 	RenameFormat    string
 	KafkaTopic      string
@@ -182,21 +184,41 @@ func ParseConfig(props map[string]string) (*Config, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
 	}
-	sinkProps := map[string]string{"flush.size": "1", "storage.class": s3sink.StorageClass, "topics": "restore"}
-	for _, k := range sinkKeys {
-		if raw, ok := props[k]; ok {
-			sinkProps[k] = raw
+	l := layout.Layout{
+		TopicsDir: v.String("topics.dir"), DirectoryDelim: v.String("directory.delim"), FileDelim: v.String("file.delim"),
+		PartitionerClass: v.Class("partitioner.class"), PartitionDurationMs: v.Long("partition.duration.ms"),
+		PathFormat: v.String("path.format"), Locale: v.String("locale"), Timezone: v.String("timezone"),
+		TimestampExtractor: v.String("timestamp.extractor"), TimestampField: v.String("timestamp.field"),
+	}
+	problems := l.Check()
+	delete(problems, "partition.field.name") // the sink needs the fields to write, not to read
+	if len(problems) > 0 {
+		var errs []error
+		for _, k := range slices.Sorted(maps.Keys(problems)) {
+			errs = append(errs, fmt.Errorf("%w: %s: %s", ErrConfig, k, problems[k]))
 		}
+		return nil, errors.Join(errs...)
 	}
-	if sinkProps["partitioner.class"] == s3sink.FieldPartitionerClass {
-		sinkProps["partition.field.name"] = "unused" // the sink needs it to write, not to read
-	}
-	layout, err := s3sink.ParseConfig(sinkProps)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %s", ErrConfig, strings.TrimPrefix(err.Error(), s3sink.ErrConfig.Error()+": "))
+	l.ApplyPreset()
+	secret, _ := v.Get("aws.secret.access.key").(connect.Password)
+	storeURL, _ := v.Get("store.url").(string)
+	separator := v.String("format.bytearray.separator")
+	if raw, ok := props["format.bytearray.separator"]; ok {
+		separator = raw // untrimmed, as Confluent reads it
 	}
 	c := &Config{
-		Layout:          layout,
+		Layout: l,
+		Formats: format.Options{
+			ByteArrayExtension: v.String("format.bytearray.extension"),
+			ByteArraySeparator: separator,
+		},
+		Client: s3client.Options{
+			Region: v.String("s3.region"), StoreURL: storeURL, PathStyle: v.Bool("s3.path.style.access.enabled"),
+			WANMode: v.Bool("s3.wan.mode"), AccessKeyID: v.String("aws.access.key.id"), SecretAccessKey: secret.Value(),
+			PartRetries: v.Int("s3.part.retries"), RetryBackoffMs: v.Long("s3.retry.backoff.ms"), ExpectContinue: true,
+		},
+		Bucket:          v.String("s3.bucket.name"),
+		FormatClass:     v.Class("format.class"),
 		Topics:          v.List(TopicsConfig),
 		RenameFormat:    v.String(TopicRenameFormatConfig),
 		KafkaTopic:      v.String(KafkaTopicConfig),
@@ -213,7 +235,7 @@ func ParseConfig(props map[string]string) (*Config, error) {
 		return nil, fmt.Errorf("%w: %s must not be empty", ErrConfig, TopicRenameFormatConfig)
 	}
 	loc := time.UTC
-	if tz := layout.Timezone; tz != "" {
+	if tz := l.Timezone; tz != "" {
 		if l, err := time.LoadLocation(tz); err == nil {
 			loc = l
 		}
@@ -230,7 +252,7 @@ func ParseConfig(props map[string]string) (*Config, error) {
 	if c.TimeEnd <= c.TimeStart {
 		return nil, fmt.Errorf("%w: %s must be after %s", ErrConfig, TimeEndConfig, TimeStartConfig)
 	}
-	if c.HasTimeRange && !c.RecordFieldTime && !layout.TimeBased() {
+	if c.HasTimeRange && !c.RecordFieldTime && !l.TimeBased() {
 		return nil, fmt.Errorf("%w: a time range needs a time-based partitioner.class or timestamp.extractor=RecordField: "+
 			"the files hold no record timestamps otherwise", ErrConfig)
 	}

@@ -40,7 +40,7 @@
 //
 // A missing bucket fails Start (ErrNoBucket). An object that cannot be read (corrupt,
 // truncated, unknown extension, keys or headers file with another record count) fails the
-// task with an error naming it and wrapping s3sink.ErrFormat, after the records before it
+// task with an error naming it and wrapping format.ErrFormat, after the records before it
 // were produced; their offsets are committed, nothing after them. behavior.on.error=ignore
 // logs and skips the object instead. S3 errors a retry may fix are retriable.
 //

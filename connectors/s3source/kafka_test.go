@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/connectless/connectless/connectors/s3sink"
+	"github.com/connectless/connectless/connectors/archive/format"
 	"github.com/connectless/connectless/core/connect"
 	"github.com/connectless/connectless/core/convert"
 	"github.com/connectless/connectless/core/kafka"
@@ -257,7 +257,7 @@ func TestIntegrationBadInput(t *testing.T) {
 		s.put(t, "archive", "topics/app-logs/partition=0/app-logs+0+0000000004.json.gz", []byte("this is not gzip"))
 		offs := newOffsets()
 		res, err := runSlice(ctx, t, client, NewTask(nil), sourceProps(sp, nil), offs, 0)
-		if !errors.Is(err, s3sink.ErrFormat) {
+		if !errors.Is(err, format.ErrFormat) {
 			t.Fatalf("error %v, want ErrFormat", err)
 		}
 		if res.Produced != 4 {

@@ -10,21 +10,21 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
-	"github.com/connectless/connectless/connectors/s3sink"
+	"github.com/connectless/connectless/connectors/archive/format"
 	"github.com/connectless/connectless/core/connect"
 )
 
 // openSet reads one file set: its value, keys and headers objects in lock-step.
 type openSet struct {
 	fs         *fileSet
-	value      s3sink.ObjectReader
-	keys, hdrs s3sink.ObjectReader
+	value      format.Reader
+	keys, hdrs format.Reader
 	bodies     []io.Closer
 	index      int64 // records read so far
 }
 
 func (o *openSet) close() {
-	for _, r := range []s3sink.ObjectReader{o.value, o.keys, o.hdrs} {
+	for _, r := range []format.Reader{o.value, o.keys, o.hdrs} {
 		if r != nil {
 			r.Close()
 		}
@@ -37,18 +37,18 @@ func (o *openSet) close() {
 // open starts reading a file set's objects.
 func (t *Task) open(ctx context.Context, fs *fileSet) (*openSet, error) {
 	o := &openSet{fs: fs}
-	get := func(key, ext string, raw bool) (s3sink.ObjectReader, error) {
-		bucket := t.cfg.Layout.Bucket
+	get := func(key, ext string, raw bool) (format.Reader, error) {
+		bucket := t.cfg.Bucket
 		out, err := t.client.GetObject(ctx, &s3.GetObjectInput{Bucket: &bucket, Key: &key})
 		if err != nil {
 			return nil, connect.Retriable(fmt.Errorf("get object %q: %w", key, err))
 		}
 		o.bodies = append(o.bodies, out.Body)
-		newReader := t.cfg.Layout.NewObjectReader
+		newReader := format.NewReader
 		if raw {
-			newReader = t.cfg.Layout.NewRawJSONReader
+			newReader = format.NewRawJSONReader
 		}
-		r, err := newReader(ext, out.Body)
+		r, err := newReader(ext, out.Body, t.cfg.Formats)
 		if err != nil {
 			return nil, fmt.Errorf("read object %q: %w", key, err)
 		}
@@ -148,7 +148,7 @@ func (t *Task) next(ctx context.Context, p *partState) (rec connect.SourceRecord
 
 // read reads the next record of a file set in lock-step; done is true after the last one.
 func (t *Task) read(o *openSet) (r connect.Record, done bool, err error) {
-	step := func(rd s3sink.ObjectReader, what string) (*connect.Schema, any, bool, error) {
+	step := func(rd format.Reader, what string) (*connect.Schema, any, bool, error) {
 		if rd == nil {
 			return nil, nil, false, nil
 		}
@@ -192,11 +192,11 @@ func (t *Task) read(o *openSet) (r connect.Record, done bool, err error) {
 		return r, true, nil
 	}
 	if anyEOF {
-		return r, false, fmt.Errorf("%w: the value, keys and headers files hold different record counts", s3sink.ErrFormat)
+		return r, false, fmt.Errorf("%w: the value, keys and headers files hold different record counts", format.ErrFormat)
 	}
 	r = connect.Record{KeySchema: ks, Key: k, ValueSchema: vs, Value: v}
 	if o.hdrs != nil {
-		if r.Headers, err = s3sink.HeadersOf(h); err != nil {
+		if r.Headers, err = format.HeadersOf(h); err != nil {
 			return r, false, err
 		}
 	}
@@ -217,9 +217,9 @@ var errNoTimestamp = errors.New("no timestamp")
 func (t *Task) fieldTime(v any) (time.Time, error) {
 	field := t.cfg.Layout.TimestampField
 	if raw, ok := v.([]byte); ok && t.cfg.RawJSON {
-		parsed, err := s3sink.ParseJSONValue(raw)
+		parsed, err := format.ParseJSONValue(raw)
 		if err != nil {
-			return time.Time{}, fmt.Errorf("%w: %w", s3sink.ErrFormat, err)
+			return time.Time{}, fmt.Errorf("%w: %w", format.ErrFormat, err)
 		}
 		v = parsed
 	}

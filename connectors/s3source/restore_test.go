@@ -117,11 +117,18 @@ func sinkProps(s *testS3, bucket string, pc partitionerCase, fc formatCase) map[
 	return p
 }
 
+// sharedKeys are the keys the source takes from the configuration of the sink that wrote
+// the bucket.
+var sharedKeys = []string{"format.class", "topics.dir", "directory.delim", "file.delim", "partitioner.class", "partition.duration.ms",
+	"path.format", "locale", "timezone", "timestamp.extractor", "timestamp.field", "format.bytearray.extension",
+	"format.bytearray.separator", "s3.bucket.name", "s3.region", "store.url", "s3.path.style.access.enabled", "s3.wan.mode",
+	"aws.access.key.id", "aws.secret.access.key", "s3.part.retries", "s3.retry.backoff.ms"}
+
 // sourceProps derives a restore configuration from an archive configuration: the layout
 // keys are copied as they are.
 func sourceProps(sink map[string]string, extra map[string]string) map[string]string {
 	p := map[string]string{"connector.class": ConnectorClass, "topic.rename.format": "${topic}-restored"}
-	for _, k := range sinkKeys {
+	for _, k := range sharedKeys {
 		if v, ok := sink[k]; ok {
 			p[k] = v
 		}

@@ -14,7 +14,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
-	"github.com/connectless/connectless/connectors/s3sink"
+	"github.com/connectless/connectless/connectors/archive/format"
+	"github.com/connectless/connectless/connectors/archive/layout"
+	"github.com/connectless/connectless/connectors/archive/s3client"
 	"github.com/connectless/connectless/core/connect"
 	"github.com/connectless/connectless/core/connect/transient"
 )
@@ -33,7 +35,7 @@ const (
 )
 
 // ErrNoBucket is returned by Start when s3.bucket.name does not exist.
-var ErrNoBucket = s3sink.ErrNoBucket
+var ErrNoBucket = errors.New("non-existent S3 bucket")
 
 // Task is the S3 source task: it lists the archived objects of its Kafka partitions at
 // Start and restores their records in offset order per partition. It implements
@@ -57,12 +59,12 @@ func NewTask(log *slog.Logger) *Task {
 
 // fileSet is the value, keys and headers objects of one file the sink wrote.
 type fileSet struct {
-	name                s3sink.ObjectName // of the arbiter
+	name                layout.ObjectName // of the arbiter
 	value, keys, hdrs   string
 	bucketStart         int64
 	hasBucket           bool
-	valueName, keysName s3sink.ObjectName
-	hdrsName            s3sink.ObjectName
+	valueName, keysName layout.ObjectName
+	hdrsName            layout.ObjectName
 }
 
 // partState is the restore state of one archived Kafka partition.
@@ -82,10 +84,10 @@ func (t *Task) Start(ctx context.Context, props map[string]string, tctx connect.
 		return err
 	}
 	t.cfg = cfg
-	if t.client, err = cfg.Layout.NewClient(ctx); err != nil {
+	if t.client, err = s3client.New(ctx, cfg.Client); err != nil {
 		return err
 	}
-	bucket := cfg.Layout.Bucket
+	bucket := cfg.Bucket
 	if _, err := t.client.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: &bucket}); err != nil {
 		switch {
 		case httpStatus(err) == http.StatusNotFound:
@@ -233,7 +235,7 @@ func (t *Task) list(ctx context.Context) ([]*fileSet, error) {
 						return
 					}
 				}
-				if name.View == s3sink.ValueView && !t.valueExt(name.Ext) {
+				if name.View == layout.ValueView && !t.valueExt(name.Ext) {
 					t.log.Debug("skipping object of another format", "key", key)
 					return
 				}
@@ -243,9 +245,9 @@ func (t *Task) list(ctx context.Context) ([]*fileSet, error) {
 					sets[name.Base] = fs
 				}
 				switch name.View {
-				case s3sink.KeysView:
+				case layout.KeysView:
 					fs.keys, fs.keysName = key, name
-				case s3sink.HeadersView:
+				case layout.HeadersView:
 					fs.hdrs, fs.hdrsName = key, name
 				default:
 					fs.value, fs.valueName = key, name
@@ -273,21 +275,21 @@ func (t *Task) list(ctx context.Context) ([]*fileSet, error) {
 // valueExt reports whether a value file's extension belongs to format.class.
 func (t *Task) valueExt(ext string) bool {
 	base := strings.TrimSuffix(strings.TrimSuffix(ext, ".gz"), ".zst")
-	switch t.cfg.Layout.FormatClass {
-	case s3sink.JSONFormatClass:
+	switch t.cfg.FormatClass {
+	case format.JSONFormatClass:
 		return base == ".json"
-	case s3sink.ByteArrayFormatClass:
-		return base == t.cfg.Layout.ByteArrayExtension
-	case s3sink.AvroFormatClass:
+	case format.ByteArrayFormatClass:
+		return base == t.cfg.Formats.ByteArrayExtension
+	case format.AvroFormatClass:
 		return ext == ".avro"
-	case s3sink.ParquetFormatClass:
+	case format.ParquetFormatClass:
 		return strings.HasSuffix(ext, ".parquet")
 	}
 	return false
 }
 
 func (t *Task) listPrefix(ctx context.Context, prefix string, fn func(key string)) error {
-	bucket := t.cfg.Layout.Bucket
+	bucket := t.cfg.Bucket
 	pg := s3.NewListObjectsV2Paginator(t.client, &s3.ListObjectsV2Input{Bucket: &bucket, Prefix: &prefix})
 	for pg.HasMorePages() {
 		page, err := pg.NextPage(ctx)
@@ -303,12 +305,12 @@ func (t *Task) listPrefix(ctx context.Context, prefix string, fn func(key string
 
 // discoverTopics lists the topic folders under topics.dir.
 func (t *Task) discoverTopics(ctx context.Context) ([]string, error) {
-	c := t.cfg.Layout
+	c := &t.cfg.Layout
 	prefix := ""
 	if strings.TrimSpace(c.TopicsDir) != "" {
 		prefix = c.TopicsDir + c.DirectoryDelim
 	}
-	bucket := c.Bucket
+	bucket := t.cfg.Bucket
 	var topics []string
 	pg := s3.NewListObjectsV2Paginator(t.client, &s3.ListObjectsV2Input{Bucket: &bucket, Prefix: &prefix, Delimiter: &c.DirectoryDelim})
 	for pg.HasMorePages() {

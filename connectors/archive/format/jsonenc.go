@@ -1,16 +1,11 @@
-package s3sink
+package format
 
 import (
-	"errors"
 	"fmt"
 
 	"github.com/connectless/connectless/core/connect"
 	"github.com/connectless/connectless/core/connect/javacompat"
 )
-
-// ErrData is wrapped by errors about a record value that a format cannot write (Kafka's
-// DataException). Such records go to the errant record reporter.
-var ErrData = errors.New("data error")
 
 // OrderedMap is a schemaless map that remembers its insertion order, as a JSON converter
 // decoding a document may produce. When a value implements it, the JSON writer knows the

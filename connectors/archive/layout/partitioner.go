@@ -1,4 +1,4 @@
-package s3sink
+package layout
 
 import (
 	"errors"
@@ -15,17 +15,26 @@ import (
 // PartitionException); such records go to the errant record reporter.
 var ErrPartition = errors.New("partition error")
 
-// partitioner computes a record's encoded partition (Confluent's Partitioner.encodePartition).
-type partitioner interface {
-	encode(rec *connect.SinkRecord, nowMs int64) (string, error)
+// Partitioner computes a record's encoded partition (Confluent's Partitioner.encodePartition).
+type Partitioner interface {
+	// Encode returns the encoded partition of rec processed at nowMs. Errors wrap
+	// ErrPartition, or are a *connect.DataError for a value without a configured field.
+	Encode(rec *connect.SinkRecord, nowMs int64) (string, error)
 }
 
-// extractor is a TimestampExtractor; it returns epoch milliseconds.
-type extractor func(rec *connect.SinkRecord, nowMs int64) (int64, error)
+// Extractor is a TimestampExtractor; it returns epoch milliseconds.
+type Extractor func(rec *connect.SinkRecord, nowMs int64) (int64, error)
+
+// orderedMap is a schemaless map that keeps its insertion order (the JSON formats' ordered
+// maps); the RecordField extractor reads its fields.
+type orderedMap interface {
+	Keys() []string
+	Get(key string) (any, bool)
+}
 
 type defaultPartitioner struct{}
 
-func (defaultPartitioner) encode(rec *connect.SinkRecord, _ int64) (string, error) {
+func (defaultPartitioner) Encode(rec *connect.SinkRecord, _ int64) (string, error) {
 	return "partition=" + strconv.Itoa(int(rec.KafkaPartition())), nil
 }
 
@@ -34,7 +43,7 @@ type fieldPartitioner struct {
 	delim  string
 }
 
-func (p fieldPartitioner) encode(rec *connect.SinkRecord, _ int64) (string, error) {
+func (p fieldPartitioner) Encode(rec *connect.SinkRecord, _ int64) (string, error) {
 	st, ok := rec.Value.(*connect.Struct)
 	if !ok {
 		return "", fmt.Errorf("%w: error encoding partition: FieldPartitioner needs a Struct value, got %T", ErrPartition, rec.Value)
@@ -73,7 +82,7 @@ func structPath(st *connect.Struct, path string) (any, *connect.Schema, error) {
 		}
 		f, ok := s.Schema().Field(seg)
 		if !ok {
-			return nil, nil, fmt.Errorf("%w: field %q is not present in the schema", ErrData, path)
+			return nil, nil, &connect.DataError{Message: fmt.Sprintf("field %q is not present in the schema", path)}
 		}
 		cur, _ = s.Get(seg)
 		schema = f.Schema
@@ -81,35 +90,38 @@ func structPath(st *connect.Struct, path string) (any, *connect.Schema, error) {
 	return cur, schema, nil
 }
 
-type timePartitioner struct {
+// TimePartitioner is TimeBasedPartitioner (and Daily, Hourly): the bucket of a timestamp,
+// rendered with path.format.
+type TimePartitioner struct {
 	durationMs int64
 	loc        *time.Location
-	format     jodaFormat
-	extract    extractor
+	format     JodaFormat
+	extract    Extractor
 }
 
-func (p timePartitioner) encode(rec *connect.SinkRecord, nowMs int64) (string, error) {
+func (p TimePartitioner) Encode(rec *connect.SinkRecord, nowMs int64) (string, error) {
 	ts, err := p.extract(rec, nowMs)
 	if err != nil {
 		return "", err
 	}
-	return p.encodeTimestamp(ts), nil
+	return p.EncodeTimestamp(ts), nil
 }
 
-func (p timePartitioner) encodeTimestamp(ts int64) string {
-	start := timeBucketStart(ts, p.durationMs, p.loc)
+// EncodeTimestamp returns the encoded partition of the time bucket holding ts.
+func (p TimePartitioner) EncodeTimestamp(ts int64) string {
+	start := bucketStart(ts, p.durationMs, p.loc)
 	return p.format.Format(time.UnixMilli(start).In(p.loc))
 }
 
 // schemaAffix is Confluent's SchemaPartitioner wrapper (s3.schema.partition.affix.type).
 type schemaAffix struct {
-	inner  partitioner
+	inner  Partitioner
 	suffix bool
 	delim  string
 }
 
-func (p schemaAffix) encode(rec *connect.SinkRecord, nowMs int64) (string, error) {
-	enc, err := p.inner.encode(rec, nowMs)
+func (p schemaAffix) Encode(rec *connect.SinkRecord, nowMs int64) (string, error) {
+	enc, err := p.inner.Encode(rec, nowMs)
 	if err != nil {
 		return "", err
 	}
@@ -125,15 +137,15 @@ func (p schemaAffix) encode(rec *connect.SinkRecord, nowMs int64) (string, error
 
 // tombstonePartitioner routes null values to a fixed encoded partition (behavior.on.null.values=write).
 type tombstonePartitioner struct {
-	inner partitioner
+	inner Partitioner
 	name  string
 }
 
-func (p tombstonePartitioner) encode(rec *connect.SinkRecord, nowMs int64) (string, error) {
+func (p tombstonePartitioner) Encode(rec *connect.SinkRecord, nowMs int64) (string, error) {
 	if rec.Value == nil {
 		return p.name, nil
 	}
-	return p.inner.encode(rec, nowMs)
+	return p.inner.Encode(rec, nowMs)
 }
 
 func wallclockExtractor(_ *connect.SinkRecord, nowMs int64) (int64, error) { return nowMs, nil }
@@ -147,7 +159,7 @@ func recordExtractor(rec *connect.SinkRecord, _ int64) (int64, error) {
 
 var digitsOnly = regexp.MustCompile(`^-?[0-9]{1,19}$`)
 
-func recordFieldExtractor(field string) extractor {
+func recordFieldExtractor(field string) Extractor {
 	return func(rec *connect.SinkRecord, _ int64) (int64, error) {
 		var v any
 		switch x := rec.Value.(type) {
@@ -162,18 +174,18 @@ func recordFieldExtractor(field string) extractor {
 				}
 			}
 			v = val
-		case map[string]any, OrderedMap:
+		case map[string]any, orderedMap:
 			var cur any = x
 			for _, seg := range strings.Split(field, ".") {
 				var ok bool
 				switch m := cur.(type) {
 				case map[string]any:
 					cur, ok = m[seg]
-				case OrderedMap:
+				case orderedMap:
 					cur, ok = m.Get(seg)
 				}
 				if !ok {
-					return 0, fmt.Errorf("%w: the field '%s' does not exist", ErrData, field)
+					return 0, &connect.DataError{Message: fmt.Sprintf("the field '%s' does not exist", field)}
 				}
 			}
 			v = cur
@@ -223,14 +235,15 @@ func parseISODateTime(s string) (int64, error) {
 	return 0, fmt.Errorf("invalid format: %q", s)
 }
 
-// newPartitioner builds the configured partitioner with Confluent's wrappers.
-func newPartitioner(c *Config) (partitioner, error) {
-	var p partitioner
-	switch c.PartitionerClass {
+// NewPartitioner builds the configured partitioner with Confluent's wrappers (schema-name
+// affix, tombstone partition).
+func NewPartitioner(l *Layout) (Partitioner, error) {
+	var p Partitioner
+	switch l.PartitionerClass {
 	case FieldPartitionerClass:
-		p = fieldPartitioner{fields: c.PartitionFieldNames, delim: c.DirectoryDelim}
+		p = fieldPartitioner{fields: l.PartitionFieldNames, delim: l.DirectoryDelim}
 	case TimeBasedPartitionerClass, DailyPartitionerClass, HourlyPartitionerClass:
-		tp, err := newTimePartitioner(c)
+		tp, err := NewTimePartitioner(l)
 		if err != nil {
 			return nil, err
 		}
@@ -238,43 +251,35 @@ func newPartitioner(c *Config) (partitioner, error) {
 	default:
 		p = defaultPartitioner{}
 	}
-	if c.SchemaAffix != "NONE" {
-		p = schemaAffix{inner: p, suffix: c.SchemaAffix == "SUFFIX", delim: c.DirectoryDelim}
+	if l.SchemaAffix != "" && l.SchemaAffix != "NONE" {
+		p = schemaAffix{inner: p, suffix: l.SchemaAffix == "SUFFIX", delim: l.DirectoryDelim}
 	}
-	if c.NullBehavior == "write" {
-		p = tombstonePartitioner{inner: p, name: c.TombstonePartition}
+	if l.WriteTombstones {
+		p = tombstonePartitioner{inner: p, name: l.TombstonePartition}
 	}
 	return p, nil
 }
 
-func newTimePartitioner(c *Config) (timePartitioner, error) {
-	loc, err := loadZone(c.Timezone)
+// NewTimePartitioner returns the time-based partitioner of l.
+func NewTimePartitioner(l *Layout) (TimePartitioner, error) {
+	loc, err := LoadZone(l.Timezone)
 	if err != nil {
-		return timePartitioner{}, fmt.Errorf("%w: timezone: %w", ErrConfig, err)
+		return TimePartitioner{}, fmt.Errorf("%w: timezone: %w", ErrConfig, err)
 	}
-	f, err := compileJoda(strings.TrimSuffix(c.PathFormat, c.DirectoryDelim))
+	f, err := CompileJoda(strings.TrimSuffix(l.PathFormat, l.DirectoryDelim))
 	if err != nil {
-		return timePartitioner{}, fmt.Errorf("%w: %w", ErrConfig, err)
+		return TimePartitioner{}, fmt.Errorf("%w: %w", ErrConfig, err)
 	}
-	return timePartitioner{durationMs: c.PartitionDurationMs, loc: loc, format: f, extract: newExtractor(c)}, nil
+	return TimePartitioner{durationMs: l.PartitionDurationMs, loc: loc, format: f, extract: NewExtractor(l)}, nil
 }
 
-func newExtractor(c *Config) extractor {
-	switch c.TimestampExtractor {
+// NewExtractor returns the configured timestamp extractor: Wallclock, Record or RecordField.
+func NewExtractor(l *Layout) Extractor {
+	switch l.TimestampExtractor {
 	case "Record":
 		return recordExtractor
 	case "RecordField":
-		return recordFieldExtractor(c.TimestampField)
+		return recordFieldExtractor(l.TimestampField)
 	}
 	return wallclockExtractor
-}
-
-// objectKey builds Confluent's object key (§2.1).
-func objectKey(c *Config, topic string, partition int32, encoded string, startOffset int64, ext string) string {
-	name := topic + c.FileDelim + strconv.Itoa(int(partition)) + c.FileDelim + pad(startOffset, int(c.ZeroPadWidth)) + ext
-	prefix := topic + c.DirectoryDelim + encoded
-	if strings.TrimSpace(c.TopicsDir) != "" {
-		return c.TopicsDir + c.DirectoryDelim + prefix + c.DirectoryDelim + name
-	}
-	return prefix + c.DirectoryDelim + name
 }

@@ -1,4 +1,4 @@
-package s3sink
+package layout
 
 import (
 	"testing"
@@ -17,7 +17,7 @@ func TestJodaFormat(t *testing.T) {
 		{"YYYY-MM-dd/ZZ", "2024-01-05/Z"},
 	}
 	for _, tt := range tests {
-		f, err := compileJoda(tt.pattern)
+		f, err := CompileJoda(tt.pattern)
 		if err != nil {
 			t.Fatalf("%s: %v", tt.pattern, err)
 		}
@@ -26,16 +26,16 @@ func TestJodaFormat(t *testing.T) {
 		}
 	}
 	for _, bad := range []string{"'unterminated", "YYYY-qq"} {
-		if _, err := compileJoda(bad); err == nil {
-			t.Errorf("compileJoda(%q) accepted", bad)
+		if _, err := CompileJoda(bad); err == nil {
+			t.Errorf("CompileJoda(%q) accepted", bad)
 		}
 	}
 }
 
 func TestTimeBucket(t *testing.T) {
-	ny, _ := loadZone("America/New_York")
-	ist, _ := loadZone("+05:30")
-	hourly, _ := compileJoda("'year'=YYYY/'month'=MM/'day'=dd/'hour'=HH")
+	ny, _ := LoadZone("America/New_York")
+	ist, _ := LoadZone("+05:30")
+	hourly, _ := CompileJoda("'year'=YYYY/'month'=MM/'day'=dd/'hour'=HH")
 	tests := []struct {
 		name string
 		ts   int64
@@ -52,15 +52,15 @@ func TestTimeBucket(t *testing.T) {
 		{"dst spring forward", time.Date(2024, 3, 10, 7, 30, 0, 0, time.UTC).UnixMilli(), 3600000, ny, "year=2024/month=03/day=10/hour=03"},
 	}
 	for _, tt := range tests {
-		p := timePartitioner{durationMs: tt.dur, loc: tt.loc, format: hourly}
-		if got := p.encodeTimestamp(tt.ts); got != tt.want {
+		p := TimePartitioner{durationMs: tt.dur, loc: tt.loc, format: hourly}
+		if got := p.EncodeTimestamp(tt.ts); got != tt.want {
 			t.Errorf("%s: %s, want %s", tt.name, got, tt.want)
 		}
 	}
 }
 
-func TestNextSchedule(t *testing.T) {
-	ny, _ := loadZone("America/New_York")
+func TestNextScheduledRotation(t *testing.T) {
+	ny, _ := LoadZone("America/New_York")
 	at := func(loc *time.Location, y int, m time.Month, d, h, min int) int64 {
 		return time.Date(y, m, d, h, min, 0, 0, loc).UnixMilli()
 	}
@@ -78,8 +78,7 @@ func TestNextSchedule(t *testing.T) {
 		{"dst day", ny, 3 * 3600000, at(ny, 2024, 3, 10, 4, 0), at(ny, 2024, 3, 10, 7, 0)},
 	}
 	for _, tt := range tests {
-		task := &Task{cfg: &Config{RotateScheduleMs: tt.period}, loc: tt.loc}
-		if got := task.nextSchedule(tt.now); got != tt.want {
+		if got := NextScheduledRotation(tt.now, tt.period, tt.loc); got != tt.want {
 			t.Errorf("%s: %v, want %v", tt.name, time.UnixMilli(got).In(tt.loc), time.UnixMilli(tt.want).In(tt.loc))
 		}
 	}

@@ -1,4 +1,4 @@
-package s3sink
+package format
 
 import (
 	"errors"
@@ -74,26 +74,4 @@ func TestJSONRecordErrors(t *testing.T) {
 			t.Errorf("%s: err = %v, want ErrData", name, err)
 		}
 	}
-}
-
-func TestRejectedErrorClass(t *testing.T) {
-	tests := []struct {
-		err  error
-		want string
-	}{
-		{recordExtractorErr(), "io.confluent.connect.storage.errors.PartitionException"},
-		{ErrData, "org.apache.kafka.connect.errors.DataException"},
-	}
-	for _, tt := range tests {
-		r := &rejectedError{err: tt.err}
-		if got := r.ExceptionClassName(); got != tt.want || !errors.Is(r, tt.err) {
-			t.Errorf("%v: class %s, want %s", tt.err, got, tt.want)
-		}
-	}
-}
-
-func recordExtractorErr() error {
-	rec := connect.NewSinkRecord("t", 0, 1)
-	_, err := recordExtractor(&rec, 0)
-	return err
 }

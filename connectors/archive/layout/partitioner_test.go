@@ -1,4 +1,4 @@
-package s3sink
+package layout
 
 import (
 	"errors"
@@ -26,16 +26,16 @@ func TestFieldPartitioner(t *testing.T) {
 	}{
 		{[]string{"region", "tier"}, v, "region=null/tier=3", nil},
 		{[]string{"vip", "loc.zone"}, v, "vip=true/loc.zone=a/b", nil},
-		{[]string{"missing"}, v, "", ErrData},
+		{[]string{"missing"}, v, "", errDataException},
 		{[]string{"score"}, v, "", ErrPartition},
 		{[]string{"region"}, map[string]any{"region": "eu"}, "", ErrPartition},
 	}
 	for _, tt := range tests {
 		rec := connect.NewSinkRecord("t", 0, 1)
 		rec.Value = tt.value
-		got, err := fieldPartitioner{fields: tt.fields, delim: "/"}.encode(&rec, 0)
+		got, err := fieldPartitioner{fields: tt.fields, delim: "/"}.Encode(&rec, 0)
 		if tt.wantErr != nil {
-			if !errors.Is(err, tt.wantErr) {
+			if !isErr(err, tt.wantErr) {
 				t.Errorf("%v: err %v, want %v", tt.fields, err, tt.wantErr)
 			}
 			continue
@@ -47,19 +47,19 @@ func TestFieldPartitioner(t *testing.T) {
 	rec := connect.NewSinkRecord("t", 0, 1)
 	rec.ValueSchema, rec.Value = s, v
 	for _, tt := range []struct {
-		p    partitioner
+		p    Partitioner
 		want string
 	}{
 		{schemaAffix{inner: defaultPartitioner{}, delim: "/"}, "schema_name=com.acme.Order/partition=0"},
 		{schemaAffix{inner: defaultPartitioner{}, delim: "/", suffix: true}, "partition=0/schema_name=com.acme.Order"},
 		{tombstonePartitioner{inner: defaultPartitioner{}, name: "tombstone"}, "partition=0"},
 	} {
-		if got, err := tt.p.encode(&rec, 0); err != nil || got != tt.want {
+		if got, err := tt.p.Encode(&rec, 0); err != nil || got != tt.want {
 			t.Errorf("%T: %q, %v; want %q", tt.p, got, err, tt.want)
 		}
 	}
 	rec.Value = nil
-	if got, _ := (tombstonePartitioner{inner: defaultPartitioner{}, name: "gone"}).encode(&rec, 0); got != "gone" {
+	if got, _ := (tombstonePartitioner{inner: defaultPartitioner{}, name: "gone"}).Encode(&rec, 0); got != "gone" {
 		t.Errorf("tombstone partition %q, want gone", got)
 	}
 }
@@ -81,7 +81,7 @@ func TestRecordFieldExtractor(t *testing.T) {
 		{"s", connect.NewStruct(s).MustPut("ts", at).MustPut("s", "2024-01-05T08:00:00+01:00"), at.UnixMilli(), nil},
 		{"s", connect.NewStruct(s).MustPut("ts", at).MustPut("s", "yesterday"), 0, ErrPartition},
 		{"a.b", map[string]any{"a": map[string]any{"b": int64(5)}}, 5, nil},
-		{"a.c", map[string]any{"a": map[string]any{"b": int64(5)}}, 0, ErrData},
+		{"a.c", map[string]any{"a": map[string]any{"b": int64(5)}}, 0, errDataException},
 		{"ts", "plain", 0, ErrPartition},
 	}
 	for _, tt := range tests {
@@ -89,7 +89,7 @@ func TestRecordFieldExtractor(t *testing.T) {
 		rec.Value = tt.value
 		got, err := recordFieldExtractor(tt.field)(&rec, 0)
 		if tt.wantErr != nil {
-			if !errors.Is(err, tt.wantErr) {
+			if !isErr(err, tt.wantErr) {
 				t.Errorf("%s of %v: err %v, want %v", tt.field, tt.value, err, tt.wantErr)
 			}
 			continue
@@ -98,4 +98,15 @@ func TestRecordFieldExtractor(t *testing.T) {
 			t.Errorf("%s of %v: %d, %v; want %d", tt.field, tt.value, got, err, tt.want)
 		}
 	}
+}
+
+// errDataException stands for a *connect.DataError in the tables above.
+var errDataException = errors.New("DataException")
+
+func isErr(err, want error) bool {
+	if want == errDataException {
+		var de *connect.DataError
+		return errors.As(err, &de)
+	}
+	return errors.Is(err, want)
 }

@@ -1,9 +1,8 @@
-package s3sink
+package format
 
 import (
 	"fmt"
 	"io"
-	"math/big"
 	"os"
 	"strconv"
 	"time"
@@ -12,13 +11,15 @@ import (
 	"github.com/parquet-go/parquet-go/format"
 
 	"github.com/connectless/connectless/core/connect"
+	"github.com/connectless/connectless/core/connect/avrodata"
 )
 
 // parquetReader reads a Parquet file as ParquetFormat writes it. Parquet needs random
 // access, so the body is first copied to a local temporary file (disk, not memory).
 type parquetReader struct {
 	file   *os.File
-	r      *parquet.Reader
+	r      *parquet.GenericReader[any]
+	row    []any
 	schema *connect.Schema
 }
 
@@ -46,16 +47,34 @@ func newParquetReader(body io.Reader) (*parquetReader, error) {
 	if name := pf.Schema().Name(); name != "ConnectDefault" && name != "" {
 		s.Name = name
 	}
-	return &parquetReader{file: f, r: parquet.NewReader(pf), schema: s}, nil
+	if text, ok := pf.Lookup(parquetAvroSchemaKey); ok {
+		// The Avro schema the file was written from says what the columns were: maps with
+		// non-string keys are lists of key/value groups in the file.
+		as, err := avrodata.Parse(text)
+		if err == nil {
+			s, err = avrodata.ToConnectSchema(avrodata.DefaultConfig(), as)
+		}
+		if err != nil {
+			f.Close()
+			return nil, fmt.Errorf("%w: parquet avro schema: %w", ErrFormat, err)
+		}
+	}
+	return &parquetReader{file: f, r: parquet.NewGenericReader[any](f, pf.Schema()), row: make([]any, 1), schema: s}, nil
 }
 
+// Next returns the next row's value.
 func (r *parquetReader) Next() (*connect.Schema, any, error) {
-	row := map[string]any{}
-	if err := r.r.Read(&row); err != nil {
-		if err == io.EOF {
+	r.row[0] = nil
+	n, err := r.r.Read(r.row)
+	if n == 0 {
+		if err == nil || err == io.EOF {
 			return nil, nil, io.EOF
 		}
 		return nil, nil, fmt.Errorf("%w: parquet row: %w", ErrFormat, err)
+	}
+	row, ok := r.row[0].(map[string]any)
+	if !ok {
+		return nil, nil, fmt.Errorf("%w: parquet row is %T", ErrFormat, r.row[0])
 	}
 	v, err := fromParquet(row, r.schema)
 	if err != nil {
@@ -64,6 +83,7 @@ func (r *parquetReader) Next() (*connect.Schema, any, error) {
 	return r.schema, v, nil
 }
 
+// Close releases the local copy of the file.
 func (r *parquetReader) Close() error {
 	r.r.Close()
 	return r.file.Close()
@@ -196,18 +216,20 @@ func fromParquet(v any, s *connect.Schema) (any, error) {
 		if !ok {
 			return bad()
 		}
-		n := new(big.Int).SetBytes(b)
-		if len(b) > 0 && b[0]&0x80 != 0 {
-			n.Sub(n, new(big.Int).Lsh(big.NewInt(1), uint(8*len(b))))
-		}
-		scale, _ := strconv.Atoi(s.Parameters[connect.DecimalScaleParam])
-		return connect.Decimal{Unscaled: n, Scale: int32(scale)}, nil
+		scale, _ := connect.DecimalScale(s)
+		return connect.DecimalFromBytes(b, scale), nil
 	}
 	switch s.Type {
-	case connect.TypeInt32:
+	case connect.TypeInt8, connect.TypeInt16, connect.TypeInt32:
 		n, ok := toInt()
 		if !ok {
 			return bad()
+		}
+		switch s.Type {
+		case connect.TypeInt8:
+			return int8(n), nil
+		case connect.TypeInt16:
+			return int16(n), nil
 		}
 		return int32(n), nil
 	case connect.TypeInt64:
@@ -248,6 +270,26 @@ func fromParquet(v any, s *connect.Schema) (any, error) {
 		}
 		return out, nil
 	case connect.TypeMap:
+		if entries, ok := v.([]any); ok {
+			// A map with non-string keys: a list of key/value groups.
+			out := make(map[any]any, len(entries))
+			for _, e := range entries {
+				kv, ok := e.(map[string]any)
+				if !ok {
+					return bad()
+				}
+				k, err := fromParquet(kv["key"], s.Key)
+				if err != nil {
+					return nil, err
+				}
+				ev, err := fromParquet(kv["value"], s.Value)
+				if err != nil {
+					return nil, err
+				}
+				out[k] = ev
+			}
+			return out, nil
+		}
 		m, ok := v.(map[string]any)
 		if !ok {
 			return bad()

@@ -1,4 +1,4 @@
-package s3sink
+package layout
 
 import (
 	"fmt"
@@ -14,16 +14,16 @@ type jodaPart struct {
 	count   int
 }
 
-// jodaFormat is a compiled Joda-Time DateTimeFormat pattern (the subset path.format needs:
+// JodaFormat is a compiled Joda-Time DateTimeFormat pattern (the subset path.format needs:
 // G y Y x w e E D M d a K h H k m s S Z and quoted literals). Text fields use English names.
-type jodaFormat []jodaPart
+type JodaFormat []jodaPart
 
 const jodaLetters = "GyYxweEDMdaKhHkmsSZ"
 
-// compileJoda parses a Joda pattern: letters repeat to set width, 'text' is literal, ” is a
+// CompileJoda parses a Joda pattern: letters repeat to set width, 'text' is literal, ” is a
 // quote; any other non-letter character is literal.
-func compileJoda(pattern string) (jodaFormat, error) {
-	var out jodaFormat
+func CompileJoda(pattern string) (JodaFormat, error) {
+	var out JodaFormat
 	addLit := func(s string) {
 		if n := len(out); n > 0 && out[n-1].letter == 0 {
 			out[n-1].literal += s
@@ -77,7 +77,8 @@ func compileJoda(pattern string) (jodaFormat, error) {
 	return out, nil
 }
 
-func pad(n int64, width int) string {
+// Pad renders n in decimal, zero-padded to width digits (Java's String.format("%0<width>d")).
+func Pad(n int64, width int) string {
 	neg := n < 0
 	if neg {
 		n = -n
@@ -93,7 +94,7 @@ func pad(n int64, width int) string {
 }
 
 // Format renders t (already in the target zone) as Joda's DateTime.toString(formatter) would.
-func (f jodaFormat) Format(t time.Time) string {
+func (f JodaFormat) Format(t time.Time) string {
 	var sb strings.Builder
 	for _, p := range f {
 		if p.letter == 0 {
@@ -118,15 +119,15 @@ func (f jodaFormat) Format(t time.Time) string {
 				y = 1 - y // year of era
 			}
 			if n == 2 {
-				sb.WriteString(pad(((y%100)+100)%100, 2))
+				sb.WriteString(Pad(((y%100)+100)%100, 2))
 			} else {
-				sb.WriteString(pad(y, n))
+				sb.WriteString(Pad(y, n))
 			}
 		case 'w':
 			_, w := t.ISOWeek()
-			sb.WriteString(pad(int64(w), n))
+			sb.WriteString(Pad(int64(w), n))
 		case 'e':
-			sb.WriteString(pad(int64((int(t.Weekday())+6)%7+1), n))
+			sb.WriteString(Pad(int64((int(t.Weekday())+6)%7+1), n))
 		case 'E':
 			name := t.Weekday().String()
 			if n < 4 {
@@ -134,7 +135,7 @@ func (f jodaFormat) Format(t time.Time) string {
 			}
 			sb.WriteString(name)
 		case 'D':
-			sb.WriteString(pad(int64(t.YearDay()), n))
+			sb.WriteString(Pad(int64(t.YearDay()), n))
 		case 'M':
 			switch {
 			case n >= 4:
@@ -142,10 +143,10 @@ func (f jodaFormat) Format(t time.Time) string {
 			case n == 3:
 				sb.WriteString(t.Month().String()[:3])
 			default:
-				sb.WriteString(pad(int64(t.Month()), n))
+				sb.WriteString(Pad(int64(t.Month()), n))
 			}
 		case 'd':
-			sb.WriteString(pad(int64(t.Day()), n))
+			sb.WriteString(Pad(int64(t.Day()), n))
 		case 'a':
 			if t.Hour() < 12 {
 				sb.WriteString("AM")
@@ -153,27 +154,27 @@ func (f jodaFormat) Format(t time.Time) string {
 				sb.WriteString("PM")
 			}
 		case 'K':
-			sb.WriteString(pad(int64(t.Hour()%12), n))
+			sb.WriteString(Pad(int64(t.Hour()%12), n))
 		case 'h':
 			h := t.Hour() % 12
 			if h == 0 {
 				h = 12
 			}
-			sb.WriteString(pad(int64(h), n))
+			sb.WriteString(Pad(int64(h), n))
 		case 'H':
-			sb.WriteString(pad(int64(t.Hour()), n))
+			sb.WriteString(Pad(int64(t.Hour()), n))
 		case 'k':
 			h := t.Hour()
 			if h == 0 {
 				h = 24
 			}
-			sb.WriteString(pad(int64(h), n))
+			sb.WriteString(Pad(int64(h), n))
 		case 'm':
-			sb.WriteString(pad(int64(t.Minute()), n))
+			sb.WriteString(Pad(int64(t.Minute()), n))
 		case 's':
-			sb.WriteString(pad(int64(t.Second()), n))
+			sb.WriteString(Pad(int64(t.Second()), n))
 		case 'S':
-			ms := pad(int64(t.Nanosecond()/1e6), 3)
+			ms := Pad(int64(t.Nanosecond()/1e6), 3)
 			if n <= 3 {
 				sb.WriteString(ms[:n])
 			} else {
@@ -190,46 +191,22 @@ func (f jodaFormat) Format(t time.Time) string {
 			case off == 0 && n <= 2:
 				sb.WriteString("Z")
 			case n == 1:
-				sb.WriteString(sign + pad(int64(h), 2) + pad(int64(m), 2))
+				sb.WriteString(sign + Pad(int64(h), 2) + Pad(int64(m), 2))
 			default:
-				sb.WriteString(sign + pad(int64(h), 2) + ":" + pad(int64(m), 2))
+				sb.WriteString(sign + Pad(int64(h), 2) + ":" + Pad(int64(m), 2))
 			}
 		}
 	}
 	return sb.String()
 }
 
-// offsetMs is the zone's offset in milliseconds at the instant ms.
-func offsetMs(ms int64, loc *time.Location) int64 {
-	_, off := time.UnixMilli(ms).In(loc).Zone()
-	return int64(off) * 1000
-}
-
-// nextTransitionMs is the next zone transition after ms, or ms when there is none.
-func nextTransitionMs(ms int64, loc *time.Location) int64 {
-	_, end := time.UnixMilli(ms).In(loc).ZoneBounds()
-	if end.IsZero() {
-		return ms
-	}
-	return end.UnixMilli()
-}
-
-// localToUTC is Joda's DateTimeZone.convertLocalToUTC(local, strict=false).
-func localToUTC(local int64, loc *time.Location) int64 {
-	offLocal := offsetMs(local, loc)
-	off := offsetMs(local-offLocal, loc)
-	if off != offLocal && offLocal < 0 {
-		if nextTransitionMs(local-offLocal, loc) != nextTransitionMs(local-off, loc) {
-			off = offLocal
+// hasText reports whether the pattern writes names (era, day of week, month as text, AM/PM),
+// which depend on the locale.
+func (f JodaFormat) hasText() bool {
+	for _, p := range f {
+		if p.letter == 'G' || p.letter == 'E' || p.letter == 'a' || p.letter == 'M' && p.count >= 3 {
+			return true
 		}
 	}
-	return local - off
-}
-
-// timeBucketStart is TimeBasedPartitioner's bucket start for a timestamp: local time truncated
-// toward zero (Java long division) to a multiple of duration, back in UTC.
-func timeBucketStart(ts, durationMs int64, loc *time.Location) int64 {
-	local := ts + offsetMs(ts, loc)
-	bucket := (local / durationMs) * durationMs
-	return localToUTC(bucket, loc)
+	return false
 }

@@ -1,9 +1,8 @@
-package s3sink
+package format
 
 import (
 	"bytes"
 	"encoding/json"
-	"io"
 	"math/big"
 	"slices"
 	"strconv"
@@ -58,8 +57,8 @@ func checkRaw(t *testing.T, raw []byte, v any) bool {
 	var fast bool
 	for _, inputOrder := range []bool{false, true} {
 		f := jsonFormat{w: jsonWriter{inputOrder: inputOrder}}
-		slow, slowErr := f.encode(nil, v)
-		got, verbatim, err := f.encodeRaw(nil, raw, nil, v)
+		slow, slowErr := f.Encode(nil, v)
+		got, verbatim, err := f.EncodeRaw(nil, raw, nil, v)
 		if verbatim {
 			got = append(slices.Clip(got), '\n')
 		}
@@ -179,7 +178,7 @@ func TestJSONRawValueCanonical(t *testing.T) {
 		if !ok {
 			t.Fatalf("test input %q is not JSON", doc)
 		}
-		line, err := jsonFormat{}.encode(nil, v)
+		line, err := jsonFormat{}.Encode(nil, v)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -231,7 +230,7 @@ func FuzzJSONRawValue(f *testing.F) {
 			}
 			checkRaw(t, raw, v)
 			checkRaw(t, other, v)
-			line, err := jsonFormat{}.encode(nil, v)
+			line, err := jsonFormat{}.Encode(nil, v)
 			if err != nil {
 				continue
 			}
@@ -270,34 +269,4 @@ func smallObjects(v any, depth int) bool {
 		}
 	}
 	return true
-}
-
-// TestSpoolWriteLine checks that lines written with their terminator read back whole,
-// across buffer flushes and for a line longer than the buffer.
-func TestSpoolWriteLine(t *testing.T) {
-	sp, err := newSpool(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sp.close()
-	var want []byte
-	for i, n := range []int{100, spoolBufSize - 50, 60, spoolBufSize + 10, 1, spoolBufSize - 1} {
-		line := bytes.Repeat([]byte{byte('a' + i)}, n)
-		if err := sp.writeLine(line, '\n'); err != nil {
-			t.Fatal(err)
-		}
-		want = append(append(want, line...), '\n')
-	}
-	r, err := sp.reader()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	got, err := io.ReadAll(r)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(got, want) || sp.size != int64(len(want)) {
-		t.Fatalf("read %d bytes (size %d), want %d", len(got), sp.size, len(want))
-	}
 }

@@ -1,4 +1,4 @@
-package s3sink
+package format
 
 import (
 	"bytes"
@@ -46,7 +46,7 @@ func BenchmarkJSONFormatEncode(b *testing.B) {
 	f := jsonFormat{}
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := f.encode(nil, v); err != nil {
+		if _, err := f.Encode(nil, v); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -58,7 +58,7 @@ func BenchmarkJSONFormatEncodeRaw(b *testing.B) {
 	v := map[string]any{"ts": "2024-05-01T12:34:56.789Z", "level": "INFO", "service": "checkout", "host": "checkout-7",
 		"trace_id": "4bf92f3577b34da6", "latency_ms": int64(12), "msg": "request served a b c d e f g h i j k l m n o p q r s t u v w x y z"}
 	f := jsonFormat{}
-	line, err := f.encode(nil, v)
+	line, err := f.Encode(nil, v)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -68,7 +68,7 @@ func BenchmarkJSONFormatEncodeRaw(b *testing.B) {
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, _, err := f.encodeRaw(nil, raw, nil, v); err != nil {
+		if _, _, err := f.EncodeRaw(nil, raw, nil, v); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -86,7 +86,7 @@ func BenchmarkJSONFormatEncodeRawReordered(b *testing.B) {
 	var line []byte // reused as the task reuses it
 	b.ReportAllocs()
 	for b.Loop() {
-		out, verbatim, err := f.encodeRaw(line[:0], raw, nil, v)
+		out, verbatim, err := f.EncodeRaw(line[:0], raw, nil, v)
 		if err != nil || verbatim {
 			b.Fatal("not reordered", err)
 		}

@@ -1,0 +1,154 @@
+package format
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/klauspost/compress/gzip"
+	"github.com/klauspost/compress/zstd"
+
+	"github.com/connectless/connectless/core/connect"
+	"github.com/connectless/connectless/core/connect/avrodata"
+)
+
+// Class names of the formats (format.class, keys.format.class, headers.format.class).
+const (
+	JSONFormatClass      = "io.confluent.connect.s3.format.json.JsonFormat"
+	AvroFormatClass      = "io.confluent.connect.s3.format.avro.AvroFormat"
+	ParquetFormatClass   = "io.confluent.connect.s3.format.parquet.ParquetFormat"
+	ByteArrayFormatClass = "io.confluent.connect.s3.format.bytearray.ByteArrayFormat"
+)
+
+// ErrData is wrapped by errors about a record value that a format cannot write (Kafka's
+// DataException): the record is rejected, the file goes on.
+var ErrData = errors.New("data error")
+
+// ErrFormat is wrapped when an object cannot be read: unknown extension, corrupt body.
+var ErrFormat = errors.New("unreadable object")
+
+// ErrConfig is wrapped when options cannot make a format.
+var ErrConfig = errors.New("invalid configuration")
+
+// Format encodes the records of one file into a spool (a local append-only file), and the
+// spool into the final object.
+type Format interface {
+	// Extension is the file extension, including compression.
+	Extension() string
+	// Encode returns one record's stored form for the spool. Errors wrapping ErrData
+	// reject the record only.
+	Encode(schema *connect.Schema, value any) ([]byte, error)
+	// Finish writes the final object from the spooled records (count of them, all of
+	// schema) to dst.
+	Finish(dst io.Writer, spool io.Reader, schema *connect.Schema, count int) error
+}
+
+// Options configure the formats. Field docs name the configuration key.
+type Options struct {
+	Compression      string // s3.compression.type: none, gzip or zstd (JSON and ByteArray)
+	CompressionLevel int32  // s3.compression.level; -1 means the default
+	AvroCodec        string // avro.codec: null, deflate or snappy
+	ConnectMetaData  bool   // connect.meta.data
+	// EnhancedAvroSchemaSupport is enhanced.avro.schema.support: Connect strings that came
+	// from Avro enums are written as enums.
+	EnhancedAvroSchemaSupport bool
+	ParquetCodec              string // parquet.codec
+	// PageDir is where Parquet pages wait on disk for the footer; empty keeps them in memory.
+	PageDir            string
+	ByteArrayExtension string // format.bytearray.extension
+	ByteArraySeparator string // format.bytearray.separator, untrimmed
+	DecimalNumeric     bool   // json.decimal.format=NUMERIC
+	MapKeyOrderInput   bool   // json.map.key.order=input
+}
+
+// New returns the format a class names.
+func New(class string, o Options) (Format, error) {
+	switch class {
+	case JSONFormatClass:
+		return jsonFormat{w: jsonWriter{decimalNumeric: o.DecimalNumeric, inputOrder: o.MapKeyOrderInput}, compression: o.Compression, level: o.CompressionLevel}, nil
+	case ByteArrayFormatClass:
+		return byteArrayFormat{ext: o.ByteArrayExtension, separator: []byte(o.ByteArraySeparator), compression: o.Compression, level: o.CompressionLevel}, nil
+	case AvroFormatClass:
+		return &avroFormat{codec: o.AvroCodec, codecs: o.avroCodecs()}, nil
+	case ParquetFormatClass:
+		return &parquetFormat{codec: o.ParquetCodec, dir: o.PageDir, codecs: o.avroCodecs()}, nil
+	}
+	return nil, fmt.Errorf("%w: unknown format class %q", ErrConfig, class)
+}
+
+// avroCodecs returns an empty codec cache for the options' AvroData settings.
+func (o Options) avroCodecs() *avroCodecs {
+	return &avroCodecs{cfg: avrodata.Config{ConnectMetaData: o.ConnectMetaData, EnhancedSchemaSupport: o.EnhancedAvroSchemaSupport}}
+}
+
+// compress wraps the final object stream for s3.compression.type.
+func compress(dst io.Writer, kind string, level int32) (io.WriteCloser, error) {
+	switch kind {
+	case "gzip":
+		if level == -1 {
+			level = 6
+		}
+		return gzip.NewWriterLevel(dst, int(level))
+	case "zstd":
+		return zstd.NewWriter(dst, zstd.WithEncoderConcurrency(1))
+	}
+	return nopCloser{dst}, nil
+}
+
+type nopCloser struct{ io.Writer }
+
+// Close does nothing.
+func (nopCloser) Close() error { return nil }
+
+// compressionExt is the file extension s3.compression.type adds: .gz, .zst or nothing.
+func compressionExt(kind string) string {
+	switch kind {
+	case "gzip":
+		return ".gz"
+	case "zstd":
+		return ".zst"
+	}
+	return ""
+}
+
+// copyCompressed copies the spool through the compressor of s3.compression.type to dst.
+func copyCompressed(dst io.Writer, spool io.Reader, kind string, level int32) error {
+	w, err := compress(dst, kind, level)
+	if err != nil {
+		return fmt.Errorf("open %s compressor: %w", kind, err)
+	}
+	if _, err := io.Copy(w, spool); err != nil {
+		return fmt.Errorf("compress: %w", err)
+	}
+	return w.Close()
+}
+
+// byteArrayFormat is Confluent's ByteArrayFormat: raw value bytes, then the separator.
+type byteArrayFormat struct {
+	ext         string
+	separator   []byte
+	compression string
+	level       int32
+}
+
+// Extension is the configured extension and the compression's.
+func (f byteArrayFormat) Extension() string { return f.ext + compressionExt(f.compression) }
+
+// Encode returns the value's bytes and the separator.
+func (f byteArrayFormat) Encode(schema *connect.Schema, value any) ([]byte, error) {
+	if schema != nil && schema.Type != connect.TypeBytes {
+		return nil, fmt.Errorf("%w: invalid schema type for ByteArrayConverter: %s", ErrData, strings.ToUpper(string(schema.Type)))
+	}
+	b, ok := value.([]byte)
+	if !ok {
+		return nil, fmt.Errorf("%w: ByteArrayConverter is not compatible with objects of type %T", ErrData, value)
+	}
+	return append(slices.Clip(b), f.separator...), nil
+}
+
+// Finish compresses the spooled records.
+func (f byteArrayFormat) Finish(dst io.Writer, spool io.Reader, _ *connect.Schema, _ int) error {
+	return copyCompressed(dst, spool, f.compression, f.level)
+}

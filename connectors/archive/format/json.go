@@ -1,0 +1,65 @@
+package format
+
+import (
+	"io"
+
+	"github.com/connectless/connectless/core/connect"
+)
+
+// RawEncoder is a Format that can store a record's value as it was read from Kafka when that
+// is exactly what it would write (JsonFormat).
+type RawEncoder interface {
+	// EncodeRaw returns raw itself and true when raw is exactly what Encode writes for value
+	// before the line terminator; otherwise the encoding, appended to dst, and false.
+	EncodeRaw(dst, raw []byte, schema *connect.Schema, value any) ([]byte, bool, error)
+}
+
+// jsonFormat is Confluent's JsonFormat: one JSON value per line, "\n" after every record.
+type jsonFormat struct {
+	w           jsonWriter
+	compression string
+	level       int32
+}
+
+// Extension is .json and the compression's extension.
+func (f jsonFormat) Extension() string { return ".json" + compressionExt(f.compression) }
+
+// jsonLineCap is the initial capacity of one encoded line: one allocation for a typical log
+// line instead of a buffer grown from empty.
+const jsonLineCap = 512
+
+// Encode returns the record's JSON line.
+func (f jsonFormat) Encode(_ *connect.Schema, value any) ([]byte, error) {
+	b, err := f.w.appendRecord(make([]byte, 0, jsonLineCap), nil, value)
+	if err != nil {
+		return nil, err
+	}
+	return append(b, '\n'), nil
+}
+
+// EncodeRaw returns raw itself and true when raw (a record's value as read from Kafka) is
+// exactly what encode writes for value before the line terminator: the caller writes raw and
+// the terminator. A schemaless object whose members are each written as encode would write
+// them, in another order, is copied member by member in encode's order. Otherwise it returns
+// encode's result and false.
+//
+// A reordered line is appended to dst (which may be nil).
+func (f jsonFormat) EncodeRaw(dst, raw []byte, schema *connect.Schema, value any) ([]byte, bool, error) {
+	if m, ok := value.(map[string]any); ok {
+		if b, inOrder, ok := f.w.appendRawObject(dst, raw, m); ok {
+			if inOrder {
+				return raw, true, nil
+			}
+			return append(b, '\n'), false, nil
+		}
+	} else if len(raw) > 0 && f.w.rawMatches(raw, value) {
+		return raw, true, nil
+	}
+	b, err := f.Encode(schema, value)
+	return b, false, err
+}
+
+// Finish compresses the spooled lines.
+func (f jsonFormat) Finish(dst io.Writer, spool io.Reader, _ *connect.Schema, _ int) error {
+	return copyCompressed(dst, spool, f.compression, f.level)
+}
