@@ -170,8 +170,16 @@ func TestIntegrationConsoleSecretsHidden(t *testing.T) {
 	if eval[bool](t, ctx, leaks) {
 		t.Error("the edit page shows the password")
 	}
-	run(t, ctx, "save unchanged", chromedp.SendKeys(chromedp.CSS(`#f-connection_user`), "2"),
-		waitText(`#validation`, "valid"), chromedp.Click(chromedp.CSS(`#submit`)),
+	run(t, ctx, "dry run", chromedp.SendKeys(chromedp.CSS(`#f-connection_user`), "2"),
+		waitText(`#validation`, "valid"), chromedp.Click(chromedp.CSS(`#dry-run`)),
+		waitText(`#dry-run-diff`, "~ connection.user: u -> u2"))
+	if diff := get(t, ctx, "diff", chromedp.Text(chromedp.CSS(`#dry-run-diff`))); strings.Contains(diff, "password") || strings.Count(diff, "\n") != 1 {
+		t.Errorf("dry run diff = %q, want only the user's change", diff)
+	}
+	if eval[bool](t, ctx, leaks) {
+		t.Error("the dry run shows the password")
+	}
+	run(t, ctx, "save", chromedp.Click(chromedp.CSS(`#submit`)),
 		chromedp.WaitVisible(chromedp.CSS(`body[data-page=connector]`)))
 	cfg := getJSON(t, base+"/connectors/web/config")
 	if !strings.Contains(cfg, `"connection.password":"`+secret+`"`) || !strings.Contains(cfg, `"connection.user":"u2"`) {

@@ -262,8 +262,10 @@
     const secrets = {};         // the stored values of PASSWORD keys, never put into the page
     let defs = [];
     const submit = h("button", { id: "submit", class: "primary", type: "button", onclick: save }, existing ? "Save configuration" : "Create connector");
+    const dry = h("pre", { id: "dry-run-diff", hidden: true });
+    const dryButton = h("button", { id: "dry-run", type: "button", onclick: dryRun }, "Dry run");
     content.replaceChildren(h("div", { class: "field" }, h("label", { for: "plugin" }, "Plugin"), plugin),
-      form, summary, h("div", { class: "actions" }, submit), result,
+      form, summary, h("div", { class: "actions" }, submit, dryButton), dry, result,
       h("details", { id: "raw" }, h("summary", {}, "Raw JSON editor"), raw,
         h("div", { class: "actions" }, h("button", { type: "button", id: "raw-apply", onclick: applyRaw }, "Use this JSON"))));
     function config() {
@@ -358,6 +360,21 @@
       defs = [];
       form.replaceChildren();
       if (plugin.value) await validate();
+    }
+    // dryRun validates and shows what saving would change, key by key, without saving;
+    // secrets are named, never shown.
+    async function dryRun() {
+      await validate();
+      const now = config(), before = existing || {};
+      const show = (k, v) => (k in secrets || isSecret(k, Object.fromEntries(defs.map((c) => [c.definition.name, c.definition.type]))) ? "(hidden)" : v);
+      const lines = [];
+      for (const k of [...new Set([...Object.keys(before), ...Object.keys(now)])].sort()) {
+        if (!(k in before)) lines.push("+ " + k + " = " + show(k, now[k]));
+        else if (!(k in now)) lines.push("- " + k);
+        else if (before[k] !== now[k]) lines.push("~ " + k + ": " + show(k, before[k]) + " -> " + show(k, now[k]));
+      }
+      dry.hidden = false;
+      dry.textContent = (existing ? "Changes to " + name : "New connector") + " (nothing saved):\n" + (lines.join("\n") || "no changes");
     }
     async function save() {
       const cfg = config();
