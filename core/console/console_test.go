@@ -96,7 +96,11 @@ func TestIntegrationConsoleBrowser(t *testing.T) {
 	shoot(t, ctx, dir, "new", base+"/ui/new?plugin="+fileSource, `#f-file`)
 	shoot(t, ctx, dir, "edit", base+"/ui/edit/files", `#f-file`)
 	shoot(t, ctx, dir, "plugins", base+"/ui/plugins", `table`)
-	shoot(t, ctx, dir, "metrics", base+"/ui/metrics", `table`)
+	shoot(t, ctx, dir, "metrics", base+"/ui/metrics", `#series tr`)
+	// The records the source wrote (three lines, then two again after the offsets change).
+	if total := eval[string](t, ctx, `document.querySelector("#throughput tr[data-connector=files] .total").textContent`); total != "5" {
+		t.Errorf("metrics page: records of files = %q, want 5", total)
+	}
 	t.Logf("screenshots in %s", dir)
 
 	// The filter keeps its value across the auto-refresh and in the address.

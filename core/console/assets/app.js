@@ -422,23 +422,76 @@
   }
 
   // ---------- Metrics ----------
+  // parseMetrics reads the Prometheus text format into [{name, labels, value, line}].
+  function parseMetrics(text) {
+    const out = [];
+    for (const line of text.split("\n")) {
+      if (!line || line.startsWith("#")) continue;
+      const m = /^([A-Za-z_:][\w:]*)(\{(.*)\})?\s+(\S+)/.exec(line);
+      if (!m) continue;
+      const labels = {};
+      for (const l of (m[3] || "").matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)) labels[l[1]] = l[2];
+      out.push({ name: m[1], labels, value: Number(m[4]), line });
+    }
+    return out;
+  }
+  // Records a connector moved: written to Kafka by a source, sent to the system by a sink.
+  const flowMetrics = ["kafka_connect_source_task_source_record_write_total", "kafka_connect_sink_task_sink_record_send_total"];
+  function sparkline(points) {
+    const w = 160, hgt = 32, max = Math.max(1, ...points);
+    const xy = points.map((p, i) => (points.length < 2 ? 0 : (i * w) / (points.length - 1)).toFixed(1) + "," + (hgt - (p / max) * hgt).toFixed(1));
+    const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+    svg.setAttribute("viewBox", "0 0 " + w + " " + hgt);
+    svg.setAttribute("width", w); svg.setAttribute("height", hgt);
+    svg.setAttribute("role", "img"); svg.setAttribute("aria-label", "records per second, last " + points.length + " samples");
+    const pl = document.createElementNS("http://www.w3.org/2000/svg", "polyline");
+    pl.setAttribute("points", xy.join(" ")); pl.setAttribute("fill", "none");
+    pl.setAttribute("stroke", "currentColor"); pl.setAttribute("stroke-width", "1.5");
+    svg.append(pl);
+    return svg;
+  }
   async function metricsPage() {
-    const r = await fetch("/metrics", { headers: { "X-Connectless-Console": "1" } });
-    if (!r.ok) { content.replaceChildren(h("p", { class: "muted" }, "This server offers no /metrics (HTTP " + r.status + ").")); return; }
-    const lines = (await r.text()).split("\n").filter((l) => l && !l.startsWith("#"));
     const q = h("input", { id: "metric-filter", type: "search", placeholder: "metric or label contains" });
-    const tbody = h("tbody", {});
+    const flow = h("tbody", { id: "throughput" });
+    const tbody = h("tbody", { id: "series" });
+    const note = h("p", { class: "muted" });
+    content.replaceChildren(note,
+      h("h2", {}, "Throughput by connector"),
+      h("div", { class: "scroll" }, h("table", { class: "cards" }, h("thead", {}, h("tr", {},
+        ["Connector", "Records", "Records/s", "Last samples"].map((c) => h("th", { scope: "col" }, c)))), flow)),
+      h("h2", {}, "All series"),
+      h("div", { class: "filters" }, h("div", {}, h("label", { for: "metric-filter" }, "Filter"), q)),
+      h("div", { class: "scroll" }, h("table", { class: "cards" }, h("thead", {}, h("tr", {}, h("th", {}, "Series"), h("th", {}, "Value"))), tbody)));
+    let series = [];
+    const history = {}; // connector -> [{t, total}]
     function draw() {
       const f = q.value.toLowerCase();
-      tbody.replaceChildren(...lines.filter((l) => l.toLowerCase().includes(f)).slice(0, 500).map((l) => {
-        const i = l.lastIndexOf(" ");
-        return h("tr", {}, h("td", { class: "wrap", "data-label": "Series" }, l.slice(0, i)), h("td", { "data-label": "Value" }, l.slice(i + 1)));
+      tbody.replaceChildren(...series.filter((m) => m.line.toLowerCase().includes(f)).slice(0, 500).map((m) =>
+        h("tr", {}, h("td", { class: "wrap", "data-label": "Series" }, m.line.slice(0, m.line.lastIndexOf(" "))), h("td", { "data-label": "Value" }, String(m.value)))));
+    }
+    async function sample() {
+      const r = await fetch("/metrics", { headers: { "X-Connectless-Console": "1" } });
+      if (!r.ok) { note.textContent = "This server offers no /metrics (HTTP " + r.status + ")."; return; }
+      series = parseMetrics(await r.text());
+      note.textContent = series.length + " series; sampled every 5 s.";
+      const now = Date.now(), totals = {};
+      for (const m of series) if (flowMetrics.includes(m.name) && m.labels.connector) totals[m.labels.connector] = (totals[m.labels.connector] || 0) + m.value;
+      for (const [c, total] of Object.entries(totals)) (history[c] = history[c] || []).push({ t: now, total });
+      flow.replaceChildren(...Object.keys(totals).sort().map((c) => {
+        const hs = history[c].slice(-30);
+        history[c] = hs;
+        const rates = hs.slice(1).map((p, i) => Math.max(0, (p.total - hs[i].total) / ((p.t - hs[i].t) / 1000)));
+        return h("tr", { "data-connector": c },
+          h("td", { "data-label": "Connector", class: "wrap" }, h("a", { href: "/ui/connectors/" + enc(c) }, c)),
+          h("td", { "data-label": "Records", class: "total" }, String(totals[c])),
+          h("td", { "data-label": "Records/s" }, rates.length ? rates[rates.length - 1].toFixed(1) : "–"),
+          h("td", { "data-label": "Last samples" }, rates.length ? sparkline(rates) : ""));
       }));
+      draw();
     }
     q.addEventListener("input", draw);
-    content.replaceChildren(h("div", { class: "filters" }, h("div", {}, h("label", { for: "metric-filter" }, "Filter"), q)),
-      h("div", { class: "scroll" }, h("table", { class: "cards" }, h("thead", {}, h("tr", {}, h("th", {}, "Series"), h("th", {}, "Value"))), tbody)));
-    draw();
+    await sample();
+    setInterval(() => { if (!document.hidden) sample(); }, 5000);
   }
 
   const pages = { connectors: connectorsPage, connector: connectorPage, edit: editPage, plugins: pluginsPage, metrics: metricsPage };
