@@ -88,7 +88,15 @@ func TestIntegrationConsoleBrowser(t *testing.T) {
 	run(t, ctx, "failed task trace",
 		chromedp.Navigate(base+"/ui/connectors/broken"),
 		waitText(`#tasks`, "FAILED"),
-		waitText(`.task-trace pre`, "nonexistent-dir"))
+		waitText(`.task-trace pre`, "nonexistent-dir"),
+		chromedp.Click(chromedp.CSS(`#include-tasks`)), chromedp.Click(chromedp.CSS(`#only-failed`)),
+		chromedp.Click(chromedp.CSS(`#restart`)),
+		// Kafka Connect answers a restart with includeTasks 202 Accepted (KIP-745).
+		waitText(`#flash`, "Restart: accepted (HTTP 202)"))
+	// A plugin's config reference opens in place on the plugins page.
+	run(t, ctx, "plugin reference", chromedp.Navigate(base+"/ui/plugins"),
+		chromedp.Click(chromedp.CSS(`tr[data-class="`+fileSource+`"] summary`)),
+		waitText(`tr[data-class="`+fileSource+`"] dl`, "batch.size"))
 
 	shoot(t, ctx, dir, "connectors", base+"/ui/", `#connectors tr[data-name=broken]`)
 	shoot(t, ctx, dir, "connector", base+"/ui/connectors/files", `#tasks table`)

@@ -408,7 +408,7 @@
       h("thead", {}, h("tr", {}, ["Class", "Type", "Version"].map((c) => h("th", { scope: "col" }, c)))),
       h("tbody", {}, r.data.map((p) => {
         const ref = h("div", {});
-        return [h("tr", {},
+        return [h("tr", { "data-class": p.class },
           h("td", { "data-label": "Class", class: "wrap" }, h("details", { ontoggle: async (ev) => {
             if (!ev.target.open || ref.childElementCount) return;
             const c = await api("GET", "/connector-plugins/" + enc(p.class) + "/config");
