@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"golang.org/x/crypto/bcrypt"
 )
 
 const fileSource = "org.apache.kafka.connect.file.FileStreamSourceConnector"
@@ -182,6 +183,9 @@ func TestIntegrationConsoleSecretsHidden(t *testing.T) {
 	if eval[bool](t, ctx, leaks) {
 		t.Error("the edit page shows the password")
 	}
+	if raw := get(t, ctx, "raw JSON", chromedp.Value(chromedp.CSS(`#raw-json`))); !strings.Contains(raw, `"connection.password": "(unchanged secret)"`) {
+		t.Errorf("raw JSON editor = %s, want the password as (unchanged secret)", raw)
+	}
 	run(t, ctx, "dry run", chromedp.SendKeys(chromedp.CSS(`#f-connection_user`), "2"),
 		waitText(`#validation`, "valid"), chromedp.Click(chromedp.CSS(`#dry-run`)),
 		waitText(`#dry-run-diff`, "~ connection.user: u -> u2"))
@@ -196,6 +200,35 @@ func TestIntegrationConsoleSecretsHidden(t *testing.T) {
 	cfg := getJSON(t, base+"/connectors/web/config")
 	if !strings.Contains(cfg, `"connection.password":"`+secret+`"`) || !strings.Contains(cfg, `"connection.user":"u2"`) {
 		t.Errorf("config after saving the form = %s, want the password kept and the user changed", cfg)
+	}
+}
+
+// TestIntegrationConsoleBasicAuth checks that the console is behind the worker's basic
+// authentication like the API: 401 without credentials, the page with them.
+func TestIntegrationConsoleBasicAuth(t *testing.T) {
+	h, err := bcrypt.GenerateFromPassword([]byte("pw"), bcrypt.MinCost)
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "users")
+	if err := os.WriteFile(file, []byte("admin:"+string(h)+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	base := startWorker(t, map[string]string{"basic.auth.file": file})
+	for _, path := range []string{"/ui/", "/ui/static/app.js", "/ui/connectors/x"} {
+		if code := apiStatus(t, base+path); code != http.StatusUnauthorized {
+			t.Errorf("GET %s without credentials = HTTP %d, want 401", path, code)
+		}
+		req, _ := http.NewRequest(http.MethodGet, base+path, nil)
+		req.SetBasicAuth("admin", "pw")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("GET %s with credentials = HTTP %d, want 200", path, resp.StatusCode)
+		}
 	}
 }
 
