@@ -94,7 +94,7 @@ func screenshotDir(t *testing.T) string {
 
 // shoot loads url at 1280 and 360 px wide, waits for the page to be ready and for ready
 // (a selector), saves a PNG of each, and asserts the layout: no horizontal scrolling and no
-// element wider than the viewport.
+// element wider than the viewport, and every control labelled.
 func shoot(t *testing.T, ctx context.Context, dir, name, url, ready string) {
 	t.Helper()
 	for _, width := range []int64{1280, 360} {
@@ -111,6 +111,12 @@ func shoot(t *testing.T, ctx context.Context, dir, name, url, ready string) {
 				const r = e.getBoundingClientRect();
 				return r.width > 0 && r.right > window.innerWidth + 1;
 			}).slice(0, 5).map(e => e.tagName + (e.id ? "#" + e.id : "") + "." + e.className)`)
+		// Every control has a name a screen reader announces.
+		unlabelled := eval[[]string](t, ctx, `[...document.querySelectorAll("input, select, textarea, button")].filter(e =>
+				!(e.labels && e.labels.length) && !e.getAttribute("aria-label") && !e.textContent.trim()).map(e => e.outerHTML.slice(0, 80))`)
+		if len(unlabelled) > 0 {
+			t.Errorf("%s: controls without a label: %v", name, unlabelled)
+		}
 		buf := get(t, ctx, "screenshot "+name, chromedp.FullScreenshot(100))
 		if scroll > inner {
 			t.Errorf("%s at %d px: horizontal scroll: scrollWidth %v > innerWidth %v", name, width, scroll, inner)
