@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 	"golang.org/x/crypto/bcrypt"
 )
@@ -109,6 +110,19 @@ func TestIntegrationConsoleBrowser(t *testing.T) {
 	// The records the source wrote (three lines, then two again after the offsets change).
 	if total := eval[string](t, ctx, `document.querySelector("#throughput tr[data-connector=files] .total").textContent`); total != "5" {
 		t.Errorf("metrics page: records of files = %q, want 5", total)
+	}
+	// Dark when the system asks for it.
+	if _, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+		Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: "dark"}}}); err != nil {
+		t.Fatal(err)
+	}
+	shoot(t, ctx, dir, "connectors-dark", base+"/ui/", `#connectors tr[data-name=broken]`)
+	if bg := eval[string](t, ctx, `getComputedStyle(document.body).backgroundColor`); bg != "rgb(20, 23, 27)" {
+		t.Errorf("background with prefers-color-scheme dark = %s, want the dark rgb(20, 23, 27)", bg)
+	}
+	if _, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+		Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: "light"}}}); err != nil {
+		t.Fatal(err)
 	}
 	t.Logf("screenshots in %s", dir)
 
