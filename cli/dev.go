@@ -22,9 +22,11 @@ import (
 func devCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:  "dev",
-		Usage: "start Kafka, S3, DynamoDB and a worker on this machine and print how to reach each",
+		Usage: "start Kafka, a Schema Registry, S3, DynamoDB and a worker on this machine and print how to reach each",
 		Description: examples("Kafka (kfake, in process) listens on --kafka-port and the worker's REST API on --rest-port;\n"+
-			"S3 (versitygw) and DynamoDB (dynalite) come from 'make deps' and listen on the ports printed.\n"+
+			"a Schema Registry (franz-go's in-memory srfake) on --schema-registry-port, for the Avro, Protobuf\n"+
+			"and JSON Schema converters; S3 (versitygw) and DynamoDB (dynalite) come from 'make deps' and listen\n"+
+			"on the ports printed.\n"+
 			"A service whose program is missing is reported and skipped. The worker keeps its state in\n"+
 			"--state (a bolt file). Ctrl-C stops everything.",
 			"connectless dev",
@@ -36,6 +38,8 @@ func devCommand(e *env) *cli.Command {
 			&cli.StringFlag{Name: "topics", Usage: "topics to create, comma-separated"},
 			&cli.IntFlag{Name: "partitions", Value: 1, Usage: "partitions of each topic"},
 			&cli.StringFlag{Name: "state", Usage: "worker state file (default: a file in a temporary directory)"},
+			&cli.IntFlag{Name: "schema-registry-port", Value: 8081, Usage: "Schema Registry port on 127.0.0.1"},
+			&cli.BoolFlag{Name: "no-schema-registry", Usage: "do not start a Schema Registry"},
 			&cli.BoolFlag{Name: "no-s3", Usage: "do not start S3"},
 			&cli.BoolFlag{Name: "no-dynamodb", Usage: "do not start DynamoDB"},
 			&cli.BoolFlag{Name: "no-worker", Usage: "do not start a worker"},
@@ -73,6 +77,15 @@ func (e *env) dev(c *cli.Context) error {
 	closers = append(closers, k)
 	services = append(services, devService{"Kafka", k.Addr(), "bootstrap.servers=" + k.Addr()})
 
+	if !c.Bool("no-schema-registry") {
+		sreg, err := devstack.StartSchemaRegistry(startCtx, devstack.SchemaRegistryOptions{Port: c.Int("schema-registry-port")})
+		if err != nil {
+			return fmt.Errorf("start schema registry on port %d: %w (is the port taken? pick another with --schema-registry-port)", c.Int("schema-registry-port"), err)
+		}
+		closers = append(closers, sreg)
+		services = append(services, devService{"Schema Registry", sreg.URL(),
+			"value.converter=io.confluent.connect.avro.AvroConverter value.converter.schema.registry.url=" + sreg.URL()})
+	}
 	if !c.Bool("no-s3") {
 		s3, err := devstack.StartS3(startCtx, devstack.S3Options{})
 		if err != nil {

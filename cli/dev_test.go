@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"net/http"
 	"regexp"
 	"strings"
 	"sync"
@@ -41,7 +42,7 @@ func TestIntegrationDev(t *testing.T) {
 	defer cancel()
 	done := make(chan int)
 	go func() {
-		done <- run(ctx, []string{"connectless", "dev", "--kafka-port", "0", "--rest-port", "0", "--topics", "orders"}, e)
+		done <- run(ctx, []string{"connectless", "dev", "--kafka-port", "0", "--rest-port", "0", "--schema-registry-port", "0", "--topics", "orders"}, e)
 	}()
 	re := regexp.MustCompile(`REST API\s+(http://127\.0\.0\.1:\d+)`)
 	var url string
@@ -62,7 +63,7 @@ func TestIntegrationDev(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	printed := out.String()
-	for _, want := range []string{"Kafka ", "bootstrap.servers=127.0.0.1:"} {
+	for _, want := range []string{"Kafka ", "bootstrap.servers=127.0.0.1:", "value.converter.schema.registry.url=http://127.0.0.1:"} {
 		if !strings.Contains(printed, want) {
 			t.Errorf("dev output lacks %q:\n%s", want, printed)
 		}
@@ -71,6 +72,14 @@ func TestIntegrationDev(t *testing.T) {
 	for _, svc := range []string{"S3", "DynamoDB"} {
 		if !regexp.MustCompile(`(?m)^`+svc+`\s+http://127\.0\.0\.1:\d+`).MatchString(printed) && !strings.Contains(printed, "not started: "+svc+":") {
 			t.Errorf("%s neither started nor reported:\n%s", svc, printed)
+		}
+	}
+	if m := regexp.MustCompile(`schema\.registry\.url=(http://127\.0\.0\.1:\d+)`).FindStringSubmatch(printed); m != nil {
+		resp, err := http.Get(m[1] + "/subjects")
+		if err != nil || resp.StatusCode != http.StatusOK {
+			t.Errorf("printed schema registry %s does not answer: %v", m[1], err)
+		} else {
+			resp.Body.Close()
 		}
 	}
 	cli := newCLI(t, url)

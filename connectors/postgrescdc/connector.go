@@ -93,3 +93,28 @@ func (c *Connector) Validate(ctx context.Context, props map[string]string, resul
 	}
 	return nil
 }
+
+// AlterOffsets checks offsets written through the REST API (Kafka's
+// SourceConnector.alterOffsets): the partition must be {"server": <topic.prefix>} and the
+// offset one this connector reads. It answers false: the replication slot keeps its own
+// confirmed position, and the server never streams from before it, so an offset moved back
+// replays nothing the slot already released. A reset (null offset) makes the next start take
+// a new snapshot as snapshot.mode says.
+func (c *Connector) AlterOffsets(_ context.Context, config map[string]string, offsets []connect.PartitionOffset) (bool, error) {
+	prefix := config[TopicPrefixConfig]
+	for _, po := range offsets {
+		if len(po.Partition) != 1 || po.Partition[partitionServerID] != prefix {
+			return false, fmt.Errorf("%w: source partition %v: this connector's only partition is {\"%s\": %q}", ErrConfig, po.Partition, partitionServerID, prefix)
+		}
+		if po.Offset == nil {
+			continue
+		}
+		if _, ok := po.Offset[offsetLSN]; !ok {
+			return false, fmt.Errorf("%w: offset %v has no %s", ErrConfig, po.Offset, offsetLSN)
+		}
+		if _, _, err := parsePosition(po.Offset); err != nil {
+			return false, fmt.Errorf("%w: offset %v: %v", ErrConfig, po.Offset, err)
+		}
+	}
+	return false, nil
+}

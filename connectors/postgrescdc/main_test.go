@@ -142,19 +142,28 @@ func (e *pgEnv) confirmedFlush(t testing.TB) uint64 {
 	return lsn
 }
 
-// slice runs one bounded invocation of a task directly: Start, Poll until two empty polls,
+// slice runs one bounded invocation of a task directly: Start, Poll until two empty polls (of
+// 300 ms each: more than the devstack server's WAL writer delay, since with
+// synchronous_commit=off the log sends a commit only once the WAL writer flushed it),
 // store the offsets, Commit, Stop. It returns the records polled.
 func slice(t *testing.T, props map[string]string, offsets *connecttest.Offsets) []connect.SourceRecord {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
 	defer cancel()
-	task := &Task{}
+	task := &Task{idle: 300 * time.Millisecond}
 	if err := task.Start(ctx, props, connecttest.SourceContext{Reader: offsets}); err != nil {
 		t.Fatalf("start: %v", err)
 	}
 	var all []connect.SourceRecord
-	for idle := 0; idle < 2; {
+	for idle, retries := 0, 0; idle < 2; {
 		recs, err := task.Poll(ctx)
+		if err != nil && connect.IsRetriable(err) && retries < 50 {
+			// As the runtime does: a retriable error (the slot still held by the previous
+			// invocation's server process) is tried again.
+			retries++
+			time.Sleep(100 * time.Millisecond)
+			continue
+		}
 		if err != nil {
 			task.Stop()
 			t.Fatalf("poll: %v", err)
@@ -207,4 +216,20 @@ func field(r connect.SourceRecord, path string) any {
 		cur, _ = s.Get(p)
 	}
 	return cur
+}
+
+// dropSlot drops the test's slot once the server process of the last slice has let it go.
+func (e *pgEnv) dropSlot(t testing.TB) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		_, err := e.conn.Exec(t.Context(), "SELECT pg_drop_replication_slot($1)", e.slot)
+		if err == nil {
+			return
+		}
+		if time.Now().After(deadline) || !strings.Contains(err.Error(), "55006") {
+			t.Fatalf("drop slot %s: %v", e.slot, err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }

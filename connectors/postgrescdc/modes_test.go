@@ -45,7 +45,7 @@ func TestIntegrationFiltersAndModes(t *testing.T) {
 	}
 
 	// The slot is lost: initial refuses with a clear error, when_needed takes a new snapshot.
-	e.exec(t, "SELECT pg_drop_replication_slot('"+e.slot+"')")
+	e.dropSlot(t)
 	err := (&Task{}).Start(context.Background(), props, connecttest.SourceContext{Reader: offsets})
 	if !errors.Is(err, ErrConfig) || !strings.Contains(err.Error(), "when_needed") {
 		t.Fatalf("start without the slot: %v, want an error naming snapshot.mode=when_needed", err)

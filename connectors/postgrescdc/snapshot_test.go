@@ -162,13 +162,19 @@ func TestIntegrationResumedSnapshot(t *testing.T) {
 func sliceN(t *testing.T, props map[string]string, offsets *connecttest.Offsets, polls int) []connect.SourceRecord {
 	t.Helper()
 	ctx := t.Context()
-	task := &Task{}
+	task := &Task{idle: 300 * time.Millisecond}
 	if err := task.Start(ctx, props, connecttest.SourceContext{Reader: offsets}); err != nil {
 		t.Fatalf("start: %v", err)
 	}
 	var all []connect.SourceRecord
-	for i := 0; i < polls; i++ {
+	for i, retries := 0, 0; i < polls; i++ {
 		recs, err := task.Poll(ctx)
+		if err != nil && connect.IsRetriable(err) && retries < 50 {
+			retries++
+			i--
+			time.Sleep(100 * time.Millisecond)
+			continue
+		}
 		if err != nil {
 			task.Stop()
 			t.Fatalf("poll: %v", err)

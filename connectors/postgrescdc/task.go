@@ -1,6 +1,7 @@
 package postgrescdc
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -27,6 +28,9 @@ const (
 type Task struct {
 	// Logger receives warnings (slot lag, columns left out); nil means slog.Default().
 	Logger *slog.Logger
+
+	// idle is how long a poll waits for a first message; 0 means idleWait.
+	idle time.Duration
 
 	cfg    config
 	logger *slog.Logger
@@ -366,7 +370,7 @@ func (t *Task) pollStream(ctx context.Context) ([]connect.SourceRecord, error) {
 	t.out = nil
 	start := time.Now()
 	for len(t.out) < t.cfg.maxBatch && time.Since(start) < pollBudget {
-		wait := idleWait
+		wait := cmp.Or(t.idle, idleWait)
 		if len(t.out) > 0 {
 			wait = burstWait
 		}

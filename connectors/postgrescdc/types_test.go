@@ -2,6 +2,7 @@ package postgrescdc
 
 import (
 	"context"
+	"errors"
 	"reflect"
 	"strings"
 	"testing"
@@ -111,5 +112,27 @@ func TestValidateRefusesUnimplementedKeys(t *testing.T) {
 	b, _ := c.TaskConfigs(4)
 	if len(a) != 1 || a[0][snapshotEpochConfig] == "" || a[0][snapshotEpochConfig] == b[0][snapshotEpochConfig] {
 		t.Errorf("snapshot.mode=always epochs %q and %q: want one task and a new epoch for a new configuration", a[0][snapshotEpochConfig], b[0][snapshotEpochConfig])
+	}
+}
+
+func TestAlterOffsets(t *testing.T) {
+	cfg := map[string]string{TopicPrefixConfig: "srv"}
+	c := &Connector{}
+	for _, ok := range [][]connect.PartitionOffset{
+		{{Partition: map[string]any{"server": "srv"}, Offset: map[string]any{"lsn": float64(24023128), "txId": float64(555), "ts_usec": float64(1)}}},
+		{{Partition: map[string]any{"server": "srv"}}},
+	} {
+		if _, err := c.AlterOffsets(context.Background(), cfg, ok); err != nil {
+			t.Errorf("%v: %v", ok, err)
+		}
+	}
+	for _, bad := range [][]connect.PartitionOffset{
+		{{Partition: map[string]any{"server": "other"}, Offset: map[string]any{"lsn": float64(1)}}},
+		{{Partition: map[string]any{"server": "srv"}, Offset: map[string]any{"position": float64(1)}}},
+		{{Partition: map[string]any{"server": "srv"}, Offset: map[string]any{"lsn": "x"}}},
+	} {
+		if _, err := c.AlterOffsets(context.Background(), cfg, bad); !errors.Is(err, ErrConfig) {
+			t.Errorf("%v: %v, want ErrConfig", bad, err)
+		}
 	}
 }

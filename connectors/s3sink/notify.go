@@ -12,6 +12,7 @@ import (
 
 	"github.com/connectless/connectless/connectors/archive/layout"
 	"github.com/connectless/connectless/core/connect"
+	"github.com/connectless/connectless/core/connect/transient"
 )
 
 // ErrNotification is wrapped when an object notification cannot be sent to
@@ -82,7 +83,11 @@ func (t *Task) sendNotifications(ctx context.Context) error {
 		msgs[i] = kafka.Message{Key: []byte(e.Key), Value: b}
 	}
 	if err := t.notifier.WriteMessages(ctx, msgs...); err != nil {
-		return connect.Retriable(fmt.Errorf("%w: %d objects to topic %q: %w", ErrNotification, len(msgs), t.cfg.NotificationTopic, err))
+		err = fmt.Errorf("%w: %d objects to topic %q: %w", ErrNotification, len(msgs), t.cfg.NotificationTopic, err)
+		if transient.Is(err) {
+			return connect.Retriable(err)
+		}
+		return err
 	}
 	t.notes = t.notes[:0]
 	return nil

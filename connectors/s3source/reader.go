@@ -41,7 +41,7 @@ func (t *Task) open(ctx context.Context, fs *fileSet) (*openSet, error) {
 		bucket := t.cfg.Bucket
 		out, err := t.client.GetObject(ctx, &s3.GetObjectInput{Bucket: &bucket, Key: &key})
 		if err != nil {
-			return nil, connect.Retriable(fmt.Errorf("get object %q: %w", key, err))
+			return nil, retriable(fmt.Errorf("get object %q: %w", key, err))
 		}
 		o.bodies = append(o.bodies, out.Body)
 		newReader := format.NewReader

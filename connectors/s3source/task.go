@@ -294,7 +294,7 @@ func (t *Task) listPrefix(ctx context.Context, prefix string, fn func(key string
 	for pg.HasMorePages() {
 		page, err := pg.NextPage(ctx)
 		if err != nil {
-			return connect.Retriable(fmt.Errorf("list %q in bucket %q: %w", prefix, bucket, err))
+			return retriable(fmt.Errorf("list %q in bucket %q: %w", prefix, bucket, err))
 		}
 		for _, o := range page.Contents {
 			fn(*o.Key)
@@ -316,7 +316,7 @@ func (t *Task) discoverTopics(ctx context.Context) ([]string, error) {
 	for pg.HasMorePages() {
 		page, err := pg.NextPage(ctx)
 		if err != nil {
-			return nil, connect.Retriable(fmt.Errorf("list topics under %q in bucket %q: %w", prefix, bucket, err))
+			return nil, retriable(fmt.Errorf("list topics under %q in bucket %q: %w", prefix, bucket, err))
 		}
 		for _, cp := range page.CommonPrefixes {
 			topics = append(topics, strings.TrimSuffix(strings.TrimPrefix(*cp.Prefix, prefix), c.DirectoryDelim))
@@ -376,6 +376,15 @@ func (t *Task) Stop() error {
 }
 
 // httpStatus returns the HTTP status of an SDK error, or 0.
+// retriable marks err as a RetriableError when a retry may fix it (transient.Is: an outage,
+// a throttle), so that the runtime polls again; refused access and the like stay permanent.
+func retriable(err error) error {
+	if transient.Is(err) {
+		return connect.Retriable(err)
+	}
+	return err
+}
+
 func httpStatus(err error) int {
 	var re *smithyhttp.ResponseError
 	if errors.As(err, &re) {

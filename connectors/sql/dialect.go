@@ -12,6 +12,8 @@ import (
 	"github.com/go-sql-driver/mysql"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
+
+	"github.com/connectless/connectless/core/connect/transient"
 )
 
 // ErrURL is returned for a connection.url that names no supported database.
@@ -244,6 +246,9 @@ func open(ctx context.Context, raw, user, password string) (*conn, error) {
 	db.SetConnMaxIdleTime(time.Minute)
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
+		if !transient.Is(err) { // refused credentials, unknown database: a person must fix it
+			return nil, fmt.Errorf("%w (check connection.url, connection.user and connection.password): %s: %w", ErrConnect, info.redacted, err)
+		}
 		return nil, fmt.Errorf("%w: %s: %w", ErrConnect, info.redacted, err)
 	}
 	return &conn{db: db, d: info.d}, nil

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/connectless/connectless/core/connect"
+	"github.com/connectless/connectless/core/connect/transient"
 )
 
 // ErrRecord is wrapped by errors about one record the sink cannot write; such records go to
@@ -147,7 +148,7 @@ func (t *SinkTask) Put(ctx context.Context, records []connect.SinkRecord) error 
 				return ctx.Err()
 			}
 			err = fmt.Errorf("jdbc sink: %w", err)
-			if transient(err) {
+			if transient.Is(err) {
 				return connect.Retriable(err)
 			}
 			return err

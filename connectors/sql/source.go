@@ -2,16 +2,15 @@ package sql
 
 import (
 	"context"
-	"database/sql/driver"
 	"errors"
 	"fmt"
 	"maps"
-	"net"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/connectless/connectless/core/connect"
+	"github.com/connectless/connectless/core/connect/transient"
 )
 
 // maxPollWait bounds how long Poll sleeps waiting for a table to be due.
@@ -231,7 +230,7 @@ func (t *SourceTask) Poll(ctx context.Context) ([]connect.SourceRecord, error) {
 				return nil, ctx.Err()
 			}
 			err = fmt.Errorf("jdbc source: %s: %w", q.describe(), err)
-			if transient(err) {
+			if transient.Is(err) {
 				return nil, connect.Retriable(err)
 			}
 			return nil, err
@@ -284,10 +283,4 @@ func sleep(ctx context.Context, d time.Duration) error {
 	case <-timer.C:
 		return nil
 	}
-}
-
-// transient reports whether err looks like a lost connection rather than a bad query.
-func transient(err error) bool {
-	var ne net.Error
-	return errors.Is(err, driver.ErrBadConn) || errors.As(err, &ne)
 }

@@ -268,6 +268,11 @@ func TestRedact(t *testing.T) {
 	if r := Redact(def, raw); r["file"] != raw["file"] || r["api.key"] != Hidden || resolved["api.key"] != "k" {
 		t.Fatalf("Redact = %v (input must be untouched)", r)
 	}
+	for _, k := range []string{"value.converter.basic.auth.user.info", "key.converter.bearer.auth.token", "value.converter.schema.registry.ssl.keystore.key"} {
+		if r := Redact(def, map[string]string{k: "secret"}); r[k] != Hidden {
+			t.Errorf("Redact(%s) = %q", k, r[k])
+		}
+	}
 	for _, s := range []string{"a${env:X}b", "${vault:p:k}"} {
 		if !HasReference(s) {
 			t.Errorf("HasReference(%q) = false", s)

@@ -10,12 +10,14 @@ import (
 // Hidden is what a secret value is replaced with in any output.
 const Hidden = "[hidden]"
 
-// clientPasswordKeys are the PASSWORD keys of Kafka's client configs, hidden when they appear
-// under producer.override., consumer.override., admin.override. or any other prefix.
+// clientPasswordKeys are the PASSWORD keys of Kafka's client configs and of Confluent's Schema
+// Registry converters, hidden when they appear under producer.override., consumer.override.,
+// admin.override., value.converter. or any other prefix.
 var clientPasswordKeys = []string{
 	"sasl.jaas.config", "ssl.key.password", "ssl.keystore.password", "ssl.truststore.password",
 	"ssl.keystore.key", "ssl.keystore.certificate.chain", "ssl.truststore.certificates",
 	"sasl.oauthbearer.client.credentials.client.secret",
+	"basic.auth.user.info", "bearer.auth.token",
 }
 
 // IsSecret reports whether the named key holds a secret: a PASSWORD key of def, or a Kafka

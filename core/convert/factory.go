@@ -5,6 +5,9 @@ import (
 	"strings"
 
 	"github.com/connectless/connectless/core/connect"
+	"github.com/connectless/connectless/core/convert/avroconv"
+	"github.com/connectless/connectless/core/convert/jsonschemaconv"
+	"github.com/connectless/connectless/core/convert/protoconv"
 )
 
 // Version is reported for the built-in converters.
@@ -23,6 +26,9 @@ func Plugins() []connect.Plugin {
 		conv(ByteArrayConverterClass, func() connect.Converter { return NewByteArrayConverter() }),
 		conv(JSONConverterClass, func() connect.Converter { return NewJSONConverter() }),
 		conv(StringConverterClass, func() connect.Converter { return NewStringConverter() }),
+		conv(avroconv.Class, func() connect.Converter { return avroconv.New() }),
+		conv(protoconv.Class, func() connect.Converter { return protoconv.New() }),
+		conv(jsonschemaconv.Class, func() connect.Converter { return jsonschemaconv.New() }),
 		header(JSONConverterClass, func() connect.HeaderConverter { return NewJSONHeaderConverter() }),
 		header(SimpleHeaderConverterClass, func() connect.HeaderConverter { return NewSimpleHeaderConverter() }),
 		header(StringConverterClass, func() connect.HeaderConverter { return &stringHeader{c: NewStringConverter()} }),

@@ -145,7 +145,7 @@ func TestFactory(t *testing.T) {
 	if got := Prefixed(map[string]string{"key.converter.a": "1", "key.converterx": "2", "value.converter.a": "3"}, "key.converter"); !reflect.DeepEqual(got, map[string]string{"a": "1"}) {
 		t.Errorf("Prefixed = %v", got)
 	}
-	if len(Plugins()) != 6 {
+	if len(Plugins()) != 9 {
 		t.Errorf("plugins = %d", len(Plugins()))
 	}
 	for _, typ := range []connect.PluginType{connect.PluginConverter, connect.PluginHeaderConverter} {
@@ -156,5 +156,26 @@ func TestFactory(t *testing.T) {
 	}
 	if p, err := Builtin().LookupType(connect.PluginHeaderConverter, "Simple"); err != nil || p.Class != SimpleHeaderConverterClass {
 		t.Errorf("header converter alias Simple (Kafka's pruned HeaderConverter suffix): %v, %v", p.Class, err)
+	}
+}
+
+func TestSchemaRegistryConverterAliases(t *testing.T) {
+	// Kafka's plugin aliases: the simple class name, and it without "Converter".
+	for alias, class := range map[string]string{
+		"AvroConverter": "io.confluent.connect.avro.AvroConverter", "Avro": "io.confluent.connect.avro.AvroConverter",
+		"ProtobufConverter": "io.confluent.connect.protobuf.ProtobufConverter", "Protobuf": "io.confluent.connect.protobuf.ProtobufConverter",
+		"JsonSchemaConverter": "io.confluent.connect.json.JsonSchemaConverter", "JsonSchema": "io.confluent.connect.json.JsonSchemaConverter",
+	} {
+		if p, err := Builtin().LookupType(connect.PluginConverter, alias); err != nil || p.Class != class {
+			t.Errorf("LookupType(%s) = %s, %v", alias, p.Class, err)
+		} else if def := p.ConfigDef(); def == nil || len(def.Keys()) < 10 {
+			t.Errorf("%s lists no Schema Registry keys for validation", class)
+		}
+		if _, err := New(alias, map[string]string{"schema.registry.url": "http://127.0.0.1:1"}, false); err != nil {
+			t.Errorf("New(%s): %v", alias, err)
+		}
+		if _, err := New(alias, nil, false); err == nil {
+			t.Errorf("New(%s) without schema.registry.url accepted", alias)
+		}
 	}
 }

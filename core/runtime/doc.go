@@ -12,6 +12,11 @@
 //     acknowledgements and returns, per source partition, the latest source offset whose
 //     records (and every record before them) Kafka acknowledged.
 //
+// A retry in progress when the slice's time runs out (a Put or poll answered with a
+// RetriableError, fetches failing retriably, a converter retried) is reported in the
+// result's Interrupted, next to what may still be committed, so that the caller can show
+// the task as retrying rather than healthy.
+//
 // Error handling follows Kafka Connect (errors.tolerance, errors.retry.timeout,
 // errors.retry.delay.max.ms, errors.log.*, errors.deadletterqueue.*): see ErrorConfig,
 // ParseErrorConfig and RecordError.

@@ -48,7 +48,8 @@ type Planner struct {
 
 // Plan returns one payload per due task, sorted by connector and task. A task is due when
 // its connector's target state is RUNNING, its schedule fired since its last slice, it is not
-// FAILED, and no unexpired lease is held on it. A FAILED task whose connector has
+// FAILED, and no unexpired lease is held on it. A task retrying an outage is due again once
+// its backoff (the lease it holds) has passed, whatever its schedule. A FAILED task whose connector has
 // task.restart.policy=on-failure is due again once its restart backoff passed and while
 // under its hourly cap: Plan marks it RESTARTING and records the restart in its trace.
 func (p *Planner) Plan(ctx context.Context, now time.Time) ([]Payload, error) {
@@ -95,8 +96,8 @@ func (p *Planner) Plan(ctx context.Context, now time.Time) ([]Payload, error) {
 				continue
 			}
 			if seen && st.State != store.StateRestarting && st.Generation == c.Generation &&
-				sched.String() != Continuous && !st.Updated.Before(fire) {
-				continue // already ran since the last firing
+				sched.String() != Continuous && !st.Updated.Before(fire) && !ParseNote(st.Trace).Retrying() {
+				continue // already ran since the last firing (and is not retrying an outage)
 			}
 			lease, err := p.Store.CurrentLease(ctx, name, task)
 			if err == nil && lease.Expires.After(now) {

@@ -146,3 +146,39 @@ func TestPlanRestartsFailedTasks(t *testing.T) {
 		t.Fatalf("not restarted once the hour passed: %v", got)
 	}
 }
+
+// A task with an hourly schedule whose slice ended retrying is due again after the
+// backoff, not at the next firing.
+func TestPlanRetryingTaskIgnoresSchedule(t *testing.T) {
+	ctx := context.Background()
+	now := mustTime(t, "2026-11-26T10:17:00Z")
+	st := memory.New(memory.WithClock(func() time.Time { return now }))
+	if err := st.CreateConnector(ctx, "hourly", map[string]string{"schedule": "rate(1 hour)"}, store.TargetRunning); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.PutTaskConfigs(ctx, "hourly", []map[string]string{{}, {}}); err != nil {
+		t.Fatal(err)
+	}
+	c, _ := st.Connector(ctx, "hourly")
+	retrying := Note{Cause: "connection refused", RetryingSince: now.Add(-time.Minute), Attempt: 2}.Trace()
+	for task, trace := range []string{"", retrying} {
+		l, err := st.Acquire(ctx, "hourly", task, "w", time.Minute)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := st.PutTaskStatus(ctx, l, store.Status{Connector: "hourly", Task: task, State: store.StateRunning, Trace: trace,
+			Generation: c.Generation, Updated: now.Add(-2 * time.Minute)}); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.Release(ctx, l); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := (&Planner{Store: st}).Plan(ctx, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].Task != 1 {
+		t.Errorf("due = %+v, want only the retrying task 1", got)
+	}
+}

@@ -54,7 +54,7 @@ func (h *Held) Run(ctx context.Context, deadline time.Time) (res Result, err err
 	if h.lease.Expires.Before(deadline.Add(h.env.grace() / 2)) {
 		l, err := h.env.Store.Renew(ctx, h.lease, time.Until(deadline)+h.env.grace())
 		if err != nil {
-			return res, fmt.Errorf("renew lease of %s/%d: %w", h.p.Connector, h.p.Task, err)
+			return res, unreachable(h.log, &res, fmt.Errorf("renew lease of %s/%d: %w", h.p.Connector, h.p.Task, err))
 		}
 		h.lease = l
 	}

@@ -109,7 +109,7 @@ func Run(ctx context.Context, env *Env, p schedule.Payload, deadline time.Time) 
 		return res, fmt.Errorf("task %s/%d: %w: %w", p.Connector, p.Task, ErrSkipped, err)
 	}
 	if err != nil {
-		return res, fmt.Errorf("acquire lease of %s/%d: %w", p.Connector, p.Task, err)
+		return res, unreachable(log, &res, fmt.Errorf("acquire lease of %s/%d: %w", p.Connector, p.Task, err))
 	}
 	res.Token = lease.Token
 	defer func() {
@@ -142,7 +142,7 @@ func (env *Env) leased(ctx context.Context, log *slog.Logger, p schedule.Payload
 		return fmt.Errorf("connector %q: %w: deleted", p.Connector, ErrSkipped)
 	}
 	if err != nil {
-		return fmt.Errorf("read connector %q: %w", p.Connector, err)
+		return unreachable(log, res, fmt.Errorf("read connector %q: %w", p.Connector, err))
 	}
 	res.Generation = c.Generation
 	if c.TargetState != store.TargetRunning {
@@ -179,13 +179,22 @@ func (env *Env) leased(ctx context.Context, log *slog.Logger, p schedule.Payload
 		// A trace may quote resolved values: it is stored, shown and logged redacted.
 		runErr = &redactedError{msg: secrets.Redact(runErr.Error()), err: runErr}
 	}
+	return settle(log, res, runErr, ctx.Err() != nil, lease, prev, policy, deadline.Sub(started), status)
+}
+
+// settle writes the task's status after a slice from its error: none (RUNNING), one a
+// retry may fix (RUNNING, "retrying since …", res.Retrying, and no error returned; FAILED
+// once the outage outlasted task.retry.timeout.ms), or any other, or any error of an
+// invocation that was stopped (FAILED). It returns the error the invocation ends with.
+func settle(log *slog.Logger, res *Result, runErr error, stopped bool, lease store.Lease, prev schedule.Note, policy schedule.Policy,
+	slice time.Duration, status func(store.State, string)) error {
 	now := time.Now()
 	restarts := schedule.RecentRestarts(prev.Restarts, now)
 	switch {
 	case errors.Is(runErr, store.ErrFenced):
 		log.Warn("lease taken over by another invocation; nothing committed", "token", lease.Token, "error", runErr)
 		return runErr
-	case runErr != nil && ctx.Err() == nil && transient.Is(runErr):
+	case runErr != nil && !stopped && transient.Is(runErr):
 		note := schedule.Note{Cause: runErr.Error(), RetryingSince: now, Attempt: 1, Restarts: restarts}
 		if prev.Retrying() {
 			note.RetryingSince, note.Attempt = prev.RetryingSince, prev.Attempt+1
@@ -197,7 +206,7 @@ func (env *Env) leased(ctx context.Context, log *slog.Logger, p schedule.Payload
 			status(store.StateFailed, note.Trace())
 			return runErr
 		}
-		note.NextIn = policy.RetryDelay(note.Attempt, deadline.Sub(started))
+		note.NextIn = policy.RetryDelay(note.Attempt, slice)
 		res.Retrying, res.RetryAttempt, res.RetryIn, res.RetryCause = true, note.Attempt, note.NextIn, runErr
 		res.CaughtUp = false
 		log.Warn("slice ended on a retriable error; retrying", "attempt", note.Attempt, "since", note.RetryingSince,
@@ -212,6 +221,19 @@ func (env *Env) leased(ctx context.Context, log *slog.Logger, p schedule.Payload
 		log.Info("recovered from a retriable failure", "since", prev.RetryingSince, "attempts", prev.Attempt)
 	}
 	status(store.StateRunning, schedule.Note{Restarts: restarts}.Trace())
+	return nil
+}
+
+// unreachable ends an invocation that could not reach the state store before its slice:
+// a retriable cause (the store is briefly down) is a retry, not a failure, so Lambda does
+// not send it to the on-failure destination and the next tick or pass runs the task again;
+// no status can say so while the store is away. Any other cause is returned.
+func unreachable(log *slog.Logger, res *Result, err error) error {
+	if !transient.Is(err) {
+		return err
+	}
+	log.Warn("state store unreachable; the task runs again at the next tick", "error", err)
+	res.Retrying, res.RetryCause = true, err
 	return nil
 }
 

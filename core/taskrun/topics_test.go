@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	kafkago "github.com/segmentio/kafka-go"
 	"github.com/twmb/franz-go/pkg/kfake"
 
 	"github.com/connectless/connectless/core/connect"
@@ -127,6 +128,11 @@ func TestRunSourceCreatesTopics(t *testing.T) {
 					t.Errorf("%s: %d partitions (%v), want %d", name, len(tps), err, n)
 				}
 			}
+			// The group's other keys are the created topic's configs.
+			policy := cleanupPolicy(t, cluster.ListenAddrs(), tc.name[:4]+".state.users")
+			if want := map[bool]string{true: "compact", false: "delete"}[tc.creation && !tc.disabled]; policy != want {
+				t.Errorf("cleanup.policy of the compacted group's topic = %q, want %q", policy, want)
+			}
 			active, err := st.ActiveTopics(ctx, "src")
 			if err != nil {
 				t.Fatal(err)
@@ -140,4 +146,20 @@ func TestRunSourceCreatesTopics(t *testing.T) {
 			}
 		})
 	}
+}
+
+func cleanupPolicy(t *testing.T, brokers []string, topic string) string {
+	t.Helper()
+	kc := &kafkago.Client{Addr: kafkago.TCP(brokers...)}
+	res, err := kc.DescribeConfigs(context.Background(), &kafkago.DescribeConfigsRequest{Resources: []kafkago.DescribeConfigRequestResource{
+		{ResourceType: kafkago.ResourceTypeTopic, ResourceName: topic, ConfigNames: []string{"cleanup.policy"}}}})
+	if err != nil || len(res.Resources) != 1 {
+		t.Fatalf("describe %s: %v", topic, err)
+	}
+	for _, e := range res.Resources[0].ConfigEntries {
+		if e.ConfigName == "cleanup.policy" {
+			return e.ConfigValue
+		}
+	}
+	return ""
 }

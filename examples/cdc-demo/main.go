@@ -33,6 +33,8 @@ import (
 )
 
 func main() {
+	// Tasks log through the default logger: only warnings (such as slot lag) are shown.
+	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	if err := run(ctx, os.Stdout); err != nil {

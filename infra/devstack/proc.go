@@ -354,3 +354,37 @@ func relaunch(ctx context.Context, old *process, cmd *exec.Cmd, check func(ctx c
 	}
 	return p, nil
 }
+
+// relaunchable is embedded by services that tests stop and start again, as an outage would
+// take them away and bring them back: same port, same data directory.
+type relaunchable struct {
+	proc  *process
+	cmd   func() *exec.Cmd                // the command line the service was launched with
+	check func(ctx context.Context) error // its health check
+}
+
+// Stop stops the service as an outage would: connected clients lose their connections and
+// new ones are refused until Start. The port and the data directory are kept.
+func (r *relaunchable) Stop() error {
+	if r == nil || r.proc == nil {
+		return errors.New("not started")
+	}
+	if err := r.proc.stop(stopGrace); err != nil {
+		return fmt.Errorf("%s: stop: %w", r.proc.name, err)
+	}
+	return nil
+}
+
+// Start starts a stopped service again on the same port and data directory and waits until
+// it answers.
+func (r *relaunchable) Start(ctx context.Context) error {
+	if r == nil || r.proc == nil {
+		return errors.New("not started")
+	}
+	p, err := relaunch(ctx, r.proc, r.cmd(), r.check)
+	r.proc = p
+	if err != nil {
+		return fmt.Errorf("%s: restart: %w", p.name, err)
+	}
+	return nil
+}

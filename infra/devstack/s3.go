@@ -37,10 +37,7 @@ type S3 struct {
 	// DataDir is the posix backend's top directory: one subdirectory per bucket.
 	DataDir string
 
-	proc    *process
-	port    int
-	cmdFor  func(port int) *exec.Cmd
-	checkOf func(port int) func(ctx context.Context) error
+	relaunchable
 }
 
 // StartS3 starts versitygw on a free port of 127.0.0.1 and waits until ListBuckets answers.
@@ -79,36 +76,14 @@ func StartS3(ctx context.Context, opts S3Options) (*S3, error) {
 			return err
 		}
 	}
-	s.proc, s.port, err = launch(ctx, "s3", dir, syscall.SIGTERM, cmdFor, checkFor)
+	var port int
+	s.proc, port, err = launch(ctx, "s3", dir, syscall.SIGTERM, cmdFor, checkFor)
 	if err != nil {
 		_ = os.RemoveAll(dir)
 		return nil, fmt.Errorf("s3: %w", err)
 	}
-	s.cmdFor, s.checkOf = cmdFor, checkFor
+	s.cmd, s.check = func() *exec.Cmd { return cmdFor(port) }, checkFor(port)
 	return s, nil
-}
-
-// Stop stops the gateway, as an outage would: connections are refused until Start. The
-// port and the data directory are kept.
-func (s *S3) Stop() error {
-	if s == nil || s.proc == nil {
-		return errors.New("s3: not started")
-	}
-	return s.proc.stop(stopGrace)
-}
-
-// Start starts a stopped gateway again on the same port and data directory and waits until
-// ListBuckets answers.
-func (s *S3) Start(ctx context.Context) error {
-	if s == nil || s.proc == nil {
-		return errors.New("s3: not started")
-	}
-	p, err := relaunch(ctx, s.proc, s.cmdFor(s.port), s.checkOf(s.port))
-	s.proc = p
-	if err != nil {
-		return fmt.Errorf("s3: restart: %w", err)
-	}
-	return nil
 }
 
 // AWSConfig returns static credentials and the region, with no endpoint baked in.

@@ -35,9 +35,7 @@ type Postgres struct {
 	// Port is the TCP port on 127.0.0.1.
 	Port int
 
-	proc    *process
-	restart func() *exec.Cmd
-	check   func(ctx context.Context) error
+	relaunchable
 }
 
 // PostgresOptions tunes a throwaway PostgreSQL server.
@@ -132,42 +130,14 @@ func StartPostgresWith(ctx context.Context, opts PostgresOptions) (*Postgres, er
 		return nil, fmt.Errorf("postgres: %w", err)
 	}
 	return &Postgres{
-		DSN:     fmt.Sprintf("postgres://%s:%s@%s/%s?sslmode=disable", sqlUser, sqlPassword, hostPort(port), sqlDatabase),
-		Port:    port,
-		proc:    p,
-		restart: func() *exec.Cmd { return cmdFor(port) },
-		check:   checkFor(port),
+		DSN:          fmt.Sprintf("postgres://%s:%s@%s/%s?sslmode=disable", sqlUser, sqlPassword, hostPort(port), sqlDatabase),
+		Port:         port,
+		relaunchable: relaunchable{proc: p, cmd: func() *exec.Cmd { return cmdFor(port) }, check: checkFor(port)},
 	}, nil
 }
 
-// Stop stops the server with a fast shutdown, as an outage would: connected clients get
-// SQLSTATE 57P01 (admin_shutdown), new connections are refused until Start. The port and
-// the data directory are kept.
-func (p *Postgres) Stop() error {
-	if p == nil || p.proc == nil {
-		return errors.New("postgres: not started")
-	}
-	if err := p.proc.stop(stopGrace); err != nil {
-		return fmt.Errorf("postgres: stop: %w", err)
-	}
-	return nil
-}
-
-// Start starts a stopped server again on the same port and data directory and waits until
-// it answers.
-func (p *Postgres) Start(ctx context.Context) error {
-	if p == nil || p.proc == nil {
-		return errors.New("postgres: not started")
-	}
-	np, err := relaunch(ctx, p.proc, p.restart(), p.check)
-	p.proc = np
-	if err != nil {
-		return fmt.Errorf("postgres: restart: %w", err)
-	}
-	return nil
-}
-
-// Restart is Stop, a pause of down, then Start.
+// Restart is Stop (a fast shutdown: connected clients get SQLSTATE 57P01, admin_shutdown),
+// a pause of down, then Start.
 func (p *Postgres) Restart(ctx context.Context, down time.Duration) error {
 	if err := p.Stop(); err != nil {
 		return err
@@ -236,7 +206,7 @@ type MariaDB struct {
 	// Port is the TCP port on 127.0.0.1.
 	Port int
 
-	proc *process
+	relaunchable
 }
 
 // StartMariaDB creates a data directory with mariadb-install-db, starts mariadbd on a free port
@@ -304,9 +274,9 @@ func StartMariaDB(ctx context.Context) (*MariaDB, error) {
 		return fail(err)
 	}
 	return &MariaDB{
-		DSN:  fmt.Sprintf("%s:%s@tcp(%s)/%s", sqlUser, sqlPassword, hostPort(port), sqlDatabase),
-		Port: port,
-		proc: p,
+		DSN:          fmt.Sprintf("%s:%s@tcp(%s)/%s", sqlUser, sqlPassword, hostPort(port), sqlDatabase),
+		Port:         port,
+		relaunchable: relaunchable{proc: p, cmd: func() *exec.Cmd { return cmdFor(port) }, check: checkFor(port)},
 	}, nil
 }
 

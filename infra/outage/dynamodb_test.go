@@ -11,10 +11,13 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/connectless/connectless/connectors"
 	"github.com/connectless/connectless/core/connect"
+	"github.com/connectless/connectless/core/schedule"
 	"github.com/connectless/connectless/core/store/dynamo"
+	"github.com/connectless/connectless/core/taskrun"
 	"github.com/connectless/connectless/core/worker"
 	"github.com/connectless/connectless/infra/devstack"
 	"github.com/connectless/connectless/infra/devstack/devstacktest"
@@ -80,7 +83,15 @@ func TestIntegrationDynamoDBUnreachableUnderWorker(t *testing.T) {
 		t.Fatal(err)
 	}
 	gate.release()
-	time.Sleep(3 * time.Second)
+	// An invocation that cannot reach the store at all (its lease) is a retry, not a
+	// failure: on Lambda nothing goes to the on-failure destination.
+	cut := time.Now()
+	res, err := taskrun.Run(ctx, &taskrun.Env{Store: dynamo.New(proxied(t, ddb, proxy), table), Registry: reg, Holder: "lambda"},
+		schedule.Payload{Connector: "gated"}, time.Now().Add(5*time.Second))
+	if err != nil || !res.Retrying || res.RetryCause == nil {
+		t.Errorf("invocation without a store = %+v, %v; want a retry without error", res, err)
+	}
+	time.Sleep(time.Until(cut.Add(3 * time.Second)))
 	if err := proxy.Restore(); err != nil {
 		t.Fatal(err)
 	}
@@ -143,4 +154,15 @@ func retriesMetric(t *testing.T, base, connector string) float64 {
 		}
 	}
 	return 0
+}
+
+// proxied returns a DynamoDB client that reaches dynalite through the proxy.
+func proxied(t *testing.T, ddb *devstack.DynamoDB, proxy *devstack.Proxy) *dynamodb.Client {
+	t.Helper()
+	cfg, err := ddb.AWSConfig(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.BaseEndpoint = aws.String("http://" + proxy.Addr)
+	return dynamodb.NewFromConfig(cfg)
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/connectless/connectless/core/connect/transient"
+	"github.com/connectless/connectless/core/store"
 	"github.com/connectless/connectless/infra/devstack"
 	"github.com/connectless/connectless/infra/devstack/devstacktest"
 )
@@ -101,6 +102,18 @@ func TestIntegrationPostgresRestartUnderSQLSourceAndSink(t *testing.T) {
 	}
 	res, err = e.run(t, "pg-sink")
 	e.wantRecovered(t, "pg-sink", res, err)
+	// A wrong password is for a person to fix: FAILED at once, naming the keys.
+	e.create(t, "bad-password", map[string]string{
+		"connector.class": "io.confluent.connect.jdbc.JdbcSinkConnector", "tasks.max": "1", "topics": "pg-src",
+		"connection.url": strings.Replace(pg.DSN, ":connectless@", ":wrong@", 1), "table.name.format": "never",
+	})
+	if res, err := e.run(t, "bad-password"); err == nil || res.Retrying {
+		t.Errorf("wrong password: %+v, %v; want a failure", res, err)
+	}
+	if st := e.status(t, "bad-password"); st.State != store.StateFailed || !strings.Contains(st.Trace, "connection.password") ||
+		!strings.Contains(st.Trace, "28P01") {
+		t.Errorf("wrong password: status %s %q; want FAILED naming connection.password (SQLSTATE 28P01)", st.State, st.Trace)
+	}
 	var rows, distinct int
 	if err := db.QueryRow(ctx, "SELECT count(*), count(DISTINCT id) FROM dst").Scan(&rows, &distinct); err != nil {
 		t.Fatal(err)

@@ -23,7 +23,7 @@ func (b *fromBuilder) defaultValue(s *connect.Schema, v any) (any, error) {
 		if !ok {
 			return nil, fmt.Errorf("%w: Decimal default %T", ErrData, v)
 		}
-		return latin1(twosComplement(d.Unscaled)), nil
+		return latin1(d.Bytes()), nil
 	case connect.DateName, connect.TimeName, connect.TimestampName:
 		g, err := FromConnectData(nonOptional(s), timeCarrier(s.Name), v)
 		if err != nil {
@@ -171,8 +171,11 @@ func defaultFromAvro(s *connect.Schema, as avro.Schema, v any) (any, error) {
 		if !ok {
 			return bad()
 		}
-		scale, _ := decimalScale(s)
-		return connect.Decimal{Unscaled: fromTwosComplement(bs), Scale: int32(scale)}, nil
+		scale, err := connect.DecimalScale(s)
+		if err != nil {
+			return nil, err
+		}
+		return connect.DecimalFromBytes(bs, scale), nil
 	case connect.DateName, connect.TimeName, connect.TimestampName:
 		if t, ok := v.(time.Time); ok {
 			return t.UTC(), nil
@@ -185,7 +188,7 @@ func defaultFromAvro(s *connect.Schema, as avro.Schema, v any) (any, error) {
 			return bad()
 		}
 		if s.Name == connect.DateName {
-			n *= msPerDay
+			return connect.DaysToDate(int32(n)), nil
 		}
 		return time.UnixMilli(n).UTC(), nil
 	}
@@ -344,8 +347,4 @@ func bytesOf(v any) ([]byte, bool) {
 		return out, true
 	}
 	return fixedBytes(v)
-}
-
-func decimalScale(s *connect.Schema) (int, error) {
-	return strconv.Atoi(s.Parameters[connect.DecimalScaleParam])
 }

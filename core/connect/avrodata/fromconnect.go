@@ -24,23 +24,33 @@ type Schema struct {
 
 // FromConnectSchema converts a Connect schema to Avro, as AvroData.fromConnectSchema does.
 func FromConnectSchema(cfg Config, s *connect.Schema) (*Schema, error) {
+	text, err := SchemaText(cfg, s)
+	if err != nil {
+		return nil, err
+	}
+	parsed, err := Parse(text)
+	if err != nil {
+		return nil, err
+	}
+	return &Schema{Text: text, Avro: parsed}, nil
+}
+
+// SchemaText is the JSON text of FromConnectSchema's schema, without parsing it: callers that
+// cache parsed schemas by text use it to skip the parse.
+func SchemaText(cfg Config, s *connect.Schema) (string, error) {
 	if s == nil {
-		return nil, fmt.Errorf("%w: schemaless values have no Avro schema here; give the record a schema", ErrSchema)
+		return "", fmt.Errorf("%w: schemaless values have no Avro schema here; give the record a schema", ErrSchema)
 	}
 	b := &fromBuilder{cfg: cfg, defined: map[string]*connect.Schema{}}
 	j, err := b.schema(s, false)
 	if err != nil {
-		return nil, err
+		return "", err
 	}
 	text, err := json.Marshal(j)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrSchema, err)
+		return "", fmt.Errorf("%w: %w", ErrSchema, err)
 	}
-	parsed, err := Parse(string(text))
-	if err != nil {
-		return nil, err
-	}
-	return &Schema{Text: string(text), Avro: parsed}, nil
+	return string(text), nil
 }
 
 // Parse parses Avro schema text on its own (no names shared with other schemas).

@@ -5,7 +5,6 @@ import (
 	"math/big"
 	"reflect"
 	"testing"
-	"time"
 
 	"github.com/connectless/connectless/core/connect"
 )
@@ -51,7 +50,7 @@ func TestFromConnectSchemaMatchesConfluent(t *testing.T) {
 	namedInner := connect.NewSchemaBuilder(connect.TypeStruct).Name("inner").Field("value", i64).Optional().Build()
 	int8Field := i8(2)
 	int8Field.Doc = "int8 field"
-	dateDef := time.UnixMilli(100 * msPerDay).UTC()
+	dateDef := connect.DaysToDate(100)
 	decimalDef := connect.Decimal{Unscaled: big.NewInt(314159), Scale: 5}
 	dec := &connect.Schema{Type: connect.TypeBytes, Name: connect.DecimalName, Version: 1, Doc: "decimal field",
 		Parameters: map[string]string{"scale": "5"}, Default: decimalDef}

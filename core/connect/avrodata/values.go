@@ -6,6 +6,8 @@ import (
 	"math"
 	"math/big"
 	"reflect"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/connectless/connectless/core/connect"
@@ -14,8 +16,6 @@ import (
 
 // ErrData is returned (wrapped) for a value that does not match its schema.
 var ErrData = errors.New("avro data conversion")
-
-const msPerDay = 24 * 60 * 60 * 1000
 
 // Encode converts v (a value of the Connect schema cs) and writes it in Avro binary encoding
 // for the Avro schema FromConnectSchema made from cs.
@@ -45,6 +45,9 @@ func Decode(api avro.API, as avro.Schema, cs *connect.Schema, data []byte) (any,
 	return ToConnectData(cs, as, g)
 }
 
+// Deref returns the schema a named reference points to, or as itself.
+func Deref(as avro.Schema) avro.Schema { return deref(as) }
+
 func deref(as avro.Schema) avro.Schema {
 	if r, ok := as.(*avro.RefSchema); ok {
 		return r.Schema()
@@ -52,7 +55,10 @@ func deref(as avro.Schema) avro.Schema {
 	return as
 }
 
-// memberName is the name hamba/avro gives a union member in its generic form.
+// MemberName is the name hamba/avro gives a union member in its generic form: the full name
+// of a named type, else the type, with ".logicalType" when it has one ("long.timestamp-millis").
+func MemberName(s avro.Schema) string { return memberName(s) }
+
 func memberName(s avro.Schema) string {
 	s = deref(s)
 	if n, ok := s.(avro.NamedSchema); ok {
@@ -66,7 +72,9 @@ func memberName(s avro.Schema) string {
 }
 
 // FromConnectData converts a Connect value to the generic form hamba/avro encodes with as:
-// records as map[string]any, unions as a one-entry map from member name to value.
+// records as map[string]any, unions as a one-entry map from member name to value. Maps with
+// non-string keys become entry arrays sorted by key; string-keyed maps stay Go maps, which
+// hamba/avro writes in Go's (random) map order.
 func FromConnectData(cs *connect.Schema, as avro.Schema, v any) (any, error) {
 	as = deref(as)
 	if v == nil && cs != nil && cs.Default != nil {
@@ -87,9 +95,9 @@ func FromConnectData(cs *connect.Schema, as avro.Schema, v any) (any, error) {
 		if !ok {
 			return bad()
 		}
-		b := twosComplement(d.Unscaled)
+		b := d.Bytes()
 		if f, ok := as.(*avro.FixedSchema); ok {
-			return fixedArray(b, f.Size(), d.Unscaled.Sign() < 0)
+			return fixedArray(b, f.Size(), d.Unscaled != nil && d.Unscaled.Sign() < 0)
 		}
 		return b, nil
 	case connect.DateName, connect.TimeName, connect.TimestampName:
@@ -97,14 +105,21 @@ func FromConnectData(cs *connect.Schema, as avro.Schema, v any) (any, error) {
 		if !ok {
 			return bad()
 		}
-		ms := t.UnixMilli()
 		switch cs.Name {
 		case connect.DateName:
-			return int32(math.Floor(float64(ms) / msPerDay)), nil
+			days, err := connect.DateToDays(t)
+			if err != nil {
+				return nil, fmt.Errorf("%w: %w", ErrData, err)
+			}
+			return days, nil
 		case connect.TimeName:
-			return int32(((ms % msPerDay) + msPerDay) % msPerDay), nil
+			ms, err := connect.TimeToMillis(t)
+			if err != nil {
+				return nil, fmt.Errorf("%w: %w", ErrData, err)
+			}
+			return ms, nil
 		}
-		return ms, nil
+		return t.UnixMilli(), nil
 	}
 	switch cs.Type {
 	case connect.TypeInt8, connect.TypeInt16, connect.TypeInt32:
@@ -203,6 +218,11 @@ func FromConnectData(cs *connect.Schema, as avro.Schema, v any) (any, error) {
 				}
 				out = append(out, map[string]any{"key": gk, "value": gv})
 			}
+			// Go maps have no order: entries are written sorted by key, so equal maps give
+			// equal bytes.
+			slices.SortStableFunc(out, func(a, b any) int {
+				return strings.Compare(fmt.Sprint(a.(map[string]any)["key"]), fmt.Sprint(b.(map[string]any)["key"]))
+			})
 			return out, nil
 		}
 		return bad()
@@ -369,19 +389,22 @@ func ToConnectData(cs *connect.Schema, as avro.Schema, g any) (any, error) {
 	}
 	switch cs.Name {
 	case connect.DecimalName:
-		scale, _ := decimalScale(cs)
+		scale, err := connect.DecimalScale(cs)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrData, err)
+		}
 		switch d := g.(type) {
 		case *big.Rat:
-			n, ok := unscaled(d, scale)
+			n, ok := unscaled(d, int(scale))
 			if !ok {
 				return nil, fmt.Errorf("%w: decimal %s does not have scale %d", ErrData, d.String(), scale)
 			}
-			return connect.Decimal{Unscaled: n, Scale: int32(scale)}, nil
+			return connect.Decimal{Unscaled: n, Scale: scale}, nil
 		case []byte:
-			return connect.Decimal{Unscaled: fromTwosComplement(d), Scale: int32(scale)}, nil
+			return connect.DecimalFromBytes(d, scale), nil
 		}
 		if b, ok := fixedBytes(g); ok {
-			return connect.Decimal{Unscaled: fromTwosComplement(b), Scale: int32(scale)}, nil
+			return connect.DecimalFromBytes(b, scale), nil
 		}
 		return bad()
 	case connect.DateName:
@@ -389,15 +412,15 @@ func ToConnectData(cs *connect.Schema, as avro.Schema, g any) (any, error) {
 		case time.Time:
 			return d.UTC(), nil
 		case int:
-			return time.UnixMilli(int64(d) * msPerDay).UTC(), nil
+			return connect.DaysToDate(int32(d)), nil
 		}
 		return bad()
 	case connect.TimeName:
 		switch d := g.(type) {
 		case time.Duration:
-			return time.UnixMilli(d.Milliseconds()).UTC(), nil
+			return connect.MillisToTime(int32(d.Milliseconds()))
 		case int:
-			return time.UnixMilli(int64(d)).UTC(), nil
+			return connect.MillisToTime(int32(d))
 		}
 		return bad()
 	case connect.TimestampName:
@@ -469,7 +492,7 @@ func ToConnectData(cs *connect.Schema, as avro.Schema, g any) (any, error) {
 			if l, ok := as.(avro.LogicalTypeSchema); ok && l.Logical() != nil {
 				if d, ok := l.Logical().(*avro.DecimalLogicalSchema); ok {
 					n, _ := unscaled(r, d.Scale())
-					return twosComplement(n), nil
+					return connect.Decimal{Unscaled: n}.Bytes(), nil
 				}
 			}
 		}

@@ -248,3 +248,28 @@ func TestRequiredNullIsDataError(t *testing.T) {
 		t.Fatal("null in a required field was encoded")
 	}
 }
+
+func TestMapEntriesWrittenInKeyOrder(t *testing.T) {
+	cs := &connect.Schema{Type: connect.TypeMap, Key: &connect.Schema{Type: connect.TypeInt32}, Value: &connect.Schema{Type: connect.TypeString}}
+	as, err := FromConnectSchema(DefaultConfig(), cs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := map[any]any{}
+	for i := range int32(30) {
+		m[i] = fmt.Sprint(i)
+	}
+	first, err := Encode(api, cs, as.Avro, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 20 {
+		again, err := Encode(api, cs, as.Avro, m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(first, again) {
+			t.Fatal("the same map encoded to different bytes")
+		}
+	}
+}

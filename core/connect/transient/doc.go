@@ -20,7 +20,8 @@
 //   - Kafka (kafka-go): an error code is retriable when kafka-go's Error.Temporary says so
 //     (UNKNOWN_TOPIC_OR_PARTITION, NOT_LEADER_OR_FOLLOWER, LEADER_NOT_AVAILABLE,
 //     REQUEST_TIMED_OUT, NETWORK_EXCEPTION, ...), and the client's stale-metadata errors
-//     (topic, partition or leader not found in its metadata) are retriable;
+//     (topic, partition or leader not found in its metadata) are retriable; a writer's
+//     WriteErrors is retriable when one of its messages failed retriably;
 //   - AWS (aws-sdk-go-v2): the SDK retryer's own classification (retry.DefaultRetryables
 //     and retry.DefaultThrottles: connection errors, 500/502/503/504, throttling codes such
 //     as SlowDown and ProvisionedThroughputExceededException), including the last error

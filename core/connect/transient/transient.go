@@ -190,6 +190,17 @@ func mysqlRule(err error) (Kind, bool) {
 // "not in my metadata" errors mean stale metadata (a topic created a moment ago, a leader
 // that moved), which a refresh fixes.
 func kafkaRule(err error) (Kind, bool) {
+	// A batch the writer gave up on: retriable when any of its messages failed retriably
+	// (kafka-go's WriteErrors does not unwrap to them).
+	var we kafkago.WriteErrors
+	if errors.As(err, &we) {
+		for _, e := range we {
+			if e != nil && Is(e) {
+				return Retriable, true
+			}
+		}
+		return Permanent, true
+	}
 	var ke kafkago.Error
 	if errors.As(err, &ke) {
 		return kind(ke.Temporary()), true

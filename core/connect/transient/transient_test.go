@@ -94,6 +94,8 @@ func TestClassify(t *testing.T) {
 		{"kafka stale metadata fetch", fmt.Errorf("fetch t-0 at 0: %w", kafkaprotocol.NewErrNoTopic("t")), transient.Retriable},
 		{"kafka stale metadata partition", kafkaprotocol.NewErrNoPartition("t", 3), transient.Retriable},
 		{"kafka broker gone", fmt.Errorf("fetch: %w", io.ErrUnexpectedEOF), transient.Retriable},
+		{"write errors with a leader change", fmt.Errorf("notify: %w", kafkago.WriteErrors{nil, kafkago.NotLeaderForPartition}), transient.Retriable},
+		{"write errors all refused", kafkago.WriteErrors{kafkago.TopicAuthorizationFailed}, transient.Permanent},
 		{"broken pipe", fmt.Errorf("write: %w", os.NewSyscallError("write", syscall.EPIPE)), transient.Retriable},
 
 		{"http 503", statusErr(503), transient.Retriable},

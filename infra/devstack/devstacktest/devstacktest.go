@@ -144,3 +144,19 @@ func MariaDB(t testing.TB) *devstack.MariaDB {
 	})
 	return m
 }
+
+// SchemaRegistry serves franz-go's in-memory Schema Registry (srfake) over HTTP on loopback
+// and stops it when the test ends.
+func SchemaRegistry(t testing.TB, opts devstack.SchemaRegistryOptions) *devstack.SchemaRegistry {
+	t.Helper()
+	ctx, cancel := startCtx(t)
+	defer cancel()
+	s, err := devstack.StartSchemaRegistry(ctx, opts)
+	check(t, "schema registry", err)
+	t.Cleanup(func() {
+		if err := s.Close(); err != nil {
+			t.Errorf("stop schema registry: %v", err)
+		}
+	})
+	return s
+}

@@ -1,0 +1,245 @@
+package avroconv
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/connectless/connectless/core/connect"
+	"github.com/connectless/connectless/core/connect/avrodata"
+	"github.com/connectless/connectless/core/convert/schemaregistry"
+	"github.com/hamba/avro/v2"
+	"github.com/twmb/franz-go/pkg/sr"
+)
+
+// Class is the converter's Java class name.
+const Class = "io.confluent.connect.avro.AvroConverter"
+
+// AvroData keys of the converter (Confluent's AvroDataConfig).
+const (
+	ConnectMetaDataKey       = "connect.meta.data"
+	EnhancedSchemaSupportKey = "enhanced.avro.schema.support"
+	ScrubInvalidNamesKey     = "scrub.invalid.names"
+)
+
+// ErrData is returned (wrapped) for a record the converter cannot convert.
+var ErrData = errors.New("AvroConverter")
+
+// Config returns the converter's ConfigDef: the Schema Registry keys and AvroData's.
+func Config() *connect.ConfigDef {
+	const g = "Avro"
+	return schemaregistry.ConfigDef().
+		Define(connect.ConfigKey{Name: ConnectMetaDataKey, Type: connect.ConfigBoolean, Default: true, Importance: connect.Low,
+			Group: g, OrderInGroup: 0, Width: connect.WidthShort,
+			Doc: "Write and read the connect.* properties (Connect schema name, version, doc, parameters, defaults) in Avro schemas. " +
+				"Default true. Mirrors Confluent's connect.meta.data."}).
+		Define(connect.ConfigKey{Name: EnhancedSchemaSupportKey, Type: connect.ConfigBoolean, Default: false, Importance: connect.Low,
+			Group: g, OrderInGroup: 1, Width: connect.WidthShort,
+			Doc: "Keep Avro enums as enums when writing, and name union members by full record name. Default false. " +
+				"Mirrors Confluent's enhanced.avro.schema.support."}).
+		Define(connect.ConfigKey{Name: ScrubInvalidNamesKey, Type: connect.ConfigBoolean, Default: false, Importance: connect.Low,
+			Group: g, OrderInGroup: 2, Width: connect.WidthShort,
+			Doc: "Replace characters Avro names may not hold in record and field names. Default false. Mirrors Confluent's scrub.invalid.names."})
+}
+
+// Converter is the AvroConverter. Safe for concurrent use after Configure.
+type Converter struct {
+	reg     *schemaregistry.Registry
+	data    avrodata.Config
+	api     avro.API
+	writers *schemaregistry.Cache[*connect.Schema, *avrodata.Schema]
+	byText  *schemaregistry.Cache[string, *avrodata.Schema]
+	readers *schemaregistry.Cache[int, reader]
+	latest  *schemaregistry.Cache[int, avro.Schema]
+}
+
+type reader struct {
+	as avro.Schema
+	cs *connect.Schema
+}
+
+// New returns an unconfigured converter.
+func New() *Converter { return &Converter{} }
+
+// ClassName names the converter in dead-letter headers and logs.
+func (c *Converter) ClassName() string { return Class }
+
+// Config returns the converter's ConfigDef.
+func (c *Converter) Config() *connect.ConfigDef { return Config() }
+
+// Registry returns the converter's registry client (nil before Configure).
+func (c *Converter) Registry() *schemaregistry.Registry { return c.reg }
+
+// Configure reads the converter's keys (without the key.converter./value.converter. prefix).
+func (c *Converter) Configure(props map[string]string, isKey bool) error {
+	v, reg, err := schemaregistry.Configure(Class, Config(), props, isKey)
+	if err != nil {
+		return err
+	}
+	c.reg = reg
+	s := reg.Settings()
+	c.data = avrodata.Config{
+		ConnectMetaData:       v.Bool(ConnectMetaDataKey),
+		EnhancedSchemaSupport: v.Bool(EnhancedSchemaSupportKey),
+		ScrubInvalidNames:     v.Bool(ScrubInvalidNamesKey),
+	}
+	c.api = avro.Config{}.Freeze()
+	c.writers = schemaregistry.NewCache[*connect.Schema, *avrodata.Schema](s.CacheSize)
+	c.byText = schemaregistry.NewCache[string, *avrodata.Schema](s.CacheSize)
+	c.readers = schemaregistry.NewCache[int, reader](s.CacheSize)
+	c.latest = schemaregistry.NewCache[int, avro.Schema](s.CacheSize)
+	return nil
+}
+
+// recordName is the name RecordNameStrategy uses: the full name of a named schema, else
+// the type's name.
+func recordName(as avro.Schema) string {
+	if u, ok := as.(*avro.UnionSchema); ok {
+		for _, t := range u.Types() {
+			if t.Type() != avro.Null {
+				return recordName(t)
+			}
+		}
+	}
+	if n, ok := as.(avro.NamedSchema); ok {
+		return n.FullName()
+	}
+	return string(as.Type())
+}
+
+// FromConnect writes value in the wire format; a nil value is a tombstone (nil bytes).
+func (c *Converter) FromConnect(topic string, schema *connect.Schema, value any) ([]byte, error) {
+	if value == nil {
+		return nil, nil
+	}
+	w, ok := c.writers.Get(schema)
+	if !ok {
+		// Schemas rebuilt for every record (new pointers, same shape) are parsed once.
+		text, err := avrodata.SchemaText(c.data, schema)
+		if err != nil {
+			return nil, fmt.Errorf("%w: topic %s: %w", ErrData, topic, err)
+		}
+		if w, ok = c.byText.Get(text); !ok {
+			as, err := avrodata.Parse(text)
+			if err != nil {
+				return nil, fmt.Errorf("%w: topic %s: %w", ErrData, topic, err)
+			}
+			w = &avrodata.Schema{Text: text, Avro: as}
+			c.byText.Put(text, w)
+		}
+		c.writers.Put(schema, w)
+	}
+	own := sr.Schema{Schema: w.Text, Type: sr.TypeAvro}
+	subject := c.reg.Subject(topic, recordName(w.Avro))
+	writeWith := w.Avro
+	var id int
+	if c.reg.Settings().UseLatest {
+		ss, err := c.reg.Latest(subject, own)
+		if err != nil {
+			return nil, fmt.Errorf("%s: topic %s: %w", Class, topic, err)
+		}
+		id = ss.ID
+		if ss.Schema.Schema != w.Text {
+			if writeWith, err = c.latestSchema(ss); err != nil {
+				return nil, fmt.Errorf("%w: topic %s: %w", ErrData, topic, err)
+			}
+		}
+	} else {
+		var err error
+		if id, err = c.reg.ID(subject, own); err != nil {
+			return nil, fmt.Errorf("%s: topic %s: %w", Class, topic, err)
+		}
+	}
+	g, err := avrodata.FromConnectData(schema, w.Avro, value)
+	if err != nil {
+		return nil, fmt.Errorf("%w: topic %s: %w", ErrData, topic, err)
+	}
+	out, err := schemaregistry.AppendHeader(make([]byte, 0, 64), id, nil)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrData, err)
+	}
+	body, err := c.api.Marshal(writeWith, g)
+	if err != nil {
+		return nil, fmt.Errorf("%w: topic %s: schema id %d: %w", ErrData, topic, id, err)
+	}
+	return append(out, body...), nil
+}
+
+func (c *Converter) latestSchema(ss sr.SubjectSchema) (avro.Schema, error) {
+	if as, ok := c.latest.Get(ss.ID); ok {
+		return as, nil
+	}
+	as, err := c.parse(ss.Schema)
+	if err != nil {
+		return nil, err
+	}
+	c.latest.Put(ss.ID, as)
+	return as, nil
+}
+
+// parse parses a registered Avro schema, with the named types of its references.
+func (c *Converter) parse(s sr.Schema) (avro.Schema, error) {
+	if s.Type != sr.TypeAvro {
+		return nil, fmt.Errorf("schema is %s, not AVRO", s.Type)
+	}
+	cache := &avro.SchemaCache{}
+	if err := c.parseRefs(s.References, cache, 0); err != nil {
+		return nil, err
+	}
+	as, err := avro.ParseWithCache(s.Schema, "", cache)
+	if err != nil {
+		return nil, fmt.Errorf("parse registered schema: %w", err)
+	}
+	return as, nil
+}
+
+func (c *Converter) parseRefs(refs []sr.SchemaReference, cache *avro.SchemaCache, depth int) error {
+	if depth > 32 {
+		return errors.New("schema references nest too deep")
+	}
+	for _, ref := range refs {
+		ss, err := c.reg.SchemaBySubjectVersion(ref.Subject, ref.Version)
+		if err != nil {
+			return err
+		}
+		if err := c.parseRefs(ss.References, cache, depth+1); err != nil {
+			return err
+		}
+		if _, err := avro.ParseWithCache(ss.Schema.Schema, "", cache); err != nil {
+			return fmt.Errorf("parse referenced schema %s version %d: %w", ref.Subject, ref.Version, err)
+		}
+	}
+	return nil
+}
+
+// ToConnect reads a record written in the wire format; nil or empty bytes are a tombstone.
+func (c *Converter) ToConnect(topic string, data []byte) (*connect.Schema, any, error) {
+	if len(data) == 0 {
+		return nil, nil, nil
+	}
+	id, body, err := schemaregistry.DecodeID(topic, data)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w: %w", ErrData, err)
+	}
+	rd, ok := c.readers.Get(id)
+	if !ok {
+		s, err := c.reg.SchemaByID(id)
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s: topic %s: %w", Class, topic, err)
+		}
+		as, err := c.parse(s)
+		if err != nil {
+			return nil, nil, fmt.Errorf("%w: topic %s: schema id %d: %w", ErrData, topic, id, err)
+		}
+		cs, err := avrodata.ToConnectSchema(c.data, as)
+		if err != nil {
+			return nil, nil, fmt.Errorf("%w: topic %s: schema id %d: %w", ErrData, topic, id, err)
+		}
+		rd = reader{as: as, cs: cs}
+		c.readers.Put(id, rd)
+	}
+	v, err := avrodata.Decode(c.api, rd.as, rd.cs, body)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w: topic %s: schema id %d: %w", ErrData, topic, id, err)
+	}
+	return rd.cs, v, nil
+}

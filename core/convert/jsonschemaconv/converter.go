@@ -1,0 +1,217 @@
+package jsonschemaconv
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/connectless/connectless/core/connect"
+	"github.com/connectless/connectless/core/convert/schemaregistry"
+	"github.com/santhosh-tekuri/jsonschema/v6"
+	"github.com/twmb/franz-go/pkg/sr"
+)
+
+// Class is the converter's Java class name.
+const Class = "io.confluent.connect.json.JsonSchemaConverter"
+
+// FailInvalidSchemaKey turns validation of every value against its schema on.
+const FailInvalidSchemaKey = "json.fail.invalid.schema"
+
+// Config returns the converter's ConfigDef: the Schema Registry keys and
+// json.fail.invalid.schema.
+func Config() *connect.ConfigDef {
+	return schemaregistry.ConfigDef().
+		Define(connect.ConfigKey{Name: FailInvalidSchemaKey, Type: connect.ConfigBoolean, Default: false, Importance: connect.Medium,
+			Group: "JSON Schema", OrderInGroup: 0, Width: connect.WidthShort,
+			Doc: "Validate every value written and read against its JSON Schema and fail the record when it does not match. " +
+				"Default false. Mirrors Confluent's json.fail.invalid.schema."})
+}
+
+// Converter is the JsonSchemaConverter. Safe for concurrent use after Configure.
+type Converter struct {
+	reg      *schemaregistry.Registry
+	validate bool
+	writers  *schemaregistry.Cache[*connect.Schema, schemaInfo]
+	byText   *schemaregistry.Cache[string, schemaInfo]
+	readers  *schemaregistry.Cache[int, schemaInfo]
+}
+
+type schemaInfo struct {
+	text      string
+	cs        *connect.Schema
+	validator *jsonschema.Schema // nil unless json.fail.invalid.schema
+}
+
+// New returns an unconfigured converter.
+func New() *Converter { return &Converter{} }
+
+// ClassName names the converter in dead-letter headers and logs.
+func (c *Converter) ClassName() string { return Class }
+
+// Config returns the converter's ConfigDef.
+func (c *Converter) Config() *connect.ConfigDef { return Config() }
+
+// Registry returns the converter's registry client (nil before Configure).
+func (c *Converter) Registry() *schemaregistry.Registry { return c.reg }
+
+// Configure reads the converter's keys (without the key.converter./value.converter. prefix).
+func (c *Converter) Configure(props map[string]string, isKey bool) error {
+	v, reg, err := schemaregistry.Configure(Class, Config(), props, isKey)
+	if err != nil {
+		return err
+	}
+	c.reg = reg
+	s := reg.Settings()
+	c.validate = v.Bool(FailInvalidSchemaKey)
+	c.writers = schemaregistry.NewCache[*connect.Schema, schemaInfo](s.CacheSize)
+	c.byText = schemaregistry.NewCache[string, schemaInfo](s.CacheSize)
+	c.readers = schemaregistry.NewCache[int, schemaInfo](s.CacheSize)
+	return nil
+}
+
+func (c *Converter) validator(text string) (*jsonschema.Schema, error) {
+	if !c.validate {
+		return nil, nil
+	}
+	doc, err := jsonschema.UnmarshalJSON(strings.NewReader(text))
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrSchema, err)
+	}
+	comp := jsonschema.NewCompiler()
+	if err := comp.AddResource("schema.json", doc); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrSchema, err)
+	}
+	sch, err := comp.Compile("schema.json")
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrSchema, err)
+	}
+	return sch, nil
+}
+
+func check(v *jsonschema.Schema, body []byte) error {
+	if v == nil {
+		return nil
+	}
+	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(body))
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrData, err)
+	}
+	if err := v.Validate(inst); err != nil {
+		return fmt.Errorf("%w: the value does not match its JSON Schema (json.fail.invalid.schema=true): %w", ErrData, err)
+	}
+	return nil
+}
+
+// FromConnect writes value in the wire format; a nil value is a tombstone (nil bytes).
+func (c *Converter) FromConnect(topic string, schema *connect.Schema, value any) ([]byte, error) {
+	if value == nil {
+		return nil, nil
+	}
+	w, ok := c.writers.Get(schema)
+	if !ok {
+		j, err := fromConnect(schema, -1)
+		if err != nil {
+			return nil, fmt.Errorf("%s: topic %s: %w", Class, topic, err)
+		}
+		text, err := json.Marshal(j)
+		if err != nil {
+			return nil, fmt.Errorf("%s: topic %s: %w: %w", Class, topic, ErrSchema, err)
+		}
+		// Schemas rebuilt for every record (new pointers, same shape) are compiled once.
+		if w, ok = c.byText.Get(string(text)); !ok {
+			w = schemaInfo{text: string(text), cs: schema}
+			if w.validator, err = c.validator(w.text); err != nil {
+				return nil, fmt.Errorf("%s: topic %s: %w", Class, topic, err)
+			}
+			c.byText.Put(w.text, w)
+		}
+		c.writers.Put(schema, w)
+	}
+	own := sr.Schema{Schema: w.text, Type: sr.TypeJSON}
+	name := schema.Name
+	if name == "" {
+		name = "object"
+	}
+	subject := c.reg.Subject(topic, name)
+	var id int
+	var err error
+	if c.reg.Settings().UseLatest {
+		ss, err := c.reg.Latest(subject, own)
+		if err != nil {
+			return nil, fmt.Errorf("%s: topic %s: %w", Class, topic, err)
+		}
+		id = ss.ID
+		if ss.Schema.Schema != w.text && c.validate {
+			if w.validator, err = c.validator(ss.Schema.Schema); err != nil {
+				return nil, fmt.Errorf("%s: topic %s: %w", Class, topic, err)
+			}
+		}
+	} else if id, err = c.reg.ID(subject, own); err != nil {
+		return nil, fmt.Errorf("%s: topic %s: %w", Class, topic, err)
+	}
+	j, err := toJSON(schema, value)
+	if err != nil {
+		return nil, fmt.Errorf("%s: topic %s: %w", Class, topic, err)
+	}
+	body, err := json.Marshal(j)
+	if err != nil {
+		return nil, fmt.Errorf("%s: topic %s: %w: %w", Class, topic, ErrData, err)
+	}
+	if err := check(w.validator, body); err != nil {
+		return nil, fmt.Errorf("%s: topic %s: %w", Class, topic, err)
+	}
+	out, err := schemaregistry.AppendHeader(make([]byte, 0, len(body)+5), id, nil)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", Class, err)
+	}
+	return append(out, body...), nil
+}
+
+// ToConnect reads a record written in the wire format; nil or empty bytes are a tombstone.
+func (c *Converter) ToConnect(topic string, data []byte) (*connect.Schema, any, error) {
+	if len(data) == 0 {
+		return nil, nil, nil
+	}
+	id, body, err := schemaregistry.DecodeID(topic, data)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", Class, err)
+	}
+	rd, ok := c.readers.Get(id)
+	if !ok {
+		s, err := c.reg.SchemaByID(id)
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s: topic %s: %w", Class, topic, err)
+		}
+		if s.Type != sr.TypeJSON {
+			return nil, nil, fmt.Errorf("%s: topic %s: %w: schema id %d is %s, not JSON", Class, topic, ErrData, id, s.Type)
+		}
+		n, err := parseOrdered(s.Schema)
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s: topic %s: schema id %d: %w: %w", Class, topic, id, ErrSchema, err)
+		}
+		cs, err := toConnect(n, 0)
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s: topic %s: schema id %d: %w", Class, topic, id, err)
+		}
+		rd = schemaInfo{text: s.Schema, cs: cs}
+		if rd.validator, err = c.validator(s.Schema); err != nil {
+			return nil, nil, fmt.Errorf("%s: topic %s: schema id %d: %w", Class, topic, id, err)
+		}
+		c.readers.Put(id, rd)
+	}
+	if err := check(rd.validator, body); err != nil {
+		return nil, nil, fmt.Errorf("%s: topic %s: schema id %d: %w", Class, topic, id, err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var j any
+	if err := dec.Decode(&j); err != nil {
+		return nil, nil, fmt.Errorf("%s: topic %s: schema id %d: %w: %w", Class, topic, id, ErrData, err)
+	}
+	v, err := fromJSON(rd.cs, j)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: topic %s: schema id %d: %w", Class, topic, id, err)
+	}
+	return rd.cs, v, nil
+}

@@ -1,0 +1,315 @@
+package jsonschemaconv
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"math/big"
+	"strings"
+	"time"
+
+	"github.com/connectless/connectless/core/connect"
+)
+
+// ErrData is returned (wrapped) for a value that does not fit its schema.
+var ErrData = errors.New("json schema data conversion")
+
+// toJSON converts a Connect value to JSON, as JsonSchemaData.fromConnectData: bytes as
+// base64, Decimal as a number, Date as days, Time and Timestamp as milliseconds.
+func toJSON(s *connect.Schema, v any) (any, error) {
+	if v == nil {
+		if s.Default != nil {
+			v = s.Default
+		} else if s.Optional {
+			return nil, nil
+		} else {
+			return nil, fmt.Errorf("%w: null value for a required %s", ErrData, s.Type)
+		}
+	}
+	bad := func() (any, error) {
+		return nil, fmt.Errorf("%w: %T is not a value of Connect type %s", ErrData, v, s.Type)
+	}
+	switch s.Name {
+	case connect.DecimalName:
+		d, ok := v.(connect.Decimal)
+		if !ok {
+			return bad()
+		}
+		return json.Number(d.String()), nil
+	case connect.DateName, connect.TimeName, connect.TimestampName:
+		t, ok := v.(time.Time)
+		if !ok {
+			return bad()
+		}
+		switch s.Name {
+		case connect.DateName:
+			days, err := connect.DateToDays(t)
+			if err != nil {
+				return nil, fmt.Errorf("%w: %w", ErrData, err)
+			}
+			return days, nil
+		case connect.TimeName:
+			ms, err := connect.TimeToMillis(t)
+			if err != nil {
+				return nil, fmt.Errorf("%w: %w", ErrData, err)
+			}
+			return ms, nil
+		}
+		return t.UnixMilli(), nil
+	}
+	switch s.Type {
+	case connect.TypeInt8, connect.TypeInt16, connect.TypeInt32, connect.TypeInt64,
+		connect.TypeFloat32, connect.TypeFloat64, connect.TypeBoolean, connect.TypeString:
+		switch v.(type) {
+		case int8, int16, int32, int64, int, float32, float64, bool, string:
+			return v, nil
+		}
+		return bad()
+	case connect.TypeBytes:
+		b, ok := v.([]byte)
+		if !ok {
+			return bad()
+		}
+		return base64.StdEncoding.EncodeToString(b), nil
+	case connect.TypeArray:
+		arr, ok := v.([]any)
+		if !ok {
+			return bad()
+		}
+		out := make([]any, len(arr))
+		for i, e := range arr {
+			j, err := toJSON(s.Value, e)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = j
+		}
+		return out, nil
+	case connect.TypeMap:
+		m, ok := v.(map[any]any)
+		if !ok {
+			return bad()
+		}
+		if s.Key.Type == connect.TypeString && !s.Key.Optional {
+			out := make(map[string]any, len(m))
+			for k, e := range m {
+				j, err := toJSON(s.Value, e)
+				if err != nil {
+					return nil, err
+				}
+				out[fmt.Sprint(k)] = j
+			}
+			return out, nil
+		}
+		out := make([]any, 0, len(m))
+		for k, e := range m {
+			jk, err := toJSON(s.Key, k)
+			if err != nil {
+				return nil, err
+			}
+			jv, err := toJSON(s.Value, e)
+			if err != nil {
+				return nil, err
+			}
+			var entry ordered
+			entry.add("key", jk)
+			entry.add("value", jv)
+			out = append(out, entry)
+		}
+		return out, nil
+	case connect.TypeStruct:
+		st, ok := v.(*connect.Struct)
+		if !ok {
+			return bad()
+		}
+		var o ordered
+		for _, f := range s.Fields {
+			fv, _ := st.Get(f.Name)
+			j, err := toJSON(f.Schema, fv)
+			if err != nil {
+				return nil, fmt.Errorf("field %q: %w", f.Name, err)
+			}
+			o.add(f.Name, j)
+		}
+		return o, nil
+	}
+	return bad()
+}
+
+// fromJSON converts decoded JSON (numbers as json.Number) to a value of s.
+func fromJSON(s *connect.Schema, j any) (any, error) {
+	if j == nil {
+		return nil, nil
+	}
+	bad := func() (any, error) {
+		return nil, fmt.Errorf("%w: JSON %v does not fit Connect type %s", ErrData, j, s.Type)
+	}
+	num, isNum := j.(json.Number)
+	switch s.Name {
+	case connect.DecimalName:
+		var text string
+		switch x := j.(type) {
+		case json.Number:
+			text = string(x)
+		case string:
+			text = x
+		default:
+			return bad()
+		}
+		scale, err := connect.DecimalScale(s)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrData, err)
+		}
+		return parseDecimal(text, scale)
+	case connect.DateName, connect.TimeName, connect.TimestampName:
+		if !isNum {
+			return bad()
+		}
+		n, err := num.Int64()
+		if err != nil {
+			return bad()
+		}
+		switch s.Name {
+		case connect.DateName:
+			return connect.DaysToDate(int32(n)), nil
+		case connect.TimeName:
+			return connect.MillisToTime(int32(n))
+		}
+		return time.UnixMilli(n).UTC(), nil
+	}
+	switch s.Type {
+	case connect.TypeInt8, connect.TypeInt16, connect.TypeInt32, connect.TypeInt64:
+		if !isNum {
+			return bad()
+		}
+		n, err := num.Int64()
+		if err != nil {
+			return bad()
+		}
+		switch s.Type {
+		case connect.TypeInt8:
+			if n < math.MinInt8 || n > math.MaxInt8 {
+				return bad()
+			}
+			return int8(n), nil
+		case connect.TypeInt16:
+			if n < math.MinInt16 || n > math.MaxInt16 {
+				return bad()
+			}
+			return int16(n), nil
+		case connect.TypeInt32:
+			if n < math.MinInt32 || n > math.MaxInt32 {
+				return bad()
+			}
+			return int32(n), nil
+		}
+		return n, nil
+	case connect.TypeFloat32, connect.TypeFloat64:
+		if !isNum {
+			return bad()
+		}
+		f, err := num.Float64()
+		if err != nil {
+			return bad()
+		}
+		if s.Type == connect.TypeFloat32 {
+			return float32(f), nil
+		}
+		return f, nil
+	case connect.TypeBoolean:
+		if b, ok := j.(bool); ok {
+			return b, nil
+		}
+	case connect.TypeString:
+		if str, ok := j.(string); ok {
+			return str, nil
+		}
+	case connect.TypeBytes:
+		str, ok := j.(string)
+		if !ok {
+			return bad()
+		}
+		b, err := base64.StdEncoding.DecodeString(str)
+		if err != nil {
+			return nil, fmt.Errorf("%w: bytes are not base64: %w", ErrData, err)
+		}
+		return b, nil
+	case connect.TypeArray:
+		arr, ok := j.([]any)
+		if !ok {
+			return bad()
+		}
+		out := make([]any, len(arr))
+		for i, e := range arr {
+			v, err := fromJSON(s.Value, e)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = v
+		}
+		return out, nil
+	case connect.TypeMap:
+		out := map[any]any{}
+		switch x := j.(type) {
+		case map[string]any:
+			for k, e := range x {
+				v, err := fromJSON(s.Value, e)
+				if err != nil {
+					return nil, err
+				}
+				out[k] = v
+			}
+			return out, nil
+		case []any:
+			for _, e := range x {
+				m, ok := e.(map[string]any)
+				if !ok {
+					return bad()
+				}
+				k, err := fromJSON(s.Key, m["key"])
+				if err != nil {
+					return nil, err
+				}
+				v, err := fromJSON(s.Value, m["value"])
+				if err != nil {
+					return nil, err
+				}
+				out[k] = v
+			}
+			return out, nil
+		}
+	case connect.TypeStruct:
+		m, ok := j.(map[string]any)
+		if !ok {
+			return bad()
+		}
+		st := connect.NewStruct(s)
+		for _, f := range s.Fields {
+			v, err := fromJSON(f.Schema, m[f.Name])
+			if err != nil {
+				return nil, fmt.Errorf("field %q: %w", f.Name, err)
+			}
+			if v != nil {
+				st.MustPut(f.Name, v)
+			}
+		}
+		return st, nil
+	}
+	return bad()
+}
+
+// parseDecimal reads a JSON number as a Decimal of the given scale, exactly.
+func parseDecimal(text string, scale int32) (connect.Decimal, error) {
+	r, ok := new(big.Rat).SetString(strings.TrimSpace(text))
+	if !ok {
+		return connect.Decimal{}, fmt.Errorf("%w: %q is not a decimal number", ErrData, text)
+	}
+	p := new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(max(scale, 0))), nil)
+	r.Mul(r, new(big.Rat).SetInt(p))
+	if !r.IsInt() {
+		return connect.Decimal{}, fmt.Errorf("%w: %s has more than %d decimal places", ErrData, text, scale)
+	}
+	return connect.Decimal{Unscaled: new(big.Int).Set(r.Num()), Scale: scale}, nil
+}

@@ -1,0 +1,418 @@
+package protoconv
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/connectless/connectless/core/connect"
+	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/types/dynamicpb"
+)
+
+// ErrData is returned (wrapped) for a value that does not fit its schema.
+var ErrData = errors.New("protobuf data conversion")
+
+// fromConnect fills a new dynamic message of md from a Connect struct.
+func fromConnect(md protoreflect.MessageDescriptor, s *connect.Schema, v any) (*dynamicpb.Message, error) {
+	st, ok := v.(*connect.Struct)
+	if !ok {
+		return nil, fmt.Errorf("%w: %T is not a Struct", ErrData, v)
+	}
+	msg := dynamicpb.NewMessage(md)
+	for _, f := range s.Fields {
+		fd := md.Fields().ByName(protoreflect.Name(f.Name))
+		if fd == nil {
+			return nil, fmt.Errorf("%w: message %s has no field %q", ErrData, md.FullName(), f.Name)
+		}
+		fv, _ := st.Get(f.Name)
+		if fv == nil {
+			if !f.Schema.Optional && f.Schema.Type != connect.TypeArray && f.Schema.Type != connect.TypeMap {
+				return nil, fmt.Errorf("%w: null value for required field %q", ErrData, f.Name)
+			}
+			continue
+		}
+		if err := setField(msg, fd, f.Schema, fv); err != nil {
+			return nil, fmt.Errorf("field %q: %w", f.Name, err)
+		}
+	}
+	return msg, nil
+}
+
+func setField(msg *dynamicpb.Message, fd protoreflect.FieldDescriptor, s *connect.Schema, v any) error {
+	switch {
+	case fd.IsMap():
+		m, ok := v.(map[any]any)
+		if !ok {
+			return fmt.Errorf("%w: %T is not a map", ErrData, v)
+		}
+		pm := msg.Mutable(fd).Map()
+		for k, e := range m {
+			kv, err := scalarValue(fd.MapKey(), s.Key, k)
+			if err != nil {
+				return err
+			}
+			if e == nil {
+				continue
+			}
+			ev, err := value(pm, fd.MapValue(), s.Value, e)
+			if err != nil {
+				return err
+			}
+			pm.Set(kv.MapKey(), ev)
+		}
+	case fd.IsList():
+		arr, ok := v.([]any)
+		if !ok {
+			return fmt.Errorf("%w: %T is not an array", ErrData, v)
+		}
+		l := msg.Mutable(fd).List()
+		for _, e := range arr {
+			if e == nil {
+				return fmt.Errorf("%w: null array element has no Protobuf form", ErrData)
+			}
+			ev, err := listValue(l, fd, s.Value, e)
+			if err != nil {
+				return err
+			}
+			l.Append(ev)
+		}
+	default:
+		pv, err := value(nil, fd, s, v)
+		if err != nil {
+			return err
+		}
+		msg.Set(fd, pv)
+	}
+	return nil
+}
+
+func listValue(l protoreflect.List, fd protoreflect.FieldDescriptor, s *connect.Schema, v any) (protoreflect.Value, error) {
+	if fd.Kind() == protoreflect.MessageKind {
+		m := l.NewElement().Message().(*dynamicpb.Message)
+		if err := fillMessage(m, s, v); err != nil {
+			return protoreflect.Value{}, err
+		}
+		return protoreflect.ValueOfMessage(m), nil
+	}
+	return scalarValue(fd, s, v)
+}
+
+// value converts v for a singular field (or a map value when pm is set).
+func value(pm protoreflect.Map, fd protoreflect.FieldDescriptor, s *connect.Schema, v any) (protoreflect.Value, error) {
+	if fd.Kind() != protoreflect.MessageKind {
+		return scalarValue(fd, s, v)
+	}
+	var m *dynamicpb.Message
+	if pm != nil {
+		m = pm.NewValue().Message().(*dynamicpb.Message)
+	} else {
+		m = dynamicpb.NewMessage(fd.Message())
+	}
+	if err := fillMessage(m, s, v); err != nil {
+		return protoreflect.Value{}, err
+	}
+	return protoreflect.ValueOfMessage(m), nil
+}
+
+func setInt(m *dynamicpb.Message, name string, n int64) {
+	fd := m.Descriptor().Fields().ByName(protoreflect.Name(name))
+	switch fd.Kind() {
+	case protoreflect.Int64Kind:
+		m.Set(fd, protoreflect.ValueOfInt64(n))
+	case protoreflect.Uint32Kind:
+		m.Set(fd, protoreflect.ValueOfUint32(uint32(n)))
+	default:
+		m.Set(fd, protoreflect.ValueOfInt32(int32(n)))
+	}
+}
+
+// fillMessage sets a message field's value: a struct, or a logical type's message.
+func fillMessage(m *dynamicpb.Message, s *connect.Schema, v any) error {
+	switch m.Descriptor().FullName() {
+	case "google.protobuf.Timestamp":
+		t, ok := v.(time.Time)
+		if !ok {
+			return fmt.Errorf("%w: %T is not a Timestamp", ErrData, v)
+		}
+		setInt(m, "seconds", t.Unix())
+		setInt(m, "nanos", int64(t.Nanosecond()))
+		return nil
+	case "google.type.Date":
+		t, ok := v.(time.Time)
+		if !ok {
+			return fmt.Errorf("%w: %T is not a Date", ErrData, v)
+		}
+		t = t.UTC()
+		setInt(m, "year", int64(t.Year()))
+		setInt(m, "month", int64(t.Month()))
+		setInt(m, "day", int64(t.Day()))
+		return nil
+	case "google.type.TimeOfDay":
+		t, ok := v.(time.Time)
+		if !ok {
+			return fmt.Errorf("%w: %T is not a Time", ErrData, v)
+		}
+		t = t.UTC()
+		setInt(m, "hours", int64(t.Hour()))
+		setInt(m, "minutes", int64(t.Minute()))
+		setInt(m, "seconds", int64(t.Second()))
+		setInt(m, "nanos", int64(t.Nanosecond()/1e6*1e6))
+		return nil
+	case "confluent.type.Decimal":
+		d, ok := v.(connect.Decimal)
+		if !ok {
+			return fmt.Errorf("%w: %T is not a Decimal", ErrData, v)
+		}
+		m.Set(m.Descriptor().Fields().ByName("value"), protoreflect.ValueOfBytes(d.Bytes()))
+		if p, err := strconv.Atoi(s.Parameters["connect.decimal.precision"]); err == nil {
+			setInt(m, "precision", int64(p))
+		}
+		setInt(m, "scale", int64(d.Scale))
+		return nil
+	}
+	st, ok := v.(*connect.Struct)
+	if !ok {
+		return fmt.Errorf("%w: %T is not a Struct", ErrData, v)
+	}
+	filled, err := fromConnect(m.Descriptor(), st.Schema(), st)
+	if err != nil {
+		return err
+	}
+	filled.Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
+		m.Set(fd, v)
+		return true
+	})
+	return nil
+}
+
+func scalarValue(fd protoreflect.FieldDescriptor, s *connect.Schema, v any) (protoreflect.Value, error) {
+	bad := func() (protoreflect.Value, error) {
+		return protoreflect.Value{}, fmt.Errorf("%w: %T does not fit Protobuf %s", ErrData, v, fd.Kind())
+	}
+	n, isInt := toInt64(v)
+	switch fd.Kind() {
+	case protoreflect.Int32Kind, protoreflect.Sint32Kind, protoreflect.Sfixed32Kind:
+		if !isInt {
+			return bad()
+		}
+		return protoreflect.ValueOfInt32(int32(n)), nil
+	case protoreflect.Int64Kind, protoreflect.Sint64Kind, protoreflect.Sfixed64Kind:
+		if !isInt {
+			return bad()
+		}
+		return protoreflect.ValueOfInt64(n), nil
+	case protoreflect.Uint32Kind, protoreflect.Fixed32Kind:
+		if !isInt {
+			return bad()
+		}
+		return protoreflect.ValueOfUint32(uint32(n)), nil
+	case protoreflect.Uint64Kind, protoreflect.Fixed64Kind:
+		if !isInt {
+			return bad()
+		}
+		return protoreflect.ValueOfUint64(uint64(n)), nil
+	case protoreflect.FloatKind:
+		switch f := v.(type) {
+		case float32:
+			return protoreflect.ValueOfFloat32(f), nil
+		case float64:
+			return protoreflect.ValueOfFloat32(float32(f)), nil
+		}
+	case protoreflect.DoubleKind:
+		switch f := v.(type) {
+		case float64:
+			return protoreflect.ValueOfFloat64(f), nil
+		case float32:
+			return protoreflect.ValueOfFloat64(float64(f)), nil
+		}
+	case protoreflect.BoolKind:
+		if b, ok := v.(bool); ok {
+			return protoreflect.ValueOfBool(b), nil
+		}
+	case protoreflect.StringKind:
+		if str, ok := v.(string); ok {
+			return protoreflect.ValueOfString(str), nil
+		}
+	case protoreflect.BytesKind:
+		if b, ok := v.([]byte); ok {
+			return protoreflect.ValueOfBytes(b), nil
+		}
+	case protoreflect.EnumKind:
+		str, ok := v.(string)
+		if !ok {
+			return bad()
+		}
+		ev := fd.Enum().Values().ByName(protoreflect.Name(str))
+		if ev == nil {
+			return protoreflect.Value{}, fmt.Errorf("%w: %q is not a value of enum %s", ErrData, str, fd.Enum().FullName())
+		}
+		return protoreflect.ValueOfEnum(ev.Number()), nil
+	}
+	return bad()
+}
+
+func toInt64(v any) (int64, bool) {
+	switch n := v.(type) {
+	case int8:
+		return int64(n), true
+	case int16:
+		return int64(n), true
+	case int32:
+		return int64(n), true
+	case int64:
+		return n, true
+	case int:
+		return int64(n), true
+	}
+	return 0, false
+}
+
+// toConnectValue reads a dynamic message into a Connect struct of s (made by toConnect).
+func toConnectValue(s *connect.Schema, msg protoreflect.Message) (*connect.Struct, error) {
+	st := connect.NewStruct(s)
+	md := msg.Descriptor()
+	for _, f := range s.Fields {
+		if f.Schema.Name == UnionName && f.Schema.Type == connect.TypeStruct {
+			od := md.Oneofs().ByName(protoreflect.Name(f.Name))
+			if od == nil {
+				continue
+			}
+			set := msg.WhichOneof(od)
+			if set == nil {
+				continue
+			}
+			u := connect.NewStruct(f.Schema)
+			fs, _ := f.Schema.Field(string(set.Name()))
+			v, err := singular(fs.Schema, set, msg.Get(set))
+			if err != nil {
+				return nil, err
+			}
+			u.MustPut(string(set.Name()), v)
+			st.MustPut(f.Name, u)
+			continue
+		}
+		fd := md.Fields().ByName(protoreflect.Name(f.Name))
+		if fd == nil {
+			continue
+		}
+		switch {
+		case fd.IsMap():
+			out := map[any]any{}
+			var err error
+			msg.Get(fd).Map().Range(func(k protoreflect.MapKey, v protoreflect.Value) bool {
+				var kv, vv any
+				if kv, err = scalarOut(f.Schema.Key, fd.MapKey(), k.Value()); err != nil {
+					return false
+				}
+				if vv, err = singular(f.Schema.Value, fd.MapValue(), v); err != nil {
+					return false
+				}
+				out[kv] = vv
+				return true
+			})
+			if err != nil {
+				return nil, err
+			}
+			st.MustPut(f.Name, out)
+		case fd.IsList():
+			l := msg.Get(fd).List()
+			out := make([]any, l.Len())
+			for i := range l.Len() {
+				v, err := singular(f.Schema.Value, fd, l.Get(i))
+				if err != nil {
+					return nil, err
+				}
+				out[i] = v
+			}
+			st.MustPut(f.Name, out)
+		default:
+			if fd.HasPresence() && !msg.Has(fd) {
+				continue
+			}
+			v, err := singular(f.Schema, fd, msg.Get(fd))
+			if err != nil {
+				return nil, fmt.Errorf("field %q: %w", f.Name, err)
+			}
+			st.MustPut(f.Name, v)
+		}
+	}
+	return st, nil
+}
+
+func intField(m protoreflect.Message, name string) int64 {
+	fd := m.Descriptor().Fields().ByName(protoreflect.Name(name))
+	if fd == nil {
+		return 0
+	}
+	v := m.Get(fd)
+	switch fd.Kind() {
+	case protoreflect.Int64Kind, protoreflect.Sint64Kind, protoreflect.Sfixed64Kind:
+		return v.Int()
+	case protoreflect.Uint32Kind, protoreflect.Uint64Kind, protoreflect.Fixed32Kind, protoreflect.Fixed64Kind:
+		return int64(v.Uint())
+	}
+	return v.Int()
+}
+
+func singular(s *connect.Schema, fd protoreflect.FieldDescriptor, v protoreflect.Value) (any, error) {
+	if fd.Kind() != protoreflect.MessageKind && fd.Kind() != protoreflect.GroupKind {
+		return scalarOut(s, fd, v)
+	}
+	m := v.Message()
+	switch m.Descriptor().FullName() {
+	case "google.protobuf.Timestamp":
+		return time.Unix(intField(m, "seconds"), intField(m, "nanos")).UTC(), nil
+	case "google.type.Date":
+		return time.Date(int(intField(m, "year")), time.Month(intField(m, "month")), int(intField(m, "day")), 0, 0, 0, 0, time.UTC), nil
+	case "google.type.TimeOfDay":
+		ms := ((intField(m, "hours")*60+intField(m, "minutes"))*60+intField(m, "seconds"))*1000 + intField(m, "nanos")/1e6
+		return time.UnixMilli(ms).UTC(), nil
+	case "confluent.type.Decimal":
+		b := m.Get(m.Descriptor().Fields().ByName("value")).Bytes()
+		return connect.DecimalFromBytes(b, int32(intField(m, "scale"))), nil
+	}
+	if s.Type != connect.TypeStruct {
+		// A wrapper (google.protobuf.Int32Value, ...): its value field.
+		vf := m.Descriptor().Fields().ByName("value")
+		if vf == nil {
+			return nil, fmt.Errorf("%w: message %s for a %s", ErrData, m.Descriptor().FullName(), s.Type)
+		}
+		return scalarOut(s, vf, m.Get(vf))
+	}
+	return toConnectValue(s, m)
+}
+
+func scalarOut(s *connect.Schema, fd protoreflect.FieldDescriptor, v protoreflect.Value) (any, error) {
+	switch fd.Kind() {
+	case protoreflect.EnumKind:
+		if ev := fd.Enum().Values().ByNumber(v.Enum()); ev != nil {
+			return string(ev.Name()), nil
+		}
+		return strconv.Itoa(int(v.Enum())), nil
+	case protoreflect.Uint32Kind, protoreflect.Fixed32Kind, protoreflect.Uint64Kind, protoreflect.Fixed64Kind:
+		return int64(v.Uint()), nil
+	}
+	switch s.Type {
+	case connect.TypeInt8:
+		return int8(v.Int()), nil
+	case connect.TypeInt16:
+		return int16(v.Int()), nil
+	case connect.TypeInt32:
+		return int32(v.Int()), nil
+	case connect.TypeInt64:
+		return v.Int(), nil
+	case connect.TypeFloat32:
+		return float32(v.Float()), nil
+	case connect.TypeFloat64:
+		return v.Float(), nil
+	case connect.TypeBoolean:
+		return v.Bool(), nil
+	case connect.TypeString:
+		return v.String(), nil
+	case connect.TypeBytes:
+		return append([]byte(nil), v.Bytes()...), nil
+	}
+	return nil, fmt.Errorf("%w: Protobuf %s for a %s", ErrData, fd.Kind(), s.Type)
+}
