@@ -141,6 +141,12 @@ func TestIntegrationConsoleBrowser(t *testing.T) {
 	if code := apiStatus(t, base+"/connectors/files"); code != http.StatusOK {
 		t.Fatalf("connector gone before the delete was confirmed: HTTP %d", code)
 	}
+	// KIP-558: the set of topics a connector used can be reset.
+	run(t, ctx, "reset topics", chromedp.Click(chromedp.CSS(`#reset-topics`)),
+		waitText(`#flash`, "Reset topics: accepted"))
+	if tp := getJSON(t, base+"/connectors/files/topics"); tp != `{"files":{"topics":[]}}` {
+		t.Errorf("topics after the reset = %s, want none", tp)
+	}
 	run(t, ctx, "confirm delete", chromedp.Click(chromedp.CSS(`#confirm-delete`)), chromedp.WaitVisible(chromedp.CSS(`body[data-page=connectors]`)))
 	if code := apiStatus(t, base+"/connectors/files"); code != http.StatusNotFound {
 		t.Errorf("GET /connectors/files after delete = HTTP %d, want 404", code)

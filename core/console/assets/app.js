@@ -194,7 +194,8 @@
           ])))));
       const tp = await api("GET", base + "/topics");
       topicsEl.replaceChildren(tp.ok ? h("p", { class: "wrap" }, ((tp.data[name] && tp.data[name].topics) || []).join(", ") || "none recorded")
-        : h("p", { class: "muted" }, "Not available: " + errText(tp)));
+        : h("p", { class: "muted" }, "Not available: " + errText(tp)),
+        tp.ok ? h("button", { id: "reset-topics", onclick: () => act("Reset topics", "PUT", "/topics/reset") }, "Reset active topics") : null);
       // Offsets are read again only when the state changes (or on Reload), so that the
       // periodic refresh never replaces what the user is editing.
       if (offsetsEl.dataset.state !== state) await loadOffsets();
