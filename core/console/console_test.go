@@ -135,6 +135,15 @@ func TestIntegrationConsoleBrowser(t *testing.T) {
 		t.Errorf("location after filtering = %s, want state=FAILED kept", loc)
 	}
 
+	// An auto-refresh keeps what the user is doing: focus, typed filter and its result.
+	run(t, ctx, "type a filter", chromedp.Navigate(base+"/ui/"), chromedp.WaitVisible(chromedp.CSS(`#connectors tr[data-name=files]`)),
+		chromedp.SendKeys(chromedp.CSS(`#filter-name`), "fil"), waitText(`#count`, "1 of 2"))
+	loads := eval[string](t, ctx, `document.getElementById("connectors").dataset.loads`)
+	get(t, ctx, "wait for a refresh", chromedp.Poll[bool](`document.getElementById("connectors").dataset.loads !== "`+loads+`"`, chromedp.WithPollingTimeout(15*time.Second)))
+	if state := eval[string](t, ctx, `document.activeElement.id + "=" + document.activeElement.value + " " + document.getElementById("count").textContent`); state != "filter-name=fil 1 of 2 connectors" {
+		t.Errorf("after an auto-refresh: focus, filter and count = %q, want filter-name=fil 1 of 2 connectors", state)
+	}
+
 	// Delete asks for confirmation first.
 	run(t, ctx, "delete", chromedp.Navigate(base+"/ui/connectors/files"), waitText(`#state`, "RUNNING"),
 		chromedp.Click(chromedp.CSS(`#delete`)), chromedp.WaitVisible(chromedp.CSS(`#confirm-delete`)))

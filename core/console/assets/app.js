@@ -111,6 +111,7 @@
     async function load() {
       const r = await api("GET", "/connectors?expand=status&expand=info");
       if (!r.ok) { say("Could not list connectors: " + errText(r), true); return; }
+      tbody.dataset.loads = String(Number(tbody.dataset.loads || 0) + 1);
       rows = Object.entries(r.data || {}).map(([name, v]) => ({
         name,
         type: (v.info && v.info.type) || (v.status && v.status.type) || "",
