@@ -14,7 +14,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/chromedp/chromedp"
 
+	"golang.org/x/crypto/bcrypt"
+
 	"github.com/connectless/connectless/core/console/consoletest"
+	"github.com/connectless/connectless/infra/devstack"
+	"github.com/connectless/connectless/infra/devstack/devstacktest"
 )
 
 // startUI runs `connectless ui` with args on a free loopback port until the test ends and
@@ -59,18 +63,30 @@ func startUI(t *testing.T, cli *cliRunner, args ...string) string {
 	}
 }
 
-// TestUIProxyBasicAuthInBrowser runs `connectless ui --context` for a basic-auth endpoint
-// and uses the console through it in Chromium: the list, a connector's page and a delete.
-// Requests that change state without the console's header, or addressed to another host,
-// are refused.
-func TestUIProxyBasicAuthInBrowser(t *testing.T) {
+// TestIntegrationUIProxyBasicAuthInBrowser runs `connectless ui --context` for a worker
+// with basic authentication and uses the console through it in Chromium: the list, a
+// connector's page and a delete. Requests that change state without the console's header,
+// or addressed to another host, are refused.
+func TestIntegrationUIProxyBasicAuthInBrowser(t *testing.T) {
 	ctx := consoletest.Browser(t)
-	s := startServer(t, basicAuth("admin", "pw"))
-	s.create(t, "c1", "connector.class", "FileStreamSource", "file", "/tmp/in", "topic", "t")
-	s.create(t, "c2", "connector.class", "FileStreamSource", "file", "/tmp/in2", "topic", "t2")
+	h, err := bcrypt.GenerateFromPassword([]byte("pw"), bcrypt.MinCost)
+	if err != nil {
+		t.Fatal(err)
+	}
+	users := writeFile(t, t.TempDir(), "users", "admin:"+string(h)+"\n")
+	k := devstacktest.Kafka(t, devstack.KafkaOptions{AutoCreateTopics: true})
+	url := startWorker(t, k.Brokers(), "basic.auth.file", users)
 	cli := newCLI(t, "")
 	cli.env = map[string]string{}
-	cli.ok("config", "set-context", "good", "--url", s.URL, "--auth", "basic", "--user", "admin", "--password", "pw")
+	cli.ok("config", "set-context", "good", "--url", url, "--auth", "basic", "--user", "admin", "--password", "pw")
+	in := writeFile(t, t.TempDir(), "in.txt", "a\n")
+	for _, name := range []string{"c1", "c2"} {
+		cli.ok("apply", "-f", writeFile(t, t.TempDir(), name+".json",
+			`{"name": "`+name+`", "connector.class": "FileStreamSource", "file": "`+in+`", "topic": "t"}`))
+	}
+	if code := getStatus(t, url+"/connectors"); code != http.StatusUnauthorized {
+		t.Fatalf("worker without credentials: HTTP %d, want 401", code)
+	}
 	base := startUI(t, cli, "--context", "good")
 
 	consoletest.Do(t, ctx, "connectors through the proxy", chromedp.Navigate(base+"/ui/"),
@@ -112,6 +128,17 @@ func TestUIProxyBasicAuthInBrowser(t *testing.T) {
 	if r := cli.ok("get", "connectors", "-o", "json"); !strings.Contains(r.stdout, `"c2"`) {
 		t.Errorf("a refused request deleted c2: %s", r.stdout)
 	}
+}
+
+// getStatus answers the HTTP status of a GET without credentials.
+func getStatus(t *testing.T, url string) int {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
 }
 
 // TestUIProxySigV4 checks that `connectless ui --auth sigv4` signs what it forwards: the
