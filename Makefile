@@ -4,8 +4,9 @@ SHELL     := bash
 GO        ?= go
 BIN       := bin
 TEST_TIMEOUT ?= 20m
-# Tools pinned by the tool lines of go.mod, built into bin/.
-TOOLS     = $(shell $(GO) list tool)
+# Tools pinned by the tool lines of tools/go.mod (a module of their own, so that a program
+# depending on the SDK does not inherit their module graph), built into bin/.
+TOOLS     = $(shell cd tools && $(GO) list tool)
 # Version and commit shown by `connectless version` and GET / (Kafka Connect's "version" and "commit").
 VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo unknown)
 COMMIT    ?= $(shell git rev-parse HEAD 2>/dev/null || echo unknown)
@@ -21,7 +22,8 @@ help: ## list the targets
 deps: node_modules/.package-lock.json ## install what tests and the demo run: Go tools into bin/, dynalite via npm ci, Debian packages
 	@bash infra/devstack/apt-deps.sh
 	@mkdir -p $(BIN)
-	$(GO) build -o $(BIN)/ $(TOOLS) ./infra/devstack/cmd/kfake
+	cd tools && $(GO) build -o ../$(BIN)/ $(TOOLS)
+	$(GO) build -o $(BIN)/ ./infra/devstack/cmd/kfake
 	$(GO) build -tags lambda.norpc -o $(BIN)/echo-bootstrap ./infra/devstack/internal/echobootstrap
 
 node_modules/.package-lock.json: package.json package-lock.json
@@ -35,9 +37,15 @@ build: ## build every package and the connectless binary
 test: deps ## run every test against real local services (CI=true: a missing service fails)
 	$(BIN)/gotestsum --format testname --format-icons text -- -count=1 -p 2 -timeout $(TEST_TIMEOUT) ./...
 
-lint: ## gofmt must list nothing; go vet
+lint: $(BIN)/staticcheck ## gofmt must list nothing; go vet; staticcheck; the import-boundary test (infra/boundaries)
 	@out="$$(gofmt -l .)"; if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
+	$(BIN)/staticcheck ./...
+	$(GO) test -count=1 ./infra/boundaries/
+
+$(BIN)/staticcheck: tools/go.mod tools/go.sum
+	@mkdir -p $(BIN)
+	cd tools && $(GO) build -o ../$(BIN)/ honnef.co/go/tools/cmd/staticcheck
 
 # Lambda functions for provided.al2023: GOOS=linux, CGO_ENABLED=0, -tags lambda.norpc, one
 # static `bootstrap` each. The architecture is arm64 unless GOARCH=amd64 is given on the make

@@ -13,6 +13,7 @@ import (
 	"github.com/creack/pty"
 
 	"github.com/connectless/connectless/core/store"
+	"github.com/connectless/connectless/infra/devstack/devstacktest"
 )
 
 // screen is a minimal terminal: it applies carriage returns, newlines, backspaces and the
@@ -90,7 +91,7 @@ func runInPTY(t *testing.T, url string, args ...string) []byte {
 	cmd := binary(t, []string{"CONNECTLESS_URL=" + url, "TERM=xterm"}, args...)
 	f, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 40, Cols: 120})
 	if err != nil {
-		t.Skipf("no pseudo-terminal on this machine: %v", err)
+		devstacktest.Unavailable(t, "no pseudo-terminal on this machine: %v", err)
 	}
 	defer f.Close()
 	var out bytes.Buffer
@@ -113,7 +114,7 @@ func runInPTY(t *testing.T, url string, args ...string) []byte {
 
 func TestTerminalProgressAndTable(t *testing.T) {
 	if _, err := os.Stat("/dev/ptmx"); err != nil {
-		t.Skip("no /dev/ptmx")
+		devstacktest.Unavailable(t, "no /dev/ptmx: %v", err)
 	}
 	s := startServer(t, nil)
 	f := writeFile(t, t.TempDir(), "c.json", `{"name":"orders","connector.class":"FileStreamSink","file":"/tmp/o","topics":"orders","tasks.max":"3"}`)

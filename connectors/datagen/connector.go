@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"maps"
 	"strconv"
 	"strings"
 	"time"
@@ -26,36 +25,29 @@ var seededEpoch = time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // Connector is the datagen source connector: tasks.max tasks each generate iterations records.
 type Connector struct {
-	props map[string]string
+	connect.ConnectorBase[spec]
 }
 
-// Version returns the connector's version.
-func (c *Connector) Version() string { return Version }
+// spec gives connect.ConnectorBase the connector's version and configuration check.
+type spec struct{}
+
+func (spec) Version() string { return Version }
+func (spec) Check(props map[string]string) error {
+	_, err := parse(props)
+	return err
+}
 
 // Config returns the ConfigDef.
 func (c *Connector) Config() *connect.ConfigDef { return ConfigDef() }
 
-// Start checks and keeps the configuration.
-func (c *Connector) Start(_ context.Context, props map[string]string) error {
-	if _, err := parse(props); err != nil {
-		return err
-	}
-	c.props = maps.Clone(props)
-	return nil
-}
-
 // TaskConfigs returns maxTasks configurations numbered by task.id.
 func (c *Connector) TaskConfigs(maxTasks int) ([]map[string]string, error) {
-	out := make([]map[string]string, max(maxTasks, 1))
+	out, err := c.ConnectorBase.TaskConfigs(maxTasks)
 	for i := range out {
-		out[i] = maps.Clone(c.props)
 		out[i][TaskIDConfig] = strconv.Itoa(i)
 	}
-	return out, nil
+	return out, err
 }
-
-// Stop does nothing: the connector holds no resources.
-func (c *Connector) Stop() error { return nil }
 
 // NewTask returns a new datagen task.
 func (c *Connector) NewTask() connect.SourceTask { return &Task{} }

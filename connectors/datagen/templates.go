@@ -2,7 +2,6 @@ package datagen
 
 import (
 	"encoding/hex"
-	"fmt"
 	"slices"
 	"strconv"
 	"time"
@@ -261,16 +260,4 @@ func appLogs() *Template {
 			v.MustPut("http", h)
 			return v
 		}}
-}
-
-// keyOf returns the key field's value of a generated struct.
-func keyOf(t *Template, v *connect.Struct) (any, error) {
-	if t.KeyField == "" {
-		return nil, nil
-	}
-	k, ok := v.Get(t.KeyField)
-	if !ok {
-		return nil, fmt.Errorf("key field %q is not a field of %s", t.KeyField, t.Name)
-	}
-	return k, nil
 }

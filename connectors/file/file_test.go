@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"log/slog"
 	"math"
 	"math/big"
 	"os"
@@ -272,6 +273,7 @@ type failingReporter struct{}
 func (failingReporter) Assignment() []connect.TopicPartition          { return nil }
 func (failingReporter) ResetOffsets(map[connect.TopicPartition]int64) {}
 func (failingReporter) Reporter() connect.ErrantRecordReporter        { return failingReporter{} }
+func (failingReporter) Logger() *slog.Logger                          { return slog.New(slog.DiscardHandler) }
 func (failingReporter) Report(_ context.Context, _ connect.SinkRecord, err error) error {
 	return err
 }

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"maps"
 	"os"
 	"unicode/utf8"
 
@@ -17,37 +16,24 @@ import (
 // cannot be written as text: bytes that are not UTF-8, or a type with no text form.
 var ErrUnwritable = errors.New("value cannot be written as one line")
 
-// SinkConnector is FileStreamSink.
-type SinkConnector struct {
-	props map[string]string
-}
+// sinkSpec gives connect.ConnectorBase FileStreamSink's version and configuration check.
+type sinkSpec struct{}
 
-// Version returns the connector's version.
-func (c *SinkConnector) Version() string { return Version }
-
-// Config returns FileStreamSink's ConfigDef.
-func (c *SinkConnector) Config() *connect.ConfigDef { return SinkConfigDef() }
-
-// Start checks and keeps the configuration.
-func (c *SinkConnector) Start(_ context.Context, props map[string]string) error {
+func (sinkSpec) Version() string { return Version }
+func (sinkSpec) Check(props map[string]string) error {
 	if _, err := SinkConfigDef().Parse(props); err != nil {
 		return fmt.Errorf("file sink: %w", err)
 	}
-	c.props = maps.Clone(props)
 	return nil
 }
 
-// TaskConfigs returns maxTasks copies of the configuration, as Kafka does.
-func (c *SinkConnector) TaskConfigs(maxTasks int) ([]map[string]string, error) {
-	out := make([]map[string]string, max(maxTasks, 1))
-	for i := range out {
-		out[i] = maps.Clone(c.props)
-	}
-	return out, nil
+// SinkConnector is FileStreamSink; every task gets the configuration, as in Kafka.
+type SinkConnector struct {
+	connect.ConnectorBase[sinkSpec]
 }
 
-// Stop does nothing: the connector holds no resources.
-func (c *SinkConnector) Stop() error { return nil }
+// Config returns FileStreamSink's ConfigDef.
+func (c *SinkConnector) Config() *connect.ConfigDef { return SinkConfigDef() }
 
 // NewTask returns a new sink task.
 func (c *SinkConnector) NewTask() connect.SinkTask { return &SinkTask{} }

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"maps"
 	"net"
 	nethttp "net/http"
 	"strconv"
@@ -59,40 +58,23 @@ func (e *StatusError) Fatal() bool {
 
 // Connector is the HTTP sink connector.
 type Connector struct {
-	// Log is given to tasks; nil means none.
-	Log   *slog.Logger
-	props map[string]string
+	connect.ConnectorBase[spec]
 }
 
-// Version returns the connector's version.
-func (c *Connector) Version() string { return Version }
+// spec gives connect.ConnectorBase the connector's version and configuration check.
+type spec struct{}
+
+func (spec) Version() string { return Version }
+func (spec) Check(props map[string]string) error {
+	_, err := parse(props)
+	return err
+}
 
 // Config returns the ConfigDef.
 func (c *Connector) Config() *connect.ConfigDef { return ConfigDef() }
 
-// Start checks and keeps the configuration.
-func (c *Connector) Start(_ context.Context, props map[string]string) error {
-	if _, err := parse(props); err != nil {
-		return err
-	}
-	c.props = maps.Clone(props)
-	return nil
-}
-
-// TaskConfigs returns maxTasks copies of the configuration.
-func (c *Connector) TaskConfigs(maxTasks int) ([]map[string]string, error) {
-	out := make([]map[string]string, max(maxTasks, 1))
-	for i := range out {
-		out[i] = maps.Clone(c.props)
-	}
-	return out, nil
-}
-
-// Stop does nothing: the connector holds no resources.
-func (c *Connector) Stop() error { return nil }
-
-// NewTask returns a new HTTP sink task.
-func (c *Connector) NewTask() connect.SinkTask { return &Task{Log: c.Log} }
+// NewTask returns a new HTTP sink task; it logs to its task context's logger.
+func (c *Connector) NewTask() connect.SinkTask { return &Task{} }
 
 // Validate reports header syntax and missing credentials on the key at fault.
 func (c *Connector) Validate(_ context.Context, props map[string]string, results *connect.ConfigInfos) error {
@@ -115,7 +97,7 @@ type pending struct {
 // Task sends records in batches. Put sends full batches; Flush sends the rest, so that every
 // record before the offsets the runtime commits has been accepted by the server.
 type Task struct {
-	// Log receives retry warnings; nil means none.
+	// Log receives retry warnings; nil means the task context's logger.
 	Log      *slog.Logger
 	s        settings
 	client   *nethttp.Client
@@ -134,7 +116,7 @@ func (t *Task) Start(_ context.Context, props map[string]string, tctx connect.Si
 	t.s, t.reporter, t.queue = s, tctx.Reporter(), nil
 	t.client = &nethttp.Client{Transport: tr, Timeout: s.requestTimeout}
 	if t.Log == nil {
-		t.Log = slog.New(slog.DiscardHandler)
+		t.Log = tctx.Logger()
 	}
 	return nil
 }

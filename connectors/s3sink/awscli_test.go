@@ -10,15 +10,13 @@ import (
 	"testing"
 
 	"github.com/connectless/connectless/core/connect"
+	"github.com/connectless/connectless/infra/devstack/devstacktest"
 )
 
 // TestIntegrationAWSCLIReadsBack lists and downloads what the sink wrote with the aws CLI
-// (skipped when it is not installed), as a user would.
+// (make deps installs it; skipped without it, failed under CI=true), as a user would.
 func TestIntegrationAWSCLIReadsBack(t *testing.T) {
-	cli, err := exec.LookPath("aws")
-	if err != nil {
-		t.Skip("aws CLI not installed (apt-get install awscli)")
-	}
+	cli := devstacktest.Binary(t, "aws")
 	s := startS3(t)
 	s.bucket(t, "cli")
 	ctx := context.Background()

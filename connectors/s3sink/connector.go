@@ -2,7 +2,6 @@ package s3sink
 
 import (
 	"context"
-	"log/slog"
 	"maps"
 	"slices"
 	"strings"
@@ -27,40 +26,23 @@ var Plugin = connect.Plugin{
 // Connector is the S3 sink connector: it validates the configuration and hands every task the
 // same configuration (partitions are dealt to tasks by the runtime).
 type Connector struct {
-	// Log is given to tasks; nil means slog.Default().
-	Log   *slog.Logger
-	props map[string]string
+	connect.ConnectorBase[spec]
 }
 
-// Version returns the connector's version.
-func (c *Connector) Version() string { return Version }
+// spec gives connect.ConnectorBase the connector's version and configuration check.
+type spec struct{}
+
+func (spec) Version() string { return Version }
+func (spec) Check(props map[string]string) error {
+	_, err := ParseConfig(props)
+	return err
+}
 
 // Config returns the configuration definition.
 func (c *Connector) Config() *connect.ConfigDef { return configDef() }
 
-// Start validates and keeps the configuration.
-func (c *Connector) Start(_ context.Context, props map[string]string) error {
-	if _, err := ParseConfig(props); err != nil {
-		return err
-	}
-	c.props = maps.Clone(props)
-	return nil
-}
-
-// TaskConfigs returns maxTasks copies of the configuration.
-func (c *Connector) TaskConfigs(maxTasks int) ([]map[string]string, error) {
-	out := make([]map[string]string, max(maxTasks, 1))
-	for i := range out {
-		out[i] = maps.Clone(c.props)
-	}
-	return out, nil
-}
-
-// Stop does nothing: the connector holds no resources.
-func (c *Connector) Stop() error { return nil }
-
-// NewTask returns a new S3 sink task.
-func (c *Connector) NewTask() connect.SinkTask { return NewTask(c.Log) }
+// NewTask returns a new S3 sink task; it logs to its task context's logger.
+func (c *Connector) NewTask() connect.SinkTask { return NewTask(nil) }
 
 // Validate adds the sink's parse and cross-field errors (§1.7) to the per-key results.
 func (c *Connector) Validate(_ context.Context, props map[string]string, results *connect.ConfigInfos) error {

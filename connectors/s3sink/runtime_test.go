@@ -29,6 +29,7 @@ func (r *stubRuntime) ResetOffsets(m map[connect.TopicPartition]int64) {
 	maps.Copy(r.resets, m)
 }
 func (r *stubRuntime) Reporter() connect.ErrantRecordReporter { return r }
+func (r *stubRuntime) Logger() *slog.Logger                   { return slog.New(slog.DiscardHandler) }
 func (r *stubRuntime) Report(_ context.Context, rec connect.SinkRecord, err error) error {
 	r.reported = append(r.reported, rec)
 	r.errs = append(r.errs, err)

@@ -43,16 +43,16 @@ type Task struct {
 	notes    []ManifestEntry // objects in the bucket whose notification is not sent yet
 }
 
-// NewTask returns an unstarted task that logs to log (nil: slog.Default()).
+// NewTask returns an unstarted task that logs to log (nil: the task context's logger).
 func NewTask(log *slog.Logger) *Task {
-	if log == nil {
-		log = slog.Default()
-	}
 	return &Task{log: log, now: time.Now}
 }
 
 // Start parses the configuration, builds the S3 client and checks that the bucket exists.
 func (t *Task) Start(ctx context.Context, props map[string]string, tctx connect.SinkTaskContext) error {
+	if t.log == nil {
+		t.log = tctx.Logger()
+	}
 	cfg, err := ParseConfig(props)
 	if err != nil {
 		return err

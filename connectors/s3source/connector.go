@@ -3,8 +3,6 @@ package s3source
 import (
 	"context"
 	"errors"
-	"log/slog"
-	"maps"
 	"strconv"
 
 	"github.com/connectless/connectless/core/connect"
@@ -31,45 +29,34 @@ var Plugin = connect.Plugin{
 // Connector is the S3 source connector: it restores what the S3 sink archived. Its tasks
 // split the archived Kafka partitions by partition number modulo the task count.
 type Connector struct {
-	// Log receives the tasks' logs; nil discards.
-	Log   *slog.Logger
-	props map[string]string
+	connect.ConnectorBase[spec]
 }
 
-// Version returns the connector's version.
-func (c *Connector) Version() string { return Version }
+// spec gives connect.ConnectorBase the connector's version and configuration check.
+type spec struct{}
+
+func (spec) Version() string { return Version }
+func (spec) Check(props map[string]string) error {
+	_, err := ParseConfig(props)
+	return err
+}
 
 // Config describes the configuration keys.
 func (c *Connector) Config() *connect.ConfigDef { return ConfigDef() }
 
-// Start validates the configuration.
-func (c *Connector) Start(_ context.Context, props map[string]string) error {
-	if _, err := ParseConfig(props); err != nil {
-		return err
-	}
-	c.props = maps.Clone(props)
-	return nil
-}
-
 // TaskConfigs returns maxTasks configurations; task i restores the archived partitions whose
 // number modulo maxTasks is i.
 func (c *Connector) TaskConfigs(maxTasks int) ([]map[string]string, error) {
-	n := max(maxTasks, 1)
-	out := make([]map[string]string, n)
-	for i := range n {
-		p := maps.Clone(c.props)
-		p[taskIndexConfig] = strconv.Itoa(i)
-		p[taskCountConfig] = strconv.Itoa(n)
-		out[i] = p
+	out, err := c.ConnectorBase.TaskConfigs(maxTasks)
+	for i := range out {
+		out[i][taskIndexConfig] = strconv.Itoa(i)
+		out[i][taskCountConfig] = strconv.Itoa(len(out))
 	}
-	return out, nil
+	return out, err
 }
 
-// Stop does nothing: the connector holds no resources.
-func (c *Connector) Stop() error { return nil }
-
-// NewTask returns a new task.
-func (c *Connector) NewTask() connect.SourceTask { return NewTask(c.Log) }
+// NewTask returns a new task; it logs to its task context's logger.
+func (c *Connector) NewTask() connect.SourceTask { return NewTask(nil) }
 
 // Validate adds the cross-field errors ParseConfig finds (time range without a way to
 // match it, bounds in the wrong order, layout keys the sink would refuse) to the results.

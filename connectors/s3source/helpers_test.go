@@ -72,6 +72,7 @@ type sinkCtx struct{ tps []connect.TopicPartition }
 func (c sinkCtx) Assignment() []connect.TopicPartition          { return c.tps }
 func (c sinkCtx) ResetOffsets(map[connect.TopicPartition]int64) {}
 func (c sinkCtx) Reporter() connect.ErrantRecordReporter        { return c }
+func (c sinkCtx) Logger() *slog.Logger                          { return slog.New(slog.DiscardHandler) }
 func (c sinkCtx) Report(context.Context, connect.SinkRecord, error) error {
 	return errors.New("no errant records expected")
 }
@@ -143,6 +144,7 @@ func (o *offsets) Offset(_ context.Context, p map[string]any) (map[string]any, e
 }
 
 func (o *offsets) OffsetReader() connect.OffsetReader { return o }
+func (o *offsets) Logger() *slog.Logger               { return slog.New(slog.DiscardHandler) }
 
 // restoreAll runs a source task until it is done and returns its records.
 func restoreAll(t *testing.T, props map[string]string, tctx connect.SourceTaskContext) []connect.SourceRecord {

@@ -49,11 +49,8 @@ type Task struct {
 	pending error // a non-retriable error, returned by every later Poll
 }
 
-// NewTask returns an unstarted task; a nil logger discards.
+// NewTask returns an unstarted task that logs to log (nil: the task context's logger).
 func NewTask(log *slog.Logger) *Task {
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
 	return &Task{log: log}
 }
 
@@ -79,6 +76,13 @@ type partState struct {
 // Start parses the configuration, checks the bucket, lists the objects of this task's
 // partitions and positions each partition after its committed offset.
 func (t *Task) Start(ctx context.Context, props map[string]string, tctx connect.SourceTaskContext) error {
+	switch {
+	case t.log != nil:
+	case tctx != nil:
+		t.log = tctx.Logger()
+	default:
+		t.log = slog.New(slog.DiscardHandler)
+	}
 	cfg, err := ParseConfig(props)
 	if err != nil {
 		return err

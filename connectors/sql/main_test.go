@@ -145,9 +145,6 @@ func (db testDB) exec(t testing.TB, stmts ...string) {
 // q quotes an identifier for the database.
 func (db testDB) q(name string) string { return dialect{db.kind}.quote(name) }
 
-// ph is the n-th placeholder.
-func (db testDB) ph(n int) string { return dialect{db.kind}.placeholder(n) }
-
 // recreate drops and creates a table.
 func (db testDB) recreate(t testing.TB, table, columns string) {
 	t.Helper()

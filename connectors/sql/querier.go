@@ -33,9 +33,8 @@ type querier struct {
 	nullable  map[string]bool // by column name; nil in query mode
 
 	// offset state
-	inc   int64
-	ts    time.Time
-	hasTs bool
+	inc int64
+	ts  time.Time
 
 	probing bool // execute only checks the statement and its column types
 

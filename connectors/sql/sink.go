@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"maps"
 	"slices"
 	"strings"
 
@@ -19,35 +18,20 @@ var ErrRecord = errors.New("record cannot be written")
 // SinkConnector is the JDBC sink connector: every task gets the same configuration; the
 // runtime deals partitions over them.
 type SinkConnector struct {
-	props map[string]string
+	connect.ConnectorBase[sinkSpec]
 }
 
-// Version returns the connector's version.
-func (c *SinkConnector) Version() string { return Version }
+// sinkSpec gives connect.ConnectorBase the sink's version and configuration check.
+type sinkSpec struct{}
+
+func (sinkSpec) Version() string { return Version }
+func (sinkSpec) Check(props map[string]string) error {
+	_, err := parseSinkConfig(props)
+	return err
+}
 
 // Config returns the sink's ConfigDef.
 func (c *SinkConnector) Config() *connect.ConfigDef { return SinkConfigDef() }
-
-// Start parses and keeps the configuration.
-func (c *SinkConnector) Start(_ context.Context, props map[string]string) error {
-	if _, err := parseSinkConfig(props); err != nil {
-		return err
-	}
-	c.props = maps.Clone(props)
-	return nil
-}
-
-// TaskConfigs returns maxTasks copies of the configuration.
-func (c *SinkConnector) TaskConfigs(maxTasks int) ([]map[string]string, error) {
-	out := make([]map[string]string, max(maxTasks, 1))
-	for i := range out {
-		out[i] = maps.Clone(c.props)
-	}
-	return out, nil
-}
-
-// Stop does nothing: the connector holds no resources.
-func (c *SinkConnector) Stop() error { return nil }
 
 // NewTask returns a new sink task.
 func (c *SinkConnector) NewTask() connect.SinkTask { return &SinkTask{} }

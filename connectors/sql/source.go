@@ -19,24 +19,30 @@ const maxPollWait = time.Second
 // SourceConnector is the JDBC source connector: it lists the tables to copy and deals them
 // over the tasks.
 type SourceConnector struct {
-	props  map[string]string
+	connect.ConnectorBase[sourceSpec]
 	cfg    sourceConfig
 	tables []string
 }
 
-// Version returns the connector's version.
-func (c *SourceConnector) Version() string { return Version }
+// sourceSpec gives connect.ConnectorBase the source's version and configuration check.
+type sourceSpec struct{}
+
+func (sourceSpec) Version() string { return Version }
+func (sourceSpec) Check(props map[string]string) error {
+	_, err := parseSourceConfig(props)
+	return err
+}
 
 // Config returns the source's ConfigDef.
 func (c *SourceConnector) Config() *connect.ConfigDef { return SourceConfigDef() }
 
 // Start parses the configuration and, in table mode, lists the tables to copy.
 func (c *SourceConnector) Start(ctx context.Context, props map[string]string) error {
-	cfg, err := parseSourceConfig(props)
-	if err != nil {
+	if err := c.ConnectorBase.Start(ctx, props); err != nil {
 		return err
 	}
-	c.props, c.cfg, c.tables = maps.Clone(props), cfg, nil
+	cfg, _ := parseSourceConfig(props) // checked by Start
+	c.cfg, c.tables = cfg, nil
 	if cfg.query != "" {
 		return nil
 	}
@@ -75,7 +81,7 @@ func selectTables(ctx context.Context, db *conn, cfg sourceConfig) ([]string, er
 
 // TaskConfigs deals the tables round-robin over at most maxTasks tasks; query mode uses one task.
 func (c *SourceConnector) TaskConfigs(maxTasks int) ([]map[string]string, error) {
-	if c.props == nil {
+	if c.Props() == nil {
 		return nil, fmt.Errorf("jdbc source: TaskConfigs before Start")
 	}
 	n := min(max(maxTasks, 1), max(len(c.tables), 1))
@@ -88,15 +94,12 @@ func (c *SourceConnector) TaskConfigs(maxTasks int) ([]map[string]string, error)
 	}
 	out := make([]map[string]string, n)
 	for i := range out {
-		cfg := maps.Clone(c.props)
+		cfg := maps.Clone(c.Props())
 		cfg[TablesConfig] = strings.Join(groups[i], ",")
 		out[i] = cfg
 	}
 	return out, nil
 }
-
-// Stop does nothing: the connector holds no connection after Start.
-func (c *SourceConnector) Stop() error { return nil }
 
 // NewTask returns a new source task.
 func (c *SourceConnector) NewTask() connect.SourceTask { return &SourceTask{} }

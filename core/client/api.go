@@ -8,25 +8,25 @@ import (
 	"strconv"
 
 	"github.com/connectless/connectless/core/connect"
-	"github.com/connectless/connectless/core/herder"
+	"github.com/connectless/connectless/core/restapi"
 )
 
-// REST entities, as core/herder and core/connect encode them.
+// REST entities, as package restapi and core/connect define them.
 type (
 	// ConnectorInfo is a connector's name, stored configuration, tasks and type.
-	ConnectorInfo = herder.ConnectorInfo
+	ConnectorInfo = restapi.ConnectorInfo
 	// ConnectorStateInfo is a connector's status with its tasks'.
-	ConnectorStateInfo = herder.ConnectorStateInfo
+	ConnectorStateInfo = restapi.ConnectorStateInfo
 	// TaskState is one task's status.
-	TaskState = herder.TaskState
+	TaskState = restapi.TaskState
 	// TaskInfo is one task's id and configuration.
-	TaskInfo = herder.TaskInfo
+	TaskInfo = restapi.TaskInfo
 	// ConnectorOffsets is a connector's offsets.
-	ConnectorOffsets = herder.ConnectorOffsets
+	ConnectorOffsets = restapi.ConnectorOffsets
 	// ConnectorOffset is one partition's offset.
-	ConnectorOffset = herder.ConnectorOffset
+	ConnectorOffset = restapi.ConnectorOffset
 	// PluginInfo is one connector plugin.
-	PluginInfo = herder.PluginInfo
+	PluginInfo = restapi.PluginInfo
 	// ConfigInfos is a validation result.
 	ConfigInfos = connect.ConfigInfos
 	// ConfigKeyInfo is one config key's definition.

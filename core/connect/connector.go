@@ -1,6 +1,9 @@
 package connect
 
-import "context"
+import (
+	"context"
+	"log/slog"
+)
 
 // Connector is Kafka's Connector: it validates its configuration and splits the work into
 // task configurations. It runs in the management path (REST create/update, scheduler), never
@@ -48,6 +51,9 @@ type OffsetReader interface {
 // SourceTaskContext is what the runtime gives a SourceTask at Start.
 type SourceTaskContext interface {
 	OffsetReader() OffsetReader
+	// Logger is the task's logger, carrying the connector and task attributes (see
+	// TaskLogger); never nil.
+	Logger() *slog.Logger
 }
 
 // SourceTask is Kafka's SourceTask. Calls are never concurrent: Start, then Poll repeatedly,
@@ -89,6 +95,9 @@ type SinkTaskContext interface {
 	ResetOffsets(offsets map[TopicPartition]int64)
 	// Reporter returns the errant record reporter; never nil.
 	Reporter() ErrantRecordReporter
+	// Logger is the task's logger, carrying the connector and task attributes (see
+	// TaskLogger); never nil.
+	Logger() *slog.Logger
 }
 
 // SinkTask is Kafka's SinkTask. Calls are never concurrent: Start, optionally Open, then Put

@@ -19,6 +19,10 @@
 // deadline, then Stop. Calls on one task are never concurrent, and every blocking call
 // receives a ctx that it must honour.
 //
+// Most connectors only check their configuration, keep it and hand it to every task: they
+// embed ConnectorBase for Version, Start, TaskConfigs and Stop. Tasks log through the logger
+// of their task context, which names the connector and the task (TaskLogger).
+//
 // # Configuration
 //
 // A ConfigDef declares the keys: type, default, validator, importance, documentation, group.

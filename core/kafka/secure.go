@@ -190,6 +190,7 @@ func loadKeystore(path, password string) (tls.Certificate, error) {
 				if password == "" {
 					return tls.Certificate{}, errors.New("the private key is encrypted: set ssl.key.password")
 				}
+				//lint:ignore SA1019 legacy PEM encryption is the one Go can read; ssl.key.password decrypts it
 				der, err := x509.DecryptPEMBlock(blk, []byte(password)) //nolint:staticcheck
 				if err != nil {
 					return tls.Certificate{}, fmt.Errorf("decrypt private key (check ssl.key.password): %w", err)

@@ -9,7 +9,6 @@ import (
 	"strconv"
 
 	"github.com/connectless/connectless/core/herder"
-	"github.com/connectless/connectless/core/store"
 )
 
 // serverInfo is Kafka's ServerInfo.
@@ -136,9 +135,9 @@ func (s *Server) createConnector(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	initial := store.TargetRunning
+	initial := herder.TargetRunning
 	if req.hasInit {
-		initial = store.TargetState(req.initial)
+		initial = herder.TargetState(req.initial)
 	}
 	info, err := s.h.CreateConnector(r.Context(), req.name, req.config, initial)
 	if err != nil {

@@ -1,8 +1,10 @@
 package runtime
 
 import (
+	"cmp"
 	"context"
 	"errors"
+	"log/slog"
 	"maps"
 
 	"github.com/connectless/connectless/core/connect"
@@ -26,6 +28,11 @@ func (c *sinkContext) ResetOffsets(offsets map[connect.TopicPartition]int64) {
 
 // Reporter returns the slice's errant record reporter.
 func (c *sinkContext) Reporter() connect.ErrantRecordReporter { return (*reporter)(c.r) }
+
+// Logger returns the task's logger.
+func (c *sinkContext) Logger() *slog.Logger {
+	return cmp.Or(c.r.s.TaskLogger, connect.TaskLogger(c.r.logger, c.r.s.ConnectorName, c.r.s.TaskID))
+}
 
 // reporter is the errant record reporter of a sink slice.
 type reporter sinkRun

@@ -34,6 +34,9 @@ type SinkSlice struct {
 	// Task is constructed but not started; the slice starts and stops it.
 	Task       connect.SinkTask
 	TaskConfig map[string]string
+	// TaskLogger is what the task's context gives it; nil means
+	// connect.TaskLogger(logger, ConnectorName, TaskID).
+	TaskLogger *slog.Logger
 	// Client reads the assigned partitions and writes the dead-letter queue.
 	Client *kafka.Client
 	// DLQWriter writes dead-letter records; nil makes one on Client when a dead-letter

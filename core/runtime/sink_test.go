@@ -167,7 +167,7 @@ func TestIntegrationSinkPoisonRecordToleranceNone(t *testing.T) {
 
 // dlqSlice runs a sink slice with tolerance all and a dead-letter queue over a partition
 // holding good, poison (converter failure) and bad (reported by the task) records.
-func dlqSlice(t *testing.T, tolerance Tolerance) (*kafka.Client, SinkResult, error, *collector) {
+func dlqSlice(t *testing.T, tolerance Tolerance) (*kafka.Client, SinkResult, *collector, error) {
 	t.Helper()
 	c := newKafka(t, 1, "in")
 	ctx := testContext(t)
@@ -189,11 +189,11 @@ func dlqSlice(t *testing.T, tolerance Tolerance) (*kafka.Client, SinkResult, err
 	out := &collector{}
 	res, err := RunSinkSlice(ctx, nil, SinkSlice{Task: &memSink{out: out, report: true}, Client: c, Assignment: assignment("in", 1),
 		Converters: byteConverters(), Errors: errs, ConnectorName: "archive", TaskID: 2})
-	return c, res, err, out
+	return c, res, out, err
 }
 
 func TestIntegrationSinkPoisonRecordGoesToDeadLetterQueue(t *testing.T) {
-	c, res, err, out := dlqSlice(t, ToleranceAll)
+	c, res, out, err := dlqSlice(t, ToleranceAll)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -273,7 +273,7 @@ func TestIntegrationSinkPoisonRecordGoesToDeadLetterQueue(t *testing.T) {
 }
 
 func TestIntegrationSinkToleranceNoneStillReportsToDeadLetterQueue(t *testing.T) {
-	c, res, err, out := dlqSlice(t, ToleranceNone)
+	c, res, out, err := dlqSlice(t, ToleranceNone)
 	var re *RecordError
 	if !errors.As(err, &re) || re.Offset != 1 || re.Stage != StageValueConverter {
 		t.Fatalf("got %v, want the poison record's RecordError", err)

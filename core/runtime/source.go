@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -18,6 +19,9 @@ type SourceSlice struct {
 	// Task is constructed but not started; the slice starts and stops it.
 	Task       connect.SourceTask
 	TaskConfig map[string]string
+	// TaskLogger is what the task's context gives it; nil means
+	// connect.TaskLogger(logger, ConnectorName, TaskID).
+	TaskLogger *slog.Logger
 	// OffsetReader gives the task its committed source offsets; nil means none committed.
 	OffsetReader connect.OffsetReader
 	// Client is used to make Writer when it is nil.
@@ -160,10 +164,16 @@ func (r *sourceRun) committable() []store.SourceOffset {
 	return out
 }
 
-type sourceContext struct{ r connect.OffsetReader }
+type sourceContext struct {
+	r   connect.OffsetReader
+	log *slog.Logger
+}
 
 // OffsetReader returns the committed source offsets.
 func (c sourceContext) OffsetReader() connect.OffsetReader { return c.r }
+
+// Logger returns the task's logger.
+func (c sourceContext) Logger() *slog.Logger { return c.log }
 
 // noOffsets is the offset reader of a slice given none: no partition has an offset.
 type noOffsets struct{}
@@ -176,7 +186,8 @@ func (r *sourceRun) run(ctx context.Context) error {
 	if reader == nil {
 		reader = noOffsets{}
 	}
-	if err := r.s.Task.Start(ctx, r.s.TaskConfig, sourceContext{reader}); err != nil {
+	tlog := cmp.Or(r.s.TaskLogger, connect.TaskLogger(r.logger, r.s.ConnectorName, r.s.TaskID))
+	if err := r.s.Task.Start(ctx, r.s.TaskConfig, sourceContext{reader, tlog}); err != nil {
 		return fmt.Errorf("start source task: %w", err)
 	}
 	idle := 0

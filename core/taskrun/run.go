@@ -90,7 +90,7 @@ type Result struct {
 // Run runs one invocation of one task until deadline (minus Env.Margin) or until caught up.
 func Run(ctx context.Context, env *Env, p schedule.Payload, deadline time.Time) (res Result, err error) {
 	started := time.Now()
-	log := cmp.Or(env.Logger, slog.New(slog.DiscardHandler)).With("connector", p.Connector, "task", p.Task)
+	log := connect.TaskLogger(env.Logger, p.Connector, p.Task)
 	res = Result{Connector: p.Connector, Task: p.Task}
 	defer func() { res.Duration = time.Since(started) }()
 
@@ -345,6 +345,7 @@ func (env *Env) sink(ctx context.Context, log *slog.Logger, c store.Connector, t
 	out, err := runtime.RunSinkSlice(ctx, log, runtime.SinkSlice{
 		Task:          sc.NewTask(),
 		TaskConfig:    props,
+		TaskLogger:    connect.TaskLogger(env.Logger, c.Name, taskID),
 		Client:        env.Kafka,
 		Assignment:    assignment,
 		Start:         start,
@@ -406,6 +407,7 @@ func (env *Env) source(ctx context.Context, log *slog.Logger, c store.Connector,
 	out, err := runtime.RunSourceSlice(ctx, cmp.Or(env.Logger, slog.New(slog.DiscardHandler)), runtime.SourceSlice{
 		Task:          sc.NewTask(),
 		TaskConfig:    taskCfg,
+		TaskLogger:    connect.TaskLogger(env.Logger, c.Name, taskID),
 		OffsetReader:  offsetReader(offsets),
 		Client:        env.Kafka,
 		Writer:        writer,

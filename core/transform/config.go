@@ -63,9 +63,6 @@ func newDef(keys []connect.ConfigKey) *connect.ConfigDef {
 	return d
 }
 
-// javaString renders a config value as Java's toString would in a ConfigException.
-func javaString(v any) string { return connect.JavaString(v) }
-
 // nonEmptyList is Kafka's NonEmptyListValidator.
 func nonEmptyList() connect.ConfigValidator {
 	return connect.ValidatorFunc(func(name string, v any) error {

@@ -53,7 +53,6 @@ func parseFieldPathV2(p string) ([]string, error) {
 			j := strings.IndexByte(p[i:], '.')
 			if j < 0 {
 				steps = append(steps, p[i:])
-				i = len(p)
 				break
 			}
 			steps = append(steps, p[i:i+j])

@@ -45,14 +45,6 @@ func (s side) with(r *connect.Record, schema *connect.Schema, v any) *connect.Re
 	return &out
 }
 
-// suffix is the Java nested class name of the side.
-func (s side) suffix() string {
-	if s == keySide {
-		return "$Key"
-	}
-	return "$Value"
-}
-
 // javaClass names the Java class Kafka would see for a Go value (Requirements.nullSafeClassName).
 func javaClass(v any) string {
 	switch v.(type) {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/connectless/connectless/core/rest/resttest"
+	"github.com/connectless/connectless/infra/devstack/devstacktest"
 )
 
 // createCmd matches the POST /connectors examples.
@@ -21,9 +22,7 @@ var createCmd = regexp.MustCompile(`-X POST .*\$URL/connectors\s+-d `)
 // Kafka). Each must reach a documented endpoint (no routing 404, no 405 or 415) and none may
 // answer 5xx; the creations must answer 201.
 func TestDocsCurlExamplesAgainstWorker(t *testing.T) {
-	if _, err := exec.LookPath("curl"); err != nil {
-		t.Skip("curl is not installed (apt-get install curl)")
-	}
+	devstacktest.Binary(t, "curl") // make deps installs it; a failure under CI=true
 	cmds := resttest.CurlExamples(t, "../../docs/rest.md", 30)
 	brokers := newKafka(t, "t", 1)
 	tmp := t.TempDir()

@@ -268,6 +268,7 @@ func (t *Template) checkStatement(st any) error {
 func (t *Template) namesOwn(v map[string]any) error {
 	if r, ok := v["Ref"].(string); ok {
 		if t.Resources[r] == nil && !t.isParam(r) {
+			//lint:ignore ST1005 Ref is CloudFormation's name for the intrinsic and keeps its case
 			return fmt.Errorf("Ref %q is not this template's", r)
 		}
 		return nil
@@ -284,6 +285,7 @@ func (t *Template) namesOwn(v map[string]any) error {
 				return nil
 			}
 		}
+		//lint:ignore ST1005 Sub is CloudFormation's name for the intrinsic and keeps its case
 		return fmt.Errorf("Sub %v names none of this template's resources or parameters", s)
 	}
 	return fmt.Errorf("resource %v: want Ref, GetAtt or Sub", v)

@@ -3,6 +3,7 @@ package demo
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"strconv"
 	"time"
 
@@ -25,6 +26,7 @@ const seed = "20240105"
 type noOffsets struct{}
 
 func (noOffsets) OffsetReader() connect.OffsetReader { return noOffsets{} }
+func (noOffsets) Logger() *slog.Logger               { return slog.New(slog.DiscardHandler) }
 func (noOffsets) Offset(context.Context, map[string]any) (map[string]any, error) {
 	return nil, nil
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the devstack runs (PostgreSQL, MariaDB, kcat, the AWS CLI,
-# Node.js and npm, and Chromium for the web console's browser tests) when some are missing: with apt-get when run as root, otherwise it prints
+# Installs the Debian packages the devstack and the tests run (PostgreSQL, MariaDB, kcat, curl,
+# the AWS CLI, Node.js and npm, Chromium for the web console's browser tests) when some are
+# missing: with apt-get when run as root, otherwise it prints
 # the apt-get command to run. Quiet and quick when everything is there.
 set -euo pipefail
 
@@ -14,6 +15,7 @@ if ! { have mariadbd || [ -x /usr/sbin/mariadbd ]; } || ! have mariadb-install-d
 	missing+=(mariadb-server)
 fi
 have kcat || missing+=(kcat)
+have curl || missing+=(curl)
 # A shim (pyenv's, say) can exist without a working CLI behind it: ask it for its version.
 aws --version >/dev/null 2>&1 || missing+=(awscli)
 have node || missing+=(nodejs)

@@ -13,7 +13,7 @@ import (
 	"syscall"
 )
 
-// rieBinary is AWS's Lambda runtime interface emulator, built by make deps from go.mod's tool line.
+// rieBinary is AWS's Lambda runtime interface emulator, built by make deps from the tool line in tools/go.mod.
 const rieBinary = "aws-lambda-rie"
 
 // RIEInvokePath is the path of the emulator's invoke endpoint.

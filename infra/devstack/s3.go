@@ -13,7 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 )
 
-// versitygwBinary is the S3 gateway program, built by make deps from the tool line in go.mod.
+// versitygwBinary is the S3 gateway program, built by make deps from the tool line in tools/go.mod.
 const versitygwBinary = "versitygw"
 
 // S3Options configures StartS3.

@@ -15,6 +15,7 @@ func parseProperties(name string, data []byte) ([]Connector, error) {
 	c := Connector{Name: strings.TrimSpace(props["name"]), Config: props, Source: name}
 	if c.Name == "" {
 		// Kafka's ConnectStandalone message, with the line to add.
+		//lint:ignore ST1005 Kafka's message, capitalised, ending with the line to add
 		return nil, fmt.Errorf("%w: Connector configuration at '%s' is missing the mandatory 'name' configuration: add a line name=...", ErrInvalid, name)
 	}
 	return []Connector{c}, nil

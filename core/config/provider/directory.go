@@ -22,7 +22,7 @@ func (d Directory) Get(_ context.Context, path string, keys []string) (map[strin
 	if path == "" {
 		return nil, errors.New("directory provider needs a path")
 	}
-	if err := (File{AllowedPaths: d.AllowedPaths}).allowed(path); err != nil {
+	if err := File(d).allowed(path); err != nil {
 		return nil, err
 	}
 	out := make(map[string]string, len(keys))

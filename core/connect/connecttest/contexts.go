@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"maps"
 	"slices"
 	"sync"
@@ -89,14 +90,30 @@ func (o *Offsets) Offset(_ context.Context, partition map[string]any) (map[strin
 }
 
 // SourceContext is a SourceTaskContext over an OffsetReader.
-type SourceContext struct{ Reader connect.OffsetReader }
+type SourceContext struct {
+	Reader connect.OffsetReader
+	// Log is the task's logger; nil discards.
+	Log *slog.Logger
+}
 
 // OffsetReader returns the reader.
 func (c SourceContext) OffsetReader() connect.OffsetReader { return c.Reader }
 
+// Logger returns Log, or a logger that discards.
+func (c SourceContext) Logger() *slog.Logger { return orDiscard(c.Log) }
+
+func orDiscard(l *slog.Logger) *slog.Logger {
+	if l == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return l
+}
+
 // SinkContext is a SinkTaskContext that records what the task asks of the runtime.
 type SinkContext struct {
 	Partitions []connect.TopicPartition
+	// Log is the task's logger; nil discards.
+	Log *slog.Logger
 
 	mu       sync.Mutex
 	resets   map[connect.TopicPartition]int64
@@ -134,6 +151,9 @@ func (c *SinkContext) Resets() map[connect.TopicPartition]int64 {
 	}
 	return out
 }
+
+// Logger returns Log, or a logger that discards.
+func (c *SinkContext) Logger() *slog.Logger { return orDiscard(c.Log) }
 
 // Reporter returns a reporter that records reports (as errors.tolerance=all would).
 func (c *SinkContext) Reporter() connect.ErrantRecordReporter { return reporter{c} }

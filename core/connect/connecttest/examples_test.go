@@ -19,6 +19,7 @@ type counterSource struct {
 	panicOnSecondStop bool
 	tooManyTasks      bool
 	ignoreOffsets     bool
+	cancelAsFailure   bool
 	stops             int
 }
 
@@ -56,14 +57,15 @@ func (c *counterSource) Stop() error {
 	return nil
 }
 func (c *counterSource) NewTask() connect.SourceTask {
-	return &counterTask{ignoreOffsets: c.ignoreOffsets}
+	return &counterTask{ignoreOffsets: c.ignoreOffsets, cancelAsFailure: c.cancelAsFailure}
 }
 
 type counterTask struct {
-	topic         string
-	batch         int
-	next          int64
-	ignoreOffsets bool
+	topic           string
+	batch           int
+	next            int64
+	ignoreOffsets   bool
+	cancelAsFailure bool // Poll reports a cancelled context as a plain error
 }
 
 var counterPartition = map[string]any{"counter": "c"}
@@ -86,6 +88,9 @@ func (t *counterTask) Start(ctx context.Context, props map[string]string, tctx c
 
 func (t *counterTask) Poll(ctx context.Context) ([]connect.SourceRecord, error) {
 	if err := ctx.Err(); err != nil {
+		if t.cancelAsFailure {
+			return nil, errors.New("counter source: poll failed")
+		}
 		return nil, err
 	}
 	out := make([]connect.SourceRecord, t.batch)
@@ -109,9 +114,8 @@ func counterPlugin(c func() *counterSource) connect.Plugin {
 
 // memorySink writes values into a shared slice.
 type memorySink struct {
-	store     *memStore
-	blockPut  bool
-	cfgFailed bool
+	store    *memStore
+	blockPut bool
 }
 
 type memStore struct {
@@ -261,6 +265,8 @@ func TestSuiteCatchesBrokenConnectors(t *testing.T) {
 			Config: map[string]string{"topic": "n"}}, "TaskConfigs"},
 		{"offsets ignored on restart", Suite{Plugin: counterPlugin(func() *counterSource { return &counterSource{ignoreOffsets: true} }),
 			Config: map[string]string{"topic": "n"}}, "SourceOffsetsRoundTrip"},
+		{"poll reports cancellation as a failure", Suite{Plugin: counterPlugin(func() *counterSource { return &counterSource{cancelAsFailure: true} }),
+			Config: map[string]string{"topic": "n"}}, "SourcePollCancellation"},
 		{"config rejected", Suite{Plugin: counterPlugin(func() *counterSource { return &counterSource{} }),
 			Config: map[string]string{"batch": "0"}}, "ConfigDef"},
 		{"put ignores cancellation", Suite{Plugin: connect.Plugin{Class: "com.example.Blocking", Type: connect.PluginSink, Version: "1",

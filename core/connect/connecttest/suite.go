@@ -378,7 +378,7 @@ func checkSourceCancel(t testing.TB, s Suite) {
 	var err error
 	bounded(t, "Poll with a cancelled context", s.CancelBound, func() { _, err = task.Poll(ctx) })
 	if err != nil && !errors.Is(err, context.Canceled) && !connect.IsRetriable(err) {
-		t.Logf("Poll with a cancelled context returned %v", err)
+		t.Errorf("Poll with a cancelled context returned %v; want nil, an error wrapping context.Canceled, or a RetriableError", err)
 	}
 }
 
@@ -509,6 +509,6 @@ func checkSinkCancel(t testing.TB, s Suite) {
 	var err error
 	bounded(t, "Put with a cancelled context", s.CancelBound, func() { err = task.Put(ctx, records) })
 	if err != nil && !errors.Is(err, context.Canceled) && !connect.IsRetriable(err) {
-		t.Logf("Put with a cancelled context returned %v", err)
+		t.Errorf("Put with a cancelled context returned %v; want nil, an error wrapping context.Canceled, or a RetriableError", err)
 	}
 }

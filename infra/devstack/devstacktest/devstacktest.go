@@ -29,6 +29,16 @@ func check(t testing.TB, service string, err error) {
 	t.Fatalf("start %s: %v", service, err)
 }
 
+// Unavailable ends a test that cannot run on this machine (no pseudo-terminal, say): a skip
+// outside CI, a failure when CI=true, as for a missing service.
+func Unavailable(t testing.TB, format string, args ...any) {
+	t.Helper()
+	if os.Getenv("CI") != "true" {
+		t.Skipf(format, args...)
+	}
+	t.Fatalf(format, args...)
+}
+
 func startCtx(t testing.TB) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(context.Background(), startTimeout)
 }

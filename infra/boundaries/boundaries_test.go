@@ -1,0 +1,147 @@
+package boundaries
+
+import (
+	"bytes"
+	"encoding/json"
+	"os/exec"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/connectless/connectless/infra/devstack"
+)
+
+const module = "github.com/connectless/connectless/"
+
+// pkg is what go list says of one package: its path without the module prefix and the module
+// packages its non-test files import, also without the prefix.
+type pkg struct {
+	path    string
+	imports []string
+}
+
+// listPackages lists every package of the module with its non-test imports of the module.
+func listPackages(t *testing.T) []pkg {
+	t.Helper()
+	root, err := devstack.RepoRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("go", "list", "-json=ImportPath,Imports", "./...")
+	cmd.Dir = root
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("go list: %v\n%s", err, stderr.Bytes())
+	}
+	var pkgs []pkg
+	dec := json.NewDecoder(bytes.NewReader(out))
+	for dec.More() {
+		var p struct {
+			ImportPath string
+			Imports    []string
+		}
+		if err := dec.Decode(&p); err != nil {
+			t.Fatal(err)
+		}
+		var own []string
+		for _, imp := range p.Imports {
+			if rest, ok := strings.CutPrefix(imp, module); ok {
+				own = append(own, rest)
+			}
+		}
+		pkgs = append(pkgs, pkg{path: strings.TrimPrefix(p.ImportPath, module), imports: own})
+	}
+	if len(pkgs) == 0 {
+		t.Fatal("go list found no packages")
+	}
+	return pkgs
+}
+
+// under reports whether path is dir or inside it.
+func under(path, dir string) bool { return path == dir || strings.HasPrefix(path, dir+"/") }
+
+// sdk reports whether a connector may import path: the SDK (core/connect and its
+// sub-packages) and the archive layout and formats the S3 connectors share.
+func sdk(path string) bool { return under(path, "core/connect") || under(path, "connectors/archive") }
+
+// isConnector reports whether path is a connector package (or inside one). The connectors
+// package itself is the list of shipped plugins, which the binaries import.
+func isConnector(path string) bool {
+	return strings.HasPrefix(path, "connectors/") && !under(path, "connectors/archive")
+}
+
+// forbidden are imports between engine packages that must stay apart.
+var forbidden = []struct{ from, to, why string }{
+	{"core/worker", "core/serverless", "the worker and the Lambda functions share their start-up through lower packages"},
+	{"core/client", "core/herder", "the client needs only the REST entities of core/restapi"},
+	{"core/rest", "core/store", "the REST server speaks to the herder, never to the store"},
+	{"core/connect", "core/", "the SDK imports nothing of the engine"},
+}
+
+// known are violations that exist while a move is under way; each names the move. An entry
+// that no longer matches fails the test, so the list only shrinks.
+var known = []struct{ from, to string }{
+	// core/worker reads serverless' worker configuration until one worker-config parser
+	// serves both.
+	{"core/worker", "core/serverless"},
+}
+
+func violations(pkgs []pkg) [][2]string {
+	var out [][2]string
+	for _, p := range pkgs {
+		for _, imp := range p.imports {
+			bad := isConnector(p.path) && !sdk(imp)
+			for _, f := range forbidden {
+				if under(p.path, f.from) && under(imp, strings.TrimSuffix(f.to, "/")) && !under(imp, f.from) {
+					bad = true
+				}
+			}
+			if bad {
+				out = append(out, [2]string{p.path, imp})
+			}
+		}
+	}
+	return out
+}
+
+func TestImportBoundaries(t *testing.T) {
+	found := violations(listPackages(t))
+	for _, v := range found {
+		if !slices.ContainsFunc(known, func(k struct{ from, to string }) bool { return k.from == v[0] && k.to == v[1] }) {
+			t.Errorf("%s imports %s", v[0], v[1])
+		}
+	}
+	for _, k := range known {
+		if !slices.Contains(found, [2]string{k.from, k.to}) {
+			t.Errorf("%s no longer imports %s: drop the known exception", k.from, k.to)
+		}
+	}
+}
+
+// The rules catch what they are meant to, on made-up packages.
+func TestViolations(t *testing.T) {
+	pkgs := []pkg{
+		{"connectors/good", []string{"core/connect", "core/connect/javacompat", "connectors/archive/layout"}},
+		{"connectors/bad", []string{"core/connect", "core/kafka"}},
+		{"connectors/sibling", []string{"connectors/good"}},
+		{"connectors", []string{"connectors/good", "core/config"}},
+		{"connectors/archive/layout", []string{"core/connect"}},
+		{"core/client", []string{"core/restapi", "core/herder"}},
+		{"core/rest", []string{"core/herder", "core/store"}},
+		{"core/worker", []string{"core/serverless", "core/herder"}},
+		{"core/connect/connecttest", []string{"core/connect", "core/runtime"}},
+	}
+	want := [][2]string{
+		{"connectors/bad", "core/kafka"},
+		{"connectors/sibling", "connectors/good"},
+		{"core/client", "core/herder"},
+		{"core/rest", "core/store"},
+		{"core/worker", "core/serverless"},
+		{"core/connect/connecttest", "core/runtime"},
+	}
+	if got := violations(pkgs); !slices.Equal(got, want) {
+		t.Errorf("violations = %v\nwant %v", got, want)
+	}
+}
