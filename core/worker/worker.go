@@ -18,6 +18,7 @@ import (
 
 	"github.com/connectless/connectless/core/config/workerprops"
 	"github.com/connectless/connectless/core/connect"
+	"github.com/connectless/connectless/core/console"
 	"github.com/connectless/connectless/core/herder"
 	"github.com/connectless/connectless/core/kafka"
 	"github.com/connectless/connectless/core/rest"
@@ -168,6 +169,10 @@ func (w *Worker) start(ctx context.Context) error {
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", w.metrics.Handler())
 	mux.Handle("/", api)
+	if !w.cfg.UIDisabled {
+		mux.Handle(console.Prefix, console.Handler())
+		mux.Handle("GET /ui", console.Handler())
+	}
 	var handler http.Handler = mux
 	if w.users != nil {
 		handler = NewBasicAuth(w.users, handler)

@@ -64,6 +64,8 @@ type Config struct {
 	AdvertisedPort int
 	// AdminDisabled is true when admin.listeners is set and empty.
 	AdminDisabled bool
+	// UIDisabled from ui.enable: the REST listeners do not serve the web console.
+	UIDisabled bool
 	// TopicTrackingDisabled and TopicResetDisabled from topic.tracking.enable and
 	// topic.tracking.allow.reset.
 	TopicTrackingDisabled, TopicResetDisabled bool

@@ -190,6 +190,7 @@ var Keys = []Key{
 		}},
 	{Name: "admin.listeners", DefaultDoc: "(admin on)", Kafka: kafkaConnect, Scope: WorkerOnly, Doc: "Set and empty: `/admin/*` answers 404.",
 		set: func(c *Config, _ *parseState, _, v string, _ *Problems) { c.AdminDisabled = strings.TrimSpace(v) == "" }},
+	{Name: "ui.enable", Default: "true", Scope: WorkerOnly, Doc: "Serve the web console under `/ui/` on the REST listeners (behind `basic.auth.file` when set).", set: boolean(func(c *Config) *bool { return &c.UIDisabled }, true)},
 	{Name: "topic.tracking.enable", Default: "true", Kafka: kafkaConnect, Doc: "Tasks record the topics they use (`GET /connectors/{name}/topics`, in every backend; `status-topic-<topic>:connector-<name>` records on `state.backend=kafka`).", set: boolean(func(c *Config) *bool { return &c.TopicTrackingDisabled }, true)},
 	{Name: "topic.tracking.allow.reset", Default: "true", Kafka: kafkaConnect, Doc: "Allow `PUT /connectors/{name}/topics/reset`.", set: boolean(func(c *Config) *bool { return &c.TopicResetDisabled }, true)},
 	{Name: "key.converter", Default: JSONConverter, Kafka: kafkaConnect, Doc: "Key converter of connectors that set none; its options are `key.converter.*`.", set: str(func(c *Config) *string { return &c.KeyConverter })},
