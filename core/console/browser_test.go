@@ -77,6 +77,14 @@ func startWorker(t *testing.T, extra map[string]string) string {
 			t.Errorf("worker run: %v", err)
 		}
 	})
+	select {
+	case <-w.Ready():
+	case <-time.After(30 * time.Second):
+		t.Fatal("worker not ready")
+	}
+	if w.State() != worker.StateRunning {
+		t.Fatalf("worker %s: %v", w.State(), w.Err())
+	}
 	return "http://" + w.Addrs()[0].String()
 }
 
