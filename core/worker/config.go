@@ -86,6 +86,9 @@ type Config struct {
 	// DynamoDBTableCreate from state.dynamodb.table.create (default true): create the
 	// state table (on-demand billing) when it is missing.
 	DynamoDBTableCreate bool
+	// UIDisabled from ui.enable (default true): false stops the REST listeners serving the
+	// web console under /ui/.
+	UIDisabled bool
 
 	// KeyConverter, ValueConverter and HeaderConverter with their options (the keys after
 	// the prefix): the converters of connectors that set none. Defaults JsonConverter,
@@ -217,6 +220,8 @@ func Parse(props map[string]string) (*Config, error) {
 			c.TopicTrackingDisabled = !boolean(key, v)
 		case "topic.tracking.allow.reset":
 			c.TopicResetDisabled = !boolean(key, v)
+		case "ui.enable":
+			c.UIDisabled = !boolean(key, v)
 		case "topic.creation.enable":
 			c.TopicCreationDisabled = !boolean(key, v)
 		case "state.dynamodb.table.create":

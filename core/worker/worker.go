@@ -19,6 +19,7 @@ import (
 
 	"github.com/connectless/connectless/core/config/provider"
 	"github.com/connectless/connectless/core/connect"
+	"github.com/connectless/connectless/core/console"
 	"github.com/connectless/connectless/core/herder"
 	"github.com/connectless/connectless/core/kafka"
 	"github.com/connectless/connectless/core/rest"
@@ -182,6 +183,10 @@ func New(ctx context.Context, props map[string]string, opts Options) (_ *Worker,
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", w.metrics.Handler())
 	mux.Handle("/", api)
+	if !cfg.UIDisabled {
+		mux.Handle(console.Prefix, console.Handler())
+		mux.Handle("GET /ui", console.Handler())
+	}
 	var handler http.Handler = mux
 	if users != nil {
 		handler = NewBasicAuth(users, handler)
