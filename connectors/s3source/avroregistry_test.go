@@ -15,7 +15,7 @@ import (
 	"github.com/connectless/connectless/core/connect"
 	"github.com/connectless/connectless/core/convert"
 	"github.com/connectless/connectless/core/kafka"
-	"github.com/connectless/connectless/core/runtime"
+	"github.com/connectless/connectless/core/taskslice"
 	"github.com/connectless/connectless/core/schedule"
 	"github.com/connectless/connectless/core/store"
 	"github.com/connectless/connectless/core/store/memory"
@@ -145,7 +145,7 @@ func TestIntegrationAvroTopicArchivedAndRestored(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rres, err := runSliceWith(ctx, t, client, NewTask(nil), sourceProps(sp, nil), newOffsets(), 0, runtime.Converters{Key: key, Value: value, Header: header})
+	rres, err := runSliceWith(ctx, t, client, NewTask(nil), sourceProps(sp, nil), newOffsets(), 0, taskslice.Converters{Key: key, Value: value, Header: header})
 	if err != nil {
 		t.Fatal(err)
 	}
