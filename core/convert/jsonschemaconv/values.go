@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/connectless/connectless/core/connect"
+	"github.com/connectless/connectless/core/connect/javacompat"
 )
 
 // ErrData is returned (wrapped) for a value that does not fit its schema.
@@ -113,9 +114,9 @@ func toJSON(s *connect.Schema, v any) (any, error) {
 			if err != nil {
 				return nil, err
 			}
-			var entry ordered
-			entry.add("key", jk)
-			entry.add("value", jv)
+			var entry javacompat.Object
+			entry.Add("key", jk)
+			entry.Add("value", jv)
 			out = append(out, entry)
 		}
 		return out, nil
@@ -124,14 +125,14 @@ func toJSON(s *connect.Schema, v any) (any, error) {
 		if !ok {
 			return bad()
 		}
-		var o ordered
+		var o javacompat.Object
 		for _, f := range s.Fields {
 			fv, _ := st.Get(f.Name)
 			j, err := toJSON(f.Schema, fv)
 			if err != nil {
 				return nil, fmt.Errorf("field %q: %w", f.Name, err)
 			}
-			o.add(f.Name, j)
+			o.Add(f.Name, j)
 		}
 		return o, nil
 	}
