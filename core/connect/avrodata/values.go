@@ -318,18 +318,13 @@ func fixedArray(b []byte, size int, negative bool) (any, error) {
 	return arr.Interface(), nil
 }
 
+// toInt64 reads a Connect integer (connect.IntValue), an unsigned integer up to 32 bits or a
+// whole float64 (as JSON decoding gives) as int64.
 func toInt64(v any) (int64, bool) {
-	switch n := v.(type) {
-	case int8:
-		return int64(n), true
-	case int16:
-		return int64(n), true
-	case int32:
-		return int64(n), true
-	case int64:
+	if n, ok := connect.IntValue(v); ok {
 		return n, true
-	case int:
-		return int64(n), true
+	}
+	switch n := v.(type) {
 	case uint8:
 		return int64(n), true
 	case uint16:
