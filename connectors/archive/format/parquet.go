@@ -12,6 +12,7 @@ import (
 	pqcompress "github.com/parquet-go/parquet-go/compress"
 
 	"github.com/connectless/connectless/core/connect"
+	"github.com/connectless/connectless/core/connect/avrodata"
 )
 
 // parquetAvroSchemaKey is the footer key under which parquet-avro (Confluent's
@@ -133,7 +134,7 @@ func (f *parquetFormat) Finish(dst io.Writer, spool io.Reader, schema *connect.S
 // of key/value records, a map with non-string keys, a list of key/value groups), maps are
 // maps with string keys.
 func parquetNode(as avro.Schema) (parquet.Node, error) {
-	as = derefSchema(as)
+	as = avrodata.Deref(as)
 	if u, ok := as.(*avro.UnionSchema); ok {
 		if !u.Nullable() || len(u.Types()) != 2 {
 			return nil, fmt.Errorf("%w: ParquetFormat supports unions with null only", ErrData)
@@ -231,7 +232,7 @@ func (g orderedGroup) String() string { return parquet.NewSchema("", g).String()
 // values unwrapped, Date as int32 days, Time as int32 milliseconds, Timestamp as time.Time,
 // Decimal as its unscaled two's complement bytes.
 func parquetValue(as avro.Schema, g any) (any, error) {
-	as = derefSchema(as)
+	as = avrodata.Deref(as)
 	if u, ok := as.(*avro.UnionSchema); ok {
 		if g == nil {
 			return nil, nil
