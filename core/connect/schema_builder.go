@@ -255,6 +255,18 @@ func DecimalFromBytes(b []byte, scale int32) Decimal {
 	return Decimal{Unscaled: n, Scale: scale}
 }
 
+// DecimalFromRat returns r as a Decimal of the given scale (a negative scale counts as 0 for
+// the unscaled value), as Java's BigDecimal.setScale(scale, UNNECESSARY) does: false, and the
+// zero Decimal, when r has more decimal places than scale.
+func DecimalFromRat(r *big.Rat, scale int32) (Decimal, bool) {
+	p := new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(max(scale, 0))), nil)
+	v := new(big.Rat).Mul(r, new(big.Rat).SetInt(p))
+	if !v.IsInt() {
+		return Decimal{}, false
+	}
+	return Decimal{Unscaled: new(big.Int).Set(v.Num()), Scale: scale}, true
+}
+
 // DecimalScale returns the scale parameter of a Decimal schema.
 func DecimalScale(s *Schema) (int32, error) {
 	var scale int32

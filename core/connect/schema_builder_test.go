@@ -113,3 +113,30 @@ func TestValidateValue(t *testing.T) {
 		}
 	}
 }
+
+func TestDecimalFromRat(t *testing.T) {
+	for _, tc := range []struct {
+		rat   string
+		scale int32
+		want  string // Decimal.String, "" when the scale is too small
+	}{
+		{"12.34", 2, "12.34"},
+		{"12.34", 4, "12.3400"},
+		{"-1/8", 3, "-0.125"},
+		{"12.345", 2, ""},
+		{"1/3", 10, ""},
+		{"7", 0, "7"},
+	} {
+		r, _ := new(big.Rat).SetString(tc.rat)
+		d, ok := DecimalFromRat(r, tc.scale)
+		if tc.want == "" {
+			if ok {
+				t.Errorf("DecimalFromRat(%s, %d) = %s, want not ok", tc.rat, tc.scale, d)
+			}
+			continue
+		}
+		if !ok || d.String() != tc.want || d.Scale != tc.scale {
+			t.Errorf("DecimalFromRat(%s, %d) = %s (scale %d), %v; want %s", tc.rat, tc.scale, d, d.Scale, ok, tc.want)
+		}
+	}
+}

@@ -329,9 +329,3 @@ func sortEntries(item avro.Schema, arr []any) ([]any, error) {
 	}
 	return out, nil
 }
-
-// ratUnscaled is the unscaled integer of a decimal decoded as a rational with scale.
-func ratUnscaled(r *big.Rat, scale int32) *big.Int {
-	n := new(big.Int).Mul(r.Num(), new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(scale)), nil))
-	return n.Quo(n, r.Denom())
-}

@@ -249,7 +249,11 @@ func parquetValue(as avro.Schema, g any) (any, error) {
 			if !ok {
 				return bad()
 			}
-			return connect.Decimal{Unscaled: ratUnscaled(r, int32(lt.Scale()))}.Bytes(), nil
+			d, ok := connect.DecimalFromRat(r, int32(lt.Scale()))
+			if !ok {
+				return nil, fmt.Errorf("decimal %s does not have scale %d", r, lt.Scale())
+			}
+			return d.Bytes(), nil
 		}
 		switch l.Logical().Type() {
 		case avro.Date:

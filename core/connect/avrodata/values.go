@@ -390,11 +390,11 @@ func ToConnectData(cs *connect.Schema, as avro.Schema, g any) (any, error) {
 		}
 		switch d := g.(type) {
 		case *big.Rat:
-			n, ok := unscaled(d, int(scale))
+			dec, ok := connect.DecimalFromRat(d, scale)
 			if !ok {
 				return nil, fmt.Errorf("%w: decimal %s does not have scale %d", ErrData, d.String(), scale)
 			}
-			return connect.Decimal{Unscaled: n, Scale: scale}, nil
+			return dec, nil
 		case []byte:
 			return connect.DecimalFromBytes(d, scale), nil
 		}
@@ -486,8 +486,8 @@ func ToConnectData(cs *connect.Schema, as avro.Schema, g any) (any, error) {
 		if r, ok := g.(*big.Rat); ok { // a decimal Connect does not name as Decimal
 			if l, ok := as.(avro.LogicalTypeSchema); ok && l.Logical() != nil {
 				if d, ok := l.Logical().(*avro.DecimalLogicalSchema); ok {
-					n, _ := unscaled(r, d.Scale())
-					return connect.Decimal{Unscaled: n}.Bytes(), nil
+					dec, _ := connect.DecimalFromRat(r, int32(d.Scale()))
+					return dec.Bytes(), nil
 				}
 			}
 		}

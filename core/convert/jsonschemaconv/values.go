@@ -307,10 +307,9 @@ func parseDecimal(text string, scale int32) (connect.Decimal, error) {
 	if !ok {
 		return connect.Decimal{}, fmt.Errorf("%w: %q is not a decimal number", ErrData, text)
 	}
-	p := new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(max(scale, 0))), nil)
-	r.Mul(r, new(big.Rat).SetInt(p))
-	if !r.IsInt() {
+	d, ok := connect.DecimalFromRat(r, scale)
+	if !ok {
 		return connect.Decimal{}, fmt.Errorf("%w: %s has more than %d decimal places", ErrData, text, scale)
 	}
-	return connect.Decimal{Unscaled: new(big.Int).Set(r.Num()), Scale: scale}, nil
+	return d, nil
 }
