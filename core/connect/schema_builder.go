@@ -311,6 +311,19 @@ func MillisToTime(ms int32) (time.Time, error) {
 	return time.UnixMilli(int64(ms)).UTC(), nil
 }
 
+// TemporalToInt is fromLogical of Kafka's Date, Time or Timestamp, chosen by the schema name:
+// t as int32 days since the epoch (Date), int32 milliseconds since midnight (Time) or int64
+// milliseconds since the epoch (Timestamp or any other name).
+func TemporalToInt(name string, t time.Time) (any, error) {
+	switch name {
+	case DateName:
+		return DateToDays(t)
+	case TimeName:
+		return TimeToMillis(t)
+	}
+	return t.UnixMilli(), nil
+}
+
 // DataError is Kafka's DataException: a value that does not fit its schema or cannot be
 // converted. Converters and transformations return it (wrapped or not).
 type DataError struct {

@@ -140,3 +140,24 @@ func TestDecimalFromRat(t *testing.T) {
 		}
 	}
 }
+
+func TestTemporalToInt(t *testing.T) {
+	day := time.Date(2024, 2, 29, 0, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name string
+		t    time.Time
+		want any
+		err  bool
+	}{
+		{DateName, day, int32(19782), false},
+		{DateName, day.Add(time.Hour), nil, true},
+		{TimeName, time.UnixMilli(3_600_001).UTC(), int32(3_600_001), false},
+		{TimeName, day, nil, true},
+		{TimestampName, day.Add(1500 * time.Millisecond), int64(1709164801500), false},
+	} {
+		got, err := TemporalToInt(tc.name, tc.t)
+		if (err != nil) != tc.err || (!tc.err && got != tc.want) {
+			t.Errorf("TemporalToInt(%s, %v) = %v (%T), %v; want %v (%T), error %v", tc.name, tc.t, got, got, err, tc.want, tc.want, tc.err)
+		}
+	}
+}

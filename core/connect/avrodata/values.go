@@ -105,21 +105,11 @@ func FromConnectData(cs *connect.Schema, as avro.Schema, v any) (any, error) {
 		if !ok {
 			return bad()
 		}
-		switch cs.Name {
-		case connect.DateName:
-			days, err := connect.DateToDays(t)
-			if err != nil {
-				return nil, fmt.Errorf("%w: %w", ErrData, err)
-			}
-			return days, nil
-		case connect.TimeName:
-			ms, err := connect.TimeToMillis(t)
-			if err != nil {
-				return nil, fmt.Errorf("%w: %w", ErrData, err)
-			}
-			return ms, nil
+		n, err := connect.TemporalToInt(cs.Name, t)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrData, err)
 		}
-		return t.UnixMilli(), nil
+		return n, nil
 	}
 	switch cs.Type {
 	case connect.TypeInt8, connect.TypeInt16, connect.TypeInt32:

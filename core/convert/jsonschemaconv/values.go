@@ -44,21 +44,11 @@ func toJSON(s *connect.Schema, v any) (any, error) {
 		if !ok {
 			return bad()
 		}
-		switch s.Name {
-		case connect.DateName:
-			days, err := connect.DateToDays(t)
-			if err != nil {
-				return nil, fmt.Errorf("%w: %w", ErrData, err)
-			}
-			return days, nil
-		case connect.TimeName:
-			ms, err := connect.TimeToMillis(t)
-			if err != nil {
-				return nil, fmt.Errorf("%w: %w", ErrData, err)
-			}
-			return ms, nil
+		n, err := connect.TemporalToInt(s.Name, t)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrData, err)
 		}
-		return t.UnixMilli(), nil
+		return n, nil
 	}
 	switch s.Type {
 	case connect.TypeInt8, connect.TypeInt16, connect.TypeInt32, connect.TypeInt64,
