@@ -46,8 +46,7 @@ type Converter struct {
 	schemaregistry.Base
 	data    avrodata.Config
 	api     avro.API
-	writers *schemaregistry.Cache[*connect.Schema, *avrodata.Schema]
-	byText  *schemaregistry.Cache[string, *avrodata.Schema]
+	writers *schemaregistry.Writers[*avrodata.Schema]
 	readers *schemaregistry.Cache[int, reader]
 	latest  *schemaregistry.Cache[int, avro.Schema]
 }
@@ -73,8 +72,7 @@ func (c *Converter) Configure(props map[string]string, isKey bool) error {
 		ScrubInvalidNames:     v.Bool(ScrubInvalidNamesKey),
 	}
 	c.api = avro.Config{}.Freeze()
-	c.writers = schemaregistry.NewCache[*connect.Schema, *avrodata.Schema](s.CacheSize)
-	c.byText = schemaregistry.NewCache[string, *avrodata.Schema](s.CacheSize)
+	c.writers = schemaregistry.NewWriters[*avrodata.Schema](s.CacheSize)
 	c.readers = schemaregistry.NewCache[int, reader](s.CacheSize)
 	c.latest = schemaregistry.NewCache[int, avro.Schema](s.CacheSize)
 	return nil
@@ -101,22 +99,17 @@ func (c *Converter) FromConnect(topic string, schema *connect.Schema, value any)
 	if value == nil {
 		return nil, nil
 	}
-	w, ok := c.writers.Get(schema)
-	if !ok {
-		// Schemas rebuilt for every record (new pointers, same shape) are parsed once.
-		text, err := avrodata.SchemaText(c.data, schema)
-		if err != nil {
-			return nil, fmt.Errorf("%w: topic %s: %w", ErrData, topic, err)
-		}
-		if w, ok = c.byText.Get(text); !ok {
+	w, err := c.writers.Get(schema,
+		func() (string, error) { return avrodata.SchemaText(c.data, schema) },
+		func(text string) (*avrodata.Schema, error) {
 			as, err := avrodata.Parse(text)
 			if err != nil {
-				return nil, fmt.Errorf("%w: topic %s: %w", ErrData, topic, err)
+				return nil, err
 			}
-			w = &avrodata.Schema{Text: text, Avro: as}
-			c.byText.Put(text, w)
-		}
-		c.writers.Put(schema, w)
+			return &avrodata.Schema{Text: text, Avro: as}, nil
+		})
+	if err != nil {
+		return nil, fmt.Errorf("%w: topic %s: %w", ErrData, topic, err)
 	}
 	own := sr.Schema{Schema: w.Text, Type: sr.TypeAvro}
 	subject := c.Registry().Subject(topic, recordName(w.Avro))

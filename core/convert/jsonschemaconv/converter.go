@@ -32,8 +32,7 @@ func Config() *connect.ConfigDef {
 type Converter struct {
 	schemaregistry.Base
 	validate bool
-	writers  *schemaregistry.Cache[*connect.Schema, schemaInfo]
-	byText   *schemaregistry.Cache[string, schemaInfo]
+	writers  *schemaregistry.Writers[schemaInfo]
 	readers  *schemaregistry.Cache[int, schemaInfo]
 }
 
@@ -54,8 +53,7 @@ func (c *Converter) Configure(props map[string]string, isKey bool) error {
 	}
 	s := c.Registry().Settings()
 	c.validate = v.Bool(FailInvalidSchemaKey)
-	c.writers = schemaregistry.NewCache[*connect.Schema, schemaInfo](s.CacheSize)
-	c.byText = schemaregistry.NewCache[string, schemaInfo](s.CacheSize)
+	c.writers = schemaregistry.NewWriters[schemaInfo](s.CacheSize)
 	c.readers = schemaregistry.NewCache[int, schemaInfo](s.CacheSize)
 	return nil
 }
@@ -98,25 +96,24 @@ func (c *Converter) FromConnect(topic string, schema *connect.Schema, value any)
 	if value == nil {
 		return nil, nil
 	}
-	w, ok := c.writers.Get(schema)
-	if !ok {
-		j, err := fromConnect(schema, -1)
-		if err != nil {
-			return nil, fmt.Errorf("%s: topic %s: %w", Class, topic, err)
-		}
-		text, err := json.Marshal(j)
-		if err != nil {
-			return nil, fmt.Errorf("%s: topic %s: %w: %w", Class, topic, ErrSchema, err)
-		}
-		// Schemas rebuilt for every record (new pointers, same shape) are compiled once.
-		if w, ok = c.byText.Get(string(text)); !ok {
-			w = schemaInfo{text: string(text), cs: schema}
-			if w.validator, err = c.validator(w.text); err != nil {
-				return nil, fmt.Errorf("%s: topic %s: %w", Class, topic, err)
+	w, err := c.writers.Get(schema,
+		func() (string, error) {
+			j, err := fromConnect(schema, -1)
+			if err != nil {
+				return "", err
 			}
-			c.byText.Put(w.text, w)
-		}
-		c.writers.Put(schema, w)
+			text, err := json.Marshal(j)
+			if err != nil {
+				return "", fmt.Errorf("%w: %w", ErrSchema, err)
+			}
+			return string(text), nil
+		},
+		func(text string) (schemaInfo, error) {
+			v, err := c.validator(text)
+			return schemaInfo{text: text, cs: schema, validator: v}, err
+		})
+	if err != nil {
+		return nil, fmt.Errorf("%s: topic %s: %w", Class, topic, err)
 	}
 	own := sr.Schema{Schema: w.text, Type: sr.TypeJSON}
 	name := schema.Name

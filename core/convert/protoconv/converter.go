@@ -28,8 +28,7 @@ func Config() *connect.ConfigDef { return schemaregistry.ConfigDef() }
 // Converter is the ProtobufConverter. Safe for concurrent use after Configure.
 type Converter struct {
 	schemaregistry.Base
-	writers *schemaregistry.Cache[*connect.Schema, writer]
-	byText  *schemaregistry.Cache[string, writer]
+	writers *schemaregistry.Writers[writer]
 	readers *schemaregistry.Cache[string, reader]
 	latest  *schemaregistry.Cache[int, writer]
 }
@@ -54,8 +53,7 @@ func (c *Converter) Configure(props map[string]string, isKey bool) error {
 		return err
 	}
 	s := c.Registry().Settings()
-	c.writers = schemaregistry.NewCache[*connect.Schema, writer](s.CacheSize)
-	c.byText = schemaregistry.NewCache[string, writer](s.CacheSize)
+	c.writers = schemaregistry.NewWriters[writer](s.CacheSize)
 	c.readers = schemaregistry.NewCache[string, reader](s.CacheSize)
 	c.latest = schemaregistry.NewCache[int, writer](s.CacheSize)
 	return nil
@@ -109,22 +107,17 @@ func (c *Converter) FromConnect(topic string, schema *connect.Schema, value any)
 	if value == nil {
 		return nil, nil
 	}
-	w, ok := c.writers.Get(schema)
-	if !ok {
-		text, err := schemaText(schema)
-		if err != nil {
-			return nil, fmt.Errorf("%s: topic %s: %w", Class, topic, err)
-		}
-		// Schemas rebuilt for every record (new pointers, same shape) are compiled once.
-		if w, ok = c.byText.Get(text); !ok {
+	w, err := c.writers.Get(schema,
+		func() (string, error) { return schemaText(schema) },
+		func(text string) (writer, error) {
 			fd, err := c.compile(sr.Schema{Schema: text})
 			if err != nil {
-				return nil, fmt.Errorf("%s: topic %s: %w", Class, topic, err)
+				return writer{}, err
 			}
-			w = writer{text: text, md: fd.Messages().Get(0), index: []int{0}}
-			c.byText.Put(text, w)
-		}
-		c.writers.Put(schema, w)
+			return writer{text: text, md: fd.Messages().Get(0), index: []int{0}}, nil
+		})
+	if err != nil {
+		return nil, fmt.Errorf("%s: topic %s: %w", Class, topic, err)
 	}
 	own := sr.Schema{Schema: w.text, Type: sr.TypeProtobuf}
 	subject := c.Registry().Subject(topic, string(w.md.FullName()))
