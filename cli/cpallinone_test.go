@@ -75,6 +75,14 @@ func runCPAllInOne(t *testing.T, class string) {
 			t.Error("worker did not stop")
 		}
 	})
+	select {
+	case <-w.Ready():
+	case <-time.After(20 * time.Second):
+		t.Fatal("worker not ready")
+	}
+	if w.State() != worker.StateRunning {
+		t.Fatalf("worker %s: %v", w.State(), w.Err())
+	}
 	url := "http://" + w.Addrs()[0].String()
 	body, _ := json.Marshal(map[string]any{"name": "datagen-users", "config": map[string]string{
 		"connector.class": "io.confluent.kafka.connect.datagen.DatagenConnector",

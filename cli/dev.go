@@ -107,6 +107,7 @@ func (e *env) dev(c *cli.Context) error {
 		}
 	}
 	var w *worker.Worker
+	runErr := make(chan error, 1)
 	if !c.Bool("no-worker") {
 		state := c.String("state")
 		if state == "" {
@@ -131,6 +132,11 @@ func (e *env) dev(c *cli.Context) error {
 		if err != nil {
 			return fmt.Errorf("start worker on port %d: %w (is the port taken? pick another with --rest-port)", c.Int("rest-port"), err)
 		}
+		go func() { runErr <- w.Run(ctx) }()
+		<-w.Ready()
+		if w.State() != worker.StateRunning {
+			return fmt.Errorf("start worker on port %d: %w (is the port taken? pick another with --rest-port)", c.Int("rest-port"), <-runErr)
+		}
 		url := "http://" + w.Addrs()[0].String()
 		services = append(services, devService{"REST API", url, fmt.Sprintf("CONNECTLESS_URL=%s connectless get connectors (state in %s)", url, state)})
 	}
@@ -148,7 +154,7 @@ func (e *env) dev(c *cli.Context) error {
 		fmt.Fprintf(e.stdout, "not started: %s\n", s)
 	}
 	if w != nil {
-		return w.Run(ctx)
+		return <-runErr
 	}
 	<-ctx.Done()
 	return nil

@@ -20,8 +20,8 @@ import (
 )
 
 // startWorker runs the real long-lived worker (REST, herder, task runners) on a bolt store
-// and Kafka, and returns its REST URL.
-func startWorker(t *testing.T, brokers []string) string {
+// and Kafka, and returns its REST URL; extra are more worker properties, key then value.
+func startWorker(t *testing.T, brokers []string, extra ...string) string {
 	t.Helper()
 	props := map[string]string{
 		"bootstrap.servers":         strings.Join(brokers, ","),
@@ -33,6 +33,9 @@ func startWorker(t *testing.T, brokers []string) string {
 		"offset.flush.interval.ms":  "1000",
 		"task.poll.interval.ms":     "50",
 		"task.lease.timeout.ms":     "2000",
+	}
+	for i := 0; i+1 < len(extra); i += 2 {
+		props[extra[i]] = extra[i+1]
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	w, err := worker.New(ctx, props, worker.Options{Registry: testRegistry(t), Logger: slog.New(slog.DiscardHandler), Version: "test"})
@@ -49,6 +52,14 @@ func startWorker(t *testing.T, brokers []string) string {
 			t.Error("worker did not stop")
 		}
 	})
+	select {
+	case <-w.Ready():
+	case <-time.After(20 * time.Second):
+		t.Fatal("worker not ready")
+	}
+	if w.State() != worker.StateRunning {
+		t.Fatalf("worker %s: %v", w.State(), w.Err())
+	}
 	return "http://" + w.Addrs()[0].String()
 }
 

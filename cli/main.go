@@ -45,7 +45,7 @@ func commands(e *env) []*cli.Command {
 		configCommand(e),
 		invokeCommand(e),
 		demoCommand(e), benchCommand(e),
-		devCommand(e),
+		devCommand(e), uiCommand(e),
 		workerCommand(e), standaloneCommand(e),
 		completionCommand(e),
 		versionCommand(e),

@@ -13,6 +13,9 @@ import (
 
 	"github.com/connectless/connectless/cli/internal/output"
 	"github.com/connectless/connectless/core/client"
+	"github.com/connectless/connectless/core/config/provider"
+	"github.com/connectless/connectless/core/config/workerprops"
+	"github.com/connectless/connectless/core/kafka"
 	"github.com/connectless/connectless/core/store/migrate"
 )
 
@@ -77,6 +80,7 @@ func offsetsCommand(e *env) *cli.Command {
 					"connectless offsets import orders-archive --bootstrap-servers kafka:9092 --from old-archive --dry-run"),
 				Flags: withFlags(
 					&cli.StringFlag{Name: "bootstrap-servers", Usage: "the Kafka Connect cluster's Kafka brokers, comma-separated"},
+					&cli.StringFlag{Name: "command-config", Usage: "a properties file of client keys to reach a secured cluster (security.protocol, sasl.*, ssl.*), as Kafka's tools take; CONNECT_* variables of those keys win over it"},
 					&cli.StringFlag{Name: "offsets-topic", Value: "connect-offsets", Usage: "the cluster's offset.storage.topic"},
 					&cli.StringFlag{Name: "from", Usage: "connector name on the Kafka Connect cluster (default NAME)"},
 					&cli.StringFlag{Name: "group", Usage: "sink connector's consumer group (default connect-<from>)"},
@@ -179,6 +183,34 @@ func readOffsetsFile(path string, e *env) (client.ConnectorOffsets, error) {
 	return offs, nil
 }
 
+// commandConfig builds the Kafka client options from --command-config (Kafka's tools' file
+// of client properties) and the CONNECT_* variables of the client keys (CONNECT_SECURITY_PROTOCOL,
+// CONNECT_SASL_JAAS_CONFIG, …), which win over the file as they do for the worker.
+func commandConfig(c *cli.Context, e *env, brokers []string) (kafka.Options, error) {
+	props := map[string]string{}
+	if path := c.String("command-config"); path != "" {
+		f, err := os.Open(path)
+		if err != nil {
+			return kafka.Options{}, fmt.Errorf("--command-config: %w", err)
+		}
+		defer f.Close()
+		if props, err = provider.ParseProperties(f); err != nil {
+			return kafka.Options{}, fmt.Errorf("--command-config %s: %w", path, err)
+		}
+	}
+	for _, k := range kafka.SecurityKeys {
+		if v := e.getenv(workerprops.EnvName(k)); v != "" {
+			props[k] = v
+		}
+	}
+	cfg, err := kafka.ParseClientConfig(props)
+	if err != nil {
+		return kafka.Options{}, fmt.Errorf("client keys (--command-config, CONNECT_*): %w", err)
+	}
+	cfg.Brokers = brokers
+	return cfg.WorkerOptions(c.Context, kafka.BuildOptions{})
+}
+
 func yamlToJSON(data []byte) ([]byte, error) {
 	var v any
 	if err := yaml.Unmarshal(data, &v); err != nil {
@@ -206,12 +238,15 @@ func (e *env) importOffsets(c *cli.Context) error {
 	}
 	from := cmpOr(c.String("from"), name)
 	cluster := migrate.Cluster{Brokers: brokers, OffsetsTopic: c.String("offsets-topic"), SinkGroup: c.String("group")}
+	if cluster.Client, err = commandConfig(c, e, brokers); err != nil {
+		return err
+	}
 	var offs client.ConnectorOffsets
 	switch info.Type {
 	case "sink":
 		got, err := migrate.ReadSinkOffsets(c.Context, cluster, from)
 		if err != nil {
-			return err
+			return cluster.Client.Explain(err)
 		}
 		for tp, off := range got {
 			offs.Offsets = append(offs.Offsets, client.ConnectorOffset{
@@ -221,7 +256,7 @@ func (e *env) importOffsets(c *cli.Context) error {
 	case "source":
 		got, err := migrate.ReadSourceOffsets(c.Context, cluster, from)
 		if err != nil {
-			return err
+			return cluster.Client.Explain(err)
 		}
 		for _, o := range got {
 			offs.Offsets = append(offs.Offsets, client.ConnectorOffset{Partition: o.Partition, Offset: o.Offset})

@@ -140,8 +140,9 @@ func TestKafkaQuickstartStandalone(t *testing.T) {
 }
 
 // TestKafkaQuickstartDistributed starts `connectless worker` on Kafka's
-// connect-distributed.properties, unchanged (the state backend is named in CONNECT_STATE_BACKEND
-// here), against a broker that auto-creates topics: the worker creates Kafka Connect's three
+// connect-distributed.properties, unchanged (no state.backend: group.id and
+// config.storage.topic select the kafka backend, and the worker says so in its log), against a
+// broker that auto-creates topics: the worker creates Kafka Connect's three
 // internal topics compacted, with the file's replication factor 1 and Kafka's default partition
 // counts (config 1, offsets 25, status 5), and the quickstart's file connectors created over
 // REST copy a line through the auto-created connect-test topic.
@@ -158,7 +159,6 @@ func TestKafkaQuickstartDistributed(t *testing.T) {
 	base := "http://127.0.0.1:" + strconv.Itoa(port)
 	t.Setenv("CONNECT_BOOTSTRAP_SERVERS", strings.Join(cluster.ListenAddrs(), ","))
 	t.Setenv("CONNECT_LISTENERS", base)
-	t.Setenv("CONNECT_STATE_BACKEND", "kafka")
 	writeFile(t, dir, "test.txt", "hello\n")
 	stop, stderr := runInBackground(t, "worker", worker)
 	t.Cleanup(func() {
@@ -197,6 +197,9 @@ func TestKafkaQuickstartDistributed(t *testing.T) {
 		}
 	}
 	waitFor(t, "test.sink.txt to hold hello", func() bool { return strings.Join(lines(t, "test.sink.txt"), ",") == "hello" })
+	if log := stderr.String(); !strings.Contains(log, "state_backend=kafka") || !strings.Contains(log, "connect-distributed.properties") {
+		t.Errorf("the worker log does not say why it chose the kafka backend:\n%s", log)
+	}
 	if code := stop(); code != 0 {
 		t.Fatalf("worker exit %d:\n%s", code, stderr)
 	}

@@ -155,7 +155,7 @@ func TestStandaloneBadInput(t *testing.T) {
 	}{
 		{"no worker file", []string{"standalone"}, exitUsage, "needs a worker properties file"},
 		{"other backend", []string{"standalone", writeFile(t, dir, "d.properties", "state.backend=dynamodb\n")}, exitUsage, "state.backend"},
-		{"unknown worker key", []string{"worker", writeFile(t, dir, "u.properties", "no.such.key=1\n")}, exitError, "no.such.key"},
+		{"malformed worker key", []string{"worker", writeFile(t, dir, "u.properties", "offset.flush.interval.ms=soon\n")}, exitError, "offset.flush.interval.ms"},
 		{"missing connector file", []string{"standalone", wp, filepath.Join(dir, "nope.properties")}, exitError, "nope.properties"},
 		{"connector without name", []string{"standalone", wp, writeFile(t, dir, "c.properties", "connector.class=FileStreamSink\n")}, exitError, "is missing the mandatory 'name' configuration"},
 		{"two worker files", []string{"worker", wp, wp}, exitUsage, "at most one"},

@@ -117,7 +117,12 @@ func runWorker(c *cli.Context, e *env, props map[string]string, conns []worker.C
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stderr, "connectless worker %s listening on %v\n", w.ID(), w.Addrs())
+	go func() {
+		<-w.Ready()
+		if w.State() == worker.StateRunning {
+			fmt.Fprintf(e.stderr, "connectless worker %s listening on %v\n", w.ID(), w.Addrs())
+		}
+	}()
 	return w.Run(c.Context)
 }
 

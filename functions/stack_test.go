@@ -24,6 +24,7 @@ import (
 
 	"github.com/connectless/connectless/connectors"
 	"github.com/connectless/connectless/connectors/s3sink"
+	"github.com/connectless/connectless/core/config/workerprops"
 	"github.com/connectless/connectless/core/herder"
 	"github.com/connectless/connectless/core/schedule"
 	"github.com/connectless/connectless/core/serverless"
@@ -115,7 +116,7 @@ func newStack(t testing.TB, partitions int) *stack {
 		"value.converter.schemas.enable": "false",
 		"key.converter":                  "org.apache.kafka.connect.storage.StringConverter",
 		"task.shutdown.margin.ms":        "500",
-		"task.lease.grace.ms":            "1000",
+		"task.lease.timeout.ms":          "1000",
 		"scheduler.dispatch.concurrency": "1",
 		"task.function.name":             "function",
 	}
@@ -127,7 +128,7 @@ func newStack(t testing.TB, partitions int) *stack {
 		"AWS_REGION=" + s.Region,
 	}
 	for k, v := range props {
-		env = append(env, serverless.EnvName(k)+"="+v)
+		env = append(env, workerprops.EnvName(k)+"="+v)
 	}
 	reg, err := connectors.Registry()
 	if err != nil {

@@ -60,6 +60,26 @@ func newNotifier(cfg *Config) *kafka.Writer {
 	}
 }
 
+// kafkaTransporter is the optional task-context ability that gives the transport of the
+// worker's producers (see connect.SinkTaskContext), so that notifications reach a secured
+// cluster (TLS, SASL) as the worker's own records do.
+type kafkaTransporter interface {
+	KafkaTransport() kafka.RoundTripper
+}
+
+// notifierTransport secures the notifier's connections as the worker's producers, when the
+// task context offers it; otherwise they stay plaintext.
+func (t *Task) notifierTransport() {
+	if t.notifier.Transport != nil {
+		return
+	}
+	if p, ok := t.tctx.(kafkaTransporter); ok {
+		if rt := p.KafkaTransport(); rt != nil {
+			t.notifier.Transport = rt
+		}
+	}
+}
+
 // queueNotifications records objects that exist in the bucket and still need a notification.
 func (t *Task) queueNotifications(entries ...ManifestEntry) {
 	if t.notifier != nil {
@@ -74,6 +94,7 @@ func (t *Task) sendNotifications(ctx context.Context) error {
 	if t.notifier == nil || len(t.notes) == 0 {
 		return nil
 	}
+	t.notifierTransport()
 	msgs := make([]kafka.Message, len(t.notes))
 	for i, e := range t.notes {
 		b, err := json.Marshal(t.notification(e))

@@ -87,6 +87,12 @@ type ErrantRecordReporter interface {
 }
 
 // SinkTaskContext is what the runtime gives a SinkTask at Start.
+//
+// A task that produces to Kafka itself (a notification topic) may reach the cluster secured
+// as the worker's producers are: the runtime's context also has the optional method
+// KafkaTransport() returning a github.com/segmentio/kafka-go RoundTripper (TLS and SASL from
+// the worker's producer keys), which the task finds with a type assertion on an interface of
+// its own, so that this package does not depend on kafka-go.
 type SinkTaskContext interface {
 	// Assignment is the set of partitions this task reads in this slice.
 	Assignment() []TopicPartition

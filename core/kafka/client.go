@@ -64,6 +64,9 @@ type Client struct {
 	addr    net.Addr
 	brokers []string
 	opts    Options
+	// base and build are what Open built the client from, for ForConnector.
+	base  *ClientConfig
+	build BuildOptions
 }
 
 // NewClient returns a client for the cluster behind opts.Brokers. It does not connect until

@@ -1,6 +1,7 @@
 package kafka
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"maps"
@@ -24,6 +25,9 @@ type ClientConfig struct {
 	// Roles are the producers', consumers' and admin clients' keys: the worker's, each
 	// overridden by the keys under producer., consumer. or admin. (RoleProps).
 	Roles map[Role]Security
+	// Policy is connector.client.config.override.policy: which keys a connector may
+	// override (ForConnector). Empty means All, Kafka 3's default.
+	Policy string
 	// props are the security keys as given, for connector overrides.
 	props map[string]string
 }
@@ -159,11 +163,39 @@ func (c ClientConfig) role(r Role) Security {
 	return c.Security
 }
 
-// Open builds a Client from the configuration (see Options).
+// Open builds a Client from the configuration (see Options). The client remembers c, so
+// that Client.ForConnector can apply a connector's overrides.
 func Open(ctx context.Context, c ClientConfig, bo BuildOptions) (*Client, error) {
 	o, err := c.Options(ctx, bo)
 	if err != nil {
 		return nil, err
 	}
-	return NewClient(o)
+	cl, err := NewClient(o)
+	if err != nil {
+		return nil, err
+	}
+	cl.base, cl.build = &c, bo
+	return cl, nil
+}
+
+// ForConnector returns the client a connector's tasks use: c itself when the connector
+// overrides no client key, otherwise a new client with its producer.override.*,
+// consumer.override.* and admin.override.* keys applied as the worker's
+// connector.client.config.override.policy allows; the caller closes a new client. An
+// override the policy refuses, or that this package does not implement, is an error naming
+// the connector key. A nil c gives nil.
+func (c *Client) ForConnector(ctx context.Context, connector map[string]string) (*Client, error) {
+	if c == nil {
+		return nil, nil
+	}
+	base := c.base
+	if base == nil {
+		base = &ClientConfig{Brokers: c.brokers, ClientID: c.opts.ClientID, Timeout: c.opts.Timeout,
+			Security: c.opts.Security, Roles: map[Role]Security{}}
+	}
+	cfg, changed, err := base.ForConnector(cmp.Or(base.Policy, PolicyAll), connector)
+	if err != nil || !changed {
+		return c, err
+	}
+	return Open(ctx, cfg, c.build)
 }

@@ -295,3 +295,7 @@ func explainer(sec Security, m sasl.Mechanism) func(error) error {
 	t, _ := m.(*tracked)
 	return func(err error) error { return sec.explain(err, t.cut()) }
 }
+
+// Explain turns a failure of a connection made with these options into one error naming the
+// client key to fix (see Security.Explain), or returns err unchanged.
+func (o Options) Explain(err error) error { return explainer(o.Security, o.SASL)(err) }

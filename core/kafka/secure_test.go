@@ -2,7 +2,6 @@ package kafka
 
 import (
 	"context"
-	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"os"
@@ -13,43 +12,18 @@ import (
 	"time"
 
 	"github.com/segmentio/kafka-go/sasl"
-	"github.com/segmentio/kafka-go/sasl/scram"
 
 	"github.com/connectless/connectless/core/connect"
 	"github.com/connectless/connectless/infra/devstack"
 	"github.com/connectless/connectless/infra/devstack/devstacktest"
 )
 
-// securedCluster starts a kfake broker on SASL_SSL with a SCRAM-SHA-512 user, its certificate
-// issued for 127.0.0.1 only, and returns it with the path of a PEM trust store holding its CA.
-func securedCluster(t *testing.T) (k *devstack.Kafka, truststore string) {
-	t.Helper()
-	ca, err := devstack.NewCertAuthority("test-ca")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, _, err := ca.Issue("127.0.0.1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	truststore = filepath.Join(t.TempDir(), "ca.pem")
-	if err := os.WriteFile(truststore, ca.PEM(), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	pool, err := loadTruststore(truststore)
-	if err != nil {
-		t.Fatal(err)
-	}
-	mech, err := scram.Mechanism(scram.SHA512, "alice", "alice-secret")
-	if err != nil {
-		t.Fatal(err)
-	}
-	k = devstacktest.Kafka(t, devstack.KafkaOptions{
-		TLS:       &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12},
-		SASLUsers: []devstack.SASLUser{{Mechanism: "SCRAM-SHA-512", User: "alice", Password: "alice-secret"}},
-		ClientTLS: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}, ClientSASL: mech,
-	})
-	return k, truststore
+// securedCluster starts a kfake broker on SASL_SSL with the SCRAM-SHA-512 users alice and
+// bob, its certificate issued for 127.0.0.1 only, and returns it with the path of a PEM
+// trust store holding its CA.
+func securedCluster(t *testing.T) (*devstacktest.SecuredKafka, string) {
+	k := devstacktest.SecuredKafkaBroker(t, map[string]string{"alice": "alice-secret", "bob": "bob-secret"})
+	return k, k.Truststore
 }
 
 func securedProps(truststore, password string) map[string]string {
@@ -142,6 +116,51 @@ func TestIntegrationSecuredCluster(t *testing.T) {
 				t.Errorf("error quotes the password: %v", err)
 			}
 		})
+	}
+}
+
+// TestIntegrationConnectorOverrides: a connector's producer.override.sasl.jaas.config makes
+// its own client with its own user, as the override policy allows; a wrong override
+// password is reported against the connector's key.
+func TestIntegrationConnectorOverrides(t *testing.T) {
+	k, truststore := securedCluster(t)
+	ctx := testContext(t)
+	worker := openSecured(t, k.Brokers(), securedProps(truststore, "alice-secret"))
+	bob := func(pw string) map[string]string {
+		return map[string]string{"producer.override.sasl.jaas.config": `org.apache.kafka.common.security.scram.ScramLoginModule required username="bob" password="` + pw + `";`}
+	}
+	same, err := worker.ForConnector(ctx, map[string]string{"name": "plain"})
+	if err != nil || same != worker {
+		t.Fatalf("no overrides: %v, same client %v", err, same == worker)
+	}
+	c, err := worker.ForConnector(ctx, bob("bob-secret"))
+	if err != nil || c == worker {
+		t.Fatalf("override: %v, new client %v", err, c != worker)
+	}
+	defer c.Close()
+	if err := c.Ping(ctx); err != nil {
+		t.Fatalf("ping as bob: %v", err)
+	}
+	wrong, err := worker.ForConnector(ctx, bob("nope"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer wrong.Close()
+	if err := wrong.Ping(ctx); !errors.Is(err, ErrConnect) || !strings.Contains(err.Error(), "producer.override.sasl.jaas.config") {
+		t.Fatalf("ping with a wrong override: %v; want the connector key named", err)
+	}
+	cfg, err := ParseClientConfig(map[string]string{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Brokers, cfg.Policy = k.Brokers(), PolicyNone
+	none, err := Open(ctx, cfg, BuildOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer none.Close()
+	if _, err := none.ForConnector(ctx, bob("bob-secret")); !errors.Is(err, ErrConfig) || !strings.Contains(err.Error(), "The 'None' policy does not allow 'sasl.jaas.config' to be overridden") {
+		t.Fatalf("policy None: %v", err)
 	}
 }
 

@@ -187,6 +187,9 @@ func parseSecurity(s Security, raw func(key string) (string, bool)) (Security, e
 	s.KeyPassword, _ = get(KeyKeyPassword)
 	if v, ok := get(KeySASLMechanism); ok {
 		s.Mechanism = strings.ToUpper(v)
+		if !slices.Contains([]string{"GSSAPI", MechanismPlain, MechanismSCRAMSHA256, MechanismSCRAMSHA512, MechanismAWSMSKIAM}, s.Mechanism) {
+			bad(KeySASLMechanism, "want PLAIN, SCRAM-SHA-256, SCRAM-SHA-512 or AWS_MSK_IAM, got %q", v)
+		}
 	}
 	jaas, hasJAAS := raw(KeySASLJAASConfig)
 	if s.SASL() {
@@ -212,8 +215,6 @@ func parseSecurity(s Security, raw func(key string) (string, bool)) (Security, e
 			if v, ok := get(KeySASLCallbackHandler); ok && v != mskIAMCallbackHandler {
 				bad(KeySASLCallbackHandler, "want %s (or unset) with AWS_MSK_IAM, got %q", mskIAMCallbackHandler, v)
 			}
-		default:
-			bad(KeySASLMechanism, "want PLAIN, SCRAM-SHA-256, SCRAM-SHA-512 or AWS_MSK_IAM, got %q", s.Mechanism)
 		}
 	}
 	if v, ok := get(KeySASLCallbackHandler); ok && s.Mechanism != MechanismAWSMSKIAM && v != "" {
@@ -304,6 +305,10 @@ const KeyOverridePolicy = "connector.client.config.override.policy"
 // PrincipalConnectorClientConfigOverridePolicy.
 var principalKeys = []string{KeySecurityProtocol, KeySASLJAASConfig, KeySASLMechanism}
 
+// runtimeOverrides are the connector overrides the task runtime reads itself (not client
+// keys): consumer.override.auto.offset.reset.
+var runtimeOverrides = map[Role][]string{RoleConsumer: {"auto.offset.reset"}}
+
 // OverridePrefix is the connector-config prefix of a role's client overrides
 // ("producer.override.").
 func OverridePrefix(role Role) string { return string(role) + ".override." }
@@ -327,8 +332,9 @@ func ParsePolicy(v string) (string, error) {
 // CheckOverrides validates a connector's client overrides against the policy and returns,
 // per offending connector key, Kafka's message: "The '<policy>' policy does not allow
 // '<key>' to be overridden" (AbstractConnectorClientConfigOverridePolicy). Overrides of
-// keys that this package does not read (other than the security keys) are reported as not
-// supported, so that none is ignored silently.
+// keys that are neither security keys nor read by the task runtime
+// (consumer.override.auto.offset.reset) are reported as not supported, so that none is
+// ignored silently.
 func CheckOverrides(policy string, connector map[string]string) map[string]string {
 	out := map[string]string{}
 	for _, role := range Roles {
@@ -341,7 +347,7 @@ func CheckOverrides(policy string, connector map[string]string) map[string]strin
 			switch {
 			case policy == PolicyNone || (policy == PolicyPrincipal && !slices.Contains(principalKeys, name)):
 				out[k] = fmt.Sprintf("The '%s' policy does not allow '%s' to be overridden", policy, name)
-			case !slices.Contains(SecurityKeys, name):
+			case !slices.Contains(SecurityKeys, name) && !slices.Contains(runtimeOverrides[role], name):
 				out[k] = fmt.Sprintf("Overriding '%s' is not supported; only the client security keys (%s) may be overridden", name, strings.Join(SecurityKeys, ", "))
 			}
 		}

@@ -102,6 +102,7 @@ func TestCheckOverrides(t *testing.T) {
 		"producer.override.sasl.jaas.config":        scramJAAS,
 		"consumer.override.ssl.truststore.location": "/ca.pem",
 		"producer.override.linger.ms":               "5",
+		"consumer.override.auto.offset.reset":       "earliest",
 	}
 	// Kafka's message: AbstractConnectorClientConfigOverridePolicy adds "The '<policy>' policy
 	// does not allow '<name>' to be overridden" to each disallowed key.
@@ -113,10 +114,12 @@ func TestCheckOverrides(t *testing.T) {
 			"producer.override.sasl.jaas.config":        "The 'None' policy does not allow 'sasl.jaas.config' to be overridden",
 			"consumer.override.ssl.truststore.location": "The 'None' policy does not allow 'ssl.truststore.location' to be overridden",
 			"producer.override.linger.ms":               "The 'None' policy does not allow 'linger.ms' to be overridden",
+			"consumer.override.auto.offset.reset":       "The 'None' policy does not allow 'auto.offset.reset' to be overridden",
 		}},
 		{PolicyPrincipal, map[string]string{
 			"consumer.override.ssl.truststore.location": "The 'Principal' policy does not allow 'ssl.truststore.location' to be overridden",
 			"producer.override.linger.ms":               "The 'Principal' policy does not allow 'linger.ms' to be overridden",
+			"consumer.override.auto.offset.reset":       "The 'Principal' policy does not allow 'auto.offset.reset' to be overridden",
 		}},
 		{PolicyAll, map[string]string{
 			"producer.override.linger.ms": "Overriding 'linger.ms' is not supported; only the client security keys (" + strings.Join(SecurityKeys, ", ") + ") may be overridden",

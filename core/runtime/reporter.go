@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"maps"
 
+	kafkago "github.com/segmentio/kafka-go"
+
 	"github.com/connectless/connectless/core/connect"
 	"github.com/connectless/connectless/core/kafka"
 )
@@ -25,6 +27,11 @@ func (c *sinkContext) ResetOffsets(offsets map[connect.TopicPartition]int64) {
 	defer c.r.mu.Unlock()
 	maps.Copy(c.r.resets, offsets)
 }
+
+// KafkaTransport returns the transport of the worker's producers (TLS and SASL as the
+// worker's producer keys say), for a task that produces to Kafka itself: the optional
+// task-context ability described on connect.SinkTaskContext.
+func (c *sinkContext) KafkaTransport() kafkago.RoundTripper { return c.r.s.Client.ProducerTransport() }
 
 // Reporter returns the slice's errant record reporter.
 func (c *sinkContext) Reporter() connect.ErrantRecordReporter { return (*reporter)(c.r) }

@@ -1,7 +1,8 @@
 // Package serverless is what the three Lambda functions share: the worker properties taken
-// from the environment (FromEnv, the Confluent images' CONNECT_ convention, usable by the
-// long-lived worker too), building the store, Kafka client, herder and task environment from
-// those properties (Open), the API Gateway proxy adapter in front of the REST handler
+// from the environment (workerprops.FromEnv, the Confluent images' CONNECT_ convention, as
+// the long-lived worker reads them too), building the store, Kafka client, herder and task
+// environment from those properties (Open, with core/startup, the worker's builder too), the
+// API Gateway proxy adapter in front of the REST handler
 // (APIGateway), the scheduler and task handlers, the Lambda and in-process task invokers,
 // and task metrics in CloudWatch Embedded Metric Format (EMF).
 //

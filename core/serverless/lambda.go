@@ -7,18 +7,19 @@ import (
 	"os"
 	"strings"
 
+	"github.com/connectless/connectless/core/config/workerprops"
 	"github.com/connectless/connectless/core/connect"
 )
 
 // LogLevelKey is the worker property setting the functions' log level: DEBUG, INFO
 // (default), WARN or ERROR. It has no Kafka Connect equivalent (Kafka uses log4j files).
-const LogLevelKey = "log.level"
+const LogLevelKey = workerprops.KeyLogLevel
 
 // OpenLambda is Open for a Lambda function: the worker properties come from environ
 // (FromEnv), logs go to stderr as JSON lines, and the worker id is the function's name
 // (AWS_LAMBDA_FUNCTION_NAME).
 func OpenLambda(ctx context.Context, environ []string, reg *connect.Registry) (*Runtime, error) {
-	props := FromEnv(environ)
+	props := workerprops.FromEnv(environ)
 	level := slog.LevelInfo
 	var levelErr error
 	if v, ok := props[LogLevelKey]; ok {

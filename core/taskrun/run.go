@@ -342,11 +342,18 @@ func (env *Env) sink(ctx context.Context, log *slog.Logger, c store.Connector, t
 	}
 	props := maps.Clone(taskCfg)
 	delete(props, AssignmentKey)
+	client, err := env.connectorClient(ctx, c)
+	if err != nil {
+		return err
+	}
+	if client != env.Kafka {
+		defer client.Close()
+	}
 	out, err := runtime.RunSinkSlice(ctx, log, runtime.SinkSlice{
 		Task:          sc.NewTask(),
 		TaskConfig:    props,
 		TaskLogger:    connect.TaskLogger(env.Logger, c.Name, taskID),
-		Client:        env.Kafka,
+		Client:        client,
 		Assignment:    assignment,
 		Start:         start,
 		OffsetReset:   c.Config["consumer.override.auto.offset.reset"],
@@ -380,7 +387,7 @@ func (env *Env) sink(ctx context.Context, log *slog.Logger, c store.Connector, t
 				return errors.Join(err, fmt.Errorf("commit sink offsets of %s/%d: %w", c.Name, taskID, cerr))
 			}
 			res.Committed = true
-			if merr := runtime.MirrorSinkOffsets(ctx, env.Kafka, c.Name, out.Committable); merr != nil {
+			if merr := runtime.MirrorSinkOffsets(ctx, client, c.Name, out.Committable); merr != nil {
 				log.Warn("mirror offsets to consumer group", "error", merr)
 			}
 		}
@@ -399,7 +406,14 @@ func (env *Env) source(ctx context.Context, log *slog.Logger, c store.Connector,
 		return fmt.Errorf("read source offsets of %q: %w", c.Name, err)
 	}
 	idle := cmp.Or(env.IdlePolls, 3)
-	writer, err := env.sourceWriter(c, taskID, log)
+	client, err := env.connectorClient(ctx, c)
+	if err != nil {
+		return err
+	}
+	if client != env.Kafka {
+		defer client.Close()
+	}
+	writer, err := env.sourceWriter(client, c, taskID, log)
 	if err != nil {
 		return err
 	}
@@ -409,7 +423,7 @@ func (env *Env) source(ctx context.Context, log *slog.Logger, c store.Connector,
 		TaskConfig:    taskCfg,
 		TaskLogger:    connect.TaskLogger(env.Logger, c.Name, taskID),
 		OffsetReader:  offsetReader(offsets),
-		Client:        env.Kafka,
+		Client:        client,
 		Writer:        writer,
 		Deadline:      deadline,
 		Margin:        margin,
@@ -455,4 +469,14 @@ func (o offsetReader) Offset(_ context.Context, partition map[string]any) (map[s
 		}
 	}
 	return nil, nil
+}
+
+// connectorClient is the Kafka client of a connector's tasks: the worker's, or one with the
+// connector's producer.override.*, consumer.override.* and admin.override.* client keys.
+func (env *Env) connectorClient(ctx context.Context, c store.Connector) (*kafka.Client, error) {
+	client, err := env.Kafka.ForConnector(ctx, c.Config)
+	if err != nil {
+		return nil, fmt.Errorf("connector %q: %w", c.Name, err)
+	}
+	return client, nil
 }

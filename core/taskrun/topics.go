@@ -15,7 +15,7 @@ import (
 // topic through the admin API when the connector uses topic creation (KIP-158: the worker's
 // topic.creation.enable and the connector's topic.creation.* keys), and notes the topic as
 // one the connector used (KIP-558) unless topic tracking is off.
-func (env *Env) sourceWriter(c store.Connector, taskID int, log *slog.Logger) (*kafka.Writer, error) {
+func (env *Env) sourceWriter(client *kafka.Client, c store.Connector, taskID int, log *slog.Logger) (*kafka.Writer, error) {
 	tc, err := kafka.ParseTopicCreation(c.Config)
 	if err != nil {
 		return nil, fmt.Errorf("connector %q: %w", c.Name, err)
@@ -24,12 +24,12 @@ func (env *Env) sourceWriter(c store.Connector, taskID int, log *slog.Logger) (*
 		log.Warn("topic.creation.enable=false on this worker: the connector's topic.creation.* settings are not used")
 		tc = nil
 	}
-	return env.Kafka.NewWriter(kafka.WriterOptions{
+	return client.NewWriter(kafka.WriterOptions{
 		AllowAutoTopicCreation: true,
 		BeforeTopic: func(ctx context.Context, topic string) error {
 			if tc != nil {
 				spec := tc.Spec(topic)
-				created, err := env.Kafka.EnsureTopic(ctx, spec)
+				created, err := client.EnsureTopic(ctx, spec)
 				if err != nil {
 					return fmt.Errorf("task %s/%d failed to create new topic %q: %w", c.Name, taskID, topic, err)
 				}

@@ -16,12 +16,15 @@
 // (a restart request recorded by the herder) gets a fresh slice; a FAILED task is not run
 // again until it is restarted or new task configurations are stored.
 //
-// The worker's own lifecycle is an explicit state machine (State): starting → running →
-// stopping → terminated, or failed from any of them.
+// The worker's own lifecycle is an explicit state machine (State): new after New, which only
+// checks the properties; then, in Run, starting (the listeners are bound, the Kafka client,
+// the state backend and the herder are opened by core/startup, the builder the Lambda
+// functions use too) → running → stopping → terminated, or failed from any of them.
 //
-// Configuration is Kafka Connect's worker properties (Parse, LoadProperties, FromEnv):
-// Kafka's keys where they exist, connectless's own for the state backend, leases, TLS and
-// basic authentication. See Config for every key, its default and the Kafka key it mirrors.
+// Configuration is Kafka Connect's worker properties (LoadProperties, FromEnv), read by
+// core/config/workerprops, the one parser of the worker, standalone and the Lambda functions:
+// see workerprops.Keys (and docs/worker.md) for every key, its default and the Kafka key it
+// mirrors.
 //
 // The REST listeners also serve GET /metrics in the Prometheus text format, with Kafka
 // Connect's metric names as the Prometheus JMX exporter spells them (see Metrics).

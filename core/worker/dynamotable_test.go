@@ -33,8 +33,12 @@ func TestIntegrationWorkerCreatesDynamoDBTable(t *testing.T) {
 
 	off := baseProps(t, brokers)
 	off["state.backend"], off["state.dynamodb.table"], off["state.dynamodb.table.create"] = "dynamodb", table, "false"
-	_, err := New(context.Background(), off, Options{Registry: testRegistry(&collector{}), Logger: slog.New(slog.DiscardHandler), AWSConfig: awsCfg})
-	if !errors.Is(err, dynamo.ErrNoTable) {
+	w0, err := New(context.Background(), off, Options{Registry: testRegistry(&collector{}), Logger: slog.New(slog.DiscardHandler), AWSConfig: awsCfg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The store is opened when the worker starts (Run), not by New.
+	if err = w0.Run(context.Background()); !errors.Is(err, dynamo.ErrNoTable) {
 		t.Fatalf("creation off: %v, want ErrNoTable", err)
 	}
 	for _, want := range []string{table, ddb.Region, ddb.Endpoint, "state.dynamodb.table.create=true"} {
@@ -59,7 +63,7 @@ func TestIntegrationWorkerCreatesDynamoDBTable(t *testing.T) {
 			t.Errorf("worker run: %v", err)
 		}
 	}()
-	c := &client{t: t, base: "http://" + w.Addrs()[0].String()}
+	c := &client{t: t, base: "http://" + waitReady(t, w)[0].String()}
 	if code, body := c.do("POST", "/connectors", map[string]any{"name": "d", "config": map[string]string{
 		"connector.class": collectSinkClass, "topics": "logs"}}); code != http.StatusCreated {
 		t.Fatalf("create connector on the new table: %d %v", code, body)

@@ -47,7 +47,7 @@ func TestSecretNeverInStatusOrLogs(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- w.Run(ctx) }()
 	defer func() { cancel(); <-done }()
-	c := &client{t: t, base: "http://" + w.Addrs()[0].String()}
+	c := &client{t: t, base: "http://" + waitReady(t, w)[0].String()}
 
 	if code, body := c.do("POST", "/connectors", map[string]any{"name": "s", "config": map[string]string{
 		"connector.class": collectSinkClass, "topics": "logs", "fail.with": "${env:SINK_PASSWORD}"}}); code != 201 {

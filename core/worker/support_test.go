@@ -399,6 +399,6 @@ func startWorker(t *testing.T, props map[string]string, reg *connect.Registry) (
 	if w.Config().Listeners[0].Scheme == "https" {
 		scheme = "https"
 	}
-	c := &client{t: t, base: scheme + "://" + w.Addrs()[0].String()}
+	c := &client{t: t, base: scheme + "://" + waitReady(t, w)[0].String()}
 	return w, c
 }

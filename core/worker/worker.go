@@ -15,26 +15,26 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 
-	"github.com/connectless/connectless/core/config/provider"
+	"github.com/connectless/connectless/core/config/workerprops"
 	"github.com/connectless/connectless/core/connect"
+	"github.com/connectless/connectless/core/console"
 	"github.com/connectless/connectless/core/herder"
 	"github.com/connectless/connectless/core/kafka"
 	"github.com/connectless/connectless/core/rest"
+	"github.com/connectless/connectless/core/startup"
 	"github.com/connectless/connectless/core/store"
-	"github.com/connectless/connectless/core/store/backend"
-	"github.com/connectless/connectless/core/store/kafkatopic"
-	"github.com/connectless/connectless/core/store/standalone"
 	"github.com/connectless/connectless/core/taskrun"
 )
 
 // State is a step of the worker's lifecycle.
 type State string
 
-// Lifecycle states. A worker goes starting → running → stopping → terminated; failed is
-// reached from any of them when a step fails.
+// Lifecycle states. A worker is new after New, then goes starting → running → stopping →
+// terminated in Run; failed is reached from any of them when a step fails. Nothing is opened
+// or bound before starting.
 const (
+	StateNew        State = "new"
 	StateStarting   State = "starting"
 	StateRunning    State = "running"
 	StateStopping   State = "stopping"
@@ -44,6 +44,7 @@ const (
 
 // transitions are the allowed lifecycle moves.
 var transitions = map[State][]State{
+	StateNew:      {StateStarting},
 	StateStarting: {StateRunning, StateStopping, StateFailed},
 	StateRunning:  {StateStopping, StateFailed},
 	StateStopping: {StateTerminated, StateFailed},
@@ -82,9 +83,15 @@ type Options struct {
 
 // Worker is one long-lived worker process: REST listeners, herder and task runners.
 type Worker struct {
-	cfg     *Config
-	opts    Options
-	log     *slog.Logger
+	cfg      *Config
+	prep     *startup.Prepared
+	opts     Options
+	log      *slog.Logger
+	tlsCfg   *tls.Config
+	users    map[string][]byte
+	services *startup.Services
+
+	// Set while starting, read-only afterwards.
 	id      string
 	store   store.Store
 	kafka   *kafka.Client
@@ -99,98 +106,82 @@ type Worker struct {
 	state   State
 	failure error
 	running map[taskKey]bool // tasks with a runner goroutine in this process
+	ready   chan struct{}    // closed once running, or when the worker ends
 	done    chan struct{}
 }
 
-// New builds a worker from its properties: it resolves their config-provider references,
-// parses them, opens the state backend and the Kafka client and binds the REST listeners.
-// The worker is in state starting until Run.
-func New(ctx context.Context, props map[string]string, opts Options) (_ *Worker, err error) {
+// New checks a worker's properties: it resolves their config-provider references, parses
+// them (startup.Prepare, shared with the Lambda functions) and reads the https certificate
+// and the basic-auth file. It opens and binds nothing: the worker is in state new until Run.
+func New(ctx context.Context, props map[string]string, opts Options) (*Worker, error) {
 	if opts.Registry == nil {
 		return nil, errors.New("new worker: no connector registry")
 	}
 	log := cmp.Or(opts.Logger, slog.Default())
-	awsCfg := opts.AWSConfig
-	if awsCfg == nil {
-		awsCfg = func(ctx context.Context) (aws.Config, error) { return awsconfig.LoadDefaultConfig(ctx) }
-	}
-	resolver, err := provider.FromWorkerConfig(ctx, props, provider.Options{AWSConfig: awsCfg})
-	if err != nil {
-		return nil, fmt.Errorf("config providers: %w", err)
-	}
-	resolved, err := resolver.Resolve(ctx, props)
-	if err != nil {
-		return nil, fmt.Errorf("resolve worker properties: %w", err)
-	}
-	cfg, err := Parse(resolved)
+	prep, err := startup.Prepare(ctx, props, startup.Options{Mode: workerprops.Worker, Registry: opts.Registry,
+		Logger: log, AWSConfig: opts.AWSConfig, Standalone: opts.Standalone})
 	if err != nil {
 		return nil, err
 	}
-	w := &Worker{cfg: cfg, opts: opts, log: log, state: StateStarting, running: map[taskKey]bool{}, done: make(chan struct{})}
-	defer func() {
-		if err != nil {
-			w.closeResources()
-		}
-	}()
-	var tlsCfg *tls.Config
+	cfg := prep.Config
+	w := &Worker{cfg: cfg, prep: prep, opts: opts, log: log, state: StateNew, running: map[taskKey]bool{},
+		ready: make(chan struct{}), done: make(chan struct{})}
 	if cfg.TLSCert != "" || cfg.TLSKey != "" {
 		cert, err := tls.LoadX509KeyPair(cfg.TLSCert, cfg.TLSKey)
 		if err != nil {
 			return nil, fmt.Errorf("%w: %s, %s: %w", ErrConfig, KeyTLSCert, KeyTLSKey, err)
 		}
-		tlsCfg = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+		w.tlsCfg = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
 	}
-	var users map[string][]byte
 	if cfg.BasicAuthFile != "" {
-		if users, err = LoadBasicAuth(cfg.BasicAuthFile); err != nil {
+		if w.users, err = LoadBasicAuth(cfg.BasicAuthFile); err != nil {
 			return nil, fmt.Errorf("%w: %s: %w", ErrConfig, KeyBasicAuthFile, err)
 		}
 	}
-	if w.kafka, err = kafka.NewClient(kafka.Options{Brokers: cfg.Brokers, ClientID: cfg.ClientID}); err != nil {
-		return nil, fmt.Errorf("kafka client: %w", err)
-	}
-	if opts.Standalone {
-		w.store, err = standalone.Open(cmp.Or(cfg.BoltPath, "connectless.db"), standalone.Options{Logger: log})
-	} else {
-		w.store, err = openStore(ctx, cfg, awsCfg, log)
-	}
-	if err != nil {
-		return nil, err
-	}
-	for _, u := range cfg.Listeners {
+	return w, nil
+}
+
+// start binds the REST listeners, then opens the Kafka client, the state backend, the herder
+// and the task environment (startup.Open) under the worker id the listeners give.
+func (w *Worker) start(ctx context.Context) error {
+	for _, u := range w.cfg.Listeners {
 		l, err := net.Listen("tcp", u.Host)
 		if err != nil {
-			return nil, fmt.Errorf("listener %s: %w", u, err)
+			return fmt.Errorf("listener %s: %w", u, err)
 		}
 		if u.Scheme == "https" {
-			l = tls.NewListener(l, tlsCfg)
+			l = tls.NewListener(l, w.tlsCfg)
 		}
 		w.listeners = append(w.listeners, l)
 	}
-	w.id = workerID(cfg, w.listeners[0].Addr())
-	if w.herder, err = herder.New(herder.Config{Store: w.store, Plugins: opts.Registry,
-		Resolver: resolver, WorkerID: w.id, Logger: log, TopicTrackingDisabled: cfg.TopicTrackingDisabled,
-		TopicResetDisabled: cfg.TopicResetDisabled}); err != nil {
-		return nil, fmt.Errorf("herder: %w", err)
+	id := workerID(w.cfg, w.listeners[0].Addr())
+	w.mu.Lock()
+	w.id = id
+	w.mu.Unlock()
+	s, err := w.prep.Open(ctx, id)
+	if err != nil {
+		return err
 	}
-	w.env = &taskrun.Env{Store: w.store, Registry: opts.Registry, Kafka: w.kafka, Pipeline: taskrun.DefaultPipeline(opts.Registry, resolved),
-		Resolver: resolver, Holder: w.id, LeaseGrace: cfg.LeaseTimeout, Margin: min(5*time.Second, cfg.SliceLength/5), Logger: log,
-		TopicCreationDisabled: cfg.TopicCreationDisabled, TopicTrackingDisabled: cfg.TopicTrackingDisabled}
-	w.metrics = NewMetrics(w.store, opts.Registry, w.id)
-	api := rest.New(w.herder, rest.Options{Version: opts.Version, KafkaClusterID: w.clusterID(ctx), Loggers: opts.Loggers, Logger: log,
-		AdminDisabled: cfg.AdminDisabled, Health: w.health})
+	w.services, w.store, w.kafka, w.herder, w.env = s, s.Store, s.Kafka, s.Herder, s.Env
+	w.metrics = NewMetrics(w.store, w.opts.Registry, w.id)
+	api := rest.New(w.herder, rest.Options{Version: w.opts.Version, KafkaClusterID: w.clusterID(ctx), Loggers: w.opts.Loggers, Logger: w.log,
+		AdminDisabled: w.cfg.AdminDisabled, Health: w.health})
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", w.metrics.Handler())
 	mux.Handle("/", api)
+	if !w.cfg.UIDisabled {
+		mux.Handle(console.Prefix, console.Handler())
+		mux.Handle("GET /ui", console.Handler())
+	}
 	var handler http.Handler = mux
-	if users != nil {
-		handler = NewBasicAuth(users, handler)
+	if w.users != nil {
+		handler = NewBasicAuth(w.users, handler)
 	}
 	for range w.listeners {
 		w.servers = append(w.servers, &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second,
-			ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)})
+			ErrorLog: slog.NewLogLogger(w.log.Handler(), slog.LevelWarn)})
 	}
-	return w, nil
+	return nil
 }
 
 // clusterID asks the brokers for the Kafka cluster id that GET / reports; when they do not
@@ -220,30 +211,32 @@ func workerID(cfg *Config, addr net.Addr) string {
 	return net.JoinHostPort(cmp.Or(host, "localhost"), strconv.Itoa(port))
 }
 
-func openStore(ctx context.Context, cfg *Config, awsCfg func(context.Context) (aws.Config, error), log *slog.Logger) (store.Store, error) {
-	st, err := backend.Open(ctx, backend.Options{Backend: cmp.Or(cfg.Backend, backend.Bolt), BoltPath: cfg.BoltPath,
-		DynamoDBTable: cfg.DynamoDBTable, DynamoDBCreate: cfg.DynamoDBTableCreate, AWSConfig: awsCfg, Logger: log,
-		Kafka: kafkatopic.Config{Brokers: cfg.Brokers, ConfigTopic: cfg.ConfigTopic, OffsetsTopic: cfg.OffsetsTopic,
-			StatusTopic: cfg.StatusTopic, ReplicationFactor: cfg.ReplicationFactor, ConfigReplicationFactor: cfg.ConfigReplicationFactor,
-			OffsetsReplicationFactor: cfg.OffsetsReplicationFactor, StatusReplicationFactor: cfg.StatusReplicationFactor,
-			OffsetsPartitions: cfg.OffsetsPartitions, StatusPartitions: cfg.StatusPartitions}})
-	if errors.Is(err, store.ErrInvalid) {
-		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
-	}
-	return st, err
+// ID is the worker id (advertised host:port) written in statuses and leases; empty until
+// the listeners are bound (see Ready).
+func (w *Worker) ID() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.id
 }
 
-// ID is the worker id (advertised host:port) written in statuses and leases.
-func (w *Worker) ID() string { return w.id }
+// Ready is closed once the worker is running (its listeners serve), or when it ended
+// without getting there (then Err says why).
+func (w *Worker) Ready() <-chan struct{} { return w.ready }
 
 // Config returns the parsed worker properties.
 func (w *Worker) Config() *Config { return w.cfg }
 
-// Herder returns the worker's herder.
+// Herder returns the worker's herder; nil until the worker is running.
 func (w *Worker) Herder() *herder.Herder { return w.herder }
 
-// Addrs returns the bound addresses of the REST listeners, in the order of listeners.
+// Addrs returns the bound addresses of the REST listeners, in the order of listeners; none
+// until the worker is running (see Ready).
 func (w *Worker) Addrs() []net.Addr {
+	select {
+	case <-w.ready:
+	default:
+		return nil
+	}
 	out := make([]net.Addr, len(w.listeners))
 	for i, l := range w.listeners {
 		out[i] = l.Addr()
@@ -284,6 +277,13 @@ func (w *Worker) setState(to State, cause error) error {
 	if to == StateFailed {
 		w.failure = cause
 	}
+	if to == StateRunning || to == StateFailed || to == StateTerminated {
+		select {
+		case <-w.ready:
+		default:
+			close(w.ready)
+		}
+	}
 	if to == StateFailed || to == StateTerminated {
 		close(w.done)
 	}
@@ -301,11 +301,29 @@ func (w *Worker) health(context.Context) rest.Health {
 	return rest.Health{State: "unhealthy", Detail: "The worker is shutting down."}
 }
 
-// Run serves the REST API and runs tasks until ctx is done, then stops gracefully: no new
+// Run starts the worker (binds the listeners, opens the Kafka client and the state backend,
+// applies the connectors given at start), serves the REST API and runs tasks until ctx is done, then stops gracefully: no new
 // slice starts, running slices finish, commit and release their leases (for at most
 // task.shutdown.graceful.timeout.ms), the listeners close and the store is closed. It
 // returns nil after a clean stop and the failure otherwise.
 func (w *Worker) Run(ctx context.Context) error {
+	if err := w.setState(StateStarting, nil); err != nil {
+		return err
+	}
+	if err := w.start(ctx); err != nil {
+		w.closeResources()
+		_ = w.setState(StateFailed, err)
+		return err
+	}
+	// Connectors given at start are in place before the API answers: the listeners are
+	// bound, so a client that connects meanwhile waits instead of seeing none.
+	for _, cf := range w.opts.Connectors {
+		if err := w.applyConnector(ctx, cf); err != nil {
+			w.shutdown(context.WithoutCancel(ctx))
+			_ = w.setState(StateFailed, err)
+			return err
+		}
+	}
 	serveErr := make(chan error, len(w.servers))
 	for i, srv := range w.servers {
 		go func() {
@@ -313,13 +331,6 @@ func (w *Worker) Run(ctx context.Context) error {
 				serveErr <- fmt.Errorf("serve %s: %w", w.listeners[i].Addr(), err)
 			}
 		}()
-	}
-	for _, cf := range w.opts.Connectors {
-		if err := w.applyConnector(ctx, cf); err != nil {
-			w.shutdown(context.WithoutCancel(ctx))
-			_ = w.setState(StateFailed, err)
-			return err
-		}
 	}
 	if err := w.setState(StateRunning, nil); err != nil {
 		return err
@@ -397,12 +408,9 @@ func (w *Worker) closeResources() {
 	for _, l := range w.listeners {
 		_ = l.Close()
 	}
-	if w.store != nil {
-		if err := w.store.Close(); err != nil {
-			w.log.Warn("close state store", "error", err)
+	if w.services != nil {
+		if err := w.services.Close(); err != nil {
+			w.log.Warn("close state store and kafka client", "error", err)
 		}
-	}
-	if w.kafka != nil {
-		_ = w.kafka.Close()
 	}
 }

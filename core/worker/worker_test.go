@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -12,9 +13,9 @@ import (
 	"github.com/connectless/connectless/core/store/bolt"
 )
 
-// TestWorkerStateMachine walks the lifecycle: starting (listeners bound, /health 503 is not
-// served yet), running (/health 200), stopping and terminated after the context ends; moves
-// the state machine does not allow are refused.
+// TestWorkerStateMachine walks the lifecycle: new (nothing opened or bound: the state file
+// is free, no address, no id), starting and running (/health 200) in Run, stopping and
+// terminated after the context ends; moves the state machine does not allow are refused.
 func TestWorkerStateMachine(t *testing.T) {
 	brokers := newKafka(t, "t", 1)
 	props := baseProps(t, brokers)
@@ -24,16 +25,26 @@ func TestWorkerStateMachine(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s := w.State(); s != StateStarting {
-		t.Fatalf("state after New = %s", s)
+	if s := w.State(); s != StateNew {
+		t.Fatalf("state after New = %s, want new", s)
+	}
+	if w.Addrs() != nil || w.ID() != "" || w.Herder() != nil {
+		t.Errorf("after New: addrs %v id %q herder %v; want nothing bound or opened", w.Addrs(), w.ID(), w.Herder())
+	}
+	if st, err := bolt.Open(props["state.bolt.path"]); err != nil {
+		t.Fatalf("state file opened by New: %v", err)
+	} else {
+		st.Close()
 	}
 	if err := w.setState(StateTerminated, nil); err == nil {
-		t.Error("starting → terminated allowed")
+		t.Error("new → terminated allowed")
 	}
 	done := make(chan error, 1)
 	go func() { done <- w.Run(ctx) }()
-	c := &client{t: t, base: "http://" + w.Addrs()[0].String()}
-	eventually(t, 5*time.Second, "running", func() bool { return w.State() == StateRunning })
+	c := &client{t: t, base: "http://" + waitReady(t, w)[0].String()}
+	if s := w.State(); s != StateRunning {
+		t.Fatalf("state once ready = %s, want running", s)
+	}
 	if code, body := c.do("GET", "/health", nil); code != http.StatusOK || !strings.Contains(jsonString(t, body), "healthy") {
 		t.Errorf("health = %d %v", code, body)
 	}
@@ -79,10 +90,25 @@ func TestStandaloneConnectorFailureFailsStart(t *testing.T) {
 		t.Fatal(err)
 	}
 	err = w.Run(ctx)
+	<-w.Ready()
 	if err == nil || !strings.Contains(err.Error(), "bad") {
 		t.Fatalf("run = %v, want the connector's error", err)
 	}
 	if w.State() != StateFailed || !errors.Is(w.Err(), err) {
 		t.Errorf("state %s, err %v", w.State(), w.Err())
 	}
+}
+
+// waitReady waits until the worker runs and returns its listeners' addresses.
+func waitReady(t *testing.T, w *Worker) []net.Addr {
+	t.Helper()
+	select {
+	case <-w.Ready():
+	case <-time.After(20 * time.Second):
+		t.Fatal("worker not ready")
+	}
+	if w.State() != StateRunning {
+		t.Fatalf("worker %s: %v", w.State(), w.Err())
+	}
+	return w.Addrs()
 }

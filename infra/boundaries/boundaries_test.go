@@ -82,11 +82,7 @@ var forbidden = []struct{ from, to, why string }{
 
 // known are violations that exist while a move is under way; each names the move. An entry
 // that no longer matches fails the test, so the list only shrinks.
-var known = []struct{ from, to string }{
-	// core/worker reads serverless' worker configuration until one worker-config parser
-	// serves both.
-	{"core/worker", "core/serverless"},
-}
+var known = []struct{ from, to string }{}
 
 func violations(pkgs []pkg) [][2]string {
 	var out [][2]string

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the devstack and the tests run (PostgreSQL, MariaDB, kcat, curl,
-# the AWS CLI, Node.js and npm) when some are missing: with apt-get when run as root, otherwise it prints
+# the AWS CLI, Node.js and npm, Chromium for the web console's browser tests) when some are
+# missing: with apt-get when run as root, otherwise it prints
 # the apt-get command to run. Quiet and quick when everything is there.
 set -euo pipefail
 
@@ -19,6 +20,7 @@ have curl || missing+=(curl)
 aws --version >/dev/null 2>&1 || missing+=(awscli)
 have node || missing+=(nodejs)
 have npm || missing+=(npm)
+{ have chromium || have chromium-browser; } || missing+=(chromium)
 
 if [ ${#missing[@]} -eq 0 ]; then
 	exit 0

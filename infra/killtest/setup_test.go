@@ -105,7 +105,7 @@ func setup(t *testing.T, n int) *env {
 		"state.backend":           serverless.BackendDynamoDB,
 		"state.dynamodb.table":    table,
 		"task.slice.max.ms":       strconv.Itoa(sliceMs),
-		"task.lease.grace.ms":     strconv.Itoa(graceMs),
+		"task.lease.timeout.ms":   strconv.Itoa(graceMs),
 		"task.shutdown.margin.ms": "300",
 	}
 	reg, err := connectors.Registry()

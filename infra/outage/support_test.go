@@ -73,6 +73,14 @@ func startWorker(t *testing.T, props map[string]string, opts worker.Options) str
 			t.Error("worker did not stop")
 		}
 	})
+	select {
+	case <-w.Ready():
+	case <-time.After(30 * time.Second):
+		t.Fatal("worker not ready")
+	}
+	if w.State() != worker.StateRunning {
+		t.Fatalf("worker %s: %v", w.State(), w.Err())
+	}
 	url := "http://" + w.Addrs()[0].String()
 	eventually(t, 20*time.Second, "worker healthy", func() bool {
 		resp, err := http.Get(url + "/health")

@@ -1,6 +1,9 @@
-// Package workerprops holds the parsing steps that the long-lived worker (core/worker) and the
-// Lambda functions (core/serverless) share when they read worker properties: collecting every
-// malformed value as an error that names its key, millisecond durations, comma-separated
-// lists, and the default converter keys (key.converter, value.converter, header.converter and
-// their options).
+// Package workerprops is the one parser of worker properties: the long-lived worker
+// (core/worker), standalone and the Lambda functions (core/serverless) all read their
+// properties with Parse into one Config. Every key is a row of Keys (name, default, scope,
+// meaning, the Kafka key it mirrors), from which docs/worker.md's reference is generated; the
+// Kafka client keys are parsed by core/kafka's client factory. Unknown keys, and Kafka's keys
+// that have no effect here (NoEffect), are logged once as warnings naming them; malformed
+// values are errors naming the key (Problems). FromEnv maps the Confluent images' CONNECT_*
+// environment variables to properties.
 package workerprops

@@ -11,6 +11,7 @@ import (
 
 	"github.com/segmentio/kafka-go"
 
+	kafkaclient "github.com/connectless/connectless/core/kafka"
 	"github.com/connectless/connectless/core/store"
 )
 
@@ -18,6 +19,9 @@ import (
 type GroupConfig struct {
 	// Brokers are the bootstrap brokers, host:port. Required. Mirrors bootstrap.servers.
 	Brokers []string
+	// Client secures the connections (TLS, SASL), as the worker's Kafka client factory built
+	// it. The zero value is plaintext.
+	Client kafkaclient.Options
 	// GroupID is the worker group. Required. Mirrors Kafka Connect's group.id; it must not be a
 	// consumer group's id.
 	GroupID string
@@ -72,7 +76,7 @@ func JoinGroup(cfg GroupConfig) (*Member, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	m := &Member{cfg: cfg, log: cfg.Logger, transport: &kafka.Transport{},
+	m := &Member{cfg: cfg, log: cfg.Logger, transport: cfg.Client.NewTransport(),
 		assignments: make(chan Assignment, 1), done: make(chan struct{})}
 	m.client = &kafka.Client{Addr: kafka.TCP(cfg.Brokers...), Timeout: cfg.RebalanceTimeout + cfg.SessionTimeout,
 		Transport: m.transport}

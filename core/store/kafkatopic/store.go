@@ -11,6 +11,7 @@ import (
 
 	"github.com/segmentio/kafka-go"
 
+	kafkaclient "github.com/connectless/connectless/core/kafka"
 	"github.com/connectless/connectless/core/store"
 )
 
@@ -18,6 +19,9 @@ import (
 type Config struct {
 	// Brokers are the bootstrap brokers, host:port. Required. Mirrors Kafka Connect's bootstrap.servers.
 	Brokers []string
+	// Client secures the connections (TLS, SASL), as the worker's Kafka client factory built
+	// it. The zero value is plaintext.
+	Client kafkaclient.Options
 	// ConfigTopic holds connector and task configurations and target states. Default
 	// "connect-configs". Mirrors Kafka Connect's config.storage.topic.
 	ConfigTopic string
@@ -116,7 +120,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if err := cfg.defaults(); err != nil {
 		return nil, err
 	}
-	s := &Store{cfg: cfg, log: cfg.Logger, transport: &kafka.Transport{}}
+	s := &Store{cfg: cfg, log: cfg.Logger, transport: cfg.Client.NewTransport()}
 	s.client = &kafka.Client{Addr: kafka.TCP(cfg.Brokers...), Timeout: cfg.Timeout, Transport: s.transport}
 	s.v = newView(s.log)
 	parts, err := s.ensureTopics(ctx)

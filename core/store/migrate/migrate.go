@@ -10,6 +10,7 @@ import (
 	"github.com/segmentio/kafka-go"
 
 	"github.com/connectless/connectless/core/connect"
+	kafkaclient "github.com/connectless/connectless/core/kafka"
 	"github.com/connectless/connectless/core/store"
 	"github.com/connectless/connectless/core/store/kafkatopic"
 )
@@ -21,6 +22,9 @@ var ErrNoBrokers = errors.New("no kafka brokers")
 type Cluster struct {
 	// Brokers are the Kafka cluster's bootstrap brokers. Required. Mirrors bootstrap.servers.
 	Brokers []string
+	// Client secures the connections (TLS, SASL), as the Kafka client factory built it. The
+	// zero value is plaintext.
+	Client kafkaclient.Options
 	// OffsetsTopic holds source offsets. Default "connect-offsets". Mirrors Kafka Connect's
 	// offset.storage.topic (or the connector's own offsets.storage.topic).
 	OffsetsTopic string
@@ -39,7 +43,7 @@ func (c Cluster) client() (*kafka.Client, error) {
 	if timeout == 0 {
 		timeout = 10 * time.Second
 	}
-	return &kafka.Client{Addr: kafka.TCP(c.Brokers...), Timeout: timeout}, nil
+	return &kafka.Client{Addr: kafka.TCP(c.Brokers...), Timeout: timeout, Transport: c.Client.NewTransport()}, nil
 }
 
 func (c Cluster) offsetsTopic() string {

@@ -1,6 +1,7 @@
-package serverless
+package workerprops
 
 import (
+	"maps"
 	"strings"
 )
 
@@ -12,7 +13,8 @@ const EnvPrefix = "CONNECT_"
 // dots written as underscores. CONNECT_BOOTSTRAP_SERVERS is bootstrap.servers and
 // CONNECT_STATE_DYNAMODB_TABLE is state.dynamodb.table. As in those images, a dash is written
 // as two underscores and an underscore as three (CONNECT_A__B___C is a-b_c). environ has the
-// form of os.Environ; other variables are ignored, and a later duplicate wins.
+// form of os.Environ; other variables are ignored, and a later duplicate wins. The worker,
+// standalone and the Lambda functions all read it.
 func FromEnv(environ []string) map[string]string {
 	out := map[string]string{}
 	for _, kv := range environ {
@@ -50,4 +52,14 @@ func PropertyName(envName string) string {
 func EnvName(key string) string {
 	r := strings.NewReplacer("_", "___", "-", "__", ".", "_")
 	return EnvPrefix + strings.ToUpper(r.Replace(key))
+}
+
+// Merge returns the properties of a worker file overridden by those from the environment.
+func Merge(file, env map[string]string) map[string]string {
+	out := maps.Clone(file)
+	if out == nil {
+		out = map[string]string{}
+	}
+	maps.Copy(out, env)
+	return out
 }
