@@ -382,16 +382,7 @@ func (b *fromBuilder) props(base *javacompat.Object, s *connect.Schema, connectT
 			base.Add(PropConnectVersion, s.Version)
 		}
 		if len(s.Parameters) > 0 {
-			keys := make([]string, 0, len(s.Parameters))
-			for k := range s.Parameters {
-				keys = append(keys, k)
-			}
-			slices.Sort(keys)
-			var params javacompat.Object
-			for _, k := range keys {
-				params.Add(k, s.Parameters[k])
-			}
-			base.Add(PropConnectParameters, params)
+			base.Add(PropConnectParameters, javacompat.SortedObject(s.Parameters))
 		}
 		if s.Default != nil {
 			if _, ok := s.Parameters[FieldDefaultParam]; !ok {

@@ -3,6 +3,7 @@ package javacompat
 import (
 	"bytes"
 	"encoding/json"
+	"slices"
 )
 
 // Object is a JSON object that keeps its members in the order they were added, as Jackson's
@@ -38,4 +39,19 @@ func (o Object) MarshalJSON() ([]byte, error) {
 	}
 	b.WriteByte('}')
 	return b.Bytes(), nil
+}
+
+// SortedObject returns the members of m as an Object in sorted key order, so a Go map (whose
+// order is random) writes the same text every time.
+func SortedObject[V any](m map[string]V) Object {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	o := make(Object, 0, len(keys))
+	for _, k := range keys {
+		o.Add(k, m[k])
+	}
+	return o
 }

@@ -104,16 +104,7 @@ func fromConnect(s *connect.Schema, index int) (any, error) {
 		o.Add(PropConnectVersion, s.Version)
 	}
 	if len(s.Parameters) > 0 {
-		keys := make([]string, 0, len(s.Parameters))
-		for k := range s.Parameters {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
-		var p javacompat.Object
-		for _, k := range keys {
-			p.Add(k, s.Parameters[k])
-		}
-		o.Add(PropConnectParameters, p)
+		o.Add(PropConnectParameters, javacompat.SortedObject(s.Parameters))
 	}
 	if s.Default != nil {
 		d, err := toJSON(nonOptional(s), s.Default)
