@@ -60,6 +60,20 @@ func IntValue(v any) (int64, bool) {
 	return 0, false
 }
 
+// IntOf returns n as the Go value of the integer type t: int8, int16 or int32, narrowed as
+// Java's casts do, else int64.
+func IntOf(t Type, n int64) any {
+	switch t {
+	case TypeInt8:
+		return int8(n)
+	case TypeInt16:
+		return int16(n)
+	case TypeInt32:
+		return int32(n)
+	}
+	return n
+}
+
 // InferType is Kafka's ConnectSchema.schemaType: the schema type of a value's Go
 // representation (int as INT64, either map shape as MAP), false for a type Connect has none for.
 func InferType(v any) (Type, bool) {

@@ -49,3 +49,18 @@ func TestIntValue(t *testing.T) {
 		}
 	}
 }
+
+func TestIntOf(t *testing.T) {
+	for _, tc := range []struct {
+		t    Type
+		n    int64
+		want any
+	}{
+		{TypeInt8, 127, int8(127)}, {TypeInt8, 128, int8(-128)}, // Java's (byte) 128
+		{TypeInt16, 70000, int16(4464)}, {TypeInt32, 1 << 32, int32(0)}, {TypeInt64, 1 << 40, int64(1 << 40)},
+	} {
+		if got := IntOf(tc.t, tc.n); got != tc.want {
+			t.Errorf("IntOf(%s, %d) = %v (%T), want %v (%T)", tc.t, tc.n, got, got, tc.want, tc.want)
+		}
+	}
+}

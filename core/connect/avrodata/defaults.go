@@ -199,15 +199,7 @@ func defaultFromAvro(s *connect.Schema, as avro.Schema, v any) (any, error) {
 		if !ok {
 			return bad()
 		}
-		switch s.Type {
-		case connect.TypeInt8:
-			return int8(n), nil
-		case connect.TypeInt16:
-			return int16(n), nil
-		case connect.TypeInt32:
-			return int32(n), nil
-		}
-		return n, nil
+		return connect.IntOf(s.Type, n), nil
 	case connect.TypeFloat32, connect.TypeFloat64:
 		var f float64
 		switch x := v.(type) {

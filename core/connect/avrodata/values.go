@@ -440,15 +440,7 @@ func ToConnectData(cs *connect.Schema, as avro.Schema, g any) (any, error) {
 		default:
 			return bad()
 		}
-		switch cs.Type {
-		case connect.TypeInt8:
-			return int8(n), nil
-		case connect.TypeInt16:
-			return int16(n), nil
-		case connect.TypeInt32:
-			return int32(n), nil
-		}
-		return n, nil
+		return connect.IntOf(cs.Type, n), nil
 	case connect.TypeFloat32:
 		if f, ok := g.(float32); ok {
 			return f, nil

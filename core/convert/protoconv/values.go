@@ -379,14 +379,8 @@ func scalarOut(s *connect.Schema, fd protoreflect.FieldDescriptor, v protoreflec
 		return int64(v.Uint()), nil
 	}
 	switch s.Type {
-	case connect.TypeInt8:
-		return int8(v.Int()), nil
-	case connect.TypeInt16:
-		return int16(v.Int()), nil
-	case connect.TypeInt32:
-		return int32(v.Int()), nil
-	case connect.TypeInt64:
-		return v.Int(), nil
+	case connect.TypeInt8, connect.TypeInt16, connect.TypeInt32, connect.TypeInt64:
+		return connect.IntOf(s.Type, v.Int()), nil
 	case connect.TypeFloat32:
 		return float32(v.Float()), nil
 	case connect.TypeFloat64:
