@@ -1,7 +1,6 @@
 package format
 
 import (
-	"bufio"
 	"fmt"
 	"io"
 	"math/big"
@@ -89,7 +88,6 @@ func (f *parquetFormat) Finish(dst io.Writer, spool io.Reader, schema *connect.S
 		opts = append(opts, parquet.ColumnPageBuffers(parquet.NewFileBufferPool(f.dir, "s3sink-pages-*")))
 	}
 	w := parquet.NewGenericWriter[any](dst, opts...)
-	br := bufio.NewReader(spool)
 	r := avro.NewReader(nil, 0, avro.WithReaderConfig(avroAPI))
 	rows := make([]any, 0, 128)
 	flush := func() error {
@@ -100,13 +98,7 @@ func (f *parquetFormat) Finish(dst io.Writer, spool io.Reader, schema *connect.S
 		rows = rows[:0]
 		return err
 	}
-	var datum []byte
-	for {
-		if datum, err = readFrame(br, datum[:0]); err == io.EOF {
-			break
-		} else if err != nil {
-			return err
-		}
+	err = eachFrame(spool, func(datum []byte) error {
 		r.Reset(datum)
 		g := r.ReadNext(ac.schema)
 		if r.Error != nil {
@@ -122,6 +114,10 @@ func (f *parquetFormat) Finish(dst io.Writer, spool io.Reader, schema *connect.S
 				return fmt.Errorf("write parquet rows: %w", err)
 			}
 		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	if err := flush(); err != nil {
 		return fmt.Errorf("write parquet rows: %w", err)
