@@ -17,7 +17,9 @@ func benchCommand(e *env) *cli.Command {
 		Usage: "measure archive throughput, memory, invocation overhead, fan-out and cost per TB on local services",
 		Description: examples("Starts Kafka (kfake in its own process), S3 (versitygw) and DynamoDB (dynalite) on loopback,\n"+
 			"loads JSON log lines and archives them to S3 with a plain loop (the ceiling), the S3 sink through\n"+
-			"the worker path and through the serverless path, each run in a child process whose CPU seconds\n"+
+			"the worker path and through the serverless path; then Avro log lines in Schema Registry wire format\n"+
+			"(srfake over HTTP) archived as Parquet by a plain loop (hamba/avro + parquet-go + PutObject) and by\n"+
+			"the S3 sink with AvroConverter and ParquetFormat; each run in a child process whose CPU seconds\n"+
 			"come from rusage and peak RSS from its VmHWM; the records counted in the bucket are the ground\n"+
 			"truth. Then peak RSS against partitions, invocation overhead, scheduler fan-out and cost per TB.\n"+
 			"See docs/benchmarks.md.",
@@ -32,6 +34,7 @@ func benchCommand(e *env) *cli.Command {
 			&cli.IntFlag{Name: "runs", Value: 3, Usage: "runs of each P1 variant, interleaved"},
 			&cli.IntFlag{Name: "object-mib", Value: 8, Usage: "uncompressed object size in MiB (sets flush.size)"},
 			&cli.IntFlag{Name: "memory-records", Usage: "records per P2 topic (default records/4)"},
+			&cli.IntFlag{Name: "avro-records", Usage: "records of P1's Avro -> Parquet row (default records/4; -1 skips it)"},
 			&cli.IntFlag{Name: "fanout-connectors", Value: 100, Usage: "P4 connectors"},
 			&cli.IntFlag{Name: "fanout-tasks", Value: 10, Usage: "P4 tasks per connector"},
 			&cli.StringFlag{Name: "task-bootstrap", Usage: "task function bootstrap for the cold-init figure (make bench builds it)"},
@@ -55,7 +58,7 @@ func benchCommand(e *env) *cli.Command {
 			opts := bench.Options{
 				Out: e.stdout, Records: c.Int("records"), RecordSize: c.Int("record-size"), Partitions: c.Int("partitions"),
 				Tasks: c.Int("tasks"), Runs: c.Int("runs"), ObjectBytes: c.Int("object-mib") << 20,
-				MemoryRecords: c.Int("memory-records"), FanOutConnectors: c.Int("fanout-connectors"), FanOutTasks: c.Int("fanout-tasks"),
+				MemoryRecords: c.Int("memory-records"), AvroRecords: c.Int("avro-records"), FanOutConnectors: c.Int("fanout-connectors"), FanOutTasks: c.Int("fanout-tasks"),
 				TaskBootstrap: c.String("task-bootstrap"), ProfileDir: c.String("profile-dir"),
 				Cost: bench.CostModel{
 					Prices: bench.Prices{LambdaGBSecond: c.Float64("price-lambda-gb-s"), LambdaPerMillionRequests: c.Float64("price-lambda-requests"),

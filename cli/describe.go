@@ -21,7 +21,7 @@ func describeCommand(e *env) *cli.Command {
 		Description: examples("", "connectless describe connector orders-archive", "connectless describe connector orders-archive -o yaml"),
 		Subcommands: []*cli.Command{{
 			Name: "connector", Aliases: []string{"connectors", "conn", "c"}, ArgsUsage: "NAME",
-			Usage: "config (secrets hidden), status, tasks, topics and offsets of a connector",
+			Usage: "config (secrets hidden), converters with their Schema Registry subjects, status, tasks, topics and offsets of a connector",
 			Description: examples("Secret values (PASSWORD keys of the plugin, and keys such as *.password) show as [hidden];\n"+
 				"config-provider references such as ${env:DB_PASSWORD} show as written.",
 				"connectless describe connector orders-archive",
@@ -35,15 +35,17 @@ func describeCommand(e *env) *cli.Command {
 
 // description is describe connector's json and yaml output.
 type description struct {
-	Name     string                   `json:"name"`
-	Type     string                   `json:"type"`
-	State    string                   `json:"state"`
-	WorkerID string                   `json:"worker_id"`
-	Trace    string                   `json:"trace,omitempty"`
-	Config   map[string]string        `json:"config"`
-	Tasks    []taskRow                `json:"tasks"`
-	Topics   []string                 `json:"topics"`
-	Offsets  []client.ConnectorOffset `json:"offsets"`
+	Name     string            `json:"name"`
+	Type     string            `json:"type"`
+	State    string            `json:"state"`
+	WorkerID string            `json:"worker_id"`
+	Trace    string            `json:"trace,omitempty"`
+	Config   map[string]string `json:"config"`
+	// Converters are the key and value converters, with Schema Registry subjects.
+	Converters []converterInfo          `json:"converters"`
+	Tasks      []taskRow                `json:"tasks"`
+	Topics     []string                 `json:"topics"`
+	Offsets    []client.ConnectorOffset `json:"offsets"`
 }
 
 func (e *env) describeConnector(c *cli.Context) error {
@@ -90,6 +92,7 @@ func (e *env) describeConnector(c *cli.Context) error {
 	if offs, err := cl.Offsets(ctx, name); err == nil && offs.Offsets != nil {
 		d.Offsets = offs.Offsets
 	}
+	d.Converters = describeConverters(info.Config, d.Topics)
 	if p.Format != output.Table {
 		return p.Data(d)
 	}
@@ -111,6 +114,10 @@ func printDescription(e *env, p *output.Printer, d description) error {
 		cfg = append(cfg, [2]string{k, d.Config[k]})
 	}
 	if err := p.Fields(2, cfg); err != nil {
+		return err
+	}
+	fmt.Fprintln(w, "Converters:")
+	if err := p.Fields(2, converterFields(d.Converters)); err != nil {
 		return err
 	}
 	fmt.Fprintln(w, "Tasks:")

@@ -86,3 +86,34 @@ func TestDescribeHidesSecrets(t *testing.T) {
 		}
 	}
 }
+
+// TestDescribeConverters shows each connector's converters and, for Schema Registry
+// converters, the subjects computed from the config: TopicNameStrategy's <topic>-value per
+// topic of a sink, TopicRecordNameStrategy's <topic>-<record name>, and placeholders where
+// only records tell (a source's topic, the record name).
+func TestDescribeConverters(t *testing.T) {
+	s := startServer(t, nil)
+	s.create(t, "orders-lake", "connector.class", "org.apache.kafka.connect.file.FileStreamSinkConnector", "file", "/data/out.txt",
+		"topics", "orders, returns", "key.converter", "org.apache.kafka.connect.storage.StringConverter",
+		"value.converter", "io.confluent.connect.avro.AvroConverter", "value.converter.schema.registry.url", "http://registry:8081")
+	s.create(t, "events-in", "connector.class", "FileStreamSource", "file", "/data/in.txt", "topic", "events",
+		"key.converter", "AvroConverter", "key.converter.schema.registry.url", "http://registry:8081",
+		"key.converter.key.subject.name.strategy", "io.confluent.kafka.serializers.subject.TopicRecordNameStrategy",
+		"value.converter", "ProtobufConverter", "value.converter.schema.registry.url", "http://registry:8081",
+		"value.converter.value.subject.name.strategy", "io.confluent.kafka.serializers.subject.RecordNameStrategy")
+	cli := newCLI(t, s.URL)
+	for _, tc := range []struct{ golden, name, format string }{
+		{"describe-avro-sink.table", "orders-lake", "table"},
+		{"describe-avro-sink.json", "orders-lake", "json"},
+		{"describe-registry-source.table", "events-in", "table"},
+	} {
+		t.Run(tc.golden, func(t *testing.T) {
+			golden(t, tc.golden, cli.ok("describe", "connector", tc.name, "-o", tc.format).stdout)
+		})
+	}
+	// The subject of the sink's first topic, as Confluent's TopicNameStrategy names it
+	// (Schema Registry docs, "Subject name strategy": <topic>-value).
+	if out := cli.ok("describe", "connector", "orders-lake").stdout; !strings.Contains(out, "orders-value, returns-value") {
+		t.Errorf("describe shows no orders-value subject:\n%s", out)
+	}
+}

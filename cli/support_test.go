@@ -17,7 +17,7 @@ import (
 
 	"github.com/connectless/connectless/connectors/datagen"
 	"github.com/connectless/connectless/connectors/file"
-	connhttp "github.com/connectless/connectless/connectors/http"
+	connhttp "github.com/connectless/connectless/connectors/httpsink"
 	"github.com/connectless/connectless/core/config"
 	"github.com/connectless/connectless/core/connect"
 	"github.com/connectless/connectless/core/herder"

@@ -7,11 +7,11 @@ package connectors
 import (
 	"github.com/connectless/connectless/connectors/datagen"
 	"github.com/connectless/connectless/connectors/file"
-	"github.com/connectless/connectless/connectors/http"
+	"github.com/connectless/connectless/connectors/httpsink"
 	"github.com/connectless/connectless/connectors/postgrescdc"
 	"github.com/connectless/connectless/connectors/s3sink"
 	"github.com/connectless/connectless/connectors/s3source"
-	"github.com/connectless/connectless/connectors/sql"
+	"github.com/connectless/connectless/connectors/sqldb"
 	"github.com/connectless/connectless/core/config"
 	"github.com/connectless/connectless/core/connect"
 )
@@ -29,9 +29,9 @@ func Connectors() []connect.Plugin {
 		file.SourcePlugin,
 		file.SinkPlugin,
 		datagen.Plugin,
-		http.Plugin,
-		sql.SourcePlugin,
-		sql.SinkPlugin,
+		httpsink.Plugin,
+		sqldb.SourcePlugin,
+		sqldb.SinkPlugin,
 		postgrescdc.Plugin,
 	}
 }

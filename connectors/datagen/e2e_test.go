@@ -12,7 +12,7 @@ import (
 	"github.com/connectless/connectless/core/connect"
 	"github.com/connectless/connectless/core/convert"
 	"github.com/connectless/connectless/core/kafka"
-	"github.com/connectless/connectless/core/runtime"
+	"github.com/connectless/connectless/core/taskslice"
 	"github.com/connectless/connectless/core/schedule"
 	"github.com/connectless/connectless/core/store"
 	"github.com/connectless/connectless/core/store/memory"
@@ -43,7 +43,7 @@ func TestIntegrationDatagenToKafka(t *testing.T) {
 				return taskrun.Pipeline{}, err
 			}
 			value, err := convert.New("org.apache.kafka.connect.json.JsonConverter", map[string]string{"schemas.enable": "false"}, false)
-			return taskrun.Pipeline{Converters: runtime.Converters{Key: key, Value: value}}, err
+			return taskrun.Pipeline{Converters: taskslice.Converters{Key: key, Value: value}}, err
 		}}
 	cfg := map[string]string{"connector.class": "DatagenConnector", "kafka.topic": "app-logs", "quickstart": "applogs",
 		"max.interval": "0", "iterations": "1000", "random.seed": "9"}

@@ -17,7 +17,7 @@ import (
 	"github.com/connectless/connectless/core/connect"
 	"github.com/connectless/connectless/core/convert"
 	"github.com/connectless/connectless/core/kafka"
-	"github.com/connectless/connectless/core/runtime"
+	"github.com/connectless/connectless/core/taskslice"
 	"github.com/connectless/connectless/core/schedule"
 	"github.com/connectless/connectless/core/store"
 	"github.com/connectless/connectless/core/store/memory"
@@ -64,7 +64,7 @@ func newPipeline(t *testing.T, topics ...string) *pipeline {
 			if err != nil {
 				return taskrun.Pipeline{}, err
 			}
-			return taskrun.Pipeline{Converters: runtime.Converters{Key: key, Value: value}}, nil
+			return taskrun.Pipeline{Converters: taskslice.Converters{Key: key, Value: value}}, nil
 		},
 	}
 	return &pipeline{t: t, env: env, st: st}

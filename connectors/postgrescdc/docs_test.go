@@ -5,7 +5,7 @@ import (
 	"flag"
 	"testing"
 
-	jdbc "github.com/connectless/connectless/connectors/sql"
+	jdbc "github.com/connectless/connectless/connectors/sqldb"
 	"github.com/connectless/connectless/core/connect"
 	"github.com/connectless/connectless/core/connect/connecttest"
 	"github.com/connectless/connectless/core/transform"

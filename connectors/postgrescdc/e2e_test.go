@@ -14,7 +14,7 @@ import (
 
 	_ "github.com/go-sql-driver/mysql"
 
-	jdbc "github.com/connectless/connectless/connectors/sql"
+	jdbc "github.com/connectless/connectless/connectors/sqldb"
 	workerconfig "github.com/connectless/connectless/core/config"
 	"github.com/connectless/connectless/core/connect"
 	"github.com/connectless/connectless/core/kafka"

@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	jdbc "github.com/connectless/connectless/connectors/sql"
+	jdbc "github.com/connectless/connectless/connectors/sqldb"
 	workerconfig "github.com/connectless/connectless/core/config"
 	"github.com/connectless/connectless/core/connect"
 	"github.com/connectless/connectless/core/kafka"

@@ -13,7 +13,7 @@ import (
 	"github.com/connectless/connectless/core/connect"
 	"github.com/connectless/connectless/core/convert"
 	"github.com/connectless/connectless/core/kafka"
-	"github.com/connectless/connectless/core/runtime"
+	"github.com/connectless/connectless/core/taskslice"
 	"github.com/connectless/connectless/core/store"
 	"github.com/connectless/connectless/infra/devstack"
 	"github.com/connectless/connectless/infra/devstack/devstacktest"
@@ -33,7 +33,7 @@ func startKafka(t *testing.T) *kafka.Client {
 }
 
 // jsonConverters are what a restore of a JSON archive of string keys uses.
-func jsonConverters(t *testing.T) runtime.Converters {
+func jsonConverters(t *testing.T) taskslice.Converters {
 	t.Helper()
 	k, err := convert.New("org.apache.kafka.connect.storage.StringConverter", nil, true)
 	if err != nil {
@@ -47,25 +47,25 @@ func jsonConverters(t *testing.T) runtime.Converters {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return runtime.Converters{Key: k, Value: v, Header: h}
+	return taskslice.Converters{Key: k, Value: v, Header: h}
 }
 
 // runSlice runs one source slice that commits into offs (nil: dropped without commit).
-func runSlice(ctx context.Context, t *testing.T, client *kafka.Client, task connect.SourceTask, props map[string]string, offs *offsets, maxRecords int) (runtime.SourceResult, error) {
+func runSlice(ctx context.Context, t *testing.T, client *kafka.Client, task connect.SourceTask, props map[string]string, offs *offsets, maxRecords int) (taskslice.SourceResult, error) {
 	t.Helper()
 	return runSliceWith(ctx, t, client, task, props, offs, maxRecords, jsonConverters(t))
 }
 
-func runSliceWith(ctx context.Context, t *testing.T, client *kafka.Client, task connect.SourceTask, props map[string]string, offs *offsets, maxRecords int, conv runtime.Converters) (runtime.SourceResult, error) {
+func runSliceWith(ctx context.Context, t *testing.T, client *kafka.Client, task connect.SourceTask, props map[string]string, offs *offsets, maxRecords int, conv taskslice.Converters) (taskslice.SourceResult, error) {
 	t.Helper()
-	s := runtime.SourceSlice{
+	s := taskslice.SourceSlice{
 		Task: task, TaskConfig: props, Client: client, MaxRecords: maxRecords, IdlePolls: 2,
-		Converters: conv, ConnectorName: "restore", Errors: runtime.DefaultErrorConfig(),
+		Converters: conv, ConnectorName: "restore", Errors: taskslice.DefaultErrorConfig(),
 	}
 	if offs != nil {
 		s.OffsetReader, s.Commit = offs, offs.commit
 	}
-	return runtime.RunSourceSlice(ctx, nil, s)
+	return taskslice.RunSourceSlice(ctx, nil, s)
 }
 
 // restoredSeqs reads a restored partition and returns each record's seq field, checking

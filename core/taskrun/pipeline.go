@@ -6,7 +6,7 @@ import (
 
 	"github.com/connectless/connectless/core/connect"
 	"github.com/connectless/connectless/core/convert"
-	"github.com/connectless/connectless/core/runtime"
+	"github.com/connectless/connectless/core/taskslice"
 	"github.com/connectless/connectless/core/transform"
 )
 
@@ -25,7 +25,7 @@ func DefaultPipeline(reg *connect.Registry, workerProps map[string]string) Pipel
 			return Pipeline{}, fmt.Errorf("transforms: %w", err)
 		}
 		p := Pipeline{
-			Converters: runtime.Converters{
+			Converters: taskslice.Converters{
 				Key: set.Key, Value: set.Value, Header: set.Header,
 				KeyClass:    converterClass(reg, connect.PluginConverter, workerProps, cfg, "key.converter", convert.DefaultKeyConverter),
 				ValueClass:  converterClass(reg, connect.PluginConverter, workerProps, cfg, "value.converter", convert.DefaultValueConverter),

@@ -13,7 +13,7 @@ import (
 	"github.com/connectless/connectless/core/connect"
 	"github.com/connectless/connectless/core/connect/transient"
 	"github.com/connectless/connectless/core/kafka"
-	"github.com/connectless/connectless/core/runtime"
+	"github.com/connectless/connectless/core/taskslice"
 	"github.com/connectless/connectless/core/schedule"
 	"github.com/connectless/connectless/core/store"
 )
@@ -24,8 +24,8 @@ var ErrSkipped = errors.New("invocation skipped")
 
 // Pipeline is what a task's records pass through besides the task itself.
 type Pipeline struct {
-	Converters runtime.Converters
-	Transform  runtime.Transformer // nil means none
+	Converters taskslice.Converters
+	Transform  taskslice.Transformer // nil means none
 	// Close releases the pipeline's resources; may be nil.
 	Close func() error
 }
@@ -286,7 +286,7 @@ func (env *Env) runSlice(ctx context.Context, log *slog.Logger, c store.Connecto
 	if err != nil {
 		return fmt.Errorf("connector %q: %w", c.Name, err)
 	}
-	errCfg, err := runtime.ParseErrorConfig(cfg)
+	errCfg, err := taskslice.ParseErrorConfig(cfg)
 	if err != nil {
 		return fmt.Errorf("connector %q: %w", c.Name, err)
 	}
@@ -321,7 +321,7 @@ func (env *Env) runSlice(ctx context.Context, log *slog.Logger, c store.Connecto
 }
 
 func (env *Env) sink(ctx context.Context, log *slog.Logger, c store.Connector, taskID int, lease store.Lease, sc connect.SinkConnector,
-	taskCfg map[string]string, pipe Pipeline, errCfg runtime.ErrorConfig, deadline time.Time, margin time.Duration, res *Result) error {
+	taskCfg map[string]string, pipe Pipeline, errCfg taskslice.ErrorConfig, deadline time.Time, margin time.Duration, res *Result) error {
 	assignment, err := ParseAssignment(taskCfg[AssignmentKey])
 	if err != nil {
 		return fmt.Errorf("task %s/%d: %w", c.Name, taskID, err)
@@ -349,7 +349,7 @@ func (env *Env) sink(ctx context.Context, log *slog.Logger, c store.Connector, t
 	if client != env.Kafka {
 		defer client.Close()
 	}
-	out, err := runtime.RunSinkSlice(ctx, log, runtime.SinkSlice{
+	out, err := taskslice.RunSinkSlice(ctx, log, taskslice.SinkSlice{
 		Task:          sc.NewTask(),
 		TaskConfig:    props,
 		TaskLogger:    connect.TaskLogger(env.Logger, c.Name, taskID),
@@ -387,7 +387,7 @@ func (env *Env) sink(ctx context.Context, log *slog.Logger, c store.Connector, t
 				return errors.Join(err, fmt.Errorf("commit sink offsets of %s/%d: %w", c.Name, taskID, cerr))
 			}
 			res.Committed = true
-			if merr := runtime.MirrorSinkOffsets(ctx, client, c.Name, out.Committable); merr != nil {
+			if merr := taskslice.MirrorSinkOffsets(ctx, client, c.Name, out.Committable); merr != nil {
 				log.Warn("mirror offsets to consumer group", "error", merr)
 			}
 		}
@@ -400,7 +400,7 @@ func (env *Env) sink(ctx context.Context, log *slog.Logger, c store.Connector, t
 }
 
 func (env *Env) source(ctx context.Context, log *slog.Logger, c store.Connector, taskID int, lease store.Lease, sc connect.SourceConnector,
-	taskCfg map[string]string, pipe Pipeline, errCfg runtime.ErrorConfig, deadline time.Time, margin time.Duration, res *Result) error {
+	taskCfg map[string]string, pipe Pipeline, errCfg taskslice.ErrorConfig, deadline time.Time, margin time.Duration, res *Result) error {
 	offsets, err := env.Store.SourceOffsets(ctx, c.Name)
 	if err != nil {
 		return fmt.Errorf("read source offsets of %q: %w", c.Name, err)
@@ -418,7 +418,7 @@ func (env *Env) source(ctx context.Context, log *slog.Logger, c store.Connector,
 		return err
 	}
 	defer writer.Close()
-	out, err := runtime.RunSourceSlice(ctx, cmp.Or(env.Logger, slog.New(slog.DiscardHandler)), runtime.SourceSlice{
+	out, err := taskslice.RunSourceSlice(ctx, cmp.Or(env.Logger, slog.New(slog.DiscardHandler)), taskslice.SourceSlice{
 		Task:          sc.NewTask(),
 		TaskConfig:    taskCfg,
 		TaskLogger:    connect.TaskLogger(env.Logger, c.Name, taskID),

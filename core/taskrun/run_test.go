@@ -13,7 +13,7 @@ import (
 
 	"github.com/connectless/connectless/core/connect"
 	"github.com/connectless/connectless/core/kafka"
-	"github.com/connectless/connectless/core/runtime"
+	"github.com/connectless/connectless/core/taskslice"
 	"github.com/connectless/connectless/core/schedule"
 	"github.com/connectless/connectless/core/store"
 	"github.com/connectless/connectless/core/store/memory"
@@ -143,7 +143,7 @@ func setup(t *testing.T, records int, opts ...memory.Option) (*Env, *collector, 
 	env := &Env{
 		Store: st, Registry: reg, Kafka: client, Holder: "test-worker", Margin: 100 * time.Millisecond,
 		Pipeline: func(map[string]string) (Pipeline, error) {
-			return Pipeline{Converters: runtime.Converters{Key: bytesConverter{}, Value: bytesConverter{}}}, nil
+			return Pipeline{Converters: taskslice.Converters{Key: bytesConverter{}, Value: bytesConverter{}}}, nil
 		},
 	}
 	c, _ := st.Connector(ctx, "archive")

@@ -12,7 +12,7 @@ import (
 
 	"github.com/connectless/connectless/core/connect"
 	"github.com/connectless/connectless/core/kafka"
-	"github.com/connectless/connectless/core/runtime"
+	"github.com/connectless/connectless/core/taskslice"
 	"github.com/connectless/connectless/core/schedule"
 	"github.com/connectless/connectless/core/store"
 	"github.com/connectless/connectless/core/store/memory"
@@ -115,7 +115,7 @@ func TestRunSourceCreatesTopics(t *testing.T) {
 			env := &Env{Store: st, Registry: reg, Kafka: client, Holder: "w", Margin: 100 * time.Millisecond, IdlePolls: 1,
 				TopicCreationDisabled: tc.disabled, TopicTrackingDisabled: tc.untraced,
 				Pipeline: func(map[string]string) (Pipeline, error) {
-					return Pipeline{Converters: runtime.Converters{Key: bytesConverter{}, Value: bytesConverter{}}}, nil
+					return Pipeline{Converters: taskslice.Converters{Key: bytesConverter{}, Value: bytesConverter{}}}, nil
 				}}
 			res, err := Run(ctx, env, schedule.Payload{Connector: "src", Task: 0}, time.Now().Add(20*time.Second))
 			if err != nil || res.Written != len(topics) {

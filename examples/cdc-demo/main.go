@@ -21,7 +21,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/connectless/connectless/connectors/postgrescdc"
-	jdbc "github.com/connectless/connectless/connectors/sql"
+	jdbc "github.com/connectless/connectless/connectors/sqldb"
 	"github.com/connectless/connectless/core/config"
 	"github.com/connectless/connectless/core/connect"
 	"github.com/connectless/connectless/core/kafka"

@@ -44,6 +44,9 @@ type Options struct {
 	// ObjectBytes is the target uncompressed object size; flush.size is ObjectBytes over
 	// RecordSize. Default 8 MiB.
 	ObjectBytes int
+	// AvroRecords is how many records the Avro → Parquet row of P1 archives. Default
+	// Records/4; negative skips the row.
+	AvroRecords int
 	// MemoryRecords is how many records each P2 topic gets. Default Records/4.
 	MemoryRecords int
 	// MemoryPartitions are the partition counts P2 archives with one task. Default 1, 16, 64.
@@ -73,6 +76,7 @@ func (o *Options) defaults() {
 	o.Runs = cmp.Or(o.Runs, 3)
 	o.ObjectBytes = cmp.Or(o.ObjectBytes, 8<<20)
 	o.MemoryRecords = cmp.Or(o.MemoryRecords, o.Records/4)
+	o.AvroRecords = cmp.Or(o.AvroRecords, o.Records/4)
 	if len(o.MemoryPartitions) == 0 {
 		o.MemoryPartitions = []int{1, 16, 64}
 	}
@@ -164,13 +168,18 @@ type Report struct {
 	FlushSize  int     `json:"flush_size"`
 	LoadMsgsPS float64 `json:"load_msgs_per_s"`
 	// Archive is P1, Memory P2, Overhead P3, FanOut P4, Cost P5.
-	Archive  []Variant   `json:"archive"`
-	Memory   []MemoryRun `json:"memory"`
-	Overhead Overhead    `json:"overhead"`
-	FanOut   FanOut      `json:"fan_out"`
-	Cost     []Cost      `json:"cost_per_tb"`
-	Model    CostModel   `json:"cost_model"`
-	Seconds  float64     `json:"seconds"`
+	Archive []Variant `json:"archive"`
+	// AvroParquet is P1's Avro → Parquet row (ceiling and worker) over AvroRecords records
+	// of AvroValueBytes bytes in Schema Registry wire format.
+	AvroParquet    []Variant   `json:"avro_parquet"`
+	AvroRecords    int         `json:"avro_records"`
+	AvroValueBytes int64       `json:"avro_value_bytes"`
+	Memory         []MemoryRun `json:"memory"`
+	Overhead       Overhead    `json:"overhead"`
+	FanOut         FanOut      `json:"fan_out"`
+	Cost           []Cost      `json:"cost_per_tb"`
+	Model          CostModel   `json:"cost_model"`
+	Seconds        float64     `json:"seconds"`
 }
 
 // services are the running local services.
@@ -181,6 +190,8 @@ type services struct {
 	dynamo  *devstack.DynamoDB
 	dynamoc *dynamodb.Client
 	kc      *kafka.Client
+	// registry is the Schema Registry (srfake over HTTP) of the Avro row.
+	registry *devstack.SchemaRegistry
 }
 
 type runner struct {
@@ -209,6 +220,9 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 		return r.rep, err
 	}
 	if err := r.archive(ctx); err != nil {
+		return r.rep, err
+	}
+	if err := r.avroParquet(ctx); err != nil {
 		return r.rep, err
 	}
 	if err := r.memory(ctx); err != nil {
@@ -265,6 +279,10 @@ func (r *runner) startServices(ctx context.Context) (stop func(), err error) {
 		return stop, fmt.Errorf("kafka client: %w", err)
 	}
 	closers = append(closers, r.svc.kc.Close)
+	if r.svc.registry, err = devstack.StartSchemaRegistry(ctx, devstack.SchemaRegistryOptions{}); err != nil {
+		return stop, fmt.Errorf("schema registry: %w", err)
+	}
+	closers = append(closers, r.svc.registry.Close)
 	return stop, nil
 }
 
@@ -384,7 +402,7 @@ func (r *runner) archive(ctx context.Context) error {
 			}
 		}
 		for _, v := range variants {
-			r.summarize(v)
+			summarize(v, r.rep.ValueBytes, r.opts.Records)
 		}
 		for _, v := range variants {
 			if variants[0].MsgsPerS.Median > 0 {
@@ -403,14 +421,14 @@ func compressionName(gz bool) string {
 	return "none"
 }
 
-// summarize fills a variant's statistics from its runs.
-func (r *runner) summarize(v *Variant) {
+// summarize fills a variant's statistics from its runs over records records of valueBytes.
+func summarize(v *Variant, valueBytes int64, records int) {
 	var msgs, mb, cpu, rss []float64
 	for _, s := range v.Runs {
 		if s.Seconds <= 0 {
 			continue
 		}
-		bytes := float64(r.rep.ValueBytes) * float64(s.Counted) / float64(r.opts.Records)
+		bytes := float64(valueBytes) * float64(s.Counted) / float64(records)
 		msgs = append(msgs, float64(s.Counted)/s.Seconds)
 		mb = append(mb, bytes/1e6/s.Seconds)
 		cpu = append(cpu, s.CPUSeconds/(bytes/1e9))

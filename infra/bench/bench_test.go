@@ -189,7 +189,7 @@ func TestIntegrationBench(t *testing.T) {
 	var out bytes.Buffer
 	opts := Options{
 		Out: &out, Records: 3000, RecordSize: 150, Partitions: 2, Tasks: 2, Runs: 1, ObjectBytes: 100 << 10,
-		MemoryRecords: 400, MemoryPartitions: []int{1, 4}, FanOutConnectors: 2, FanOutTasks: 3,
+		MemoryRecords: 400, MemoryPartitions: []int{1, 4}, FanOutConnectors: 2, FanOutTasks: 3, AvroRecords: 1200,
 		Child: func(ctx context.Context) *exec.Cmd {
 			cmd := exec.CommandContext(ctx, os.Args[0])
 			cmd.Env = append(os.Environ(), childEnv+"=1")
@@ -219,6 +219,18 @@ func TestIntegrationBench(t *testing.T) {
 			t.Errorf("%s: %d objects, want at least one per partition", v.Name, s.Objects)
 		}
 	}
+	if len(rep.AvroParquet) != 2 || rep.AvroValueBytes <= 0 {
+		t.Fatalf("Avro -> Parquet row: %+v", rep.AvroParquet)
+	}
+	for _, v := range rep.AvroParquet {
+		s := v.Runs[0]
+		if s.Counted != 1200 || s.Read != 1200 || s.CPUSeconds <= 0 || v.MsgsPerS.Median <= 0 || v.CPUSPerGB.Median <= 0 {
+			t.Errorf("%s: %+v", v.Name, s)
+		}
+		if v.Path == KindCeiling && v.RatioToCeiling != 1 {
+			t.Errorf("%s: ratio %v", v.Name, v.RatioToCeiling)
+		}
+	}
 	if len(rep.Memory) != 2 || rep.Memory[1].Counted != 400 || rep.Memory[1].PeakRSSMB <= 0 {
 		t.Errorf("P2: %+v", rep.Memory)
 	}
@@ -231,7 +243,7 @@ func TestIntegrationBench(t *testing.T) {
 	if len(rep.Cost) != 4 {
 		t.Errorf("P5: %+v", rep.Cost)
 	}
-	for _, want := range []string{"P1 archive throughput", "worker/gzip", "P2 memory", "P3 invocation overhead", "P4 fan-out", "P5 cost per TB"} {
+	for _, want := range []string{"P1 archive throughput", "worker/gzip", "P1 Avro -> Parquet", "worker/avro-parquet", "P2 memory", "P3 invocation overhead", "P4 fan-out", "P5 cost per TB"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("table lacks %q:\n%s", want, out.String())
 		}

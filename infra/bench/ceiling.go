@@ -89,7 +89,12 @@ func archivePartition(ctx context.Context, client *s3.Client, j Job, partition i
 	if _, err := conn.Seek(first, kafkago.SeekAbsolute); err != nil {
 		return 0, fmt.Errorf("seek %s/%d: %w", j.Topic, partition, err)
 	}
-	obj := newObjectBuffer(j.Gzip)
+	var obj objectWriter = newObjectBuffer(j.Gzip)
+	if j.RegistryURL != "" {
+		if obj, err = newAvroParquetBuffer(ctx, j.RegistryURL); err != nil {
+			return 0, err
+		}
+	}
 	var (
 		n         int64
 		next      = first
@@ -104,11 +109,7 @@ func archivePartition(ctx context.Context, client *s3.Client, j Job, partition i
 		if err != nil {
 			return err
 		}
-		ext := ".json"
-		if j.Gzip {
-			ext = ".json.gz"
-		}
-		key := fmt.Sprintf("topics/%s/partition=%d/%s+%d+%010d%s", j.Topic, partition, j.Topic, partition, objectBeg, ext)
+		key := fmt.Sprintf("topics/%s/partition=%d/%s+%d+%010d%s", j.Topic, partition, j.Topic, partition, objectBeg, obj.extension())
 		if _, err := client.PutObject(ctx, &s3.PutObjectInput{Bucket: &j.Bucket, Key: &key, Body: bytes.NewReader(body)}); err != nil {
 			return fmt.Errorf("put object %q: %w", key, err)
 		}
@@ -142,6 +143,14 @@ func archivePartition(ctx context.Context, client *s3.Client, j Job, partition i
 		}
 	}
 	return n, put()
+}
+
+// objectWriter builds the ceiling's objects: values in, object bytes out.
+type objectWriter interface {
+	add(v []byte) error
+	finish() ([]byte, error)
+	reset()
+	extension() string
 }
 
 // objectBuffer is one object being built: newline-separated values, gzip or not.
@@ -179,6 +188,13 @@ func (o *objectBuffer) finish() ([]byte, error) {
 		}
 	}
 	return o.buf.Bytes(), nil
+}
+
+func (o *objectBuffer) extension() string {
+	if o.gz != nil {
+		return ".json.gz"
+	}
+	return ".json"
 }
 
 func (o *objectBuffer) reset() {

@@ -21,7 +21,7 @@ type BucketCount struct {
 }
 
 // countBucket reads every object of bucket and counts its records: the newline-terminated
-// lines of the JSON objects, gunzipped when the key ends in .gz.
+// lines of the JSON objects, gunzipped when the key ends in .gz, and the rows of Parquet ones.
 func countBucket(ctx context.Context, client *s3.Client, bucket string) (BucketCount, error) {
 	var c BucketCount
 	p := s3.NewListObjectsV2Paginator(client, &s3.ListObjectsV2Input{Bucket: &bucket})
@@ -49,6 +49,17 @@ func countObject(ctx context.Context, client *s3.Client, bucket, key string) (in
 		return 0, fmt.Errorf("get object %q: %w", key, err)
 	}
 	defer out.Body.Close()
+	if strings.HasSuffix(key, ".parquet") {
+		body, err := io.ReadAll(out.Body)
+		if err != nil {
+			return 0, fmt.Errorf("read object %q: %w", key, err)
+		}
+		n, err := countParquet(body)
+		if err != nil {
+			return 0, fmt.Errorf("parquet object %q: %w", key, err)
+		}
+		return n, nil
+	}
 	var r io.Reader = out.Body
 	if strings.HasSuffix(key, ".gz") {
 		zr, err := gzip.NewReader(out.Body)

@@ -43,6 +43,10 @@ type Job struct {
 	Tasks int `json:"tasks"`
 	// Table is the DynamoDB table of the serverless path; it is created by the job.
 	Table string `json:"table,omitempty"`
+	// RegistryURL, when set, makes the job the Avro → Parquet row: values in Schema Registry
+	// wire format, archived as Parquet (the ceiling decodes with hamba/avro and writes with
+	// parquet-go; the connector uses AvroConverter and ParquetFormat).
+	RegistryURL string `json:"registry_url,omitempty"`
 	// Profile, when set, is a file that receives a CPU profile of the run.
 	Profile string `json:"profile,omitempty"`
 }

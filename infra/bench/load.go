@@ -53,6 +53,31 @@ func logLine(b []byte, rng *rand.Rand, at time.Time, size int) []byte {
 // load writes n log lines of about size bytes to topic, spread round-robin over its
 // partitions, and returns the value bytes written.
 func load(ctx context.Context, brokers []string, topic string, n, size int) (int64, error) {
+	return produce(ctx, brokers, topic, n, func(b []byte, rng *rand.Rand, at time.Time) ([]byte, error) {
+		return logLine(b, rng, at, size), nil
+	})
+}
+
+// firstWriteError shortens kafka-go's per-message errors to the first one and a count.
+func firstWriteError(err error) error {
+	var we kafkago.WriteErrors
+	if !errors.As(err, &we) {
+		return err
+	}
+	for _, e := range we {
+		if e != nil {
+			return fmt.Errorf("%d of %d messages failed, first: %w", we.Count(), len(we), e)
+		}
+	}
+	return err
+}
+
+// produceLine appends one value to b.
+type produceLine func(b []byte, rng *rand.Rand, at time.Time) ([]byte, error)
+
+// produce writes n values made by line to topic, spread round-robin over its partitions,
+// with record times over the last hour, and returns the value bytes written.
+func produce(ctx context.Context, brokers []string, topic string, n int, line produceLine) (int64, error) {
 	const chunk = 20000
 	// A transport of its own: the default one caches metadata from before the topic existed.
 	tr := &kafkago.Transport{}
@@ -66,11 +91,16 @@ func load(ctx context.Context, brokers []string, topic string, n, size int) (int
 	defer w.Close()
 	var (
 		next  atomic.Int64
-		bytes atomic.Int64
+		total atomic.Int64
 		wg    sync.WaitGroup
 		errMu sync.Mutex
 		first error
 	)
+	fail := func(err error) {
+		errMu.Lock()
+		first = cmpErr(first, err)
+		errMu.Unlock()
+	}
 	from := time.Now().Add(-time.Hour)
 	for g := range 2 {
 		wg.Add(1)
@@ -85,37 +115,32 @@ func load(ctx context.Context, brokers []string, topic string, n, size int) (int
 				}
 				hi := min(lo+chunk, int64(n))
 				msgs = msgs[:0]
-				buf := make([]byte, 0, int(hi-lo)*(size+16))
+				var buf []byte
 				for i := lo; i < hi; i++ {
 					at := from.Add(time.Duration(int64(time.Hour) * i / int64(n)))
 					s := len(buf)
-					buf = logLine(buf, rng, at, size)
+					var err error
+					if buf, err = line(buf, rng, at); err != nil {
+						fail(fmt.Errorf("value for %s: %w", topic, err))
+						return
+					}
 					msgs = append(msgs, kafkago.Message{Value: buf[s:len(buf):len(buf)], Time: at})
-					bytes.Add(int64(len(buf) - s))
+					total.Add(int64(len(buf) - s))
 				}
 				if err := w.WriteMessages(ctx, msgs...); err != nil {
-					errMu.Lock()
-					first = fmt.Errorf("produce to %s: %w", topic, firstWriteError(err))
-					errMu.Unlock()
+					fail(fmt.Errorf("produce to %s: %w", topic, firstWriteError(err)))
 					return
 				}
 			}
 		}()
 	}
 	wg.Wait()
-	return bytes.Load(), first
+	return total.Load(), first
 }
 
-// firstWriteError shortens kafka-go's per-message errors to the first one and a count.
-func firstWriteError(err error) error {
-	var we kafkago.WriteErrors
-	if !errors.As(err, &we) {
-		return err
-	}
-	for _, e := range we {
-		if e != nil {
-			return fmt.Errorf("%d of %d messages failed, first: %w", we.Count(), len(we), e)
-		}
+func cmpErr(first, err error) error {
+	if first != nil {
+		return first
 	}
 	return err
 }

@@ -31,13 +31,14 @@ const connectorName = "bench-archive"
 const sliceBudget = 10 * time.Minute
 
 // connectorConfig is the S3 sink configuration of a job: JsonFormat of schemaless JSON
-// values, the default partitioner, FlushSize records per object.
+// values (ParquetFormat of AvroConverter values for the Avro row), the default partitioner,
+// FlushSize records per object.
 func connectorConfig(j Job) map[string]string {
 	compression := "none"
 	if j.Gzip {
 		compression = "gzip"
 	}
-	return map[string]string{
+	cfg := map[string]string{
 		"connector.class":                "io.confluent.connect.s3.S3SinkConnector",
 		"topics":                         j.Topic,
 		"tasks.max":                      strconv.Itoa(max(j.Tasks, 1)),
@@ -55,6 +56,13 @@ func connectorConfig(j Job) map[string]string {
 		"value.converter":                "org.apache.kafka.connect.json.JsonConverter",
 		"value.converter.schemas.enable": "false",
 	}
+	if j.RegistryURL != "" {
+		delete(cfg, "value.converter.schemas.enable")
+		cfg["format.class"] = "io.confluent.connect.s3.format.parquet.ParquetFormat"
+		cfg["value.converter"] = "io.confluent.connect.avro.AvroConverter"
+		cfg["value.converter.schema.registry.url"] = j.RegistryURL
+	}
+	return cfg
 }
 
 func rawConfig(cfg map[string]string) herder.RawConfig {

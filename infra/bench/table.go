@@ -25,6 +25,20 @@ func PrintTable(w io.Writer, rep *Report) {
 			v.MBPerS.Median, v.CPUSPerGB.Median, v.PeakRSSMB.Median, 100*v.RatioToCeiling, counted)
 	}
 	tw.Flush()
+	if len(rep.AvroParquet) > 0 {
+		fmt.Fprintf(w, "\nP1 Avro -> Parquet (AvroConverter + ParquetFormat; ceiling: hamba/avro decode + parquet-go write + PutObject): %d records, %.1f MB\n",
+			rep.AvroRecords, float64(rep.AvroValueBytes)/1e6)
+		fmt.Fprintln(tw, "variant\tmsg/s min\tmedian\tmax\tMB/s\tCPU-s/GB\tpeak RSS MiB\tvs ceiling\tcounted\t")
+		for _, v := range rep.AvroParquet {
+			var counted int64
+			if len(v.Runs) > 0 {
+				counted = v.Runs[len(v.Runs)-1].Counted
+			}
+			fmt.Fprintf(tw, "%s\t%.0f\t%.0f\t%.0f\t%.1f\t%.1f\t%.1f\t%.0f%%\t%d\t\n", v.Name, v.MsgsPerS.Min, v.MsgsPerS.Median, v.MsgsPerS.Max,
+				v.MBPerS.Median, v.CPUSPerGB.Median, v.PeakRSSMB.Median, 100*v.RatioToCeiling, counted)
+		}
+		tw.Flush()
+	}
 	fmt.Fprintln(w, "\nP2 memory (worker path, one task, uncompressed)")
 	fmt.Fprintln(tw, "partitions\trecords\tpeak RSS MiB\tseconds\t")
 	for _, m := range rep.Memory {

@@ -127,7 +127,7 @@ func TestViolations(t *testing.T) {
 		{"core/client", []string{"core/restapi", "core/herder"}},
 		{"core/rest", []string{"core/herder", "core/store"}},
 		{"core/worker", []string{"core/serverless", "core/herder"}},
-		{"core/connect/connecttest", []string{"core/connect", "core/runtime"}},
+		{"core/connect/connecttest", []string{"core/connect", "core/taskslice"}},
 	}
 	want := [][2]string{
 		{"connectors/bad", "core/kafka"},
@@ -135,7 +135,7 @@ func TestViolations(t *testing.T) {
 		{"core/client", "core/herder"},
 		{"core/rest", "core/store"},
 		{"core/worker", "core/serverless"},
-		{"core/connect/connecttest", "core/runtime"},
+		{"core/connect/connecttest", "core/taskslice"},
 	}
 	if got := violations(pkgs); !slices.Equal(got, want) {
 		t.Errorf("violations = %v\nwant %v", got, want)

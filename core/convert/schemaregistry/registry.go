@@ -69,17 +69,24 @@ func (r *Registry) Calls() int64 { return r.calls.Load() }
 // Subject names the subject of a schema per the configured strategy: recordName is the
 // fully-qualified name of the record (or the type name of a schema that names none).
 func (r *Registry) Subject(topic, recordName string) string {
-	suffix := "-value"
-	if r.isKey {
-		suffix = "-key"
-	}
-	switch r.settings.Strategy {
+	return SubjectName(r.settings.Strategy, topic, recordName, r.isKey)
+}
+
+// SubjectName names the subject of a key (isKey) or value schema of topic per strategy, a
+// subject name strategy's Java class name: TopicNameStrategy (also for "") gives
+// <topic>-key or <topic>-value, RecordNameStrategy the record's fully-qualified name,
+// TopicRecordNameStrategy <topic>-<record name>, as Confluent's serializers name them.
+func SubjectName(strategy, topic, recordName string, isKey bool) string {
+	switch strategy {
 	case RecordNameStrategy:
 		return recordName
 	case TopicRecordNameStrategy:
 		return topic + "-" + recordName
 	}
-	return topic + suffix
+	if isKey {
+		return topic + "-key"
+	}
+	return topic + "-value"
 }
 
 func (r *Registry) ctx() (context.Context, context.CancelFunc) {

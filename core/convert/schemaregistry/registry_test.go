@@ -78,3 +78,27 @@ func TestIntegrationTLS(t *testing.T) {
 		t.Fatalf("endpoint identification off: %v", err)
 	}
 }
+
+// TestSubjectName checks the subject each strategy names. Expected names from Confluent's
+// Schema Registry documentation ("Subject name strategy", Schema Registry serializer and
+// formatter docs): TopicNameStrategy <topic>-key / <topic>-value, RecordNameStrategy the
+// fully-qualified record name, TopicRecordNameStrategy <topic>-<fully-qualified record name>.
+func TestSubjectName(t *testing.T) {
+	cases := []struct {
+		strategy string
+		isKey    bool
+		want     string
+	}{
+		{"", false, "orders-value"},
+		{TopicNameStrategy, false, "orders-value"},
+		{TopicNameStrategy, true, "orders-key"},
+		{RecordNameStrategy, false, "com.example.Order"},
+		{RecordNameStrategy, true, "com.example.Order"},
+		{TopicRecordNameStrategy, false, "orders-com.example.Order"},
+	}
+	for _, c := range cases {
+		if got := SubjectName(c.strategy, "orders", "com.example.Order", c.isKey); got != c.want {
+			t.Errorf("SubjectName(%q, key=%v) = %q, want %q", c.strategy, c.isKey, got, c.want)
+		}
+	}
+}

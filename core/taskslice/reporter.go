@@ -1,0 +1,81 @@
+package taskslice
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"log/slog"
+	"maps"
+
+	kafkago "github.com/segmentio/kafka-go"
+
+	"github.com/connectless/connectless/core/connect"
+	"github.com/connectless/connectless/core/kafka"
+)
+
+// sinkContext is the SinkTaskContext of one slice.
+type sinkContext struct{ r *sinkRun }
+
+// Assignment returns the partitions of the slice.
+func (c *sinkContext) Assignment() []connect.TopicPartition {
+	return append([]connect.TopicPartition(nil), c.r.tps...)
+}
+
+// ResetOffsets moves partitions; it takes effect after the current Put.
+func (c *sinkContext) ResetOffsets(offsets map[connect.TopicPartition]int64) {
+	c.r.mu.Lock()
+	defer c.r.mu.Unlock()
+	maps.Copy(c.r.resets, offsets)
+}
+
+// KafkaTransport returns the transport of the worker's producers (TLS and SASL as the
+// worker's producer keys say), for a task that produces to Kafka itself: the optional
+// task-context ability described on connect.SinkTaskContext.
+func (c *sinkContext) KafkaTransport() kafkago.RoundTripper { return c.r.s.Client.ProducerTransport() }
+
+// Reporter returns the slice's errant record reporter.
+func (c *sinkContext) Reporter() connect.ErrantRecordReporter { return (*reporter)(c.r) }
+
+// Logger returns the task's logger.
+func (c *sinkContext) Logger() *slog.Logger {
+	return cmp.Or(c.r.s.TaskLogger, connect.TaskLogger(c.r.logger, c.r.s.ConnectorName, c.r.s.TaskID))
+}
+
+// reporter is the errant record reporter of a sink slice.
+type reporter sinkRun
+
+// Report sends a record the task cannot handle to the error handling, stage TASK_PUT.
+func (rep *reporter) Report(_ context.Context, rec connect.SinkRecord, err error) error {
+	r := (*sinkRun)(rep)
+	if err == nil {
+		err = errors.New("reported by the task without an error")
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	tp := connect.TopicPartition{Topic: rec.OriginalTopic, Partition: rec.OriginalPartition}
+	raw, ok := r.raws[rawKey{tp, rec.OriginalOffset}]
+	if !ok {
+		raw = r.reserialize(rec)
+	}
+	return r.h.fail(failure{stage: StageTaskPut, class: sinkTaskClass, err: err,
+		topic: rec.OriginalTopic, partition: rec.OriginalPartition, offset: rec.OriginalOffset, raw: raw})
+}
+
+// reserialize rebuilds the bytes of a record the task made itself, with the connector's
+// converters, as Kafka Connect's WorkerErrantRecordReporter does.
+func (r *sinkRun) reserialize(rec connect.SinkRecord) *kafka.Message {
+	cv := r.s.Converters
+	m := &kafka.Message{Topic: rec.OriginalTopic, Partition: rec.OriginalPartition, Offset: rec.OriginalOffset, Time: rec.Timestamp}
+	m.Key, _ = cv.Key.FromConnect(rec.Topic, rec.KeySchema, rec.Key)
+	m.Value, _ = cv.Value.FromConnect(rec.Topic, rec.ValueSchema, rec.Value)
+	for _, h := range rec.Headers {
+		var v []byte
+		if cv.Header != nil {
+			v, _ = cv.Header.FromConnectHeader(rec.Topic, h.Key, h.Schema, h.Value)
+		} else if b, ok := h.Value.([]byte); ok {
+			v = b
+		}
+		m.Headers = append(m.Headers, kafka.Header{Key: h.Key, Value: v})
+	}
+	return m
+}
