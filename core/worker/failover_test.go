@@ -145,8 +145,14 @@ func TestIntegrationWorkerFailover(t *testing.T) {
 
 	// Kill a worker in the middle of a slice: the leases it holds are orphaned, nobody
 	// releases them.
+	// A worker seen holding a fresh lease is frozen (SIGSTOP) before its leases are read
+	// again, so that it cannot end its slice and release them between that read and the
+	// kill; one that released them before it froze is thawed and another is looked for.
 	var victim *workerProc
-	eventually(t, 10*time.Second, "a worker in the middle of a slice", func() bool {
+	var killed time.Time
+	held := map[int]time.Time{}
+	eventually(t, 20*time.Second, "a worker killed in the middle of a slice", func() bool {
+		victim = nil
 		for task := range tasks {
 			l, err := st.CurrentLease(ctx, "arch", task)
 			if err != nil || time.Until(l.Expires) < lease+slice/2 {
@@ -155,27 +161,36 @@ func TestIntegrationWorkerFailover(t *testing.T) {
 			for _, p := range procs {
 				if p.id == l.Holder {
 					victim = p
-					return true
 				}
 			}
+			if victim != nil {
+				break
+			}
 		}
-		return false
+		if victim == nil {
+			return false
+		}
+		if err := victim.cmd.Process.Signal(syscall.SIGSTOP); err != nil {
+			t.Fatal(err)
+		}
+		now := time.Now()
+		for task := range tasks {
+			if l, err := st.CurrentLease(ctx, "arch", task); err == nil && l.Holder == victim.id && l.Expires.After(now) {
+				held[task] = l.Expires
+			}
+		}
+		if len(held) == 0 {
+			_ = victim.cmd.Process.Signal(syscall.SIGCONT)
+			return false
+		}
+		if err := victim.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+			t.Fatal(err)
+		}
+		killed = time.Now()
+		return true
 	})
-	if err := victim.cmd.Process.Signal(syscall.SIGKILL); err != nil {
-		t.Fatal(err)
-	}
-	killed := time.Now()
 	_ = victim.cmd.Wait()
-	held := map[int]time.Time{}
-	for task := range tasks {
-		if l, err := st.CurrentLease(ctx, "arch", task); err == nil && l.Holder == victim.id && l.Expires.After(killed) {
-			held[task] = l.Expires
-		}
-	}
 	t.Logf("killed %s holding the leases of tasks %v", victim.id, held)
-	if len(held) == 0 {
-		t.Fatal("the victim held no lease when it was killed")
-	}
 
 	var survivor *workerProc
 	for _, p := range procs {
