@@ -169,6 +169,18 @@ func TestIntegrationArchiveBrowser(t *testing.T) {
 		t.Errorf("restore form shows aws.secret.access.key as %q, want [hidden]", shown)
 	}
 
+	// A sink whose archive the server does not list has no Archive link.
+	postJSON(t, base+"/connectors", map[string]any{"name": "lines", "config": map[string]string{
+		"connector.class": "org.apache.kafka.connect.file.FileStreamSinkConnector", "topics": "orders",
+		"file": t.TempDir() + "/out.txt"}}, http.StatusCreated)
+	run(t, ctx, "open a FileStream sink",
+		chromedp.Navigate(base+"/ui/connectors/lines"),
+		chromedp.WaitVisible(chromedp.CSS(`body[data-ready]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#topics p`)))
+	if n := eval[int](t, ctx, `document.querySelectorAll("#archive-link").length`); n != 0 {
+		t.Errorf("FileStream sink page shows %d archive links, want none", n)
+	}
+
 	kc, err := kgo.NewClient(kgo.SeedBrokers(k.Addr()), kgo.ConsumeTopics("orders-restored"), kgo.AllowAutoTopicCreation())
 	if err != nil {
 		t.Fatal(err)
