@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/chromedp/chromedp"
 	"github.com/twmb/franz-go/pkg/kgo"
@@ -27,8 +28,8 @@ const archiveRecords = 9
 
 // archived runs a worker whose S3 sink "archiver" has written archiveRecords records of topic
 // orders (one partition) to a versitygw bucket, three objects of three, and returns the
-// worker's URL and the broker.
-func archived(t *testing.T) (string, *devstack.Kafka) {
+// worker's URL, the broker and an S3 client.
+func archived(t *testing.T) (string, *devstack.Kafka, *s3.Client) {
 	t.Helper()
 	k := devstacktest.Kafka(t, devstack.KafkaOptions{AutoCreateTopics: true, Partitions: 1})
 	store := devstacktest.S3(t)
@@ -66,7 +67,7 @@ func archived(t *testing.T) (string, *devstack.Kafka) {
 		"aws.secret.access.key": store.SecretKey,
 		"s3.part.retries":       "1",
 	}}, http.StatusCreated)
-	return base, k
+	return base, k, client
 }
 
 // listArchive polls the archive endpoint until it lists want objects.
@@ -94,7 +95,7 @@ func listArchive(t *testing.T, url string, want int) []connect.ArchiveObject {
 // GET /connectors/{c}/archive: one object per flush.size records, with the record count and
 // first/last offsets of the object metadata; 404 for a connector that writes no archive.
 func TestIntegrationArchiveEndpoint(t *testing.T) {
-	base, _ := archived(t)
+	base, _, client := archived(t)
 	objs := listArchive(t, base+"/connectors/archiver/archive?topic=orders&partition=0", 3)
 	if len(objs) != 3 {
 		t.Fatalf("archive lists %d objects, want 3: %+v", len(objs), objs)
@@ -111,11 +112,24 @@ func TestIntegrationArchiveEndpoint(t *testing.T) {
 			t.Errorf("object %d key = %q, want %q", i, o.Key, want)
 		}
 	}
+	// An object of the layout written by another tool (no metadata) is listed with unknown
+	// counts; keys that are not data objects of the layout are not listed.
+	for _, key := range []string{"topics/orders/partition=0/orders+0+0000000100.json", "topics/orders/README.txt"} {
+		if _, err := client.PutObject(context.Background(), &s3.PutObjectInput{Bucket: aws.String("archive"), Key: aws.String(key),
+			Body: strings.NewReader("\"x\"\n")}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	objs = listArchive(t, base+"/connectors/archiver/archive?topic=orders", 4)
+	if len(objs) != 4 || objs[3].Key != "topics/orders/partition=0/orders+0+0000000100.json" ||
+		objs[3].RecordCount != nil || objs[3].LastOffset != nil || deref(objs[3].FirstOffset) != int64(100) {
+		t.Errorf("with a foreign object the archive lists %+v, want it last with first offset 100 from its key and no counts", objs)
+	}
 	if objs := listArchive(t, base+"/connectors/archiver/archive?partition=1", 0); len(objs) != 0 {
 		t.Errorf("partition 1 lists %d objects, want none", len(objs))
 	}
-	if objs := listArchive(t, base+"/connectors/archiver/archive", 3); len(objs) != 3 {
-		t.Errorf("the whole archive lists %d objects, want 3", len(objs))
+	if objs := listArchive(t, base+"/connectors/archiver/archive", 4); len(objs) != 4 {
+		t.Errorf("the whole archive lists %d objects, want 4", len(objs))
 	}
 	for _, c := range []struct {
 		path string
@@ -142,7 +156,7 @@ func TestIntegrationArchiveEndpoint(t *testing.T) {
 // produces every archived record to orders-restored.
 func TestIntegrationArchiveBrowser(t *testing.T) {
 	ctx := browser(t)
-	base, k := archived(t)
+	base, k, _ := archived(t)
 	listArchive(t, base+"/connectors/archiver/archive", 3)
 	run(t, ctx, "open the archive from the connector page",
 		chromedp.Navigate(base+"/ui/connectors/archiver"),
