@@ -13,9 +13,9 @@ import (
 	"github.com/connectless/connectless/core/connect"
 	"github.com/connectless/connectless/core/connect/transient"
 	"github.com/connectless/connectless/core/kafka"
-	"github.com/connectless/connectless/core/taskslice"
 	"github.com/connectless/connectless/core/schedule"
 	"github.com/connectless/connectless/core/store"
+	"github.com/connectless/connectless/core/taskslice"
 )
 
 // ErrSkipped is returned when an invocation had nothing to do: the lease is held elsewhere,
