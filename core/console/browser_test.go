@@ -44,7 +44,12 @@ func waitText(sel, want string) step { return consoletest.WaitText(sel, want) }
 // and returns its base URL.
 func startWorker(t *testing.T, extra map[string]string) string {
 	t.Helper()
-	k := devstacktest.Kafka(t, devstack.KafkaOptions{AutoCreateTopics: true})
+	return startWorkerOn(t, devstacktest.Kafka(t, devstack.KafkaOptions{AutoCreateTopics: true}), extra)
+}
+
+// startWorkerOn is startWorker on a given broker.
+func startWorkerOn(t *testing.T, k *devstack.Kafka, extra map[string]string) string {
+	t.Helper()
 	props := map[string]string{
 		"bootstrap.servers":         k.Addr(),
 		"listeners":                 "http://127.0.0.1:0",

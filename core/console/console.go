@@ -44,6 +44,9 @@ func Handler() http.Handler {
 	mux.HandleFunc("GET "+Prefix+"edit/{name}", func(w http.ResponseWriter, r *http.Request) {
 		render(w, "edit", "Edit "+r.PathValue("name"), r.PathValue("name"))
 	})
+	mux.HandleFunc("GET "+Prefix+"archive/{name}", func(w http.ResponseWriter, r *http.Request) {
+		render(w, "archive", "Archive of "+r.PathValue("name"), r.PathValue("name"))
+	})
 	mux.HandleFunc("GET "+Prefix+"{page...}", func(w http.ResponseWriter, r *http.Request) {
 		p, ok := pages[strings.TrimSuffix(r.PathValue("page"), "/")]
 		if !ok {

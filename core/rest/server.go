@@ -109,6 +109,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /connectors/{c}/offsets", s.getOffsets)
 	m.HandleFunc("PATCH /connectors/{c}/offsets", s.jsonBody(s.alterOffsets))
 	m.HandleFunc("DELETE /connectors/{c}/offsets", s.resetOffsets)
+	m.HandleFunc("GET /connectors/{c}/archive", s.getArchive)
 
 	m.HandleFunc("GET /connector-plugins", s.listPlugins)
 	m.HandleFunc("GET /connector-plugins/{p}/config", s.pluginConfig)

@@ -143,6 +143,7 @@
     const topicsEl = h("div", { id: "topics" });
     const offsetsEl = h("div", { id: "offsets" });
     const confirmEl = h("div", { id: "confirm", role: "alert" });
+    const archiveEl = h("p", { id: "archive" });
     const includeTasks = h("input", { type: "checkbox", id: "include-tasks" });
     const onlyFailed = h("input", { type: "checkbox", id: "only-failed" });
     let state = "";
@@ -171,7 +172,7 @@
       confirmEl.replaceChildren(h("p", {}, "Delete connector " + name + "? Its configuration and status are removed."), yes, " ", no);
       no.focus();
     }
-    content.replaceChildren(h("p", {}, "State: ", stateEl), actions, confirmEl, traceEl,
+    content.replaceChildren(h("p", {}, "State: ", stateEl), actions, confirmEl, archiveEl, traceEl,
       h("h2", {}, "Tasks"), tasksEl, h("h2", {}, "Topics"), topicsEl,
       h("h2", {}, "Offsets"), offsetsEl, h("h2", {}, "Configuration"), configEl);
     async function refresh() {
@@ -193,6 +194,13 @@
             t.trace ? h("tr", {}, h("td", { colspan: 4 }, h("details", { open: t.state === "FAILED", class: "task-trace" },
               h("summary", {}, "Trace of task " + t.id), h("pre", {}, t.trace)))) : null,
           ])))));
+      if (s.data.type === "sink" && !archiveEl.dataset.probed) {
+        // A connectless extension: shown only when the server lists this connector's archive.
+        archiveEl.dataset.probed = "1";
+        const a = await api("GET", base + "/archive");
+        if (a.ok && Array.isArray(a.data)) archiveEl.replaceChildren(h("a", { href: "/ui/archive/" + enc(name), id: "archive-link" },
+          "Archive: " + a.data.length + " objects"));
+      }
       const tp = await api("GET", base + "/topics");
       topicsEl.replaceChildren(tp.ok ? h("p", { class: "wrap" }, ((tp.data[name] && tp.data[name].topics) || []).join(", ") || "none recorded")
         : h("p", { class: "muted" }, "Not available: " + errText(tp)),
@@ -497,6 +505,9 @@
   }
 
   const pages = { connectors: connectorsPage, connector: connectorPage, edit: editPage, plugins: pluginsPage, metrics: metricsPage };
+  // Pages in their own script (loaded before this one) get the helpers.
+  const ui = { api, h, say, errText, enc, badge, body, content };
+  for (const [id, page] of Object.entries(window.connectlessPages || {})) pages[id] = () => page(ui);
   (pages[body.dataset.page] || connectorsPage)().then(() => body.setAttribute("data-ready", "1"),
     (e) => say("Console error: " + e.message, true));
 })();
