@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -119,7 +120,17 @@ func TestIntegrationWorkerFailover(t *testing.T) {
 	// put.delay.ms, so a worker holds leases most of the time.
 	stopProducing := make(chan struct{})
 	produced := make(chan int, 1)
+	var stopOnce sync.Once
+	stop := func() { stopOnce.Do(func() { close(stopProducing) }) }
+	// A test that ends early (a failed wait) stops the producer before it returns, so the
+	// producer never reports after the test has completed.
+	producerDone := make(chan struct{})
+	t.Cleanup(func() {
+		stop()
+		<-producerDone
+	})
 	go func() {
+		defer close(producerDone)
 		w := &kafkago.Writer{Addr: kafkago.TCP(brokers...), Topic: "events", Balancer: &kafkago.RoundRobin{}, BatchTimeout: time.Millisecond, RequiredAcks: kafkago.RequireAll}
 		defer w.Close()
 		n := first
@@ -231,7 +242,7 @@ func TestIntegrationWorkerFailover(t *testing.T) {
 	})
 	took := time.Since(killed)
 	t.Logf("tasks taken over %v after SIGKILL", took.Round(10*time.Millisecond))
-	close(stopProducing)
+	stop()
 	total := <-produced
 	eventually(t, 30*time.Second, "every record written", func() bool { return countRecords(t, out) == total })
 	checkRecords(t, out, 6, total)
