@@ -8,6 +8,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/connectless/connectless/cli/internal/output"
+	"github.com/connectless/connectless/core/client"
 )
 
 func deleteCommand(e *env) *cli.Command {
@@ -22,21 +23,9 @@ func deleteCommand(e *env) *cli.Command {
 			Flags:        withFlags(),
 			BashComplete: e.completeConnectors,
 			Action: func(c *cli.Context) error {
-				names, err := someArgs(c, "connector name")
-				if err != nil {
-					return err
-				}
-				cl, err := e.client(c)
-				if err != nil {
-					return err
-				}
-				for _, n := range names {
-					if err := cl.DeleteConnector(c.Context, n); err != nil {
-						return err
-					}
-					fmt.Fprintf(e.stdout, "connector/%s deleted\n", n)
-				}
-				return nil
+				return e.eachConnector(c, "deleted", func(cl *client.Client, n string) error {
+					return cl.DeleteConnector(c.Context, n)
+				}, nil)
 			},
 		}},
 	}
@@ -56,36 +45,46 @@ func (e *env) stateVerb(verb, past, want, desc string, wait bool) *cli.Command {
 		Flags:        flags,
 		BashComplete: e.completeConnectors,
 		Action: func(c *cli.Context) error {
-			names, err := someArgs(c, "connector name")
-			if err != nil {
-				return err
+			var after func(*client.Client, string) error
+			if wait && c.Bool("wait") {
+				after = func(cl *client.Client, n string) error { return e.waitState(c, cl, n, want) }
 			}
-			cl, err := e.client(c)
-			if err != nil {
-				return err
-			}
-			for _, n := range names {
+			return e.eachConnector(c, past, func(cl *client.Client, n string) error {
 				switch verb {
 				case "pause":
-					err = cl.PauseConnector(c.Context, n)
+					return cl.PauseConnector(c.Context, n)
 				case "resume":
-					err = cl.ResumeConnector(c.Context, n)
-				case "stop":
-					err = cl.StopConnector(c.Context, n)
+					return cl.ResumeConnector(c.Context, n)
 				}
-				if err != nil {
-					return err
-				}
-				fmt.Fprintf(e.stdout, "connector/%s %s\n", n, past)
-				if wait && c.Bool("wait") {
-					if err := e.waitState(c, cl, n, want); err != nil {
-						return err
-					}
-				}
-			}
-			return nil
+				return cl.StopConnector(c.Context, n)
+			}, after)
 		},
 	}
+}
+
+// eachConnector runs act on each connector named in the arguments, printing
+// "connector/NAME past" after each, then after (when not nil); it stops at the first error.
+func (e *env) eachConnector(c *cli.Context, past string, act, after func(cl *client.Client, name string) error) error {
+	names, err := someArgs(c, "connector name")
+	if err != nil {
+		return err
+	}
+	cl, err := e.client(c)
+	if err != nil {
+		return err
+	}
+	for _, n := range names {
+		if err := act(cl, n); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "connector/%s %s\n", n, past)
+		if after != nil {
+			if err := after(cl, n); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 func pauseCommand(e *env) *cli.Command {

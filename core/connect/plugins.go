@@ -8,6 +8,17 @@ type Converter interface {
 	ToConnect(topic string, data []byte) (*Schema, any, error)
 }
 
+// ConverterTypeConfig is the key every converter accepts saying how it is used: key, value
+// or header (Kafka's ConverterConfig converter.type). The worker sets it from isKey.
+const ConverterTypeConfig = "converter.type"
+
+// ConverterTypeKey returns the definition of converter.type, for a converter's ConfigDef.
+func ConverterTypeKey() ConfigKey {
+	return ConfigKey{Name: ConverterTypeConfig, Type: ConfigString, Default: "value",
+		Validator: ValidString("key", "value", "header"), Importance: Low,
+		Doc: "How this converter will be used. Default value. Mirrors Kafka Connect's converter.type."}
+}
+
 // HeaderConverter turns header values to and from bytes (Kafka's HeaderConverter).
 type HeaderConverter interface {
 	Configure(props map[string]string) error

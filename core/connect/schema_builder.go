@@ -255,6 +255,18 @@ func DecimalFromBytes(b []byte, scale int32) Decimal {
 	return Decimal{Unscaled: n, Scale: scale}
 }
 
+// DecimalFromRat returns r as a Decimal of the given scale (a negative scale counts as 0 for
+// the unscaled value), as Java's BigDecimal.setScale(scale, UNNECESSARY) does: false, and the
+// zero Decimal, when r has more decimal places than scale.
+func DecimalFromRat(r *big.Rat, scale int32) (Decimal, bool) {
+	p := new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(max(scale, 0))), nil)
+	v := new(big.Rat).Mul(r, new(big.Rat).SetInt(p))
+	if !v.IsInt() {
+		return Decimal{}, false
+	}
+	return Decimal{Unscaled: new(big.Int).Set(v.Num()), Scale: scale}, true
+}
+
 // DecimalScale returns the scale parameter of a Decimal schema.
 func DecimalScale(s *Schema) (int32, error) {
 	var scale int32
@@ -297,6 +309,19 @@ func MillisToTime(ms int32) (time.Time, error) {
 		return time.Time{}, &DataError{Message: "Time values must use number of milliseconds greater than 0 and less than 86400000"}
 	}
 	return time.UnixMilli(int64(ms)).UTC(), nil
+}
+
+// TemporalToInt is fromLogical of Kafka's Date, Time or Timestamp, chosen by the schema name:
+// t as int32 days since the epoch (Date), int32 milliseconds since midnight (Time) or int64
+// milliseconds since the epoch (Timestamp or any other name).
+func TemporalToInt(name string, t time.Time) (any, error) {
+	switch name {
+	case DateName:
+		return DateToDays(t)
+	case TimeName:
+		return TimeToMillis(t)
+	}
+	return t.UnixMilli(), nil
 }
 
 // DataError is Kafka's DataException: a value that does not fit its schema or cannot be

@@ -113,3 +113,51 @@ func TestValidateValue(t *testing.T) {
 		}
 	}
 }
+
+func TestDecimalFromRat(t *testing.T) {
+	for _, tc := range []struct {
+		rat   string
+		scale int32
+		want  string // Decimal.String, "" when the scale is too small
+	}{
+		{"12.34", 2, "12.34"},
+		{"12.34", 4, "12.3400"},
+		{"-1/8", 3, "-0.125"},
+		{"12.345", 2, ""},
+		{"1/3", 10, ""},
+		{"7", 0, "7"},
+	} {
+		r, _ := new(big.Rat).SetString(tc.rat)
+		d, ok := DecimalFromRat(r, tc.scale)
+		if tc.want == "" {
+			if ok {
+				t.Errorf("DecimalFromRat(%s, %d) = %s, want not ok", tc.rat, tc.scale, d)
+			}
+			continue
+		}
+		if !ok || d.String() != tc.want || d.Scale != tc.scale {
+			t.Errorf("DecimalFromRat(%s, %d) = %s (scale %d), %v; want %s", tc.rat, tc.scale, d, d.Scale, ok, tc.want)
+		}
+	}
+}
+
+func TestTemporalToInt(t *testing.T) {
+	day := time.Date(2024, 2, 29, 0, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name string
+		t    time.Time
+		want any
+		err  bool
+	}{
+		{DateName, day, int32(19782), false},
+		{DateName, day.Add(time.Hour), nil, true},
+		{TimeName, time.UnixMilli(3_600_001).UTC(), int32(3_600_001), false},
+		{TimeName, day, nil, true},
+		{TimestampName, day.Add(1500 * time.Millisecond), int64(1709164801500), false},
+	} {
+		got, err := TemporalToInt(tc.name, tc.t)
+		if (err != nil) != tc.err || (!tc.err && got != tc.want) {
+			t.Errorf("TemporalToInt(%s, %v) = %v (%T), %v; want %v (%T), error %v", tc.name, tc.t, got, got, err, tc.want, tc.want, tc.err)
+		}
+	}
+}

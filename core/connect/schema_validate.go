@@ -42,6 +42,38 @@ func JavaClassName(v any) string {
 	return fmt.Sprintf("class %T", v)
 }
 
+// IntValue returns an integer value of Connect's Go representation (int8, int16, int32,
+// int64, or int as INT64) as int64; false for any other value.
+func IntValue(v any) (int64, bool) {
+	switch n := v.(type) {
+	case int8:
+		return int64(n), true
+	case int16:
+		return int64(n), true
+	case int32:
+		return int64(n), true
+	case int64:
+		return n, true
+	case int:
+		return int64(n), true
+	}
+	return 0, false
+}
+
+// IntOf returns n as the Go value of the integer type t: int8, int16 or int32, narrowed as
+// Java's casts do, else int64.
+func IntOf(t Type, n int64) any {
+	switch t {
+	case TypeInt8:
+		return int8(n)
+	case TypeInt16:
+		return int16(n)
+	case TypeInt32:
+		return int32(n)
+	}
+	return n
+}
+
 // InferType is Kafka's ConnectSchema.schemaType: the schema type of a value's Go
 // representation (int as INT64, either map shape as MAP), false for a type Connect has none for.
 func InferType(v any) (Type, bool) {

@@ -24,7 +24,7 @@ func NewSimpleHeaderConverter() *SimpleHeaderConverter { return &SimpleHeaderCon
 
 // Config returns the converter's ConfigDef (converter.type only).
 func (*SimpleHeaderConverter) Config() *connect.ConfigDef {
-	return connect.NewConfigDef().Define(converterTypeKey())
+	return connect.NewConfigDef().Define(connect.ConverterTypeKey())
 }
 
 // Configure accepts converter.type only.

@@ -19,7 +19,7 @@ const (
 	SchemasCacheSize       = "schemas.cache.size"
 	DecimalFormat          = "decimal.format"
 	ReplaceNullWithDefault = "replace.null.with.default"
-	ConverterType          = "converter.type"
+	ConverterType          = connect.ConverterTypeConfig
 )
 
 // JSON class names.
@@ -27,18 +27,10 @@ const (
 	JSONConverterClass = "org.apache.kafka.connect.json.JsonConverter"
 )
 
-// ConverterTypeDef returns the converter.type key every converter accepts (Kafka's
-// ConverterConfig). The factory sets it from isKey.
-func converterTypeKey() connect.ConfigKey {
-	return connect.ConfigKey{Name: ConverterType, Type: connect.ConfigString, Default: "value",
-		Validator: connect.ValidString("key", "value", "header"), Importance: connect.Low,
-		Doc: "How this converter will be used. Default value. Mirrors Kafka Connect's converter.type."}
-}
-
 // JSONConfig returns the JsonConverter's ConfigDef, with Kafka's keys, groups and defaults.
 func JSONConfig() *connect.ConfigDef {
 	return connect.NewConfigDef().
-		Define(converterTypeKey()).
+		Define(connect.ConverterTypeKey()).
 		Define(connect.ConfigKey{Name: SchemasEnable, Type: connect.ConfigBoolean, Default: true, Importance: connect.High,
 			Doc:   "Include schemas within each of the serialized values and keys. Default true. Mirrors Kafka Connect's schemas.enable.",
 			Group: "Schemas", OrderInGroup: 0, Width: connect.WidthMedium, DisplayName: "Enable Schemas"}).

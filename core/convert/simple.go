@@ -21,7 +21,7 @@ const (
 // StringConfig returns the StringConverter's ConfigDef.
 func StringConfig() *connect.ConfigDef {
 	return connect.NewConfigDef().
-		Define(converterTypeKey()).
+		Define(connect.ConverterTypeKey()).
 		Define(connect.ConfigKey{Name: ConverterEncoding, Type: connect.ConfigString, Default: "UTF-8",
 			Validator:  connect.ValidStringIgnoreCase("UTF-8", "UTF8", "ISO-8859-1", "ISO8859_1", "LATIN1", "US-ASCII", "ASCII"),
 			Importance: connect.High,
@@ -117,7 +117,7 @@ func NewByteArrayConverter() *ByteArrayConverter { return &ByteArrayConverter{} 
 
 // Config returns the converter's ConfigDef (converter.type only).
 func (*ByteArrayConverter) Config() *connect.ConfigDef {
-	return connect.NewConfigDef().Define(converterTypeKey())
+	return connect.NewConfigDef().Define(connect.ConverterTypeKey())
 }
 
 // Configure accepts converter.type only.

@@ -415,15 +415,7 @@ func castTo(v any, target connect.Type) (any, error) {
 			if err != nil {
 				return nil, outOfRange(v)
 			}
-			switch target {
-			case connect.TypeInt8:
-				return int8(n), nil
-			case connect.TypeInt16:
-				return int16(n), nil
-			case connect.TypeInt32:
-				return int32(n), nil
-			}
-			return n, nil
+			return connect.IntOf(target, n), nil
 		case connect.TypeFloat32, connect.TypeFloat64:
 			f, ok := parseJavaDouble(s)
 			if !ok {

@@ -61,6 +61,24 @@ func readFrame(br *bufio.Reader, dst []byte) ([]byte, error) {
 	return dst, nil
 }
 
+// eachFrame calls fn with each avroFrame datum of a spool, in order; the slice is reused
+// for the next datum.
+func eachFrame(spool io.Reader, fn func(datum []byte) error) error {
+	br := bufio.NewReader(spool)
+	var datum []byte
+	for {
+		var err error
+		if datum, err = readFrame(br, datum[:0]); err == io.EOF {
+			return nil
+		} else if err != nil {
+			return err
+		}
+		if err := fn(datum); err != nil {
+			return err
+		}
+	}
+}
+
 const avroBlockBytes = 64 << 10
 
 // Finish writes the container file from the spooled datums with hamba/avro's encoder.
@@ -75,17 +93,14 @@ func (f *avroFormat) Finish(dst io.Writer, spool io.Reader, schema *connect.Sche
 	if err != nil {
 		return fmt.Errorf("avro container: %w", err)
 	}
-	br := bufio.NewReader(spool)
-	var datum []byte
-	for {
-		if datum, err = readFrame(br, datum[:0]); err == io.EOF {
-			break
-		} else if err != nil {
-			return err
-		}
+	err = eachFrame(spool, func(datum []byte) error {
 		if _, err := enc.Write(datum); err != nil {
 			return fmt.Errorf("avro container: %w", err)
 		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	if err := enc.Close(); err != nil {
 		return fmt.Errorf("avro container: %w", err)

@@ -77,7 +77,7 @@ func (ac *avroCodec) encode(b []byte, s *connect.Schema, v any) ([]byte, error) 
 // same bytes.
 func writeDatum(w *avro.Writer, as avro.Schema, g any) error {
 	bad := func() error { return fmt.Errorf("%w: %T is not a value of Avro %s", ErrData, g, as.Type()) }
-	switch s := derefSchema(as).(type) {
+	switch s := avrodata.Deref(as).(type) {
 	case *avro.RecordSchema:
 		m, ok := g.(map[string]any)
 		if !ok {
@@ -139,7 +139,7 @@ func writeDatum(w *avro.Writer, as avro.Schema, g any) error {
 		}
 		if one, ok := g.(map[string]any); ok && len(one) == 1 {
 			for i, m := range members {
-				if v, ok := one[unionMemberName(m)]; ok {
+				if v, ok := one[avrodata.MemberName(m)]; ok {
 					w.WriteInt(int32(i))
 					return writeDatum(w, m, v)
 				}
@@ -205,26 +205,6 @@ func writePrimitive(w *avro.Writer, t avro.Type, g any) error {
 	return nil
 }
 
-func derefSchema(as avro.Schema) avro.Schema {
-	if r, ok := as.(*avro.RefSchema); ok {
-		return r.Schema()
-	}
-	return as
-}
-
-// unionMemberName is the name hamba/avro gives a union member in its generic form.
-func unionMemberName(s avro.Schema) string {
-	s = derefSchema(s)
-	if n, ok := s.(avro.NamedSchema); ok {
-		return n.FullName()
-	}
-	name := string(s.Type())
-	if l, ok := s.(avro.LogicalTypeSchema); ok && l.Logical() != nil {
-		name += "." + string(l.Logical().Type())
-	}
-	return name
-}
-
 // unwrapUnion returns the value of a non-null union member as hamba/avro decodes it: records,
 // arrays, maps, enums and fixed values come as a one-entry map from member name to value,
 // the others as themselves.
@@ -234,7 +214,7 @@ func unwrapUnion(u *avro.UnionSchema, g any) (avro.Schema, any) {
 			continue
 		}
 		if one, ok := g.(map[string]any); ok && len(one) == 1 {
-			if v, ok := one[unionMemberName(m)]; ok {
+			if v, ok := one[avrodata.MemberName(m)]; ok {
 				return m, v
 			}
 		}
@@ -248,7 +228,7 @@ func unwrapUnion(u *avro.UnionSchema, g any) (avro.Schema, any) {
 // avrodata converts to Connect: the container decoder gives union members it has a Go type
 // for (primitives, logical types) as themselves.
 func wrapUnions(as avro.Schema, g any) any {
-	as = derefSchema(as)
+	as = avrodata.Deref(as)
 	switch s := as.(type) {
 	case *avro.UnionSchema:
 		if g == nil {
@@ -256,14 +236,14 @@ func wrapUnions(as avro.Schema, g any) any {
 		}
 		if one, ok := g.(map[string]any); ok && len(one) == 1 {
 			for _, m := range s.Types() {
-				if v, ok := one[unionMemberName(m)]; ok {
-					return map[string]any{unionMemberName(m): wrapUnions(m, v)}
+				if v, ok := one[avrodata.MemberName(m)]; ok {
+					return map[string]any{avrodata.MemberName(m): wrapUnions(m, v)}
 				}
 			}
 		}
 		for _, m := range s.Types() {
 			if m.Type() != avro.Null && goTypeFits(m, g) {
-				return map[string]any{unionMemberName(m): wrapUnions(m, g)}
+				return map[string]any{avrodata.MemberName(m): wrapUnions(m, g)}
 			}
 		}
 		return g
@@ -321,14 +301,14 @@ func goTypeFits(as avro.Schema, g any) bool {
 
 // isMapEntries reports whether an array holds the key/value records of a Connect map.
 func isMapEntries(a *avro.ArraySchema) bool {
-	rec, ok := derefSchema(a.Items()).(*avro.RecordSchema)
+	rec, ok := avrodata.Deref(a.Items()).(*avro.RecordSchema)
 	return ok && len(rec.Fields()) == 2 && rec.Fields()[0].Name() == "key" && rec.Fields()[1].Name() == "value" &&
 		strings.HasSuffix(rec.Name(), avrodata.MapEntryName)
 }
 
 // sortEntries orders the key/value records of a map by the Avro encoding of their keys.
 func sortEntries(item avro.Schema, arr []any) ([]any, error) {
-	keySchema := derefSchema(item).(*avro.RecordSchema).Fields()[0].Type()
+	keySchema := avrodata.Deref(item).(*avro.RecordSchema).Fields()[0].Type()
 	type keyed struct {
 		key []byte
 		rec any
@@ -348,10 +328,4 @@ func sortEntries(item avro.Schema, arr []any) ([]any, error) {
 		out[i] = k.rec
 	}
 	return out, nil
-}
-
-// ratUnscaled is the unscaled integer of a decimal decoded as a rational with scale.
-func ratUnscaled(r *big.Rat, scale int32) *big.Int {
-	n := new(big.Int).Mul(r.Num(), new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(scale)), nil))
-	return n.Quo(n, r.Denom())
 }

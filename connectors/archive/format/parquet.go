@@ -1,7 +1,6 @@
 package format
 
 import (
-	"bufio"
 	"fmt"
 	"io"
 	"math/big"
@@ -12,6 +11,7 @@ import (
 	pqcompress "github.com/parquet-go/parquet-go/compress"
 
 	"github.com/connectless/connectless/core/connect"
+	"github.com/connectless/connectless/core/connect/avrodata"
 )
 
 // parquetAvroSchemaKey is the footer key under which parquet-avro (Confluent's
@@ -88,7 +88,6 @@ func (f *parquetFormat) Finish(dst io.Writer, spool io.Reader, schema *connect.S
 		opts = append(opts, parquet.ColumnPageBuffers(parquet.NewFileBufferPool(f.dir, "s3sink-pages-*")))
 	}
 	w := parquet.NewGenericWriter[any](dst, opts...)
-	br := bufio.NewReader(spool)
 	r := avro.NewReader(nil, 0, avro.WithReaderConfig(avroAPI))
 	rows := make([]any, 0, 128)
 	flush := func() error {
@@ -99,13 +98,7 @@ func (f *parquetFormat) Finish(dst io.Writer, spool io.Reader, schema *connect.S
 		rows = rows[:0]
 		return err
 	}
-	var datum []byte
-	for {
-		if datum, err = readFrame(br, datum[:0]); err == io.EOF {
-			break
-		} else if err != nil {
-			return err
-		}
+	err = eachFrame(spool, func(datum []byte) error {
 		r.Reset(datum)
 		g := r.ReadNext(ac.schema)
 		if r.Error != nil {
@@ -121,6 +114,10 @@ func (f *parquetFormat) Finish(dst io.Writer, spool io.Reader, schema *connect.S
 				return fmt.Errorf("write parquet rows: %w", err)
 			}
 		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	if err := flush(); err != nil {
 		return fmt.Errorf("write parquet rows: %w", err)
@@ -133,7 +130,7 @@ func (f *parquetFormat) Finish(dst io.Writer, spool io.Reader, schema *connect.S
 // of key/value records, a map with non-string keys, a list of key/value groups), maps are
 // maps with string keys.
 func parquetNode(as avro.Schema) (parquet.Node, error) {
-	as = derefSchema(as)
+	as = avrodata.Deref(as)
 	if u, ok := as.(*avro.UnionSchema); ok {
 		if !u.Nullable() || len(u.Types()) != 2 {
 			return nil, fmt.Errorf("%w: ParquetFormat supports unions with null only", ErrData)
@@ -231,7 +228,7 @@ func (g orderedGroup) String() string { return parquet.NewSchema("", g).String()
 // values unwrapped, Date as int32 days, Time as int32 milliseconds, Timestamp as time.Time,
 // Decimal as its unscaled two's complement bytes.
 func parquetValue(as avro.Schema, g any) (any, error) {
-	as = derefSchema(as)
+	as = avrodata.Deref(as)
 	if u, ok := as.(*avro.UnionSchema); ok {
 		if g == nil {
 			return nil, nil
@@ -248,7 +245,11 @@ func parquetValue(as avro.Schema, g any) (any, error) {
 			if !ok {
 				return bad()
 			}
-			return connect.Decimal{Unscaled: ratUnscaled(r, int32(lt.Scale()))}.Bytes(), nil
+			d, ok := connect.DecimalFromRat(r, int32(lt.Scale()))
+			if !ok {
+				return nil, fmt.Errorf("decimal %s does not have scale %d", r, lt.Scale())
+			}
+			return d.Bytes(), nil
 		}
 		switch l.Logical().Type() {
 		case avro.Date:

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/connectless/connectless/core/connect"
+	"github.com/connectless/connectless/core/connect/javacompat"
 	"github.com/hamba/avro/v2"
 )
 
@@ -103,7 +104,7 @@ func (b *fromBuilder) defaultValue(s *connect.Schema, v any) (any, error) {
 		if !ok {
 			return bad()
 		}
-		var out object
+		var out javacompat.Object
 		for _, f := range s.Fields {
 			fv, _ := st.Get(f.Name)
 			d, err := b.defaultValue(f.Schema, fv)
@@ -116,7 +117,7 @@ func (b *fromBuilder) defaultValue(s *connect.Schema, v any) (any, error) {
 				}
 				continue
 			}
-			out.add(b.cfg.scrub(f.Name), d)
+			out.Add(b.cfg.scrub(f.Name), d)
 		}
 		if isUnion(s) {
 			return nil, nil
@@ -198,15 +199,7 @@ func defaultFromAvro(s *connect.Schema, as avro.Schema, v any) (any, error) {
 		if !ok {
 			return bad()
 		}
-		switch s.Type {
-		case connect.TypeInt8:
-			return int8(n), nil
-		case connect.TypeInt16:
-			return int16(n), nil
-		case connect.TypeInt32:
-			return int32(n), nil
-		}
-		return n, nil
+		return connect.IntOf(s.Type, n), nil
 	case connect.TypeFloat32, connect.TypeFloat64:
 		var f float64
 		switch x := v.(type) {

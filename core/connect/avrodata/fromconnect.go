@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/connectless/connectless/core/connect"
+	"github.com/connectless/connectless/core/connect/javacompat"
 	"github.com/hamba/avro/v2"
 )
 
@@ -125,22 +126,22 @@ func (b *fromBuilder) schema(s *connect.Schema, ignoreOptional bool) (any, error
 	if s == nil {
 		return nil, fmt.Errorf("%w: a nested schema is missing", ErrSchema)
 	}
-	var base object
+	var base javacompat.Object
 	var connectType string
 	switch s.Type {
 	case connect.TypeInt8, connect.TypeInt16:
 		connectType = string(s.Type)
-		base.add("type", "int")
+		base.Add("type", "int")
 	case connect.TypeInt32:
-		base.add("type", "int")
+		base.Add("type", "int")
 	case connect.TypeInt64:
-		base.add("type", "long")
+		base.Add("type", "long")
 	case connect.TypeFloat32:
-		base.add("type", "float")
+		base.Add("type", "float")
 	case connect.TypeFloat64:
-		base.add("type", "double")
+		base.Add("type", "double")
 	case connect.TypeBoolean:
-		base.add("type", "boolean")
+		base.Add("type", "boolean")
 	case connect.TypeString:
 		if enum, ok := s.Parameters[EnumParam]; ok && b.cfg.EnhancedSchemaSupport {
 			var symbols []string
@@ -152,17 +153,17 @@ func (b *fromBuilder) schema(s *connect.Schema, ignoreOptional bool) (any, error
 			slices.Sort(symbols)
 			_, local := b.nameOrDefault(s.Name)
 			ns, name := splitName(enum)
-			base.add("type", "enum")
-			base.add("name", name)
+			base.Add("type", "enum")
+			base.Add("name", name)
 			if ns != "" {
-				base.add("namespace", ns)
+				base.Add("namespace", ns)
 			}
 			if doc := s.Parameters[EnumDocParamPrefix+local]; doc != "" {
-				base.add("doc", doc)
+				base.Add("doc", doc)
 			}
-			base.add("symbols", symbols)
+			base.Add("symbols", symbols)
 			if def := s.Parameters[EnumDefaultPrefix+local]; def != "" {
-				base.add("default", def)
+				base.Add("default", def)
 			}
 			if ref, err := b.named(enum, nonOptional(s)); err != nil {
 				return nil, err
@@ -170,7 +171,7 @@ func (b *fromBuilder) schema(s *connect.Schema, ignoreOptional bool) (any, error
 				return b.optional(s, ignoreOptional, ref), nil
 			}
 		} else {
-			base.add("type", "string")
+			base.Add("type", "string")
 		}
 	case connect.TypeBytes:
 		if size, ok := s.Parameters[ParamFixedSize]; ok {
@@ -179,14 +180,14 @@ func (b *fromBuilder) schema(s *connect.Schema, ignoreOptional bool) (any, error
 				return nil, fmt.Errorf("%w: %s=%q is not a number", ErrSchema, ParamFixedSize, size)
 			}
 			ns, name := b.nameOrDefault(s.Name)
-			base.add("type", "fixed")
-			base.add("name", name)
+			base.Add("type", "fixed")
+			base.Add("name", name)
 			if ns != "" {
-				base.add("namespace", ns)
+				base.Add("namespace", ns)
 			}
-			base.add("size", n)
+			base.Add("size", n)
 		} else {
-			base.add("type", "bytes")
+			base.Add("type", "bytes")
 		}
 		if s.Name == connect.DecimalName {
 			scale, err := strconv.Atoi(s.Parameters[connect.DecimalScaleParam])
@@ -199,16 +200,16 @@ func (b *fromBuilder) schema(s *connect.Schema, ignoreOptional bool) (any, error
 					return nil, fmt.Errorf("%w: %s=%q is not a number", ErrSchema, ParamDecimalPrecision, p)
 				}
 			}
-			base.add("scale", scale)
-			base.add("precision", prec)
+			base.Add("scale", scale)
+			base.Add("precision", prec)
 		}
 	case connect.TypeArray:
 		items, err := b.schema(s.Value, false)
 		if err != nil {
 			return nil, err
 		}
-		base.add("type", "array")
-		base.add("items", items)
+		base.Add("type", "array")
+		base.Add("items", items)
 	case connect.TypeMap:
 		if s.Key == nil || s.Value == nil {
 			return nil, fmt.Errorf("%w: map schema without key or value schema", ErrSchema)
@@ -218,16 +219,16 @@ func (b *fromBuilder) schema(s *connect.Schema, ignoreOptional bool) (any, error
 			if err != nil {
 				return nil, err
 			}
-			base.add("type", "map")
-			base.add("values", vals)
+			base.Add("type", "map")
+			base.Add("values", vals)
 			break
 		}
 		entry, err := b.mapEntry(s)
 		if err != nil {
 			return nil, err
 		}
-		base.add("type", "array")
-		base.add("items", entry)
+		base.Add("type", "array")
+		base.Add("items", entry)
 	case connect.TypeStruct:
 		switch {
 		case isUnion(s):
@@ -267,13 +268,13 @@ func (b *fromBuilder) schema(s *connect.Schema, ignoreOptional bool) (any, error
 			return ref, nil
 		}
 		b.structs = append(b.structs, definedStruct{s, fullName(ns, name)})
-		base.add("type", "record")
-		base.add("name", name)
+		base.Add("type", "record")
+		base.Add("name", name)
 		if ns != "" {
-			base.add("namespace", ns)
+			base.Add("namespace", ns)
 		}
 		if doc := s.Parameters[RecordDocParam]; doc != "" {
-			base.add("doc", doc)
+			base.Add("doc", doc)
 		}
 		fields := make([]any, 0, len(s.Fields))
 		for _, f := range s.Fields {
@@ -283,7 +284,7 @@ func (b *fromBuilder) schema(s *connect.Schema, ignoreOptional bool) (any, error
 			}
 			fields = append(fields, fj)
 		}
-		base.add("fields", fields)
+		base.Add("fields", fields)
 	default:
 		return nil, fmt.Errorf("%w: unknown schema type %q", ErrSchema, s.Type)
 	}
@@ -292,7 +293,7 @@ func (b *fromBuilder) schema(s *connect.Schema, ignoreOptional bool) (any, error
 	}
 	var out any = base
 	if len(base) == 1 {
-		out = base[0].val // a primitive without properties is written as its bare name
+		out = base[0].Val // a primitive without properties is written as its bare name
 	}
 	return b.optional(s, ignoreOptional, out), nil
 }
@@ -310,18 +311,18 @@ func (b *fromBuilder) optional(s *connect.Schema, ignoreOptional bool, t any) an
 }
 
 func (b *fromBuilder) mapEntry(s *connect.Schema) (any, error) {
-	var rec object
+	var rec javacompat.Object
 	var full string
-	rec.add("type", "record")
+	rec.Add("type", "record")
 	if s.Name == "" {
-		rec.add("name", MapEntryName)
-		rec.add("namespace", Namespace)
+		rec.Add("name", MapEntryName)
+		rec.Add("namespace", Namespace)
 		full = Namespace + "." + MapEntryName
 	} else {
 		ns, name := b.nameOrDefault(s.Name)
-		rec.add("name", name)
+		rec.Add("name", name)
 		if ns != "" {
-			rec.add("namespace", ns)
+			rec.Add("namespace", ns)
 		}
 		full = fullName(ns, name)
 	}
@@ -339,9 +340,9 @@ func (b *fromBuilder) mapEntry(s *connect.Schema) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	rec.add("fields", []any{k, v})
+	rec.Add("fields", []any{k, v})
 	if s.Name != "" {
-		rec.add(PropInternalType, MapEntryName)
+		rec.Add(PropInternalType, MapEntryName)
 	}
 	return rec, nil
 }
@@ -351,11 +352,11 @@ func (b *fromBuilder) field(name string, s *connect.Schema, doc string) (any, er
 	if err != nil {
 		return nil, err
 	}
-	var f object
-	f.add("name", name)
-	f.add("type", t)
+	var f javacompat.Object
+	f.Add("name", name)
+	f.Add("type", t)
 	if doc != "" {
-		f.add("doc", doc)
+		f.Add("doc", doc)
 	}
 	switch {
 	case s.Default != nil:
@@ -363,34 +364,25 @@ func (b *fromBuilder) field(name string, s *connect.Schema, doc string) (any, er
 		if err != nil {
 			return nil, fmt.Errorf("default: %w", err)
 		}
-		f.add("default", d)
+		f.Add("default", d)
 	case s.Optional:
-		f.add("default", nil)
+		f.Add("default", nil)
 	}
 	return f, nil
 }
 
 // props adds the connect.* properties and the logical type of s to base, in the order
 // AvroData adds them.
-func (b *fromBuilder) props(base *object, s *connect.Schema, connectType string) error {
+func (b *fromBuilder) props(base *javacompat.Object, s *connect.Schema, connectType string) error {
 	if b.cfg.ConnectMetaData {
 		if s.Doc != "" {
-			base.add(PropConnectDoc, s.Doc)
+			base.Add(PropConnectDoc, s.Doc)
 		}
 		if s.Version != 0 {
-			base.add(PropConnectVersion, s.Version)
+			base.Add(PropConnectVersion, s.Version)
 		}
 		if len(s.Parameters) > 0 {
-			keys := make([]string, 0, len(s.Parameters))
-			for k := range s.Parameters {
-				keys = append(keys, k)
-			}
-			slices.Sort(keys)
-			var params object
-			for _, k := range keys {
-				params.add(k, s.Parameters[k])
-			}
-			base.add(PropConnectParameters, params)
+			base.Add(PropConnectParameters, javacompat.SortedObject(s.Parameters))
 		}
 		if s.Default != nil {
 			if _, ok := s.Parameters[FieldDefaultParam]; !ok {
@@ -398,25 +390,25 @@ func (b *fromBuilder) props(base *object, s *connect.Schema, connectType string)
 				if err != nil {
 					return fmt.Errorf("default: %w", err)
 				}
-				base.add(PropConnectDefault, d)
+				base.Add(PropConnectDefault, d)
 			}
 		}
 		if s.Name != "" {
-			base.add(PropConnectName, s.Name)
+			base.Add(PropConnectName, s.Name)
 		}
 		if connectType != "" {
-			base.add(PropConnectType, connectType)
+			base.Add(PropConnectType, connectType)
 		}
 	}
 	switch s.Name {
 	case connect.DecimalName:
-		base.add("logicalType", "decimal")
+		base.Add("logicalType", "decimal")
 	case connect.TimeName:
-		base.add("logicalType", "time-millis")
+		base.Add("logicalType", "time-millis")
 	case connect.TimestampName:
-		base.add("logicalType", "timestamp-millis")
+		base.Add("logicalType", "timestamp-millis")
 	case connect.DateName:
-		base.add("logicalType", "date")
+		base.Add("logicalType", "date")
 	}
 	keys := make([]string, 0, len(s.Parameters))
 	for k := range s.Parameters {
@@ -426,7 +418,7 @@ func (b *fromBuilder) props(base *object, s *connect.Schema, connectType string)
 	}
 	slices.Sort(keys)
 	for _, k := range keys {
-		base.add(k, s.Parameters[k])
+		base.Add(k, s.Parameters[k])
 	}
 	return nil
 }

@@ -105,21 +105,11 @@ func FromConnectData(cs *connect.Schema, as avro.Schema, v any) (any, error) {
 		if !ok {
 			return bad()
 		}
-		switch cs.Name {
-		case connect.DateName:
-			days, err := connect.DateToDays(t)
-			if err != nil {
-				return nil, fmt.Errorf("%w: %w", ErrData, err)
-			}
-			return days, nil
-		case connect.TimeName:
-			ms, err := connect.TimeToMillis(t)
-			if err != nil {
-				return nil, fmt.Errorf("%w: %w", ErrData, err)
-			}
-			return ms, nil
+		n, err := connect.TemporalToInt(cs.Name, t)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrData, err)
 		}
-		return t.UnixMilli(), nil
+		return n, nil
 	}
 	switch cs.Type {
 	case connect.TypeInt8, connect.TypeInt16, connect.TypeInt32:
@@ -318,18 +308,13 @@ func fixedArray(b []byte, size int, negative bool) (any, error) {
 	return arr.Interface(), nil
 }
 
+// toInt64 reads a Connect integer (connect.IntValue), an unsigned integer up to 32 bits or a
+// whole float64 (as JSON decoding gives) as int64.
 func toInt64(v any) (int64, bool) {
-	switch n := v.(type) {
-	case int8:
-		return int64(n), true
-	case int16:
-		return int64(n), true
-	case int32:
-		return int64(n), true
-	case int64:
+	if n, ok := connect.IntValue(v); ok {
 		return n, true
-	case int:
-		return int64(n), true
+	}
+	switch n := v.(type) {
 	case uint8:
 		return int64(n), true
 	case uint16:
@@ -395,11 +380,11 @@ func ToConnectData(cs *connect.Schema, as avro.Schema, g any) (any, error) {
 		}
 		switch d := g.(type) {
 		case *big.Rat:
-			n, ok := unscaled(d, int(scale))
+			dec, ok := connect.DecimalFromRat(d, scale)
 			if !ok {
 				return nil, fmt.Errorf("%w: decimal %s does not have scale %d", ErrData, d.String(), scale)
 			}
-			return connect.Decimal{Unscaled: n, Scale: scale}, nil
+			return dec, nil
 		case []byte:
 			return connect.DecimalFromBytes(d, scale), nil
 		}
@@ -455,15 +440,7 @@ func ToConnectData(cs *connect.Schema, as avro.Schema, g any) (any, error) {
 		default:
 			return bad()
 		}
-		switch cs.Type {
-		case connect.TypeInt8:
-			return int8(n), nil
-		case connect.TypeInt16:
-			return int16(n), nil
-		case connect.TypeInt32:
-			return int32(n), nil
-		}
-		return n, nil
+		return connect.IntOf(cs.Type, n), nil
 	case connect.TypeFloat32:
 		if f, ok := g.(float32); ok {
 			return f, nil
@@ -491,8 +468,8 @@ func ToConnectData(cs *connect.Schema, as avro.Schema, g any) (any, error) {
 		if r, ok := g.(*big.Rat); ok { // a decimal Connect does not name as Decimal
 			if l, ok := as.(avro.LogicalTypeSchema); ok && l.Logical() != nil {
 				if d, ok := l.Logical().(*avro.DecimalLogicalSchema); ok {
-					n, _ := unscaled(r, d.Scale())
-					return connect.Decimal{Unscaled: n}.Bytes(), nil
+					dec, _ := connect.DecimalFromRat(r, int32(d.Scale()))
+					return dec.Bytes(), nil
 				}
 			}
 		}

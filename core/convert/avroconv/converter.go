@@ -43,11 +43,10 @@ func Config() *connect.ConfigDef {
 
 // Converter is the AvroConverter. Safe for concurrent use after Configure.
 type Converter struct {
-	reg     *schemaregistry.Registry
+	schemaregistry.Base
 	data    avrodata.Config
 	api     avro.API
-	writers *schemaregistry.Cache[*connect.Schema, *avrodata.Schema]
-	byText  *schemaregistry.Cache[string, *avrodata.Schema]
+	writers *schemaregistry.Writers[*avrodata.Schema]
 	readers *schemaregistry.Cache[int, reader]
 	latest  *schemaregistry.Cache[int, avro.Schema]
 }
@@ -58,33 +57,22 @@ type reader struct {
 }
 
 // New returns an unconfigured converter.
-func New() *Converter { return &Converter{} }
-
-// ClassName names the converter in dead-letter headers and logs.
-func (c *Converter) ClassName() string { return Class }
-
-// Config returns the converter's ConfigDef.
-func (c *Converter) Config() *connect.ConfigDef { return Config() }
-
-// Registry returns the converter's registry client (nil before Configure).
-func (c *Converter) Registry() *schemaregistry.Registry { return c.reg }
+func New() *Converter { return &Converter{Base: schemaregistry.NewBase(Class, Config)} }
 
 // Configure reads the converter's keys (without the key.converter./value.converter. prefix).
 func (c *Converter) Configure(props map[string]string, isKey bool) error {
-	v, reg, err := schemaregistry.Configure(Class, Config(), props, isKey)
+	v, err := c.ConfigureRegistry(props, isKey)
 	if err != nil {
 		return err
 	}
-	c.reg = reg
-	s := reg.Settings()
+	s := c.Registry().Settings()
 	c.data = avrodata.Config{
 		ConnectMetaData:       v.Bool(ConnectMetaDataKey),
 		EnhancedSchemaSupport: v.Bool(EnhancedSchemaSupportKey),
 		ScrubInvalidNames:     v.Bool(ScrubInvalidNamesKey),
 	}
 	c.api = avro.Config{}.Freeze()
-	c.writers = schemaregistry.NewCache[*connect.Schema, *avrodata.Schema](s.CacheSize)
-	c.byText = schemaregistry.NewCache[string, *avrodata.Schema](s.CacheSize)
+	c.writers = schemaregistry.NewWriters[*avrodata.Schema](s.CacheSize)
 	c.readers = schemaregistry.NewCache[int, reader](s.CacheSize)
 	c.latest = schemaregistry.NewCache[int, avro.Schema](s.CacheSize)
 	return nil
@@ -111,42 +99,28 @@ func (c *Converter) FromConnect(topic string, schema *connect.Schema, value any)
 	if value == nil {
 		return nil, nil
 	}
-	w, ok := c.writers.Get(schema)
-	if !ok {
-		// Schemas rebuilt for every record (new pointers, same shape) are parsed once.
-		text, err := avrodata.SchemaText(c.data, schema)
-		if err != nil {
-			return nil, fmt.Errorf("%w: topic %s: %w", ErrData, topic, err)
-		}
-		if w, ok = c.byText.Get(text); !ok {
+	w, err := c.writers.Get(schema,
+		func() (string, error) { return avrodata.SchemaText(c.data, schema) },
+		func(text string) (*avrodata.Schema, error) {
 			as, err := avrodata.Parse(text)
 			if err != nil {
-				return nil, fmt.Errorf("%w: topic %s: %w", ErrData, topic, err)
+				return nil, err
 			}
-			w = &avrodata.Schema{Text: text, Avro: as}
-			c.byText.Put(text, w)
-		}
-		c.writers.Put(schema, w)
+			return &avrodata.Schema{Text: text, Avro: as}, nil
+		})
+	if err != nil {
+		return nil, fmt.Errorf("%w: topic %s: %w", ErrData, topic, err)
 	}
 	own := sr.Schema{Schema: w.Text, Type: sr.TypeAvro}
-	subject := c.reg.Subject(topic, recordName(w.Avro))
+	subject := c.Registry().Subject(topic, recordName(w.Avro))
 	writeWith := w.Avro
-	var id int
-	if c.reg.Settings().UseLatest {
-		ss, err := c.reg.Latest(subject, own)
-		if err != nil {
-			return nil, fmt.Errorf("%s: topic %s: %w", Class, topic, err)
-		}
-		id = ss.ID
-		if ss.Schema.Schema != w.Text {
-			if writeWith, err = c.latestSchema(ss); err != nil {
-				return nil, fmt.Errorf("%w: topic %s: %w", ErrData, topic, err)
-			}
-		}
-	} else {
-		var err error
-		if id, err = c.reg.ID(subject, own); err != nil {
-			return nil, fmt.Errorf("%s: topic %s: %w", Class, topic, err)
+	id, latest, err := c.Registry().WriterID(subject, own)
+	if err != nil {
+		return nil, fmt.Errorf("%s: topic %s: %w", Class, topic, err)
+	}
+	if latest != nil {
+		if writeWith, err = c.latestSchema(*latest); err != nil {
+			return nil, fmt.Errorf("%w: topic %s: %w", ErrData, topic, err)
 		}
 	}
 	g, err := avrodata.FromConnectData(schema, w.Avro, value)
@@ -197,7 +171,7 @@ func (c *Converter) parseRefs(refs []sr.SchemaReference, cache *avro.SchemaCache
 		return errors.New("schema references nest too deep")
 	}
 	for _, ref := range refs {
-		ss, err := c.reg.SchemaBySubjectVersion(ref.Subject, ref.Version)
+		ss, err := c.Registry().SchemaBySubjectVersion(ref.Subject, ref.Version)
 		if err != nil {
 			return err
 		}
@@ -222,7 +196,7 @@ func (c *Converter) ToConnect(topic string, data []byte) (*connect.Schema, any, 
 	}
 	rd, ok := c.readers.Get(id)
 	if !ok {
-		s, err := c.reg.SchemaByID(id)
+		s, err := c.Registry().SchemaByID(id)
 		if err != nil {
 			return nil, nil, fmt.Errorf("%s: topic %s: %w", Class, topic, err)
 		}

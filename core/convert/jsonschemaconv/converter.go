@@ -30,10 +30,9 @@ func Config() *connect.ConfigDef {
 
 // Converter is the JsonSchemaConverter. Safe for concurrent use after Configure.
 type Converter struct {
-	reg      *schemaregistry.Registry
+	schemaregistry.Base
 	validate bool
-	writers  *schemaregistry.Cache[*connect.Schema, schemaInfo]
-	byText   *schemaregistry.Cache[string, schemaInfo]
+	writers  *schemaregistry.Writers[schemaInfo]
 	readers  *schemaregistry.Cache[int, schemaInfo]
 }
 
@@ -44,28 +43,17 @@ type schemaInfo struct {
 }
 
 // New returns an unconfigured converter.
-func New() *Converter { return &Converter{} }
-
-// ClassName names the converter in dead-letter headers and logs.
-func (c *Converter) ClassName() string { return Class }
-
-// Config returns the converter's ConfigDef.
-func (c *Converter) Config() *connect.ConfigDef { return Config() }
-
-// Registry returns the converter's registry client (nil before Configure).
-func (c *Converter) Registry() *schemaregistry.Registry { return c.reg }
+func New() *Converter { return &Converter{Base: schemaregistry.NewBase(Class, Config)} }
 
 // Configure reads the converter's keys (without the key.converter./value.converter. prefix).
 func (c *Converter) Configure(props map[string]string, isKey bool) error {
-	v, reg, err := schemaregistry.Configure(Class, Config(), props, isKey)
+	v, err := c.ConfigureRegistry(props, isKey)
 	if err != nil {
 		return err
 	}
-	c.reg = reg
-	s := reg.Settings()
+	s := c.Registry().Settings()
 	c.validate = v.Bool(FailInvalidSchemaKey)
-	c.writers = schemaregistry.NewCache[*connect.Schema, schemaInfo](s.CacheSize)
-	c.byText = schemaregistry.NewCache[string, schemaInfo](s.CacheSize)
+	c.writers = schemaregistry.NewWriters[schemaInfo](s.CacheSize)
 	c.readers = schemaregistry.NewCache[int, schemaInfo](s.CacheSize)
 	return nil
 }
@@ -108,47 +96,39 @@ func (c *Converter) FromConnect(topic string, schema *connect.Schema, value any)
 	if value == nil {
 		return nil, nil
 	}
-	w, ok := c.writers.Get(schema)
-	if !ok {
-		j, err := fromConnect(schema, -1)
-		if err != nil {
-			return nil, fmt.Errorf("%s: topic %s: %w", Class, topic, err)
-		}
-		text, err := json.Marshal(j)
-		if err != nil {
-			return nil, fmt.Errorf("%s: topic %s: %w: %w", Class, topic, ErrSchema, err)
-		}
-		// Schemas rebuilt for every record (new pointers, same shape) are compiled once.
-		if w, ok = c.byText.Get(string(text)); !ok {
-			w = schemaInfo{text: string(text), cs: schema}
-			if w.validator, err = c.validator(w.text); err != nil {
-				return nil, fmt.Errorf("%s: topic %s: %w", Class, topic, err)
+	w, err := c.writers.Get(schema,
+		func() (string, error) {
+			j, err := fromConnect(schema, -1)
+			if err != nil {
+				return "", err
 			}
-			c.byText.Put(w.text, w)
-		}
-		c.writers.Put(schema, w)
+			text, err := json.Marshal(j)
+			if err != nil {
+				return "", fmt.Errorf("%w: %w", ErrSchema, err)
+			}
+			return string(text), nil
+		},
+		func(text string) (schemaInfo, error) {
+			v, err := c.validator(text)
+			return schemaInfo{text: text, cs: schema, validator: v}, err
+		})
+	if err != nil {
+		return nil, fmt.Errorf("%s: topic %s: %w", Class, topic, err)
 	}
 	own := sr.Schema{Schema: w.text, Type: sr.TypeJSON}
 	name := schema.Name
 	if name == "" {
 		name = "object"
 	}
-	subject := c.reg.Subject(topic, name)
-	var id int
-	var err error
-	if c.reg.Settings().UseLatest {
-		ss, err := c.reg.Latest(subject, own)
-		if err != nil {
+	subject := c.Registry().Subject(topic, name)
+	id, latest, err := c.Registry().WriterID(subject, own)
+	if err != nil {
+		return nil, fmt.Errorf("%s: topic %s: %w", Class, topic, err)
+	}
+	if latest != nil && c.validate {
+		if w.validator, err = c.validator(latest.Schema.Schema); err != nil {
 			return nil, fmt.Errorf("%s: topic %s: %w", Class, topic, err)
 		}
-		id = ss.ID
-		if ss.Schema.Schema != w.text && c.validate {
-			if w.validator, err = c.validator(ss.Schema.Schema); err != nil {
-				return nil, fmt.Errorf("%s: topic %s: %w", Class, topic, err)
-			}
-		}
-	} else if id, err = c.reg.ID(subject, own); err != nil {
-		return nil, fmt.Errorf("%s: topic %s: %w", Class, topic, err)
 	}
 	j, err := toJSON(schema, value)
 	if err != nil {
@@ -179,7 +159,7 @@ func (c *Converter) ToConnect(topic string, data []byte) (*connect.Schema, any, 
 	}
 	rd, ok := c.readers.Get(id)
 	if !ok {
-		s, err := c.reg.SchemaByID(id)
+		s, err := c.Registry().SchemaByID(id)
 		if err != nil {
 			return nil, nil, fmt.Errorf("%s: topic %s: %w", Class, topic, err)
 		}

@@ -1,7 +1,6 @@
 package jsonschemaconv
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -96,35 +95,4 @@ func (n *node) str(key string) string {
 	}
 	s, _ := v.val.(string)
 	return s
-}
-
-// ordered is a JSON object that marshals its keys in order.
-type ordered []member2
-
-type member2 struct {
-	k string
-	v any
-}
-
-func (o *ordered) add(k string, v any) { *o = append(*o, member2{k, v}) }
-
-// MarshalJSON writes the keys in order.
-func (o ordered) MarshalJSON() ([]byte, error) {
-	var b bytes.Buffer
-	b.WriteByte('{')
-	for i, m := range o {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		k, _ := json.Marshal(m.k)
-		b.Write(k)
-		b.WriteByte(':')
-		v, err := json.Marshal(m.v)
-		if err != nil {
-			return nil, err
-		}
-		b.Write(v)
-	}
-	b.WriteByte('}')
-	return b.Bytes(), nil
 }

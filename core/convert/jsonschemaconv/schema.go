@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/connectless/connectless/core/connect"
+	"github.com/connectless/connectless/core/connect/javacompat"
 )
 
 // Keywords JsonSchemaData adds to JSON Schemas.
@@ -25,24 +26,24 @@ func fromConnect(s *connect.Schema, index int) (any, error) {
 	if s == nil {
 		return nil, fmt.Errorf("%w: schemaless values have no JSON Schema here; give the record a schema", ErrSchema)
 	}
-	var o ordered
+	var o javacompat.Object
 	connectType := ""
 	switch s.Type {
 	case connect.TypeInt8, connect.TypeInt16, connect.TypeInt32, connect.TypeInt64:
-		o.add("type", "integer")
+		o.Add("type", "integer")
 		connectType = string(s.Type)
 	case connect.TypeFloat32, connect.TypeFloat64:
-		o.add("type", "number")
+		o.Add("type", "number")
 		connectType = string(s.Type)
 	case connect.TypeBoolean:
-		o.add("type", "boolean")
+		o.Add("type", "boolean")
 	case connect.TypeString:
-		o.add("type", "string")
+		o.Add("type", "string")
 	case connect.TypeBytes:
 		if s.Name == connect.DecimalName {
-			o.add("type", "number")
+			o.Add("type", "number")
 		} else {
-			o.add("type", "string")
+			o.Add("type", "string")
 		}
 		connectType = "bytes"
 	case connect.TypeArray:
@@ -50,16 +51,16 @@ func fromConnect(s *connect.Schema, index int) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		o.add("type", "array")
-		o.add("items", items)
+		o.Add("type", "array")
+		o.Add("items", items)
 	case connect.TypeMap:
 		if s.Key.Type == connect.TypeString && !s.Key.Optional {
 			vals, err := fromConnect(s.Value, -1)
 			if err != nil {
 				return nil, err
 			}
-			o.add("type", "object")
-			o.add("additionalProperties", vals)
+			o.Add("type", "object")
+			o.Add("additionalProperties", vals)
 		} else {
 			k, err := fromConnect(s.Key, 0)
 			if err != nil {
@@ -69,73 +70,64 @@ func fromConnect(s *connect.Schema, index int) (any, error) {
 			if err != nil {
 				return nil, err
 			}
-			var props ordered
-			props.add("key", k)
-			props.add("value", v)
-			var entry ordered
-			entry.add("type", "object")
-			entry.add("properties", props)
-			o.add("type", "array")
-			o.add("items", entry)
+			var props javacompat.Object
+			props.Add("key", k)
+			props.Add("value", v)
+			var entry javacompat.Object
+			entry.Add("type", "object")
+			entry.Add("properties", props)
+			o.Add("type", "array")
+			o.Add("items", entry)
 		}
 		connectType = "map"
 	case connect.TypeStruct:
-		o.add("type", "object")
-		var props ordered
+		o.Add("type", "object")
+		var props javacompat.Object
 		for i, f := range s.Fields {
 			fj, err := fromConnect(f.Schema, i)
 			if err != nil {
 				return nil, fmt.Errorf("field %q: %w", f.Name, err)
 			}
-			props.add(f.Name, fj)
+			props.Add(f.Name, fj)
 		}
-		o.add("properties", props)
+		o.Add("properties", props)
 	default:
 		return nil, fmt.Errorf("%w: unknown Connect type %q", ErrSchema, s.Type)
 	}
 	if s.Name != "" {
-		o.add("title", s.Name)
+		o.Add("title", s.Name)
 	}
 	if s.Doc != "" {
-		o.add("description", s.Doc)
+		o.Add("description", s.Doc)
 	}
 	if s.Version != 0 {
-		o.add(PropConnectVersion, s.Version)
+		o.Add(PropConnectVersion, s.Version)
 	}
 	if len(s.Parameters) > 0 {
-		keys := make([]string, 0, len(s.Parameters))
-		for k := range s.Parameters {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
-		var p ordered
-		for _, k := range keys {
-			p.add(k, s.Parameters[k])
-		}
-		o.add(PropConnectParameters, p)
+		o.Add(PropConnectParameters, javacompat.SortedObject(s.Parameters))
 	}
 	if s.Default != nil {
 		d, err := toJSON(nonOptional(s), s.Default)
 		if err != nil {
 			return nil, fmt.Errorf("default: %w", err)
 		}
-		o.add("default", d)
+		o.Add("default", d)
 	}
 	if connectType != "" {
-		o.add(PropConnectType, connectType)
+		o.Add(PropConnectType, connectType)
 	}
 	if !s.Optional {
 		if index >= 0 {
-			o.add(PropConnectIndex, index)
+			o.Add(PropConnectIndex, index)
 		}
 		return o, nil
 	}
-	var opt ordered
-	var null ordered
-	null.add("type", "null")
-	opt.add("oneOf", []any{null, o})
+	var opt javacompat.Object
+	var null javacompat.Object
+	null.Add("type", "null")
+	opt.Add("oneOf", []any{null, o})
 	if index >= 0 {
-		opt.add(PropConnectIndex, index)
+		opt.Add(PropConnectIndex, index)
 	}
 	return opt, nil
 }

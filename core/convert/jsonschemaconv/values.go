@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/connectless/connectless/core/connect"
+	"github.com/connectless/connectless/core/connect/javacompat"
 )
 
 // ErrData is returned (wrapped) for a value that does not fit its schema.
@@ -43,21 +44,11 @@ func toJSON(s *connect.Schema, v any) (any, error) {
 		if !ok {
 			return bad()
 		}
-		switch s.Name {
-		case connect.DateName:
-			days, err := connect.DateToDays(t)
-			if err != nil {
-				return nil, fmt.Errorf("%w: %w", ErrData, err)
-			}
-			return days, nil
-		case connect.TimeName:
-			ms, err := connect.TimeToMillis(t)
-			if err != nil {
-				return nil, fmt.Errorf("%w: %w", ErrData, err)
-			}
-			return ms, nil
+		n, err := connect.TemporalToInt(s.Name, t)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrData, err)
 		}
-		return t.UnixMilli(), nil
+		return n, nil
 	}
 	switch s.Type {
 	case connect.TypeInt8, connect.TypeInt16, connect.TypeInt32, connect.TypeInt64,
@@ -113,9 +104,9 @@ func toJSON(s *connect.Schema, v any) (any, error) {
 			if err != nil {
 				return nil, err
 			}
-			var entry ordered
-			entry.add("key", jk)
-			entry.add("value", jv)
+			var entry javacompat.Object
+			entry.Add("key", jk)
+			entry.Add("value", jv)
 			out = append(out, entry)
 		}
 		return out, nil
@@ -124,14 +115,14 @@ func toJSON(s *connect.Schema, v any) (any, error) {
 		if !ok {
 			return bad()
 		}
-		var o ordered
+		var o javacompat.Object
 		for _, f := range s.Fields {
 			fv, _ := st.Get(f.Name)
 			j, err := toJSON(f.Schema, fv)
 			if err != nil {
 				return nil, fmt.Errorf("field %q: %w", f.Name, err)
 			}
-			o.add(f.Name, j)
+			o.Add(f.Name, j)
 		}
 		return o, nil
 	}
@@ -306,10 +297,9 @@ func parseDecimal(text string, scale int32) (connect.Decimal, error) {
 	if !ok {
 		return connect.Decimal{}, fmt.Errorf("%w: %q is not a decimal number", ErrData, text)
 	}
-	p := new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(max(scale, 0))), nil)
-	r.Mul(r, new(big.Rat).SetInt(p))
-	if !r.IsInt() {
+	d, ok := connect.DecimalFromRat(r, scale)
+	if !ok {
 		return connect.Decimal{}, fmt.Errorf("%w: %s has more than %d decimal places", ErrData, text, scale)
 	}
-	return connect.Decimal{Unscaled: new(big.Int).Set(r.Num()), Scale: scale}, nil
+	return d, nil
 }

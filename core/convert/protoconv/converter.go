@@ -27,9 +27,8 @@ func Config() *connect.ConfigDef { return schemaregistry.ConfigDef() }
 
 // Converter is the ProtobufConverter. Safe for concurrent use after Configure.
 type Converter struct {
-	reg     *schemaregistry.Registry
-	writers *schemaregistry.Cache[*connect.Schema, writer]
-	byText  *schemaregistry.Cache[string, writer]
+	schemaregistry.Base
+	writers *schemaregistry.Writers[writer]
 	readers *schemaregistry.Cache[string, reader]
 	latest  *schemaregistry.Cache[int, writer]
 }
@@ -46,27 +45,15 @@ type reader struct {
 }
 
 // New returns an unconfigured converter.
-func New() *Converter { return &Converter{} }
-
-// ClassName names the converter in dead-letter headers and logs.
-func (c *Converter) ClassName() string { return Class }
-
-// Config returns the converter's ConfigDef.
-func (c *Converter) Config() *connect.ConfigDef { return Config() }
-
-// Registry returns the converter's registry client (nil before Configure).
-func (c *Converter) Registry() *schemaregistry.Registry { return c.reg }
+func New() *Converter { return &Converter{Base: schemaregistry.NewBase(Class, Config)} }
 
 // Configure reads the converter's keys (without the key.converter./value.converter. prefix).
 func (c *Converter) Configure(props map[string]string, isKey bool) error {
-	_, reg, err := schemaregistry.Configure(Class, Config(), props, isKey)
-	if err != nil {
+	if _, err := c.ConfigureRegistry(props, isKey); err != nil {
 		return err
 	}
-	c.reg = reg
-	s := reg.Settings()
-	c.writers = schemaregistry.NewCache[*connect.Schema, writer](s.CacheSize)
-	c.byText = schemaregistry.NewCache[string, writer](s.CacheSize)
+	s := c.Registry().Settings()
+	c.writers = schemaregistry.NewWriters[writer](s.CacheSize)
 	c.readers = schemaregistry.NewCache[string, reader](s.CacheSize)
 	c.latest = schemaregistry.NewCache[int, writer](s.CacheSize)
 	return nil
@@ -103,7 +90,7 @@ func (c *Converter) fetchRefs(refs []sr.SchemaReference, srcs map[string]string,
 		if _, ok := srcs[ref.Name]; ok {
 			continue
 		}
-		ss, err := c.reg.SchemaBySubjectVersion(ref.Subject, ref.Version)
+		ss, err := c.Registry().SchemaBySubjectVersion(ref.Subject, ref.Version)
 		if err != nil {
 			return err
 		}
@@ -120,40 +107,28 @@ func (c *Converter) FromConnect(topic string, schema *connect.Schema, value any)
 	if value == nil {
 		return nil, nil
 	}
-	w, ok := c.writers.Get(schema)
-	if !ok {
-		text, err := schemaText(schema)
-		if err != nil {
-			return nil, fmt.Errorf("%s: topic %s: %w", Class, topic, err)
-		}
-		// Schemas rebuilt for every record (new pointers, same shape) are compiled once.
-		if w, ok = c.byText.Get(text); !ok {
+	w, err := c.writers.Get(schema,
+		func() (string, error) { return schemaText(schema) },
+		func(text string) (writer, error) {
 			fd, err := c.compile(sr.Schema{Schema: text})
 			if err != nil {
-				return nil, fmt.Errorf("%s: topic %s: %w", Class, topic, err)
+				return writer{}, err
 			}
-			w = writer{text: text, md: fd.Messages().Get(0), index: []int{0}}
-			c.byText.Put(text, w)
-		}
-		c.writers.Put(schema, w)
+			return writer{text: text, md: fd.Messages().Get(0), index: []int{0}}, nil
+		})
+	if err != nil {
+		return nil, fmt.Errorf("%s: topic %s: %w", Class, topic, err)
 	}
 	own := sr.Schema{Schema: w.text, Type: sr.TypeProtobuf}
-	subject := c.reg.Subject(topic, string(w.md.FullName()))
-	var id int
-	var err error
-	if c.reg.Settings().UseLatest {
-		ss, err := c.reg.Latest(subject, own)
-		if err != nil {
+	subject := c.Registry().Subject(topic, string(w.md.FullName()))
+	id, latest, err := c.Registry().WriterID(subject, own)
+	if err != nil {
+		return nil, fmt.Errorf("%s: topic %s: %w", Class, topic, err)
+	}
+	if latest != nil {
+		if w, err = c.latestWriter(*latest, w.md.FullName()); err != nil {
 			return nil, fmt.Errorf("%s: topic %s: %w", Class, topic, err)
 		}
-		id = ss.ID
-		if ss.Schema.Schema != w.text {
-			if w, err = c.latestWriter(ss, w.md.FullName()); err != nil {
-				return nil, fmt.Errorf("%s: topic %s: %w", Class, topic, err)
-			}
-		}
-	} else if id, err = c.reg.ID(subject, own); err != nil {
-		return nil, fmt.Errorf("%s: topic %s: %w", Class, topic, err)
 	}
 	msg, err := fromConnect(w.md, schema, value)
 	if err != nil {
@@ -206,7 +181,7 @@ func (c *Converter) ToConnect(topic string, data []byte) (*connect.Schema, any, 
 	key := strconv.Itoa(id) + fmt.Sprint(index)
 	rd, ok := c.readers.Get(key)
 	if !ok {
-		s, err := c.reg.SchemaByID(id)
+		s, err := c.Registry().SchemaByID(id)
 		if err != nil {
 			return nil, nil, fmt.Errorf("%s: topic %s: %w", Class, topic, err)
 		}

@@ -191,7 +191,7 @@ func scalarValue(fd protoreflect.FieldDescriptor, s *connect.Schema, v any) (pro
 	bad := func() (protoreflect.Value, error) {
 		return protoreflect.Value{}, fmt.Errorf("%w: %T does not fit Protobuf %s", ErrData, v, fd.Kind())
 	}
-	n, isInt := toInt64(v)
+	n, isInt := connect.IntValue(v)
 	switch fd.Kind() {
 	case protoreflect.Int32Kind, protoreflect.Sint32Kind, protoreflect.Sfixed32Kind:
 		if !isInt {
@@ -251,22 +251,6 @@ func scalarValue(fd protoreflect.FieldDescriptor, s *connect.Schema, v any) (pro
 		return protoreflect.ValueOfEnum(ev.Number()), nil
 	}
 	return bad()
-}
-
-func toInt64(v any) (int64, bool) {
-	switch n := v.(type) {
-	case int8:
-		return int64(n), true
-	case int16:
-		return int64(n), true
-	case int32:
-		return int64(n), true
-	case int64:
-		return n, true
-	case int:
-		return int64(n), true
-	}
-	return 0, false
 }
 
 // toConnectValue reads a dynamic message into a Connect struct of s (made by toConnect).
@@ -395,14 +379,8 @@ func scalarOut(s *connect.Schema, fd protoreflect.FieldDescriptor, v protoreflec
 		return int64(v.Uint()), nil
 	}
 	switch s.Type {
-	case connect.TypeInt8:
-		return int8(v.Int()), nil
-	case connect.TypeInt16:
-		return int16(v.Int()), nil
-	case connect.TypeInt32:
-		return int32(v.Int()), nil
-	case connect.TypeInt64:
-		return v.Int(), nil
+	case connect.TypeInt8, connect.TypeInt16, connect.TypeInt32, connect.TypeInt64:
+		return connect.IntOf(s.Type, v.Int()), nil
 	case connect.TypeFloat32:
 		return float32(v.Float()), nil
 	case connect.TypeFloat64:

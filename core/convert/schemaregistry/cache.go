@@ -3,6 +3,8 @@ package schemaregistry
 import (
 	"container/list"
 	"sync"
+
+	"github.com/connectless/connectless/core/connect"
 )
 
 // Cache is a bounded map that forgets the least recently used entry when full. Safe for
@@ -60,4 +62,38 @@ func (c *Cache[K, V]) Len() int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return len(c.items)
+}
+
+// Writers caches what a converter writes a Connect schema with (W: its registered text and
+// compiled form), by the schema's pointer and, for schemas rebuilt for every record (new
+// pointers, same shape), by its text, so each distinct schema is compiled once.
+type Writers[W any] struct {
+	bySchema *Cache[*connect.Schema, W]
+	byText   *Cache[string, W]
+}
+
+// NewWriters returns a Writers holding at most max entries in each of its two caches.
+func NewWriters[W any](max int) *Writers[W] {
+	return &Writers[W]{bySchema: NewCache[*connect.Schema, W](max), byText: NewCache[string, W](max)}
+}
+
+// Get returns the writer of s: cached, or made by compile from the text that text gives.
+func (w *Writers[W]) Get(s *connect.Schema, text func() (string, error), compile func(text string) (W, error)) (W, error) {
+	if wr, ok := w.bySchema.Get(s); ok {
+		return wr, nil
+	}
+	t, err := text()
+	if err != nil {
+		var zero W
+		return zero, err
+	}
+	wr, ok := w.byText.Get(t)
+	if !ok {
+		if wr, err = compile(t); err != nil {
+			return wr, err
+		}
+		w.byText.Put(t, wr)
+	}
+	w.bySchema.Put(s, wr)
+	return wr, nil
 }

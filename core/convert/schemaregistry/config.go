@@ -69,9 +69,7 @@ func ConfigDef() *connect.ConfigDef {
 	}
 	strategies := connect.ValidString(TopicNameStrategy, RecordNameStrategy, TopicRecordNameStrategy)
 	return connect.NewConfigDef().
-		Define(connect.ConfigKey{Name: "converter.type", Type: connect.ConfigString, Default: "value",
-			Validator: connect.ValidString("key", "value", "header"), Importance: connect.Low,
-			Doc: "How this converter will be used. Default value. Mirrors Kafka Connect's converter.type."}).
+		Define(connect.ConverterTypeKey()).
 		Define(key(connect.ConfigKey{Name: URLKey, Type: connect.ConfigList, Required: true, Importance: connect.High,
 			Doc: "Comma-separated list of Schema Registry URLs; a request that cannot reach one URL is tried on the next. " +
 				"Required. Mirrors Confluent's schema.registry.url."})).
