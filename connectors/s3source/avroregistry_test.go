@@ -15,11 +15,11 @@ import (
 	"github.com/connectless/connectless/core/connect"
 	"github.com/connectless/connectless/core/convert"
 	"github.com/connectless/connectless/core/kafka"
-	"github.com/connectless/connectless/core/taskslice"
 	"github.com/connectless/connectless/core/schedule"
 	"github.com/connectless/connectless/core/store"
 	"github.com/connectless/connectless/core/store/memory"
 	"github.com/connectless/connectless/core/taskrun"
+	"github.com/connectless/connectless/core/taskslice"
 	"github.com/connectless/connectless/infra/devstack"
 	"github.com/connectless/connectless/infra/devstack/devstacktest"
 )

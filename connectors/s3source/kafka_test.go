@@ -13,8 +13,8 @@ import (
 	"github.com/connectless/connectless/core/connect"
 	"github.com/connectless/connectless/core/convert"
 	"github.com/connectless/connectless/core/kafka"
-	"github.com/connectless/connectless/core/taskslice"
 	"github.com/connectless/connectless/core/store"
+	"github.com/connectless/connectless/core/taskslice"
 	"github.com/connectless/connectless/infra/devstack"
 	"github.com/connectless/connectless/infra/devstack/devstacktest"
 )
