@@ -12,6 +12,7 @@ import (
 
 	"github.com/connectless/connectless/cli/internal/output"
 	"github.com/connectless/connectless/core/client"
+	"github.com/connectless/connectless/core/schedule"
 )
 
 func describeCommand(e *env) *cli.Command {
@@ -84,7 +85,9 @@ func (e *env) describeConnector(c *cli.Context) error {
 		if ts.State == "" {
 			ts.State = "UNASSIGNED"
 		}
-		d.Tasks = append(d.Tasks, taskRow{ID: t.ID.Task, State: ts.State, WorkerID: ts.WorkerID, Trace: ts.Trace, Config: redact.config(t.Config)})
+		note := schedule.ParseNote(ts.Trace)
+		d.Tasks = append(d.Tasks, taskRow{ID: t.ID.Task, State: ts.State, WorkerID: ts.WorkerID, Trace: ts.Trace,
+			Note: note.TaskNote, Gauges: note.Gauges, Config: redact.config(t.Config)})
 	}
 	if topics, err := cl.Topics(ctx, name); err == nil && topics != nil {
 		d.Topics = topics
@@ -132,6 +135,18 @@ func printDescription(e *env, p *output.Printer, d description) error {
 		ip.W = &indenter{w: w, pad: "  "}
 		if err := ip.Table([]string{"ID", "STATE", "WORKER", "TRACE"}, rows); err != nil {
 			return err
+		}
+		for _, t := range d.Tasks {
+			if t.Note != "" {
+				fmt.Fprintf(w, "  task %d note: %s\n", t.ID, t.Note)
+			}
+			if len(t.Gauges) > 0 {
+				kv := make([]string, 0, len(t.Gauges))
+				for _, name := range slices.Sorted(maps.Keys(t.Gauges)) {
+					kv = append(kv, name+"="+strconv.FormatFloat(t.Gauges[name], 'f', -1, 64))
+				}
+				fmt.Fprintf(w, "  task %d gauges: %s\n", t.ID, strings.Join(kv, " "))
+			}
 		}
 	}
 	topics := "none"

@@ -141,11 +141,15 @@ func (e *env) getPlugins(c *cli.Context) error {
 
 // taskRow is one task in get tasks' json and yaml output.
 type taskRow struct {
-	ID       int               `json:"id"`
-	State    string            `json:"state"`
-	WorkerID string            `json:"worker_id"`
-	Trace    string            `json:"trace,omitempty"`
-	Config   map[string]string `json:"config"`
+	ID       int    `json:"id"`
+	State    string `json:"state"`
+	WorkerID string `json:"worker_id"`
+	Trace    string `json:"trace,omitempty"`
+	// Note and Gauges are what the task reported in its last slice, read from its
+	// trace (describe only).
+	Note   string             `json:"note,omitempty"`
+	Gauges map[string]float64 `json:"gauges,omitempty"`
+	Config map[string]string  `json:"config"`
 }
 
 func (e *env) getTasks(c *cli.Context) error {

@@ -186,7 +186,7 @@ func ConfigDef() *connect.ConfigDef {
 		Validator: connect.NonEmptyString(), Doc: "Prefix of the heartbeat topic. Default __debezium-heartbeat. Mirrors Debezium's topic.heartbeat.prefix."})
 	def(connect.ConfigKey{Name: SlotLagWarnConfig, Type: connect.ConfigLong, Default: int64(1 << 30), Importance: connect.Low, Group: run, OrderInGroup: 4,
 		Validator: connect.AtLeast[int64](0), Doc: "WAL bytes the slot may retain beyond its confirmed position before the task logs a warning " +
-			"at each slice and the connector's status notes it; 0 disables the warning. Default 1073741824 (1 GiB). A connectless key (no Debezium equivalent)."})
+			"at each slice and notes it in the task's status (the lag itself is the task gauge slot_lag_bytes); 0 disables the warning. Default 1073741824 (1 GiB). A connectless key (no Debezium equivalent)."})
 	def(connect.ConfigKey{Name: snapshotEpochConfig, Default: "", Internal: true,
 		Doc: "Set by the connector in task configurations: a new value asks for a new snapshot under snapshot.mode=always."})
 	return d

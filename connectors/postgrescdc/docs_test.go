@@ -24,8 +24,10 @@ func TestReferenceDocs(t *testing.T) {
 			"(plus `snapshot` and `last_snapshot_record` during a snapshot). Each invocation resumes from the stored offset, streams " +
 			"until the slice ends or the log is drained, and only then lets the slot confirm the position the stored offsets cover: " +
 			"a cut-short invocation replays, at least once, and loses nothing. Between invocations the slot retains WAL: on a " +
-			"schedule, the retained WAL grows with the changes made between two runs (the task logs the slot lag at each stop and " +
-			"warns past `slot.lag.warn.bytes`); `schedule=continuous` keeps it near zero at the cost of an always-running task. " +
+			"schedule, the retained WAL grows with the changes made between two runs (after each slice the task reports the slot lag as the " +
+			"gauge `slot_lag_bytes`: the worker metric `connectless_task_gauge{connector,task,name=\"slot_lag_bytes\"}`, the Lambda " +
+			"metric `slot_lag_bytes` and a `gauges:` line in the task's status trace, shown by `connectless describe`; past " +
+			"`slot.lag.warn.bytes` it logs a warning and notes it in the task's status); `schedule=continuous` keeps it near zero at the cost of an always-running task. " +
 			"A first run creates the slot with an exported snapshot and reads the tables in it (REPEATABLE READ, by primary key), " +
 			"then streams from the slot's consistent point: no change is missed or repeated. A snapshot cut short by the end of " +
 			"a slice resumes after the last key stored in the offsets (`snapshot_table`, `snapshot_key`), in the snapshot of a " +

@@ -34,6 +34,9 @@ type Task struct {
 
 	cfg    config
 	logger *slog.Logger
+	// status is the runtime's TaskStatusReporter when its context has one: the slot lag
+	// goes to the gauge slot_lag_bytes, and past slot.lag.warn.bytes to the status note.
+	status connect.TaskStatusReporter
 	repl   *pgconn.PgConn
 	conn   *pgx.Conn
 	cat    *catalog
@@ -82,6 +85,7 @@ func (t *Task) Start(ctx context.Context, props map[string]string, tctx connect.
 	if lc, ok := tctx.(interface{ Logger() *slog.Logger }); ok && t.logger == nil {
 		t.logger = lc.Logger()
 	}
+	t.status, _ = tctx.(connect.TaskStatusReporter)
 	if t.logger == nil {
 		t.logger = slog.Default()
 	}
@@ -292,11 +296,25 @@ func (t *Task) warnLag(ctx context.Context) {
 		return
 	}
 	t.logger.Info("postgres cdc: replication slot lag", "slot", t.cfg.slot, "lag_bytes", lag)
-	if t.cfg.lagWarn > 0 && lag > t.cfg.lagWarn {
+	over := t.cfg.lagWarn > 0 && lag > t.cfg.lagWarn
+	if over {
 		t.logger.Warn("postgres cdc: replication slot retains more WAL than slot.lag.warn.bytes", "slot", t.cfg.slot,
 			"lag_bytes", lag, "threshold", t.cfg.lagWarn)
 	}
+	if t.status == nil {
+		return
+	}
+	t.status.SetGauge(GaugeSlotLag, float64(lag))
+	note := ""
+	if over {
+		note = fmt.Sprintf("replication slot %s retains %d bytes of WAL, more than %s=%d", t.cfg.slot, lag, SlotLagWarnConfig, t.cfg.lagWarn)
+	}
+	t.status.SetStatusNote(note)
 }
+
+// GaugeSlotLag is the gauge the task reports after each slice: the WAL bytes its
+// replication slot retains beyond its confirmed position.
+const GaugeSlotLag = "slot_lag_bytes"
 
 // Poll returns the next snapshot rows or streamed changes, waiting at most about a second.
 func (t *Task) Poll(ctx context.Context) ([]connect.SourceRecord, error) {

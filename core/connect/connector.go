@@ -56,6 +56,23 @@ type SourceTaskContext interface {
 	Logger() *slog.Logger
 }
 
+// TaskStatusReporter is an optional ability of the task contexts the runtime gives (source
+// and sink): a task finds it with a type assertion on its context. What a task reports
+// during a slice is shown after the slice: each gauge as the worker metric
+// connectless_task_gauge{connector,task,name} and, on Lambda, an Embedded Metric Format
+// metric named after the gauge, and
+// both the note and the gauges in the task's status trace (and so in `connectless
+// describe`). A slice starts with no note and no gauges: what a task does not report again
+// is not shown after its next slice.
+type TaskStatusReporter interface {
+	// SetGauge sets the gauge name (lower case, Prometheus-style, e.g. "slot_lag_bytes")
+	// to value.
+	SetGauge(name string, value float64)
+	// SetStatusNote sets a one-line warning shown in the task's status while it stays
+	// RUNNING; the empty string clears it.
+	SetStatusNote(note string)
+}
+
 // SourceTask is Kafka's SourceTask. Calls are never concurrent: Start, then Poll repeatedly,
 // then Stop. Poll should return within a short time (a second or so) even when there is
 // nothing to read, returning no records; it must honour ctx cancellation. Returning a

@@ -2,6 +2,8 @@ package schedule
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -17,6 +19,8 @@ import (
 //	RUNNING, retrying:  retrying since 2026-01-02T03:04:05Z (attempt 3, next in 4s): <cause>
 //	FAILED, gave up:    <cause>
 //	                    gave up retrying: failing since 2026-01-02T03:04:05Z (12 attempts), past task.retry.timeout.ms=600000
+//	RUNNING, task note: task note: <what the task reported through connect.TaskStatusReporter>
+//	any state, gauges:  gauges: slot_lag_bytes=1234 <name>=<value> …
 //	any state:          automatic restarts in the last hour: 2026-01-02T03:04:05Z 2026-01-02T03:06:05Z
 type Note struct {
 	// Cause is the error, as text; for a FAILED task it is the trace's first line(s).
@@ -30,6 +34,10 @@ type Note struct {
 	// GaveUp, for a FAILED task, says it failed because RetryTimeout passed.
 	GaveUp       bool
 	RetryTimeout time.Duration
+	// TaskNote is the one-line note the task reported in its last slice; Gauges are the
+	// gauges it reported (connect.TaskStatusReporter).
+	TaskNote string
+	Gauges   map[string]float64
 	// Restarts are the automatic restarts of the last hour, oldest first.
 	Restarts []time.Time
 }
@@ -38,6 +46,8 @@ const (
 	prefixRetrying = "retrying since "
 	prefixGaveUp   = "gave up retrying: failing since "
 	prefixRestarts = "automatic restarts in the last hour: "
+	prefixTaskNote = "task note: "
+	prefixGauges   = "gauges: "
 )
 
 // Retrying reports whether the note describes an outage being retried.
@@ -55,6 +65,17 @@ func (n Note) Trace() string {
 			n.RetryingSince.UTC().Format(time.RFC3339), n.Attempt, KeyRetryTimeout, n.RetryTimeout.Milliseconds()))
 	case n.Cause != "":
 		lines = append(lines, n.Cause)
+	}
+	if n.TaskNote != "" {
+		lines = append(lines, prefixTaskNote+strings.Join(strings.Fields(n.TaskNote), " "))
+	}
+	if len(n.Gauges) > 0 {
+		names := slices.Sorted(maps.Keys(n.Gauges))
+		kv := make([]string, len(names))
+		for i, name := range names {
+			kv[i] = name + "=" + strconv.FormatFloat(n.Gauges[name], 'g', -1, 64)
+		}
+		lines = append(lines, prefixGauges+strings.Join(kv, " "))
 	}
 	if len(n.Restarts) > 0 {
 		ts := make([]string, len(n.Restarts))
@@ -76,6 +97,22 @@ func ParseNote(trace string) Note {
 				n.Restarts = append(n.Restarts, t)
 			}
 		}
+		lines = lines[:len(lines)-1]
+	}
+	if len(lines) > 0 && strings.HasPrefix(lines[len(lines)-1], prefixGauges) {
+		for _, f := range strings.Fields(strings.TrimPrefix(lines[len(lines)-1], prefixGauges)) {
+			name, val, _ := strings.Cut(f, "=")
+			if v, err := strconv.ParseFloat(val, 64); err == nil {
+				if n.Gauges == nil {
+					n.Gauges = map[string]float64{}
+				}
+				n.Gauges[name] = v
+			}
+		}
+		lines = lines[:len(lines)-1]
+	}
+	if len(lines) > 0 && strings.HasPrefix(lines[len(lines)-1], prefixTaskNote) {
+		n.TaskNote = strings.TrimPrefix(lines[len(lines)-1], prefixTaskNote)
 		lines = lines[:len(lines)-1]
 	}
 	if len(lines) > 0 && strings.HasPrefix(lines[0], prefixRetrying) {

@@ -41,6 +41,8 @@ type TaskResult struct {
 	Token        int64  `json:"token,omitempty"`
 	// DurationMs is how long the invocation ran.
 	DurationMs int64 `json:"duration_ms"`
+	// Gauges are what the task reported (connect.TaskStatusReporter), e.g. slot_lag_bytes.
+	Gauges map[string]float64 `json:"gauges,omitempty"`
 }
 
 // RunTask runs one task invocation: one slice until ctx's deadline (the Lambda deadline)
@@ -63,7 +65,7 @@ func (rt *Runtime) RunTask(ctx context.Context, holder string, p schedule.Payloa
 	res, err := taskrun.Run(ctx, &env, p, deadline)
 	out := TaskResult{Connector: p.Connector, Task: p.Task, Generation: res.Generation, Records: res.Records, Written: res.Written,
 		Committed: res.Committed, CaughtUp: res.CaughtUp, Token: res.Token, DurationMs: res.Duration.Milliseconds(),
-		Retrying: res.Retrying, RetryAttempt: res.RetryAttempt}
+		Retrying: res.Retrying, RetryAttempt: res.RetryAttempt, Gauges: res.Gauges}
 	if res.RetryCause != nil {
 		out.RetryCause = res.RetryCause.Error()
 	}

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -99,6 +101,13 @@ func (m *Metrics) Task(r TaskResult, kind connect.PluginType) error {
 		add(MetricTotalRetries, "Count", 1)
 	}
 	add(MetricInvocationTime, "Milliseconds", r.DurationMs)
+	for _, name := range slices.Sorted(maps.Keys(r.Gauges)) {
+		if _, taken := doc[name]; taken || name == "_aws" {
+			continue // a gauge never hides a dimension or a metric of ours
+		}
+		metrics = append(metrics, emfMetric{Name: name, Unit: "None"})
+		doc[name] = r.Gauges[name]
+	}
 	doc["_aws"] = emfMeta{Timestamp: now().UnixMilli(), CloudWatchMetrics: []emfDirective{{
 		Namespace: ns, Dimensions: [][]string{{"connector"}, {"connector", "task"}}, Metrics: metrics,
 	}}}

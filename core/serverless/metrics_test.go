@@ -21,6 +21,9 @@ func TestMetricsGolden(t *testing.T) {
 		{TaskResult{Connector: "archive", Task: 2, Records: 40, Written: 40, Committed: true, DurationMs: 812}, connect.PluginSink},
 		{TaskResult{Connector: "gen", Task: 0, Records: 5, Written: 5, DurationMs: 20}, connect.PluginSource},
 		{TaskResult{Connector: "archive", Task: 2, Skipped: true, Reason: "lease held", DurationMs: 3}, ""},
+		// A task's gauges are metrics of their own; one named as a dimension is left out.
+		{TaskResult{Connector: "cdc", Task: 0, Records: 3, Written: 3, Committed: true, DurationMs: 50,
+			Gauges: map[string]float64{"slot_lag_bytes": 4096, "task": 7}}, connect.PluginSource},
 	}
 	for _, r := range results {
 		if err := m.Task(r.r, r.kind); err != nil {

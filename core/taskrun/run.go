@@ -85,6 +85,10 @@ type Result struct {
 	RetryAttempt int
 	RetryIn      time.Duration
 	RetryCause   error
+	// Gauges and Note are what the task reported through connect.TaskStatusReporter during
+	// the slice; both are also written to its status trace (schedule.Note).
+	Gauges map[string]float64
+	Note   string
 }
 
 // Run runs one invocation of one task until deadline (minus Env.Margin) or until caught up.
@@ -190,12 +194,14 @@ func settle(log *slog.Logger, res *Result, runErr error, stopped bool, lease sto
 	slice time.Duration, status func(store.State, string)) error {
 	now := time.Now()
 	restarts := schedule.RecentRestarts(prev.Restarts, now)
+	// What the task reported rides along every status written after a slice.
+	gauges, taskNote := res.Gauges, res.Note
 	switch {
 	case errors.Is(runErr, store.ErrFenced):
 		log.Warn("lease taken over by another invocation; nothing committed", "token", lease.Token, "error", runErr)
 		return runErr
 	case runErr != nil && !stopped && transient.Is(runErr):
-		note := schedule.Note{Cause: runErr.Error(), RetryingSince: now, Attempt: 1, Restarts: restarts}
+		note := schedule.Note{Cause: runErr.Error(), RetryingSince: now, Attempt: 1, TaskNote: taskNote, Gauges: gauges, Restarts: restarts}
 		if prev.Retrying() {
 			note.RetryingSince, note.Attempt = prev.RetryingSince, prev.Attempt+1
 		}
@@ -214,13 +220,13 @@ func settle(log *slog.Logger, res *Result, runErr error, stopped bool, lease sto
 		status(store.StateRunning, note.Trace())
 		return nil
 	case runErr != nil:
-		status(store.StateFailed, schedule.Note{Cause: runErr.Error(), Restarts: restarts}.Trace())
+		status(store.StateFailed, schedule.Note{Cause: runErr.Error(), TaskNote: taskNote, Gauges: gauges, Restarts: restarts}.Trace())
 		return runErr
 	}
 	if prev.Retrying() {
 		log.Info("recovered from a retriable failure", "since", prev.RetryingSince, "attempts", prev.Attempt)
 	}
-	status(store.StateRunning, schedule.Note{Restarts: restarts}.Trace())
+	status(store.StateRunning, schedule.Note{TaskNote: taskNote, Gauges: gauges, Restarts: restarts}.Trace())
 	return nil
 }
 
@@ -368,6 +374,7 @@ func (env *Env) sink(ctx context.Context, log *slog.Logger, c store.Connector, t
 	})
 	res.Records, res.Written, res.CaughtUp = out.Records, out.Delivered, out.CaughtUp
 	res.Skipped, res.DeadLettered = out.Skipped, out.DeadLettered
+	res.Gauges, res.Note = out.Gauges, out.Note
 	if len(out.Committable) > 0 {
 		changed := map[connect.TopicPartition]int64{}
 		for tp, off := range out.Committable {
@@ -447,6 +454,7 @@ func (env *Env) source(ctx context.Context, log *slog.Logger, c store.Connector,
 	})
 	res.Records, res.Written = out.Polled, out.Produced
 	res.Skipped = out.Skipped
+	res.Gauges, res.Note = out.Gauges, out.Note
 	res.CaughtUp = err == nil && out.Interrupted == nil && time.Now().Before(deadline.Add(-margin))
 	if err == nil && out.Interrupted != nil {
 		return connect.Retriable(out.Interrupted)

@@ -38,6 +38,8 @@ type collector struct {
 	flushErr func() error
 	// putErr, when set, is asked before each Put; an error refuses the batch.
 	putErr func() error
+	// onStop, when set, is called at Stop with the task's context.
+	onStop func(connect.SinkTaskContext)
 }
 
 func (c *collector) offsets(tp connect.TopicPartition) []int64 {
@@ -63,10 +65,12 @@ func (s testSink) NewTask() connect.SinkTask { return &testSinkTask{c: s.c} }
 
 type testSinkTask struct {
 	c       *collector
+	tctx    connect.SinkTaskContext
 	pending []connect.SinkRecord
 }
 
-func (t *testSinkTask) Start(context.Context, map[string]string, connect.SinkTaskContext) error {
+func (t *testSinkTask) Start(_ context.Context, _ map[string]string, tctx connect.SinkTaskContext) error {
+	t.tctx = tctx
 	return nil
 }
 func (t *testSinkTask) Put(_ context.Context, recs []connect.SinkRecord) error {
@@ -97,7 +101,12 @@ func (t *testSinkTask) Flush(context.Context, map[connect.TopicPartition]int64) 
 	}
 	return nil
 }
-func (t *testSinkTask) Stop() error { return nil }
+func (t *testSinkTask) Stop() error {
+	if t.c.onStop != nil {
+		t.c.onStop(t.tctx)
+	}
+	return nil
+}
 
 func setup(t *testing.T, records int, opts ...memory.Option) (*Env, *collector, store.Store) {
 	t.Helper()

@@ -36,6 +36,12 @@ func (c *sinkContext) KafkaTransport() kafkago.RoundTripper { return c.r.s.Clien
 // Reporter returns the slice's errant record reporter.
 func (c *sinkContext) Reporter() connect.ErrantRecordReporter { return (*reporter)(c.r) }
 
+// SetGauge sets a gauge of the slice (connect.TaskStatusReporter).
+func (c *sinkContext) SetGauge(name string, value float64) { c.r.status.SetGauge(name, value) }
+
+// SetStatusNote sets the slice's status note (connect.TaskStatusReporter).
+func (c *sinkContext) SetStatusNote(note string) { c.r.status.SetStatusNote(note) }
+
 // Logger returns the task's logger.
 func (c *sinkContext) Logger() *slog.Logger {
 	return cmp.Or(c.r.s.TaskLogger, connect.TaskLogger(c.r.logger, c.r.s.ConnectorName, c.r.s.TaskID))

@@ -95,6 +95,10 @@ type SinkResult struct {
 	// Committable still holds what is durable: the caller commits it and retries the rest
 	// in a later slice, after a backoff.
 	Interrupted error
+	// Gauges and Note are what the task reported through connect.TaskStatusReporter
+	// (until and including Stop); nil and empty when it reported nothing.
+	Gauges map[string]float64
+	Note   string
 }
 
 // GroupID returns the consumer group that mirrors a sink connector's offsets, as Kafka
@@ -135,6 +139,7 @@ type sinkRun struct {
 	// interrupted is the retriable failure being retried, cleared by progress.
 	interrupted error
 	res         SinkResult
+	status      statusReport
 }
 
 // RunSinkSlice runs one slice of a sink task: see the package documentation. On error the
@@ -177,6 +182,7 @@ func RunSinkSlice(ctx context.Context, logger *slog.Logger, s SinkSlice) (SinkRe
 		r.h.dlq = &dlq{client: s.Client, writer: w, cfg: s.Errors}
 	}
 	err := r.run(ctx)
+	r.res.Gauges, r.res.Note = r.status.result()
 	r.res.Skipped = r.h.skipped
 	if r.h.dlq != nil {
 		r.res.DeadLettered = r.h.dlq.produced

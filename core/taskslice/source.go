@@ -69,6 +69,10 @@ type SourceResult struct {
 	// retried when the slice's time ran out; nil otherwise. Committable still holds what
 	// Kafka acknowledged.
 	Interrupted error
+	// Gauges and Note are what the task reported through connect.TaskStatusReporter
+	// (until and including Stop); nil and empty when it reported nothing.
+	Gauges map[string]float64
+	Note   string
 }
 
 type itemState int
@@ -100,6 +104,7 @@ type sourceRun struct {
 	latest      map[string]store.SourceOffset
 	blocked     map[string]bool
 	res         SourceResult
+	status      statusReport
 }
 
 // RunSourceSlice runs one slice of a source task: see the package documentation. The
@@ -151,6 +156,7 @@ func RunSourceSlice(ctx context.Context, logger *slog.Logger, s SourceSlice) (So
 			err = fmt.Errorf("stop source task: %w", serr)
 		}
 	}
+	r.res.Gauges, r.res.Note = r.status.result()
 	return r.res, err
 }
 
@@ -165,6 +171,7 @@ func (r *sourceRun) committable() []store.SourceOffset {
 }
 
 type sourceContext struct {
+	*statusReport
 	r   connect.OffsetReader
 	log *slog.Logger
 }
@@ -187,7 +194,7 @@ func (r *sourceRun) run(ctx context.Context) error {
 		reader = noOffsets{}
 	}
 	tlog := cmp.Or(r.s.TaskLogger, connect.TaskLogger(r.logger, r.s.ConnectorName, r.s.TaskID))
-	if err := r.s.Task.Start(ctx, r.s.TaskConfig, sourceContext{reader, tlog}); err != nil {
+	if err := r.s.Task.Start(ctx, r.s.TaskConfig, sourceContext{&r.status, reader, tlog}); err != nil {
 		return fmt.Errorf("start source task: %w", err)
 	}
 	idle := 0

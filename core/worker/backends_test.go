@@ -60,6 +60,8 @@ func TestMetricsObserve(t *testing.T) {
 			map[string]float64{"sink_read": 10, "sink_send": 9, "commit": 1, "put_avg": 40}},
 		{"source slice", connect.PluginSource, taskrun.Result{Records: 7, Written: 7, Committed: true}, nil,
 			map[string]float64{"source_poll": 7, "source_write": 7, "commit": 1}},
+		{"source slice with a gauge", connect.PluginSource, taskrun.Result{Records: 1, Written: 1, Gauges: map[string]float64{"slot_lag_bytes": 4096}}, nil,
+			map[string]float64{"source_poll": 1, "source_write": 1, "slot_lag": 4096}},
 		{"skipped records", connect.PluginSink, taskrun.Result{Records: 5, Written: 3, Skipped: 2, DeadLettered: 2}, nil,
 			map[string]float64{"sink_read": 5, "sink_send": 3, "skipped": 2, "errors": 2, "dlq": 2, "put_avg": 0}},
 		{"failed slice", connect.PluginSink, taskrun.Result{Records: 1}, errors.New("boom"),
@@ -78,7 +80,8 @@ func TestMetricsObserve(t *testing.T) {
 				"commit": testutil.ToFloat64(m.commitDone.WithLabelValues("c", "0")), "skip": testutil.ToFloat64(m.commitSkip.WithLabelValues("c", "0")),
 				"skipped": testutil.ToFloat64(m.recordsSkipped.WithLabelValues("c", "0")), "errors": testutil.ToFloat64(m.recordErrors.WithLabelValues("c", "0")),
 				"failures": testutil.ToFloat64(m.recordFailures.WithLabelValues("c", "0")), "dlq": testutil.ToFloat64(m.dlqRequests.WithLabelValues("c", "0")),
-				"put_avg": testutil.ToFloat64(m.putBatchAvg.WithLabelValues("c", "0")),
+				"put_avg":  testutil.ToFloat64(m.putBatchAvg.WithLabelValues("c", "0")),
+				"slot_lag": testutil.ToFloat64(m.taskGauge.WithLabelValues("c", "0", "slot_lag_bytes")),
 			}
 			for name, v := range got {
 				if v != tc.want[name] {

@@ -35,6 +35,7 @@ import (
 //	task-error-metrics total-record-errors, total-record-failures, total-records-skipped,
 //	  deadletterqueue-produce-requests, last-error-timestamp  kafka_connect_task_error_<attribute>{connector,task}
 //	task-error-metrics total-retries                  kafka_connect_task_error_total_retries{connector,task}
+//	(connectless) gauges a task reports               connectless_task_gauge{connector,task,name}
 //
 // Counters count the slices this worker ran. A task slice is measured as a whole: put-batch-
 // avg-time-ms is the average time of the slices that delivered records (read, put and
@@ -57,6 +58,7 @@ type Metrics struct {
 	recordErrors, recordFailures, recordsSkipped, dlqRequests *prometheus.CounterVec
 	retries                                                   *prometheus.CounterVec
 	lastError                                                 *prometheus.GaugeVec
+	taskGauge                                                 *prometheus.GaugeVec
 }
 
 var taskLabels = []string{"connector", "task"}
@@ -83,10 +85,13 @@ func NewMetrics(st store.Store, reg *connect.Registry, workerID string) *Metrics
 			Help: "Average time in ms of the sink task's slices that delivered records (put-batch-avg-time-ms)."}, taskLabels),
 		lastError: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "kafka_connect_task_error_last_error_timestamp",
 			Help: "Epoch ms of the task's last error (last-error-timestamp)."}, taskLabels),
+		taskGauge: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "connectless_task_gauge",
+			Help: "A gauge the task reported in its last slice, e.g. name=\"slot_lag_bytes\" (connect.TaskStatusReporter)."},
+			[]string{"connector", "task", "name"}),
 		putBatchSum: map[taskKey]float64{}, putBatchN: map[taskKey]float64{},
 	}
 	m.reg.MustRegister(m.sinkRead, m.sinkSend, m.sourcePoll, m.sourceWrite, m.commitDone, m.commitSkip, m.putBatchAvg,
-		m.recordErrors, m.recordFailures, m.recordsSkipped, m.dlqRequests, m.retries, m.lastError,
+		m.recordErrors, m.recordFailures, m.recordsSkipped, m.dlqRequests, m.retries, m.lastError, m.taskGauge,
 		&statusCollector{store: st, workerID: workerID})
 	return m
 }
@@ -115,6 +120,9 @@ func (m *Metrics) observe(k taskKey, typ connect.PluginType, res taskrun.Result,
 	case connect.PluginSource:
 		m.sourcePoll.With(l).Add(float64(res.Records))
 		m.sourceWrite.With(l).Add(float64(res.Written))
+	}
+	for name, v := range res.Gauges {
+		m.taskGauge.With(prometheus.Labels{"connector": k.connector, "task": strconv.Itoa(k.task), "name": name}).Set(v)
 	}
 	if res.Committed {
 		m.commitDone.With(l).Inc()
