@@ -74,7 +74,7 @@ func PartitionKey(partition map[string]any) (string, error) {
 	if partition == nil {
 		return "", fmt.Errorf("source partition is nil: %w", ErrInvalid)
 	}
-	b, err := marshal(partition)
+	b, err := CompactJSON(partition)
 	if err != nil {
 		return "", fmt.Errorf("encode source partition: %v: %w", err, ErrInvalid)
 	}
@@ -83,15 +83,16 @@ func PartitionKey(partition map[string]any) (string, error) {
 	if err := json.Unmarshal(b, &v); err != nil {
 		return "", fmt.Errorf("decode source partition: %w", err)
 	}
-	b, err = marshal(v)
+	b, err = CompactJSON(v)
 	if err != nil {
 		return "", fmt.Errorf("encode source partition: %w", err)
 	}
 	return string(b), nil
 }
 
-// marshal is json.Marshal without HTML escaping and without the trailing newline.
-func marshal(v any) ([]byte, error) {
+// CompactJSON is json.Marshal without HTML escaping and without the trailing newline: the
+// form of every JSON value the stores write (Kafka Connect's converters escape no HTML).
+func CompactJSON(v any) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
@@ -107,7 +108,7 @@ func EncodeOffset(offset map[string]any) (string, error) {
 	if offset == nil {
 		return "null", nil
 	}
-	b, err := marshal(offset)
+	b, err := CompactJSON(offset)
 	if err != nil {
 		return "", fmt.Errorf("encode source offset: %v: %w", err, ErrInvalid)
 	}

@@ -32,7 +32,7 @@ func (s *Store) checkLeaseLocked(ctx context.Context, l store.Lease) error {
 // claim writes a lease record and reports whether the log accepted it: after reading to the
 // end, the task's lease state must have been established by this very record.
 func (s *Store) claim(ctx context.Context, connector string, task int, lv leaseValue) (bool, error) {
-	val, err := marshalCompact(lv)
+	val, err := store.CompactJSON(lv)
 	if err != nil {
 		return false, err
 	}

@@ -88,18 +88,6 @@ func splitTaskKey(rest string) (string, int, bool) {
 	return rest[:i], n, true
 }
 
-// marshalCompact encodes v as compact JSON the way Jackson writes it: no whitespace and no
-// HTML escaping. Struct fields keep their declared order; map keys are sorted.
-func marshalCompact(v any) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
-}
-
 type propertiesValue struct {
 	Properties map[string]string `json:"properties"`
 }
@@ -110,7 +98,7 @@ func EncodeConnectorConfig(props map[string]string) ([]byte, error) {
 	if props == nil {
 		props = map[string]string{}
 	}
-	return marshalCompact(propertiesValue{Properties: props})
+	return store.CompactJSON(propertiesValue{Properties: props})
 }
 
 // DecodeProperties decodes a {"properties":{...}} value.
@@ -157,7 +145,7 @@ func EncodeTargetState(s store.TargetState) ([]byte, error) {
 	default:
 		return nil, fmt.Errorf("encode target state %q: %w", s, ErrBadRecord)
 	}
-	return marshalCompact(v)
+	return store.CompactJSON(v)
 }
 
 // DecodeTargetState decodes a target-state value, preferring "state.v2" over "state".
@@ -186,7 +174,7 @@ type commitValue struct {
 }
 
 // EncodeCommit encodes a commit-<name> value: {"tasks":N}.
-func EncodeCommit(tasks int) ([]byte, error) { return marshalCompact(commitValue{Tasks: tasks}) }
+func EncodeCommit(tasks int) ([]byte, error) { return store.CompactJSON(commitValue{Tasks: tasks}) }
 
 // DecodeCommit decodes a commit-<name> value.
 func DecodeCommit(value []byte) (int, error) {
@@ -217,7 +205,7 @@ func EncodeStatus(st store.Status) ([]byte, error) {
 	if st.Trace != "" {
 		v.Trace = &st.Trace
 	}
-	return marshalCompact(v)
+	return store.CompactJSON(v)
 }
 
 // DecodeStatus decodes a status value into st's State, Trace, WorkerID and Generation.
@@ -360,7 +348,7 @@ func EncodeTopicStatus(ts store.TopicStatus) ([]byte, error) {
 	var v topicStatusValue
 	v.Topic.Name, v.Topic.Connector, v.Topic.Task = ts.Topic, ts.Connector, int32(ts.Task)
 	v.Topic.Discovered = ts.Discovered.UnixMilli()
-	return marshalCompact(v)
+	return store.CompactJSON(v)
 }
 
 // DecodeTopicStatus decodes a status-topic- value.
