@@ -86,8 +86,9 @@ type Config struct {
 // values holds parsed raw values by key, after defaults.
 type values map[string]any
 
-// parseValues parses every known key with the connector's ConfigDef (Kafka Connect's
-// parsing rules, §0.1) and returns parsed values and errors by key.
+// parseValues parses every known key with the connector's ConfigDef (Kafka Connect's parsing
+// rules: trimmed values, defaults for absent keys, type and validator errors per key) and
+// returns parsed values and errors by key.
 func parseValues(props map[string]string) (values, map[string]error) {
 	out := values{}
 	errs := map[string]error{}

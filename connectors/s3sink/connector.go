@@ -44,7 +44,9 @@ func (c *Connector) Config() *connect.ConfigDef { return configDef() }
 // NewTask returns a new S3 sink task; it logs to its task context's logger.
 func (c *Connector) NewTask() connect.SinkTask { return NewTask(nil) }
 
-// Validate adds the sink's parse and cross-field errors (§1.7) to the per-key results.
+// Validate adds the sink's parse errors and the errors of the rules that tie keys together
+// (topics vs topics.regex, formats and compression, null handling, schedule rotation and
+// timezone, the partitioner's keys, notifications) to the per-key results.
 func (c *Connector) Validate(_ context.Context, props map[string]string, results *connect.ConfigInfos) error {
 	vals, errs := parseValues(props)
 	if len(errs) == 0 {

@@ -32,8 +32,10 @@
 // # Exactly-once files
 //
 // Each Kafka partition has at most one open file per encoded partition; all of them are
-// uploaded together when a rotation rule fires (Confluent's algorithm, §3.1 of the spec). The
-// argument that a re-run writes no duplicate record and leaves no gap, for every partitioner:
+// uploaded together when a rotation rule fires, as in Confluent's S3 sink: flush.size records,
+// rotate.interval.ms of record time, rotate.schedule.interval.ms of wall-clock time, or a schema
+// change. The argument that a re-run writes no duplicate record and leaves no gap, for every
+// partitioner:
 //
 //  1. Deterministic keys. A file's key is a function of its encoded partition P and the
 //     offset of its first record. Within one Kafka partition, the files of P hold P's records

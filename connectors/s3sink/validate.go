@@ -95,8 +95,8 @@ var (
 	})
 )
 
-// crossValidate checks the rules that tie keys together (Confluent's S3 sink's, §1.7); each
-// key's own values are checked by its validator. It returns errors by key.
+// crossValidate checks the rules that tie keys together, with the Confluent S3 sink's
+// messages; each key's own values are checked by its validator. It returns errors by key.
 func crossValidate(props map[string]string, v values) map[string]error {
 	errs := map[string]error{}
 	bad := func(key string, format string, args ...any) {

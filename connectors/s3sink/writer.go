@@ -181,7 +181,7 @@ func (t *Task) route(rec *connect.SinkRecord, nowMs int64) (enc string, ts int64
 	return enc, ts, err
 }
 
-// rotateBefore uploads the open files when a rule says the record starts new ones (§3.1): a
+// rotateBefore uploads the open files when a rule says the record starts new ones: a
 // schema change, or a size or time rotation that failed to upload before (a retried Put), so
 // files keep the size a run without errors gives them.
 func (t *Task) rotateBefore(ctx context.Context, w *tpWriter, schemaChange bool, enc string, ts, nowMs int64) error {
