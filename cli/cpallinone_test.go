@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
 	"path/filepath"
 	"strings"
@@ -60,30 +59,7 @@ func runCPAllInOne(t *testing.T, class string) {
 	env = append(env, "CONNECT_STATE_BOLT_PATH="+filepath.Join(t.TempDir(), "state.db"))
 	props := worker.FromEnv(env)
 	props["listeners"] = "http://127.0.0.1:0"
-	ctx, cancel := context.WithCancel(context.Background())
-	w, err := worker.New(ctx, props, worker.Options{Registry: testRegistry(t), Logger: slog.New(slog.DiscardHandler), Version: "test"})
-	if err != nil {
-		cancel()
-		t.Fatal(err)
-	}
-	go w.Run(ctx)
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case <-w.Done():
-		case <-time.After(10 * time.Second):
-			t.Error("worker did not stop")
-		}
-	})
-	select {
-	case <-w.Ready():
-	case <-time.After(20 * time.Second):
-		t.Fatal("worker not ready")
-	}
-	if w.State() != worker.StateRunning {
-		t.Fatalf("worker %s: %v", w.State(), w.Err())
-	}
-	url := "http://" + w.Addrs()[0].String()
+	url := runTestWorker(t, props)
 	body, _ := json.Marshal(map[string]any{"name": "datagen-users", "config": map[string]string{
 		"connector.class": "io.confluent.kafka.connect.datagen.DatagenConnector",
 		"kafka.topic":     "users", "quickstart": "users", "max.interval": "10", "iterations": "20", "tasks.max": "1",

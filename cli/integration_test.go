@@ -37,6 +37,13 @@ func startWorker(t *testing.T, brokers []string, extra ...string) string {
 	for i := 0; i+1 < len(extra); i += 2 {
 		props[extra[i]] = extra[i+1]
 	}
+	return runTestWorker(t, props)
+}
+
+// runTestWorker runs a worker on props until the test ends and returns its REST base URL once it
+// is running.
+func runTestWorker(t *testing.T, props map[string]string) string {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	w, err := worker.New(ctx, props, worker.Options{Registry: testRegistry(t), Logger: slog.New(slog.DiscardHandler), Version: "test"})
 	if err != nil {
