@@ -53,9 +53,9 @@ func JavaString(v any) string {
 	case bool:
 		return strconv.FormatBool(x)
 	case float64:
-		return FormatDouble(x)
+		return formatDouble(x)
 	case float32:
-		return FormatFloat(x)
+		return formatFloat(x)
 	case []string:
 		return "[" + strings.Join(x, ", ") + "]"
 	case []any:

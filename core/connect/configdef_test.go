@@ -254,15 +254,15 @@ func TestJavaDoubleFormat(t *testing.T) {
 		0.1: "0.1", 1e21: "1.0E21", math.Inf(1): "Infinity", 123.456: "123.456",
 	}
 	for f, want := range tests {
-		if got := FormatDouble(f); got != want {
-			t.Errorf("FormatDouble(%v) = %q, want %q", f, got, want)
+		if got := formatDouble(f); got != want {
+			t.Errorf("formatDouble(%v) = %q, want %q", f, got, want)
 		}
 	}
-	if got := FormatFloat(1.1); got != "1.1" {
-		t.Errorf("FormatFloat(1.1) = %q", got)
+	if got := formatFloat(1.1); got != "1.1" {
+		t.Errorf("formatFloat(1.1) = %q", got)
 	}
-	if got := FormatFloat(1e10); got != "1.0E10" {
-		t.Errorf("FormatFloat(1e10) = %q", got)
+	if got := formatFloat(1e10); got != "1.0E10" {
+		t.Errorf("formatFloat(1e10) = %q", got)
 	}
 }
 
