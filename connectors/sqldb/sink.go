@@ -45,10 +45,7 @@ func (c *SinkConnector) Validate(ctx context.Context, props map[string]string, r
 	cfg, err := parseSinkConfig(props)
 	var ke *keyError
 	if errors.As(err, &ke) {
-		for _, e := range cfg.crossCheck() {
-			k := e.(*keyError)
-			results.AddError(k.key, k.msg)
-		}
+		addKeyErrors(results, cfg.crossCheck())
 		return nil
 	}
 	if err != nil {

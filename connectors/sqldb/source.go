@@ -113,10 +113,7 @@ func (c *SourceConnector) Validate(ctx context.Context, props map[string]string,
 	cfg, err := parseSourceConfig(props)
 	var ke *keyError
 	if errors.As(err, &ke) {
-		for _, e := range cfg.crossCheck() {
-			k := e.(*keyError)
-			results.AddError(k.key, k.msg)
-		}
+		addKeyErrors(results, cfg.crossCheck())
 		return nil
 	}
 	if err != nil {

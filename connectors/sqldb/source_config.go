@@ -206,6 +206,14 @@ type keyError struct {
 func (e *keyError) Error() string { return fmt.Sprintf("%s: %s", e.key, e.msg) }
 func (e *keyError) Unwrap() error { return ErrConfig }
 
+// addKeyErrors reports each cross-check error on the key it names.
+func addKeyErrors(results *connect.ConfigInfos, errs []error) {
+	for _, e := range errs {
+		k := e.(*keyError)
+		results.AddError(k.key, k.msg)
+	}
+}
+
 // crossCheck applies the rules that involve several keys.
 func (c sourceConfig) crossCheck() []error {
 	var errs []error
