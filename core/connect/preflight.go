@@ -12,4 +12,7 @@ import "context"
 // secret). The returned error is for failures of the check itself, not for findings.
 type Preflighter interface {
 	Preflight(ctx context.Context, props map[string]string, results *ConfigInfos) error
+	// PreflightChecks lists what Preflight checks, one short sentence each; the connector's
+	// generated reference page shows the list.
+	PreflightChecks() []string
 }
