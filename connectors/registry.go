@@ -8,6 +8,7 @@ import (
 	"github.com/connectless/connectless/connectors/datagen"
 	"github.com/connectless/connectless/connectors/file"
 	"github.com/connectless/connectless/connectors/httpsink"
+	"github.com/connectless/connectless/connectors/iceberg"
 	"github.com/connectless/connectless/connectors/postgrescdc"
 	"github.com/connectless/connectless/connectors/s3sink"
 	"github.com/connectless/connectless/connectors/s3source"
@@ -33,6 +34,7 @@ func Connectors() []connect.Plugin {
 		sqldb.SourcePlugin,
 		sqldb.SinkPlugin,
 		postgrescdc.Plugin,
+		iceberg.Plugin,
 	}
 }
 

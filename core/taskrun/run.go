@@ -371,6 +371,7 @@ func (env *Env) sink(ctx context.Context, log *slog.Logger, c store.Connector, t
 		ClassifyError: ClassifyError,
 		ConnectorName: c.Name,
 		TaskID:        taskID,
+		LeaseToken:    lease.Token,
 	})
 	res.Records, res.Written, res.CaughtUp = out.Records, out.Delivered, out.CaughtUp
 	res.Skipped, res.DeadLettered = out.Skipped, out.DeadLettered

@@ -33,6 +33,11 @@ func (c *sinkContext) ResetOffsets(offsets map[connect.TopicPartition]int64) {
 // task-context ability described on connect.SinkTaskContext.
 func (c *sinkContext) KafkaTransport() kafkago.RoundTripper { return c.r.s.Client.ProducerTransport() }
 
+// LeaseToken returns the fencing token of the lease the slice runs under: an optional
+// task-context ability for sinks that write it next to their data (the Iceberg sink's
+// snapshot summary).
+func (c *sinkContext) LeaseToken() int64 { return c.r.s.LeaseToken }
+
 // Reporter returns the slice's errant record reporter.
 func (c *sinkContext) Reporter() connect.ErrantRecordReporter { return (*reporter)(c.r) }
 

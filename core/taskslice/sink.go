@@ -74,6 +74,9 @@ type SinkSlice struct {
 	ClassifyError ErrorClassifier
 	ConnectorName string
 	TaskID        int
+	// LeaseToken is the fencing token of the task lease the slice runs under, given to the
+	// task through its context's optional LeaseToken method; 0 when there is none.
+	LeaseToken int64
 }
 
 // SinkResult is what a sink slice did and what may be committed.

@@ -1,0 +1,54 @@
+package iceberg
+
+import (
+	"flag"
+	"testing"
+
+	"github.com/connectless/connectless/core/connect/connecttest"
+)
+
+var update = flag.Bool("update", false, "rewrite the reference pages in docs/connectors/")
+
+func TestReferenceDocs(t *testing.T) {
+	connecttest.ReferenceDocs(t, *update, connecttest.DocsSpec{
+		Name: "iceberg-sink", Title: "Apache Iceberg sink", Plugin: Plugin, Intro: docsIntro,
+	})
+}
+
+const docsIntro = "Appends Kafka records to Apache Iceberg tables through [iceberg-go](https://github.com/apache/iceberg-go) " +
+	"(metadata, manifests and Parquet data files are iceberg-go's), with the class name and keys of the Apache Iceberg " +
+	"Kafka Connect sink. Each commit appends one snapshot per table, conditioned on the snapshot the task read " +
+	"(the catalog's atomic metadata swap); its summary carries `kafka.connect.offsets.<topic>.<group-id>` = " +
+	"`{\"<partition>\":<next offset>}`, `kafka.connect.commit-id` and `connectless.lease.token`. A starting task resumes " +
+	"from the offsets in the tables' latest snapshots; an invocation whose partitions were committed by another " +
+	"(a retry, a zombie) fails with nothing visible; offsets in the state store follow the tables.\n\n" +
+	"**Catalogs.** `sql` (PostgreSQL, `jdbc:postgresql://…` or `postgres://…`; the tables `iceberg_tables` and " +
+	"`iceberg_namespace_properties` are created when missing) is tested here against a real PostgreSQL server with " +
+	"an S3 warehouse (versitygw). `rest` (Polaris, Nessie, S3 Tables, Lakekeeper…) and `glue` go through " +
+	"iceberg-go's clients and are **not** tested against a real server here. Hive, Hadoop and Nessie's own API are " +
+	"refused. Credentials come from the AWS SDK's default chain unless `iceberg.catalog.s3.access-key-id` is set.\n\n" +
+	"**Prefixed keys.** `iceberg.catalog.*` passes the catalog properties listed below plus `oauth2-server-uri`, " +
+	"`scope`, `prefix`, `rest.sigv4-enabled`, `rest.signing-region`, `rest.signing-name`, `header.*`, `glue.id`, " +
+	"`glue.region`, `s3.region`, `s3.session-token`; any other is refused. `iceberg.table.<table>.partition-by` and " +
+	"`iceberg.table.<table>.route-regex` override per table (`id-columns` and `commit-branch` are refused unless empty). " +
+	"`iceberg.tables.auto-create-props.<property>` sets table properties on auto-created tables (e.g. " +
+	"`format-version`, `write.target-file-size-bytes`, `write.parquet.compression-codec`).\n\n" +
+	"**Types.** With a Connect schema (JsonConverter with `schemas.enable=true`, the Avro, Protobuf and JSON Schema " +
+	"converters): int8/int16/int32 → int, int64 → long, float32 → float, float64 → double, boolean → boolean, " +
+	"string → string, bytes → binary, Decimal → decimal(38, scale), Date → date, Time → time, Timestamp → timestamptz, " +
+	"array → list, map → map, struct → struct; optional fields give optional columns. Schemaless JSON is inferred as the " +
+	"Apache sink does: integers → long, other numbers → double, strings → string, booleans → boolean, objects → " +
+	"struct (fields in key order), arrays → list of the first non-null element's type; null and empty arrays add no " +
+	"column until a value shows the type; inferred columns are optional. Values convert to a column's type when they " +
+	"fit (an integer to int when in range, numbers, booleans, objects and arrays to string as text/JSON, RFC 3339 " +
+	"strings and epoch milliseconds to timestamps, yyyy-MM-dd strings to dates); a value that does not fit, a missing " +
+	"required column, or a value that is not a struct or object sends the record to error handling (the dead-letter " +
+	"queue with `errors.tolerance=all`) with an error naming the column. Fields without a column are not written " +
+	"unless schema evolution is on, which adds them as optional columns and widens int → long and float → double. " +
+	"Tombstones (null values) are skipped.\n\n" +
+	"**Files.** A table buffers about 64 MiB of record input in Arrow builders before writing data files; data files " +
+	"roll at the table's `write.target-file-size-bytes` or `iceberg.tables.target-file-size-bytes`; a commit (every " +
+	"`iceberg.control.commit.interval-ms` within a slice, and at the slice's end) adds all files written since the last " +
+	"one in one snapshot.\n\n" +
+	"**Not implemented** (refused by validation): upsert mode and CDC (equality/position deletes), identifier " +
+	"columns, branches other than main, case-insensitive column matching, Hadoop configuration."

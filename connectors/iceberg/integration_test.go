@@ -1,0 +1,201 @@
+package iceberg
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"testing"
+
+	"github.com/connectless/connectless/core/connect"
+	"github.com/connectless/connectless/core/connect/connecttest"
+)
+
+// TestIntegrationSink runs the sink on a PostgreSQL sql catalog with a versitygw warehouse:
+// create, append, resume, evolve, error handling and fencing.
+func TestIntegrationSink(t *testing.T) {
+	e := startEnv(t)
+	tp0 := connect.TopicPartition{Topic: "app-logs", Partition: 0}
+	tp1 := connect.TopicPartition{Topic: "app-logs", Partition: 1}
+
+	t.Run("create and append", func(t *testing.T) {
+		props := e.props(nil)
+		recs := append(jsonRecords("app-logs", 0, 0, 30, logLine), jsonRecords("app-logs", 1, 0, 20, logLine)...)
+		offs, _, err := run(t, props, []connect.TopicPartition{tp0, tp1}, 7, recs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if offs[tp0] != 30 || offs[tp1] != 20 {
+			t.Fatalf("PreCommit offsets %v, want 30 and 20", offs)
+		}
+		tbl := loadTable(t, props, "logs.app")
+		if got := len(scanColumn(t, tbl, "msg")); got != 50 {
+			t.Fatalf("table has %d rows, want 50", got)
+		}
+		snap := tbl.CurrentSnapshot()
+		if snap == nil || snap.Summary == nil {
+			t.Fatal("no snapshot")
+		}
+		sp := snap.Summary.Properties
+		// The Apache Iceberg sink's summary key shape: kafka.connect.offsets.<topic>.<group-id>
+		// with a JSON object of partition → offset (Coordinator.java, snapshotOffsetsProp).
+		if got := sp["kafka.connect.offsets.app-logs.connect-logs-to-iceberg"]; got != `{"0":30,"1":20}` {
+			t.Fatalf("offsets property %q", got)
+		}
+		if sp[LeaseTokenProp] != "7" || sp[CommitIDProp] == "" {
+			t.Fatalf("summary %v lacks lease token 7 or commit id", sp)
+		}
+		if string(snap.Summary.Operation) != "append" {
+			t.Fatalf("operation %s, want append", snap.Summary.Operation)
+		}
+
+		// A second slice resumes where the table is, even if the state store lags: the
+		// records it is handed again are skipped, new ones appended.
+		offs, tctx, err := run(t, props, []connect.TopicPartition{tp0, tp1}, 8, jsonRecords("app-logs", 0, 25, 10, logLine))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r := tctx.Resets(); r[tp0] != 30 || r[tp1] != 20 {
+			t.Fatalf("resets %v, want the table's offsets 30 and 20", r)
+		}
+		if offs[tp0] != 35 {
+			t.Fatalf("PreCommit offset %d, want 35", offs[tp0])
+		}
+		msgs := scanColumn(t, loadTable(t, props, "logs.app"), "msg")
+		if len(msgs) != 55 {
+			t.Fatalf("table has %d rows after the second slice, want 55 (5 new)", len(msgs))
+		}
+		seen := map[string]int{}
+		for _, m := range msgs {
+			seen[m]++
+		}
+		for off := range 35 {
+			if n := seen["line "+strconv.Itoa(off)]; (off < 20 && n != 2) || (off >= 20 && n != 1) {
+				t.Fatalf("line %d appears %d times", off, n) // partition 0 and 1 share offsets below 20
+			}
+		}
+	})
+
+	t.Run("evolve", func(t *testing.T) {
+		props := e.props(map[string]string{EvolveSchemaConfig: "true"})
+		recs := jsonRecords("app-logs", 0, 0, 5, logLine)
+		recs = append(recs, jsonRecords("app-logs", 0, 5, 5, func(off int64) map[string]any {
+			m := logLine(off)
+			m["host"] = "web-" + strconv.FormatInt(off, 10)
+			m["ctx"] = map[string]any{"user": "u1", "attempt": int64(2)}
+			return m
+		})...)
+		if _, _, err := run(t, props, []connect.TopicPartition{tp0}, 1, recs); err != nil {
+			t.Fatal(err)
+		}
+		tbl := loadTable(t, props, "logs.app")
+		if _, ok := tbl.Schema().FindFieldByName("ctx.attempt"); !ok {
+			t.Fatalf("schema not evolved: %s", tbl.Schema())
+		}
+		hosts := scanColumn(t, tbl, "host")
+		if len(hosts) != 10 || hosts[0] != "<null>" || hosts[5] != "web-5" {
+			t.Fatalf("host column %v", hosts)
+		}
+	})
+
+	t.Run("incompatible record to error handling", func(t *testing.T) {
+		props := e.props(map[string]string{EvolveSchemaConfig: "true"})
+		recs := jsonRecords("app-logs", 0, 0, 3, logLine)
+		bad := jsonRecords("app-logs", 0, 3, 1, func(off int64) map[string]any {
+			m := logLine(off)
+			m["seq"] = "not a number"
+			return m
+		})
+		recs = append(recs, bad...)
+		recs = append(recs, jsonRecords("app-logs", 0, 4, 2, logLine)...)
+		offs, tctx, err := run(t, props, []connect.TopicPartition{tp0}, 1, recs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep := tctx.Reported()
+		if len(rep) != 1 || rep[0].Record.KafkaOffset() != 3 || !errors.Is(rep[0].Err, ErrSchema) {
+			t.Fatalf("reported %+v, want offset 3 with ErrSchema", rep)
+		}
+		t.Logf("error handed to the reporter: %v", rep[0].Err)
+		if offs[tp0] != 6 {
+			t.Fatalf("offset %d, want 6", offs[tp0])
+		}
+		if n := len(scanColumn(t, loadTable(t, props, "logs.app"), "msg")); n != 5 {
+			t.Fatalf("%d rows, want 5", n)
+		}
+	})
+
+	t.Run("fenced", func(t *testing.T) {
+		props := e.props(nil)
+		if _, _, err := run(t, props, []connect.TopicPartition{tp0}, 1, jsonRecords("app-logs", 0, 0, 10, logLine)); err != nil {
+			t.Fatal(err)
+		}
+		// Two invocations start from the same snapshot; the later commit must fail.
+		ctx := context.Background()
+		start := func(token int64) *Task {
+			task := NewTask(nil)
+			if err := task.Start(ctx, props, &leaseContext{SinkContext: &connecttest.SinkContext{Partitions: []connect.TopicPartition{tp0}}, token: token}); err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { _ = task.Stop() })
+			return task
+		}
+		zombie, owner := start(2), start(3)
+		for _, task := range []*Task{zombie, owner} {
+			if err := task.Put(ctx, jsonRecords("app-logs", 0, 10, 5, logLine)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := owner.PreCommit(ctx, nil); err != nil {
+			t.Fatal(err)
+		}
+		_, err := zombie.PreCommit(ctx, nil)
+		if !errors.Is(err, ErrFenced) {
+			t.Fatalf("stale commit: %v, want ErrFenced", err)
+		}
+		tbl := loadTable(t, props, "logs.app")
+		if n := len(scanColumn(t, tbl, "msg")); n != 15 {
+			t.Fatalf("%d rows, want 15 (the stale invocation's 5 not visible)", n)
+		}
+		if tok := tbl.CurrentSnapshot().Summary.Properties[LeaseTokenProp]; tok != "3" {
+			t.Fatalf("head snapshot by lease %s, want 3", tok)
+		}
+	})
+
+	t.Run("two tasks share a table", func(t *testing.T) {
+		props := e.props(nil)
+		if _, _, err := run(t, props, []connect.TopicPartition{tp0}, 1, jsonRecords("app-logs", 0, 0, 4, logLine)); err != nil {
+			t.Fatal(err)
+		}
+		ctx := context.Background()
+		mk := func(tp connect.TopicPartition) *Task {
+			task := NewTask(nil)
+			if err := task.Start(ctx, props, &leaseContext{SinkContext: &connecttest.SinkContext{Partitions: []connect.TopicPartition{tp}}, token: 5}); err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { _ = task.Stop() })
+			return task
+		}
+		a, b := mk(tp0), mk(tp1)
+		if err := a.Put(ctx, jsonRecords("app-logs", 0, 4, 3, logLine)); err != nil {
+			t.Fatal(err)
+		}
+		if err := b.Put(ctx, jsonRecords("app-logs", 1, 0, 6, logLine)); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := b.PreCommit(ctx, nil); err != nil {
+			t.Fatal(err)
+		}
+		// a based its work on the snapshot before b's: it loses the race but only other
+		// partitions moved, so it retries on b's snapshot.
+		if _, err := a.PreCommit(ctx, nil); err != nil {
+			t.Fatalf("commit after another task's: %v", err)
+		}
+		tbl := loadTable(t, props, "logs.app")
+		if n := len(scanColumn(t, tbl, "msg")); n != 13 {
+			t.Fatalf("%d rows, want 13", n)
+		}
+		if got := tbl.CurrentSnapshot().Summary.Properties["kafka.connect.offsets.app-logs.connect-logs-to-iceberg"]; got != `{"0":7,"1":6}` {
+			t.Fatalf("offsets %s", got)
+		}
+	})
+}

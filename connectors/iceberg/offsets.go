@@ -1,0 +1,75 @@
+package iceberg
+
+import (
+	"encoding/json"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+
+	ice "github.com/apache/iceberg-go"
+	"github.com/apache/iceberg-go/table"
+
+	"github.com/connectless/connectless/core/connect"
+)
+
+// Snapshot summary properties this sink writes with every commit.
+const (
+	// OffsetsPropPrefix starts the per-topic offsets property,
+	// kafka.connect.offsets.<topic>.<group-id>, whose value is a JSON object of partition →
+	// next offset to read, e.g. {"0":1200,"1":1184}: the Apache Iceberg sink's property name
+	// and JSON shape, keyed here by the data topic (the Apache sink's coordinator keys it by
+	// its control topic).
+	OffsetsPropPrefix = "kafka.connect.offsets."
+	// CommitIDProp is a unique id of the commit (the Apache sink's kafka.connect.commit-id).
+	CommitIDProp = "kafka.connect.commit-id"
+	// LeaseTokenProp is the fencing token of the task lease the commit was made under.
+	LeaseTokenProp = "connectless.lease.token"
+)
+
+// offsetMap holds next offsets to read by partition.
+type offsetMap map[connect.TopicPartition]int64
+
+// snapshotOffsets reads the offsets of group from a snapshot's summary; nil snapshot or
+// summary gives an empty map.
+func snapshotOffsets(s *table.Snapshot, group string) offsetMap {
+	out := offsetMap{}
+	if s == nil || s.Summary == nil {
+		return out
+	}
+	suffix := "." + group
+	for k, v := range s.Summary.Properties {
+		if !strings.HasPrefix(k, OffsetsPropPrefix) || !strings.HasSuffix(k, suffix) {
+			continue
+		}
+		topic := strings.TrimSuffix(strings.TrimPrefix(k, OffsetsPropPrefix), suffix)
+		var parts map[string]int64
+		if json.Unmarshal([]byte(v), &parts) != nil {
+			continue
+		}
+		for p, off := range parts {
+			n, err := strconv.ParseInt(p, 10, 32)
+			if err == nil {
+				out[connect.TopicPartition{Topic: topic, Partition: int32(n)}] = off
+			}
+		}
+	}
+	return out
+}
+
+// summaryProps renders offsets as snapshot summary properties.
+func summaryProps(offs offsetMap, group string) ice.Properties {
+	byTopic := map[string]map[string]int64{}
+	for tp, off := range offs {
+		if byTopic[tp.Topic] == nil {
+			byTopic[tp.Topic] = map[string]int64{}
+		}
+		byTopic[tp.Topic][strconv.Itoa(int(tp.Partition))] = off
+	}
+	props := ice.Properties{}
+	for _, topic := range slices.Sorted(maps.Keys(byTopic)) {
+		b, _ := json.Marshal(byTopic[topic]) // map keys are sorted by encoding/json
+		props[OffsetsPropPrefix+topic+"."+group] = string(b)
+	}
+	return props
+}
