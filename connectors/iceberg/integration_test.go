@@ -8,6 +8,7 @@ import (
 
 	"github.com/connectless/connectless/core/connect"
 	"github.com/connectless/connectless/core/connect/connecttest"
+	"github.com/connectless/connectless/core/connect/transient"
 )
 
 // TestIntegrationSink runs the sink on a PostgreSQL sql catalog with a versitygw warehouse:
@@ -149,8 +150,8 @@ func TestIntegrationSink(t *testing.T) {
 			t.Fatal(err)
 		}
 		_, err := zombie.PreCommit(ctx, nil)
-		if !errors.Is(err, ErrFenced) {
-			t.Fatalf("stale commit: %v, want ErrFenced", err)
+		if !errors.Is(err, ErrFenced) || !transient.Is(err) || connect.IsRetriable(err) {
+			t.Fatalf("stale commit: %v, want ErrFenced, retriable by a later slice only", err)
 		}
 		tbl := loadTable(t, props, "logs.app")
 		if n := len(scanColumn(t, tbl, "msg")); n != 15 {

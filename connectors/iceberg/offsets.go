@@ -30,13 +30,29 @@ const (
 // offsetMap holds next offsets to read by partition.
 type offsetMap map[connect.TopicPartition]int64
 
-// snapshotOffsets reads the offsets of group from a snapshot's summary; nil snapshot or
-// summary gives an empty map.
-func snapshotOffsets(s *table.Snapshot, group string) offsetMap {
-	out := offsetMap{}
-	if s == nil || s.Summary == nil {
-		return out
+// tableOffsets reads the offsets of group from the latest snapshot of the main branch that
+// has them, walking back through parents past snapshots without them (a compaction, an
+// append by another program), as the Apache sink looks its offsets up in the history.
+func tableOffsets(tbl *table.Table, group string) offsetMap {
+	for s := tbl.CurrentSnapshot(); s != nil; {
+		if offs := snapshotOffsets(s, group); offs != nil {
+			return offs
+		}
+		if s.ParentSnapshotID == nil {
+			break
+		}
+		s = tbl.SnapshotByID(*s.ParentSnapshotID)
 	}
+	return offsetMap{}
+}
+
+// snapshotOffsets reads the offsets of group from a snapshot's summary; nil when it has
+// none.
+func snapshotOffsets(s *table.Snapshot, group string) offsetMap {
+	if s == nil || s.Summary == nil {
+		return nil
+	}
+	var out offsetMap
 	suffix := "." + group
 	for k, v := range s.Summary.Properties {
 		if !strings.HasPrefix(k, OffsetsPropPrefix) || !strings.HasSuffix(k, suffix) {
@@ -46,6 +62,9 @@ func snapshotOffsets(s *table.Snapshot, group string) offsetMap {
 		var parts map[string]int64
 		if json.Unmarshal([]byte(v), &parts) != nil {
 			continue
+		}
+		if out == nil {
+			out = offsetMap{}
 		}
 		for p, off := range parts {
 			n, err := strconv.ParseInt(p, 10, 32)

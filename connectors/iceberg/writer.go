@@ -17,11 +17,13 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/connectless/connectless/core/connect"
+	"github.com/connectless/connectless/core/connect/transient"
 )
 
 // ErrFenced is returned when a table's offsets of this task's partitions moved since the task
 // read them: another invocation of the task (a retry, a zombie) committed them. Nothing of
-// this invocation is visible in the table.
+// this invocation is visible in the table. The error is marked transient.LaterError: the
+// slice ends and a later one starts from the table again.
 var ErrFenced = errors.New("iceberg commit fenced: another invocation committed these partitions")
 
 // bufferBytes is how much record input a table buffers in Arrow builders before it is
@@ -62,14 +64,15 @@ func (w *tableWriter) structType() *ice.StructType {
 // adopt takes tbl as the writer's base. With check, the offsets of the task's partitions in
 // tbl's current snapshot must equal the writer's: otherwise another invocation committed them.
 func (w *tableWriter) adopt(tbl *table.Table, check bool) error {
-	head := snapshotOffsets(tbl.CurrentSnapshot(), w.t.cfg.groupID)
+	head := tableOffsets(tbl, w.t.cfg.groupID)
 	if check {
 		for _, tp := range w.t.tps {
 			mine, had := w.wm[tp]
 			theirs, has := head[tp]
 			if had != has || mine != theirs {
-				return fmt.Errorf("%w: table %s, %s-%d: offset %d in the table, %d when this invocation read it (lease token %d)",
-					ErrFenced, w.name, tp.Topic, tp.Partition, theirs, mine, w.t.token)
+				// A later slice starts from the table again; this one's work is void.
+				return transient.MarkLater(fmt.Errorf("%w: table %s, %s-%d: offset %d in the table, %d when this invocation read it (lease token %d)",
+					ErrFenced, w.name, tp.Topic, tp.Partition, theirs, mine, w.t.token))
 			}
 		}
 	}

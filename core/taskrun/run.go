@@ -373,6 +373,9 @@ func (env *Env) sink(ctx context.Context, log *slog.Logger, c store.Connector, t
 		TaskID:        taskID,
 		LeaseToken:    lease.Token,
 	})
+	if err != nil {
+		err = env.fencedOr(ctx, c.Name, taskID, lease, err)
+	}
 	res.Records, res.Written, res.CaughtUp = out.Records, out.Delivered, out.CaughtUp
 	res.Skipped, res.DeadLettered = out.Skipped, out.DeadLettered
 	res.Gauges, res.Note = out.Gauges, out.Note
@@ -403,6 +406,21 @@ func (env *Env) sink(ctx context.Context, log *slog.Logger, c store.Connector, t
 	if err == nil && out.Interrupted != nil {
 		// What was durable is committed; the rest waits for a later slice.
 		return connect.Retriable(out.Interrupted)
+	}
+	return err
+}
+
+// fencedOr marks a failed slice's error as fenced when the task's lease was taken over
+// meanwhile: a sink that fences itself in its external system (the Iceberg sink's commit,
+// conditioned on the snapshot it read) fails the slice of a stale invocation, which then
+// ends as any fenced invocation does, not as a failure of the task.
+func (env *Env) fencedOr(ctx context.Context, connector string, task int, lease store.Lease, err error) error {
+	if errors.Is(err, store.ErrFenced) {
+		return err
+	}
+	cur, lerr := env.Store.CurrentLease(context.WithoutCancel(ctx), connector, task)
+	if lerr == nil && cur.Token != lease.Token {
+		return fmt.Errorf("%w: %w", store.ErrFenced, err)
 	}
 	return err
 }

@@ -19,4 +19,8 @@
 //	go test ./infra/killtest/                 # 200,000 records, 20 kills, 20 races
 //	go test ./infra/killtest/ -long -timeout 30m   # 1,000,000 records, 100 kills, 100 races
 //	go test ./infra/killtest/ -records 500000 -chaos 50
+//
+// The same runs with the Iceberg sink (TestIntegrationIceberg…) write to a table of a
+// PostgreSQL sql catalog with its warehouse in versitygw and verify by scanning the table:
+// 20,000 records and 4 kills or races by default, 200,000 and 20 with -long.
 package killtest

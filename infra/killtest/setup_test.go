@@ -74,6 +74,52 @@ type env struct {
 // app-logs and creates the archive connector.
 func setup(t *testing.T, n int) *env {
 	t.Helper()
+	e, s := startServices(t, n)
+	e.createConnector(map[string]string{
+		"connector.class":                "io.confluent.connect.s3.S3SinkConnector",
+		"topics":                         topic,
+		"tasks.max":                      strconv.Itoa(tasks),
+		"storage.class":                  "io.confluent.connect.s3.storage.S3Storage",
+		"format.class":                   "io.confluent.connect.s3.format.json.JsonFormat",
+		"s3.compression.type":            "gzip",
+		"flush.size":                     "3000",
+		"s3.bucket.name":                 bucket,
+		"s3.region":                      s.Region,
+		"store.url":                      s.Endpoint,
+		"s3.path.style.access.enabled":   "true",
+		"aws.access.key.id":              s.AccessKey,
+		"aws.secret.access.key":          s.SecretKey,
+		"s3.part.retries":                "1",
+		"s3.spill.dir":                   t.TempDir(),
+		"partitioner.class":              "io.confluent.connect.storage.partitioner.TimeBasedPartitioner",
+		"path.format":                    "'dt'=YYYY-MM-dd/'hour'=HH",
+		"partition.duration.ms":          "3600000",
+		"locale":                         "en-US",
+		"timezone":                       "UTC",
+		"timestamp.extractor":            "RecordField",
+		"timestamp.field":                "ts",
+		"key.converter":                  "org.apache.kafka.connect.storage.StringConverter",
+		"value.converter":                "org.apache.kafka.connect.json.JsonConverter",
+		"value.converter.schemas.enable": "false",
+	})
+	return e
+}
+
+// createConnector creates the connector of the test.
+func (e *env) createConnector(cfg map[string]string) {
+	raw := herder.RawConfig{}
+	for k, v := range cfg {
+		raw[k] = &v
+	}
+	if _, err := e.rt.Herder.CreateConnector(context.Background(), connector, raw, ""); err != nil {
+		e.t.Fatal(err)
+	}
+}
+
+// startServices starts dynalite, versitygw (with the bucket) and an out-of-process kfake
+// broker, opens the scheduler's runtime and writes n records to app-logs.
+func startServices(t *testing.T, n int) (*env, *devstack.S3) {
+	t.Helper()
 	ctx := context.Background()
 	d := devstacktest.DynamoDB(t)
 	s := devstacktest.S3(t)
@@ -122,41 +168,7 @@ func setup(t *testing.T, n int) *env {
 	e.produce(ctx, 0, e.perPartition)
 	t.Logf("produced %d records over %d partitions in %s", n, partitions, time.Since(start).Round(time.Millisecond))
 
-	cfg := map[string]string{
-		"connector.class":                "io.confluent.connect.s3.S3SinkConnector",
-		"topics":                         topic,
-		"tasks.max":                      strconv.Itoa(tasks),
-		"storage.class":                  "io.confluent.connect.s3.storage.S3Storage",
-		"format.class":                   "io.confluent.connect.s3.format.json.JsonFormat",
-		"s3.compression.type":            "gzip",
-		"flush.size":                     "3000",
-		"s3.bucket.name":                 bucket,
-		"s3.region":                      s.Region,
-		"store.url":                      s.Endpoint,
-		"s3.path.style.access.enabled":   "true",
-		"aws.access.key.id":              s.AccessKey,
-		"aws.secret.access.key":          s.SecretKey,
-		"s3.part.retries":                "1",
-		"s3.spill.dir":                   t.TempDir(),
-		"partitioner.class":              "io.confluent.connect.storage.partitioner.TimeBasedPartitioner",
-		"path.format":                    "'dt'=YYYY-MM-dd/'hour'=HH",
-		"partition.duration.ms":          "3600000",
-		"locale":                         "en-US",
-		"timezone":                       "UTC",
-		"timestamp.extractor":            "RecordField",
-		"timestamp.field":                "ts",
-		"key.converter":                  "org.apache.kafka.connect.storage.StringConverter",
-		"value.converter":                "org.apache.kafka.connect.json.JsonConverter",
-		"value.converter.schemas.enable": "false",
-	}
-	raw := herder.RawConfig{}
-	for k, v := range cfg {
-		raw[k] = &v
-	}
-	if _, err := e.rt.Herder.CreateConnector(ctx, connector, raw, ""); err != nil {
-		t.Fatal(err)
-	}
-	return e
+	return e, s
 }
 
 // services and levels give the log lines some variety.

@@ -59,6 +59,25 @@ func MarkPermanent(err error) error {
 	return &PermanentError{Err: err}
 }
 
+// LaterError marks an error that a later slice may fix but a retry of the same batch within
+// the slice may not, because the task's state is void (its commit lost a race to another
+// invocation): the slice ends, and the task is retried after a backoff, as for an outage.
+type LaterError struct{ Err error }
+
+// Error returns the wrapped error's message.
+func (e *LaterError) Error() string { return e.Err.Error() }
+
+// Unwrap returns the wrapped error.
+func (e *LaterError) Unwrap() error { return e.Err }
+
+// MarkLater wraps err as a LaterError; nil stays nil.
+func MarkLater(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &LaterError{Err: err}
+}
+
 // Is reports whether a retry may fix err: Classify(err) == Retriable.
 func Is(err error) bool { return Classify(err) == Retriable }
 
@@ -81,11 +100,11 @@ func Classify(err error) Kind {
 	return Permanent
 }
 
-// marked finds the outermost explicit marker (connect.RetriableError or PermanentError)
+// marked finds the outermost explicit marker (connect.RetriableError, LaterError or PermanentError)
 // in err's tree, depth first as errors.As walks it.
 func marked(err error) (Kind, bool) {
 	switch err.(type) {
-	case *connect.RetriableError:
+	case *connect.RetriableError, *LaterError:
 		return Retriable, true
 	case *PermanentError:
 		return Permanent, true

@@ -124,3 +124,17 @@ func TestHTTPStatus(t *testing.T) {
 		}
 	}
 }
+
+func TestMarkLater(t *testing.T) {
+	base := errors.New("commit lost to another invocation")
+	err := fmt.Errorf("pre-commit: %w", transient.MarkLater(base))
+	if !transient.Is(err) || !errors.Is(err, base) {
+		t.Fatalf("MarkLater: Is %v, wraps base %v", transient.Is(err), errors.Is(err, base))
+	}
+	if connect.IsRetriable(err) {
+		t.Fatal("a LaterError must not ask for a retry of the batch within the slice")
+	}
+	if transient.MarkLater(nil) != nil {
+		t.Fatal("MarkLater(nil) != nil")
+	}
+}
