@@ -43,7 +43,7 @@ func commands(e *env) []*cli.Command {
 		pluginsCommand(e),
 		loggersCommand(e),
 		configCommand(e),
-		invokeCommand(e),
+		invokeCommand(e), icebergCommand(e),
 		demoCommand(e), benchCommand(e),
 		devCommand(e), uiCommand(e),
 		workerCommand(e), standaloneCommand(e),

@@ -26,10 +26,10 @@ type CompactOptions struct {
 
 // CompactResult says what Compact did.
 type CompactResult struct {
-	FilesBefore, FilesAfter   int
-	Rewritten, Added          int
-	SnapshotsBefore, Expired  int
-	BytesBefore               int64
+	FilesBefore, FilesAfter  int
+	Rewritten, Added         int
+	SnapshotsBefore, Expired int
+	BytesBefore              int64
 }
 
 // Compact rewrites a table's small data files into files of about the target size (one

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/connectless/connectless/core/connect"
 	"github.com/connectless/connectless/core/connect/connecttest"
@@ -197,6 +198,47 @@ func TestIntegrationSink(t *testing.T) {
 		}
 		if got := tbl.CurrentSnapshot().Summary.Properties["kafka.connect.offsets.app-logs.connect-logs-to-iceberg"]; got != `{"0":7,"1":6}` {
 			t.Fatalf("offsets %s", got)
+		}
+	})
+
+	t.Run("compact", func(t *testing.T) {
+		props := e.props(nil)
+		for slice := range 4 {
+			if _, _, err := run(t, props, []connect.TopicPartition{tp0}, int64(slice+1), jsonRecords("app-logs", 0, int64(slice*10), 10, logLine)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		ctx := context.Background()
+		cat, err := OpenCatalog(ctx, props)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer CloseCatalog(cat)
+		res, err := Compact(ctx, cat, "logs.app", CompactOptions{ExpireOlderThan: time.Nanosecond})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("compaction: %+v", res)
+		if res.FilesBefore != 4 || res.Rewritten != 4 || res.Added != 1 || res.FilesAfter != 1 || res.Expired != 4 {
+			t.Fatalf("compaction %+v, want 4 files rewritten into 1 and the 4 older snapshots expired", res)
+		}
+		tbl := loadTable(t, props, "logs.app")
+		if n := len(scanColumn(t, tbl, "msg")); n != 40 {
+			t.Fatalf("%d rows after compaction, want 40", n)
+		}
+		if len(tbl.Metadata().Snapshots()) != 1 || string(tbl.CurrentSnapshot().Summary.Operation) != "replace" {
+			t.Fatalf("snapshots after expiry: %d, head %s", len(tbl.Metadata().Snapshots()), tbl.CurrentSnapshot().Summary.Operation)
+		}
+		// The sink resumes from the compaction's snapshot, which kept its offsets.
+		_, tctx, err := run(t, props, []connect.TopicPartition{tp0}, 9, jsonRecords("app-logs", 0, 35, 10, logLine))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r := tctx.Resets(); r[tp0] != 40 {
+			t.Fatalf("resume at %v, want 40", r)
+		}
+		if n := len(scanColumn(t, loadTable(t, props, "logs.app"), "msg")); n != 45 {
+			t.Fatalf("%d rows, want 45", n)
 		}
 	})
 }
