@@ -3,13 +3,16 @@ package iceberg
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/connectless/connectless/core/connect"
 	"github.com/connectless/connectless/core/connect/connecttest"
 	"github.com/connectless/connectless/core/connect/transient"
+	"github.com/connectless/connectless/core/convert"
 )
 
 // TestIntegrationSink runs the sink on a PostgreSQL sql catalog with a versitygw warehouse:
@@ -240,5 +243,61 @@ func TestIntegrationSink(t *testing.T) {
 		if n := len(scanColumn(t, loadTable(t, props, "logs.app"), "msg")); n != 45 {
 			t.Fatalf("%d rows, want 45", n)
 		}
+	})
+
+	t.Run("connect schema", func(t *testing.T) {
+		props := e.props(map[string]string{TablesConfig: "sales.orders"})
+		conv := &convert.JSONConverter{}
+		if err := conv.Configure(map[string]string{"schemas.enable": "true"}, false); err != nil {
+			t.Fatal(err)
+		}
+		env := `{"schema":{"type":"struct","fields":[
+			{"field":"id","type":"int64","optional":false},
+			{"field":"amount","type":"bytes","name":"org.apache.kafka.connect.data.Decimal","parameters":{"scale":"2"},"optional":true},
+			{"field":"day","type":"int32","name":"org.apache.kafka.connect.data.Date","optional":true},
+			{"field":"at","type":"int64","name":"org.apache.kafka.connect.data.Timestamp","optional":true},
+			{"field":"tags","type":"array","items":{"type":"string","optional":false},"optional":true},
+			{"field":"attrs","type":"map","keys":{"type":"string","optional":false},"values":{"type":"int32","optional":true},"optional":true},
+			{"field":"geo","type":"struct","fields":[{"field":"lat","type":"double","optional":false},{"field":"lon","type":"float","optional":true}],"optional":true},
+			{"field":"small","type":"int16","optional":true}]},
+			"payload":{"id":%d,"amount":"AQI=","day":19000,"at":1700000000000,"tags":["a","b"],"attrs":{"x":1},"geo":{"lat":1.5,"lon":2.5},"small":7}}`
+		var recs []connect.SinkRecord
+		for off := range int64(3) {
+			sc, v, err := conv.ToConnect("orders", []byte(fmt.Sprintf(env, off)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := connect.NewSinkRecord("orders", 0, off)
+			r.ValueSchema, r.Value = sc, v
+			recs = append(recs, r)
+		}
+		if _, _, err := run(t, props, []connect.TopicPartition{{Topic: "orders", Partition: 0}}, 1, recs); err != nil {
+			t.Fatal(err)
+		}
+		tbl := loadTable(t, props, "sales.orders")
+		// Connect → Iceberg types as the Apache Iceberg sink maps them (kafka-connect
+		// SchemaUtils.toIcebergType): Decimal → decimal(38, scale), Date → date, Timestamp →
+		// timestamptz, int16 → int, float32 → float; required Connect fields give required columns.
+		want := map[string]string{
+			"id": "long", "amount": "decimal(38, 2)", "day": "date", "at": "timestamptz", "tags": "list<string>",
+			"attrs": "map<string, int>", "geo": "struct<3: lat: required double, 4: lon: optional float>", "small": "int",
+		}
+		for name, typ := range want {
+			f, ok := tbl.Schema().FindFieldByName(name)
+			if !ok {
+				t.Fatalf("no column %s in %s", name, tbl.Schema())
+			}
+			if got := f.Type.String(); got != typ && !(name == "geo" && strings.HasPrefix(got, "struct<")) {
+				t.Errorf("column %s: %s, want %s", name, got, typ)
+			}
+		}
+		if f, _ := tbl.Schema().FindFieldByName("id"); !f.Required {
+			t.Error("id should be required (non-optional Connect field)")
+		}
+		if got := scanColumn(t, tbl, "amount"); len(got) != 3 || got[0] != "2.58" {
+			t.Errorf("amount %v, want 2.58", got)
+		}
+		checkDataFiles(t, e, tbl, 3, []string{"id", "amount", "day", "at", "tags", "attrs", "geo", "small"})
+		checkMetadataJSON(t, e, tbl)
 	})
 }
