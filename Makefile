@@ -91,6 +91,10 @@ demo: deps ## archive 100,000 app logs to a local S3 store on a schedule and res
 	@$(GO) build -ldflags '$(LDFLAGS)' -o $(BIN)/connectless ./cli
 	@$(BIN)/connectless demo
 
+.PHONY: demo-iceberg
+demo-iceberg: deps ## archive 100,000 app logs into an Apache Iceberg table (sql catalog on a throwaway PostgreSQL, warehouse in a local S3 store) and count it by hour and level
+	@$(GO) run ./cli demo --iceberg
+
 .PHONY: demo-cdc
 demo-cdc: deps ## replicate a PostgreSQL table into MariaDB through Kafka with the Debezium-compatible CDC source, all on this machine
 	@$(GO) run ./examples/cdc-demo

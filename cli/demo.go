@@ -27,14 +27,20 @@ func demoCommand(e *env) *cli.Command {
 			&cli.DurationFlag{Name: "span", Value: 4 * time.Hour, Usage: "the records' timestamps cover the last span"},
 			&cli.BoolFlag{Name: "wait", Usage: "keep the services, REST API and data up after the checks until Ctrl-C"},
 			&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "runtime logs on stderr"},
+			&cli.BoolFlag{Name: "iceberg", Usage: "archive into an Apache Iceberg table instead (sql catalog on a throwaway PostgreSQL) and count it by hour and level"},
 		},
 		Action: func(c *cli.Context) error {
 			log := slog.New(slog.DiscardHandler)
 			if c.Bool("verbose") {
 				log = slog.New(slog.NewTextHandler(e.stderr, nil))
 			}
-			_, err := demo.Run(c.Context, demo.Options{Out: e.stdout, Records: c.Int("records"), Partitions: c.Int("partitions"),
-				Span: c.Duration("span"), Logger: log, Wait: c.Bool("wait")})
+			opts := demo.Options{Out: e.stdout, Records: c.Int("records"), Partitions: c.Int("partitions"),
+				Span: c.Duration("span"), Logger: log, Wait: c.Bool("wait")}
+			if c.Bool("iceberg") {
+				_, err := demo.RunIceberg(c.Context, opts)
+				return err
+			}
+			_, err := demo.Run(c.Context, opts)
 			return err
 		},
 	}

@@ -2,12 +2,14 @@ package iceberg
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	ice "github.com/apache/iceberg-go"
 	"github.com/apache/iceberg-go/catalog"
@@ -68,7 +70,21 @@ func (s *settings) openCatalog(ctx context.Context) (catalog.Catalog, error) {
 		}
 		db := stdlib.OpenDB(*cfg)
 		delete(props, "uri")
-		c, err := sqlcat.NewCatalog(s.catalogName, db, sqlcat.Postgres, props)
+		var c *sqlcat.Catalog
+		for attempt := 1; ; attempt++ {
+			// Two tasks creating the catalog tables at once: PostgreSQL's CREATE TABLE IF NOT
+			// EXISTS can fail the loser with a unique violation; the tables exist on retry.
+			if c, err = sqlcat.NewCatalog(s.catalogName, db, sqlcat.Postgres, props); err == nil || attempt == 3 {
+				break
+			}
+			select {
+			case <-ctx.Done():
+				err = errors.Join(err, ctx.Err())
+			case <-time.After(time.Duration(attempt) * 200 * time.Millisecond):
+				continue
+			}
+			break
+		}
 		if err != nil {
 			_ = db.Close()
 			return nil, fmt.Errorf("open sql catalog: %w", err)
