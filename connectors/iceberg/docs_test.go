@@ -50,5 +50,10 @@ const docsIntro = "Appends Kafka records to Apache Iceberg tables through [icebe
 	"roll at the table's `write.target-file-size-bytes` or `iceberg.tables.target-file-size-bytes`; a commit (every " +
 	"`iceberg.control.commit.interval-ms` within a slice, and at the slice's end) adds all files written since the last " +
 	"one in one snapshot.\n\n" +
+	"**Maintenance.** `connectless iceberg compact TABLE --connector NAME` (or `-f FILE`) rewrites small data files " +
+	"into files of the target size in one replace snapshot (iceberg-go's compaction planner and RewriteDataFiles) " +
+	"that keeps the sink's offsets, and with `--expire-older-than 168h` expires older snapshots and deletes the files " +
+	"only they referenced. It is conditioned on the snapshot it read, so a sink commit in between makes it fail, " +
+	"changing nothing; run it again. Orphan data files of fenced or killed invocations are not removed by it.\n\n" +
 	"**Not implemented** (refused by validation): upsert mode and CDC (equality/position deletes), identifier " +
 	"columns, branches other than main, case-insensitive column matching, Hadoop configuration."

@@ -7,6 +7,7 @@ import (
 	"iter"
 	"maps"
 	"strconv"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -177,6 +178,7 @@ func (w *tableWriter) commit(ctx context.Context) error {
 		return err
 	}
 	commitID := uuid.NewString()
+	started := time.Now()
 	for attempt := 1; ; attempt++ {
 		next := maps.Clone(w.wm)
 		for tp, off := range w.t.processed {
@@ -198,9 +200,10 @@ func (w *tableWriter) commit(ctx context.Context) error {
 			tbl, err = tx.Commit(ctx)
 		}
 		if err == nil {
+			w.t.log.Info("iceberg commit", "table", w.name, "snapshot", tbl.CurrentSnapshot().SnapshotID, "attempt", attempt,
+				"files", len(w.files), "ms", time.Since(started).Milliseconds())
 			w.tbl, w.wm, w.files = tbl, next, nil
 			clear(w.pendingFrom)
-			w.t.log.Debug("iceberg commit", "table", w.name, "snapshot", tbl.CurrentSnapshot().SnapshotID, "attempt", attempt)
 			return nil
 		}
 		// Whatever the error says, the catalog's current state decides: our own commit

@@ -180,6 +180,9 @@ type Report struct {
 	Cost           []Cost      `json:"cost_per_tb"`
 	Model          CostModel   `json:"cost_model"`
 	Seconds        float64     `json:"seconds"`
+
+	// Iceberg is P1's JSON logs → Iceberg row (iceberg.go); nil when PostgreSQL is missing.
+	Iceberg *IcebergRow `json:"iceberg,omitempty"`
 }
 
 // services are the running local services.
@@ -223,6 +226,9 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 		return r.rep, err
 	}
 	if err := r.avroParquet(ctx); err != nil {
+		return r.rep, err
+	}
+	if err := r.iceberg(ctx); err != nil { // P1's Iceberg row (iceberg.go)
 		return r.rep, err
 	}
 	if err := r.memory(ctx); err != nil {

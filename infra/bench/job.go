@@ -49,6 +49,8 @@ type Job struct {
 	RegistryURL string `json:"registry_url,omitempty"`
 	// Profile, when set, is a file that receives a CPU profile of the run.
 	Profile string `json:"profile,omitempty"`
+	// CatalogURI is the sql catalog's database of the Iceberg row (KindIceberg).
+	CatalogURI string `json:"catalog_uri,omitempty"`
 }
 
 // JobResult is what a child reports.
@@ -62,6 +64,8 @@ type JobResult struct {
 	PeakRSSMB float64 `json:"peak_rss_mb"`
 	// Error is set when the job failed.
 	Error string `json:"error,omitempty"`
+	// CommitMs holds the duration of each commit of the Iceberg row.
+	CommitMs []float64 `json:"commit_ms,omitempty"`
 }
 
 // RunChild runs the job read from in and writes its JobResult to out. It is the body of the
@@ -95,6 +99,8 @@ func runJob(ctx context.Context, j Job) (JobResult, error) {
 		return runWorker(ctx, j)
 	case KindServerless:
 		return runServerless(ctx, j)
+	case KindIceberg:
+		return runIceberg(ctx, j)
 	}
 	return JobResult{}, fmt.Errorf("job kind %q: %w", j.Kind, ErrUnknownKind)
 }
