@@ -2,10 +2,13 @@ package console_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +16,8 @@ import (
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 	"golang.org/x/crypto/bcrypt"
+
+	"github.com/connectless/connectless/core/console"
 )
 
 const fileSource = "org.apache.kafka.connect.file.FileStreamSourceConnector"
@@ -101,6 +106,14 @@ func TestIntegrationConsoleBrowser(t *testing.T) {
 		waitText(`tr[data-class="`+fileSource+`"] dl`, "batch.size"))
 
 	shoot(t, ctx, dir, "connectors", base+"/ui/", `#connectors tr[data-name=broken]`)
+	// The schedule columns (expand=schedule, a connectless extension): both connectors run
+	// continuously; files has written a task status after a slice, shown as a time.
+	run(t, ctx, "schedule columns", waitText(`#connectors tr[data-name=files] .schedule`, "continuous"),
+		waitText(`#connectors tr[data-name=files] .last-slice`, "ago"))
+	if at := eval[string](t, ctx, `document.querySelector("#connectors tr[data-name=files] .last-slice time").getAttribute("datetime")`); !strings.HasPrefix(at, time.Now().UTC().Format("2006-01-02T")) {
+		t.Errorf("last slice of files at %q, want today", at)
+	}
+	plainConnectColumns(t, ctx, base)
 	shoot(t, ctx, dir, "connector", base+"/ui/connectors/files", `#tasks table`)
 	shoot(t, ctx, dir, "connector-failed", base+"/ui/connectors/broken", `.task-trace`)
 	shoot(t, ctx, dir, "new", base+"/ui/new?plugin="+fileSource, `#f-file`)
@@ -272,5 +285,30 @@ func TestIntegrationConsoleDisabled(t *testing.T) {
 	}
 	if code := apiStatus(t, base+"/connectors"); code != http.StatusOK {
 		t.Errorf("GET /connectors with ui.enable=false = HTTP %d, want 200", code)
+	}
+}
+
+// plainConnectColumns opens the connectors page through a console proxy whose server answers
+// as Apache Kafka Connect does: it does not know expand=schedule and ignores it (Kafka's
+// ConnectorsResource logs "Ignoring unknown expansion type" and leaves the key out), which the
+// proxy reproduces by dropping the expansion before the worker sees it. The table then has
+// Kafka Connect's columns only.
+func plainConnectColumns(t *testing.T, ctx context.Context, base string) {
+	t.Helper()
+	forward := func(ctx context.Context, method, pathQuery string, header http.Header, body []byte) (*http.Response, error) {
+		req, err := http.NewRequestWithContext(ctx, method, base+strings.ReplaceAll(pathQuery, "&expand=schedule", ""), bytes.NewReader(body))
+		if err != nil {
+			return nil, err
+		}
+		req.Header = header
+		return http.DefaultClient.Do(req)
+	}
+	srv := httptest.NewServer(console.Proxy(forward))
+	defer srv.Close()
+	run(t, ctx, "connectors page of a plain Connect server", chromedp.Navigate(srv.URL+"/ui/"),
+		chromedp.WaitVisible(chromedp.CSS(`#connectors tr[data-name=files]`)))
+	cols := eval[[]string](t, ctx, `[...document.querySelectorAll("thead th")].map(th => th.textContent)`)
+	if want := []string{"Name", "Type", "Class", "State", "Tasks", "Topics"}; !slices.Equal(cols, want) {
+		t.Errorf("columns against a server without expand=schedule = %q, want %q", cols, want)
 	}
 }

@@ -79,6 +79,7 @@
     const auto = h("input", { id: "auto-refresh", type: "checkbox", checked: true });
     const tbody = h("tbody", { id: "connectors" });
     const count = h("p", { class: "muted", id: "count" });
+    const thead = h("thead", {});
     content.replaceChildren(
       h("div", { class: "filters", role: "search" },
         h("div", {}, h("label", { for: "filter-name" }, "Name"), q),
@@ -87,9 +88,11 @@
         h("a", { href: "/ui/new" }, "New connector")),
       count,
       h("div", { class: "scroll" }, h("table", { class: "cards" },
-        h("thead", {}, h("tr", {}, ["Name", "Type", "Class", "State", "Tasks", "Topics"].map((c) => h("th", { scope: "col" }, c)))),
-        tbody)));
+        thead, tbody)));
     let rows = [];
+    // Schedule and last slice come from a connectless extension (expand=schedule); against
+    // a server without it (Apache Kafka Connect ignores the expansion) the columns are left out.
+    let scheduled = false;
     const topics = {};
     function draw() {
       const name = q.value.toLowerCase(), state = st.value;
@@ -100,16 +103,20 @@
       const shown = rows.filter((r) => r.name.toLowerCase().includes(name) && (!state || r.state === state ||
         r.tasks.some((t) => t.state === state)));
       count.textContent = shown.length + " of " + rows.length + " connectors";
+      const cols = ["Name", "Type", "Class", "State", "Tasks", "Topics"].concat(scheduled ? ["Schedule", "Last slice"] : []);
+      if (thead.textContent !== cols.join("")) thead.replaceChildren(h("tr", {}, cols.map((c) => h("th", { scope: "col" }, c))));
       tbody.replaceChildren(...shown.map((r) => h("tr", { "data-name": r.name },
         h("td", { "data-label": "Name", class: "wrap" }, h("a", { href: "/ui/connectors/" + enc(r.name) }, r.name)),
         h("td", { "data-label": "Type" }, r.type),
         h("td", { "data-label": "Class", class: "wrap", title: r.cls }, shortClass(r.cls)),
         h("td", { "data-label": "State" }, badge(r.state)),
         h("td", { "data-label": "Tasks" }, taskCounts(r.tasks)),
-        h("td", { "data-label": "Topics", class: "wrap" }, (topics[r.name] || []).join(", ")))));
+        h("td", { "data-label": "Topics", class: "wrap" }, (topics[r.name] || []).join(", ")),
+        scheduled ? [h("td", { "data-label": "Schedule", class: "schedule" }, r.schedule ? r.schedule.schedule : ""),
+          h("td", { "data-label": "Last slice", class: "last-slice" }, lastSlice(r.schedule))] : null)));
     }
     async function load() {
-      const r = await api("GET", "/connectors?expand=status&expand=info");
+      const r = await api("GET", "/connectors?expand=status&expand=info&expand=schedule");
       if (!r.ok) { say("Could not list connectors: " + errText(r), true); return; }
       tbody.dataset.loads = String(Number(tbody.dataset.loads || 0) + 1);
       rows = Object.entries(r.data || {}).map(([name, v]) => ({
@@ -118,7 +125,9 @@
         cls: (v.info && v.info.config && v.info.config["connector.class"]) || "",
         state: v.status && v.status.connector ? v.status.connector.state : "UNASSIGNED",
         tasks: (v.status && v.status.tasks) || [],
+        schedule: v.schedule,
       })).sort((a, b) => a.name.localeCompare(b.name));
+      scheduled = rows.some((row) => row.schedule);
       draw();
       await Promise.all(rows.map(async (row) => {
         const t = await api("GET", "/connectors/" + enc(row.name) + "/topics");
@@ -130,6 +139,20 @@
     st.addEventListener("change", draw);
     await load();
     setInterval(() => { if (auto.checked && !document.hidden) load(); }, 5000);
+  }
+
+  // ago says how long before now an RFC 3339 time was, roughly: "3 min ago".
+  function ago(iso) {
+    const s = Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 1000));
+    if (s < 60) return s + " s ago";
+    if (s < 3600) return Math.round(s / 60) + " min ago";
+    if (s < 86400 * 2) return Math.round(s / 3600) + " h ago";
+    return Math.round(s / 86400) + " days ago";
+  }
+  function lastSlice(sc) {
+    if (!sc || !sc.last_slice) return h("span", { class: "muted" }, "none yet");
+    return h("time", { datetime: sc.last_slice, title: sc.last_slice + (sc.last_fire ? "; schedule last fired " + sc.last_fire : "") },
+      ago(sc.last_slice), sc.last_slice_state && sc.last_slice_state !== "RUNNING" ? [" ", badge(sc.last_slice_state)] : null);
   }
 
   // ---------- Connector ----------

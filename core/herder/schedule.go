@@ -1,0 +1,45 @@
+package herder
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/connectless/connectless/core/schedule"
+	"github.com/connectless/connectless/core/store"
+)
+
+// ConnectorSchedule answers when a connector's tasks run (GET /connectors?expand=schedule, a
+// connectless extension): its schedule expression, the schedule's latest firing and the
+// latest status a task wrote, as of the herder's clock.
+func (h *Herder) ConnectorSchedule(ctx context.Context, name string) (ConnectorSchedule, error) {
+	c, err := h.connector(ctx, name, "Connector %s not found")
+	if err != nil {
+		return ConnectorSchedule{}, err
+	}
+	out := ConnectorSchedule{Schedule: schedule.Continuous}
+	if sched, err := schedule.Parse(c.Config[schedule.ScheduleKey]); err == nil {
+		out.Schedule = sched.String()
+		if fire, ok := sched.Prev(h.cfg.Now()); ok && sched.String() != schedule.Continuous {
+			out.LastFire = fire.UTC().Format(time.RFC3339)
+		}
+	} else {
+		out.Schedule = c.Config[schedule.ScheduleKey] // shown as written; validation refuses it on update
+	}
+	statuses, err := h.cfg.Store.Statuses(ctx, name)
+	if err != nil {
+		return ConnectorSchedule{}, fmt.Errorf("read statuses of %q: %w", name, err)
+	}
+	_, tasks := splitStatuses(statuses, len(c.Tasks))
+	var last store.Status
+	for _, t := range tasks {
+		if t.Updated.After(last.Updated) {
+			last = t
+		}
+	}
+	if !last.Updated.IsZero() {
+		out.LastSlice = last.Updated.UTC().Format(time.RFC3339)
+		out.LastSliceState = string(last.State)
+	}
+	return out, nil
+}
