@@ -228,7 +228,22 @@ func TestIntegrationConsoleSecretsHidden(t *testing.T) {
 	if raw := get(t, ctx, "raw JSON", chromedp.Value(chromedp.CSS(`#raw-json`))); !strings.Contains(raw, `"connection.password": "(unchanged secret)"`) {
 		t.Errorf("raw JSON editor = %s, want the password as (unchanged secret)", raw)
 	}
-	run(t, ctx, "dry run", chromedp.SendKeys(chromedp.CSS(`#f-connection_user`), "2"),
+	// The raw YAML editor shows the same configuration, the secret as a placeholder; a list
+	// where a string belongs is refused as `connectless apply` refuses it; the user is
+	// changed through it.
+	run(t, ctx, "YAML editor", chromedp.Click(chromedp.CSS(`#raw-y summary`)),
+		waitText(`#raw-yaml`, "connection.password: (unchanged secret)"))
+	if eval[bool](t, ctx, leaks) {
+		t.Error("the YAML editor shows the password")
+	}
+	yml := get(t, ctx, "raw YAML", chromedp.Value(chromedp.CSS(`#raw-yaml`)))
+	if !strings.Contains(yml, "connection.user: u\n") {
+		t.Fatalf("raw YAML editor = %s, want connection.user: u", yml)
+	}
+	run(t, ctx, "bad YAML", chromedp.SetValue(chromedp.CSS(`#raw-yaml`), yml+"extra.list: [a, b]\n"),
+		chromedp.Click(chromedp.CSS(`#raw-yaml-apply`)), waitText(`#submit-result`, `key "extra.list" must be a string, number or boolean`))
+	run(t, ctx, "dry run", chromedp.SetValue(chromedp.CSS(`#raw-yaml`), strings.Replace(yml, "connection.user: u\n", "connection.user: u2\n", 1)),
+		chromedp.Click(chromedp.CSS(`#raw-yaml-apply`)), waitText(`#f-connection_user`, "u2"),
 		waitText(`#validation`, "valid"), chromedp.Click(chromedp.CSS(`#dry-run`)),
 		waitText(`#dry-run-diff`, "~ connection.user: u -> u2"))
 	if diff := get(t, ctx, "diff", chromedp.Text(chromedp.CSS(`#dry-run-diff`))); strings.Contains(diff, "password") || strings.Count(diff, "\n") != 1 {

@@ -290,6 +290,7 @@
     const form = h("form", { id: "config-form", novalidate: true });
     const summary = h("div", { id: "validation", role: "status", "aria-live": "polite" });
     const raw = h("textarea", { id: "raw-json", rows: 12, spellcheck: "false", "aria-label": "Configuration as JSON" });
+    const rawYAML = h("textarea", { id: "raw-yaml", rows: 12, spellcheck: "false", "aria-label": "Configuration as YAML" });
     const result = h("div", { id: "submit-result", role: "alert" });
     const values = {};          // what the user set, by key
     const secrets = {};         // the stored values of PASSWORD keys, never put into the page
@@ -300,7 +301,10 @@
     content.replaceChildren(h("div", { class: "field" }, h("label", { for: "plugin" }, "Plugin"), plugin),
       form, summary, h("div", { class: "actions" }, submit, dryButton), dry, result,
       h("details", { id: "raw" }, h("summary", {}, "Raw JSON editor"), raw,
-        h("div", { class: "actions" }, h("button", { type: "button", id: "raw-apply", onclick: applyRaw }, "Use this JSON"))));
+        h("div", { class: "actions" }, h("button", { type: "button", id: "raw-apply", onclick: applyRaw }, "Use this JSON"))),
+      // YAML is converted by the console's own server (POST /ui/convert), as `connectless apply` reads it.
+      h("details", { id: "raw-y", ontoggle: syncYAML }, h("summary", {}, "Raw YAML editor"), rawYAML,
+        h("div", { class: "actions" }, h("button", { type: "button", id: "raw-yaml-apply", onclick: applyYAML }, "Use this YAML"))));
     function config() {
       const out = {};
       for (const [k, v] of Object.entries(values)) if (v !== "") out[k] = v;
@@ -312,10 +316,26 @@
       const shown = {};
       for (const [k, v] of Object.entries(config())) shown[k] = k in secrets && values[k] === undefined ? "(unchanged secret)" : v;
       raw.value = JSON.stringify(shown, null, 2);
+      syncYAML();
+    }
+    async function syncYAML() {
+      if (!document.getElementById("raw-y") || !document.getElementById("raw-y").open) return;
+      const r = await fetch("/ui/convert?to=yaml", { method: "POST", headers: { "Content-Type": "application/json" }, body: raw.value });
+      if (r.ok) rawYAML.value = await r.text();
+    }
+    async function applyYAML() {
+      const r = await fetch("/ui/convert?to=json", { method: "POST", headers: { "Content-Type": "application/yaml" }, body: rawYAML.value });
+      const data = await r.json().catch(() => ({ message: "HTTP " + r.status }));
+      if (!r.ok) { result.replaceChildren(h("p", { class: "error" }, "YAML: " + data.message)); return; }
+      result.replaceChildren();
+      useConfig(data.config);
     }
     function applyRaw() {
       let obj;
       try { obj = JSON.parse(raw.value); } catch (e) { result.replaceChildren(h("p", { class: "error" }, "Not JSON: " + e.message)); return; }
+      useConfig(obj);
+    }
+    function useConfig(obj) {
       for (const k of Object.keys(values)) delete values[k];
       for (const [k, v] of Object.entries(obj)) {
         if (k === "connector.class") { plugin.value = v; continue; }
