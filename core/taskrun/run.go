@@ -89,13 +89,17 @@ type Result struct {
 	// the slice; both are also written to its status trace (schedule.Note).
 	Gauges map[string]float64
 	Note   string
+	// Lag, for a sink slice that read its partitions' end offsets, is how many records
+	// below those end offsets (seen at slice start) the slice left uncommitted; -1 when
+	// unknown (a source, or a slice that failed before).
+	Lag int64
 }
 
 // Run runs one invocation of one task until deadline (minus Env.Margin) or until caught up.
 func Run(ctx context.Context, env *Env, p schedule.Payload, deadline time.Time) (res Result, err error) {
 	started := time.Now()
 	log := connect.TaskLogger(env.Logger, p.Connector, p.Task)
-	res = Result{Connector: p.Connector, Task: p.Task}
+	res = Result{Connector: p.Connector, Task: p.Task, Lag: -1}
 	defer func() { res.Duration = time.Since(started) }()
 
 	if !p.NotAfter.IsZero() && p.NotAfter.Before(deadline) {
@@ -375,6 +379,18 @@ func (env *Env) sink(ctx context.Context, log *slog.Logger, c store.Connector, t
 	res.Records, res.Written, res.CaughtUp = out.Records, out.Delivered, out.CaughtUp
 	res.Skipped, res.DeadLettered = out.Skipped, out.DeadLettered
 	res.Gauges, res.Note = out.Gauges, out.Note
+	if len(out.EndOffsets) > 0 {
+		res.Lag = 0
+		for tp, end := range out.EndOffsets {
+			pos, ok := out.Committable[tp]
+			if !ok {
+				if pos, ok = start[tp]; !ok {
+					continue // never committed and not reached: its position is not known
+				}
+			}
+			res.Lag += max(0, end-pos)
+		}
+	}
 	if len(out.Committable) > 0 {
 		changed := map[connect.TopicPartition]int64{}
 		for tp, off := range out.Committable {

@@ -181,6 +181,10 @@ func TestRunSinkCommitsWhatWasFlushed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// What the slice left below the end offsets it saw (60 records) is its lag.
+	if left := 60 - offs[connect.TopicPartition{Topic: "logs", Partition: 0}] - offs[connect.TopicPartition{Topic: "logs", Partition: 1}]; res.Lag != left {
+		t.Errorf("lag = %d, want the %d records not committed", res.Lag, left)
+	}
 	for _, p := range []int32{0, 1} {
 		tp := connect.TopicPartition{Topic: "logs", Partition: p}
 		got := col.offsets(tp)
