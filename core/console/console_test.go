@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -124,6 +127,7 @@ func TestIntegrationConsoleBrowser(t *testing.T) {
 	if total := eval[string](t, ctx, `document.querySelector("#throughput tr[data-connector=files] .total").textContent`); total != "5" {
 		t.Errorf("metrics page: records of files = %q, want 5", total)
 	}
+	metricsCharts(t, ctx, base)
 	// Dark when the system asks for it.
 	if _, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
 		Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: "dark"}}}); err != nil {
@@ -325,5 +329,37 @@ func plainConnectColumns(t *testing.T, ctx context.Context, base string) {
 	cols := eval[[]string](t, ctx, `[...document.querySelectorAll("thead th")].map(th => th.textContent)`)
 	if want := []string{"Name", "Type", "Class", "State", "Tasks", "Topics"}; !slices.Equal(cols, want) {
 		t.Errorf("columns against a server without expand=schedule = %q, want %q", cols, want)
+	}
+}
+
+// metricsCharts samples the metrics page every second with a FileStream sink copying lines:
+// the source's throughput and slice durations and the sink's lag (caught up: 0 records) are
+// shown per connector, each with a chart once there are samples to draw.
+func metricsCharts(t *testing.T, ctx context.Context, base string) {
+	t.Helper()
+	post(t, base+"/connectors", `{"name": "copy", "config": {"connector.class": "org.apache.kafka.connect.file.FileStreamSinkConnector",
+		"topics": "lines", "file": "`+filepath.Join(t.TempDir(), "copy.txt")+`"}}`)
+	defer func() {
+		req, _ := http.NewRequest(http.MethodDelete, base+"/connectors/copy", nil)
+		if resp, err := http.DefaultClient.Do(req); err == nil {
+			resp.Body.Close()
+		}
+	}()
+	row := `#throughput tr[data-connector=%s] `
+	run(t, ctx, "metrics charts", chromedp.Navigate(base+"/ui/metrics?every=1"),
+		waitText(fmt.Sprintf(row, "copy")+".lag", "0 records"),
+		chromedp.WaitVisible(chromedp.CSS(fmt.Sprintf(row, "files")+`.rate svg[aria-label^="records per second"]`)),
+		chromedp.WaitVisible(chromedp.CSS(fmt.Sprintf(row, "files")+`.slice-time svg[aria-label^="average slice duration"]`)),
+		chromedp.WaitVisible(chromedp.CSS(fmt.Sprintf(row, "copy")+`.lag svg[aria-label^="records lag"]`)))
+	slices := eval[string](t, ctx, `document.querySelector("#throughput tr[data-connector=files] .slices").textContent`)
+	if n, err := strconv.Atoi(slices); err != nil || n < 2 {
+		t.Errorf("slices of files = %q, want at least 2", slices)
+	}
+	if avg := eval[string](t, ctx, `document.querySelector("#throughput tr[data-connector=files] .slice-time").textContent`); !regexp.MustCompile(`^avg \d+(\.\d+)? m?s`).MatchString(avg) {
+		t.Errorf("slice duration of files = %q, want an average in ms or s", avg)
+	}
+	// A source has no records lag.
+	if lag := eval[string](t, ctx, `document.querySelector("#throughput tr[data-connector=files] .lag").textContent`); strings.TrimSpace(lag) != "–" {
+		t.Errorf("lag of the files source = %q, want none", lag)
 	}
 }
