@@ -90,8 +90,9 @@ type Result struct {
 	Gauges map[string]float64
 	Note   string
 	// Lag, for a sink slice that read its partitions' end offsets, is how many records
-	// below those end offsets (seen at slice start) the slice left uncommitted; -1 when
-	// unknown (a source, or a slice that failed before).
+	// below those end offsets (seen at slice start) the slice left uncommitted, over the
+	// partitions whose position is known (committed now or before); -1 when none is (a
+	// source, a slice that failed before reading or committing anything).
 	Lag int64
 }
 
@@ -379,17 +380,14 @@ func (env *Env) sink(ctx context.Context, log *slog.Logger, c store.Connector, t
 	res.Records, res.Written, res.CaughtUp = out.Records, out.Delivered, out.CaughtUp
 	res.Skipped, res.DeadLettered = out.Skipped, out.DeadLettered
 	res.Gauges, res.Note = out.Gauges, out.Note
-	if len(out.EndOffsets) > 0 {
-		res.Lag = 0
-		for tp, end := range out.EndOffsets {
-			pos, ok := out.Committable[tp]
-			if !ok {
-				if pos, ok = start[tp]; !ok {
-					continue // never committed and not reached: its position is not known
-				}
+	for tp, end := range out.EndOffsets {
+		pos, ok := out.Committable[tp]
+		if !ok {
+			if pos, ok = start[tp]; !ok {
+				continue // never committed and not reached: its position is not known
 			}
-			res.Lag += max(0, end-pos)
 		}
+		res.Lag = max(res.Lag, 0) + max(0, end-pos)
 	}
 	if len(out.Committable) > 0 {
 		changed := map[connect.TopicPartition]int64{}
