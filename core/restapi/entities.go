@@ -103,3 +103,10 @@ type ConnectorSchedule struct {
 	// LastSliceState is that task's state then (RUNNING, FAILED, …).
 	LastSliceState string `json:"last_slice_state,omitempty"`
 }
+
+// ErrorMessage is the body of every error answer, Kafka's ErrorMessage:
+// {"error_code":404,"message":"..."}; a nil Message is JSON null.
+type ErrorMessage struct {
+	ErrorCode int     `json:"error_code"`
+	Message   *string `json:"message"`
+}
