@@ -9,6 +9,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/connectless/connectless/core/connfile"
+	"github.com/connectless/connectless/core/restapi"
 )
 
 // maxConvert bounds a configuration the raw editors convert.
@@ -56,7 +57,7 @@ func convert(w http.ResponseWriter, r *http.Request) {
 
 // convertError answers 400 with Kafka Connect's error body.
 func convertError(w http.ResponseWriter, msg string) {
-	writeJSON(w, http.StatusBadRequest, map[string]any{"error_code": http.StatusBadRequest, "message": msg})
+	writeJSON(w, http.StatusBadRequest, restapi.ErrorMessage{ErrorCode: http.StatusBadRequest, Message: &msg})
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
