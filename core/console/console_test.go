@@ -110,9 +110,14 @@ func TestIntegrationConsoleBrowser(t *testing.T) {
 
 	shoot(t, ctx, dir, "connectors", base+"/ui/", `#connectors tr[data-name=broken]`)
 	// The schedule columns (expand=schedule, a connectless extension): both connectors run
-	// continuously; files has written a task status after a slice, shown as a time.
+	// continuously; files has written a task status after a slice, shown as a time, and its
+	// task holds its lease (the worker runs it slice after slice); the failed task does not.
 	run(t, ctx, "schedule columns", waitText(`#connectors tr[data-name=files] .schedule`, "continuous"),
-		waitText(`#connectors tr[data-name=files] .last-slice`, "ago"))
+		waitText(`#connectors tr[data-name=files] .last-slice`, "ago"),
+		waitText(`#connectors tr[data-name=files] .last-slice`, "running now (1 task)"))
+	if cell := eval[string](t, ctx, `document.querySelector("#connectors tr[data-name=broken] .last-slice").textContent`); strings.Contains(cell, "running") || !strings.Contains(cell, "FAILED") {
+		t.Errorf("last slice of the failed sink = %q, want its FAILED status and no running slice", cell)
+	}
 	if at := eval[string](t, ctx, `document.querySelector("#connectors tr[data-name=files] .last-slice time").getAttribute("datetime")`); !strings.HasPrefix(at, time.Now().UTC().Format("2006-01-02T")) {
 		t.Errorf("last slice of files at %q, want today", at)
 	}
@@ -358,8 +363,11 @@ func metricsCharts(t *testing.T, ctx context.Context, base string) {
 	if avg := eval[string](t, ctx, `document.querySelector("#throughput tr[data-connector=files] .slice-time").textContent`); !regexp.MustCompile(`^avg \d+(\.\d+)? m?s`).MatchString(avg) {
 		t.Errorf("slice duration of files = %q, want an average in ms or s", avg)
 	}
-	// A source has no records lag.
-	if lag := eval[string](t, ctx, `document.querySelector("#throughput tr[data-connector=files] .lag").textContent`); strings.TrimSpace(lag) != "–" {
-		t.Errorf("lag of the files source = %q, want none", lag)
+	shoot(t, ctx, screenshotDir(t), "metrics-charts", base+"/ui/metrics?every=1", `#throughput tr[data-connector=copy] .lag svg`)
+	// A source has no records lag, nor has a sink whose task failed before it read.
+	for _, c := range []string{"files", "broken"} {
+		if lag := eval[string](t, ctx, `document.querySelector("#throughput tr[data-connector=`+c+`] .lag").textContent`); strings.TrimSpace(lag) != "–" {
+			t.Errorf("lag of %s = %q, want none", c, lag)
+		}
 	}
 }

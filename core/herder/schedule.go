@@ -2,6 +2,7 @@ package herder
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -10,8 +11,8 @@ import (
 )
 
 // ConnectorSchedule answers when a connector's tasks run (GET /connectors?expand=schedule, a
-// connectless extension): its schedule expression, the schedule's latest firing and the
-// latest status a task wrote, as of the herder's clock.
+// connectless extension): its schedule expression, the schedule's latest firing, the latest
+// status a task wrote and how many tasks hold their lease, as of the herder's clock.
 func (h *Herder) ConnectorSchedule(ctx context.Context, name string) (ConnectorSchedule, error) {
 	c, err := h.connector(ctx, name, "Connector %s not found")
 	if err != nil {
@@ -40,6 +41,15 @@ func (h *Herder) ConnectorSchedule(ctx context.Context, name string) (ConnectorS
 	if !last.Updated.IsZero() {
 		out.LastSlice = last.Updated.UTC().Format(time.RFC3339)
 		out.LastSliceState = string(last.State)
+	}
+	for task := range c.Tasks {
+		l, err := h.cfg.Store.CurrentLease(ctx, name, task)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return ConnectorSchedule{}, fmt.Errorf("read lease of %s/%d: %w", name, task, err)
+		}
+		if err == nil && l.Expires.After(h.cfg.Now()) {
+			out.LeasedTasks++
+		}
 	}
 	return out, nil
 }

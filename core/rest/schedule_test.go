@@ -11,7 +11,8 @@ import (
 )
 
 // TestListConnectorsExpandSchedule checks the connectless expansion expand=schedule: each
-// connector's schedule, the schedule's latest firing and its latest task status, alongside
+// connector's schedule, the schedule's latest firing, its latest task status and its leased
+// tasks, alongside
 // Kafka Connect's own expansions; an expansion Kafka Connect does not know stays ignored.
 func TestListConnectorsExpandSchedule(t *testing.T) {
 	f := newFixture(t, nil)
@@ -23,7 +24,8 @@ func TestListConnectorsExpandSchedule(t *testing.T) {
 			t.Fatalf("create: %d %s", rec.Code, rec.Body)
 		}
 	}
-	// Task 1 of hourly wrote its status after a slice later than task 0 did.
+	// Task 1 of hourly wrote its status after a slice later than task 0 did, and holds its
+	// lease.
 	ctx := context.Background()
 	for task, at := range []time.Time{fixedTime.Add(-50 * time.Minute), fixedTime.Add(-4 * time.Minute)} {
 		state := store.StateRunning
@@ -37,6 +39,11 @@ func TestListConnectorsExpandSchedule(t *testing.T) {
 		if err := f.store.PutTaskStatus(ctx, l, store.Status{State: state, WorkerID: "w", Updated: at}); err != nil {
 			t.Fatal(err)
 		}
+		if task == 0 { // its slice ended; task 1 still holds its lease
+			if err := f.store.Release(ctx, l); err != nil {
+				t.Fatal(err)
+			}
+		}
 	}
 	rec := f.do(http.MethodGet, "/connectors?expand=schedule&expand=status&expand=nonsense", "", "")
 	if rec.Code != http.StatusOK {
@@ -48,8 +55,8 @@ func TestListConnectorsExpandSchedule(t *testing.T) {
 	}
 	want := map[string]string{
 		// fixedTime is 03:04:05, so rate(1 hour) last fired at 03:00:00.
-		"hourly": `{"schedule":"rate(1 hour)","last_fire":"2026-01-02T03:00:00Z","last_slice":"2026-01-02T03:00:05Z","last_slice_state":"FAILED"}`,
-		"always": `{"schedule":"continuous"}`,
+		"hourly": `{"schedule":"rate(1 hour)","last_fire":"2026-01-02T03:00:00Z","last_slice":"2026-01-02T03:00:05Z","last_slice_state":"FAILED","leased_tasks":1}`,
+		"always": `{"schedule":"continuous","leased_tasks":0}`,
 	}
 	for name, w := range want {
 		if s := string(got[name]["schedule"]); s != w {

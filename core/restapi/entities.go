@@ -102,6 +102,9 @@ type ConnectorSchedule struct {
 	LastSlice string `json:"last_slice,omitempty"`
 	// LastSliceState is that task's state then (RUNNING, FAILED, …).
 	LastSliceState string `json:"last_slice_state,omitempty"`
+	// LeasedTasks counts the tasks whose lease is held now: a slice is running, or a task
+	// runs continuously, or waits out a retry's backoff.
+	LeasedTasks int `json:"leased_tasks"`
 }
 
 // ErrorMessage is the body of every error answer, Kafka's ErrorMessage:

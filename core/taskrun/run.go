@@ -96,11 +96,16 @@ type Result struct {
 	Lag int64
 }
 
+// newResult is the result of a task's slice before it ran: nothing done, lag unknown.
+func newResult(connector string, task int) Result {
+	return Result{Connector: connector, Task: task, Lag: -1}
+}
+
 // Run runs one invocation of one task until deadline (minus Env.Margin) or until caught up.
 func Run(ctx context.Context, env *Env, p schedule.Payload, deadline time.Time) (res Result, err error) {
 	started := time.Now()
 	log := connect.TaskLogger(env.Logger, p.Connector, p.Task)
-	res = Result{Connector: p.Connector, Task: p.Task, Lag: -1}
+	res = newResult(p.Connector, p.Task)
 	defer func() { res.Duration = time.Since(started) }()
 
 	if !p.NotAfter.IsZero() && p.NotAfter.Before(deadline) {

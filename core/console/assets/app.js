@@ -149,10 +149,13 @@
     if (s < 86400 * 2) return Math.round(s / 3600) + " h ago";
     return Math.round(s / 86400) + " days ago";
   }
+  // lastSlice shows when a task last wrote its status after a slice, and whether tasks hold
+  // their lease now (a slice is running).
   function lastSlice(sc) {
-    if (!sc || !sc.last_slice) return h("span", { class: "muted" }, "none yet");
-    return h("time", { datetime: sc.last_slice, title: sc.last_slice + (sc.last_fire ? "; schedule last fired " + sc.last_fire : "") },
-      ago(sc.last_slice), sc.last_slice_state && sc.last_slice_state !== "RUNNING" ? [" ", badge(sc.last_slice_state)] : null);
+    const now = sc && sc.leased_tasks > 0 ? h("span", { class: "leased" }, "running now (" + sc.leased_tasks + (sc.leased_tasks > 1 ? " tasks)" : " task)")) : null;
+    if (!sc || !sc.last_slice) return now || h("span", { class: "muted" }, "none yet");
+    return [now, now ? "; " : null, h("time", { datetime: sc.last_slice, title: sc.last_slice + (sc.last_fire ? "; schedule last fired " + sc.last_fire : "") },
+      ago(sc.last_slice), sc.last_slice_state && sc.last_slice_state !== "RUNNING" ? [" ", badge(sc.last_slice_state)] : null)];
   }
 
   // ---------- Connector ----------
