@@ -1,7 +1,9 @@
 package console
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -67,5 +69,19 @@ func TestConvertYAML(t *testing.T) {
 		if code != c.code || !strings.Contains(body, c.want) {
 			t.Errorf("%s: %d %s, want %d containing %s", c.name, code, body, c.code, c.want)
 		}
+	}
+}
+
+// TestProxyConverts checks that `connectless ui` converts itself, for any Connect REST
+// endpoint behind it: the conversion never reaches the endpoint.
+func TestProxyConverts(t *testing.T) {
+	forwarded := false
+	p := Proxy(func(context.Context, string, string, http.Header, []byte) (*http.Response, error) {
+		forwarded = true
+		return nil, errors.New("not forwarded")
+	})
+	code, body := post(t, p, "http://127.0.0.1:8084/ui/convert?to=json", "name: c\ntasks.max: 1\n")
+	if code != http.StatusOK || body != `{"config":{"name":"c","tasks.max":"1"},"name":"c"}`+"\n" || forwarded {
+		t.Errorf("convert through the proxy: %d %s (forwarded %v)", code, body, forwarded)
 	}
 }
