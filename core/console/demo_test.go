@@ -1,13 +1,13 @@
 package console_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
+	"os"
+	"path/filepath"
 	"regexp"
-	"sync"
 	"testing"
 	"time"
 
@@ -22,30 +22,20 @@ import (
 // demoRecords is how many log records the demo run of the test writes.
 const demoRecords = 3000
 
-// lockedBuffer is a bytes.Buffer the demo writes to while the test reads it.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // runDemo runs `connectless demo --wait` (demo.Run) until the test ends and returns the URL
 // of its REST API (which serves the console) and its Kafka bootstrap server, once it holds.
 func runDemo(t *testing.T) (string, string) {
 	t.Helper()
 	devstacktest.Binary(t, "versitygw")
-	out := &lockedBuffer{}
+	// The demo writes its lines to a file the test reads while it runs.
+	out, err := os.Create(filepath.Join(t.TempDir(), "demo.out"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	printed := func() string {
+		b, _ := os.ReadFile(out.Name())
+		return string(b)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
@@ -54,24 +44,25 @@ func runDemo(t *testing.T) (string, string) {
 	}()
 	t.Cleanup(func() {
 		cancel()
+		defer out.Close()
 		if err := <-done; err != nil {
-			t.Errorf("demo: %v\n%s", err, out.String())
+			t.Errorf("demo: %v\n%s", err, printed())
 		}
 	})
 	holding := regexp.MustCompile(`(?s)web console: (http://\S+)/ui/.*Kafka bootstrap server: (\S+)`)
 	deadline := time.Now().Add(2 * time.Minute)
 	for {
-		if m := holding.FindStringSubmatch(out.String()); m != nil {
+		if m := holding.FindStringSubmatch(printed()); m != nil {
 			return m[1], m[2]
 		}
 		select {
 		case err := <-done:
 			done <- err
-			t.Fatalf("demo ended before holding: %v\n%s", err, out.String())
+			t.Fatalf("demo ended before holding: %v\n%s", err, printed())
 		case <-time.After(200 * time.Millisecond):
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("demo not holding after 2 minutes:\n%s", out.String())
+			t.Fatalf("demo not holding after 2 minutes:\n%s", printed())
 		}
 	}
 }
