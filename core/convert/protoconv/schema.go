@@ -3,6 +3,7 @@ package protoconv
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -40,7 +41,7 @@ type gen struct {
 // schemaText returns the proto3 file for a Connect struct schema and the full name of its
 // (first) message.
 func schemaText(s *connect.Schema) (string, error) {
-	if s == nil || s.Type != connect.TypeStruct || s.Name == UnionName {
+	if s == nil || s.Type != connect.TypeStruct || isUnion(s) {
 		return "", fmt.Errorf("%w: ProtobufConverter writes Struct values with a schema; got %v", ErrSchema, typeOf(s))
 	}
 	g := &gen{imports: map[string]bool{}, defined: map[string]*connect.Schema{}}
@@ -89,16 +90,20 @@ func (g *gen) message(name string, s *connect.Schema) (string, error) {
 	var fields strings.Builder
 	outer := g.nested
 	g.nested = nil
-	for i, f := range s.Fields {
-		num := i + 1
-		if t, ok := f.Schema.Parameters[TagParam]; ok {
-			n, err := strconv.Atoi(t)
+	nums, err := numberFields(s.Fields)
+	if err != nil {
+		return "", err
+	}
+	for _, f := range s.Fields {
+		if isUnion(f.Schema) {
+			decl, err := g.oneof(f, nums)
 			if err != nil {
-				return "", fmt.Errorf("%w: field %q: %s=%q", ErrSchema, f.Name, TagParam, t)
+				return "", fmt.Errorf("field %q: %w", f.Name, err)
 			}
-			num = n
+			fields.WriteString(decl)
+			continue
 		}
-		decl, err := g.field(f.Name, f.Schema, num)
+		decl, err := g.field(f.Name, f.Schema, nums.of(f.Schema), false)
 		if err != nil {
 			return "", fmt.Errorf("field %q: %w", f.Name, err)
 		}
@@ -117,7 +122,83 @@ func (g *gen) message(name string, s *connect.Schema) (string, error) {
 	return b.String(), nil
 }
 
-func (g *gen) field(name string, s *connect.Schema, num int) (string, error) {
+// isUnion reports whether s is the struct ProtobufData makes of a oneof: named
+// io.confluent.connect.protobuf.Union, or that name and "." and the oneof's name.
+func isUnion(s *connect.Schema) bool {
+	return s != nil && s.Type == connect.TypeStruct && (s.Name == UnionName || strings.HasPrefix(s.Name, UnionName+"."))
+}
+
+// fieldNumbers hands out field numbers as ProtobufData does: a field's TagParam when it has
+// one, else the next number no tagged field of the message uses.
+type fieldNumbers struct {
+	used map[int]bool
+	next int
+}
+
+func numberFields(fields []connect.Field) (*fieldNumbers, error) {
+	n := &fieldNumbers{used: map[int]bool{}}
+	mark := func(f connect.Field) error {
+		t, ok := f.Schema.Parameters[TagParam]
+		if !ok {
+			return nil
+		}
+		num, err := strconv.Atoi(t)
+		if err != nil || num < 1 {
+			return fmt.Errorf("%w: field %q: %s=%q is not a field number", ErrSchema, f.Name, TagParam, t)
+		}
+		n.used[num] = true
+		return nil
+	}
+	for _, f := range fields {
+		if err := mark(f); err != nil {
+			return nil, err
+		}
+		if isUnion(f.Schema) {
+			for _, m := range f.Schema.Fields {
+				if err := mark(m); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
+	return n, nil
+}
+
+func (n *fieldNumbers) of(s *connect.Schema) int {
+	if t, ok := s.Parameters[TagParam]; ok {
+		num, _ := strconv.Atoi(t) // checked by numberFields
+		return num
+	}
+	for n.next++; n.used[n.next]; n.next++ {
+	}
+	n.used[n.next] = true
+	return n.next
+}
+
+// oneof writes a union struct as a oneof: named for the union schema's name after
+// "io.confluent.connect.protobuf.Union." (else the field's name), one member a field.
+func (g *gen) oneof(f connect.Field, nums *fieldNumbers) (string, error) {
+	name := f.Name
+	if rest, ok := strings.CutPrefix(f.Schema.Name, UnionName+"."); ok && rest != "" {
+		name = rest[strings.LastIndexByte(rest, '.')+1:]
+	}
+	var b strings.Builder
+	b.WriteString("  oneof " + name + " {\n")
+	for _, m := range f.Schema.Fields {
+		if m.Schema.Type == connect.TypeArray || m.Schema.Type == connect.TypeMap || isUnion(m.Schema) {
+			return "", fmt.Errorf("%w: oneof %s: member %q is a %s, which a oneof cannot hold", ErrSchema, name, m.Name, m.Schema.Type)
+		}
+		decl, err := g.field(m.Name, m.Schema, nums.of(m.Schema), true)
+		if err != nil {
+			return "", fmt.Errorf("oneof %s member %q: %w", name, m.Name, err)
+		}
+		b.WriteString("    " + decl + "\n")
+	}
+	b.WriteString("  }\n")
+	return b.String(), nil
+}
+
+func (g *gen) field(name string, s *connect.Schema, num int, inOneof bool) (string, error) {
 	t, err := g.typeName(name, s)
 	if err != nil {
 		return "", err
@@ -145,7 +226,8 @@ func (g *gen) field(name string, s *connect.Schema, num int) (string, error) {
 	}
 	label := ""
 	switch {
-	case s.Type == connect.TypeArray:
+	case inOneof:
+	case s.Type == connect.TypeArray, s.Type == connect.TypeMap && !strings.HasPrefix(t, "map<"):
 		label = "repeated "
 	case s.Optional && s.Type != connect.TypeMap && s.Type != connect.TypeStruct && !strings.Contains(t, "."):
 		label = "optional "
@@ -196,35 +278,38 @@ func (g *gen) typeName(field string, s *connect.Schema) (string, error) {
 	}
 	switch s.Type {
 	case connect.TypeArray:
-		if s.Value.Type == connect.TypeArray || s.Value.Type == connect.TypeMap {
-			return "", fmt.Errorf("%w: an array of %s has no Protobuf form", ErrSchema, s.Value.Type)
+		switch {
+		case s.Value.Type == connect.TypeArray:
+			// ProtobufData refuses it too ("Array cannot be nested").
+			return "", fmt.Errorf("%w: an array of arrays has no Protobuf form; wrap the inner array in a struct", ErrSchema)
+		case s.Value.Type == connect.TypeMap:
+			// ProtobufData would flatten it into one repeated map entry, losing the arrays.
+			return "", fmt.Errorf("%w: an array of maps has no Protobuf form; wrap the map in a struct", ErrSchema)
 		}
 		return g.typeName(field, s.Value)
 	case connect.TypeMap:
 		k, ok := scalar(s.Key)
-		if !ok || k == "float" || k == "double" || k == "bytes" || s.Key.Name != "" {
-			return "", fmt.Errorf("%w: map keys of type %s have no Protobuf form", ErrSchema, s.Key.Type)
+		if ok && k != "float" && k != "double" && k != "bytes" && s.Key.Name == "" &&
+			s.Value.Type != connect.TypeArray && s.Value.Type != connect.TypeMap {
+			v, err := g.typeName(field, s.Value)
+			if err != nil {
+				return "", err
+			}
+			return "map<" + k + ", " + v + ">", nil
 		}
-		if s.Value.Type == connect.TypeArray || s.Value.Type == connect.TypeMap {
-			return "", fmt.Errorf("%w: map values of type %s have no Protobuf form", ErrSchema, s.Value.Type)
-		}
-		v, err := g.typeName(field, s.Value)
-		if err != nil {
-			return "", err
-		}
-		return "map<" + k + ", " + v + ">", nil
+		return g.mapEntry(field, s)
 	case connect.TypeStruct:
-		if s.Name == UnionName {
-			return "", fmt.Errorf("%w: writing oneof unions is not supported", ErrSchema)
+		if isUnion(s) {
+			return "", fmt.Errorf("%w: a oneof union can only be a field of a struct", ErrSchema)
 		}
 		_, name := g.names(s.Name)
 		if prev, ok := g.defined[name]; ok {
-			if prev.Equal(nonOptional(s)) {
+			if prev.Equal(asType(s)) {
 				return name, nil
 			}
 			return "", fmt.Errorf("%w: two different structs are both named %q", ErrSchema, name)
 		}
-		g.defined[name] = nonOptional(s)
+		g.defined[name] = asType(s)
 		body, err := g.message(name, s)
 		if err != nil {
 			return "", err
@@ -233,6 +318,40 @@ func (g *gen) typeName(field string, s *connect.Schema) (string, error) {
 		return name, nil
 	}
 	return "", fmt.Errorf("%w: unknown Connect type %q", ErrSchema, s.Type)
+}
+
+// mapEntry writes a map that a Protobuf map field cannot hold (keys that are not integers,
+// bools or strings; values that are arrays or maps) as ProtobufData does: a repeated
+// message <Field>Entry with fields key = 1 and value = 2 (repeated for an array value).
+func (g *gen) mapEntry(field string, s *connect.Schema) (string, error) {
+	name := entryName(field)
+	entry := &connect.Schema{Type: connect.TypeStruct, Fields: []connect.Field{
+		{Name: "key", Index: 0, Schema: s.Key}, {Name: "value", Index: 1, Schema: s.Value}}}
+	body, err := g.message(name, entry)
+	if err != nil {
+		return "", err
+	}
+	g.nested = append(g.nested, body)
+	return name, nil
+}
+
+// entryName names a map field's entry message as protoc does: the field name in CamelCase
+// and "Entry".
+func entryName(field string) string {
+	var b strings.Builder
+	up := true
+	for _, r := range field {
+		if r == '_' {
+			up = true
+			continue
+		}
+		if up && 'a' <= r && r <= 'z' {
+			r -= 'a' - 'A'
+		}
+		up = false
+		b.WriteRune(r)
+	}
+	return b.String() + "Entry"
 }
 
 func (g *gen) enum(full string, s *connect.Schema) (string, error) {
@@ -265,9 +384,15 @@ func (g *gen) enum(full string, s *connect.Schema) (string, error) {
 	return name, nil
 }
 
-func nonOptional(s *connect.Schema) *connect.Schema {
+// asType returns s without what belongs to the field using it (optionality, field number),
+// to tell whether two uses of a message name mean the same message.
+func asType(s *connect.Schema) *connect.Schema {
 	c := *s
 	c.Optional = false
+	if _, ok := c.Parameters[TagParam]; ok {
+		c.Parameters = maps.Clone(c.Parameters)
+		delete(c.Parameters, TagParam)
+	}
 	return &c
 }
 
@@ -280,26 +405,30 @@ func toConnect(md protoreflect.MessageDescriptor, active map[protoreflect.FullNa
 	active[md.FullName()] = true
 	defer delete(active, md.FullName())
 	s := &connect.Schema{Type: connect.TypeStruct, Name: string(md.FullName())}
-	seenOneof := map[protoreflect.FullName]bool{}
+	// As ProtobufData: the oneofs first, each a struct field named <oneof>_<index>, then the
+	// other fields; every field carries its number in TagParam.
+	oneofs := md.Oneofs()
+	for i := 0; i < oneofs.Len(); i++ {
+		od := oneofs.Get(i)
+		if od.IsSynthetic() {
+			continue
+		}
+		u := &connect.Schema{Type: connect.TypeStruct, Name: UnionName + "." + string(od.Name()), Optional: true}
+		for j := 0; j < od.Fields().Len(); j++ {
+			m := od.Fields().Get(j)
+			ms, err := fieldSchema(m, active)
+			if err != nil {
+				return nil, fmt.Errorf("oneof %s member %s: %w", od.Name(), m.Name(), err)
+			}
+			ms.Optional = true
+			u.Fields = append(u.Fields, connect.Field{Name: string(m.Name()), Index: j, Schema: ms})
+		}
+		s.Fields = append(s.Fields, connect.Field{Name: unionFieldName(od), Index: len(s.Fields), Schema: u})
+	}
 	fields := md.Fields()
 	for i := 0; i < fields.Len(); i++ {
 		fd := fields.Get(i)
 		if od := fd.ContainingOneof(); od != nil && !od.IsSynthetic() {
-			if seenOneof[od.FullName()] {
-				continue
-			}
-			seenOneof[od.FullName()] = true
-			u := &connect.Schema{Type: connect.TypeStruct, Name: UnionName, Optional: true}
-			for j := 0; j < od.Fields().Len(); j++ {
-				m := od.Fields().Get(j)
-				ms, err := fieldSchema(m, active)
-				if err != nil {
-					return nil, err
-				}
-				ms.Optional = true
-				u.Fields = append(u.Fields, connect.Field{Name: string(m.Name()), Index: j, Schema: ms})
-			}
-			s.Fields = append(s.Fields, connect.Field{Name: string(od.Name()), Index: len(s.Fields), Schema: u})
 			continue
 		}
 		fs, err := fieldSchema(fd, active)
@@ -311,13 +440,44 @@ func toConnect(md protoreflect.MessageDescriptor, active map[protoreflect.FullNa
 	return s, nil
 }
 
+// unionFieldName names the Connect field of a oneof as ProtobufData: <name>_<index>.
+func unionFieldName(od protoreflect.OneofDescriptor) string {
+	return string(od.Name()) + "_" + strconv.Itoa(od.Index())
+}
+
+// isEntry reports whether md is a map entry written as a plain message (see gen.mapEntry):
+// named <Something>Entry with exactly the fields key and value, key not repeated.
+func isEntry(md protoreflect.MessageDescriptor) bool {
+	f := md.Fields()
+	return strings.HasSuffix(string(md.Name()), "Entry") && f.Len() == 2 &&
+		f.Get(0).Name() == "key" && f.Get(1).Name() == "value" && !f.Get(0).IsList()
+}
+
 func fieldSchema(fd protoreflect.FieldDescriptor, active map[protoreflect.FullName]bool) (*connect.Schema, error) {
-	if fd.IsMap() {
-		k, err := kindSchema(fd.MapKey(), active)
+	s, err := fieldShape(fd, active)
+	if err != nil {
+		return nil, err
+	}
+	if s.Parameters == nil {
+		s.Parameters = map[string]string{}
+	}
+	s.Parameters[TagParam] = strconv.Itoa(int(fd.Number()))
+	return s, nil
+}
+
+func fieldShape(fd protoreflect.FieldDescriptor, active map[protoreflect.FullName]bool) (*connect.Schema, error) {
+	if fd.IsMap() || fd.IsList() && fd.Kind() == protoreflect.MessageKind && isEntry(fd.Message()) {
+		var kd, vd protoreflect.FieldDescriptor
+		if fd.IsMap() {
+			kd, vd = fd.MapKey(), fd.MapValue()
+		} else {
+			kd, vd = fd.Message().Fields().Get(0), fd.Message().Fields().Get(1)
+		}
+		k, err := fieldShape(kd, active)
 		if err != nil {
 			return nil, err
 		}
-		v, err := kindSchema(fd.MapValue(), active)
+		v, err := fieldShape(vd, active)
 		if err != nil {
 			return nil, err
 		}
