@@ -206,12 +206,7 @@ func (t *toBuilder) unionFieldName(m avro.Schema) string {
 	return t.cfg.scrub(string(m.Type()))
 }
 
-func setParam(s *connect.Schema, k, v string) {
-	if s.Parameters == nil {
-		s.Parameters = map[string]string{}
-	}
-	s.Parameters[k] = v
-}
+func setParam(s *connect.Schema, k, v string) { s.SetParam(k, v) }
 
 // meta applies the connect.* properties of as to s: doc, version, parameters, default, name.
 func (t *toBuilder) meta(s *connect.Schema, as avro.Schema, fieldDefault any, hasFieldDefault bool) error {

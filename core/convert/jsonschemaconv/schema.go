@@ -104,7 +104,7 @@ func fromConnect(s *connect.Schema, index int) (any, error) {
 		o.Add(PropConnectVersion, s.Version)
 	}
 	if len(s.Parameters) > 0 {
-		o.Add(PropConnectParameters, javacompat.SortedObject(s.Parameters))
+		o.Add(PropConnectParameters, javacompat.ParamsObject(s))
 	}
 	if s.Default != nil {
 		d, err := toJSON(nonOptional(s), s.Default)

@@ -9,6 +9,8 @@ import (
 	"github.com/connectless/connectless/core/connect"
 	"github.com/connectless/connectless/infra/devstack"
 	"github.com/connectless/connectless/infra/devstack/devstacktest"
+	"github.com/twmb/franz-go/pkg/sr"
+	"google.golang.org/protobuf/reflect/protoreflect"
 )
 
 // TestIntegrationProtobufNestingRoundTrip writes a value of every nesting Protobuf can hold
@@ -22,11 +24,13 @@ func TestIntegrationProtobufNestingRoundTrip(t *testing.T) {
 		Field("x", i64).Field("y", i64).Optional().Build()
 	// A oneof as ProtobufData reads one: io.confluent.connect.protobuf.Union.<name>, optional
 	// members.
-	shape := connect.NewSchemaBuilder(connect.TypeStruct).Name(UnionName + ".shape").
+	shape := connect.NewSchemaBuilder(connect.TypeStruct).Name(UnionName+".shape").
 		Field("label", &connect.Schema{Type: connect.TypeString, Optional: true}).
 		Field("at", point).Optional().Build()
 	arrOf := func(v *connect.Schema) *connect.Schema { return &connect.Schema{Type: connect.TypeArray, Value: v} }
-	mapOf := func(k, v *connect.Schema) *connect.Schema { return &connect.Schema{Type: connect.TypeMap, Key: k, Value: v} }
+	mapOf := func(k, v *connect.Schema) *connect.Schema {
+		return &connect.Schema{Type: connect.TypeMap, Key: k, Value: v}
+	}
 	s := connect.NewSchemaBuilder(connect.TypeStruct).Name("geo.Drawing").
 		Field("shape_0", shape).
 		Field("origin", point).
@@ -130,7 +134,7 @@ func TestProtobufNestingRefused(t *testing.T) {
 	}{
 		"array of arrays": {&connect.Schema{Type: connect.TypeArray, Value: arr}, "array of arrays"},
 		"array of maps":   {&connect.Schema{Type: connect.TypeArray, Value: &connect.Schema{Type: connect.TypeMap, Key: i64, Value: i64}}, "array of maps"},
-		"array in oneof": {connect.NewSchemaBuilder(connect.TypeStruct).Name(UnionName + ".u").
+		"array in oneof": {connect.NewSchemaBuilder(connect.TypeStruct).Name(UnionName+".u").
 			Field("xs", arr).Optional().Build(), "cannot hold"},
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -140,5 +144,29 @@ func TestProtobufNestingRefused(t *testing.T) {
 				t.Fatalf("err %v, want ErrSchema naming %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// TestIntegrationProtobufEnumKeepsDeclaredOrder: an enum read from a registered schema is
+// written back with its values in the declared order (ProtobufData iterates the enum's
+// parameters in the order it set them), not sorted by number or name.
+func TestIntegrationProtobufEnumKeepsDeclaredOrder(t *testing.T) {
+	reg := devstacktest.SchemaRegistry(t, devstack.SchemaRegistryOptions{})
+	c := newConverter(t, reg.URL())
+	fd, err := c.compile(sr.Schema{Schema: "syntax = \"proto3\";\npackage paint;\nenum Color { RED = 0; GREEN = 2; BLUE = 1; }\nmessage Pot { Color color = 1; }\n"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs, err := toConnect(fd.Messages().Get(0), map[protoreflect.FullName]bool{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	text, err := schemaText(cs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, g, b := strings.Index(text, "RED = 0;"), strings.Index(text, "GREEN = 2;"), strings.Index(text, "BLUE = 1;")
+	if r < 0 || !(r < g && g < b) {
+		t.Fatalf("enum not in declared order:\n%s", text)
 	}
 }

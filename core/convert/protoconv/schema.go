@@ -360,17 +360,17 @@ func (g *gen) enum(full string, s *connect.Schema) (string, error) {
 		name string
 		num  int
 	}
+	// The values in the order the schema declares them, as ProtobufData writes them.
 	var vals []val
-	for k, v := range s.Parameters {
+	for _, k := range s.ParamKeys() {
 		if sym, ok := strings.CutPrefix(k, EnumParam+"."); ok {
-			n, err := strconv.Atoi(v)
+			n, err := strconv.Atoi(s.Parameters[k])
 			if err != nil {
-				return "", fmt.Errorf("%w: enum value %s=%q is not a number", ErrSchema, k, v)
+				return "", fmt.Errorf("%w: enum value %s=%q is not a number", ErrSchema, k, s.Parameters[k])
 			}
 			vals = append(vals, val{sym, n})
 		}
 	}
-	slices.SortFunc(vals, func(a, b val) int { return a.num - b.num })
 	if _, ok := g.defined[name]; !ok {
 		g.defined[name] = s
 		var b strings.Builder
@@ -458,10 +458,7 @@ func fieldSchema(fd protoreflect.FieldDescriptor, active map[protoreflect.FullNa
 	if err != nil {
 		return nil, err
 	}
-	if s.Parameters == nil {
-		s.Parameters = map[string]string{}
-	}
-	s.Parameters[TagParam] = strconv.Itoa(int(fd.Number()))
+	s.SetParam(TagParam, strconv.Itoa(int(fd.Number())))
 	return s, nil
 }
 
@@ -521,10 +518,11 @@ func kindSchema(fd protoreflect.FieldDescriptor, active map[protoreflect.FullNam
 		return &connect.Schema{Type: connect.TypeBytes}, nil
 	case protoreflect.EnumKind:
 		ed := fd.Enum()
-		s := &connect.Schema{Type: connect.TypeString, Name: string(ed.FullName()), Parameters: map[string]string{EnumParam: string(ed.Name())}}
+		s := &connect.Schema{Type: connect.TypeString, Name: string(ed.FullName())}
+		s.SetParam(EnumParam, string(ed.Name()))
 		for i := 0; i < ed.Values().Len(); i++ {
 			v := ed.Values().Get(i)
-			s.Parameters[EnumParam+"."+string(v.Name())] = strconv.Itoa(int(v.Number()))
+			s.SetParam(EnumParam+"."+string(v.Name()), strconv.Itoa(int(v.Number())))
 		}
 		return s, nil
 	case protoreflect.MessageKind, protoreflect.GroupKind:
