@@ -49,6 +49,7 @@ type Converter struct {
 	writers *schemaregistry.Writers[*avrodata.Schema]
 	readers *schemaregistry.Cache[int, reader]
 	latest  *schemaregistry.Cache[int, avro.Schema]
+	compat  *avro.SchemaCompatibility
 }
 
 type reader struct {
@@ -75,6 +76,7 @@ func (c *Converter) Configure(props map[string]string, isKey bool) error {
 	c.writers = schemaregistry.NewWriters[*avrodata.Schema](s.CacheSize)
 	c.readers = schemaregistry.NewCache[int, reader](s.CacheSize)
 	c.latest = schemaregistry.NewCache[int, avro.Schema](s.CacheSize)
+	c.compat = avro.NewSchemaCompatibility()
 	return nil
 }
 
@@ -121,6 +123,14 @@ func (c *Converter) FromConnect(topic string, schema *connect.Schema, value any)
 	if latest != nil {
 		if writeWith, err = c.latestSchema(*latest); err != nil {
 			return nil, fmt.Errorf("%w: topic %s: %w", ErrData, topic, err)
+		}
+		// latest.compatibility.strict, as Confluent's serializer checks it on its side: the
+		// latest schema must read what the record's own schema writes.
+		if c.Registry().Settings().LatestCompatible {
+			if err := c.compat.Compatible(writeWith, w.Avro); err != nil {
+				return nil, fmt.Errorf("%w: topic %s: %w: the latest schema of subject %s (id %d) cannot read the record's schema "+
+					"(latest.compatibility.strict=true): %w", ErrData, topic, schemaregistry.ErrIncompatible, subject, id, err)
+			}
 		}
 	}
 	g, err := avrodata.FromConnectData(schema, w.Avro, value)

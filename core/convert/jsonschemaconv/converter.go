@@ -52,6 +52,9 @@ func (c *Converter) Configure(props map[string]string, isKey bool) error {
 		return err
 	}
 	s := c.Registry().Settings()
+	if err := s.RefuseStrictLatest(Class, "JSON Schema"); err != nil {
+		return err
+	}
 	c.validate = v.Bool(FailInvalidSchemaKey)
 	c.writers = schemaregistry.NewWriters[schemaInfo](s.CacheSize)
 	c.readers = schemaregistry.NewCache[int, schemaInfo](s.CacheSize)

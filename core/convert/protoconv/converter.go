@@ -53,6 +53,9 @@ func (c *Converter) Configure(props map[string]string, isKey bool) error {
 		return err
 	}
 	s := c.Registry().Settings()
+	if err := s.RefuseStrictLatest(Class, "Protobuf"); err != nil {
+		return err
+	}
 	c.writers = schemaregistry.NewWriters[writer](s.CacheSize)
 	c.readers = schemaregistry.NewCache[string, reader](s.CacheSize)
 	c.latest = schemaregistry.NewCache[int, writer](s.CacheSize)

@@ -92,8 +92,10 @@ func ConfigDef() *connect.ConfigDef {
 			Doc: "Write records with the latest schema registered under the subject instead of their own. Default false. " +
 				"Mirrors Confluent's use.latest.version."})).
 		Define(key(connect.ConfigKey{Name: LatestCompatStrictKey, Type: connect.ConfigBoolean, Default: true,
-			Doc: "With use.latest.version, refuse a record whose schema the latest one cannot read (backward compatibility). " +
-				"Default true. Mirrors Confluent's latest.compatibility.strict."})).
+			Doc: "With use.latest.version, refuse a record whose schema the latest one cannot read (backward compatibility), " +
+				"checked on the converter's side as Confluent's serializers do. Default true. The AvroConverter checks it; the " +
+				"ProtobufConverter and JsonSchemaConverter cannot and refuse true together with use.latest.version=true. " +
+				"Mirrors Confluent's latest.compatibility.strict."})).
 		Define(key(connect.ConfigKey{Name: NormalizeSchemasKey, Type: connect.ConfigBoolean, Default: false,
 			Doc: "Ask the registry to normalize schemas when registering and looking them up. Default false. Mirrors Confluent's normalize.schemas."})).
 		Define(key(connect.ConfigKey{Name: KeySubjectStrategyKey, Type: connect.ConfigString, Default: TopicNameStrategy, Validator: strategies,
