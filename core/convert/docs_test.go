@@ -38,7 +38,7 @@ const convertersIntro = "# Schema Registry converters\n\n" +
 	"answers compatible.)\n" +
 	"* **Caching.** Schema ids and schemas are cached (`schemas.cache.config` entries each): only the first record of a " +
 	"schema calls the registry.\n" +
-	"* **Registry down.** A registry that cannot be reached, times out (30 s per call) or answers 5xx/408/429 gives a " +
+	"* **Registry down.** A registry that cannot be reached, takes longer than `connectless.schema.registry.request.timeout.ms` (30 s by default; the converter API carries no context, so this key bounds each call) or answers 5xx/408/429 gives a " +
 	"retriable error: the slice ends and is retried, nothing is committed past the record.\n" +
 	"* **Refusals.** Any other answer (incompatible schema, subject or id not found, 401/403) is an error of the record, " +
 	"handled by `errors.tolerance` and the dead letter queue, with the registry's HTTP status, error code and message.\n" +

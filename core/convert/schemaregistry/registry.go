@@ -8,14 +8,10 @@ import (
 	"fmt"
 	"net/http"
 	"sync/atomic"
-	"time"
 
 	"github.com/connectless/connectless/core/connect"
 	"github.com/twmb/franz-go/pkg/sr"
 )
-
-// RequestTimeout bounds one registry call made while converting a record.
-const RequestTimeout = 30 * time.Second
 
 // ErrRegistry is returned (wrapped) for an answer of the registry that refuses a schema or
 // a lookup (a 4xx status): an error of the record being converted, carrying the registry's
@@ -94,7 +90,9 @@ func SubjectName(strategy, topic, recordName string, isKey bool) string {
 }
 
 func (r *Registry) ctx() (context.Context, context.CancelFunc) {
-	ctx, cancel := context.WithTimeout(context.Background(), RequestTimeout)
+	// Converters get no context (connect.Converter has none): each call is bounded by
+	// connectless.schema.registry.request.timeout.ms instead.
+	ctx, cancel := context.WithTimeout(context.Background(), r.settings.RequestTimeout)
 	if r.settings.Normalize {
 		ctx = sr.WithParams(ctx, sr.Normalize)
 	}
