@@ -82,7 +82,11 @@ const convertersIntro = "# Schema Registry converters\n\n" +
 	"* **JSON Schema** follows Confluent's JsonSchemaData: `type` with `connect.type`, `connect.index` on properties, " +
 	"`title` for the schema name, `connect.version`, `connect.parameters`, optional values as " +
 	"`oneOf: [{\"type\": \"null\"}, ...]`, bytes as base64 strings, Decimal as a JSON number, maps with non-string keys as " +
-	"arrays of `{key, value}`. With `json.fail.invalid.schema=true` every value is validated against its schema.\n\n" +
+	"arrays of `{key, value}`. With `json.fail.invalid.schema=true` every value is validated against its schema.\n" +
+	"* **Not supported, refused with a message in every format:** schemaless values (a record with no Connect schema; " +
+	"Confluent's Avro `Anything` record and JSON Schema's typeless AnyValue), and recursive schemas (an Avro record or " +
+	"Protobuf message that holds itself; JSON Schema `$ref`). Such a record fails as an error of the record, handled by " +
+	"`errors.tolerance` and the dead letter queue.\n\n" +
 	"## Example: cp-all-in-one\n\n" +
 	"The connect service of Confluent's cp-all-in-one sets the worker's value converter through environment variables; " +
 	"the worker reads them the same way:\n\n" +

@@ -259,6 +259,11 @@ func toConnect(n *node, depth int) (*connect.Schema, error) {
 		}
 	case "null":
 		return nil, fmt.Errorf("%w: a standalone null schema is not supported", ErrSchema)
+	case "":
+		if ref := n.str("$ref"); ref != "" {
+			return nil, fmt.Errorf("%w: \"$ref\": %q: references, and so recursive schemas, are not supported", ErrSchema, ref)
+		}
+		return nil, fmt.Errorf("%w: a schema with no type (any value, Confluent's schemaless AnyValue) is not supported; give it a type", ErrSchema)
 	default:
 		return nil, fmt.Errorf("%w: unsupported JSON Schema type %q", ErrSchema, typ)
 	}

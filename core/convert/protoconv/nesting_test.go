@@ -186,3 +186,17 @@ func TestStrictLatestRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestIntegrationProtobufRecursionRefused: a message that holds itself has no finite Connect
+// schema; it is refused with a message naming it.
+func TestIntegrationProtobufRecursionRefused(t *testing.T) {
+	reg := devstacktest.SchemaRegistry(t, devstack.SchemaRegistryOptions{})
+	fd, err := newConverter(t, reg.URL()).compile(sr.Schema{Schema: "syntax = \"proto3\";\nmessage Tree { int32 v = 1; repeated Tree kids = 2; }\n"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = toConnect(fd.Messages().Get(0), map[protoreflect.FullName]bool{})
+	if !errors.Is(err, ErrSchema) || !strings.Contains(err.Error(), "recursive message Tree") {
+		t.Fatalf("err %v, want ErrSchema naming the recursive message", err)
+	}
+}
