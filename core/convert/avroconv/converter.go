@@ -47,7 +47,7 @@ type Converter struct {
 	data    avrodata.Config
 	api     avro.API
 	writers *schemaregistry.Writers[*avrodata.Schema]
-	readers *schemaregistry.Cache[int, reader]
+	readers *schemaregistry.Readers[int, reader]
 	latest  *schemaregistry.Cache[int, avro.Schema]
 	compat  *avro.SchemaCompatibility
 }
@@ -74,7 +74,7 @@ func (c *Converter) Configure(props map[string]string, isKey bool) error {
 	}
 	c.api = avro.Config{}.Freeze()
 	c.writers = schemaregistry.NewWriters[*avrodata.Schema](s.CacheSize)
-	c.readers = schemaregistry.NewCache[int, reader](s.CacheSize)
+	c.readers = schemaregistry.NewReaders[int, reader](s.CacheSize)
 	c.latest = schemaregistry.NewCache[int, avro.Schema](s.CacheSize)
 	c.compat = avro.NewSchemaCompatibility()
 	return nil
@@ -162,9 +162,6 @@ func (c *Converter) latestSchema(ss sr.SubjectSchema) (avro.Schema, error) {
 
 // parse parses a registered Avro schema, with the named types of its references.
 func (c *Converter) parse(s sr.Schema) (avro.Schema, error) {
-	if s.Type != sr.TypeAvro {
-		return nil, fmt.Errorf("schema is %s, not AVRO", s.Type)
-	}
 	cache := &avro.SchemaCache{}
 	if err := c.parseRefs(s.References, cache, 0); err != nil {
 		return nil, err
@@ -204,22 +201,19 @@ func (c *Converter) ToConnect(topic string, data []byte) (*connect.Schema, any, 
 	if err != nil {
 		return nil, nil, fmt.Errorf("%w: %w", ErrData, err)
 	}
-	rd, ok := c.readers.Get(id)
-	if !ok {
-		s, err := c.Registry().SchemaByID(id)
-		if err != nil {
-			return nil, nil, fmt.Errorf("%s: topic %s: %w", Class, topic, err)
-		}
+	rd, err := c.readers.Get(c.Registry(), id, id, sr.TypeAvro, func(s sr.Schema) (reader, error) {
 		as, err := c.parse(s)
 		if err != nil {
-			return nil, nil, fmt.Errorf("%w: topic %s: schema id %d: %w", ErrData, topic, id, err)
+			return reader{}, fmt.Errorf("%w: %w", ErrData, err)
 		}
 		cs, err := avrodata.ToConnectSchema(c.data, as)
 		if err != nil {
-			return nil, nil, fmt.Errorf("%w: topic %s: schema id %d: %w", ErrData, topic, id, err)
+			return reader{}, fmt.Errorf("%w: %w", ErrData, err)
 		}
-		rd = reader{as: as, cs: cs}
-		c.readers.Put(id, rd)
+		return reader{as: as, cs: cs}, nil
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: topic %s: %w", Class, topic, err)
 	}
 	v, err := avrodata.Decode(c.api, rd.as, rd.cs, body)
 	if err != nil {

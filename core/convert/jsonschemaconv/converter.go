@@ -33,7 +33,7 @@ type Converter struct {
 	schemaregistry.Base
 	validate bool
 	writers  *schemaregistry.Writers[schemaInfo]
-	readers  *schemaregistry.Cache[int, schemaInfo]
+	readers  *schemaregistry.Readers[int, schemaInfo]
 }
 
 type schemaInfo struct {
@@ -57,7 +57,7 @@ func (c *Converter) Configure(props map[string]string, isKey bool) error {
 	}
 	c.validate = v.Bool(FailInvalidSchemaKey)
 	c.writers = schemaregistry.NewWriters[schemaInfo](s.CacheSize)
-	c.readers = schemaregistry.NewCache[int, schemaInfo](s.CacheSize)
+	c.readers = schemaregistry.NewReaders[int, schemaInfo](s.CacheSize)
 	return nil
 }
 
@@ -160,28 +160,21 @@ func (c *Converter) ToConnect(topic string, data []byte) (*connect.Schema, any, 
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", Class, err)
 	}
-	rd, ok := c.readers.Get(id)
-	if !ok {
-		s, err := c.Registry().SchemaByID(id)
-		if err != nil {
-			return nil, nil, fmt.Errorf("%s: topic %s: %w", Class, topic, err)
-		}
-		if s.Type != sr.TypeJSON {
-			return nil, nil, fmt.Errorf("%s: topic %s: %w: schema id %d is %s, not JSON", Class, topic, ErrData, id, s.Type)
-		}
+	rd, err := c.readers.Get(c.Registry(), id, id, sr.TypeJSON, func(s sr.Schema) (schemaInfo, error) {
 		n, err := parseOrdered(s.Schema)
 		if err != nil {
-			return nil, nil, fmt.Errorf("%s: topic %s: schema id %d: %w: %w", Class, topic, id, ErrSchema, err)
+			return schemaInfo{}, fmt.Errorf("%w: %w", ErrSchema, err)
 		}
 		cs, err := toConnect(n, 0)
 		if err != nil {
-			return nil, nil, fmt.Errorf("%s: topic %s: schema id %d: %w", Class, topic, id, err)
+			return schemaInfo{}, err
 		}
-		rd = schemaInfo{text: s.Schema, cs: cs}
-		if rd.validator, err = c.validator(s.Schema); err != nil {
-			return nil, nil, fmt.Errorf("%s: topic %s: schema id %d: %w", Class, topic, id, err)
-		}
-		c.readers.Put(id, rd)
+		rd := schemaInfo{text: s.Schema, cs: cs}
+		rd.validator, err = c.validator(s.Schema)
+		return rd, err
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: topic %s: %w", Class, topic, err)
 	}
 	if err := check(rd.validator, body); err != nil {
 		return nil, nil, fmt.Errorf("%s: topic %s: schema id %d: %w", Class, topic, id, err)

@@ -23,6 +23,10 @@ var ErrRegistry = errors.New("schema registry")
 // with the record's own schema: an error of the record.
 var ErrIncompatible = errors.New("latest schema is not backward compatible")
 
+// ErrSchemaType is returned (wrapped) when a record's schema id names a schema of another
+// format than the converter's (an Avro converter given a Protobuf record).
+var ErrSchemaType = errors.New("schema of another format")
+
 // ErrWireFormat is returned (wrapped) for bytes that are not in Confluent's wire format.
 var ErrWireFormat = errors.New("not in Schema Registry wire format")
 

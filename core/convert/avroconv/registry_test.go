@@ -3,6 +3,7 @@ package avroconv
 import (
 	"errors"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -10,6 +11,7 @@ import (
 	"github.com/connectless/connectless/core/convert/schemaregistry"
 	"github.com/connectless/connectless/infra/devstack"
 	"github.com/connectless/connectless/infra/devstack/devstacktest"
+	"github.com/twmb/franz-go/pkg/sr"
 )
 
 // TestIntegrationRegistryRequestTimeout: a registry that does not answer within
@@ -36,5 +38,20 @@ func TestIntegrationRegistryRequestTimeout(t *testing.T) {
 	}
 	if err := New().Configure(map[string]string{"schema.registry.url": reg.URL(), schemaregistry.RequestTimeoutKey: "0"}, false); err == nil {
 		t.Error("a timeout of 0 ms was accepted")
+	}
+}
+
+// TestIntegrationSchemaOfAnotherFormat: a record whose schema id names a Protobuf schema is
+// refused by the AvroConverter with ErrSchemaType, not parsed as Avro.
+func TestIntegrationSchemaOfAnotherFormat(t *testing.T) {
+	reg := devstacktest.SchemaRegistry(t, devstack.SchemaRegistryOptions{})
+	id, _, err := reg.Registry().RegisterSchema("p-value", sr.Schema{Schema: "syntax = \"proto3\";\nmessage M { int32 n = 1; }\n", Type: sr.TypeProtobuf})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := newConverter(t, map[string]string{"schema.registry.url": reg.URL()}, false)
+	_, _, err = c.ToConnect("p", []byte{0, 0, 0, 0, byte(id), 0, 8, 1})
+	if !errors.Is(err, schemaregistry.ErrSchemaType) || connect.IsRetriable(err) || !strings.Contains(err.Error(), "PROTOBUF") {
+		t.Fatalf("err %v, want ErrSchemaType naming PROTOBUF", err)
 	}
 }
