@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/connectless/connectless/core/connect"
+	"github.com/connectless/connectless/core/connect/jsontree"
 	"github.com/connectless/connectless/core/convert/schemaregistry"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/twmb/franz-go/pkg/sr"
@@ -151,6 +152,9 @@ func (c *Converter) FromConnect(topic string, schema *connect.Schema, value any)
 	return append(out, body...), nil
 }
 
+// maxSchemaDepth bounds how deep a registered schema's JSON may nest.
+const maxSchemaDepth = 512
+
 // ToConnect reads a record written in the wire format; nil or empty bytes are a tombstone.
 func (c *Converter) ToConnect(topic string, data []byte) (*connect.Schema, any, error) {
 	if len(data) == 0 {
@@ -161,11 +165,11 @@ func (c *Converter) ToConnect(topic string, data []byte) (*connect.Schema, any, 
 		return nil, nil, fmt.Errorf("%s: %w", Class, err)
 	}
 	rd, err := c.readers.Get(c.Registry(), id, id, sr.TypeJSON, func(s sr.Schema) (schemaInfo, error) {
-		n, err := parseOrdered(s.Schema)
+		n, err := jsontree.Parse([]byte(s.Schema), maxSchemaDepth)
 		if err != nil {
-			return schemaInfo{}, fmt.Errorf("%w: %w", ErrSchema, err)
+			return schemaInfo{}, fmt.Errorf("%w: parse JSON schema: %w", ErrSchema, err)
 		}
-		cs, err := toConnect(n, 0)
+		cs, err := toConnect(&n, 0)
 		if err != nil {
 			return schemaInfo{}, err
 		}
