@@ -233,3 +233,29 @@ func TestEnumSymbolsKeepDeclaredOrder(t *testing.T) {
 		t.Fatalf("symbols %v, want %v (schema %s)", got, want, text)
 	}
 }
+
+// TestConnectParametersWrittenTheSameEveryTime: connect.parameters read from an Avro schema
+// (a Go map once parsed) are written back in one order, so the same schema never registers
+// as a new version.
+func TestConnectParametersWrittenTheSameEveryTime(t *testing.T) {
+	as, err := Parse(`{"type":"string","connect.parameters":{"p.b":"1","p.a":"2","p.d":"3","p.c":"4","p.e":"5"}}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := ""
+	for i := range 20 {
+		cs, err := ToConnectSchema(DefaultConfig(), as)
+		if err != nil {
+			t.Fatal(err)
+		}
+		text, err := SchemaText(DefaultConfig(), cs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i == 0 {
+			first = text
+		} else if text != first {
+			t.Fatalf("written differently:\n%s\n%s", first, text)
+		}
+	}
+}

@@ -3,6 +3,8 @@ package avrodata
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -225,10 +227,12 @@ func (t *toBuilder) meta(s *connect.Schema, as avro.Schema, fieldDefault any, ha
 		if !ok {
 			return fmt.Errorf("%w: expected a JSON object for schema parameters but found %v", ErrSchema, p)
 		}
-		for k, v := range m {
-			sv, ok := v.(string)
+		// The parser gives connect.parameters as a Go map, which keeps no order: take the
+		// keys sorted, so the schema is written back the same every time.
+		for _, k := range slices.Sorted(maps.Keys(m)) {
+			sv, ok := m[k].(string)
 			if !ok {
-				return fmt.Errorf("%w: expected schema parameter values to be strings but found %v", ErrSchema, v)
+				return fmt.Errorf("%w: expected schema parameter values to be strings but found %v", ErrSchema, m[k])
 			}
 			setParam(s, k, sv)
 		}
