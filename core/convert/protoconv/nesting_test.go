@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/connectless/connectless/core/connect"
-	"github.com/connectless/connectless/core/convert/schemaregistry"
 	"github.com/connectless/connectless/infra/devstack"
 	"github.com/connectless/connectless/infra/devstack/devstacktest"
 	"github.com/twmb/franz-go/pkg/sr"
@@ -169,21 +168,6 @@ func TestIntegrationProtobufEnumKeepsDeclaredOrder(t *testing.T) {
 	r, g, b := strings.Index(text, "RED = 0;"), strings.Index(text, "GREEN = 2;"), strings.Index(text, "BLUE = 1;")
 	if r < 0 || !(r < g && g < b) {
 		t.Fatalf("enum not in declared order:\n%s", text)
-	}
-}
-
-// TestStrictLatestRefused: the converter cannot check Protobuf compatibility, so
-// use.latest.version with latest.compatibility.strict=true (its default) is refused rather
-// than ignored; with strict=false it is accepted.
-func TestStrictLatestRefused(t *testing.T) {
-	props := map[string]string{"schema.registry.url": "http://127.0.0.1:1", "use.latest.version": "true"}
-	err := New().Configure(props, false)
-	if !errors.Is(err, schemaregistry.ErrConfig) || !strings.Contains(err.Error(), "latest.compatibility.strict=false") {
-		t.Fatalf("err %v, want ErrConfig telling to set latest.compatibility.strict=false", err)
-	}
-	props["latest.compatibility.strict"] = "false"
-	if err := New().Configure(props, false); err != nil {
-		t.Fatal(err)
 	}
 }
 
