@@ -5,9 +5,9 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/connectless/connectless/cli/internal/connfile"
 	"github.com/connectless/connectless/cli/internal/output"
 	"github.com/connectless/connectless/connectors/iceberg"
+	"github.com/connectless/connectless/core/connfile"
 )
 
 // icebergCommand groups the maintenance actions on the Iceberg sink's tables.
