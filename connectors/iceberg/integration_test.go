@@ -13,6 +13,8 @@ import (
 	"github.com/connectless/connectless/core/connect/connecttest"
 	"github.com/connectless/connectless/core/connect/transient"
 	"github.com/connectless/connectless/core/convert"
+	"github.com/connectless/connectless/infra/devstack"
+	"github.com/connectless/connectless/infra/devstack/devstacktest"
 )
 
 // TestIntegrationSink runs the sink on a PostgreSQL sql catalog with a versitygw warehouse:
@@ -299,5 +301,45 @@ func TestIntegrationSink(t *testing.T) {
 		}
 		checkDataFiles(t, e, tbl, 3, []string{"id", "amount", "day", "at", "tags", "attrs", "geo", "small"})
 		checkMetadataJSON(t, e, tbl)
+	})
+
+	t.Run("avro through schema registry", func(t *testing.T) {
+		sr := devstacktest.SchemaRegistry(t, devstack.SchemaRegistryOptions{})
+		conv, err := convert.New("io.confluent.connect.avro.AvroConverter", map[string]string{"schema.registry.url": sr.URL()}, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sc := connect.StructBuilder().Name("shop.Order").
+			Field("id", &connect.Schema{Type: connect.TypeInt64}).
+			Field("note", &connect.Schema{Type: connect.TypeString, Optional: true}).
+			Field("at", connect.TimestampSchema()).Build()
+		var recs []connect.SinkRecord
+		for off := range int64(4) {
+			v := connect.NewStruct(sc).MustPut("id", off).MustPut("note", "n").MustPut("at", time.UnixMilli(1700000000000+off).UTC())
+			b, err := conv.FromConnect("orders-avro", sc, v)
+			if err != nil {
+				t.Fatal(err)
+			}
+			gotSc, gotV, err := conv.ToConnect("orders-avro", b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := connect.NewSinkRecord("orders-avro", 0, off)
+			r.ValueSchema, r.Value = gotSc, gotV
+			recs = append(recs, r)
+		}
+		props := e.props(map[string]string{TablesConfig: "shop.orders"})
+		if _, _, err := run(t, props, []connect.TopicPartition{{Topic: "orders-avro", Partition: 0}}, 1, recs); err != nil {
+			t.Fatal(err)
+		}
+		tbl := loadTable(t, props, "shop.orders")
+		for name, typ := range map[string]string{"id": "long", "note": "string", "at": "timestamptz"} {
+			if f, ok := tbl.Schema().FindFieldByName(name); !ok || f.Type.String() != typ {
+				t.Errorf("column %s: %v, want %s", name, f.Type, typ)
+			}
+		}
+		if got := scanColumn(t, tbl, "id"); strings.Join(got, ",") != "0,1,2,3" {
+			t.Errorf("ids %v", got)
+		}
 	})
 }
