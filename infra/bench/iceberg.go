@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -39,7 +40,8 @@ type IcebergRow struct {
 	// retries included), over every commit of every run.
 	CommitMs Stat `json:"commit_ms"`
 	// DataFiles and Snapshots are the table's after the last run.
-	DataFiles, Snapshots int
+	DataFiles int `json:"data_files"`
+	Snapshots int `json:"snapshots"`
 }
 
 // icebergTable is the table of the Iceberg row.
@@ -209,19 +211,34 @@ func runIceberg(ctx context.Context, j Job) (JobResult, error) {
 		return JobResult{}, fmt.Errorf("assign: %w", err)
 	}
 	start := time.Now()
-	var total int64
+	var (
+		mu    sync.Mutex
+		total int64
+		errs  []error
+		wg    sync.WaitGroup
+	)
 	for task := range c.Tasks {
-		for range 100 {
-			deadline := time.Now().Add(sliceBudget)
-			res, err := taskrun.Run(ctx, rt.Env, schedule.Payload{Connector: connectorName, Task: task, NotAfter: deadline}, deadline)
-			total += int64(res.Written)
-			if err != nil {
-				return JobResult{Records: total, Seconds: since(start)}, fmt.Errorf("task %d: %w", task, err)
+		wg.Add(1)
+		go func() { // the tasks' invocations run at once, as the scheduler dispatches them
+			defer wg.Done()
+			for range 100 {
+				deadline := time.Now().Add(sliceBudget)
+				res, err := taskrun.Run(ctx, rt.Env, schedule.Payload{Connector: connectorName, Task: task, NotAfter: deadline}, deadline)
+				mu.Lock()
+				total += int64(res.Written)
+				if err != nil {
+					errs = append(errs, fmt.Errorf("task %d: %w", task, err))
+				}
+				mu.Unlock()
+				if err != nil || res.CaughtUp {
+					return
+				}
 			}
-			if res.CaughtUp {
-				break
-			}
-		}
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return JobResult{Records: total, Seconds: since(start)}, err
 	}
 	return JobResult{Records: total, Seconds: since(start), CommitMs: log.ms}, nil
 }
