@@ -16,19 +16,15 @@ import (
 	"github.com/connectless/connectless/core/connect"
 )
 
-// A row is a top-level struct value converted to the table's types: one entry per column, in
-// column order. Rows buffered before the schema evolved are shorter; the missing columns
-// (always optional ones, added at the end) are written as null.
-//
-// Converted values: bool, int32, int64, float32, float64, string, []byte, date as int32 days,
-// time and timestamps as int64 microseconds, decimal128.Num, []any for lists and structs, and
-// []mapEntry for maps.
-type row []any
-
 // mapEntry is one converted map entry.
 type mapEntry struct{ k, v any }
 
-// convertStruct converts a struct value (a *connect.Struct or a JSON object) to a row of st.
+// convertStruct converts a struct value (a *connect.Struct or a JSON object) to one entry per
+// field of st, in field order. Converted values: bool, int32, int64, float32, float64,
+// string, []byte, date as int32 days, time and timestamps as int64 microseconds,
+// decimal128.Num, []any for lists and structs, and []mapEntry for maps; nil for null. A
+// struct converted before its schema evolved is shorter: the missing fields (optional ones,
+// added at the end) are written as null.
 // Fields without a column are left out, as the Apache sink does; a missing or null value of a
 // required column is an error.
 func convertStruct(v any, st *ice.StructType) ([]any, error) {

@@ -155,9 +155,8 @@ func icebergConfig(j Job) map[string]string {
 
 // commitLog collects the duration of every "iceberg commit" the tasks log.
 type commitLog struct {
-	mu  sync.Mutex
-	ms  []float64
-	out slog.Handler
+	mu sync.Mutex
+	ms []float64
 }
 
 func (c *commitLog) Enabled(_ context.Context, l slog.Level) bool { return l >= slog.LevelInfo }
