@@ -342,4 +342,56 @@ func TestIntegrationSink(t *testing.T) {
 			t.Errorf("ids %v", got)
 		}
 	})
+
+	t.Run("routing and commit interval", func(t *testing.T) {
+		props := e.props(map[string]string{TablesConfig: "", DynamicEnabledConfig: "true", RouteFieldConfig: "app.name", CommitIntervalConfig: "1"})
+		mk := func(app string) func(int64) map[string]any {
+			return func(off int64) map[string]any {
+				m := logLine(off)
+				if app != "" {
+					m["app"] = map[string]any{"name": app}
+				}
+				return m
+			}
+		}
+		ctx := context.Background()
+		tctx := &leaseContext{SinkContext: &connecttest.SinkContext{Partitions: []connect.TopicPartition{tp0}}, token: 1}
+		task := NewTask(nil)
+		if err := task.Start(ctx, props, tctx); err != nil {
+			t.Fatal(err)
+		}
+		defer task.Stop()
+		batches := [][]connect.SinkRecord{
+			jsonRecords("app-logs", 0, 0, 3, mk("Logs.Web")),
+			jsonRecords("app-logs", 0, 3, 2, mk("logs.api")),
+			jsonRecords("app-logs", 0, 5, 1, mk("")),
+			jsonRecords("app-logs", 0, 6, 2, mk("logs.web")),
+		}
+		for _, b := range batches {
+			time.Sleep(2 * time.Millisecond) // past the 1 ms commit interval: each Put commits
+			if err := task.Put(ctx, b); err != nil {
+				t.Fatal(err)
+			}
+		}
+		offs, err := task.PreCommit(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if offs[tp0] != 8 {
+			t.Fatalf("offset %d, want 8", offs[tp0])
+		}
+		web, api := loadTable(t, props, "logs.web"), loadTable(t, props, "logs.api")
+		if n := len(scanColumn(t, web, "msg")); n != 5 {
+			t.Errorf("logs.web has %d rows, want 5 (route values are lower-cased)", n)
+		}
+		if n := len(scanColumn(t, api, "msg")); n != 2 {
+			t.Errorf("logs.api has %d rows, want 2", n)
+		}
+		if n := len(web.Metadata().Snapshots()); n != 2 {
+			t.Errorf("logs.web has %d snapshots, want 2 (one per commit that had its records)", n)
+		}
+		if rep := tctx.Reported(); len(rep) != 1 || rep[0].Record.KafkaOffset() != 5 || !errors.Is(rep[0].Err, ErrSchema) {
+			t.Errorf("reported %+v, want the record without a route value", rep)
+		}
+	})
 }
