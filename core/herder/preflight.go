@@ -13,7 +13,7 @@ type PreflightFunc func(ctx context.Context, plugin connect.Plugin, props map[st
 
 // preflight adds the live checks' findings to infos when the configuration has no error
 // yet and neither the worker nor the connector turned the checks off (preflight.enable).
-func (h *Herder) preflight(ctx context.Context, plugin connect.Plugin, props map[string]string, infos *connect.ConfigInfos) {
+func (h *Herder) preflight(ctx context.Context, plugin connect.Plugin, props map[string]string, infos *connect.ConfigInfos, redact func(string) string) {
 	if h.cfg.PreflightDisabled || errorCount(*infos) > 0 {
 		return
 	}
@@ -21,8 +21,8 @@ func (h *Herder) preflight(ctx context.Context, plugin connect.Plugin, props map
 		return
 	}
 	findings := h.cfg.Preflight(ctx, plugin, props)
-	if len(findings) > 0 {
-		h.log.InfoContext(ctx, "preflight found problems", "connector_class", plugin.Class, "problems", len(findings))
+	for _, f := range findings {
+		h.log.InfoContext(ctx, "preflight: "+f.Key+": "+redact(f.Message), "connector_class", plugin.Class)
 	}
 	preflight.Add(infos, findings)
 }

@@ -85,7 +85,7 @@ func (h *Herder) validate(ctx context.Context, config RawConfig) (connect.Plugin
 	if len(nullKeys) == 0 && !unresolved {
 		// The live checks run only on a configuration without errors: findings then name
 		// what the configuration points at, not a typo validation already reports.
-		h.preflight(ctx, plugin, resolved, &infos)
+		h.preflight(ctx, plugin, resolved, &infos, secrets.Redact)
 	}
 	infos.Name = *cls
 	// Null values: an error on the key's entry, or a leading entry without definition.

@@ -146,11 +146,12 @@ func (s *Session) noCreds(ctx context.Context, err error) *Problem {
 var expectingRegion = regexp.MustCompile(`expecting ['"]([a-z0-9-]+)['"]`)
 
 // Explain turns an S3 error on bucket into a Problem naming the key to change. did is what
-// was tried ("read", "list", "write"). A HEAD answer has no body to say why it was refused;
-// Explain then lists the bucket once to read the error code.
+// was tried ("read", "list", "write"). A HEAD answer has no body to say why it was refused
+// (and some stores answer 404 for an unknown access key); Explain then lists the bucket once
+// to read the error code.
 func (s *Session) Explain(ctx context.Context, err error, bucket, did string) *Problem {
 	status, code, msg, region := details(err)
-	if (status == http.StatusBadRequest || status == http.StatusForbidden || status == http.StatusMovedPermanently) && (code == "" || code == "BadRequest" || code == "Forbidden" || code == "MovedPermanently") {
+	if status >= 300 && status < 500 && (code == "" || code == "BadRequest" || code == "Forbidden" || code == "MovedPermanently" || code == "NotFound") {
 		_, lerr := s.Client.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String(bucket), MaxKeys: aws.Int32(1)})
 		if lerr != nil {
 			if st, c, m, r := details(lerr); c != "" {
@@ -171,15 +172,15 @@ func (s *Session) Explain(ctx context.Context, err error, bucket, did string) *P
 		} else {
 			p.Message = fmt.Sprintf("bucket %q is not in region %s (%s): set %s to the bucket's region", bucket, s.Region, s.where(ctx), KeyRegion)
 		}
-	case code == "NoSuchBucket" || code == "NotFound" || status == http.StatusNotFound:
-		p.Key, p.Kind = KeyBucket, ErrNoBucket
-		p.Message = fmt.Sprintf("bucket %q does not exist (%s): create it, or correct %s", bucket, s.where(ctx), KeyBucket)
-	case code == "InvalidAccessKeyId":
+	case code == "InvalidAccessKeyId" || code == "XAdminUserNotFound": // AWS's code, versitygw's
 		p.Key, p.Kind = KeyAccessKey, ErrAccess
 		p.Message = fmt.Sprintf("the access key is not known at the endpoint (%s): correct %s", s.where(ctx), KeyAccessKey)
 	case code == "SignatureDoesNotMatch":
 		p.Key, p.Kind = KeySecretKey, ErrAccess
 		p.Message = fmt.Sprintf("the secret key does not match the access key (%s): correct %s", s.where(ctx), KeySecretKey)
+	case code == "NoSuchBucket" || code == "NotFound" || status == http.StatusNotFound:
+		p.Key, p.Kind = KeyBucket, ErrNoBucket
+		p.Message = fmt.Sprintf("bucket %q does not exist (%s): create it, or correct %s", bucket, s.where(ctx), KeyBucket)
 	case code == "AccessDenied" || status == http.StatusForbidden:
 		p.Key, p.Kind = KeyAccessKey, ErrAccess
 		perm, res := "s3:ListBucket", "arn:aws:s3:::"+bucket

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"strings"
+
+	"github.com/connectless/connectless/core/connect/transient"
 )
 
 // Reachable asks the registry for its subjects with the configured authentication and TLS,
@@ -12,9 +14,13 @@ import (
 // that it says which keys to change.
 func (r *Registry) Reachable(ctx context.Context, prefix string) error {
 	r.calls.Add(1)
-	if _, err := r.cl.Subjects(ctx); err != nil {
-		return fmt.Errorf("Schema Registry at %s: %w; check %s%s and the converter's auth keys",
-			strings.Join(r.settings.URLs, ","), classify(err, "list subjects"), prefix, URLKey)
+	_, err := r.cl.Subjects(ctx)
+	if err == nil {
+		return nil
 	}
-	return nil
+	err = classify(err, "list subjects")
+	if transient.Is(err) {
+		return fmt.Errorf("Schema Registry at %s: %w; check %s%s and that the registry runs", strings.Join(r.settings.URLs, ","), err, prefix, URLKey)
+	}
+	return fmt.Errorf("Schema Registry at %s: %w", strings.Join(r.settings.URLs, ","), err)
 }
