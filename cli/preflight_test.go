@@ -243,6 +243,24 @@ func TestIntegrationPreflight(t *testing.T) {
 		t.Logf("create median: %s with preflight (S3 + Kafka), %s without: +%s", on.Round(time.Millisecond), off.Round(time.Millisecond), (on - off).Round(time.Millisecond))
 	})
 
+	t.Run("s3.region from AWS_REGION, shown by describe", func(t *testing.T) {
+		t.Setenv("AWS_REGION", "eu-central-1")
+		cfg := with(base, "s3.region", "", "name", "sdk-region")
+		if code, answer := restJSON(t, http.MethodPost, url+"/connectors", map[string]any{"name": "sdk-region", "config": cfg}); code != http.StatusCreated {
+			t.Fatalf("create: HTTP %d %v", code, answer)
+		}
+		cli := newCLI(t, url)
+		want := "task 0 note: s3.region unset: using eu-central-1 from the AWS SDK's configuration (AWS_REGION or the profile)"
+		var out string
+		eventually(t, 20*time.Second, "describe shows the region", func() bool {
+			out = cli.run("describe", "connector", "sdk-region").stdout
+			return strings.Contains(out, want)
+		})
+		if !strings.Contains(out, "RUNNING") {
+			t.Errorf("describe:\n%s", out)
+		}
+	})
+
 	t.Run("kafka down", func(t *testing.T) {
 		down := closedAddr(t)
 		url := preflightWorker(t, down)

@@ -92,6 +92,7 @@ func (t *Task) Start(ctx context.Context, props map[string]string, tctx connect.
 		return err
 	}
 	client := sess.Client
+	sess.ShowRegion(tctx)
 	t.store = &store{client: client, cfg: cfg, partSize: int64(cfg.PartSize)}
 	t.notifier = newNotifier(cfg)
 	if _, err := client.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: &cfg.Bucket}); err != nil {

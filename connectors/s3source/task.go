@@ -92,6 +92,7 @@ func (t *Task) Start(ctx context.Context, props map[string]string, tctx connect.
 		return err
 	}
 	t.client = sess.Client
+	sess.ShowRegion(tctx)
 	bucket := cfg.Bucket
 	if _, err := t.client.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: &bucket}); err != nil {
 		// One line naming the key to change, the region, endpoint and identity.

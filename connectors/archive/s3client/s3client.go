@@ -13,6 +13,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
+
+	"github.com/connectless/connectless/core/connect"
 )
 
 // Options are the client settings of the S3 connectors. Field docs name the configuration key.
@@ -134,4 +136,21 @@ func HTTPStatus(err error) int {
 		return re.HTTPStatusCode()
 	}
 	return 0
+}
+
+// RegionNote is the task status note of a session whose region s3.region did not set: which
+// region it uses and where from, shown by `connectless describe`. It is empty when
+// s3.region is set.
+func (s *Session) RegionNote() string {
+	if s.RegionFrom == RegionFromKey {
+		return ""
+	}
+	return fmt.Sprintf("s3.region unset: using %s from %s", s.Region, s.RegionFrom)
+}
+
+// ShowRegion reports RegionNote through the task context's status reporter, when it has one.
+func (s *Session) ShowRegion(tctx any) {
+	if r, ok := tctx.(connect.TaskStatusReporter); ok && s.RegionNote() != "" {
+		r.SetStatusNote(s.RegionNote())
+	}
 }
