@@ -15,6 +15,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
+
 	"github.com/connectless/connectless/connectors/s3sink"
 	"github.com/connectless/connectless/connectors/s3source"
 	"github.com/connectless/connectless/core/config"
@@ -258,6 +261,44 @@ func TestIntegrationPreflight(t *testing.T) {
 		})
 		if !strings.Contains(out, "RUNNING") {
 			t.Errorf("describe:\n%s", out)
+		}
+	})
+
+	t.Run("read-only user", func(t *testing.T) {
+		iam := devstacktest.S3With(t, devstack.S3Options{IAM: true})
+		if err := iam.CreateBucket(ctx, "archive"); err != nil {
+			t.Fatal(err)
+		}
+		if err := iam.CreateUser(ctx, "reader", "reader-secret"); err != nil {
+			t.Fatal(err)
+		}
+		// The reader may list the bucket and read its objects, not write them.
+		policy := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":["reader"]},` +
+			`"Action":["s3:ListBucket","s3:GetObject"],"Resource":["arn:aws:s3:::archive","arn:aws:s3:::archive/*"]}]}`
+		client, err := iam.NewClient(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := client.PutBucketPolicy(ctx, &awss3.PutBucketPolicyInput{Bucket: aws.String("archive"), Policy: aws.String(policy)}); err != nil {
+			t.Fatal(err)
+		}
+		cfg := with(base, "store.url", iam.Endpoint, "s3.region", iam.Region, "aws.access.key.id", "reader", "aws.secret.access.key", "reader-secret")
+		errs := validate(t, cfg)
+		msg := strings.Join(errs["aws.access.key.id"], "")
+		if len(errs) != 1 || !strings.Contains(msg, "grant the identity s3:PutObject on arn:aws:s3:::archive/*") || !strings.Contains(msg, "access key reader") {
+			t.Errorf("errors %v, want one naming s3:PutObject", errs)
+		}
+		// The source only reads: the same user passes its checks.
+		src := map[string]string{"name": "restore", "connector.class": s3source.ConnectorClass, "s3.bucket.name": "archive",
+			"store.url": iam.Endpoint, "s3.region": iam.Region, "aws.access.key.id": "reader", "aws.secret.access.key": "reader-secret",
+			"format.class": s3sink.JSONFormatClass, "kafka.topic": "orders"}
+		code, answer := restJSON(t, http.MethodPut, url+"/connector-plugins/S3Source/config/validate", src)
+		if errs := validationErrors(answer); code != http.StatusOK || len(errs) != 0 {
+			t.Errorf("source validate: HTTP %d errors %v", code, errs)
+		}
+		code, answer = restJSON(t, http.MethodPut, url+"/connector-plugins/S3Source/config/validate", with(src, "s3.bucket.name", "gone"))
+		if errs := validationErrors(answer); code != http.StatusOK || !strings.Contains(strings.Join(errs["s3.bucket.name"], ""), `bucket "gone" does not exist`) {
+			t.Errorf("source validate, missing bucket: HTTP %d errors %v", code, errs)
 		}
 	})
 
