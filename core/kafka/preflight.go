@@ -142,19 +142,15 @@ func (c *Client) preflightSource(ctx context.Context, props map[string]string, t
 }
 
 // creatable reports whether a missing topic will be created when the first record is
-// written: by the connector's topic.creation groups (asked of the broker without creating
-// anything), else by the broker's auto.create.topics.enable. When it will not, the finding
-// says why.
+// written: by the connector's topic.creation groups, else by the broker's
+// auto.create.topics.enable. When it will not, the finding says why.
 func (c *Client) creatable(ctx context.Context, key, topic string, props map[string]string, topicCreation bool) (connect.PreflightFinding, bool) {
 	if topicCreation {
 		tc, err := ParseTopicCreation(props)
 		if err == nil && tc != nil {
 			g := tc.Group(topic)
-			spec := tc.Spec(topic)
-			if err := c.validateCreate(ctx, spec); err != nil {
-				return connect.PreflightFinding{Key: TopicCreationPrefix + g.Name + ".replication.factor", Message: fmt.Sprintf(
-					"topic %q does not exist and Kafka at %s refuses to create it as topic.creation group %q says: %v; correct the group's keys, or create the topic",
-					topic, strings.Join(c.brokers, ","), g.Name, err)}, false
+			if f, ok := c.groupFits(ctx, topic, g); !ok {
+				return f, false
 			}
 			return connect.PreflightFinding{}, true
 		}
@@ -168,28 +164,21 @@ func (c *Client) creatable(ctx context.Context, key, topic string, props map[str
 		topic, strings.Join(c.brokers, ","), autoCreateConfig)}, false
 }
 
-// validateCreate asks the broker whether it would create the topic (CreateTopics with
-// validate_only), so nothing is created.
-func (c *Client) validateCreate(ctx context.Context, s TopicSpec) error {
-	tc := kafkago.TopicConfig{Topic: s.Name, NumPartitions: cmpPositive(s.Partitions), ReplicationFactor: cmpPositive(s.ReplicationFactor)}
-	for k, v := range s.Configs {
-		tc.ConfigEntries = append(tc.ConfigEntries, kafkago.ConfigEntry{ConfigName: k, ConfigValue: v})
+// groupFits checks the one thing a topic creation group can ask that the cluster surely
+// refuses: more replicas than it has brokers. (A validate-only CreateTopics would say more,
+// but kafka-go waits for the topic it did not create to appear.)
+func (c *Client) groupFits(ctx context.Context, topic string, g TopicGroup) (connect.PreflightFinding, bool) {
+	if g.ReplicationFactor <= 0 {
+		return connect.PreflightFinding{}, true
 	}
-	resp, err := c.kc.CreateTopics(ctx, &kafkago.CreateTopicsRequest{Topics: []kafkago.TopicConfig{tc}, ValidateOnly: true})
-	if err != nil {
-		return err
+	md, err := c.metadata(ctx, []string{})
+	if err != nil || len(md.Brokers) == 0 || g.ReplicationFactor <= len(md.Brokers) {
+		return connect.PreflightFinding{}, true
 	}
-	if e := resp.Errors[s.Name]; e != nil && !errors.Is(e, kafkago.TopicAlreadyExists) {
-		return e
-	}
-	return nil
-}
-
-func cmpPositive(n int) int {
-	if n <= 0 {
-		return -1
-	}
-	return n
+	key := TopicCreationPrefix + g.Name + ".replication.factor"
+	return connect.PreflightFinding{Key: key, Message: fmt.Sprintf(
+		"topic %q does not exist and topic.creation group %q would create it with %d replicas, but Kafka at %s has %d broker(s); set %s to at most %d, or -1 for the broker's default",
+		topic, g.Name, g.ReplicationFactor, strings.Join(c.brokers, ","), len(md.Brokers), key, len(md.Brokers))}, false
 }
 
 // autoCreate reads the brokers' auto.create.topics.enable; known is false when the cluster

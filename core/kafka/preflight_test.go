@@ -1,0 +1,77 @@
+package kafka
+
+import (
+	"context"
+	"net"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/connectless/connectless/core/connect"
+	"github.com/connectless/connectless/infra/devstack"
+	"github.com/connectless/connectless/infra/devstack/devstacktest"
+)
+
+func TestIntegrationPreflight(t *testing.T) {
+	k := devstacktest.Kafka(t, devstack.KafkaOptions{Topics: []string{"orders", "orders-eu"}})
+	c, err := NewClient(Options{Brokers: k.Brokers()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	tests := []struct {
+		name     string
+		typ      connect.PluginType
+		props    map[string]string
+		creation bool
+		key      string // "" for no finding
+		want     string
+	}{
+		{"sink topics exist", connect.PluginSink, map[string]string{"topics": "orders, orders-eu"}, true, "", ""},
+		{"sink topic missing", connect.PluginSink, map[string]string{"topics": "orders,ordres"}, true, "topics", `topic "ordres" does not exist in Kafka at ` + k.Addr()},
+		{"regex matches", connect.PluginSink, map[string]string{"topics.regex": "orders-.*"}, true, "", ""},
+		{"regex matches nothing", connect.PluginSink, map[string]string{"topics.regex": "order"}, true, "topics.regex", `no topic in Kafka at ` + k.Addr() + ` matches topics.regex "order"`},
+		{"source topic exists", connect.PluginSource, map[string]string{"topic": "orders"}, true, "", ""},
+		{"source topic template", connect.PluginSource, map[string]string{"topic": "${topic}-copy"}, true, "", ""},
+		{"source topic created by its group", connect.PluginSource, map[string]string{"topic": "new",
+			"topic.creation.default.replication.factor": "1", "topic.creation.default.partitions": "2"}, true, "", ""},
+		{"source topic refused by the broker", connect.PluginSource, map[string]string{"kafka.topic": "new",
+			"topic.creation.default.replication.factor": "3", "topic.creation.default.partitions": "2"}, true,
+			"topic.creation.default.replication.factor", `topic "new" does not exist and topic.creation group "default" would create it with 3 replicas, but Kafka at ` + k.Addr() + ` has 1 broker(s); set topic.creation.default.replication.factor to at most 1`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := c.Preflight(ctx, tt.typ, tt.props, tt.creation)
+			if tt.key == "" {
+				if len(got) != 0 {
+					t.Fatalf("findings %v, want none", got)
+				}
+				return
+			}
+			if len(got) != 1 || got[0].Key != tt.key || !strings.Contains(got[0].Message, tt.want) {
+				t.Fatalf("findings %v, want one on %s with %q", got, tt.key, tt.want)
+			}
+		})
+	}
+	if exists, _ := c.TopicExists(ctx, "new"); exists {
+		t.Error("the preflight created a topic")
+	}
+
+	// A cluster that is not there.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	down := ln.Addr().String()
+	ln.Close()
+	dc, err := NewClient(Options{Brokers: []string{down}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := dc.Preflight(ctx, connect.PluginSink, map[string]string{"topics": "orders"}, true)
+	if len(got) != 1 || got[0].Key != "bootstrap.servers" || !strings.Contains(got[0].Message, "Kafka at "+down+" did not answer") {
+		t.Errorf("findings %v, want one on bootstrap.servers", got)
+	}
+}
