@@ -241,9 +241,16 @@ func TestIntegrationPreflight(t *testing.T) {
 			sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
 			return ds[len(ds)/2]
 		}
-		on := measure(base, "on-")
-		off := measure(with(base, connect.KeyPreflightEnable, "false"), "off-")
-		t.Logf("create median: %s with preflight (S3 + Kafka), %s without: +%s", on.Round(time.Millisecond), off.Round(time.Millisecond), (on - off).Round(time.Millisecond))
+		avro := with(base, "value.converter", avroconv.Class, "value.converter.schema.registry.url", sr.URL(),
+			"value.converter.basic.auth.credentials.source", "USER_INFO", "value.converter.basic.auth.user.info", "sr:sr-secret")
+		for _, c := range []struct {
+			what string
+			cfg  map[string]string
+		}{{"S3 + Kafka", base}, {"S3 + Kafka + Schema Registry", avro}} {
+			on := measure(c.cfg, "on-")
+			off := measure(with(c.cfg, connect.KeyPreflightEnable, "false"), "off-")
+			t.Logf("create median (%s): %s with preflight, %s without: +%s", c.what, on.Round(time.Millisecond), off.Round(time.Millisecond), (on - off).Round(time.Millisecond))
+		}
 	})
 
 	t.Run("s3.region from AWS_REGION, shown by describe", func(t *testing.T) {
