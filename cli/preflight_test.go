@@ -181,11 +181,11 @@ func TestIntegrationPreflight(t *testing.T) {
 			[]string{`topic "orderz" does not exist in Kafka at ` + k.Addr(), "correct topics"}},
 		{"registry down", "value.converter.schema.registry.url", with(base, "value.converter", avroconv.Class,
 			"value.converter.schema.registry.url", "http://"+closedAddr(t)),
-			[]string{"Schema Registry at http://", "registry unreachable", "check value.converter.schema.registry.url and that the registry runs"}},
+			[]string{"schema registry at http://", "registry unreachable", "check value.converter.schema.registry.url and that the registry runs"}},
 		{"registry refuses the credentials", "value.converter.schema.registry.url", with(base, "value.converter", avroconv.Class,
 			"value.converter.schema.registry.url", sr.URL(), "value.converter.basic.auth.credentials.source", "USER_INFO",
 			"value.converter.basic.auth.user.info", "sr:wrong"),
-			[]string{"Schema Registry at " + sr.URL(), "not authorized", "check basic.auth.*"}},
+			[]string{"schema registry at " + sr.URL(), "not authorized", "check basic.auth.*"}},
 	}
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -8,13 +8,7 @@ import (
 )
 
 // PreflightChecks lists what Preflight checks.
-func (c *Connector) PreflightChecks() []string {
-	return []string{
-		"The bucket `s3.bucket.name` exists and answers (HeadBucket) at the resolved endpoint (`store.url`), region (`s3.region`, else the AWS SDK's, else us-west-2) and credentials; a bucket in another region is reported with the region it answered from.",
-		"The credentials may list the bucket under `topics.dir` (s3:ListBucket); a refusal names the missing permission.",
-		"AWS credentials are found (`aws.access.key.id`/`aws.secret.access.key`, else the AWS SDK's chain).",
-	}
-}
+func (c *Connector) PreflightChecks() []string { return s3client.PreflightChecks(s3client.Read) }
 
 // Preflight checks the bucket with the configuration's endpoint, region and credentials, and
 // that the identity may list it; each problem is one line on the key to change.
@@ -23,16 +17,7 @@ func (c *Connector) Preflight(ctx context.Context, props map[string]string, resu
 	if err != nil {
 		return nil // validation reports it
 	}
-	opts := cfg.Client
-	opts.PartRetries = 0 // a preflight answers now, within its deadline
-	sess, err := s3client.Open(ctx, opts)
-	if err != nil {
-		return err
-	}
-	if p := sess.CheckBucket(ctx, cfg.Bucket, s3client.Read, cfg.Layout.TopicsDir); p != nil {
-		results.AddError(p.Key, p.Message)
-	}
-	return nil
+	return s3client.Preflight(ctx, cfg.Client, cfg.Bucket, s3client.Read, cfg.Layout.TopicsDir, results)
 }
 
 var _ connect.Preflighter = (*Connector)(nil)

@@ -3,7 +3,6 @@ package s3source
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -11,7 +10,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/s3"
-	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/connectless/connectless/connectors/archive/format"
 	"github.com/connectless/connectless/connectors/archive/layout"
@@ -369,14 +367,6 @@ func retriable(err error) error {
 		return connect.Retriable(err)
 	}
 	return err
-}
-
-func httpStatus(err error) int {
-	var re *smithyhttp.ResponseError
-	if errors.As(err, &re) {
-		return re.HTTPStatusCode()
-	}
-	return 0
 }
 
 var _ connect.SourceTask = (*Task)(nil)

@@ -3,7 +3,6 @@ package connect
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 )
 
@@ -27,21 +26,19 @@ type Preflighter interface {
 // anything, and the same checks run when a task starts instead. Default true.
 const KeyPreflightEnable = "preflight.enable"
 
-// PreflightEnabled reads preflight.enable from a connector configuration: true unless set to
-// false (case-insensitive, surrounding spaces ignored); any other value is an error naming
-// the key.
+// PreflightEnabled reads preflight.enable from a connector configuration, as a ConfigDef
+// boolean (trimmed, case-insensitive): true when unset. A value that is not a boolean is
+// a *ConfigError naming the key.
 func PreflightEnabled(props map[string]string) (bool, error) {
 	v, ok := props[KeyPreflightEnable]
 	if !ok {
 		return true, nil
 	}
-	switch strings.ToLower(strings.TrimSpace(v)) {
-	case "true":
-		return true, nil
-	case "false":
-		return false, nil
+	b, err := ParseConfigValue(KeyPreflightEnable, v, ConfigBoolean)
+	if err != nil {
+		return true, err
 	}
-	return true, fmt.Errorf("Invalid value %s for configuration %s: Expected value to be either true or false", v, KeyPreflightEnable)
+	return b.(bool), nil
 }
 
 // PreflightFinding is one problem a preflight found: the key to change and the one-line

@@ -68,6 +68,12 @@ func (c *Client) preflightSink(ctx context.Context, props map[string]string) ([]
 			topics = append(topics, s)
 		}
 	}
+	// A missing topic is a problem only when nothing will create it: with the brokers'
+	// auto.create.topics.enable on (or unknown), a producer, a source connector or the sink's
+	// own consumer creates it, as in Kafka's quickstart, where the sink is created first.
+	if auto, known := c.autoCreate(ctx); !known || auto {
+		return nil, nil
+	}
 	var out []connect.PreflightFinding
 	if len(topics) > 0 {
 		missing, err := c.missingTopics(ctx, topics)
@@ -76,7 +82,8 @@ func (c *Client) preflightSink(ctx context.Context, props map[string]string) ([]
 		}
 		for _, t := range missing {
 			out = append(out, connect.PreflightFinding{Key: keyTopics, Message: fmt.Sprintf(
-				"topic %q does not exist in Kafka at %s; create it, or correct topics", t, strings.Join(c.brokers, ","))})
+				"topic %q does not exist in Kafka at %s, whose brokers do not create topics (%s=false); create it, or correct topics",
+				t, strings.Join(c.brokers, ","), autoCreateConfig)})
 		}
 	}
 	if expr := strings.TrimSpace(props[keyTopicsRegex]); expr != "" {
@@ -90,8 +97,8 @@ func (c *Client) preflightSink(ctx context.Context, props map[string]string) ([]
 		}
 		if !slices.ContainsFunc(all, re.MatchString) {
 			out = append(out, connect.PreflightFinding{Key: keyTopicsRegex, Message: fmt.Sprintf(
-				"no topic in Kafka at %s matches topics.regex %q; correct the pattern, or create a matching topic (or set %s=false to create the connector before its topics)",
-				strings.Join(c.brokers, ","), expr, connect.KeyPreflightEnable)})
+				"no topic in Kafka at %s matches topics.regex %q, and its brokers do not create topics (%s=false); correct the pattern, or create a matching topic (or set %s=false to create the connector before its topics)",
+				strings.Join(c.brokers, ","), expr, autoCreateConfig, connect.KeyPreflightEnable)})
 		}
 	}
 	return out, nil

@@ -37,6 +37,10 @@ func TestIntegrationPreflight(t *testing.T) {
 		{"source topic template", connect.PluginSource, map[string]string{"topic": "${topic}-copy"}, true, "", ""},
 		{"source topic created by its group", connect.PluginSource, map[string]string{"topic": "new",
 			"topic.creation.default.replication.factor": "1", "topic.creation.default.partitions": "2"}, true, "", ""},
+		{"source topic nobody creates", connect.PluginSource, map[string]string{"topic": "new"}, true,
+			"topic", `topic "new" does not exist and will not be created: Kafka at ` + k.Addr() + ` has auto.create.topics.enable=false and no topic.creation group applies`},
+		{"source topic with topic creation off in the worker", connect.PluginSource, map[string]string{"topic": "new",
+			"topic.creation.default.replication.factor": "1", "topic.creation.default.partitions": "2"}, false, "topic", `auto.create.topics.enable=false`},
 		{"source topic refused by the broker", connect.PluginSource, map[string]string{"kafka.topic": "new",
 			"topic.creation.default.replication.factor": "3", "topic.creation.default.partitions": "2"}, true,
 			"topic.creation.default.replication.factor", `topic "new" does not exist and topic.creation group "default" would create it with 3 replicas, but Kafka at ` + k.Addr() + ` has 1 broker(s); set topic.creation.default.replication.factor to at most 1`},
@@ -57,6 +61,27 @@ func TestIntegrationPreflight(t *testing.T) {
 	}
 	if exists, _ := c.TopicExists(ctx, "new"); exists {
 		t.Error("the preflight created a topic")
+	}
+
+	// Brokers that create topics: a sink's missing topic will appear (a producer or a source
+	// creates it, as in Kafka's quickstart, where the sink comes first), a source's too.
+	auto := devstacktest.Kafka(t, devstack.KafkaOptions{AutoCreateTopics: true})
+	ac, err := NewClient(Options{Brokers: auto.Brokers()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ac.Close()
+	for _, tt := range []struct {
+		typ   connect.PluginType
+		props map[string]string
+	}{
+		{connect.PluginSink, map[string]string{"topics": "connect-test"}},
+		{connect.PluginSink, map[string]string{"topics.regex": "connect-.*"}},
+		{connect.PluginSource, map[string]string{"topic": "connect-test"}},
+	} {
+		if got := ac.Preflight(ctx, tt.typ, tt.props, true); len(got) != 0 {
+			t.Errorf("%s %v on an auto-creating cluster: %v, want no finding", tt.typ, tt.props, got)
+		}
 	}
 
 	// A cluster that is not there.

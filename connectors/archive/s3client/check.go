@@ -272,3 +272,30 @@ const RegionDoc = "Region. When unset, the AWS SDK's region (AWS_REGION, the pro
 
 // StoreURLDoc is store.url's documentation, for both S3 connectors.
 const StoreURLDoc = "Custom S3 endpoint for S3-compatible stores, with its scheme (http:// or https://). Default null (AWS, or AWS_ENDPOINT_URL_S3). Mirrors store.url."
+
+// Preflight is an S3 connector's connect.Preflighter check: CheckBucket without SDK retries
+// (a preflight answers within its deadline), its problem added to results.
+func Preflight(ctx context.Context, opts Options, bucket string, access Access, prefix string, results *connect.ConfigInfos) error {
+	opts.PartRetries = 0
+	sess, err := Open(ctx, opts)
+	if err != nil {
+		return err
+	}
+	if p := sess.CheckBucket(ctx, bucket, access, prefix); p != nil {
+		results.AddError(p.Key, p.Message)
+	}
+	return nil
+}
+
+// PreflightChecks lists what Preflight checks for access, for the connectors' reference pages.
+func PreflightChecks(access Access) []string {
+	perm := "The credentials may list the bucket under `topics.dir` (s3:ListBucket); a refusal names the missing permission."
+	if access == Write {
+		perm = "The credentials may write: a multipart upload under `topics.dir` is started and aborted at once (s3:PutObject); a refusal names the missing permission."
+	}
+	return []string{
+		"The bucket `s3.bucket.name` exists and answers (HeadBucket) at the resolved endpoint (`store.url`), region (`s3.region`, else the AWS SDK's, else us-west-2) and credentials; a bucket in another region is reported with the region it answered from.",
+		perm,
+		"AWS credentials are found (`aws.access.key.id`/`aws.secret.access.key`, else the AWS SDK's chain).",
+	}
+}

@@ -60,7 +60,8 @@ func PreflightSection(checks []string) string {
 		b.WriteString("* " + c + "\n")
 	}
 	b.WriteString("* Kafka (for every connector): the brokers answer with the connector's security settings; a sink's topics " +
-		"exist (or `topics.regex` matches one), a source's `topic`/`kafka.topic` exists or will be created.\n")
+		"exist (or `topics.regex` matches one) unless the brokers create topics (`auto.create.topics.enable`), a source's " +
+		"`topic`/`kafka.topic` exists or will be created (by a `topic.creation.*` group or by the brokers).\n")
 	b.WriteString("* Schema Registry (for every connector whose key or value converter uses one): the registry answers with the " +
 		"configured authentication.\n\n")
 	return b.String()

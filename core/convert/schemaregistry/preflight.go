@@ -20,7 +20,7 @@ func (r *Registry) Reachable(ctx context.Context, prefix string) error {
 	}
 	err = classify(err, "list subjects")
 	if transient.Is(err) {
-		return fmt.Errorf("Schema Registry at %s: %w; check %s%s and that the registry runs", strings.Join(r.settings.URLs, ","), err, prefix, URLKey)
+		return fmt.Errorf("schema registry at %s: %w; check %s%s and that the registry runs", strings.Join(r.settings.URLs, ","), err, prefix, URLKey)
 	}
-	return fmt.Errorf("Schema Registry at %s: %w", strings.Join(r.settings.URLs, ","), err)
+	return fmt.Errorf("schema registry at %s: %w", strings.Join(r.settings.URLs, ","), err)
 }
