@@ -100,3 +100,40 @@ func TestIntegrationPreflight(t *testing.T) {
 		t.Errorf("findings %v, want one on bootstrap.servers", got)
 	}
 }
+
+// TestIntegrationPreflightSecured checks the brokers with the connector's effective security
+// settings: the worker's pass, a connector's consumer override with a wrong password does not.
+func TestIntegrationPreflightSecured(t *testing.T) {
+	k := devstacktest.SecuredKafkaBroker(t, map[string]string{"connect": "connect-secret"}, "orders")
+	jaas := func(pass string) string {
+		return `org.apache.kafka.common.security.scram.ScramLoginModule required username="connect" password="` + pass + `";`
+	}
+	cfg, err := ParseClientConfig(map[string]string{"security.protocol": "SASL_SSL", "sasl.mechanism": "SCRAM-SHA-512",
+		"sasl.jaas.config": jaas("connect-secret"), "ssl.truststore.location": k.Truststore})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Brokers = k.Brokers()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	c, err := Open(ctx, cfg, BuildOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if got := c.Preflight(ctx, connect.PluginSink, map[string]string{"topics": "orders"}, true); len(got) != 0 {
+		t.Fatalf("the worker's settings: %v, want no finding", got)
+	}
+	props := map[string]string{"topics": "orders", "consumer.override.sasl.jaas.config": jaas("wrong")}
+	cc, err := c.ForConnector(ctx, props)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cc.Close()
+	got := cc.Preflight(ctx, connect.PluginSink, props, true)
+	t.Logf("finding: %v", got)
+	if len(got) != 1 || got[0].Key != "bootstrap.servers" || !strings.Contains(got[0].Message, "consumer.override.sasl.jaas.config") ||
+		strings.Contains(got[0].Message, "wrong") || strings.Contains(got[0].Message, "\n") {
+		t.Errorf("a wrong override password: %v, want one finding naming consumer.override.sasl.jaas.config and no password", got)
+	}
+}

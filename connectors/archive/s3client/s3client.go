@@ -67,18 +67,6 @@ func New(ctx context.Context, cfg Options) (*s3.Client, error) {
 	return s.Client, nil
 }
 
-// ResolveRegion returns the region a configuration signs for and where it came from:
-// s3.region when set, else the AWS SDK's (AWS_REGION, the profile), else DefaultRegion.
-func ResolveRegion(ctx context.Context, region string) (string, string) {
-	if r := strings.TrimSpace(region); r != "" {
-		return r, RegionFromKey
-	}
-	if awsCfg, err := awsconfig.LoadDefaultConfig(ctx); err == nil && awsCfg.Region != "" {
-		return awsCfg.Region, RegionFromSDK
-	}
-	return DefaultRegion, RegionFromDefault
-}
-
 // Open is New that also returns what the client was resolved from. An empty Options.Region
 // takes the AWS SDK's region, else DefaultRegion.
 func Open(ctx context.Context, cfg Options) (*Session, error) {
