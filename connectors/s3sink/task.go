@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"os"
 	"time"
 
@@ -99,7 +98,7 @@ func (t *Task) Start(ctx context.Context, props map[string]string, tctx connect.
 		// One line naming the key to change, the region, endpoint and identity.
 		p := sess.Explain(ctx, err, cfg.Bucket, "read")
 		switch {
-		case errors.Is(p, s3client.ErrAccess) && httpStatus(err) == http.StatusForbidden:
+		case errors.Is(p, s3client.ErrAccess):
 			// Exists, as Confluent's bucketExists treats a 403: the identity may write
 			// without listing.
 		case p.Retriable:

@@ -44,6 +44,7 @@ var (
 	ErrNoBucket     = errors.New("non-existent S3 bucket")
 	ErrWrongRegion  = errors.New("S3 bucket in another region")
 	ErrAccess       = errors.New("S3 access refused")
+	ErrCredentials  = errors.New("AWS credentials refused")
 	ErrNoCreds      = errors.New("no AWS credentials")
 	ErrEndpoint     = errors.New("S3 endpoint unusable")
 	ErrBucketAnswer = errors.New("S3 bucket check failed")
@@ -173,10 +174,10 @@ func (s *Session) Explain(ctx context.Context, err error, bucket, did string) *P
 			p.Message = fmt.Sprintf("bucket %q is not in region %s (%s): set %s to the bucket's region", bucket, s.Region, s.where(ctx), KeyRegion)
 		}
 	case code == "InvalidAccessKeyId" || code == "XAdminUserNotFound": // AWS's code, versitygw's
-		p.Key, p.Kind = KeyAccessKey, ErrAccess
+		p.Key, p.Kind = KeyAccessKey, ErrCredentials
 		p.Message = fmt.Sprintf("the access key is not known at the endpoint (%s): correct %s", s.where(ctx), KeyAccessKey)
 	case code == "SignatureDoesNotMatch":
-		p.Key, p.Kind = KeySecretKey, ErrAccess
+		p.Key, p.Kind = KeySecretKey, ErrCredentials
 		p.Message = fmt.Sprintf("the secret key does not match the access key (%s): correct %s", s.where(ctx), KeySecretKey)
 	case code == "NoSuchBucket" || code == "NotFound" || status == http.StatusNotFound:
 		p.Key, p.Kind = KeyBucket, ErrNoBucket
