@@ -181,11 +181,11 @@ func TestIntegrationPreflight(t *testing.T) {
 			[]string{`topic "orderz" does not exist in Kafka at ` + k.Addr(), "correct topics"}},
 		{"registry down", "value.converter.schema.registry.url", with(base, "value.converter", avroconv.Class,
 			"value.converter.schema.registry.url", "http://"+closedAddr(t)),
-			[]string{"schema registry at http://", "registry unreachable", "check value.converter.schema.registry.url and that the registry runs"}},
+			[]string{"schema registry: list subjects: registry unreachable", "/subjects", "check value.converter.schema.registry.url and that the registry runs"}},
 		{"registry refuses the credentials", "value.converter.schema.registry.url", with(base, "value.converter", avroconv.Class,
 			"value.converter.schema.registry.url", sr.URL(), "value.converter.basic.auth.credentials.source", "USER_INFO",
 			"value.converter.basic.auth.user.info", "sr:wrong"),
-			[]string{"schema registry at " + sr.URL(), "not authorized", "check basic.auth.*"}},
+			[]string{"schema registry: list subjects: HTTP 403 from GET " + sr.URL() + "/subjects", "not authorized", "check basic.auth.*"}},
 	}
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -194,6 +194,7 @@ func TestIntegrationPreflight(t *testing.T) {
 				t.Fatalf("errors %v, want one on %s", errs, tt.key)
 			}
 			msg := errs[tt.key][0]
+			t.Logf("%s: %s", tt.key, msg)
 			for _, w := range tt.want {
 				if !strings.Contains(msg, w) {
 					t.Errorf("error on %s:\n  %s\nwant it to contain %q", tt.key, msg, w)

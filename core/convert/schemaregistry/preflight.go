@@ -3,7 +3,6 @@ package schemaregistry
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/connectless/connectless/core/connect/transient"
 )
@@ -20,7 +19,7 @@ func (r *Registry) Reachable(ctx context.Context, prefix string) error {
 	}
 	err = classify(err, "list subjects")
 	if transient.Is(err) {
-		return fmt.Errorf("schema registry at %s: %w; check %s%s and that the registry runs", strings.Join(r.settings.URLs, ","), err, prefix, URLKey)
+		return fmt.Errorf("%w; check %s%s and that the registry runs", err, prefix, URLKey)
 	}
-	return fmt.Errorf("schema registry at %s: %w", strings.Join(r.settings.URLs, ","), err)
+	return err
 }
