@@ -26,7 +26,7 @@ import (
 	"github.com/connectless/connectless/infra/devstack/devstacktest"
 )
 
-var long = flag.Bool("long", false, "run the kill test with 20,000 changes instead of 5,000")
+var long = flag.Bool("long", false, "run the kill tests longer: 20,000 changes instead of 5,000 for cancelled invocations, 60,000 instead of 20,000 for SIGKILLed ones")
 
 // jsonConverters are connector keys selecting JsonConverter with schemas for keys and values.
 var jsonConverters = map[string]string{

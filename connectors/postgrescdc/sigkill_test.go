@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -25,6 +26,7 @@ import (
 	"github.com/connectless/connectless/core/taskrun"
 	"github.com/connectless/connectless/infra/devstack"
 	"github.com/connectless/connectless/infra/devstack/devstacktest"
+	"github.com/jackc/pgx/v5"
 )
 
 // Environment of a child invocation started by TestIntegrationSIGKILLedInvocations.
@@ -55,8 +57,8 @@ func TestKillChildInvocation(t *testing.T) {
 		t.Fatal(err)
 	}
 	env := &taskrun.Env{Store: st, Registry: reg, Kafka: client, Holder: fmt.Sprint(os.Getpid()), Margin: 300 * time.Millisecond,
-		IdlePolls: 2, Pipeline: taskrun.DefaultPipeline(reg, nil), LeaseGrace: 500 * time.Millisecond}
-	res, err := taskrun.Run(t.Context(), env, schedule.Payload{Connector: "cdc"}, time.Now().Add(2*time.Second))
+		IdlePolls: 2, Pipeline: taskrun.DefaultPipeline(reg, nil), LeaseGrace: childGrace}
+	res, err := taskrun.Run(t.Context(), env, schedule.Payload{Connector: "cdc"}, time.Now().Add(childSlice))
 	if err != nil {
 		fmt.Printf("WRITTEN=-1\n") // e.g. the lease of a killed invocation has not expired yet
 		t.Log(err)
@@ -65,27 +67,38 @@ func TestKillChildInvocation(t *testing.T) {
 	fmt.Printf("WRITTEN=%d\n", res.Written)
 }
 
+// Timings of the SIGKILL test's invocations: a child's slice, and the grace after it before
+// its lease expires (so that the invocation after a killed one waits that long at most).
+const (
+	childSlice = 1500 * time.Millisecond
+	childGrace = 300 * time.Millisecond
+)
+
 // TestIntegrationSIGKILLedInvocations runs each invocation as a process of its own on a shared
-// state file, SIGKILLs it at a random moment while a writer commits changes (1,000; 3,000 with
-// -long), and checks that every change arrives, in order per key, and that the slot never
-// confirms past the stored offsets.
+// state file, SIGKILLs it at a random moment while a writer commits 20,000 changes (60,000
+// with -long), and checks that every change arrives, in order per key, that the slot never
+// confirms past the stored offsets, and that some invocations were killed while they
+// produced records.
 func TestIntegrationSIGKILLedInvocations(t *testing.T) {
-	// The shorter run writes more slowly, so that several invocations are killed while the
-	// writer still commits.
-	changes, keys, pause := 1000, 20, 8*time.Millisecond
+	changes, keys := 20000, 40 // keys: a multiple of writers, so that each key has one writer
 	if *long {
-		changes, keys, pause = 3000, 30, 2*time.Millisecond
+		changes = 60000
 	}
 	e := newPgEnv(t, "sigkill")
 	e.exec(t, "CREATE TABLE sigkill.c (id INT PRIMARY KEY, v INT NOT NULL)")
 	topic := "sk.sigkill.c"
 	k := devstacktest.Kafka(t, devstack.KafkaOptions{Partitions: 1, Topics: []string{topic, "__debezium-heartbeat.sk"}})
+	client, err := kafka.NewClient(kafka.Options{Brokers: k.Brokers()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client.Close()
 	path := filepath.Join(t.TempDir(), "state.db")
 	st, err := bolt.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := e.props("sk", MaxBatchSizeConfig, "200")
+	cfg := e.props("sk", MaxBatchSizeConfig, "500")
 	for key, v := range jsonConverters {
 		cfg[key] = v
 	}
@@ -102,6 +115,8 @@ func TestIntegrationSIGKILLedInvocations(t *testing.T) {
 	}
 	st.Close()
 
+	// child runs one invocation; killAfter > 0 SIGKILLs it after that long if it still runs.
+	// written is -1 when the invocation could not take the lease (a killed one still holds it).
 	child := func(killAfter time.Duration) (written int, killed bool) {
 		cmd := exec.Command(os.Args[0], "-test.run=^TestKillChildInvocation$", "-test.v")
 		cmd.Env = append(os.Environ(), childStateEnv+"="+path, childBrokersEnv+"="+strings.Join(k.Brokers(), ","))
@@ -130,7 +145,16 @@ func TestIntegrationSIGKILLedInvocations(t *testing.T) {
 		}
 		return written, killed
 	}
-	check := func() {
+	end := func() int64 {
+		tp := connect.TopicPartition{Topic: topic}
+		offs, err := client.EndOffsets(t.Context(), []connect.TopicPartition{tp})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return offs[tp]
+	}
+	// check returns the stored position, after checking that the slot does not confirm past it.
+	check := func() uint64 {
 		s, err := bolt.Open(path)
 		if err != nil {
 			t.Fatal(err)
@@ -140,34 +164,62 @@ func TestIntegrationSIGKILLedInvocations(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		confirmed := e.confirmedFlush(t)
+		confirmed, stored := e.confirmedFlush(t), uint64(0)
 		for _, o := range offs {
 			p, _, _ := parsePosition(o.Offset)
 			if confirmed > p.commit {
 				t.Fatalf("confirmed_flush_lsn %d passes the stored offset %d", confirmed, p.commit)
 			}
+			stored = max(stored, p.commit)
 		}
+		return stored
 	}
 	for n, _ := child(0); n < 0; n, _ = child(0) { // creates the slot, snapshot of the empty table
 	}
-	writerDone := make(chan error, 1)
-	go func() {
-		ctx := context.Background()
-		for i := 0; i < changes; i++ {
-			stmt := "UPDATE sigkill.c SET v = v + 1 WHERE id = $1"
-			if i < keys {
-				stmt = "INSERT INTO sigkill.c VALUES ($1, 1)"
-			}
-			if _, err := e.pgExecOwn(ctx, stmt, i%keys); err != nil {
-				writerDone <- err
+	// Writers on connections of their own commit one change per transaction, each to keys
+	// of its own, so that their transactions interleave in the log while each key's changes
+	// keep their order. They spread the changes over writeSpan at least, so that several
+	// invocations are killed while they commit.
+	const writers, writeSpan = 4, 15 * time.Second
+	writeStart := time.Now()
+	writerErr := make(chan error, writers)
+	var wg sync.WaitGroup
+	for w := 0; w < writers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ctx := context.Background()
+			conn, err := pgx.Connect(ctx, e.pg.DSN)
+			if err != nil {
+				writerErr <- err
 				return
 			}
-			time.Sleep(pause)
-		}
-		writerDone <- nil
+			defer conn.Close(ctx)
+			for i := w; i < changes; i += writers {
+				time.Sleep(time.Until(writeStart.Add(writeSpan * time.Duration(i) / time.Duration(changes))))
+				stmt := "UPDATE sigkill.c SET v = v + 1 WHERE id = $1"
+				if i < keys {
+					stmt = "INSERT INTO sigkill.c VALUES ($1, 1)"
+				}
+				if _, err := conn.Exec(ctx, stmt, i%keys); err != nil {
+					writerErr <- err
+					return
+				}
+			}
+		}()
+	}
+	writerDone := make(chan error, 1)
+	go func() {
+		wg.Wait()
+		close(writerErr)
+		writerDone <- <-writerErr
 	}()
+	// Two invocations in three are SIGKILLed at a random moment of their life: while starting,
+	// streaming, producing, storing offsets or confirming the slot's position; the others run
+	// to their end, so that the stream advances while the writer commits.
 	rng := rand.New(rand.NewPCG(3, 4))
-	kills := 0
+	var kills, producing, afterStore int
+	started, stored := time.Now(), check()
 	for writing := true; writing; {
 		select {
 		case err := <-writerDone:
@@ -177,28 +229,44 @@ func TestIntegrationSIGKILLedInvocations(t *testing.T) {
 			writing = false
 		default:
 		}
-		if _, killed := child(time.Duration(300+rng.IntN(1500)) * time.Millisecond); killed {
-			kills++
+		var killAfter time.Duration
+		if rng.IntN(3) > 0 {
+			killAfter = time.Duration(100+rng.IntN(1700)) * time.Millisecond
 		}
-		check()
+		before, t0 := end(), time.Now()
+		n, killed := child(killAfter)
+		now := check()
+		switch {
+		case killed:
+			kills++
+			if end() > before {
+				producing++
+			}
+			if now > stored {
+				afterStore++ // killed once its offsets were stored: before or after the slot confirmed them
+			}
+			// The killed invocation's lease ends childSlice+childGrace after its start; the
+			// next one would only be refused before (plus the killed process's start-up).
+			time.Sleep(time.Until(t0.Add(childSlice + childGrace + 200*time.Millisecond)))
+		case n < 0:
+			time.Sleep(50 * time.Millisecond)
+		}
+		stored = now
 	}
+	writeTime := time.Since(started)
 	for i := 0; i < 40; i++ {
 		n, _ := child(0)
 		if n == 0 {
 			break
 		}
 		if n < 0 {
-			time.Sleep(500 * time.Millisecond)
+			time.Sleep(200 * time.Millisecond)
 		}
 	}
 	check()
 
-	client, err := kafka.NewClient(kafka.Options{Brokers: k.Brokers()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer client.Close()
 	last, seen := map[int]int{}, map[[2]int]bool{}
+	records := 0
 	for off := int64(0); ; {
 		res, err := client.Fetch(t.Context(), connect.TopicPartition{Topic: topic}, off, kafka.FetchOptions{MaxBytes: 4 << 20, MaxWait: 100 * time.Millisecond})
 		if err != nil {
@@ -214,10 +282,12 @@ func TestIntegrationSIGKILLedInvocations(t *testing.T) {
 				t.Fatalf("record %d: %s", m.Offset, m.Value)
 			}
 			a := v.Payload.After
+			// Per key, v goes up by one, or restarts lower: a replay of uncommitted work.
 			if prev, ok := last[a.ID]; ok && a.V > prev+1 {
 				t.Fatalf("key %d: %d after %d: a change is missing", a.ID, a.V, prev)
 			}
 			last[a.ID], seen[[2]int{a.ID, a.V}] = a.V, true
+			records++
 		}
 		off = res.Next
 		if off >= res.HighWatermark {
@@ -227,8 +297,9 @@ func TestIntegrationSIGKILLedInvocations(t *testing.T) {
 	if len(seen) != changes {
 		t.Fatalf("%d distinct changes arrived, want %d", len(seen), changes)
 	}
-	t.Logf("%d changes through %d SIGKILLed invocation processes", changes, kills)
-	if kills < 2 {
-		t.Errorf("only %d invocations were killed while the writer committed", kills)
+	t.Logf("%d changes written in %v; %d records (replays included); %d invocation processes SIGKILLed, %d after producing records, %d after storing offsets",
+		changes, writeTime.Round(time.Millisecond), records, kills, producing, afterStore)
+	if producing < 2 {
+		t.Errorf("only %d invocations were killed after producing records while the writer committed (%d killed)", producing, kills)
 	}
 }
