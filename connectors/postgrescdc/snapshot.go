@@ -23,6 +23,8 @@ type snapshot struct {
 	ti      int
 	rows    pgx.Rows
 	peek    *snapRow
+	// fresh: the table query just started reads the table from its first row
+	fresh bool
 	// A resumed snapshot starts after startKey in startTable, and holds the temporary slot
 	// that exported its snapshot.
 	startTable string
@@ -36,6 +38,8 @@ type snapRow struct {
 	ti   int
 	vals rowValues
 	key  string
+	// first: the first row of its table (not so for the first row after a resume's key)
+	first bool
 }
 
 func (t *Task) beginSnapshot(ctx context.Context, name string, cp uint64) (*snapshot, error) {
@@ -128,7 +132,7 @@ func (s *snapshot) next(ctx context.Context) (*snapRow, error) {
 			if err != nil {
 				return nil, fmt.Errorf("read %s.%s: %w", tbl.schema, tbl.name, err)
 			}
-			s.rows = rows
+			s.rows, s.fresh = rows, len(args) == 0
 		}
 		tbl := s.tables[s.ti]
 		if !s.rows.Next() {
@@ -169,7 +173,9 @@ func (s *snapshot) next(ctx context.Context) (*snapRow, error) {
 			key = append(key, texts[c.name])
 		}
 		kb, _ := json.Marshal(key)
-		return &snapRow{tbl: tbl, ti: s.ti, vals: vals, key: string(kb)}, nil
+		first := s.fresh
+		s.fresh = false
+		return &snapRow{tbl: tbl, ti: s.ti, vals: vals, key: string(kb), first: first}, nil
 	}
 }
 
@@ -196,7 +202,8 @@ func (t *Task) pollSnapshot(ctx context.Context) ([]connect.SourceRecord, error)
 		p := position{commit: s.cp, proc: s.cp, txID: s.xid, tsUsec: s.started.UnixMicro(), snapshot: true,
 			lastSnapshot: next == nil, snapTable: r.tbl.schema + "." + r.tbl.name, snapKey: r.key, epoch: t.cfg.epoch,
 			windows: t.windowsJSON}
-		src := sourceInfo{snapshot: true, ts: s.started, lsn: &cp}
+		mark := snapshotMark(r.first, next == nil || next.ti != r.ti, r.ti == 0, r.ti == len(s.tables)-1)
+		src := sourceInfo{snapshot: mark, ts: s.started, lsn: &cp}
 		if s.xid != 0 {
 			src.txID = &s.xid
 		}

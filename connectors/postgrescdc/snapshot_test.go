@@ -3,6 +3,7 @@ package postgrescdc
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -189,4 +190,31 @@ func sliceN(t *testing.T, props map[string]string, offsets *connecttest.Offsets,
 	}
 	task.Stop()
 	return all
+}
+
+// TestIntegrationSnapshotMarks checks source.snapshot of read events across tables and polls:
+// Debezium 2.x marks the first row of the first table "first", the last row of the last table
+// "last", the first and last rows of the other tables "first_in_data_collection" and
+// "last_in_data_collection", the rest "true" (RelationalSnapshotChangeEventSource's
+// setSnapshotMarker and its SnapshotRecord enum), and streamed events "false".
+func TestIntegrationSnapshotMarks(t *testing.T) {
+	e := newPgEnv(t, "marks")
+	e.exec(t, "CREATE TABLE marks.a (id INT PRIMARY KEY)", "CREATE TABLE marks.b (id INT PRIMARY KEY)", "CREATE TABLE marks.c (id INT PRIMARY KEY)",
+		"INSERT INTO marks.a VALUES (1), (2)", "INSERT INTO marks.b VALUES (1), (2), (3)", "INSERT INTO marks.c VALUES (1)")
+	props := e.props("mk", MaxBatchSizeConfig, "2")
+	offsets := connecttest.NewOffsets()
+	recs := slice(t, props, offsets)
+	var got []string
+	for _, r := range recs {
+		got = append(got, fmt.Sprintf("%s%v:%v", r.Topic[len("mk.marks."):], field(r, "after.id"), field(r, "source.snapshot")))
+	}
+	want := "a1:first a2:last_in_data_collection b1:first_in_data_collection b2:true b3:last_in_data_collection c1:last"
+	if strings.Join(got, " ") != want {
+		t.Errorf("snapshot marks\n got %s\nwant %s", strings.Join(got, " "), want)
+	}
+	e.exec(t, "INSERT INTO marks.b VALUES (4)")
+	recs = slice(t, props, offsets)
+	if len(recs) != 1 || field(recs[0], "source.snapshot") != "false" {
+		t.Errorf("streamed event: %d records, snapshot %v; want one, \"false\"", len(recs), field(recs[0], "source.snapshot"))
+	}
 }
