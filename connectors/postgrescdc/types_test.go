@@ -3,6 +3,7 @@ package postgrescdc
 import (
 	"context"
 	"errors"
+	"math"
 	"reflect"
 	"strings"
 	"testing"
@@ -45,8 +46,13 @@ func TestValueParsers(t *testing.T) {
 	if err != nil || !reflect.DeepEqual(arr, []any{"a,b", nil, `c"d`, ""}) {
 		t.Errorf("parseArray = %#v, %v", arr, err)
 	}
-	if _, err := parseArray("{{1,2},{3,4}}", func(s string) (any, error) { return s, nil }); err == nil {
-		t.Error("two-dimensional array accepted")
+	for _, multi := range []string{"{{1,2},{3,4}}", "[1:2][1:2]={{1,2},{3,4}}"} {
+		if _, err := parseArray(multi, func(s string) (any, error) { return s, nil }); err == nil || !strings.Contains(err.Error(), "one-dimensional") {
+			t.Errorf("two-dimensional array %s: %v, want an error naming one-dimensional arrays", multi, err)
+		}
+	}
+	if arr, err := parseArray("[0:2]={1,2,3}", func(s string) (any, error) { return s, nil }); err != nil || !reflect.DeepEqual(arr, []any{"1", "2", "3"}) {
+		t.Errorf("array with lower bound 0 = %#v, %v", arr, err)
 	}
 	for mode, want := range map[string]any{BinaryBase64: "AQL/", BinaryHex: "0102ff", BinaryBytes: []byte{1, 2, 255}} {
 		_, conv, _ := (&typeMapper{binary: mode}).bytea()
@@ -61,8 +67,61 @@ func TestValueParsers(t *testing.T) {
 		}
 	}
 	_, conv, _ = (&typeMapper{decimal: DecimalPrecise}).numeric(((10 << 16) | 2) + 4)
-	if got, err := conv("NaN"); err == nil {
-		t.Errorf("NaN into a Decimal: %v, want an error", got)
+	if got, err := conv("NaN"); !errors.Is(err, ErrSpecialNumeric) {
+		t.Errorf("NaN into a Decimal: %v, %v; want ErrSpecialNumeric", got, err)
+	}
+}
+
+// TestNumericSpecialValues follows Debezium's PostgreSQL documentation on decimal values:
+// PostgreSQL's NUMERIC NaN can only be encoded by the string and double modes, "as
+// Double.NaN or the string constant NAN"; precise (Decimal or VariableScaleDecimal) cannot,
+// and Debezium fails the event. The infinities follow the same rule, named as Debezium's
+// SpecialValueDecimal names them (POSITIVE_INFINITY, NEGATIVE_INFINITY).
+func TestNumericSpecialValues(t *testing.T) {
+	fixed, variable := int32(((10<<16)|2)+4), int32(-1)
+	for _, typmod := range []int32{fixed, variable} {
+		_, str, _ := (&typeMapper{decimal: DecimalString}).numeric(typmod)
+		_, dbl, _ := (&typeMapper{decimal: DecimalDouble}).numeric(typmod)
+		_, precise, _ := (&typeMapper{decimal: DecimalPrecise}).numeric(typmod)
+		for in, want := range map[string]string{"NaN": "NAN", "Infinity": "POSITIVE_INFINITY", "-Infinity": "NEGATIVE_INFINITY", "1.50": "1.50"} {
+			if got, err := str(in); err != nil || got != want {
+				t.Errorf("typmod %d, string mode: %s = %v, %v; want %s", typmod, in, got, err, want)
+			}
+		}
+		if got, err := dbl("NaN"); err != nil || !math.IsNaN(got.(float64)) {
+			t.Errorf("typmod %d, double mode: NaN = %v, %v", typmod, got, err)
+		}
+		if got, err := dbl("-Infinity"); err != nil || !math.IsInf(got.(float64), -1) {
+			t.Errorf("typmod %d, double mode: -Infinity = %v, %v", typmod, got, err)
+		}
+		for _, in := range []string{"NaN", "Infinity", "-Infinity"} {
+			if got, err := precise(in); !errors.Is(err, ErrSpecialNumeric) {
+				t.Errorf("typmod %d, precise mode: %s = %v, %v; want ErrSpecialNumeric", typmod, in, got, err)
+			}
+		}
+	}
+}
+
+// TestVariableScaleDecimal: Debezium's PostgreSQL value converter gives an unconstrained
+// NUMERIC the smallest scale that holds the value (BigDecimal.stripTrailingZeros), never
+// below 0: 1.50 has scale 1 (unscaled 15), 100 scale 0, 0.000 scale 0.
+func TestVariableScaleDecimal(t *testing.T) {
+	_, conv, _ := (&typeMapper{decimal: DecimalPrecise}).numeric(-1)
+	for in, want := range map[string]struct {
+		scale    int32
+		unscaled int64
+	}{"1.50": {1, 15}, "100": {0, 100}, "0.000": {0, 0}, "-2.0100": {2, -201}, "12.345": {3, 12345}} {
+		v, err := conv(in)
+		if err != nil {
+			t.Fatalf("%s: %v", in, err)
+		}
+		s := v.(*connect.Struct)
+		scale, _ := s.Get("scale")
+		value, _ := s.Get("value")
+		d := connect.DecimalFromBytes(value.([]byte), scale.(int32))
+		if d.Scale != want.scale || d.Unscaled.Int64() != want.unscaled {
+			t.Errorf("%s = scale %d unscaled %s; want scale %d unscaled %d", in, d.Scale, d.Unscaled, want.scale, want.unscaled)
+		}
 	}
 }
 
