@@ -1,0 +1,67 @@
+package postgrescdc
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/connectless/connectless/core/connect/connecttest"
+)
+
+// TestIntegrationColumnDefaults checks the schema defaults Debezium's PostgreSQL connector
+// derives from column DEFAULTs (PostgresDefaultValueConverter in debezium-connector-postgres):
+// a literal converted like the column's values (5, 'abc', true, 1.50 as a Decimal), the
+// type's zero for a default a function computes (SERIAL's nextval(...) gives 0, now() the
+// epoch), none for NULL, for expressions it cannot evaluate (CURRENT_TIMESTAMP) and for an
+// unconstrained NUMERIC (a VariableScaleDecimal struct, which Kafka cannot hold as a default).
+// The key's schema carries the default too, as in Debezium's output for a SERIAL key:
+// {"type":"int32","optional":false,"default":0,"field":"id"}.
+func TestIntegrationColumnDefaults(t *testing.T) {
+	e := newPgEnv(t, "defs")
+	e.exec(t, `CREATE TABLE defs.t (id SERIAL PRIMARY KEY, n INT NOT NULL DEFAULT 5, s VARCHAR(10) DEFAULT 'it''s',
+		b BOOLEAN DEFAULT true, ts TIMESTAMP DEFAULT now(), d NUMERIC(5,2) DEFAULT 1.5, nv NUMERIC DEFAULT 2,
+		z TEXT DEFAULT NULL, c TIMESTAMPTZ DEFAULT CURRENT_TIMESTAMP, u UUID DEFAULT gen_random_uuid(), plain TEXT)`)
+	props := e.props("df", SnapshotModeConfig, SnapshotNoData)
+	offsets := connecttest.NewOffsets()
+	slice(t, props, offsets)
+	e.exec(t, "INSERT INTO defs.t (plain) VALUES ('x')")
+	recs := slice(t, props, offsets)
+	if len(recs) != 1 {
+		t.Fatalf("%d records", len(recs))
+	}
+	defaults := func(schema map[string]any) map[string]string {
+		out := map[string]string{}
+		for _, f := range schema["fields"].([]any) {
+			m := f.(map[string]any)
+			if d, ok := m["default"]; ok {
+				b, _ := json.Marshal(d)
+				out[m["field"].(string)] = string(b)
+			}
+		}
+		return out
+	}
+	value := jsonOf(t, recs[0].Topic, recs[0].ValueSchema, recs[0].Value)
+	var after map[string]any
+	for _, f := range value["schema"].(map[string]any)["fields"].([]any) {
+		if f.(map[string]any)["field"] == "after" {
+			after = f.(map[string]any)
+		}
+	}
+	// d: 1.50 at scale 2 is the unscaled 150, the bytes 0x00 0x96 in JsonConverter's base64.
+	want := map[string]string{"id": "0", "n": "5", "s": `"it's"`, "b": "true", "ts": "0", "d": `"AJY="`,
+		"u": `"00000000-0000-0000-0000-000000000000"`}
+	got := defaults(after)
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("after.%s default = %s, want %s", k, got[k], v)
+		}
+	}
+	for k := range got {
+		if _, ok := want[k]; !ok {
+			t.Errorf("after.%s has default %s, want none", k, got[k])
+		}
+	}
+	key := jsonOf(t, recs[0].Topic, recs[0].KeySchema, recs[0].Key)
+	if got := defaults(key["schema"].(map[string]any)); got["id"] != "0" {
+		t.Errorf("key id default = %q, want 0", got["id"])
+	}
+}
