@@ -239,13 +239,13 @@ type eventMeta struct {
 	totalOrder, dataCollOrder int64
 }
 
-// envelope builds an event value.
-func (w *recordBuilder) envelope(t *table, op string, before, after *connect.Struct, src sourceInfo, tx *eventMeta) *connect.Struct {
-	now := w.now()
+// source builds the source block of an event on a table (schema and table empty for
+// logical decoding messages).
+func (w *recordBuilder) source(src sourceInfo, schema, table string) *connect.Struct {
 	s := connect.NewStruct(sourceSchema).
 		MustPut("version", debeziumVersionString).MustPut("connector", connectorName).MustPut("name", w.prefix).
 		MustPut("ts_ms", src.ts.UnixMilli()).MustPut("ts_us", src.ts.UnixMicro()).MustPut("ts_ns", src.ts.UnixNano()).
-		MustPut("snapshot", cmp.Or(src.snapshot, markFalse)).MustPut("db", w.db).MustPut("schema", t.schema).MustPut("table", t.name)
+		MustPut("snapshot", cmp.Or(src.snapshot, markFalse)).MustPut("db", w.db).MustPut("schema", schema).MustPut("table", table)
 	if src.sequence != nil {
 		s.MustPut("sequence", *src.sequence)
 	}
@@ -255,7 +255,13 @@ func (w *recordBuilder) envelope(t *table, op string, before, after *connect.Str
 	if src.lsn != nil {
 		s.MustPut("lsn", *src.lsn)
 	}
-	e := connect.NewStruct(t.envelope).MustPut("source", s).
+	return s
+}
+
+// envelope builds an event value.
+func (w *recordBuilder) envelope(t *table, op string, before, after *connect.Struct, src sourceInfo, tx *eventMeta) *connect.Struct {
+	now := w.now()
+	e := connect.NewStruct(t.envelope).MustPut("source", w.source(src, t.schema, t.name)).
 		MustPut("op", op).MustPut("ts_ms", now.UnixMilli()).MustPut("ts_us", now.UnixMicro()).MustPut("ts_ns", now.UnixNano())
 	// A nil *Struct must not go into an interface as a non-nil value.
 	if before != nil {

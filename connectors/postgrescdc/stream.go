@@ -56,6 +56,8 @@ func (t *Task) handleMessage(ctx context.Context, lsn uint64, data []byte) error
 		return t.rowChange(ctx, m.RelationID, lsn, opUpdate, m.OldTupleType, m.OldTuple, m.NewTuple)
 	case *pglogrepl.DeleteMessage:
 		return t.rowChange(ctx, m.RelationID, lsn, opDelete, m.OldTupleType, m.OldTuple, nil)
+	case *pglogrepl.LogicalDecodingMessage:
+		t.message(m, lsn)
 	case *pglogrepl.TruncateMessage:
 		for _, rel := range m.RelationIDs {
 			tbl := t.tables[rel]

@@ -67,6 +67,11 @@ type Task struct {
 	windowsJSON string
 	windowsEnd  uint64
 
+	// msgSchema is the value schema of logical decoding message events; serverVersion the
+	// server's server_version_num (messages need 14 or later).
+	msgSchema     *connect.Schema
+	serverVersion int
+
 	lastComplete  uint64
 	lastHeartbeat time.Time
 	lastStatus    time.Time
@@ -99,6 +104,10 @@ func (t *Task) Start(ctx context.Context, props map[string]string, tctx connect.
 		return fail(err)
 	}
 	t.cat = newCatalog(t.conn, &t.cfg, t.logger)
+	t.msgSchema = messageValueSchema(cfg.binary)
+	if err := t.conn.QueryRow(ctx, "SELECT current_setting('server_version_num')::int").Scan(&t.serverVersion); err != nil {
+		return fail(fmt.Errorf("read server version: %w", err))
+	}
 	if err := t.cat.ensurePublication(ctx); err != nil {
 		return fail(err)
 	}
@@ -357,6 +366,9 @@ func (t *Task) startStreaming(ctx context.Context) error {
 	t.lastComplete = t.resume.commit
 	t.pending = max(t.pending, t.startLSN) // covered by the stored offset
 	args := []string{"proto_version '1'", "publication_names '" + t.cfg.publication + "'"}
+	if t.serverVersion >= messagesMinVersion {
+		args = append(args, "messages 'true'") // logical decoding messages, as op m events
+	}
 	if err := pglogrepl.StartReplication(ctx, t.repl, t.cfg.slot, pglogrepl.LSN(t.startLSN), pglogrepl.StartReplicationOptions{PluginArgs: args}); err != nil {
 		err = fmt.Errorf("start replication on slot %s: %w", t.cfg.slot, err)
 		var pe *pgconn.PgError
