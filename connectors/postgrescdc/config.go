@@ -180,8 +180,11 @@ func ConfigDef() *connect.ConfigDef {
 	def(connect.ConfigKey{Name: MaxBatchSizeConfig, Type: connect.ConfigInt, Default: 2048, Importance: connect.Medium, Group: run, OrderInGroup: 1,
 		Validator: connect.AtLeast[int32](1), Doc: "Most records one poll returns. Default 2048. Mirrors Debezium's max.batch.size."})
 	def(connect.ConfigKey{Name: HeartbeatIntervalConfig, Type: connect.ConfigInt, Default: 0, Importance: connect.Medium, Group: run, OrderInGroup: 2,
-		Validator: connect.AtLeast[int32](0), Doc: "Milliseconds between heartbeat records (to <topic.heartbeat.prefix>.<prefix>); they carry the " +
-			"position, so the slot advances past changes of tables not captured. 0 disables them. Default 0. Mirrors Debezium's heartbeat.interval.ms."})
+		Validator: connect.AtLeast[int32](0), Doc: "Milliseconds between heartbeat records (to <topic.heartbeat.prefix>.<prefix>), emitted whether " +
+			"or not anything changed; they carry the position, so the slot advances past changes of tables not captured. The time of the " +
+			"last one is kept in the offsets (heartbeat_ts_ms), so a slice emits one once the interval has passed since the previous " +
+			"slice's; an interval shorter than a slice's idle detection (about a second) keeps each slice running to its deadline. " +
+			"0 disables them. Default 0. Mirrors Debezium's heartbeat.interval.ms."})
 	def(connect.ConfigKey{Name: HeartbeatTopicsPrefixConfig, Default: "__debezium-heartbeat", Importance: connect.Low, Group: run, OrderInGroup: 3,
 		Validator: connect.NonEmptyString(), Doc: "Prefix of the heartbeat topic. Default __debezium-heartbeat. Mirrors Debezium's topic.heartbeat.prefix."})
 	def(connect.ConfigKey{Name: SlotLagWarnConfig, Type: connect.ConfigLong, Default: int64(1 << 30), Importance: connect.Low, Group: run, OrderInGroup: 4,

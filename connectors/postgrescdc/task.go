@@ -183,6 +183,9 @@ func (t *Task) Start(ctx context.Context, props map[string]string, tctx connect.
 	}
 	pos.snapshot, pos.lastSnapshot = false, false
 	t.resume, t.confirmed = pos, pos.commit
+	if pos.heartbeatMs > 0 {
+		t.lastHeartbeat = time.UnixMilli(pos.heartbeatMs)
+	}
 	t.idleOnly = cfg.snapshotMode == SnapshotInitialOnly
 	t.warnLag(ctx)
 	return nil
@@ -379,7 +382,6 @@ func (t *Task) startStreaming(ctx context.Context) error {
 		return err
 	}
 	t.streaming = true
-	t.lastHeartbeat = time.Now()
 	return t.sendStatus(ctx)
 }
 
@@ -425,13 +427,20 @@ func (t *Task) pollStream(ctx context.Context) ([]connect.SourceRecord, error) {
 			return nil, fmt.Errorf("replication: %s (%s)", m.Message, m.Code)
 		}
 	}
-	// A heartbeat only when the position moved past what the records returned so far carry:
-	// an idle log yields nothing, and the slice can end.
-	if t.cfg.heartbeatMs > 0 && !t.inTxn && len(t.out) == 0 && t.lastComplete > t.pending &&
-		time.Since(t.lastHeartbeat) >= time.Duration(t.cfg.heartbeatMs)*time.Millisecond {
+	// A heartbeat every heartbeat.interval.ms, whether or not the position moved, as
+	// Debezium's; between transactions only, so that it carries a complete position. The
+	// time of the last one is kept in the offsets, so that slices shorter than the interval
+	// emit one once the interval has passed since the previous slice's (the first one at once).
+	if t.cfg.heartbeatMs > 0 && !t.inTxn && time.Since(t.lastHeartbeat) >= time.Duration(t.cfg.heartbeatMs)*time.Millisecond {
 		t.lastHeartbeat = time.Now()
-		p := position{commit: t.lastComplete, proc: t.lastComplete, epoch: t.cfg.epoch, windows: t.windowsAt(t.lastComplete)}
+		at := max(t.lastComplete, t.pending)
+		p := position{commit: at, proc: at, epoch: t.cfg.epoch, windows: t.windowsAt(at)}
 		t.out = append(t.out, t.rb.heartbeat(t.cfg.heartbeatTopic, p.offset()))
+	}
+	if !t.lastHeartbeat.IsZero() && t.cfg.heartbeatMs > 0 {
+		for _, r := range t.out {
+			r.SourceOffset[offsetHeartbeat] = t.lastHeartbeat.UnixMilli()
+		}
 	}
 	if time.Since(t.lastStatus) >= statusInterval {
 		if err := t.sendStatus(ctx); err != nil {
