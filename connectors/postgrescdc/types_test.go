@@ -172,6 +172,15 @@ func TestValidateRefusesUnimplementedKeys(t *testing.T) {
 	if len(a) != 1 || a[0][snapshotEpochConfig] == "" || a[0][snapshotEpochConfig] == b[0][snapshotEpochConfig] {
 		t.Errorf("snapshot.mode=always epochs %q and %q: want one task and a new epoch for a new configuration", a[0][snapshotEpochConfig], b[0][snapshotEpochConfig])
 	}
+	// The same started connector asked again gives the same epoch; a new start (a restart
+	// with the same configuration) a new one.
+	if again, _ := c.TaskConfigs(4); again[0][snapshotEpochConfig] != b[0][snapshotEpochConfig] {
+		t.Errorf("TaskConfigs of one start: epochs %q and %q", b[0][snapshotEpochConfig], again[0][snapshotEpochConfig])
+	}
+	c.Start(context.Background(), props)
+	if r, _ := c.TaskConfigs(4); r[0][snapshotEpochConfig] == b[0][snapshotEpochConfig] {
+		t.Errorf("a restart with the same configuration kept the epoch %q", r[0][snapshotEpochConfig])
+	}
 }
 
 func TestAlterOffsets(t *testing.T) {
