@@ -100,34 +100,37 @@ func (s *snapshot) next(ctx context.Context) (*snapRow, error) {
 				s.ti++ // read in full before the resume
 				continue
 			}
-			var sel, order []string
+			var sel, order, types []string
 			for _, c := range tbl.cols {
 				if c != nil {
 					sel = append(sel, "src."+quoteIdent(c.name)+"::text")
 				}
 			}
-			// Qualified: the text casts are output columns of the same names, which a bare
-			// ORDER BY would sort as text.
-			for _, c := range tbl.keyCols {
-				order = append(order, "src."+quoteIdent(c.name))
-			}
 			if len(sel) == 0 {
 				s.ti++
 				continue
 			}
+			// Qualified: the text casts are output columns of the same names, which a bare
+			// ORDER BY would sort as text.
+			for _, c := range tbl.keyCols {
+				order, types = append(order, "src."+quoteIdent(c.name)), append(types, c.sqlType)
+			}
+			if len(order) == 0 {
+				// A table without a primary key is read in the order of its rows' physical
+				// places (ctid), so that a resume reads on after the last one.
+				sel, order, types = append(sel, "src.ctid::text"), []string{"src.ctid"}, []string{"tid"}
+			}
 			q := "SELECT " + strings.Join(sel, ", ") + " FROM " + quoteIdent(tbl.schema) + "." + quoteIdent(tbl.name) + " AS src"
 			var args []any
-			if name == s.startTable && len(s.startKey) == len(tbl.keyCols) && len(order) > 0 {
+			if name == s.startTable && len(s.startKey) == len(order) {
 				var after []string
-				for i, c := range tbl.keyCols {
-					after = append(after, fmt.Sprintf("$%d::text::%s", i+1, c.sqlType))
+				for i := range order {
+					after = append(after, fmt.Sprintf("$%d::text::%s", i+1, types[i]))
 					args = append(args, s.startKey[i])
 				}
 				q += " WHERE (" + strings.Join(order, ", ") + ") > (" + strings.Join(after, ", ") + ")"
 			}
-			if len(order) > 0 {
-				q += " ORDER BY " + strings.Join(order, ", ")
-			}
+			q += " ORDER BY " + strings.Join(order, ", ")
 			rows, err := s.tx.Query(ctx, q, args...)
 			if err != nil {
 				return nil, fmt.Errorf("read %s.%s: %w", tbl.schema, tbl.name, err)
@@ -171,6 +174,9 @@ func (s *snapshot) next(ctx context.Context) (*snapRow, error) {
 		key := []string{}
 		for _, c := range tbl.keyCols {
 			key = append(key, texts[c.name])
+		}
+		if len(tbl.keyCols) == 0 {
+			key = append(key, raw[len(raw)-1].(string)) // the row's ctid
 		}
 		kb, _ := json.Marshal(key)
 		first := s.fresh
