@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"testing"
 
+	"github.com/connectless/connectless/core/connect/avrodata"
 	"github.com/connectless/connectless/core/connect/connecttest"
 )
 
@@ -59,6 +60,10 @@ func TestIntegrationColumnDefaults(t *testing.T) {
 		if _, ok := want[k]; !ok {
 			t.Errorf("after.%s has default %s, want none", k, got[k])
 		}
+	}
+	// The defaults carry over to Avro (AvroData writes them as the fields' defaults).
+	if _, err := avrodata.FromConnectSchema(avrodata.DefaultConfig(), recs[0].ValueSchema); err != nil {
+		t.Errorf("value schema with defaults to Avro: %v", err)
 	}
 	key := jsonOf(t, recs[0].Topic, recs[0].KeySchema, recs[0].Key)
 	if got := defaults(key["schema"].(map[string]any)); got["id"] != "0" {

@@ -23,7 +23,7 @@ const (
 
 var messageKeySchema = connect.StructBuilder().Name(messageKeyName).Version(1).Field("prefix", connect.OptionalStringSchema()).Build()
 
-// messageSchemas are the value schema of message events and the schema of its content, by
+// messageValueSchema is the value schema of message events; its content is, by
 // binary.handling.mode: bytes, or a base64, base64-url-safe or hex string.
 func messageValueSchema(binary string) *connect.Schema {
 	content := connect.OptionalStringSchema()
@@ -85,7 +85,7 @@ func (t *Task) message(m *pglogrepl.LogicalDecodingMessage, lsn uint64) {
 	v := connect.NewStruct(t.msgSchema).MustPut("op", opMessage).
 		MustPut("ts_ms", now.UnixMilli()).MustPut("ts_us", now.UnixMicro()).MustPut("ts_ns", now.UnixNano()).
 		MustPut("source", s).
-		MustPut("message", connect.NewStruct(t.msgSchema.Fields[5].Schema).MustPut("prefix", m.Prefix).
+		MustPut("message", connect.NewStruct(t.msgBlock).MustPut("prefix", m.Prefix).
 			MustPut("content", messageContent(t.cfg.binary, m.Content)))
 	t.out = append(t.out, connect.SourceRecord{
 		Record: connect.Record{Topic: t.cfg.prefix + ".message", KeySchema: messageKeySchema,

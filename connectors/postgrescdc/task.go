@@ -70,6 +70,7 @@ type Task struct {
 	// msgSchema is the value schema of logical decoding message events; serverVersion the
 	// server's server_version_num (messages need 14 or later).
 	msgSchema     *connect.Schema
+	msgBlock      *connect.Schema // its message field
 	serverVersion int
 
 	lastComplete  uint64
@@ -105,6 +106,9 @@ func (t *Task) Start(ctx context.Context, props map[string]string, tctx connect.
 	}
 	t.cat = newCatalog(t.conn, &t.cfg, t.logger)
 	t.msgSchema = messageValueSchema(cfg.binary)
+	if f, ok := t.msgSchema.Field("message"); ok {
+		t.msgBlock = f.Schema
+	}
 	if err := t.conn.QueryRow(ctx, "SELECT current_setting('server_version_num')::int").Scan(&t.serverVersion); err != nil {
 		return fail(fmt.Errorf("read server version: %w", err))
 	}
