@@ -83,6 +83,10 @@ func TestIntegrationOperations(t *testing.T) {
 	if got := headerKey(changes[5], "__debezium.newkey"); got != int32(10) {
 		t.Errorf("key change: delete's __debezium.newkey = %v, want id 10", got)
 	}
+	// Debezium's EventDispatcher gives the tombstone the delete event's headers.
+	if got := headerKey(changes[6], "__debezium.newkey"); got != int32(10) {
+		t.Errorf("key change: tombstone's __debezium.newkey = %v, want id 10", got)
+	}
 	if got := headerKey(changes[7], "__debezium.oldkey"); got != int32(1) {
 		t.Errorf("key change: create's __debezium.oldkey = %v, want id 1", got)
 	}
