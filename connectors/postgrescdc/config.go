@@ -44,6 +44,8 @@ const (
 	HeartbeatTopicsPrefixConfig = "topic.heartbeat.prefix"
 	TransactionTopicConfig      = "topic.transaction"
 	SkippedOperationsConfig     = "skipped.operations"
+	MessagePrefixIncludeConfig  = "message.prefix.include.list"
+	MessagePrefixExcludeConfig  = "message.prefix.exclude.list"
 	TransactionMetadataConfig   = "provide.transaction.metadata"
 	MaxBatchSizeConfig          = "max.batch.size"
 	UnavailablePlaceholderCfg   = "unavailable.value.placeholder"
@@ -150,6 +152,13 @@ func ConfigDef() *connect.ConfigDef {
 	def(connect.ConfigKey{Name: SkippedOperationsConfig, Type: connect.ConfigList, Default: []string{"t"}, Importance: connect.Low, Group: filt, OrderInGroup: 5,
 		Validator: connect.ValidList("c", "u", "d", "t", "none"),
 		Doc:       "Operations not emitted: c (inserts), u (updates), d (deletes), t (truncates), or none. Default t. Mirrors Debezium's skipped.operations."})
+	def(connect.ConfigKey{Name: MessagePrefixIncludeConfig, Type: connect.ConfigList, Default: []string{}, Importance: connect.Low, Group: filt, OrderInGroup: 6,
+		Validator: regexList(), Doc: "Regular expressions matched against whole prefixes of logical decoding messages (pg_logical_emit_message): " +
+			"only matching messages become op m events. Exclusive with message.prefix.exclude.list. Default empty (every message). " +
+			"Mirrors Debezium's message.prefix.include.list."})
+	def(connect.ConfigKey{Name: MessagePrefixExcludeConfig, Type: connect.ConfigList, Default: []string{}, Importance: connect.Low, Group: filt, OrderInGroup: 7,
+		Validator: regexList(), Doc: "Regular expressions matched against whole prefixes of logical decoding messages: matching messages are " +
+			"not emitted. Default empty. Mirrors Debezium's message.prefix.exclude.list."})
 	def(connect.ConfigKey{Name: SnapshotModeConfig, Default: SnapshotInitial, Importance: connect.Medium, Group: snap, OrderInGroup: 1,
 		Validator: connect.ValidString(SnapshotInitial, SnapshotAlways, SnapshotNoData, SnapshotNever, SnapshotInitialOnly, SnapshotWhenNeeded),
 		Doc: "When to read the tables' existing rows (op r): initial (once, when no offset is stored), always (again each time the " +
@@ -200,7 +209,7 @@ func ConfigDef() *connect.ConfigDef {
 var unsupported = []string{
 	"snapshot.select.statement.overrides", "snapshot.include.collection.list", "snapshot.lock.timeout.ms", "snapshot.delay.ms",
 	"snapshot.max.threads", "snapshot.isolation.mode", "snapshot.locking.mode", "snapshot.query.mode", "snapshot.mode.class",
-	"message.key.columns", "message.prefix.include.list", "message.prefix.exclude.list", "include.unknown.datatypes",
+	"message.key.columns", "include.unknown.datatypes",
 	"hstore.handling.mode", "interval.handling.mode", "converters", "schema.include.list", "schema.exclude.list",
 	"signal.data.collection", "signal.enabled.channels", "incremental.snapshot.chunk.size", "event.processing.failure.handling.mode",
 	"heartbeat.action.query", "datatype.propagate.source.type", "column.propagate.source.type", "column.truncate.to",
@@ -271,6 +280,7 @@ type config struct {
 	slotDropOnStop                        bool
 	tableInclude, tableExclude            []*regexp.Regexp
 	colInclude, colExclude                []*regexp.Regexp
+	msgInclude, msgExclude                []*regexp.Regexp
 	skipped                               map[string]bool
 	snapshotMode                          string
 	fetchSize                             int
@@ -330,6 +340,10 @@ func parseConfig(props map[string]string) (config, error) {
 	if len(c.colInclude) > 0 && len(c.colExclude) > 0 {
 		return c, &keyError{ColumnExcludeConfig, "column.include.list and column.exclude.list are mutually exclusive"}
 	}
+	c.msgInclude, c.msgExclude = compile(v.List(MessagePrefixIncludeConfig)), compile(v.List(MessagePrefixExcludeConfig))
+	if len(c.msgInclude) > 0 && len(c.msgExclude) > 0 {
+		return c, &keyError{MessagePrefixExcludeConfig, "message.prefix.include.list and message.prefix.exclude.list are mutually exclusive"}
+	}
 	return c, nil
 }
 
@@ -352,6 +366,17 @@ func (c *config) tableWanted(schema, table string) bool {
 		return match(c.tableInclude)
 	}
 	return !match(c.tableExclude)
+}
+
+// messageWanted applies the message prefix filters.
+func (c *config) messageWanted(prefix string) bool {
+	match := func(rs []*regexp.Regexp) bool {
+		return slices.ContainsFunc(rs, func(r *regexp.Regexp) bool { return r.MatchString(prefix) })
+	}
+	if len(c.msgInclude) > 0 {
+		return match(c.msgInclude)
+	}
+	return !match(c.msgExclude)
 }
 
 // columnWanted applies the column filters to a schema.table.column name.

@@ -60,8 +60,7 @@ func TestReferenceDocs(t *testing.T) {
 			"`money`, `bytea`, enums and arrays. Under JsonConverter's default `replace.null.with.default=true`, a NULL in a nullable " +
 			"column that has a DEFAULT is written as the default (Kafka's behaviour with Debezium too); set it to false to keep nulls.\n" +
 			"* The `source` block puts `ts_us` and `ts_ns` after `ts_ms`, as the documented create event shows them.\n" +
-			"* All logical decoding messages are emitted (`message.prefix.include.list` and `message.prefix.exclude.list` are refused); " +
-			"on servers before PostgreSQL 14 none are.\n" +
+			"* Logical decoding messages need PostgreSQL 14 or later; on older servers none are emitted.\n" +
 			"* Not implemented, refused by validation: incremental and ad hoc snapshots (signals), `decoderbufs`, " +
 			"`schema.include.list`/`schema.exclude.list`, column masking and truncation, custom converters.",
 	})

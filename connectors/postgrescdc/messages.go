@@ -63,9 +63,10 @@ func (t *Task) message(m *pglogrepl.LogicalDecodingMessage, lsn uint64) {
 	l := int64(uint64(m.LSN))
 	src := sourceInfo{ts: time.Now(), lsn: &l}
 	var p position
+	wanted := t.cfg.messageWanted(m.Prefix)
 	if t.inTxn {
-		if t.resumed && lsn <= t.skipTo {
-			return // emitted before the transaction was cut short
+		if !wanted || (t.resumed && lsn <= t.skipTo) {
+			return // filtered out, or emitted before the transaction was cut short
 		}
 		if m.Transactional {
 			xid := int64(t.xid)
@@ -79,6 +80,9 @@ func (t *Task) message(m *pglogrepl.LogicalDecodingMessage, lsn uint64) {
 		t.lastComplete = end
 		p = position{commit: end, proc: end, epoch: t.cfg.epoch, windows: t.windowsAt(end)}
 		t.resume = p
+		if !wanted {
+			return
+		}
 	}
 	s := t.rb.source(src, "", "")
 	now := t.rb.now()

@@ -52,4 +52,17 @@ func TestIntegrationLogicalDecodingMessages(t *testing.T) {
 	if recs := slice(t, props, offsets); len(recs) != 1 || op(recs[0]) != "c" {
 		t.Errorf("after the messages: %d records", len(recs))
 	}
+
+	// message.prefix.exclude.list (Debezium: regular expressions matching whole prefixes of
+	// messages not to capture).
+	props[MessagePrefixExcludeConfig] = "audit.*"
+	e.exec(t, "SELECT pg_logical_emit_message(true, 'audit-1', 'x')", "SELECT pg_logical_emit_message(false, 'keep', 'y')",
+		"SELECT pg_logical_emit_message(false, 'audit-2', 'z')")
+	recs = slice(t, props, offsets)
+	if len(recs) != 1 || field(recs[0], "message.prefix") != "keep" {
+		t.Errorf("with message.prefix.exclude.list=audit.*: %d records, want only the message prefixed keep", len(recs))
+	}
+	if again := slice(t, props, offsets); len(again) != 0 {
+		t.Errorf("after filtered messages the next slice read %d records", len(again))
+	}
 }
