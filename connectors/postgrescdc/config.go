@@ -30,6 +30,8 @@ const (
 	SlotDropOnStopConfig        = "slot.drop.on.stop"
 	PublicationNameConfig       = "publication.name"
 	PublicationAutocreateConfig = "publication.autocreate.mode"
+	SchemaIncludeConfig         = "schema.include.list"
+	SchemaExcludeConfig         = "schema.exclude.list"
 	TableIncludeConfig          = "table.include.list"
 	TableExcludeConfig          = "table.exclude.list"
 	ColumnIncludeConfig         = "column.include.list"
@@ -137,26 +139,32 @@ func ConfigDef() *connect.ConfigDef {
 		Validator: connect.ValidString(AutocreateAllTables, AutocreateFiltered, AutocreateDisabled),
 		Doc: "Creating the publication when missing: all_tables (FOR ALL TABLES, needs a superuser), filtered (FOR the tables the " +
 			"include/exclude lists select), disabled (it must exist). Default all_tables. Mirrors Debezium's publication.autocreate.mode."})
-	def(connect.ConfigKey{Name: TableIncludeConfig, Type: connect.ConfigList, Default: []string{}, Importance: connect.Medium, Group: filt, OrderInGroup: 1,
+	def(connect.ConfigKey{Name: SchemaIncludeConfig, Type: connect.ConfigList, Default: []string{}, Importance: connect.Medium, Group: filt, OrderInGroup: 1,
+		Validator: regexList(), Doc: "Regular expressions matched against whole schema names: only tables of matching schemas are captured " +
+			"(the table lists apply as well). Exclusive with schema.exclude.list. Default empty (every non-system schema). Mirrors Debezium's schema.include.list."})
+	def(connect.ConfigKey{Name: SchemaExcludeConfig, Type: connect.ConfigList, Default: []string{}, Importance: connect.Medium, Group: filt, OrderInGroup: 2,
+		Validator: regexList(), Doc: "Regular expressions matched against whole schema names: tables of matching schemas are not captured. " +
+			"Default empty. Mirrors Debezium's schema.exclude.list."})
+	def(connect.ConfigKey{Name: TableIncludeConfig, Type: connect.ConfigList, Default: []string{}, Importance: connect.Medium, Group: filt, OrderInGroup: 3,
 		Validator: regexList(), Doc: "Regular expressions matched against whole schema.table names: only matching tables are captured. " +
 			"Exclusive with table.exclude.list. Default empty (every non-system table). Mirrors Debezium's table.include.list."})
-	def(connect.ConfigKey{Name: TableExcludeConfig, Type: connect.ConfigList, Default: []string{}, Importance: connect.Medium, Group: filt, OrderInGroup: 2,
+	def(connect.ConfigKey{Name: TableExcludeConfig, Type: connect.ConfigList, Default: []string{}, Importance: connect.Medium, Group: filt, OrderInGroup: 4,
 		Validator: regexList(), Doc: "Regular expressions matched against whole schema.table names: matching tables are not captured. " +
 			"Default empty. Mirrors Debezium's table.exclude.list."})
-	def(connect.ConfigKey{Name: ColumnIncludeConfig, Type: connect.ConfigList, Default: []string{}, Importance: connect.Medium, Group: filt, OrderInGroup: 3,
+	def(connect.ConfigKey{Name: ColumnIncludeConfig, Type: connect.ConfigList, Default: []string{}, Importance: connect.Medium, Group: filt, OrderInGroup: 5,
 		Validator: regexList(), Doc: "Regular expressions matched against whole schema.table.column names: only matching columns appear in " +
 			"before and after (key columns always stay in the key). Exclusive with column.exclude.list. Default empty. Mirrors Debezium's column.include.list."})
-	def(connect.ConfigKey{Name: ColumnExcludeConfig, Type: connect.ConfigList, Default: []string{}, Importance: connect.Medium, Group: filt, OrderInGroup: 4,
+	def(connect.ConfigKey{Name: ColumnExcludeConfig, Type: connect.ConfigList, Default: []string{}, Importance: connect.Medium, Group: filt, OrderInGroup: 6,
 		Validator: regexList(), Doc: "Regular expressions matched against whole schema.table.column names: matching columns are left out " +
 			"of before and after. Default empty. Mirrors Debezium's column.exclude.list."})
-	def(connect.ConfigKey{Name: SkippedOperationsConfig, Type: connect.ConfigList, Default: []string{"t"}, Importance: connect.Low, Group: filt, OrderInGroup: 5,
+	def(connect.ConfigKey{Name: SkippedOperationsConfig, Type: connect.ConfigList, Default: []string{"t"}, Importance: connect.Low, Group: filt, OrderInGroup: 7,
 		Validator: connect.ValidList("c", "u", "d", "t", "none"),
 		Doc:       "Operations not emitted: c (inserts), u (updates), d (deletes), t (truncates), or none. Default t. Mirrors Debezium's skipped.operations."})
-	def(connect.ConfigKey{Name: MessagePrefixIncludeConfig, Type: connect.ConfigList, Default: []string{}, Importance: connect.Low, Group: filt, OrderInGroup: 6,
+	def(connect.ConfigKey{Name: MessagePrefixIncludeConfig, Type: connect.ConfigList, Default: []string{}, Importance: connect.Low, Group: filt, OrderInGroup: 8,
 		Validator: regexList(), Doc: "Regular expressions matched against whole prefixes of logical decoding messages (pg_logical_emit_message): " +
 			"only matching messages become op m events. Exclusive with message.prefix.exclude.list. Default empty (every message). " +
 			"Mirrors Debezium's message.prefix.include.list."})
-	def(connect.ConfigKey{Name: MessagePrefixExcludeConfig, Type: connect.ConfigList, Default: []string{}, Importance: connect.Low, Group: filt, OrderInGroup: 7,
+	def(connect.ConfigKey{Name: MessagePrefixExcludeConfig, Type: connect.ConfigList, Default: []string{}, Importance: connect.Low, Group: filt, OrderInGroup: 9,
 		Validator: regexList(), Doc: "Regular expressions matched against whole prefixes of logical decoding messages: matching messages are " +
 			"not emitted. Default empty. Mirrors Debezium's message.prefix.exclude.list."})
 	def(connect.ConfigKey{Name: SnapshotModeConfig, Default: SnapshotInitial, Importance: connect.Medium, Group: snap, OrderInGroup: 1,
@@ -210,7 +218,7 @@ var unsupported = []string{
 	"snapshot.select.statement.overrides", "snapshot.include.collection.list", "snapshot.lock.timeout.ms", "snapshot.delay.ms",
 	"snapshot.max.threads", "snapshot.isolation.mode", "snapshot.locking.mode", "snapshot.query.mode", "snapshot.mode.class",
 	"message.key.columns", "include.unknown.datatypes",
-	"hstore.handling.mode", "interval.handling.mode", "converters", "schema.include.list", "schema.exclude.list",
+	"hstore.handling.mode", "interval.handling.mode", "converters",
 	"signal.data.collection", "signal.enabled.channels", "incremental.snapshot.chunk.size", "event.processing.failure.handling.mode",
 	"heartbeat.action.query", "datatype.propagate.source.type", "column.propagate.source.type", "column.truncate.to",
 	"column.mask.with", "column.mask.hash", "field.name.adjustment.mode", "schema.name.adjustment.mode", "topic.naming.strategy",
@@ -278,6 +286,7 @@ type config struct {
 	prefix                                string
 	slot, publication, autocreate         string
 	slotDropOnStop                        bool
+	schemaInclude, schemaExclude          []*regexp.Regexp
 	tableInclude, tableExclude            []*regexp.Regexp
 	colInclude, colExclude                []*regexp.Regexp
 	msgInclude, msgExclude                []*regexp.Regexp
@@ -332,6 +341,10 @@ func parseConfig(props map[string]string) (config, error) {
 		}
 		return out
 	}
+	c.schemaInclude, c.schemaExclude = compile(v.List(SchemaIncludeConfig)), compile(v.List(SchemaExcludeConfig))
+	if len(c.schemaInclude) > 0 && len(c.schemaExclude) > 0 {
+		return c, &keyError{SchemaExcludeConfig, "schema.include.list and schema.exclude.list are mutually exclusive"}
+	}
 	c.tableInclude, c.tableExclude = compile(v.List(TableIncludeConfig)), compile(v.List(TableExcludeConfig))
 	c.colInclude, c.colExclude = compile(v.List(ColumnIncludeConfig)), compile(v.List(ColumnExcludeConfig))
 	if len(c.tableInclude) > 0 && len(c.tableExclude) > 0 {
@@ -356,39 +369,28 @@ type keyError struct {
 func (e *keyError) Error() string { return fmt.Sprintf("%s: %s", e.key, e.msg) }
 func (e *keyError) Unwrap() error { return ErrConfig }
 
-// tableWanted applies the table filters to a schema.table name.
+// tableWanted applies the schema and table filters to a table.
 func (c *config) tableWanted(schema, table string) bool {
-	name := schema + "." + table
+	return wanted(c.schemaInclude, c.schemaExclude, schema) && wanted(c.tableInclude, c.tableExclude, schema+"."+table)
+}
+
+// wanted applies an include list (when set) or an exclude list to a name.
+func wanted(include, exclude []*regexp.Regexp, name string) bool {
 	match := func(rs []*regexp.Regexp) bool {
 		return slices.ContainsFunc(rs, func(r *regexp.Regexp) bool { return r.MatchString(name) })
 	}
-	if len(c.tableInclude) > 0 {
-		return match(c.tableInclude)
+	if len(include) > 0 {
+		return match(include)
 	}
-	return !match(c.tableExclude)
+	return !match(exclude)
 }
 
 // messageWanted applies the message prefix filters.
-func (c *config) messageWanted(prefix string) bool {
-	match := func(rs []*regexp.Regexp) bool {
-		return slices.ContainsFunc(rs, func(r *regexp.Regexp) bool { return r.MatchString(prefix) })
-	}
-	if len(c.msgInclude) > 0 {
-		return match(c.msgInclude)
-	}
-	return !match(c.msgExclude)
-}
+func (c *config) messageWanted(prefix string) bool { return wanted(c.msgInclude, c.msgExclude, prefix) }
 
 // columnWanted applies the column filters to a schema.table.column name.
 func (c *config) columnWanted(schema, table, column string) bool {
-	name := schema + "." + table + "." + column
-	match := func(rs []*regexp.Regexp) bool {
-		return slices.ContainsFunc(rs, func(r *regexp.Regexp) bool { return r.MatchString(name) })
-	}
-	if len(c.colInclude) > 0 {
-		return match(c.colInclude)
-	}
-	return !match(c.colExclude)
+	return wanted(c.colInclude, c.colExclude, schema+"."+table+"."+column)
 }
 
 // connString is the pgx connection string; replication adds replication=database.

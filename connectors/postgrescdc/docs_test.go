@@ -62,7 +62,7 @@ func TestReferenceDocs(t *testing.T) {
 			"* The `source` block puts `ts_us` and `ts_ns` after `ts_ms`, as the documented create event shows them.\n" +
 			"* Logical decoding messages need PostgreSQL 14 or later; on older servers none are emitted.\n" +
 			"* Not implemented, refused by validation: incremental and ad hoc snapshots (signals), `decoderbufs`, " +
-			"`schema.include.list`/`schema.exclude.list`, column masking and truncation, custom converters.",
+			"`interval.handling.mode`, `hstore.handling.mode`, `message.key.columns`, column masking and truncation, custom converters.",
 	})
 }
 

@@ -204,3 +204,42 @@ func TestAlterOffsets(t *testing.T) {
 		}
 	}
 }
+
+// TestSchemaAndTableFilters: Debezium's schema.include.list and schema.exclude.list match whole
+// schema names and apply together with the table lists; each pair is mutually exclusive.
+func TestSchemaAndTableFilters(t *testing.T) {
+	base := map[string]string{HostnameConfig: "h", UserConfig: "u", DBNameConfig: "d", TopicPrefixConfig: "p"}
+	with := func(extra ...string) map[string]string {
+		m := map[string]string{}
+		for k, v := range base {
+			m[k] = v
+		}
+		for i := 0; i+1 < len(extra); i += 2 {
+			m[extra[i]] = extra[i+1]
+		}
+		return m
+	}
+	for _, c := range []struct {
+		props map[string]string
+		table string
+		want  bool
+	}{
+		{with(SchemaIncludeConfig, "inventory"), "inventory.orders", true},
+		{with(SchemaIncludeConfig, "inventory"), "inventory2.orders", false}, // whole names only
+		{with(SchemaIncludeConfig, "inv.*", TableExcludeConfig, `inventory\.audit`), "inventory.audit", false},
+		{with(SchemaExcludeConfig, "staging"), "staging.orders", false},
+		{with(SchemaExcludeConfig, "staging"), "public.orders", true},
+	} {
+		cfg, err := parseConfig(c.props)
+		if err != nil {
+			t.Fatal(err)
+		}
+		schema, table, _ := strings.Cut(c.table, ".")
+		if got := cfg.tableWanted(schema, table); got != c.want {
+			t.Errorf("%v: %s captured = %v, want %v", c.props, c.table, got, c.want)
+		}
+	}
+	if _, err := parseConfig(with(SchemaIncludeConfig, "a", SchemaExcludeConfig, "b")); !errors.Is(err, ErrConfig) {
+		t.Errorf("both schema lists: %v, want ErrConfig", err)
+	}
+}
