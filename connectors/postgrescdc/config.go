@@ -42,6 +42,7 @@ const (
 	DecimalHandlingConfig       = "decimal.handling.mode"
 	TimePrecisionConfig         = "time.precision.mode"
 	BinaryHandlingConfig        = "binary.handling.mode"
+	IntervalHandlingConfig      = "interval.handling.mode"
 	HeartbeatIntervalConfig     = "heartbeat.interval.ms"
 	HeartbeatTopicsPrefixConfig = "topic.heartbeat.prefix"
 	TransactionTopicConfig      = "topic.transaction"
@@ -77,6 +78,9 @@ const (
 	TimeAdaptive             = "adaptive"
 	TimeAdaptiveMicroseconds = "adaptive_time_microseconds"
 	TimeConnect              = "connect"
+
+	IntervalNumeric = "numeric"
+	IntervalString  = "string"
 
 	BinaryBytes         = "bytes"
 	BinaryBase64        = "base64"
@@ -186,13 +190,17 @@ func ConfigDef() *connect.ConfigDef {
 	def(connect.ConfigKey{Name: BinaryHandlingConfig, Default: BinaryBytes, Importance: connect.Low, Group: data, OrderInGroup: 3,
 		Validator: connect.ValidString(BinaryBytes, BinaryBase64, BinaryBase64URLSafe, BinaryHex),
 		Doc:       "BYTEA as bytes, or as a base64, base64-url-safe or hex string. Default bytes. Mirrors Debezium's binary.handling.mode."})
-	def(connect.ConfigKey{Name: TombstonesOnDeleteConfig, Type: connect.ConfigBoolean, Default: true, Importance: connect.Medium, Group: data, OrderInGroup: 4,
+	def(connect.ConfigKey{Name: IntervalHandlingConfig, Default: IntervalNumeric, Importance: connect.Low, Group: data, OrderInGroup: 4,
+		Validator: connect.ValidString(IntervalNumeric, IntervalString),
+		Doc: "INTERVAL as numeric (io.debezium.time.MicroDuration: approximate microseconds, a month as 365.25/12 days) or string " +
+			"(io.debezium.time.Interval: exact, as P<years>Y<months>M<days>DT<hours>H<minutes>M<seconds>S). Default numeric. Mirrors Debezium's interval.handling.mode."})
+	def(connect.ConfigKey{Name: TombstonesOnDeleteConfig, Type: connect.ConfigBoolean, Default: true, Importance: connect.Medium, Group: data, OrderInGroup: 5,
 		Doc: "Follow each delete event with a tombstone (same key, null value) so that log compaction can drop the key. Default true. Mirrors Debezium's tombstones.on.delete."})
-	def(connect.ConfigKey{Name: UnavailablePlaceholderCfg, Default: "__debezium_unavailable_value", Importance: connect.Low, Group: data, OrderInGroup: 5,
+	def(connect.ConfigKey{Name: UnavailablePlaceholderCfg, Default: "__debezium_unavailable_value", Importance: connect.Low, Group: data, OrderInGroup: 6,
 		Doc: "Value put in place of an unchanged TOASTed column that the log does not carry (REPLICA IDENTITY DEFAULT). Default __debezium_unavailable_value. Mirrors Debezium's unavailable.value.placeholder."})
-	def(connect.ConfigKey{Name: TransactionMetadataConfig, Type: connect.ConfigBoolean, Default: false, Importance: connect.Low, Group: data, OrderInGroup: 6,
+	def(connect.ConfigKey{Name: TransactionMetadataConfig, Type: connect.ConfigBoolean, Default: false, Importance: connect.Low, Group: data, OrderInGroup: 7,
 		Doc: "Emit BEGIN and END records to <prefix>.transaction and fill each event's transaction block. Default false. Mirrors Debezium's provide.transaction.metadata."})
-	def(connect.ConfigKey{Name: TransactionTopicConfig, Default: "transaction", Importance: connect.Low, Group: data, OrderInGroup: 7,
+	def(connect.ConfigKey{Name: TransactionTopicConfig, Default: "transaction", Importance: connect.Low, Group: data, OrderInGroup: 8,
 		Validator: connect.NonEmptyString(), Doc: "Suffix of the transaction metadata topic (<prefix>.<suffix>). Default transaction. Mirrors Debezium's topic.transaction."})
 	def(connect.ConfigKey{Name: MaxBatchSizeConfig, Type: connect.ConfigInt, Default: 2048, Importance: connect.Medium, Group: run, OrderInGroup: 1,
 		Validator: connect.AtLeast[int32](1), Doc: "Most records one poll returns. Default 2048. Mirrors Debezium's max.batch.size."})
@@ -218,7 +226,7 @@ var unsupported = []string{
 	"snapshot.select.statement.overrides", "snapshot.include.collection.list", "snapshot.lock.timeout.ms", "snapshot.delay.ms",
 	"snapshot.max.threads", "snapshot.isolation.mode", "snapshot.locking.mode", "snapshot.query.mode", "snapshot.mode.class",
 	"message.key.columns", "include.unknown.datatypes",
-	"hstore.handling.mode", "interval.handling.mode", "converters",
+	"hstore.handling.mode", "converters",
 	"signal.data.collection", "signal.enabled.channels", "incremental.snapshot.chunk.size", "event.processing.failure.handling.mode",
 	"heartbeat.action.query", "datatype.propagate.source.type", "column.propagate.source.type", "column.truncate.to",
 	"column.mask.with", "column.mask.hash", "field.name.adjustment.mode", "schema.name.adjustment.mode", "topic.naming.strategy",
@@ -294,6 +302,7 @@ type config struct {
 	snapshotMode                          string
 	fetchSize                             int
 	decimal, timePrecision, binary        string
+	interval                              string
 	tombstones                            bool
 	placeholder                           string
 	txMetadata                            bool
@@ -320,6 +329,7 @@ func parseConfig(props map[string]string) (config, error) {
 		slot: v.String(SlotNameConfig), slotDropOnStop: v.Bool(SlotDropOnStopConfig), publication: v.String(PublicationNameConfig),
 		autocreate: v.String(PublicationAutocreateConfig), snapshotMode: v.String(SnapshotModeConfig), fetchSize: int(v.Int(SnapshotFetchSizeConfig)),
 		decimal: v.String(DecimalHandlingConfig), timePrecision: v.String(TimePrecisionConfig), binary: v.String(BinaryHandlingConfig),
+		interval:   v.String(IntervalHandlingConfig),
 		tombstones: v.Bool(TombstonesOnDeleteConfig), placeholder: v.String(UnavailablePlaceholderCfg),
 		txMetadata: v.Bool(TransactionMetadataConfig), maxBatch: int(v.Int(MaxBatchSizeConfig)), heartbeatMs: int(v.Int(HeartbeatIntervalConfig)),
 		lagWarn: v.Long(SlotLagWarnConfig), skipped: map[string]bool{}, epoch: v.String(snapshotEpochConfig),

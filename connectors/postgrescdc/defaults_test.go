@@ -70,3 +70,15 @@ func TestIntegrationColumnDefaults(t *testing.T) {
 		t.Errorf("key id default = %q, want 0", got["id"])
 	}
 }
+
+// TestIntegrationIntervalString streams an INTERVAL under interval.handling.mode=string: the
+// value of Debezium's documented example, P1Y2M3DT4H5M6.78S, from the server's own output.
+func TestIntegrationIntervalString(t *testing.T) {
+	e := newPgEnv(t, "ivs")
+	e.exec(t, "CREATE TABLE ivs.t (id INT PRIMARY KEY, iv INTERVAL)",
+		"INSERT INTO ivs.t VALUES (1, '1 year 2 months 3 days 4 hours 5 minutes 6.78 seconds')")
+	recs := slice(t, e.props("iv", IntervalHandlingConfig, IntervalString), connecttest.NewOffsets())
+	if len(recs) != 1 || field(recs[0], "after.iv") != "P1Y2M3DT4H5M6.78S" {
+		t.Fatalf("%d records, iv %v; want P1Y2M3DT4H5M6.78S", len(recs), field(recs[0], "after.iv"))
+	}
+}

@@ -41,7 +41,7 @@ func TestReferenceDocs(t *testing.T) {
 			"between the two slices may arrive both as a read and as a change. With `snapshot.mode=always` the task configuration " +
 			"carries an internal `snapshot.epoch` derived from the configuration and the connector's start: every start of the " +
 			"connector (create, update, restart, resume) takes a new snapshot, the invocations of one start do not. Debezium keys that " +
-			"are not implemented (e.g. `message.key.columns`, `hstore.handling.mode`, `interval.handling.mode`, " +
+			"are not implemented (e.g. `message.key.columns`, `hstore.handling.mode`, " +
 			"`snapshot.select.statement.overrides`) fail validation. Columns of types without a mapping (e.g. geometric types) are left " +
 			"out of events, as Debezium does with `include.unknown.datatypes=false`. Use `io.debezium.transforms.ExtractNewRecordState` " +
 			"and the JDBC sink (`pk.mode=record_key`, `insert.mode=upsert`, `delete.enabled=true`) to replicate the tables into " +
@@ -62,7 +62,7 @@ func TestReferenceDocs(t *testing.T) {
 			"* The `source` block puts `ts_us` and `ts_ns` after `ts_ms`, as the documented create event shows them.\n" +
 			"* Logical decoding messages need PostgreSQL 14 or later; on older servers none are emitted.\n" +
 			"* Not implemented, refused by validation: incremental and ad hoc snapshots (signals), `decoderbufs`, " +
-			"`interval.handling.mode`, `hstore.handling.mode`, `message.key.columns`, column masking and truncation, custom converters.",
+			"`hstore.handling.mode`, `message.key.columns`, column masking and truncation, custom converters.",
 	})
 }
 

@@ -24,6 +24,7 @@ const (
 	zonedTimestamp    = "io.debezium.time.ZonedTimestamp"
 	zonedTime         = "io.debezium.time.ZonedTime"
 	microDuration     = "io.debezium.time.MicroDuration"
+	intervalName      = "io.debezium.time.Interval"
 	jsonName          = "io.debezium.data.Json"
 	xmlName           = "io.debezium.data.Xml"
 	uuidName          = "io.debezium.data.Uuid"
@@ -60,8 +61,8 @@ type column struct {
 
 // typeMapper maps PostgreSQL types to Connect schemas by the configured handling modes.
 type typeMapper struct {
-	decimal, time, binary string
-	types                 func(oid uint32) (pgType, error)
+	decimal, time, binary, interval string
+	types                           func(oid uint32) (pgType, error)
 }
 
 // mapColumn builds the schema and converter of a column.
@@ -150,6 +151,9 @@ func (m *typeMapper) mapType(t pgType, typmod int32) (*connect.Schema, func(stri
 			return t.UTC().Format("2006-01-02T15:04:05.999999999Z07:00"), nil
 		}, nil
 	case "interval":
+		if m.interval == IntervalString {
+			return &connect.Schema{Type: connect.TypeString, Name: intervalName, Version: 1}, func(v string) (any, error) { return intervalISO(v) }, nil
+		}
 		return &connect.Schema{Type: connect.TypeInt64, Name: microDuration, Version: 1}, func(v string) (any, error) { return parseInterval(v) }, nil
 	}
 	return nil, nil, fmt.Errorf("%w %s", errUnmapped, t.name)

@@ -243,3 +243,27 @@ func TestSchemaAndTableFilters(t *testing.T) {
 		t.Errorf("both schema lists: %v, want ErrConfig", err)
 	}
 }
+
+// TestIntervalString follows Debezium's PostgreSQL data type mappings: with
+// interval.handling.mode=string an INTERVAL is io.debezium.time.Interval, "the string
+// representation of the interval value that follows the pattern
+// P<years>Y<months>M<days>DT<hours>H<minutes>M<seconds>S, for example, P1Y2M3DT4H5M6.78S".
+func TestIntervalString(t *testing.T) {
+	s, conv, _ := (&typeMapper{interval: IntervalString}).mapType(pgType{name: "interval"}, -1)
+	if s.Type != connect.TypeString || s.Name != "io.debezium.time.Interval" {
+		t.Errorf("schema %s %q", s.Type, s.Name)
+	}
+	for in, want := range map[string]string{
+		"1 year 2 mons 3 days 04:05:06.78":   "P1Y2M3DT4H5M6.78S", // the documented example
+		"00:00:00":                           "P0Y0M0DT0H0M0S",
+		"-1 years -2 mons +3 days -04:05:06": "P-1Y-2M3DT-4H-5M-6S",
+		"10 days":                            "P0Y0M10DT0H0M0S",
+		// Debezium's PostgresValueConverter passes new BigDecimal(PGInterval.getSeconds()):
+		// the double nearest 0.000001 lies below it, and nine decimals cut toward zero keep 999.
+		"00:00:00.000001": "P0Y0M0DT0H0M0.000000999S",
+	} {
+		if got, err := conv(in); err != nil || got != want {
+			t.Errorf("%q = %v, %v; want %s", in, got, err, want)
+		}
+	}
+}
