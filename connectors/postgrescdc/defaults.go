@@ -20,6 +20,7 @@ var defaultPlaceholders = map[string]string{
 	"time":        "00:00",
 	"timestamp":   "1970-01-01",
 	"timestamptz": "1970-01-01",
+	"interval":    "", // a function's default gives none
 }
 
 // functionDefault matches a DEFAULT expression that calls a function, as Debezium's.
@@ -39,6 +40,9 @@ func columnDefault(c *column, expr string) (v any, ok bool) {
 	text := expr
 	switch {
 	case functionDefault.MatchString(expr):
+		if placeholder == "" && c.typ.name == "interval" {
+			return nil, false
+		}
 		text = placeholder
 	case strings.Contains(expr, "'"):
 		text = quotedLiteral(expr)

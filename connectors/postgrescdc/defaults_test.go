@@ -20,7 +20,8 @@ func TestIntegrationColumnDefaults(t *testing.T) {
 	e := newPgEnv(t, "defs")
 	e.exec(t, `CREATE TABLE defs.t (id SERIAL PRIMARY KEY, n INT NOT NULL DEFAULT 5, s VARCHAR(10) DEFAULT 'it''s',
 		b BOOLEAN DEFAULT true, ts TIMESTAMP DEFAULT now(), d NUMERIC(5,2) DEFAULT 1.5, nv NUMERIC DEFAULT 2,
-		z TEXT DEFAULT NULL, c TIMESTAMPTZ DEFAULT CURRENT_TIMESTAMP, u UUID DEFAULT gen_random_uuid(), plain TEXT)`)
+		z TEXT DEFAULT NULL, c TIMESTAMPTZ DEFAULT CURRENT_TIMESTAMP, u UUID DEFAULT gen_random_uuid(), iv INTERVAL DEFAULT '1 day',
+		plain TEXT)`)
 	props := e.props("df", SnapshotModeConfig, SnapshotNoData)
 	offsets := connecttest.NewOffsets()
 	slice(t, props, offsets)
@@ -49,7 +50,7 @@ func TestIntegrationColumnDefaults(t *testing.T) {
 	}
 	// d: 1.50 at scale 2 is the unscaled 150, the bytes 0x00 0x96 in JsonConverter's base64.
 	want := map[string]string{"id": "0", "n": "5", "s": `"it's"`, "b": "true", "ts": "0", "d": `"AJY="`,
-		"u": `"00000000-0000-0000-0000-000000000000"`}
+		"u": `"00000000-0000-0000-0000-000000000000"`, "iv": "86400000000"}
 	got := defaults(after)
 	for k, v := range want {
 		if got[k] != v {

@@ -56,8 +56,8 @@ func TestReferenceDocs(t *testing.T) {
 			"element type.\n" +
 			"* A NUMERIC `NaN` or infinity under `decimal.handling.mode=precise` fails the task, as Debezium does; the string mode gives " +
 			"`NAN`, `POSITIVE_INFINITY`, `NEGATIVE_INFINITY`, the double mode the float's special values.\n" +
-			"* Column defaults: literal and function defaults as Debezium's (a function gives the type's zero); none for `interval`, " +
-			"`money`, `bytea`, enums and arrays. Under JsonConverter's default `replace.null.with.default=true`, a NULL in a nullable " +
+			"* Column defaults: literal and function defaults as Debezium's (a function gives the type's zero); none for a function " +
+			"default of an `interval`, nor for `money`, `bytea`, enums and arrays. Under JsonConverter's default `replace.null.with.default=true`, a NULL in a nullable " +
 			"column that has a DEFAULT is written as the default (Kafka's behaviour with Debezium too); set it to false to keep nulls.\n" +
 			"* The `source` block puts `ts_us` and `ts_ns` after `ts_ms`, as the documented create event shows them.\n" +
 			"* Logical decoding messages need PostgreSQL 14 or later; on older servers none are emitted.\n" +
