@@ -26,7 +26,7 @@ type catalog struct {
 
 func newCatalog(conn *pgx.Conn, cfg *config, logger *slog.Logger) *catalog {
 	c := &catalog{conn: conn, cfg: cfg, types: map[uint32]pgType{}, logger: logger}
-	c.mapper = &typeMapper{decimal: cfg.decimal, time: cfg.timePrecision, binary: cfg.binary, interval: cfg.interval}
+	c.mapper = &typeMapper{decimal: cfg.decimal, time: cfg.timePrecision, binary: cfg.binary, interval: cfg.interval, hstoreMode: cfg.hstore}
 	return c
 }
 

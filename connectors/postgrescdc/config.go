@@ -43,6 +43,7 @@ const (
 	TimePrecisionConfig         = "time.precision.mode"
 	BinaryHandlingConfig        = "binary.handling.mode"
 	IntervalHandlingConfig      = "interval.handling.mode"
+	HstoreHandlingConfig        = "hstore.handling.mode"
 	HeartbeatIntervalConfig     = "heartbeat.interval.ms"
 	HeartbeatTopicsPrefixConfig = "topic.heartbeat.prefix"
 	TransactionTopicConfig      = "topic.transaction"
@@ -78,6 +79,9 @@ const (
 	TimeAdaptive             = "adaptive"
 	TimeAdaptiveMicroseconds = "adaptive_time_microseconds"
 	TimeConnect              = "connect"
+
+	HstoreJSON = "json"
+	HstoreMap  = "map"
 
 	IntervalNumeric = "numeric"
 	IntervalString  = "string"
@@ -194,13 +198,17 @@ func ConfigDef() *connect.ConfigDef {
 		Validator: connect.ValidString(IntervalNumeric, IntervalString),
 		Doc: "INTERVAL as numeric (io.debezium.time.MicroDuration: approximate microseconds, a month as 365.25/12 days) or string " +
 			"(io.debezium.time.Interval: exact, as P<years>Y<months>M<days>DT<hours>H<minutes>M<seconds>S). Default numeric. Mirrors Debezium's interval.handling.mode."})
-	def(connect.ConfigKey{Name: TombstonesOnDeleteConfig, Type: connect.ConfigBoolean, Default: true, Importance: connect.Medium, Group: data, OrderInGroup: 5,
+	def(connect.ConfigKey{Name: HstoreHandlingConfig, Default: HstoreJSON, Importance: connect.Low, Group: data, OrderInGroup: 5,
+		Validator: connect.ValidString(HstoreJSON, HstoreMap),
+		Doc: "HSTORE (extension) as json (io.debezium.data.Json: a JSON object of string or null values) or map (a Connect MAP of " +
+			"strings). Default json. Mirrors Debezium's hstore.handling.mode."})
+	def(connect.ConfigKey{Name: TombstonesOnDeleteConfig, Type: connect.ConfigBoolean, Default: true, Importance: connect.Medium, Group: data, OrderInGroup: 6,
 		Doc: "Follow each delete event with a tombstone (same key, null value) so that log compaction can drop the key. Default true. Mirrors Debezium's tombstones.on.delete."})
-	def(connect.ConfigKey{Name: UnavailablePlaceholderCfg, Default: "__debezium_unavailable_value", Importance: connect.Low, Group: data, OrderInGroup: 6,
+	def(connect.ConfigKey{Name: UnavailablePlaceholderCfg, Default: "__debezium_unavailable_value", Importance: connect.Low, Group: data, OrderInGroup: 7,
 		Doc: "Value put in place of an unchanged TOASTed column that the log does not carry (REPLICA IDENTITY DEFAULT). Default __debezium_unavailable_value. Mirrors Debezium's unavailable.value.placeholder."})
-	def(connect.ConfigKey{Name: TransactionMetadataConfig, Type: connect.ConfigBoolean, Default: false, Importance: connect.Low, Group: data, OrderInGroup: 7,
+	def(connect.ConfigKey{Name: TransactionMetadataConfig, Type: connect.ConfigBoolean, Default: false, Importance: connect.Low, Group: data, OrderInGroup: 8,
 		Doc: "Emit BEGIN and END records to <prefix>.transaction and fill each event's transaction block. Default false. Mirrors Debezium's provide.transaction.metadata."})
-	def(connect.ConfigKey{Name: TransactionTopicConfig, Default: "transaction", Importance: connect.Low, Group: data, OrderInGroup: 8,
+	def(connect.ConfigKey{Name: TransactionTopicConfig, Default: "transaction", Importance: connect.Low, Group: data, OrderInGroup: 9,
 		Validator: connect.NonEmptyString(), Doc: "Suffix of the transaction metadata topic (<prefix>.<suffix>). Default transaction. Mirrors Debezium's topic.transaction."})
 	def(connect.ConfigKey{Name: MaxBatchSizeConfig, Type: connect.ConfigInt, Default: 2048, Importance: connect.Medium, Group: run, OrderInGroup: 1,
 		Validator: connect.AtLeast[int32](1), Doc: "Most records one poll returns. Default 2048. Mirrors Debezium's max.batch.size."})
@@ -226,7 +234,7 @@ var unsupported = []string{
 	"snapshot.select.statement.overrides", "snapshot.include.collection.list", "snapshot.lock.timeout.ms", "snapshot.delay.ms",
 	"snapshot.max.threads", "snapshot.isolation.mode", "snapshot.locking.mode", "snapshot.query.mode", "snapshot.mode.class",
 	"message.key.columns", "include.unknown.datatypes",
-	"hstore.handling.mode", "converters",
+	"converters",
 	"signal.data.collection", "signal.enabled.channels", "incremental.snapshot.chunk.size", "event.processing.failure.handling.mode",
 	"heartbeat.action.query", "datatype.propagate.source.type", "column.propagate.source.type", "column.truncate.to",
 	"column.mask.with", "column.mask.hash", "field.name.adjustment.mode", "schema.name.adjustment.mode", "topic.naming.strategy",
@@ -302,7 +310,7 @@ type config struct {
 	snapshotMode                          string
 	fetchSize                             int
 	decimal, timePrecision, binary        string
-	interval                              string
+	interval, hstore                      string
 	tombstones                            bool
 	placeholder                           string
 	txMetadata                            bool
@@ -329,7 +337,7 @@ func parseConfig(props map[string]string) (config, error) {
 		slot: v.String(SlotNameConfig), slotDropOnStop: v.Bool(SlotDropOnStopConfig), publication: v.String(PublicationNameConfig),
 		autocreate: v.String(PublicationAutocreateConfig), snapshotMode: v.String(SnapshotModeConfig), fetchSize: int(v.Int(SnapshotFetchSizeConfig)),
 		decimal: v.String(DecimalHandlingConfig), timePrecision: v.String(TimePrecisionConfig), binary: v.String(BinaryHandlingConfig),
-		interval:   v.String(IntervalHandlingConfig),
+		interval: v.String(IntervalHandlingConfig), hstore: v.String(HstoreHandlingConfig),
 		tombstones: v.Bool(TombstonesOnDeleteConfig), placeholder: v.String(UnavailablePlaceholderCfg),
 		txMetadata: v.Bool(TransactionMetadataConfig), maxBatch: int(v.Int(MaxBatchSizeConfig)), heartbeatMs: int(v.Int(HeartbeatIntervalConfig)),
 		lagWarn: v.Long(SlotLagWarnConfig), skipped: map[string]bool{}, epoch: v.String(snapshotEpochConfig),

@@ -83,3 +83,32 @@ func TestIntegrationIntervalString(t *testing.T) {
 		t.Fatalf("%d records, iv %v; want P1Y2M3DT4H5M6.78S", len(recs), field(recs[0], "after.iv"))
 	}
 }
+
+// TestIntegrationHstore follows Debezium's hstore.handling.mode: json (the default) gives an
+// io.debezium.data.Json string of the pairs ({"key":"val"} for 'key=>val'; a NULL value as
+// null), map a Connect MAP of strings.
+func TestIntegrationHstore(t *testing.T) {
+	e := newPgEnv(t, "hs")
+	e.exec(t, "CREATE EXTENSION IF NOT EXISTS hstore", "CREATE TABLE hs.t (id INT PRIMARY KEY, h hstore)",
+		`INSERT INTO hs.t VALUES (1, 'key=>val, "a \"q\""=>NULL')`)
+	recs := slice(t, e.props("hs"), connecttest.NewOffsets())
+	if len(recs) != 1 {
+		t.Fatalf("%d records", len(recs))
+	}
+	if f, _ := recs[0].ValueSchema.Field("after"); f.Schema == nil {
+		t.Fatal("no after")
+	} else if h, ok := f.Schema.Field("h"); !ok || h.Schema.Name != "io.debezium.data.Json" {
+		t.Fatalf("h: %+v, want an io.debezium.data.Json string", h.Schema)
+	}
+	var got map[string]any
+	if err := json.Unmarshal([]byte(field(recs[0], "after.h").(string)), &got); err != nil ||
+		len(got) != 2 || got["key"] != "val" || got[`a "q"`] != nil {
+		t.Errorf("json mode: %v (%v), want key: val and a \"q\": null", field(recs[0], "after.h"), err)
+	}
+	e.dropSlot(t)
+	recs = slice(t, e.props("hs", HstoreHandlingConfig, HstoreMap), connecttest.NewOffsets())
+	m, _ := field(recs[0], "after.h").(map[any]any)
+	if v, ok := m[`a "q"`]; len(m) != 2 || m["key"] != "val" || !ok || v != nil {
+		t.Errorf("map mode: %#v", field(recs[0], "after.h"))
+	}
+}

@@ -41,7 +41,7 @@ func TestReferenceDocs(t *testing.T) {
 			"between the two slices may arrive both as a read and as a change. With `snapshot.mode=always` the task configuration " +
 			"carries an internal `snapshot.epoch` derived from the configuration and the connector's start: every start of the " +
 			"connector (create, update, restart, resume) takes a new snapshot, the invocations of one start do not. Debezium keys that " +
-			"are not implemented (e.g. `message.key.columns`, `hstore.handling.mode`, " +
+			"are not implemented (e.g. `message.key.columns`, " +
 			"`snapshot.select.statement.overrides`) fail validation. Columns of types without a mapping (e.g. geometric types) are left " +
 			"out of events, as Debezium does with `include.unknown.datatypes=false`. Use `io.debezium.transforms.ExtractNewRecordState` " +
 			"and the JDBC sink (`pk.mode=record_key`, `insert.mode=upsert`, `delete.enabled=true`) to replicate the tables into " +
@@ -56,13 +56,14 @@ func TestReferenceDocs(t *testing.T) {
 			"element type.\n" +
 			"* A NUMERIC `NaN` or infinity under `decimal.handling.mode=precise` fails the task, as Debezium does; the string mode gives " +
 			"`NAN`, `POSITIVE_INFINITY`, `NEGATIVE_INFINITY`, the double mode the float's special values.\n" +
+			"* `hstore.handling.mode=json` writes the pairs in the server's order (Debezium's follows a Java hash map).\n" +
 			"* Column defaults: literal and function defaults as Debezium's (a function gives the type's zero); none for a function " +
 			"default of an `interval`, nor for `money`, `bytea`, enums and arrays. Under JsonConverter's default `replace.null.with.default=true`, a NULL in a nullable " +
 			"column that has a DEFAULT is written as the default (Kafka's behaviour with Debezium too); set it to false to keep nulls.\n" +
 			"* The `source` block puts `ts_us` and `ts_ns` after `ts_ms`, as the documented create event shows them.\n" +
 			"* Logical decoding messages need PostgreSQL 14 or later; on older servers none are emitted.\n" +
 			"* Not implemented, refused by validation: incremental and ad hoc snapshots (signals), `decoderbufs`, " +
-			"`hstore.handling.mode`, `message.key.columns`, column masking and truncation, custom converters.",
+			"`message.key.columns`, column masking and truncation, custom converters.",
 	})
 }
 

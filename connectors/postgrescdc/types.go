@@ -61,8 +61,8 @@ type column struct {
 
 // typeMapper maps PostgreSQL types to Connect schemas by the configured handling modes.
 type typeMapper struct {
-	decimal, time, binary, interval string
-	types                           func(oid uint32) (pgType, error)
+	decimal, time, binary, interval, hstoreMode string
+	types                                       func(oid uint32) (pgType, error)
 }
 
 // mapColumn builds the schema and converter of a column.
@@ -131,6 +131,8 @@ func (m *typeMapper) mapType(t pgType, typmod int32) (*connect.Schema, func(stri
 		return str(uuidName)
 	case "ltree":
 		return str(ltreeName)
+	case "hstore":
+		return m.hstore()
 	case "bytea":
 		return m.bytea()
 	case "date":

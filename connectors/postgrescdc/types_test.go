@@ -144,7 +144,7 @@ func TestPositions(t *testing.T) {
 
 func TestValidateRefusesUnimplementedKeys(t *testing.T) {
 	props := map[string]string{"connector.class": Class, HostnameConfig: "h", UserConfig: "u", DBNameConfig: "d", TopicPrefixConfig: "p",
-		"hstore.handling.mode": "json", "column.mask.with.10.chars": "public.t.c"}
+		"message.key.columns": "public.t:id", "column.mask.with.10.chars": "public.t.c"}
 	res := connect.ValidateAll(Class, props, ConfigDef())
 	if err := (&Connector{}).Validate(context.Background(), props, &res); err != nil {
 		t.Fatal(err)
