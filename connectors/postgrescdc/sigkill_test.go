@@ -32,7 +32,22 @@ import (
 const (
 	childStateEnv   = "CDC_KILL_STATE"
 	childBrokersEnv = "CDC_KILL_BROKERS"
+	// childKillAfterStoreEnv set makes the child SIGKILL itself as soon as it stored its
+	// offsets: before the task lets the slot confirm them.
+	childKillAfterStoreEnv = "CDC_KILL_AFTER_STORE"
 )
+
+// killAfterStore is a store whose invocation process SIGKILLs itself once source offsets
+// are committed.
+type killAfterStore struct{ store.Store }
+
+func (s killAfterStore) CommitSourceOffsets(ctx context.Context, lease store.Lease, offs []store.SourceOffset) error {
+	err := s.Store.CommitSourceOffsets(ctx, lease, offs)
+	if err == nil && len(offs) > 0 {
+		syscall.Kill(os.Getpid(), syscall.SIGKILL)
+	}
+	return err
+}
 
 // TestKillChildInvocation is one invocation in a process of its own: it does nothing unless
 // started by TestIntegrationSIGKILLedInvocations.
@@ -55,7 +70,11 @@ func TestKillChildInvocation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	env := &taskrun.Env{Store: st, Registry: reg, Kafka: client, Holder: fmt.Sprint(os.Getpid()), Margin: 300 * time.Millisecond,
+	var envStore store.Store = st
+	if os.Getenv(childKillAfterStoreEnv) != "" {
+		envStore = killAfterStore{st}
+	}
+	env := &taskrun.Env{Store: envStore, Registry: reg, Kafka: client, Holder: fmt.Sprint(os.Getpid()), Margin: 300 * time.Millisecond,
 		IdlePolls: 2, Pipeline: taskrun.DefaultPipeline(reg, nil), LeaseGrace: childGrace}
 	res, err := taskrun.Run(t.Context(), env, schedule.Payload{Connector: "cdc"}, time.Now().Add(childSlice))
 	if err != nil {
@@ -74,10 +93,11 @@ const (
 )
 
 // TestIntegrationSIGKILLedInvocations runs each invocation as a process of its own on a shared
-// state file, SIGKILLs it at a random moment while a writer commits 20,000 changes (60,000
-// with -long), and checks that every change arrives, in order per key, that the slot never
-// confirms past the stored offsets, and that some invocations were killed while they
-// produced records.
+// state file while a writer commits 20,000 changes (60,000 with -long): half of them are
+// SIGKILLed at a random moment, a quarter SIGKILL themselves right after storing their
+// offsets, before the slot confirms them. It checks that every change arrives, in order per
+// key, that the slot never confirms past the stored offsets, and that invocations were killed
+// after producing records and after storing offsets.
 func TestIntegrationSIGKILLedInvocations(t *testing.T) {
 	changes, keys := 20000, 40 // keys: a multiple of writers, so that each key has one writer
 	if *long {
@@ -116,9 +136,12 @@ func TestIntegrationSIGKILLedInvocations(t *testing.T) {
 
 	// child runs one invocation; killAfter > 0 SIGKILLs it after that long if it still runs.
 	// written is -1 when the invocation could not take the lease (a killed one still holds it).
-	child := func(killAfter time.Duration) (written int, killed bool) {
+	child := func(killAfter time.Duration, afterStore bool) (written int, killed bool) {
 		cmd := exec.Command(os.Args[0], "-test.run=^TestKillChildInvocation$", "-test.v")
 		cmd.Env = append(os.Environ(), childStateEnv+"="+path, childBrokersEnv+"="+strings.Join(k.Brokers(), ","))
+		if afterStore {
+			cmd.Env = append(cmd.Env, childKillAfterStoreEnv+"=1")
+		}
 		var out bytes.Buffer
 		cmd.Stdout = &out
 		if err := cmd.Start(); err != nil {
@@ -136,6 +159,9 @@ func TestIntegrationSIGKILLedInvocations(t *testing.T) {
 			}
 		} else {
 			<-done
+		}
+		if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); ok && ws.Signaled() && ws.Signal() == syscall.SIGKILL {
+			killed = true // also when it killed itself
 		}
 		for _, line := range strings.Split(out.String(), "\n") {
 			if n, ok := strings.CutPrefix(line, "WRITTEN="); ok {
@@ -173,7 +199,7 @@ func TestIntegrationSIGKILLedInvocations(t *testing.T) {
 		}
 		return stored
 	}
-	for n, _ := child(0); n < 0; n, _ = child(0) { // creates the slot, snapshot of the empty table
+	for n, _ := child(0, false); n < 0; n, _ = child(0, false) { // creates the slot, snapshot of the empty table
 	}
 	// Writers on connections of their own commit one change per transaction, each to keys
 	// of its own, so that their transactions interleave in the log while each key's changes
@@ -213,13 +239,14 @@ func TestIntegrationSIGKILLedInvocations(t *testing.T) {
 		close(writerErr)
 		writerDone <- <-writerErr
 	}()
-	// Three invocations in four are SIGKILLed at a random moment of their life: while starting,
-	// streaming, producing, storing offsets or confirming the slot's position; the others run
-	// to their end, so that the stream advances while the writer commits.
+	// In turn: an invocation runs to its end (so that the stream advances while the writer
+	// commits), one is SIGKILLed at a random moment (starting, streaming or producing), one
+	// kills itself right after storing its offsets (before the slot confirms them), one is
+	// SIGKILLed at random again.
 	rng := rand.New(rand.NewPCG(3, 4))
 	var kills, producing, afterStore int
 	started, stored := time.Now(), check()
-	for writing := true; writing; {
+	for i, writing := 0, true; writing; i++ {
 		select {
 		case err := <-writerDone:
 			if err != nil {
@@ -229,11 +256,16 @@ func TestIntegrationSIGKILLedInvocations(t *testing.T) {
 		default:
 		}
 		var killAfter time.Duration
-		if rng.IntN(4) > 0 {
+		selfKill := false
+		switch i % 4 {
+		case 0: // runs to its end
+		case 2: // kills itself once it stored its offsets, before the slot confirms them
+			selfKill = true
+		default:
 			killAfter = time.Duration(200+rng.IntN(1600)) * time.Millisecond
 		}
 		before, t0 := end(), time.Now()
-		n, killed := child(killAfter)
+		n, killed := child(killAfter, selfKill)
 		now := check()
 		switch {
 		case killed:
@@ -254,7 +286,7 @@ func TestIntegrationSIGKILLedInvocations(t *testing.T) {
 	}
 	writeTime := time.Since(started)
 	for i := 0; i < 40; i++ {
-		n, _ := child(0)
+		n, _ := child(0, false)
 		if n == 0 {
 			break
 		}
@@ -270,7 +302,8 @@ func TestIntegrationSIGKILLedInvocations(t *testing.T) {
 	}
 	t.Logf("%d changes written in %v; %d records (replays included); %d invocation processes SIGKILLed, %d after producing records, %d after storing offsets",
 		changes, writeTime.Round(time.Millisecond), records, kills, producing, afterStore)
-	if producing < 2 {
-		t.Errorf("only %d invocations were killed after producing records while the writer committed (%d killed)", producing, kills)
+	if producing < 2 || afterStore < 1 {
+		t.Errorf("%d invocations were killed after producing records, %d after storing offsets, while the writer committed (%d killed); want 2 and 1",
+			producing, afterStore, kills)
 	}
 }
