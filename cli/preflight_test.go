@@ -328,6 +328,14 @@ func TestIntegrationPreflight(t *testing.T) {
 		if m, _ := answer["message"].(string); code != http.StatusBadRequest || !strings.Contains(m, "Kafka at "+down) {
 			t.Errorf("create: HTTP %d %v", code, answer)
 		}
+		// Preflight off: created, and the task fails with the same line.
+		off := with(base, connect.KeyPreflightEnable, "false")
+		if code, answer := restJSON(t, http.MethodPost, url+"/connectors", map[string]any{"name": "down", "config": off}); code != http.StatusCreated {
+			t.Fatalf("create with preflight off: HTTP %d %v", code, answer)
+		}
+		if trace := failedTrace(t, url, "down"); !strings.Contains(trace, "bootstrap.servers: Kafka at "+down+" did not answer") {
+			t.Errorf("task trace %q, want the preflight's line", trace)
+		}
 	})
 
 	t.Run("cli validate and apply --dry-run", func(t *testing.T) {
