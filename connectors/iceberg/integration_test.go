@@ -394,4 +394,26 @@ func TestIntegrationSink(t *testing.T) {
 			t.Errorf("reported %+v, want the record without a route value", rep)
 		}
 	})
+
+	t.Run("preflight", func(t *testing.T) {
+		ctx := context.Background()
+		res := &connect.ConfigInfos{}
+		props := e.props(map[string]string{AutoCreateConfig: "false", TablesConfig: "nowhere.none"})
+		if err := (&Connector{}).Preflight(ctx, props, res); err != nil {
+			t.Fatal(err)
+		}
+		if f := connect.PreflightFindings(*res); len(f) != 1 || f[0].Key != TablesConfig || !strings.Contains(f[0].Message, "does not exist") {
+			t.Fatalf("findings %+v, want the missing table", f)
+		}
+		res = &connect.ConfigInfos{}
+		props = e.props(map[string]string{CatalogURIConfig: strings.Replace(e.pg.DSN, "connectless:connectless@", "connectless:wrong@", 1)})
+		if err := (&Connector{}).Preflight(ctx, props, res); err != nil {
+			t.Fatal(err)
+		}
+		f := connect.PreflightFindings(*res)
+		if len(f) != 1 || f[0].Key != CatalogURIConfig || strings.Contains(f[0].Message, "wrong") {
+			t.Fatalf("findings %+v, want the catalog URI, without the password", f)
+		}
+		t.Logf("finding: %s", f[0].Message)
+	})
 }

@@ -1,0 +1,56 @@
+package iceberg
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/apache/iceberg-go/catalog"
+
+	"github.com/connectless/connectless/core/connect"
+)
+
+// PreflightChecks lists what Preflight checks.
+func (c *Connector) PreflightChecks() []string {
+	return []string{
+		"The catalog opens: the sql catalog's database accepts the connection (and its catalog tables exist or can be created); the REST service answers.",
+		"Each table of iceberg.tables exists, unless iceberg.tables.auto-create-enabled is true.",
+	}
+}
+
+// Preflight opens the catalog and loads the configured tables.
+func (c *Connector) Preflight(ctx context.Context, props map[string]string, results *connect.ConfigInfos) error {
+	s, err := parse(props)
+	if err != nil {
+		return nil // the Validator reports it
+	}
+	cat, err := s.openCatalog(ctx)
+	if err != nil {
+		results.AddError(CatalogURIConfig, fmt.Sprintf("cannot open the %s catalog at %s: %v", s.catalogType, redactURI(s.catalogProps["uri"]), err))
+		return nil
+	}
+	defer CloseCatalog(cat)
+	if s.autoCreate {
+		return nil
+	}
+	for _, name := range s.tables {
+		ident, _ := parseIdent(name)
+		if _, err := cat.LoadTable(ctx, ident); errors.Is(err, catalog.ErrNoSuchTable) || errors.Is(err, catalog.ErrNoSuchNamespace) {
+			results.AddError(TablesConfig, fmt.Sprintf("table %s does not exist in catalog %s: create it or set %s=true", name, s.catalogName, AutoCreateConfig))
+		} else if err != nil {
+			results.AddError(TablesConfig, fmt.Sprintf("cannot load table %s: %v", name, err))
+		}
+	}
+	return nil
+}
+
+// redactURI drops the password of a database URL.
+func redactURI(uri string) string {
+	cfg, err := pgConfig(uri, "", "")
+	if err != nil {
+		return "(the configured URI)"
+	}
+	return fmt.Sprintf("%s@%s:%d/%s", cfg.User, cfg.Host, cfg.Port, cfg.Database)
+}
+
+var _ connect.Preflighter = (*Connector)(nil)
