@@ -189,7 +189,6 @@ func (w *tableWriter) commit(ctx context.Context) error {
 		props := summaryProps(next, w.t.cfg.groupID)
 		props[CommitIDProp] = commitID
 		props[LeaseTokenProp] = strconv.FormatInt(w.t.token, 10)
-		base := w.tbl.CurrentSnapshot()
 		tx := w.tbl.NewTransaction()
 		err := tx.AssertRefSnapshotID(table.MainBranch)
 		if err == nil {
@@ -207,7 +206,8 @@ func (w *tableWriter) commit(ctx context.Context) error {
 			return nil
 		}
 		// Whatever the error says, the catalog's current state decides: our own commit
-		// landed, another commit moved the branch (retry or fenced), or nothing moved (a
+		// landed, another commit changed the table (a snapshot of other partitions, a schema
+		// change, a property: retry on it; a snapshot of ours: fenced), or nothing moved (a
 		// real failure).
 		fresh, lerr := w.t.cat.LoadTable(ctx, w.ident)
 		if lerr != nil {
@@ -219,20 +219,16 @@ func (w *tableWriter) commit(ctx context.Context) error {
 			clear(w.pendingFrom)
 			return nil
 		}
-		if sameSnapshot(head, base) || attempt >= maxCommitAttempts {
-			return fmt.Errorf("table %s: commit: %w", w.name, err)
+		if fresh.MetadataLocation() == w.tbl.MetadataLocation() {
+			return fmt.Errorf("table %s: commit: %w", w.name, err) // nothing moved: a real failure
+		}
+		if attempt >= maxCommitAttempts {
+			return transient.MarkLater(fmt.Errorf("table %s: commit lost %d races to other writers: %w", w.name, attempt, err))
 		}
 		if aerr := w.adopt(fresh, true); aerr != nil {
 			return aerr
 		}
 	}
-}
-
-func sameSnapshot(a, b *table.Snapshot) bool {
-	if a == nil || b == nil {
-		return a == b
-	}
-	return a.SnapshotID == b.SnapshotID
 }
 
 // evolve adds the record type's new columns (optional) and widenings to the table, in a
@@ -251,7 +247,9 @@ func (w *tableWriter) evolve(ctx context.Context, rt *ice.StructType) error {
 		}
 		fresh, lerr := w.t.cat.LoadTable(ctx, w.ident)
 		if lerr != nil || attempt >= 3 {
-			return fmt.Errorf("table %s: evolve schema: %w", w.name, errors.Join(err, lerr))
+			// Another writer keeps changing the table (or the catalog is away): a later slice
+			// tries again.
+			return transient.MarkLater(fmt.Errorf("table %s: evolve schema: %w", w.name, errors.Join(err, lerr)))
 		}
 		if aerr := w.adopt(fresh, true); aerr != nil {
 			return aerr
