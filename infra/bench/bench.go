@@ -11,7 +11,6 @@ import (
 	"log/slog"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"runtime"
 	"sync"
 	"syscall"
@@ -49,8 +48,12 @@ type Options struct {
 	AvroRecords int
 	// MemoryRecords is how many records each P2 topic gets. Default Records/4.
 	MemoryRecords int
-	// MemoryPartitions are the partition counts P2 archives with one task. Default 1, 16, 64.
+	// MemoryPartitions are the partition counts P2 archives with one task. Default 1, 16,
+	// 64, 256.
 	MemoryPartitions []int
+	// ScalingTasks are the tasks.max values of P6 (the worker path on P1's topic). Default
+	// 1, 2, 4; a first value below zero skips P6.
+	ScalingTasks []int
 	// FanOutConnectors × FanOutTasks is the task count of P4. Default 100 × 10.
 	FanOutConnectors, FanOutTasks int
 	// TaskBootstrap is the task function's bootstrap binary for the cold-init figure of P3;
@@ -58,6 +61,10 @@ type Options struct {
 	TaskBootstrap string
 	// Cost is the P5 cost model; zero prices take DefaultPrices.
 	Cost CostModel
+	// Only, when set, narrows the run to the P1, P6 and Avro variants whose names contain one
+	// of its entries (each group keeps its ceiling) and to the sections P2 … P5 it names;
+	// for iterating on one path.
+	Only []string
 	// ProfileDir, when set, receives a CPU profile of each connectless P1 run.
 	ProfileDir string
 	// Child returns the command that runs one job (RunChild) in a child process. Default: this
@@ -78,7 +85,10 @@ func (o *Options) defaults() {
 	o.MemoryRecords = cmp.Or(o.MemoryRecords, o.Records/4)
 	o.AvroRecords = cmp.Or(o.AvroRecords, o.Records/4)
 	if len(o.MemoryPartitions) == 0 {
-		o.MemoryPartitions = []int{1, 16, 64}
+		o.MemoryPartitions = []int{1, 16, 64, 256}
+	}
+	if len(o.ScalingTasks) == 0 {
+		o.ScalingTasks = []int{1, 2, 4}
 	}
 	o.FanOutConnectors = cmp.Or(o.FanOutConnectors, 100)
 	o.FanOutTasks = cmp.Or(o.FanOutTasks, 10)
@@ -119,6 +129,8 @@ type Variant struct {
 	Name        string   `json:"name"`
 	Path        string   `json:"path"`
 	Compression string   `json:"compression"`
+	Format      string   `json:"format,omitempty"`
+	Tasks       int      `json:"tasks,omitempty"`
 	Runs        []Sample `json:"runs"`
 	MsgsPerS    Stat     `json:"msgs_per_s"`
 	MBPerS      Stat     `json:"mb_per_s"`
@@ -167,8 +179,9 @@ type Report struct {
 	Tasks      int     `json:"tasks"`
 	FlushSize  int     `json:"flush_size"`
 	LoadMsgsPS float64 `json:"load_msgs_per_s"`
-	// Archive is P1, Memory P2, Overhead P3, FanOut P4, Cost P5.
+	// Archive is P1, Memory P2, Overhead P3, FanOut P4, Cost P5, Scaling P6.
 	Archive []Variant `json:"archive"`
+	Scaling []Variant `json:"scaling"`
 	// AvroParquet is P1's Avro → Parquet row (ceiling and worker) over AvroRecords records
 	// of AvroValueBytes bytes in Schema Registry wire format.
 	AvroParquet    []Variant   `json:"avro_parquet"`
@@ -222,14 +235,23 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	if err := r.archive(ctx); err != nil {
 		return r.rep, err
 	}
+	if err := r.scaling(ctx); err != nil {
+		return r.rep, err
+	}
 	if err := r.avroParquet(ctx); err != nil {
 		return r.rep, err
 	}
-	if err := r.memory(ctx); err != nil {
-		return r.rep, err
+	if r.wants("P2") {
+		if err := r.memory(ctx); err != nil {
+			return r.rep, err
+		}
 	}
-	r.overhead(ctx)
-	r.fanOut(ctx)
+	if r.wants("P3") {
+		r.overhead(ctx)
+	}
+	if r.wants("P4") {
+		r.fanOut(ctx)
+	}
 	r.cost()
 	r.rep.Seconds = time.Since(r.start).Seconds()
 	PrintTable(r.opts.Out, r.rep)
@@ -376,49 +398,25 @@ func (r *runner) archive(ctx context.Context) error {
 	r.rep.ValueBytes = n
 	r.rep.LoadMsgsPS = float64(r.opts.Records) / time.Since(start).Seconds()
 	r.progress("P1: loaded %d records, %.1f MB, in %.1fs (%.0f msg/s)", r.opts.Records, float64(n)/1e6, time.Since(start).Seconds(), r.rep.LoadMsgsPS)
-	kinds := []string{KindCeiling, KindWorker, KindServerless}
-	for _, gz := range []bool{false, true} {
-		comp := compressionName(gz)
-		variants := make([]*Variant, len(kinds))
-		for i, k := range kinds {
-			variants[i] = &Variant{Name: k + "/" + comp, Path: k, Compression: comp}
-		}
-		for run := 1; run <= r.opts.Runs; run++ {
-			for i, k := range kinds {
-				j := Job{Kind: k, Topic: archiveTopic, Gzip: gz, FlushSize: r.flushSize(), Tasks: r.opts.Tasks}
-				if r.opts.ProfileDir != "" && k != KindCeiling {
-					j.Profile = filepath.Join(r.opts.ProfileDir, fmt.Sprintf("%s-%s-%d.pprof", k, comp, run))
-				}
-				s, err := r.runJob(ctx, j)
-				if err == nil && s.Counted != int64(r.opts.Records) {
-					err = fmt.Errorf("%s run %d: %w: %d counted, %d loaded", variants[i].Name, run, ErrCount, s.Counted, r.opts.Records)
-				}
-				variants[i].Runs = append(variants[i].Runs, s)
-				if err != nil {
-					return fmt.Errorf("P1 %s run %d: %w", variants[i].Name, run, err)
-				}
-				r.progress("P1: %-18s run %d: %8.0f msg/s, %5.1f CPU-s, peak RSS %5.1f MiB, %d records in %d objects",
-					variants[i].Name, run, float64(s.Counted)/s.Seconds, s.CPUSeconds, s.PeakRSSMB, s.Counted, s.Objects)
-			}
-		}
-		for _, v := range variants {
-			summarize(v, r.rep.ValueBytes, r.opts.Records)
-		}
-		for _, v := range variants {
-			if variants[0].MsgsPerS.Median > 0 {
-				v.RatioToCeiling = v.MsgsPerS.Median / variants[0].MsgsPerS.Median
-			}
-			r.rep.Archive = append(r.rep.Archive, *v)
+	for _, g := range r.archiveGroups() {
+		vs, err := r.interleave(ctx, g, r.opts.Records, r.rep.ValueBytes)
+		r.rep.Archive = append(r.rep.Archive, vs...)
+		if err != nil {
+			return err
 		}
 	}
 	return nil
 }
 
-func compressionName(gz bool) string {
-	if gz {
-		return "gzip"
+// scaling is P6: the worker path at tasks.max 1, 2, 4 on P1's topic; report only.
+func (r *runner) scaling(ctx context.Context) error {
+	g := r.scalingGroup()
+	if len(r.opts.ScalingTasks) == 0 || r.opts.ScalingTasks[0] < 0 || len(g) == 0 {
+		return nil
 	}
-	return "none"
+	vs, err := r.interleave(ctx, g, r.opts.Records, r.rep.ValueBytes)
+	r.rep.Scaling = vs
+	return err
 }
 
 // summarize fills a variant's statistics from its runs over records records of valueBytes.

@@ -23,6 +23,14 @@ const (
 	KindServerless = "serverless"
 )
 
+// Formats of the connector in a job.
+const (
+	// FormatJSON is JsonConverter (schemas off) + JsonFormat.
+	FormatJSON = "json"
+	// FormatBytes is ByteArrayConverter + ByteArrayFormat: the value bytes and a newline.
+	FormatBytes = "bytes"
+)
+
 // Job is one archive run, handed to a child process as JSON on its standard input.
 type Job struct {
 	Kind    string   `json:"kind"`
@@ -35,8 +43,13 @@ type Job struct {
 	Region     string `json:"region"`
 	AccessKey  string `json:"access_key"`
 	SecretKey  string `json:"secret_key"`
-	// Gzip compresses each object.
-	Gzip bool `json:"gzip"`
+	// Compression is s3.compression.type of each object: none (or empty), gzip or zstd. The
+	// ceiling uses the sink's compressors at the sink's default levels (klauspost/compress).
+	Compression string `json:"compression,omitempty"`
+	// Format of the connector's objects: FormatJSON (or empty) for JsonConverter + JsonFormat,
+	// FormatBytes for ByteArrayConverter + ByteArrayFormat. The ceiling writes the same lines
+	// for both.
+	Format string `json:"format,omitempty"`
 	// FlushSize is the records per object (flush.size).
 	FlushSize int `json:"flush_size"`
 	// Tasks is tasks.max of the connector (the ceiling reads every partition concurrently).

@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -31,13 +32,10 @@ const connectorName = "bench-archive"
 const sliceBudget = 10 * time.Minute
 
 // connectorConfig is the S3 sink configuration of a job: JsonFormat of schemaless JSON
-// values (ParquetFormat of AvroConverter values for the Avro row), the default partitioner,
+// values (ByteArrayFormat of ByteArrayConverter values for FormatBytes, ParquetFormat of AvroConverter values for the Avro row), the default partitioner,
 // FlushSize records per object.
 func connectorConfig(j Job) map[string]string {
-	compression := "none"
-	if j.Gzip {
-		compression = "gzip"
-	}
+	compression := cmp.Or(j.Compression, "none")
 	cfg := map[string]string{
 		"connector.class":                "io.confluent.connect.s3.S3SinkConnector",
 		"topics":                         j.Topic,
@@ -55,6 +53,11 @@ func connectorConfig(j Job) map[string]string {
 		"key.converter":                  "org.apache.kafka.connect.storage.StringConverter",
 		"value.converter":                "org.apache.kafka.connect.json.JsonConverter",
 		"value.converter.schemas.enable": "false",
+	}
+	if j.Format == FormatBytes {
+		delete(cfg, "value.converter.schemas.enable")
+		cfg["format.class"] = "io.confluent.connect.s3.format.bytearray.ByteArrayFormat"
+		cfg["value.converter"] = "org.apache.kafka.connect.converters.ByteArrayConverter"
 	}
 	if j.RegistryURL != "" {
 		delete(cfg, "value.converter.schemas.enable")

@@ -13,16 +13,11 @@ func PrintTable(w io.Writer, rep *Report) {
 	if rep.Records > 0 {
 		avg = float64(rep.ValueBytes) / float64(rep.Records)
 	}
-	fmt.Fprintf(w, "\nP1 archive throughput: %d records of %.0f B (%.1f MB), %d partitions, tasks.max=%d, flush.size=%d, %d CPUs\n",
+	fmt.Fprintf(w, "\nP1 archive throughput: %d records of %.0f B (%.1f MB), %d partitions, tasks.max=%d, flush.size=%d, %d CPUs; JsonFormat unless /bytes (ByteArrayFormat); vs the ceiling of the same compression\n",
 		rep.Records, avg, float64(rep.ValueBytes)/1e6, rep.Partitions, rep.Tasks, rep.FlushSize, rep.CPUs)
 	fmt.Fprintln(tw, "variant\tmsg/s min\tmedian\tmax\tMB/s\tCPU-s/GB\tpeak RSS MiB\tvs ceiling\tcounted\t")
 	for _, v := range rep.Archive {
-		var counted int64
-		if len(v.Runs) > 0 {
-			counted = v.Runs[len(v.Runs)-1].Counted
-		}
-		fmt.Fprintf(tw, "%s\t%.0f\t%.0f\t%.0f\t%.1f\t%.1f\t%.1f\t%.0f%%\t%d\t\n", v.Name, v.MsgsPerS.Min, v.MsgsPerS.Median, v.MsgsPerS.Max,
-			v.MBPerS.Median, v.CPUSPerGB.Median, v.PeakRSSMB.Median, 100*v.RatioToCeiling, counted)
+		printVariant(tw, v)
 	}
 	tw.Flush()
 	if len(rep.AvroParquet) > 0 {
@@ -30,12 +25,16 @@ func PrintTable(w io.Writer, rep *Report) {
 			rep.AvroRecords, float64(rep.AvroValueBytes)/1e6)
 		fmt.Fprintln(tw, "variant\tmsg/s min\tmedian\tmax\tMB/s\tCPU-s/GB\tpeak RSS MiB\tvs ceiling\tcounted\t")
 		for _, v := range rep.AvroParquet {
-			var counted int64
-			if len(v.Runs) > 0 {
-				counted = v.Runs[len(v.Runs)-1].Counted
-			}
-			fmt.Fprintf(tw, "%s\t%.0f\t%.0f\t%.0f\t%.1f\t%.1f\t%.1f\t%.0f%%\t%d\t\n", v.Name, v.MsgsPerS.Min, v.MsgsPerS.Median, v.MsgsPerS.Max,
-				v.MBPerS.Median, v.CPUSPerGB.Median, v.PeakRSSMB.Median, 100*v.RatioToCeiling, counted)
+			printVariant(tw, v)
+		}
+		tw.Flush()
+	}
+	if len(rep.Scaling) > 0 {
+		fmt.Fprintf(w, "\nP6 scaling (worker path, uncompressed JsonFormat, same topic; vs the first row)\n")
+		fmt.Fprintln(tw, "variant\tmsg/s median\tmsg/s per task\tCPU-s/GB\tpeak RSS MiB\tvs first\tcounted\t")
+		for _, v := range rep.Scaling {
+			fmt.Fprintf(tw, "%s\t%.0f\t%.0f\t%.1f\t%.1f\t%.0f%%\t%d\t\n", v.Name, v.MsgsPerS.Median, v.MsgsPerS.Median/float64(max(v.Tasks, 1)),
+				v.CPUSPerGB.Median, v.PeakRSSMB.Median, 100*v.RatioToCeiling, lastCounted(v))
 		}
 		tw.Flush()
 	}
@@ -75,3 +74,17 @@ func PrintTable(w io.Writer, rep *Report) {
 }
 
 func fmtStat(s Stat) string { return fmt.Sprintf("%.1f / %.1f / %.1f", s.Min, s.Median, s.Max) }
+
+// printVariant writes one P1 row.
+func printVariant(w io.Writer, v Variant) {
+	fmt.Fprintf(w, "%s\t%.0f\t%.0f\t%.0f\t%.1f\t%.1f\t%.1f\t%.0f%%\t%d\t\n", v.Name, v.MsgsPerS.Min, v.MsgsPerS.Median, v.MsgsPerS.Max,
+		v.MBPerS.Median, v.CPUSPerGB.Median, v.PeakRSSMB.Median, 100*v.RatioToCeiling, lastCounted(v))
+}
+
+// lastCounted is the records counted in the bucket after the variant's last run.
+func lastCounted(v Variant) int64 {
+	if len(v.Runs) == 0 {
+		return 0
+	}
+	return v.Runs[len(v.Runs)-1].Counted
+}
