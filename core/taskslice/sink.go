@@ -59,9 +59,10 @@ type SinkSlice struct {
 	MaxRecords int
 	// BatchSize bounds the records in one Put. Default 500. Mirrors Kafka's max.poll.records.
 	BatchSize int
-	// Fetch bounds each fetch request. When Fetch.MaxBytes is 0, one round of fetches over
-	// all pending partitions reads about FetchRoundBytes in all (at least 64 KiB and at most
-	// 1 MiB per partition), so memory stays flat as partitions are added. Mirrors Kafka's
+	// Fetch bounds each fetch request. When Fetch.MaxBytes is 0, one round of fetches reads
+	// about FetchRoundBytes in all (at least 64 KiB and at most 1 MiB per partition; beyond
+	// 64 pending partitions a round takes 64 of them in turn), so memory stays flat as
+	// partitions are added. Mirrors Kafka's
 	// fetch.max.bytes and max.partition.fetch.bytes.
 	Fetch      kafka.FetchOptions
 	Converters Converters
@@ -134,6 +135,8 @@ type sinkRun struct {
 	resets  map[connect.TopicPartition]int64 // asked by the task, applied between Puts
 	moved   map[connect.TopicPartition]bool  // reset by the task since the last fetch
 	raws    map[rawKey]*kafka.Message        // the records of the Put in progress, for Report
+	// nextRound is where the next partial fetch round starts among the pending partitions.
+	nextRound int
 	// fetchFailures counts consecutive rounds in which every fetch failed retriably.
 	fetchFailures int
 	// interrupted is the retriable failure being retried, cleared by progress.
@@ -308,6 +311,7 @@ func (r *sinkRun) loop(ctx context.Context) error {
 			r.res.CaughtUp = true
 			return nil
 		}
+		pending = r.round(pending)
 		results, err := r.fetch(ctx, pending)
 		if err != nil {
 			return err
