@@ -175,7 +175,7 @@ func (r *runner) avroParquet(ctx context.Context) error {
 	r.progress("P1: loaded %d Avro log lines (Schema Registry wire format), %.1f MB, in %.1fs", r.opts.AvroRecords, float64(n)/1e6, time.Since(start).Seconds())
 	var group []variantJob
 	for _, k := range []string{KindCeiling, KindWorker} {
-		group = append(group, variantJob{k + "/avro-parquet", Job{Kind: k, Topic: avroTopic, FlushSize: r.flushSize(), Tasks: r.opts.Tasks, RegistryURL: r.svc.registry.URL()}})
+		group = append(group, variantJob{k + "/avro-parquet", Job{Kind: k, Topic: avroTopic, FlushSize: r.flushSize(), Tasks: r.opts.Tasks, RegistryURL: r.svc.registry.URL(), MemoryMB: r.taskMemoryMB(k)}})
 	}
 	r.rep.AvroParquet, err = r.interleave(ctx, group, r.opts.AvroRecords, n)
 	return err

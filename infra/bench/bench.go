@@ -48,6 +48,9 @@ type Options struct {
 	AvroRecords int
 	// MemoryRecords is how many records each P2 topic gets. Default Records/4.
 	MemoryRecords int
+	// MemoryMB is the memory P2's task process runs in (its Go memory limit and GC
+	// percentage follow from it as in the task function). Default 64.
+	MemoryMB int
 	// MemoryPartitions are the partition counts P2 archives with one task. Default 1, 16,
 	// 64, 256.
 	MemoryPartitions []int
@@ -84,6 +87,7 @@ func (o *Options) defaults() {
 	o.ObjectBytes = cmp.Or(o.ObjectBytes, 8<<20)
 	o.MemoryRecords = cmp.Or(o.MemoryRecords, o.Records/4)
 	o.AvroRecords = cmp.Or(o.AvroRecords, o.Records/4)
+	o.MemoryMB = cmp.Or(o.MemoryMB, 64)
 	if len(o.MemoryPartitions) == 0 {
 		o.MemoryPartitions = []int{1, 16, 64, 256}
 	}
@@ -115,6 +119,7 @@ type Sample struct {
 	Seconds    float64 `json:"seconds"`
 	CPUSeconds float64 `json:"cpu_seconds"`
 	PeakRSSMB  float64 `json:"peak_rss_mb"`
+	FileRSSMB  float64 `json:"file_rss_mb,omitempty"`
 	// Read is what the job says it read; Counted is what the bucket holds afterwards.
 	Read    int64 `json:"read"`
 	Counted int64 `json:"counted"`
@@ -146,8 +151,10 @@ type MemoryRun struct {
 	Records    int64   `json:"records"`
 	Counted    int64   `json:"counted"`
 	PeakRSSMB  float64 `json:"peak_rss_mb"`
-	Seconds    float64 `json:"seconds"`
-	Error      string  `json:"error,omitempty"`
+	// FileRSSMB is the part of the resident memory that maps files (the executable).
+	FileRSSMB float64 `json:"file_rss_mb"`
+	Seconds   float64 `json:"seconds"`
+	Error     string  `json:"error,omitempty"`
 }
 
 // Overhead is P3, in milliseconds.
@@ -188,6 +195,7 @@ type Report struct {
 	AvroRecords    int         `json:"avro_records"`
 	AvroValueBytes int64       `json:"avro_value_bytes"`
 	Memory         []MemoryRun `json:"memory"`
+	MemoryMB       int         `json:"memory_mb"`
 	Overhead       Overhead    `json:"overhead"`
 	FanOut         FanOut      `json:"fan_out"`
 	Cost           []Cost      `json:"cost_per_tb"`
@@ -225,7 +233,7 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	opts.defaults()
 	r := &runner{opts: opts, start: time.Now()}
 	r.rep = &Report{Date: time.Now().UTC().Format(time.RFC3339), CPUs: runtime.NumCPU(), GoVersion: runtime.Version(),
-		Records: opts.Records, Partitions: opts.Partitions, Tasks: opts.Tasks, FlushSize: r.flushSize(), Model: opts.Cost}
+		Records: opts.Records, MemoryMB: opts.MemoryMB, Partitions: opts.Partitions, Tasks: opts.Tasks, FlushSize: r.flushSize(), Model: opts.Cost}
 	defer func() { r.rep.Seconds = time.Since(r.start).Seconds() }()
 	stop, err := r.startServices(ctx)
 	defer stop()
@@ -359,7 +367,7 @@ func (r *runner) runJob(ctx context.Context, j Job) (Sample, error) {
 	if err := json.Unmarshal(stdout.Bytes(), &res); err != nil {
 		return s, fmt.Errorf("%s job: %w (%v): %s", j.Kind, err, runErr, tail(stderr.String()))
 	}
-	s.Seconds, s.Read = res.Seconds, res.Records
+	s.Seconds, s.Read, s.FileRSSMB = res.Seconds, res.Records, res.FileRSSMB
 	if res.PeakRSSMB > 0 {
 		s.PeakRSSMB = res.PeakRSSMB
 	}
@@ -448,8 +456,8 @@ func (r *runner) memory(ctx context.Context) error {
 		if _, err := load(ctx, r.svc.kafka.Brokers(), topic, r.opts.MemoryRecords, r.opts.RecordSize); err != nil {
 			return fmt.Errorf("P2: %w", err)
 		}
-		s, err := r.runJob(ctx, Job{Kind: KindWorker, Topic: topic, FlushSize: r.flushSize(), Tasks: 1})
-		m := MemoryRun{Partitions: p, Records: int64(r.opts.MemoryRecords), Counted: s.Counted, PeakRSSMB: s.PeakRSSMB, Seconds: s.Seconds}
+		s, err := r.runJob(ctx, Job{Kind: KindWorker, Topic: topic, FlushSize: r.flushSize(), Tasks: 1, MemoryMB: r.opts.MemoryMB})
+		m := MemoryRun{Partitions: p, Records: int64(r.opts.MemoryRecords), Counted: s.Counted, PeakRSSMB: s.PeakRSSMB, FileRSSMB: s.FileRSSMB, Seconds: s.Seconds}
 		if err == nil && s.Counted != m.Records {
 			err = fmt.Errorf("%w: %d counted, %d loaded", ErrCount, s.Counted, m.Records)
 		}
@@ -459,7 +467,7 @@ func (r *runner) memory(ctx context.Context) error {
 			return fmt.Errorf("P2 %d partitions: %w", p, err)
 		}
 		r.rep.Memory = append(r.rep.Memory, m)
-		r.progress("P2: %2d partitions, one task: peak RSS %.1f MiB (%d records in %.1fs)", p, m.PeakRSSMB, m.Counted, m.Seconds)
+		r.progress("P2: %3d partitions, one task: peak RSS %.1f MiB, %.1f MiB of it file-backed at the end (%d records in %.1fs)", p, m.PeakRSSMB, m.FileRSSMB, m.Counted, m.Seconds)
 	}
 	return nil
 }

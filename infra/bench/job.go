@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/connectless/connectless/core/memtune"
 )
 
 // Variant kinds of an archive job.
@@ -60,6 +62,9 @@ type Job struct {
 	// wire format, archived as Parquet (the ceiling decodes with hamba/avro and writes with
 	// parquet-go; the connector uses AvroConverter and ParquetFormat).
 	RegistryURL string `json:"registry_url,omitempty"`
+	// MemoryMB, when above zero, is the memory the child runs the job in: it sets the Go
+	// collector as the task function does for that function memory size (memtune.ForMemory).
+	MemoryMB int `json:"memory_mb,omitempty"`
 	// Profile, when set, is a file that receives a CPU profile of the run.
 	Profile string `json:"profile,omitempty"`
 }
@@ -73,6 +78,9 @@ type JobResult struct {
 	// PeakRSSMB is the process's VmHWM at the end (rusage's maxrss of a child starts at the
 	// parent's size when it forked, so the child reads its own).
 	PeakRSSMB float64 `json:"peak_rss_mb"`
+	// FileRSSMB is the process's RssFile at the end: resident pages of mapped files, mostly
+	// the executable's, which no Go memory limit bounds.
+	FileRSSMB float64 `json:"file_rss_mb"`
 	// Error is set when the job failed.
 	Error string `json:"error,omitempty"`
 }
@@ -84,13 +92,14 @@ func RunChild(ctx context.Context, in io.Reader, out io.Writer) error {
 	if err := json.NewDecoder(in).Decode(&j); err != nil {
 		return fmt.Errorf("read job: %w", err)
 	}
+	memtune.Apply(os.Environ(), memtune.ForMemory(j.MemoryMB))
 	stopProfile, err := startProfile(j.Profile)
 	if err != nil {
 		return err
 	}
 	res, err := runJob(ctx, j)
 	stopProfile()
-	res.PeakRSSMB = peakRSSMB()
+	res.PeakRSSMB, res.FileRSSMB = procStatusMB("VmHWM:"), procStatusMB("RssFile:")
 	if err != nil {
 		res.Error = err.Error()
 	}
@@ -112,14 +121,15 @@ func runJob(ctx context.Context, j Job) (JobResult, error) {
 	return JobResult{}, fmt.Errorf("job kind %q: %w", j.Kind, ErrUnknownKind)
 }
 
-// peakRSSMB reads VmHWM from /proc/self/status in MiB; 0 where there is none.
-func peakRSSMB() float64 {
+// procStatusMB reads a kB field of /proc/self/status (VmHWM:, RssFile:) in MiB; 0 where
+// there is none.
+func procStatusMB(field string) float64 {
 	b, err := os.ReadFile("/proc/self/status")
 	if err != nil {
 		return 0
 	}
 	for line := range strings.Lines(string(b)) {
-		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+		if v, ok := strings.CutPrefix(line, field); ok {
 			kib, _ := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 64)
 			return kib / 1024
 		}

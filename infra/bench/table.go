@@ -38,10 +38,10 @@ func PrintTable(w io.Writer, rep *Report) {
 		}
 		tw.Flush()
 	}
-	fmt.Fprintln(w, "\nP2 memory (worker path, one task, uncompressed)")
-	fmt.Fprintln(tw, "partitions\trecords\tpeak RSS MiB\tseconds\t")
+	fmt.Fprintf(w, "\nP2 memory (worker path, one task, uncompressed, in %d MiB: Go memory limit and GC as the task function sets them)\n", rep.MemoryMB)
+	fmt.Fprintln(tw, "partitions\trecords\tpeak RSS MiB\tfile-backed MiB\tseconds\t")
 	for _, m := range rep.Memory {
-		fmt.Fprintf(tw, "%d\t%d\t%.1f\t%.1f\t%s\n", m.Partitions, m.Counted, m.PeakRSSMB, m.Seconds, m.Error)
+		fmt.Fprintf(tw, "%d\t%d\t%.1f\t%.1f\t%.1f\t%s\n", m.Partitions, m.Counted, m.PeakRSSMB, m.FileRSSMB, m.Seconds, m.Error)
 	}
 	tw.Flush()
 	o := rep.Overhead

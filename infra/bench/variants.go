@@ -65,7 +65,7 @@ func compressionName(j Job) string {
 // ByteArrayFormat; gzip the worker and serverless paths; zstd the worker path.
 func (r *runner) archiveGroups() [][]variantJob {
 	job := func(kind, comp, format string) Job {
-		return Job{Kind: kind, Topic: archiveTopic, Compression: comp, Format: format, FlushSize: r.flushSize(), Tasks: r.opts.Tasks}
+		return Job{Kind: kind, Topic: archiveTopic, Compression: comp, Format: format, FlushSize: r.flushSize(), Tasks: r.opts.Tasks, MemoryMB: r.taskMemoryMB(kind)}
 	}
 	var groups [][]variantJob
 	for _, comp := range []string{"none", "gzip", "zstd"} {
@@ -118,10 +118,19 @@ func (r *runner) scalingGroup() []variantJob {
 	var g []variantJob
 	for _, n := range r.opts.ScalingTasks {
 		g = append(g, variantJob{fmt.Sprintf("worker/none tasks.max=%d", n),
-			Job{Kind: KindWorker, Topic: archiveTopic, Compression: "none", Format: FormatJSON, FlushSize: r.flushSize(), Tasks: n}})
+			Job{Kind: KindWorker, Topic: archiveTopic, Compression: "none", Format: FormatJSON, FlushSize: r.flushSize(), Tasks: n, MemoryMB: r.taskMemoryMB(KindWorker)}})
 	}
 	if len(g) == 0 {
 		return nil
 	}
 	return r.narrow(g)
+}
+
+// taskMemoryMB is the memory a P1 job of kind runs in: the cost model's Lambda memory size
+// for the connectless paths (their CPU seconds are what P5 bills), none for the ceiling.
+func (r *runner) taskMemoryMB(kind string) int {
+	if kind == KindCeiling {
+		return 0
+	}
+	return r.opts.Cost.LambdaMemoryMB
 }
