@@ -1,6 +1,7 @@
 package format
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -146,6 +147,18 @@ func (f byteArrayFormat) Encode(schema *connect.Schema, value any) ([]byte, erro
 		return nil, fmt.Errorf("%w: ByteArrayConverter is not compatible with objects of type %T", ErrData, value)
 	}
 	return append(slices.Clip(b), f.separator...), nil
+}
+
+// EncodeRaw returns raw itself and true when the value is those bytes (ByteArrayConverter
+// hands the record's value on as read) and the separator is the spool's line terminator, a
+// newline: the spool then writes raw and the newline without a copy in between. Anything
+// else is Encode's.
+func (f byteArrayFormat) EncodeRaw(_, raw []byte, schema *connect.Schema, value any) ([]byte, bool, error) {
+	if b, ok := value.([]byte); ok && len(f.separator) == 1 && f.separator[0] == '\n' && (schema == nil || schema.Type == connect.TypeBytes) && bytes.Equal(b, raw) {
+		return raw, true, nil
+	}
+	b, err := f.Encode(schema, value)
+	return b, false, err
 }
 
 // Finish compresses the spooled records.
