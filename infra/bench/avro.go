@@ -177,6 +177,6 @@ func (r *runner) avroParquet(ctx context.Context) error {
 	for _, k := range []string{KindCeiling, KindWorker} {
 		group = append(group, variantJob{k + "/avro-parquet", Job{Kind: k, Topic: avroTopic, FlushSize: r.flushSize(), Tasks: r.opts.Tasks, RegistryURL: r.svc.registry.URL(), MemoryMB: r.taskMemoryMB(k)}})
 	}
-	r.rep.AvroParquet, err = r.interleave(ctx, group, r.opts.AvroRecords, n)
+	r.rep.AvroParquet, err = r.interleave(ctx, "P1", group, r.opts.AvroRecords, n)
 	return err
 }

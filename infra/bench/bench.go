@@ -54,6 +54,9 @@ type Options struct {
 	// MemoryPartitions are the partition counts P2 archives with one task. Default 1, 16,
 	// 64, 256.
 	MemoryPartitions []int
+	// SourceRecords is how many log lines P7 writes from a file to Kafka. Default Records/4;
+	// negative skips P7.
+	SourceRecords int
 	// ScalingTasks are the tasks.max values of P6 (the worker path on P1's topic). Default
 	// 1, 2, 4; a first value below zero skips P6.
 	ScalingTasks []int
@@ -88,6 +91,7 @@ func (o *Options) defaults() {
 	o.MemoryRecords = cmp.Or(o.MemoryRecords, o.Records/4)
 	o.AvroRecords = cmp.Or(o.AvroRecords, o.Records/4)
 	o.MemoryMB = cmp.Or(o.MemoryMB, 64)
+	o.SourceRecords = cmp.Or(o.SourceRecords, o.Records/4)
 	if len(o.MemoryPartitions) == 0 {
 		o.MemoryPartitions = []int{1, 16, 64, 256}
 	}
@@ -191,16 +195,21 @@ type Report struct {
 	Scaling []Variant `json:"scaling"`
 	// AvroParquet is P1's Avro → Parquet row (ceiling and worker) over AvroRecords records
 	// of AvroValueBytes bytes in Schema Registry wire format.
-	AvroParquet    []Variant   `json:"avro_parquet"`
-	AvroRecords    int         `json:"avro_records"`
-	AvroValueBytes int64       `json:"avro_value_bytes"`
-	Memory         []MemoryRun `json:"memory"`
-	MemoryMB       int         `json:"memory_mb"`
-	Overhead       Overhead    `json:"overhead"`
-	FanOut         FanOut      `json:"fan_out"`
-	Cost           []Cost      `json:"cost_per_tb"`
-	Model          CostModel   `json:"cost_model"`
-	Seconds        float64     `json:"seconds"`
+	AvroParquet    []Variant `json:"avro_parquet"`
+	AvroRecords    int       `json:"avro_records"`
+	AvroValueBytes int64     `json:"avro_value_bytes"`
+	// Source is P7 (file → Kafka, ceiling and worker) over SourceRecords lines of
+	// SourceValueBytes bytes.
+	Source           []Variant   `json:"source"`
+	SourceRecords    int         `json:"source_records"`
+	SourceValueBytes int64       `json:"source_value_bytes"`
+	Memory           []MemoryRun `json:"memory"`
+	MemoryMB         int         `json:"memory_mb"`
+	Overhead         Overhead    `json:"overhead"`
+	FanOut           FanOut      `json:"fan_out"`
+	Cost             []Cost      `json:"cost_per_tb"`
+	Model            CostModel   `json:"cost_model"`
+	Seconds          float64     `json:"seconds"`
 }
 
 // services are the running local services.
@@ -247,6 +256,9 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 		return r.rep, err
 	}
 	if err := r.avroParquet(ctx); err != nil {
+		return r.rep, err
+	}
+	if err := r.source(ctx); err != nil {
 		return r.rep, err
 	}
 	if r.wants("P2") {
@@ -336,17 +348,29 @@ const archiveTopic = "bench-logs"
 func (r *runner) runJob(ctx context.Context, j Job) (Sample, error) {
 	r.seq++
 	j.Brokers = r.svc.kafka.Brokers()
-	j.Bucket = fmt.Sprintf("bench-%03d-%s", r.seq, j.Kind)
-	j.S3Endpoint, j.Region, j.AccessKey, j.SecretKey = r.svc.s3.Endpoint, r.svc.s3.Region, r.svc.s3.AccessKey, r.svc.s3.SecretKey
-	j.Table = fmt.Sprintf("bench-%03d", r.seq)
-	if err := r.svc.s3.CreateBucket(ctx, j.Bucket); err != nil {
-		return Sample{}, err
-	}
-	defer func() {
-		if err := emptyBucket(context.WithoutCancel(ctx), r.svc.s3c, j.Bucket); err != nil {
-			r.opts.Logger.Warn("bench: empty bucket", "bucket", j.Bucket, "error", err)
+	if isSource(j.Kind) {
+		var err error
+		if j.Topic, err = r.newSourceTopic(ctx); err != nil {
+			return Sample{}, err
 		}
-	}()
+		defer func() { // the broker keeps topics in memory
+			if err := r.svc.kc.DeleteTopics(context.WithoutCancel(ctx), j.Topic); err != nil {
+				r.opts.Logger.Warn("bench: delete topic", "topic", j.Topic, "error", err)
+			}
+		}()
+	} else {
+		j.Bucket = fmt.Sprintf("bench-%03d-%s", r.seq, j.Kind)
+		j.S3Endpoint, j.Region, j.AccessKey, j.SecretKey = r.svc.s3.Endpoint, r.svc.s3.Region, r.svc.s3.AccessKey, r.svc.s3.SecretKey
+		if err := r.svc.s3.CreateBucket(ctx, j.Bucket); err != nil {
+			return Sample{}, err
+		}
+		defer func() {
+			if err := emptyBucket(context.WithoutCancel(ctx), r.svc.s3c, j.Bucket); err != nil {
+				r.opts.Logger.Warn("bench: empty bucket", "bucket", j.Bucket, "error", err)
+			}
+		}()
+	}
+	j.Table = fmt.Sprintf("bench-%03d", r.seq)
 	in, err := json.Marshal(j)
 	if err != nil {
 		return Sample{}, fmt.Errorf("job: %w", err)
@@ -375,7 +399,11 @@ func (r *runner) runJob(ctx context.Context, j Job) (Sample, error) {
 		s.Error = cmp.Or(res.Error, fmt.Sprint(runErr))
 		return s, fmt.Errorf("%s job: %s: %s", j.Kind, s.Error, tail(stderr.String()))
 	}
-	c, err := countBucket(ctx, r.svc.s3c, j.Bucket)
+	count := func() (BucketCount, error) { return countBucket(ctx, r.svc.s3c, j.Bucket) }
+	if isSource(j.Kind) {
+		count = func() (BucketCount, error) { return r.countTopic(ctx, j.Topic) }
+	}
+	c, err := count()
 	if err != nil {
 		return s, err
 	}
@@ -407,7 +435,7 @@ func (r *runner) archive(ctx context.Context) error {
 	r.rep.LoadMsgsPS = float64(r.opts.Records) / time.Since(start).Seconds()
 	r.progress("P1: loaded %d records, %.1f MB, in %.1fs (%.0f msg/s)", r.opts.Records, float64(n)/1e6, time.Since(start).Seconds(), r.rep.LoadMsgsPS)
 	for _, g := range r.archiveGroups() {
-		vs, err := r.interleave(ctx, g, r.opts.Records, r.rep.ValueBytes)
+		vs, err := r.interleave(ctx, "P1", g, r.opts.Records, r.rep.ValueBytes)
 		r.rep.Archive = append(r.rep.Archive, vs...)
 		if err != nil {
 			return err
@@ -422,7 +450,7 @@ func (r *runner) scaling(ctx context.Context) error {
 	if len(r.opts.ScalingTasks) == 0 || r.opts.ScalingTasks[0] < 0 || len(g) == 0 {
 		return nil
 	}
-	vs, err := r.interleave(ctx, g, r.opts.Records, r.rep.ValueBytes)
+	vs, err := r.interleave(ctx, "P6", g, r.opts.Records, r.rep.ValueBytes)
 	r.rep.Scaling = vs
 	return err
 }

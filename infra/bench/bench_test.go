@@ -206,7 +206,7 @@ func TestIntegrationBench(t *testing.T) {
 	var out bytes.Buffer
 	opts := Options{
 		Out: &out, Records: 3000, RecordSize: 150, Partitions: 2, Tasks: 2, Runs: 1, ObjectBytes: 100 << 10,
-		MemoryRecords: 400, MemoryPartitions: []int{1, 4}, FanOutConnectors: 2, FanOutTasks: 3, AvroRecords: 1200, ScalingTasks: []int{1, 2},
+		MemoryRecords: 400, MemoryPartitions: []int{1, 4}, FanOutConnectors: 2, FanOutTasks: 3, AvroRecords: 1200, ScalingTasks: []int{1, 2}, SourceRecords: 700,
 		Child: func(ctx context.Context) *exec.Cmd {
 			cmd := exec.CommandContext(ctx, os.Args[0])
 			cmd.Env = append(os.Environ(), childEnv+"=1")
@@ -241,6 +241,14 @@ func TestIntegrationBench(t *testing.T) {
 			t.Errorf("%s: %d objects, want at least one per partition", v.Name, s.Objects)
 		}
 	}
+	if len(rep.Source) != 2 || rep.SourceValueBytes <= 0 {
+		t.Fatalf("P7: %+v", rep.Source)
+	}
+	for _, v := range rep.Source {
+		if s := v.Runs[0]; s.Counted != 700 || s.Read != 700 || s.CPUSeconds <= 0 || v.MsgsPerS.Median <= 0 {
+			t.Errorf("P7 %s: %+v", v.Name, s)
+		}
+	}
 	if len(rep.AvroParquet) != 2 || rep.AvroValueBytes <= 0 {
 		t.Fatalf("Avro -> Parquet row: %+v", rep.AvroParquet)
 	}
@@ -265,7 +273,7 @@ func TestIntegrationBench(t *testing.T) {
 	if len(rep.Cost) != 6 {
 		t.Errorf("P5: %+v", rep.Cost)
 	}
-	for _, want := range []string{"P1 archive throughput", "worker/gzip", "worker/zstd", "worker/none/bytes", "P6 scaling", "P1 Avro -> Parquet", "worker/avro-parquet", "P2 memory", "P3 invocation overhead", "P4 fan-out", "P5 cost per TB"} {
+	for _, want := range []string{"P1 archive throughput", "worker/gzip", "worker/zstd", "worker/none/bytes", "P6 scaling", "P7 source path", "P1 Avro -> Parquet", "worker/avro-parquet", "P2 memory", "P3 invocation overhead", "P4 fan-out", "P5 cost per TB"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("table lacks %q:\n%s", want, out.String())
 		}

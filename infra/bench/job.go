@@ -62,6 +62,8 @@ type Job struct {
 	// wire format, archived as Parquet (the ceiling decodes with hamba/avro and writes with
 	// parquet-go; the connector uses AvroConverter and ParquetFormat).
 	RegistryURL string `json:"registry_url,omitempty"`
+	// File is the file a source job (P7) reads, one record per line.
+	File string `json:"file,omitempty"`
 	// MemoryMB, when above zero, is the memory the child runs the job in: it sets the Go
 	// collector as the task function does for that function memory size (memtune.ForMemory).
 	MemoryMB int `json:"memory_mb,omitempty"`
@@ -117,6 +119,10 @@ func runJob(ctx context.Context, j Job) (JobResult, error) {
 		return runWorker(ctx, j)
 	case KindServerless:
 		return runServerless(ctx, j)
+	case KindSourceCeiling:
+		return runSourceCeiling(ctx, j)
+	case KindSourceWorker:
+		return runWorker(ctx, j)
 	}
 	return JobResult{}, fmt.Errorf("job kind %q: %w", j.Kind, ErrUnknownKind)
 }

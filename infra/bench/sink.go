@@ -92,9 +92,14 @@ func openRuntime(ctx context.Context, j Job, props map[string]string) (*serverle
 	return rt, nil
 }
 
-// runWorker runs the S3 sink as the worker does: every task runs slice after slice in its
-// own goroutine until it caught up, on a bolt store.
+// runWorker runs the S3 sink (FileStreamSource for KindSourceWorker) as the worker does:
+// every task runs slice after slice in its own goroutine until it caught up, on a bolt
+// store.
 func runWorker(ctx context.Context, j Job) (JobResult, error) {
+	cfg := connectorConfig(j)
+	if j.Kind == KindSourceWorker {
+		cfg = sourceConfig(j)
+	}
 	dir, err := os.MkdirTemp("", "connectless-bench-")
 	if err != nil {
 		return JobResult{}, fmt.Errorf("state directory: %w", err)
@@ -105,7 +110,7 @@ func runWorker(ctx context.Context, j Job) (JobResult, error) {
 		return JobResult{}, err
 	}
 	defer rt.Close()
-	if _, err := rt.Herder.CreateConnector(ctx, connectorName, rawConfig(connectorConfig(j)), store.TargetRunning); err != nil {
+	if _, err := rt.Herder.CreateConnector(ctx, connectorName, rawConfig(cfg), store.TargetRunning); err != nil {
 		return JobResult{}, fmt.Errorf("create connector: %w", err)
 	}
 	c, err := rt.Store.Connector(ctx, connectorName)

@@ -29,6 +29,15 @@ func PrintTable(w io.Writer, rep *Report) {
 		}
 		tw.Flush()
 	}
+	if len(rep.Source) > 0 {
+		fmt.Fprintf(w, "\nP7 source path, file -> Kafka (ceiling: bufio lines + kafka-go writer; worker: FileStreamSource, StringConverter): %d records, %.1f MB\n",
+			rep.SourceRecords, float64(rep.SourceValueBytes)/1e6)
+		fmt.Fprintln(tw, "variant\tmsg/s min\tmedian\tmax\tMB/s\tCPU-s/GB\tpeak RSS MiB\tvs ceiling\tcounted\t")
+		for _, v := range rep.Source {
+			printVariant(tw, v)
+		}
+		tw.Flush()
+	}
 	if len(rep.Scaling) > 0 {
 		fmt.Fprintf(w, "\nP6 scaling (worker path, uncompressed JsonFormat, same topic; vs the first row)\n")
 		fmt.Fprintln(tw, "variant\tmsg/s median\tmsg/s per task\tCPU-s/GB\tpeak RSS MiB\tvs first\tcounted\t")

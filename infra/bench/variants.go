@@ -13,11 +13,11 @@ type variantJob struct {
 	job  Job
 }
 
-// interleave runs every variant of a group Runs times, interleaved A/B/C/A/B/C, checks that
+// interleave runs every variant of a group (of section P1, P6 or P7) Runs times, interleaved A/B/C/A/B/C, checks that
 // each run left exactly records records in its bucket, and summarizes the variants over
 // valueBytes. RatioToCeiling is each median msg/s over the first variant's (the group's
 // ceiling or baseline).
-func (r *runner) interleave(ctx context.Context, group []variantJob, records int, valueBytes int64) ([]Variant, error) {
+func (r *runner) interleave(ctx context.Context, section string, group []variantJob, records int, valueBytes int64) ([]Variant, error) {
 	variants := make([]Variant, len(group))
 	for i, g := range group {
 		variants[i] = Variant{Name: g.name, Path: g.job.Kind, Compression: compressionName(g.job), Format: g.job.Format, Tasks: g.job.Tasks}
@@ -34,10 +34,10 @@ func (r *runner) interleave(ctx context.Context, group []variantJob, records int
 			}
 			variants[i].Runs = append(variants[i].Runs, s)
 			if err != nil {
-				return variants, fmt.Errorf("P1 %s run %d: %w", g.name, run, err)
+				return variants, fmt.Errorf("%s %s run %d: %w", section, g.name, run, err)
 			}
-			r.progress("P1: %-22s run %d: %8.0f msg/s, %5.1f CPU-s, peak RSS %5.1f MiB, %d records in %d objects",
-				g.name, run, float64(s.Counted)/s.Seconds, s.CPUSeconds, s.PeakRSSMB, s.Counted, s.Objects)
+			r.progress("%s: %-22s run %d: %8.0f msg/s, %5.1f CPU-s, peak RSS %5.1f MiB, %d records in %d objects",
+				section, g.name, run, float64(s.Counted)/s.Seconds, s.CPUSeconds, s.PeakRSSMB, s.Counted, s.Objects)
 		}
 	}
 	for i := range variants {
