@@ -16,13 +16,14 @@ func benchCommand(e *env) *cli.Command {
 		Name:  "bench",
 		Usage: "measure archive throughput, memory, invocation overhead, fan-out and cost per TB on local services",
 		Description: examples("Starts Kafka (kfake in its own process), S3 (versitygw) and DynamoDB (dynalite) on loopback,\n"+
-			"loads JSON log lines and archives them to S3 with a plain loop (the ceiling), the S3 sink through\n"+
-			"the worker path and through the serverless path; then Avro log lines in Schema Registry wire format\n"+
-			"(srfake over HTTP) archived as Parquet by a plain loop (hamba/avro + parquet-go + PutObject) and by\n"+
-			"the S3 sink with AvroConverter and ParquetFormat; each run in a child process whose CPU seconds\n"+
-			"come from rusage and peak RSS from its VmHWM; the records counted in the bucket are the ground\n"+
-			"truth. Then peak RSS against partitions, invocation overhead, scheduler fan-out and cost per TB.\n"+
-			"See docs/benchmarks.md.",
+			"loads JSON log lines and archives them to S3 with plain loops (the ceilings: uncompressed, and gzip\n"+
+			"and zstd through the sink's own compressors) and with the S3 sink through the worker path\n"+
+			"(JsonFormat; ByteArrayFormat uncompressed) and the serverless path; then Avro log lines in Schema\n"+
+			"Registry wire format archived as Parquet by a plain loop and by the S3 sink; each run in a child\n"+
+			"process whose CPU seconds come from rusage and peak RSS from its VmHWM; the records counted in the\n"+
+			"bucket are the ground truth. Then peak RSS against partitions, invocation overhead, scheduler\n"+
+			"fan-out, cost per TB, tasks.max scaling, and a file written to Kafka by FileStreamSource beside a\n"+
+			"plain kafka-go writer (counted by end offsets). See docs/benchmarks.md.",
 			"connectless bench",
 			"connectless bench --records 200000 --runs 3 --json bench.json",
 			"connectless bench --task-bootstrap bin/task-bootstrap --lambda-memory-mb 1024"),

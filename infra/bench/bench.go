@@ -244,6 +244,11 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	r.rep = &Report{Date: time.Now().UTC().Format(time.RFC3339), CPUs: runtime.NumCPU(), GoVersion: runtime.Version(),
 		Records: opts.Records, MemoryMB: opts.MemoryMB, Partitions: opts.Partitions, Tasks: opts.Tasks, FlushSize: r.flushSize(), Model: opts.Cost}
 	defer func() { r.rep.Seconds = time.Since(r.start).Seconds() }()
+	if opts.ProfileDir != "" {
+		if err := os.MkdirAll(opts.ProfileDir, 0o755); err != nil {
+			return r.rep, fmt.Errorf("profile directory: %w", err)
+		}
+	}
 	stop, err := r.startServices(ctx)
 	defer stop()
 	if err != nil {
