@@ -57,6 +57,8 @@ type Options struct {
 	// SourceRecords is how many log lines P7 writes from a file to Kafka. Default Records/4;
 	// negative skips P7.
 	SourceRecords int
+	// ScalingRecords is how many log lines P6's topic holds. Default Records/4.
+	ScalingRecords int
 	// ScalingTasks are the tasks.max values of P6 (the worker path on P1's topic). Default
 	// 1, 2, 4; a first value below zero skips P6.
 	ScalingTasks []int
@@ -92,6 +94,7 @@ func (o *Options) defaults() {
 	o.AvroRecords = cmp.Or(o.AvroRecords, o.Records/4)
 	o.MemoryMB = cmp.Or(o.MemoryMB, 64)
 	o.SourceRecords = cmp.Or(o.SourceRecords, o.Records/4)
+	o.ScalingRecords = cmp.Or(o.ScalingRecords, o.Records/4)
 	if len(o.MemoryPartitions) == 0 {
 		o.MemoryPartitions = []int{1, 16, 64, 256}
 	}
@@ -193,6 +196,8 @@ type Report struct {
 	// Archive is P1, Memory P2, Overhead P3, FanOut P4, Cost P5, Scaling P6.
 	Archive []Variant `json:"archive"`
 	Scaling []Variant `json:"scaling"`
+	// ScalingRecords are the records of P6's topic.
+	ScalingRecords int `json:"scaling_records"`
 	// AvroParquet is P1's Avro → Parquet row (ceiling and worker) over AvroRecords records
 	// of AvroValueBytes bytes in Schema Registry wire format.
 	AvroParquet    []Variant `json:"avro_parquet"`
@@ -449,13 +454,28 @@ func (r *runner) archive(ctx context.Context) error {
 	return nil
 }
 
-// scaling is P6: the worker path at tasks.max 1, 2, 4 on P1's topic; report only.
+// scalingTopic is P6's topic: ScalingRecords log lines over P1's partition count.
+const scalingTopic = "bench-scaling"
+
+// scaling is P6: the worker path at tasks.max 1, 2, 4 on a topic of its own (as many
+// partitions as P1's, ScalingRecords lines); report only.
 func (r *runner) scaling(ctx context.Context) error {
 	g := r.scalingGroup()
 	if len(r.opts.ScalingTasks) == 0 || r.opts.ScalingTasks[0] < 0 || len(g) == 0 {
 		return nil
 	}
-	vs, err := r.interleave(ctx, "P6", g, r.opts.Records, r.rep.ValueBytes)
+	if err := r.svc.kc.CreateTopics(ctx, kafka.TopicSpec{Name: scalingTopic, Partitions: r.opts.Partitions, ReplicationFactor: 1}); err != nil {
+		return fmt.Errorf("P6: %w", err)
+	}
+	if err := r.waitPartitions(ctx, scalingTopic, r.opts.Partitions); err != nil {
+		return fmt.Errorf("P6: %w", err)
+	}
+	n, err := load(ctx, r.svc.kafka.Brokers(), scalingTopic, r.opts.ScalingRecords, r.opts.RecordSize)
+	if err != nil {
+		return fmt.Errorf("P6: %w", err)
+	}
+	r.rep.ScalingRecords = r.opts.ScalingRecords
+	vs, err := r.interleave(ctx, "P6", g, r.opts.ScalingRecords, n)
 	r.rep.Scaling = vs
 	return err
 }

@@ -39,7 +39,7 @@ func PrintTable(w io.Writer, rep *Report) {
 		tw.Flush()
 	}
 	if len(rep.Scaling) > 0 {
-		fmt.Fprintf(w, "\nP6 scaling (worker path, uncompressed JsonFormat, same topic; vs the first row)\n")
+		fmt.Fprintf(w, "\nP6 scaling (worker path, uncompressed JsonFormat, %d records over %d partitions; vs the first row)\n", rep.ScalingRecords, rep.Partitions)
 		fmt.Fprintln(tw, "variant\tmsg/s median\tmsg/s per task\tCPU-s/GB\tpeak RSS MiB\tvs first\tcounted\t")
 		for _, v := range rep.Scaling {
 			fmt.Fprintf(tw, "%s\t%.0f\t%.0f\t%.1f\t%.1f\t%.0f%%\t%d\t\n", v.Name, v.MsgsPerS.Median, v.MsgsPerS.Median/float64(max(v.Tasks, 1)),

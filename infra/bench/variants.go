@@ -112,12 +112,12 @@ func (r *runner) narrow(g []variantJob) []variantJob {
 }
 
 // scalingGroup is P6: the worker path, uncompressed JsonFormat, at each of ScalingTasks
-// tasks.max on P1's topic.
+// tasks.max on P6's topic.
 func (r *runner) scalingGroup() []variantJob {
 	var g []variantJob
 	for _, n := range r.opts.ScalingTasks {
 		g = append(g, variantJob{fmt.Sprintf("worker/none tasks.max=%d", n),
-			Job{Kind: KindWorker, Topic: archiveTopic, Compression: "none", Format: FormatJSON, FlushSize: r.flushSize(), Tasks: n, MemoryMB: r.taskMemoryMB(KindWorker)}})
+			Job{Kind: KindWorker, Topic: scalingTopic, Compression: "none", Format: FormatJSON, FlushSize: r.flushSize(), Tasks: n, MemoryMB: r.taskMemoryMB(KindWorker)}})
 	}
 	if len(g) == 0 {
 		return nil
