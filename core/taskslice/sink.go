@@ -361,7 +361,11 @@ func (r *sinkRun) deliver(ctx context.Context, tp connect.TopicPartition, fr kaf
 		handled := 0
 		for i := range chunk {
 			m := &chunk[i]
-			rec, err := r.convert(ctx, m)
+			batch = append(batch, connect.SinkRecord{}) // converted in place
+			keep, err := r.convert(ctx, m, &batch[len(batch)-1])
+			if !keep {
+				batch = batch[:len(batch)-1]
+			}
 			if errors.Is(err, errSliceOver) {
 				r.interrupted = err
 				break
@@ -370,8 +374,7 @@ func (r *sinkRun) deliver(ctx context.Context, tp connect.TopicPartition, fr kaf
 				return false, err
 			}
 			handled++
-			if rec != nil {
-				batch = append(batch, *rec)
+			if keep {
 				raws[rawKey{tp, m.Offset}] = m
 			}
 		}
@@ -414,11 +417,11 @@ func (r *sinkRun) deliver(ctx context.Context, tp connect.TopicPartition, fr kaf
 	return true, nil
 }
 
-// convert turns a Kafka message into a sink record: key, value and header converters,
-// then the transformations. It returns nil (and no error) for a record that was filtered
-// or skipped by the error handling.
-func (r *sinkRun) convert(ctx context.Context, m *kafka.Message) (*connect.SinkRecord, error) {
-	rec := connect.NewSinkRecord(m.Topic, m.Partition, m.Offset)
+// convert turns a Kafka message into the sink record rec: key, value and header
+// converters, then the transformations. It reports false for a record that was filtered or
+// skipped by the error handling (with no error) or that failed.
+func (r *sinkRun) convert(ctx context.Context, m *kafka.Message, rec *connect.SinkRecord) (bool, error) {
+	*rec = connect.NewSinkRecord(m.Topic, m.Partition, m.Offset)
 	if !m.Time.IsZero() {
 		rec.Timestamp = m.Time
 		rec.TimestampType = connect.CreateTime
@@ -427,13 +430,13 @@ func (r *sinkRun) convert(ctx context.Context, m *kafka.Message) (*connect.SinkR
 		}
 	}
 	cv := r.s.Converters
-	fail := func(stage Stage, class string, err error) (*connect.SinkRecord, error) {
+	fail := func(stage Stage, class string, err error) (bool, error) {
 		if errors.Is(err, errSliceOver) || ctx.Err() != nil {
-			return nil, err
+			return false, err
 		}
 		r.mu.Lock()
 		defer r.mu.Unlock()
-		return nil, r.h.fail(failure{stage: stage, class: class, err: err, topic: m.Topic, partition: m.Partition, offset: m.Offset, raw: m})
+		return false, r.h.fail(failure{stage: stage, class: class, err: err, topic: m.Topic, partition: m.Partition, offset: m.Offset, raw: m})
 	}
 	if err := r.h.retry(ctx, func() (err error) {
 		rec.KeySchema, rec.Key, err = cv.Key.ToConnect(m.Topic, m.Key)
@@ -475,11 +478,11 @@ func (r *sinkRun) convert(ctx context.Context, m *kafka.Message) (*connect.SinkR
 		}
 		if out == nil {
 			r.res.Filtered++
-			return nil, nil
+			return false, nil
 		}
 		rec.Record = *out
 	}
-	return &rec, nil
+	return true, nil
 }
 
 // transforms reports whether a chain may change records: it is set and, when it can say
