@@ -13,31 +13,12 @@ func PrintTable(w io.Writer, rep *Report) {
 	if rep.Records > 0 {
 		avg = float64(rep.ValueBytes) / float64(rep.Records)
 	}
-	fmt.Fprintf(w, "\nP1 archive throughput: %d records of %.0f B (%.1f MB), %d partitions, tasks.max=%d, flush.size=%d, %d CPUs; JsonFormat unless /bytes (ByteArrayFormat); vs the ceiling of the same compression\n",
-		rep.Records, avg, float64(rep.ValueBytes)/1e6, rep.Partitions, rep.Tasks, rep.FlushSize, rep.CPUs)
-	fmt.Fprintln(tw, "variant\tmsg/s min\tmedian\tmax\tMB/s\tCPU-s/GB\tpeak RSS MiB\tvs ceiling\tcounted\t")
-	for _, v := range rep.Archive {
-		printVariant(tw, v)
-	}
-	tw.Flush()
-	if len(rep.AvroParquet) > 0 {
-		fmt.Fprintf(w, "\nP1 Avro -> Parquet (AvroConverter + ParquetFormat; ceiling: hamba/avro decode + parquet-go write + PutObject): %d records, %.1f MB\n",
-			rep.AvroRecords, float64(rep.AvroValueBytes)/1e6)
-		fmt.Fprintln(tw, "variant\tmsg/s min\tmedian\tmax\tMB/s\tCPU-s/GB\tpeak RSS MiB\tvs ceiling\tcounted\t")
-		for _, v := range rep.AvroParquet {
-			printVariant(tw, v)
-		}
-		tw.Flush()
-	}
-	if len(rep.Source) > 0 {
-		fmt.Fprintf(w, "\nP7 source path, file -> Kafka (ceiling: bufio lines + kafka-go writer; worker: FileStreamSource, StringConverter): %d records, %.1f MB\n",
-			rep.SourceRecords, float64(rep.SourceValueBytes)/1e6)
-		fmt.Fprintln(tw, "variant\tmsg/s min\tmedian\tmax\tMB/s\tCPU-s/GB\tpeak RSS MiB\tvs ceiling\tcounted\t")
-		for _, v := range rep.Source {
-			printVariant(tw, v)
-		}
-		tw.Flush()
-	}
+	printVariants(w, tw, fmt.Sprintf("P1 archive throughput: %d records of %.0f B (%.1f MB), %d partitions, tasks.max=%d, flush.size=%d, %d CPUs; JsonFormat unless /bytes (ByteArrayFormat); vs the ceiling of the same compression",
+		rep.Records, avg, float64(rep.ValueBytes)/1e6, rep.Partitions, rep.Tasks, rep.FlushSize, rep.CPUs), rep.Archive)
+	printVariants(w, tw, fmt.Sprintf("P1 Avro -> Parquet (AvroConverter + ParquetFormat; ceiling: hamba/avro decode + parquet-go write + PutObject): %d records, %.1f MB",
+		rep.AvroRecords, float64(rep.AvroValueBytes)/1e6), rep.AvroParquet)
+	printVariants(w, tw, fmt.Sprintf("P7 source path, file -> Kafka (ceiling: bufio lines + kafka-go writer; worker: FileStreamSource, StringConverter): %d records, %.1f MB",
+		rep.SourceRecords, float64(rep.SourceValueBytes)/1e6), rep.Source)
 	if len(rep.Scaling) > 0 {
 		fmt.Fprintf(w, "\nP6 scaling (worker path, uncompressed JsonFormat, %d records over %d partitions; vs the first row)\n", rep.ScalingRecords, rep.Partitions)
 		fmt.Fprintln(tw, "variant\tmsg/s median\tmsg/s per task\tCPU-s/GB\tpeak RSS MiB\tvs first\tcounted\t")
@@ -83,6 +64,19 @@ func PrintTable(w io.Writer, rep *Report) {
 }
 
 func fmtStat(s Stat) string { return fmt.Sprintf("%.1f / %.1f / %.1f", s.Min, s.Median, s.Max) }
+
+// printVariants writes a titled table of variants; nothing when there are none.
+func printVariants(w io.Writer, tw *tabwriter.Writer, title string, vs []Variant) {
+	if len(vs) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "\n%s\n", title)
+	fmt.Fprintln(tw, "variant\tmsg/s min\tmedian\tmax\tMB/s\tCPU-s/GB\tpeak RSS MiB\tvs ceiling\tcounted\t")
+	for _, v := range vs {
+		printVariant(tw, v)
+	}
+	tw.Flush()
+}
 
 // printVariant writes one P1 row.
 func printVariant(w io.Writer, v Variant) {
