@@ -551,6 +551,11 @@ func (r *runner) overhead(ctx context.Context) {
 // fanOut is P4.
 func (r *runner) fanOut(ctx context.Context) {
 	n := r.opts.FanOutConnectors * r.opts.FanOutTasks
+	if err := r.svc.kc.CreateTopics(ctx, kafka.TopicSpec{Name: fanOutTopic, Partitions: 1, ReplicationFactor: 1}); err != nil {
+		r.rep.FanOut = FanOut{Tasks: n, Error: err.Error()}
+		r.progress("P4: %v", err)
+		return
+	}
 	start := time.Now()
 	ds, err := fanOut(ctx, r.svc.kafka.Brokers(), "bench-fanout", r.svc.dynamo, r.svc.dynamoc, r.opts.FanOutConnectors, r.opts.FanOutTasks, 3)
 	r.rep.FanOut = FanOut{Tasks: n, TickMs: msStat(ds)}
