@@ -49,6 +49,9 @@ const icebergTable = "bench.logs"
 
 // iceberg runs the Iceberg row: Runs runs over P1's topic, each into a fresh catalog.
 func (r *runner) iceberg(ctx context.Context) error {
+	if !r.wants(KindIceberg) {
+		return nil
+	}
 	pg, err := devstack.StartPostgres(ctx)
 	if err != nil {
 		r.progress("P1: Iceberg row skipped: %v", err)
