@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/binary"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -115,21 +114,8 @@ func (t *Task) Start(ctx context.Context, props map[string]string, tctx connect.
 }
 
 func iterationOf(raw any) (int64, error) {
-	switch x := raw.(type) {
-	case int64:
-		return x, nil
-	case int:
-		return int64(x), nil
-	case int32:
-		return int64(x), nil
-	case float64:
-		if x == float64(int64(x)) {
-			return int64(x), nil
-		}
-	case json.Number:
-		if n, err := x.Int64(); err == nil {
-			return n, nil
-		}
+	if n, ok := connect.OffsetInt(raw); ok {
+		return n, nil
 	}
 	return 0, fmt.Errorf("committed %s %v (%T) is not a whole number", CurrentIterationField, raw, raw)
 }

@@ -2,10 +2,8 @@ package file
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
 
 	"github.com/connectless/connectless/core/connect"
 )
@@ -43,7 +41,7 @@ func (c *SourceConnector) AlterOffsets(_ context.Context, config map[string]stri
 		if !ok {
 			return false, badOffset("Offset objects should either be null or contain the key '%s'", PositionField)
 		}
-		pos, ok := wholeNumber(raw)
+		pos, ok := connect.OffsetInt(raw)
 		if !ok {
 			return false, badOffset("The value for the '%s' key in the offset is expected to be a Long value", PositionField)
 		}
@@ -58,26 +56,6 @@ func (c *SourceConnector) AlterOffsets(_ context.Context, config map[string]stri
 		}
 	}
 	return true, nil
-}
-
-// wholeNumber reads a JSON number that Java's JSON converter would turn into a Long.
-func wholeNumber(v any) (int64, bool) {
-	switch x := v.(type) {
-	case int64:
-		return x, true
-	case int:
-		return int64(x), true
-	case int32:
-		return int64(x), true
-	case json.Number:
-		n, err := x.Int64()
-		return n, err == nil
-	case float64:
-		if x == math.Trunc(x) && math.Abs(x) < 1<<63 {
-			return int64(x), true
-		}
-	}
-	return 0, false
 }
 
 // AlterOffsets accepts any change, as Kafka's FileStreamSinkConnector: the framework keeps

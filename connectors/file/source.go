@@ -106,25 +106,11 @@ func (t *SourceTask) Start(ctx context.Context, props map[string]string, tctx co
 
 // positionOf reads a committed position, as stored (int64, or float64/json.Number after JSON).
 func positionOf(raw any) (int64, error) {
-	var p int64
-	switch x := raw.(type) {
-	case int64:
-		p = x
-	case int:
-		p = int64(x)
-	case int32:
-		p = int64(x)
-	case float64:
-		if x != float64(int64(x)) {
-			return 0, fmt.Errorf("%w: position %v is not a whole number", ErrBadOffset, x)
-		}
-		p = int64(x)
-	case json.Number:
-		n, err := x.Int64()
-		if err != nil {
-			return 0, fmt.Errorf("%w: position %q: %w", ErrBadOffset, x, err)
-		}
-		p = n
+	p, ok := connect.OffsetInt(raw)
+	switch {
+	case ok:
+	case isNumber(raw):
+		return 0, fmt.Errorf("%w: position %v is not a whole number", ErrBadOffset, raw)
 	default:
 		return 0, fmt.Errorf("%w: position is of type %T, want a number", ErrBadOffset, raw)
 	}
@@ -132,6 +118,15 @@ func positionOf(raw any) (int64, error) {
 		return 0, fmt.Errorf("%w: negative position %d", ErrBadOffset, p)
 	}
 	return p, nil
+}
+
+// isNumber tells a number that is not whole from a value of another type.
+func isNumber(v any) bool {
+	switch v.(type) {
+	case float64, float32, json.Number:
+		return true
+	}
+	return false
 }
 
 // checkPosition refuses a position past the end of the file: the file was truncated or

@@ -1,10 +1,10 @@
 package postgrescdc
 
 import (
-	"encoding/json"
 	"fmt"
-	"math"
 	"strconv"
+
+	"github.com/connectless/connectless/core/connect"
 )
 
 // Offset fields, as Debezium's PostgreSQL connector writes them.
@@ -81,23 +81,14 @@ func parsePosition(m map[string]any) (p position, ok bool, err error) {
 		switch v := m[k].(type) {
 		case nil:
 			return 0, nil
-		case int64:
-			return v, nil
-		case int:
-			return int64(v), nil
-		case int32:
-			return int64(v), nil
-		case float64:
-			if v != math.Trunc(v) {
-				return 0, fmt.Errorf("offset field %s: %v is not an integer", k, v)
-			}
-			return int64(v), nil
-		case json.Number:
-			return v.Int64()
 		case string:
 			return strconv.ParseInt(v, 10, 64)
 		default:
-			return 0, fmt.Errorf("offset field %s: unexpected %T", k, v)
+			n, ok := connect.OffsetInt(v)
+			if !ok {
+				return 0, fmt.Errorf("offset field %s: %v (%T) is not a whole number", k, v, v)
+			}
+			return n, nil
 		}
 	}
 	var vals [5]int64

@@ -152,7 +152,7 @@ func (t *Task) position(p *partState, off map[string]any) error {
 		return nil
 	}
 	key, _ := off[ObjectField].(string)
-	idx, ok := toInt64(off[IndexField])
+	idx, ok := connect.OffsetInt(off[IndexField])
 	name, parsed := t.cfg.Layout.ParseObjectKey(key)
 	if !ok || !parsed {
 		return fmt.Errorf("%w: committed offset %v of %s-%d is not an object key and index", ErrConfig, off, p.tp.Topic, p.tp.Partition)
@@ -164,23 +164,6 @@ func (t *Task) position(p *partState, off map[string]any) error {
 		p.skip = idx
 	}
 	return nil
-}
-
-func toInt64(v any) (int64, bool) {
-	switch x := v.(type) {
-	case int:
-		return int64(x), true
-	case int32:
-		return int64(x), true
-	case int64:
-		return x, true
-	case float64:
-		return int64(x), true
-	case interface{ Int64() (int64, error) }:
-		n, err := x.Int64()
-		return n, err == nil
-	}
-	return 0, false
 }
 
 func sourcePartition(tp connect.TopicPartition) map[string]any {

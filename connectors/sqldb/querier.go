@@ -3,10 +3,8 @@ package sqldb
 import (
 	"context"
 	gosql "database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
 	"strings"
 	"time"
 
@@ -156,22 +154,10 @@ func (q *querier) restore(ctx context.Context, off map[string]any) error {
 
 // offsetInt reads a whole number as the offset stores give it back.
 func offsetInt(raw any) (int64, error) {
-	switch x := raw.(type) {
-	case int64:
-		return x, nil
-	case int:
-		return int64(x), nil
-	case int32:
-		return int64(x), nil
-	case float64:
-		if x != math.Trunc(x) {
-			return 0, fmt.Errorf("%v is not a whole number", x)
-		}
-		return int64(x), nil
-	case json.Number:
-		return x.Int64()
+	if n, ok := connect.OffsetInt(raw); ok {
+		return n, nil
 	}
-	return 0, fmt.Errorf("%v is of type %T, want a number", raw, raw)
+	return 0, fmt.Errorf("%v (%T) is not a whole number", raw, raw)
 }
 
 // offset returns the source offset after the last row read, in Confluent's format.

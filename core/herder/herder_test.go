@@ -2,6 +2,7 @@ package herder_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -406,6 +407,12 @@ func TestOffsetsRules(t *testing.T) {
 		{"null partition number", herder.ConnectorOffset{Partition: map[string]any{"kafka_topic": "a", "kafka_partition": nil}}, "Kafka partitions must be valid numbers and may not be null"},
 		{"float partition", herder.ConnectorOffset{Partition: map[string]any{"kafka_topic": "a", "kafka_partition": 1.5}},
 			"Failed to parse the following Kafka partition value in the provided offsets: '1.5'. Partition values for sink connectors need to be integers."},
+		// Jackson reads 1e3 and 1E20 as Doubles, and Integer.parseInt(String.valueOf(d)) fails on
+		// Java's Double.toString forms "1000.0" and "1.0E20" (Kafka's SinkUtils.parseSinkConnectorOffsets).
+		{"exponent partition", herder.ConnectorOffset{Partition: map[string]any{"kafka_topic": "a", "kafka_partition": json.Number("1e3")}},
+			"Failed to parse the following Kafka partition value in the provided offsets: '1000.0'. Partition values for sink connectors need to be integers."},
+		{"large double offset", herder.ConnectorOffset{Partition: map[string]any{"kafka_topic": "a", "kafka_partition": "1"}, Offset: map[string]any{"kafka_offset": 1e20}},
+			"Failed to parse the following Kafka offset value in the provided offsets: '1.0E20'. Offset values for sink connectors need to be integers."},
 		{"no kafka_offset", herder.ConnectorOffset{Partition: map[string]any{"kafka_topic": "a", "kafka_partition": "1"}, Offset: map[string]any{"x": 1}},
 			"The offset for a sink connector should either be null or contain the key 'kafka_offset'"},
 		{"text offset", herder.ConnectorOffset{Partition: map[string]any{"kafka_topic": "a", "kafka_partition": "1"}, Offset: map[string]any{"kafka_offset": "x"}},

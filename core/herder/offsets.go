@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/connectless/connectless/core/connect"
+	"github.com/connectless/connectless/core/connect/javacompat"
 	"github.com/connectless/connectless/core/store"
 )
 
@@ -261,37 +262,31 @@ func normalizeNumbers(m map[string]any) map[string]any {
 	return out
 }
 
-// javaString renders a decoded JSON value as Java's String.valueOf would.
+// javaString renders a decoded JSON value as Java's String.valueOf renders what Jackson
+// decodes: integers as their digits, other numbers as a Double (Double.toString), and the rest
+// as javacompat.ToString does.
 func javaString(v any) string {
 	switch x := v.(type) {
-	case nil:
-		return "null"
-	case string:
-		return x
 	case json.Number:
-		return x.String()
-	case float64:
-		return strconv.FormatFloat(x, 'f', -1, 64)
-	case bool:
-		return strconv.FormatBool(x)
-	case map[string]any:
-		var b strings.Builder
-		b.WriteByte('{')
-		for i, k := range slices.Sorted(maps.Keys(x)) {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			b.WriteString(k + "=" + javaString(x[k]))
+		if _, err := x.Int64(); err == nil || !strings.ContainsAny(x.String(), ".eE") {
+			return x.String()
 		}
-		b.WriteByte('}')
-		return b.String()
+		if f, err := x.Float64(); err == nil {
+			return javacompat.FormatDouble(f)
+		}
+		return x.String()
 	case []any:
 		parts := make([]string, len(x))
 		for i, e := range x {
 			parts[i] = javaString(e)
 		}
 		return "[" + strings.Join(parts, ", ") + "]"
-	default:
-		return fmt.Sprint(x)
+	case map[string]any:
+		m := make(map[string]any, len(x))
+		for k, e := range x {
+			m[k] = javaString(e)
+		}
+		return javacompat.ToString(m)
 	}
+	return javacompat.ToString(v)
 }

@@ -379,18 +379,28 @@ func (c *Client) CommitGroupOffsets(ctx context.Context, group string, offsets m
 // FetchGroupOffsets returns a consumer group's committed offsets for the partitions; a
 // partition with no committed offset is absent from the result.
 func (c *Client) FetchGroupOffsets(ctx context.Context, group string, tps []connect.TopicPartition) (map[connect.TopicPartition]int64, error) {
-	out := make(map[connect.TopicPartition]int64, len(tps))
 	if len(tps) == 0 {
-		return out, nil
+		return map[connect.TopicPartition]int64{}, nil
 	}
-	req := &kafkago.OffsetFetchRequest{GroupID: group, Topics: map[string][]int{}}
-	for _, tp := range tps {
-		req.Topics[tp.Topic] = append(req.Topics[tp.Topic], int(tp.Partition))
+	return FetchCommittedOffsets(ctx, c.kc, group, tps)
+}
+
+// FetchCommittedOffsets returns a consumer group's committed offsets (OffsetFetch) for the
+// partitions, or for every partition the group committed when tps is empty; a group that never
+// committed, and a partition with no committed offset, are absent from the result.
+func FetchCommittedOffsets(ctx context.Context, kc *kafkago.Client, group string, tps []connect.TopicPartition) (map[connect.TopicPartition]int64, error) {
+	req := &kafkago.OffsetFetchRequest{GroupID: group}
+	if len(tps) > 0 {
+		req.Topics = map[string][]int{}
+		for _, tp := range tps {
+			req.Topics[tp.Topic] = append(req.Topics[tp.Topic], int(tp.Partition))
+		}
 	}
-	resp, err := c.kc.OffsetFetch(ctx, req)
+	resp, err := kc.OffsetFetch(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("fetch offsets of group %q: %w", group, err)
 	}
+	out := make(map[connect.TopicPartition]int64, len(tps))
 	if errors.Is(resp.Error, kafkago.GroupIdNotFound) {
 		return out, nil // a group that never committed has no offsets
 	}

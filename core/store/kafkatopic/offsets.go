@@ -9,6 +9,7 @@ import (
 	"github.com/segmentio/kafka-go"
 
 	"github.com/connectless/connectless/core/connect"
+	kafkaclient "github.com/connectless/connectless/core/kafka"
 	"github.com/connectless/connectless/core/store"
 )
 
@@ -118,28 +119,7 @@ func (s *Store) SinkOffsets(ctx context.Context, connector string) (map[connect.
 
 // FetchGroupOffsets returns every committed offset of a consumer group.
 func FetchGroupOffsets(ctx context.Context, client *kafka.Client, group string) (map[connect.TopicPartition]int64, error) {
-	res, err := client.OffsetFetch(ctx, &kafka.OffsetFetchRequest{GroupID: group})
-	if err != nil {
-		return nil, fmt.Errorf("fetch offsets of group %q: %w", group, err)
-	}
-	out := map[connect.TopicPartition]int64{}
-	if errors.Is(res.Error, kafka.GroupIdNotFound) {
-		return out, nil // a group that never committed has no offsets
-	}
-	if res.Error != nil {
-		return nil, fmt.Errorf("fetch offsets of group %q: %w", group, res.Error)
-	}
-	for topic, ps := range res.Topics {
-		for _, p := range ps {
-			if p.Error != nil {
-				return nil, fmt.Errorf("fetch offsets of group %q %s/%d: %w", group, topic, p.Partition, p.Error)
-			}
-			if p.CommittedOffset >= 0 {
-				out[connect.TopicPartition{Topic: topic, Partition: int32(p.Partition)}] = p.CommittedOffset
-			}
-		}
-	}
-	return out, nil
+	return kafkaclient.FetchCommittedOffsets(ctx, client, group, nil)
 }
 
 // CommitGroupOffsets commits offsets to a consumer group as a simple (generation -1) commit and
