@@ -103,17 +103,20 @@ func passwordInURL(raw, password string) bool {
 	return redactURL(raw) != raw || strings.Contains(strings.ToLower(raw), "password=")
 }
 
-// addConnectError reports an error of open on the key it concerns.
-func addConnectError(results *connect.ConfigInfos, err error) {
+// openChecked opens the database, or reports why it cannot on the key concerned and
+// returns nil.
+func openChecked(ctx context.Context, url, user, password string, results *connect.ConfigInfos) *conn {
+	db, err := open(ctx, url, user, password)
+	if err == nil {
+		return db
+	}
 	var ce *connectError
-	switch {
-	case errors.As(err, &ce):
+	if errors.As(err, &ce) {
 		results.AddError(ce.key, ce.msg)
-	case errors.Is(err, ErrURL):
-		results.AddError(ConnectionURLConfig, err.Error())
-	default:
+	} else {
 		results.AddError(ConnectionURLConfig, oneLine(err.Error()))
 	}
+	return nil
 }
 
 // connectionCheck is the connection sentence of PreflightChecks, shared by source and sink.
@@ -139,9 +142,8 @@ func (c *SourceConnector) Preflight(ctx context.Context, props map[string]string
 	if err != nil {
 		return nil // Validate reports configuration errors
 	}
-	db, err := open(ctx, cfg.url, cfg.user, cfg.password)
-	if err != nil {
-		addConnectError(results, err)
+	db := openChecked(ctx, cfg.url, cfg.user, cfg.password, results)
+	if db == nil {
 		return nil
 	}
 	defer db.db.Close()
@@ -187,25 +189,27 @@ func (c *SourceConnector) Preflight(ctx context.Context, props map[string]string
 }
 
 // listKey names the table list key that holds one of tables: table.include.list when the
-// table is there (or that is the only list set), else table.whitelist.
+// table is there, else table.whitelist.
 func listKey(props map[string]string, tables []string) string {
-	incl := splitList(props[TableIncludeListConfig])
+	v, err := SourceConfigDef().Parse(props)
+	if err != nil {
+		return TableWhitelistConfig
+	}
 	for _, t := range tables {
-		if slices.Contains(incl, t) {
+		if slices.Contains(v.List(TableIncludeListConfig), t) {
 			return TableIncludeListConfig
 		}
 	}
 	return TableWhitelistConfig
 }
 
-func splitList(s string) []string {
-	var out []string
-	for _, p := range strings.Split(s, ",") {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
-		}
+// topicsOf is the sink's topics list, parsed as the runtime parses it.
+func topicsOf(props map[string]string) []string {
+	v, err := connect.NewConfigDef().Define(connect.ConfigKey{Name: "topics", Type: connect.ConfigList, Default: []string{}}).Parse(props)
+	if err != nil {
+		return nil
 	}
-	return out
+	return slices.DeleteFunc(v.List("topics"), func(t string) bool { return t == "" })
 }
 
 // PreflightChecks lists what the sink's Preflight checks.
@@ -225,16 +229,15 @@ func (c *SinkConnector) Preflight(ctx context.Context, props map[string]string, 
 	if err != nil {
 		return nil // Validate reports configuration errors
 	}
-	db, err := open(ctx, cfg.url, cfg.user, cfg.password)
-	if err != nil {
-		addConnectError(results, err)
+	db := openChecked(ctx, cfg.url, cfg.user, cfg.password, results)
+	if db == nil {
 		return nil
 	}
 	defer db.db.Close()
 	if cfg.autoCreate && cfg.autoEvolve {
 		return nil
 	}
-	for _, topic := range splitList(props["topics"]) {
+	for _, topic := range topicsOf(props) {
 		name := cfg.tableFor(topic)
 		cols, err := db.columns(ctx, name)
 		if errors.Is(err, ErrNoTable) {

@@ -328,3 +328,33 @@ func TestPreflightChecksNamed(t *testing.T) {
 		}
 	}
 }
+
+// TestValidateStaysOffline checks that Validate, which runs with preflight off too, reports an
+// unsupported connection.url without connecting and leaves an unreachable database to
+// Preflight.
+func TestValidateStaysOffline(t *testing.T) {
+	for _, c := range []struct {
+		class string
+		conn  preflightConnector
+		props map[string]string
+	}{
+		{SourceClass, &SourceConnector{}, map[string]string{ModeConfig: ModeBulk, TopicPrefixConfig: "db-"}},
+		{SinkClass, &SinkConnector{}, map[string]string{"topics": "orders"}},
+	} {
+		for url, wantErr := range map[string]bool{
+			"jdbc:oracle:thin:@host:1521:db":       true,
+			"jdbc:postgresql://127.0.0.1:1/db":     false,
+			"user:pw@tcp(no-such-host.invalid)/db": false,
+		} {
+			props := withProps(c.props, ConnectionURLConfig, url)
+			infos := connect.ValidateAll(c.class, props, c.conn.Config())
+			if err := c.conn.Validate(t.Context(), props, &infos); err != nil {
+				t.Fatal(err)
+			}
+			errs := errorsOf(infos, ConnectionURLConfig)
+			if (len(errs) > 0) != wantErr || (wantErr && !strings.Contains(errs[0], ErrURL.Error())) || strings.Contains(strings.Join(errs, " "), "pw@") {
+				t.Errorf("%s %s: errors %v, want error: %v", c.class, url, errs, wantErr)
+			}
+		}
+	}
+}

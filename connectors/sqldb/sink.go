@@ -41,8 +41,12 @@ func (c *SinkConnector) Validate(_ context.Context, props map[string]string, res
 	if results.ErrorCount > 0 {
 		return nil
 	}
-	if cfg, err := parseSinkConfig(props); errors.Is(err, ErrConfig) {
+	cfg, err := parseSinkConfig(props)
+	if errors.Is(err, ErrConfig) {
 		addKeyErrors(results, cfg.crossCheck())
+	}
+	if err == nil {
+		checkURL(results, cfg.url)
 	}
 	return nil
 }

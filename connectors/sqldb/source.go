@@ -113,8 +113,12 @@ func (c *SourceConnector) Validate(_ context.Context, props map[string]string, r
 	if results.ErrorCount > 0 {
 		return nil // the single-key errors come first
 	}
-	if cfg, err := parseSourceConfig(props); errors.Is(err, ErrConfig) {
+	cfg, err := parseSourceConfig(props)
+	if errors.Is(err, ErrConfig) {
 		addKeyErrors(results, cfg.crossCheck())
+	}
+	if err == nil {
+		checkURL(results, cfg.url)
 	}
 	return nil
 }
