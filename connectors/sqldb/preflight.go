@@ -174,16 +174,22 @@ func (c *SourceConnector) Preflight(ctx context.Context, props map[string]string
 		if err == nil {
 			continue
 		}
-		key := ModeConfig
+		if ctx.Err() != nil {
+			return fmt.Errorf("jdbc source preflight: %w", ctx.Err())
+		}
+		key, msg := ModeConfig, oneLine(err.Error())
 		switch {
+		case errors.Is(err, ErrUnmappable) && len(cfg.include) == 0:
+			key, msg = TableBlacklistConfig, msg+": leave the table out with "+TableBlacklistConfig+" ("+TableExcludeListConfig+")"
 		case errors.Is(err, ErrUnmappable):
 			key = listKey(props, []string{t})
+			msg += ": remove the table from " + key
 		case errors.Is(err, errIncColumn):
 			key = IncrementingColumnConfig
 		case errors.Is(err, errTsColumn):
 			key = TimestampColumnConfig
 		}
-		results.AddError(key, oneLine(err.Error()))
+		results.AddError(key, msg)
 	}
 	return nil
 }
