@@ -87,8 +87,12 @@ func explainStart(ctx context.Context, cfg *config, err error) error {
 }
 
 // replicationAppName is the application_name of a task's replication connection: it tells
-// the connector's own use of its slot from another client's.
-func replicationAppName(cfg *config) string { return "connectless " + cfg.prefix }
+// the connector's own use of its slot from another client's. It is cut to the 63 bytes the
+// server keeps (topic prefixes are ASCII).
+func replicationAppName(cfg *config) string {
+	name := "connectless " + cfg.prefix
+	return name[:min(len(name), 63)]
+}
 
 // preflight runs the checks on one plain connection. The error is for a check that could not
 // run; findings found before it are returned with it.
