@@ -8,13 +8,8 @@ import (
 	"net/http"
 
 	"github.com/connectless/connectless/core/herder"
+	"github.com/connectless/connectless/core/restapi"
 )
-
-// errorMessage is Kafka's ErrorMessage: message may be JSON null.
-type errorMessage struct {
-	ErrorCode int     `json:"error_code"`
-	Message   *string `json:"message"`
-}
 
 // apiError is an error with the HTTP status Kafka Connect gives it.
 type apiError struct {
@@ -79,7 +74,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	} else {
 		s.log.DebugContext(r.Context(), "request rejected", "method", r.Method, "path", r.URL.Path, "status", ae.status)
 	}
-	writeJSON(w, ae.status, errorMessage{ErrorCode: ae.status, Message: ae.msg})
+	writeJSON(w, ae.status, restapi.ErrorMessage{ErrorCode: ae.status, Message: ae.msg})
 }
 
 // marshal encodes as Jackson does: no HTML escaping of <, > and &.

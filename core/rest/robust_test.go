@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/connectless/connectless/core/restapi"
 	"io"
 	"math/rand/v2"
 	"net/http"
@@ -31,7 +32,7 @@ func checkKafkaStatus(t testing.TB, what string, status int, body []byte) {
 	if status != http.StatusInternalServerError {
 		t.Fatalf("%s: status %d: %s", what, status, body)
 	}
-	var em errorMessage
+	var em restapi.ErrorMessage
 	if err := json.Unmarshal(body, &em); err != nil {
 		t.Fatalf("%s: 500 body is not an error message: %q", what, body)
 	}

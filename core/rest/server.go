@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/connectless/connectless/core/herder"
+	"github.com/connectless/connectless/core/restapi"
 )
 
 // DefaultMaxBodyBytes is the default request body limit: 1 MiB.
@@ -129,7 +130,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				panic(v)
 			}
 			s.log.ErrorContext(r.Context(), "handler panic", "method", r.Method, "path", r.URL.Path, "panic", v)
-			writeJSON(w, http.StatusInternalServerError, errorMessage{ErrorCode: http.StatusInternalServerError})
+			writeJSON(w, http.StatusInternalServerError, restapi.ErrorMessage{ErrorCode: http.StatusInternalServerError})
 		}
 	}()
 	if p := r.URL.Path; len(p) > 1 && strings.HasSuffix(p, "/") {

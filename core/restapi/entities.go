@@ -85,3 +85,10 @@ type PluginInfo struct {
 	Type    string `json:"type"`
 	Version string `json:"version,omitempty"`
 }
+
+// ErrorMessage is the body of every error answer, Kafka's ErrorMessage:
+// {"error_code":404,"message":"..."}; a nil Message is JSON null.
+type ErrorMessage struct {
+	ErrorCode int     `json:"error_code"`
+	Message   *string `json:"message"`
+}

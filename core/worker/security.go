@@ -85,7 +85,7 @@ func (b *BasicAuth) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("WWW-Authenticate", `Basic realm="connectless", charset="UTF-8"`)
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusUnauthorized)
-		_, _ = w.Write([]byte(`{"error_code":401,"message":"Unauthorized: valid credentials are required"}`))
+		_, _ = w.Write(errorBody(http.StatusUnauthorized, "Unauthorized: valid credentials are required"))
 		return
 	}
 	b.next.ServeHTTP(w, r)

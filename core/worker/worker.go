@@ -177,6 +177,10 @@ func (w *Worker) start(ctx context.Context) error {
 	if w.users != nil {
 		handler = NewBasicAuth(w.users, handler)
 	}
+	handler, err = newCrossOrigin(w.cfg.AllowOrigins, w.cfg.AllowMethods, handler)
+	if err != nil {
+		return err
+	}
 	for range w.listeners {
 		w.servers = append(w.servers, &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second,
 			ErrorLog: slog.NewLogLogger(w.log.Handler(), slog.LevelWarn)})

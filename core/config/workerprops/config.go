@@ -58,6 +58,9 @@ type Config struct {
 	TLSCert, TLSKey string
 	// BasicAuthFile from basic.auth.file.
 	BasicAuthFile string
+	// AllowOrigins and AllowMethods from access.control.allow.origin and
+	// access.control.allow.methods (comma-separated, as given).
+	AllowOrigins, AllowMethods string
 	// AdvertisedHost and AdvertisedPort from rest.advertised.host.name and
 	// rest.advertised.port; empty and 0 mean the host name and the first listener's port.
 	AdvertisedHost string

@@ -78,6 +78,20 @@ func (k Key) defaultFor(m Mode) (string, bool) {
 const kafkaConnect = "Kafka Connect's key of the same name"
 
 // setters
+
+// origins sets access.control.allow.origin: `*` or origins of the form scheme://host[:port].
+func origins(c *Config, _ *parseState, key, v string, p *Problems) {
+	c.AllowOrigins = strings.TrimSpace(v)
+	for _, o := range strings.Split(c.AllowOrigins, ",") {
+		o = strings.TrimSpace(o)
+		if o == "" || o == "*" {
+			continue
+		}
+		if u, err := url.Parse(o); err != nil || u.Scheme == "" || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" {
+			p.Bad(key, "%q is not an origin (scheme://host[:port]) or *", o)
+		}
+	}
+}
 func str(f func(c *Config) *string) func(*Config, *parseState, string, string, *Problems) {
 	return func(c *Config, _ *parseState, _, v string, _ *Problems) { *f(c) = strings.TrimSpace(v) }
 }
@@ -179,6 +193,8 @@ var Keys = []Key{
 	{Name: KeyTLSCert, Scope: WorkerOnly, Doc: "PEM certificate (chain) of the https listeners. Required with an https listener.", set: str(func(c *Config) *string { return &c.TLSCert })},
 	{Name: KeyTLSKey, Scope: WorkerOnly, Doc: "PEM private key of the https listeners. Required with an https listener.", set: str(func(c *Config) *string { return &c.TLSKey })},
 	{Name: KeyBasicAuthFile, Scope: WorkerOnly, Doc: "File of `user:bcrypt-hash` lines (`htpasswd -B -c users alice`). When set, every request (the API, `/health`, `/metrics`) needs HTTP basic credentials; without valid ones the answer is 401 with a `WWW-Authenticate` challenge.", set: str(func(c *Config) *string { return &c.BasicAuthFile })},
+	{Name: "access.control.allow.origin", Kafka: kafkaConnect, Scope: WorkerOnly, Doc: "Comma-separated origins (`https://console.example.com`) allowed to call the REST API from a browser page, or `*` for any: they get CORS answers (`Access-Control-Allow-Origin`, preflights). Empty, as in Kafka Connect, allows only the API's own origin: a state-changing request a browser marks as coming from another origin is refused with 403.", set: origins},
+	{Name: "access.control.allow.methods", DefaultDoc: "GET,POST,HEAD", Kafka: kafkaConnect, Scope: WorkerOnly, Doc: "Comma-separated methods a preflight from an allowed origin may ask for (`Access-Control-Allow-Methods`).", set: str(func(c *Config) *string { return &c.AllowMethods })},
 	{Name: "rest.advertised.host.name", DefaultDoc: "the host name", Kafka: kafkaConnect, Scope: WorkerOnly, Doc: "Host of the worker id `host:port` shown as `worker_id` in statuses and held in leases.", set: str(func(c *Config) *string { return &c.AdvertisedHost })},
 	{Name: "rest.advertised.port", DefaultDoc: "the first listener's port", Kafka: kafkaConnect, Scope: WorkerOnly, Doc: "Port of the worker id.",
 		set: func(c *Config, _ *parseState, key, v string, p *Problems) {
@@ -261,8 +277,6 @@ var NoEffect = []struct{ Key, Why string }{
 	{"rest.port", "deprecated in Kafka since 1.1; use listeners"},
 	{"rest.advertised.listener", "the worker id is rest.advertised.host.name:rest.advertised.port"},
 	{"rest.extension.classes", "REST extensions are Java classes"},
-	{"access.control.allow.origin", "CORS is not implemented"},
-	{"access.control.allow.methods", "CORS is not implemented"},
 	{"response.http.headers.config", "custom response headers are not implemented"},
 	{"scheduled.rebalance.max.delay.ms", "workers share tasks through leases, not a group protocol"},
 	{"session.timeout.ms", "workers share tasks through leases, not a group protocol"},
