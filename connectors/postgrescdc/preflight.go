@@ -31,7 +31,7 @@ func (c *Connector) PreflightChecks() []string {
 	return []string{
 		"Connects to database.hostname:database.port and database.dbname as database.user with database.password; " +
 			"each refusal is reported on the key to fix.",
-		"The server runs with wal_level=logical.",
+		"The server runs with wal_level=logical (reported on database.hostname, with the setting to change).",
 		"database.user may replicate: it has the REPLICATION attribute, is a superuser or is a member of rds_replication.",
 		"The publication (publication.name) exists, or publication.autocreate.mode can create it: all_tables needs a superuser, " +
 			"filtered needs CREATE on the database, ownership of the captured tables and at least one table to publish; disabled needs it to exist.",

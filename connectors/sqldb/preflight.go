@@ -128,7 +128,7 @@ const connectionCheck = "Connects to connection.url as connection.user with conn
 func (c *SourceConnector) PreflightChecks() []string {
 	return []string{
 		connectionCheck,
-		"Each table of table.whitelist (table.include.list) exists; without a list, at least the listing of the tables to copy works.",
+		"Each table named in table.whitelist or table.include.list exists; without a list, the tables of the current schema (table.types) can be listed.",
 		"Each table has the incrementing.column.name and timestamp.column.name columns the mode needs, " +
 			"non-null unless validate.non.null=false, and only column types that map to a Connect schema.",
 		"With query: the database accepts the query and its result holds the mode's columns.",
