@@ -9,9 +9,9 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/connectless/connectless/cli/internal/connfile"
 	"github.com/connectless/connectless/cli/internal/output"
 	"github.com/connectless/connectless/core/client"
+	"github.com/connectless/connectless/core/connfile"
 )
 
 func fileFlag() *cli.StringSliceFlag {

@@ -11,8 +11,8 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/connectless/connectless/cli/internal/connfile"
 	"github.com/connectless/connectless/cli/internal/output"
+	"github.com/connectless/connectless/core/connfile"
 	"github.com/connectless/connectless/core/schedule"
 	"github.com/connectless/connectless/core/serverless"
 	"github.com/connectless/connectless/core/taskrun"

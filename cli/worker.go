@@ -9,9 +9,9 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/connectless/connectless/cli/internal/connfile"
 	"github.com/connectless/connectless/connectors/file"
 	"github.com/connectless/connectless/core/connect"
+	"github.com/connectless/connectless/core/connfile"
 	"github.com/connectless/connectless/core/rest"
 	"github.com/connectless/connectless/core/store"
 	"github.com/connectless/connectless/core/worker"

@@ -68,8 +68,17 @@ func (c *Connector) ListArchive(ctx context.Context, props map[string]string, to
 			objs = append(objs, obj)
 		}
 	}
-	if err := headAll(ctx, client, cfg.Bucket, objs); err != nil {
+	minTs, err := headAll(ctx, client, cfg.Bucket, objs)
+	if err != nil {
 		return nil, err
+	}
+	for i, ts := range minTs {
+		if ts == nil {
+			continue
+		}
+		if start, end, ok := bucketRange(&cfg.Layout, objs[i].Bucket, *ts); ok {
+			objs[i].BucketStart, objs[i].BucketEnd = rfc3339Ms(start), rfc3339Ms(end)
+		}
 	}
 	slices.SortFunc(objs, func(a, b connect.ArchiveObject) int {
 		return cmp.Or(cmp.Compare(a.Topic, b.Topic), cmp.Compare(a.Partition, b.Partition),
@@ -78,19 +87,36 @@ func (c *Connector) ListArchive(ctx context.Context, props map[string]string, to
 	return objs, nil
 }
 
+// bucketRange returns the time range [start, end) in epoch ms of the time bucket that holds
+// ts, when the layout is time-based and that bucket is encoded.
+func bucketRange(l *layout.Layout, encoded string, ts int64) (start, end int64, ok bool) {
+	if !l.TimeBased() || l.PartitionDurationMs <= 0 {
+		return 0, 0, false
+	}
+	enc, starts, err := l.TimeBuckets(ts, ts+2*l.PartitionDurationMs, 4)
+	if err != nil || len(enc) < 2 || enc[0] != encoded {
+		return 0, 0, false
+	}
+	return starts[0], starts[1], true
+}
+
+func rfc3339Ms(ms int64) string { return time.UnixMilli(ms).UTC().Format(time.RFC3339Nano) }
+
 // headAll reads each object's metadata into it: record count and first/last offsets. An
-// object without them keeps the first offset of its key and nil for the others.
-func headAll(ctx context.Context, client *s3.Client, bucket string, objs []connect.ArchiveObject) error {
+// object without them keeps the first offset of its key and nil for the others. It returns
+// each object's smallest record timestamp from the metadata, nil when unknown.
+func headAll(ctx context.Context, client *s3.Client, bucket string, objs []connect.ArchiveObject) ([]*int64, error) {
 	var (
 		wg    sync.WaitGroup
 		mu    sync.Mutex
 		first error
 		sem   = make(chan struct{}, headConcurrency)
+		minTs = make([]*int64, len(objs))
 	)
 	for i := range objs {
 		wg.Add(1)
 		sem <- struct{}{}
-		go func(o *connect.ArchiveObject) {
+		go func(o *connect.ArchiveObject, minTs **int64) {
 			defer func() { <-sem; wg.Done() }()
 			out, err := client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: &bucket, Key: &o.Key})
 			if err != nil {
@@ -108,8 +134,11 @@ func headAll(ctx context.Context, client *s3.Client, bucket string, objs []conne
 			if n, err := strconv.ParseInt(out.Metadata[metaLastOffset], 10, 64); err == nil {
 				o.LastOffset = &n
 			}
-		}(&objs[i])
+			if n, err := strconv.ParseInt(out.Metadata[metaMinTimestamp], 10, 64); err == nil {
+				*minTs = &n
+			}
+		}(&objs[i], &minTs[i])
 	}
 	wg.Wait()
-	return first
+	return minTs, first
 }

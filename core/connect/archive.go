@@ -22,6 +22,11 @@ type ArchiveObject struct {
 	RecordCount *int64 `json:"record_count"`
 	FirstOffset *int64 `json:"first_offset"`
 	LastOffset  *int64 `json:"last_offset"`
+	// BucketStart and BucketEnd are the time range [start, end) of the object's time bucket,
+	// RFC 3339 in UTC, for time-based partitioners when the object's metadata tells its
+	// records' timestamps; empty otherwise.
+	BucketStart string `json:"bucket_start,omitempty"`
+	BucketEnd   string `json:"bucket_end,omitempty"`
 }
 
 // ArchiveLister is implemented by sink connectors that write an archive which can be listed

@@ -55,6 +55,11 @@ type Schema struct {
 	Version    int // 0 means unset
 	Doc        string
 	Parameters map[string]string
+	// ParamOrder lists keys of Parameters in the order they were set (SetParam and
+	// SchemaBuilder.Parameter keep it), as Kafka's SchemaBuilder keeps them in a
+	// LinkedHashMap: formats whose schemas list enum symbols write them in this order.
+	// Equal ignores it, as LinkedHashMap.equals does.
+	ParamOrder []string
 	Fields     []Field // struct only, in order
 	Key        *Schema // map only
 	Value      *Schema // map and array element
@@ -65,6 +70,38 @@ type Field struct {
 	Name   string
 	Index  int
 	Schema *Schema
+}
+
+// SetParam sets parameter k to v, recording k's place in ParamOrder when it is new.
+func (s *Schema) SetParam(k, v string) {
+	if s.Parameters == nil {
+		s.Parameters = map[string]string{}
+	}
+	if _, ok := s.Parameters[k]; !ok {
+		s.ParamOrder = append(s.ParamOrder, k)
+	}
+	s.Parameters[k] = v
+}
+
+// ParamKeys returns the keys of Parameters in the order they were set (ParamOrder), then
+// any key set without SetParam, sorted.
+func (s *Schema) ParamKeys() []string {
+	keys := make([]string, 0, len(s.Parameters))
+	seen := make(map[string]bool, len(s.ParamOrder))
+	for _, k := range s.ParamOrder {
+		if _, ok := s.Parameters[k]; ok && !seen[k] {
+			seen[k] = true
+			keys = append(keys, k)
+		}
+	}
+	rest := len(keys)
+	for k := range s.Parameters {
+		if !seen[k] {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys[rest:])
+	return keys
 }
 
 // Field returns the named field of a struct schema.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"math/big"
+	"slices"
 	"time"
 )
 
@@ -101,6 +102,7 @@ func StructBuilder() *SchemaBuilder { return NewSchemaBuilder(TypeStruct) }
 func BuilderFrom(s *Schema) *SchemaBuilder {
 	c := *s
 	c.Parameters = maps.Clone(s.Parameters)
+	c.ParamOrder = slices.Clone(s.ParamOrder)
 	c.Fields = append([]Field(nil), s.Fields...)
 	return &SchemaBuilder{s: c}
 }
@@ -125,10 +127,7 @@ func (b *SchemaBuilder) Doc(d string) *SchemaBuilder { b.s.Doc = d; return b }
 
 // Parameter sets one parameter.
 func (b *SchemaBuilder) Parameter(k, v string) *SchemaBuilder {
-	if b.s.Parameters == nil {
-		b.s.Parameters = map[string]string{}
-	}
-	b.s.Parameters[k] = v
+	b.s.SetParam(k, v)
 	return b
 }
 

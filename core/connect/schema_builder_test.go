@@ -4,6 +4,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"math/big"
+	"slices"
 	"testing"
 	"time"
 )
@@ -159,5 +160,22 @@ func TestTemporalToInt(t *testing.T) {
 		if (err != nil) != tc.err || (!tc.err && got != tc.want) {
 			t.Errorf("TemporalToInt(%s, %v) = %v (%T), %v; want %v (%T), error %v", tc.name, tc.t, got, got, err, tc.want, tc.want, tc.err)
 		}
+	}
+}
+
+func TestParamKeysKeepSetOrder(t *testing.T) {
+	s := NewSchemaBuilder(TypeString).Parameter("z", "1").Parameter("a", "2").Parameter("m", "3").Build()
+	s.Parameters["b"] = "set directly"
+	s.SetParam("z", "again") // a key set again keeps its place
+	got := s.ParamKeys()
+	if want := []string{"z", "a", "m", "b"}; !slices.Equal(got, want) {
+		t.Fatalf("ParamKeys %v, want %v", got, want)
+	}
+	c := BuilderFrom(s).Parameter("c", "4").Build()
+	if got := c.ParamKeys(); !slices.Equal(got, []string{"z", "a", "m", "c", "b"}) {
+		t.Fatalf("copy: ParamKeys %v", got)
+	}
+	if got := s.ParamKeys(); len(got) != 4 {
+		t.Fatalf("the copy changed the original: %v", got)
 	}
 }

@@ -38,6 +38,7 @@ func Handler() http.Handler {
 	}
 	mux := http.NewServeMux()
 	mux.Handle("GET "+Prefix+"static/", http.StripPrefix(Prefix+"static/", http.FileServerFS(static)))
+	mux.HandleFunc("POST "+Prefix+"convert", convert)
 	mux.HandleFunc("GET "+Prefix+"connectors/{name}", func(w http.ResponseWriter, r *http.Request) {
 		render(w, "connector", "Connector "+r.PathValue("name"), r.PathValue("name"))
 	})

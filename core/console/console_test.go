@@ -2,10 +2,16 @@ package console_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +19,8 @@ import (
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 	"golang.org/x/crypto/bcrypt"
+
+	"github.com/connectless/connectless/core/console"
 )
 
 const fileSource = "org.apache.kafka.connect.file.FileStreamSourceConnector"
@@ -101,6 +109,19 @@ func TestIntegrationConsoleBrowser(t *testing.T) {
 		waitText(`tr[data-class="`+fileSource+`"] dl`, "batch.size"))
 
 	shoot(t, ctx, dir, "connectors", base+"/ui/", `#connectors tr[data-name=broken]`)
+	// The schedule columns (expand=schedule, a connectless extension): both connectors run
+	// continuously; files has written a task status after a slice, shown as a time, and its
+	// task holds its lease (the worker runs it slice after slice); the failed task does not.
+	run(t, ctx, "schedule columns", waitText(`#connectors tr[data-name=files] .schedule`, "continuous"),
+		waitText(`#connectors tr[data-name=files] .last-slice`, "ago"),
+		waitText(`#connectors tr[data-name=files] .last-slice`, "running now (1 task)"))
+	if cell := eval[string](t, ctx, `document.querySelector("#connectors tr[data-name=broken] .last-slice").textContent`); strings.Contains(cell, "running") || !strings.Contains(cell, "FAILED") {
+		t.Errorf("last slice of the failed sink = %q, want its FAILED status and no running slice", cell)
+	}
+	if at := eval[string](t, ctx, `document.querySelector("#connectors tr[data-name=files] .last-slice time").getAttribute("datetime")`); !strings.HasPrefix(at, time.Now().UTC().Format("2006-01-02T")) {
+		t.Errorf("last slice of files at %q, want today", at)
+	}
+	plainConnectColumns(t, ctx, base)
 	shoot(t, ctx, dir, "connector", base+"/ui/connectors/files", `#tasks table`)
 	shoot(t, ctx, dir, "connector-failed", base+"/ui/connectors/broken", `.task-trace`)
 	shoot(t, ctx, dir, "new", base+"/ui/new?plugin="+fileSource, `#f-file`)
@@ -111,6 +132,7 @@ func TestIntegrationConsoleBrowser(t *testing.T) {
 	if total := eval[string](t, ctx, `document.querySelector("#throughput tr[data-connector=files] .total").textContent`); total != "5" {
 		t.Errorf("metrics page: records of files = %q, want 5", total)
 	}
+	metricsCharts(t, ctx, base)
 	// Dark when the system asks for it.
 	if _, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
 		Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: "dark"}}}); err != nil {
@@ -215,7 +237,22 @@ func TestIntegrationConsoleSecretsHidden(t *testing.T) {
 	if raw := get(t, ctx, "raw JSON", chromedp.Value(chromedp.CSS(`#raw-json`))); !strings.Contains(raw, `"connection.password": "(unchanged secret)"`) {
 		t.Errorf("raw JSON editor = %s, want the password as (unchanged secret)", raw)
 	}
-	run(t, ctx, "dry run", chromedp.SendKeys(chromedp.CSS(`#f-connection_user`), "2"),
+	// The raw YAML editor shows the same configuration, the secret as a placeholder; a list
+	// where a string belongs is refused as `connectless apply` refuses it; the user is
+	// changed through it.
+	run(t, ctx, "YAML editor", chromedp.Click(chromedp.CSS(`#raw-y summary`)),
+		waitText(`#raw-yaml`, "connection.password: (unchanged secret)"))
+	if eval[bool](t, ctx, leaks) {
+		t.Error("the YAML editor shows the password")
+	}
+	yml := get(t, ctx, "raw YAML", chromedp.Value(chromedp.CSS(`#raw-yaml`)))
+	if !strings.Contains(yml, "connection.user: u\n") {
+		t.Fatalf("raw YAML editor = %s, want connection.user: u", yml)
+	}
+	run(t, ctx, "bad YAML", chromedp.SetValue(chromedp.CSS(`#raw-yaml`), yml+"extra.list: [a, b]\n"),
+		chromedp.Click(chromedp.CSS(`#raw-yaml-apply`)), waitText(`#submit-result`, `key "extra.list" must be a string, number or boolean`))
+	run(t, ctx, "dry run", chromedp.SetValue(chromedp.CSS(`#raw-yaml`), strings.Replace(yml, "connection.user: u\n", "connection.user: u2\n", 1)),
+		chromedp.Click(chromedp.CSS(`#raw-yaml-apply`)), waitText(`#f-connection_user`, "u2"),
 		waitText(`#validation`, "valid"), chromedp.Click(chromedp.CSS(`#dry-run`)),
 		waitText(`#dry-run-diff`, "~ connection.user: u -> u2"))
 	if diff := get(t, ctx, "diff", chromedp.Text(chromedp.CSS(`#dry-run-diff`))); strings.Contains(diff, "password") || strings.Count(diff, "\n") != 1 {
@@ -272,5 +309,65 @@ func TestIntegrationConsoleDisabled(t *testing.T) {
 	}
 	if code := apiStatus(t, base+"/connectors"); code != http.StatusOK {
 		t.Errorf("GET /connectors with ui.enable=false = HTTP %d, want 200", code)
+	}
+}
+
+// plainConnectColumns opens the connectors page through a console proxy whose server answers
+// as Apache Kafka Connect does: it does not know expand=schedule and ignores it (Kafka's
+// ConnectorsResource logs "Ignoring unknown expansion type" and leaves the key out), which the
+// proxy reproduces by dropping the expansion before the worker sees it. The table then has
+// Kafka Connect's columns only.
+func plainConnectColumns(t *testing.T, ctx context.Context, base string) {
+	t.Helper()
+	forward := func(ctx context.Context, method, pathQuery string, header http.Header, body []byte) (*http.Response, error) {
+		req, err := http.NewRequestWithContext(ctx, method, base+strings.ReplaceAll(pathQuery, "&expand=schedule", ""), bytes.NewReader(body))
+		if err != nil {
+			return nil, err
+		}
+		req.Header = header
+		return http.DefaultClient.Do(req)
+	}
+	srv := httptest.NewServer(console.Proxy(forward))
+	defer srv.Close()
+	run(t, ctx, "connectors page of a plain Connect server", chromedp.Navigate(srv.URL+"/ui/"),
+		chromedp.WaitVisible(chromedp.CSS(`#connectors tr[data-name=files]`)))
+	cols := eval[[]string](t, ctx, `[...document.querySelectorAll("thead th")].map(th => th.textContent)`)
+	if want := []string{"Name", "Type", "Class", "State", "Tasks", "Topics"}; !slices.Equal(cols, want) {
+		t.Errorf("columns against a server without expand=schedule = %q, want %q", cols, want)
+	}
+}
+
+// metricsCharts samples the metrics page every second with a FileStream sink copying lines:
+// the source's throughput and slice durations and the sink's lag (caught up: 0 records) are
+// shown per connector, each with a chart once there are samples to draw.
+func metricsCharts(t *testing.T, ctx context.Context, base string) {
+	t.Helper()
+	post(t, base+"/connectors", `{"name": "copy", "config": {"connector.class": "org.apache.kafka.connect.file.FileStreamSinkConnector",
+		"topics": "lines", "file": "`+filepath.Join(t.TempDir(), "copy.txt")+`"}}`)
+	defer func() {
+		req, _ := http.NewRequest(http.MethodDelete, base+"/connectors/copy", nil)
+		if resp, err := http.DefaultClient.Do(req); err == nil {
+			resp.Body.Close()
+		}
+	}()
+	row := `#throughput tr[data-connector=%s] `
+	run(t, ctx, "metrics charts", chromedp.Navigate(base+"/ui/metrics?every=1"),
+		waitText(fmt.Sprintf(row, "copy")+".lag", "0 records"),
+		chromedp.WaitVisible(chromedp.CSS(fmt.Sprintf(row, "files")+`.rate svg[aria-label^="records per second"]`)),
+		chromedp.WaitVisible(chromedp.CSS(fmt.Sprintf(row, "files")+`.slice-time svg[aria-label^="average slice duration"]`)),
+		chromedp.WaitVisible(chromedp.CSS(fmt.Sprintf(row, "copy")+`.lag svg[aria-label^="records lag"]`)))
+	slices := eval[string](t, ctx, `document.querySelector("#throughput tr[data-connector=files] .slices").textContent`)
+	if n, err := strconv.Atoi(slices); err != nil || n < 2 {
+		t.Errorf("slices of files = %q, want at least 2", slices)
+	}
+	if avg := eval[string](t, ctx, `document.querySelector("#throughput tr[data-connector=files] .slice-time").textContent`); !regexp.MustCompile(`^avg \d+(\.\d+)? m?s`).MatchString(avg) {
+		t.Errorf("slice duration of files = %q, want an average in ms or s", avg)
+	}
+	shoot(t, ctx, screenshotDir(t), "metrics-charts", base+"/ui/metrics?every=1", `#throughput tr[data-connector=copy] .lag svg`)
+	// A source has no records lag, nor has a sink whose task failed before it read.
+	for _, c := range []string{"files", "broken"} {
+		if lag := eval[string](t, ctx, `document.querySelector("#throughput tr[data-connector=`+c+`] .lag").textContent`); strings.TrimSpace(lag) != "–" {
+			t.Errorf("lag of %s = %q, want none", c, lag)
+		}
 	}
 }

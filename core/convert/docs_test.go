@@ -29,11 +29,16 @@ const convertersIntro = "# Schema Registry converters\n\n" +
 	"## Behaviour\n\n" +
 	"* **Subjects.** `<topic>-value` / `<topic>-key` (TopicNameStrategy) unless a strategy says otherwise. With " +
 	"`auto.register.schemas=true` (the default) a record's schema is registered on first use; with `false` it must already " +
-	"be registered under the subject. `use.latest.version=true` writes with the subject's latest schema, checked for " +
-	"compatibility first while `latest.compatibility.strict=true`.\n" +
+	"be registered under the subject. `use.latest.version=true` writes with the subject's latest schema. With `latest.compatibility.strict=true` (the " +
+	"default) the AvroConverter first checks on its side, as Confluent's serializers do, that the latest schema can read " +
+	"the record's (hamba/avro's schema compatibility check); an incompatible record is an error of the record. The " +
+	"Protobuf and JSON Schema converters cannot check it and refuse `latest.compatibility.strict=true` together with " +
+	"`use.latest.version=true`: set it to `false` to write with the latest schema unchecked. (The registry's own " +
+	"compatibility endpoint is not used: it checks the other direction, and the in-memory registry of the tests always " +
+	"answers compatible.)\n" +
 	"* **Caching.** Schema ids and schemas are cached (`schemas.cache.config` entries each): only the first record of a " +
 	"schema calls the registry.\n" +
-	"* **Registry down.** A registry that cannot be reached, times out (30 s per call) or answers 5xx/408/429 gives a " +
+	"* **Registry down.** A registry that cannot be reached, takes longer than `connectless.schema.registry.request.timeout.ms` (30 s by default; the converter API carries no context, so this key bounds each call) or answers 5xx/408/429 gives a " +
 	"retriable error: the slice ends and is retried, nothing is committed past the record.\n" +
 	"* **Refusals.** Any other answer (incompatible schema, subject or id not found, 401/403) is an error of the record, " +
 	"handled by `errors.tolerance` and the dead letter queue, with the registry's HTTP status, error code and message.\n" +
@@ -56,21 +61,32 @@ const convertersIntro = "# Schema Registry converters\n\n" +
 	"`time-millis`, `timestamp-millis`; maps with non-string keys as arrays of `io.confluent.connect.avro.MapEntry` " +
 	"records; Avro enums as strings with `io.confluent.connect.avro.Enum` parameters (written back as enums with " +
 	"`enhanced.avro.schema.support`); Avro unions as structs named `io.confluent.connect.avro.Union`. Not supported: " +
-	"schemaless values (Confluent's `Anything` record), recursive schemas; enum symbols are written back in sorted order, " +
-	"since Connect parameters keep no order.\n" +
+	"schemaless values (Confluent's `Anything` record), recursive schemas. Enum symbols are written back in the order " +
+	"the schema declares them (Connect schemas keep their parameters' order).\n" +
 	"* **Protobuf** writes proto3: a struct is a message (named after the schema, `ConnectDefault1` when unnamed), fields " +
-	"numbered in order, optional scalars with the `optional` keyword (nulls survive), arrays as `repeated`, maps as " +
-	"`map<K, V>`, nested structs as nested messages; Timestamp as `google.protobuf.Timestamp`, Date as " +
+	"numbered in order unless they carry `io.confluent.connect.protobuf.Tag`, optional scalars with the `optional` keyword " +
+	"(nulls survive), arrays as `repeated`, maps as `map<K, V>` when Protobuf allows it and otherwise (keys that are " +
+	"not integers, bools or strings; values that are arrays or maps) as ProtobufData writes them, a `repeated " +
+	"<Field>Entry` message with fields `key = 1` and `value = 2`; structs named `io.confluent.connect.protobuf.Union.<name>` " +
+	"as `oneof <name>`; nested structs as nested messages; enum values in declared order; Timestamp as `google.protobuf.Timestamp`, Date as " +
 	"`google.type.Date`, Time as `google.type.TimeOfDay`, Decimal as `confluent.type.Decimal` with its scale in " +
-	"`(confluent.field_meta)`, int8 and int16 as `int32` with `connect.type` in `(confluent.field_meta)`. Reading also maps enums (strings with `io.confluent.connect.protobuf.Enum` parameters), " +
-	"oneofs (structs named `io.confluent.connect.protobuf.Union`), wrapper types (optional primitives) and " +
-	"unsigned integers (int64). Imports are resolved from the schema's references (other subjects), " +
+	"`(confluent.field_meta)`, int8 and int16 as `int32` with `connect.type` in `(confluent.field_meta)`. Reading follows ProtobufData: enums are strings with `io.confluent.connect.protobuf.Enum` parameters, " +
+	"a oneof is an optional struct field `<oneof>_<index>` named `io.confluent.connect.protobuf.Union.<oneof>` (oneofs " +
+	"first), every field carries its number in `io.confluent.connect.protobuf.Tag` (so a schema read is written back " +
+	"with the same numbers), wrapper types are optional primitives and unsigned integers int64. A `repeated <X>Entry` " +
+	"message of `key` and `value` is read as a map, also when `value` is repeated (ProtobufData reads that one as an " +
+	"array of structs), so maps of arrays round-trip. Imports are resolved from the schema's references (other subjects), " +
 	"`google/protobuf/*`, `confluent/meta.proto`, `confluent/type/decimal.proto` and `google/type/{date,timeofday}.proto`. " +
-	"Not supported: writing oneofs, arrays of arrays and maps of arrays.\n" +
+	"Refused with a message: arrays of arrays (ProtobufData refuses them too) and arrays of maps (ProtobufData would " +
+	"flatten them into one map); wrap the inner array or map in a struct.\n" +
 	"* **JSON Schema** follows Confluent's JsonSchemaData: `type` with `connect.type`, `connect.index` on properties, " +
 	"`title` for the schema name, `connect.version`, `connect.parameters`, optional values as " +
 	"`oneOf: [{\"type\": \"null\"}, ...]`, bytes as base64 strings, Decimal as a JSON number, maps with non-string keys as " +
-	"arrays of `{key, value}`. With `json.fail.invalid.schema=true` every value is validated against its schema.\n\n" +
+	"arrays of `{key, value}`. With `json.fail.invalid.schema=true` every value is validated against its schema.\n" +
+	"* **Not supported, refused with a message in every format:** schemaless values (a record with no Connect schema; " +
+	"Confluent's Avro `Anything` record and JSON Schema's typeless AnyValue), and recursive schemas (an Avro record or " +
+	"Protobuf message that holds itself; JSON Schema `$ref`). Such a record fails as an error of the record, handled by " +
+	"`errors.tolerance` and the dead letter queue.\n\n" +
 	"## Example: cp-all-in-one\n\n" +
 	"The connect service of Confluent's cp-all-in-one sets the worker's value converter through environment variables; " +
 	"the worker reads them the same way:\n\n" +

@@ -2,9 +2,7 @@ package convert
 
 import (
 	"encoding/json"
-	"maps"
 	"math/big"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -80,7 +78,7 @@ func (c *JSONConverter) appendSchema(b []byte, s *connect.Schema, field string) 
 	}
 	if s.Parameters != nil {
 		b = append(b, `,"parameters":{`...)
-		for i, k := range slices.Sorted(maps.Keys(s.Parameters)) {
+		for i, k := range s.ParamKeys() {
 			if i > 0 {
 				b = append(b, ',')
 			}

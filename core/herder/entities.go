@@ -33,6 +33,8 @@ type (
 	Message = restapi.Message
 	// PluginInfo is one entry of GET /connector-plugins.
 	PluginInfo = restapi.PluginInfo
+	// ConnectorSchedule is a connector's entry of GET /connectors?expand=schedule.
+	ConnectorSchedule = restapi.ConnectorSchedule
 )
 
 // TargetState is the state a connector is asked to be in, as Kafka Connect's TargetState;

@@ -98,6 +98,17 @@ connectors:
 					s.writeError(w, r, err)
 					return
 				}
+			case "schedule":
+				// A connectless extension: when the connector's tasks run.
+				sc, err := s.h.ConnectorSchedule(r.Context(), name)
+				if errors.Is(err, herder.ErrNotFound) {
+					continue connectors
+				}
+				if err != nil {
+					s.writeError(w, r, err)
+					return
+				}
+				v = sc
 			default:
 				continue
 			}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/connectless/connectless/core/connect/jsontree"
 	"github.com/connectless/connectless/core/herder"
 )
 
@@ -22,37 +23,13 @@ const (
 	entitiesPackage = "org.apache.kafka.connect.runtime.rest.entities."
 )
 
-// jkind is a JSON value's kind, named as Jackson's tokens.
-type jkind int
-
-const (
-	jNull jkind = iota
-	jString
-	jNumber
-	jBool
-	jObject
-	jArray
-)
-
-func (k jkind) token() string {
+// kindToken and kindName name a JSON value's kind as Jackson's tokens and messages do.
+func kindToken(k jsontree.Kind) string {
 	return [...]string{"VALUE_NULL", "VALUE_STRING", "VALUE_NUMBER_INT", "VALUE_TRUE", "START_OBJECT", "START_ARRAY"}[k]
 }
 
-func (k jkind) name() string {
+func kindName(k jsontree.Kind) string {
 	return [...]string{"Null", "String", "Integer", "Boolean", "Object", "Array"}[k]
-}
-
-// jvalue is a decoded JSON value that keeps object key order and number literals.
-type jvalue struct {
-	kind jkind
-	str  string // string value, number literal, or "true"/"false"
-	obj  []jfield
-	arr  []jvalue
-}
-
-type jfield struct {
-	key string
-	val jvalue
 }
 
 // readBody reads the request body within the server's limit.
@@ -70,7 +47,7 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error
 
 // readEntity reads and parses a request body that must hold a JSON value: an empty or null
 // body is Kafka's NPE (500, null), as Jackson hands the resource a null entity.
-func (s *Server) readEntity(w http.ResponseWriter, r *http.Request) (*jvalue, error) {
+func (s *Server) readEntity(w http.ResponseWriter, r *http.Request) (*jsontree.Value, error) {
 	body, err := s.readBody(w, r)
 	if err != nil {
 		return nil, err
@@ -79,7 +56,7 @@ func (s *Server) readEntity(w http.ResponseWriter, r *http.Request) (*jvalue, er
 	if err != nil {
 		return nil, err
 	}
-	if v == nil || v.kind == jNull {
+	if v == nil || v.Kind == jsontree.Null {
 		return nil, nullError()
 	}
 	return v, nil
@@ -87,7 +64,7 @@ func (s *Server) readEntity(w http.ResponseWriter, r *http.Request) (*jvalue, er
 
 // parseJSON decodes the first JSON value of body (trailing content is ignored, as Jackson's
 // default). An empty body is (nil, nil): Jackson hands the resource a null entity.
-func parseJSON(body []byte) (*jvalue, error) {
+func parseJSON(body []byte) (*jsontree.Value, error) {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return nil, nil
 	}
@@ -99,75 +76,19 @@ func parseJSON(body []byte) (*jvalue, error) {
 	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
-	v, err := readValue(dec, 0)
+	v, err := jsontree.Read(dec, maxDepth)
 	if err != nil {
 		return nil, syntaxError(raw, dec, err)
 	}
 	return &v, nil
 }
 
+// maxDepth is Jackson's default nesting limit.
 const maxDepth = 200
-
-var errTooDeep = errors.New("too deep")
-
-func readValue(dec *json.Decoder, depth int) (jvalue, error) {
-	if depth > maxDepth {
-		return jvalue{}, errTooDeep
-	}
-	tok, err := dec.Token()
-	if err != nil {
-		return jvalue{}, err
-	}
-	switch t := tok.(type) {
-	case nil:
-		return jvalue{kind: jNull}, nil
-	case string:
-		return jvalue{kind: jString, str: t}, nil
-	case json.Number:
-		return jvalue{kind: jNumber, str: t.String()}, nil
-	case bool:
-		return jvalue{kind: jBool, str: fmt.Sprint(t)}, nil
-	case json.Delim:
-		switch t {
-		case '{':
-			v := jvalue{kind: jObject, obj: []jfield{}}
-			for dec.More() {
-				kt, err := dec.Token()
-				if err != nil {
-					return jvalue{}, err
-				}
-				key, _ := kt.(string)
-				val, err := readValue(dec, depth+1)
-				if err != nil {
-					return jvalue{}, err
-				}
-				v.obj = append(v.obj, jfield{key: key, val: val})
-			}
-			if _, err := dec.Token(); err != nil {
-				return jvalue{}, err
-			}
-			return v, nil
-		case '[':
-			v := jvalue{kind: jArray, arr: []jvalue{}}
-			for dec.More() {
-				val, err := readValue(dec, depth+1)
-				if err != nil {
-					return jvalue{}, err
-				}
-				v.arr = append(v.arr, val)
-			}
-			if _, err := dec.Token(); err != nil {
-				return jvalue{}, err
-			}
-			return v, nil
-		}
-	}
-	return jvalue{}, fmt.Errorf("unexpected token %v", tok)
-}
 
 // syntaxError words a parse failure as Jackson's JsonParseException (a 500 in Kafka).
 func syntaxError(body []byte, dec *json.Decoder, err error) error {
-	if errors.Is(err, errTooDeep) {
+	if errors.Is(err, jsontree.ErrTooDeep) {
 		return newAPIError(http.StatusInternalServerError, fmt.Sprintf("Document nesting depth exceeds the maximum allowed (%d)", maxDepth))
 	}
 	off := int(dec.InputOffset())
@@ -204,8 +125,8 @@ func position(body []byte, off int) (line, col int) {
 }
 
 // mismatch is Jackson's MismatchedInputException.
-func mismatch(target string, v jvalue, chain string) error {
-	msg := fmt.Sprintf("Cannot deserialize value of type %s from %s value (token `JsonToken.%s`)", target, v.kind.name(), v.kind.token())
+func mismatch(target string, v jsontree.Value, chain string) error {
+	msg := fmt.Sprintf("Cannot deserialize value of type %s from %s value (token `JsonToken.%s`)", target, kindName(v.Kind), kindToken(v.Kind))
 	if chain != "" {
 		msg += " (through reference chain: " + chain + ")"
 	}
@@ -225,20 +146,20 @@ func unrecognized(field, class string, known []string) error {
 
 // flatMap converts a JSON object to a Map<String,String> as Jackson does: numbers and
 // booleans become their text, null stays null, nested values are an error.
-func flatMap(v jvalue, chain string) (herder.RawConfig, error) {
-	if v.kind != jObject {
+func flatMap(v jsontree.Value, chain string) (herder.RawConfig, error) {
+	if v.Kind != jsontree.Object {
 		return nil, mismatch(javaMapType, v, chain)
 	}
-	out := make(herder.RawConfig, len(v.obj))
-	for _, f := range v.obj {
-		switch f.val.kind {
-		case jNull:
-			out[f.key] = nil
-		case jObject, jArray:
-			return nil, mismatch(javaStringType, f.val, fmt.Sprintf("java.util.LinkedHashMap[\"%s\"]", f.key))
+	out := make(herder.RawConfig, len(v.Members))
+	for _, f := range v.Members {
+		switch f.Value.Kind {
+		case jsontree.Null:
+			out[f.Key] = nil
+		case jsontree.Object, jsontree.Array:
+			return nil, mismatch(javaStringType, f.Value, fmt.Sprintf("java.util.LinkedHashMap[\"%s\"]", f.Key))
 		default:
-			s := f.val.str
-			out[f.key] = &s
+			s := f.Value.Text
+			out[f.Key] = &s
 		}
 	}
 	return out, nil
@@ -270,39 +191,39 @@ func (s *Server) decodeCreate(w http.ResponseWriter, r *http.Request) (createReq
 		return req, err
 	}
 	const class = "CreateConnectorRequest"
-	if v.kind != jObject {
+	if v.Kind != jsontree.Object {
 		return req, mismatch("`"+entitiesPackage+class+"`", *v, "")
 	}
-	for _, f := range v.obj {
-		chain := entitiesPackage + class + `["` + f.key + `"]`
-		switch f.key {
+	for _, f := range v.Members {
+		chain := entitiesPackage + class + `["` + f.Key + `"]`
+		switch f.Key {
 		case "name":
-			switch f.val.kind {
-			case jObject, jArray:
-				return req, mismatch(javaStringType, f.val, chain)
-			case jNull:
+			switch f.Value.Kind {
+			case jsontree.Object, jsontree.Array:
+				return req, mismatch(javaStringType, f.Value, chain)
+			case jsontree.Null:
 				req.name = ""
 			default:
-				req.name = f.val.str
+				req.name = f.Value.Text
 			}
 		case "config":
-			if f.val.kind == jNull {
+			if f.Value.Kind == jsontree.Null {
 				req.config = nil
 				continue
 			}
-			m, err := flatMap(f.val, chain)
+			m, err := flatMap(f.Value, chain)
 			if err != nil {
 				return req, err
 			}
 			req.config = m
 		case "initial_state":
-			switch f.val.kind {
-			case jObject, jArray:
-				return req, mismatch("`"+entitiesPackage+class+"$InitialState`", f.val, chain)
-			case jNull:
+			switch f.Value.Kind {
+			case jsontree.Object, jsontree.Array:
+				return req, mismatch("`"+entitiesPackage+class+"$InitialState`", f.Value, chain)
+			case jsontree.Null:
 				req.hasInit = false
 			default:
-				state := strings.ToUpper(f.val.str)
+				state := strings.ToUpper(f.Value.Text)
 				switch state {
 				case "RUNNING", "PAUSED", "STOPPED":
 					req.initial, req.hasInit = state, true
@@ -313,7 +234,7 @@ func (s *Server) decodeCreate(w http.ResponseWriter, r *http.Request) (createReq
 				}
 			}
 		default:
-			return req, unrecognized(f.key, class, createFields)
+			return req, unrecognized(f.Key, class, createFields)
 		}
 	}
 	if req.config == nil {
@@ -329,44 +250,44 @@ func (s *Server) decodeOffsets(w http.ResponseWriter, r *http.Request) ([]herder
 	if err != nil {
 		return nil, err
 	}
-	if v.kind != jObject {
+	if v.Kind != jsontree.Object {
 		return nil, mismatch("`"+entitiesPackage+"ConnectorOffsets`", *v, "")
 	}
 	var out []herder.ConnectorOffset
-	for _, f := range v.obj {
-		if f.key != "offsets" {
-			return nil, unrecognized(f.key, "ConnectorOffsets", []string{"offsets"})
+	for _, f := range v.Members {
+		if f.Key != "offsets" {
+			return nil, unrecognized(f.Key, "ConnectorOffsets", []string{"offsets"})
 		}
 		chain := entitiesPackage + `ConnectorOffsets["offsets"]`
-		switch f.val.kind {
-		case jNull:
+		switch f.Value.Kind {
+		case jsontree.Null:
 			out = nil
 			continue
-		case jArray:
+		case jsontree.Array:
 		default:
-			return nil, mismatch(javaListType, f.val, chain)
+			return nil, mismatch(javaListType, f.Value, chain)
 		}
-		out = make([]herder.ConnectorOffset, 0, len(f.val.arr))
-		for i, e := range f.val.arr {
+		out = make([]herder.ConnectorOffset, 0, len(f.Value.Elems))
+		for i, e := range f.Value.Elems {
 			echain := fmt.Sprintf("%s->java.util.ArrayList[%d]", chain, i)
-			if e.kind == jNull {
+			if e.Kind == jsontree.Null {
 				return nil, nullError()
 			}
-			if e.kind != jObject {
+			if e.Kind != jsontree.Object {
 				return nil, mismatch("`"+entitiesPackage+"ConnectorOffset`", e, echain)
 			}
 			var co herder.ConnectorOffset
-			for _, ef := range e.obj {
-				fchain := echain + "->" + entitiesPackage + `ConnectorOffset["` + ef.key + `"]`
+			for _, ef := range e.Members {
+				fchain := echain + "->" + entitiesPackage + `ConnectorOffset["` + ef.Key + `"]`
 				var m map[string]any
-				switch ef.val.kind {
-				case jNull:
-				case jObject:
-					m = toAny(ef.val).(map[string]any)
+				switch ef.Value.Kind {
+				case jsontree.Null:
+				case jsontree.Object:
+					m = ef.Value.Any().(map[string]any)
 				default:
-					return nil, mismatch(javaObjMapType, ef.val, fchain)
+					return nil, mismatch(javaObjMapType, ef.Value, fchain)
 				}
-				switch ef.key {
+				switch ef.Key {
 				case "partition":
 					if m != nil {
 						co.Partition = m
@@ -376,36 +297,11 @@ func (s *Server) decodeOffsets(w http.ResponseWriter, r *http.Request) ([]herder
 						co.Offset = m
 					}
 				default:
-					return nil, unrecognized(ef.key, "ConnectorOffset", []string{"partition", "offset"})
+					return nil, unrecognized(ef.Key, "ConnectorOffset", []string{"partition", "offset"})
 				}
 			}
 			out = append(out, co)
 		}
 	}
 	return out, nil
-}
-
-// toAny converts to plain Go values; numbers stay json.Number.
-func toAny(v jvalue) any {
-	switch v.kind {
-	case jString:
-		return v.str
-	case jNumber:
-		return json.Number(v.str)
-	case jBool:
-		return v.str == "true"
-	case jObject:
-		m := make(map[string]any, len(v.obj))
-		for _, f := range v.obj {
-			m[f.key] = toAny(f.val)
-		}
-		return m
-	case jArray:
-		a := make([]any, len(v.arr))
-		for i, e := range v.arr {
-			a[i] = toAny(e)
-		}
-		return a
-	}
-	return nil
 }

@@ -86,6 +86,27 @@ type PluginInfo struct {
 	Version string `json:"version,omitempty"`
 }
 
+// ConnectorSchedule is when a connector's tasks run: its entry under "schedule" in
+// GET /connectors?expand=schedule, a connectless extension (Apache Kafka Connect ignores an
+// expansion it does not know, so its answer simply lacks the key).
+type ConnectorSchedule struct {
+	// Schedule is the connector's schedule expression: continuous (the default),
+	// rate(…) or cron(…).
+	Schedule string `json:"schedule"`
+	// LastFire is the schedule's latest firing at or before now, RFC 3339 in UTC; empty
+	// for continuous.
+	LastFire string `json:"last_fire,omitempty"`
+	// LastSlice is when a task of the connector last wrote its status after a slice,
+	// RFC 3339 in UTC; empty when none did yet. A task that runs continuously writes its
+	// status when it changes, not after every idle slice.
+	LastSlice string `json:"last_slice,omitempty"`
+	// LastSliceState is that task's state then (RUNNING, FAILED, …).
+	LastSliceState string `json:"last_slice_state,omitempty"`
+	// LeasedTasks counts the tasks whose lease is held now: a slice is running, or a task
+	// runs continuously, or waits out a retry's backoff.
+	LeasedTasks int `json:"leased_tasks"`
+}
+
 // ErrorMessage is the body of every error answer, Kafka's ErrorMessage:
 // {"error_code":404,"message":"..."}; a nil Message is JSON null.
 type ErrorMessage struct {

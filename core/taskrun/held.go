@@ -49,7 +49,8 @@ func (h *Held) Lease() store.Lease { return h.lease }
 // runner must stop and not release it.
 func (h *Held) Run(ctx context.Context, deadline time.Time) (res Result, err error) {
 	started := time.Now()
-	res = Result{Connector: h.p.Connector, Task: h.p.Task, Token: h.lease.Token}
+	res = newResult(h.p.Connector, h.p.Task)
+	res.Token = h.lease.Token
 	defer func() { res.Duration = time.Since(started) }()
 	if h.lease.Expires.Before(deadline.Add(h.env.grace() / 2)) {
 		l, err := h.env.Store.Renew(ctx, h.lease, time.Until(deadline)+h.env.grace())

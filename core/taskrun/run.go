@@ -89,13 +89,23 @@ type Result struct {
 	// the slice; both are also written to its status trace (schedule.Note).
 	Gauges map[string]float64
 	Note   string
+	// Lag, for a sink slice that read its partitions' end offsets, is how many records
+	// below those end offsets (seen at slice start) the slice left uncommitted, over the
+	// partitions whose position is known (committed now or before); -1 when none is (a
+	// source, a slice that failed before reading or committing anything).
+	Lag int64
+}
+
+// newResult is the result of a task's slice before it ran: nothing done, lag unknown.
+func newResult(connector string, task int) Result {
+	return Result{Connector: connector, Task: task, Lag: -1}
 }
 
 // Run runs one invocation of one task until deadline (minus Env.Margin) or until caught up.
 func Run(ctx context.Context, env *Env, p schedule.Payload, deadline time.Time) (res Result, err error) {
 	started := time.Now()
 	log := connect.TaskLogger(env.Logger, p.Connector, p.Task)
-	res = Result{Connector: p.Connector, Task: p.Task}
+	res = newResult(p.Connector, p.Task)
 	defer func() { res.Duration = time.Since(started) }()
 
 	if !p.NotAfter.IsZero() && p.NotAfter.Before(deadline) {
@@ -375,6 +385,15 @@ func (env *Env) sink(ctx context.Context, log *slog.Logger, c store.Connector, t
 	res.Records, res.Written, res.CaughtUp = out.Records, out.Delivered, out.CaughtUp
 	res.Skipped, res.DeadLettered = out.Skipped, out.DeadLettered
 	res.Gauges, res.Note = out.Gauges, out.Note
+	for tp, end := range out.EndOffsets {
+		pos, ok := out.Committable[tp]
+		if !ok {
+			if pos, ok = start[tp]; !ok {
+				continue // never committed and not reached: its position is not known
+			}
+		}
+		res.Lag = max(res.Lag, 0) + max(0, end-pos)
+	}
 	if len(out.Committable) > 0 {
 		changed := map[connect.TopicPartition]int64{}
 		for tp, off := range out.Committable {

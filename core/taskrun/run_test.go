@@ -181,6 +181,10 @@ func TestRunSinkCommitsWhatWasFlushed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// What the slice left below the end offsets it saw (60 records) is its lag.
+	if left := 60 - offs[connect.TopicPartition{Topic: "logs", Partition: 0}] - offs[connect.TopicPartition{Topic: "logs", Partition: 1}]; res.Lag != left {
+		t.Errorf("lag = %d, want the %d records not committed", res.Lag, left)
+	}
 	for _, p := range []int32{0, 1} {
 		tp := connect.TopicPartition{Topic: "logs", Partition: p}
 		got := col.offsets(tp)
@@ -330,5 +334,34 @@ func TestRunSkipsPastDeadline(t *testing.T) {
 	}
 	if n := len(col.offsets(connect.TopicPartition{Topic: "logs"})); n != 0 {
 		t.Errorf("late invocation delivered %d records", n)
+	}
+}
+
+// TestRunSinkLagLeftByAFailedSlice checks a sink slice's lag: none once it committed up to
+// the end offsets, and the records above the committed positions when a later slice fails
+// with nothing kept.
+func TestRunSinkLagLeftByAFailedSlice(t *testing.T) {
+	ctx := context.Background()
+	env, col, st := setup(t, 60)
+	c, _ := st.Connector(ctx, "archive")
+	p := schedule.Payload{Connector: "archive", Task: 0, Generation: c.Generation}
+	if res, err := Run(ctx, env, p, time.Now().Add(10*time.Second)); err != nil || res.Lag != 0 {
+		t.Fatalf("first slice: lag %d, %v; want 0 after committing everything", res.Lag, err)
+	}
+	w := env.Kafka.NewWriter(kafka.WriterOptions{})
+	defer w.Close()
+	var more []kafka.Message
+	for i := range 7 {
+		more = append(more, kafka.Message{Topic: "logs", Partition: int32(i % 2), Value: []byte("more")})
+	}
+	for _, r := range w.Produce(ctx, more) {
+		if r.Err != nil {
+			t.Fatal(r.Err)
+		}
+	}
+	col.flushErr = func() error { return errors.New("invalid value for configuration s3.bucket.name") }
+	res, err := Run(ctx, env, p, time.Now().Add(10*time.Second))
+	if err == nil || res.Lag != 7 {
+		t.Errorf("failed slice: lag %d, %v; want the 7 new records and the error", res.Lag, err)
 	}
 }

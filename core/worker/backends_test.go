@@ -56,18 +56,18 @@ func TestMetricsObserve(t *testing.T) {
 		err  error
 		want map[string]float64
 	}{
-		{"sink slice", connect.PluginSink, taskrun.Result{Records: 10, Written: 9, Committed: true, Duration: 40 * time.Millisecond}, nil,
-			map[string]float64{"sink_read": 10, "sink_send": 9, "commit": 1, "put_avg": 40}},
+		{"sink slice", connect.PluginSink, taskrun.Result{Records: 10, Written: 9, Committed: true, Duration: 40 * time.Millisecond, Lag: 12}, nil,
+			map[string]float64{"sink_read": 10, "sink_send": 9, "commit": 1, "put_avg": 40, "lag": 12, "slices": 1, "slice_seconds": 0.04}},
 		{"source slice", connect.PluginSource, taskrun.Result{Records: 7, Written: 7, Committed: true}, nil,
-			map[string]float64{"source_poll": 7, "source_write": 7, "commit": 1}},
+			map[string]float64{"source_poll": 7, "source_write": 7, "commit": 1, "slices": 1}},
 		{"source slice with a gauge", connect.PluginSource, taskrun.Result{Records: 1, Written: 1, Gauges: map[string]float64{"slot_lag_bytes": 4096}}, nil,
-			map[string]float64{"source_poll": 1, "source_write": 1, "slot_lag": 4096}},
+			map[string]float64{"source_poll": 1, "source_write": 1, "slot_lag": 4096, "slices": 1}},
 		{"skipped records", connect.PluginSink, taskrun.Result{Records: 5, Written: 3, Skipped: 2, DeadLettered: 2}, nil,
-			map[string]float64{"sink_read": 5, "sink_send": 3, "skipped": 2, "errors": 2, "dlq": 2, "put_avg": 0}},
-		{"failed slice", connect.PluginSink, taskrun.Result{Records: 1}, errors.New("boom"),
-			map[string]float64{"sink_read": 1, "failures": 1, "errors": 1}},
+			map[string]float64{"sink_read": 5, "sink_send": 3, "skipped": 2, "errors": 2, "dlq": 2, "put_avg": 0, "slices": 1}},
+		{"failed slice", connect.PluginSink, taskrun.Result{Records: 1, Lag: -1, Duration: 2 * time.Second}, errors.New("boom"),
+			map[string]float64{"sink_read": 1, "failures": 1, "errors": 1, "slices": 1, "slice_seconds": 2}},
 		{"fenced commit", connect.PluginSink, taskrun.Result{Records: 3, Written: 3}, fmt.Errorf("commit: %w", store.ErrFenced),
-			map[string]float64{"sink_read": 3, "sink_send": 3, "skip": 1}},
+			map[string]float64{"sink_read": 3, "sink_send": 3, "skip": 1, "slices": 1}},
 		{"invocation skipped", connect.PluginSink, taskrun.Result{}, taskrun.ErrSkipped, map[string]float64{}},
 	}
 	for _, tc := range tests {
@@ -82,7 +82,9 @@ func TestMetricsObserve(t *testing.T) {
 				"failures": testutil.ToFloat64(m.recordFailures.WithLabelValues("c", "0")), "dlq": testutil.ToFloat64(m.dlqRequests.WithLabelValues("c", "0")),
 				"put_avg":  testutil.ToFloat64(m.putBatchAvg.WithLabelValues("c", "0")),
 				"slot_lag": testutil.ToFloat64(m.taskGauge.WithLabelValues("c", "0", "slot_lag_bytes")),
+				"lag":      testutil.ToFloat64(m.sinkLag.WithLabelValues("c", "0")),
 			}
+			got["slices"], got["slice_seconds"] = sliceHistogram(t, m)
 			for name, v := range got {
 				if v != tc.want[name] {
 					t.Errorf("%s = %v, want %v", name, v, tc.want[name])
@@ -94,4 +96,23 @@ func TestMetricsObserve(t *testing.T) {
 			}
 		})
 	}
+}
+
+// sliceHistogram returns the count and sum of task c/0's slice duration histogram.
+func sliceHistogram(t *testing.T, m *Metrics) (float64, float64) {
+	t.Helper()
+	mfs, err := m.Registry().Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mf := range mfs {
+		if mf.GetName() != "connectless_task_slice_duration_seconds" {
+			continue
+		}
+		for _, mt := range mf.GetMetric() {
+			h := mt.GetHistogram()
+			return float64(h.GetSampleCount()), h.GetSampleSum()
+		}
+	}
+	return 0, 0
 }

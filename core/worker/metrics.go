@@ -36,6 +36,8 @@ import (
 //	  deadletterqueue-produce-requests, last-error-timestamp  kafka_connect_task_error_<attribute>{connector,task}
 //	task-error-metrics total-retries                  kafka_connect_task_error_total_retries{connector,task}
 //	(connectless) gauges a task reports               connectless_task_gauge{connector,task,name}
+//	(connectless) slice durations                     connectless_task_slice_duration_seconds{connector,task} (histogram)
+//	(connectless) sink records left behind            connectless_sink_task_records_lag{connector,task}
 //
 // Counters count the slices this worker ran. A task slice is measured as a whole: put-batch-
 // avg-time-ms is the average time of the slices that delivered records (read, put and
@@ -45,7 +47,8 @@ import (
 // tasks whose last slice ran on this worker; connector statuses and connector-count cover
 // every connector (any worker's herder manages them all). total-retries counts the slices
 // that ended on a retriable error and will be retried (the task stays RUNNING); they are
-// not record failures.
+// not record failures. A sink's records lag is what its last slice left uncommitted below
+// the end offsets it saw at its start (records that arrived later are not counted).
 type Metrics struct {
 	reg *prometheus.Registry
 
@@ -59,6 +62,8 @@ type Metrics struct {
 	retries                                                   *prometheus.CounterVec
 	lastError                                                 *prometheus.GaugeVec
 	taskGauge                                                 *prometheus.GaugeVec
+	sliceDuration                                             *prometheus.HistogramVec
+	sinkLag                                                   *prometheus.GaugeVec
 }
 
 var taskLabels = []string{"connector", "task"}
@@ -88,10 +93,15 @@ func NewMetrics(st store.Store, reg *connect.Registry, workerID string) *Metrics
 		taskGauge: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "connectless_task_gauge",
 			Help: "A gauge the task reported in its last slice, e.g. name=\"slot_lag_bytes\" (connect.TaskStatusReporter)."},
 			[]string{"connector", "task", "name"}),
+		sliceDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "connectless_task_slice_duration_seconds",
+			Help:    "Duration of the task's slices on this worker, failed ones included.",
+			Buckets: prometheus.ExponentialBuckets(0.01, 4, 10)}, taskLabels),
+		sinkLag: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "connectless_sink_task_records_lag",
+			Help: "Records below the end offsets seen at the start of the sink task's last slice that the slice left uncommitted."}, taskLabels),
 		putBatchSum: map[taskKey]float64{}, putBatchN: map[taskKey]float64{},
 	}
 	m.reg.MustRegister(m.sinkRead, m.sinkSend, m.sourcePoll, m.sourceWrite, m.commitDone, m.commitSkip, m.putBatchAvg,
-		m.recordErrors, m.recordFailures, m.recordsSkipped, m.dlqRequests, m.retries, m.lastError, m.taskGauge,
+		m.recordErrors, m.recordFailures, m.recordsSkipped, m.dlqRequests, m.retries, m.lastError, m.taskGauge, m.sliceDuration, m.sinkLag,
 		&statusCollector{store: st, workerID: workerID})
 	return m
 }
@@ -110,8 +120,12 @@ func (m *Metrics) observe(k taskKey, typ connect.PluginType, res taskrun.Result,
 		return
 	}
 	l := prometheus.Labels{"connector": k.connector, "task": strconv.Itoa(k.task)}
+	m.sliceDuration.With(l).Observe(res.Duration.Seconds())
 	switch typ {
 	case connect.PluginSink:
+		if res.Lag >= 0 {
+			m.sinkLag.With(l).Set(float64(res.Lag))
+		}
 		m.sinkRead.With(l).Add(float64(res.Records))
 		m.sinkSend.With(l).Add(float64(res.Written))
 		if res.Written > 0 {

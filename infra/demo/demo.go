@@ -18,7 +18,9 @@ import (
 
 	"github.com/connectless/connectless/connectors"
 	"github.com/connectless/connectless/core/client"
+	"github.com/connectless/connectless/core/console"
 	"github.com/connectless/connectless/core/rest"
+	"github.com/connectless/connectless/core/schedule"
 	"github.com/connectless/connectless/core/serverless"
 	"github.com/connectless/connectless/infra/devstack"
 )
@@ -211,7 +213,12 @@ func (r *run) startServices(ctx context.Context) (stop func(), err error) {
 	if err != nil {
 		return stop, fmt.Errorf("rest listener: %w", err)
 	}
-	srv := &http.Server{Handler: rest.New(r.rt.Herder, rest.Options{Version: "demo", Logger: r.opts.Logger}), ReadHeaderTimeout: 10 * time.Second}
+	// The REST API, with the web console beside it as a worker serves it.
+	mux := http.NewServeMux()
+	mux.Handle("/", rest.New(r.rt.Herder, rest.Options{Version: "demo", Logger: r.opts.Logger}))
+	mux.Handle(console.Prefix, console.Handler())
+	mux.Handle("GET /ui", console.Handler())
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = srv.Serve(ln) }()
 	closers = append(closers, func() error {
 		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
@@ -228,11 +235,17 @@ func (r *run) startServices(ctx context.Context) (stop func(), err error) {
 
 func round(d time.Duration) time.Duration { return d.Round(10 * time.Millisecond) }
 
-// hold prints how to reach what the demo left running and waits until ctx is done.
+// holdTick is how often the scheduler ticks while the demo holds.
+const holdTick = 2 * time.Second
+
+// hold prints how to reach what the demo left running and, until ctx is done, ticks the
+// scheduler every holdTick, so that connectors created meanwhile (through the console, the
+// CLI or curl) run as they would on Lambda.
 func (r *run) hold(ctx context.Context) {
 	url := r.api.URL()
 	fmt.Fprintf(r.opts.Out, `
-Everything stays up until Ctrl-C. Try:
+Everything stays up until Ctrl-C; the scheduler ticks every %[11]s. Try:
+  web console: %[1]s/ui/
   connectless --url %[1]s get connectors
   connectless --url %[1]s describe connector %[2]s
   curl -s '%[1]s/connectors?expand=status'
@@ -240,7 +253,23 @@ Everything stays up until Ctrl-C. Try:
   AWS_ACCESS_KEY_ID=%[3]s AWS_SECRET_ACCESS_KEY=%[4]s AWS_REGION=%[5]s \
     aws --endpoint-url %[6]s s3 ls s3://%[7]s --recursive
 Kafka bootstrap server: %[8]s (topics %[9]s, %[10]s)
-`, url, ArchiveConnector, r.s3.AccessKey, r.s3.SecretKey, r.s3.Region, r.s3.Endpoint, Bucket, r.kafka.Addr(), Topic, RestoredTopic)
-	<-ctx.Done()
-	r.progress("stopping")
+`, url, ArchiveConnector, r.s3.AccessKey, r.s3.SecretKey, r.s3.Region, r.s3.Endpoint, Bucket, r.kafka.Addr(), Topic, RestoredTopic, holdTick)
+	t := time.NewTicker(holdTick)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			r.progress("stopping")
+			return
+		case <-t.C:
+		}
+		inv := &serverless.InProcess{Logger: r.opts.Logger, Run: func(ctx context.Context, p schedule.Payload) error {
+			_, err := r.rt.RunTask(ctx, "", p)
+			return err
+		}}
+		if _, err := r.rt.Schedule(ctx, time.Now(), inv); err != nil && ctx.Err() == nil {
+			r.opts.Logger.Warn("demo: scheduler tick", "error", err)
+		}
+		inv.Wait()
+	}
 }

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/connectless/connectless/core/connect"
-	"github.com/connectless/connectless/core/connect/javacompat"
+	"github.com/connectless/connectless/core/connect/jsonvalue"
 	"github.com/hamba/avro/v2"
 )
 
@@ -15,116 +15,22 @@ import (
 // connect.default property (AvroData.defaultValueFromConnect): logical values in their
 // underlying form, bytes as ISO-8859-1 text, maps with non-string keys as [key, value] pairs.
 func (b *fromBuilder) defaultValue(s *connect.Schema, v any) (any, error) {
-	if v == nil {
-		return nil, nil
+	w := jsonvalue.Writer{
+		Err:     ErrData,
+		Decimal: func(d connect.Decimal) any { return latin1(d.Bytes()) },
+		Bytes:   func(p []byte) any { return latin1(p) },
+		Float: func(v any) any {
+			if f, ok := v.(float32); ok {
+				return jsonFloat(float64(f))
+			}
+			return jsonFloat(v.(float64))
+		},
+		Int:       toInt64,
+		Entry:     func(k, v any) any { return []any{k, v} },
+		FieldName: b.cfg.scrub,
+		IsUnion:   isUnion,
 	}
-	switch s.Name {
-	case connect.DecimalName:
-		d, ok := v.(connect.Decimal)
-		if !ok {
-			return nil, fmt.Errorf("%w: Decimal default %T", ErrData, v)
-		}
-		return latin1(d.Bytes()), nil
-	case connect.DateName, connect.TimeName, connect.TimestampName:
-		g, err := FromConnectData(nonOptional(s), timeCarrier(s.Name), v)
-		if err != nil {
-			return nil, err
-		}
-		return g, nil
-	}
-	bad := func() (any, error) { return nil, fmt.Errorf("%w: default %T for a %s schema", ErrData, v, s.Type) }
-	switch s.Type {
-	case connect.TypeInt8, connect.TypeInt16, connect.TypeInt32, connect.TypeInt64:
-		n, ok := toInt64(v)
-		if !ok {
-			return bad()
-		}
-		return n, nil
-	case connect.TypeFloat32, connect.TypeFloat64:
-		switch f := v.(type) {
-		case float32:
-			return jsonFloat(float64(f)), nil
-		case float64:
-			return jsonFloat(f), nil
-		}
-		return bad()
-	case connect.TypeBoolean, connect.TypeString:
-		return v, nil
-	case connect.TypeBytes:
-		bs, ok := v.([]byte)
-		if !ok {
-			return bad()
-		}
-		return latin1(bs), nil
-	case connect.TypeArray:
-		arr, ok := v.([]any)
-		if !ok {
-			return bad()
-		}
-		out := make([]any, len(arr))
-		for i, e := range arr {
-			d, err := b.defaultValue(s.Value, e)
-			if err != nil {
-				return nil, err
-			}
-			out[i] = d
-		}
-		return out, nil
-	case connect.TypeMap:
-		m, ok := v.(map[any]any)
-		if !ok {
-			return bad()
-		}
-		if s.Key.Type == connect.TypeString && !s.Key.Optional {
-			out := make(map[string]any, len(m))
-			for k, e := range m {
-				d, err := b.defaultValue(s.Value, e)
-				if err != nil {
-					return nil, err
-				}
-				out[fmt.Sprint(k)] = d
-			}
-			return out, nil
-		}
-		out := make([]any, 0, len(m))
-		for k, e := range m {
-			dk, err := b.defaultValue(s.Key, k)
-			if err != nil {
-				return nil, err
-			}
-			dv, err := b.defaultValue(s.Value, e)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, []any{dk, dv})
-		}
-		return out, nil
-	case connect.TypeStruct:
-		st, ok := v.(*connect.Struct)
-		if !ok {
-			return bad()
-		}
-		var out javacompat.Object
-		for _, f := range s.Fields {
-			fv, _ := st.Get(f.Name)
-			d, err := b.defaultValue(f.Schema, fv)
-			if err != nil {
-				return nil, err
-			}
-			if isUnion(s) {
-				if fv != nil {
-					return d, nil
-				}
-				continue
-			}
-			out.Add(b.cfg.scrub(f.Name), d)
-		}
-		if isUnion(s) {
-			return nil, nil
-		}
-		return out, nil
-	}
-	return bad()
+	return w.Value(s, v)
 }
 
 // jsonFloat keeps whole floats readable as floats once marshalled.
@@ -141,14 +47,6 @@ func latin1(b []byte) string {
 		r[i] = rune(c)
 	}
 	return string(r)
-}
-
-// timeCarrier returns the Avro primitive a Connect time logical type is carried by.
-func timeCarrier(name string) avro.Schema {
-	if name == connect.TimestampName {
-		return avro.NewPrimitiveSchema(avro.Long, nil)
-	}
-	return avro.NewPrimitiveSchema(avro.Int, nil)
 }
 
 // defaultFromAvro converts an Avro field default (as hamba/avro parsed it) or a connect.default

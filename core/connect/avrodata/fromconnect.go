@@ -144,13 +144,14 @@ func (b *fromBuilder) schema(s *connect.Schema, ignoreOptional bool) (any, error
 		base.Add("type", "boolean")
 	case connect.TypeString:
 		if enum, ok := s.Parameters[EnumParam]; ok && b.cfg.EnhancedSchemaSupport {
+			// The symbols in the order the schema declares them (AvroData keeps them in a
+			// LinkedHashMap): their order is their index on the wire.
 			var symbols []string
-			for k := range s.Parameters {
+			for _, k := range s.ParamKeys() {
 				if sym, ok := strings.CutPrefix(k, EnumParam+"."); ok {
 					symbols = append(symbols, sym)
 				}
 			}
-			slices.Sort(symbols)
 			_, local := b.nameOrDefault(s.Name)
 			ns, name := splitName(enum)
 			base.Add("type", "enum")
@@ -382,7 +383,7 @@ func (b *fromBuilder) props(base *javacompat.Object, s *connect.Schema, connectT
 			base.Add(PropConnectVersion, s.Version)
 		}
 		if len(s.Parameters) > 0 {
-			base.Add(PropConnectParameters, javacompat.SortedObject(s.Parameters))
+			base.Add(PropConnectParameters, javacompat.ParamsObject(s))
 		}
 		if s.Default != nil {
 			if _, ok := s.Parameters[FieldDefaultParam]; !ok {

@@ -4,9 +4,11 @@ import (
 	"encoding/json"
 	"math/big"
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/connectless/connectless/core/connect"
+	"github.com/hamba/avro/v2"
 )
 
 // normalize turns schema JSON into comparable values: {"type":"int"} with nothing else is
@@ -202,5 +204,58 @@ func TestScrubNameMatchesConfluent(t *testing.T) {
 func TestFromConnectSchemaRefusesSchemaless(t *testing.T) {
 	if _, err := FromConnectSchema(DefaultConfig(), nil); err == nil {
 		t.Fatal("nil schema accepted")
+	}
+}
+
+// TestEnumSymbolsKeepDeclaredOrder: an enum read from Avro is written back with its symbols
+// in the order declared, not sorted: the order is each symbol's index on the wire. The
+// schema is the Avro specification's enum example.
+func TestEnumSymbolsKeepDeclaredOrder(t *testing.T) {
+	cfg := Config{ConnectMetaData: true, EnhancedSchemaSupport: true}
+	as, err := Parse(`{"type":"enum","name":"Suit","symbols":["SPADES","HEARTS","DIAMONDS","CLUBS"]}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs, err := ToConnectSchema(cfg, as)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text, err := SchemaText(cfg, cs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := Parse(text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := back.(*avro.EnumSchema).Symbols()
+	if want := []string{"SPADES", "HEARTS", "DIAMONDS", "CLUBS"}; !slices.Equal(got, want) {
+		t.Fatalf("symbols %v, want %v (schema %s)", got, want, text)
+	}
+}
+
+// TestConnectParametersWrittenTheSameEveryTime: connect.parameters read from an Avro schema
+// (a Go map once parsed) are written back in one order, so the same schema never registers
+// as a new version.
+func TestConnectParametersWrittenTheSameEveryTime(t *testing.T) {
+	as, err := Parse(`{"type":"string","connect.parameters":{"p.b":"1","p.a":"2","p.d":"3","p.c":"4","p.e":"5"}}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := ""
+	for i := range 20 {
+		cs, err := ToConnectSchema(DefaultConfig(), as)
+		if err != nil {
+			t.Fatal(err)
+		}
+		text, err := SchemaText(DefaultConfig(), cs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i == 0 {
+			first = text
+		} else if text != first {
+			t.Fatalf("written differently:\n%s\n%s", first, text)
+		}
 	}
 }

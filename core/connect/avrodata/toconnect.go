@@ -3,6 +3,8 @@ package avrodata
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -206,12 +208,7 @@ func (t *toBuilder) unionFieldName(m avro.Schema) string {
 	return t.cfg.scrub(string(m.Type()))
 }
 
-func setParam(s *connect.Schema, k, v string) {
-	if s.Parameters == nil {
-		s.Parameters = map[string]string{}
-	}
-	s.Parameters[k] = v
-}
+func setParam(s *connect.Schema, k, v string) { s.SetParam(k, v) }
 
 // meta applies the connect.* properties of as to s: doc, version, parameters, default, name.
 func (t *toBuilder) meta(s *connect.Schema, as avro.Schema, fieldDefault any, hasFieldDefault bool) error {
@@ -230,10 +227,12 @@ func (t *toBuilder) meta(s *connect.Schema, as avro.Schema, fieldDefault any, ha
 		if !ok {
 			return fmt.Errorf("%w: expected a JSON object for schema parameters but found %v", ErrSchema, p)
 		}
-		for k, v := range m {
-			sv, ok := v.(string)
+		// The parser gives connect.parameters as a Go map, which keeps no order: take the
+		// keys sorted, so the schema is written back the same every time.
+		for _, k := range slices.Sorted(maps.Keys(m)) {
+			sv, ok := m[k].(string)
 			if !ok {
-				return fmt.Errorf("%w: expected schema parameter values to be strings but found %v", ErrSchema, v)
+				return fmt.Errorf("%w: expected schema parameter values to be strings but found %v", ErrSchema, m[k])
 			}
 			setParam(s, k, sv)
 		}

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"slices"
+
+	"github.com/connectless/connectless/core/connect"
 )
 
 // Object is a JSON object that keeps its members in the order they were added, as Jackson's
@@ -52,6 +54,16 @@ func SortedObject[V any](m map[string]V) Object {
 	o := make(Object, 0, len(keys))
 	for _, k := range keys {
 		o.Add(k, m[k])
+	}
+	return o
+}
+
+// ParamsObject returns the parameters of s as an Object in the order they were set
+// (connect.Schema.ParamKeys), as Kafka's and Confluent's code writes a schema's parameters.
+func ParamsObject(s *connect.Schema) Object {
+	o := make(Object, 0, len(s.Parameters))
+	for _, k := range s.ParamKeys() {
+		o.Add(k, s.Parameters[k])
 	}
 	return o
 }

@@ -79,6 +79,7 @@
     const auto = h("input", { id: "auto-refresh", type: "checkbox", checked: true });
     const tbody = h("tbody", { id: "connectors" });
     const count = h("p", { class: "muted", id: "count" });
+    const thead = h("thead", {});
     content.replaceChildren(
       h("div", { class: "filters", role: "search" },
         h("div", {}, h("label", { for: "filter-name" }, "Name"), q),
@@ -87,9 +88,11 @@
         h("a", { href: "/ui/new" }, "New connector")),
       count,
       h("div", { class: "scroll" }, h("table", { class: "cards" },
-        h("thead", {}, h("tr", {}, ["Name", "Type", "Class", "State", "Tasks", "Topics"].map((c) => h("th", { scope: "col" }, c)))),
-        tbody)));
+        thead, tbody)));
     let rows = [];
+    // Schedule and last slice come from a connectless extension (expand=schedule); against
+    // a server without it (Apache Kafka Connect ignores the expansion) the columns are left out.
+    let scheduled = false;
     const topics = {};
     function draw() {
       const name = q.value.toLowerCase(), state = st.value;
@@ -100,16 +103,20 @@
       const shown = rows.filter((r) => r.name.toLowerCase().includes(name) && (!state || r.state === state ||
         r.tasks.some((t) => t.state === state)));
       count.textContent = shown.length + " of " + rows.length + " connectors";
+      const cols = ["Name", "Type", "Class", "State", "Tasks", "Topics"].concat(scheduled ? ["Schedule", "Last slice"] : []);
+      if (thead.textContent !== cols.join("")) thead.replaceChildren(h("tr", {}, cols.map((c) => h("th", { scope: "col" }, c))));
       tbody.replaceChildren(...shown.map((r) => h("tr", { "data-name": r.name },
         h("td", { "data-label": "Name", class: "wrap" }, h("a", { href: "/ui/connectors/" + enc(r.name) }, r.name)),
         h("td", { "data-label": "Type" }, r.type),
         h("td", { "data-label": "Class", class: "wrap", title: r.cls }, shortClass(r.cls)),
         h("td", { "data-label": "State" }, badge(r.state)),
         h("td", { "data-label": "Tasks" }, taskCounts(r.tasks)),
-        h("td", { "data-label": "Topics", class: "wrap" }, (topics[r.name] || []).join(", ")))));
+        h("td", { "data-label": "Topics", class: "wrap" }, (topics[r.name] || []).join(", ")),
+        scheduled ? [h("td", { "data-label": "Schedule", class: "schedule" }, r.schedule ? r.schedule.schedule : ""),
+          h("td", { "data-label": "Last slice", class: "last-slice" }, lastSlice(r.schedule))] : null)));
     }
     async function load() {
-      const r = await api("GET", "/connectors?expand=status&expand=info");
+      const r = await api("GET", "/connectors?expand=status&expand=info&expand=schedule");
       if (!r.ok) { say("Could not list connectors: " + errText(r), true); return; }
       tbody.dataset.loads = String(Number(tbody.dataset.loads || 0) + 1);
       rows = Object.entries(r.data || {}).map(([name, v]) => ({
@@ -118,7 +125,9 @@
         cls: (v.info && v.info.config && v.info.config["connector.class"]) || "",
         state: v.status && v.status.connector ? v.status.connector.state : "UNASSIGNED",
         tasks: (v.status && v.status.tasks) || [],
+        schedule: v.schedule,
       })).sort((a, b) => a.name.localeCompare(b.name));
+      scheduled = rows.some((row) => row.schedule);
       draw();
       await Promise.all(rows.map(async (row) => {
         const t = await api("GET", "/connectors/" + enc(row.name) + "/topics");
@@ -130,6 +139,23 @@
     st.addEventListener("change", draw);
     await load();
     setInterval(() => { if (auto.checked && !document.hidden) load(); }, 5000);
+  }
+
+  // ago says how long before now an RFC 3339 time was, roughly: "3 min ago".
+  function ago(iso) {
+    const s = Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 1000));
+    if (s < 60) return s + " s ago";
+    if (s < 3600) return Math.round(s / 60) + " min ago";
+    if (s < 86400 * 2) return Math.round(s / 3600) + " h ago";
+    return Math.round(s / 86400) + " days ago";
+  }
+  // lastSlice shows when a task last wrote its status after a slice, and whether tasks hold
+  // their lease now (a slice is running).
+  function lastSlice(sc) {
+    const now = sc && sc.leased_tasks > 0 ? h("span", { class: "leased" }, "running now (" + sc.leased_tasks + (sc.leased_tasks > 1 ? " tasks)" : " task)")) : null;
+    if (!sc || !sc.last_slice) return now || h("span", { class: "muted" }, "none yet");
+    return [now, now ? "; " : null, h("time", { datetime: sc.last_slice, title: sc.last_slice + (sc.last_fire ? "; schedule last fired " + sc.last_fire : "") },
+      ago(sc.last_slice), sc.last_slice_state && sc.last_slice_state !== "RUNNING" ? [" ", badge(sc.last_slice_state)] : null)];
   }
 
   // ---------- Connector ----------
@@ -267,6 +293,7 @@
     const form = h("form", { id: "config-form", novalidate: true });
     const summary = h("div", { id: "validation", role: "status", "aria-live": "polite" });
     const raw = h("textarea", { id: "raw-json", rows: 12, spellcheck: "false", "aria-label": "Configuration as JSON" });
+    const rawYAML = h("textarea", { id: "raw-yaml", rows: 12, spellcheck: "false", "aria-label": "Configuration as YAML" });
     const result = h("div", { id: "submit-result", role: "alert" });
     const values = {};          // what the user set, by key
     const secrets = {};         // the stored values of PASSWORD keys, never put into the page
@@ -277,7 +304,10 @@
     content.replaceChildren(h("div", { class: "field" }, h("label", { for: "plugin" }, "Plugin"), plugin),
       form, summary, h("div", { class: "actions" }, submit, dryButton), dry, result,
       h("details", { id: "raw" }, h("summary", {}, "Raw JSON editor"), raw,
-        h("div", { class: "actions" }, h("button", { type: "button", id: "raw-apply", onclick: applyRaw }, "Use this JSON"))));
+        h("div", { class: "actions" }, h("button", { type: "button", id: "raw-apply", onclick: applyRaw }, "Use this JSON"))),
+      // YAML is converted by the console's own server (POST /ui/convert), as `connectless apply` reads it.
+      h("details", { id: "raw-y", ontoggle: syncYAML }, h("summary", {}, "Raw YAML editor"), rawYAML,
+        h("div", { class: "actions" }, h("button", { type: "button", id: "raw-yaml-apply", onclick: applyYAML }, "Use this YAML"))));
     function config() {
       const out = {};
       for (const [k, v] of Object.entries(values)) if (v !== "") out[k] = v;
@@ -289,10 +319,26 @@
       const shown = {};
       for (const [k, v] of Object.entries(config())) shown[k] = k in secrets && values[k] === undefined ? "(unchanged secret)" : v;
       raw.value = JSON.stringify(shown, null, 2);
+      syncYAML();
+    }
+    async function syncYAML() {
+      if (!document.getElementById("raw-y") || !document.getElementById("raw-y").open) return;
+      const r = await fetch("/ui/convert?to=yaml", { method: "POST", headers: { "Content-Type": "application/json" }, body: raw.value });
+      if (r.ok) rawYAML.value = await r.text();
+    }
+    async function applyYAML() {
+      const r = await fetch("/ui/convert?to=json", { method: "POST", headers: { "Content-Type": "application/yaml" }, body: rawYAML.value });
+      const data = await r.json().catch(() => ({ message: "HTTP " + r.status }));
+      if (!r.ok) { result.replaceChildren(h("p", { class: "error" }, "YAML: " + data.message)); return; }
+      result.replaceChildren();
+      useConfig(data.config);
     }
     function applyRaw() {
       let obj;
       try { obj = JSON.parse(raw.value); } catch (e) { result.replaceChildren(h("p", { class: "error" }, "Not JSON: " + e.message)); return; }
+      useConfig(obj);
+    }
+    function useConfig(obj) {
       for (const k of Object.keys(values)) delete values[k];
       for (const [k, v] of Object.entries(obj)) {
         if (k === "connector.class") { plugin.value = v; continue; }
@@ -431,80 +477,7 @@
       })))));
   }
 
-  // ---------- Metrics ----------
-  // parseMetrics reads the Prometheus text format into [{name, labels, value, line}].
-  function parseMetrics(text) {
-    const out = [];
-    for (const line of text.split("\n")) {
-      if (!line || line.startsWith("#")) continue;
-      const m = /^([A-Za-z_:][\w:]*)(\{(.*)\})?\s+(\S+)/.exec(line);
-      if (!m) continue;
-      const labels = {};
-      for (const l of (m[3] || "").matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)) labels[l[1]] = l[2];
-      out.push({ name: m[1], labels, value: Number(m[4]), line });
-    }
-    return out;
-  }
-  // Records a connector moved: written to Kafka by a source, sent to the system by a sink.
-  const flowMetrics = ["kafka_connect_source_task_source_record_write_total", "kafka_connect_sink_task_sink_record_send_total"];
-  function sparkline(points) {
-    const w = 160, hgt = 32, max = Math.max(1, ...points);
-    const xy = points.map((p, i) => (points.length < 2 ? 0 : (i * w) / (points.length - 1)).toFixed(1) + "," + (hgt - (p / max) * hgt).toFixed(1));
-    const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
-    svg.setAttribute("viewBox", "0 0 " + w + " " + hgt);
-    svg.setAttribute("width", w); svg.setAttribute("height", hgt);
-    svg.setAttribute("role", "img"); svg.setAttribute("aria-label", "records per second, last " + points.length + " samples");
-    const pl = document.createElementNS("http://www.w3.org/2000/svg", "polyline");
-    pl.setAttribute("points", xy.join(" ")); pl.setAttribute("fill", "none");
-    pl.setAttribute("stroke", "currentColor"); pl.setAttribute("stroke-width", "1.5");
-    svg.append(pl);
-    return svg;
-  }
-  async function metricsPage() {
-    const q = h("input", { id: "metric-filter", type: "search", placeholder: "metric or label contains" });
-    const flow = h("tbody", { id: "throughput" });
-    const tbody = h("tbody", { id: "series" });
-    const note = h("p", { class: "muted" });
-    content.replaceChildren(note,
-      h("h2", {}, "Throughput by connector"),
-      h("div", { class: "scroll" }, h("table", { class: "cards" }, h("thead", {}, h("tr", {},
-        ["Connector", "Records", "Records/s", "Last samples"].map((c) => h("th", { scope: "col" }, c)))), flow)),
-      h("h2", {}, "All series"),
-      h("div", { class: "filters" }, h("div", {}, h("label", { for: "metric-filter" }, "Filter"), q)),
-      h("div", { class: "scroll" }, h("table", { class: "cards" }, h("thead", {}, h("tr", {}, h("th", {}, "Series"), h("th", {}, "Value"))), tbody)));
-    let series = [];
-    const history = {}; // connector -> [{t, total}]
-    function draw() {
-      const f = q.value.toLowerCase();
-      tbody.replaceChildren(...series.filter((m) => m.line.toLowerCase().includes(f)).slice(0, 500).map((m) =>
-        h("tr", {}, h("td", { class: "wrap", "data-label": "Series" }, m.line.slice(0, m.line.lastIndexOf(" "))), h("td", { "data-label": "Value" }, String(m.value)))));
-    }
-    async function sample() {
-      const r = await fetch("/metrics", { headers: { "X-Connectless-Console": "1" } });
-      if (!r.ok) { note.textContent = "This server offers no /metrics (HTTP " + r.status + ")."; return; }
-      series = parseMetrics(await r.text());
-      note.textContent = series.length + " series; sampled every 5 s.";
-      const now = Date.now(), totals = {};
-      for (const m of series) if (flowMetrics.includes(m.name) && m.labels.connector) totals[m.labels.connector] = (totals[m.labels.connector] || 0) + m.value;
-      for (const [c, total] of Object.entries(totals)) (history[c] = history[c] || []).push({ t: now, total });
-      flow.replaceChildren(...Object.keys(totals).sort().map((c) => {
-        const hs = history[c].slice(-30);
-        history[c] = hs;
-        const rates = hs.slice(1).map((p, i) => Math.max(0, (p.total - hs[i].total) / ((p.t - hs[i].t) / 1000)));
-        return h("tr", { "data-connector": c },
-          h("td", { "data-label": "Connector", class: "wrap" }, h("a", { href: "/ui/connectors/" + enc(c) }, c)),
-          h("td", { "data-label": "Records", class: "total" }, String(totals[c])),
-          h("td", { "data-label": "Records/s" }, rates.length ? rates[rates.length - 1].toFixed(1) : "–"),
-          h("td", { "data-label": "Last samples" }, rates.length ? sparkline(rates) : ""));
-      }));
-      draw();
-    }
-    q.addEventListener("input", draw);
-    await sample();
-    setInterval(() => { if (!document.hidden) sample(); }, 5000);
-  }
-
-  const pages = { connectors: connectorsPage, connector: connectorPage, edit: editPage, plugins: pluginsPage, metrics: metricsPage };
+  const pages = { connectors: connectorsPage, connector: connectorPage, edit: editPage, plugins: pluginsPage };
   // Pages in their own script (loaded before this one) get the helpers.
   const ui = { api, h, say, errText, enc, badge, body, content };
   for (const [id, page] of Object.entries(window.connectlessPages || {})) pages[id] = () => page(ui);

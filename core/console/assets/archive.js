@@ -4,8 +4,8 @@
 (function () {
   const sourceClass = "io.connectless.s3.S3SourceConnector";
   // Keys the source takes over from the sink: the plugin's own keys, less what names the
-  // connector and what the restore chooses.
-  const notCopied = ["name", "connector.class", "topics", "topics.regex", "tasks.max"];
+  // connector and what the restore chooses (a restore runs now, not on the sink's schedule).
+  const notCopied = ["name", "connector.class", "topics", "topics.regex", "tasks.max", "schedule"];
   const converter = /^(key|value|header)\.converter(\.|$)/;
 
   window.connectlessPages = window.connectlessPages || {};
@@ -62,11 +62,39 @@
           "Restore this range")))));
       const topics = [...new Set(objs.map((o) => o.topic))];
       form.replaceChildren(...topics.map((t) => h("button", { class: "restore-topic", "data-topic": t,
-        onclick: () => prepare(t, objs.filter((o) => o.topic === t)) }, "Restore everything listed of " + t)));
+        onclick: () => prepare(t, objs.filter((o) => o.topic === t)) }, "Restore everything listed of " + t)), timeChooser(objs));
+    }
+    // timeChooser offers the time buckets the server dated (bucket_start/bucket_end, for
+    // time-based partitioners) as a range from one bucket through another of a topic.
+    function timeChooser(objs) {
+      const buckets = new Map(); // topic + " " + bucket -> {topic, bucket, start, end}
+      for (const o of objs) {
+        if (o.bucket_start && o.bucket_end) buckets.set(o.topic + " " + o.bucket, { topic: o.topic, bucket: o.bucket, start: o.bucket_start, end: o.bucket_end });
+      }
+      if (buckets.size === 0) return null;
+      const list = [...buckets.values()].sort((a, b) => a.topic.localeCompare(b.topic) || Date.parse(a.start) - Date.parse(b.start));
+      const option = (b, i) => h("option", { value: String(i) }, b.topic + " " + b.bucket);
+      const from = h("select", { id: "restore-from" }, list.map(option));
+      const through = h("select", { id: "restore-through" }, list.map(option));
+      const go = h("button", { id: "restore-time", onclick: () => {
+        const a = list[Number(from.value)], b = list[Number(through.value)];
+        if (a.topic !== b.topic || Date.parse(b.start) < Date.parse(a.start)) {
+          say("Choose buckets of one topic, the second not before the first.", true);
+          return;
+        }
+        const chosen = objs.filter((o) => o.topic === a.topic && o.bucket_start && Date.parse(o.bucket_start) >= Date.parse(a.start) &&
+          Date.parse(o.bucket_start) <= Date.parse(b.start));
+        prepare(a.topic, chosen, { start: a.start, end: b.end, from: a.bucket, through: b.bucket });
+      } }, "Restore this time range");
+      return h("fieldset", { id: "restore-buckets" }, h("legend", {}, "By time bucket"),
+        h("div", { class: "filters" },
+          h("div", {}, h("label", { for: "restore-from" }, "From bucket"), from),
+          h("div", {}, h("label", { for: "restore-through" }, "Through bucket"), through), go));
     }
     // prepare fills the restore form: an S3 source configured like the sink, for the offset
-    // range of the chosen objects.
-    async function prepare(topic, objs) {
+    // range of the chosen objects, or for the time range span ({start, end} of time buckets:
+    // restore.time.start/end, every partition).
+    async function prepare(topic, objs, span) {
       const [cfg, keys] = await Promise.all([api("GET", base + "/config"), api("GET", "/connector-plugins/" + enc(sourceClass) + "/config")]);
       if (!cfg.ok || !keys.ok) { say("Cannot prepare the restore: " + errText(cfg.ok ? keys : cfg), true); return; }
       const known = new Set(keys.data.map((k) => k.name));
@@ -78,14 +106,33 @@
       const last = Math.max(...objs.map((o) => (o.last_offset === null ? o.first_offset : o.last_offset)));
       config["topics"] = topic;
       config["topic.rename.format"] = "${topic}-restored";
-      config["restore.offset.start"] = String(first);
-      config["restore.offset.end"] = String(last + 1);
+      let what, suffix;
+      const records = objs.reduce((n, o) => n + (o.record_count || 0), 0);
+      if (span) {
+        config["restore.time.start"] = span.start;
+        config["restore.time.end"] = span.end;
+        what = "Records of " + topic + " in the time buckets " + span.from + (span.through !== span.from ? " through " + span.through : "") +
+          ", from " + span.start + " to " + span.end + ", every partition (" + records + " records listed).";
+        suffix = span.start.replace(/[^0-9]/g, "").slice(0, 12);
+      } else {
+        config["restore.offset.start"] = String(first);
+        config["restore.offset.end"] = String(last + 1);
+        // One object's time bucket bounds its records in time too.
+        const dated = objs.length === 1 && objs[0].bucket_start;
+        if (dated) {
+          config["restore.time.start"] = objs[0].bucket_start;
+          config["restore.time.end"] = objs[0].bucket_end;
+        }
+        what = "Offsets " + first + " to " + last + " of " + topic + (dated ? " in the time bucket " + objs[0].bucket : "") +
+          " (the offset range applies to every partition restored).";
+        suffix = first + "-" + last;
+      }
       // Secrets are not shown: the form keeps them and puts them back on create.
       const hidden = "[hidden]", secrets = {};
       for (const k of keys.data) {
         if (k.type === "PASSWORD" && config[k.name] !== undefined) { secrets[k.name] = config[k.name]; config[k.name] = hidden; }
       }
-      const nameIn = h("input", { id: "restore-name", value: name + "-restore-" + topic + "-" + first + "-" + last });
+      const nameIn = h("input", { id: "restore-name", value: name + "-restore-" + topic + "-" + suffix });
       const text = h("textarea", { id: "restore-config", rows: 12, spellcheck: "false" }, JSON.stringify(config, null, 2));
       const create = h("button", { id: "restore-create", onclick: async () => {
         let parsed;
@@ -97,7 +144,7 @@
         form.append(h("p", {}, h("a", { id: "restore-created", href: "/ui/connectors/" + enc(r.data.name) }, "Open " + r.data.name)));
       } }, "Create S3 source");
       form.replaceChildren(
-        h("p", {}, "Offsets " + first + " to " + last + " of " + topic + " (the offset range applies to every partition restored)."),
+        h("p", { id: "restore-what" }, what),
         h("div", {}, h("label", { for: "restore-name" }, "Connector name"), nameIn),
         h("div", {}, h("label", { for: "restore-config" }, "Configuration"), text),
         create);

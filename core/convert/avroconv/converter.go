@@ -47,8 +47,9 @@ type Converter struct {
 	data    avrodata.Config
 	api     avro.API
 	writers *schemaregistry.Writers[*avrodata.Schema]
-	readers *schemaregistry.Cache[int, reader]
+	readers *schemaregistry.Readers[int, reader]
 	latest  *schemaregistry.Cache[int, avro.Schema]
+	compat  *avro.SchemaCompatibility
 }
 
 type reader struct {
@@ -73,8 +74,9 @@ func (c *Converter) Configure(props map[string]string, isKey bool) error {
 	}
 	c.api = avro.Config{}.Freeze()
 	c.writers = schemaregistry.NewWriters[*avrodata.Schema](s.CacheSize)
-	c.readers = schemaregistry.NewCache[int, reader](s.CacheSize)
+	c.readers = schemaregistry.NewReaders[int, reader](s.CacheSize)
 	c.latest = schemaregistry.NewCache[int, avro.Schema](s.CacheSize)
+	c.compat = avro.NewSchemaCompatibility()
 	return nil
 }
 
@@ -122,6 +124,14 @@ func (c *Converter) FromConnect(topic string, schema *connect.Schema, value any)
 		if writeWith, err = c.latestSchema(*latest); err != nil {
 			return nil, fmt.Errorf("%w: topic %s: %w", ErrData, topic, err)
 		}
+		// latest.compatibility.strict, as Confluent's serializer checks it on its side: the
+		// latest schema must read what the record's own schema writes.
+		if c.Registry().Settings().LatestCompatible {
+			if err := c.compat.Compatible(writeWith, w.Avro); err != nil {
+				return nil, fmt.Errorf("%w: topic %s: %w: the latest schema of subject %s (id %d) cannot read the record's schema "+
+					"(latest.compatibility.strict=true): %w", ErrData, topic, schemaregistry.ErrIncompatible, subject, id, err)
+			}
+		}
 	}
 	g, err := avrodata.FromConnectData(schema, w.Avro, value)
 	if err != nil {
@@ -152,9 +162,6 @@ func (c *Converter) latestSchema(ss sr.SubjectSchema) (avro.Schema, error) {
 
 // parse parses a registered Avro schema, with the named types of its references.
 func (c *Converter) parse(s sr.Schema) (avro.Schema, error) {
-	if s.Type != sr.TypeAvro {
-		return nil, fmt.Errorf("schema is %s, not AVRO", s.Type)
-	}
 	cache := &avro.SchemaCache{}
 	if err := c.parseRefs(s.References, cache, 0); err != nil {
 		return nil, err
@@ -194,22 +201,19 @@ func (c *Converter) ToConnect(topic string, data []byte) (*connect.Schema, any, 
 	if err != nil {
 		return nil, nil, fmt.Errorf("%w: %w", ErrData, err)
 	}
-	rd, ok := c.readers.Get(id)
-	if !ok {
-		s, err := c.Registry().SchemaByID(id)
-		if err != nil {
-			return nil, nil, fmt.Errorf("%s: topic %s: %w", Class, topic, err)
-		}
+	rd, err := c.readers.Get(c.Registry(), id, id, sr.TypeAvro, func(s sr.Schema) (reader, error) {
 		as, err := c.parse(s)
 		if err != nil {
-			return nil, nil, fmt.Errorf("%w: topic %s: schema id %d: %w", ErrData, topic, id, err)
+			return reader{}, fmt.Errorf("%w: %w", ErrData, err)
 		}
 		cs, err := avrodata.ToConnectSchema(c.data, as)
 		if err != nil {
-			return nil, nil, fmt.Errorf("%w: topic %s: schema id %d: %w", ErrData, topic, id, err)
+			return reader{}, fmt.Errorf("%w: %w", ErrData, err)
 		}
-		rd = reader{as: as, cs: cs}
-		c.readers.Put(id, rd)
+		return reader{as: as, cs: cs}, nil
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: topic %s: %w", Class, topic, err)
 	}
 	v, err := avrodata.Decode(c.api, rd.as, rd.cs, body)
 	if err != nil {

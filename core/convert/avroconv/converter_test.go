@@ -334,6 +334,26 @@ func TestIntegrationAvroConverterUseLatestVersion(t *testing.T) {
 	if qty, _ := v.(*connect.Struct).Get("qty"); qty != int32(1) {
 		t.Errorf("qty = %v, want the latest schema's default 1", qty)
 	}
+
+	// latest.compatibility.strict (default true) checks on the converter's side that the
+	// latest schema can read the record's, as Confluent's serializer does: the latest Item
+	// reads an Item without qty (the default fills it)...
+	strict := newConverter(t, map[string]string{"schema.registry.url": reg.URL(), "auto.register.schemas": "false",
+		"use.latest.version": "true"}, false)
+	if data, err := strict.FromConnect("items", own, connect.NewStruct(own).MustPut("sku", "A-2")); err != nil || idOf(t, data) != id {
+		t.Fatalf("compatible record refused or written with another id: %v", err)
+	}
+	// ...but not one whose sku is a long (a long cannot be read as a string).
+	wrong := connect.NewSchemaBuilder(connect.TypeStruct).Name("shop.Item").Field("sku", &connect.Schema{Type: connect.TypeInt64}).Build()
+	_, err = strict.FromConnect("items", wrong, connect.NewStruct(wrong).MustPut("sku", int64(7)))
+	if !errors.Is(err, schemaregistry.ErrIncompatible) || connect.IsRetriable(err) || !strings.Contains(err.Error(), "items-value") {
+		t.Fatalf("incompatible record: err %v, want ErrIncompatible naming the subject", err)
+	}
+	// Unchecked, the same record is written with the latest schema's id... and fails to encode
+	// only if the datum does not fit, which is a data error too.
+	if _, err := c.FromConnect("items", wrong, connect.NewStruct(wrong).MustPut("sku", int64(7))); errors.Is(err, schemaregistry.ErrIncompatible) {
+		t.Fatalf("latest.compatibility.strict=false still checked: %v", err)
+	}
 }
 
 func TestIntegrationAvroConverterConcurrentUse(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/connectless/connectless/core/connect"
+	"github.com/connectless/connectless/core/connect/jsontree"
 	"github.com/connectless/connectless/core/convert/schemaregistry"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/twmb/franz-go/pkg/sr"
@@ -33,7 +34,7 @@ type Converter struct {
 	schemaregistry.Base
 	validate bool
 	writers  *schemaregistry.Writers[schemaInfo]
-	readers  *schemaregistry.Cache[int, schemaInfo]
+	readers  *schemaregistry.Readers[int, schemaInfo]
 }
 
 type schemaInfo struct {
@@ -52,9 +53,12 @@ func (c *Converter) Configure(props map[string]string, isKey bool) error {
 		return err
 	}
 	s := c.Registry().Settings()
+	if err := s.RefuseStrictLatest(Class, "JSON Schema"); err != nil {
+		return err
+	}
 	c.validate = v.Bool(FailInvalidSchemaKey)
 	c.writers = schemaregistry.NewWriters[schemaInfo](s.CacheSize)
-	c.readers = schemaregistry.NewCache[int, schemaInfo](s.CacheSize)
+	c.readers = schemaregistry.NewReaders[int, schemaInfo](s.CacheSize)
 	return nil
 }
 
@@ -148,6 +152,9 @@ func (c *Converter) FromConnect(topic string, schema *connect.Schema, value any)
 	return append(out, body...), nil
 }
 
+// maxSchemaDepth bounds how deep a registered schema's JSON may nest.
+const maxSchemaDepth = 512
+
 // ToConnect reads a record written in the wire format; nil or empty bytes are a tombstone.
 func (c *Converter) ToConnect(topic string, data []byte) (*connect.Schema, any, error) {
 	if len(data) == 0 {
@@ -157,28 +164,21 @@ func (c *Converter) ToConnect(topic string, data []byte) (*connect.Schema, any, 
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", Class, err)
 	}
-	rd, ok := c.readers.Get(id)
-	if !ok {
-		s, err := c.Registry().SchemaByID(id)
+	rd, err := c.readers.Get(c.Registry(), id, id, sr.TypeJSON, func(s sr.Schema) (schemaInfo, error) {
+		n, err := jsontree.Parse([]byte(s.Schema), maxSchemaDepth)
 		if err != nil {
-			return nil, nil, fmt.Errorf("%s: topic %s: %w", Class, topic, err)
+			return schemaInfo{}, fmt.Errorf("%w: parse JSON schema: %w", ErrSchema, err)
 		}
-		if s.Type != sr.TypeJSON {
-			return nil, nil, fmt.Errorf("%s: topic %s: %w: schema id %d is %s, not JSON", Class, topic, ErrData, id, s.Type)
-		}
-		n, err := parseOrdered(s.Schema)
+		cs, err := toConnect(&n, 0)
 		if err != nil {
-			return nil, nil, fmt.Errorf("%s: topic %s: schema id %d: %w: %w", Class, topic, id, ErrSchema, err)
+			return schemaInfo{}, err
 		}
-		cs, err := toConnect(n, 0)
-		if err != nil {
-			return nil, nil, fmt.Errorf("%s: topic %s: schema id %d: %w", Class, topic, id, err)
-		}
-		rd = schemaInfo{text: s.Schema, cs: cs}
-		if rd.validator, err = c.validator(s.Schema); err != nil {
-			return nil, nil, fmt.Errorf("%s: topic %s: schema id %d: %w", Class, topic, id, err)
-		}
-		c.readers.Put(id, rd)
+		rd := schemaInfo{text: s.Schema, cs: cs}
+		rd.validator, err = c.validator(s.Schema)
+		return rd, err
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: topic %s: %w", Class, topic, err)
 	}
 	if err := check(rd.validator, body); err != nil {
 		return nil, nil, fmt.Errorf("%s: topic %s: schema id %d: %w", Class, topic, id, err)

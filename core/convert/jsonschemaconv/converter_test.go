@@ -205,7 +205,7 @@ func TestIntegrationJSONSchemaInteropWithSerde(t *testing.T) {
 	if at, _ := st.Get("at"); at != int64(1700000000) {
 		t.Errorf("at = %v", at)
 	}
-	w := newConverter(t, reg.URL(), "auto.register.schemas", "false", "use.latest.version", "true")
+	w := newConverter(t, reg.URL(), "auto.register.schemas", "false", "use.latest.version", "true", "latest.compatibility.strict", "false")
 	out, err := w.FromConnect("readings", cs, st)
 	if err != nil {
 		t.Fatal(err)

@@ -1,13 +1,14 @@
 package jsonschemaconv
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 
 	"github.com/connectless/connectless/core/connect"
 	"github.com/connectless/connectless/core/connect/javacompat"
+	"github.com/connectless/connectless/core/connect/jsontree"
 )
 
 // Keywords JsonSchemaData adds to JSON Schemas.
@@ -104,7 +105,7 @@ func fromConnect(s *connect.Schema, index int) (any, error) {
 		o.Add(PropConnectVersion, s.Version)
 	}
 	if len(s.Parameters) > 0 {
-		o.Add(PropConnectParameters, javacompat.SortedObject(s.Parameters))
+		o.Add(PropConnectParameters, javacompat.ParamsObject(s))
 	}
 	if s.Default != nil {
 		d, err := toJSON(nonOptional(s), s.Default)
@@ -139,19 +140,20 @@ func nonOptional(s *connect.Schema) *connect.Schema {
 }
 
 // toConnect maps a parsed JSON Schema to a Connect schema, as JsonSchemaData.toConnectSchema.
-func toConnect(n *node, depth int) (*connect.Schema, error) {
+func toConnect(n *jsontree.Value, depth int) (*connect.Schema, error) {
 	if depth > 64 {
 		return nil, fmt.Errorf("%w: schema nests too deep (recursive $ref?)", ErrSchema)
 	}
-	if n == nil || n.kind != kindObject {
+	if n == nil || n.Kind != jsontree.Object {
 		return nil, fmt.Errorf("%w: a schema must be a JSON object", ErrSchema)
 	}
 	for _, key := range []string{"oneOf", "anyOf"} {
-		if alts := n.get(key); alts != nil && alts.kind == kindArray {
-			var member *node
+		if alts := n.Get(key); alts != nil && alts.Kind == jsontree.Array {
+			var member *jsontree.Value
 			optional := false
-			for _, a := range alts.arr {
-				if a.str("type") == "null" {
+			for i := range alts.Elems {
+				a := &alts.Elems[i]
+				if a.Str("type") == "null" {
 					optional = true
 				} else if member == nil {
 					member = a
@@ -171,15 +173,15 @@ func toConnect(n *node, depth int) (*connect.Schema, error) {
 		}
 	}
 	s := &connect.Schema{}
-	ct := n.str(PropConnectType)
-	typ := n.str("type")
-	if t := n.get("type"); t != nil && t.kind == kindArray {
+	ct := n.Str(PropConnectType)
+	typ := n.Str("type")
+	if t := n.Get("type"); t != nil && t.Kind == jsontree.Array {
 		// ["null", "string"] and the like.
-		for _, e := range t.arr {
-			if e.val == "null" {
+		for _, e := range t.Elems {
+			if e.Kind == jsontree.String && e.Text == "null" {
 				s.Optional = true
-			} else if str, ok := e.val.(string); ok {
-				typ = str
+			} else if e.Kind == jsontree.String {
+				typ = e.Text
 			}
 		}
 	}
@@ -206,7 +208,7 @@ func toConnect(n *node, depth int) (*connect.Schema, error) {
 			s.Type = connect.TypeBytes
 		}
 	case "array":
-		items, err := toConnect(n.get("items"), depth+1)
+		items, err := toConnect(n.Get("items"), depth+1)
 		if err != nil {
 			return nil, err
 		}
@@ -220,7 +222,7 @@ func toConnect(n *node, depth int) (*connect.Schema, error) {
 		}
 		s.Type, s.Value = connect.TypeArray, items
 	case "object":
-		if ap := n.get("additionalProperties"); ap != nil && ap.kind == kindObject && n.get("properties") == nil {
+		if ap := n.Get("additionalProperties"); ap != nil && ap.Kind == jsontree.Object && n.Get("properties") == nil {
 			v, err := toConnect(ap, depth+1)
 			if err != nil {
 				return nil, err
@@ -229,7 +231,7 @@ func toConnect(n *node, depth int) (*connect.Schema, error) {
 			break
 		}
 		s.Type = connect.TypeStruct
-		props := n.get("properties")
+		props := n.Get("properties")
 		if props != nil {
 			type fieldAt struct {
 				name  string
@@ -237,20 +239,19 @@ func toConnect(n *node, depth int) (*connect.Schema, error) {
 				s     *connect.Schema
 			}
 			var fields []fieldAt
-			for i, m := range props.obj {
-				fs, err := toConnect(m.val, depth+1)
+			for i := range props.Members {
+				m := &props.Members[i]
+				fs, err := toConnect(&m.Value, depth+1)
 				if err != nil {
-					return nil, fmt.Errorf("property %q: %w", m.key, err)
+					return nil, fmt.Errorf("property %q: %w", m.Key, err)
 				}
 				idx := i
-				if x := m.val.get(PropConnectIndex); x != nil {
-					if num, ok := x.val.(json.Number); ok {
-						if v, err := num.Int64(); err == nil {
-							idx = int(v)
-						}
+				if x := m.Value.Get(PropConnectIndex); x != nil && x.Kind == jsontree.Number {
+					if v, err := strconv.Atoi(x.Text); err == nil {
+						idx = v
 					}
 				}
-				fields = append(fields, fieldAt{m.key, idx, fs})
+				fields = append(fields, fieldAt{m.Key, idx, fs})
 			}
 			slices.SortStableFunc(fields, func(a, b fieldAt) int { return a.index - b.index })
 			for i, f := range fields {
@@ -259,49 +260,33 @@ func toConnect(n *node, depth int) (*connect.Schema, error) {
 		}
 	case "null":
 		return nil, fmt.Errorf("%w: a standalone null schema is not supported", ErrSchema)
+	case "":
+		if ref := n.Str("$ref"); ref != "" {
+			return nil, fmt.Errorf("%w: \"$ref\": %q: references, and so recursive schemas, are not supported", ErrSchema, ref)
+		}
+		return nil, fmt.Errorf("%w: a schema with no type (any value, Confluent's schemaless AnyValue) is not supported; give it a type", ErrSchema)
 	default:
 		return nil, fmt.Errorf("%w: unsupported JSON Schema type %q", ErrSchema, typ)
 	}
-	s.Name = n.str("title")
-	s.Doc = n.str("description")
-	if v := n.get(PropConnectVersion); v != nil {
-		if num, ok := v.val.(json.Number); ok {
-			if i, err := num.Int64(); err == nil {
-				s.Version = int(i)
-			}
+	s.Name = n.Str("title")
+	s.Doc = n.Str("description")
+	if v := n.Get(PropConnectVersion); v != nil && v.Kind == jsontree.Number {
+		if i, err := strconv.Atoi(v.Text); err == nil {
+			s.Version = i
 		}
 	}
-	if p := n.get(PropConnectParameters); p != nil && p.kind == kindObject {
+	if p := n.Get(PropConnectParameters); p != nil && p.Kind == jsontree.Object {
 		s.Parameters = map[string]string{}
-		for _, m := range p.obj {
-			if v, ok := m.val.val.(string); ok {
-				s.Parameters[m.key] = v
+		for _, m := range p.Members {
+			if m.Value.Kind == jsontree.String {
+				s.SetParam(m.Key, m.Value.Text)
 			}
 		}
 	}
-	if d := n.get("default"); d != nil {
-		if v, err := fromJSON(s, toAny(d)); err == nil {
+	if d := n.Get("default"); d != nil {
+		if v, err := fromJSON(s, d.Any()); err == nil {
 			s.Default = v
 		}
 	}
 	return s, nil
-}
-
-// toAny turns a node back into plain JSON values (maps lose their order).
-func toAny(n *node) any {
-	switch n.kind {
-	case kindObject:
-		m := make(map[string]any, len(n.obj))
-		for _, e := range n.obj {
-			m[e.key] = toAny(e.val)
-		}
-		return m
-	case kindArray:
-		out := make([]any, len(n.arr))
-		for i, e := range n.arr {
-			out[i] = toAny(e)
-		}
-		return out
-	}
-	return n.val
 }

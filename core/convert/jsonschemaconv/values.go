@@ -12,121 +12,30 @@ import (
 
 	"github.com/connectless/connectless/core/connect"
 	"github.com/connectless/connectless/core/connect/javacompat"
+	"github.com/connectless/connectless/core/connect/jsonvalue"
 )
 
 // ErrData is returned (wrapped) for a value that does not fit its schema.
 var ErrData = errors.New("json schema data conversion")
 
 // toJSON converts a Connect value to JSON, as JsonSchemaData.fromConnectData: bytes as
-// base64, Decimal as a number, Date as days, Time and Timestamp as milliseconds.
+// base64, Decimal as a number, Date as days, Time and Timestamp as milliseconds, maps with
+// non-string keys as arrays of {"key", "value"} objects; a null takes the schema's default.
 func toJSON(s *connect.Schema, v any) (any, error) {
-	if v == nil {
-		if s.Default != nil {
-			v = s.Default
-		} else if s.Optional {
-			return nil, nil
-		} else {
-			return nil, fmt.Errorf("%w: null value for a required %s", ErrData, s.Type)
-		}
-	}
-	bad := func() (any, error) {
-		return nil, fmt.Errorf("%w: %T is not a value of Connect type %s", ErrData, v, s.Type)
-	}
-	switch s.Name {
-	case connect.DecimalName:
-		d, ok := v.(connect.Decimal)
-		if !ok {
-			return bad()
-		}
-		return json.Number(d.String()), nil
-	case connect.DateName, connect.TimeName, connect.TimestampName:
-		t, ok := v.(time.Time)
-		if !ok {
-			return bad()
-		}
-		n, err := connect.TemporalToInt(s.Name, t)
-		if err != nil {
-			return nil, fmt.Errorf("%w: %w", ErrData, err)
-		}
-		return n, nil
-	}
-	switch s.Type {
-	case connect.TypeInt8, connect.TypeInt16, connect.TypeInt32, connect.TypeInt64,
-		connect.TypeFloat32, connect.TypeFloat64, connect.TypeBoolean, connect.TypeString:
-		switch v.(type) {
-		case int8, int16, int32, int64, int, float32, float64, bool, string:
-			return v, nil
-		}
-		return bad()
-	case connect.TypeBytes:
-		b, ok := v.([]byte)
-		if !ok {
-			return bad()
-		}
-		return base64.StdEncoding.EncodeToString(b), nil
-	case connect.TypeArray:
-		arr, ok := v.([]any)
-		if !ok {
-			return bad()
-		}
-		out := make([]any, len(arr))
-		for i, e := range arr {
-			j, err := toJSON(s.Value, e)
-			if err != nil {
-				return nil, err
-			}
-			out[i] = j
-		}
-		return out, nil
-	case connect.TypeMap:
-		m, ok := v.(map[any]any)
-		if !ok {
-			return bad()
-		}
-		if s.Key.Type == connect.TypeString && !s.Key.Optional {
-			out := make(map[string]any, len(m))
-			for k, e := range m {
-				j, err := toJSON(s.Value, e)
-				if err != nil {
-					return nil, err
-				}
-				out[fmt.Sprint(k)] = j
-			}
-			return out, nil
-		}
-		out := make([]any, 0, len(m))
-		for k, e := range m {
-			jk, err := toJSON(s.Key, k)
-			if err != nil {
-				return nil, err
-			}
-			jv, err := toJSON(s.Value, e)
-			if err != nil {
-				return nil, err
-			}
+	w := jsonvalue.Writer{
+		Err:           ErrData,
+		NullAsDefault: true,
+		Decimal:       func(d connect.Decimal) any { return json.Number(d.String()) },
+		Bytes:         func(p []byte) any { return base64.StdEncoding.EncodeToString(p) },
+		Float:         func(v any) any { return v },
+		Entry: func(k, v any) any {
 			var entry javacompat.Object
-			entry.Add("key", jk)
-			entry.Add("value", jv)
-			out = append(out, entry)
-		}
-		return out, nil
-	case connect.TypeStruct:
-		st, ok := v.(*connect.Struct)
-		if !ok {
-			return bad()
-		}
-		var o javacompat.Object
-		for _, f := range s.Fields {
-			fv, _ := st.Get(f.Name)
-			j, err := toJSON(f.Schema, fv)
-			if err != nil {
-				return nil, fmt.Errorf("field %q: %w", f.Name, err)
-			}
-			o.Add(f.Name, j)
-		}
-		return o, nil
+			entry.Add("key", k)
+			entry.Add("value", v)
+			return entry
+		},
 	}
-	return bad()
+	return w.Value(s, v)
 }
 
 // fromJSON converts decoded JSON (numbers as json.Number) to a value of s.

@@ -29,7 +29,7 @@ func Config() *connect.ConfigDef { return schemaregistry.ConfigDef() }
 type Converter struct {
 	schemaregistry.Base
 	writers *schemaregistry.Writers[writer]
-	readers *schemaregistry.Cache[string, reader]
+	readers *schemaregistry.Readers[string, reader]
 	latest  *schemaregistry.Cache[int, writer]
 }
 
@@ -53,8 +53,11 @@ func (c *Converter) Configure(props map[string]string, isKey bool) error {
 		return err
 	}
 	s := c.Registry().Settings()
+	if err := s.RefuseStrictLatest(Class, "Protobuf"); err != nil {
+		return err
+	}
 	c.writers = schemaregistry.NewWriters[writer](s.CacheSize)
-	c.readers = schemaregistry.NewCache[string, reader](s.CacheSize)
+	c.readers = schemaregistry.NewReaders[string, reader](s.CacheSize)
 	c.latest = schemaregistry.NewCache[int, writer](s.CacheSize)
 	return nil
 }
@@ -179,29 +182,20 @@ func (c *Converter) ToConnect(topic string, data []byte) (*connect.Schema, any, 
 		return nil, nil, fmt.Errorf("%s: %w", Class, err)
 	}
 	key := strconv.Itoa(id) + fmt.Sprint(index)
-	rd, ok := c.readers.Get(key)
-	if !ok {
-		s, err := c.Registry().SchemaByID(id)
-		if err != nil {
-			return nil, nil, fmt.Errorf("%s: topic %s: %w", Class, topic, err)
-		}
-		if s.Type != sr.TypeProtobuf {
-			return nil, nil, fmt.Errorf("%s: topic %s: %w: schema id %d is %s, not PROTOBUF", Class, topic, ErrData, id, s.Type)
-		}
+	rd, err := c.readers.Get(c.Registry(), key, id, sr.TypeProtobuf, func(s sr.Schema) (reader, error) {
 		fd, err := c.compile(s)
 		if err != nil {
-			return nil, nil, fmt.Errorf("%s: topic %s: schema id %d: %w", Class, topic, id, err)
+			return reader{}, err
 		}
 		md, err := messageAt(fd, index)
 		if err != nil {
-			return nil, nil, fmt.Errorf("%s: topic %s: schema id %d: %w", Class, topic, id, err)
+			return reader{}, err
 		}
 		cs, err := toConnect(md, map[protoreflect.FullName]bool{})
-		if err != nil {
-			return nil, nil, fmt.Errorf("%s: topic %s: schema id %d: %w", Class, topic, id, err)
-		}
-		rd = reader{md: md, cs: cs}
-		c.readers.Put(key, rd)
+		return reader{md: md, cs: cs}, err
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: topic %s: %w", Class, topic, err)
 	}
 	msg := dynamicpb.NewMessage(rd.md)
 	if err := proto.Unmarshal(body, msg); err != nil {

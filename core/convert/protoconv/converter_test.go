@@ -229,16 +229,42 @@ message Order {
 	if get(total, "currency") != "EUR" || get(total, "units") != int64(5) {
 		t.Errorf("total %v", total)
 	}
-	rate := cs.Fields[1].Schema
+	rateField, _ := cs.Field("rate")
+	rate := rateField.Schema
 	if rate.Name != connect.DecimalName || rate.Parameters["scale"] != "3" {
 		t.Errorf("rate schema %+v", rate)
 	}
 	if d := get(st, "rate").(connect.Decimal); d.Unscaled.Int64() != 1234 || d.Scale != 3 {
 		t.Errorf("rate %v", d)
 	}
-	pay := get(st, "pay").(*connect.Struct)
-	if pay.Schema().Name != UnionName || get(pay, "iban") != "X" || get(pay, "card") != nil {
+	// ProtobufData names a oneof's Connect field <oneof>_<index> and its struct
+	// io.confluent.connect.protobuf.Union.<oneof>, and puts oneofs before the other fields
+	// (ProtobufData.unionFieldName, toConnectSchema(OneofDescriptor)).
+	if cs.Fields[0].Name != "pay_0" {
+		t.Errorf("first field %q, want the oneof pay_0", cs.Fields[0].Name)
+	}
+	pay := get(st, "pay_0").(*connect.Struct)
+	if pay.Schema().Name != "io.confluent.connect.protobuf.Union.pay" || get(pay, "iban") != "X" || get(pay, "card") != nil {
 		t.Errorf("pay %v", pay)
+	}
+	if iban, _ := pay.Schema().Field("iban"); iban.Schema.Parameters[TagParam] != "4" {
+		t.Errorf("iban params %v, want its field number 4 in %s", iban.Schema.Parameters, TagParam)
+	}
+	// Written back under another topic with the Connect schema read: the same field numbers,
+	// so the original message reads it.
+	out, err := c.FromConnect("orders-copy", cs, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, back, err := newConverter(t, reg.URL()).ToConnect("orders-copy", out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := get(back.(*connect.Struct), "pay_0").(*connect.Struct); get(p, "iban") != "X" {
+		t.Errorf("written back: pay %v", p)
+	}
+	if !bytes.Contains(out, []byte{0x22, 0x01, 'X'}) {
+		t.Errorf("written back % x: iban is not field 4", out)
 	}
 }
 

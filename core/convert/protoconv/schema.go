@@ -3,12 +3,12 @@ package protoconv
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/connectless/connectless/core/connect"
-	"google.golang.org/protobuf/reflect/protoreflect"
 )
 
 // Connect names and parameters for what Protobuf has and Connect does not, as Confluent's
@@ -40,7 +40,7 @@ type gen struct {
 // schemaText returns the proto3 file for a Connect struct schema and the full name of its
 // (first) message.
 func schemaText(s *connect.Schema) (string, error) {
-	if s == nil || s.Type != connect.TypeStruct || s.Name == UnionName {
+	if s == nil || s.Type != connect.TypeStruct || isUnion(s) {
 		return "", fmt.Errorf("%w: ProtobufConverter writes Struct values with a schema; got %v", ErrSchema, typeOf(s))
 	}
 	g := &gen{imports: map[string]bool{}, defined: map[string]*connect.Schema{}}
@@ -89,16 +89,20 @@ func (g *gen) message(name string, s *connect.Schema) (string, error) {
 	var fields strings.Builder
 	outer := g.nested
 	g.nested = nil
-	for i, f := range s.Fields {
-		num := i + 1
-		if t, ok := f.Schema.Parameters[TagParam]; ok {
-			n, err := strconv.Atoi(t)
+	nums, err := numberFields(s.Fields)
+	if err != nil {
+		return "", err
+	}
+	for _, f := range s.Fields {
+		if isUnion(f.Schema) {
+			decl, err := g.oneof(f, nums)
 			if err != nil {
-				return "", fmt.Errorf("%w: field %q: %s=%q", ErrSchema, f.Name, TagParam, t)
+				return "", fmt.Errorf("field %q: %w", f.Name, err)
 			}
-			num = n
+			fields.WriteString(decl)
+			continue
 		}
-		decl, err := g.field(f.Name, f.Schema, num)
+		decl, err := g.field(f.Name, f.Schema, nums.of(f.Schema), false)
 		if err != nil {
 			return "", fmt.Errorf("field %q: %w", f.Name, err)
 		}
@@ -117,7 +121,83 @@ func (g *gen) message(name string, s *connect.Schema) (string, error) {
 	return b.String(), nil
 }
 
-func (g *gen) field(name string, s *connect.Schema, num int) (string, error) {
+// isUnion reports whether s is the struct ProtobufData makes of a oneof: named
+// io.confluent.connect.protobuf.Union, or that name and "." and the oneof's name.
+func isUnion(s *connect.Schema) bool {
+	return s != nil && s.Type == connect.TypeStruct && (s.Name == UnionName || strings.HasPrefix(s.Name, UnionName+"."))
+}
+
+// fieldNumbers hands out field numbers as ProtobufData does: a field's TagParam when it has
+// one, else the next number no tagged field of the message uses.
+type fieldNumbers struct {
+	used map[int]bool
+	next int
+}
+
+func numberFields(fields []connect.Field) (*fieldNumbers, error) {
+	n := &fieldNumbers{used: map[int]bool{}}
+	mark := func(f connect.Field) error {
+		t, ok := f.Schema.Parameters[TagParam]
+		if !ok {
+			return nil
+		}
+		num, err := strconv.Atoi(t)
+		if err != nil || num < 1 {
+			return fmt.Errorf("%w: field %q: %s=%q is not a field number", ErrSchema, f.Name, TagParam, t)
+		}
+		n.used[num] = true
+		return nil
+	}
+	for _, f := range fields {
+		if err := mark(f); err != nil {
+			return nil, err
+		}
+		if isUnion(f.Schema) {
+			for _, m := range f.Schema.Fields {
+				if err := mark(m); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
+	return n, nil
+}
+
+func (n *fieldNumbers) of(s *connect.Schema) int {
+	if t, ok := s.Parameters[TagParam]; ok {
+		num, _ := strconv.Atoi(t) // checked by numberFields
+		return num
+	}
+	for n.next++; n.used[n.next]; n.next++ {
+	}
+	n.used[n.next] = true
+	return n.next
+}
+
+// oneof writes a union struct as a oneof: named for the union schema's name after
+// "io.confluent.connect.protobuf.Union." (else the field's name), one member a field.
+func (g *gen) oneof(f connect.Field, nums *fieldNumbers) (string, error) {
+	name := f.Name
+	if rest, ok := strings.CutPrefix(f.Schema.Name, UnionName+"."); ok && rest != "" {
+		name = rest[strings.LastIndexByte(rest, '.')+1:]
+	}
+	var b strings.Builder
+	b.WriteString("  oneof " + name + " {\n")
+	for _, m := range f.Schema.Fields {
+		if m.Schema.Type == connect.TypeArray || m.Schema.Type == connect.TypeMap || isUnion(m.Schema) {
+			return "", fmt.Errorf("%w: oneof %s: member %q is a %s, which a oneof cannot hold", ErrSchema, name, m.Name, m.Schema.Type)
+		}
+		decl, err := g.field(m.Name, m.Schema, nums.of(m.Schema), true)
+		if err != nil {
+			return "", fmt.Errorf("oneof %s member %q: %w", name, m.Name, err)
+		}
+		b.WriteString("    " + decl + "\n")
+	}
+	b.WriteString("  }\n")
+	return b.String(), nil
+}
+
+func (g *gen) field(name string, s *connect.Schema, num int, inOneof bool) (string, error) {
 	t, err := g.typeName(name, s)
 	if err != nil {
 		return "", err
@@ -145,7 +225,8 @@ func (g *gen) field(name string, s *connect.Schema, num int) (string, error) {
 	}
 	label := ""
 	switch {
-	case s.Type == connect.TypeArray:
+	case inOneof:
+	case s.Type == connect.TypeArray, s.Type == connect.TypeMap && !strings.HasPrefix(t, "map<"):
 		label = "repeated "
 	case s.Optional && s.Type != connect.TypeMap && s.Type != connect.TypeStruct && !strings.Contains(t, "."):
 		label = "optional "
@@ -196,35 +277,38 @@ func (g *gen) typeName(field string, s *connect.Schema) (string, error) {
 	}
 	switch s.Type {
 	case connect.TypeArray:
-		if s.Value.Type == connect.TypeArray || s.Value.Type == connect.TypeMap {
-			return "", fmt.Errorf("%w: an array of %s has no Protobuf form", ErrSchema, s.Value.Type)
+		switch {
+		case s.Value.Type == connect.TypeArray:
+			// ProtobufData refuses it too ("Array cannot be nested").
+			return "", fmt.Errorf("%w: an array of arrays has no Protobuf form; wrap the inner array in a struct", ErrSchema)
+		case s.Value.Type == connect.TypeMap:
+			// ProtobufData would flatten it into one repeated map entry, losing the arrays.
+			return "", fmt.Errorf("%w: an array of maps has no Protobuf form; wrap the map in a struct", ErrSchema)
 		}
 		return g.typeName(field, s.Value)
 	case connect.TypeMap:
 		k, ok := scalar(s.Key)
-		if !ok || k == "float" || k == "double" || k == "bytes" || s.Key.Name != "" {
-			return "", fmt.Errorf("%w: map keys of type %s have no Protobuf form", ErrSchema, s.Key.Type)
+		if ok && k != "float" && k != "double" && k != "bytes" && s.Key.Name == "" &&
+			s.Value.Type != connect.TypeArray && s.Value.Type != connect.TypeMap {
+			v, err := g.typeName(field, s.Value)
+			if err != nil {
+				return "", err
+			}
+			return "map<" + k + ", " + v + ">", nil
 		}
-		if s.Value.Type == connect.TypeArray || s.Value.Type == connect.TypeMap {
-			return "", fmt.Errorf("%w: map values of type %s have no Protobuf form", ErrSchema, s.Value.Type)
-		}
-		v, err := g.typeName(field, s.Value)
-		if err != nil {
-			return "", err
-		}
-		return "map<" + k + ", " + v + ">", nil
+		return g.mapEntry(field, s)
 	case connect.TypeStruct:
-		if s.Name == UnionName {
-			return "", fmt.Errorf("%w: writing oneof unions is not supported", ErrSchema)
+		if isUnion(s) {
+			return "", fmt.Errorf("%w: a oneof union can only be a field of a struct", ErrSchema)
 		}
 		_, name := g.names(s.Name)
 		if prev, ok := g.defined[name]; ok {
-			if prev.Equal(nonOptional(s)) {
+			if prev.Equal(asType(s)) {
 				return name, nil
 			}
 			return "", fmt.Errorf("%w: two different structs are both named %q", ErrSchema, name)
 		}
-		g.defined[name] = nonOptional(s)
+		g.defined[name] = asType(s)
 		body, err := g.message(name, s)
 		if err != nil {
 			return "", err
@@ -235,23 +319,57 @@ func (g *gen) typeName(field string, s *connect.Schema) (string, error) {
 	return "", fmt.Errorf("%w: unknown Connect type %q", ErrSchema, s.Type)
 }
 
+// mapEntry writes a map that a Protobuf map field cannot hold (keys that are not integers,
+// bools or strings; values that are arrays or maps) as ProtobufData does: a repeated
+// message <Field>Entry with fields key = 1 and value = 2 (repeated for an array value).
+func (g *gen) mapEntry(field string, s *connect.Schema) (string, error) {
+	name := entryName(field)
+	entry := &connect.Schema{Type: connect.TypeStruct, Fields: []connect.Field{
+		{Name: "key", Index: 0, Schema: s.Key}, {Name: "value", Index: 1, Schema: s.Value}}}
+	body, err := g.message(name, entry)
+	if err != nil {
+		return "", err
+	}
+	g.nested = append(g.nested, body)
+	return name, nil
+}
+
+// entryName names a map field's entry message as protoc does: the field name in CamelCase
+// and "Entry".
+func entryName(field string) string {
+	var b strings.Builder
+	up := true
+	for _, r := range field {
+		if r == '_' {
+			up = true
+			continue
+		}
+		if up && 'a' <= r && r <= 'z' {
+			r -= 'a' - 'A'
+		}
+		up = false
+		b.WriteRune(r)
+	}
+	return b.String() + "Entry"
+}
+
 func (g *gen) enum(full string, s *connect.Schema) (string, error) {
 	_, name := g.names(full)
 	type val struct {
 		name string
 		num  int
 	}
+	// The values in the order the schema declares them, as ProtobufData writes them.
 	var vals []val
-	for k, v := range s.Parameters {
+	for _, k := range s.ParamKeys() {
 		if sym, ok := strings.CutPrefix(k, EnumParam+"."); ok {
-			n, err := strconv.Atoi(v)
+			n, err := strconv.Atoi(s.Parameters[k])
 			if err != nil {
-				return "", fmt.Errorf("%w: enum value %s=%q is not a number", ErrSchema, k, v)
+				return "", fmt.Errorf("%w: enum value %s=%q is not a number", ErrSchema, k, s.Parameters[k])
 			}
 			vals = append(vals, val{sym, n})
 		}
 	}
-	slices.SortFunc(vals, func(a, b val) int { return a.num - b.num })
 	if _, ok := g.defined[name]; !ok {
 		g.defined[name] = s
 		var b strings.Builder
@@ -265,175 +383,14 @@ func (g *gen) enum(full string, s *connect.Schema) (string, error) {
 	return name, nil
 }
 
-func nonOptional(s *connect.Schema) *connect.Schema {
+// asType returns s without what belongs to the field using it (optionality, field number),
+// to tell whether two uses of a message name mean the same message.
+func asType(s *connect.Schema) *connect.Schema {
 	c := *s
 	c.Optional = false
+	if _, ok := c.Parameters[TagParam]; ok {
+		c.Parameters = maps.Clone(c.Parameters)
+		delete(c.Parameters, TagParam)
+	}
 	return &c
-}
-
-// toConnect maps a message descriptor to a Connect struct schema, as
-// ProtobufData.toConnectSchema.
-func toConnect(md protoreflect.MessageDescriptor, active map[protoreflect.FullName]bool) (*connect.Schema, error) {
-	if active[md.FullName()] {
-		return nil, fmt.Errorf("%w: recursive message %s is not supported", ErrSchema, md.FullName())
-	}
-	active[md.FullName()] = true
-	defer delete(active, md.FullName())
-	s := &connect.Schema{Type: connect.TypeStruct, Name: string(md.FullName())}
-	seenOneof := map[protoreflect.FullName]bool{}
-	fields := md.Fields()
-	for i := 0; i < fields.Len(); i++ {
-		fd := fields.Get(i)
-		if od := fd.ContainingOneof(); od != nil && !od.IsSynthetic() {
-			if seenOneof[od.FullName()] {
-				continue
-			}
-			seenOneof[od.FullName()] = true
-			u := &connect.Schema{Type: connect.TypeStruct, Name: UnionName, Optional: true}
-			for j := 0; j < od.Fields().Len(); j++ {
-				m := od.Fields().Get(j)
-				ms, err := fieldSchema(m, active)
-				if err != nil {
-					return nil, err
-				}
-				ms.Optional = true
-				u.Fields = append(u.Fields, connect.Field{Name: string(m.Name()), Index: j, Schema: ms})
-			}
-			s.Fields = append(s.Fields, connect.Field{Name: string(od.Name()), Index: len(s.Fields), Schema: u})
-			continue
-		}
-		fs, err := fieldSchema(fd, active)
-		if err != nil {
-			return nil, fmt.Errorf("field %s: %w", fd.Name(), err)
-		}
-		s.Fields = append(s.Fields, connect.Field{Name: string(fd.Name()), Index: len(s.Fields), Schema: fs})
-	}
-	return s, nil
-}
-
-func fieldSchema(fd protoreflect.FieldDescriptor, active map[protoreflect.FullName]bool) (*connect.Schema, error) {
-	if fd.IsMap() {
-		k, err := kindSchema(fd.MapKey(), active)
-		if err != nil {
-			return nil, err
-		}
-		v, err := kindSchema(fd.MapValue(), active)
-		if err != nil {
-			return nil, err
-		}
-		return &connect.Schema{Type: connect.TypeMap, Key: k, Value: v}, nil
-	}
-	es, err := kindSchema(fd, active)
-	if err != nil {
-		return nil, err
-	}
-	if fd.IsList() {
-		return &connect.Schema{Type: connect.TypeArray, Value: es}, nil
-	}
-	if fd.HasPresence() {
-		es.Optional = true
-	}
-	return es, nil
-}
-
-func kindSchema(fd protoreflect.FieldDescriptor, active map[protoreflect.FullName]bool) (*connect.Schema, error) {
-	switch fd.Kind() {
-	case protoreflect.Int32Kind, protoreflect.Sint32Kind, protoreflect.Sfixed32Kind:
-		switch fieldMeta(fd)["connect.type"] {
-		case "int8":
-			return &connect.Schema{Type: connect.TypeInt8}, nil
-		case "int16":
-			return &connect.Schema{Type: connect.TypeInt16}, nil
-		}
-		return &connect.Schema{Type: connect.TypeInt32}, nil
-	case protoreflect.Uint32Kind, protoreflect.Fixed32Kind, protoreflect.Int64Kind, protoreflect.Sint64Kind,
-		protoreflect.Sfixed64Kind, protoreflect.Uint64Kind, protoreflect.Fixed64Kind:
-		return &connect.Schema{Type: connect.TypeInt64}, nil
-	case protoreflect.FloatKind:
-		return &connect.Schema{Type: connect.TypeFloat32}, nil
-	case protoreflect.DoubleKind:
-		return &connect.Schema{Type: connect.TypeFloat64}, nil
-	case protoreflect.BoolKind:
-		return &connect.Schema{Type: connect.TypeBoolean}, nil
-	case protoreflect.StringKind:
-		return &connect.Schema{Type: connect.TypeString}, nil
-	case protoreflect.BytesKind:
-		return &connect.Schema{Type: connect.TypeBytes}, nil
-	case protoreflect.EnumKind:
-		ed := fd.Enum()
-		s := &connect.Schema{Type: connect.TypeString, Name: string(ed.FullName()), Parameters: map[string]string{EnumParam: string(ed.Name())}}
-		for i := 0; i < ed.Values().Len(); i++ {
-			v := ed.Values().Get(i)
-			s.Parameters[EnumParam+"."+string(v.Name())] = strconv.Itoa(int(v.Number()))
-		}
-		return s, nil
-	case protoreflect.MessageKind, protoreflect.GroupKind:
-		md := fd.Message()
-		switch md.FullName() {
-		case "google.protobuf.Timestamp":
-			return &connect.Schema{Type: connect.TypeInt64, Name: connect.TimestampName, Version: 1, Optional: true}, nil
-		case "google.type.Date":
-			return &connect.Schema{Type: connect.TypeInt32, Name: connect.DateName, Version: 1, Optional: true}, nil
-		case "google.type.TimeOfDay":
-			return &connect.Schema{Type: connect.TypeInt32, Name: connect.TimeName, Version: 1, Optional: true}, nil
-		case "confluent.type.Decimal":
-			s := &connect.Schema{Type: connect.TypeBytes, Name: connect.DecimalName, Version: 1, Optional: true,
-				Parameters: map[string]string{connect.DecimalScaleParam: "0"}}
-			for k, v := range fieldMeta(fd) {
-				switch k {
-				case "scale":
-					s.Parameters[connect.DecimalScaleParam] = v
-				case "precision":
-					s.Parameters["connect.decimal.precision"] = v
-				}
-			}
-			return s, nil
-		case "google.protobuf.StringValue":
-			return &connect.Schema{Type: connect.TypeString, Optional: true}, nil
-		case "google.protobuf.BytesValue":
-			return &connect.Schema{Type: connect.TypeBytes, Optional: true}, nil
-		case "google.protobuf.BoolValue":
-			return &connect.Schema{Type: connect.TypeBoolean, Optional: true}, nil
-		case "google.protobuf.Int32Value":
-			return &connect.Schema{Type: connect.TypeInt32, Optional: true}, nil
-		case "google.protobuf.Int64Value", "google.protobuf.UInt32Value", "google.protobuf.UInt64Value":
-			return &connect.Schema{Type: connect.TypeInt64, Optional: true}, nil
-		case "google.protobuf.FloatValue":
-			return &connect.Schema{Type: connect.TypeFloat32, Optional: true}, nil
-		case "google.protobuf.DoubleValue":
-			return &connect.Schema{Type: connect.TypeFloat64, Optional: true}, nil
-		}
-		s, err := toConnect(md, active)
-		if err != nil {
-			return nil, err
-		}
-		s.Optional = true
-		return s, nil
-	}
-	return nil, fmt.Errorf("%w: unsupported Protobuf kind %s", ErrSchema, fd.Kind())
-}
-
-// fieldMeta returns the params of a field's (confluent.field_meta) option.
-func fieldMeta(fd protoreflect.FieldDescriptor) map[string]string {
-	out := map[string]string{}
-	opts := fd.Options()
-	if opts == nil {
-		return out
-	}
-	opts.ProtoReflect().Range(func(xd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
-		if xd.FullName() != "confluent.field_meta" || xd.Kind() != protoreflect.MessageKind {
-			return true
-		}
-		meta := v.Message()
-		pf := meta.Descriptor().Fields().ByName("params")
-		if pf == nil || !pf.IsMap() {
-			return true
-		}
-		meta.Get(pf).Map().Range(func(k protoreflect.MapKey, v protoreflect.Value) bool {
-			out[k.String()] = v.String()
-			return true
-		})
-		return true
-	})
-	return out
 }

@@ -22,11 +22,17 @@ func fromConnect(md protoreflect.MessageDescriptor, s *connect.Schema, v any) (*
 	}
 	msg := dynamicpb.NewMessage(md)
 	for _, f := range s.Fields {
+		fv, _ := st.Get(f.Name)
+		if isUnion(f.Schema) {
+			if err := setUnion(msg, f, fv); err != nil {
+				return nil, err
+			}
+			continue
+		}
 		fd := md.Fields().ByName(protoreflect.Name(f.Name))
 		if fd == nil {
 			return nil, fmt.Errorf("%w: message %s has no field %q", ErrData, md.FullName(), f.Name)
 		}
-		fv, _ := st.Get(f.Name)
 		if fv == nil {
 			if !f.Schema.Optional && f.Schema.Type != connect.TypeArray && f.Schema.Type != connect.TypeMap {
 				return nil, fmt.Errorf("%w: null value for required field %q", ErrData, f.Name)
@@ -40,8 +46,56 @@ func fromConnect(md protoreflect.MessageDescriptor, s *connect.Schema, v any) (*
 	return msg, nil
 }
 
+// setUnion sets the member of a oneof that the union struct v holds (the first non-null one).
+func setUnion(msg *dynamicpb.Message, f connect.Field, v any) error {
+	if v == nil {
+		return nil
+	}
+	u, ok := v.(*connect.Struct)
+	if !ok {
+		return fmt.Errorf("%w: field %q: %T is not a union Struct", ErrData, f.Name, v)
+	}
+	for _, m := range f.Schema.Fields {
+		mv, _ := u.Get(m.Name)
+		if mv == nil {
+			continue
+		}
+		fd := msg.Descriptor().Fields().ByName(protoreflect.Name(m.Name))
+		if fd == nil || fd.ContainingOneof() == nil {
+			return fmt.Errorf("%w: message %s has no oneof member %q", ErrData, msg.Descriptor().FullName(), m.Name)
+		}
+		if err := setField(msg, fd, m.Schema, mv); err != nil {
+			return fmt.Errorf("field %q member %q: %w", f.Name, m.Name, err)
+		}
+		return nil
+	}
+	return nil
+}
+
 func setField(msg *dynamicpb.Message, fd protoreflect.FieldDescriptor, s *connect.Schema, v any) error {
 	switch {
+	case fd.IsList() && s.Type == connect.TypeMap:
+		// A map written as repeated <Field>Entry messages (see gen.mapEntry).
+		m, ok := v.(map[any]any)
+		if !ok {
+			return fmt.Errorf("%w: %T is not a map", ErrData, v)
+		}
+		l := msg.Mutable(fd).List()
+		for k, e := range m {
+			entry := l.NewElement().Message().(*dynamicpb.Message)
+			kd, vd := entry.Descriptor().Fields().ByName("key"), entry.Descriptor().Fields().ByName("value")
+			if k != nil {
+				if err := setField(entry, kd, s.Key, k); err != nil {
+					return fmt.Errorf("map key: %w", err)
+				}
+			}
+			if e != nil {
+				if err := setField(entry, vd, s.Value, e); err != nil {
+					return fmt.Errorf("map value: %w", err)
+				}
+			}
+			l.Append(protoreflect.ValueOfMessage(entry))
+		}
 	case fd.IsMap():
 		m, ok := v.(map[any]any)
 		if !ok {
@@ -258,71 +312,118 @@ func toConnectValue(s *connect.Schema, msg protoreflect.Message) (*connect.Struc
 	st := connect.NewStruct(s)
 	md := msg.Descriptor()
 	for _, f := range s.Fields {
-		if f.Schema.Name == UnionName && f.Schema.Type == connect.TypeStruct {
-			od := md.Oneofs().ByName(protoreflect.Name(f.Name))
-			if od == nil {
-				continue
-			}
-			set := msg.WhichOneof(od)
-			if set == nil {
-				continue
-			}
-			u := connect.NewStruct(f.Schema)
-			fs, _ := f.Schema.Field(string(set.Name()))
-			v, err := singular(fs.Schema, set, msg.Get(set))
+		if isUnion(f.Schema) {
+			u, err := unionValue(f, msg)
 			if err != nil {
 				return nil, err
 			}
-			u.MustPut(string(set.Name()), v)
-			st.MustPut(f.Name, u)
+			if u != nil {
+				st.MustPut(f.Name, u)
+			}
 			continue
 		}
 		fd := md.Fields().ByName(protoreflect.Name(f.Name))
 		if fd == nil {
 			continue
 		}
-		switch {
-		case fd.IsMap():
-			out := map[any]any{}
-			var err error
-			msg.Get(fd).Map().Range(func(k protoreflect.MapKey, v protoreflect.Value) bool {
-				var kv, vv any
-				if kv, err = scalarOut(f.Schema.Key, fd.MapKey(), k.Value()); err != nil {
-					return false
-				}
-				if vv, err = singular(f.Schema.Value, fd.MapValue(), v); err != nil {
-					return false
-				}
-				out[kv] = vv
-				return true
-			})
+		if !fd.IsList() && !fd.IsMap() && fd.HasPresence() && !msg.Has(fd) {
+			continue
+		}
+		v, err := fieldValue(f.Schema, fd, msg.Get(fd))
+		if err != nil {
+			return nil, fmt.Errorf("field %q: %w", f.Name, err)
+		}
+		st.MustPut(f.Name, v)
+	}
+	return st, nil
+}
+
+// unionValue reads the oneof that stands for union field f (named as unionFieldName): a
+// union struct with its set member, or nil when none is set.
+func unionValue(f connect.Field, msg protoreflect.Message) (*connect.Struct, error) {
+	oneofs := msg.Descriptor().Oneofs()
+	for i := 0; i < oneofs.Len(); i++ {
+		od := oneofs.Get(i)
+		if od.IsSynthetic() || unionFieldName(od) != f.Name {
+			continue
+		}
+		set := msg.WhichOneof(od)
+		if set == nil {
+			return nil, nil
+		}
+		ms, ok := f.Schema.Field(string(set.Name()))
+		if !ok {
+			return nil, fmt.Errorf("%w: oneof %s member %s is not in the schema", ErrData, od.Name(), set.Name())
+		}
+		v, err := fieldValue(ms.Schema, set, msg.Get(set))
+		if err != nil {
+			return nil, fmt.Errorf("oneof %s: %w", od.Name(), err)
+		}
+		return connect.NewStruct(f.Schema).MustPut(ms.Name, v), nil
+	}
+	return nil, nil
+}
+
+// fieldValue reads the value v of field fd as schema s: a map, an array or a single value.
+func fieldValue(s *connect.Schema, fd protoreflect.FieldDescriptor, v protoreflect.Value) (any, error) {
+	switch {
+	case fd.IsMap():
+		out := map[any]any{}
+		var err error
+		v.Map().Range(func(k protoreflect.MapKey, e protoreflect.Value) bool {
+			var kv, ev any
+			if kv, err = scalarOut(s.Key, fd.MapKey(), k.Value()); err != nil {
+				return false
+			}
+			if ev, err = singular(s.Value, fd.MapValue(), e); err != nil {
+				return false
+			}
+			out[kv] = ev
+			return true
+		})
+		if err != nil {
+			return nil, err
+		}
+		return out, nil
+	case fd.IsList() && s.Type == connect.TypeMap:
+		l := v.List()
+		out := make(map[any]any, l.Len())
+		for i := range l.Len() {
+			entry := l.Get(i).Message()
+			kd, vd := entry.Descriptor().Fields().Get(0), entry.Descriptor().Fields().Get(1)
+			k, err := entryField(s.Key, kd, entry)
+			if err != nil {
+				return nil, fmt.Errorf("map key: %w", err)
+			}
+			e, err := entryField(s.Value, vd, entry)
+			if err != nil {
+				return nil, fmt.Errorf("map value: %w", err)
+			}
+			out[k] = e
+		}
+		return out, nil
+	case fd.IsList():
+		l := v.List()
+		out := make([]any, l.Len())
+		for i := range l.Len() {
+			e, err := singular(s.Value, fd, l.Get(i))
 			if err != nil {
 				return nil, err
 			}
-			st.MustPut(f.Name, out)
-		case fd.IsList():
-			l := msg.Get(fd).List()
-			out := make([]any, l.Len())
-			for i := range l.Len() {
-				v, err := singular(f.Schema.Value, fd, l.Get(i))
-				if err != nil {
-					return nil, err
-				}
-				out[i] = v
-			}
-			st.MustPut(f.Name, out)
-		default:
-			if fd.HasPresence() && !msg.Has(fd) {
-				continue
-			}
-			v, err := singular(f.Schema, fd, msg.Get(fd))
-			if err != nil {
-				return nil, fmt.Errorf("field %q: %w", f.Name, err)
-			}
-			st.MustPut(f.Name, v)
+			out[i] = e
 		}
+		return out, nil
 	}
-	return st, nil
+	return singular(s, fd, v)
+}
+
+// entryField reads the key or value of a map entry message: null when a field with presence
+// is not set.
+func entryField(s *connect.Schema, fd protoreflect.FieldDescriptor, entry protoreflect.Message) (any, error) {
+	if !fd.IsList() && !fd.IsMap() && fd.HasPresence() && !entry.Has(fd) {
+		return nil, nil
+	}
+	return fieldValue(s, fd, entry.Get(fd))
 }
 
 func intField(m protoreflect.Message, name string) int64 {

@@ -1,6 +1,8 @@
 package schemaregistry
 
 import (
+	"fmt"
+
 	"github.com/connectless/connectless/core/connect"
 	"github.com/twmb/franz-go/pkg/sr"
 )
@@ -58,4 +60,16 @@ func (r *Registry) WriterID(subject string, own sr.Schema) (int, *sr.SubjectSche
 		return ss.ID, nil, nil
 	}
 	return ss.ID, &ss, nil
+}
+
+// RefuseStrictLatest refuses use.latest.version=true with latest.compatibility.strict=true
+// for a converter (class, writing format) that cannot check whether the latest schema reads
+// the record's: the key would otherwise be ignored.
+func (s Settings) RefuseStrictLatest(class, format string) error {
+	if s.UseLatest && s.LatestCompatible {
+		return fmt.Errorf("%w: %s: %s=true with %s=true: checking that the latest schema can read a record's %s schema "+
+			"is not supported; set %s=false to write with the latest schema unchecked", ErrConfig, class,
+			LatestCompatStrictKey, UseLatestVersionKey, format, LatestCompatStrictKey)
+	}
+	return nil
 }

@@ -2,9 +2,11 @@ package schemaregistry
 
 import (
 	"container/list"
+	"fmt"
 	"sync"
 
 	"github.com/connectless/connectless/core/connect"
+	"github.com/twmb/franz-go/pkg/sr"
 )
 
 // Cache is a bounded map that forgets the least recently used entry when full. Safe for
@@ -96,4 +98,39 @@ func (w *Writers[W]) Get(s *connect.Schema, text func() (string, error), compile
 	}
 	w.bySchema.Put(s, wr)
 	return wr, nil
+}
+
+// Readers caches what a converter reads records with (R: the parsed schema and its Connect
+// schema), by K (the schema id; for Protobuf the id and message index), so each registered
+// schema is fetched and converted once.
+type Readers[K comparable, R any] struct {
+	cache *Cache[K, R]
+}
+
+// NewReaders returns a Readers holding at most max entries.
+func NewReaders[K comparable, R any](max int) *Readers[K, R] {
+	return &Readers[K, R]{cache: NewCache[K, R](max)}
+}
+
+// Get returns the reader cached for k, or makes it with read from the schema registered as
+// id (fetched from reg), which must be of type want. A registry failure is returned as
+// Registry.SchemaByID gives it (retriable when the registry is down).
+func (r *Readers[K, R]) Get(reg *Registry, k K, id int, want sr.SchemaType, read func(sr.Schema) (R, error)) (R, error) {
+	if rd, ok := r.cache.Get(k); ok {
+		return rd, nil
+	}
+	var zero R
+	s, err := reg.SchemaByID(id)
+	if err != nil {
+		return zero, err
+	}
+	if s.Type != want {
+		return zero, fmt.Errorf("%w: schema id %d is %s, not %s", ErrSchemaType, id, s.Type, want)
+	}
+	rd, err := read(s)
+	if err != nil {
+		return zero, fmt.Errorf("schema id %d: %w", id, err)
+	}
+	r.cache.Put(k, rd)
+	return rd, nil
 }

@@ -39,6 +39,9 @@ const (
 	SSLKeystoreKeyKey          = "schema.registry.ssl.keystore.key"
 	SSLKeyPasswordKey          = "schema.registry.ssl.key.password"
 	SSLEndpointIdentificationK = "schema.registry.ssl.endpoint.identification.algorithm"
+	// RequestTimeoutKey is this project's own key (Confluent's converters have none): how long
+	// one registry call made while converting a record may take.
+	RequestTimeoutKey = "connectless.schema.registry.request.timeout.ms"
 )
 
 // Subject name strategies, by their Java class names.
@@ -92,8 +95,10 @@ func ConfigDef() *connect.ConfigDef {
 			Doc: "Write records with the latest schema registered under the subject instead of their own. Default false. " +
 				"Mirrors Confluent's use.latest.version."})).
 		Define(key(connect.ConfigKey{Name: LatestCompatStrictKey, Type: connect.ConfigBoolean, Default: true,
-			Doc: "With use.latest.version, refuse a record whose schema the latest one cannot read (backward compatibility). " +
-				"Default true. Mirrors Confluent's latest.compatibility.strict."})).
+			Doc: "With use.latest.version, refuse a record whose schema the latest one cannot read (backward compatibility), " +
+				"checked on the converter's side as Confluent's serializers do. Default true. The AvroConverter checks it; the " +
+				"ProtobufConverter and JsonSchemaConverter cannot and refuse true together with use.latest.version=true. " +
+				"Mirrors Confluent's latest.compatibility.strict."})).
 		Define(key(connect.ConfigKey{Name: NormalizeSchemasKey, Type: connect.ConfigBoolean, Default: false,
 			Doc: "Ask the registry to normalize schemas when registering and looking them up. Default false. Mirrors Confluent's normalize.schemas."})).
 		Define(key(connect.ConfigKey{Name: KeySubjectStrategyKey, Type: connect.ConfigString, Default: TopicNameStrategy, Validator: strategies,
@@ -102,6 +107,10 @@ func ConfigDef() *connect.ConfigDef {
 		Define(key(connect.ConfigKey{Name: ValueSubjectStrategyKey, Type: connect.ConfigString, Default: TopicNameStrategy, Validator: strategies,
 			Doc: "How the subject of a value schema is named, as key.subject.name.strategy (<topic>-value for TopicNameStrategy). " +
 				"Default TopicNameStrategy. Mirrors Confluent's value.subject.name.strategy."})).
+		Define(key(connect.ConfigKey{Name: RequestTimeoutKey, Type: connect.ConfigLong, Default: int64(30000), Validator: connect.AtLeast(1),
+			Doc: "How long one registry call made while converting a record may take, in milliseconds; a call that takes longer " +
+				"is a retriable error (the slice is retried, as for a registry that is down). Default 30000. This project's own key: " +
+				"Confluent's converters have none."})).
 		Define(key(connect.ConfigKey{Name: SchemasCacheConfigKey, Type: connect.ConfigInt, Default: int32(1000), Validator: connect.AtLeast(1),
 			Doc: "How many schemas this converter keeps converted and how many schema ids it remembers. Default 1000. Mirrors Confluent's schemas.cache.config."})).
 		Define(key(connect.ConfigKey{Name: SSLTruststoreTypeKey, Type: connect.ConfigString, Default: "PEM", Validator: connect.ValidString("PEM"),
@@ -135,7 +144,9 @@ type Settings struct {
 	Normalize        bool
 	Strategy         string
 	CacheSize        int
-	clientOpts       []sr.ClientOpt
+	// RequestTimeout bounds one registry call (connectless.schema.registry.request.timeout.ms).
+	RequestTimeout time.Duration
+	clientOpts     []sr.ClientOpt
 }
 
 // Parse reads the registry settings from a converter's props (parsed with def, which must
@@ -148,6 +159,7 @@ func Parse(v connect.Values, isKey bool) (Settings, error) {
 		Normalize:        v.Bool(NormalizeSchemasKey),
 		Strategy:         v.String(ValueSubjectStrategyKey),
 		CacheSize:        int(v.Int(SchemasCacheConfigKey)),
+		RequestTimeout:   time.Duration(v.Long(RequestTimeoutKey)) * time.Millisecond,
 	}
 	if isKey {
 		s.Strategy = v.String(KeySubjectStrategyKey)

@@ -7,21 +7,25 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strings"
 	"sync/atomic"
-	"time"
 
 	"github.com/connectless/connectless/core/connect"
 	"github.com/twmb/franz-go/pkg/sr"
 )
 
-// RequestTimeout bounds one registry call made while converting a record.
-const RequestTimeout = 30 * time.Second
-
 // ErrRegistry is returned (wrapped) for an answer of the registry that refuses a schema or
 // a lookup (a 4xx status): an error of the record being converted, carrying the registry's
 // message.
 var ErrRegistry = errors.New("schema registry")
+
+// ErrIncompatible is returned (wrapped) when, with use.latest.version and
+// latest.compatibility.strict, the latest schema of the subject cannot read records written
+// with the record's own schema: an error of the record.
+var ErrIncompatible = errors.New("latest schema is not backward compatible")
+
+// ErrSchemaType is returned (wrapped) when a record's schema id names a schema of another
+// format than the converter's (an Avro converter given a Protobuf record).
+var ErrSchemaType = errors.New("schema of another format")
 
 // ErrWireFormat is returned (wrapped) for bytes that are not in Confluent's wire format.
 var ErrWireFormat = errors.New("not in Schema Registry wire format")
@@ -90,7 +94,9 @@ func SubjectName(strategy, topic, recordName string, isKey bool) string {
 }
 
 func (r *Registry) ctx() (context.Context, context.CancelFunc) {
-	ctx, cancel := context.WithTimeout(context.Background(), RequestTimeout)
+	// Converters get no context (connect.Converter has none): each call is bounded by
+	// connectless.schema.registry.request.timeout.ms instead.
+	ctx, cancel := context.WithTimeout(context.Background(), r.settings.RequestTimeout)
 	if r.settings.Normalize {
 		ctx = sr.WithParams(ctx, sr.Normalize)
 	}
@@ -127,8 +133,9 @@ func (r *Registry) ID(subject string, s sr.Schema) (int, error) {
 	return id, nil
 }
 
-// Latest returns the latest schema registered under subject (use.latest.version); with
-// latest.compatibility.strict it first checks that the latest schema can read own.
+// Latest returns the latest schema registered under subject (use.latest.version). Whether
+// it can read own (latest.compatibility.strict) is the converter's to check, on its side,
+// as Confluent's serializers check it (ParsedSchema.isBackwardCompatible).
 func (r *Registry) Latest(subject string, own sr.Schema) (sr.SubjectSchema, error) {
 	k := subject + "\x00" + own.Schema
 	if ss, ok := r.latest.Get(k); ok {
@@ -140,17 +147,6 @@ func (r *Registry) Latest(subject string, own sr.Schema) (sr.SubjectSchema, erro
 	ss, err := r.cl.SchemaByVersion(ctx, subject, -1)
 	if err = classify(err, "get the latest schema of subject "+subject); err != nil {
 		return ss, err
-	}
-	if r.settings.LatestCompatible && ss.Schema.Schema != own.Schema {
-		r.calls.Add(1)
-		res, err := r.cl.CheckCompatibility(ctx, subject, -1, own)
-		if err = classify(err, "check compatibility with the latest schema of subject "+subject); err != nil {
-			return ss, err
-		}
-		if !res.Is {
-			return ss, fmt.Errorf("%w: the latest schema of subject %s (id %d) is not compatible with the record's schema (latest.compatibility.strict=true): %s",
-				ErrRegistry, subject, ss.ID, strings.Join(res.Messages, "; "))
-		}
 	}
 	r.latest.Put(k, ss)
 	r.byID.Put(ss.ID, ss.Schema)
