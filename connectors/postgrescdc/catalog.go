@@ -26,7 +26,7 @@ type catalog struct {
 
 func newCatalog(conn *pgx.Conn, cfg *config, logger *slog.Logger) *catalog {
 	c := &catalog{conn: conn, cfg: cfg, types: map[uint32]pgType{}, logger: logger}
-	c.mapper = &typeMapper{decimal: cfg.decimal, time: cfg.timePrecision, binary: cfg.binary}
+	c.mapper = &typeMapper{decimal: cfg.decimal, time: cfg.timePrecision, binary: cfg.binary, interval: cfg.interval, hstoreMode: cfg.hstore}
 	return c
 }
 
@@ -64,8 +64,9 @@ func (c *catalog) loadTable(ctx context.Context, oid uint32, order []string) (*t
 		return nil, fmt.Errorf("read table %d: %w", oid, err)
 	}
 	rows, err := c.conn.Query(ctx, `SELECT a.attname, a.atttypid, a.atttypmod, a.attnotnull, format_type(a.atttypid, a.atttypmod),
-		coalesce(a.attnum = ANY(i.indkey), false)
+		coalesce(a.attnum = ANY(i.indkey), false), coalesce(pg_get_expr(d.adbin, d.adrelid), '')
 		FROM pg_attribute a LEFT JOIN pg_index i ON i.indrelid = a.attrelid AND i.indisprimary
+		LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 		WHERE a.attrelid = $1 AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''
 		ORDER BY a.attnum`, oid)
 	if err != nil {
@@ -73,6 +74,7 @@ func (c *catalog) loadTable(ctx context.Context, oid uint32, order []string) (*t
 	}
 	type attr struct {
 		name, sqlType  string
+		defaultExpr    string
 		typ            uint32
 		typmod         int32
 		notnull, inKey bool
@@ -80,7 +82,7 @@ func (c *catalog) loadTable(ctx context.Context, oid uint32, order []string) (*t
 	var attrs []attr
 	for rows.Next() {
 		var a attr
-		if err := rows.Scan(&a.name, &a.typ, &a.typmod, &a.notnull, &a.sqlType, &a.inKey); err != nil {
+		if err := rows.Scan(&a.name, &a.typ, &a.typmod, &a.notnull, &a.sqlType, &a.inKey, &a.defaultExpr); err != nil {
 			rows.Close()
 			return nil, err
 		}
@@ -122,6 +124,9 @@ func (c *catalog) loadTable(ctx context.Context, oid uint32, order []string) (*t
 				continue
 			}
 			return nil, err
+		}
+		if v, ok := columnDefault(col, a.defaultExpr); ok {
+			col.schema.Default = v // in the key's schema too: the columns share it
 		}
 		t.cols = append(t.cols, col)
 	}

@@ -30,6 +30,8 @@ const (
 	SlotDropOnStopConfig        = "slot.drop.on.stop"
 	PublicationNameConfig       = "publication.name"
 	PublicationAutocreateConfig = "publication.autocreate.mode"
+	SchemaIncludeConfig         = "schema.include.list"
+	SchemaExcludeConfig         = "schema.exclude.list"
 	TableIncludeConfig          = "table.include.list"
 	TableExcludeConfig          = "table.exclude.list"
 	ColumnIncludeConfig         = "column.include.list"
@@ -40,10 +42,14 @@ const (
 	DecimalHandlingConfig       = "decimal.handling.mode"
 	TimePrecisionConfig         = "time.precision.mode"
 	BinaryHandlingConfig        = "binary.handling.mode"
+	IntervalHandlingConfig      = "interval.handling.mode"
+	HstoreHandlingConfig        = "hstore.handling.mode"
 	HeartbeatIntervalConfig     = "heartbeat.interval.ms"
 	HeartbeatTopicsPrefixConfig = "topic.heartbeat.prefix"
 	TransactionTopicConfig      = "topic.transaction"
 	SkippedOperationsConfig     = "skipped.operations"
+	MessagePrefixIncludeConfig  = "message.prefix.include.list"
+	MessagePrefixExcludeConfig  = "message.prefix.exclude.list"
 	TransactionMetadataConfig   = "provide.transaction.metadata"
 	MaxBatchSizeConfig          = "max.batch.size"
 	UnavailablePlaceholderCfg   = "unavailable.value.placeholder"
@@ -73,6 +79,12 @@ const (
 	TimeAdaptive             = "adaptive"
 	TimeAdaptiveMicroseconds = "adaptive_time_microseconds"
 	TimeConnect              = "connect"
+
+	HstoreJSON = "json"
+	HstoreMap  = "map"
+
+	IntervalNumeric = "numeric"
+	IntervalString  = "string"
 
 	BinaryBytes         = "bytes"
 	BinaryBase64        = "base64"
@@ -135,21 +147,34 @@ func ConfigDef() *connect.ConfigDef {
 		Validator: connect.ValidString(AutocreateAllTables, AutocreateFiltered, AutocreateDisabled),
 		Doc: "Creating the publication when missing: all_tables (FOR ALL TABLES, needs a superuser), filtered (FOR the tables the " +
 			"include/exclude lists select), disabled (it must exist). Default all_tables. Mirrors Debezium's publication.autocreate.mode."})
-	def(connect.ConfigKey{Name: TableIncludeConfig, Type: connect.ConfigList, Default: []string{}, Importance: connect.Medium, Group: filt, OrderInGroup: 1,
+	def(connect.ConfigKey{Name: SchemaIncludeConfig, Type: connect.ConfigList, Default: []string{}, Importance: connect.Medium, Group: filt, OrderInGroup: 1,
+		Validator: regexList(), Doc: "Regular expressions matched against whole schema names: only tables of matching schemas are captured " +
+			"(the table lists apply as well). Exclusive with schema.exclude.list. Default empty (every non-system schema). Mirrors Debezium's schema.include.list."})
+	def(connect.ConfigKey{Name: SchemaExcludeConfig, Type: connect.ConfigList, Default: []string{}, Importance: connect.Medium, Group: filt, OrderInGroup: 2,
+		Validator: regexList(), Doc: "Regular expressions matched against whole schema names: tables of matching schemas are not captured. " +
+			"Default empty. Mirrors Debezium's schema.exclude.list."})
+	def(connect.ConfigKey{Name: TableIncludeConfig, Type: connect.ConfigList, Default: []string{}, Importance: connect.Medium, Group: filt, OrderInGroup: 3,
 		Validator: regexList(), Doc: "Regular expressions matched against whole schema.table names: only matching tables are captured. " +
 			"Exclusive with table.exclude.list. Default empty (every non-system table). Mirrors Debezium's table.include.list."})
-	def(connect.ConfigKey{Name: TableExcludeConfig, Type: connect.ConfigList, Default: []string{}, Importance: connect.Medium, Group: filt, OrderInGroup: 2,
+	def(connect.ConfigKey{Name: TableExcludeConfig, Type: connect.ConfigList, Default: []string{}, Importance: connect.Medium, Group: filt, OrderInGroup: 4,
 		Validator: regexList(), Doc: "Regular expressions matched against whole schema.table names: matching tables are not captured. " +
 			"Default empty. Mirrors Debezium's table.exclude.list."})
-	def(connect.ConfigKey{Name: ColumnIncludeConfig, Type: connect.ConfigList, Default: []string{}, Importance: connect.Medium, Group: filt, OrderInGroup: 3,
+	def(connect.ConfigKey{Name: ColumnIncludeConfig, Type: connect.ConfigList, Default: []string{}, Importance: connect.Medium, Group: filt, OrderInGroup: 5,
 		Validator: regexList(), Doc: "Regular expressions matched against whole schema.table.column names: only matching columns appear in " +
 			"before and after (key columns always stay in the key). Exclusive with column.exclude.list. Default empty. Mirrors Debezium's column.include.list."})
-	def(connect.ConfigKey{Name: ColumnExcludeConfig, Type: connect.ConfigList, Default: []string{}, Importance: connect.Medium, Group: filt, OrderInGroup: 4,
+	def(connect.ConfigKey{Name: ColumnExcludeConfig, Type: connect.ConfigList, Default: []string{}, Importance: connect.Medium, Group: filt, OrderInGroup: 6,
 		Validator: regexList(), Doc: "Regular expressions matched against whole schema.table.column names: matching columns are left out " +
 			"of before and after. Default empty. Mirrors Debezium's column.exclude.list."})
-	def(connect.ConfigKey{Name: SkippedOperationsConfig, Type: connect.ConfigList, Default: []string{"t"}, Importance: connect.Low, Group: filt, OrderInGroup: 5,
+	def(connect.ConfigKey{Name: SkippedOperationsConfig, Type: connect.ConfigList, Default: []string{"t"}, Importance: connect.Low, Group: filt, OrderInGroup: 7,
 		Validator: connect.ValidList("c", "u", "d", "t", "none"),
 		Doc:       "Operations not emitted: c (inserts), u (updates), d (deletes), t (truncates), or none. Default t. Mirrors Debezium's skipped.operations."})
+	def(connect.ConfigKey{Name: MessagePrefixIncludeConfig, Type: connect.ConfigList, Default: []string{}, Importance: connect.Low, Group: filt, OrderInGroup: 8,
+		Validator: regexList(), Doc: "Regular expressions matched against whole prefixes of logical decoding messages (pg_logical_emit_message): " +
+			"only matching messages become op m events. Exclusive with message.prefix.exclude.list. Default empty (every message). " +
+			"Mirrors Debezium's message.prefix.include.list."})
+	def(connect.ConfigKey{Name: MessagePrefixExcludeConfig, Type: connect.ConfigList, Default: []string{}, Importance: connect.Low, Group: filt, OrderInGroup: 9,
+		Validator: regexList(), Doc: "Regular expressions matched against whole prefixes of logical decoding messages: matching messages are " +
+			"not emitted. Default empty. Mirrors Debezium's message.prefix.exclude.list."})
 	def(connect.ConfigKey{Name: SnapshotModeConfig, Default: SnapshotInitial, Importance: connect.Medium, Group: snap, OrderInGroup: 1,
 		Validator: connect.ValidString(SnapshotInitial, SnapshotAlways, SnapshotNoData, SnapshotNever, SnapshotInitialOnly, SnapshotWhenNeeded),
 		Doc: "When to read the tables' existing rows (op r): initial (once, when no offset is stored), always (again each time the " +
@@ -169,19 +194,30 @@ func ConfigDef() *connect.ConfigDef {
 	def(connect.ConfigKey{Name: BinaryHandlingConfig, Default: BinaryBytes, Importance: connect.Low, Group: data, OrderInGroup: 3,
 		Validator: connect.ValidString(BinaryBytes, BinaryBase64, BinaryBase64URLSafe, BinaryHex),
 		Doc:       "BYTEA as bytes, or as a base64, base64-url-safe or hex string. Default bytes. Mirrors Debezium's binary.handling.mode."})
-	def(connect.ConfigKey{Name: TombstonesOnDeleteConfig, Type: connect.ConfigBoolean, Default: true, Importance: connect.Medium, Group: data, OrderInGroup: 4,
+	def(connect.ConfigKey{Name: IntervalHandlingConfig, Default: IntervalNumeric, Importance: connect.Low, Group: data, OrderInGroup: 4,
+		Validator: connect.ValidString(IntervalNumeric, IntervalString),
+		Doc: "INTERVAL as numeric (io.debezium.time.MicroDuration: approximate microseconds, a month as 365.25/12 days) or string " +
+			"(io.debezium.time.Interval: exact, as P<years>Y<months>M<days>DT<hours>H<minutes>M<seconds>S). Default numeric. Mirrors Debezium's interval.handling.mode."})
+	def(connect.ConfigKey{Name: HstoreHandlingConfig, Default: HstoreJSON, Importance: connect.Low, Group: data, OrderInGroup: 5,
+		Validator: connect.ValidString(HstoreJSON, HstoreMap),
+		Doc: "HSTORE (extension) as json (io.debezium.data.Json: a JSON object of string or null values) or map (a Connect MAP of " +
+			"strings). Default json. Mirrors Debezium's hstore.handling.mode."})
+	def(connect.ConfigKey{Name: TombstonesOnDeleteConfig, Type: connect.ConfigBoolean, Default: true, Importance: connect.Medium, Group: data, OrderInGroup: 6,
 		Doc: "Follow each delete event with a tombstone (same key, null value) so that log compaction can drop the key. Default true. Mirrors Debezium's tombstones.on.delete."})
-	def(connect.ConfigKey{Name: UnavailablePlaceholderCfg, Default: "__debezium_unavailable_value", Importance: connect.Low, Group: data, OrderInGroup: 5,
+	def(connect.ConfigKey{Name: UnavailablePlaceholderCfg, Default: "__debezium_unavailable_value", Importance: connect.Low, Group: data, OrderInGroup: 7,
 		Doc: "Value put in place of an unchanged TOASTed column that the log does not carry (REPLICA IDENTITY DEFAULT). Default __debezium_unavailable_value. Mirrors Debezium's unavailable.value.placeholder."})
-	def(connect.ConfigKey{Name: TransactionMetadataConfig, Type: connect.ConfigBoolean, Default: false, Importance: connect.Low, Group: data, OrderInGroup: 6,
+	def(connect.ConfigKey{Name: TransactionMetadataConfig, Type: connect.ConfigBoolean, Default: false, Importance: connect.Low, Group: data, OrderInGroup: 8,
 		Doc: "Emit BEGIN and END records to <prefix>.transaction and fill each event's transaction block. Default false. Mirrors Debezium's provide.transaction.metadata."})
-	def(connect.ConfigKey{Name: TransactionTopicConfig, Default: "transaction", Importance: connect.Low, Group: data, OrderInGroup: 7,
+	def(connect.ConfigKey{Name: TransactionTopicConfig, Default: "transaction", Importance: connect.Low, Group: data, OrderInGroup: 9,
 		Validator: connect.NonEmptyString(), Doc: "Suffix of the transaction metadata topic (<prefix>.<suffix>). Default transaction. Mirrors Debezium's topic.transaction."})
 	def(connect.ConfigKey{Name: MaxBatchSizeConfig, Type: connect.ConfigInt, Default: 2048, Importance: connect.Medium, Group: run, OrderInGroup: 1,
 		Validator: connect.AtLeast[int32](1), Doc: "Most records one poll returns. Default 2048. Mirrors Debezium's max.batch.size."})
 	def(connect.ConfigKey{Name: HeartbeatIntervalConfig, Type: connect.ConfigInt, Default: 0, Importance: connect.Medium, Group: run, OrderInGroup: 2,
-		Validator: connect.AtLeast[int32](0), Doc: "Milliseconds between heartbeat records (to <topic.heartbeat.prefix>.<prefix>); they carry the " +
-			"position, so the slot advances past changes of tables not captured. 0 disables them. Default 0. Mirrors Debezium's heartbeat.interval.ms."})
+		Validator: connect.AtLeast[int32](0), Doc: "Milliseconds between heartbeat records (to <topic.heartbeat.prefix>.<prefix>), emitted whether " +
+			"or not anything changed; they carry the position, so the slot advances past changes of tables not captured. The time of the " +
+			"last one is kept in the offsets (heartbeat_ts_ms), so a slice emits one once the interval has passed since the previous " +
+			"slice's; an interval shorter than a slice's idle detection (about a second) keeps each slice running to its deadline. " +
+			"0 disables them. Default 0. Mirrors Debezium's heartbeat.interval.ms."})
 	def(connect.ConfigKey{Name: HeartbeatTopicsPrefixConfig, Default: "__debezium-heartbeat", Importance: connect.Low, Group: run, OrderInGroup: 3,
 		Validator: connect.NonEmptyString(), Doc: "Prefix of the heartbeat topic. Default __debezium-heartbeat. Mirrors Debezium's topic.heartbeat.prefix."})
 	def(connect.ConfigKey{Name: SlotLagWarnConfig, Type: connect.ConfigLong, Default: int64(1 << 30), Importance: connect.Low, Group: run, OrderInGroup: 4,
@@ -197,8 +233,8 @@ func ConfigDef() *connect.ConfigDef {
 var unsupported = []string{
 	"snapshot.select.statement.overrides", "snapshot.include.collection.list", "snapshot.lock.timeout.ms", "snapshot.delay.ms",
 	"snapshot.max.threads", "snapshot.isolation.mode", "snapshot.locking.mode", "snapshot.query.mode", "snapshot.mode.class",
-	"message.key.columns", "message.prefix.include.list", "message.prefix.exclude.list", "include.unknown.datatypes",
-	"hstore.handling.mode", "interval.handling.mode", "converters", "schema.include.list", "schema.exclude.list",
+	"message.key.columns", "include.unknown.datatypes",
+	"converters",
 	"signal.data.collection", "signal.enabled.channels", "incremental.snapshot.chunk.size", "event.processing.failure.handling.mode",
 	"heartbeat.action.query", "datatype.propagate.source.type", "column.propagate.source.type", "column.truncate.to",
 	"column.mask.with", "column.mask.hash", "field.name.adjustment.mode", "schema.name.adjustment.mode", "topic.naming.strategy",
@@ -266,12 +302,15 @@ type config struct {
 	prefix                                string
 	slot, publication, autocreate         string
 	slotDropOnStop                        bool
+	schemaInclude, schemaExclude          []*regexp.Regexp
 	tableInclude, tableExclude            []*regexp.Regexp
 	colInclude, colExclude                []*regexp.Regexp
+	msgInclude, msgExclude                []*regexp.Regexp
 	skipped                               map[string]bool
 	snapshotMode                          string
 	fetchSize                             int
 	decimal, timePrecision, binary        string
+	interval, hstore                      string
 	tombstones                            bool
 	placeholder                           string
 	txMetadata                            bool
@@ -298,6 +337,7 @@ func parseConfig(props map[string]string) (config, error) {
 		slot: v.String(SlotNameConfig), slotDropOnStop: v.Bool(SlotDropOnStopConfig), publication: v.String(PublicationNameConfig),
 		autocreate: v.String(PublicationAutocreateConfig), snapshotMode: v.String(SnapshotModeConfig), fetchSize: int(v.Int(SnapshotFetchSizeConfig)),
 		decimal: v.String(DecimalHandlingConfig), timePrecision: v.String(TimePrecisionConfig), binary: v.String(BinaryHandlingConfig),
+		interval: v.String(IntervalHandlingConfig), hstore: v.String(HstoreHandlingConfig),
 		tombstones: v.Bool(TombstonesOnDeleteConfig), placeholder: v.String(UnavailablePlaceholderCfg),
 		txMetadata: v.Bool(TransactionMetadataConfig), maxBatch: int(v.Int(MaxBatchSizeConfig)), heartbeatMs: int(v.Int(HeartbeatIntervalConfig)),
 		lagWarn: v.Long(SlotLagWarnConfig), skipped: map[string]bool{}, epoch: v.String(snapshotEpochConfig),
@@ -319,6 +359,10 @@ func parseConfig(props map[string]string) (config, error) {
 		}
 		return out
 	}
+	c.schemaInclude, c.schemaExclude = compile(v.List(SchemaIncludeConfig)), compile(v.List(SchemaExcludeConfig))
+	if len(c.schemaInclude) > 0 && len(c.schemaExclude) > 0 {
+		return c, &keyError{SchemaExcludeConfig, "schema.include.list and schema.exclude.list are mutually exclusive"}
+	}
 	c.tableInclude, c.tableExclude = compile(v.List(TableIncludeConfig)), compile(v.List(TableExcludeConfig))
 	c.colInclude, c.colExclude = compile(v.List(ColumnIncludeConfig)), compile(v.List(ColumnExcludeConfig))
 	if len(c.tableInclude) > 0 && len(c.tableExclude) > 0 {
@@ -326,6 +370,10 @@ func parseConfig(props map[string]string) (config, error) {
 	}
 	if len(c.colInclude) > 0 && len(c.colExclude) > 0 {
 		return c, &keyError{ColumnExcludeConfig, "column.include.list and column.exclude.list are mutually exclusive"}
+	}
+	c.msgInclude, c.msgExclude = compile(v.List(MessagePrefixIncludeConfig)), compile(v.List(MessagePrefixExcludeConfig))
+	if len(c.msgInclude) > 0 && len(c.msgExclude) > 0 {
+		return c, &keyError{MessagePrefixExcludeConfig, "message.prefix.include.list and message.prefix.exclude.list are mutually exclusive"}
 	}
 	return c, nil
 }
@@ -339,28 +387,28 @@ type keyError struct {
 func (e *keyError) Error() string { return fmt.Sprintf("%s: %s", e.key, e.msg) }
 func (e *keyError) Unwrap() error { return ErrConfig }
 
-// tableWanted applies the table filters to a schema.table name.
+// tableWanted applies the schema and table filters to a table.
 func (c *config) tableWanted(schema, table string) bool {
-	name := schema + "." + table
+	return wanted(c.schemaInclude, c.schemaExclude, schema) && wanted(c.tableInclude, c.tableExclude, schema+"."+table)
+}
+
+// wanted applies an include list (when set) or an exclude list to a name.
+func wanted(include, exclude []*regexp.Regexp, name string) bool {
 	match := func(rs []*regexp.Regexp) bool {
 		return slices.ContainsFunc(rs, func(r *regexp.Regexp) bool { return r.MatchString(name) })
 	}
-	if len(c.tableInclude) > 0 {
-		return match(c.tableInclude)
+	if len(include) > 0 {
+		return match(include)
 	}
-	return !match(c.tableExclude)
+	return !match(exclude)
 }
+
+// messageWanted applies the message prefix filters.
+func (c *config) messageWanted(prefix string) bool { return wanted(c.msgInclude, c.msgExclude, prefix) }
 
 // columnWanted applies the column filters to a schema.table.column name.
 func (c *config) columnWanted(schema, table, column string) bool {
-	name := schema + "." + table + "." + column
-	match := func(rs []*regexp.Regexp) bool {
-		return slices.ContainsFunc(rs, func(r *regexp.Regexp) bool { return r.MatchString(name) })
-	}
-	if len(c.colInclude) > 0 {
-		return match(c.colInclude)
-	}
-	return !match(c.colExclude)
+	return wanted(c.colInclude, c.colExclude, schema+"."+table+"."+column)
 }
 
 // connString is the pgx connection string; replication adds replication=database.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"time"
 
 	"github.com/connectless/connectless/core/connect"
 )
@@ -15,6 +16,9 @@ import (
 type Connector struct {
 	props map[string]string
 	cfg   config
+	// started is when Start ran: under snapshot.mode=always each start of the connector
+	// (create, update, restart, resume) gives the tasks a new snapshot epoch.
+	started time.Time
 }
 
 // Version returns the connector's version.
@@ -29,13 +33,14 @@ func (c *Connector) Start(_ context.Context, props map[string]string) error {
 	if err != nil {
 		return err
 	}
-	c.props, c.cfg = maps.Clone(props), cfg
+	c.props, c.cfg, c.started = maps.Clone(props), cfg, time.Now()
 	return nil
 }
 
 // TaskConfigs returns one task configuration: a slot is read by one reader. With
-// snapshot.mode=always it carries an epoch derived from the configuration, so that a changed
-// configuration takes a new snapshot.
+// snapshot.mode=always it carries an epoch derived from the configuration and the time the
+// connector started, so that every start of the connector (Debezium's "snapshot every time
+// the connector starts") takes a new snapshot, while the invocations of one start do not.
 func (c *Connector) TaskConfigs(int) ([]map[string]string, error) {
 	if c.props == nil {
 		return nil, fmt.Errorf("postgres cdc: TaskConfigs before Start")
@@ -48,6 +53,7 @@ func (c *Connector) TaskConfigs(int) ([]map[string]string, error) {
 		for _, k := range keys {
 			fmt.Fprintf(h, "%q=%q\n", k, cfg[k])
 		}
+		fmt.Fprintf(h, "started=%d\n", c.started.UnixNano())
 		cfg[snapshotEpochConfig] = hex.EncodeToString(h.Sum(nil))[:16]
 	}
 	return []map[string]string{cfg}, nil

@@ -18,9 +18,13 @@ func TestReferenceDocs(t *testing.T) {
 		Intro: "Captures every insert, update, delete and truncate of PostgreSQL tables from the write-ahead log (logical decoding " +
 			"with the built-in `pgoutput` plugin; the server needs `wal_level=logical`), with the keys, topics, record shapes and " +
 			"offsets of Debezium's PostgreSQL connector: topic `<topic.prefix>.<schema>.<table>`, key `<prefix>.<schema>.<table>.Key` " +
-			"(the primary key), value envelope `<prefix>.<schema>.<table>.Envelope` with `before`, `after`, `source` " +
-			"(`io.debezium.connector.postgresql.Source`), `transaction`, `op` (r, c, u, d, t) and `ts_ms`, a tombstone after each " +
-			"delete. Source partition `{\"server\": <topic.prefix>}`, offset `lsn`, `lsn_proc`, `lsn_commit`, `txId`, `ts_usec` " +
+			"(the primary key; column DEFAULTs become schema defaults as Debezium derives them), value envelope " +
+			"`<prefix>.<schema>.<table>.Envelope` with `before`, `after`, `source` (`io.debezium.connector.postgresql.Source`, its " +
+			"`snapshot` the string enum of Debezium 2.x: `first`, `first_in_data_collection`, `true`, `last_in_data_collection`, `last` " +
+			"for read events, `false` when streamed), `transaction`, `op` (r, c, u, d, t) and `ts_ms`, a tombstone after each " +
+			"delete; a primary key change is a delete carrying the header `__debezium.newkey` and a create carrying `__debezium.oldkey`. " +
+			"Logical decoding messages (`pg_logical_emit_message`, PostgreSQL 14 or later) are `op: m` events on `<topic.prefix>.message`. " +
+			"Source partition `{\"server\": <topic.prefix>}`, offset `lsn`, `lsn_proc`, `lsn_commit`, `txId`, `ts_usec` " +
 			"(plus `snapshot` and `last_snapshot_record` during a snapshot). Each invocation resumes from the stored offset, streams " +
 			"until the slice ends or the log is drained, and only then lets the slot confirm the position the stored offsets cover: " +
 			"a cut-short invocation replays, at least once, and loses nothing. Between invocations the slot retains WAL: on a " +
@@ -32,12 +36,34 @@ func TestReferenceDocs(t *testing.T) {
 			"then streams from the slot's consistent point: no change is missed or repeated. A snapshot cut short by the end of " +
 			"a slice resumes after the last key stored in the offsets (`snapshot_table`, `snapshot_key`), in the snapshot of a " +
 			"temporary slot; the part read that way is kept in the offsets (`snapshot_windows`) until the stream passes it, and " +
-			"the stream skips the changes that part already holds. A table without a primary key cut short is read again whole. With `snapshot.mode=always` the task configuration carries an internal `snapshot.epoch` " +
-			"derived from the configuration: a changed configuration takes a new snapshot. Debezium keys that are not implemented (e.g. `message.key.columns`, " +
-			"`hstore.handling.mode`, `interval.handling.mode`, `snapshot.select.statement.overrides`) fail validation. Columns of " +
-			"types without a mapping (e.g. geometric types) are left out of events, as Debezium does with " +
-			"`include.unknown.datatypes=false`. Use `io.debezium.transforms.ExtractNewRecordState` and the JDBC sink " +
-			"(`pk.mode=record_key`, `insert.mode=upsert`, `delete.enabled=true`) to replicate the tables into MySQL/MariaDB or PostgreSQL.",
+			"the stream skips the changes that part already holds. A table without a primary key is read in the order of its rows' " +
+			"places (ctid) and resumes after the last one read; the stream then keeps every change of that table, so a row changed " +
+			"between the two slices may arrive both as a read and as a change. With `snapshot.mode=always` the task configuration " +
+			"carries an internal `snapshot.epoch` derived from the configuration and the connector's start: every start of the " +
+			"connector (create, update, restart, resume) takes a new snapshot, the invocations of one start do not. Debezium keys that " +
+			"are not implemented (e.g. `message.key.columns`, " +
+			"`snapshot.select.statement.overrides`) fail validation. Columns of types without a mapping (e.g. geometric types) are left " +
+			"out of events, as Debezium does with `include.unknown.datatypes=false`. Use `io.debezium.transforms.ExtractNewRecordState` " +
+			"and the JDBC sink (`pk.mode=record_key`, `insert.mode=upsert`, `delete.enabled=true`) to replicate the tables into " +
+			"MySQL/MariaDB or PostgreSQL.\n\n" +
+			"Differences from Debezium that remain:\n\n" +
+			"* Snapshots are resumable across invocations (Debezium starts an interrupted snapshot again from the beginning).\n" +
+			"* Heartbeats are emitted between transactions only; the time of the last one is kept in the offsets as `heartbeat_ts_ms` " +
+			"(not a Debezium field), so that short slices emit one once the interval has passed. A slice ends when the log is idle, " +
+			"so an interval shorter than about a second keeps each slice running to its deadline.\n" +
+			"* `snapshot.mode=always` takes a new snapshot when the connector is (re)started through the API, not when a worker process restarts.\n" +
+			"* Multi-dimensional array values fail the task with an error naming the column: the column's schema is an array of the " +
+			"element type.\n" +
+			"* A NUMERIC `NaN` or infinity under `decimal.handling.mode=precise` fails the task, as Debezium does; the string mode gives " +
+			"`NAN`, `POSITIVE_INFINITY`, `NEGATIVE_INFINITY`, the double mode the float's special values.\n" +
+			"* `hstore.handling.mode=json` writes the pairs in the server's order (Debezium's follows a Java hash map).\n" +
+			"* Column defaults: literal and function defaults as Debezium's (a function gives the type's zero); none for a function " +
+			"default of an `interval`, nor for `money`, `bytea`, enums and arrays. Under JsonConverter's default `replace.null.with.default=true`, a NULL in a nullable " +
+			"column that has a DEFAULT is written as the default (Kafka's behaviour with Debezium too); set it to false to keep nulls.\n" +
+			"* The `source` block puts `ts_us` and `ts_ns` after `ts_ms`, as the documented create event shows them.\n" +
+			"* Logical decoding messages need PostgreSQL 14 or later; on older servers none are emitted.\n" +
+			"* Not implemented, refused by validation: incremental and ad hoc snapshots (signals), `decoderbufs`, " +
+			"`message.key.columns`, column masking and truncation, custom converters.",
 	})
 }
 

@@ -26,7 +26,7 @@ import (
 	"github.com/connectless/connectless/infra/devstack/devstacktest"
 )
 
-var long = flag.Bool("long", false, "run the kill test with 20,000 changes instead of 5,000")
+var long = flag.Bool("long", false, "run the kill tests longer: 20,000 changes instead of 5,000 for cancelled invocations, 60,000 instead of 20,000 for SIGKILLed ones")
 
 // jsonConverters are connector keys selecting JsonConverter with schemas for keys and values.
 var jsonConverters = map[string]string{
@@ -276,36 +276,7 @@ loop:
 	r.drain(t, "cdc")
 	check()
 
-	// Read the topic: per key, v must go up by one, or restart lower (a replay).
-	last := map[int]int{}
-	seen := map[[2]int]bool{}
-	var off int64
-	for {
-		res, err := r.client.Fetch(t.Context(), connect.TopicPartition{Topic: topic}, off, kafka.FetchOptions{MaxBytes: 4 << 20, MaxWait: 100 * time.Millisecond})
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, m := range res.Messages {
-			var v struct {
-				Payload struct {
-					After *struct{ ID, V int } `json:"after"`
-				} `json:"payload"`
-			}
-			if err := json.Unmarshal(m.Value, &v); err != nil || v.Payload.After == nil {
-				t.Fatalf("record %d: %s (%v)", m.Offset, m.Value, err)
-			}
-			a := v.Payload.After
-			if prev, ok := last[a.ID]; ok && a.V > prev+1 {
-				t.Fatalf("key %d: %d after %d: a change is missing", a.ID, a.V, prev)
-			}
-			last[a.ID] = a.V
-			seen[[2]int{a.ID, a.V}] = true
-		}
-		off = res.Next
-		if off >= res.HighWatermark {
-			break
-		}
-	}
+	seen, _ := readCounterChanges(t, r.client, topic)
 	if len(seen) != changes {
 		var missing []string
 		for k := 0; k < keys; k++ {
@@ -339,4 +310,39 @@ func (e *pgEnv) pgExecOwn(ctx context.Context, stmt string, args ...any) (any, e
 // invoke2 runs one invocation with a slice of d.
 func (r *runEnv) invoke2(ctx context.Context, name string, d time.Duration) (taskrun.Result, error) {
 	return taskrun.Run(ctx, r.env, schedule.Payload{Connector: name}, time.Now().Add(d))
+}
+
+// readCounterChanges reads a topic of change events of a table (id, v) whose writer adds one
+// to v per change, and checks that, per key, v goes up by one or restarts lower (a replay of
+// uncommitted work): a change missing fails the test. It returns the distinct (id, v) seen
+// and the number of records read.
+func readCounterChanges(t *testing.T, client *kafka.Client, topic string) (map[[2]int]bool, int) {
+	t.Helper()
+	last, seen, records := map[int]int{}, map[[2]int]bool{}, 0
+	for off := int64(0); ; {
+		res, err := client.Fetch(t.Context(), connect.TopicPartition{Topic: topic}, off, kafka.FetchOptions{MaxBytes: 4 << 20, MaxWait: 100 * time.Millisecond})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range res.Messages {
+			var v struct {
+				Payload struct {
+					After *struct{ ID, V int } `json:"after"`
+				} `json:"payload"`
+			}
+			if err := json.Unmarshal(m.Value, &v); err != nil || v.Payload.After == nil {
+				t.Fatalf("record %d: %s (%v)", m.Offset, m.Value, err)
+			}
+			a := v.Payload.After
+			if prev, ok := last[a.ID]; ok && a.V > prev+1 {
+				t.Fatalf("key %d: %d after %d: a change is missing", a.ID, a.V, prev)
+			}
+			last[a.ID], seen[[2]int{a.ID, a.V}] = a.V, true
+			records++
+		}
+		off = res.Next
+		if off >= res.HighWatermark {
+			return seen, records
+		}
+	}
 }

@@ -2,6 +2,7 @@ package postgrescdc
 
 import (
 	"testing"
+	"time"
 
 	"github.com/connectless/connectless/core/connect"
 	"github.com/connectless/connectless/core/connect/connecttest"
@@ -24,7 +25,7 @@ func TestIntegrationHeartbeat(t *testing.T) {
 	if got := e.confirmedFlush(t); got != start {
 		t.Fatalf("confirmed_flush_lsn moved from %d to %d without a stored position", start, got)
 	}
-	props[HeartbeatIntervalConfig] = "100"
+	props[HeartbeatIntervalConfig] = "1000"
 	recs := slice(t, props, offsets)
 	var hb []connect.SourceRecord
 	for _, r := range recs {
@@ -41,5 +42,17 @@ func TestIntegrationHeartbeat(t *testing.T) {
 	p, _, _ := parsePosition(hb[len(hb)-1].SourceOffset)
 	if got := e.confirmedFlush(t); got <= start || got != p.commit {
 		t.Errorf("confirmed_flush_lsn %d (was %d), the stored heartbeat covers %d", got, start, p.commit)
+	}
+
+	// Debezium's heartbeat.interval.ms: heartbeat messages are sent at that interval, also
+	// when nothing changed. A slice on an idle database emits one once the interval passed
+	// since the last (kept in the offsets), at the same position, and still ends.
+	time.Sleep(time.Second)
+	recs = slice(t, props, offsets)
+	if len(recs) == 0 || recs[0].Topic != "__debezium-heartbeat.hb" {
+		t.Fatalf("idle slice: %d records, want a heartbeat", len(recs))
+	}
+	if q, _, _ := parsePosition(recs[len(recs)-1].SourceOffset); q.commit < p.commit || q.heartbeatMs <= p.heartbeatMs {
+		t.Errorf("idle heartbeat at %d (heartbeat time %d), the previous one at %d (%d)", q.commit, q.heartbeatMs, p.commit, p.heartbeatMs)
 	}
 }

@@ -3,9 +3,11 @@ package postgrescdc
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
+	"github.com/connectless/connectless/core/connect"
 	"github.com/connectless/connectless/core/connect/connecttest"
 )
 
@@ -54,5 +56,49 @@ func TestIntegrationFiltersAndModes(t *testing.T) {
 	recs = slice(t, props, offsets)
 	if len(recs) != 1 || op(recs[0]) != "r" || field(recs[0], "after.id") != int32(4) {
 		t.Fatalf("when_needed after the slot was lost: %d records", len(recs))
+	}
+}
+
+// TestIntegrationSnapshotAlways: Debezium's snapshot.mode=always "performs a snapshot when it
+// starts" (PostgreSQL connector documentation, snapshot.mode options). The invocations of one
+// start of the connector stream after the first one's snapshot; a restart of the connector
+// (a new Start and TaskConfigs, as the REST restart does) reads the tables again.
+func TestIntegrationSnapshotAlways(t *testing.T) {
+	e := newPgEnv(t, "always")
+	e.exec(t, "CREATE TABLE always.t (id INT PRIMARY KEY)", "INSERT INTO always.t VALUES (1), (2)")
+	taskProps := func() map[string]string {
+		c := &Connector{}
+		if err := c.Start(context.Background(), e.props("al", SnapshotModeConfig, SnapshotAlways)); err != nil {
+			t.Fatal(err)
+		}
+		tasks, err := c.TaskConfigs(1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tasks[0]
+	}
+	ops := func(recs []connect.SourceRecord) string {
+		var out []string
+		for _, r := range recs {
+			out = append(out, fmt.Sprintf("%s%v", op(r), field(r, "after.id")))
+		}
+		return strings.Join(out, ",")
+	}
+	offsets := connecttest.NewOffsets()
+	props := taskProps()
+	if got := ops(slice(t, props, offsets)); got != "r1,r2" {
+		t.Fatalf("first start: %s, want r1,r2", got)
+	}
+	e.exec(t, "INSERT INTO always.t VALUES (3)")
+	if got := ops(slice(t, props, offsets)); got != "c3" {
+		t.Fatalf("next invocation of the same start: %s, want c3", got)
+	}
+	props = taskProps() // the connector restarts
+	if got := ops(slice(t, props, offsets)); got != "r1,r2,r3" {
+		t.Fatalf("after a restart: %s, want r1,r2,r3", got)
+	}
+	e.exec(t, "INSERT INTO always.t VALUES (4)")
+	if got := ops(slice(t, props, offsets)); got != "c4" {
+		t.Fatalf("after the new snapshot: %s, want c4", got)
 	}
 }

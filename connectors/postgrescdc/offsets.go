@@ -20,6 +20,7 @@ const (
 	offsetSnapKey     = "snapshot_key"
 	offsetSnapEpoch   = "snapshot_epoch"
 	offsetSnapWindows = "snapshot_windows"
+	offsetHeartbeat   = "heartbeat_ts_ms" // when the last heartbeat was emitted (not Debezium's)
 	partitionServerID = "server"
 )
 
@@ -44,6 +45,8 @@ type position struct {
 	// windows are the parts of the snapshot read after a resume, in another snapshot: kept
 	// in the offsets until the stream passes the last of their points.
 	windows string
+	// heartbeatMs is when the last heartbeat record was emitted (Unix milliseconds).
+	heartbeatMs int64
 }
 
 func (p position) complete() bool { return p.proc >= p.commit }
@@ -111,5 +114,8 @@ func parsePosition(m map[string]any) (p position, ok bool, err error) {
 	p.lastSnapshot, _ = m[offsetLastSnap].(bool)
 	p.snapKey, _ = m[offsetSnapKey].(string)
 	p.epoch, _ = m[offsetSnapEpoch].(string)
+	if p.heartbeatMs, err = num(offsetHeartbeat); err != nil {
+		return p, false, err
+	}
 	return p, true, nil
 }

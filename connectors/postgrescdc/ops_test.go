@@ -66,9 +66,29 @@ func TestIntegrationOperations(t *testing.T) {
 	if tomb := changes[4]; tomb.Value != nil || tomb.Key.(*connect.Struct) == nil {
 		t.Errorf("tombstone: key %v value %v", tomb.Key, tomb.Value)
 	}
-	// The key change: delete of id 1, create of id 10.
+	// The key change: delete of id 1, create of id 10. Debezium's documentation (PostgreSQL
+	// connector, "Primary key updates"): the DELETE event has the header __debezium.newkey
+	// holding the new primary key, the CREATE event __debezium.oldkey holding the old one.
 	if field(changes[5], "before.id") != int32(1) || field(changes[7], "after.id") != int32(10) {
 		t.Errorf("key change: delete of %v, create of %v", field(changes[5], "before.id"), field(changes[7], "after.id"))
+	}
+	headerKey := func(r connect.SourceRecord, name string) any {
+		h, ok := r.Headers.Last(name)
+		if !ok || h.Schema != r.KeySchema {
+			return fmt.Sprintf("no %s header with the key schema", name)
+		}
+		v, _ := h.Value.(*connect.Struct).Get("id")
+		return v
+	}
+	if got := headerKey(changes[5], "__debezium.newkey"); got != int32(10) {
+		t.Errorf("key change: delete's __debezium.newkey = %v, want id 10", got)
+	}
+	// Debezium's EventDispatcher gives the tombstone the delete event's headers.
+	if got := headerKey(changes[6], "__debezium.newkey"); got != int32(10) {
+		t.Errorf("key change: tombstone's __debezium.newkey = %v, want id 10", got)
+	}
+	if got := headerKey(changes[7], "__debezium.oldkey"); got != int32(1) {
+		t.Errorf("key change: create's __debezium.oldkey = %v, want id 1", got)
 	}
 	// REPLICA IDENTITY FULL: before holds every column.
 	if fu := changes[9]; field(fu, "before.name") != "x" || field(fu, "after.name") != "y" {

@@ -1,6 +1,7 @@
 package postgrescdc
 
 import (
+	"cmp"
 	"fmt"
 	"math/big"
 	"time"
@@ -38,7 +39,7 @@ var sourceSchema = connect.StructBuilder().Name(sourceSchemaName).
 	Field("ts_ms", connect.Int64Schema()).
 	Field("ts_us", connect.Int64Schema()).
 	Field("ts_ns", connect.Int64Schema()).
-	Field("snapshot", &connect.Schema{Type: connect.TypeBoolean, Optional: true, Default: false}).
+	Field("snapshot", snapshotMarkSchema).
 	Field("db", connect.StringSchema()).
 	Field("sequence", connect.OptionalStringSchema()).
 	Field("schema", connect.StringSchema()).
@@ -47,6 +48,41 @@ var sourceSchema = connect.StructBuilder().Name(sourceSchemaName).
 	Field("lsn", connect.OptionalInt64Schema()).
 	Field("xmin", connect.OptionalInt64Schema()).
 	Build()
+
+// Values of the source block's snapshot field, as Debezium 2.x's SnapshotRecord enum spells
+// them: which place a read event (op r) has in the snapshot, "false" for streamed events.
+const (
+	markTrue          = "true"
+	markFirst         = "first"
+	markFirstInTable  = "first_in_data_collection"
+	markLastInTable   = "last_in_data_collection"
+	markLast          = "last"
+	markFalse         = "false"
+	markAllowedValues = "true,first,first_in_data_collection,last_in_data_collection,last,false,incremental"
+)
+
+// snapshotMarkSchema is the schema of the source block's snapshot field: an
+// io.debezium.data.Enum string (version 1) listing SnapshotRecord's values, default "false".
+var snapshotMarkSchema = &connect.Schema{Type: connect.TypeString, Optional: true, Name: enumName, Version: 1,
+	Parameters: map[string]string{"allowed": markAllowedValues}, Default: markFalse}
+
+// snapshotMark places a read event in the snapshot as Debezium does: last when it is the last
+// row of the last table, first when it is the first row of the first table, else
+// last_in_data_collection or first_in_data_collection for the last or first row of its
+// table, else true.
+func snapshotMark(firstInTable, lastInTable, firstTable, lastTable bool) string {
+	switch {
+	case lastInTable && lastTable:
+		return markLast
+	case firstInTable && firstTable:
+		return markFirst
+	case lastInTable:
+		return markLastInTable
+	case firstInTable:
+		return markFirstInTable
+	}
+	return markTrue
+}
 
 // blockSchema is the transaction block of an event (provide.transaction.metadata).
 var blockSchema = connect.StructBuilder().Name(blockSchemaName).Version(1).Optional().
@@ -190,7 +226,7 @@ func zeroValue(s *connect.Schema) any {
 
 // sourceInfo is what the source block of one event says.
 type sourceInfo struct {
-	snapshot bool
+	snapshot string    // snapshotMark's value for read events; empty means "false"
 	ts       time.Time // commit time (stream) or read time (snapshot)
 	txID     *int64
 	lsn      *int64
@@ -203,13 +239,13 @@ type eventMeta struct {
 	totalOrder, dataCollOrder int64
 }
 
-// envelope builds an event value.
-func (w *recordBuilder) envelope(t *table, op string, before, after *connect.Struct, src sourceInfo, tx *eventMeta) *connect.Struct {
-	now := w.now()
+// source builds the source block of an event on a table (schema and table empty for
+// logical decoding messages).
+func (w *recordBuilder) source(src sourceInfo, schema, table string) *connect.Struct {
 	s := connect.NewStruct(sourceSchema).
 		MustPut("version", debeziumVersionString).MustPut("connector", connectorName).MustPut("name", w.prefix).
 		MustPut("ts_ms", src.ts.UnixMilli()).MustPut("ts_us", src.ts.UnixMicro()).MustPut("ts_ns", src.ts.UnixNano()).
-		MustPut("snapshot", src.snapshot).MustPut("db", w.db).MustPut("schema", t.schema).MustPut("table", t.name)
+		MustPut("snapshot", cmp.Or(src.snapshot, markFalse)).MustPut("db", w.db).MustPut("schema", schema).MustPut("table", table)
 	if src.sequence != nil {
 		s.MustPut("sequence", *src.sequence)
 	}
@@ -219,7 +255,13 @@ func (w *recordBuilder) envelope(t *table, op string, before, after *connect.Str
 	if src.lsn != nil {
 		s.MustPut("lsn", *src.lsn)
 	}
-	e := connect.NewStruct(t.envelope).MustPut("source", s).
+	return s
+}
+
+// envelope builds an event value.
+func (w *recordBuilder) envelope(t *table, op string, before, after *connect.Struct, src sourceInfo, tx *eventMeta) *connect.Struct {
+	now := w.now()
+	e := connect.NewStruct(t.envelope).MustPut("source", w.source(src, t.schema, t.name)).
 		MustPut("op", op).MustPut("ts_ms", now.UnixMilli()).MustPut("ts_us", now.UnixMicro()).MustPut("ts_ns", now.UnixNano())
 	// A nil *Struct must not go into an interface as a non-nil value.
 	if before != nil {

@@ -23,6 +23,8 @@ type snapshot struct {
 	ti      int
 	rows    pgx.Rows
 	peek    *snapRow
+	// fresh: the table query just started reads the table from its first row
+	fresh bool
 	// A resumed snapshot starts after startKey in startTable, and holds the temporary slot
 	// that exported its snapshot.
 	startTable string
@@ -36,6 +38,8 @@ type snapRow struct {
 	ti   int
 	vals rowValues
 	key  string
+	// first: the first row of its table (not so for the first row after a resume's key)
+	first bool
 }
 
 func (t *Task) beginSnapshot(ctx context.Context, name string, cp uint64) (*snapshot, error) {
@@ -96,39 +100,42 @@ func (s *snapshot) next(ctx context.Context) (*snapRow, error) {
 				s.ti++ // read in full before the resume
 				continue
 			}
-			var sel, order []string
+			var sel, order, types []string
 			for _, c := range tbl.cols {
 				if c != nil {
 					sel = append(sel, "src."+quoteIdent(c.name)+"::text")
 				}
 			}
-			// Qualified: the text casts are output columns of the same names, which a bare
-			// ORDER BY would sort as text.
-			for _, c := range tbl.keyCols {
-				order = append(order, "src."+quoteIdent(c.name))
-			}
 			if len(sel) == 0 {
 				s.ti++
 				continue
 			}
+			// Qualified: the text casts are output columns of the same names, which a bare
+			// ORDER BY would sort as text.
+			for _, c := range tbl.keyCols {
+				order, types = append(order, "src."+quoteIdent(c.name)), append(types, c.sqlType)
+			}
+			if len(order) == 0 {
+				// A table without a primary key is read in the order of its rows' physical
+				// places (ctid), so that a resume reads on after the last one.
+				sel, order, types = append(sel, "src.ctid::text"), []string{"src.ctid"}, []string{"tid"}
+			}
 			q := "SELECT " + strings.Join(sel, ", ") + " FROM " + quoteIdent(tbl.schema) + "." + quoteIdent(tbl.name) + " AS src"
 			var args []any
-			if name == s.startTable && len(s.startKey) == len(tbl.keyCols) && len(order) > 0 {
+			if name == s.startTable && len(s.startKey) == len(order) {
 				var after []string
-				for i, c := range tbl.keyCols {
-					after = append(after, fmt.Sprintf("$%d::text::%s", i+1, c.sqlType))
+				for i := range order {
+					after = append(after, fmt.Sprintf("$%d::text::%s", i+1, types[i]))
 					args = append(args, s.startKey[i])
 				}
 				q += " WHERE (" + strings.Join(order, ", ") + ") > (" + strings.Join(after, ", ") + ")"
 			}
-			if len(order) > 0 {
-				q += " ORDER BY " + strings.Join(order, ", ")
-			}
+			q += " ORDER BY " + strings.Join(order, ", ")
 			rows, err := s.tx.Query(ctx, q, args...)
 			if err != nil {
 				return nil, fmt.Errorf("read %s.%s: %w", tbl.schema, tbl.name, err)
 			}
-			s.rows = rows
+			s.rows, s.fresh = rows, len(args) == 0
 		}
 		tbl := s.tables[s.ti]
 		if !s.rows.Next() {
@@ -168,8 +175,13 @@ func (s *snapshot) next(ctx context.Context) (*snapRow, error) {
 		for _, c := range tbl.keyCols {
 			key = append(key, texts[c.name])
 		}
+		if len(tbl.keyCols) == 0 {
+			key = append(key, raw[len(raw)-1].(string)) // the row's ctid
+		}
 		kb, _ := json.Marshal(key)
-		return &snapRow{tbl: tbl, ti: s.ti, vals: vals, key: string(kb)}, nil
+		first := s.fresh
+		s.fresh = false
+		return &snapRow{tbl: tbl, ti: s.ti, vals: vals, key: string(kb), first: first}, nil
 	}
 }
 
@@ -196,7 +208,8 @@ func (t *Task) pollSnapshot(ctx context.Context) ([]connect.SourceRecord, error)
 		p := position{commit: s.cp, proc: s.cp, txID: s.xid, tsUsec: s.started.UnixMicro(), snapshot: true,
 			lastSnapshot: next == nil, snapTable: r.tbl.schema + "." + r.tbl.name, snapKey: r.key, epoch: t.cfg.epoch,
 			windows: t.windowsJSON}
-		src := sourceInfo{snapshot: true, ts: s.started, lsn: &cp}
+		mark := snapshotMark(r.first, next == nil || next.ti != r.ti, r.ti == 0, r.ti == len(s.tables)-1)
+		src := sourceInfo{snapshot: mark, ts: s.started, lsn: &cp}
 		if s.xid != 0 {
 			src.txID = &s.xid
 		}

@@ -10,6 +10,12 @@ import (
 	"github.com/jackc/pglogrepl"
 )
 
+// Headers of the two events of a primary key change, as Debezium's.
+const (
+	headerNewKey = "__debezium.newkey"
+	headerOldKey = "__debezium.oldkey"
+)
+
 // handleMessage turns one pgoutput message into records appended to t.out.
 func (t *Task) handleMessage(ctx context.Context, lsn uint64, data []byte) error {
 	msg, err := pglogrepl.Parse(data)
@@ -50,6 +56,8 @@ func (t *Task) handleMessage(ctx context.Context, lsn uint64, data []byte) error
 		return t.rowChange(ctx, m.RelationID, lsn, opUpdate, m.OldTupleType, m.OldTuple, m.NewTuple)
 	case *pglogrepl.DeleteMessage:
 		return t.rowChange(ctx, m.RelationID, lsn, opDelete, m.OldTupleType, m.OldTuple, nil)
+	case *pglogrepl.LogicalDecodingMessage:
+		t.message(m, lsn)
 	case *pglogrepl.TruncateMessage:
 		for _, rel := range m.RelationIDs {
 			tbl := t.tables[rel]
@@ -156,9 +164,16 @@ func (t *Task) rowChange(ctx context.Context, rel uint32, lsn uint64, op string,
 	p := t.txPosition(lsn)
 	src, meta := t.source(lsn), t.meta(tbl)
 	if op == opUpdate && before != nil && tbl.keySchema != nil && !sameKey(tbl, before, after) {
-		// A changed primary key: a delete of the old key (and its tombstone), then a create.
-		t.out = append(t.out, t.rb.change(tbl, opDelete, before, nil, src, meta, p.offset())...)
-		t.out = append(t.out, t.rb.change(tbl, opCreate, nil, after, src, meta, p.offset())...)
+		// A changed primary key: a delete of the old key (and its tombstone) carrying the new
+		// key in the header __debezium.newkey, then a create carrying the old one in
+		// __debezium.oldkey.
+		del := t.rb.change(tbl, opDelete, before, nil, src, meta, p.offset())
+		for i := range del {
+			del[i].Headers = connect.Headers{{Key: headerNewKey, Schema: tbl.keySchema, Value: tbl.keyStruct(after)}}
+		}
+		create := t.rb.change(tbl, opCreate, nil, after, src, meta, p.offset())
+		create[0].Headers = connect.Headers{{Key: headerOldKey, Schema: tbl.keySchema, Value: tbl.keyStruct(before)}}
+		t.out = append(append(t.out, del...), create...)
 		return nil
 	}
 	if op == opUpdate && oldType == 'K' {

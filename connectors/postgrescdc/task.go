@@ -67,6 +67,12 @@ type Task struct {
 	windowsJSON string
 	windowsEnd  uint64
 
+	// msgSchema is the value schema of logical decoding message events; serverVersion the
+	// server's server_version_num (messages need 14 or later).
+	msgSchema     *connect.Schema
+	msgBlock      *connect.Schema // its message field
+	serverVersion int
+
 	lastComplete  uint64
 	lastHeartbeat time.Time
 	lastStatus    time.Time
@@ -99,6 +105,13 @@ func (t *Task) Start(ctx context.Context, props map[string]string, tctx connect.
 		return fail(err)
 	}
 	t.cat = newCatalog(t.conn, &t.cfg, t.logger)
+	t.msgSchema = messageValueSchema(cfg.binary)
+	if f, ok := t.msgSchema.Field("message"); ok {
+		t.msgBlock = f.Schema
+	}
+	if err := t.conn.QueryRow(ctx, "SELECT current_setting('server_version_num')::int").Scan(&t.serverVersion); err != nil {
+		return fail(fmt.Errorf("read server version: %w", err))
+	}
 	if err := t.cat.ensurePublication(ctx); err != nil {
 		return fail(err)
 	}
@@ -174,6 +187,9 @@ func (t *Task) Start(ctx context.Context, props map[string]string, tctx connect.
 	}
 	pos.snapshot, pos.lastSnapshot = false, false
 	t.resume, t.confirmed = pos, pos.commit
+	if pos.heartbeatMs > 0 {
+		t.lastHeartbeat = time.UnixMilli(pos.heartbeatMs)
+	}
 	t.idleOnly = cfg.snapshotMode == SnapshotInitialOnly
 	t.warnLag(ctx)
 	return nil
@@ -358,6 +374,9 @@ func (t *Task) startStreaming(ctx context.Context) error {
 	t.lastComplete = t.resume.commit
 	t.pending = max(t.pending, t.startLSN) // covered by the stored offset
 	args := []string{"proto_version '1'", "publication_names '" + t.cfg.publication + "'"}
+	if t.serverVersion >= messagesMinVersion {
+		args = append(args, "messages 'true'") // logical decoding messages, as op m events
+	}
 	if err := pglogrepl.StartReplication(ctx, t.repl, t.cfg.slot, pglogrepl.LSN(t.startLSN), pglogrepl.StartReplicationOptions{PluginArgs: args}); err != nil {
 		err = fmt.Errorf("start replication on slot %s: %w", t.cfg.slot, err)
 		var pe *pgconn.PgError
@@ -368,7 +387,6 @@ func (t *Task) startStreaming(ctx context.Context) error {
 		return err
 	}
 	t.streaming = true
-	t.lastHeartbeat = time.Now()
 	return t.sendStatus(ctx)
 }
 
@@ -414,13 +432,20 @@ func (t *Task) pollStream(ctx context.Context) ([]connect.SourceRecord, error) {
 			return nil, fmt.Errorf("replication: %s (%s)", m.Message, m.Code)
 		}
 	}
-	// A heartbeat only when the position moved past what the records returned so far carry:
-	// an idle log yields nothing, and the slice can end.
-	if t.cfg.heartbeatMs > 0 && !t.inTxn && len(t.out) == 0 && t.lastComplete > t.pending &&
-		time.Since(t.lastHeartbeat) >= time.Duration(t.cfg.heartbeatMs)*time.Millisecond {
+	// A heartbeat every heartbeat.interval.ms, whether or not the position moved, as
+	// Debezium's; between transactions only, so that it carries a complete position. The
+	// time of the last one is kept in the offsets, so that slices shorter than the interval
+	// emit one once the interval has passed since the previous slice's (the first one at once).
+	if t.cfg.heartbeatMs > 0 && !t.inTxn && time.Since(t.lastHeartbeat) >= time.Duration(t.cfg.heartbeatMs)*time.Millisecond {
 		t.lastHeartbeat = time.Now()
-		p := position{commit: t.lastComplete, proc: t.lastComplete, epoch: t.cfg.epoch, windows: t.windowsAt(t.lastComplete)}
+		at := max(t.lastComplete, t.pending)
+		p := position{commit: at, proc: at, epoch: t.cfg.epoch, windows: t.windowsAt(at)}
 		t.out = append(t.out, t.rb.heartbeat(t.cfg.heartbeatTopic, p.offset()))
+	}
+	if !t.lastHeartbeat.IsZero() && t.cfg.heartbeatMs > 0 {
+		for _, r := range t.out {
+			r.SourceOffset[offsetHeartbeat] = t.lastHeartbeat.UnixMilli()
+		}
 	}
 	if time.Since(t.lastStatus) >= statusInterval {
 		if err := t.sendStatus(ctx); err != nil {

@@ -1,6 +1,7 @@
 package postgrescdc
 
 import (
+	"cmp"
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
@@ -23,6 +24,7 @@ const (
 	zonedTimestamp    = "io.debezium.time.ZonedTimestamp"
 	zonedTime         = "io.debezium.time.ZonedTime"
 	microDuration     = "io.debezium.time.MicroDuration"
+	intervalName      = "io.debezium.time.Interval"
 	jsonName          = "io.debezium.data.Json"
 	xmlName           = "io.debezium.data.Xml"
 	uuidName          = "io.debezium.data.Uuid"
@@ -59,8 +61,8 @@ type column struct {
 
 // typeMapper maps PostgreSQL types to Connect schemas by the configured handling modes.
 type typeMapper struct {
-	decimal, time, binary string
-	types                 func(oid uint32) (pgType, error)
+	decimal, time, binary, interval, hstoreMode string
+	types                                       func(oid uint32) (pgType, error)
 }
 
 // mapColumn builds the schema and converter of a column.
@@ -129,6 +131,8 @@ func (m *typeMapper) mapType(t pgType, typmod int32) (*connect.Schema, func(stri
 		return str(uuidName)
 	case "ltree":
 		return str(ltreeName)
+	case "hstore":
+		return m.hstore()
 	case "bytea":
 		return m.bytea()
 	case "date":
@@ -149,6 +153,9 @@ func (m *typeMapper) mapType(t pgType, typmod int32) (*connect.Schema, func(stri
 			return t.UTC().Format("2006-01-02T15:04:05.999999999Z07:00"), nil
 		}, nil
 	case "interval":
+		if m.interval == IntervalString {
+			return &connect.Schema{Type: connect.TypeString, Name: intervalName, Version: 1}, func(v string) (any, error) { return intervalISO(v) }, nil
+		}
 		return &connect.Schema{Type: connect.TypeInt64, Name: microDuration, Version: 1}, func(v string) (any, error) { return parseInterval(v) }, nil
 	}
 	return nil, nil, fmt.Errorf("%w %s", errUnmapped, t.name)
@@ -182,20 +189,47 @@ func (m *typeMapper) bits(typmod int32) (*connect.Schema, func(string) (any, err
 	}, nil
 }
 
+// specialNumerics are NUMERIC's special values (PostgreSQL's text) with the string Debezium's
+// decimal.handling.mode=string gives them (the names of its SpecialValueDecimal values).
+var specialNumerics = map[string]string{"NaN": "NAN", "Infinity": "POSITIVE_INFINITY", "-Infinity": "NEGATIVE_INFINITY"}
+
+// ErrSpecialNumeric is returned for a NUMERIC NaN or infinity under
+// decimal.handling.mode=precise, which cannot express it; Debezium fails the same way.
+var ErrSpecialNumeric = errors.New("a NUMERIC special value (NaN, Infinity, -Infinity) cannot be expressed with decimal.handling.mode=precise; " +
+	"set decimal.handling.mode to string or double")
+
 func (m *typeMapper) numeric(typmod int32) (*connect.Schema, func(string) (any, error), error) {
 	switch m.decimal {
 	case DecimalDouble:
+		// ParseFloat reads NaN, Infinity and -Infinity as the float's special values.
 		return connect.Float64Schema(), func(s string) (any, error) { return strconv.ParseFloat(s, 64) }, nil
 	case DecimalString:
-		return connect.StringSchema(), func(s string) (any, error) { return s, nil }, nil
+		return connect.StringSchema(), func(s string) (any, error) { return cmp.Or(specialNumerics[s], s), nil }, nil
+	}
+	special := func(v string) error {
+		if _, ok := specialNumerics[v]; ok {
+			return fmt.Errorf("%w (got %s)", ErrSpecialNumeric, v)
+		}
+		return nil
 	}
 	if typmod < 4 { // NUMERIC without precision: any scale
 		s := connect.StructBuilder().Name(variableScaleName).Version(1).Doc("Variable scaled decimal").
 			Field("scale", connect.Int32Schema()).Field("value", connect.BytesSchema()).Build()
 		return s, func(v string) (any, error) {
+			if err := special(v); err != nil {
+				return nil, err
+			}
 			d, err := connect.ParseDecimal(v)
 			if err != nil {
 				return nil, err
+			}
+			// As Debezium: the smallest scale that holds the value, never below 0.
+			ten, q, r := big.NewInt(10), new(big.Int), new(big.Int)
+			for d.Scale > 0 {
+				if q.QuoRem(d.Unscaled, ten, r); r.Sign() != 0 {
+					break
+				}
+				d.Unscaled, d.Scale, q = q, d.Scale-1, new(big.Int)
 			}
 			return connect.NewStruct(s).MustPut("scale", d.Scale).MustPut("value", d.Bytes()), nil
 		}, nil
@@ -203,7 +237,12 @@ func (m *typeMapper) numeric(typmod int32) (*connect.Schema, func(string) (any, 
 	precision, scale := ((typmod-4)>>16)&0xffff, (typmod-4)&0xffff
 	s := connect.DecimalSchema(scale)
 	s.Parameters["connect.decimal.precision"] = strconv.Itoa(int(precision))
-	return s, func(v string) (any, error) { return parseDecimalScale(v, scale) }, nil
+	return s, func(v string) (any, error) {
+		if err := special(v); err != nil {
+			return nil, err
+		}
+		return parseDecimalScale(v, scale)
+	}, nil
 }
 
 func parseDecimalScale(v string, scale int32) (any, error) {
@@ -404,7 +443,12 @@ func parseInterval(v string) (int64, error) {
 }
 
 // parseArray parses a one-dimensional array literal such as {1,2,NULL} or {"a b","c\"d"}.
+// An array whose lower bound is not 1 starts with its bounds ("[0:2]={1,2,3}"); they are
+// dropped, as the array keeps its elements only.
 func parseArray(v string, elem func(string) (any, error)) (any, error) {
+	if dims, rest, ok := strings.Cut(v, "="); ok && strings.HasPrefix(dims, "[") && strings.HasSuffix(dims, "]") && !strings.Contains(dims, "][") {
+		v = rest
+	}
 	if len(v) < 2 || v[0] != '{' || v[len(v)-1] != '}' {
 		return nil, fmt.Errorf("array %q: only one-dimensional arrays are supported", v)
 	}

@@ -61,9 +61,15 @@ func (t *Task) inSnapshot(ctx context.Context, tbl *table, key []string, commitL
 		w := t.windows[i]
 		covers := w.Table < name
 		if w.Table == name {
-			if len(w.Key) == 0 || len(key) != len(w.Key) {
+			switch {
+			case len(tbl.keyCols) == 0 && len(w.Key) > 0:
+				// A table without a primary key resumed after a row's ctid: a change cannot
+				// be placed by its row's place, so the stream keeps every change of it (a row
+				// the later snapshot also read may come twice, none is lost).
+				covers = false
+			case len(w.Key) == 0 || len(key) != len(w.Key):
 				covers = true
-			} else {
+			default:
 				gt, err := t.keyAfter(ctx, tbl, key, w.Key)
 				if err != nil {
 					return false, err
