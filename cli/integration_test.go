@@ -44,8 +44,14 @@ func startWorker(t *testing.T, brokers []string, extra ...string) string {
 // is running.
 func runTestWorker(t *testing.T, props map[string]string) string {
 	t.Helper()
+	return runWorkerWith(t, props, testRegistry(t))
+}
+
+// runWorkerWith is runTestWorker with the given plugins.
+func runWorkerWith(t *testing.T, props map[string]string, reg *connect.Registry) string {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	w, err := worker.New(ctx, props, worker.Options{Registry: testRegistry(t), Logger: slog.New(slog.DiscardHandler), Version: "test"})
+	w, err := worker.New(ctx, props, worker.Options{Registry: reg, Logger: slog.New(slog.DiscardHandler), Version: "test"})
 	if err != nil {
 		cancel()
 		t.Fatal(err)

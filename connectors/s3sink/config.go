@@ -39,7 +39,7 @@ type Config struct {
 	StoreURL string // store.url
 
 	Bucket           string // s3.bucket.name
-	Region           string // s3.region
+	Region           string // s3.region as set; empty: the AWS SDK's, else us-west-2
 	PartSize         int32  // s3.part.size
 	WANMode          bool   // s3.wan.mode
 	PathStyle        bool   // s3.path.style.access.enabled
@@ -175,7 +175,7 @@ func buildConfig(props map[string]string, v values) *Config {
 		EnhancedAvro:          b("enhanced.avro.schema.support"),
 		StoreURL:              str("store.url"),
 		Bucket:                str("s3.bucket.name"),
-		Region:                str("s3.region"),
+		Region:                strings.TrimSpace(props["s3.region"]),
 		PartSize:              i32("s3.part.size"),
 		WANMode:               b("s3.wan.mode"),
 		PathStyle:             b("s3.path.style.access.enabled"),

@@ -8,6 +8,7 @@ import (
 
 	"github.com/connectless/connectless/connectors/archive/format"
 	"github.com/connectless/connectless/connectors/archive/layout"
+	"github.com/connectless/connectless/connectors/archive/s3client"
 	"github.com/connectless/connectless/core/connect"
 )
 
@@ -67,7 +68,7 @@ func configKeys() []keyDef {
 		// Storage.
 		{name: "storage.class", typ: connect.ConfigClass, required: true, group: "Storage", doc: "Must be io.confluent.connect.s3.storage.S3Storage. No default. Mirrors storage.class.", val: validStorageClass},
 		{name: "topics.dir", typ: connect.ConfigString, def: "topics", group: "Storage", doc: "Top-level key prefix; blank omits it. Default topics. Mirrors topics.dir."},
-		{name: "store.url", typ: connect.ConfigString, def: nullDefault, group: "Storage", doc: "Custom S3 endpoint for S3-compatible stores; https:// is prepended when it has no scheme. Default null (AWS, or AWS_ENDPOINT_URL_S3). Mirrors store.url."},
+		{name: "store.url", typ: connect.ConfigString, def: nullDefault, group: "Storage", val: s3client.ValidStoreURL(), doc: s3client.StoreURLDoc},
 		{name: "directory.delim", typ: connect.ConfigString, def: "/", group: "Storage", doc: "Separator between path segments. Default /. Mirrors directory.delim."},
 		{name: "file.delim", typ: connect.ConfigString, def: "+", group: "Storage", doc: "Separator inside file names. Default +. Mirrors file.delim."},
 		// Partitioner.
@@ -81,7 +82,7 @@ func configKeys() []keyDef {
 		{name: "timestamp.field", typ: connect.ConfigString, def: "timestamp", group: "Partitioner", doc: "Field read by RecordField (dotted for nested). Default timestamp. Mirrors timestamp.field."},
 		// S3.
 		{name: "s3.bucket.name", typ: connect.ConfigString, required: true, group: "S3", doc: "Bucket to write to; it must exist. No default. Mirrors s3.bucket.name."},
-		{name: "s3.region", typ: connect.ConfigString, def: "us-west-2", group: "S3", doc: "Region. Default us-west-2. Mirrors s3.region."},
+		{name: "s3.region", typ: connect.ConfigString, def: "us-west-2", group: "S3", doc: s3client.RegionDoc},
 		{name: "s3.part.size", typ: connect.ConfigInt, def: "26214400", group: "S3", doc: "Multipart part size, 5242880 to 2147483647; objects up to this size use one PutObject. Default 26214400. Mirrors s3.part.size.", val: atLeast(5242880)},
 		{name: "s3.wan.mode", typ: connect.ConfigBoolean, def: "false", group: "S3", doc: "Use S3 Transfer Acceleration. Default false. Mirrors s3.wan.mode."},
 		{name: "s3.path.style.access.enabled", typ: connect.ConfigBoolean, def: "true", group: "S3", doc: "Path-style URLs. Default true. Mirrors s3.path.style.access.enabled."},

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"os"
 	"time"
 
@@ -19,7 +18,7 @@ import (
 )
 
 // ErrNoBucket is returned by Start when s3.bucket.name does not exist.
-var ErrNoBucket = errors.New("non-existent S3 bucket")
+var ErrNoBucket = s3client.ErrNoBucket
 
 // Task is the S3 sink task. It implements connect.SinkTask, connect.PreCommitter and
 // connect.PartitionAware.
@@ -87,20 +86,25 @@ func (t *Task) Start(ctx context.Context, props map[string]string, tctx connect.
 	if t.spillDir, err = os.MkdirTemp(cfg.SpillDir, "s3sink-"); err != nil {
 		return fmt.Errorf("create spill dir in %q: %w", cfg.SpillDir, err)
 	}
-	client, err := newClient(ctx, cfg)
+	sess, err := s3client.Open(ctx, cfg.ClientOptions())
 	if err != nil {
 		return err
 	}
+	client := sess.Client
+	sess.ShowRegion(tctx)
 	t.store = &store{client: client, cfg: cfg, partSize: int64(cfg.PartSize)}
 	t.notifier = newNotifier(cfg)
 	if _, err := client.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: &cfg.Bucket}); err != nil {
-		switch httpStatus(err) {
-		case http.StatusNotFound:
-			return fmt.Errorf("%w: %s (s3.bucket.name)", ErrNoBucket, cfg.Bucket)
-		case http.StatusMovedPermanently, http.StatusForbidden:
-			// Exists, as Confluent's bucketExists treats these.
+		// One line naming the key to change, the region, endpoint and identity.
+		p := sess.Explain(ctx, err, cfg.Bucket, "read")
+		switch {
+		case errors.Is(p, s3client.ErrAccess):
+			// Exists, as Confluent's bucketExists treats a 403: the identity may write
+			// without listing.
+		case p.Retriable:
+			return connect.Retriable(p)
 		default:
-			return classify(fmt.Errorf("head bucket %q: %w", cfg.Bucket, err))
+			return p
 		}
 	}
 	return nil

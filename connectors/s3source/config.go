@@ -116,10 +116,8 @@ func keys() []key {
 		// S3.
 		{name: "s3.bucket.name", typ: connect.ConfigString, req: true, group: "S3", val: connect.NonEmptyString(),
 			doc: "Bucket to read; it must exist. No default. Mirrors s3.bucket.name."},
-		{name: "s3.region", typ: connect.ConfigString, def: "us-west-2", group: "S3",
-			doc: "Region. Default us-west-2. Mirrors s3.region."},
-		{name: "store.url", typ: connect.ConfigString, def: nullDefault{}, group: "S3",
-			doc: "Custom S3 endpoint for S3-compatible stores; https:// is prepended when it has no scheme. Default null (AWS, or AWS_ENDPOINT_URL_S3). Mirrors store.url."},
+		{name: "s3.region", typ: connect.ConfigString, def: "us-west-2", group: "S3", doc: s3client.RegionDoc},
+		{name: "store.url", typ: connect.ConfigString, def: nullDefault{}, group: "S3", val: s3client.ValidStoreURL(), doc: s3client.StoreURLDoc},
 		{name: "s3.path.style.access.enabled", typ: connect.ConfigBoolean, def: true, group: "S3",
 			doc: "Path-style URLs. Default true. Mirrors s3.path.style.access.enabled."},
 		{name: "s3.wan.mode", typ: connect.ConfigBoolean, def: false, group: "S3",
@@ -213,7 +211,7 @@ func ParseConfig(props map[string]string) (*Config, error) {
 			ByteArraySeparator: separator,
 		},
 		Client: s3client.Options{
-			Region: v.String("s3.region"), StoreURL: storeURL, PathStyle: v.Bool("s3.path.style.access.enabled"),
+			Region: strings.TrimSpace(props["s3.region"]), StoreURL: storeURL, PathStyle: v.Bool("s3.path.style.access.enabled"),
 			WANMode: v.Bool("s3.wan.mode"), AccessKeyID: v.String("aws.access.key.id"), SecretAccessKey: secret.Value(),
 			PartRetries: v.Int("s3.part.retries"), RetryBackoffMs: v.Long("s3.retry.backoff.ms"), ExpectContinue: true,
 		},

@@ -3,16 +3,13 @@ package s3source
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/s3"
-	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/connectless/connectless/connectors/archive/format"
 	"github.com/connectless/connectless/connectors/archive/layout"
@@ -35,7 +32,7 @@ const (
 )
 
 // ErrNoBucket is returned by Start when s3.bucket.name does not exist.
-var ErrNoBucket = errors.New("non-existent S3 bucket")
+var ErrNoBucket = s3client.ErrNoBucket
 
 // Task is the S3 source task: it lists the archived objects of its Kafka partitions at
 // Start and restores their records in offset order per partition. It implements
@@ -88,20 +85,20 @@ func (t *Task) Start(ctx context.Context, props map[string]string, tctx connect.
 		return err
 	}
 	t.cfg = cfg
-	if t.client, err = s3client.New(ctx, cfg.Client); err != nil {
+	sess, err := s3client.Open(ctx, cfg.Client)
+	if err != nil {
 		return err
 	}
+	t.client = sess.Client
+	sess.ShowRegion(tctx)
 	bucket := cfg.Bucket
 	if _, err := t.client.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: &bucket}); err != nil {
-		switch {
-		case httpStatus(err) == http.StatusNotFound:
-			return fmt.Errorf("%w: %s (s3.bucket.name)", ErrNoBucket, bucket)
-		case transient.Is(err):
-			return connect.Retriable(fmt.Errorf("head bucket %q: %w", bucket, err))
-		case httpStatus(err) == http.StatusForbidden:
-			return fmt.Errorf("head bucket %q: access refused, check aws.access.key.id, aws.secret.access.key and the bucket policy: %w", bucket, err)
+		// One line naming the key to change, the region, endpoint and identity.
+		p := sess.Explain(ctx, err, bucket, "read")
+		if p.Retriable {
+			return connect.Retriable(p)
 		}
-		return fmt.Errorf("head bucket %q: %w", bucket, err)
+		return p
 	}
 	sets, err := t.list(ctx)
 	if err != nil {
@@ -370,14 +367,6 @@ func retriable(err error) error {
 		return connect.Retriable(err)
 	}
 	return err
-}
-
-func httpStatus(err error) int {
-	var re *smithyhttp.ResponseError
-	if errors.As(err, &re) {
-		return re.HTTPStatusCode()
-	}
-	return 0
 }
 
 var _ connect.SourceTask = (*Task)(nil)

@@ -257,6 +257,9 @@ func ValidateConnector(ctx context.Context, plugin connect.Plugin, props map[str
 			addErr(schedule.ScheduleKey, expr, err.Error())
 		}
 	}
+	if _, err := connect.PreflightEnabled(props); err != nil {
+		addErr(connect.KeyPreflightEnable, props[connect.KeyPreflightEnable], err.Error())
+	}
 	if _, err := schedule.ParsePolicy(props); err != nil {
 		for _, e := range schedule.PolicyErrors(err) {
 			addErr(e.Key, e.Value, e.Message())

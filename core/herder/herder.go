@@ -11,6 +11,7 @@ import (
 	"github.com/connectless/connectless/core/config"
 	"github.com/connectless/connectless/core/config/provider"
 	"github.com/connectless/connectless/core/connect"
+	"github.com/connectless/connectless/core/preflight"
 	"github.com/connectless/connectless/core/store"
 )
 
@@ -36,6 +37,13 @@ type Config struct {
 	// PluginConfig lists a connector plugin's config keys; nil means the connector's own
 	// ConfigDef followed by the framework keys it does not define.
 	PluginConfig PluginConfigFunc
+	// Preflight runs the live checks of a configuration that passed validation, before
+	// validate answers and before create or update store anything; nil runs the connector's
+	// own checks only (preflight.Checker{}.Run).
+	Preflight PreflightFunc
+	// PreflightDisabled mirrors the worker's preflight.enable=false: no live checks at
+	// validation, create or update (tasks run them when they start).
+	PreflightDisabled bool
 	// Resolver resolves config-provider references; nil resolves none.
 	Resolver *provider.Resolver
 	// WorkerID is written as worker_id in the statuses the herder writes (host:port).
@@ -73,6 +81,9 @@ func New(cfg Config) (*Herder, error) {
 		cfg.Validate = func(ctx context.Context, p connect.Plugin, props map[string]string) connect.ConfigInfos {
 			return config.ValidateConnector(ctx, p, props, config.WithRegistry(cfg.Plugins))
 		}
+	}
+	if cfg.Preflight == nil {
+		cfg.Preflight = preflight.Checker{Logger: cfg.Logger}.Run
 	}
 	if cfg.PluginConfig == nil {
 		cfg.PluginConfig = defaultPluginConfig

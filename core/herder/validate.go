@@ -71,7 +71,8 @@ func (h *Herder) validate(ctx context.Context, config RawConfig) (connect.Plugin
 	}
 	slices.Sort(nullKeys)
 	resolved, secrets, err := h.cfg.Resolver.ResolveSecrets(ctx, props)
-	if err != nil {
+	unresolved := err != nil
+	if unresolved {
 		// Validation still runs, on the references as written.
 		h.log.WarnContext(ctx, "resolve config for validation", "connector_class", *cls, "error", err)
 		resolved, secrets = maps.Clone(props), nil
@@ -80,6 +81,11 @@ func (h *Herder) validate(ctx context.Context, config RawConfig) (connect.Plugin
 	if err != nil {
 		h.log.ErrorContext(ctx, "validation panicked", "connector_class", *cls, "error", secrets.Redact(err.Error()))
 		return connect.Plugin{}, connect.ConfigInfos{}, &Error{Kind: ErrInternal, Message: fmt.Sprintf("Failed to validate the configuration of %s", *cls)}
+	}
+	if len(nullKeys) == 0 && !unresolved {
+		// The live checks run only on a configuration without errors: findings then name
+		// what the configuration points at, not a typo validation already reports.
+		h.preflight(ctx, plugin, resolved, &infos, secrets.Redact)
 	}
 	infos.Name = *cls
 	// Null values: an error on the key's entry, or a leading entry without definition.

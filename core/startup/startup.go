@@ -19,6 +19,7 @@ import (
 	"github.com/connectless/connectless/core/connect"
 	"github.com/connectless/connectless/core/herder"
 	"github.com/connectless/connectless/core/kafka"
+	"github.com/connectless/connectless/core/preflight"
 	"github.com/connectless/connectless/core/store"
 	"github.com/connectless/connectless/core/store/backend"
 	"github.com/connectless/connectless/core/store/kafkatopic"
@@ -137,7 +138,10 @@ func (p *Prepared) Open(ctx context.Context, workerID string) (_ *Services, err 
 		return nil, storeClient.Explain(err)
 	}
 	s.Store = st
+	checks := preflight.Checker{Registry: p.opts.Registry, Kafka: s.Kafka, WorkerProps: p.Props,
+		TopicCreationDisabled: cfg.TopicCreationDisabled, Timeout: cfg.PreflightTimeout, Logger: p.log}
 	if s.Herder, err = herder.New(herder.Config{Store: st, Plugins: p.opts.Registry, Validate: p.validate,
+		Preflight: checks.Run, PreflightDisabled: cfg.PreflightDisabled,
 		Resolver: p.Resolver, WorkerID: workerID, Logger: p.log, TopicTrackingDisabled: cfg.TopicTrackingDisabled,
 		TopicResetDisabled: cfg.TopicResetDisabled}); err != nil {
 		return nil, fmt.Errorf("herder: %w", err)
@@ -148,7 +152,8 @@ func (p *Prepared) Open(ctx context.Context, workerID string) (_ *Services, err 
 	}
 	s.Env = &taskrun.Env{Store: st, Registry: p.opts.Registry, Kafka: s.Kafka, Pipeline: taskrun.DefaultPipeline(p.opts.Registry, p.Props),
 		Resolver: p.Resolver, Holder: workerID, Margin: margin, LeaseGrace: cfg.LeaseTimeout, Logger: p.log,
-		TopicCreationDisabled: cfg.TopicCreationDisabled, TopicTrackingDisabled: cfg.TopicTrackingDisabled}
+		TopicCreationDisabled: cfg.TopicCreationDisabled, TopicTrackingDisabled: cfg.TopicTrackingDisabled,
+		Preflight: checks.Run, PreflightAlways: cfg.PreflightDisabled}
 	return s, nil
 }
 

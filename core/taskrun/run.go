@@ -57,7 +57,14 @@ type Env struct {
 	// connectors' topic.creation.* settings are not used. TopicTrackingDisabled mirrors
 	// topic.tracking.enable=false: the topics tasks use are not recorded.
 	TopicCreationDisabled, TopicTrackingDisabled bool
-	Logger                                       *slog.Logger
+	// Preflight runs the live checks of a connector configuration (package preflight); nil
+	// runs none. A task runs them when it starts (its first slice in a generation, or after
+	// a restart) if PreflightAlways or its connector has preflight.enable=false: the herder
+	// ran them before storing the configuration otherwise.
+	Preflight func(ctx context.Context, plugin connect.Plugin, props map[string]string) []connect.PreflightFinding
+	// PreflightAlways mirrors the worker's preflight.enable=false.
+	PreflightAlways bool
+	Logger          *slog.Logger
 }
 
 // Result is what one invocation did.
@@ -166,7 +173,7 @@ func (env *Env) leased(ctx context.Context, log *slog.Logger, p schedule.Payload
 		return fmt.Errorf("task %s/%d: %w: generation %d has %d tasks", p.Connector, p.Task, ErrSkipped, c.Generation, len(c.Tasks))
 	}
 
-	prev := env.previousNote(ctx, log, p.Connector, p.Task)
+	prev, running := env.previousNote(ctx, log, p.Connector, p.Task, c.Generation)
 	policy, perr := schedule.ParsePolicy(c.Config)
 	status := func(state store.State, trace string) {
 		if last != nil && last.State == state && last.Trace == trace && last.Generation == c.Generation && env.statusIs(ctx, *last) {
@@ -188,7 +195,7 @@ func (env *Env) leased(ctx context.Context, log *slog.Logger, p schedule.Payload
 		status(store.StateFailed, err.Error())
 		return err
 	}
-	secrets, runErr := env.slice(ctx, log, c, p.Task, lease, deadline, res)
+	secrets, runErr := env.slice(ctx, log, c, p.Task, lease, deadline, res, !running)
 	if runErr != nil && len(secrets) > 0 {
 		// A trace may quote resolved values: it is stored, shown and logged redacted.
 		runErr = &redactedError{msg: secrets.Redact(runErr.Error()), err: runErr}
@@ -254,19 +261,21 @@ func unreachable(log *slog.Logger, res *Result, err error) error {
 }
 
 // previousNote reads what the task's last status says about an outage in progress and its
-// recent automatic restarts; a store that cannot answer yields an empty note.
-func (env *Env) previousNote(ctx context.Context, log *slog.Logger, connector string, task int) schedule.Note {
+// recent automatic restarts; a store that cannot answer yields an empty note. started is
+// true when the task is RUNNING in the connector's generation: a slice ran before, so this
+// one is not the task's start.
+func (env *Env) previousNote(ctx context.Context, log *slog.Logger, connector string, task int, generation int64) (note schedule.Note, started bool) {
 	statuses, err := env.Store.Statuses(ctx, connector)
 	if err != nil {
 		log.Warn("read task status", "error", err)
-		return schedule.Note{}
+		return schedule.Note{}, true
 	}
 	for _, st := range statuses {
 		if st.Task == task {
-			return schedule.ParseNote(st.Trace)
+			return schedule.ParseNote(st.Trace), st.State == store.StateRunning && st.Generation == generation
 		}
 	}
-	return schedule.Note{}
+	return schedule.Note{}, false
 }
 
 // redactedError shows a message with resolved config values replaced by their references
@@ -281,7 +290,8 @@ func (e *redactedError) Unwrap() error { return e.err }
 
 // slice runs one slice; secrets are the values resolved from config-provider references,
 // for redacting the error.
-func (env *Env) slice(ctx context.Context, log *slog.Logger, c store.Connector, taskID int, lease store.Lease, deadline time.Time, res *Result) (secrets provider.Secrets, err error) {
+func (env *Env) slice(ctx context.Context, log *slog.Logger, c store.Connector, taskID int, lease store.Lease, deadline time.Time, res *Result,
+	starting bool) (secrets provider.Secrets, err error) {
 	cfg, taskCfg := c.Config, c.Tasks[taskID]
 	if env.Resolver != nil {
 		var s1, s2 provider.Secrets
@@ -293,14 +303,19 @@ func (env *Env) slice(ctx context.Context, log *slog.Logger, c store.Connector, 
 		}
 		secrets = append(s1, s2...)
 	}
-	return secrets, env.runSlice(ctx, log, c, taskID, lease, deadline, res, cfg, taskCfg)
+	return secrets, env.runSlice(ctx, log, c, taskID, lease, deadline, res, cfg, taskCfg, starting)
 }
 
 func (env *Env) runSlice(ctx context.Context, log *slog.Logger, c store.Connector, taskID int, lease store.Lease, deadline time.Time, res *Result,
-	cfg, taskCfg map[string]string) error {
+	cfg, taskCfg map[string]string, starting bool) error {
 	plugin, err := env.Registry.Lookup(c.Config["connector.class"])
 	if err != nil {
 		return fmt.Errorf("connector %q: %w", c.Name, err)
+	}
+	if starting {
+		if err := env.preflight(ctx, log, c.Name, taskID, plugin, cfg); err != nil {
+			return err
+		}
 	}
 	errCfg, err := taskslice.ParseErrorConfig(cfg)
 	if err != nil {

@@ -107,6 +107,8 @@ func kfakeOptions(opts KafkaOptions) []kfake.Opt {
 	if opts.AutoCreateTopics {
 		o = append(o, kfake.AllowAutoTopicCreation())
 	}
+	// The broker says what it does when asked for its configs (DescribeConfigs), as Kafka's.
+	o = append(o, kfake.BrokerConfigs(map[string]string{"auto.create.topics.enable": strconv.FormatBool(opts.AutoCreateTopics)}))
 	if opts.TLS != nil {
 		o = append(o, kfake.TLS(opts.TLS))
 	}

@@ -24,6 +24,9 @@ type S3Options struct {
 	SecretKey string
 	// Region is the region the gateway answers for. Default us-east-1.
 	Region string
+	// IAM runs the gateway's internal IAM service, so that CreateUser can add users besides
+	// the root. Default false.
+	IAM bool
 }
 
 // S3 is a running versitygw S3 gateway with a posix backend in a temporary directory.
@@ -56,12 +59,22 @@ func StartS3(ctx context.Context, opts S3Options) (*S3, error) {
 		return nil, err
 	}
 	s.DataDir = filepath.Join(dir, "data")
+	if opts.IAM {
+		if err := os.Mkdir(filepath.Join(dir, "iam"), 0o755); err != nil {
+			_ = os.RemoveAll(dir)
+			return nil, fmt.Errorf("s3: %w", err)
+		}
+	}
 	if err := os.Mkdir(s.DataDir, 0o755); err != nil {
 		_ = os.RemoveAll(dir)
 		return nil, fmt.Errorf("s3: %w", err)
 	}
 	cmdFor := func(port int) *exec.Cmd {
-		cmd := exec.Command(bin, "--port", hostPort(port), "--region", s.Region, "--quiet", "posix", s.DataDir)
+		args := []string{"--port", hostPort(port), "--region", s.Region, "--quiet"}
+		if opts.IAM {
+			args = append(args, "--iam-dir", filepath.Join(dir, "iam"))
+		}
+		cmd := exec.Command(bin, append(args, "posix", s.DataDir)...)
 		cmd.Env = append(os.Environ(),
 			"ROOT_ACCESS_KEY="+s.AccessKey,
 			"ROOT_SECRET_KEY="+s.SecretKey,
@@ -117,6 +130,21 @@ func (s *S3) Env() []string {
 func (s *S3) CreateBucket(ctx context.Context, name string) error {
 	if _, err := s.newClient().CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(name)}); err != nil {
 		return fmt.Errorf("create bucket %q: %w", name, err)
+	}
+	return nil
+}
+
+// CreateUser adds a user with the "user" role (S3Options.IAM): it reaches the buckets it
+// owns and those whose policy grants it access.
+func (s *S3) CreateUser(ctx context.Context, access, secret string) error {
+	bin, err := FindBinary(versitygwBinary)
+	if err != nil {
+		return fmt.Errorf("s3: %w", err)
+	}
+	out, err := exec.CommandContext(ctx, bin, "admin", "--access", s.AccessKey, "--secret", s.SecretKey, "--region", s.Region,
+		"--endpoint-url", s.Endpoint, "create-user", "--access", access, "--secret", secret, "--role", "user").CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("s3: create user %q: %w: %s", access, err, out)
 	}
 	return nil
 }

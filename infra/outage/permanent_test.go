@@ -26,8 +26,8 @@ func TestIntegrationPermanentS3ErrorsFailAtOnce(t *testing.T) {
 		name, bucket, secret string
 		want                 []string
 	}{
-		{"missing-bucket", "no-such-bucket", gw.SecretKey, []string{"non-existent S3 bucket", "s3.bucket.name"}},
-		{"bad-secret", "exists", "wrong-secret", []string{"aws.secret.access.key", "StatusCode: 403"}},
+		{"missing-bucket", "no-such-bucket", gw.SecretKey, []string{`bucket "no-such-bucket" does not exist`, "correct s3.bucket.name"}},
+		{"bad-secret", "exists", "wrong-secret", []string{"the secret key does not match", "correct aws.secret.access.key"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -71,7 +71,7 @@ func TestIntegrationRestartPolicyOnFailure(t *testing.T) {
 	if code := restJSON(t, "POST", base+"/connectors", map[string]any{"name": "late-bucket", "config": map[string]string{
 		"connector.class": "io.confluent.connect.s3.S3SinkConnector", "topics": "orders", "tasks.max": "1",
 		"storage.class": "io.confluent.connect.s3.storage.S3Storage", "format.class": "io.confluent.connect.s3.format.json.JsonFormat",
-		"flush.size": "5", "s3.bucket.name": "late", "s3.region": gw.Region, "store.url": gw.Endpoint,
+		"flush.size": "5", "s3.bucket.name": "late", "s3.region": gw.Region, "store.url": gw.Endpoint, "preflight.enable": "false",
 		"aws.access.key.id": gw.AccessKey, "aws.secret.access.key": gw.SecretKey, "s3.part.retries": "0",
 		"value.converter": "org.apache.kafka.connect.json.JsonConverter", "value.converter.schemas.enable": "false",
 		"task.restart.policy": "on-failure", "task.restart.backoff.ms": "300",

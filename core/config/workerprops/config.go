@@ -75,6 +75,10 @@ type Config struct {
 	// TopicCreationDisabled from topic.creation.enable: connectors' topic.creation.* settings
 	// are not used.
 	TopicCreationDisabled bool
+	// PreflightDisabled from preflight.enable=false: no live checks at validation, create
+	// and update; tasks run them when they start. PreflightTimeout from preflight.timeout.ms.
+	PreflightDisabled bool
+	PreflightTimeout  time.Duration
 
 	// KeyConverter, ValueConverter and HeaderConverter with their options (the keys after
 	// the prefix): the converters of connectors that set none.

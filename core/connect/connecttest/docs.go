@@ -40,12 +40,36 @@ func ReferencePage(spec DocsSpec) string {
 	}
 	b.WriteString("* Type: " + string(p.Type) + "\n")
 	b.WriteString("* Version: " + p.Version + "\n\n")
+	if pf, ok := p.New().(connect.Preflighter); ok {
+		b.WriteString(PreflightSection(pf.PreflightChecks()))
+	}
 	b.WriteString(p.New().Config().MarkdownDocs())
 	return strings.TrimRight(b.String(), "\n") + "\n"
 }
 
+// PreflightSection renders a connector's preflight checks (connect.Preflighter) for its
+// reference page, with the checks the engine adds for every connector.
+func PreflightSection(checks []string) string {
+	var b strings.Builder
+	b.WriteString("## Preflight checks\n\n")
+	b.WriteString("Validation (`PUT /connector-plugins/{plugin}/config/validate`, `connectless validate`, `apply --dry-run`), " +
+		"create and update run these live checks, within `preflight.timeout.ms` (5 s), and refuse the configuration with a " +
+		"400 listing each problem on the key to change. With `" + connect.KeyPreflightEnable + "=false` (on the connector, or " +
+		"the worker property) they run when a task starts instead, and a problem is the task's FAILED trace.\n\n")
+	for _, c := range checks {
+		b.WriteString("* " + c + "\n")
+	}
+	b.WriteString("* Kafka (for every connector): the brokers answer with the connector's security settings; a sink's topics " +
+		"exist (or `topics.regex` matches one) unless the brokers create topics (`auto.create.topics.enable`), a source's " +
+		"`topic`/`kafka.topic` exists or will be created (by a `topic.creation.*` group or by the brokers).\n")
+	b.WriteString("* Schema Registry (for every connector whose key or value converter uses one): the registry answers with the " +
+		"configured authentication.\n\n")
+	return b.String()
+}
+
 // ReferenceDocs compares each page with its file under DocsDir and fails the test when one is
-// missing or out of date, or when a key of the ConfigDef is absent from the page. With update
+// missing or out of date, or when a key of the ConfigDef or a preflight check
+// (connect.Preflighter) is absent from the page. With update
 // set (a package's -update flag) it writes the pages instead.
 //
 //	var update = flag.Bool("update", false, "rewrite the reference pages in docs/connectors/")
@@ -73,6 +97,13 @@ func ReferenceDocs(t testing.TB, update bool, pages ...DocsSpec) {
 		}
 		if string(got) != page {
 			t.Errorf("%s is out of date with the ConfigDef: run go test -update in this package", path)
+		}
+		if pf, ok := spec.Plugin.New().(connect.Preflighter); ok {
+			for _, c := range pf.PreflightChecks() {
+				if !strings.Contains(page, c) {
+					t.Errorf("%s: preflight check %q missing from the reference page", path, c)
+				}
+			}
 		}
 		for _, k := range spec.Plugin.New().Config().Names() {
 			if !strings.Contains(page, k) {

@@ -59,7 +59,7 @@
     if (!cls) return types;
     const r = await api("PUT", "/connector-plugins/" + enc(cls) + "/config/validate", config);
     if (r.ok && r.data && r.data.configs) {
-      for (const c of r.data.configs) types[c.definition.name] = c.definition.type;
+      for (const c of r.data.configs) if (c.definition) types[c.definition.name] = c.definition.type;
     }
     return types;
   }
@@ -353,9 +353,14 @@
       if (!plugin.value) return;
       const r = await api("PUT", "/connector-plugins/" + enc(plugin.value) + "/config/validate", config());
       if (!r.ok) { summary.replaceChildren(h("p", { class: "error" }, "Validation: " + errText(r))); return; }
-      const names = r.data.configs.map((c) => c.definition.name).join("\n");
-      if (names !== defs.map((c) => c.definition.name).join("\n")) { defs = r.data.configs; render(); }
-      for (const c of r.data.configs) {
+      // Entries without a definition carry errors on keys the form has no field for (a
+      // preflight problem on bootstrap.servers, say): the summary lists them.
+      const defined = r.data.configs.filter((c) => c.definition);
+      const loose = r.data.configs.filter((c) => !c.definition && c.value && (c.value.errors || []).length)
+        .map((c) => h("p", { class: "error" }, c.value.name + ": " + c.value.errors.join(" ")));
+      const names = defined.map((c) => c.definition.name).join("\n");
+      if (names !== defs.map((c) => c.definition.name).join("\n")) { defs = defined; render(); }
+      for (const c of defined) {
         const f = form.querySelector('[data-key="' + CSS.escape(c.definition.name) + '"]');
         if (!f) continue;
         const errs = (c.value && c.value.errors) || [];
@@ -368,7 +373,7 @@
         if (dl && c.value) dl.replaceChildren(...(c.value.recommended_values || []).map((v) => h("option", { value: v })));
       }
       summary.replaceChildren(r.data.error_count ? h("p", { class: "error" }, r.data.error_count + " field(s) with errors")
-        : h("p", { class: "ok" }, "Configuration is valid"));
+        : h("p", { class: "ok" }, "Configuration is valid"), ...loose);
       syncRaw();
     }
     function render() {

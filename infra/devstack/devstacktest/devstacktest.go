@@ -63,10 +63,16 @@ func Kafka(t testing.TB, opts devstack.KafkaOptions) *devstack.Kafka {
 // S3 starts a versitygw S3 gateway with default credentials and stops it when the test ends.
 func S3(t testing.TB) *devstack.S3 {
 	t.Helper()
+	return S3With(t, devstack.S3Options{})
+}
+
+// S3With is S3 with options (another region, other root credentials).
+func S3With(t testing.TB, opts devstack.S3Options) *devstack.S3 {
+	t.Helper()
 	ctx, cancel := startCtx(t)
 	defer cancel()
 	start := time.Now()
-	s, err := devstack.StartS3(ctx, devstack.S3Options{})
+	s, err := devstack.StartS3(ctx, opts)
 	check(t, "s3", err)
 	t.Logf("s3 ready in %s", time.Since(start).Round(time.Millisecond))
 	t.Cleanup(func() {
