@@ -284,14 +284,14 @@ func diagnoseConnect(cfg *config, err error) finding {
 	var ne net.Error
 	switch {
 	case errors.As(err, &pe) && pe.Code == "28P01": // invalid_password (also an unknown user)
-		return finding{key: PasswordConfig, msg: fmt.Sprintf("password authentication failed for user %q at %s: set the right database.password, or fix database.user", cfg.user, where)}
+		return finding{key: PasswordConfig, msg: fmt.Sprintf("password authentication failed for user %q at %s (SQLSTATE %s): set the right database.password, or fix database.user", cfg.user, where, pe.Code)}
 	case errors.As(err, &pe) && pe.Code == "28000": // no such role, no pg_hba.conf entry
-		return finding{key: UserConfig, msg: fmt.Sprintf("the server at %s refused user %q: %s; fix database.user or the server's pg_hba.conf", where, cfg.user, pe.Message)}
+		return finding{key: UserConfig, msg: fmt.Sprintf("the server at %s refused user %q: %s (SQLSTATE %s); fix database.user or the server's pg_hba.conf", where, cfg.user, pe.Message, pe.Code)}
 	case errors.As(err, &pe) && pe.Code == "42501": // no CONNECT right
 		return finding{key: UserConfig, msg: fmt.Sprintf("user %q may not connect to database %q: GRANT CONNECT ON DATABASE %s TO %s, or fix database.user",
 			cfg.user, cfg.dbname, quoteIdent(cfg.dbname), quoteIdent(cfg.user))}
 	case errors.As(err, &pe) && pe.Code == "3D000": // invalid_catalog_name
-		return finding{key: DBNameConfig, msg: fmt.Sprintf("database %q does not exist on %s: fix database.dbname", cfg.dbname, where)}
+		return finding{key: DBNameConfig, msg: fmt.Sprintf("database %q does not exist on %s (SQLSTATE %s): fix database.dbname", cfg.dbname, where, pe.Code)}
 	case errors.As(err, &dns):
 		return finding{key: HostnameConfig, msg: fmt.Sprintf("host %q is not known (DNS): fix database.hostname", dns.Name)}
 	case errors.Is(err, syscall.ECONNREFUSED):

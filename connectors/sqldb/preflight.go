@@ -46,17 +46,17 @@ func diagnoseConnect(info connInfo, passwordInURL bool, err error) *connectError
 	var ne net.Error
 	switch {
 	case errors.As(err, &pe) && pe.Code == "28P01": // invalid_password (also an unknown user)
-		ce.key, ce.msg = passwordKey, fmt.Sprintf("password authentication failed for user %q at %s: %s, or fix %s", user, where, passwordFix, ConnectionUserConfig)
+		ce.key, ce.msg = passwordKey, fmt.Sprintf("password authentication failed for user %q at %s (SQLSTATE %s): %s, or fix %s", user, where, pe.Code, passwordFix, ConnectionUserConfig)
 	case errors.As(err, &pe) && (pe.Code == "28000" || pe.Code == "42501"): // no such role, no pg_hba entry, no CONNECT right
-		ce.key, ce.msg = ConnectionUserConfig, fmt.Sprintf("the server refused user %q at %s: %s; fix %s or the user's rights", user, where, pe.Message, ConnectionUserConfig)
+		ce.key, ce.msg = ConnectionUserConfig, fmt.Sprintf("the server refused user %q at %s: %s (SQLSTATE %s); fix %s or the user's rights", user, where, pe.Message, pe.Code, ConnectionUserConfig)
 	case errors.As(err, &pe) && pe.Code == "3D000": // invalid_catalog_name
-		ce.msg = fmt.Sprintf("database %q does not exist on %s: fix the database name in %s", db, addr, ConnectionURLConfig)
+		ce.msg = fmt.Sprintf("database %q does not exist on %s (SQLSTATE %s): fix the database name in %s", db, addr, pe.Code, ConnectionURLConfig)
 	case errors.As(err, &me) && me.Number == 1045: // ER_ACCESS_DENIED_ERROR (also an unknown user)
-		ce.key, ce.msg = passwordKey, fmt.Sprintf("access denied for user %q at %s: %s, or fix %s", user, where, passwordFix, ConnectionUserConfig)
+		ce.key, ce.msg = passwordKey, fmt.Sprintf("access denied for user %q at %s (error %d): %s, or fix %s", user, where, me.Number, passwordFix, ConnectionUserConfig)
 	case errors.As(err, &me) && me.Number == 1044: // ER_DBACCESS_DENIED_ERROR
-		ce.key, ce.msg = ConnectionUserConfig, fmt.Sprintf("user %q has no access to database %q on %s: grant it or fix %s", user, db, addr, ConnectionUserConfig)
+		ce.key, ce.msg = ConnectionUserConfig, fmt.Sprintf("user %q has no access to database %q on %s (error %d): grant it or fix %s", user, db, addr, me.Number, ConnectionUserConfig)
 	case errors.As(err, &me) && me.Number == 1049: // ER_BAD_DB_ERROR
-		ce.msg = fmt.Sprintf("database %q does not exist on %s: fix the database name in %s", db, addr, ConnectionURLConfig)
+		ce.msg = fmt.Sprintf("database %q does not exist on %s (error %d): fix the database name in %s", db, addr, me.Number, ConnectionURLConfig)
 	case errors.As(err, &dns):
 		ce.msg = fmt.Sprintf("host %q of %s is not known (DNS): fix the host in %s", dns.Name, where, ConnectionURLConfig)
 	case errors.Is(err, syscall.ECONNREFUSED):
