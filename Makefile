@@ -97,7 +97,7 @@ demo-cdc: deps ## replicate a PostgreSQL table into MariaDB through Kafka with t
 
 .PHONY: bench bench-quick
 BENCH_FLAGS ?=
-bench: deps ## archive 2,000,000 log lines to local S3 three ways (ceiling, worker, serverless), an Avro -> Parquet row beside its plain-loop ceiling, and print throughput, memory, overhead, fan-out and cost per TB; JSON in bench.json
+bench: deps ## archive 2,000,000 log lines to local S3 beside plain-loop ceilings (JSON and ByteArray formats; none, gzip, zstd), an Avro -> Parquet row, memory, overhead, fan-out, cost per TB, tasks.max scaling and a file -> Kafka source row; JSON in bench.json
 	@$(GO) build -ldflags '$(LDFLAGS)' -o $(BIN)/connectless ./cli
 	@CGO_ENABLED=0 $(GO) build -tags lambda.norpc -o $(BIN)/task-bootstrap ./functions/task
 	@$(BIN)/connectless bench --task-bootstrap $(BIN)/task-bootstrap --json bench.json $(BENCH_FLAGS)

@@ -16,13 +16,14 @@ func benchCommand(e *env) *cli.Command {
 		Name:  "bench",
 		Usage: "measure archive throughput, memory, invocation overhead, fan-out and cost per TB on local services",
 		Description: examples("Starts Kafka (kfake in its own process), S3 (versitygw) and DynamoDB (dynalite) on loopback,\n"+
-			"loads JSON log lines and archives them to S3 with a plain loop (the ceiling), the S3 sink through\n"+
-			"the worker path and through the serverless path; then Avro log lines in Schema Registry wire format\n"+
-			"(srfake over HTTP) archived as Parquet by a plain loop (hamba/avro + parquet-go + PutObject) and by\n"+
-			"the S3 sink with AvroConverter and ParquetFormat; each run in a child process whose CPU seconds\n"+
-			"come from rusage and peak RSS from its VmHWM; the records counted in the bucket are the ground\n"+
-			"truth. Then peak RSS against partitions, invocation overhead, scheduler fan-out and cost per TB.\n"+
-			"See docs/benchmarks.md.",
+			"loads JSON log lines and archives them to S3 with plain loops (the ceilings: uncompressed, and gzip\n"+
+			"and zstd through the sink's own compressors) and with the S3 sink through the worker path\n"+
+			"(JsonFormat; ByteArrayFormat uncompressed) and the serverless path; then Avro log lines in Schema\n"+
+			"Registry wire format archived as Parquet by a plain loop and by the S3 sink; each run in a child\n"+
+			"process whose CPU seconds come from rusage and peak RSS from its VmHWM; the records counted in the\n"+
+			"bucket are the ground truth. Then peak RSS against partitions, invocation overhead, scheduler\n"+
+			"fan-out, cost per TB, tasks.max scaling, and a file written to Kafka by FileStreamSource beside a\n"+
+			"plain kafka-go writer (counted by end offsets). See docs/benchmarks.md.",
 			"connectless bench",
 			"connectless bench --records 200000 --runs 3 --json bench.json",
 			"connectless bench --task-bootstrap bin/task-bootstrap --lambda-memory-mb 1024"),
@@ -34,11 +35,17 @@ func benchCommand(e *env) *cli.Command {
 			&cli.IntFlag{Name: "runs", Value: 3, Usage: "runs of each P1 variant, interleaved"},
 			&cli.IntFlag{Name: "object-mib", Value: 8, Usage: "uncompressed object size in MiB (sets flush.size)"},
 			&cli.IntFlag{Name: "memory-records", Usage: "records per P2 topic (default records/4)"},
+			&cli.IntFlag{Name: "memory-mb", Value: 64, Usage: "memory of P2's task process (sets its Go memory limit and GC percentage as the task function does)"},
+			&cli.IntSliceFlag{Name: "memory-partitions", Usage: "partition counts of P2 (default 1,16,64,256)"},
+			&cli.IntFlag{Name: "source-records", Usage: "log lines P7 writes from a file to Kafka (default records/4; -1 skips it)"},
+			&cli.IntFlag{Name: "scaling-records", Usage: "log lines of P6's topic (default records/4)"},
+			&cli.IntSliceFlag{Name: "scaling-tasks", Usage: "tasks.max values of P6 (default 1,2,4; -1 skips P6)"},
 			&cli.IntFlag{Name: "avro-records", Usage: "records of P1's Avro -> Parquet row (default records/4; -1 skips it)"},
 			&cli.IntFlag{Name: "fanout-connectors", Value: 100, Usage: "P4 connectors"},
 			&cli.IntFlag{Name: "fanout-tasks", Value: 10, Usage: "P4 tasks per connector"},
 			&cli.StringFlag{Name: "task-bootstrap", Usage: "task function bootstrap for the cold-init figure (make bench builds it)"},
 			&cli.StringFlag{Name: "json", Usage: "write the results as JSON to this file"},
+			&cli.StringSliceFlag{Name: "only", Usage: "run only the variants whose names contain one of these (each with its ceiling) and the sections P2..P4 named; e.g. --only worker/none --only P2"},
 			&cli.StringFlag{Name: "profile-dir", Usage: "write a CPU profile of each connectless P1 run here"},
 			&cli.IntFlag{Name: "lambda-memory-mb", Value: 1769, Usage: "Lambda memory size of the cost model"},
 			&cli.Float64Flag{Name: "invocation-seconds", Value: 300, Usage: "length of one task invocation in the cost model"},
@@ -58,8 +65,8 @@ func benchCommand(e *env) *cli.Command {
 			opts := bench.Options{
 				Out: e.stdout, Records: c.Int("records"), RecordSize: c.Int("record-size"), Partitions: c.Int("partitions"),
 				Tasks: c.Int("tasks"), Runs: c.Int("runs"), ObjectBytes: c.Int("object-mib") << 20,
-				MemoryRecords: c.Int("memory-records"), AvroRecords: c.Int("avro-records"), FanOutConnectors: c.Int("fanout-connectors"), FanOutTasks: c.Int("fanout-tasks"),
-				TaskBootstrap: c.String("task-bootstrap"), ProfileDir: c.String("profile-dir"),
+				MemoryRecords: c.Int("memory-records"), MemoryPartitions: c.IntSlice("memory-partitions"), MemoryMB: c.Int("memory-mb"), ScalingTasks: c.IntSlice("scaling-tasks"), ScalingRecords: c.Int("scaling-records"), SourceRecords: c.Int("source-records"), AvroRecords: c.Int("avro-records"), FanOutConnectors: c.Int("fanout-connectors"), FanOutTasks: c.Int("fanout-tasks"),
+				TaskBootstrap: c.String("task-bootstrap"), ProfileDir: c.String("profile-dir"), Only: c.StringSlice("only"),
 				Cost: bench.CostModel{
 					Prices: bench.Prices{LambdaGBSecond: c.Float64("price-lambda-gb-s"), LambdaPerMillionRequests: c.Float64("price-lambda-requests"),
 						MSKConnectMCUHour: c.Float64("price-mcu-hour"), FirehosePerGB: c.Float64("price-firehose-gb")},

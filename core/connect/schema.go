@@ -125,7 +125,7 @@ func (s *Schema) Equal(o *Schema) bool {
 	if s.Type != o.Type || s.Optional != o.Optional || s.Name != o.Name || s.Version != o.Version || s.Doc != o.Doc {
 		return false
 	}
-	if fmt.Sprint(s.Default) != fmt.Sprint(o.Default) || len(s.Parameters) != len(o.Parameters) {
+	if !defaultsEqual(s.Default, o.Default) || len(s.Parameters) != len(o.Parameters) {
 		return false
 	}
 	for k, v := range s.Parameters {
@@ -139,6 +139,15 @@ func (s *Schema) Equal(o *Schema) bool {
 		return false
 	}
 	return s.Key.Equal(o.Key) && s.Value.Equal(o.Value)
+}
+
+// defaultsEqual compares two schema defaults by their printed form; two absent defaults
+// (the common case, compared once per record by sinks) are equal without printing.
+func defaultsEqual(a, b any) bool {
+	if a == nil || b == nil {
+		return a == nil && b == nil
+	}
+	return fmt.Sprint(a) == fmt.Sprint(b)
 }
 
 // Decimal is the value of a Decimal logical schema: Unscaled × 10^-Scale, as Java's BigDecimal.

@@ -102,6 +102,7 @@ func decodeRecords(tp connect.TopicPartition, offset int64, rr protocol.RecordRe
 	if s, ok := rr.(*protocol.RecordStream); ok {
 		batches = s.Records
 	}
+	var a arena
 	for _, b := range batches {
 		control, logAppend := false, false
 		switch v := b.(type) {
@@ -120,7 +121,7 @@ func decodeRecords(tp connect.TopicPartition, offset int64, rr protocol.RecordRe
 			if err != nil {
 				return fmt.Errorf("decode records: %w", err)
 			}
-			m, err := readRecord(tp, r, logAppend)
+			m, err := a.readRecord(tp, r, logAppend)
 			if err != nil {
 				return err
 			}
@@ -138,45 +139,70 @@ func decodeRecords(tp connect.TopicPartition, offset int64, rr protocol.RecordRe
 	return nil
 }
 
-func readRecord(tp connect.TopicPartition, r *protocol.Record, logAppend bool) (Message, error) {
+// arenaChunk is the size of the blocks an arena carves keys, values and headers from.
+const arenaChunk = 64 << 10
+
+// arena holds the bytes of a fetch's records: keys, values and header values are carved
+// from shared blocks instead of one allocation each. Every slice it returns has its capacity
+// clipped to its length, so appending to one never writes into its neighbour.
+type arena struct{ buf []byte }
+
+// take returns n bytes of the arena.
+func (a *arena) take(n int) []byte {
+	if n == 0 {
+		return []byte{}
+	}
+	if cap(a.buf)-len(a.buf) < n {
+		if n > arenaChunk/4 {
+			return make([]byte, n) // a large one alone: a block keeps no tail unused
+		}
+		a.buf = make([]byte, 0, arenaChunk)
+	}
+	l := len(a.buf)
+	a.buf = a.buf[:l+n]
+	return a.buf[l : l+n : l+n]
+}
+
+// read copies a record's key or value out of the response: nil for null, empty for empty.
+func (a *arena) read(b protocol.Bytes) ([]byte, error) {
+	if b == nil {
+		return nil, nil
+	}
+	defer b.Close()
+	out := a.take(b.Len())
+	if _, err := io.ReadFull(b, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// clone copies b into the arena; nil stays nil.
+func (a *arena) clone(b []byte) []byte {
+	if b == nil {
+		return nil
+	}
+	out := a.take(len(b))
+	copy(out, b)
+	return out
+}
+
+func (a *arena) readRecord(tp connect.TopicPartition, r *protocol.Record, logAppend bool) (Message, error) {
 	m := Message{Topic: tp.Topic, Partition: tp.Partition, Offset: r.Offset, LogAppendTime: logAppend}
 	if !r.Time.IsZero() && r.Time.UnixMilli() >= 0 {
 		m.Time = r.Time
 	}
 	var err error
-	if m.Key, err = readBytes(r.Key); err != nil {
+	if m.Key, err = a.read(r.Key); err != nil {
 		return Message{}, fmt.Errorf("read key at offset %d: %w", r.Offset, err)
 	}
-	if m.Value, err = readBytes(r.Value); err != nil {
+	if m.Value, err = a.read(r.Value); err != nil {
 		return Message{}, fmt.Errorf("read value at offset %d: %w", r.Offset, err)
 	}
 	if len(r.Headers) > 0 {
 		m.Headers = make([]Header, len(r.Headers))
 		for i, h := range r.Headers {
-			m.Headers[i] = Header{Key: h.Key, Value: cloneBytes(h.Value)}
+			m.Headers[i] = Header{Key: h.Key, Value: a.clone(h.Value)}
 		}
 	}
 	return m, nil
-}
-
-func readBytes(b protocol.Bytes) ([]byte, error) {
-	if b == nil {
-		return nil, nil
-	}
-	defer b.Close()
-	out, err := protocol.ReadAll(b)
-	if err != nil {
-		return nil, err
-	}
-	if out == nil {
-		out = []byte{}
-	}
-	return out, nil
-}
-
-func cloneBytes(b []byte) []byte {
-	if b == nil {
-		return nil
-	}
-	return append([]byte{}, b...)
 }

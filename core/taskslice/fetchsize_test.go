@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/connectless/connectless/core/connect"
 	"github.com/connectless/connectless/core/kafka"
 )
 
@@ -32,4 +33,48 @@ func TestFetchOptionsSpreadTheRoundOverPartitions(t *testing.T) {
 	if got := r.fetchOptions(8).MaxWait; got != time.Second {
 		t.Errorf("MaxWait = %v, want the configured 1s", got)
 	}
+}
+
+func TestRoundTakesTheBudgetInTurn(t *testing.T) {
+	tps := func(n int) []connect.TopicPartition {
+		out := make([]connect.TopicPartition, n)
+		for i := range out {
+			out[i] = connect.TopicPartition{Topic: "t", Partition: int32(i)}
+		}
+		return out
+	}
+	perRound := FetchRoundBytes / minPartitionFetch
+	t.Run("a round holds every pending partition up to the budget", func(t *testing.T) {
+		r := &sinkRun{}
+		if got := r.round(tps(perRound)); len(got) != perRound {
+			t.Fatalf("%d partitions, want %d", len(got), perRound)
+		}
+	})
+	t.Run("a configured fetch size keeps every partition in each round", func(t *testing.T) {
+		r := &sinkRun{s: SinkSlice{Fetch: kafka.FetchOptions{MaxBytes: 1 << 20}}}
+		if got := r.round(tps(300)); len(got) != 300 {
+			t.Fatalf("%d partitions, want 300", len(got))
+		}
+	})
+	t.Run("beyond the budget rounds take turns and cover every partition", func(t *testing.T) {
+		r := &sinkRun{}
+		pending := tps(4*perRound + 3)
+		seen := map[int32]int{}
+		rounds := (len(pending) + perRound - 1) / perRound
+		for range rounds {
+			got := r.round(pending)
+			if len(got) != perRound {
+				t.Fatalf("%d partitions in a round, want %d", len(got), perRound)
+			}
+			if opts := r.fetchOptions(len(got)); opts.MaxBytes*len(got) > FetchRoundBytes {
+				t.Fatalf("a round reads up to %d bytes, over the budget", opts.MaxBytes*len(got))
+			}
+			for _, tp := range got {
+				seen[tp.Partition]++
+			}
+		}
+		if len(seen) != len(pending) {
+			t.Fatalf("%d of %d partitions fetched in %d rounds", len(seen), len(pending), rounds)
+		}
+	})
 }

@@ -59,9 +59,10 @@ type SinkSlice struct {
 	MaxRecords int
 	// BatchSize bounds the records in one Put. Default 500. Mirrors Kafka's max.poll.records.
 	BatchSize int
-	// Fetch bounds each fetch request. When Fetch.MaxBytes is 0, one round of fetches over
-	// all pending partitions reads about FetchRoundBytes in all (at least 64 KiB and at most
-	// 1 MiB per partition), so memory stays flat as partitions are added. Mirrors Kafka's
+	// Fetch bounds each fetch request. When Fetch.MaxBytes is 0, one round of fetches reads
+	// about FetchRoundBytes in all (at least 64 KiB and at most 1 MiB per partition; beyond
+	// 64 pending partitions a round takes 64 of them in turn), so memory stays flat as
+	// partitions are added. Mirrors Kafka's
 	// fetch.max.bytes and max.partition.fetch.bytes.
 	Fetch      kafka.FetchOptions
 	Converters Converters
@@ -134,6 +135,8 @@ type sinkRun struct {
 	resets  map[connect.TopicPartition]int64 // asked by the task, applied between Puts
 	moved   map[connect.TopicPartition]bool  // reset by the task since the last fetch
 	raws    map[rawKey]*kafka.Message        // the records of the Put in progress, for Report
+	// nextRound is where the next partial fetch round starts among the pending partitions.
+	nextRound int
 	// fetchFailures counts consecutive rounds in which every fetch failed retriably.
 	fetchFailures int
 	// interrupted is the retriable failure being retried, cleared by progress.
@@ -308,6 +311,7 @@ func (r *sinkRun) loop(ctx context.Context) error {
 			r.res.CaughtUp = true
 			return nil
 		}
+		pending = r.round(pending)
 		results, err := r.fetch(ctx, pending)
 		if err != nil {
 			return err
@@ -357,7 +361,11 @@ func (r *sinkRun) deliver(ctx context.Context, tp connect.TopicPartition, fr kaf
 		handled := 0
 		for i := range chunk {
 			m := &chunk[i]
-			rec, err := r.convert(ctx, m)
+			batch = append(batch, connect.SinkRecord{}) // converted in place
+			keep, err := r.convert(ctx, m, &batch[len(batch)-1])
+			if !keep {
+				batch = batch[:len(batch)-1]
+			}
 			if errors.Is(err, errSliceOver) {
 				r.interrupted = err
 				break
@@ -366,8 +374,7 @@ func (r *sinkRun) deliver(ctx context.Context, tp connect.TopicPartition, fr kaf
 				return false, err
 			}
 			handled++
-			if rec != nil {
-				batch = append(batch, *rec)
+			if keep {
 				raws[rawKey{tp, m.Offset}] = m
 			}
 		}
@@ -410,11 +417,11 @@ func (r *sinkRun) deliver(ctx context.Context, tp connect.TopicPartition, fr kaf
 	return true, nil
 }
 
-// convert turns a Kafka message into a sink record: key, value and header converters,
-// then the transformations. It returns nil (and no error) for a record that was filtered
-// or skipped by the error handling.
-func (r *sinkRun) convert(ctx context.Context, m *kafka.Message) (*connect.SinkRecord, error) {
-	rec := connect.NewSinkRecord(m.Topic, m.Partition, m.Offset)
+// convert turns a Kafka message into the sink record rec: key, value and header
+// converters, then the transformations. It reports false for a record that was filtered or
+// skipped by the error handling (with no error) or that failed.
+func (r *sinkRun) convert(ctx context.Context, m *kafka.Message, rec *connect.SinkRecord) (bool, error) {
+	*rec = connect.NewSinkRecord(m.Topic, m.Partition, m.Offset)
 	if !m.Time.IsZero() {
 		rec.Timestamp = m.Time
 		rec.TimestampType = connect.CreateTime
@@ -423,13 +430,13 @@ func (r *sinkRun) convert(ctx context.Context, m *kafka.Message) (*connect.SinkR
 		}
 	}
 	cv := r.s.Converters
-	fail := func(stage Stage, class string, err error) (*connect.SinkRecord, error) {
+	fail := func(stage Stage, class string, err error) (bool, error) {
 		if errors.Is(err, errSliceOver) || ctx.Err() != nil {
-			return nil, err
+			return false, err
 		}
 		r.mu.Lock()
 		defer r.mu.Unlock()
-		return nil, r.h.fail(failure{stage: stage, class: class, err: err, topic: m.Topic, partition: m.Partition, offset: m.Offset, raw: m})
+		return false, r.h.fail(failure{stage: stage, class: class, err: err, topic: m.Topic, partition: m.Partition, offset: m.Offset, raw: m})
 	}
 	if err := r.h.retry(ctx, func() (err error) {
 		rec.KeySchema, rec.Key, err = cv.Key.ToConnect(m.Topic, m.Key)
@@ -471,11 +478,11 @@ func (r *sinkRun) convert(ctx context.Context, m *kafka.Message) (*connect.SinkR
 		}
 		if out == nil {
 			r.res.Filtered++
-			return nil, nil
+			return false, nil
 		}
 		rec.Record = *out
 	}
-	return &rec, nil
+	return true, nil
 }
 
 // transforms reports whether a chain may change records: it is set and, when it can say

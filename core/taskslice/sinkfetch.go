@@ -8,17 +8,42 @@ import (
 	"github.com/connectless/connectless/core/kafka"
 )
 
-// FetchRoundBytes is what one round of fetches reads over all pending partitions when
+// FetchRoundBytes is what one round of fetches reads over the pending partitions when
 // SinkSlice.Fetch.MaxBytes is 0.
 const FetchRoundBytes = 4 << 20
+
+// Bounds of one partition's fetch in a round when SinkSlice.Fetch.MaxBytes is 0.
+const (
+	minPartitionFetch = 64 << 10
+	maxPartitionFetch = 1 << 20
+)
 
 // fetchOptions returns the options of one round over n partitions.
 func (r *sinkRun) fetchOptions(n int) kafka.FetchOptions {
 	opts := r.s.Fetch
 	if opts.MaxBytes == 0 && n > 0 {
-		opts.MaxBytes = min(max(FetchRoundBytes/n, 64<<10), 1<<20)
+		opts.MaxBytes = min(max(FetchRoundBytes/n, minPartitionFetch), maxPartitionFetch)
 	}
 	return opts
+}
+
+// round picks the partitions one round fetches. With the default budget (Fetch.MaxBytes 0)
+// a round reads at most FetchRoundBytes: when the pending partitions are more than that
+// budget holds at minPartitionFetch each, the round takes that many of them, starting
+// where the previous partial round stopped, so memory stays flat in partition count and
+// every partition gets its turn.
+func (r *sinkRun) round(pending []connect.TopicPartition) []connect.TopicPartition {
+	n := FetchRoundBytes / minPartitionFetch
+	if r.s.Fetch.MaxBytes != 0 || len(pending) <= n {
+		return pending
+	}
+	start := r.nextRound % len(pending)
+	out := make([]connect.TopicPartition, 0, n)
+	for i := range n {
+		out = append(out, pending[(start+i)%len(pending)])
+	}
+	r.nextRound = start + n
+	return out
 }
 
 // fetch reads every pending partition concurrently, bounded by the slice's end.

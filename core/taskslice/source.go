@@ -256,9 +256,12 @@ func (r *sourceRun) poll(ctx context.Context) ([]connect.SourceRecord, error) {
 func (r *sourceRun) send(ctx context.Context, recs []connect.SourceRecord) error {
 	items := make([]sourceItem, 0, len(recs))
 	var msgs []kafka.Message
-	var failErr error
+	var (
+		failErr error
+		keys    partitionKeys
+	)
 	for _, rec := range recs {
-		it := sourceItem{rec: rec, key: partitionKey(rec.SourcePartition), msg: -1}
+		it := sourceItem{rec: rec, key: keys.key(rec.SourcePartition), msg: -1}
 		m, err := r.prepare(ctx, &it)
 		if err != nil {
 			it.state = itemFailed
@@ -405,6 +408,62 @@ func (r *sourceRun) commitRecord(ctx context.Context, rc connect.RecordCommitter
 	if err := rc.CommitRecord(ctx, rec, meta); err != nil {
 		r.logger.Warn("source task commit record hook", attrConnector, r.s.ConnectorName, attrTask, r.s.TaskID, attrError, err)
 	}
+}
+
+// partitionKeys gives the partitionKey of a batch's records, remembering the last one: a
+// batch's records mostly share their source partition, and a map equal to the last one in
+// keys and scalar values has its key without encoding it again.
+type partitionKeys struct {
+	last    map[string]any
+	lastKey string
+}
+
+func (k *partitionKeys) key(p map[string]any) string {
+	if k.last != nil && samePartition(k.last, p) {
+		return k.lastKey
+	}
+	k.last, k.lastKey = p, partitionKey(p)
+	return k.lastKey
+}
+
+// samePartition reports whether two source partitions hold the same keys with equal values
+// of the same scalar types (string, bool, integers, float64), both nil or neither; anything
+// else is not known to be the same and reports false.
+func samePartition(a, b map[string]any) bool {
+	if len(a) != len(b) || (a == nil) != (b == nil) { // a nil map encodes as null, an empty one as {}
+		return false
+	}
+	for k, va := range a {
+		vb, ok := b[k]
+		if !ok || !sameScalar(va, vb) {
+			return false
+		}
+	}
+	return true
+}
+
+func sameScalar(a, b any) bool {
+	switch x := a.(type) {
+	case string:
+		y, ok := b.(string)
+		return ok && x == y
+	case bool:
+		y, ok := b.(bool)
+		return ok && x == y
+	case int:
+		y, ok := b.(int)
+		return ok && x == y
+	case int32:
+		y, ok := b.(int32)
+		return ok && x == y
+	case int64:
+		y, ok := b.(int64)
+		return ok && x == y
+	case float64:
+		y, ok := b.(float64)
+		return ok && x == y
+	}
+	return false
 }
 
 // partitionKey is a canonical form of a source partition (JSON with sorted keys).

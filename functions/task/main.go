@@ -9,10 +9,13 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 
 	"github.com/connectless/connectless/connectors"
+	"github.com/connectless/connectless/core/memtune"
 	"github.com/connectless/connectless/core/serverless"
 )
 
 func main() {
+	// a memory limit from the function's memory size lets the collector run rarely
+	memtune.Apply(os.Environ(), memtune.ForMemory(memtune.LambdaMemoryMB(os.Environ())))
 	reg, err := connectors.Registry()
 	if err != nil {
 		panic(err)

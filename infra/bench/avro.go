@@ -157,7 +157,7 @@ func countParquet(body []byte) (int64, error) {
 // + PutObject) and the worker path (AvroConverter + ParquetFormat), interleaved, on a topic
 // of AvroRecords records.
 func (r *runner) avroParquet(ctx context.Context) error {
-	if r.opts.AvroRecords < 0 {
+	if r.opts.AvroRecords < 0 || !r.wants(KindWorker+"/avro-parquet") {
 		return nil
 	}
 	if err := r.svc.kc.CreateTopics(ctx, kafka.TopicSpec{Name: avroTopic, Partitions: r.opts.Partitions, ReplicationFactor: 1}); err != nil {
@@ -173,32 +173,10 @@ func (r *runner) avroParquet(ctx context.Context) error {
 	}
 	r.rep.AvroRecords, r.rep.AvroValueBytes = r.opts.AvroRecords, n
 	r.progress("P1: loaded %d Avro log lines (Schema Registry wire format), %.1f MB, in %.1fs", r.opts.AvroRecords, float64(n)/1e6, time.Since(start).Seconds())
-	kinds := []string{KindCeiling, KindWorker}
-	variants := make([]*Variant, len(kinds))
-	for i, k := range kinds {
-		variants[i] = &Variant{Name: k + "/avro-parquet", Path: k, Compression: "snappy"}
+	var group []variantJob
+	for _, k := range []string{KindCeiling, KindWorker} {
+		group = append(group, variantJob{k + "/avro-parquet", Job{Kind: k, Topic: avroTopic, FlushSize: r.flushSize(), Tasks: r.opts.Tasks, RegistryURL: r.svc.registry.URL(), MemoryMB: r.taskMemoryMB(k)}})
 	}
-	for run := 1; run <= r.opts.Runs; run++ {
-		for i, k := range kinds {
-			j := Job{Kind: k, Topic: avroTopic, FlushSize: r.flushSize(), Tasks: r.opts.Tasks, RegistryURL: r.svc.registry.URL()}
-			s, err := r.runJob(ctx, j)
-			if err == nil && s.Counted != int64(r.opts.AvroRecords) {
-				err = fmt.Errorf("%s run %d: %w: %d counted, %d loaded", variants[i].Name, run, ErrCount, s.Counted, r.opts.AvroRecords)
-			}
-			variants[i].Runs = append(variants[i].Runs, s)
-			if err != nil {
-				return fmt.Errorf("P1 %s run %d: %w", variants[i].Name, run, err)
-			}
-			r.progress("P1: %-18s run %d: %8.0f msg/s, %5.1f CPU-s, peak RSS %5.1f MiB, %d records in %d objects",
-				variants[i].Name, run, float64(s.Counted)/s.Seconds, s.CPUSeconds, s.PeakRSSMB, s.Counted, s.Objects)
-		}
-	}
-	for _, v := range variants {
-		summarize(v, n, r.opts.AvroRecords)
-		if variants[0].MsgsPerS.Median > 0 {
-			v.RatioToCeiling = v.MsgsPerS.Median / variants[0].MsgsPerS.Median
-		}
-		r.rep.AvroParquet = append(r.rep.AvroParquet, *v)
-	}
-	return nil
+	r.rep.AvroParquet, err = r.interleave(ctx, "P1", group, r.opts.AvroRecords, n)
+	return err
 }

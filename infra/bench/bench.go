@@ -11,7 +11,6 @@ import (
 	"log/slog"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"runtime"
 	"sync"
 	"syscall"
@@ -49,8 +48,20 @@ type Options struct {
 	AvroRecords int
 	// MemoryRecords is how many records each P2 topic gets. Default Records/4.
 	MemoryRecords int
-	// MemoryPartitions are the partition counts P2 archives with one task. Default 1, 16, 64.
+	// MemoryMB is the memory P2's task process runs in (its Go memory limit and GC
+	// percentage follow from it as in the task function). Default 64.
+	MemoryMB int
+	// MemoryPartitions are the partition counts P2 archives with one task. Default 1, 16,
+	// 64, 256.
 	MemoryPartitions []int
+	// SourceRecords is how many log lines P7 writes from a file to Kafka. Default Records/4;
+	// negative skips P7.
+	SourceRecords int
+	// ScalingRecords is how many log lines P6's topic holds. Default Records/4.
+	ScalingRecords int
+	// ScalingTasks are the tasks.max values of P6 (the worker path on P1's topic). Default
+	// 1, 2, 4; a first value below zero skips P6.
+	ScalingTasks []int
 	// FanOutConnectors × FanOutTasks is the task count of P4. Default 100 × 10.
 	FanOutConnectors, FanOutTasks int
 	// TaskBootstrap is the task function's bootstrap binary for the cold-init figure of P3;
@@ -58,6 +69,10 @@ type Options struct {
 	TaskBootstrap string
 	// Cost is the P5 cost model; zero prices take DefaultPrices.
 	Cost CostModel
+	// Only, when set, narrows the run to the P1, P6 and Avro variants whose names contain one
+	// of its entries (each group keeps its ceiling) and to the sections P2 … P5 it names;
+	// for iterating on one path.
+	Only []string
 	// ProfileDir, when set, receives a CPU profile of each connectless P1 run.
 	ProfileDir string
 	// Child returns the command that runs one job (RunChild) in a child process. Default: this
@@ -77,8 +92,14 @@ func (o *Options) defaults() {
 	o.ObjectBytes = cmp.Or(o.ObjectBytes, 8<<20)
 	o.MemoryRecords = cmp.Or(o.MemoryRecords, o.Records/4)
 	o.AvroRecords = cmp.Or(o.AvroRecords, o.Records/4)
+	o.MemoryMB = cmp.Or(o.MemoryMB, 64)
+	o.SourceRecords = cmp.Or(o.SourceRecords, o.Records/4)
+	o.ScalingRecords = cmp.Or(o.ScalingRecords, o.Records/4)
 	if len(o.MemoryPartitions) == 0 {
-		o.MemoryPartitions = []int{1, 16, 64}
+		o.MemoryPartitions = []int{1, 16, 64, 256}
+	}
+	if len(o.ScalingTasks) == 0 {
+		o.ScalingTasks = []int{1, 2, 4}
 	}
 	o.FanOutConnectors = cmp.Or(o.FanOutConnectors, 100)
 	o.FanOutTasks = cmp.Or(o.FanOutTasks, 10)
@@ -105,6 +126,7 @@ type Sample struct {
 	Seconds    float64 `json:"seconds"`
 	CPUSeconds float64 `json:"cpu_seconds"`
 	PeakRSSMB  float64 `json:"peak_rss_mb"`
+	FileRSSMB  float64 `json:"file_rss_mb,omitempty"`
 	// Read is what the job says it read; Counted is what the bucket holds afterwards.
 	Read    int64 `json:"read"`
 	Counted int64 `json:"counted"`
@@ -119,6 +141,8 @@ type Variant struct {
 	Name        string   `json:"name"`
 	Path        string   `json:"path"`
 	Compression string   `json:"compression"`
+	Format      string   `json:"format,omitempty"`
+	Tasks       int      `json:"tasks,omitempty"`
 	Runs        []Sample `json:"runs"`
 	MsgsPerS    Stat     `json:"msgs_per_s"`
 	MBPerS      Stat     `json:"mb_per_s"`
@@ -134,8 +158,10 @@ type MemoryRun struct {
 	Records    int64   `json:"records"`
 	Counted    int64   `json:"counted"`
 	PeakRSSMB  float64 `json:"peak_rss_mb"`
-	Seconds    float64 `json:"seconds"`
-	Error      string  `json:"error,omitempty"`
+	// FileRSSMB is the part of the resident memory that maps files (the executable).
+	FileRSSMB float64 `json:"file_rss_mb"`
+	Seconds   float64 `json:"seconds"`
+	Error     string  `json:"error,omitempty"`
 }
 
 // Overhead is P3, in milliseconds.
@@ -167,19 +193,28 @@ type Report struct {
 	Tasks      int     `json:"tasks"`
 	FlushSize  int     `json:"flush_size"`
 	LoadMsgsPS float64 `json:"load_msgs_per_s"`
-	// Archive is P1, Memory P2, Overhead P3, FanOut P4, Cost P5.
+	// Archive is P1, Memory P2, Overhead P3, FanOut P4, Cost P5, Scaling P6.
 	Archive []Variant `json:"archive"`
+	Scaling []Variant `json:"scaling"`
+	// ScalingRecords are the records of P6's topic.
+	ScalingRecords int `json:"scaling_records"`
 	// AvroParquet is P1's Avro → Parquet row (ceiling and worker) over AvroRecords records
 	// of AvroValueBytes bytes in Schema Registry wire format.
-	AvroParquet    []Variant   `json:"avro_parquet"`
-	AvroRecords    int         `json:"avro_records"`
-	AvroValueBytes int64       `json:"avro_value_bytes"`
-	Memory         []MemoryRun `json:"memory"`
-	Overhead       Overhead    `json:"overhead"`
-	FanOut         FanOut      `json:"fan_out"`
-	Cost           []Cost      `json:"cost_per_tb"`
-	Model          CostModel   `json:"cost_model"`
-	Seconds        float64     `json:"seconds"`
+	AvroParquet    []Variant `json:"avro_parquet"`
+	AvroRecords    int       `json:"avro_records"`
+	AvroValueBytes int64     `json:"avro_value_bytes"`
+	// Source is P7 (file → Kafka, ceiling and worker) over SourceRecords lines of
+	// SourceValueBytes bytes.
+	Source           []Variant   `json:"source"`
+	SourceRecords    int         `json:"source_records"`
+	SourceValueBytes int64       `json:"source_value_bytes"`
+	Memory           []MemoryRun `json:"memory"`
+	MemoryMB         int         `json:"memory_mb"`
+	Overhead         Overhead    `json:"overhead"`
+	FanOut           FanOut      `json:"fan_out"`
+	Cost             []Cost      `json:"cost_per_tb"`
+	Model            CostModel   `json:"cost_model"`
+	Seconds          float64     `json:"seconds"`
 }
 
 // services are the running local services.
@@ -212,8 +247,13 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	opts.defaults()
 	r := &runner{opts: opts, start: time.Now()}
 	r.rep = &Report{Date: time.Now().UTC().Format(time.RFC3339), CPUs: runtime.NumCPU(), GoVersion: runtime.Version(),
-		Records: opts.Records, Partitions: opts.Partitions, Tasks: opts.Tasks, FlushSize: r.flushSize(), Model: opts.Cost}
+		Records: opts.Records, MemoryMB: opts.MemoryMB, Partitions: opts.Partitions, Tasks: opts.Tasks, FlushSize: r.flushSize(), Model: opts.Cost}
 	defer func() { r.rep.Seconds = time.Since(r.start).Seconds() }()
+	if opts.ProfileDir != "" {
+		if err := os.MkdirAll(opts.ProfileDir, 0o755); err != nil {
+			return r.rep, fmt.Errorf("profile directory: %w", err)
+		}
+	}
 	stop, err := r.startServices(ctx)
 	defer stop()
 	if err != nil {
@@ -222,14 +262,26 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	if err := r.archive(ctx); err != nil {
 		return r.rep, err
 	}
+	if err := r.scaling(ctx); err != nil {
+		return r.rep, err
+	}
 	if err := r.avroParquet(ctx); err != nil {
 		return r.rep, err
 	}
-	if err := r.memory(ctx); err != nil {
+	if err := r.source(ctx); err != nil {
 		return r.rep, err
 	}
-	r.overhead(ctx)
-	r.fanOut(ctx)
+	if r.wants("P2") {
+		if err := r.memory(ctx); err != nil {
+			return r.rep, err
+		}
+	}
+	if r.wants("P3") {
+		r.overhead(ctx)
+	}
+	if r.wants("P4") {
+		r.fanOut(ctx)
+	}
 	r.cost()
 	r.rep.Seconds = time.Since(r.start).Seconds()
 	PrintTable(r.opts.Out, r.rep)
@@ -306,17 +358,29 @@ const archiveTopic = "bench-logs"
 func (r *runner) runJob(ctx context.Context, j Job) (Sample, error) {
 	r.seq++
 	j.Brokers = r.svc.kafka.Brokers()
-	j.Bucket = fmt.Sprintf("bench-%03d-%s", r.seq, j.Kind)
-	j.S3Endpoint, j.Region, j.AccessKey, j.SecretKey = r.svc.s3.Endpoint, r.svc.s3.Region, r.svc.s3.AccessKey, r.svc.s3.SecretKey
-	j.Table = fmt.Sprintf("bench-%03d", r.seq)
-	if err := r.svc.s3.CreateBucket(ctx, j.Bucket); err != nil {
-		return Sample{}, err
-	}
-	defer func() {
-		if err := emptyBucket(context.WithoutCancel(ctx), r.svc.s3c, j.Bucket); err != nil {
-			r.opts.Logger.Warn("bench: empty bucket", "bucket", j.Bucket, "error", err)
+	if isSource(j.Kind) {
+		var err error
+		if j.Topic, err = r.newSourceTopic(ctx); err != nil {
+			return Sample{}, err
 		}
-	}()
+		defer func() { // the broker keeps topics in memory
+			if err := r.svc.kc.DeleteTopics(context.WithoutCancel(ctx), j.Topic); err != nil {
+				r.opts.Logger.Warn("bench: delete topic", "topic", j.Topic, "error", err)
+			}
+		}()
+	} else {
+		j.Bucket = fmt.Sprintf("bench-%03d-%s", r.seq, j.Kind)
+		j.S3Endpoint, j.Region, j.AccessKey, j.SecretKey = r.svc.s3.Endpoint, r.svc.s3.Region, r.svc.s3.AccessKey, r.svc.s3.SecretKey
+		if err := r.svc.s3.CreateBucket(ctx, j.Bucket); err != nil {
+			return Sample{}, err
+		}
+		defer func() {
+			if err := emptyBucket(context.WithoutCancel(ctx), r.svc.s3c, j.Bucket); err != nil {
+				r.opts.Logger.Warn("bench: empty bucket", "bucket", j.Bucket, "error", err)
+			}
+		}()
+	}
+	j.Table = fmt.Sprintf("bench-%03d", r.seq)
 	in, err := json.Marshal(j)
 	if err != nil {
 		return Sample{}, fmt.Errorf("job: %w", err)
@@ -337,7 +401,7 @@ func (r *runner) runJob(ctx context.Context, j Job) (Sample, error) {
 	if err := json.Unmarshal(stdout.Bytes(), &res); err != nil {
 		return s, fmt.Errorf("%s job: %w (%v): %s", j.Kind, err, runErr, tail(stderr.String()))
 	}
-	s.Seconds, s.Read = res.Seconds, res.Records
+	s.Seconds, s.Read, s.FileRSSMB = res.Seconds, res.Records, res.FileRSSMB
 	if res.PeakRSSMB > 0 {
 		s.PeakRSSMB = res.PeakRSSMB
 	}
@@ -345,7 +409,11 @@ func (r *runner) runJob(ctx context.Context, j Job) (Sample, error) {
 		s.Error = cmp.Or(res.Error, fmt.Sprint(runErr))
 		return s, fmt.Errorf("%s job: %s: %s", j.Kind, s.Error, tail(stderr.String()))
 	}
-	c, err := countBucket(ctx, r.svc.s3c, j.Bucket)
+	count := func() (BucketCount, error) { return countBucket(ctx, r.svc.s3c, j.Bucket) }
+	if isSource(j.Kind) {
+		count = func() (BucketCount, error) { return r.countTopic(ctx, j.Topic) }
+	}
+	c, err := count()
 	if err != nil {
 		return s, err
 	}
@@ -376,49 +444,40 @@ func (r *runner) archive(ctx context.Context) error {
 	r.rep.ValueBytes = n
 	r.rep.LoadMsgsPS = float64(r.opts.Records) / time.Since(start).Seconds()
 	r.progress("P1: loaded %d records, %.1f MB, in %.1fs (%.0f msg/s)", r.opts.Records, float64(n)/1e6, time.Since(start).Seconds(), r.rep.LoadMsgsPS)
-	kinds := []string{KindCeiling, KindWorker, KindServerless}
-	for _, gz := range []bool{false, true} {
-		comp := compressionName(gz)
-		variants := make([]*Variant, len(kinds))
-		for i, k := range kinds {
-			variants[i] = &Variant{Name: k + "/" + comp, Path: k, Compression: comp}
-		}
-		for run := 1; run <= r.opts.Runs; run++ {
-			for i, k := range kinds {
-				j := Job{Kind: k, Topic: archiveTopic, Gzip: gz, FlushSize: r.flushSize(), Tasks: r.opts.Tasks}
-				if r.opts.ProfileDir != "" && k != KindCeiling {
-					j.Profile = filepath.Join(r.opts.ProfileDir, fmt.Sprintf("%s-%s-%d.pprof", k, comp, run))
-				}
-				s, err := r.runJob(ctx, j)
-				if err == nil && s.Counted != int64(r.opts.Records) {
-					err = fmt.Errorf("%s run %d: %w: %d counted, %d loaded", variants[i].Name, run, ErrCount, s.Counted, r.opts.Records)
-				}
-				variants[i].Runs = append(variants[i].Runs, s)
-				if err != nil {
-					return fmt.Errorf("P1 %s run %d: %w", variants[i].Name, run, err)
-				}
-				r.progress("P1: %-18s run %d: %8.0f msg/s, %5.1f CPU-s, peak RSS %5.1f MiB, %d records in %d objects",
-					variants[i].Name, run, float64(s.Counted)/s.Seconds, s.CPUSeconds, s.PeakRSSMB, s.Counted, s.Objects)
-			}
-		}
-		for _, v := range variants {
-			summarize(v, r.rep.ValueBytes, r.opts.Records)
-		}
-		for _, v := range variants {
-			if variants[0].MsgsPerS.Median > 0 {
-				v.RatioToCeiling = v.MsgsPerS.Median / variants[0].MsgsPerS.Median
-			}
-			r.rep.Archive = append(r.rep.Archive, *v)
+	for _, g := range r.archiveGroups() {
+		vs, err := r.interleave(ctx, "P1", g, r.opts.Records, r.rep.ValueBytes)
+		r.rep.Archive = append(r.rep.Archive, vs...)
+		if err != nil {
+			return err
 		}
 	}
 	return nil
 }
 
-func compressionName(gz bool) string {
-	if gz {
-		return "gzip"
+// scalingTopic is P6's topic: ScalingRecords log lines over P1's partition count.
+const scalingTopic = "bench-scaling"
+
+// scaling is P6: the worker path at tasks.max 1, 2, 4 on a topic of its own (as many
+// partitions as P1's, ScalingRecords lines); report only.
+func (r *runner) scaling(ctx context.Context) error {
+	g := r.scalingGroup()
+	if len(r.opts.ScalingTasks) == 0 || r.opts.ScalingTasks[0] < 0 || len(g) == 0 {
+		return nil
 	}
-	return "none"
+	if err := r.svc.kc.CreateTopics(ctx, kafka.TopicSpec{Name: scalingTopic, Partitions: r.opts.Partitions, ReplicationFactor: 1}); err != nil {
+		return fmt.Errorf("P6: %w", err)
+	}
+	if err := r.waitPartitions(ctx, scalingTopic, r.opts.Partitions); err != nil {
+		return fmt.Errorf("P6: %w", err)
+	}
+	n, err := load(ctx, r.svc.kafka.Brokers(), scalingTopic, r.opts.ScalingRecords, r.opts.RecordSize)
+	if err != nil {
+		return fmt.Errorf("P6: %w", err)
+	}
+	r.rep.ScalingRecords = r.opts.ScalingRecords
+	vs, err := r.interleave(ctx, "P6", g, r.opts.ScalingRecords, n)
+	r.rep.Scaling = vs
+	return err
 }
 
 // summarize fills a variant's statistics from its runs over records records of valueBytes.
@@ -450,8 +509,8 @@ func (r *runner) memory(ctx context.Context) error {
 		if _, err := load(ctx, r.svc.kafka.Brokers(), topic, r.opts.MemoryRecords, r.opts.RecordSize); err != nil {
 			return fmt.Errorf("P2: %w", err)
 		}
-		s, err := r.runJob(ctx, Job{Kind: KindWorker, Topic: topic, FlushSize: r.flushSize(), Tasks: 1})
-		m := MemoryRun{Partitions: p, Records: int64(r.opts.MemoryRecords), Counted: s.Counted, PeakRSSMB: s.PeakRSSMB, Seconds: s.Seconds}
+		s, err := r.runJob(ctx, Job{Kind: KindWorker, Topic: topic, FlushSize: r.flushSize(), Tasks: 1, MemoryMB: r.opts.MemoryMB})
+		m := MemoryRun{Partitions: p, Records: int64(r.opts.MemoryRecords), Counted: s.Counted, PeakRSSMB: s.PeakRSSMB, FileRSSMB: s.FileRSSMB, Seconds: s.Seconds}
 		if err == nil && s.Counted != m.Records {
 			err = fmt.Errorf("%w: %d counted, %d loaded", ErrCount, s.Counted, m.Records)
 		}
@@ -461,7 +520,7 @@ func (r *runner) memory(ctx context.Context) error {
 			return fmt.Errorf("P2 %d partitions: %w", p, err)
 		}
 		r.rep.Memory = append(r.rep.Memory, m)
-		r.progress("P2: %2d partitions, one task: peak RSS %.1f MiB (%d records in %.1fs)", p, m.PeakRSSMB, m.Counted, m.Seconds)
+		r.progress("P2: %3d partitions, one task: peak RSS %.1f MiB, %.1f MiB of it file-backed at the end (%d records in %.1fs)", p, m.PeakRSSMB, m.FileRSSMB, m.Counted, m.Seconds)
 	}
 	return nil
 }
@@ -492,6 +551,11 @@ func (r *runner) overhead(ctx context.Context) {
 // fanOut is P4.
 func (r *runner) fanOut(ctx context.Context) {
 	n := r.opts.FanOutConnectors * r.opts.FanOutTasks
+	if err := r.svc.kc.CreateTopics(ctx, kafka.TopicSpec{Name: fanOutTopic, Partitions: 1, ReplicationFactor: 1}); err != nil {
+		r.rep.FanOut = FanOut{Tasks: n, Error: err.Error()}
+		r.progress("P4: %v", err)
+		return
+	}
 	start := time.Now()
 	ds, err := fanOut(ctx, r.svc.kafka.Brokers(), "bench-fanout", r.svc.dynamo, r.svc.dynamoc, r.opts.FanOutConnectors, r.opts.FanOutTasks, 3)
 	r.rep.FanOut = FanOut{Tasks: n, TickMs: msStat(ds)}

@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/klauspost/compress/zstd"
+
 	"github.com/connectless/connectless/infra/devstack"
 )
 
@@ -124,8 +126,11 @@ func TestLogLine(t *testing.T) {
 }
 
 func TestObjectBuffer(t *testing.T) {
-	for _, gz := range []bool{false, true} {
-		o := newObjectBuffer(gz)
+	for _, kind := range []string{"none", "gzip", "zstd"} {
+		o, err := newObjectBuffer(kind)
+		if err != nil {
+			t.Fatal(err)
+		}
 		for round := range 2 { // reset must start a fresh, complete object
 			for i := range 3 + round {
 				if err := o.add([]byte(`{"i":` + string(rune('0'+i)) + `}`)); err != nil {
@@ -136,20 +141,32 @@ func TestObjectBuffer(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			// read back with the standard library's gzip and the S3 source's zstd reader
 			var r io.Reader = bytes.NewReader(body)
-			if gz {
+			switch kind {
+			case "gzip":
 				if r, err = gzip.NewReader(r); err != nil {
 					t.Fatalf("round %d: %v", round, err)
 				}
+			case "zstd":
+				zr, err := zstd.NewReader(r)
+				if err != nil {
+					t.Fatalf("round %d: %v", round, err)
+				}
+				defer zr.Close()
+				r = zr
 			}
 			lines := 0
 			for sc := bufio.NewScanner(r); sc.Scan(); lines++ {
 			}
 			if lines != 3+round {
-				t.Errorf("gzip=%v round %d: %d lines, want %d", gz, round, lines, 3+round)
+				t.Errorf("%s round %d: %d lines, want %d", kind, round, lines, 3+round)
 			}
 			o.reset()
 		}
+	}
+	if _, err := newObjectBuffer("lz4"); !errors.Is(err, ErrUnknownKind) {
+		t.Errorf("lz4: %v, want ErrUnknownKind", err)
 	}
 }
 
@@ -189,7 +206,7 @@ func TestIntegrationBench(t *testing.T) {
 	var out bytes.Buffer
 	opts := Options{
 		Out: &out, Records: 3000, RecordSize: 150, Partitions: 2, Tasks: 2, Runs: 1, ObjectBytes: 100 << 10,
-		MemoryRecords: 400, MemoryPartitions: []int{1, 4}, FanOutConnectors: 2, FanOutTasks: 3, AvroRecords: 1200,
+		MemoryRecords: 400, MemoryPartitions: []int{1, 4}, FanOutConnectors: 2, FanOutTasks: 3, AvroRecords: 1200, ScalingTasks: []int{1, 2}, ScalingRecords: 900, SourceRecords: 700,
 		Child: func(ctx context.Context) *exec.Cmd {
 			cmd := exec.CommandContext(ctx, os.Args[0])
 			cmd.Env = append(os.Environ(), childEnv+"=1")
@@ -204,12 +221,20 @@ func TestIntegrationBench(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out.String())
 	}
-	if len(rep.Archive) != 6 {
-		t.Fatalf("%d P1 variants, want 6", len(rep.Archive))
+	// none: ceiling, worker, serverless, worker bytes; gzip: ceiling, worker; zstd: ceiling,
+	// worker
+	if len(rep.Archive) != 8 {
+		t.Fatalf("%d P1 variants, want 8", len(rep.Archive))
 	}
-	for _, v := range rep.Archive {
-		s := v.Runs[0]
-		if s.Counted != 3000 || s.Read != 3000 || s.CPUSeconds <= 0 || s.PeakRSSMB <= 0 || v.MsgsPerS.Median <= 0 {
+	if len(rep.Scaling) != 2 || rep.Scaling[1].Tasks != 2 {
+		t.Fatalf("P6: %+v", rep.Scaling)
+	}
+	for _, v := range append(rep.Archive, rep.Scaling...) {
+		s, want := v.Runs[0], int64(3000)
+		if strings.Contains(v.Name, "tasks.max") {
+			want = 900
+		}
+		if s.Counted != want || s.Read != want || s.CPUSeconds <= 0 || s.PeakRSSMB <= 0 || v.MsgsPerS.Median <= 0 {
 			t.Errorf("%s: %+v", v.Name, s)
 		}
 		if v.Path == KindCeiling && v.RatioToCeiling != 1 {
@@ -217,6 +242,14 @@ func TestIntegrationBench(t *testing.T) {
 		}
 		if s.Objects < 2 {
 			t.Errorf("%s: %d objects, want at least one per partition", v.Name, s.Objects)
+		}
+	}
+	if len(rep.Source) != 2 || rep.SourceValueBytes <= 0 {
+		t.Fatalf("P7: %+v", rep.Source)
+	}
+	for _, v := range rep.Source {
+		if s := v.Runs[0]; s.Counted != 700 || s.Read != 700 || s.CPUSeconds <= 0 || v.MsgsPerS.Median <= 0 {
+			t.Errorf("P7 %s: %+v", v.Name, s)
 		}
 	}
 	if len(rep.AvroParquet) != 2 || rep.AvroValueBytes <= 0 {
@@ -240,10 +273,10 @@ func TestIntegrationBench(t *testing.T) {
 	if rep.FanOut.Tasks != 6 || rep.FanOut.Error != "" || rep.FanOut.TickMs.Median <= 0 {
 		t.Errorf("P4: %+v", rep.FanOut)
 	}
-	if len(rep.Cost) != 4 {
+	if len(rep.Cost) != 5 {
 		t.Errorf("P5: %+v", rep.Cost)
 	}
-	for _, want := range []string{"P1 archive throughput", "worker/gzip", "P1 Avro -> Parquet", "worker/avro-parquet", "P2 memory", "P3 invocation overhead", "P4 fan-out", "P5 cost per TB"} {
+	for _, want := range []string{"P1 archive throughput", "worker/gzip", "worker/zstd", "worker/none/bytes", "P6 scaling", "P7 source path", "P1 Avro -> Parquet", "worker/avro-parquet", "P2 memory", "P3 invocation overhead", "P4 fan-out", "P5 cost per TB"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("table lacks %q:\n%s", want, out.String())
 		}

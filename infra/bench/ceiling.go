@@ -2,7 +2,6 @@ package bench
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
@@ -15,6 +14,8 @@ import (
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/klauspost/compress/gzip"
+	"github.com/klauspost/compress/zstd"
 	kafkago "github.com/segmentio/kafka-go"
 )
 
@@ -37,8 +38,8 @@ func newS3Client(ctx context.Context, endpoint, region, key, secret string) (*s3
 
 // runCeiling archives every partition of the topic with no framework: one goroutine per
 // partition reads record batches over a kafka-go connection to the partition leader, appends
-// each value and a newline to a buffer (through gzip if asked) and puts an object every
-// FlushSize records.
+// each value and a newline to a buffer (through the sink's gzip or zstd compressor, at its
+// default level, if asked) and puts an object every FlushSize records.
 func runCeiling(ctx context.Context, j Job) (JobResult, error) {
 	if len(j.Brokers) == 0 {
 		return JobResult{}, errors.New("ceiling: no brokers")
@@ -89,7 +90,10 @@ func archivePartition(ctx context.Context, client *s3.Client, j Job, partition i
 	if _, err := conn.Seek(first, kafkago.SeekAbsolute); err != nil {
 		return 0, fmt.Errorf("seek %s/%d: %w", j.Topic, partition, err)
 	}
-	var obj objectWriter = newObjectBuffer(j.Gzip)
+	var obj objectWriter
+	if obj, err = newObjectBuffer(j.Compression); err != nil {
+		return 0, err
+	}
 	if j.RegistryURL != "" {
 		if obj, err = newAvroParquetBuffer(ctx, j.RegistryURL); err != nil {
 			return 0, err
@@ -153,53 +157,71 @@ type objectWriter interface {
 	extension() string
 }
 
-// objectBuffer is one object being built: newline-separated values, gzip or not.
+// objectBuffer is one object being built: newline-separated values, compressed or not.
 type objectBuffer struct {
-	buf bytes.Buffer
-	gz  *gzip.Writer
+	buf  bytes.Buffer
+	comp compressor
+	ext  string
 }
 
-func newObjectBuffer(compress bool) *objectBuffer {
-	o := &objectBuffer{}
-	if compress {
-		o.gz = gzip.NewWriter(&o.buf)
+// compressor is a whole-object compressor that can start over on a new destination.
+type compressor interface {
+	io.WriteCloser
+	Reset(w io.Writer)
+}
+
+// newObjectBuffer returns an object buffer for s3.compression.type kind, with the compressor
+// and level the S3 sink uses by default: klauspost/compress gzip at level 6 (the sink's
+// s3.compression.level -1), zstd at its default level on one goroutine.
+func newObjectBuffer(kind string) (*objectBuffer, error) {
+	o := &objectBuffer{ext: ".json"}
+	var err error
+	switch kind {
+	case "", "none":
+	case "gzip":
+		o.comp, err = gzip.NewWriterLevel(&o.buf, 6)
+		o.ext += ".gz"
+	case "zstd":
+		o.comp, err = zstd.NewWriter(&o.buf, zstd.WithEncoderConcurrency(1))
+		o.ext += ".zst"
+	default:
+		err = fmt.Errorf("compression %q: %w", kind, ErrUnknownKind)
 	}
-	return o
+	if err != nil {
+		return nil, fmt.Errorf("ceiling compressor: %w", err)
+	}
+	return o, nil
 }
 
 func (o *objectBuffer) add(v []byte) error {
-	var w io.Writer = &o.buf
-	if o.gz != nil {
-		w = o.gz
+	if o.comp == nil {
+		o.buf.Write(v)
+		o.buf.WriteByte('\n')
+		return nil
 	}
-	if _, err := w.Write(v); err != nil {
-		return fmt.Errorf("gzip: %w", err)
+	if _, err := o.comp.Write(v); err != nil {
+		return fmt.Errorf("compress: %w", err)
 	}
-	if _, err := w.Write([]byte{'\n'}); err != nil {
-		return fmt.Errorf("gzip: %w", err)
+	if _, err := o.comp.Write([]byte{'\n'}); err != nil {
+		return fmt.Errorf("compress: %w", err)
 	}
 	return nil
 }
 
 func (o *objectBuffer) finish() ([]byte, error) {
-	if o.gz != nil {
-		if err := o.gz.Close(); err != nil {
-			return nil, fmt.Errorf("gzip: %w", err)
+	if o.comp != nil {
+		if err := o.comp.Close(); err != nil {
+			return nil, fmt.Errorf("compress: %w", err)
 		}
 	}
 	return o.buf.Bytes(), nil
 }
 
-func (o *objectBuffer) extension() string {
-	if o.gz != nil {
-		return ".json.gz"
-	}
-	return ".json"
-}
+func (o *objectBuffer) extension() string { return o.ext }
 
 func (o *objectBuffer) reset() {
 	o.buf.Reset()
-	if o.gz != nil {
-		o.gz.Reset(&o.buf)
+	if o.comp != nil {
+		o.comp.Reset(&o.buf)
 	}
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/klauspost/compress/zstd"
 )
 
 // BucketCount is what a bucket holds.
@@ -21,7 +22,7 @@ type BucketCount struct {
 }
 
 // countBucket reads every object of bucket and counts its records: the newline-terminated
-// lines of the JSON objects, gunzipped when the key ends in .gz, and the rows of Parquet ones.
+// lines of the JSON and ByteArray objects, decompressed when the key ends in .gz or .zst, and the rows of Parquet ones.
 func countBucket(ctx context.Context, client *s3.Client, bucket string) (BucketCount, error) {
 	var c BucketCount
 	p := s3.NewListObjectsV2Paginator(client, &s3.ListObjectsV2Input{Bucket: &bucket})
@@ -66,6 +67,14 @@ func countObject(ctx context.Context, client *s3.Client, bucket, key string) (in
 		if err != nil {
 			return 0, fmt.Errorf("gunzip %q: %w", key, err)
 		}
+		r = zr
+	}
+	if strings.HasSuffix(key, ".zst") {
+		zr, err := zstd.NewReader(out.Body, zstd.WithDecoderConcurrency(1))
+		if err != nil {
+			return 0, fmt.Errorf("zstd %q: %w", key, err)
+		}
+		defer zr.Close()
 		r = zr
 	}
 	var (

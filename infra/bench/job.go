@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/connectless/connectless/core/memtune"
 )
 
 // Variant kinds of an archive job.
@@ -23,6 +25,14 @@ const (
 	KindServerless = "serverless"
 )
 
+// Formats of the connector in a job.
+const (
+	// FormatJSON is JsonConverter (schemas off) + JsonFormat.
+	FormatJSON = "json"
+	// FormatBytes is ByteArrayConverter + ByteArrayFormat: the value bytes and a newline.
+	FormatBytes = "bytes"
+)
+
 // Job is one archive run, handed to a child process as JSON on its standard input.
 type Job struct {
 	Kind    string   `json:"kind"`
@@ -35,8 +45,13 @@ type Job struct {
 	Region     string `json:"region"`
 	AccessKey  string `json:"access_key"`
 	SecretKey  string `json:"secret_key"`
-	// Gzip compresses each object.
-	Gzip bool `json:"gzip"`
+	// Compression is s3.compression.type of each object: none (or empty), gzip or zstd. The
+	// ceiling uses the sink's compressors at the sink's default levels (klauspost/compress).
+	Compression string `json:"compression,omitempty"`
+	// Format of the connector's objects: FormatJSON (or empty) for JsonConverter + JsonFormat,
+	// FormatBytes for ByteArrayConverter + ByteArrayFormat. The ceiling writes the same lines
+	// for both.
+	Format string `json:"format,omitempty"`
 	// FlushSize is the records per object (flush.size).
 	FlushSize int `json:"flush_size"`
 	// Tasks is tasks.max of the connector (the ceiling reads every partition concurrently).
@@ -47,6 +62,11 @@ type Job struct {
 	// wire format, archived as Parquet (the ceiling decodes with hamba/avro and writes with
 	// parquet-go; the connector uses AvroConverter and ParquetFormat).
 	RegistryURL string `json:"registry_url,omitempty"`
+	// File is the file a source job (P7) reads, one record per line.
+	File string `json:"file,omitempty"`
+	// MemoryMB, when above zero, is the memory the child runs the job in: it sets the Go
+	// collector as the task function does for that function memory size (memtune.ForMemory).
+	MemoryMB int `json:"memory_mb,omitempty"`
 	// Profile, when set, is a file that receives a CPU profile of the run.
 	Profile string `json:"profile,omitempty"`
 }
@@ -60,6 +80,9 @@ type JobResult struct {
 	// PeakRSSMB is the process's VmHWM at the end (rusage's maxrss of a child starts at the
 	// parent's size when it forked, so the child reads its own).
 	PeakRSSMB float64 `json:"peak_rss_mb"`
+	// FileRSSMB is the process's RssFile at the end: resident pages of mapped files, mostly
+	// the executable's, which no Go memory limit bounds.
+	FileRSSMB float64 `json:"file_rss_mb"`
 	// Error is set when the job failed.
 	Error string `json:"error,omitempty"`
 }
@@ -71,13 +94,14 @@ func RunChild(ctx context.Context, in io.Reader, out io.Writer) error {
 	if err := json.NewDecoder(in).Decode(&j); err != nil {
 		return fmt.Errorf("read job: %w", err)
 	}
+	memtune.Apply(os.Environ(), memtune.ForMemory(j.MemoryMB))
 	stopProfile, err := startProfile(j.Profile)
 	if err != nil {
 		return err
 	}
 	res, err := runJob(ctx, j)
 	stopProfile()
-	res.PeakRSSMB = peakRSSMB()
+	res.PeakRSSMB, res.FileRSSMB = procStatusMB("VmHWM:"), procStatusMB("RssFile:")
 	if err != nil {
 		res.Error = err.Error()
 	}
@@ -95,18 +119,23 @@ func runJob(ctx context.Context, j Job) (JobResult, error) {
 		return runWorker(ctx, j)
 	case KindServerless:
 		return runServerless(ctx, j)
+	case KindSourceCeiling:
+		return runSourceCeiling(ctx, j)
+	case KindSourceWorker:
+		return runWorker(ctx, j)
 	}
 	return JobResult{}, fmt.Errorf("job kind %q: %w", j.Kind, ErrUnknownKind)
 }
 
-// peakRSSMB reads VmHWM from /proc/self/status in MiB; 0 where there is none.
-func peakRSSMB() float64 {
+// procStatusMB reads a kB field of /proc/self/status (VmHWM:, RssFile:) in MiB; 0 where
+// there is none.
+func procStatusMB(field string) float64 {
 	b, err := os.ReadFile("/proc/self/status")
 	if err != nil {
 		return 0
 	}
 	for line := range strings.Lines(string(b)) {
-		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+		if v, ok := strings.CutPrefix(line, field); ok {
 			kib, _ := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 64)
 			return kib / 1024
 		}

@@ -98,6 +98,10 @@ func coldInit(ctx context.Context, bootstrap string, brokers string, runs int) (
 	return cold, warm, nil
 }
 
+// fanOutTopic is the topic P4's connectors write to; it exists before they are created (the
+// runtime refuses a connector whose topic is missing and would not be created).
+const fanOutTopic = "fanout"
+
 // fanOut measures scheduler ticks (assign, plan, dispatch) over connectors×tasks source
 // tasks on DynamoDB, with an invoker that only counts. It returns one duration per tick.
 func fanOut(ctx context.Context, brokers []string, table string, d *devstack.DynamoDB, client *dynamodb.Client, connectorsN, tasks, ticks int) ([]time.Duration, error) {
@@ -124,7 +128,7 @@ func fanOut(ctx context.Context, brokers []string, table string, d *devstack.Dyn
 	defer rt.Close()
 	for i := range connectorsN {
 		cfg := map[string]string{
-			"connector.class": datagen.Class, datagen.TopicConfig: "fanout",
+			"connector.class": datagen.Class, datagen.TopicConfig: fanOutTopic,
 			datagen.QuickstartConfig: "applogs", "tasks.max": strconv.Itoa(tasks),
 		}
 		if _, err := rt.Herder.CreateConnector(ctx, fmt.Sprintf("fanout-%04d", i), rawConfig(cfg), store.TargetRunning); err != nil {

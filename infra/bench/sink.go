@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -31,13 +32,10 @@ const connectorName = "bench-archive"
 const sliceBudget = 10 * time.Minute
 
 // connectorConfig is the S3 sink configuration of a job: JsonFormat of schemaless JSON
-// values (ParquetFormat of AvroConverter values for the Avro row), the default partitioner,
+// values (ByteArrayFormat of ByteArrayConverter values for FormatBytes, ParquetFormat of AvroConverter values for the Avro row), the default partitioner,
 // FlushSize records per object.
 func connectorConfig(j Job) map[string]string {
-	compression := "none"
-	if j.Gzip {
-		compression = "gzip"
-	}
+	compression := cmp.Or(j.Compression, "none")
 	cfg := map[string]string{
 		"connector.class":                "io.confluent.connect.s3.S3SinkConnector",
 		"topics":                         j.Topic,
@@ -55,6 +53,11 @@ func connectorConfig(j Job) map[string]string {
 		"key.converter":                  "org.apache.kafka.connect.storage.StringConverter",
 		"value.converter":                "org.apache.kafka.connect.json.JsonConverter",
 		"value.converter.schemas.enable": "false",
+	}
+	if j.Format == FormatBytes {
+		delete(cfg, "value.converter.schemas.enable")
+		cfg["format.class"] = "io.confluent.connect.s3.format.bytearray.ByteArrayFormat"
+		cfg["value.converter"] = "org.apache.kafka.connect.converters.ByteArrayConverter"
 	}
 	if j.RegistryURL != "" {
 		delete(cfg, "value.converter.schemas.enable")
@@ -89,9 +92,14 @@ func openRuntime(ctx context.Context, j Job, props map[string]string) (*serverle
 	return rt, nil
 }
 
-// runWorker runs the S3 sink as the worker does: every task runs slice after slice in its
-// own goroutine until it caught up, on a bolt store.
+// runWorker runs the S3 sink (FileStreamSource for KindSourceWorker) as the worker does:
+// every task runs slice after slice in its own goroutine until it caught up, on a bolt
+// store.
 func runWorker(ctx context.Context, j Job) (JobResult, error) {
+	cfg := connectorConfig(j)
+	if j.Kind == KindSourceWorker {
+		cfg = sourceConfig(j)
+	}
 	dir, err := os.MkdirTemp("", "connectless-bench-")
 	if err != nil {
 		return JobResult{}, fmt.Errorf("state directory: %w", err)
@@ -102,7 +110,7 @@ func runWorker(ctx context.Context, j Job) (JobResult, error) {
 		return JobResult{}, err
 	}
 	defer rt.Close()
-	if _, err := rt.Herder.CreateConnector(ctx, connectorName, rawConfig(connectorConfig(j)), store.TargetRunning); err != nil {
+	if _, err := rt.Herder.CreateConnector(ctx, connectorName, rawConfig(cfg), store.TargetRunning); err != nil {
 		return JobResult{}, fmt.Errorf("create connector: %w", err)
 	}
 	c, err := rt.Store.Connector(ctx, connectorName)

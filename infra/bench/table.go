@@ -13,36 +13,25 @@ func PrintTable(w io.Writer, rep *Report) {
 	if rep.Records > 0 {
 		avg = float64(rep.ValueBytes) / float64(rep.Records)
 	}
-	fmt.Fprintf(w, "\nP1 archive throughput: %d records of %.0f B (%.1f MB), %d partitions, tasks.max=%d, flush.size=%d, %d CPUs\n",
-		rep.Records, avg, float64(rep.ValueBytes)/1e6, rep.Partitions, rep.Tasks, rep.FlushSize, rep.CPUs)
-	fmt.Fprintln(tw, "variant\tmsg/s min\tmedian\tmax\tMB/s\tCPU-s/GB\tpeak RSS MiB\tvs ceiling\tcounted\t")
-	for _, v := range rep.Archive {
-		var counted int64
-		if len(v.Runs) > 0 {
-			counted = v.Runs[len(v.Runs)-1].Counted
-		}
-		fmt.Fprintf(tw, "%s\t%.0f\t%.0f\t%.0f\t%.1f\t%.1f\t%.1f\t%.0f%%\t%d\t\n", v.Name, v.MsgsPerS.Min, v.MsgsPerS.Median, v.MsgsPerS.Max,
-			v.MBPerS.Median, v.CPUSPerGB.Median, v.PeakRSSMB.Median, 100*v.RatioToCeiling, counted)
-	}
-	tw.Flush()
-	if len(rep.AvroParquet) > 0 {
-		fmt.Fprintf(w, "\nP1 Avro -> Parquet (AvroConverter + ParquetFormat; ceiling: hamba/avro decode + parquet-go write + PutObject): %d records, %.1f MB\n",
-			rep.AvroRecords, float64(rep.AvroValueBytes)/1e6)
-		fmt.Fprintln(tw, "variant\tmsg/s min\tmedian\tmax\tMB/s\tCPU-s/GB\tpeak RSS MiB\tvs ceiling\tcounted\t")
-		for _, v := range rep.AvroParquet {
-			var counted int64
-			if len(v.Runs) > 0 {
-				counted = v.Runs[len(v.Runs)-1].Counted
-			}
-			fmt.Fprintf(tw, "%s\t%.0f\t%.0f\t%.0f\t%.1f\t%.1f\t%.1f\t%.0f%%\t%d\t\n", v.Name, v.MsgsPerS.Min, v.MsgsPerS.Median, v.MsgsPerS.Max,
-				v.MBPerS.Median, v.CPUSPerGB.Median, v.PeakRSSMB.Median, 100*v.RatioToCeiling, counted)
+	printVariants(w, tw, fmt.Sprintf("P1 archive throughput: %d records of %.0f B (%.1f MB), %d partitions, tasks.max=%d, flush.size=%d, %d CPUs; JsonFormat unless /bytes (ByteArrayFormat); vs the ceiling of the same compression",
+		rep.Records, avg, float64(rep.ValueBytes)/1e6, rep.Partitions, rep.Tasks, rep.FlushSize, rep.CPUs), rep.Archive)
+	printVariants(w, tw, fmt.Sprintf("P1 Avro -> Parquet (AvroConverter + ParquetFormat; ceiling: hamba/avro decode + parquet-go write + PutObject): %d records, %.1f MB",
+		rep.AvroRecords, float64(rep.AvroValueBytes)/1e6), rep.AvroParquet)
+	printVariants(w, tw, fmt.Sprintf("P7 source path, file -> Kafka (ceiling: bufio lines + kafka-go writer; worker: FileStreamSource, StringConverter): %d records, %.1f MB",
+		rep.SourceRecords, float64(rep.SourceValueBytes)/1e6), rep.Source)
+	if len(rep.Scaling) > 0 {
+		fmt.Fprintf(w, "\nP6 scaling (worker path, uncompressed JsonFormat, %d records over %d partitions; vs the first row)\n", rep.ScalingRecords, rep.Partitions)
+		fmt.Fprintln(tw, "variant\tmsg/s median\tmsg/s per task\tCPU-s/GB\tpeak RSS MiB\tvs first\tcounted\t")
+		for _, v := range rep.Scaling {
+			fmt.Fprintf(tw, "%s\t%.0f\t%.0f\t%.1f\t%.1f\t%.0f%%\t%d\t\n", v.Name, v.MsgsPerS.Median, v.MsgsPerS.Median/float64(max(v.Tasks, 1)),
+				v.CPUSPerGB.Median, v.PeakRSSMB.Median, 100*v.RatioToCeiling, lastCounted(v))
 		}
 		tw.Flush()
 	}
-	fmt.Fprintln(w, "\nP2 memory (worker path, one task, uncompressed)")
-	fmt.Fprintln(tw, "partitions\trecords\tpeak RSS MiB\tseconds\t")
+	fmt.Fprintf(w, "\nP2 memory (worker path, one task, uncompressed, in %d MiB: Go memory limit and GC as the task function sets them)\n", rep.MemoryMB)
+	fmt.Fprintln(tw, "partitions\trecords\tpeak RSS MiB\tfile-backed MiB\tseconds\t")
 	for _, m := range rep.Memory {
-		fmt.Fprintf(tw, "%d\t%d\t%.1f\t%.1f\t%s\n", m.Partitions, m.Counted, m.PeakRSSMB, m.Seconds, m.Error)
+		fmt.Fprintf(tw, "%d\t%d\t%.1f\t%.1f\t%.1f\t%s\n", m.Partitions, m.Counted, m.PeakRSSMB, m.FileRSSMB, m.Seconds, m.Error)
 	}
 	tw.Flush()
 	o := rep.Overhead
@@ -75,3 +64,30 @@ func PrintTable(w io.Writer, rep *Report) {
 }
 
 func fmtStat(s Stat) string { return fmt.Sprintf("%.1f / %.1f / %.1f", s.Min, s.Median, s.Max) }
+
+// printVariants writes a titled table of variants; nothing when there are none.
+func printVariants(w io.Writer, tw *tabwriter.Writer, title string, vs []Variant) {
+	if len(vs) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "\n%s\n", title)
+	fmt.Fprintln(tw, "variant\tmsg/s min\tmedian\tmax\tMB/s\tCPU-s/GB\tpeak RSS MiB\tvs ceiling\tcounted\t")
+	for _, v := range vs {
+		printVariant(tw, v)
+	}
+	tw.Flush()
+}
+
+// printVariant writes one P1 row.
+func printVariant(w io.Writer, v Variant) {
+	fmt.Fprintf(w, "%s\t%.0f\t%.0f\t%.0f\t%.1f\t%.1f\t%.1f\t%.0f%%\t%d\t\n", v.Name, v.MsgsPerS.Min, v.MsgsPerS.Median, v.MsgsPerS.Max,
+		v.MBPerS.Median, v.CPUSPerGB.Median, v.PeakRSSMB.Median, 100*v.RatioToCeiling, lastCounted(v))
+}
+
+// lastCounted is the records counted in the bucket after the variant's last run.
+func lastCounted(v Variant) int64 {
+	if len(v.Runs) == 0 {
+		return 0
+	}
+	return v.Runs[len(v.Runs)-1].Counted
+}

@@ -1,11 +1,13 @@
 package format
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
@@ -67,9 +69,11 @@ type Options struct {
 func New(class string, o Options) (Format, error) {
 	switch class {
 	case JSONFormatClass:
-		return jsonFormat{w: jsonWriter{decimalNumeric: o.DecimalNumeric, inputOrder: o.MapKeyOrderInput}, compression: o.Compression, level: o.CompressionLevel}, nil
+		return jsonFormat{w: jsonWriter{decimalNumeric: o.DecimalNumeric, inputOrder: o.MapKeyOrderInput}, compression: o.Compression,
+			comp: newCompressors(o.Compression, o.CompressionLevel)}, nil
 	case ByteArrayFormatClass:
-		return byteArrayFormat{ext: o.ByteArrayExtension, separator: []byte(o.ByteArraySeparator), compression: o.Compression, level: o.CompressionLevel}, nil
+		return byteArrayFormat{ext: o.ByteArrayExtension, separator: []byte(o.ByteArraySeparator), compression: o.Compression,
+			comp: newCompressors(o.Compression, o.CompressionLevel)}, nil
 	case AvroFormatClass:
 		return &avroFormat{codec: o.AvroCodec, codecs: o.avroCodecs()}, nil
 	case ParquetFormatClass:
@@ -83,18 +87,51 @@ func (o Options) avroCodecs() *avroCodecs {
 	return &avroCodecs{cfg: avrodata.Config{ConnectMetaData: o.ConnectMetaData, EnhancedSchemaSupport: o.EnhancedAvroSchemaSupport}}
 }
 
-// compress wraps the final object stream for s3.compression.type.
-func compress(dst io.Writer, kind string, level int32) (io.WriteCloser, error) {
-	switch kind {
-	case "gzip":
-		if level == -1 {
-			level = 6
-		}
-		return gzip.NewWriterLevel(dst, int(level))
-	case "zstd":
-		return zstd.NewWriter(dst, zstd.WithEncoderConcurrency(1))
+// compressors hands out the whole-object compressor of s3.compression.type and takes it
+// back after an object, so a task builds its compressor once instead of once per object (a
+// zstd encoder holds megabytes of tables). Finish may run concurrently: a pool, not one
+// writer.
+type compressors struct {
+	kind  string
+	level int32
+	pool  sync.Pool
+}
+
+// resetWriteCloser is a compressor that can start over on a new destination.
+type resetWriteCloser interface {
+	io.WriteCloser
+	Reset(w io.Writer)
+}
+
+func newCompressors(kind string, level int32) *compressors {
+	if level == -1 {
+		level = 6
 	}
-	return nopCloser{dst}, nil
+	return &compressors{kind: kind, level: level}
+}
+
+// get returns a compressor writing to dst, and a function that gives it back after Close.
+func (c *compressors) get(dst io.Writer) (io.WriteCloser, func(), error) {
+	if c == nil || (c.kind != "gzip" && c.kind != "zstd") {
+		return nopCloser{dst}, func() {}, nil
+	}
+	if w, ok := c.pool.Get().(resetWriteCloser); ok {
+		w.Reset(dst)
+		return w, func() { c.pool.Put(w) }, nil
+	}
+	var (
+		w   resetWriteCloser
+		err error
+	)
+	if c.kind == "gzip" {
+		w, err = gzip.NewWriterLevel(dst, int(c.level))
+	} else {
+		w, err = zstd.NewWriter(dst, zstd.WithEncoderConcurrency(1))
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	return w, func() { c.pool.Put(w) }, nil
 }
 
 type nopCloser struct{ io.Writer }
@@ -114,15 +151,19 @@ func compressionExt(kind string) string {
 }
 
 // copyCompressed copies the spool through the compressor of s3.compression.type to dst.
-func copyCompressed(dst io.Writer, spool io.Reader, kind string, level int32) error {
-	w, err := compress(dst, kind, level)
+func (c *compressors) copyCompressed(dst io.Writer, spool io.Reader) error {
+	w, done, err := c.get(dst)
 	if err != nil {
-		return fmt.Errorf("open %s compressor: %w", kind, err)
+		return fmt.Errorf("open %s compressor: %w", c.kind, err)
 	}
 	if _, err := io.Copy(w, spool); err != nil {
 		return fmt.Errorf("compress: %w", err)
 	}
-	return w.Close()
+	if err := w.Close(); err != nil {
+		return err
+	}
+	done() // only a cleanly closed compressor goes back
+	return nil
 }
 
 // byteArrayFormat is Confluent's ByteArrayFormat: raw value bytes, then the separator.
@@ -130,7 +171,7 @@ type byteArrayFormat struct {
 	ext         string
 	separator   []byte
 	compression string
-	level       int32
+	comp        *compressors
 }
 
 // Extension is the configured extension and the compression's.
@@ -148,7 +189,19 @@ func (f byteArrayFormat) Encode(schema *connect.Schema, value any) ([]byte, erro
 	return append(slices.Clip(b), f.separator...), nil
 }
 
+// EncodeRaw returns raw itself and true when the value is those bytes (ByteArrayConverter
+// hands the record's value on as read) and the separator is the spool's line terminator, a
+// newline: the spool then writes raw and the newline without a copy in between. Anything
+// else is Encode's.
+func (f byteArrayFormat) EncodeRaw(_, raw []byte, schema *connect.Schema, value any) ([]byte, bool, error) {
+	if b, ok := value.([]byte); ok && len(f.separator) == 1 && f.separator[0] == '\n' && (schema == nil || schema.Type == connect.TypeBytes) && bytes.Equal(b, raw) {
+		return raw, true, nil
+	}
+	b, err := f.Encode(schema, value)
+	return b, false, err
+}
+
 // Finish compresses the spooled records.
 func (f byteArrayFormat) Finish(dst io.Writer, spool io.Reader, _ *connect.Schema, _ int) error {
-	return copyCompressed(dst, spool, f.compression, f.level)
+	return f.comp.copyCompressed(dst, spool)
 }

@@ -18,7 +18,7 @@ type RawEncoder interface {
 type jsonFormat struct {
 	w           jsonWriter
 	compression string
-	level       int32
+	comp        *compressors
 }
 
 // Extension is .json and the compression's extension.
@@ -61,5 +61,5 @@ func (f jsonFormat) EncodeRaw(dst, raw []byte, schema *connect.Schema, value any
 
 // Finish compresses the spooled lines.
 func (f jsonFormat) Finish(dst io.Writer, spool io.Reader, _ *connect.Schema, _ int) error {
-	return copyCompressed(dst, spool, f.compression, f.level)
+	return f.comp.copyCompressed(dst, spool)
 }

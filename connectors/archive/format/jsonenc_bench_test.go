@@ -23,18 +23,30 @@ func BenchmarkAppendJSONString(b *testing.B) {
 	}
 }
 
-// BenchmarkCompressGzip compresses 4 MiB of JSON log lines as s3.compression.type=gzip does
-// at the default level.
-func BenchmarkCompressGzip(b *testing.B) {
+// BenchmarkCompress compresses 4 MiB of JSON log lines as s3.compression.type does at the
+// default level: with a compressor built for the object (fresh, as every object did before
+// the task kept its compressors) and with the task's reused one.
+func BenchmarkCompress(b *testing.B) {
 	var src []byte
 	for i := 0; len(src) < 4<<20; i++ {
 		src = fmt.Appendf(src, `{"ts":"2024-05-01T12:%02d:%02d.000Z","level":"INFO","service":"checkout","host":"checkout-%d","trace_id":"%016x","latency_ms":%d,"msg":"request served"}`+"\n",
 			i/60%60, i%60, i%16, uint64(i)*0x9E3779B97F4A7C15, i%2000)
 	}
-	b.SetBytes(int64(len(src)))
-	for b.Loop() {
-		if err := copyCompressed(io.Discard, bytes.NewReader(src), "gzip", -1); err != nil {
-			b.Fatal(err)
+	for _, kind := range []string{"gzip", "zstd"} {
+		for _, reuse := range []bool{false, true} {
+			b.Run(fmt.Sprintf("%s/reused=%v", kind, reuse), func(b *testing.B) {
+				c := newCompressors(kind, -1)
+				b.SetBytes(int64(len(src)))
+				b.ReportAllocs()
+				for b.Loop() {
+					if !reuse {
+						c = newCompressors(kind, -1)
+					}
+					if err := c.copyCompressed(io.Discard, bytes.NewReader(src)); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
 		}
 	}
 }
