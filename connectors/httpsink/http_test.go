@@ -306,8 +306,8 @@ func TestTaskFailures(t *testing.T) {
 			t.Fatal(err)
 		}
 		err := task.Flush(t.Context(), nil)
-		if !errors.Is(err, ErrRetriesExhausted) || !strings.Contains(err.Error(), url) {
-			t.Fatalf("Flush = %v, want retries exhausted naming %s", err, url)
+		if !errors.Is(err, ErrRetriesExhausted) || !strings.Contains(err.Error(), strings.TrimPrefix(url, "http://")) || !strings.Contains(err.Error(), URLConfig) {
+			t.Fatalf("Flush = %v, want retries exhausted naming %s and %s", err, url, URLConfig)
 		}
 	})
 }

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	nethttp "net/http"
 	"strconv"
 	"strings"
@@ -111,10 +110,8 @@ func (t *Task) Start(_ context.Context, props map[string]string, tctx connect.Si
 	if err != nil {
 		return err
 	}
-	tr := nethttp.DefaultTransport.(*nethttp.Transport).Clone()
-	tr.DialContext = (&net.Dialer{Timeout: s.connectTimeout, KeepAlive: 30 * time.Second}).DialContext
 	t.s, t.reporter, t.queue = s, tctx.Reporter(), nil
-	t.client = &nethttp.Client{Transport: tr, Timeout: s.requestTimeout}
+	t.client = newClient(s)
 	if t.Log == nil {
 		t.Log = tctx.Logger()
 	}
@@ -281,7 +278,7 @@ func (t *Task) request(ctx context.Context, body []byte) (time.Duration, error) 
 	}
 	resp, err := t.client.Do(req)
 	if err != nil {
-		return 0, fmt.Errorf("http sink: %s %s: %w", t.s.method, t.s.url, err)
+		return 0, describeTransport(t.s, err)
 	}
 	defer resp.Body.Close()
 	snippet, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
@@ -290,7 +287,7 @@ func (t *Task) request(ctx context.Context, body []byte) (time.Duration, error) 
 		return 0, nil
 	}
 	return retryAfter(resp.Header.Get("Retry-After"), time.Now()), &StatusError{
-		Method: t.s.method, URL: t.s.url, Status: resp.StatusCode, Body: strings.TrimSpace(string(snippet)),
+		Method: t.s.method, URL: redactURL(t.s.url), Status: resp.StatusCode, Body: strings.TrimSpace(string(snippet)),
 	}
 }
 

@@ -99,7 +99,7 @@ func (t *Task) Start(ctx context.Context, props map[string]string, tctx connect.
 		tombstones: cfg.tombstones, now: time.Now}
 	fail := func(err error) error {
 		t.Stop()
-		return fmt.Errorf("postgres cdc: %w", err)
+		return fmt.Errorf("postgres cdc: %w", explainStart(ctx, &cfg, err))
 	}
 	if t.conn, err = connectPlain(ctx, &t.cfg); err != nil {
 		return fail(err)
@@ -255,6 +255,7 @@ func connectReplication(ctx context.Context, cfg *config) (*pgconn.PgConn, error
 		return nil, err
 	}
 	pc.RuntimeParams["options"] = sessionOptions
+	pc.RuntimeParams["application_name"] = replicationAppName(cfg)
 	conn, err := pgconn.ConnectConfig(ctx, pc)
 	if err != nil {
 		return nil, fmt.Errorf("connect for replication: %w", err)

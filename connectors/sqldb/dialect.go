@@ -12,8 +12,6 @@ import (
 	"github.com/go-sql-driver/mysql"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
-
-	"github.com/connectless/connectless/core/connect/transient"
 )
 
 // ErrURL is returned for a connection.url that names no supported database.
@@ -89,6 +87,8 @@ func (d dialect) currentSchema() string {
 type conn struct {
 	db *gosql.DB
 	d  dialect
+	// where is the database's URL without credentials, for messages.
+	where string
 }
 
 // connInfo is a parsed connection.url with credentials applied.
@@ -238,7 +238,7 @@ func open(ctx context.Context, raw, user, password string) (*conn, error) {
 	} else {
 		c, err := mysql.NewConnector(info.my)
 		if err != nil {
-			return nil, fmt.Errorf("%w: %s: %w", ErrConnect, info.redacted, err)
+			return nil, &connectError{key: ConnectionURLConfig, msg: fmt.Sprintf("cannot connect to %s: %v", info.redacted, err), err: err}
 		}
 		db = gosql.OpenDB(c)
 	}
@@ -246,12 +246,9 @@ func open(ctx context.Context, raw, user, password string) (*conn, error) {
 	db.SetConnMaxIdleTime(time.Minute)
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
-		if !transient.Is(err) { // refused credentials, unknown database: a person must fix it
-			return nil, fmt.Errorf("%w (check connection.url, connection.user and connection.password): %s: %w", ErrConnect, info.redacted, err)
-		}
-		return nil, fmt.Errorf("%w: %s: %w", ErrConnect, info.redacted, err)
+		return nil, diagnoseConnect(info, passwordInURL(raw, password), err)
 	}
-	return &conn{db: db, d: info.d}, nil
+	return &conn{db: db, d: info.d, where: info.redacted}, nil
 }
 
 // now returns the database's current time.

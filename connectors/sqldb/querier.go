@@ -64,10 +64,10 @@ func newQuerier(ctx context.Context, db *conn, cfg sourceConfig, table string) (
 	for _, c := range cols {
 		q.nullable[c.name] = c.nullable
 	}
-	check := func(kind error, name string) error {
+	check := func(kind error, key, name string) error {
 		nullable, ok := q.nullable[name]
 		if !ok {
-			return fmt.Errorf("%w %q does not exist in table %q", kind, name, table)
+			return fmt.Errorf("%w %q does not exist in table %q: fix %s", kind, name, table, key)
 		}
 		if nullable && cfg.validateNonNull {
 			return fmt.Errorf("%w %q of table %q is nullable: cannot make incremental queries on it (set validate.non.null=false to allow it)", kind, name, table)
@@ -75,13 +75,13 @@ func newQuerier(ctx context.Context, db *conn, cfg sourceConfig, table string) (
 		return nil
 	}
 	if cfg.mode == ModeIncrementing || cfg.mode == ModeTimestampIncrementing {
-		if err := check(errIncColumn, cfg.incColumn); err != nil {
+		if err := check(errIncColumn, IncrementingColumnConfig, cfg.incColumn); err != nil {
 			return nil, err
 		}
 	}
 	if cfg.mode == ModeTimestamp || cfg.mode == ModeTimestampIncrementing {
 		for _, c := range cfg.tsColumns {
-			if err := check(errTsColumn, c); err != nil {
+			if err := check(errTsColumn, TimestampColumnConfig, c); err != nil {
 				return nil, err
 			}
 		}
@@ -288,11 +288,11 @@ func (q *querier) execute(ctx, qctx context.Context) error {
 	}
 	if q.usesInc() && q.incIdx < 0 {
 		rows.Close()
-		return fmt.Errorf("%w %q is not in the result of %s", errIncColumn, q.cfg.incColumn, q.describe())
+		return fmt.Errorf("%w %q is not in the result of %s: fix %s", errIncColumn, q.cfg.incColumn, q.describe(), IncrementingColumnConfig)
 	}
 	if q.usesTs() && len(q.tsIdx) != len(q.cfg.tsColumns) {
 		rows.Close()
-		return fmt.Errorf("%w %v is not in the result of %s", errTsColumn, q.cfg.tsColumns, q.describe())
+		return fmt.Errorf("%w %v is not in the result of %s: fix %s", errTsColumn, q.cfg.tsColumns, q.describe(), TimestampColumnConfig)
 	}
 	if s := b.Build(); !s.Equal(q.schema) {
 		q.schema = s

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/connectless/connectless/core/connect"
 	"github.com/connectless/connectless/core/connect/transient"
@@ -36,37 +35,18 @@ func (c *SinkConnector) Config() *connect.ConfigDef { return SinkConfigDef() }
 // NewTask returns a new sink task.
 func (c *SinkConnector) NewTask() connect.SinkTask { return &SinkTask{} }
 
-// Validate connects to the database and, without auto.create, checks that the table of each
-// topic in topics exists (Kafka's Connector.validate).
-func (c *SinkConnector) Validate(ctx context.Context, props map[string]string, results *connect.ConfigInfos) error {
+// Validate reports the cross-key errors on the keys concerned (Kafka's Connector.validate);
+// what only a connection can see is Preflight's.
+func (c *SinkConnector) Validate(_ context.Context, props map[string]string, results *connect.ConfigInfos) error {
 	if results.ErrorCount > 0 {
 		return nil
 	}
 	cfg, err := parseSinkConfig(props)
-	var ke *keyError
-	if errors.As(err, &ke) {
+	if errors.Is(err, ErrConfig) {
 		addKeyErrors(results, cfg.crossCheck())
-		return nil
 	}
-	if err != nil {
-		return nil
-	}
-	db, err := open(ctx, cfg.url, cfg.user, cfg.password)
-	if err != nil {
-		results.AddError(ConnectionURLConfig, err.Error())
-		return nil
-	}
-	defer db.db.Close()
-	if cfg.autoCreate {
-		return nil
-	}
-	for _, topic := range strings.Split(props["topics"], ",") {
-		if topic = strings.TrimSpace(topic); topic == "" {
-			continue
-		}
-		if _, err := db.columns(ctx, cfg.tableFor(topic)); err != nil {
-			results.AddError(TableNameFormatConfig, fmt.Sprintf("topic %q: %v (set auto.create=true to create it)", topic, err))
-		}
+	if err == nil {
+		checkURL(results, cfg.url)
 	}
 	return nil
 }

@@ -44,7 +44,8 @@ func (t *SinkTask) ensureTable(ctx context.Context, name string, cols []col) err
 	info, err := t.table(ctx, name)
 	if errors.Is(err, ErrNoTable) {
 		if !t.cfg.autoCreate {
-			return fmt.Errorf("%w: %q, and auto.create is false", ErrNoTable, name)
+			return &missingError{kind: ErrNoTable, msg: fmt.Sprintf("table %q does not exist in %s: set %s=true to create it, or create it, or fix %s",
+				name, t.db.where, AutoCreateConfig, TableNameFormatConfig)}
 		}
 		if err := t.create(ctx, name, cols); err != nil {
 			return err
@@ -65,7 +66,7 @@ func (t *SinkTask) ensureTable(ctx context.Context, name string, cols []col) err
 		return nil
 	}
 	if !t.cfg.autoEvolve {
-		return fmt.Errorf("table %q has no column %q for the record's field, and auto.evolve is false", name, missing[0].name)
+		return fmt.Errorf("table %q has no column %q for the record's field: set %s=true to add it, or add it", name, missing[0].name, AutoEvolveConfig)
 	}
 	for _, c := range missing {
 		if !c.schema.Optional && c.schema.Default == nil {

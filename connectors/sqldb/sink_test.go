@@ -258,16 +258,13 @@ func TestIntegrationSinkBadInput(t *testing.T) {
 				want  error
 			}{
 				{"unsupported URL", with(ConnectionURLConfig, "sqlserver://host/db"), ConnectionURLConfig, ErrURL},
-				{"wrong password", with(ConnectionPasswordConfig, "nope"), ConnectionURLConfig, ErrConnect},
-				{"missing table", with(TableNameFormatConfig, "no_such_${topic}", "topics", "orders"), TableNameFormatConfig, nil},
+				{"wrong password", with(ConnectionPasswordConfig, "nope"), ConnectionPasswordConfig, ErrConnect},
+				{"missing table", with(TableNameFormatConfig, "no_such_${topic}", "topics", "orders"), AutoCreateConfig, nil},
 				{"delete without record_key", with(DeleteEnabledConfig, "true", PKModeConfig, PKModeRecordValue), DeleteEnabledConfig, ErrConfig},
 			} {
 				t.Run(tc.name, func(t *testing.T) {
 					c := &SinkConnector{}
-					infos := connect.ValidateAll(SinkClass, tc.props, c.Config())
-					if err := c.Validate(t.Context(), tc.props, &infos); err != nil {
-						t.Fatal(err)
-					}
+					infos, _ := checkConfig(t, c, SinkClass, tc.props)
 					if errs := errorsOf(infos, tc.key); len(errs) == 0 {
 						t.Errorf("Validate reported no error under %s: %s", tc.key, jsonOf(t, infos))
 					} else {

@@ -63,7 +63,10 @@ func selectTables(ctx context.Context, db *conn, cfg sourceConfig) ([]string, er
 	if len(cfg.include) > 0 {
 		var out []string
 		for _, t := range cfg.include {
-			if _, err := db.columns(ctx, t); err != nil {
+			if _, err := db.columns(ctx, t); errors.Is(err, ErrNoTable) {
+				return nil, &missingError{kind: ErrNoTable, msg: fmt.Sprintf("table %q does not exist in %s: create it or fix %s (%s)",
+					t, db.where, TableWhitelistConfig, TableIncludeListConfig)}
+			} else if err != nil {
 				return nil, err
 			}
 			if !slices.Contains(out, t) {
@@ -104,59 +107,18 @@ func (c *SourceConnector) TaskConfigs(maxTasks int) ([]map[string]string, error)
 // NewTask returns a new source task.
 func (c *SourceConnector) NewTask() connect.SourceTask { return &SourceTask{} }
 
-// Validate connects to the database and checks the tables and columns the configuration
-// names, adding errors to the keys concerned (Kafka's Connector.validate).
-func (c *SourceConnector) Validate(ctx context.Context, props map[string]string, results *connect.ConfigInfos) error {
+// Validate reports the cross-key errors on the keys concerned (Kafka's Connector.validate);
+// what only a connection can see is Preflight's.
+func (c *SourceConnector) Validate(_ context.Context, props map[string]string, results *connect.ConfigInfos) error {
 	if results.ErrorCount > 0 {
 		return nil // the single-key errors come first
 	}
 	cfg, err := parseSourceConfig(props)
-	var ke *keyError
-	if errors.As(err, &ke) {
+	if errors.Is(err, ErrConfig) {
 		addKeyErrors(results, cfg.crossCheck())
-		return nil
 	}
-	if err != nil {
-		return nil
-	}
-	db, err := open(ctx, cfg.url, cfg.user, cfg.password)
-	if err != nil {
-		results.AddError(ConnectionURLConfig, err.Error())
-		return nil
-	}
-	defer db.db.Close()
-	if cfg.query != "" {
-		q, err := newQuerier(ctx, db, cfg, "")
-		if err == nil {
-			err = q.probe(ctx)
-		}
-		if err != nil {
-			results.AddError(QueryConfig, err.Error())
-		}
-		return nil
-	}
-	tables, err := selectTables(ctx, db, cfg)
-	if err != nil {
-		results.AddError(TableWhitelistConfig, err.Error())
-		return nil
-	}
-	for _, t := range tables {
-		q, err := newQuerier(ctx, db, cfg, t)
-		if err == nil {
-			err = q.probe(ctx)
-		}
-		if err != nil {
-			key := ModeConfig
-			switch {
-			case errors.Is(err, ErrUnmappable):
-				key = TableWhitelistConfig
-			case errors.Is(err, errIncColumn):
-				key = IncrementingColumnConfig
-			case errors.Is(err, errTsColumn):
-				key = TimestampColumnConfig
-			}
-			results.AddError(key, err.Error())
-		}
+	if err == nil {
+		checkURL(results, cfg.url)
 	}
 	return nil
 }

@@ -214,6 +214,13 @@ func addKeyErrors(results *connect.ConfigInfos, errs []error) {
 	}
 }
 
+// checkURL reports a connection.url that names no supported database (without connecting).
+func checkURL(results *connect.ConfigInfos, url string) {
+	if _, err := parseURL(url, "", ""); err != nil {
+		results.AddError(ConnectionURLConfig, err.Error())
+	}
+}
+
 // crossCheck applies the rules that involve several keys.
 func (c sourceConfig) crossCheck() []error {
 	var errs []error

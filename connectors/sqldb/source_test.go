@@ -413,12 +413,12 @@ func TestIntegrationSourceBadInput(t *testing.T) {
 		cases := []struct {
 			name  string
 			props map[string]string
-			key   string // the key Validate reports the error under
+			key   string // the key validation (Validate, then Preflight) reports the error under
 			want  error
 		}{
 			{"unsupported URL", with(ConnectionURLConfig, "jdbc:oracle:thin:@host:1521:db"), ConnectionURLConfig, ErrURL},
 			{"wrong port", with(ConnectionURLConfig, strings.Replace(db.jdbc, fmt.Sprint(portOf(db)), "1", 1)), ConnectionURLConfig, ErrConnect},
-			{"wrong password", with(ConnectionPasswordConfig, "nope"), ConnectionURLConfig, ErrConnect},
+			{"wrong password", with(ConnectionPasswordConfig, "nope"), ConnectionPasswordConfig, ErrConnect},
 			{"missing table", with(TableWhitelistConfig, "no_such_table"), TableWhitelistConfig, ErrNoTable},
 			{"missing incrementing column", with(IncrementingColumnConfig, "nope"), IncrementingColumnConfig, errIncColumn},
 			{"nullable incrementing column", with(IncrementingColumnConfig, "maybe"), IncrementingColumnConfig, errIncColumn},
@@ -429,10 +429,7 @@ func TestIntegrationSourceBadInput(t *testing.T) {
 		for _, tc := range cases {
 			t.Run(tc.name, func(t *testing.T) {
 				c := &SourceConnector{}
-				infos := connect.ValidateAll(SourceClass, tc.props, c.Config())
-				if err := c.Validate(t.Context(), tc.props, &infos); err != nil {
-					t.Fatal(err)
-				}
+				infos, _ := checkConfig(t, c, SourceClass, tc.props)
 				if errs := errorsOf(infos, tc.key); len(errs) == 0 {
 					t.Errorf("Validate reported no error under %s: %s", tc.key, jsonOf(t, infos))
 				} else {

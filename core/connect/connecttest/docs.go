@@ -40,15 +40,18 @@ func ReferencePage(spec DocsSpec) string {
 	}
 	b.WriteString("* Type: " + string(p.Type) + "\n")
 	b.WriteString("* Version: " + p.Version + "\n\n")
+	var checks []string
 	if pf, ok := p.New().(connect.Preflighter); ok {
-		b.WriteString(PreflightSection(pf.PreflightChecks()))
+		checks = pf.PreflightChecks()
 	}
+	b.WriteString(PreflightSection(checks))
 	b.WriteString(p.New().Config().MarkdownDocs())
 	return strings.TrimRight(b.String(), "\n") + "\n"
 }
 
-// PreflightSection renders a connector's preflight checks (connect.Preflighter) for its
-// reference page, with the checks the engine adds for every connector.
+// PreflightSection renders a connector's preflight checks (connect.Preflighter; none for a
+// connector without that ability) for its reference page, with the checks the engine adds
+// for every connector.
 func PreflightSection(checks []string) string {
 	var b strings.Builder
 	b.WriteString("## Preflight checks\n\n")
