@@ -15,6 +15,8 @@ func icebergCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:  "iceberg",
 		Usage: "maintain the tables of an Iceberg sink",
+		Description: examples("Maintenance of the tables an Iceberg sink connector writes.",
+			"connectless iceberg compact logs.app --connector app-logs-iceberg"),
 		Subcommands: []*cli.Command{{
 			Name:      "compact",
 			Usage:     "rewrite a table's small data files into large ones and expire old snapshots",
