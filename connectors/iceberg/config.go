@@ -108,7 +108,6 @@ func ConfigDef() *connect.ConfigDef {
 		d.Define(connect.ConfigKey{Name: name, Type: t, Default: dflt, Importance: imp, Group: group,
 			OrderInGroup: order[group], Doc: doc, Validator: val})
 	}
-	refuseTrue := onlyValue("false")
 	def(groupTables, TablesConfig, connect.ConfigList, "", connect.High,
 		"Tables to write, comma-separated, each namespace.table (nested namespaces as a.b.table). Required unless iceberg.tables.dynamic-enabled. Default empty. Mirrors the Apache Iceberg sink's iceberg.tables.", nil)
 	def(groupTables, DynamicEnabledConfig, connect.ConfigBoolean, false, connect.Medium,
@@ -123,21 +122,21 @@ func ConfigDef() *connect.ConfigDef {
 		"Create every column optional, whatever the Connect schema says. Default false. Mirrors iceberg.tables.schema-force-optional.", nil)
 	def(groupTables, CaseInsensitiveConfig, connect.ConfigBoolean, false, connect.Low,
 		"Match record fields to columns ignoring case. Only false is accepted (not implemented). Default false. Mirrors iceberg.tables.schema-case-insensitive.",
-		withMessage(refuseTrue, "case-insensitive column matching is not implemented"))
+		connect.OnlyValues("case-insensitive column matching is not implemented", "false"))
 	def(groupTables, PartitionByConfig, connect.ConfigString, "", connect.Medium,
 		"Partition spec of auto-created tables: comma-separated terms col, identity(col), year(col), month(col), day(col), hour(col), bucket(col, N), truncate(col, W). Default empty (unpartitioned). Mirrors iceberg.tables.default-partition-by.", nil)
 	def(groupTables, IDColumnsConfig, connect.ConfigList, "", connect.Low,
 		"Identifier columns of auto-created tables; only used by upsert mode, which is not implemented, so only the empty default is accepted. Default empty. Mirrors iceberg.tables.default-id-columns.",
-		withMessage(onlyValue(""), "identifier columns are only used by upsert mode, which is not implemented"))
+		connect.OnlyValues("identifier columns are only used by upsert mode, which is not implemented", ""))
 	def(groupTables, UpsertModeConfig, connect.ConfigBoolean, false, connect.Low,
 		"Upsert with equality deletes. Only false is accepted (not implemented: every record is appended). Default false. Mirrors iceberg.tables.upsert-mode-enabled.",
-		withMessage(refuseTrue, "upsert mode (equality deletes) is not implemented; records are appended"))
+		connect.OnlyValues("upsert mode (equality deletes) is not implemented; records are appended", "false"))
 	def(groupTables, CDCFieldConfig, connect.ConfigString, "", connect.Low,
 		"Field holding the CDC operation. Only empty is accepted (not implemented). Default empty. Mirrors iceberg.tables.cdc-field.",
-		withMessage(onlyValue(""), "CDC mode (equality and position deletes) is not implemented"))
+		connect.OnlyValues("CDC mode (equality and position deletes) is not implemented", ""))
 	def(groupTables, CommitBranchConfig, connect.ConfigString, "", connect.Low,
 		"Branch to commit to. Only empty (main) is accepted (not implemented). Default empty. Mirrors iceberg.tables.default-commit-branch.",
-		withMessage(onlyValue("", "main"), "commits go to the main branch only"))
+		connect.OnlyValues("commits go to the main branch only", "", "main"))
 	def(groupTables, TargetFileSizeConfig, connect.ConfigLong, int64(defaultTargetFileSize), connect.Medium,
 		"Size a data file is rolled at, and the buffer size after which records are written out before the commit. "+
 			"A table's write.target-file-size-bytes property, when set, wins for its data files. Default 536870912 (Iceberg's write.target-file-size-bytes default). This connector's.",
@@ -154,7 +153,7 @@ func ConfigDef() *connect.ConfigDef {
 		"Catalog name (the catalog_name column of the sql catalog). Default iceberg. Mirrors the Apache sink's iceberg.catalog.", nil)
 	def(groupCatalog, CatalogIOImplConfig, connect.ConfigString, "", connect.Low,
 		"File IO class; S3FileIO and ResolvingFileIO are accepted (files are read and written by location scheme: s3://, file://). Default empty. Mirrors iceberg.catalog.io-impl.",
-		withMessage(onlyValue(append([]string{""}, ioImpls...)...), "only org.apache.iceberg.aws.s3.S3FileIO and org.apache.iceberg.io.ResolvingFileIO are supported"))
+		connect.OnlyValues("only org.apache.iceberg.aws.s3.S3FileIO and org.apache.iceberg.io.ResolvingFileIO are supported", append([]string{""}, ioImpls...)...))
 	def(groupCatalog, S3EndpointConfig, connect.ConfigString, "", connect.Medium,
 		"S3 endpoint for S3-compatible stores. Default empty (AWS). Mirrors S3FileIO's s3.endpoint.", nil)
 	def(groupCatalog, S3PathStyleConfig, connect.ConfigBoolean, false, connect.Low,
@@ -186,32 +185,8 @@ func ConfigDef() *connect.ConfigDef {
 		"Coordinator commit threads. No effect here: tables are committed one after the other. Default 0. Mirrors iceberg.control.commit.threads.", nil)
 	def(groupControl, HadoopConfDirConfig, connect.ConfigString, "", connect.Low,
 		"Hadoop configuration directory. Only empty is accepted (no Hadoop here). Default empty. Mirrors iceberg.hadoop-conf-dir.",
-		withMessage(onlyValue(""), "Hadoop configuration is not supported; use the iceberg.catalog.* keys"))
+		connect.OnlyValues("Hadoop configuration is not supported; use the iceberg.catalog.* keys", ""))
 	return d
-}
-
-// onlyValue accepts only the given values (after trimming).
-func onlyValue(values ...string) connect.ConfigValidator {
-	return connect.ValidatorFunc(func(_ string, v any) error {
-		s := strings.TrimSpace(fmt.Sprint(v))
-		if l, ok := v.([]string); ok {
-			s = strings.Join(l, ",")
-		}
-		if slices.Contains(values, s) {
-			return nil
-		}
-		return fmt.Errorf("value %q is not accepted", s)
-	}, "one of "+strings.Join(values, ", "))
-}
-
-// withMessage replaces a validator's error with a message saying why.
-func withMessage(v connect.ConfigValidator, msg string) connect.ConfigValidator {
-	return connect.ValidatorFunc(func(name string, val any) error {
-		if err := v.Validate(name, val); err != nil {
-			return errors.New(msg)
-		}
-		return nil
-	}, v.String())
 }
 
 // tableConfig holds a table's iceberg.table.<name>.* overrides.

@@ -1,9 +1,6 @@
 package s3sink
 
 import (
-	"errors"
-	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/connectless/connectless/connectors/archive/format"
@@ -55,7 +52,7 @@ func configKeys() []keyDef {
 		{name: "flush.size", typ: connect.ConfigInt, required: true, group: "Connector", doc: "Rotate when this many records were written to the open files of one Kafka partition; <=0 means one record per file. No default. Mirrors flush.size."},
 		{name: "rotate.interval.ms", typ: connect.ConfigLong, def: "-1", group: "Connector", doc: "Rotate when a record's timestamp is this far past the first record of the open files (time-based partitioners only). Default -1 (off). Mirrors rotate.interval.ms."},
 		{name: "rotate.schedule.interval.ms", typ: connect.ConfigLong, def: "-1", group: "Connector", doc: "Rotate on wall-clock boundaries aligned to local midnight in timezone. Default -1 (off). Mirrors rotate.schedule.interval.ms."},
-		{name: "retry.backoff.ms", typ: connect.ConfigLong, def: "5000", group: "Connector", doc: "Wait before a batch that hit a retriable S3 error is redelivered. Only the default is accepted: S3 requests are retried by the SDK (s3.part.retries, s3.retry.backoff.ms) and the slice is retried by the runtime. Default 5000. Mirrors retry.backoff.ms.", val: onlyValues("redelivery back-off is the runtime's; tune s3.part.retries and s3.retry.backoff.ms instead", "5000")},
+		{name: "retry.backoff.ms", typ: connect.ConfigLong, def: "5000", group: "Connector", doc: "Wait before a batch that hit a retriable S3 error is redelivered. Only the default is accepted: S3 requests are retried by the SDK (s3.part.retries, s3.retry.backoff.ms) and the slice is retried by the runtime. Default 5000. Mirrors retry.backoff.ms.", val: connect.OnlyValues("redelivery back-off is the runtime's; tune s3.part.retries and s3.retry.backoff.ms instead", "5000")},
 		{name: "filename.offset.zero.pad.width", typ: connect.ConfigInt, def: "10", group: "Connector", doc: "Zero-pad width of the start offset in file names; must be at least 1. Default 10. Mirrors filename.offset.zero.pad.width.", val: atLeast(1)},
 		{name: "schema.compatibility", typ: connect.ConfigString, def: "NONE", group: "Connector", doc: "When a value schema change starts new files: NONE on any change; BACKWARD and FULL when the record's schema version is higher than the open file's, FORWARD when it is lower; other records are projected to the file's schema (Kafka's SchemaProjector rules). BACKWARD, FORWARD and FULL need schema versions. Default NONE. Mirrors schema.compatibility.", val: stringIn(strings.ToUpper, "NONE", "BACKWARD", "FORWARD", "FULL")},
 		{name: "avro.codec", typ: connect.ConfigString, def: "null", group: "Connector", doc: "Avro container codec: null, deflate or snappy (bzip2 is rejected). Default null. Mirrors avro.codec.", val: validAvroCodec},
@@ -63,7 +60,7 @@ func configKeys() []keyDef {
 		{name: "schemas.cache.config", typ: connect.ConfigInt, def: "1000", group: "Connector", doc: "Schema cache size. No effect here: schemas are converted once per open file, nothing is cached by count. Default 1000. Mirrors schemas.cache.config."},
 		{name: "enhanced.avro.schema.support", typ: connect.ConfigBoolean, def: "true", group: "Connector", doc: "Write Connect strings that came from Avro enums as Avro enums, and keep full record names in unions (Confluent's AvroData setting). Default true. Mirrors enhanced.avro.schema.support."},
 		{name: "connect.meta.data", typ: connect.ConfigBoolean, def: "true", group: "Connector", doc: "Add connect.* properties to Avro schemas. Default true. Mirrors connect.meta.data."},
-		{name: "allow.optional.map.keys", typ: connect.ConfigBoolean, def: "false", group: "Connector", doc: "Write maps whose key schema is an optional string as Avro maps. Only false is accepted (not implemented): such maps are written as arrays of key/value records, as AvroData does by default. Default false. Mirrors allow.optional.map.keys.", val: onlyValues("optional map keys are written as arrays of key/value records; Avro maps for them are not implemented", "false")},
+		{name: "allow.optional.map.keys", typ: connect.ConfigBoolean, def: "false", group: "Connector", doc: "Write maps whose key schema is an optional string as Avro maps. Only false is accepted (not implemented): such maps are written as arrays of key/value records, as AvroData does by default. Default false. Mirrors allow.optional.map.keys.", val: connect.OnlyValues("optional map keys are written as arrays of key/value records; Avro maps for them are not implemented", "false")},
 		{name: "shutdown.timeout.ms", typ: connect.ConfigLong, def: "3000", group: "Connector", doc: "Time allowed for background uploads at shutdown. No effect here: uploads run inside Put, Flush and PreCommit, nothing runs in the background at Stop. Default 3000. Mirrors shutdown.timeout.ms."},
 		// Storage.
 		{name: "storage.class", typ: connect.ConfigClass, required: true, group: "Storage", doc: "Must be io.confluent.connect.s3.storage.S3Storage. No default. Mirrors storage.class.", val: validStorageClass},
@@ -86,11 +83,11 @@ func configKeys() []keyDef {
 		{name: "s3.part.size", typ: connect.ConfigInt, def: "26214400", group: "S3", doc: "Multipart part size, 5242880 to 2147483647; objects up to this size use one PutObject. Default 26214400. Mirrors s3.part.size.", val: atLeast(5242880)},
 		{name: "s3.wan.mode", typ: connect.ConfigBoolean, def: "false", group: "S3", doc: "Use S3 Transfer Acceleration. Default false. Mirrors s3.wan.mode."},
 		{name: "s3.path.style.access.enabled", typ: connect.ConfigBoolean, def: "true", group: "S3", doc: "Path-style URLs. Default true. Mirrors s3.path.style.access.enabled."},
-		{name: "s3.credentials.provider.class", typ: connect.ConfigClass, def: "software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider", group: "S3", doc: "Credentials provider. Only the default is accepted: credentials come from the AWS SDK's default chain (environment, shared files, IAM role) unless aws.access.key.id is set. Default software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider. Mirrors s3.credentials.provider.class.", val: onlyValues("only the AWS SDK's default credential chain is supported; set aws.access.key.id and aws.secret.access.key for static keys", "software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider", "com.amazonaws.auth.DefaultAWSCredentialsProviderChain")},
+		{name: "s3.credentials.provider.class", typ: connect.ConfigClass, def: "software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider", group: "S3", doc: "Credentials provider. Only the default is accepted: credentials come from the AWS SDK's default chain (environment, shared files, IAM role) unless aws.access.key.id is set. Default software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider. Mirrors s3.credentials.provider.class.", val: connect.OnlyValues("only the AWS SDK's default credential chain is supported; set aws.access.key.id and aws.secret.access.key for static keys", "software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider", "com.amazonaws.auth.DefaultAWSCredentialsProviderChain")},
 		{name: "aws.access.key.id", typ: connect.ConfigString, def: "", group: "S3", doc: "Static access key id, used with aws.secret.access.key. Default empty. Mirrors aws.access.key.id."},
 		{name: "aws.secret.access.key", typ: connect.ConfigPassword, def: nullDefault, group: "S3", doc: "Static secret key. Default null. Mirrors aws.secret.access.key."},
 		{name: "s3.ssea.name", typ: connect.ConfigString, def: "", group: "S3", doc: "Server-side encryption: AES256, aws:kms or aws:kms:dsse. Default empty. Mirrors s3.ssea.name.", val: validSSEA},
-		{name: "s3.sse.customer.key", typ: connect.ConfigPassword, def: nullDefault, group: "S3", doc: "SSE-C customer key. Refused when set: customer-provided keys are not implemented (use s3.ssea.name=AES256, aws:kms or aws:kms:dsse). Default null. Mirrors s3.sse.customer.key.", val: onlyValues("SSE-C (customer-provided keys) is not implemented; use s3.ssea.name=AES256, aws:kms or aws:kms:dsse")},
+		{name: "s3.sse.customer.key", typ: connect.ConfigPassword, def: nullDefault, group: "S3", doc: "SSE-C customer key. Refused when set: customer-provided keys are not implemented (use s3.ssea.name=AES256, aws:kms or aws:kms:dsse). Default null. Mirrors s3.sse.customer.key.", val: connect.OnlyValues("SSE-C (customer-provided keys) is not implemented; use s3.ssea.name=AES256, aws:kms or aws:kms:dsse")},
 		{name: "s3.sse.kms.key.id", typ: connect.ConfigString, def: "", group: "S3", doc: "KMS key for aws:kms. Default empty. Mirrors s3.sse.kms.key.id."},
 		{name: "s3.acl.canned", typ: connect.ConfigString, def: nullDefault, group: "S3", doc: "Canned ACL set on each object. Default null. Mirrors s3.acl.canned."},
 		{name: "s3.compression.type", typ: connect.ConfigString, def: "none", group: "S3", doc: "Whole-file compression for JsonFormat and ByteArrayFormat: none, gzip, or zstd (ours, .zst suffix). Default none. Mirrors s3.compression.type.", val: stringIn(nil, "none", "gzip", "zstd")},
@@ -99,10 +96,10 @@ func configKeys() []keyDef {
 		{name: "s3.part.retries", typ: connect.ConfigInt, def: "3", group: "S3", doc: "SDK retry attempts. Default 3. Mirrors s3.part.retries.", val: atLeast(0)},
 		{name: "s3.retry.backoff.ms", typ: connect.ConfigLong, def: "200", group: "S3", doc: "SDK retry base back-off. Default 200. Mirrors s3.retry.backoff.ms.", val: atLeast(0)},
 		{name: "s3.http.send.expect.continue", typ: connect.ConfigBoolean, def: "true", group: "S3", doc: "Send Expect: 100-continue with uploads larger than 2 MiB; false never sends it. Default true. Mirrors s3.http.send.expect.continue."},
-		{name: "s3.proxy.url", typ: connect.ConfigString, def: "", group: "S3", doc: "HTTP proxy for S3 requests. Refused when set: set HTTPS_PROXY (or HTTP_PROXY) in the worker's environment instead, which the AWS SDK uses. Default empty. Mirrors s3.proxy.url.", val: onlyValues(proxyRefusal, "")},
-		{name: "s3.proxy.user", typ: connect.ConfigString, def: nullDefault, group: "S3", doc: "Proxy user. Refused when set (see s3.proxy.url). Default null. Mirrors s3.proxy.user.", val: onlyValues(proxyRefusal, "")},
-		{name: "s3.proxy.password", typ: connect.ConfigPassword, def: nullDefault, group: "S3", doc: "Proxy password. Refused when set (see s3.proxy.url). Default null. Mirrors s3.proxy.password.", val: onlyValues(proxyRefusal, "")},
-		{name: "s3.send.digest", typ: connect.ConfigBoolean, def: "false", group: "S3", doc: "Send a Content-MD5 digest with uploads. Only false is accepted (not implemented). Default false. Mirrors s3.send.digest.", val: onlyValues("Content-MD5 digests are not implemented", "false")},
+		{name: "s3.proxy.url", typ: connect.ConfigString, def: "", group: "S3", doc: "HTTP proxy for S3 requests. Refused when set: set HTTPS_PROXY (or HTTP_PROXY) in the worker's environment instead, which the AWS SDK uses. Default empty. Mirrors s3.proxy.url.", val: connect.OnlyValues(proxyRefusal, "")},
+		{name: "s3.proxy.user", typ: connect.ConfigString, def: nullDefault, group: "S3", doc: "Proxy user. Refused when set (see s3.proxy.url). Default null. Mirrors s3.proxy.user.", val: connect.OnlyValues(proxyRefusal, "")},
+		{name: "s3.proxy.password", typ: connect.ConfigPassword, def: nullDefault, group: "S3", doc: "Proxy password. Refused when set (see s3.proxy.url). Default null. Mirrors s3.proxy.password.", val: connect.OnlyValues(proxyRefusal, "")},
+		{name: "s3.send.digest", typ: connect.ConfigBoolean, def: "false", group: "S3", doc: "Send a Content-MD5 digest with uploads. Only false is accepted (not implemented). Default false. Mirrors s3.send.digest.", val: connect.OnlyValues("Content-MD5 digests are not implemented", "false")},
 		{name: "s3.elastic.buffer.enable", typ: connect.ConfigBoolean, def: "false", group: "S3", doc: "Grow upload buffers on demand instead of allocating s3.part.size. No effect here: open files always spill to local disk through small fixed buffers, so memory never reaches s3.part.size either way. Default false. Mirrors s3.elastic.buffer.enable."},
 		{name: "s3.elastic.buffer.init.capacity", typ: connect.ConfigInt, def: "131072", group: "S3", doc: "Initial elastic buffer size. No effect here (see s3.elastic.buffer.enable). Default 131072. Mirrors s3.elastic.buffer.init.capacity."},
 		{name: "s3.object.tagging", typ: connect.ConfigBoolean, def: "false", group: "S3", doc: "Tag each object with startOffset, endOffset and recordCount (set in the creating request). Default false. Mirrors s3.object.tagging."},
@@ -113,10 +110,10 @@ func configKeys() []keyDef {
 		{name: "behavior.on.null.values", typ: connect.ConfigString, def: "fail", group: "S3", doc: "Tombstones: fail, ignore or write (to the tombstone partition, keys file only). Default fail. Mirrors behavior.on.null.values.", val: stringIn(strings.ToLower, "ignore", "fail", "write")},
 		{name: "report.null.values.to.dlq", typ: connect.ConfigBoolean, def: "true", group: "S3", doc: "With ignore, report skipped tombstones to the errant record reporter. Default true. Mirrors report.null.values.to.dlq."},
 		{name: "tombstone.encoded.partition", typ: connect.ConfigString, def: "tombstone", group: "S3", doc: "Encoded partition of tombstones with behavior.on.null.values=write. Default tombstone. Mirrors tombstone.encoded.partition."},
-		{name: "max.write.duration.ms", typ: connect.ConfigLong, def: "9223372036854775807", group: "S3", doc: "Bound on the time one file may take to write. Only the default (no bound) is accepted: not implemented. Default 9223372036854775807. Mirrors max.write.duration.ms.", val: onlyValues("a bound on write time is not implemented", "9223372036854775807")},
+		{name: "max.write.duration.ms", typ: connect.ConfigLong, def: "9223372036854775807", group: "S3", doc: "Bound on the time one file may take to write. Only the default (no bound) is accepted: not implemented. Default 9223372036854775807. Mirrors max.write.duration.ms.", val: connect.OnlyValues("a bound on write time is not implemented", "9223372036854775807")},
 		{name: "rotate.file.on.partition.change", typ: connect.ConfigBoolean, def: "true", group: "S3", doc: "With rotate.interval.ms, rotate when the encoded partition changes. Default true. Mirrors rotate.file.on.partition.change."},
 		{name: "s3.schema.partition.affix.type", typ: connect.ConfigString, def: "NONE", group: "S3", doc: "Add schema_name=<value schema name> before (PREFIX) or after (SUFFIX) the encoded partition. Default NONE. Mirrors s3.schema.partition.affix.type.", val: stringIn(nil, "NONE", "PREFIX", "SUFFIX")},
-		{name: "enable.conditional.writes", typ: connect.ConfigBoolean, def: "true", group: "S3", val: onlyValues("objects are always created with If-None-Match: * (exactly-once files depend on it)", "true"), doc: "Create objects with If-None-Match: * (always on: exactly-once files depend on it, so false is refused). Default true. Mirrors enable.conditional.writes."},
+		{name: "enable.conditional.writes", typ: connect.ConfigBoolean, def: "true", group: "S3", val: connect.OnlyValues("objects are always created with If-None-Match: * (exactly-once files depend on it)", "true"), doc: "Create objects with If-None-Match: * (always on: exactly-once files depend on it, so false is refused). Default true. Mirrors enable.conditional.writes."},
 		// Keys and headers.
 		{name: "store.kafka.keys", typ: connect.ConfigBoolean, def: "false", group: "Keys and Headers", doc: "Write a .keys file next to each value file. Default false. Mirrors store.kafka.keys."},
 		{name: "store.kafka.headers", typ: connect.ConfigBoolean, def: "false", group: "Keys and Headers", doc: "Write a .headers file next to each value file. Default false. Mirrors store.kafka.headers."},
@@ -136,32 +133,3 @@ func configKeys() []keyDef {
 
 // proxyRefusal is the message of the s3.proxy.* keys.
 const proxyRefusal = "a proxy set in the connector configuration is not implemented; set HTTPS_PROXY (or HTTP_PROXY) in the worker's environment, which the AWS SDK uses"
-
-// onlyValues accepts null and the listed values (as Kafka prints them), and refuses any other
-// value with why: keys Confluent defines whose other values this sink does not implement.
-func onlyValues(why string, allowed ...string) connect.ConfigValidator {
-	desc := "null"
-	if len(allowed) > 0 {
-		desc = strings.Join(allowed, ", ")
-	}
-	return connect.ValidatorFunc(func(_ string, v any) error {
-		var s string
-		switch x := v.(type) {
-		case nil:
-			return nil
-		case connect.Password:
-			s = x.Value()
-			if s == "" {
-				return nil
-			}
-		case string:
-			s = x
-		default:
-			s = fmt.Sprint(x)
-		}
-		if slices.Contains(allowed, s) {
-			return nil
-		}
-		return errors.New(why)
-	}, desc)
-}

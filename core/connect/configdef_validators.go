@@ -1,6 +1,7 @@
 package connect
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -264,3 +265,35 @@ func ValidatorFunc(fn func(name string, val any) error, desc string) ConfigValid
 
 func (l lambda) Validate(name string, val any) error { return l.fn(name, val) }
 func (l lambda) String() string                      { return l.desc }
+
+// OnlyValues accepts null and the listed values, and refuses any other value with why: for
+// keys a connector accepts for compatibility (Kafka's, Confluent's, Apache Iceberg's) whose
+// other values it does not implement. A value is compared as Kafka prints it: a list joined
+// with commas, a password's text (an empty password is null), surrounding space trimmed.
+func OnlyValues(why string, allowed ...string) ConfigValidator {
+	desc := "null"
+	if len(allowed) > 0 {
+		desc = strings.Join(allowed, ", ")
+	}
+	return ValidatorFunc(func(_ string, v any) error {
+		var s string
+		switch x := v.(type) {
+		case nil:
+			return nil
+		case Password:
+			if s = x.Value(); s == "" {
+				return nil
+			}
+		case string:
+			s = x
+		case []string:
+			s = strings.Join(x, ",")
+		default:
+			s = fmt.Sprint(x)
+		}
+		if slices.Contains(allowed, strings.TrimSpace(s)) {
+			return nil
+		}
+		return errors.New(why)
+	}, desc)
+}
