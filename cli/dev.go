@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/connectless/connectless/core/config/workerprops"
 	"io"
 	"log/slog"
 	"os"
@@ -69,7 +70,7 @@ func (e *env) dev(c *cli.Context) error {
 	startCtx, cancel := context.WithTimeout(ctx, 60*time.Second)
 	defer cancel()
 
-	k, err := devstack.StartKafka(startCtx, devstack.KafkaOptions{Port: c.Int("kafka-port"), Topics: splitList(c.String("topics")),
+	k, err := devstack.StartKafka(startCtx, devstack.KafkaOptions{Port: c.Int("kafka-port"), Topics: workerprops.SplitList(c.String("topics")),
 		Partitions: c.Int("partitions"), AutoCreateTopics: true})
 	if err != nil {
 		return fmt.Errorf("start kafka on port %d: %w (is the port taken? pick another with --kafka-port)", c.Int("kafka-port"), err)

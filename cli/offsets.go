@@ -224,7 +224,7 @@ func (e *env) importOffsets(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	brokers := splitList(c.String("bootstrap-servers"))
+	brokers := workerprops.SplitList(c.String("bootstrap-servers"))
 	if len(brokers) == 0 {
 		return usagef("offsets import: missing --bootstrap-servers of the Kafka Connect cluster")
 	}
@@ -279,14 +279,4 @@ func (e *env) importOffsets(c *cli.Context) error {
 	}
 	_, err = fmt.Fprintf(e.stdout, "connector/%s: imported %d offsets from %s: %s\n", name, len(offs.Offsets), strings.Join(brokers, ","), msg)
 	return err
-}
-
-func splitList(s string) []string {
-	var out []string
-	for _, p := range strings.Split(s, ",") {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
-		}
-	}
-	return out
 }

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/connectless/connectless/core/config/workerprops"
 	"github.com/connectless/connectless/core/restapi"
 )
 
@@ -47,7 +48,7 @@ func newCrossOrigin(origins, methods string, next http.Handler) (http.Handler, e
 		_, _ = w.Write(errorBody(http.StatusForbidden, "Cross-origin request from "+originOf(r)+
 			" refused: list the origin in access.control.allow.origin to allow it"))
 	}))
-	for _, o := range splitList(origins) {
+	for _, o := range workerprops.SplitList(origins) {
 		if o == "*" {
 			c.anyOrigin = true
 			continue
@@ -57,9 +58,9 @@ func newCrossOrigin(origins, methods string, next http.Handler) (http.Handler, e
 		}
 		c.origins = append(c.origins, o)
 	}
-	c.methods = splitList(methods)
+	c.methods = workerprops.SplitList(methods)
 	if len(c.methods) == 0 {
-		c.methods = splitList(defaultCORSMethods)
+		c.methods = workerprops.SplitList(defaultCORSMethods)
 	}
 	for i, m := range c.methods {
 		c.methods[i] = strings.ToUpper(m)
@@ -105,14 +106,4 @@ func originOf(r *http.Request) string {
 		return strconv.Quote(o)
 	}
 	return "another site"
-}
-
-func splitList(s string) []string {
-	var out []string
-	for _, p := range strings.Split(s, ",") {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
-		}
-	}
-	return out
 }
