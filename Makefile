@@ -51,7 +51,7 @@ $(BIN)/staticcheck: tools/go.mod tools/go.sum
 # static `bootstrap` each. The architecture is arm64 unless GOARCH=amd64 is given on the make
 # command line or LAMBDA_ARCHITECTURE=x86_64 (Lambda's name, as template.yaml's Architecture
 # parameter) is set: sam build runs make with the environment and passes it no architecture.
-FUNCTIONS     := rest scheduler task
+FUNCTIONS     := rest scheduler task icebergtask
 FUNCTIONS_DIR := dist/functions
 LAMBDA_ARCHITECTURE ?= arm64
 FUNC_GOARCH    = $(if $(filter command line,$(origin GOARCH)),$(GOARCH),$(or \
@@ -69,13 +69,15 @@ functions: ## build the Lambda bootstrap zips for provided.al2023 into dist/func
 
 # sam build (Metadata: BuildMethod: makefile in template.yaml): SAM runs build-<LogicalId> with
 # ARTIFACTS_DIR set to the function's build folder; the bootstrap written there is the code.
-.PHONY: build-RestFunction build-SchedulerFunction build-TaskFunction
+.PHONY: build-RestFunction build-SchedulerFunction build-TaskFunction build-IcebergTaskFunction
 build-RestFunction:
 	$(call sam-bootstrap,rest)
 build-SchedulerFunction:
 	$(call sam-bootstrap,scheduler)
 build-TaskFunction:
 	$(call sam-bootstrap,task)
+build-IcebergTaskFunction:
+	$(call sam-bootstrap,icebergtask)
 
 define sam-bootstrap
 @test -n "$(ARTIFACTS_DIR)" || { echo "$@: ARTIFACTS_DIR is not set (sam build sets it; by hand: make $@ ARTIFACTS_DIR=DIR)" >&2; exit 2; }
