@@ -106,9 +106,11 @@ BENCH_FLAGS ?=
 bench: deps ## archive 2,000,000 log lines to local S3 beside plain-loop ceilings (JSON and ByteArray formats; none, gzip, zstd), an Avro -> Parquet row, memory, overhead, fan-out, cost per TB, tasks.max scaling and a file -> Kafka source row; JSON in bench.json
 	@$(GO) build -ldflags '$(LDFLAGS)' -o $(BIN)/connectless ./cli
 	@CGO_ENABLED=0 $(GO) build -tags lambda.norpc -o $(BIN)/task-bootstrap ./functions/task
-	@$(BIN)/connectless bench --task-bootstrap $(BIN)/task-bootstrap --json bench.json $(BENCH_FLAGS)
+	@CGO_ENABLED=0 $(GO) build -tags lambda.norpc -o $(BIN)/icebergtask-bootstrap ./functions/icebergtask
+	@$(BIN)/connectless bench --task-bootstrap $(BIN)/task-bootstrap --iceberg-task-bootstrap $(BIN)/icebergtask-bootstrap --json bench.json $(BENCH_FLAGS)
 
 bench-quick: deps ## make bench on 40,000 records (under a minute); JSON in bench-quick.json
 	@$(GO) build -ldflags '$(LDFLAGS)' -o $(BIN)/connectless ./cli
 	@CGO_ENABLED=0 $(GO) build -tags lambda.norpc -o $(BIN)/task-bootstrap ./functions/task
-	@$(BIN)/connectless bench --records 40000 --memory-records 10000 --task-bootstrap $(BIN)/task-bootstrap --json bench-quick.json $(BENCH_FLAGS)
+	@CGO_ENABLED=0 $(GO) build -tags lambda.norpc -o $(BIN)/icebergtask-bootstrap ./functions/icebergtask
+	@$(BIN)/connectless bench --records 40000 --memory-records 10000 --task-bootstrap $(BIN)/task-bootstrap --iceberg-task-bootstrap $(BIN)/icebergtask-bootstrap --json bench-quick.json $(BENCH_FLAGS)
