@@ -1,6 +1,8 @@
 package connectors_test
 
 import (
+	"context"
+	"errors"
 	"os/exec"
 	"slices"
 	"strings"
@@ -70,5 +72,27 @@ func TestLightLinksNoIceberg(t *testing.T) {
 		if strings.HasPrefix(pkg, "github.com/apache/iceberg-go") || strings.HasSuffix(pkg, "/connectors/iceberg") {
 			t.Errorf("package light depends on %s", pkg)
 		}
+	}
+}
+
+// TestSchedulerRegistry: the scheduler's registry selects the Iceberg sink's every name as a
+// sink (what dealing its partitions needs), and its stand-in refuses to run.
+func TestSchedulerRegistry(t *testing.T) {
+	reg, err := light.SchedulerRegistry()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range iceberg.Plugin.Names() {
+		p, err := reg.Lookup(name)
+		if err != nil || p.Type != connect.PluginSink {
+			t.Errorf("Lookup(%q): %+v, %v; want a sink", name, p, err)
+		}
+	}
+	c := light.IcebergScheduled().New()
+	if err := c.Start(context.Background(), map[string]string{}); !errors.Is(err, light.ErrNotLinked) {
+		t.Errorf("Start: %v, want ErrNotLinked", err)
+	}
+	if _, err := c.TaskConfigs(1); !errors.Is(err, light.ErrNotLinked) {
+		t.Errorf("TaskConfigs: %v, want ErrNotLinked", err)
 	}
 }

@@ -10,14 +10,15 @@ import (
 
 	"github.com/aws/aws-lambda-go/lambda"
 
-	"github.com/connectless/connectless/connectors"
 	"github.com/connectless/connectless/connectors/light"
 	"github.com/connectless/connectless/core/serverless"
 )
 
 func main() {
 	ctx := context.Background()
-	reg, err := connectors.Registry()
+	// no iceberg-go: the Iceberg sink is known by its class and type only, as dealing its
+	// partitions needs (its tasks run in the Iceberg task function)
+	reg, err := light.SchedulerRegistry()
 	if err != nil {
 		panic(err)
 	}
