@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/connectless/connectless/core/config/workerprops"
 	"github.com/connectless/connectless/core/schedule"
@@ -33,8 +34,10 @@ func (rt *Runtime) IcebergRoute(names []string) TaskRoute {
 	return TaskRoute{Names: names, Function: rt.Config.IcebergTaskFunction, Key: workerprops.KeyIcebergTaskFunction}
 }
 
-// routeOf returns the route that takes class.
+// routeOf returns the route that takes class, spaces around it ignored as the registry
+// ignores them.
 func routeOf(routes []TaskRoute, class string) (TaskRoute, bool) {
+	class = strings.TrimSpace(class)
 	for _, r := range routes {
 		if slices.Contains(r.Names, class) {
 			return r, true

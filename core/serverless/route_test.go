@@ -25,6 +25,7 @@ func TestTaskFunctionByClass(t *testing.T) {
 		{"no class", routes, "", "task-fn", ""},
 		{"routed class", routes, "x.HeavySink", "heavy-fn", ""},
 		{"routed alias", routes, "HeavySink", "heavy-fn", ""},
+		{"routed class with spaces", routes, " x.HeavySink\t", "heavy-fn", ""},
 		{"no routes", nil, "x.HeavySink", "task-fn", ""},
 		{"route not set", unset, "x.HeavySink", "", "heavy.task.function.name (CONNECT_HEAVY_TASK_FUNCTION_NAME): not set"},
 	} {
