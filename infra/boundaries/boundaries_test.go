@@ -75,7 +75,7 @@ func isConnector(path string) bool {
 // forbidden are imports between engine packages that must stay apart.
 var forbidden = []struct{ from, to, why string }{
 	{"core/worker", "core/serverless", "the worker and the Lambda functions share their start-up through lower packages"},
-	{"core/client", "core/herder", "the client needs only the REST entities of core/restapi"},
+	{"core/client", "core/internal/herder", "the client needs only the REST entities of core/restapi"},
 	{"core/rest", "core/store", "the REST server speaks to the herder, never to the store"},
 	{"core/connect", "core/", "the SDK imports nothing of the engine"},
 }
@@ -124,15 +124,15 @@ func TestViolations(t *testing.T) {
 		{"connectors/sibling", []string{"connectors/good"}},
 		{"connectors", []string{"connectors/good", "core/config"}},
 		{"connectors/archive/layout", []string{"core/connect"}},
-		{"core/client", []string{"core/restapi", "core/herder"}},
-		{"core/rest", []string{"core/herder", "core/store"}},
-		{"core/worker", []string{"core/serverless", "core/herder"}},
+		{"core/client", []string{"core/restapi", "core/internal/herder"}},
+		{"core/rest", []string{"core/internal/herder", "core/store"}},
+		{"core/worker", []string{"core/serverless", "core/internal/herder"}},
 		{"core/connect/connecttest", []string{"core/connect", "core/taskslice"}},
 	}
 	want := [][2]string{
 		{"connectors/bad", "core/kafka"},
 		{"connectors/sibling", "connectors/good"},
-		{"core/client", "core/herder"},
+		{"core/client", "core/internal/herder"},
 		{"core/rest", "core/store"},
 		{"core/worker", "core/serverless"},
 		{"core/connect/connecttest", "core/taskslice"},
