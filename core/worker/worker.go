@@ -77,7 +77,7 @@ type Options struct {
 	// Connectors are created, or updated, once the worker is up (standalone mode).
 	Connectors []ConnectorFile
 	// Standalone keeps connector configurations and statuses in memory for the run and only
-	// offsets in the state file, as Kafka's connect-standalone (see core/store/standalone).
+	// offsets in the state file, as Kafka's connect-standalone (see core/internal/standalone).
 	Standalone bool
 }
 
