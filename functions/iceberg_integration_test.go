@@ -14,9 +14,9 @@ import (
 	"time"
 
 	"github.com/connectless/connectless/connectors/iceberg"
-	"github.com/connectless/connectless/core/herder"
 	"github.com/connectless/connectless/core/schedule"
 	"github.com/connectless/connectless/core/serverless"
+	"github.com/connectless/connectless/core/startup"
 	"github.com/connectless/connectless/core/store"
 	"github.com/connectless/connectless/infra/devstack"
 	"github.com/connectless/connectless/infra/devstack/devstacktest"
@@ -92,7 +92,7 @@ func TestIntegrationSchedulerRoutesIceberg(t *testing.T) {
 		"consumer.override.auto.offset.reset": "earliest",
 		"preflight.enable":                    "false",
 	}
-	raw := herder.RawConfig{}
+	raw := startup.RawConfig{}
 	for k, v := range cfg {
 		raw[k] = &v
 	}
