@@ -60,7 +60,8 @@ func (lr *lambdaRouter) count(name string) int {
 // the built scheduler sends the Iceberg sink's task to the Iceberg task function (which
 // appends every record to the table: its offsets in the state store follow the table) and
 // the S3 sink's to the task function, which links no iceberg-go. The task function invoked
-// for the Iceberg sink's task refuses it before its lease, naming the function to use.
+// for the Iceberg sink's task refuses it before its lease, naming the function to use; a
+// scheduler without the Iceberg task function's name reports that task as not sent.
 func TestIntegrationSchedulerRoutesIceberg(t *testing.T) {
 	t.Parallel()
 	s := newStack(t, 2)
@@ -127,25 +128,43 @@ func TestIntegrationSchedulerRoutesIceberg(t *testing.T) {
 	router := &lambdaRouter{calls: map[string]int{}, to: map[string]*devstack.RIE{"function": task, icebergFunction: ice}}
 	srv := httptest.NewServer(router)
 	t.Cleanup(srv.Close)
+	tick := func(sched *devstack.RIE) serverless.Tick {
+		t.Helper()
+		tctx, cancel := context.WithTimeout(ctx, 120*time.Second)
+		defer cancel()
+		started := time.Now()
+		out, err := sched.Invoke(tctx, []byte(`{"version":"0","detail-type":"Scheduled Event","source":"aws.scheduler"}`))
+		if err != nil {
+			t.Fatalf("%v\n%s", err, sched.Log())
+		}
+		t.Logf("tick in %v", time.Since(started).Round(time.Millisecond))
+		var got serverless.Tick
+		if err := json.Unmarshal(out, &got); err != nil {
+			t.Fatalf("response %s: %v", out, err)
+		}
+		return got
+	}
+
+	// Without the Iceberg task function's name, the scheduler sends the S3 sink's task and
+	// reports the Iceberg sink's as not sent, naming the variable to set.
+	unset := devstacktest.RIE(t, devstack.RIEOptions{Bootstrap: bootstrap(t, "scheduler"),
+		Env: append(append([]string{}, s.env...), "AWS_ENDPOINT_URL_LAMBDA="+srv.URL)})
+	got := tick(unset)
+	if got.Due != 2 || got.Sent != 1 || len(got.Errors) != 1 || !strings.Contains(got.Errors[0], "CONNECT_ICEBERG_TASK_FUNCTION_NAME") {
+		t.Errorf("tick without the Iceberg task function: %+v, want two due, the S3 sink's sent and an error naming CONNECT_ICEBERG_TASK_FUNCTION_NAME", got)
+	}
+	if a, b := router.count("function"), router.count(icebergFunction); a != 1 || b != 0 {
+		t.Errorf("invocations: %d of the task function, %d of the Iceberg task function; want one and none", a, b)
+	}
+
 	sched := devstacktest.RIE(t, devstack.RIEOptions{Bootstrap: bootstrap(t, "scheduler"),
 		Env: append(append([]string{}, env...), "AWS_ENDPOINT_URL_LAMBDA="+srv.URL)})
-	tctx, cancel := context.WithTimeout(ctx, 120*time.Second)
-	defer cancel()
-	started := time.Now()
-	out, err := sched.Invoke(tctx, []byte(`{"version":"0","detail-type":"Scheduled Event","source":"aws.scheduler"}`))
-	if err != nil {
-		t.Fatalf("%v\n%s", err, sched.Log())
+	got = tick(sched)
+	if got.Due != 2 || got.Sent != 2 || len(got.Errors) != 0 {
+		t.Fatalf("tick %+v, want two tasks due and sent\n%s\n%s\n%s", got, sched.Log(), task.Log(), ice.Log())
 	}
-	t.Logf("tick in %v", time.Since(started).Round(time.Millisecond))
-	var tick serverless.Tick
-	if err := json.Unmarshal(out, &tick); err != nil {
-		t.Fatalf("response %s: %v", out, err)
-	}
-	if tick.Due != 2 || tick.Sent != 2 || len(tick.Errors) != 0 {
-		t.Fatalf("tick %+v, want two tasks due and sent\n%s\n%s\n%s", tick, sched.Log(), task.Log(), ice.Log())
-	}
-	if a, b := router.count("function"), router.count(icebergFunction); a != 1 || b != 1 {
-		t.Errorf("invocations: %d of the task function, %d of the Iceberg task function; want one each", a, b)
+	if a, b := router.count("function"), router.count(icebergFunction); a != 2 || b != 1 {
+		t.Errorf("invocations: %d of the task function, %d of the Iceberg task function; want two (one a tick earlier) and one", a, b)
 	}
 	counts, _ := s.archived(t)
 	exactlyOnce(t, counts, n)
