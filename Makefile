@@ -107,10 +107,12 @@ bench: deps ## archive 2,000,000 log lines to local S3 beside plain-loop ceiling
 	@$(GO) build -ldflags '$(LDFLAGS)' -o $(BIN)/connectless ./cli
 	@CGO_ENABLED=0 $(GO) build -tags lambda.norpc -o $(BIN)/task-bootstrap ./functions/task
 	@CGO_ENABLED=0 $(GO) build -tags lambda.norpc -o $(BIN)/icebergtask-bootstrap ./functions/icebergtask
-	@$(BIN)/connectless bench --task-bootstrap $(BIN)/task-bootstrap --iceberg-task-bootstrap $(BIN)/icebergtask-bootstrap --json bench.json $(BENCH_FLAGS)
+	@$(FUNC_BUILD) -o $(BIN)/bench-taskchild ./infra/bench/taskchild
+	@$(BIN)/connectless bench --memory-child $(BIN)/bench-taskchild --task-bootstrap $(BIN)/task-bootstrap --iceberg-task-bootstrap $(BIN)/icebergtask-bootstrap --json bench.json $(BENCH_FLAGS)
 
 bench-quick: deps ## make bench on 40,000 records (under a minute); JSON in bench-quick.json
 	@$(GO) build -ldflags '$(LDFLAGS)' -o $(BIN)/connectless ./cli
 	@CGO_ENABLED=0 $(GO) build -tags lambda.norpc -o $(BIN)/task-bootstrap ./functions/task
 	@CGO_ENABLED=0 $(GO) build -tags lambda.norpc -o $(BIN)/icebergtask-bootstrap ./functions/icebergtask
-	@$(BIN)/connectless bench --records 40000 --memory-records 10000 --task-bootstrap $(BIN)/task-bootstrap --iceberg-task-bootstrap $(BIN)/icebergtask-bootstrap --json bench-quick.json $(BENCH_FLAGS)
+	@$(FUNC_BUILD) -o $(BIN)/bench-taskchild ./infra/bench/taskchild
+	@$(BIN)/connectless bench --memory-child $(BIN)/bench-taskchild --records 40000 --memory-records 10000 --task-bootstrap $(BIN)/task-bootstrap --iceberg-task-bootstrap $(BIN)/icebergtask-bootstrap --json bench-quick.json $(BENCH_FLAGS)

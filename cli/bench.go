@@ -36,6 +36,7 @@ func benchCommand(e *env) *cli.Command {
 			&cli.IntFlag{Name: "object-mib", Value: 8, Usage: "uncompressed object size in MiB (sets flush.size)"},
 			&cli.IntFlag{Name: "memory-records", Usage: "records per P2 topic (default records/4)"},
 			&cli.IntFlag{Name: "memory-mb", Value: 64, Usage: "memory of P2's task process (sets its Go memory limit and GC percentage as the task function does)"},
+			&cli.StringFlag{Name: "memory-child", Usage: "task process of P2: a build of ./infra/bench/taskchild, linked as the task function is (make bench builds it); default this executable"},
 			&cli.IntSliceFlag{Name: "memory-partitions", Usage: "partition counts of P2 (default 1,16,64,256)"},
 			&cli.IntFlag{Name: "source-records", Usage: "log lines P7 writes from a file to Kafka (default records/4; -1 skips it)"},
 			&cli.IntFlag{Name: "scaling-records", Usage: "log lines of P6's topic (default records/4)"},
@@ -66,7 +67,7 @@ func benchCommand(e *env) *cli.Command {
 			opts := bench.Options{
 				Out: e.stdout, Records: c.Int("records"), RecordSize: c.Int("record-size"), Partitions: c.Int("partitions"),
 				Tasks: c.Int("tasks"), Runs: c.Int("runs"), ObjectBytes: c.Int("object-mib") << 20,
-				MemoryRecords: c.Int("memory-records"), MemoryPartitions: c.IntSlice("memory-partitions"), MemoryMB: c.Int("memory-mb"), ScalingTasks: c.IntSlice("scaling-tasks"), ScalingRecords: c.Int("scaling-records"), SourceRecords: c.Int("source-records"), AvroRecords: c.Int("avro-records"), FanOutConnectors: c.Int("fanout-connectors"), FanOutTasks: c.Int("fanout-tasks"),
+				MemoryRecords: c.Int("memory-records"), MemoryPartitions: c.IntSlice("memory-partitions"), MemoryMB: c.Int("memory-mb"), MemoryChild: c.String("memory-child"), ScalingTasks: c.IntSlice("scaling-tasks"), ScalingRecords: c.Int("scaling-records"), SourceRecords: c.Int("source-records"), AvroRecords: c.Int("avro-records"), FanOutConnectors: c.Int("fanout-connectors"), FanOutTasks: c.Int("fanout-tasks"),
 				TaskBootstrap: c.String("task-bootstrap"), IcebergTaskBootstrap: c.String("iceberg-task-bootstrap"), ProfileDir: c.String("profile-dir"), Only: c.StringSlice("only"),
 				Cost: bench.CostModel{
 					Prices: bench.Prices{LambdaGBSecond: c.Float64("price-lambda-gb-s"), LambdaPerMillionRequests: c.Float64("price-lambda-requests"),

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"runtime"
 	"sync"
 	"syscall"
@@ -81,6 +82,11 @@ type Options struct {
 	// Child returns the command that runs one job (RunChild) in a child process. Default: this
 	// executable with the arguments "bench child".
 	Child func(ctx context.Context) *exec.Cmd
+	// MemoryChild, when set, is the task process P2 measures: a binary that runs worker jobs
+	// (RunChild) and links what the task function links (infra/bench/taskchild, which make
+	// bench builds as the functions are built). Empty: P2 runs its jobs in Child, whose
+	// executable (the CLI) links far more than a task function.
+	MemoryChild string
 	// Logger receives diagnostics. Default: discarded.
 	Logger *slog.Logger
 }
@@ -217,11 +223,13 @@ type Report struct {
 	SourceValueBytes int64       `json:"source_value_bytes"`
 	Memory           []MemoryRun `json:"memory"`
 	MemoryMB         int         `json:"memory_mb"`
-	Overhead         Overhead    `json:"overhead"`
-	FanOut           FanOut      `json:"fan_out"`
-	Cost             []Cost      `json:"cost_per_tb"`
-	Model            CostModel   `json:"cost_model"`
-	Seconds          float64     `json:"seconds"`
+	// MemoryProcess names P2's task process: the task child, or the bench's own executable.
+	MemoryProcess string    `json:"memory_process,omitempty"`
+	Overhead      Overhead  `json:"overhead"`
+	FanOut        FanOut    `json:"fan_out"`
+	Cost          []Cost    `json:"cost_per_tb"`
+	Model         CostModel `json:"cost_model"`
+	Seconds       float64   `json:"seconds"`
 
 	// Iceberg is P1's JSON logs → Iceberg row (iceberg.go); nil when PostgreSQL is missing.
 	Iceberg *IcebergRow `json:"iceberg,omitempty"`
@@ -369,6 +377,11 @@ const archiveTopic = "bench-logs"
 
 // runJob runs one job in a child process on a fresh bucket, counts the bucket and removes it.
 func (r *runner) runJob(ctx context.Context, j Job) (Sample, error) {
+	return r.runJobIn(ctx, j, r.opts.Child)
+}
+
+// runJobIn is runJob in the child process child returns.
+func (r *runner) runJobIn(ctx context.Context, j Job, child func(ctx context.Context) *exec.Cmd) (Sample, error) {
 	r.seq++
 	j.Brokers = r.svc.kafka.Brokers()
 	if isSource(j.Kind) {
@@ -398,7 +411,7 @@ func (r *runner) runJob(ctx context.Context, j Job) (Sample, error) {
 	if err != nil {
 		return Sample{}, fmt.Errorf("job: %w", err)
 	}
-	cmd := r.opts.Child(ctx)
+	cmd := child(ctx)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = bytes.NewReader(in), &stdout, &stderr
 	cmd.Env = append(append(cmd.Environ(), r.svc.dynamo.Env()...), "GOMAXPROCS="+fmt.Sprint(runtime.NumCPU()))
@@ -511,6 +524,12 @@ func summarize(v *Variant, valueBytes int64, records int) {
 
 // memory is P2: one task archives MemoryRecords records spread over 1, 16 and 64 partitions.
 func (r *runner) memory(ctx context.Context) error {
+	child, process := r.opts.Child, "the bench's own executable, not linked as the task function"
+	if path := r.opts.MemoryChild; path != "" {
+		child, process = func(ctx context.Context) *exec.Cmd { return exec.CommandContext(ctx, path) }, filepath.Base(path)+", linked as the task function"
+	}
+	r.rep.MemoryProcess = process
+	r.progress("P2: task process: %s", process)
 	for _, p := range r.opts.MemoryPartitions {
 		topic := fmt.Sprintf("bench-mem-%d", p)
 		if err := r.svc.kc.CreateTopics(ctx, kafka.TopicSpec{Name: topic, Partitions: p, ReplicationFactor: 1}); err != nil {
@@ -522,7 +541,7 @@ func (r *runner) memory(ctx context.Context) error {
 		if _, err := load(ctx, r.svc.kafka.Brokers(), topic, r.opts.MemoryRecords, r.opts.RecordSize); err != nil {
 			return fmt.Errorf("P2: %w", err)
 		}
-		s, err := r.runJob(ctx, Job{Kind: KindWorker, Topic: topic, FlushSize: r.flushSize(), Tasks: 1, MemoryMB: r.opts.MemoryMB})
+		s, err := r.runJobIn(ctx, Job{Kind: KindWorker, Topic: topic, FlushSize: r.flushSize(), Tasks: 1, MemoryMB: r.opts.MemoryMB}, child)
 		m := MemoryRun{Partitions: p, Records: int64(r.opts.MemoryRecords), Counted: s.Counted, PeakRSSMB: s.PeakRSSMB, FileRSSMB: s.FileRSSMB, Seconds: s.Seconds}
 		if err == nil && s.Counted != m.Records {
 			err = fmt.Errorf("%w: %d counted, %d loaded", ErrCount, s.Counted, m.Records)

@@ -19,9 +19,6 @@ import (
 	kafkago "github.com/segmentio/kafka-go"
 )
 
-// ErrUnknownKind is wrapped when a job names no known variant.
-var ErrUnknownKind = errors.New("unknown job kind")
-
 // newS3Client returns a client for the job's S3 endpoint, built as the S3 sink builds its own:
 // the standard SDK configuration, static keys, BaseEndpoint and path style.
 func newS3Client(ctx context.Context, endpoint, region, key, secret string) (*s3.Client, error) {

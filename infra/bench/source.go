@@ -9,23 +9,11 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"strconv"
 	"time"
 
 	kafkago "github.com/segmentio/kafka-go"
 
 	"github.com/connectless/connectless/core/kafka"
-)
-
-// Source path kinds: P7 writes the lines of a file to a fresh topic.
-const (
-	// KindSourceCeiling reads the file line by line and writes each line with a kafka-go
-	// writer set as the runtime's producer is (acks all, batches of 1,000 records or 1 MiB,
-	// 2 ms linger), one WriteMessages call per 10,000 lines.
-	KindSourceCeiling = "source-ceiling"
-	// KindSourceWorker runs FileStreamSource (StringConverter values) through the worker
-	// path, slice after slice, until the file is read.
-	KindSourceWorker = "source-worker"
 )
 
 // isSource reports whether a job kind writes to Kafka (P7) rather than to a bucket.
@@ -163,16 +151,4 @@ func runSourceCeiling(ctx context.Context, j Job) (JobResult, error) {
 		return JobResult{Records: n, Seconds: since(start)}, err
 	}
 	return JobResult{Records: n, Seconds: since(start)}, nil
-}
-
-// sourceConfig is FileStreamSource reading the job's file into its topic as strings.
-func sourceConfig(j Job) map[string]string {
-	return map[string]string{
-		"connector.class": "org.apache.kafka.connect.file.FileStreamSourceConnector",
-		"tasks.max":       strconv.Itoa(max(j.Tasks, 1)),
-		"file":            j.File,
-		"topic":           j.Topic,
-		"key.converter":   "org.apache.kafka.connect.storage.StringConverter",
-		"value.converter": "org.apache.kafka.connect.storage.StringConverter",
-	}
 }

@@ -28,7 +28,7 @@ func PrintTable(w io.Writer, rep *Report) {
 		}
 		tw.Flush()
 	}
-	fmt.Fprintf(w, "\nP2 memory (worker path, one task, uncompressed, in %d MiB: Go memory limit and GC as the task function sets them)\n", rep.MemoryMB)
+	fmt.Fprintf(w, "\nP2 memory (worker path, one task, uncompressed, in %d MiB: Go memory limit and GC as the task function sets them; process: %s)\n", rep.MemoryMB, rep.MemoryProcess)
 	fmt.Fprintln(tw, "partitions\trecords\tpeak RSS MiB\tfile-backed MiB\tseconds\t")
 	for _, m := range rep.Memory {
 		fmt.Fprintf(tw, "%d\t%d\t%.1f\t%.1f\t%.1f\t%s\n", m.Partitions, m.Counted, m.PeakRSSMB, m.FileRSSMB, m.Seconds, m.Error)

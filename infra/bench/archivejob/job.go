@@ -1,8 +1,9 @@
-package bench
+package archivejob
 
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -23,6 +24,17 @@ const (
 	// KindServerless is the S3 sink through the serverless path: scheduler ticks fan out
 	// in-process task invocations, state on DynamoDB.
 	KindServerless = "serverless"
+)
+
+// Source path kinds: P7 writes the lines of a file to a fresh topic.
+const (
+	// KindSourceCeiling reads the file line by line and writes each line with a kafka-go
+	// writer set as the runtime's producer is (acks all, batches of 1,000 records or 1 MiB,
+	// 2 ms linger), one WriteMessages call per 10,000 lines.
+	KindSourceCeiling = "source-ceiling"
+	// KindSourceWorker runs FileStreamSource (StringConverter values) through the worker
+	// path, slice after slice, until the file is read.
+	KindSourceWorker = "source-worker"
 )
 
 // Formats of the connector in a job.
@@ -91,19 +103,32 @@ type JobResult struct {
 	CommitMs []float64 `json:"commit_ms,omitempty"`
 }
 
-// RunChild runs the job read from in and writes its JobResult to out. It is the body of the
-// child process (`connectless bench child`).
-func RunChild(ctx context.Context, in io.Reader, out io.Writer) error {
+// ErrUnknownKind is wrapped when a job names no known variant.
+var ErrUnknownKind = errors.New("unknown job kind")
+
+// Runner runs one job of a kind in the child process.
+type Runner func(ctx context.Context, j Job) (JobResult, error)
+
+// RunChild runs the job read from in with the runner of its kind and writes its JobResult
+// to out. It is the body of a child process: `connectless bench child` (every kind) and the
+// task child that P2 measures (the worker kinds only, linked as the task function is).
+func RunChild(ctx context.Context, in io.Reader, out io.Writer, runners map[string]Runner) error {
 	var j Job
 	if err := json.NewDecoder(in).Decode(&j); err != nil {
 		return fmt.Errorf("read job: %w", err)
+	}
+	run, ok := runners[j.Kind]
+	if !ok {
+		run = func(context.Context, Job) (JobResult, error) {
+			return JobResult{}, fmt.Errorf("job kind %q: %w", j.Kind, ErrUnknownKind)
+		}
 	}
 	memtune.Apply(os.Environ(), memtune.ForMemory(j.MemoryMB))
 	stopProfile, err := startProfile(j.Profile)
 	if err != nil {
 		return err
 	}
-	res, err := runJob(ctx, j)
+	res, err := run(ctx, j)
 	stopProfile()
 	res.PeakRSSMB, res.FileRSSMB = procStatusMB("VmHWM:"), procStatusMB("RssFile:")
 	if err != nil {
@@ -113,24 +138,6 @@ func RunChild(ctx context.Context, in io.Reader, out io.Writer) error {
 		return fmt.Errorf("write result: %w", werr)
 	}
 	return err
-}
-
-func runJob(ctx context.Context, j Job) (JobResult, error) {
-	switch j.Kind {
-	case KindCeiling:
-		return runCeiling(ctx, j)
-	case KindWorker:
-		return runWorker(ctx, j)
-	case KindServerless:
-		return runServerless(ctx, j)
-	case KindSourceCeiling:
-		return runSourceCeiling(ctx, j)
-	case KindSourceWorker:
-		return runWorker(ctx, j)
-	case KindIceberg:
-		return runIceberg(ctx, j)
-	}
-	return JobResult{}, fmt.Errorf("job kind %q: %w", j.Kind, ErrUnknownKind)
 }
 
 // procStatusMB reads a kB field of /proc/self/status (VmHWM:, RssFile:) in MiB; 0 where
@@ -149,4 +156,5 @@ func procStatusMB(field string) float64 {
 	return 0
 }
 
-func since(t time.Time) float64 { return time.Since(t).Seconds() }
+// Since is the wall time from t in seconds.
+func Since(t time.Time) float64 { return time.Since(t).Seconds() }
