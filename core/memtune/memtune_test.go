@@ -13,8 +13,10 @@ func TestForMemory(t *testing.T) {
 	}{
 		{0, Settings{}},
 		{-5, Settings{}},
-		{20, Settings{}}, // less than 8 MiB left after the 24 MiB reserve
-		{64, Settings{LimitBytes: 40 << 20, GCPercent: DefaultGCPercent}},     // 64 - 24 MiB
+		{20, Settings{}}, // less than 8 MiB left after the 32 MiB reserve
+		{39, Settings{}}, // 7 MiB left
+		{64, Settings{LimitBytes: 32 << 20, GCPercent: DefaultGCPercent}},     // 64 - 32 MiB
+		{128, Settings{LimitBytes: 96 << 20, GCPercent: DefaultGCPercent}},    // 128 - 32 MiB (15% is 19.2)
 		{1000, Settings{LimitBytes: 850 << 20, GCPercent: DefaultGCPercent}},  // 85%
 		{1769, Settings{LimitBytes: 1576691302, GCPercent: DefaultGCPercent}}, // 1769 - 265.35 MiB, truncated
 	}
