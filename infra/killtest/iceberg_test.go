@@ -78,17 +78,11 @@ func TestIntegrationIcebergKilledTaskProcesses(t *testing.T) {
 }
 
 // TestIntegrationIcebergRacingInvocations writes the topic to an Iceberg table while two
-// invocations of one task run at once (one frozen past its lease, then resumed); the
-// commit of the stale one must fail with nothing visible, so every record is in the table
-// once.
-//
-// It sometimes does not catch up within the time limit (a task stops making progress), so
-// it runs with -long only until that is understood; the statuses of the tasks are logged
-// when it fails.
+// invocations of one task run at once (one frozen past its lease, then resumed): of two
+// commits started from the same snapshot only the first lands, the other fails with nothing
+// visible, and the stale invocation's state store commit is fenced; every record must be
+// in the table once. The statuses of the tasks are logged when it fails.
 func TestIntegrationIcebergRacingInvocations(t *testing.T) {
-	if !*long {
-		t.Skip("runs with -long: a task sometimes stops making progress under races (under investigation)")
-	}
 	n, target := icebergSizes()
 	e, cfg := setupIceberg(t, n)
 	t.Cleanup(func() {
