@@ -264,6 +264,17 @@ func TestIntegrationBench(t *testing.T) {
 			t.Errorf("%s: ratio %v", v.Name, v.RatioToCeiling)
 		}
 	}
+	if ib := rep.Iceberg; ib == nil {
+		t.Log("no Iceberg row: PostgreSQL missing")
+	} else {
+		t.Logf("Iceberg row: %.0f msg/s, commit %.0f ms", ib.MsgsPerS.Median, ib.CommitMs.Median)
+		if s := ib.Runs[0]; s.Counted != 3000 || s.CPUSeconds <= 0 || ib.CommitMs.Median <= 0 {
+			t.Errorf("Iceberg row: %+v", ib)
+		}
+		if pq := ib.S3Parquet; pq == nil || pq.Runs[0].Counted != 3000 || pq.Runs[0].Objects < 2 || pq.CPUSPerGB.Median <= 0 {
+			t.Errorf("the S3 sink's ParquetFormat beside the Iceberg row: %+v", pq)
+		}
+	}
 	if len(rep.Memory) != 2 || rep.Memory[1].Counted != 400 || rep.Memory[1].PeakRSSMB <= 0 {
 		t.Errorf("P2: %+v", rep.Memory)
 	}
