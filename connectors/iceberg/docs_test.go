@@ -26,7 +26,9 @@ const docsIntro = "Appends Kafka records to Apache Iceberg tables through [icebe
 	"stale one; the stale one's state store commit is then fenced by its lease, and the next slice starts from " +
 	"the table. A stale invocation's snapshot may thus be the one that lands when the lease holder has not " +
 	"committed yet: its records are then in the table once and the holder's slice ends (a fencing commit at " +
-	"start that would make every stale commit fail needs an empty snapshot, which iceberg-go 0.7 does not offer).\n\n" +
+	"start that would make every stale commit fail needs an empty append snapshot, which iceberg-go 0.7 does not " +
+	"offer; an overwrite snapshot could serve, but streaming readers such as Spark's stop at overwrite snapshots " +
+	"unless told to skip them).\n\n" +
 	"**Catalogs.** `sql` (PostgreSQL, `jdbc:postgresql://…` or `postgres://…`; the tables `iceberg_tables` and " +
 	"`iceberg_namespace_properties` are created when missing) is tested here against a real PostgreSQL server with " +
 	"an S3 warehouse (versitygw). `rest` (Polaris, Nessie, S3 Tables, Lakekeeper…) and `glue` go through " +
