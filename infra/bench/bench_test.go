@@ -271,6 +271,9 @@ func TestIntegrationBench(t *testing.T) {
 		if s := ib.Runs[0]; s.Counted != 3000 || s.CPUSeconds <= 0 || ib.CommitMs.Median <= 0 {
 			t.Errorf("Iceberg row: %+v", ib)
 		}
+		if !strings.Contains(out.String(), "P1 JSON logs -> Iceberg") || !strings.Contains(out.String(), s3ParquetName) {
+			t.Errorf("table lacks the Iceberg row or the ParquetFormat beside it:\n%s", out.String())
+		}
 		if pq := ib.S3Parquet; pq == nil || pq.Runs[0].Counted != 3000 || pq.Runs[0].Objects < 2 || pq.CPUSPerGB.Median <= 0 {
 			t.Errorf("the S3 sink's ParquetFormat beside the Iceberg row: %+v", pq)
 		}

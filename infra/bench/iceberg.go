@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -14,6 +15,7 @@ import (
 	"strings"
 	"sync"
 	"syscall"
+	"text/tabwriter"
 	"time"
 
 	"github.com/apache/iceberg-go/catalog"
@@ -132,6 +134,24 @@ func (r *runner) iceberg(ctx context.Context) error {
 	}
 	r.progress("%s", line)
 	return nil
+}
+
+// printIceberg writes the Iceberg row and the S3 sink's ParquetFormat beside it.
+func printIceberg(w io.Writer, tw *tabwriter.Writer, rep *Report) {
+	ib := rep.Iceberg
+	if ib == nil {
+		return
+	}
+	fmt.Fprintf(w, "\nP1 JSON logs -> Iceberg (sql catalog; %d data files, %d snapshots; commit ms %s) beside the S3 sink's ParquetFormat on the same lines (JsonSchemaConverter)\n",
+		ib.DataFiles, ib.Snapshots, fmtStat(ib.CommitMs))
+	fmt.Fprintln(tw, "variant\tmsg/s min\tmedian\tmax\tCPU-s/GB\tpeak RSS MiB\tcounted\t")
+	for _, v := range []*Variant{&ib.Variant, ib.S3Parquet} {
+		if v != nil {
+			fmt.Fprintf(tw, "%s\t%.0f\t%.0f\t%.0f\t%.1f\t%.1f\t%d\t\n", v.Name, v.MsgsPerS.Min, v.MsgsPerS.Median, v.MsgsPerS.Max,
+				v.CPUSPerGB.Median, v.PeakRSSMB.Median, lastCounted(*v))
+		}
+	}
+	tw.Flush()
 }
 
 // spawnIceberg runs an Iceberg job in a child process and reads its rusage.
