@@ -25,6 +25,18 @@ func decodeFastSchemaless(data []byte) (v any, ok bool) {
 	return fastParser{data: data, schemaless: true}.decode()
 }
 
+// checkSchemaless reports whether decodeFastSchemaless(data) succeeds with a value other
+// than null, in the same scan without building anything: no map, slice, string or number.
+func checkSchemaless(data []byte) bool {
+	p := fastParser{data: data, schemaless: true, check: true}
+	p.skipSpace()
+	if p.i < len(data) && data[p.i] == 'n' {
+		return false // null: ToConnect's value is nil
+	}
+	_, ok := p.decode()
+	return ok
+}
+
 func (p fastParser) decode() (v any, ok bool) {
 	p.skipSpace()
 	if p.i >= len(p.data) {
@@ -52,6 +64,8 @@ type fastParser struct {
 	text string
 	// schemaless makes numbers int64 or float64 (schemaless) instead of json.Number.
 	schemaless bool
+	// check only checks the grammar: values come back nil (or zero), nothing is built.
+	check bool
 }
 
 // substr returns data[i:j] as a string sharing the parser's one copy of data.
@@ -104,7 +118,10 @@ func (p *fastParser) literal(word string) bool {
 
 func (p *fastParser) object(depth int) (any, bool) {
 	p.i++ // {
-	m := map[string]any{}
+	var m map[string]any
+	if !p.check {
+		m = map[string]any{}
+	}
 	p.skipSpace()
 	if p.i < len(p.data) && p.data[p.i] == '}' {
 		p.i++
@@ -128,7 +145,9 @@ func (p *fastParser) object(depth int) (any, bool) {
 		if !ok {
 			return nil, false
 		}
-		m[k] = v
+		if !p.check {
+			m[k] = v
+		}
 		p.skipSpace()
 		if p.i >= len(p.data) {
 			return nil, false
@@ -148,7 +167,10 @@ func (p *fastParser) object(depth int) (any, bool) {
 
 func (p *fastParser) array(depth int) (any, bool) {
 	p.i++ // [
-	a := []any{}
+	var a []any
+	if !p.check {
+		a = []any{}
+	}
 	p.skipSpace()
 	if p.i < len(p.data) && p.data[p.i] == ']' {
 		p.i++
@@ -159,7 +181,9 @@ func (p *fastParser) array(depth int) (any, bool) {
 		if !ok {
 			return nil, false
 		}
-		a = append(a, v)
+		if !p.check {
+			a = append(a, v)
+		}
 		p.skipSpace()
 		if p.i >= len(p.data) {
 			return nil, false
@@ -188,7 +212,7 @@ func (p *fastParser) str() (string, bool) {
 		case c == '"':
 			end := p.i
 			p.i++
-			if end == start {
+			if end == start || p.check {
 				return "", true
 			}
 			return p.substr(start, end), true
@@ -307,6 +331,9 @@ func (p *fastParser) number() (any, bool) {
 		if digits() == 0 {
 			return nil, false
 		}
+	}
+	if p.check {
+		return nil, true
 	}
 	n := json.Number(p.substr(start, p.i))
 	if !p.schemaless {
