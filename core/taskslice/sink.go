@@ -138,6 +138,11 @@ type sinkRun struct {
 	resets  map[connect.TopicPartition]int64 // asked by the task, applied between Puts
 	moved   map[connect.TopicPartition]bool  // reset by the task since the last fetch
 	raws    map[rawKey]*kafka.Message        // the records of the Put in progress, for Report
+	// checker is the value converter when the task takes values it checked but did not
+	// build (connect.JSONBytes) and no transformation runs; nil otherwise.
+	checker connect.JSONBytesConverter
+	// unbuilt holds the JSONBytes values of the batch being converted.
+	unbuilt []connect.JSONBytes
 	// nextRound is where the next partial fetch round starts among the pending partitions.
 	nextRound int
 	// fetchFailures counts consecutive rounds in which every fetch failed retriably.
@@ -230,6 +235,7 @@ func (r *sinkRun) run(ctx context.Context) (err error) {
 		return fmt.Errorf("start sink task: %w", err)
 	}
 	r.applyResets()
+	r.checker = jsonBytesChecker(task, r.s.Converters.Value, r.s.Transform)
 	pa, _ := task.(connect.PartitionAware)
 	if pa != nil {
 		if err := pa.Open(ctx, r.tps); err != nil {
@@ -361,6 +367,9 @@ func (r *sinkRun) deliver(ctx context.Context, tp connect.TopicPartition, fr kaf
 		chunk := msgs[:n]
 		batch := make([]connect.SinkRecord, 0, len(chunk))
 		raws := make(map[rawKey]*kafka.Message, len(chunk))
+		if r.checker != nil {
+			r.unbuilt = make([]connect.JSONBytes, 0, len(chunk)) // new: the task may keep the records
+		}
 		handled := 0
 		for i := range chunk {
 			m := &chunk[i]
@@ -447,7 +456,10 @@ func (r *sinkRun) convert(ctx context.Context, m *kafka.Message, rec *connect.Si
 	}); err != nil {
 		return fail(StageKeyConverter, className(cv.KeyClass, cv.Key), err)
 	}
-	if err := r.h.retry(ctx, func() (err error) {
+	if r.checker != nil && len(r.unbuilt) < cap(r.unbuilt) && r.checker.CheckJSON(m.Topic, m.Value) {
+		r.unbuilt = append(r.unbuilt, connect.NewJSONBytes(m.Value, cv.Value, m.Topic))
+		rec.Value = &r.unbuilt[len(r.unbuilt)-1]
+	} else if err := r.h.retry(ctx, func() (err error) {
 		rec.ValueSchema, rec.Value, err = cv.Value.ToConnect(m.Topic, m.Value)
 		return err
 	}); err != nil {
@@ -486,6 +498,18 @@ func (r *sinkRun) convert(ctx context.Context, m *kafka.Message, rec *connect.Si
 		rec.Record = *out
 	}
 	return true, nil
+}
+
+// jsonBytesChecker returns the value converter as a checker when the started task takes
+// values checked but not built (connect.JSONBytesSink), the converter can check them
+// (connect.JSONBytesConverter) and no transformation needs a built value; nil otherwise.
+func jsonBytesChecker(task connect.SinkTask, value connect.Converter, t Transformer) connect.JSONBytesConverter {
+	ts, ok := task.(connect.JSONBytesSink)
+	if !ok || transforms(t) || !ts.TakesJSONBytes() {
+		return nil
+	}
+	c, _ := value.(connect.JSONBytesConverter)
+	return c
 }
 
 // transforms reports whether a chain may change records: it is set and, when it can say
