@@ -1,6 +1,7 @@
 package format
 
 import (
+	"fmt"
 	"io"
 
 	"github.com/connectless/connectless/core/connect"
@@ -12,6 +13,13 @@ type RawEncoder interface {
 	// EncodeRaw returns raw itself and true when raw is exactly what Encode writes for value
 	// before the line terminator; otherwise the encoding, appended to dst, and false.
 	EncodeRaw(dst, raw []byte, schema *connect.Schema, value any) ([]byte, bool, error)
+}
+
+// TakesJSONBytes reports whether f writes *connect.JSONBytes values from their bytes
+// (JsonFormat), so that a sink writing its values with f need not have them built.
+func TakesJSONBytes(f Format) bool {
+	_, ok := f.(jsonFormat)
+	return ok
 }
 
 // jsonFormat is Confluent's JsonFormat: one JSON value per line, "\n" after every record.
@@ -30,6 +38,13 @@ const jsonLineCap = 512
 
 // Encode returns the record's JSON line.
 func (f jsonFormat) Encode(_ *connect.Schema, value any) ([]byte, error) {
+	if jb, ok := value.(*connect.JSONBytes); ok {
+		v, err := jb.Build()
+		if err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrData, err)
+		}
+		value = v
+	}
 	b, err := f.w.appendRecord(make([]byte, 0, jsonLineCap), nil, value)
 	if err != nil {
 		return nil, err
@@ -44,7 +59,26 @@ func (f jsonFormat) Encode(_ *connect.Schema, value any) ([]byte, error) {
 // encode's result and false.
 //
 // A reordered line is appended to dst (which may be nil).
+//
+// A *connect.JSONBytes value (raw checked as schemaless JSON, not parsed) is written from raw
+// by one scan when raw is the encoding of the value it parses to but for the order of the
+// top-level object's members; otherwise it is built and written as above.
 func (f jsonFormat) EncodeRaw(dst, raw []byte, schema *connect.Schema, value any) ([]byte, bool, error) {
+	if jb, ok := value.(*connect.JSONBytes); ok {
+		if len(raw) > 0 {
+			if b, inOrder, ok := f.w.appendFromBytes(dst, raw); ok {
+				if inOrder {
+					return raw, true, nil
+				}
+				return append(b, '\n'), false, nil
+			}
+		}
+		v, err := jb.Build()
+		if err != nil {
+			return nil, false, fmt.Errorf("%w: %w", ErrData, err)
+		}
+		value = v
+	}
 	if m, ok := value.(map[string]any); ok {
 		if b, inOrder, ok := f.w.appendRawObject(dst, raw, m); ok {
 			if inOrder {
