@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"strconv"
 	"unicode/utf8"
+
+	"github.com/connectless/connectless/core/connect/javacompat"
 )
 
 // maxFastDepth bounds the nesting the fast decoder follows; deeper values take the
@@ -207,6 +209,9 @@ func (p *fastParser) str() (string, bool) {
 	p.i++ // opening quote
 	start := p.i
 	for p.i < len(p.data) {
+		if p.i += javacompat.PlainASCII(p.data[p.i:]); p.i >= len(p.data) {
+			break
+		}
 		c := p.data[p.i]
 		switch {
 		case c == '"':

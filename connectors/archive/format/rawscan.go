@@ -1,6 +1,7 @@
 package format
 
 import (
+	"math"
 	"strconv"
 	"unicode/utf8"
 
@@ -29,12 +30,15 @@ const (
 	minInt64Digits = "9223372036854775808"
 )
 
-// scanMember is one member of an object as read: raw[start:end] is `"key":value`.
+// scanMember is one member of an object as read: raw[start:end] is `"key":value`, the key
+// raw[start+1:keyEnd].
 type scanMember struct {
-	key        []byte
-	start, end int
-	hash       uint32 // javacompat.Spread of the key's Java hash
+	start, keyEnd, end int32
+	hash               uint32 // javacompat.Spread of the key's Java hash
 }
+
+// key returns the member's key in raw.
+func (m *scanMember) key(raw []byte) []byte { return raw[m.start+1 : m.keyEnd] }
 
 // tableCapacity is the bucket count of the HashMap the encoder's order emulates for n keys
 // (checked by orderMembers not to have grown by collisions).
@@ -51,7 +55,7 @@ func tableCapacity(n int) uint32 {
 // appends nothing and reports inOrder; when the scan does not take raw it reports !ok and
 // leaves b unchanged.
 func (w jsonWriter) appendFromBytes(b, raw []byte) (out []byte, inOrder, ok bool) {
-	if len(raw) == 0 {
+	if len(raw) == 0 || len(raw) > math.MaxInt32 {
 		return b, false, false
 	}
 	if raw[0] != '{' {
@@ -63,7 +67,7 @@ func (w jsonWriter) appendFromBytes(b, raw []byte) (out []byte, inOrder, ok bool
 	if !ok || end != len(raw) {
 		return b, false, false
 	}
-	inOrder, ok = w.orderMembers(members[:n])
+	inOrder, ok = w.orderMembers(raw, members[:n])
 	if !ok {
 		return b, false, false
 	}
@@ -96,26 +100,34 @@ func (w jsonWriter) scanMembers(raw []byte, i, depth int, members []scanMember) 
 		}
 		start := i
 		j := i + 1
-		for j < len(raw) && raw[j] != '"' {
-			if c := raw[j]; c == '\\' || c < 0x20 {
+		var h int32 // Java's String.hashCode while the key is ASCII
+		ascii := true
+		for ; j < len(raw) && raw[j] != '"'; j++ {
+			c := raw[j]
+			if c == '\\' || c < 0x20 {
 				return 0, 0, false
 			}
-			j++
+			h = 31*h + int32(c)
+			ascii = ascii && c < utf8.RuneSelf
 		}
 		if j+1 >= len(raw) || raw[j+1] != ':' {
 			return 0, 0, false
 		}
-		key := raw[start+1 : j]
-		if !utf8.Valid(key) {
-			return 0, 0, false
+		if !ascii {
+			key := raw[start+1 : j]
+			if !utf8.Valid(key) {
+				return 0, 0, false
+			}
+			h = javacompat.StringHash(key)
 		}
+		if w.inputOrder {
+			h = 0 // by key alone
+		}
+		keyEnd := j
 		if i, ok = w.scanValue(raw, j+2, depth+1); !ok || i >= len(raw) {
 			return 0, 0, false
 		}
-		members[n] = scanMember{key: key, start: start, end: i}
-		if !w.inputOrder {
-			members[n].hash = javacompat.Spread(javacompat.StringHash(key))
-		}
+		members[n] = scanMember{start: int32(start), keyEnd: int32(keyEnd), end: int32(i), hash: javacompat.Spread(h)}
 		n++
 		switch raw[i] {
 		case ',':
@@ -133,7 +145,7 @@ func (w jsonWriter) scanMembers(raw []byte, i, depth int, members []scanMember) 
 // keys), or by key alone with json.map.key.order=input. It reports whether they already
 // were in that order, and false when a key repeats or a bucket holds so many keys that a
 // Java HashMap would have grown or changed the bin.
-func (w jsonWriter) orderMembers(members []scanMember) (inOrder, ok bool) {
+func (w jsonWriter) orderMembers(raw []byte, members []scanMember) (inOrder, ok bool) {
 	var counts [16]uint8
 	mask := tableCapacity(len(members)) - 1
 	for k := range members {
@@ -148,7 +160,7 @@ func (w jsonWriter) orderMembers(members []scanMember) (inOrder, ok bool) {
 		if ba, bb := a.hash&mask, b.hash&mask; ba != bb {
 			return ba < bb
 		}
-		return string(a.key) < string(b.key)
+		return string(a.key(raw)) < string(b.key(raw))
 	}
 	inOrder = true
 	for k := 1; k < len(members); k++ {
@@ -187,7 +199,7 @@ func (w jsonWriter) scanValue(raw []byte, i, depth int) (int, bool) {
 		if !ok {
 			return 0, false
 		}
-		if inOrder, ok := w.orderMembers(members[:n]); !ok || !inOrder {
+		if inOrder, ok := w.orderMembers(raw, members[:n]); !ok || !inOrder {
 			return 0, false
 		}
 		return end, true
@@ -224,6 +236,9 @@ func (w jsonWriter) scanValue(raw []byte, i, depth int) (int, bool) {
 // exactly as javacompat.AppendString escapes its text.
 func scanString(raw []byte, i int) (int, bool) {
 	for i++; i < len(raw); {
+		if i += javacompat.PlainASCII(raw[i:]); i >= len(raw) {
+			break
+		}
 		c := raw[i]
 		switch {
 		case c == '"':
