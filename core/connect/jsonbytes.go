@@ -1,7 +1,7 @@
 package connect
 
 // JSONBytes is the Value of a sink record whose value converter checked that the bytes as
-// read are a schemaless JSON value other than null, and did not build it: nothing needed the
+// read are one schemaless JSON value other than null, and did not build it: nothing needed the
 // Connect value. The runtime hands such values only to a task that asked for them
 // (JSONBytesSink), and only when no transformation runs on the record. ValueSchema is then
 // nil and RawValue is Data, as they would be with the built value.
@@ -36,9 +36,10 @@ type JSONBytesSink interface {
 // JSONBytesConverter is an optional Converter ability: it tells, from one scan and without
 // building anything, that its ToConnect gives a schemaless JSON value for some bytes.
 type JSONBytesConverter interface {
-	// CheckJSON reports whether ToConnect(topic, data) returns a nil schema, a non-nil
-	// value and no error, the value being data parsed as schemaless JSON. False means
-	// anything else or that it cannot tell: the caller then calls ToConnect, which also
-	// gives the error.
+	// CheckJSON reports whether data is exactly one JSON value other than null, with
+	// nothing but JSON whitespace around it, and ToConnect(topic, data) returns a nil
+	// schema, a non-nil value and no error, the value being data parsed as schemaless JSON.
+	// False means anything else or that it cannot tell: the caller then calls ToConnect,
+	// which also gives the error.
 	CheckJSON(topic string, data []byte) bool
 }

@@ -106,10 +106,11 @@ func (c *JSONConverter) FromConnect(topic string, schema *connect.Schema, value 
 	return c.enc.AppendConnect(make([]byte, 0, 256), schema, value)
 }
 
-// CheckJSON reports, with schemas.enable=false, whether ToConnect(topic, data) gives a
-// schemaless JSON value other than null without an error, from one scan of data that builds
-// nothing (connect.JSONBytesConverter). It is false with schemas.enable, for null and empty
-// data, and for anything the one-pass decoder leaves to encoding/json.
+// CheckJSON reports, with schemas.enable=false, whether data is one JSON value other than
+// null (whitespace around it allowed) that ToConnect(topic, data) gives without an error,
+// from one scan of data that builds nothing (connect.JSONBytesConverter). It is false with
+// schemas.enable, for null and empty data, data with more after the value, and anything the
+// one-pass decoder leaves to encoding/json.
 func (c *JSONConverter) CheckJSON(_ string, data []byte) bool {
 	return !c.schemasEnable && len(data) > 0 && checkSchemaless(data)
 }

@@ -2,6 +2,7 @@ package convert
 
 import (
 	"bytes"
+	"encoding/json"
 	"testing"
 )
 
@@ -15,7 +16,10 @@ func checkAgainstToConnect(t *testing.T, c *JSONConverter, data []byte) (checked
 	if checked && (err != nil || schema != nil || v == nil) {
 		t.Fatalf("CheckJSON(%q) = true, but ToConnect gives %v, %#v, %v", data, schema, v, err)
 	}
-	if fast, ok := decodeFastSchemaless(data); ok && fast != nil && !checked {
+	if checked && !json.Valid(data) {
+		t.Fatalf("CheckJSON(%q) = true for what is not exactly one JSON value", data)
+	}
+	if fast, ok := decodeFastSchemaless(data); ok && fast != nil && json.Valid(data) && !checked {
 		t.Fatalf("CheckJSON(%q) = false for a value the one-pass decoder takes: %#v", data, fast)
 	}
 	return checked
@@ -42,11 +46,13 @@ func TestCheckJSONAgreesWithToConnect(t *testing.T) {
 		{`[null]`, true},
 		{`{"a":null}`, true},
 		{`007`, false}, // Kafka's parser takes it, through the slow path
+		{`{"a":1} {"b":2}`, false},
+		{" {\"a\":1}\n", true},
 	}
 	for _, tc := range fastCases {
 		t.Run(tc.in, func(t *testing.T) {
 			got := checkAgainstToConnect(t, c, []byte(tc.in))
-			if want := tc.fast && tc.in != ""; got != want {
+			if want := tc.fast && json.Valid([]byte(tc.in)); got != want {
 				t.Errorf("CheckJSON(%q) = %v, want %v", tc.in, got, want)
 			}
 		})

@@ -27,16 +27,20 @@ func decodeFastSchemaless(data []byte) (v any, ok bool) {
 	return fastParser{data: data, schemaless: true}.decode()
 }
 
-// checkSchemaless reports whether decodeFastSchemaless(data) succeeds with a value other
-// than null, in the same scan without building anything: no map, slice, string or number.
+// checkSchemaless reports whether data is one JSON value other than null, with nothing but
+// whitespace around it, that decodeFastSchemaless takes, in the same scan without building
+// anything: no map, slice, string or number.
 func checkSchemaless(data []byte) bool {
 	p := fastParser{data: data, schemaless: true, check: true}
 	p.skipSpace()
-	if p.i < len(data) && data[p.i] == 'n' {
+	if p.i >= len(data) || data[p.i] == 'n' {
 		return false // null: ToConnect's value is nil
 	}
-	_, ok := p.decode()
-	return ok
+	if _, ok := p.value(0); !ok {
+		return false
+	}
+	p.skipSpace()
+	return p.i == len(data) // what follows the value is not read, but not written as read either
 }
 
 func (p fastParser) decode() (v any, ok bool) {
