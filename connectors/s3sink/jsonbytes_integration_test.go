@@ -98,3 +98,39 @@ func TestIntegrationTakesJSONBytes(t *testing.T) {
 		})
 	}
 }
+
+// TestIntegrationJSONWriteAsRead checks that json.write.as.read stores unbuilt values as
+// they were read, one per line, and built values (here from a task given built values) as
+// JsonFormat encodes them.
+func TestIntegrationJSONWriteAsRead(t *testing.T) {
+	s := startS3(t)
+	s.bucket(t, "asread")
+	ctx := context.Background()
+	conv := convert.NewJSONConverter()
+	if err := conv.Configure(map[string]string{convert.SchemasEnable: "false"}, false); err != nil {
+		t.Fatal(err)
+	}
+	docs := []string{`{"n":0, "level":"WARN","x":1e3}`, " {\"b\":1,\"a\":\"\\/\"}\n", "{\"a\":\n1}", `{"n":3}`}
+	want := `{"n":0, "level":"WARN","x":1e3}` + "\n" + `{"b":1,"a":"\/"}` + "\n" + `{"a":1}` + "\n" + `{"n":3}` + "\n"
+	rt := &stubRuntime{t: t, tps: []connect.TopicPartition{appLogs}}
+	task := startTask(t, s.props("asread", map[string]string{"flush.size": "4", "json.write.as.read": "true"}), rt)
+	recs := make([]connect.SinkRecord, len(docs))
+	for i, d := range docs {
+		recs[i] = connect.NewSinkRecord("app-logs", 3, int64(i))
+		recs[i].RawValue = []byte(d)
+		jb := connect.NewJSONBytes(recs[i].RawValue, conv, "app-logs")
+		recs[i].Value = &jb
+	}
+	if err := task.Put(ctx, recs); err != nil {
+		t.Fatal(err)
+	}
+	objs := s.objectsUnder(t, "asread", "topics/")
+	if len(objs) != 1 {
+		t.Fatalf("%d objects, want 1", len(objs))
+	}
+	for k, b := range objs {
+		if string(b) != want {
+			t.Errorf("object %s:\n%s\nwant:\n%s", k, b, want)
+		}
+	}
+}

@@ -207,3 +207,33 @@ func BenchmarkJSONValuePath(b *testing.B) {
 		})
 	}
 }
+
+func TestJSONWriteAsRead(t *testing.T) {
+	c := schemalessConverter(t)
+	f, err := New(JSONFormatClass, Options{WriteAsRead: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		raw, want string
+		asRead    bool
+	}{
+		{`{"b":1,"a":1e5,"s":"\/"}`, `{"b":1,"a":1e5,"s":"\/"}`, true},
+		{" {\"a\": 1}\r\n", `{"a": 1}`, true},
+		{"{\"a\":\n1,\"b\":2}", `{"a":1,"b":2}` + "\n", false}, // a line break between tokens
+		{`[1,2]`, `[1,2]`, true},
+	}
+	for _, tt := range tests {
+		jb := connect.NewJSONBytes([]byte(tt.raw), c, "t")
+		got, asRead, err := f.(RawEncoder).EncodeRaw(nil, []byte(tt.raw), nil, &jb)
+		if err != nil || asRead != tt.asRead || string(got) != tt.want {
+			t.Errorf("EncodeRaw(%q) = %q, %v, %v; want %q, %v", tt.raw, got, asRead, err, tt.want, tt.asRead)
+		}
+	}
+	// A built value is encoded as before: only unbuilt values are written as read.
+	raw := []byte(`{"b":1,"a":1e5}`)
+	_, v, _ := c.ToConnect("t", raw)
+	if got, asRead, err := f.(RawEncoder).EncodeRaw(nil, raw, nil, v); err != nil || asRead || string(got) != `{"a":100000.0,"b":1}`+"\n" {
+		t.Errorf("built value: EncodeRaw = %q, %v, %v", got, asRead, err)
+	}
+}
