@@ -1,6 +1,8 @@
 package taskslice
 
 import (
+	"context"
+	"errors"
 	"reflect"
 	"testing"
 
@@ -107,5 +109,50 @@ func TestIntegrationSinkJSONBytes(t *testing.T) {
 	if string(fastDead[0].Value) != `{"broken":` || fh[HeaderStage] != string(StageValueConverter) ||
 		fh[HeaderClassName] != convert.JSONConverterClass || !reflect.DeepEqual(fh, sh) {
 		t.Errorf("dead letter %q with headers %v; without the check: %v", fastDead[0].Value, fh, sh)
+	}
+}
+
+// lateReporter keeps the records of Put and reports the first one at Flush, after its Put
+// returned: the runtime then rebuilds the record's bytes instead of finding them.
+type lateReporter struct {
+	jsonBytesSink
+	kept []connect.SinkRecord
+}
+
+func (s *lateReporter) Put(_ context.Context, recs []connect.SinkRecord) error {
+	s.kept = append(s.kept, recs...)
+	return nil
+}
+
+func (s *lateReporter) Flush(ctx context.Context, _ map[connect.TopicPartition]int64) error {
+	if len(s.kept) == 0 {
+		return nil
+	}
+	rec := s.kept[0]
+	s.kept = nil
+	return s.tctx.Reporter().Report(ctx, rec, errors.New("rejected late"))
+}
+
+// TestIntegrationSinkJSONBytesReportedLate checks that a record a task reports in Flush
+// reaches the dead-letter queue (it was left pending before), with its bytes as read when
+// its value was never built.
+func TestIntegrationSinkJSONBytesReportedLate(t *testing.T) {
+	c := newKafka(t, 1, "in")
+	raw := `{"b":1, "a":"x"}`
+	produce(t, c, kafka.Message{Topic: "in", Partition: 0, Value: []byte(raw)})
+	vc := convert.NewJSONConverter()
+	if err := vc.Configure(map[string]string{convert.SchemasEnable: "false"}, false); err != nil {
+		t.Fatal(err)
+	}
+	errs := DefaultErrorConfig()
+	errs.Tolerance, errs.DLQTopic, errs.DLQReplicationFactor = ToleranceAll, "dlq", 1
+	task := &lateReporter{jsonBytesSink: jsonBytesSink{&memSink{out: &collector{}}, true}}
+	if res, err := RunSinkSlice(testContext(t), nil, SinkSlice{Task: task, Client: c, Assignment: assignment("in", 1),
+		Converters: Converters{Key: &bytesConverter{}, Value: vc}, Errors: errs, ConnectorName: "archive"}); err != nil || res.DeadLettered != 1 {
+		t.Fatalf("slice: %v; %d dead-lettered, want the record reported at Flush", err, res.DeadLettered)
+	}
+	dead := readAll(t, c, connect.TopicPartition{Topic: "dlq"})
+	if len(dead) != 1 || string(dead[0].Value) != raw {
+		t.Fatalf("dead letters %v, want the value as read %q", valuesOf(dead), raw)
 	}
 }

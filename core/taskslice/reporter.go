@@ -78,7 +78,11 @@ func (r *sinkRun) reserialize(rec connect.SinkRecord) *kafka.Message {
 	cv := r.s.Converters
 	m := &kafka.Message{Topic: rec.OriginalTopic, Partition: rec.OriginalPartition, Offset: rec.OriginalOffset, Time: rec.Timestamp}
 	m.Key, _ = cv.Key.FromConnect(rec.Topic, rec.KeySchema, rec.Key)
-	m.Value, _ = cv.Value.FromConnect(rec.Topic, rec.ValueSchema, rec.Value)
+	if jb, ok := rec.Value.(*connect.JSONBytes); ok {
+		m.Value = jb.Data // checked by the converter but never built: the bytes as read
+	} else {
+		m.Value, _ = cv.Value.FromConnect(rec.Topic, rec.ValueSchema, rec.Value)
+	}
 	for _, h := range rec.Headers {
 		var v []byte
 		if cv.Header != nil {

@@ -261,7 +261,13 @@ func (r *sinkRun) run(ctx context.Context) (err error) {
 			return err
 		}
 	}
-	return r.commitPoint(ctx)
+	if err := r.commitPoint(ctx); err != nil {
+		return err
+	}
+	if r.h.dlq != nil {
+		return r.h.dlq.flush(ctx) // what the task reported in Flush or PreCommit
+	}
+	return nil
 }
 
 // positions resolves where each partition starts and the end offsets to catch up with.
