@@ -119,11 +119,6 @@ func MirrorSinkOffsets(ctx context.Context, client *kafka.Client, connector stri
 	return nil
 }
 
-type rawKey struct {
-	tp     connect.TopicPartition
-	offset int64
-}
-
 // sinkRun is the state of one sink slice.
 type sinkRun struct {
 	s       SinkSlice
@@ -137,7 +132,10 @@ type sinkRun struct {
 	current map[connect.TopicPartition]int64 // after the last record handled (Put or skipped)
 	resets  map[connect.TopicPartition]int64 // asked by the task, applied between Puts
 	moved   map[connect.TopicPartition]bool  // reset by the task since the last fetch
-	raws    map[rawKey]*kafka.Message        // the records of the Put in progress, for Report
+	// putTP and putMsgs are the partition and the messages (by offset) of the Put in
+	// progress, for Report to find a record's bytes as read.
+	putTP   connect.TopicPartition
+	putMsgs []kafka.Message
 	// checker is the value converter when the task takes values it checked but did not
 	// build (connect.JSONBytes) and no transformation runs; nil otherwise.
 	checker connect.JSONBytesConverter
@@ -372,7 +370,6 @@ func (r *sinkRun) deliver(ctx context.Context, tp connect.TopicPartition, fr kaf
 		}
 		chunk := msgs[:n]
 		batch := make([]connect.SinkRecord, 0, len(chunk))
-		raws := make(map[rawKey]*kafka.Message, len(chunk))
 		if r.checker != nil {
 			r.unbuilt = make([]connect.JSONBytes, 0, len(chunk)) // new: the task may keep the records
 		}
@@ -392,20 +389,17 @@ func (r *sinkRun) deliver(ctx context.Context, tp connect.TopicPartition, fr kaf
 				return false, err
 			}
 			handled++
-			if keep {
-				raws[rawKey{tp, m.Offset}] = m
-			}
 		}
 		if handled == 0 {
 			return false, nil
 		}
 		if len(batch) > 0 {
 			r.mu.Lock()
-			r.raws = raws
+			r.putTP, r.putMsgs = tp, chunk[:handled]
 			r.mu.Unlock()
 			err := r.put(ctx, batch)
 			r.mu.Lock()
-			r.raws = nil
+			r.putMsgs = nil
 			r.mu.Unlock()
 			if errors.Is(err, errSliceOver) {
 				return false, nil
