@@ -139,8 +139,12 @@ type sinkRun struct {
 	// checker is the value converter when the task takes values it checked but did not
 	// build (connect.JSONBytes) and no transformation runs; nil otherwise.
 	checker connect.JSONBytesConverter
-	// unbuilt holds the JSONBytes values of the batch being converted.
-	unbuilt []connect.JSONBytes
+	// unbuilt holds the JSONBytes values of the batch being converted; partitions and
+	// offsets what its records' Partition and Offset point to (one allocation per batch
+	// instead of two per record).
+	unbuilt    []connect.JSONBytes
+	partitions []int32
+	offsets    []int64
 	// nextRound is where the next partial fetch round starts among the pending partitions.
 	nextRound int
 	// fetchFailures counts consecutive rounds in which every fetch failed retriably.
@@ -370,9 +374,11 @@ func (r *sinkRun) deliver(ctx context.Context, tp connect.TopicPartition, fr kaf
 		}
 		chunk := msgs[:n]
 		batch := make([]connect.SinkRecord, 0, len(chunk))
+		// New for every batch: the task may keep the records.
 		if r.checker != nil {
-			r.unbuilt = make([]connect.JSONBytes, 0, len(chunk)) // new: the task may keep the records
+			r.unbuilt = make([]connect.JSONBytes, 0, len(chunk))
 		}
+		r.partitions, r.offsets = make([]int32, 0, len(chunk)), make([]int64, 0, len(chunk))
 		handled := 0
 		for i := range chunk {
 			m := &chunk[i]
@@ -433,7 +439,15 @@ func (r *sinkRun) deliver(ctx context.Context, tp connect.TopicPartition, fr kaf
 // converters, then the transformations. It reports false for a record that was filtered or
 // skipped by the error handling (with no error) or that failed.
 func (r *sinkRun) convert(ctx context.Context, m *kafka.Message, rec *connect.SinkRecord) (bool, error) {
-	*rec = connect.NewSinkRecord(m.Topic, m.Partition, m.Offset)
+	if len(r.offsets) < cap(r.offsets) {
+		r.partitions, r.offsets = append(r.partitions, m.Partition), append(r.offsets, m.Offset)
+		*rec = connect.SinkRecord{
+			Record:        connect.Record{Topic: m.Topic, Partition: &r.partitions[len(r.partitions)-1], Offset: &r.offsets[len(r.offsets)-1]},
+			OriginalTopic: m.Topic, OriginalPartition: m.Partition, OriginalOffset: m.Offset,
+		}
+	} else {
+		*rec = connect.NewSinkRecord(m.Topic, m.Partition, m.Offset)
+	}
 	if !m.Time.IsZero() {
 		rec.Timestamp = m.Time
 		rec.TimestampType = connect.CreateTime
