@@ -13,13 +13,13 @@ const (
 // are, so a scanner can skip them without looking at each. It tests eight bytes at a time.
 func PlainASCII(b []byte) int {
 	i := 0
-	for ; i+8 <= len(b); i += 8 {
-		x := binary.LittleEndian.Uint64(b[i:])
-		q := x ^ ('"' * ones)
-		s := x ^ ('\\' * ones)
-		// Some byte below 0x20, some byte '"' or '\' (a zero byte of q or s), some byte
-		// with the high bit set: the has-less and has-zero tests, exact for a word.
-		if ((x-0x20*ones)&^x|(q-ones)&^q|(s-ones)&^s|x)&highs != 0 {
+	for ; len(b)-i >= 16; i += 16 {
+		if notPlain(binary.LittleEndian.Uint64(b[i:]))|notPlain(binary.LittleEndian.Uint64(b[i+8:])) != 0 {
+			break
+		}
+	}
+	for ; len(b)-i >= 8; i += 8 {
+		if notPlain(binary.LittleEndian.Uint64(b[i:])) != 0 {
 			break
 		}
 	}
@@ -29,4 +29,12 @@ func PlainASCII(b []byte) int {
 		}
 	}
 	return i
+}
+
+// notPlain is non-zero when a byte of x is below 0x20, '"' or '\' (a zero byte of x^'"' or
+// x^'\'), or has its high bit set: the has-less and has-zero tests, exact for a word.
+func notPlain(x uint64) uint64 {
+	q := x ^ ('"' * ones)
+	s := x ^ ('\\' * ones)
+	return ((x-0x20*ones)&^x | (q-ones)&^q | (s-ones)&^s | x) & highs
 }

@@ -41,3 +41,25 @@ func FuzzPlainASCII(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkPlainASCII skips the padded message of the bench's log line.
+func BenchmarkPlainASCII(b *testing.B) {
+	s := []byte("request served a b c d e f g h i j k l m n o p q r s t u v w x y z a b c d e f g h i j k l m n o p q r s t u\"")
+	b.SetBytes(int64(len(s)))
+	for b.Loop() {
+		if PlainASCII(s) != len(s)-1 {
+			b.Fatal("wrong length")
+		}
+	}
+}
+
+// BenchmarkPlainASCIIByByte is the byte-by-byte reference on the same bytes.
+func BenchmarkPlainASCIIByByte(b *testing.B) {
+	s := []byte("request served a b c d e f g h i j k l m n o p q r s t u v w x y z a b c d e f g h i j k l m n o p q r s t u\"")
+	b.SetBytes(int64(len(s)))
+	for b.Loop() {
+		if plainASCII(s) != len(s)-1 {
+			b.Fatal("wrong length")
+		}
+	}
+}
