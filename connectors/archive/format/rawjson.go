@@ -87,10 +87,7 @@ func (w jsonWriter) matchObject(raw []byte, i int, m map[string]any, depth int) 
 		return matchLiteral(raw, i, "}")
 	}
 	// Final capacity when no bucket reaches 9 keys below capacity 64 (checked below).
-	capacity, threshold := uint32(16), len(m)
-	for limit := 12; threshold > limit; limit *= 2 {
-		capacity *= 2
-	}
+	capacity := tableCapacity(len(m))
 	var counts [16]uint8 // keys per bucket at capacity 16
 	var prev []byte
 	prevBucket := uint32(0)
@@ -231,10 +228,7 @@ func (w jsonWriter) appendRawObject(b, raw []byte, m map[string]any) (out []byte
 		}
 		return b, true, true
 	}
-	capacity := uint32(16)
-	for limit := 12; len(m) > limit; limit *= 2 {
-		capacity *= 2
-	}
+	capacity := tableCapacity(len(m))
 	var members [maxReorderKeys]rawMember
 	var counts [16]uint8
 	n, i := 0, 1
