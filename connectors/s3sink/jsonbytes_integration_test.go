@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/connectless/connectless/core/connect"
@@ -19,7 +18,6 @@ import (
 func TestIntegrationJSONBytesObjects(t *testing.T) {
 	s := startS3(t)
 	s.bucket(t, "unbuilt")
-	ctx := context.Background()
 	conv := convert.NewJSONConverter()
 	if err := conv.Configure(map[string]string{convert.SchemasEnable: "false"}, false); err != nil {
 		t.Fatal(err)
@@ -47,17 +45,7 @@ func TestIntegrationJSONBytesObjects(t *testing.T) {
 				recs[i].Value = &jb
 			}
 		}
-		if err := task.Put(ctx, recs); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := task.PreCommit(ctx, nil); err != nil {
-			t.Fatal(err)
-		}
-		objs := map[string][]byte{}
-		for k, b := range s.objectsUnder(t, "unbuilt", dir+"/") {
-			objs[strings.TrimPrefix(k, dir+"/")] = b
-		}
-		got[unbuilt] = objs
+		got[unbuilt] = putAndCollect(t, s, task, recs, "unbuilt", dir)
 	}
 	if len(got[false]) != 3 || !slices.Equal(slices.Sorted(maps.Keys(got[false])), slices.Sorted(maps.Keys(got[true]))) {
 		t.Fatalf("objects built %v, unbuilt %v", slices.Sorted(maps.Keys(got[false])), slices.Sorted(maps.Keys(got[true])))

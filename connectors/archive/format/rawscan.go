@@ -74,17 +74,22 @@ func (w jsonWriter) appendFromBytes(b, raw []byte) (out []byte, inOrder, ok bool
 	if inOrder {
 		return b, true, true
 	}
+	return appendMembers(b, raw, members[:n]), false, true
+}
+
+// appendMembers appends the object of the members of raw, in their order.
+func appendMembers(b, raw []byte, members []scanMember) []byte {
 	if b == nil {
 		b = make([]byte, 0, len(raw)+1) // room for a line terminator
 	}
 	b = append(b, '{')
-	for k := range n {
+	for k := range members {
 		if k > 0 {
 			b = append(b, ',')
 		}
 		b = append(b, raw[members[k].start:members[k].end]...)
 	}
-	return append(b, '}'), false, true
+	return append(b, '}')
 }
 
 // scanMembers scans the object at raw[i] into members and returns the index after it and
