@@ -43,6 +43,10 @@ func PrintTable(w io.Writer, rep *Report) {
 	} else {
 		fmt.Fprintln(w, "  cold init: skipped (no --task-bootstrap)")
 	}
+	if o.IcebergColdInitMs.Max > 0 {
+		fmt.Fprintf(w, "  Iceberg task bootstrap (iceberg-go linked), cold first invocation: %s\n", fmtStat(o.IcebergColdInitMs))
+		fmt.Fprintf(w, "  Iceberg task bootstrap (iceberg-go linked), warm invocation:       %s\n", fmtStat(o.IcebergWarmInvokeMs))
+	}
 	if o.Error != "" {
 		fmt.Fprintf(w, "  error: %s\n", o.Error)
 	}
