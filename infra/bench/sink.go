@@ -54,6 +54,7 @@ func connectorConfig(j Job) map[string]string {
 		"value.converter":                "org.apache.kafka.connect.json.JsonConverter",
 		"value.converter.schemas.enable": "false",
 	}
+	withAsRead(j, cfg)
 	if j.Format == FormatBytes {
 		delete(cfg, "value.converter.schemas.enable")
 		cfg["format.class"] = "io.confluent.connect.s3.format.bytearray.ByteArrayFormat"
