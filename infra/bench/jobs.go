@@ -39,16 +39,26 @@ const (
 func RunChild(ctx context.Context, in io.Reader, out io.Writer) error {
 	return archivejob.RunChild(ctx, in, out, map[string]archivejob.Runner{
 		KindCeiling:       runCeiling,
-		KindWorker:        archivejob.RunWorker,
+		KindWorker:        archivejob.Worker(connectorConfig),
 		KindServerless:    runServerless,
 		KindSourceCeiling: runSourceCeiling,
-		KindSourceWorker:  archivejob.RunWorker,
+		KindSourceWorker:  archivejob.Worker(archivejob.SourceConfig),
 		KindIceberg:       runIceberg,
 	})
 }
 
 func rawConfig(cfg map[string]string) startup.RawConfig { return archivejob.RawConfig(cfg) }
 
-func connectorConfig(j Job) map[string]string { return archivejob.ConnectorConfig(j) }
+// connectorConfig is archivejob.ConnectorConfig with the formats of P1's extra rows:
+// json.write.as.read (FormatJSONAsRead) and JsonSchemaConverter + ParquetFormat
+// (FormatSchemaJSONParquet, which replaces the converter and format its registry URL set).
+func connectorConfig(j Job) map[string]string {
+	cfg := archivejob.ConnectorConfig(j)
+	withAsRead(j, cfg)
+	if j.Format == FormatSchemaJSONParquet {
+		schemaParquetConfig(cfg, j.RegistryURL) // the S3 sink's Parquet beside the Iceberg row (icebergparquet.go)
+	}
+	return cfg
+}
 
 func since(t time.Time) float64 { return archivejob.Since(t) }

@@ -90,14 +90,15 @@ func OpenRuntime(ctx context.Context, j Job, props map[string]string) (*serverle
 	return rt, nil
 }
 
-// RunWorker runs the S3 sink (FileStreamSource for KindSourceWorker) as the worker does:
+// Worker returns the runner of the worker path with the connector configuration config
+// gives for a job (ConnectorConfig for the S3 sink, SourceConfig for FileStreamSource):
 // every task runs slice after slice in its own goroutine until it caught up, on a bolt
 // store.
-func RunWorker(ctx context.Context, j Job) (JobResult, error) {
-	cfg := ConnectorConfig(j)
-	if j.Kind == KindSourceWorker {
-		cfg = SourceConfig(j)
-	}
+func Worker(config func(Job) map[string]string) Runner {
+	return func(ctx context.Context, j Job) (JobResult, error) { return runWorker(ctx, j, config(j)) }
+}
+
+func runWorker(ctx context.Context, j Job, cfg map[string]string) (JobResult, error) {
 	dir, err := os.MkdirTemp("", "connectless-bench-")
 	if err != nil {
 		return JobResult{}, fmt.Errorf("state directory: %w", err)

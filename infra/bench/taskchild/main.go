@@ -15,7 +15,7 @@ import (
 )
 
 func main() {
-	runners := map[string]archivejob.Runner{archivejob.KindWorker: archivejob.RunWorker}
+	runners := map[string]archivejob.Runner{archivejob.KindWorker: archivejob.Worker(archivejob.ConnectorConfig)}
 	if err := archivejob.RunChild(context.Background(), os.Stdin, os.Stdout, runners); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
