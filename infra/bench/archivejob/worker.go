@@ -120,13 +120,21 @@ func runWorker(ctx context.Context, j Job, cfg map[string]string) (JobResult, er
 		return JobResult{}, fmt.Errorf("assign: %w", err)
 	}
 	start := time.Now()
+	total, err := RunTasks(ctx, rt, len(c.Tasks))
+	return JobResult{Records: total, Seconds: Since(start)}, err
+}
+
+// RunTasks runs the tasks of the connector ConnectorName at once, each slice after slice
+// (taskrun.Run, as the worker and the task function run them) until it caught up or failed,
+// and returns the records they wrote.
+func RunTasks(ctx context.Context, rt *serverless.Runtime, tasks int) (int64, error) {
 	var (
 		mu    sync.Mutex
 		total int64
 		errs  []error
 		wg    sync.WaitGroup
 	)
-	for task := range c.Tasks {
+	for task := range tasks {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -146,7 +154,7 @@ func runWorker(ctx context.Context, j Job, cfg map[string]string) (JobResult, er
 		}()
 	}
 	wg.Wait()
-	return JobResult{Records: total, Seconds: Since(start)}, errors.Join(errs...)
+	return total, errors.Join(errs...)
 }
 
 // SourceConfig is FileStreamSource reading the job's file into its topic as strings.
