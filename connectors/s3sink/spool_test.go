@@ -3,35 +3,82 @@ package s3sink
 import (
 	"bytes"
 	"io"
+	"math"
 	"testing"
 )
 
-// TestSpoolWriteLine checks that lines written with their terminator read back whole,
-// across buffer flushes and for a line longer than the buffer.
+// TestSpoolWriteLine checks that what is written reads back whole, across buffer flushes,
+// for lines longer than the buffer, in memory, on disk and when the budget runs out half
+// way (the spool moves to disk), and that closing gives the budget back.
 func TestSpoolWriteLine(t *testing.T) {
-	sp, err := newSpool(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
+	tests := []struct {
+		name     string
+		budget   int64 // -1: no budget (disk from the start)
+		inMemory bool  // where the spool ends
+	}{
+		{"disk", -1, false},
+		{"empty budget", 0, false},
+		{"budget runs out", 100 << 10, false},
+		{"memory", 16 << 20, true},
 	}
-	defer sp.close()
-	var want []byte
-	for i, n := range []int{100, spoolBufSize - 50, 60, spoolBufSize + 10, 1, spoolBufSize - 1} {
-		line := bytes.Repeat([]byte{byte('a' + i)}, n)
-		if err := sp.writeLine(line, '\n'); err != nil {
-			t.Fatal(err)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var budget *spoolBudget
+			if tt.budget >= 0 {
+				budget = newSpoolBudget(tt.budget)
+			}
+			sp, err := newSpool(t.TempDir(), budget)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want []byte
+			for i, n := range []int{100, spoolBufSize - 50, 60, spoolBufSize + 10, 1, spoolBufSize - 1, 3 * spoolChunkMax, 7} {
+				line := bytes.Repeat([]byte{byte('a' + i)}, n)
+				if i%3 == 2 {
+					err = sp.write(line)
+					want = append(want, line...)
+				} else {
+					err = sp.writeLine(line, '\n')
+					want = append(append(want, line...), '\n')
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			if sp.inMemory() != tt.inMemory || sp.written() != int64(len(want)) {
+				t.Fatalf("in memory %v with %d bytes written, want %v and %d", sp.inMemory(), sp.written(), tt.inMemory, len(want))
+			}
+			r, err := sp.reader()
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := io.ReadAll(r)
+			r.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Fatalf("read %d bytes, want %d", len(got), len(want))
+			}
+			sp.close()
+			if budget != nil && budget.left.Load() != tt.budget {
+				t.Fatalf("budget %d after close, want %d", budget.left.Load(), tt.budget)
+			}
+		})
+	}
+}
+
+func TestMemorySpoolBudget(t *testing.T) {
+	tests := []struct {
+		limit, want int64
+	}{
+		{math.MaxInt64, spoolBudgetNoLimit},
+		{40 << 20, 5 << 20}, // a 64 MB function's limit
+		{1504 << 20, spoolBudgetMax},
+	}
+	for _, tt := range tests {
+		if got := memorySpoolBudget(tt.limit); got != tt.want {
+			t.Errorf("memorySpoolBudget(%d) = %d, want %d", tt.limit, got, tt.want)
 		}
-		want = append(append(want, line...), '\n')
-	}
-	r, err := sp.reader()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	got, err := io.ReadAll(r)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(got, want) || sp.size != int64(len(want)) {
-		t.Fatalf("read %d bytes (size %d), want %d", len(got), sp.size, len(want))
 	}
 }
