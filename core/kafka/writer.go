@@ -155,12 +155,12 @@ func (w *Writer) Produce(ctx context.Context, msgs []Message) []ProduceResult {
 	if len(msgs) == 0 {
 		return out
 	}
-	slots := make([]*slot, len(msgs))
+	slots := make([]slot, len(msgs)) // one allocation; kafka-go's messages point into it
 	kms := make([]kafkago.Message, 0, len(msgs))
 	idx := make([]int, 0, len(msgs))
-	counts := map[string]int{}
+	var counts map[string]int
 	for i, m := range msgs {
-		slots[i] = &slot{partition: m.Partition}
+		slots[i].partition = m.Partition
 		if m.Topic == "" {
 			out[i] = ProduceResult{Partition: m.Partition, Offset: -1, Err: fmt.Errorf("produce: %w", ErrNoTopic)}
 			continue
@@ -168,6 +168,9 @@ func (w *Writer) Produce(ctx context.Context, msgs []Message) []ProduceResult {
 		if m.Partition != AnyPartition {
 			n, ok := counts[m.Topic]
 			if !ok {
+				if counts == nil {
+					counts = map[string]int{}
+				}
 				var err error
 				if n, err = w.partitionCount(ctx, m.Topic); err != nil {
 					out[i] = ProduceResult{Partition: m.Partition, Offset: -1, Err: fmt.Errorf("produce to %q: %w", m.Topic, err)}
@@ -180,7 +183,7 @@ func (w *Writer) Produce(ctx context.Context, msgs []Message) []ProduceResult {
 				continue
 			}
 		}
-		km := kafkago.Message{Topic: m.Topic, Key: m.Key, Value: m.Value, Time: m.Time, WriterData: slots[i]}
+		km := kafkago.Message{Topic: m.Topic, Key: m.Key, Value: m.Value, Time: m.Time, WriterData: &slots[i]}
 		for _, h := range m.Headers {
 			km.Headers = append(km.Headers, protocol.Header{Key: h.Key, Value: h.Value})
 		}
@@ -210,7 +213,7 @@ func (w *Writer) Produce(ctx context.Context, msgs []Message) []ProduceResult {
 			w.write(ctx, batch)
 			for _, j := range js {
 				i := idx[j]
-				out[i] = result(msgs[i], slots[i])
+				out[i] = result(msgs[i], &slots[i])
 			}
 		}()
 	}
