@@ -130,4 +130,3 @@ func BenchmarkBatchEncoderKafkaGo(b *testing.B) {
 		}
 	}
 }
-
