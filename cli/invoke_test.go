@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/connectless/connectless/core/connect"
-	"github.com/connectless/connectless/core/herder"
+	"github.com/connectless/connectless/core/startup"
 	"github.com/connectless/connectless/core/store"
 	"github.com/connectless/connectless/core/store/bolt"
 	"github.com/connectless/connectless/infra/devstack"
@@ -30,12 +30,12 @@ func TestIntegrationInvoke(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := herder.New(herder.Config{Store: st, Plugins: testRegistry(t), Logger: slog.New(slog.DiscardHandler)})
+	h, err := startup.NewHerder(startup.HerderConfig{Store: st, Plugins: testRegistry(t), Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	file, topic := in, "lines"
-	if _, err := h.CreateConnector(context.Background(), "src", herder.RawConfig{"connector.class": ptr("FileStreamSource"), "file": &file, "topic": &topic}, store.TargetRunning); err != nil {
+	if _, err := h.CreateConnector(context.Background(), "src", startup.RawConfig{"connector.class": ptr("FileStreamSource"), "file": &file, "topic": &topic}, store.TargetRunning); err != nil {
 		t.Fatal(err)
 	}
 	if err := st.Close(); err != nil {

@@ -20,8 +20,8 @@ import (
 	connhttp "github.com/connectless/connectless/connectors/httpsink"
 	"github.com/connectless/connectless/core/config"
 	"github.com/connectless/connectless/core/connect"
-	"github.com/connectless/connectless/core/herder"
 	"github.com/connectless/connectless/core/rest"
+	"github.com/connectless/connectless/core/startup"
 	"github.com/connectless/connectless/core/store"
 	"github.com/connectless/connectless/core/store/memory"
 )
@@ -40,12 +40,12 @@ func testRegistry(t testing.TB) *connect.Registry {
 	return reg
 }
 
-// server is a real REST handler (core/rest over core/herder on a memory store) on a real
+// server is a real REST handler (core/rest over the herder on a memory store) on a real
 // HTTP listener.
 type server struct {
 	URL    string
 	Store  store.Store
-	Herder *herder.Herder
+	Herder *startup.Herder
 	srv    *httptest.Server
 }
 
@@ -55,7 +55,7 @@ func startServer(t testing.TB, wrap func(http.Handler) http.Handler) *server {
 	st := memory.New()
 	// The fixtures point at hosts that need not exist (hooks.example.com): no live checks here;
 	// they have their own tests.
-	h, err := herder.New(herder.Config{Store: st, Plugins: testRegistry(t), WorkerID: testWorkerID,
+	h, err := startup.NewHerder(startup.HerderConfig{Store: st, Plugins: testRegistry(t), WorkerID: testWorkerID,
 		Logger: slog.New(slog.DiscardHandler), PreflightDisabled: true})
 	if err != nil {
 		t.Fatal(err)
@@ -72,7 +72,7 @@ func startServer(t testing.TB, wrap func(http.Handler) http.Handler) *server {
 // create creates a connector through the herder.
 func (s *server) create(t testing.TB, name string, kv ...string) {
 	t.Helper()
-	cfg := herder.RawConfig{}
+	cfg := startup.RawConfig{}
 	for i := 0; i+1 < len(kv); i += 2 {
 		v := kv[i+1]
 		cfg[kv[i]] = &v

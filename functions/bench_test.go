@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/connectless/connectless/connectors/file"
-	"github.com/connectless/connectless/core/herder"
+	"github.com/connectless/connectless/core/startup"
 	"github.com/connectless/connectless/core/store"
 	"github.com/connectless/connectless/infra/devstack"
 	"github.com/connectless/connectless/infra/devstack/devstacktest"
@@ -51,7 +51,7 @@ func BenchmarkTaskWarmIdleSourceSlice(b *testing.B) {
 		b.Fatal(err)
 	}
 	cfg := map[string]string{"connector.class": file.SourceClass, "file": empty, "topic": topic, "tasks.max": "1"}
-	raw := herder.RawConfig{}
+	raw := startup.RawConfig{}
 	for k, v := range cfg {
 		raw[k] = &v
 	}

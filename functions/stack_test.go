@@ -25,9 +25,9 @@ import (
 	"github.com/connectless/connectless/connectors"
 	"github.com/connectless/connectless/connectors/s3sink"
 	"github.com/connectless/connectless/core/config/workerprops"
-	"github.com/connectless/connectless/core/herder"
 	"github.com/connectless/connectless/core/schedule"
 	"github.com/connectless/connectless/core/serverless"
+	"github.com/connectless/connectless/core/startup"
 	"github.com/connectless/connectless/core/store"
 	"github.com/connectless/connectless/core/store/dynamo"
 	"github.com/connectless/connectless/core/taskrun"
@@ -184,7 +184,7 @@ func (s *stack) createSink(t testing.TB, name string, flushSize int, extra map[s
 	for k, v := range extra {
 		cfg[k] = v
 	}
-	raw := herder.RawConfig{}
+	raw := startup.RawConfig{}
 	for k, v := range cfg {
 		raw[k] = &v
 	}

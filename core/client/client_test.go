@@ -13,7 +13,7 @@ import (
 
 	"github.com/connectless/connectless/core/client"
 	"github.com/connectless/connectless/core/connect"
-	"github.com/connectless/connectless/core/herder"
+	"github.com/connectless/connectless/core/internal/herder"
 	"github.com/connectless/connectless/core/rest"
 	"github.com/connectless/connectless/core/store"
 	"github.com/connectless/connectless/core/store/memory"

@@ -13,6 +13,6 @@
 // A non-2xx answer is an *APIError carrying the server's error_code and message (Kafka
 // Connect's ErrorMessage); errors.Is matches it against ErrNotFound, ErrConflict,
 // ErrBadRequest and ErrUnauthorized. A server that cannot be reached gives ErrUnreachable.
-// Entity types are the REST entities of core/herder and core/connect, so a value decoded here
+// Entity types are the REST entities of core/restapi and core/connect, so a value decoded here
 // is the value the server encoded.
 package client

@@ -8,7 +8,7 @@ import (
 	"net/url"
 	"strconv"
 
-	"github.com/connectless/connectless/core/herder"
+	"github.com/connectless/connectless/core/internal/herder"
 )
 
 // serverInfo is Kafka's ServerInfo.

@@ -11,7 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/connectless/connectless/core/connect/jsontree"
-	"github.com/connectless/connectless/core/herder"
+	"github.com/connectless/connectless/core/internal/herder"
 )
 
 // Java types named in Jackson-like messages.

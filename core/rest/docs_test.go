@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/connectless/connectless/core/connect"
-	"github.com/connectless/connectless/core/herder"
+	"github.com/connectless/connectless/core/internal/herder"
 	"github.com/connectless/connectless/core/rest/resttest"
 	"github.com/connectless/connectless/core/store/memory"
 )

@@ -7,7 +7,7 @@ import (
 	"errors"
 	"net/http"
 
-	"github.com/connectless/connectless/core/herder"
+	"github.com/connectless/connectless/core/internal/herder"
 	"github.com/connectless/connectless/core/restapi"
 )
 

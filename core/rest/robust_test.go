@@ -13,7 +13,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/connectless/connectless/core/herder"
+	"github.com/connectless/connectless/core/internal/herder"
 )
 
 // kafka500Prefixes are the messages Kafka Connect itself answers with a 500 for bad input:

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/connectless/connectless/core/herder"
+	"github.com/connectless/connectless/core/internal/herder"
 	"github.com/connectless/connectless/core/restapi"
 )
 

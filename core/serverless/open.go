@@ -11,7 +11,7 @@ import (
 	"github.com/connectless/connectless/core/config/provider"
 	"github.com/connectless/connectless/core/config/workerprops"
 	"github.com/connectless/connectless/core/connect"
-	"github.com/connectless/connectless/core/herder"
+	"github.com/connectless/connectless/core/internal/herder"
 	"github.com/connectless/connectless/core/kafka"
 	"github.com/connectless/connectless/core/startup"
 	"github.com/connectless/connectless/core/store"

@@ -17,13 +17,13 @@ import (
 	"github.com/connectless/connectless/core/config/provider"
 	"github.com/connectless/connectless/core/config/workerprops"
 	"github.com/connectless/connectless/core/connect"
-	"github.com/connectless/connectless/core/herder"
+	"github.com/connectless/connectless/core/internal/backend"
+	"github.com/connectless/connectless/core/internal/herder"
+	"github.com/connectless/connectless/core/internal/preflight"
+	"github.com/connectless/connectless/core/internal/standalone"
 	"github.com/connectless/connectless/core/kafka"
-	"github.com/connectless/connectless/core/preflight"
 	"github.com/connectless/connectless/core/store"
-	"github.com/connectless/connectless/core/store/backend"
 	"github.com/connectless/connectless/core/store/kafkatopic"
-	"github.com/connectless/connectless/core/store/standalone"
 	"github.com/connectless/connectless/core/taskrun"
 )
 
@@ -41,7 +41,7 @@ type Options struct {
 	AWSConfig func(ctx context.Context) (aws.Config, error)
 	// Standalone keeps connector configurations and statuses in memory for the run and only
 	// offsets in the state file (state.bolt.path), as Kafka's connect-standalone; the state
-	// backend is not used (see core/store/standalone).
+	// backend is not used (see core/internal/standalone).
 	Standalone bool
 }
 

@@ -6,7 +6,7 @@ import (
 	"log/slog"
 
 	"github.com/connectless/connectless/core/connect"
-	"github.com/connectless/connectless/core/preflight"
+	"github.com/connectless/connectless/core/internal/preflight"
 )
 
 // preflight runs the live checks at a task's start when validation did not run them (the

@@ -19,7 +19,7 @@ import (
 	"github.com/connectless/connectless/core/config/workerprops"
 	"github.com/connectless/connectless/core/connect"
 	"github.com/connectless/connectless/core/console"
-	"github.com/connectless/connectless/core/herder"
+	"github.com/connectless/connectless/core/internal/herder"
 	"github.com/connectless/connectless/core/kafka"
 	"github.com/connectless/connectless/core/rest"
 	"github.com/connectless/connectless/core/startup"
@@ -77,7 +77,7 @@ type Options struct {
 	// Connectors are created, or updated, once the worker is up (standalone mode).
 	Connectors []ConnectorFile
 	// Standalone keeps connector configurations and statuses in memory for the run and only
-	// offsets in the state file, as Kafka's connect-standalone (see core/store/standalone).
+	// offsets in the state file, as Kafka's connect-standalone (see core/internal/standalone).
 	Standalone bool
 }
 

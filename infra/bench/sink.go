@@ -17,9 +17,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/connectless/connectless/connectors"
-	"github.com/connectless/connectless/core/herder"
 	"github.com/connectless/connectless/core/schedule"
 	"github.com/connectless/connectless/core/serverless"
+	"github.com/connectless/connectless/core/startup"
 	"github.com/connectless/connectless/core/store"
 	"github.com/connectless/connectless/core/store/dynamo"
 	"github.com/connectless/connectless/core/taskrun"
@@ -68,8 +68,8 @@ func connectorConfig(j Job) map[string]string {
 	return cfg
 }
 
-func rawConfig(cfg map[string]string) herder.RawConfig {
-	raw := herder.RawConfig{}
+func rawConfig(cfg map[string]string) startup.RawConfig {
+	raw := startup.RawConfig{}
 	for k, v := range cfg {
 		raw[k] = &v
 	}

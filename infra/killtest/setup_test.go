@@ -14,9 +14,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/connectless/connectless/connectors"
-	"github.com/connectless/connectless/core/herder"
 	"github.com/connectless/connectless/core/kafka"
 	"github.com/connectless/connectless/core/serverless"
+	"github.com/connectless/connectless/core/startup"
 	"github.com/connectless/connectless/core/store/dynamo"
 	"github.com/connectless/connectless/infra/devstack"
 	"github.com/connectless/connectless/infra/devstack/devstacktest"
@@ -107,7 +107,7 @@ func setup(t *testing.T, n int) *env {
 
 // createConnector creates the connector of the test.
 func (e *env) createConnector(cfg map[string]string) {
-	raw := herder.RawConfig{}
+	raw := startup.RawConfig{}
 	for k, v := range cfg {
 		raw[k] = &v
 	}

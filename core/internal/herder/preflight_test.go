@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/connectless/connectless/core/connect"
-	"github.com/connectless/connectless/core/herder"
+	"github.com/connectless/connectless/core/internal/herder"
 	"github.com/connectless/connectless/core/store/memory"
 )
 

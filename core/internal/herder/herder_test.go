@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/connectless/connectless/core/connect"
-	"github.com/connectless/connectless/core/herder"
+	"github.com/connectless/connectless/core/internal/herder"
 	"github.com/connectless/connectless/core/store"
 	"github.com/connectless/connectless/core/store/memory"
 )

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/connectless/connectless/core/connect"
-	"github.com/connectless/connectless/core/preflight"
+	"github.com/connectless/connectless/core/internal/preflight"
 )
 
 // checked is a sink connector whose preflight does what its "do" key says.

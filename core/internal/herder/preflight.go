@@ -4,7 +4,7 @@ import (
 	"context"
 
 	"github.com/connectless/connectless/core/connect"
-	"github.com/connectless/connectless/core/preflight"
+	"github.com/connectless/connectless/core/internal/preflight"
 )
 
 // PreflightFunc runs the live checks of a resolved configuration that passed validation and

@@ -11,7 +11,7 @@ import (
 	"github.com/connectless/connectless/core/config"
 	"github.com/connectless/connectless/core/config/provider"
 	"github.com/connectless/connectless/core/connect"
-	"github.com/connectless/connectless/core/preflight"
+	"github.com/connectless/connectless/core/internal/preflight"
 	"github.com/connectless/connectless/core/store"
 )
 

@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/connectless/connectless/core/connect"
-	"github.com/connectless/connectless/core/herder"
+	"github.com/connectless/connectless/core/internal/herder"
 )
 
 // The default validation is the framework's (core/config): Kafka's messages for sinks.
