@@ -43,10 +43,12 @@ const (
 // hold before going to disk; safe for concurrent use.
 type spoolBudget struct{ left atomic.Int64 }
 
-// Bounds of a task's spool budget: an eighth of the Go memory limit, at most
-// spoolBudgetMax; spoolBudgetNoLimit when the process runs without a limit.
+// Bounds of a task's spool budget: a sixteenth of the Go memory limit, at most
+// spoolBudgetMax; spoolBudgetNoLimit when the process runs without a limit. The collector
+// lets the heap grow to a multiple of what is live (GOGC), so the budget stays small beside
+// the limit.
 const (
-	spoolBudgetMax     = 64 << 20
+	spoolBudgetMax     = 32 << 20
 	spoolBudgetNoLimit = 16 << 20
 )
 
@@ -63,7 +65,7 @@ func memorySpoolBudget(limit int64) int64 {
 	if limit <= 0 || limit == math.MaxInt64 {
 		return spoolBudgetNoLimit
 	}
-	return min(limit/8, spoolBudgetMax)
+	return min(limit/16, spoolBudgetMax)
 }
 
 // processSpoolBudget is the budget of a task in this process.
@@ -265,6 +267,33 @@ func (s *spool) reader() (io.ReadCloser, error) {
 		io.Reader
 		io.Closer
 	}{bufio.NewReaderSize(f, 32<<10), f}, nil
+}
+
+// readerAt returns the bytes of a spool in memory, for reading at any offset while the
+// spool stays open.
+func (s *spool) readerAt() io.ReaderAt { return chunksReader(s.chunks) }
+
+// chunksReader reads the concatenation of its chunks.
+type chunksReader [][]byte
+
+// ReadAt implements io.ReaderAt.
+func (c chunksReader) ReadAt(p []byte, off int64) (int, error) {
+	if off < 0 {
+		return 0, fmt.Errorf("spool: negative offset %d", off)
+	}
+	n := 0
+	for _, b := range c {
+		if off >= int64(len(b)) {
+			off -= int64(len(b))
+			continue
+		}
+		k := copy(p[n:], b[off:])
+		n, off = n+k, 0
+		if n == len(p) {
+			return n, nil
+		}
+	}
+	return n, io.EOF
 }
 
 // close drops the spool's bytes: its memory goes back to the budget, its file is removed.

@@ -60,6 +60,23 @@ func TestSpoolWriteLine(t *testing.T) {
 			if !bytes.Equal(got, want) {
 				t.Fatalf("read %d bytes, want %d", len(got), len(want))
 			}
+			if sp.inMemory() {
+				// the spool as the object: read at any offset, as an upload's parts are
+				ra := sp.readerAt()
+				for _, off := range []int64{0, 1, spoolChunkMin - 1, spoolChunkMin, int64(len(want)) / 3, int64(len(want)) - 5} {
+					part := make([]byte, min(100_000, int64(len(want))-off))
+					if n, err := ra.ReadAt(part, off); n != len(part) || (err != nil && err != io.EOF) || !bytes.Equal(part, want[off:off+int64(n)]) {
+						t.Fatalf("ReadAt(%d bytes at %d) = %d, %v", len(part), off, n, err)
+					}
+				}
+				all, err := io.ReadAll(io.NewSectionReader(ra, 0, sp.written()))
+				if err != nil || !bytes.Equal(all, want) {
+					t.Fatalf("section of the whole spool: %d bytes, %v", len(all), err)
+				}
+				if n, err := ra.ReadAt(make([]byte, 10), int64(len(want))-4); n != 4 || err != io.EOF {
+					t.Fatalf("ReadAt past the end = %d, %v; want 4, EOF", n, err)
+				}
+			}
 			sp.close()
 			if budget != nil && budget.left.Load() != tt.budget {
 				t.Fatalf("budget %d after close, want %d", budget.left.Load(), tt.budget)
@@ -73,7 +90,7 @@ func TestMemorySpoolBudget(t *testing.T) {
 		limit, want int64
 	}{
 		{math.MaxInt64, spoolBudgetNoLimit},
-		{40 << 20, 5 << 20}, // a 64 MB function's limit
+		{40 << 20, 5 << 19}, // a 64 MB function's limit: 2.5 MiB
 		{1504 << 20, spoolBudgetMax},
 	}
 	for _, tt := range tests {

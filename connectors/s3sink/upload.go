@@ -17,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/smithy-go"
 
+	"github.com/connectless/connectless/connectors/archive/format"
 	"github.com/connectless/connectless/connectors/archive/layout"
 	"github.com/connectless/connectless/connectors/archive/s3client"
 	"github.com/connectless/connectless/core/connect"
@@ -311,11 +312,15 @@ func (t *Task) uploadView(ctx context.Context, tp connect.TopicPartition, f *fil
 // is built in memory.
 const objectSlack = 64 << 10
 
-// finish builds the object of one view of a file from its spool: in memory when the spool is
+// finish builds the object of one view of a file from its spool: the spool itself when it is
+// in memory and its format writes it unchanged (format.Verbatim), in memory when the spool is
 // in memory and the task's spool budget holds the object too, otherwise in a local file. It
 // returns the object, its size and what releases it.
 func (t *Task) finish(f *fileSet, v layout.View) (io.ReaderAt, int64, func(), error) {
 	sp := f.spools[v]
+	if vf, ok := t.formats[v].(format.Verbatim); ok && sp.inMemory() && vf.Verbatim() {
+		return sp.readerAt(), sp.written(), func() {}, nil
+	}
 	r, err := sp.reader()
 	if err != nil {
 		return nil, 0, nil, err
