@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"runtime/debug"
+	"sync"
 	"sync/atomic"
 )
 
@@ -40,8 +41,16 @@ const (
 )
 
 // spoolBudget is the memory the spools (and the objects built from them) of one task may
-// hold before going to disk; safe for concurrent use.
-type spoolBudget struct{ left atomic.Int64 }
+// hold before going to disk; safe for concurrent use. It keeps the chunks of closed spools
+// (up to its size) for the next ones, so that spooling object after object makes little
+// garbage.
+type spoolBudget struct {
+	left atomic.Int64
+	size int64
+	mu   sync.Mutex
+	free [][]byte // chunks for reuse, empty
+	kept int64    // bytes in free
+}
 
 // Bounds of a task's spool budget: a sixteenth of the Go memory limit, at most
 // spoolBudgetMax; spoolBudgetNoLimit when the process runs without a limit. The collector
@@ -54,7 +63,7 @@ const (
 
 // newSpoolBudget returns a budget of n bytes.
 func newSpoolBudget(n int64) *spoolBudget {
-	b := &spoolBudget{}
+	b := &spoolBudget{size: n}
 	b.left.Store(n)
 	return b
 }
@@ -86,6 +95,35 @@ func (b *spoolBudget) take(n int64) bool {
 		if b.left.CompareAndSwap(left, left-n) {
 			return true
 		}
+	}
+}
+
+// chunk returns an empty chunk of capacity size: a kept one when there is one.
+func (b *spoolBudget) chunk(size int) []byte {
+	b.mu.Lock()
+	for i, c := range b.free {
+		if cap(c) == size {
+			b.free[i] = b.free[len(b.free)-1]
+			b.free = b.free[:len(b.free)-1]
+			b.kept -= int64(cap(c))
+			b.mu.Unlock()
+			return c
+		}
+	}
+	b.mu.Unlock()
+	return make([]byte, 0, size)
+}
+
+// keep takes back the chunks of a closed spool for reuse, as far as the budget's size goes.
+func (b *spoolBudget) keep(chunks [][]byte) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, c := range chunks {
+		if b.kept+int64(cap(c)) > b.size {
+			return
+		}
+		b.free = append(b.free, c[:0])
+		b.kept += int64(cap(c))
 	}
 }
 
@@ -141,7 +179,7 @@ func (s *spool) memWrite(parts ...[]byte) bool {
 			return false
 		}
 		s.held += int64(size)
-		s.chunks = append(s.chunks, make([]byte, 0, size))
+		s.chunks = append(s.chunks, s.budget.chunk(size))
 		last++
 	}
 	for _, p := range parts {
@@ -167,6 +205,9 @@ func (s *spool) toDisk() error {
 		err = cerr
 	}
 	s.path = f.Name()
+	if s.budget != nil {
+		s.budget.keep(s.chunks)
+	}
 	s.chunks = nil
 	s.budget.give(s.held)
 	s.held = 0
@@ -296,9 +337,13 @@ func (c chunksReader) ReadAt(p []byte, off int64) (int, error) {
 	return n, io.EOF
 }
 
-// close drops the spool's bytes: its memory goes back to the budget, its file is removed.
+// close drops the spool's bytes: its memory goes back to the budget (its chunks to be
+// reused), its file is removed. Nothing may read the spool after.
 func (s *spool) close() {
 	s.buf = nil
+	if s.budget != nil {
+		s.budget.keep(s.chunks)
+	}
 	s.chunks = nil
 	s.budget.give(s.held)
 	s.held = 0

@@ -99,3 +99,45 @@ func TestMemorySpoolBudget(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkSpool spools one 8 MiB object of 200-byte lines and reads it back, in memory and
+// on disk (no budget), as an upload of an uncompressed format reads it.
+func BenchmarkSpool(b *testing.B) {
+	line := bytes.Repeat([]byte("l"), 199)
+	for _, c := range []struct {
+		name   string
+		budget int64
+	}{{"memory", 64 << 20}, {"disk", 0}} {
+		b.Run(c.name, func(b *testing.B) {
+			dir := b.TempDir()
+			b.SetBytes(8 << 20)
+			b.ReportAllocs()
+			for b.Loop() {
+				sp, err := newSpool(dir, newSpoolBudget(c.budget))
+				if err != nil {
+					b.Fatal(err)
+				}
+				for range (8 << 20) / 200 {
+					if err := sp.writeLine(line, '\n'); err != nil {
+						b.Fatal(err)
+					}
+				}
+				var body io.Reader
+				if sp.inMemory() {
+					body = io.NewSectionReader(sp.readerAt(), 0, sp.written())
+				} else {
+					r, err := sp.reader()
+					if err != nil {
+						b.Fatal(err)
+					}
+					defer r.Close()
+					body = r
+				}
+				if n, err := io.Copy(io.Discard, body); err != nil || n != sp.written() {
+					b.Fatal(n, err)
+				}
+				sp.close()
+			}
+		})
+	}
+}

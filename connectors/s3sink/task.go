@@ -37,6 +37,7 @@ type Task struct {
 	line     []byte
 	spillDir string
 	budget   *spoolBudget // memory the spools may hold before going to disk
+	object   []byte       // the buffer the last object built in memory took, for the next
 	writers  map[connect.TopicPartition]*tpWriter
 	manifest []ManifestEntry
 	notifier *kafka.Writer   // nil without s3.notification.topic

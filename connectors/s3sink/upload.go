@@ -327,12 +327,18 @@ func (t *Task) finish(f *fileSet, v layout.View) (io.ReaderAt, int64, func(), er
 	}
 	defer r.Close()
 	if est := sp.written() + objectSlack; sp.inMemory() && t.budget.take(est) {
-		buf := bytes.NewBuffer(make([]byte, 0, est))
+		mem := t.object
+		if int64(cap(mem)) < est {
+			mem = make([]byte, 0, est)
+		}
+		t.object = nil // in use until released
+		buf := bytes.NewBuffer(mem[:0])
+		release := func() { t.object = buf.Bytes()[:0]; t.budget.give(est) }
 		if err := t.formats[v].Finish(buf, r, f.schemas[v], f.count); err != nil {
-			t.budget.give(est)
+			release()
 			return nil, 0, nil, err
 		}
-		return bytes.NewReader(buf.Bytes()), int64(buf.Len()), func() { t.budget.give(est) }, nil
+		return bytes.NewReader(buf.Bytes()), int64(buf.Len()), release, nil
 	}
 	out, err := os.CreateTemp(t.spillDir, "s3sink-*.object")
 	if err != nil {
