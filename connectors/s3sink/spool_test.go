@@ -101,7 +101,8 @@ func TestMemorySpoolBudget(t *testing.T) {
 }
 
 // BenchmarkSpool spools one 8 MiB object of 200-byte lines and reads it back, in memory and
-// on disk (no budget), as an upload of an uncompressed format reads it.
+// on disk (no budget), as an upload of an uncompressed format reads it; one budget serves
+// every object, as a task's does.
 func BenchmarkSpool(b *testing.B) {
 	line := bytes.Repeat([]byte("l"), 199)
 	for _, c := range []struct {
@@ -110,10 +111,11 @@ func BenchmarkSpool(b *testing.B) {
 	}{{"memory", 64 << 20}, {"disk", 0}} {
 		b.Run(c.name, func(b *testing.B) {
 			dir := b.TempDir()
+			budget := newSpoolBudget(c.budget)
 			b.SetBytes(8 << 20)
 			b.ReportAllocs()
 			for b.Loop() {
-				sp, err := newSpool(dir, newSpoolBudget(c.budget))
+				sp, err := newSpool(dir, budget)
 				if err != nil {
 					b.Fatal(err)
 				}
