@@ -51,7 +51,7 @@ $(BIN)/staticcheck: tools/go.mod tools/go.sum
 # static `bootstrap` each. The architecture is arm64 unless GOARCH=amd64 is given on the make
 # command line or LAMBDA_ARCHITECTURE=x86_64 (Lambda's name, as template.yaml's Architecture
 # parameter) is set: sam build runs make with the environment and passes it no architecture.
-FUNCTIONS     := rest scheduler task
+FUNCTIONS     := rest scheduler task icebergtask
 FUNCTIONS_DIR := dist/functions
 LAMBDA_ARCHITECTURE ?= arm64
 FUNC_GOARCH    = $(if $(filter command line,$(origin GOARCH)),$(GOARCH),$(or \
@@ -69,13 +69,15 @@ functions: ## build the Lambda bootstrap zips for provided.al2023 into dist/func
 
 # sam build (Metadata: BuildMethod: makefile in template.yaml): SAM runs build-<LogicalId> with
 # ARTIFACTS_DIR set to the function's build folder; the bootstrap written there is the code.
-.PHONY: build-RestFunction build-SchedulerFunction build-TaskFunction
+.PHONY: build-RestFunction build-SchedulerFunction build-TaskFunction build-IcebergTaskFunction
 build-RestFunction:
 	$(call sam-bootstrap,rest)
 build-SchedulerFunction:
 	$(call sam-bootstrap,scheduler)
 build-TaskFunction:
 	$(call sam-bootstrap,task)
+build-IcebergTaskFunction:
+	$(call sam-bootstrap,icebergtask)
 
 define sam-bootstrap
 @test -n "$(ARTIFACTS_DIR)" || { echo "$@: ARTIFACTS_DIR is not set (sam build sets it; by hand: make $@ ARTIFACTS_DIR=DIR)" >&2; exit 2; }
@@ -104,9 +106,11 @@ BENCH_FLAGS ?=
 bench: deps ## archive 2,000,000 log lines to local S3 beside plain-loop ceilings (JSON and ByteArray formats; none, gzip, zstd), an Avro -> Parquet row, memory, overhead, fan-out, cost per TB, tasks.max scaling and a file -> Kafka source row; JSON in bench.json
 	@$(GO) build -ldflags '$(LDFLAGS)' -o $(BIN)/connectless ./cli
 	@CGO_ENABLED=0 $(GO) build -tags lambda.norpc -o $(BIN)/task-bootstrap ./functions/task
-	@$(BIN)/connectless bench --task-bootstrap $(BIN)/task-bootstrap --json bench.json $(BENCH_FLAGS)
+	@CGO_ENABLED=0 $(GO) build -tags lambda.norpc -o $(BIN)/icebergtask-bootstrap ./functions/icebergtask
+	@$(BIN)/connectless bench --task-bootstrap $(BIN)/task-bootstrap --iceberg-task-bootstrap $(BIN)/icebergtask-bootstrap --json bench.json $(BENCH_FLAGS)
 
 bench-quick: deps ## make bench on 40,000 records (under a minute); JSON in bench-quick.json
 	@$(GO) build -ldflags '$(LDFLAGS)' -o $(BIN)/connectless ./cli
 	@CGO_ENABLED=0 $(GO) build -tags lambda.norpc -o $(BIN)/task-bootstrap ./functions/task
-	@$(BIN)/connectless bench --records 40000 --memory-records 10000 --task-bootstrap $(BIN)/task-bootstrap --json bench-quick.json $(BENCH_FLAGS)
+	@CGO_ENABLED=0 $(GO) build -tags lambda.norpc -o $(BIN)/icebergtask-bootstrap ./functions/icebergtask
+	@$(BIN)/connectless bench --records 40000 --memory-records 10000 --task-bootstrap $(BIN)/task-bootstrap --iceberg-task-bootstrap $(BIN)/icebergtask-bootstrap --json bench-quick.json $(BENCH_FLAGS)

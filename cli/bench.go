@@ -44,6 +44,7 @@ func benchCommand(e *env) *cli.Command {
 			&cli.IntFlag{Name: "fanout-connectors", Value: 100, Usage: "P4 connectors"},
 			&cli.IntFlag{Name: "fanout-tasks", Value: 10, Usage: "P4 tasks per connector"},
 			&cli.StringFlag{Name: "task-bootstrap", Usage: "task function bootstrap for the cold-init figure (make bench builds it)"},
+			&cli.StringFlag{Name: "iceberg-task-bootstrap", Usage: "Iceberg task function bootstrap for a second cold-init figure (make bench builds it)"},
 			&cli.StringFlag{Name: "json", Usage: "write the results as JSON to this file"},
 			&cli.StringSliceFlag{Name: "only", Usage: "run only the variants whose names contain one of these (each with its ceiling) and the sections P2..P4 named; e.g. --only worker/none --only P2"},
 			&cli.StringFlag{Name: "profile-dir", Usage: "write a CPU profile of each connectless P1 run here"},
@@ -66,7 +67,7 @@ func benchCommand(e *env) *cli.Command {
 				Out: e.stdout, Records: c.Int("records"), RecordSize: c.Int("record-size"), Partitions: c.Int("partitions"),
 				Tasks: c.Int("tasks"), Runs: c.Int("runs"), ObjectBytes: c.Int("object-mib") << 20,
 				MemoryRecords: c.Int("memory-records"), MemoryPartitions: c.IntSlice("memory-partitions"), MemoryMB: c.Int("memory-mb"), ScalingTasks: c.IntSlice("scaling-tasks"), ScalingRecords: c.Int("scaling-records"), SourceRecords: c.Int("source-records"), AvroRecords: c.Int("avro-records"), FanOutConnectors: c.Int("fanout-connectors"), FanOutTasks: c.Int("fanout-tasks"),
-				TaskBootstrap: c.String("task-bootstrap"), ProfileDir: c.String("profile-dir"), Only: c.StringSlice("only"),
+				TaskBootstrap: c.String("task-bootstrap"), IcebergTaskBootstrap: c.String("iceberg-task-bootstrap"), ProfileDir: c.String("profile-dir"), Only: c.StringSlice("only"),
 				Cost: bench.CostModel{
 					Prices: bench.Prices{LambdaGBSecond: c.Float64("price-lambda-gb-s"), LambdaPerMillionRequests: c.Float64("price-lambda-requests"),
 						MSKConnectMCUHour: c.Float64("price-mcu-hour"), FirehosePerGB: c.Float64("price-firehose-gb")},

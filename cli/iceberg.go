@@ -33,6 +33,7 @@ func icebergCommand(e *env) *cli.Command {
 				&cli.Int64Flag{Name: "target-file-size", Usage: "data file size to aim at, in bytes (default: the table's write.target-file-size-bytes, else 512 MiB)"},
 				&cli.DurationFlag{Name: "expire-older-than", Usage: "expire snapshots older than this (e.g. 168h); 0 keeps them all"},
 				&cli.IntFlag{Name: "retain-last", Value: 1, Usage: "snapshots kept whatever their age"},
+				&cli.DurationFlag{Name: "remove-orphans-older-than", Usage: "delete files under the table's location that nothing references and older than this (e.g. 72h, Iceberg's remove_orphan_files default; longer than any slice); 0 keeps them"},
 			),
 			Action: e.icebergCompact,
 		}},
@@ -74,6 +75,7 @@ func (e *env) icebergCompact(c *cli.Context) error {
 	defer iceberg.CloseCatalog(cat)
 	res, err := iceberg.Compact(c.Context, cat, c.Args().First(), iceberg.CompactOptions{
 		TargetFileSize: c.Int64("target-file-size"), ExpireOlderThan: c.Duration("expire-older-than"), RetainLast: c.Int("retain-last"),
+		OrphansOlderThan: c.Duration("remove-orphans-older-than"),
 	})
 	if err != nil {
 		return err
@@ -85,7 +87,7 @@ func (e *env) icebergCompact(c *cli.Context) error {
 	if p.Format != output.Table {
 		return p.Data(res)
 	}
-	fmt.Fprintf(e.stdout, "table/%s: %d data files (%d bytes) → %d: %d rewritten into %d; %d of %d snapshots expired\n",
-		c.Args().First(), res.FilesBefore, res.BytesBefore, res.FilesAfter, res.Rewritten, res.Added, res.Expired, res.SnapshotsBefore)
+	fmt.Fprintf(e.stdout, "table/%s: %d data files (%d bytes) → %d: %d rewritten into %d; %d of %d snapshots expired; %d orphan files (%d bytes) deleted\n",
+		c.Args().First(), res.FilesBefore, res.BytesBefore, res.FilesAfter, res.Rewritten, res.Added, res.Expired, res.SnapshotsBefore, res.Orphans, res.OrphanBytes)
 	return nil
 }

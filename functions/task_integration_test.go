@@ -5,7 +5,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -25,8 +24,8 @@ func TestIntegrationTaskFunction(t *testing.T) {
 	const n = 40
 	s.produce(t, 0, n)
 	s.createSink(t, "archive", 5, nil)
-	p := s.assign(t, "archive", time.Now().Add(time.Minute))
 	r := devstacktest.RIE(t, devstack.RIEOptions{Bootstrap: bootstrap(t, "task"), Env: s.env})
+	p := s.assign(t, "archive", time.Now().Add(time.Minute)) // after the build, which may take long
 
 	res, err := invokeTask(t, r, p)
 	if err != nil {
@@ -105,7 +104,6 @@ func TestIntegrationConcurrentInvocations(t *testing.T) {
 	const n = 600
 	s.produce(t, 0, n)
 	s.createSink(t, "archive", 2, nil)
-	p := s.assign(t, "archive", time.Now().Add(time.Minute))
 	a := devstacktest.RIE(t, devstack.RIEOptions{Bootstrap: bootstrap(t, "task"), Env: s.env})
 	b := devstacktest.RIE(t, devstack.RIEOptions{Bootstrap: bootstrap(t, "task"), Env: s.env})
 	// Warm both instances so that the race is between handlers, not process starts.
@@ -114,18 +112,26 @@ func TestIntegrationConcurrentInvocations(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// The payload's deadline counts from here: the bootstrap's build and the emulators'
+	// start, minutes on a loaded machine, must not spend it (a payload past its deadline is
+	// skipped before the lease, and the lease below never appeared).
+	p := s.assign(t, "archive", time.Now().Add(time.Minute))
 	ctx := context.Background()
-	var wg sync.WaitGroup
 	results := make([]serverless.TaskResult, 2)
 	errs := make([]error, 2)
-	wg.Add(1)
-	go func() { defer wg.Done(); results[0], errs[0] = invokeTask(t, a, p) }()
+	first := make(chan struct{})
+	go func() { defer close(first); results[0], errs[0] = invokeTask(t, a, p) }()
 	waitFor(t, 20*time.Second, "the first invocation's lease", func() bool {
+		select {
+		case <-first:
+			t.Fatalf("the first invocation ended before its lease was seen: %+v, %v\n%s", results[0], errs[0], a.Log())
+		default:
+		}
 		l, err := s.rt.Store.CurrentLease(ctx, "archive", 0)
 		return err == nil && l.Expires.After(time.Now())
 	})
 	results[1], errs[1] = invokeTask(t, b, p)
-	wg.Wait()
+	<-first
 	for i, err := range errs {
 		if err != nil {
 			t.Fatalf("invocation %d: %v", i, err)

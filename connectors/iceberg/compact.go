@@ -22,6 +22,12 @@ type CompactOptions struct {
 	ExpireOlderThan time.Duration
 	// RetainLast is the number of snapshots kept whatever their age. Default 1.
 	RetainLast int
+	// OrphansOlderThan, when above zero, deletes the files under the table's location that
+	// no snapshot or metadata references and that are older than this (iceberg-go's
+	// DeleteOrphanFiles, as Iceberg's remove_orphan_files, whose default age is 3 days):
+	// the data files of fenced or killed invocations. The age keeps the files of commits in
+	// progress; it must exceed the longest slice.
+	OrphansOlderThan time.Duration
 }
 
 // CompactResult says what Compact did.
@@ -30,11 +36,17 @@ type CompactResult struct {
 	Rewritten, Added         int
 	SnapshotsBefore, Expired int
 	BytesBefore              int64
+	// Orphans and OrphanBytes are the unreferenced files deleted (OrphansOlderThan);
+	// OrphanFiles are their locations.
+	Orphans     int
+	OrphanBytes int64
+	OrphanFiles []string
 }
 
 // Compact rewrites a table's small data files into files of about the target size (one
 // atomic replace snapshot, iceberg-go's compaction planner and RewriteDataFiles), then
-// expires old snapshots and deletes the files only they referenced. The rewrite snapshot
+// expires old snapshots and deletes the files only they referenced, then deletes orphan
+// files (referenced by nothing) past a safety age. The rewrite snapshot
 // carries the sink's offset properties of the snapshot it replaces, so the sink resumes from
 // it as from any of its own.
 func Compact(ctx context.Context, cat catalog.Catalog, name string, opts CompactOptions) (CompactResult, error) {
@@ -102,6 +114,14 @@ func Compact(ctx context.Context, cat catalog.Catalog, name string, opts Compact
 			return res, fmt.Errorf("commit snapshot expiry of %s: %w", name, err)
 		}
 		res.Expired = res.SnapshotsBefore + btoi(res.Rewritten > 0) - len(after.Metadata().Snapshots())
+		tbl = after
+	}
+	if opts.OrphansOlderThan > 0 {
+		orphans, err := tbl.DeleteOrphanFiles(ctx, table.WithFilesOlderThan(opts.OrphansOlderThan))
+		if err != nil {
+			return res, fmt.Errorf("delete orphan files of %s: %w", name, err)
+		}
+		res.Orphans, res.OrphanBytes, res.OrphanFiles = len(orphans.DeletedFiles), orphans.TotalSizeBytes, orphans.DeletedFiles
 	}
 	return res, nil
 }

@@ -20,8 +20,15 @@ const docsIntro = "Appends Kafka records to Apache Iceberg tables through [icebe
 	"Kafka Connect sink. Each commit appends one snapshot per table, conditioned on the snapshot the task read " +
 	"(the catalog's atomic metadata swap); its summary carries `kafka.connect.offsets.<topic>.<group-id>` = " +
 	"`{\"<partition>\":<next offset>}`, `kafka.connect.commit-id` and `connectless.lease.token`. A starting task resumes " +
-	"from the offsets in the tables' latest snapshots; an invocation whose partitions were committed by another " +
-	"(a retry, a zombie) fails with nothing visible; offsets in the state store follow the tables.\n\n" +
+	"from the offsets in the tables' latest snapshots (and reports them, so the state store follows even a slice " +
+	"that reads nothing). Of two invocations of a task that started from the same snapshot (a retry, a zombie " +
+	"resumed past its lease) the first commit lands and the other fails with nothing visible, whichever is the " +
+	"stale one; the stale one's state store commit is then fenced by its lease, and the next slice starts from " +
+	"the table. A stale invocation's snapshot may thus be the one that lands when the lease holder has not " +
+	"committed yet: its records are then in the table once and the holder's slice ends (a fencing commit at " +
+	"start that would make every stale commit fail needs an empty append snapshot, which iceberg-go 0.7 does not " +
+	"offer; an overwrite snapshot could serve, but streaming readers such as Spark's stop at overwrite snapshots " +
+	"unless told to skip them).\n\n" +
 	"**Catalogs.** `sql` (PostgreSQL, `jdbc:postgresql://…` or `postgres://…`; the tables `iceberg_tables` and " +
 	"`iceberg_namespace_properties` are created when missing) is tested here against a real PostgreSQL server with " +
 	"an S3 warehouse (versitygw). `rest` (Polaris, Nessie, S3 Tables, Lakekeeper…) and `glue` go through " +
@@ -54,6 +61,9 @@ const docsIntro = "Appends Kafka records to Apache Iceberg tables through [icebe
 	"into files of the target size in one replace snapshot (iceberg-go's compaction planner and RewriteDataFiles) " +
 	"that keeps the sink's offsets, and with `--expire-older-than 168h` expires older snapshots and deletes the files " +
 	"only they referenced. It is conditioned on the snapshot it read, so a sink commit in between makes it fail, " +
-	"changing nothing; run it again. Orphan data files of fenced or killed invocations are not removed by it.\n\n" +
+	"changing nothing; run it again. With `--remove-orphans-older-than 72h` it then deletes the files under the " +
+	"table's location that nothing references and that are older than that age (iceberg-go's DeleteOrphanFiles, as " +
+	"Iceberg's remove_orphan_files, whose default age is 3 days): the data and manifest files of fenced or killed " +
+	"invocations. The age must exceed the longest slice, or files of a commit in progress would go.\n\n" +
 	"**Not implemented** (refused by validation): upsert mode and CDC (equality/position deletes), identifier " +
 	"columns, branches other than main, case-insensitive column matching, Hadoop configuration."

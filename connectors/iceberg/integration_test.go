@@ -80,6 +80,22 @@ func TestIntegrationSink(t *testing.T) {
 				t.Fatalf("line %d appears %d times", off, n) // partition 0 and 1 share offsets below 20
 			}
 		}
+
+		// An invocation committed to the table, then lost its lease before the state store
+		// followed: the next slice has no record to read, yet must return the table's
+		// offsets, or the state store stays behind for good. A partition the table holds no
+		// offset of resumes from the state store's.
+		tp2 := connect.TopicPartition{Topic: "app-logs", Partition: 2}
+		offs, tctx, err = run(t, props, []connect.TopicPartition{tp0, tp1, tp2}, 9, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r := tctx.Resets(); len(r) != 2 || r[tp0] != 35 || r[tp1] != 20 {
+			t.Fatalf("resets %v, want the table's offsets 35 and 20 and none for partition 2", r)
+		}
+		if len(offs) != 2 || offs[tp0] != 35 || offs[tp1] != 20 {
+			t.Fatalf("PreCommit offsets %v with no records, want the table's 35 and 20", offs)
+		}
 	})
 
 	t.Run("evolve", func(t *testing.T) {
@@ -132,7 +148,8 @@ func TestIntegrationSink(t *testing.T) {
 	})
 
 	t.Run("fenced", func(t *testing.T) {
-		props := e.props(nil)
+		// A warehouse of its own: orphan cleanup looks at everything under the table's location.
+		props := e.props(map[string]string{CatalogWarehouseConfig: "s3://" + e.bucket + "/fenced"})
 		if _, _, err := run(t, props, []connect.TopicPartition{tp0}, 1, jsonRecords("app-logs", 0, 0, 10, logLine)); err != nil {
 			t.Fatal(err)
 		}
@@ -165,6 +182,42 @@ func TestIntegrationSink(t *testing.T) {
 		}
 		if tok := tbl.CurrentSnapshot().Summary.Properties[LeaseTokenProp]; tok != "3" {
 			t.Fatalf("head snapshot by lease %s, want 3", tok)
+		}
+
+		// The stale invocation's data file was written but never committed: an orphan that
+		// compaction removes once older than the safety age, and only then.
+		cat, err := OpenCatalog(ctx, props)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer CloseCatalog(cat)
+		res, err := Compact(ctx, cat, "logs.app", CompactOptions{OrphansOlderThan: time.Hour})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Orphans != 0 {
+			t.Fatalf("%d orphan files younger than the safety age deleted, want 0", res.Orphans)
+		}
+		time.Sleep(10 * time.Millisecond)
+		if res, err = Compact(ctx, cat, "logs.app", CompactOptions{OrphansOlderThan: time.Millisecond}); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("orphans: %d files, %d bytes: %v", res.Orphans, res.OrphanBytes, res.OrphanFiles)
+		data := 0
+		for _, f := range res.OrphanFiles {
+			if strings.Contains(f, "/data/") && strings.HasSuffix(f, ".parquet") {
+				data++
+			}
+		}
+		if data != 1 {
+			t.Fatalf("compaction deleted %d orphan data files (%v), want the stale invocation's one", data, res.OrphanFiles)
+		}
+		tbl = loadTable(t, props, "logs.app")
+		if n := len(scanColumn(t, tbl, "msg")); n != 15 {
+			t.Fatalf("%d rows after deleting orphans, want 15", n)
+		}
+		if res, err = Compact(ctx, cat, "logs.app", CompactOptions{OrphansOlderThan: time.Millisecond}); err != nil || res.Orphans != 0 {
+			t.Fatalf("second orphan pass: %+v, %v; want nothing left to delete", res, err)
 		}
 	})
 

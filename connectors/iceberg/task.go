@@ -69,32 +69,40 @@ func (t *Task) Start(ctx context.Context, props map[string]string, tctx connect.
 		return nil
 	}
 	// With a fixed table list the tables say where each partition resumes: the lowest offset
-	// any of them holds (records below a table's own offset are skipped for that table).
+	// any of them holds (records below a table's own offset are skipped for that table). A
+	// partition some table has no offset of resumes from the state store's.
 	resume := offsetMap{}
-	complete := true
+	missing := map[connect.TopicPartition]bool{}
 	for _, name := range cfg.tables {
 		w, err := t.writer(ctx, name)
 		if err != nil {
 			return err
 		}
-		if w == nil {
-			complete = false
-			continue
-		}
 		for _, tp := range t.tps {
-			off, ok := w.wm[tp]
+			var off int64
+			ok := false
+			if w != nil {
+				off, ok = w.wm[tp]
+			}
 			if !ok {
-				complete = false
-				break
+				missing[tp] = true
+				continue
 			}
 			if cur, seen := resume[tp]; !seen || off < cur {
 				resume[tp] = off
 			}
 		}
 	}
-	if complete && len(resume) > 0 {
+	for tp := range missing {
+		delete(resume, tp)
+	}
+	if len(resume) > 0 {
 		t.log.Info("resuming from the offsets in the tables", "offsets", fmt.Sprint(resume))
 		tctx.ResetOffsets(resume)
+		// The tables hold these records: the state store follows them even when no record
+		// comes in this slice (an invocation that committed to the tables but lost its lease
+		// before the state store could follow would leave it behind for good).
+		maps.Copy(t.processed, resume)
 	}
 	return nil
 }

@@ -73,6 +73,7 @@ type Config struct {
 	SpillDir         string // s3.spill.dir
 	FlushOnSliceEnd  bool   // s3.flush.on.slice.end
 	MapKeyOrderInput bool   // json.map.key.order=input
+	WriteAsRead      bool   // json.write.as.read
 	ManifestEnabled  bool   // s3.manifest.enabled
 	// RecoveryLookbackMs is s3.recovery.lookback.ms.
 	RecoveryLookbackMs int64
@@ -204,6 +205,7 @@ func buildConfig(props map[string]string, v values) *Config {
 		SpillDir:              str("s3.spill.dir"),
 		FlushOnSliceEnd:       b("s3.flush.on.slice.end"),
 		MapKeyOrderInput:      strings.EqualFold(str("json.map.key.order"), "input"),
+		WriteAsRead:           b("json.write.as.read"),
 		ManifestEnabled:       b("s3.manifest.enabled"),
 		RecoveryLookbackMs:    i64("s3.recovery.lookback.ms"),
 		ManifestPrefix:        str("s3.manifest.prefix"),

@@ -29,6 +29,13 @@
 // only differs from Confluent's when two keys share a hash bucket). json.map.key.order=input
 // writes insertion (or sorted) order instead.
 //
+// When nothing needs the Connect value (JsonFormat, no transformation, no FieldPartitioner, no
+// timestamp.extractor=RecordField) the task takes values JsonConverter with
+// schemas.enable=false checked but did not build (connect.JSONBytes), and JsonFormat writes
+// them from their bytes: one scan, the top-level members copied in HashMap order, the value
+// built only when its bytes are not already Jackson's encoding. json.write.as.read writes such
+// values as they were read instead (not Confluent's output).
+//
 // # Exactly-once files
 //
 // Each Kafka partition has at most one open file per encoded partition; all of them are

@@ -13,7 +13,7 @@ func newFormat(c *Config, class string) (format.Format, error) {
 		AvroCodec: c.AvroCodec, ConnectMetaData: c.ConnectMetaData, EnhancedAvroSchemaSupport: c.EnhancedAvro,
 		ParquetCodec: c.ParquetCodec, PageDir: c.SpillDir,
 		ByteArrayExtension: c.ByteArrayExtension, ByteArraySeparator: c.ByteArraySeparator,
-		DecimalNumeric: c.DecimalNumeric, MapKeyOrderInput: c.MapKeyOrderInput,
+		DecimalNumeric: c.DecimalNumeric, MapKeyOrderInput: c.MapKeyOrderInput, WriteAsRead: c.WriteAsRead,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrConfig, err)

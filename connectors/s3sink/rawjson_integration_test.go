@@ -45,30 +45,36 @@ func rawRecords(t *testing.T, raw bool) []connect.SinkRecord {
 	return out
 }
 
+// putAndCollect puts recs through the started task, commits, and returns the objects under
+// dir of bucket by their keys below dir.
+func putAndCollect(t *testing.T, s *testS3, task *Task, recs []connect.SinkRecord, bucket, dir string) map[string][]byte {
+	t.Helper()
+	ctx := context.Background()
+	if err := task.Put(ctx, recs); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := task.PreCommit(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	objs := map[string][]byte{}
+	for k, b := range s.objectsUnder(t, bucket, dir+"/") {
+		objs[strings.TrimPrefix(k, dir+"/")] = b
+	}
+	return objs
+}
+
 // TestIntegrationJSONRawValueObjects writes the same records through the task with and
 // without their bytes as read and checks that the objects are byte for byte the same, and
 // that the bytes as read were taken for the records that allow it.
 func TestIntegrationJSONRawValueObjects(t *testing.T) {
 	s := startS3(t)
 	s.bucket(t, "raw")
-	ctx := context.Background()
 	got := map[bool]map[string][]byte{}
 	for _, raw := range []bool{false, true} {
 		dir := fmt.Sprintf("raw-%v", raw)
 		rt := &stubRuntime{t: t, tps: []connect.TopicPartition{appLogs}}
 		task := startTask(t, s.props("raw", map[string]string{"flush.size": "15", "topics.dir": dir}), rt)
-		recs := rawRecords(t, raw)
-		if err := task.Put(ctx, recs); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := task.PreCommit(ctx, nil); err != nil {
-			t.Fatal(err)
-		}
-		objs := map[string][]byte{}
-		for k, b := range s.objectsUnder(t, "raw", dir+"/") {
-			objs[strings.TrimPrefix(k, dir+"/")] = b
-		}
-		got[raw] = objs
+		got[raw] = putAndCollect(t, s, task, rawRecords(t, raw), "raw", dir)
 	}
 	if len(got[false]) != 3 || !slices.Equal(slices.Sorted(maps.Keys(got[false])), slices.Sorted(maps.Keys(got[true]))) {
 		t.Fatalf("objects without raw bytes %v, with %v", slices.Sorted(maps.Keys(got[false])), slices.Sorted(maps.Keys(got[true])))

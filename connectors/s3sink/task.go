@@ -49,6 +49,13 @@ func NewTask(log *slog.Logger) *Task {
 	return &Task{log: log, now: time.Now}
 }
 
+// TakesJSONBytes reports, after Start, whether Put takes values checked but not built
+// (connect.JSONBytesSink): the value format writes them from their bytes (JsonFormat) and
+// neither the partitioner nor the timestamp extractor reads a field of a value.
+func (t *Task) TakesJSONBytes() bool {
+	return t.cfg != nil && format.TakesJSONBytes(t.formats[layout.ValueView]) && !t.cfg.Layout.ReadsValueFields()
+}
+
 // Start parses the configuration, builds the S3 client and checks that the bucket exists.
 func (t *Task) Start(ctx context.Context, props map[string]string, tctx connect.SinkTaskContext) error {
 	if t.log == nil {

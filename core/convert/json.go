@@ -106,6 +106,15 @@ func (c *JSONConverter) FromConnect(topic string, schema *connect.Schema, value 
 	return c.enc.AppendConnect(make([]byte, 0, 256), schema, value)
 }
 
+// CheckJSON reports, with schemas.enable=false, whether data is one JSON value other than
+// null (whitespace around it allowed) that ToConnect(topic, data) gives without an error,
+// from one scan of data that builds nothing (connect.JSONBytesConverter). It is false with
+// schemas.enable, for null and empty data, data with more after the value, and anything the
+// one-pass decoder leaves to encoding/json.
+func (c *JSONConverter) CheckJSON(_ string, data []byte) bool {
+	return !c.schemasEnable && len(data) > 0 && checkSchemaless(data)
+}
+
 const envelopeError = "JsonConverter with schemas.enable requires \"schema\" and \"payload\" fields and may not contain additional fields. If you are trying to deserialize plain JSON data, set schemas.enable=false in your converter configuration."
 
 // ToConnect deserialises data; nil or empty data gives a nil schema and value.

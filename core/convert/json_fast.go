@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"strconv"
 	"unicode/utf8"
+
+	"github.com/connectless/connectless/core/connect/javacompat"
 )
 
 // maxFastDepth bounds the nesting the fast decoder follows; deeper values take the
@@ -23,6 +25,22 @@ func decodeFast(data []byte) (v any, ok bool) {
 // int64 or float64 as they are read instead of json.Number values converted afterwards.
 func decodeFastSchemaless(data []byte) (v any, ok bool) {
 	return fastParser{data: data, schemaless: true}.decode()
+}
+
+// checkSchemaless reports whether data is one JSON value other than null, with nothing but
+// whitespace around it, that decodeFastSchemaless takes, in the same scan without building
+// anything: no map, slice, string or number.
+func checkSchemaless(data []byte) bool {
+	p := fastParser{data: data, schemaless: true, check: true}
+	p.skipSpace()
+	if p.i >= len(data) || data[p.i] == 'n' {
+		return false // null: ToConnect's value is nil
+	}
+	if _, ok := p.value(0); !ok {
+		return false
+	}
+	p.skipSpace()
+	return p.i == len(data) // what follows the value is not read, but not written as read either
 }
 
 func (p fastParser) decode() (v any, ok bool) {
@@ -52,6 +70,8 @@ type fastParser struct {
 	text string
 	// schemaless makes numbers int64 or float64 (schemaless) instead of json.Number.
 	schemaless bool
+	// check only checks the grammar: values come back nil (or zero), nothing is built.
+	check bool
 }
 
 // substr returns data[i:j] as a string sharing the parser's one copy of data.
@@ -104,7 +124,10 @@ func (p *fastParser) literal(word string) bool {
 
 func (p *fastParser) object(depth int) (any, bool) {
 	p.i++ // {
-	m := map[string]any{}
+	var m map[string]any
+	if !p.check {
+		m = map[string]any{}
+	}
 	p.skipSpace()
 	if p.i < len(p.data) && p.data[p.i] == '}' {
 		p.i++
@@ -128,7 +151,9 @@ func (p *fastParser) object(depth int) (any, bool) {
 		if !ok {
 			return nil, false
 		}
-		m[k] = v
+		if !p.check {
+			m[k] = v
+		}
 		p.skipSpace()
 		if p.i >= len(p.data) {
 			return nil, false
@@ -148,7 +173,10 @@ func (p *fastParser) object(depth int) (any, bool) {
 
 func (p *fastParser) array(depth int) (any, bool) {
 	p.i++ // [
-	a := []any{}
+	var a []any
+	if !p.check {
+		a = []any{}
+	}
 	p.skipSpace()
 	if p.i < len(p.data) && p.data[p.i] == ']' {
 		p.i++
@@ -159,7 +187,9 @@ func (p *fastParser) array(depth int) (any, bool) {
 		if !ok {
 			return nil, false
 		}
-		a = append(a, v)
+		if !p.check {
+			a = append(a, v)
+		}
 		p.skipSpace()
 		if p.i >= len(p.data) {
 			return nil, false
@@ -183,12 +213,15 @@ func (p *fastParser) str() (string, bool) {
 	p.i++ // opening quote
 	start := p.i
 	for p.i < len(p.data) {
+		if p.i += javacompat.PlainASCII(p.data[p.i:]); p.i >= len(p.data) {
+			break
+		}
 		c := p.data[p.i]
 		switch {
 		case c == '"':
 			end := p.i
 			p.i++
-			if end == start {
+			if end == start || p.check {
 				return "", true
 			}
 			return p.substr(start, end), true
@@ -307,6 +340,9 @@ func (p *fastParser) number() (any, bool) {
 		if digits() == 0 {
 			return nil, false
 		}
+	}
+	if p.check {
+		return nil, true
 	}
 	n := json.Number(p.substr(start, p.i))
 	if !p.schemaless {

@@ -24,6 +24,9 @@ type Payload struct {
 	Task       int       `json:"task"`
 	Generation int64     `json:"generation"`
 	NotAfter   time.Time `json:"not_after"`
+	// Class is the connector's connector.class when planned: the functions route a task to
+	// the task function that links its connector by it. Empty in payloads made otherwise.
+	Class string `json:"class,omitempty"`
 }
 
 // Invoker starts one task invocation without waiting for it to finish.
@@ -91,7 +94,7 @@ func (p *Planner) Plan(ctx context.Context, now time.Time) ([]Payload, error) {
 			st, seen := byTask[task]
 			if seen && st.State == store.StateFailed {
 				if p.restart(ctx, c, st, now) {
-					out = append(out, Payload{Connector: name, Task: task, Generation: c.Generation, NotAfter: now.Add(budget)})
+					out = append(out, Payload{Connector: name, Task: task, Generation: c.Generation, NotAfter: now.Add(budget), Class: c.Config["connector.class"]})
 				}
 				continue
 			}
@@ -106,7 +109,7 @@ func (p *Planner) Plan(ctx context.Context, now time.Time) ([]Payload, error) {
 			if err != nil && !errors.Is(err, store.ErrNotFound) {
 				return nil, fmt.Errorf("read lease of %s/%d: %w", name, task, err)
 			}
-			out = append(out, Payload{Connector: name, Task: task, Generation: c.Generation, NotAfter: now.Add(budget)})
+			out = append(out, Payload{Connector: name, Task: task, Generation: c.Generation, NotAfter: now.Add(budget), Class: c.Config["connector.class"]})
 		}
 	}
 	return out, nil

@@ -54,6 +54,11 @@ func (rt *Runtime) RunTask(ctx context.Context, holder string, p schedule.Payloa
 	if p.Connector == "" {
 		return TaskResult{}, errors.New("task payload: no connector")
 	}
+	if err := rt.linked(ctx, p); err != nil {
+		// Before the lease: the task's state is the right function's to write.
+		rt.Logger.Error("invocation refused", "connector", p.Connector, "task", p.Task, "error", err)
+		return TaskResult{Connector: p.Connector, Task: p.Task}, err
+	}
 	env := *rt.Env
 	if holder != "" {
 		env.Holder = holder

@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
 
+	"github.com/connectless/connectless/core/config/workerprops"
 	"github.com/connectless/connectless/core/schedule"
 )
 
@@ -27,39 +28,47 @@ type LambdaInvoker struct {
 	Client LambdaAPI
 	// Function is the task function's name or ARN.
 	Function string
+	// Routes send the tasks of their connector classes (the payload's Class) to their own
+	// task functions instead.
+	Routes []TaskRoute
 }
 
-// Invoke sends one payload.
+// Invoke sends one payload to the task function of its connector's class.
 func (l LambdaInvoker) Invoke(ctx context.Context, p schedule.Payload) error {
+	fn, err := function(l.Routes, l.Function, p)
+	if err != nil {
+		return err
+	}
 	body, err := json.Marshal(p)
 	if err != nil {
 		return fmt.Errorf("encode payload: %w", err)
 	}
 	out, err := l.Client.Invoke(ctx, &lambda.InvokeInput{
-		FunctionName:   aws.String(l.Function),
+		FunctionName:   aws.String(fn),
 		InvocationType: types.InvocationTypeEvent,
 		Payload:        body,
 	})
 	if err != nil {
-		return fmt.Errorf("invoke %s: %w", l.Function, err)
+		return fmt.Errorf("invoke %s: %w", fn, err)
 	}
 	if out.FunctionError != nil {
-		return fmt.Errorf("invoke %s: function error %s: %s", l.Function, *out.FunctionError, out.Payload)
+		return fmt.Errorf("invoke %s: function error %s: %s", fn, *out.FunctionError, out.Payload)
 	}
 	return nil
 }
 
-// LambdaInvoker returns an invoker of the task function named by task.function.name, with a
-// Lambda client from the standard SDK configuration (AWS_ENDPOINT_URL_LAMBDA included).
-func (rt *Runtime) LambdaInvoker(ctx context.Context) (LambdaInvoker, error) {
+// LambdaInvoker returns an invoker of the task function named by task.function.name, and of
+// the routes' functions for their classes, with a Lambda client from the standard SDK
+// configuration (AWS_ENDPOINT_URL_LAMBDA included).
+func (rt *Runtime) LambdaInvoker(ctx context.Context, routes ...TaskRoute) (LambdaInvoker, error) {
 	if rt.Config.TaskFunction == "" {
-		return LambdaInvoker{}, fmt.Errorf("%w: task.function.name: not set", ErrConfig)
+		return LambdaInvoker{}, fmt.Errorf("%w: %s: not set", ErrConfig, workerprops.KeyTaskFunction)
 	}
 	ac, err := rt.awsConfig(ctx)
 	if err != nil {
 		return LambdaInvoker{}, fmt.Errorf("load AWS configuration: %w", err)
 	}
-	return LambdaInvoker{Client: lambda.NewFromConfig(ac), Function: rt.Config.TaskFunction}, nil
+	return LambdaInvoker{Client: lambda.NewFromConfig(ac), Function: rt.Config.TaskFunction, Routes: routes}, nil
 }
 
 // InProcess runs each invocation in a goroutine of this process, so the scheduler → task flow

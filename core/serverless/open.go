@@ -47,6 +47,10 @@ type Runtime struct {
 	// with its own request id.
 	Env    *taskrun.Env
 	Logger *slog.Logger
+	// Elsewhere are the routes of the connector classes this task function does not link
+	// (set before the first invocation): RunTask refuses their tasks with
+	// ErrWrongTaskFunction, naming the function to invoke, before it takes the lease.
+	Elsewhere []TaskRoute
 
 	services  *startup.Services
 	awsConfig func(ctx context.Context) (aws.Config, error)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"log/slog"
 	"maps"
+	"slices"
 
 	kafkago "github.com/segmentio/kafka-go"
 
@@ -64,12 +65,25 @@ func (rep *reporter) Report(_ context.Context, rec connect.SinkRecord, err error
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	tp := connect.TopicPartition{Topic: rec.OriginalTopic, Partition: rec.OriginalPartition}
-	raw, ok := r.raws[rawKey{tp, rec.OriginalOffset}]
-	if !ok {
+	raw := r.putMessage(tp, rec.OriginalOffset)
+	if raw == nil {
 		raw = r.reserialize(rec)
 	}
 	return r.h.fail(failure{stage: StageTaskPut, class: sinkTaskClass, err: err,
 		topic: rec.OriginalTopic, partition: rec.OriginalPartition, offset: rec.OriginalOffset, raw: raw})
+}
+
+// putMessage returns the message at offset of tp among those of the Put in progress (in
+// offset order), nil when there is none.
+func (r *sinkRun) putMessage(tp connect.TopicPartition, offset int64) *kafka.Message {
+	if tp != r.putTP {
+		return nil
+	}
+	i, found := slices.BinarySearchFunc(r.putMsgs, offset, func(m kafka.Message, off int64) int { return cmp.Compare(m.Offset, off) })
+	if !found {
+		return nil
+	}
+	return &r.putMsgs[i]
 }
 
 // reserialize rebuilds the bytes of a record the task made itself, with the connector's
@@ -78,7 +92,11 @@ func (r *sinkRun) reserialize(rec connect.SinkRecord) *kafka.Message {
 	cv := r.s.Converters
 	m := &kafka.Message{Topic: rec.OriginalTopic, Partition: rec.OriginalPartition, Offset: rec.OriginalOffset, Time: rec.Timestamp}
 	m.Key, _ = cv.Key.FromConnect(rec.Topic, rec.KeySchema, rec.Key)
-	m.Value, _ = cv.Value.FromConnect(rec.Topic, rec.ValueSchema, rec.Value)
+	if jb, ok := rec.Value.(*connect.JSONBytes); ok {
+		m.Value = jb.Data // checked by the converter but never built: the bytes as read
+	} else {
+		m.Value, _ = cv.Value.FromConnect(rec.Topic, rec.ValueSchema, rec.Value)
+	}
 	for _, h := range rec.Headers {
 		var v []byte
 		if cv.Header != nil {

@@ -119,11 +119,6 @@ func MirrorSinkOffsets(ctx context.Context, client *kafka.Client, connector stri
 	return nil
 }
 
-type rawKey struct {
-	tp     connect.TopicPartition
-	offset int64
-}
-
 // sinkRun is the state of one sink slice.
 type sinkRun struct {
 	s       SinkSlice
@@ -137,7 +132,19 @@ type sinkRun struct {
 	current map[connect.TopicPartition]int64 // after the last record handled (Put or skipped)
 	resets  map[connect.TopicPartition]int64 // asked by the task, applied between Puts
 	moved   map[connect.TopicPartition]bool  // reset by the task since the last fetch
-	raws    map[rawKey]*kafka.Message        // the records of the Put in progress, for Report
+	// putTP and putMsgs are the partition and the messages (by offset) of the Put in
+	// progress, for Report to find a record's bytes as read.
+	putTP   connect.TopicPartition
+	putMsgs []kafka.Message
+	// checker is the value converter when the task takes values it checked but did not
+	// build (connect.JSONBytes) and no transformation runs; nil otherwise.
+	checker connect.JSONBytesConverter
+	// unbuilt holds the JSONBytes values of the batch being converted; partitions and
+	// offsets what its records' Partition and Offset point to (one allocation per batch
+	// instead of two per record).
+	unbuilt    []connect.JSONBytes
+	partitions []int32
+	offsets    []int64
 	// nextRound is where the next partial fetch round starts among the pending partitions.
 	nextRound int
 	// fetchFailures counts consecutive rounds in which every fetch failed retriably.
@@ -230,6 +237,7 @@ func (r *sinkRun) run(ctx context.Context) (err error) {
 		return fmt.Errorf("start sink task: %w", err)
 	}
 	r.applyResets()
+	r.checker = jsonBytesChecker(task, r.s.Converters.Value, r.s.Transform)
 	pa, _ := task.(connect.PartitionAware)
 	if pa != nil {
 		if err := pa.Open(ctx, r.tps); err != nil {
@@ -255,7 +263,13 @@ func (r *sinkRun) run(ctx context.Context) (err error) {
 			return err
 		}
 	}
-	return r.commitPoint(ctx)
+	if err := r.commitPoint(ctx); err != nil {
+		return err
+	}
+	if r.h.dlq != nil {
+		return r.h.dlq.flush(ctx) // what the task reported in Flush or PreCommit
+	}
+	return nil
 }
 
 // positions resolves where each partition starts and the end offsets to catch up with.
@@ -360,7 +374,11 @@ func (r *sinkRun) deliver(ctx context.Context, tp connect.TopicPartition, fr kaf
 		}
 		chunk := msgs[:n]
 		batch := make([]connect.SinkRecord, 0, len(chunk))
-		raws := make(map[rawKey]*kafka.Message, len(chunk))
+		// New for every batch: the task may keep the records.
+		if r.checker != nil {
+			r.unbuilt = make([]connect.JSONBytes, 0, len(chunk))
+		}
+		r.partitions, r.offsets = make([]int32, 0, len(chunk)), make([]int64, 0, len(chunk))
 		handled := 0
 		for i := range chunk {
 			m := &chunk[i]
@@ -377,20 +395,17 @@ func (r *sinkRun) deliver(ctx context.Context, tp connect.TopicPartition, fr kaf
 				return false, err
 			}
 			handled++
-			if keep {
-				raws[rawKey{tp, m.Offset}] = m
-			}
 		}
 		if handled == 0 {
 			return false, nil
 		}
 		if len(batch) > 0 {
 			r.mu.Lock()
-			r.raws = raws
+			r.putTP, r.putMsgs = tp, chunk[:handled]
 			r.mu.Unlock()
 			err := r.put(ctx, batch)
 			r.mu.Lock()
-			r.raws = nil
+			r.putMsgs = nil
 			r.mu.Unlock()
 			if errors.Is(err, errSliceOver) {
 				return false, nil
@@ -424,7 +439,15 @@ func (r *sinkRun) deliver(ctx context.Context, tp connect.TopicPartition, fr kaf
 // converters, then the transformations. It reports false for a record that was filtered or
 // skipped by the error handling (with no error) or that failed.
 func (r *sinkRun) convert(ctx context.Context, m *kafka.Message, rec *connect.SinkRecord) (bool, error) {
-	*rec = connect.NewSinkRecord(m.Topic, m.Partition, m.Offset)
+	if len(r.offsets) < cap(r.offsets) {
+		r.partitions, r.offsets = append(r.partitions, m.Partition), append(r.offsets, m.Offset)
+		*rec = connect.SinkRecord{
+			Record:        connect.Record{Topic: m.Topic, Partition: &r.partitions[len(r.partitions)-1], Offset: &r.offsets[len(r.offsets)-1]},
+			OriginalTopic: m.Topic, OriginalPartition: m.Partition, OriginalOffset: m.Offset,
+		}
+	} else {
+		*rec = connect.NewSinkRecord(m.Topic, m.Partition, m.Offset)
+	}
 	if !m.Time.IsZero() {
 		rec.Timestamp = m.Time
 		rec.TimestampType = connect.CreateTime
@@ -447,7 +470,10 @@ func (r *sinkRun) convert(ctx context.Context, m *kafka.Message, rec *connect.Si
 	}); err != nil {
 		return fail(StageKeyConverter, className(cv.KeyClass, cv.Key), err)
 	}
-	if err := r.h.retry(ctx, func() (err error) {
+	if r.checker != nil && len(r.unbuilt) < cap(r.unbuilt) && r.checker.CheckJSON(m.Topic, m.Value) {
+		r.unbuilt = append(r.unbuilt, connect.NewJSONBytes(m.Value, cv.Value, m.Topic))
+		rec.Value = &r.unbuilt[len(r.unbuilt)-1]
+	} else if err := r.h.retry(ctx, func() (err error) {
 		rec.ValueSchema, rec.Value, err = cv.Value.ToConnect(m.Topic, m.Value)
 		return err
 	}); err != nil {
@@ -486,6 +512,18 @@ func (r *sinkRun) convert(ctx context.Context, m *kafka.Message, rec *connect.Si
 		rec.Record = *out
 	}
 	return true, nil
+}
+
+// jsonBytesChecker returns the value converter as a checker when the started task takes
+// values checked but not built (connect.JSONBytesSink), the converter can check them
+// (connect.JSONBytesConverter) and no transformation needs a built value; nil otherwise.
+func jsonBytesChecker(task connect.SinkTask, value connect.Converter, t Transformer) connect.JSONBytesConverter {
+	ts, ok := task.(connect.JSONBytesSink)
+	if !ok || transforms(t) || !ts.TakesJSONBytes() {
+		return nil
+	}
+	c, _ := value.(connect.JSONBytesConverter)
+	return c
 }
 
 // transforms reports whether a chain may change records: it is set and, when it can say

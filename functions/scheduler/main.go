@@ -1,6 +1,7 @@
 // Command scheduler is the scheduler Lambda function: at each EventBridge Scheduler tick it
 // deals sink partitions over tasks, plans the due tasks and invokes the task function
-// asynchronously once per due task.
+// asynchronously once per due task: the Iceberg sink's tasks go to the icebergtask function
+// (iceberg.task.function.name), every other task to the task function (task.function.name).
 package main
 
 import (
@@ -9,13 +10,15 @@ import (
 
 	"github.com/aws/aws-lambda-go/lambda"
 
-	"github.com/connectless/connectless/connectors"
+	"github.com/connectless/connectless/connectors/light"
 	"github.com/connectless/connectless/core/serverless"
 )
 
 func main() {
 	ctx := context.Background()
-	reg, err := connectors.Registry()
+	// no iceberg-go: the Iceberg sink is known by its class and type only, as dealing its
+	// partitions needs (its tasks run in the Iceberg task function)
+	reg, err := light.SchedulerRegistry()
 	if err != nil {
 		panic(err)
 	}
@@ -23,7 +26,8 @@ func main() {
 	if err != nil {
 		os.Exit(1)
 	}
-	inv, err := rt.LambdaInvoker(ctx)
+	// the Iceberg sink's tasks go to the function that links iceberg-go, every other to task.function.name
+	inv, err := rt.LambdaInvoker(ctx, rt.IcebergRoute(light.IcebergNames()))
 	if err != nil {
 		rt.Logger.Error("init", "error", err)
 		os.Exit(1)

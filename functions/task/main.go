@@ -1,5 +1,8 @@
 // Command task is the task Lambda function: one invocation runs one slice of one task
-// (lease, config, slice, fenced commit, status, release) and writes its metrics as EMF.
+// (lease, config, slice, fenced commit, status, release) and writes its metrics as EMF. It
+// links every connector but the Iceberg sink (light.Registry), whose tasks run in the
+// icebergtask function: an Iceberg connector's task sent here is refused before its lease
+// with an error naming that function.
 package main
 
 import (
@@ -8,7 +11,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/lambda"
 
-	"github.com/connectless/connectless/connectors"
+	"github.com/connectless/connectless/connectors/light"
 	"github.com/connectless/connectless/core/memtune"
 	"github.com/connectless/connectless/core/serverless"
 )
@@ -16,7 +19,7 @@ import (
 func main() {
 	// a memory limit from the function's memory size lets the collector run rarely
 	memtune.Apply(os.Environ(), memtune.ForMemory(memtune.LambdaMemoryMB(os.Environ())))
-	reg, err := connectors.Registry()
+	reg, err := light.Registry()
 	if err != nil {
 		panic(err)
 	}
@@ -24,6 +27,7 @@ func main() {
 	if err != nil {
 		os.Exit(1)
 	}
+	rt.Elsewhere = []serverless.TaskRoute{rt.IcebergRoute(light.IcebergNames())}
 	metrics := &serverless.Metrics{W: os.Stdout, Namespace: rt.Config.MetricsNamespace}
 	lambda.StartWithOptions(rt.TaskHandler(metrics), lambda.WithEnableSIGTERM(rt.Shutdown))
 }

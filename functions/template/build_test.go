@@ -14,9 +14,10 @@ const module = "github.com/connectless/connectless"
 
 // functionPackages is what each function of template.yaml runs.
 var functionPackages = map[string]string{
-	"RestFunction":      "./functions/rest",
-	"SchedulerFunction": "./functions/scheduler",
-	"TaskFunction":      "./functions/task",
+	"RestFunction":        "./functions/rest",
+	"SchedulerFunction":   "./functions/scheduler",
+	"TaskFunction":        "./functions/task",
+	"IcebergTaskFunction": "./functions/icebergtask",
 }
 
 // lookMake finds make: skipped when it is missing, failed under CI=true.

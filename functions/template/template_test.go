@@ -63,7 +63,7 @@ func TestTemplateShape(t *testing.T) {
 		p, _ := r["Properties"].(map[string]any)
 		return p
 	}
-	for _, fn := range []string{"RestFunction", "SchedulerFunction", "TaskFunction"} {
+	for _, fn := range []string{"RestFunction", "SchedulerFunction", "TaskFunction", "IcebergTaskFunction"} {
 		if tpl.Resources[fn]["Type"] != "AWS::Serverless::Function" {
 			t.Errorf("%s: type %v", fn, tpl.Resources[fn]["Type"])
 		}
@@ -97,12 +97,25 @@ func TestTemplateShape(t *testing.T) {
 	if props("HttpApiRoute")["AuthorizationType"] != "AWS_IAM" {
 		t.Errorf("API route is not IAM-authorized")
 	}
-	dest := props("TaskFunction")["EventInvokeConfig"].(map[string]any)["DestinationConfig"].(map[string]any)["OnFailure"].(map[string]any)
-	if dest["Type"] != "SQS" {
-		t.Errorf("task on-failure destination %v", dest)
+	for _, fn := range []string{"TaskFunction", "IcebergTaskFunction"} {
+		dest := props(fn)["EventInvokeConfig"].(map[string]any)["DestinationConfig"].(map[string]any)["OnFailure"].(map[string]any)
+		if dest["Type"] != "SQS" {
+			t.Errorf("%s on-failure destination %v", fn, dest)
+		}
 	}
-	// lambda:InvokeFunction: only the scheduler function, only on the task function.
-	for _, fn := range []string{"RestFunction", "SchedulerFunction", "TaskFunction"} {
+	// The scheduler routes the Iceberg sink's tasks to their own function, and the task
+	// function names it when one is sent there (functions/scheduler, functions/task).
+	for _, fn := range []string{"SchedulerFunction", "TaskFunction"} {
+		vars, _ := props(fn)["Environment"].(map[string]any)["Variables"].(map[string]any)
+		if ref, _ := vars["CONNECT_ICEBERG_TASK_FUNCTION_NAME"].(map[string]any); ref["Ref"] != "IcebergTaskFunction" {
+			t.Errorf("%s: CONNECT_ICEBERG_TASK_FUNCTION_NAME %v, want !Ref IcebergTaskFunction", fn, vars["CONNECT_ICEBERG_TASK_FUNCTION_NAME"])
+		}
+	}
+	if tpl.Resources["IcebergTaskFunctionLogGroup"] == nil {
+		t.Errorf("IcebergTaskFunction has no log group of its own")
+	}
+	// lambda:InvokeFunction: only the scheduler function, only on the task functions.
+	for _, fn := range []string{"RestFunction", "SchedulerFunction", "TaskFunction", "IcebergTaskFunction"} {
 		for _, st := range tpl.branches(props(fn)["Policies"].([]any)[0].(map[string]any)["Statement"]) {
 			m := st.(map[string]any)
 			for _, a := range asList(m["Action"]) {
@@ -110,7 +123,7 @@ func TestTemplateShape(t *testing.T) {
 					continue
 				}
 				res, _ := getAtt(m["Resource"].(map[string]any)["Fn::GetAtt"])
-				if fn != "SchedulerFunction" || res != "TaskFunction" {
+				if fn != "SchedulerFunction" || (res != "TaskFunction" && res != "IcebergTaskFunction") {
 					t.Errorf("%s may invoke %v", fn, m["Resource"])
 				}
 			}

@@ -67,6 +67,9 @@ type Options struct {
 	// TaskBootstrap is the task function's bootstrap binary for the cold-init figure of P3;
 	// empty skips it.
 	TaskBootstrap string
+	// IcebergTaskBootstrap is the Iceberg task function's bootstrap (the task function with
+	// iceberg-go linked) for P3's second cold-init figure; empty skips it.
+	IcebergTaskBootstrap string
 	// Cost is the P5 cost model; zero prices take DefaultPrices.
 	Cost CostModel
 	// Only, when set, narrows the run to the P1, P6 and Avro variants whose names contain one
@@ -170,9 +173,13 @@ type Overhead struct {
 	StoreMs Stat `json:"store_ms"`
 	// ColdInitMs and WarmInvokeMs are the task bootstrap's first and second invocation under
 	// aws-lambda-rie; zero when no bootstrap was given.
-	ColdInitMs   Stat   `json:"cold_init_ms"`
-	WarmInvokeMs Stat   `json:"warm_invoke_ms"`
-	Error        string `json:"error,omitempty"`
+	ColdInitMs   Stat `json:"cold_init_ms"`
+	WarmInvokeMs Stat `json:"warm_invoke_ms"`
+	// IcebergColdInitMs and IcebergWarmInvokeMs are the same of the Iceberg task bootstrap;
+	// zero when none was given.
+	IcebergColdInitMs   Stat   `json:"iceberg_cold_init_ms"`
+	IcebergWarmInvokeMs Stat   `json:"iceberg_warm_invoke_ms"`
+	Error               string `json:"error,omitempty"`
 }
 
 // FanOut is P4: scheduler ticks over Tasks tasks.
@@ -547,6 +554,14 @@ func (r *runner) overhead(ctx context.Context) {
 			errs = append(errs, fmt.Errorf("cold init: %w", err))
 		}
 		r.progress("P3: task bootstrap under aws-lambda-rie: cold %.1f ms, warm %.1f ms (median)", r.rep.Overhead.ColdInitMs.Median, r.rep.Overhead.WarmInvokeMs.Median)
+	}
+	if r.opts.IcebergTaskBootstrap != "" {
+		cold, warm, err := coldInit(ctx, r.opts.IcebergTaskBootstrap, r.svc.kafka.Addr(), 3)
+		r.rep.Overhead.IcebergColdInitMs, r.rep.Overhead.IcebergWarmInvokeMs = msStat(cold), msStat(warm)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("iceberg cold init: %w", err))
+		}
+		r.progress("P3: Iceberg task bootstrap under aws-lambda-rie: cold %.1f ms, warm %.1f ms (median)", r.rep.Overhead.IcebergColdInitMs.Median, r.rep.Overhead.IcebergWarmInvokeMs.Median)
 	}
 	if err := errors.Join(errs...); err != nil {
 		r.rep.Overhead.Error = err.Error()

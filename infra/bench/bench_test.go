@@ -221,10 +221,10 @@ func TestIntegrationBench(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out.String())
 	}
-	// none: ceiling, worker, serverless, worker bytes; gzip: ceiling, worker; zstd: ceiling,
-	// worker
-	if len(rep.Archive) != 8 {
-		t.Fatalf("%d P1 variants, want 8", len(rep.Archive))
+	// none: ceiling, worker, serverless, worker bytes, worker asread; gzip: ceiling, worker;
+	// zstd: ceiling, worker
+	if len(rep.Archive) != 9 {
+		t.Fatalf("%d P1 variants, want 9", len(rep.Archive))
 	}
 	if len(rep.Scaling) != 2 || rep.Scaling[1].Tasks != 2 {
 		t.Fatalf("P6: %+v", rep.Scaling)
@@ -264,6 +264,20 @@ func TestIntegrationBench(t *testing.T) {
 			t.Errorf("%s: ratio %v", v.Name, v.RatioToCeiling)
 		}
 	}
+	if ib := rep.Iceberg; ib == nil {
+		t.Log("no Iceberg row: PostgreSQL missing")
+	} else {
+		t.Logf("Iceberg row: %.0f msg/s, commit %.0f ms", ib.MsgsPerS.Median, ib.CommitMs.Median)
+		if s := ib.Runs[0]; s.Counted != 3000 || s.CPUSeconds <= 0 || ib.CommitMs.Median <= 0 {
+			t.Errorf("Iceberg row: %+v", ib)
+		}
+		if !strings.Contains(out.String(), "P1 JSON logs -> Iceberg") || !strings.Contains(out.String(), s3ParquetName) {
+			t.Errorf("table lacks the Iceberg row or the ParquetFormat beside it:\n%s", out.String())
+		}
+		if pq := ib.S3Parquet; pq == nil || pq.Runs[0].Counted != 3000 || pq.Runs[0].Objects < 2 || pq.CPUSPerGB.Median <= 0 {
+			t.Errorf("the S3 sink's ParquetFormat beside the Iceberg row: %+v", pq)
+		}
+	}
 	if len(rep.Memory) != 2 || rep.Memory[1].Counted != 400 || rep.Memory[1].PeakRSSMB <= 0 {
 		t.Errorf("P2: %+v", rep.Memory)
 	}
@@ -273,10 +287,10 @@ func TestIntegrationBench(t *testing.T) {
 	if rep.FanOut.Tasks != 6 || rep.FanOut.Error != "" || rep.FanOut.TickMs.Median <= 0 {
 		t.Errorf("P4: %+v", rep.FanOut)
 	}
-	if len(rep.Cost) != 5 {
+	if len(rep.Cost) != 6 { // every connectless P1 variant
 		t.Errorf("P5: %+v", rep.Cost)
 	}
-	for _, want := range []string{"P1 archive throughput", "worker/gzip", "worker/zstd", "worker/none/bytes", "P6 scaling", "P7 source path", "P1 Avro -> Parquet", "worker/avro-parquet", "P2 memory", "P3 invocation overhead", "P4 fan-out", "P5 cost per TB"} {
+	for _, want := range []string{"P1 archive throughput", "worker/gzip", "worker/zstd", "worker/none/bytes", "worker/none/asread", "P6 scaling", "P7 source path", "P1 Avro -> Parquet", "worker/avro-parquet", "P2 memory", "P3 invocation overhead", "P4 fan-out", "P5 cost per TB"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("table lacks %q:\n%s", want, out.String())
 		}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -14,6 +15,7 @@ import (
 	"strings"
 	"sync"
 	"syscall"
+	"text/tabwriter"
 	"time"
 
 	"github.com/apache/iceberg-go/catalog"
@@ -42,7 +44,17 @@ type IcebergRow struct {
 	// DataFiles and Snapshots are the table's after the last run.
 	DataFiles int `json:"data_files"`
 	Snapshots int `json:"snapshots"`
+	// S3Parquet is the S3 sink's ParquetFormat on the same log lines in the same run (worker
+	// path, as the Iceberg row's invocations run), its runs interleaved with the Iceberg
+	// row's. Its CPU-s/GB is over the lines' bytes (P1's value bytes).
+	S3Parquet *Variant `json:"s3_parquet,omitempty"`
+	// ParquetTopicBytes is the value bytes of S3Parquet's topic: the lines in JSON Schema wire
+	// format (5 bytes more each).
+	ParquetTopicBytes int64 `json:"parquet_topic_bytes,omitempty"`
 }
+
+// s3ParquetName is the name of the S3 ParquetFormat variant beside the Iceberg row.
+const s3ParquetName = KindWorker + "/" + FormatSchemaJSONParquet
 
 // icebergTable is the table of the Iceberg row.
 const icebergTable = "bench.logs"
@@ -59,8 +71,27 @@ func (r *runner) iceberg(ctx context.Context) error {
 	}
 	defer pg.Close()
 	row := &IcebergRow{Variant: Variant{Name: "iceberg/sql", Path: KindIceberg, Compression: "snappy"}}
+	// The S3 sink's ParquetFormat runs whenever the Iceberg row does, beside it.
+	start := time.Now()
+	if row.ParquetTopicBytes, err = r.loadSchemaLogs(ctx); err != nil {
+		return fmt.Errorf("P1 iceberg: %w", err)
+	}
+	r.progress("P1: loaded %d log lines in JSON Schema wire format into %s, %.1f MB, in %.1fs",
+		r.opts.Records, schemaLogTopic, float64(row.ParquetTopicBytes)/1e6, time.Since(start).Seconds())
+	pq := &Variant{Name: s3ParquetName, Path: KindWorker, Compression: "snappy", Format: FormatSchemaJSONParquet, Tasks: r.opts.Tasks}
 	var commits []float64
 	for run := 1; run <= r.opts.Runs; run++ {
+		ps, err := r.runJob(ctx, Job{Kind: KindWorker, Topic: schemaLogTopic, Format: FormatSchemaJSONParquet, FlushSize: r.flushSize(), Tasks: r.opts.Tasks,
+			RegistryURL: r.svc.registry.URL()})
+		if err == nil && ps.Counted != int64(r.opts.Records) {
+			err = fmt.Errorf("%w: %d counted, %d loaded", ErrCount, ps.Counted, r.opts.Records)
+		}
+		pq.Runs = append(pq.Runs, ps)
+		if err != nil {
+			return fmt.Errorf("P1 %s run %d: %w", pq.Name, run, err)
+		}
+		r.progress("P1: %-18s run %d: %8.0f msg/s, %5.1f CPU-s, peak RSS %5.1f MiB, %d records in %d objects",
+			pq.Name, run, float64(ps.Counted)/ps.Seconds, ps.CPUSeconds, ps.PeakRSSMB, ps.Counted, ps.Objects)
 		r.seq++
 		j := Job{Kind: KindIceberg, Topic: archiveTopic, Tasks: r.opts.Tasks, Brokers: r.svc.kafka.Brokers(),
 			Bucket: fmt.Sprintf("bench-%03d-iceberg", r.seq), S3Endpoint: r.svc.s3.Endpoint, Region: r.svc.s3.Region,
@@ -91,6 +122,10 @@ func (r *runner) iceberg(ctx context.Context) error {
 	r.rep.Iceberg = row
 	line := fmt.Sprintf("P1: JSON logs → Iceberg: %.0f msg/s, %.1f CPU-s/GB, peak RSS %.0f MiB, commit %.0f ms (median)",
 		row.MsgsPerS.Median, row.CPUSPerGB.Median, row.PeakRSSMB.Median, row.CommitMs.Median)
+	summarize(pq, r.rep.ValueBytes, r.opts.Records)
+	row.S3Parquet = pq
+	line += fmt.Sprintf("; the S3 sink's ParquetFormat on the same lines (JsonSchemaConverter): %.0f msg/s, %.1f CPU-s/GB, peak RSS %.0f MiB",
+		pq.MsgsPerS.Median, pq.CPUSPerGB.Median, pq.PeakRSSMB.Median)
 	for _, v := range r.rep.Archive {
 		if v.Path == KindServerless && v.Compression == "none" {
 			line += fmt.Sprintf("; the S3 sink's JsonFormat on the same records (serverless): %.0f msg/s, %.1f CPU-s/GB, peak RSS %.0f MiB",
@@ -99,6 +134,24 @@ func (r *runner) iceberg(ctx context.Context) error {
 	}
 	r.progress("%s", line)
 	return nil
+}
+
+// printIceberg writes the Iceberg row and the S3 sink's ParquetFormat beside it.
+func printIceberg(w io.Writer, tw *tabwriter.Writer, rep *Report) {
+	ib := rep.Iceberg
+	if ib == nil {
+		return
+	}
+	fmt.Fprintf(w, "\nP1 JSON logs -> Iceberg (sql catalog; %d data files, %d snapshots; commit ms %s) beside the S3 sink's ParquetFormat on the same lines (JsonSchemaConverter)\n",
+		ib.DataFiles, ib.Snapshots, fmtStat(ib.CommitMs))
+	fmt.Fprintln(tw, "variant\tmsg/s min\tmedian\tmax\tCPU-s/GB\tpeak RSS MiB\tcounted\t")
+	for _, v := range []*Variant{&ib.Variant, ib.S3Parquet} {
+		if v != nil {
+			fmt.Fprintf(tw, "%s\t%.0f\t%.0f\t%.0f\t%.1f\t%.1f\t%d\t\n", v.Name, v.MsgsPerS.Min, v.MsgsPerS.Median, v.MsgsPerS.Max,
+				v.CPUSPerGB.Median, v.PeakRSSMB.Median, lastCounted(*v))
+		}
+	}
+	tw.Flush()
 }
 
 // spawnIceberg runs an Iceberg job in a child process and reads its rusage.

@@ -54,12 +54,15 @@ func connectorConfig(j Job) map[string]string {
 		"value.converter":                "org.apache.kafka.connect.json.JsonConverter",
 		"value.converter.schemas.enable": "false",
 	}
+	withAsRead(j, cfg)
 	if j.Format == FormatBytes {
 		delete(cfg, "value.converter.schemas.enable")
 		cfg["format.class"] = "io.confluent.connect.s3.format.bytearray.ByteArrayFormat"
 		cfg["value.converter"] = "org.apache.kafka.connect.converters.ByteArrayConverter"
 	}
-	if j.RegistryURL != "" {
+	if j.Format == FormatSchemaJSONParquet {
+		schemaParquetConfig(cfg, j.RegistryURL) // the S3 sink's Parquet beside the Iceberg row (icebergparquet.go)
+	} else if j.RegistryURL != "" {
 		delete(cfg, "value.converter.schemas.enable")
 		cfg["format.class"] = "io.confluent.connect.s3.format.parquet.ParquetFormat"
 		cfg["value.converter"] = "io.confluent.connect.avro.AvroConverter"

@@ -17,6 +17,7 @@ func PrintTable(w io.Writer, rep *Report) {
 		rep.Records, avg, float64(rep.ValueBytes)/1e6, rep.Partitions, rep.Tasks, rep.FlushSize, rep.CPUs), rep.Archive)
 	printVariants(w, tw, fmt.Sprintf("P1 Avro -> Parquet (AvroConverter + ParquetFormat; ceiling: hamba/avro decode + parquet-go write + PutObject): %d records, %.1f MB",
 		rep.AvroRecords, float64(rep.AvroValueBytes)/1e6), rep.AvroParquet)
+	printIceberg(w, tw, rep) // iceberg.go
 	printVariants(w, tw, fmt.Sprintf("P7 source path, file -> Kafka (ceiling: bufio lines + kafka-go writer; worker: FileStreamSource, StringConverter): %d records, %.1f MB",
 		rep.SourceRecords, float64(rep.SourceValueBytes)/1e6), rep.Source)
 	if len(rep.Scaling) > 0 {
@@ -42,6 +43,10 @@ func PrintTable(w io.Writer, rep *Report) {
 		fmt.Fprintf(w, "  task bootstrap under aws-lambda-rie, warm invocation:       %s\n", fmtStat(o.WarmInvokeMs))
 	} else {
 		fmt.Fprintln(w, "  cold init: skipped (no --task-bootstrap)")
+	}
+	if o.IcebergColdInitMs.Max > 0 {
+		fmt.Fprintf(w, "  Iceberg task bootstrap (iceberg-go linked), cold first invocation: %s\n", fmtStat(o.IcebergColdInitMs))
+		fmt.Fprintf(w, "  Iceberg task bootstrap (iceberg-go linked), warm invocation:       %s\n", fmtStat(o.IcebergWarmInvokeMs))
 	}
 	if o.Error != "" {
 		fmt.Fprintf(w, "  error: %s\n", o.Error)

@@ -73,7 +73,7 @@ func (r *runner) archiveGroups() [][]variantJob {
 		g := []variantJob{{KindCeiling + "/" + comp, job(KindCeiling, comp, "")}, {KindWorker + "/" + comp, job(KindWorker, comp, FormatJSON)}}
 		if comp == "none" {
 			g = append(g, variantJob{KindServerless + "/" + comp, job(KindServerless, comp, FormatJSON)},
-				variantJob{KindWorker + "/" + comp + "/bytes", job(KindWorker, comp, FormatBytes)})
+				variantJob{KindWorker + "/" + comp + "/bytes", job(KindWorker, comp, FormatBytes)}, asReadVariant(job))
 		}
 		if g = r.narrow(g); len(g) > 0 {
 			groups = append(groups, g)

@@ -67,9 +67,9 @@ func under(path, dir string) bool { return path == dir || strings.HasPrefix(path
 func sdk(path string) bool { return under(path, "core/connect") || under(path, "connectors/archive") }
 
 // isConnector reports whether path is a connector package (or inside one). The connectors
-// package itself is the list of shipped plugins, which the binaries import.
+// package itself and connectors/light are lists of shipped plugins, which the binaries import.
 func isConnector(path string) bool {
-	return strings.HasPrefix(path, "connectors/") && !under(path, "connectors/archive")
+	return strings.HasPrefix(path, "connectors/") && !under(path, "connectors/archive") && path != "connectors/light"
 }
 
 // public are the packages of core/ that code outside core/ (the CLI, the functions, infra,
@@ -152,6 +152,8 @@ func TestViolations(t *testing.T) {
 		{"connectors/bad", []string{"core/connect", "core/kafka"}},
 		{"connectors/sibling", []string{"connectors/good"}},
 		{"connectors", []string{"connectors/good", "core/config"}},
+		{"connectors/light", []string{"connectors/good", "core/config"}},
+		{"connectors/light/sub", []string{"connectors/good"}},
 		{"connectors/archive/layout", []string{"core/connect"}},
 		{"core/client", []string{"core/restapi", "core/internal/herder"}},
 		{"core/rest", []string{"core/internal/herder", "core/store"}},
@@ -163,6 +165,7 @@ func TestViolations(t *testing.T) {
 	want := [][2]string{
 		{"connectors/bad", "core/kafka"},
 		{"connectors/sibling", "connectors/good"},
+		{"connectors/light/sub", "connectors/good"},
 		{"core/client", "core/internal/herder"},
 		{"core/rest", "core/store"},
 		{"core/worker", "core/serverless"},

@@ -61,8 +61,8 @@ type driver struct {
 	children []*child
 	working  bool // records remain unarchived
 	// kills counts task processes that died of a SIGKILL sent while records remained;
-	// races counts frozen invocations resumed while a newer one of their task ran and
-	// that had held the lease before.
+	// races counts frozen invocations resumed while a newer one of their task ran, that
+	// had held the lease before and read records.
 	kills, races, invocations int
 	failures                  []string
 	wg                        sync.WaitGroup
@@ -141,7 +141,9 @@ func (d *driver) wait(c *child) {
 		return
 	}
 	_ = json.Unmarshal(bytes.TrimSpace(c.stdout.Bytes()), &c.result)
-	if c.raced && c.result.Token > 0 {
+	// A race counts when the resumed invocation had read records, and so had something to
+	// commit against the newer one; one frozen before it read anything just ends.
+	if c.raced && c.result.Token > 0 && c.result.Records > 0 {
 		d.races++
 	}
 	if err != nil {

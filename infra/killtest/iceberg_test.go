@@ -69,6 +69,7 @@ func setupIceberg(t *testing.T, n int) (*env, map[string]string) {
 func TestIntegrationIcebergKilledTaskProcesses(t *testing.T) {
 	n, target := icebergSizes()
 	e, cfg := setupIceberg(t, n)
+	t.Cleanup(func() { e.explainFailure(cfg) })
 	d := newDriver(e, killMode, target, 3)
 	e.drive(d)
 	if d.kills < target {
@@ -78,37 +79,55 @@ func TestIntegrationIcebergKilledTaskProcesses(t *testing.T) {
 }
 
 // TestIntegrationIcebergRacingInvocations writes the topic to an Iceberg table while two
-// invocations of one task run at once (one frozen past its lease, then resumed); the
-// commit of the stale one must fail with nothing visible, so every record is in the table
-// once.
-//
-// It sometimes does not catch up within the time limit (a task stops making progress), so
-// it runs with -long only until that is understood; the statuses of the tasks are logged
-// when it fails.
+// invocations of one task run at once (one frozen past its lease, then resumed): of two
+// commits started from the same snapshot only the first lands, the other fails with nothing
+// visible, and the stale invocation's state store commit is fenced; every record must be
+// in the table once.
 func TestIntegrationIcebergRacingInvocations(t *testing.T) {
-	if !*long {
-		t.Skip("runs with -long: a task sometimes stops making progress under races (under investigation)")
-	}
 	n, target := icebergSizes()
 	e, cfg := setupIceberg(t, n)
-	t.Cleanup(func() {
-		if !t.Failed() {
-			return
-		}
-		sts, err := e.rt.Store.Statuses(context.Background(), connector)
-		for _, st := range sts {
-			t.Logf("task %d: %s: %s", st.Task, st.State, st.Trace)
-		}
-		if err != nil {
-			t.Logf("statuses: %v", err)
-		}
-	})
+	t.Cleanup(func() { e.explainFailure(cfg) })
 	d := newDriver(e, raceMode, target, 4)
 	e.drive(d)
 	if d.races < target {
 		t.Errorf("%d races between two invocations of one task, want at least %d", d.races, target)
 	}
 	e.verifyTable(cfg)
+}
+
+// explainFailure logs, when the test failed, what the tasks' statuses say and where the
+// state store's offsets and the table's stand: a state store behind the table that never
+// catches up means a task stopped making progress.
+func (e *env) explainFailure(cfg map[string]string) {
+	t := e.t
+	if !t.Failed() {
+		return
+	}
+	ctx := context.Background()
+	sts, err := e.rt.Store.Statuses(ctx, connector)
+	for _, st := range sts {
+		t.Logf("task %d: %s: %s", st.Task, st.State, st.Trace)
+	}
+	if err != nil {
+		t.Logf("statuses: %v", err)
+	}
+	offs, err := e.rt.Store.SinkOffsets(ctx, connector)
+	t.Logf("state store offsets: %v (%v); end offset of every partition %d", offs, err, e.perPartition)
+	cat, err := iceberg.OpenCatalog(ctx, cfg)
+	if err != nil {
+		t.Logf("open catalog: %v", err)
+		return
+	}
+	defer iceberg.CloseCatalog(cat)
+	tbl, err := cat.LoadTable(ctx, catalog.ToIdentifier("logs.archive"))
+	if err != nil {
+		t.Logf("load table: %v", err)
+		return
+	}
+	if s := tbl.CurrentSnapshot(); s != nil && s.Summary != nil {
+		t.Logf("table offsets: %s (snapshot %d, lease token %s)", s.Summary.Properties[iceberg.OffsetsPropPrefix+topic+".connect-"+connector],
+			s.SnapshotID, s.Summary.Properties[iceberg.LeaseTokenProp])
+	}
 }
 
 // verifyTable scans the table with iceberg-go's scan API (not the sink's writer) and checks

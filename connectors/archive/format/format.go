@@ -63,13 +63,16 @@ type Options struct {
 	ByteArraySeparator string // format.bytearray.separator, untrimmed
 	DecimalNumeric     bool   // json.decimal.format=NUMERIC
 	MapKeyOrderInput   bool   // json.map.key.order=input
+	// WriteAsRead is json.write.as.read: JsonFormat writes *connect.JSONBytes values as
+	// their bytes as read.
+	WriteAsRead bool
 }
 
 // New returns the format a class names.
 func New(class string, o Options) (Format, error) {
 	switch class {
 	case JSONFormatClass:
-		return jsonFormat{w: jsonWriter{decimalNumeric: o.DecimalNumeric, inputOrder: o.MapKeyOrderInput}, compression: o.Compression,
+		return jsonFormat{w: jsonWriter{decimalNumeric: o.DecimalNumeric, inputOrder: o.MapKeyOrderInput}, asRead: o.WriteAsRead, compression: o.Compression,
 			comp: newCompressors(o.Compression, o.CompressionLevel)}, nil
 	case ByteArrayFormatClass:
 		return byteArrayFormat{ext: o.ByteArrayExtension, separator: []byte(o.ByteArraySeparator), compression: o.Compression,

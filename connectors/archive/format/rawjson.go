@@ -87,10 +87,7 @@ func (w jsonWriter) matchObject(raw []byte, i int, m map[string]any, depth int) 
 		return matchLiteral(raw, i, "}")
 	}
 	// Final capacity when no bucket reaches 9 keys below capacity 64 (checked below).
-	capacity, threshold := uint32(16), len(m)
-	for limit := 12; threshold > limit; limit *= 2 {
-		capacity *= 2
-	}
+	capacity := tableCapacity(len(m))
 	var counts [16]uint8 // keys per bucket at capacity 16
 	var prev []byte
 	prevBucket := uint32(0)
@@ -205,15 +202,8 @@ func matchLiteral(raw []byte, i int, want string) (int, bool) {
 	return end, true
 }
 
-// maxReorderKeys bounds the members of a top-level object that rawMembers reorders.
+// maxReorderKeys bounds the members of a top-level object that appendRawObject reorders.
 const maxReorderKeys = 16
-
-// rawMember is one member of a top-level object as read: raw[start:end] is `"key":value`.
-type rawMember struct {
-	key        []byte
-	start, end int
-	bucket     uint32
-}
 
 // appendRawObject appends the object appendJackson writes for m by copying the members of
 // raw (a compact JSON object as read) in the encoder's key order, when every member of raw is
@@ -231,12 +221,7 @@ func (w jsonWriter) appendRawObject(b, raw []byte, m map[string]any) (out []byte
 		}
 		return b, true, true
 	}
-	capacity := uint32(16)
-	for limit := 12; len(m) > limit; limit *= 2 {
-		capacity *= 2
-	}
-	var members [maxReorderKeys]rawMember
-	var counts [16]uint8
+	var members [maxReorderKeys]scanMember
 	n, i := 0, 1
 	for {
 		if n == len(m) || i >= len(raw) || raw[i] != '"' {
@@ -261,15 +246,10 @@ func (w jsonWriter) appendRawObject(b, raw []byte, m map[string]any) (out []byte
 		if i, ok = w.match(raw, j+2, val, 1); !ok || i >= len(raw) {
 			return b, false, false
 		}
-		mb := rawMember{key: key, start: start, end: i}
+		members[n] = scanMember{start: int32(start), keyEnd: int32(j), end: int32(i)}
 		if !w.inputOrder {
-			h := javacompat.Spread(javacompat.StringHash(key))
-			mb.bucket = h & (capacity - 1)
-			if counts[h&15]++; counts[h&15] >= 9 {
-				return b, false, false // a collision resize may have grown the table
-			}
+			members[n].hash = javacompat.Spread(javacompat.StringHash(key))
 		}
-		members[n] = mb
 		n++
 		if raw[i] == '}' {
 			if i+1 != len(raw) || n != len(m) {
@@ -282,45 +262,11 @@ func (w jsonWriter) appendRawObject(b, raw []byte, m map[string]any) (out []byte
 		}
 		i++
 	}
-	// Insertion sort by (bucket, key): the encoder's order, since javacompat.HashMapOrder is a stable
-	// sort by bucket of the sorted keys. Equal keys (a repeated member) disqualify raw.
-	inOrder = true
-	for k := 1; k < n; k++ {
-		cur := members[k]
-		p := k
-		for p > 0 && memberLess(cur, members[p-1]) {
-			members[p] = members[p-1]
-			p--
-		}
-		if p != k {
-			inOrder = false
-		}
-		members[p] = cur
-	}
-	for k := 1; k < n; k++ {
-		if !memberLess(members[k-1], members[k]) {
-			return b, false, false
-		}
+	if inOrder, ok = w.orderMembers(raw, members[:n]); !ok {
+		return b, false, false
 	}
 	if inOrder {
 		return b, true, true
 	}
-	if b == nil {
-		b = make([]byte, 0, len(raw)+1) // room for a line terminator
-	}
-	b = append(b, '{')
-	for k := range n {
-		if k > 0 {
-			b = append(b, ',')
-		}
-		b = append(b, raw[members[k].start:members[k].end]...)
-	}
-	return append(b, '}'), inOrder, true
-}
-
-func memberLess(a, b rawMember) bool {
-	if a.bucket != b.bucket {
-		return a.bucket < b.bucket
-	}
-	return string(a.key) < string(b.key)
+	return appendMembers(b, raw, members[:n]), false, true
 }

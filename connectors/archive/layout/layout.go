@@ -57,6 +57,13 @@ func (l *Layout) ApplyPreset() {
 	}
 }
 
+// ReadsValueFields reports whether the partitioner or the timestamp extractor reads a field
+// of a record's value (FieldPartitioner, timestamp.extractor=RecordField), so that the value
+// must be built.
+func (l *Layout) ReadsValueFields() bool {
+	return l.PartitionerClass == FieldPartitionerClass || l.TimestampExtractor == "RecordField"
+}
+
 // TimeBased reports whether the partitioner is one of the time-based ones.
 func (l *Layout) TimeBased() bool {
 	switch l.PartitionerClass {

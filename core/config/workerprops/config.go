@@ -116,6 +116,8 @@ type Config struct {
 
 	// TaskFunction from task.function.name (functions).
 	TaskFunction string
+	// IcebergTaskFunction from iceberg.task.function.name (functions).
+	IcebergTaskFunction string
 	// DispatchConcurrency from scheduler.dispatch.concurrency (functions).
 	DispatchConcurrency int
 	// SliceBudget from task.slice.max.ms (functions).

@@ -23,6 +23,10 @@ const (
 	KeyTLSKey        = "listeners.https.ssl.key.location"
 	KeyBasicAuthFile = "basic.auth.file"
 	KeyLogLevel      = "log.level"
+	// KeyIcebergTaskFunction names the task function of the Iceberg sink's tasks.
+	KeyIcebergTaskFunction = "iceberg.task.function.name"
+	// KeyTaskFunction names the task function of every other connector's tasks.
+	KeyTaskFunction = "task.function.name"
 )
 
 // Scope says which programs read a key.
@@ -250,7 +254,8 @@ var Keys = []Key{
 			}
 		}},
 	{Name: "config.providers", Kafka: kafkaConnect, Doc: "Config providers (`env`, `file`, `secretsmanager`), with `config.providers.<name>.class` and `config.providers.<name>.param.*`; values may then use `${env:X}`, `${file:path:key}`, `${secretsmanager:id:key}`.", set: none},
-	{Name: "task.function.name", Scope: FunctionsOnly, Doc: "The task function the scheduler invokes (name or ARN). Required by the scheduler with the Lambda invoker.", set: str(func(c *Config) *string { return &c.TaskFunction })},
+	{Name: KeyTaskFunction, Scope: FunctionsOnly, Doc: "The task function the scheduler invokes (name or ARN) for every connector but the Iceberg sink (see iceberg.task.function.name). Required by the scheduler with the Lambda invoker.", set: str(func(c *Config) *string { return &c.TaskFunction })},
+	{Name: KeyIcebergTaskFunction, Scope: FunctionsOnly, Doc: "The task function that runs the Iceberg sink's tasks (name or ARN): the one built with iceberg-go, which the other functions leave out for their start-up time and size. Required by the scheduler with the Lambda invoker once an Iceberg sink connector runs; until then its ticks report the connector's tasks as not sent.", set: str(func(c *Config) *string { return &c.IcebergTaskFunction })},
 	{Name: "scheduler.dispatch.concurrency", Default: "32", Scope: FunctionsOnly, Doc: "Task invocations in flight at once.", set: positive(func(c *Config) *int { return &c.DispatchConcurrency })},
 	{Name: "task.slice.max.ms", Default: "840000", Scope: FunctionsOnly, Doc: "Longest slice the scheduler plans (14 minutes, under Lambda's 15).", set: millis(func(c *Config) *time.Duration { return &c.SliceBudget })},
 	{Name: "task.shutdown.margin.ms", Default: "5000", Scope: FunctionsOnly, Doc: "Kept free before the invocation's deadline for flush, commit and status.", set: millis(func(c *Config) *time.Duration { return &c.Margin })},
