@@ -7,6 +7,7 @@ import (
 
 	"github.com/apache/iceberg-go/catalog"
 
+	"github.com/connectless/connectless/connectors/iceberg/icebergconfig"
 	"github.com/connectless/connectless/core/connect"
 )
 
@@ -24,19 +25,19 @@ func (c *Connector) Preflight(ctx context.Context, props map[string]string, resu
 	if err != nil {
 		return nil // the Validator reports it
 	}
-	cat, err := s.openCatalog(ctx)
+	cat, err := openCatalog(ctx, s)
 	if err != nil {
-		results.AddError(CatalogURIConfig, fmt.Sprintf("cannot open the %s catalog at %s: %v", s.catalogType, redactURI(s.catalogProps["uri"]), err))
+		results.AddError(CatalogURIConfig, fmt.Sprintf("cannot open the %s catalog at %s: %v", s.CatalogType, redactURI(s.CatalogProps["uri"]), err))
 		return nil
 	}
 	defer CloseCatalog(cat)
-	if s.autoCreate {
+	if s.AutoCreate {
 		return nil
 	}
-	for _, name := range s.tables {
+	for _, name := range s.Tables {
 		ident, _ := parseIdent(name)
 		if _, err := cat.LoadTable(ctx, ident); errors.Is(err, catalog.ErrNoSuchTable) || errors.Is(err, catalog.ErrNoSuchNamespace) {
-			results.AddError(TablesConfig, fmt.Sprintf("table %s does not exist in catalog %s: create it or set %s=true", name, s.catalogName, AutoCreateConfig))
+			results.AddError(TablesConfig, fmt.Sprintf("table %s does not exist in catalog %s: create it or set %s=true", name, s.CatalogName, AutoCreateConfig))
 		} else if err != nil {
 			results.AddError(TablesConfig, fmt.Sprintf("cannot load table %s: %v", name, err))
 		}
@@ -46,7 +47,7 @@ func (c *Connector) Preflight(ctx context.Context, props map[string]string, resu
 
 // redactURI drops the password of a database URL.
 func redactURI(uri string) string {
-	cfg, err := pgConfig(uri, "", "")
+	cfg, err := icebergconfig.PGConfig(uri, "", "")
 	if err != nil {
 		return "(the configured URI)"
 	}
