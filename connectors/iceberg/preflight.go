@@ -37,12 +37,17 @@ func (c *Connector) Preflight(ctx context.Context, props map[string]string, resu
 	for _, name := range s.Tables {
 		ident, _ := parseIdent(name)
 		if _, err := cat.LoadTable(ctx, ident); errors.Is(err, catalog.ErrNoSuchTable) || errors.Is(err, catalog.ErrNoSuchNamespace) {
-			results.AddError(TablesConfig, fmt.Sprintf("table %s does not exist in catalog %s: create it or set %s=true", name, s.CatalogName, AutoCreateConfig))
+			results.AddError(TablesConfig, missingTable(s, name))
 		} else if err != nil {
 			results.AddError(TablesConfig, fmt.Sprintf("cannot load table %s: %v", name, err))
 		}
 	}
 	return nil
+}
+
+// missingTable is the finding about a configured table that does not exist.
+func missingTable(s *settings, name string) string {
+	return fmt.Sprintf("table %s does not exist in catalog %s: create it or set %s=true", name, s.CatalogName, AutoCreateConfig)
 }
 
 // redactURI drops the password of a database URL.

@@ -45,7 +45,9 @@ type Task struct {
 func NewTask(log *slog.Logger) *Task { return &Task{log: log, now: time.Now} }
 
 // Start parses the configuration, opens the catalog, loads the configured tables and resets
-// the assigned partitions to the offsets the tables hold.
+// the assigned partitions to the offsets the tables hold. A configured table that does not
+// exist while iceberg.tables.auto-create-enabled is false fails it with a
+// *connect.PreflightError (the catalog preflight's finding).
 func (t *Task) Start(ctx context.Context, props map[string]string, tctx connect.SinkTaskContext) error {
 	if t.log == nil {
 		t.log = tctx.Logger()
@@ -77,6 +79,11 @@ func (t *Task) Start(ctx context.Context, props map[string]string, tctx connect.
 		w, err := t.writer(ctx, name)
 		if err != nil {
 			return err
+		}
+		if w == nil && !cfg.AutoCreate {
+			// the catalog preflight's finding: a program that validated this configuration
+			// without the catalog client (the REST function) relies on it being found here
+			return &connect.PreflightError{Findings: []connect.PreflightFinding{{Key: TablesConfig, Message: missingTable(cfg, name)}}}
 		}
 		for _, tp := range t.tps {
 			var off int64
