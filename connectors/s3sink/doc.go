@@ -100,13 +100,17 @@
 //
 // # Memory
 //
-// Records are encoded as they arrive and appended to one local spool file per open file (in
-// s3.spill.dir, /tmp on Lambda) through a 16 KiB buffer; compression and container framing
-// happen at upload time, one file at a time, into a second local file that is uploaded with one
-// PutObject (up to s3.part.size) or a multipart upload in s3.part.size parts read from disk.
-// Memory therefore stays bounded by the 8 KiB buffer per open file (and no file descriptor)
-// plus, for the file being uploaded, one 64 KiB Avro block or one 64 KiB page per Parquet
-// column (finished pages wait on disk for the footer), whatever the number of partitions and
+// Records are encoded as they arrive and appended to one spool per open file. A spool holds
+// its bytes in memory while the task's budget lasts (a sixteenth of the Go memory limit the
+// process runs with, at most 32 MiB; 16 MiB without a limit), then moves to a local file (in
+// s3.spill.dir, /tmp on Lambda) written through a 32 KiB buffer. Compression and container
+// framing happen at upload time, one file at a time: into memory when the spool was in memory
+// and the budget holds the object too (an uncompressed JsonFormat or ByteArrayFormat spool in
+// memory is the object itself), otherwise into a second local file; the object goes up
+// with one PutObject (up to s3.part.size) or a multipart upload in s3.part.size parts. Memory
+// therefore stays bounded by the budget plus a 32 KiB buffer per open file on disk (and no file
+// descriptor) plus, for the file being uploaded, one 64 KiB Avro block or one 64 KiB page per
+// Parquet column (finished pages wait on disk for the footer), whatever the number of partitions and
 // open files. BenchmarkIntegrationOpenFiles reports the heap per open file.
 //
 // # Manifest

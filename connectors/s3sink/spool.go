@@ -2,37 +2,231 @@ package s3sink
 
 import (
 	"bufio"
+	"bytes"
 	"fmt"
 	"io"
+	"math"
 	"os"
+	"runtime/debug"
+	"sync"
+	"sync/atomic"
 )
 
-// spool is an append-only local file buffering one open file's records. It holds no file
-// descriptor between writes (the file is opened to append a full buffer, then closed), so
-// neither memory nor descriptors grow beyond one small buffer per open file.
+// spool buffers one open file's records until upload: in memory while the task's spool
+// budget lasts, then in an append-only local file. On disk it holds no file descriptor
+// between writes (the file is opened to append a full buffer, then closed), so neither
+// memory nor descriptors grow beyond one small buffer per open file once the budget is
+// spent.
 type spool struct {
-	path  string
-	buf   []byte
-	size  int64 // bytes on disk
-	count int
+	dir    string
+	budget *spoolBudget
+	// chunks hold the bytes while the spool is in memory (path is empty); held is the part
+	// of the budget they took.
+	chunks [][]byte
+	held   int64
+	path   string // the spool file, once the spool went to disk
+	buf    []byte // the write buffer on disk
+	size   int64  // bytes on disk
+	count  int
 }
 
-// spoolBufSize bounds the memory each open file holds.
+// spoolBufSize bounds the memory each open file holds once its spool is on disk.
 const spoolBufSize = 32 << 10
 
-func newSpool(dir string) (*spool, error) {
-	f, err := os.CreateTemp(dir, "s3sink-*.spool")
+// Sizes of a memory spool's chunks: the first is small (most open files of a task with many
+// partitions stay small), each next one twice the last, up to spoolChunkMax.
+const (
+	spoolChunkMin = 32 << 10
+	spoolChunkMax = 1 << 20
+)
+
+// spoolBudget is the memory the spools (and the objects built from them) of one task may
+// hold before going to disk; safe for concurrent use. It keeps the chunks of closed spools
+// (up to its size) for the next ones, so that spooling object after object makes little
+// garbage.
+type spoolBudget struct {
+	left atomic.Int64
+	size int64
+	mu   sync.Mutex
+	free [][]byte // chunks for reuse, empty
+	kept int64    // bytes in free
+}
+
+// Bounds of a task's spool budget: a sixteenth of the Go memory limit, at most
+// spoolBudgetMax; spoolBudgetNoLimit when the process runs without a limit. The collector
+// lets the heap grow to a multiple of what is live (GOGC), so the budget stays small beside
+// the limit.
+const (
+	spoolBudgetMax     = 32 << 20
+	spoolBudgetNoLimit = 16 << 20
+)
+
+// newSpoolBudget returns a budget of n bytes.
+func newSpoolBudget(n int64) *spoolBudget {
+	b := &spoolBudget{size: n}
+	b.left.Store(n)
+	return b
+}
+
+// memorySpoolBudget is a task's budget in a process whose Go memory limit is limit (as
+// debug.SetMemoryLimit reports it; math.MaxInt64 means none).
+func memorySpoolBudget(limit int64) int64 {
+	if limit <= 0 || limit == math.MaxInt64 {
+		return spoolBudgetNoLimit
+	}
+	return min(limit/16, spoolBudgetMax)
+}
+
+// processSpoolBudget is the budget of a task in this process.
+func processSpoolBudget() *spoolBudget {
+	return newSpoolBudget(memorySpoolBudget(debug.SetMemoryLimit(-1)))
+}
+
+// take reserves n bytes; false when the budget does not have them.
+func (b *spoolBudget) take(n int64) bool {
+	if b == nil {
+		return false
+	}
+	for {
+		left := b.left.Load()
+		if left < n {
+			return false
+		}
+		if b.left.CompareAndSwap(left, left-n) {
+			return true
+		}
+	}
+}
+
+// chunk returns an empty chunk of capacity size: a kept one when there is one.
+func (b *spoolBudget) chunk(size int) []byte {
+	b.mu.Lock()
+	for i, c := range b.free {
+		if cap(c) == size {
+			b.free[i] = b.free[len(b.free)-1]
+			b.free = b.free[:len(b.free)-1]
+			b.kept -= int64(cap(c))
+			b.mu.Unlock()
+			return c
+		}
+	}
+	b.mu.Unlock()
+	return make([]byte, 0, size)
+}
+
+// keep takes back the chunks of a closed spool for reuse, as far as the budget's size goes.
+func (b *spoolBudget) keep(chunks [][]byte) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, c := range chunks {
+		if b.kept+int64(cap(c)) > b.size {
+			return
+		}
+		b.free = append(b.free, c[:0])
+		b.kept += int64(cap(c))
+	}
+}
+
+// give returns n bytes to the budget.
+func (b *spoolBudget) give(n int64) {
+	if b != nil && n > 0 {
+		b.left.Add(n)
+	}
+}
+
+// newSpool returns an empty spool that holds its bytes in memory while budget allows, then
+// in a file in dir. A nil budget spools to disk from the start.
+func newSpool(dir string, budget *spoolBudget) (*spool, error) {
+	s := &spool{dir: dir, budget: budget}
+	if budget == nil {
+		if err := s.toDisk(); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// inMemory reports whether the spool's bytes are all in memory.
+func (s *spool) inMemory() bool { return s.path == "" }
+
+// written is the number of bytes written.
+func (s *spool) written() int64 {
+	if s.inMemory() {
+		var n int64
+		for _, c := range s.chunks {
+			n += int64(len(c))
+		}
+		return n
+	}
+	return s.size + int64(len(s.buf))
+}
+
+// memWrite appends the parts to the memory chunks, taking a new chunk from the budget when
+// the last one is full; false (nothing written) when the budget cannot cover them.
+func (s *spool) memWrite(parts ...[]byte) bool {
+	n := 0
+	for _, p := range parts {
+		n += len(p)
+	}
+	last := len(s.chunks) - 1
+	if last < 0 || cap(s.chunks[last])-len(s.chunks[last]) < n {
+		size := spoolChunkMin
+		if last >= 0 {
+			size = min(2*cap(s.chunks[last]), spoolChunkMax)
+		}
+		size = max(size, n)
+		if !s.budget.take(int64(size)) {
+			return false
+		}
+		s.held += int64(size)
+		s.chunks = append(s.chunks, s.budget.chunk(size))
+		last++
+	}
+	for _, p := range parts {
+		s.chunks[last] = append(s.chunks[last], p...)
+	}
+	return true
+}
+
+// toDisk moves the spool to a new file in dir: what memory held is written to it, and the
+// budget it took is given back.
+func (s *spool) toDisk() error {
+	f, err := os.CreateTemp(s.dir, "s3sink-*.spool")
 	if err != nil {
-		return nil, fmt.Errorf("create spool file: %w", err)
+		return fmt.Errorf("create spool file: %w", err)
 	}
-	if err := f.Close(); err != nil {
-		return nil, fmt.Errorf("create spool file: %w", err)
+	for _, c := range s.chunks {
+		if err == nil {
+			_, err = f.Write(c)
+		}
+		s.size += int64(len(c))
 	}
-	return &spool{path: f.Name()}, nil
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	s.path = f.Name()
+	if s.budget != nil {
+		s.budget.keep(s.chunks)
+	}
+	s.chunks = nil
+	s.budget.give(s.held)
+	s.held = 0
+	if err != nil {
+		return fmt.Errorf("append to spool: %w", err)
+	}
+	return nil
 }
 
 // write appends b, going to disk when the buffer is full.
 func (s *spool) write(b []byte) error {
+	if s.inMemory() {
+		if s.memWrite(b) {
+			return nil
+		}
+		if err := s.toDisk(); err != nil {
+			return err
+		}
+	}
 	if len(s.buf)+len(b) <= spoolBufSize {
 		if s.buf == nil {
 			s.buf = make([]byte, 0, spoolBufSize)
@@ -48,6 +242,14 @@ func (s *spool) write(b []byte) error {
 
 // writeLine appends b and the terminator c.
 func (s *spool) writeLine(b []byte, c byte) error {
+	if s.inMemory() {
+		if s.memWrite(b, []byte{c}) {
+			return nil
+		}
+		if err := s.toDisk(); err != nil {
+			return err
+		}
+	}
 	if len(s.buf)+len(b)+1 > spoolBufSize {
 		if err := s.flush(b); err != nil {
 			return err
@@ -85,8 +287,16 @@ func (s *spool) flush(extra []byte) error {
 	return nil
 }
 
-// reader flushes pending bytes and opens the spool for reading; the caller closes it.
+// reader returns the spool's bytes from the start; the caller closes it. On disk it flushes
+// pending bytes and opens the file.
 func (s *spool) reader() (io.ReadCloser, error) {
+	if s.inMemory() {
+		rs := make([]io.Reader, len(s.chunks))
+		for i, c := range s.chunks {
+			rs[i] = bytes.NewReader(c)
+		}
+		return io.NopCloser(io.MultiReader(rs...)), nil
+	}
 	if err := s.flush(nil); err != nil {
 		return nil, err
 	}
@@ -100,7 +310,44 @@ func (s *spool) reader() (io.ReadCloser, error) {
 	}{bufio.NewReaderSize(f, 32<<10), f}, nil
 }
 
+// readerAt returns the bytes of a spool in memory, for reading at any offset while the
+// spool stays open.
+func (s *spool) readerAt() io.ReaderAt { return chunksReader(s.chunks) }
+
+// chunksReader reads the concatenation of its chunks.
+type chunksReader [][]byte
+
+// ReadAt implements io.ReaderAt.
+func (c chunksReader) ReadAt(p []byte, off int64) (int, error) {
+	if off < 0 {
+		return 0, fmt.Errorf("spool: negative offset %d", off)
+	}
+	n := 0
+	for _, b := range c {
+		if off >= int64(len(b)) {
+			off -= int64(len(b))
+			continue
+		}
+		k := copy(p[n:], b[off:])
+		n, off = n+k, 0
+		if n == len(p) {
+			return n, nil
+		}
+	}
+	return n, io.EOF
+}
+
+// close drops the spool's bytes: its memory goes back to the budget (its chunks to be
+// reused), its file is removed. Nothing may read the spool after.
 func (s *spool) close() {
 	s.buf = nil
-	os.Remove(s.path)
+	if s.budget != nil {
+		s.budget.keep(s.chunks)
+	}
+	s.chunks = nil
+	s.budget.give(s.held)
+	s.held = 0
+	if s.path != "" {
+		os.Remove(s.path)
+	}
 }

@@ -3,35 +3,143 @@ package s3sink
 import (
 	"bytes"
 	"io"
+	"math"
 	"testing"
 )
 
-// TestSpoolWriteLine checks that lines written with their terminator read back whole,
-// across buffer flushes and for a line longer than the buffer.
+// TestSpoolWriteLine checks that what is written reads back whole, across buffer flushes,
+// for lines longer than the buffer, in memory, on disk and when the budget runs out half
+// way (the spool moves to disk), and that closing gives the budget back.
 func TestSpoolWriteLine(t *testing.T) {
-	sp, err := newSpool(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
+	tests := []struct {
+		name     string
+		budget   int64 // -1: no budget (disk from the start)
+		inMemory bool  // where the spool ends
+	}{
+		{"disk", -1, false},
+		{"empty budget", 0, false},
+		{"budget runs out", 100 << 10, false},
+		{"memory", 16 << 20, true},
 	}
-	defer sp.close()
-	var want []byte
-	for i, n := range []int{100, spoolBufSize - 50, 60, spoolBufSize + 10, 1, spoolBufSize - 1} {
-		line := bytes.Repeat([]byte{byte('a' + i)}, n)
-		if err := sp.writeLine(line, '\n'); err != nil {
-			t.Fatal(err)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var budget *spoolBudget
+			if tt.budget >= 0 {
+				budget = newSpoolBudget(tt.budget)
+			}
+			sp, err := newSpool(t.TempDir(), budget)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want []byte
+			for i, n := range []int{100, spoolBufSize - 50, 60, spoolBufSize + 10, 1, spoolBufSize - 1, 3 * spoolChunkMax, 7} {
+				line := bytes.Repeat([]byte{byte('a' + i)}, n)
+				if i%3 == 2 {
+					err = sp.write(line)
+					want = append(want, line...)
+				} else {
+					err = sp.writeLine(line, '\n')
+					want = append(append(want, line...), '\n')
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			if sp.inMemory() != tt.inMemory || sp.written() != int64(len(want)) {
+				t.Fatalf("in memory %v with %d bytes written, want %v and %d", sp.inMemory(), sp.written(), tt.inMemory, len(want))
+			}
+			r, err := sp.reader()
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := io.ReadAll(r)
+			r.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Fatalf("read %d bytes, want %d", len(got), len(want))
+			}
+			if sp.inMemory() {
+				// the spool as the object: read at any offset, as an upload's parts are
+				ra := sp.readerAt()
+				for _, off := range []int64{0, 1, spoolChunkMin - 1, spoolChunkMin, int64(len(want)) / 3, int64(len(want)) - 5} {
+					part := make([]byte, min(100_000, int64(len(want))-off))
+					if n, err := ra.ReadAt(part, off); n != len(part) || (err != nil && err != io.EOF) || !bytes.Equal(part, want[off:off+int64(n)]) {
+						t.Fatalf("ReadAt(%d bytes at %d) = %d, %v", len(part), off, n, err)
+					}
+				}
+				all, err := io.ReadAll(io.NewSectionReader(ra, 0, sp.written()))
+				if err != nil || !bytes.Equal(all, want) {
+					t.Fatalf("section of the whole spool: %d bytes, %v", len(all), err)
+				}
+				if n, err := ra.ReadAt(make([]byte, 10), int64(len(want))-4); n != 4 || err != io.EOF {
+					t.Fatalf("ReadAt past the end = %d, %v; want 4, EOF", n, err)
+				}
+			}
+			sp.close()
+			if budget != nil && budget.left.Load() != tt.budget {
+				t.Fatalf("budget %d after close, want %d", budget.left.Load(), tt.budget)
+			}
+		})
+	}
+}
+
+func TestMemorySpoolBudget(t *testing.T) {
+	tests := []struct {
+		limit, want int64
+	}{
+		{math.MaxInt64, spoolBudgetNoLimit},
+		{40 << 20, 5 << 19}, // a 64 MB function's limit: 2.5 MiB
+		{1504 << 20, spoolBudgetMax},
+	}
+	for _, tt := range tests {
+		if got := memorySpoolBudget(tt.limit); got != tt.want {
+			t.Errorf("memorySpoolBudget(%d) = %d, want %d", tt.limit, got, tt.want)
 		}
-		want = append(append(want, line...), '\n')
 	}
-	r, err := sp.reader()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	got, err := io.ReadAll(r)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(got, want) || sp.size != int64(len(want)) {
-		t.Fatalf("read %d bytes (size %d), want %d", len(got), sp.size, len(want))
+}
+
+// BenchmarkSpool spools one 8 MiB object of 200-byte lines and reads it back, in memory and
+// on disk (no budget), as an upload of an uncompressed format reads it; one budget serves
+// every object, as a task's does.
+func BenchmarkSpool(b *testing.B) {
+	line := bytes.Repeat([]byte("l"), 199)
+	for _, c := range []struct {
+		name   string
+		budget int64
+	}{{"memory", 64 << 20}, {"disk", 0}} {
+		b.Run(c.name, func(b *testing.B) {
+			dir := b.TempDir()
+			budget := newSpoolBudget(c.budget)
+			b.SetBytes(8 << 20)
+			b.ReportAllocs()
+			for b.Loop() {
+				sp, err := newSpool(dir, budget)
+				if err != nil {
+					b.Fatal(err)
+				}
+				for range (8 << 20) / 200 {
+					if err := sp.writeLine(line, '\n'); err != nil {
+						b.Fatal(err)
+					}
+				}
+				var body io.Reader
+				if sp.inMemory() {
+					body = io.NewSectionReader(sp.readerAt(), 0, sp.written())
+				} else {
+					r, err := sp.reader()
+					if err != nil {
+						b.Fatal(err)
+					}
+					defer r.Close()
+					body = r
+				}
+				if n, err := io.Copy(io.Discard, body); err != nil || n != sp.written() {
+					b.Fatal(n, err)
+				}
+				sp.close()
+			}
+		})
 	}
 }

@@ -36,6 +36,8 @@ type Task struct {
 	// copies each line before the next record is encoded.
 	line     []byte
 	spillDir string
+	budget   *spoolBudget // memory the spools may hold before going to disk
+	object   []byte       // the buffer the last object built in memory took, for the next
 	writers  map[connect.TopicPartition]*tpWriter
 	manifest []ManifestEntry
 	notifier *kafka.Writer   // nil without s3.notification.topic
@@ -90,6 +92,7 @@ func (t *Task) Start(ctx context.Context, props map[string]string, tctx connect.
 			return err
 		}
 	}
+	t.budget = processSpoolBudget()
 	if t.spillDir, err = os.MkdirTemp(cfg.SpillDir, "s3sink-"); err != nil {
 		return fmt.Errorf("create spill dir in %q: %w", cfg.SpillDir, err)
 	}

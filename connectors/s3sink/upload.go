@@ -1,6 +1,7 @@
 package s3sink
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -16,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/smithy-go"
 
+	"github.com/connectless/connectless/connectors/archive/format"
 	"github.com/connectless/connectless/connectors/archive/layout"
 	"github.com/connectless/connectless/connectors/archive/s3client"
 	"github.com/connectless/connectless/core/connect"
@@ -115,7 +117,7 @@ func isPreconditionFailed(err error) bool {
 
 // create writes an object only if the key is free (If-None-Match: *), from a local file:
 // one PutObject up to s3.part.size, multipart above. created is false when the key exists.
-func (s *store) create(ctx context.Context, key string, f *os.File, size int64, meta map[string]string) (created bool, err error) {
+func (s *store) create(ctx context.Context, key string, f io.ReaderAt, size int64, meta map[string]string) (created bool, err error) {
 	tags := s.tagging(meta)
 	if size <= s.partSize {
 		in := &s3.PutObjectInput{
@@ -179,7 +181,7 @@ func (s *store) create(ctx context.Context, key string, f *os.File, size int64, 
 
 // overwrite writes a companion object unconditionally (keys and headers files are arbitrated
 // by their value file).
-func (s *store) overwrite(ctx context.Context, key string, f *os.File, size int64, meta map[string]string) error {
+func (s *store) overwrite(ctx context.Context, key string, f io.ReaderAt, size int64, meta map[string]string) error {
 	in := &s3.PutObjectInput{Bucket: &s.cfg.Bucket, Key: &key, Body: io.NewSectionReader(f, 0, size), ContentLength: aws.Int64(size), Metadata: meta, Tagging: s.tagging(meta)}
 	s.decoratePut(in)
 	if _, err := s.client.PutObject(ctx, in); err != nil {
@@ -274,33 +276,20 @@ func (t *Task) upload(ctx context.Context, tp connect.TopicPartition, f *fileSet
 
 func (t *Task) uploadView(ctx context.Context, tp connect.TopicPartition, f *fileSet, v layout.View, meta map[string]string, conditional bool) (ManifestEntry, error) {
 	key := t.key(tp, f.enc, f.start, v)
-	out, err := os.CreateTemp(t.spillDir, "s3sink-*.object")
-	if err != nil {
-		return ManifestEntry{}, fmt.Errorf("create object file: %w", err)
-	}
-	defer func() { out.Close(); os.Remove(out.Name()) }()
-	r, err := f.spools[v].reader()
-	if err != nil {
-		return ManifestEntry{}, err
-	}
-	err = t.formats[v].Finish(out, r, f.schemas[v], f.count)
-	r.Close()
+	body, size, release, err := t.finish(f, v)
 	if err != nil {
 		return ManifestEntry{}, fmt.Errorf("write %q: %w", key, err)
 	}
-	size, err := out.Seek(0, io.SeekCurrent)
-	if err != nil {
-		return ManifestEntry{}, fmt.Errorf("size of %q: %w", key, err)
-	}
+	defer release()
 	entry := ManifestEntry{Key: key, Topic: tp.Topic, Partition: tp.Partition, FirstOffset: f.start, LastOffset: f.last,
 		RecordCount: f.count, ByteSize: size, view: v}
 	if f.minTs != int64(^uint64(0)>>1) {
 		entry.MinTimestamp, entry.MaxTimestamp = &f.minTs, &f.maxTs
 	}
 	if !conditional {
-		return entry, t.store.overwrite(ctx, key, out, size, meta)
+		return entry, t.store.overwrite(ctx, key, body, size, meta)
 	}
-	created, err := t.store.create(ctx, key, out, size, meta)
+	created, err := t.store.create(ctx, key, body, size, meta)
 	if err != nil {
 		return ManifestEntry{}, err
 	}
@@ -317,4 +306,53 @@ func (t *Task) uploadView(ctx context.Context, tp connect.TopicPartition, f *fil
 		return entry, nil
 	}
 	return ManifestEntry{}, &conflictError{key: key, ourLast: f.last, itsLast: m.last}
+}
+
+// objectSlack is what an object may take beyond its spool's bytes (format framing) when it
+// is built in memory.
+const objectSlack = 64 << 10
+
+// finish builds the object of one view of a file from its spool: the spool itself when it is
+// in memory and its format writes it unchanged (format.Verbatim), in memory when the spool is
+// in memory and the task's spool budget holds the object too, otherwise in a local file. It
+// returns the object, its size and what releases it.
+func (t *Task) finish(f *fileSet, v layout.View) (io.ReaderAt, int64, func(), error) {
+	sp := f.spools[v]
+	if vf, ok := t.formats[v].(format.Verbatim); ok && sp.inMemory() && vf.Verbatim() {
+		return sp.readerAt(), sp.written(), func() {}, nil
+	}
+	r, err := sp.reader()
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	defer r.Close()
+	if est := sp.written() + objectSlack; sp.inMemory() && t.budget.take(est) {
+		mem := t.object
+		if int64(cap(mem)) < est {
+			mem = make([]byte, 0, est)
+		}
+		t.object = nil // in use until released
+		buf := bytes.NewBuffer(mem[:0])
+		release := func() { t.object = buf.Bytes()[:0]; t.budget.give(est) }
+		if err := t.formats[v].Finish(buf, r, f.schemas[v], f.count); err != nil {
+			release()
+			return nil, 0, nil, err
+		}
+		return bytes.NewReader(buf.Bytes()), int64(buf.Len()), release, nil
+	}
+	out, err := os.CreateTemp(t.spillDir, "s3sink-*.object")
+	if err != nil {
+		return nil, 0, nil, fmt.Errorf("create object file: %w", err)
+	}
+	release := func() { out.Close(); os.Remove(out.Name()) }
+	if err := t.formats[v].Finish(out, r, f.schemas[v], f.count); err != nil {
+		release()
+		return nil, 0, nil, err
+	}
+	size, err := out.Seek(0, io.SeekCurrent)
+	if err != nil {
+		release()
+		return nil, 0, nil, fmt.Errorf("object size: %w", err)
+	}
+	return out, size, release, nil
 }

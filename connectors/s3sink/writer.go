@@ -265,7 +265,7 @@ func (t *Task) openFile(ctx context.Context, w *tpWriter, rec *connect.SinkRecor
 		if t.formats[v] == nil || (layout.View(v) == layout.ValueView && b == nil) {
 			continue
 		}
-		sp, err := newSpool(t.spillDir)
+		sp, err := newSpool(t.spillDir, t.budget)
 		if err != nil {
 			return nil, false, err
 		}

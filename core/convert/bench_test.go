@@ -1,6 +1,7 @@
 package convert
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/connectless/connectless/core/connect"
@@ -87,6 +88,18 @@ func BenchmarkJSONConverterToConnectSchemaless(b *testing.B) {
 	for b.Loop() {
 		if _, _, err := c.ToConnect("logs", logRecord); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkStringConverterFromConnect writes one 200-byte log line as StringConverter does.
+func BenchmarkStringConverterFromConnect(b *testing.B) {
+	c := &StringConverter{}
+	line := strings.Repeat("l", 200)
+	b.ReportAllocs()
+	for b.Loop() {
+		if out, err := c.FromConnect("logs", nil, line); err != nil || len(out) != 200 {
+			b.Fatal(err, len(out))
 		}
 	}
 }

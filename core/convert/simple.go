@@ -62,7 +62,10 @@ func (c *StringConverter) FromConnect(_ string, _ *connect.Schema, value any) ([
 	if value == nil {
 		return nil, nil
 	}
-	s := javacompat.ToString(value)
+	s, ok := value.(string) // the common case, without ToString's two copies
+	if !ok {
+		s = javacompat.ToString(value)
+	}
 	switch c.charset {
 	case "UTF-8", "":
 		return []byte(s), nil

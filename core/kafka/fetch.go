@@ -74,6 +74,27 @@ func (c *Client) Fetch(ctx context.Context, tp connect.TopicPartition, offset in
 	if opts.MaxWait <= 0 {
 		opts.MaxWait = 500 * time.Millisecond
 	}
+	if offset < 0 {
+		return c.fetchGo(ctx, tp, offset, opts)
+	}
+	resp, err := c.fetchRaw(ctx, tp.Topic, tp.Partition, offset, opts)
+	if err != nil {
+		return FetchResult{}, fmt.Errorf("fetch %s at %d: %w", FormatPartition(tp), offset, err)
+	}
+	p := resp.partition
+	if p.errorCode != 0 {
+		return FetchResult{}, fmt.Errorf("fetch %s at %d: %w", FormatPartition(tp), offset, kafkago.Error(p.errorCode))
+	}
+	res := FetchResult{Next: offset, HighWatermark: p.highWatermark, LogStartOffset: p.logStartOffset}
+	if err := decodeBatches(tp, offset, p.records, &res); err != nil {
+		return FetchResult{}, fmt.Errorf("fetch %s at %d: %w", FormatPartition(tp), offset, err)
+	}
+	return res, nil
+}
+
+// fetchGo is Fetch through kafka-go's own fetch request and decoder, for the symbolic
+// offsets (kafka-go's FirstOffset and LastOffset) it resolves first.
+func (c *Client) fetchGo(ctx context.Context, tp connect.TopicPartition, offset int64, opts FetchOptions) (FetchResult, error) {
 	resp, err := c.fetchKC.Fetch(ctx, &kafkago.FetchRequest{
 		Topic:     tp.Topic,
 		Partition: int(tp.Partition),

@@ -73,3 +73,20 @@ func BenchmarkPartitionKey(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkPartitionKeysShared is BenchmarkPartitionKeys for a task that gives its records
+// one partition map (FileStreamSource).
+func BenchmarkPartitionKeysShared(b *testing.B) {
+	shared := map[string]any{"filename": "/var/log/app/requests.log"}
+	parts := make([]map[string]any, 1000)
+	for i := range parts {
+		parts[i] = shared
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		var k partitionKeys
+		for _, p := range parts {
+			k.key(p)
+		}
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"reflect"
 	"time"
 
 	"github.com/connectless/connectless/core/connect"
@@ -419,11 +420,17 @@ type partitionKeys struct {
 }
 
 func (k *partitionKeys) key(p map[string]any) string {
-	if k.last != nil && samePartition(k.last, p) {
+	if k.last != nil && (sameMap(k.last, p) || samePartition(k.last, p)) {
 		return k.lastKey
 	}
 	k.last, k.lastKey = p, partitionKey(p)
 	return k.lastKey
+}
+
+// sameMap reports whether a and b are the same map (a task that gives its records one
+// partition map), without comparing their entries.
+func sameMap(a, b map[string]any) bool {
+	return reflect.ValueOf(a).UnsafePointer() == reflect.ValueOf(b).UnsafePointer()
 }
 
 // samePartition reports whether two source partitions hold the same keys with equal values

@@ -116,7 +116,7 @@ func (r *run) produce(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	w := r.rt.Kafka.NewWriter(kafka.WriterOptions{BatchSize: 2000, Linger: 5 * time.Millisecond})
+	w := r.rt.Kafka.NewWriter(kafka.WriterOptions{BatchSize: 2000})
 	defer w.Close()
 	var bytes int64
 	step := max(r.opts.Records/4, 1)

@@ -153,6 +153,20 @@ func compressionExt(kind string) string {
 	return ""
 }
 
+// Verbatim is implemented by formats whose Finish may write the spool unchanged. Verbatim
+// reports whether it does in the format's configuration (no compression), so that a sink
+// may upload a spool it holds in memory as the object, without copying it.
+type Verbatim interface{ Verbatim() bool }
+
+// verbatim reports whether copyCompressed copies the spool unchanged.
+func (c *compressors) verbatim() bool { return c == nil || (c.kind != "gzip" && c.kind != "zstd") }
+
+// Verbatim reports whether Finish writes the spooled lines unchanged (no compression).
+func (f jsonFormat) Verbatim() bool { return f.comp.verbatim() }
+
+// Verbatim reports whether Finish writes the spooled values unchanged (no compression).
+func (f byteArrayFormat) Verbatim() bool { return f.comp.verbatim() }
+
 // copyCompressed copies the spool through the compressor of s3.compression.type to dst.
 func (c *compressors) copyCompressed(dst io.Writer, spool io.Reader) error {
 	w, done, err := c.get(dst)
