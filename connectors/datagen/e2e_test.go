@@ -16,7 +16,6 @@ import (
 	"github.com/connectless/connectless/core/store"
 	"github.com/connectless/connectless/core/store/memory"
 	"github.com/connectless/connectless/core/taskrun"
-	"github.com/connectless/connectless/core/taskslice"
 )
 
 func TestIntegrationDatagenToKafka(t *testing.T) {
@@ -43,7 +42,7 @@ func TestIntegrationDatagenToKafka(t *testing.T) {
 				return taskrun.Pipeline{}, err
 			}
 			value, err := convert.New("org.apache.kafka.connect.json.JsonConverter", map[string]string{"schemas.enable": "false"}, false)
-			return taskrun.Pipeline{Converters: taskslice.Converters{Key: key, Value: value}}, err
+			return taskrun.Pipeline{Converters: taskrun.Converters{Key: key, Value: value}}, err
 		}}
 	cfg := map[string]string{"connector.class": "DatagenConnector", "kafka.topic": "app-logs", "quickstart": "applogs",
 		"max.interval": "0", "iterations": "1000", "random.seed": "9"}

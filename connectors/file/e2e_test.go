@@ -21,7 +21,6 @@ import (
 	"github.com/connectless/connectless/core/store"
 	"github.com/connectless/connectless/core/store/memory"
 	"github.com/connectless/connectless/core/taskrun"
-	"github.com/connectless/connectless/core/taskslice"
 )
 
 // pipeline is a harness: a kfake broker, a memory store and the file connectors, run one
@@ -64,7 +63,7 @@ func newPipeline(t *testing.T, topics ...string) *pipeline {
 			if err != nil {
 				return taskrun.Pipeline{}, err
 			}
-			return taskrun.Pipeline{Converters: taskslice.Converters{Key: key, Value: value}}, nil
+			return taskrun.Pipeline{Converters: taskrun.Converters{Key: key, Value: value}}, nil
 		},
 	}
 	return &pipeline{t: t, env: env, st: st}

@@ -24,7 +24,6 @@ import (
 	"github.com/connectless/connectless/core/store"
 	"github.com/connectless/connectless/core/store/memory"
 	"github.com/connectless/connectless/core/taskrun"
-	"github.com/connectless/connectless/core/taskslice"
 )
 
 // ingest is a local endpoint that refuses (400) any batch holding a value with "bad": true and
@@ -105,7 +104,7 @@ func TestIntegrationHTTPSinkDeadLetterQueue(t *testing.T) {
 				return taskrun.Pipeline{}, err
 			}
 			key, err := convert.New("org.apache.kafka.connect.storage.StringConverter", nil, true)
-			return taskrun.Pipeline{Converters: taskslice.Converters{Key: key, Value: value}}, err
+			return taskrun.Pipeline{Converters: taskrun.Converters{Key: key, Value: value}}, err
 		}}
 
 	for _, tc := range []struct {

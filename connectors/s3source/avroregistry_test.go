@@ -19,7 +19,6 @@ import (
 	"github.com/connectless/connectless/core/store"
 	"github.com/connectless/connectless/core/store/memory"
 	"github.com/connectless/connectless/core/taskrun"
-	"github.com/connectless/connectless/core/taskslice"
 	"github.com/connectless/connectless/infra/devstack"
 	"github.com/connectless/connectless/infra/devstack/devstacktest"
 )
@@ -145,7 +144,7 @@ func TestIntegrationAvroTopicArchivedAndRestored(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rres, err := runSliceWith(ctx, t, client, NewTask(nil), sourceProps(sp, nil), newOffsets(), 0, taskslice.Converters{Key: key, Value: value, Header: header})
+	rres, err := runSliceWith(ctx, t, client, NewTask(nil), sourceProps(sp, nil), newOffsets(), 0, taskrun.Converters{Key: key, Value: value, Header: header})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,7 +14,7 @@ import (
 	"github.com/connectless/connectless/core/convert"
 	"github.com/connectless/connectless/core/kafka"
 	"github.com/connectless/connectless/core/store"
-	"github.com/connectless/connectless/core/taskslice"
+	"github.com/connectless/connectless/core/taskrun"
 	"github.com/connectless/connectless/infra/devstack"
 	"github.com/connectless/connectless/infra/devstack/devstacktest"
 )
@@ -33,7 +33,7 @@ func startKafka(t *testing.T) *kafka.Client {
 }
 
 // jsonConverters are what a restore of a JSON archive of string keys uses.
-func jsonConverters(t *testing.T) taskslice.Converters {
+func jsonConverters(t *testing.T) taskrun.Converters {
 	t.Helper()
 	k, err := convert.New("org.apache.kafka.connect.storage.StringConverter", nil, true)
 	if err != nil {
@@ -47,25 +47,25 @@ func jsonConverters(t *testing.T) taskslice.Converters {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return taskslice.Converters{Key: k, Value: v, Header: h}
+	return taskrun.Converters{Key: k, Value: v, Header: h}
 }
 
 // runSlice runs one source slice that commits into offs (nil: dropped without commit).
-func runSlice(ctx context.Context, t *testing.T, client *kafka.Client, task connect.SourceTask, props map[string]string, offs *offsets, maxRecords int) (taskslice.SourceResult, error) {
+func runSlice(ctx context.Context, t *testing.T, client *kafka.Client, task connect.SourceTask, props map[string]string, offs *offsets, maxRecords int) (taskrun.SourceResult, error) {
 	t.Helper()
 	return runSliceWith(ctx, t, client, task, props, offs, maxRecords, jsonConverters(t))
 }
 
-func runSliceWith(ctx context.Context, t *testing.T, client *kafka.Client, task connect.SourceTask, props map[string]string, offs *offsets, maxRecords int, conv taskslice.Converters) (taskslice.SourceResult, error) {
+func runSliceWith(ctx context.Context, t *testing.T, client *kafka.Client, task connect.SourceTask, props map[string]string, offs *offsets, maxRecords int, conv taskrun.Converters) (taskrun.SourceResult, error) {
 	t.Helper()
-	s := taskslice.SourceSlice{
+	s := taskrun.SourceSlice{
 		Task: task, TaskConfig: props, Client: client, MaxRecords: maxRecords, IdlePolls: 2,
-		Converters: conv, ConnectorName: "restore", Errors: taskslice.DefaultErrorConfig(),
+		Converters: conv, ConnectorName: "restore", Errors: taskrun.DefaultErrorConfig(),
 	}
 	if offs != nil {
 		s.OffsetReader, s.Commit = offs, offs.commit
 	}
-	return taskslice.RunSourceSlice(ctx, nil, s)
+	return taskrun.RunSourceSlice(ctx, nil, s)
 }
 
 // restoredSeqs reads a restored partition and returns each record's seq field, checking

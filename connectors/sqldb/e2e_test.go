@@ -13,7 +13,6 @@ import (
 	"github.com/connectless/connectless/core/store"
 	"github.com/connectless/connectless/core/store/memory"
 	"github.com/connectless/connectless/core/taskrun"
-	"github.com/connectless/connectless/core/taskslice"
 	"github.com/connectless/connectless/infra/devstack"
 	"github.com/connectless/connectless/infra/devstack/devstacktest"
 )
@@ -44,7 +43,7 @@ func e2eEnv(t *testing.T, topics ...string) (*taskrun.Env, store.Store, *connect
 			if err != nil {
 				return taskrun.Pipeline{}, err
 			}
-			return taskrun.Pipeline{Converters: taskslice.Converters{Key: key, Value: value}}, nil
+			return taskrun.Pipeline{Converters: taskrun.Converters{Key: key, Value: value}}, nil
 		},
 	}
 	return env, st, reg, client

@@ -6,7 +6,7 @@ import (
 
 	"github.com/connectless/connectless/core/connect"
 	"github.com/connectless/connectless/core/convert"
-	"github.com/connectless/connectless/core/taskslice"
+	"github.com/connectless/connectless/core/internal/taskslice"
 	"github.com/connectless/connectless/core/transform"
 )
 

@@ -12,10 +12,10 @@ import (
 	"github.com/connectless/connectless/core/config/provider"
 	"github.com/connectless/connectless/core/connect"
 	"github.com/connectless/connectless/core/connect/transient"
+	"github.com/connectless/connectless/core/internal/taskslice"
 	"github.com/connectless/connectless/core/kafka"
 	"github.com/connectless/connectless/core/schedule"
 	"github.com/connectless/connectless/core/store"
-	"github.com/connectless/connectless/core/taskslice"
 )
 
 // ErrSkipped is returned when an invocation had nothing to do: the lease is held elsewhere,
@@ -24,8 +24,8 @@ var ErrSkipped = errors.New("invocation skipped")
 
 // Pipeline is what a task's records pass through besides the task itself.
 type Pipeline struct {
-	Converters taskslice.Converters
-	Transform  taskslice.Transformer // nil means none
+	Converters Converters
+	Transform  Transformer // nil means none
 	// Close releases the pipeline's resources; may be nil.
 	Close func() error
 }

@@ -11,11 +11,11 @@ import (
 	"github.com/twmb/franz-go/pkg/kfake"
 
 	"github.com/connectless/connectless/core/connect"
+	"github.com/connectless/connectless/core/internal/taskslice"
 	"github.com/connectless/connectless/core/kafka"
 	"github.com/connectless/connectless/core/schedule"
 	"github.com/connectless/connectless/core/store"
 	"github.com/connectless/connectless/core/store/memory"
-	"github.com/connectless/connectless/core/taskslice"
 )
 
 // topicsSource writes one record to each topic named in its "topics" task config, once.

@@ -82,7 +82,7 @@ func ownPart(path, imp string) bool {
 
 // public are the packages of core/ that code outside core/ (the CLI, the functions, infra,
 // examples) may import: the SDK and what a program wires to run the engine. The engine's
-// own layers (core/internal/..., core/taskslice) are reached through core/startup,
+// own layers (core/internal/...) are reached through core/startup,
 // core/worker, core/serverless and core/taskrun, never directly.
 var public = []struct{ dir, why string }{
 	{"core/connect", "the SDK"},
@@ -168,9 +168,9 @@ func TestViolations(t *testing.T) {
 		{"core/client", []string{"core/restapi", "core/internal/herder"}},
 		{"core/rest", []string{"core/internal/herder", "core/store"}},
 		{"core/worker", []string{"core/serverless", "core/internal/herder"}},
-		{"core/connect/connecttest", []string{"core/connect", "core/taskslice"}},
-		{"cli", []string{"core/startup", "core/store/bolt", "core/taskslice", "core/internal/herder", "connectors/file"}},
-		{"core/taskrun", []string{"core/taskslice", "core/internal/preflight"}},
+		{"core/connect/connecttest", []string{"core/connect", "core/internal/taskslice"}},
+		{"cli", []string{"core/startup", "core/store/bolt", "core/internal/taskslice", "core/internal/herder", "connectors/file"}},
+		{"core/taskrun", []string{"core/internal/taskslice", "core/internal/preflight"}},
 	}
 	want := [][2]string{
 		{"connectors/bad", "core/kafka"},
@@ -180,8 +180,8 @@ func TestViolations(t *testing.T) {
 		{"core/client", "core/internal/herder"},
 		{"core/rest", "core/store"},
 		{"core/worker", "core/serverless"},
-		{"core/connect/connecttest", "core/taskslice"},
-		{"cli", "core/taskslice"},
+		{"core/connect/connecttest", "core/internal/taskslice"},
+		{"cli", "core/internal/taskslice"},
 		{"cli", "core/internal/herder"},
 	}
 	if got := violations(pkgs); !slices.Equal(got, want) {

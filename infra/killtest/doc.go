@@ -22,5 +22,5 @@
 //
 // The same runs with the Iceberg sink (TestIntegrationIceberg…) write to a table of a
 // PostgreSQL sql catalog with its warehouse in versitygw and verify by scanning the table:
-// 20,000 records and 4 kills or races by default, 200,000 and 20 with -long.
+// 200,000 records and 20 kills or races, as the S3 sink's default runs (also with -long).
 package killtest

@@ -181,7 +181,7 @@ var (
 // partition is at offset seq and carries "seq":seq, at time base + seq*step (the first
 // perPartition records span four hours).
 func (e *env) produce(ctx context.Context, from, end int64) {
-	w := e.rt.Kafka.NewWriter(kafka.WriterOptions{BatchSize: 4000, Linger: 5 * time.Millisecond})
+	w := e.rt.Kafka.NewWriter(kafka.WriterOptions{BatchSize: 4000})
 	defer w.Close()
 	const batch = 20000
 	msgs := make([]kafka.Message, 0, batch)

@@ -6,8 +6,8 @@ import (
 	"time"
 
 	"github.com/connectless/connectless/core/connect"
+	"github.com/connectless/connectless/core/internal/taskslice"
 	"github.com/connectless/connectless/core/kafka"
-	"github.com/connectless/connectless/core/taskslice"
 )
 
 // One invocation of a sink task: run a slice from the committed offsets, commit what it
