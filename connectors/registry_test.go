@@ -3,6 +3,7 @@ package connectors_test
 import (
 	"context"
 	"errors"
+	"maps"
 	"os/exec"
 	"slices"
 	"strings"
@@ -62,16 +63,102 @@ func TestRegistries(t *testing.T) {
 }
 
 // TestLightLinksNoIceberg: package light, and so a program built on it, does not import
-// iceberg-go (whose package initialisation is what it exists to avoid).
+// iceberg-go (whose package initialisation is what it exists to avoid) nor arrow-go; nor does
+// the REST function, whose registry is light.RESTRegistry.
 func TestLightLinksNoIceberg(t *testing.T) {
-	out, err := exec.Command("go", "list", "-deps", "github.com/connectless/connectless/connectors/light").CombinedOutput()
-	if err != nil {
-		t.Fatalf("go list: %v\n%s", err, out)
-	}
-	for _, pkg := range strings.Fields(string(out)) {
-		if strings.HasPrefix(pkg, "github.com/apache/iceberg-go") || strings.HasSuffix(pkg, "/connectors/iceberg") {
-			t.Errorf("package light depends on %s", pkg)
+	for _, pkg := range []string{
+		"github.com/connectless/connectless/connectors/light",
+		"github.com/connectless/connectless/connectors/iceberg/icebergconfig",
+		"github.com/connectless/connectless/functions/rest",
+	} {
+		out, err := exec.Command("go", "list", "-deps", pkg).CombinedOutput()
+		if err != nil {
+			t.Fatalf("go list: %v\n%s", err, out)
 		}
+		for _, dep := range strings.Fields(string(out)) {
+			if strings.HasPrefix(dep, "github.com/apache/iceberg-go") || strings.HasPrefix(dep, "github.com/apache/arrow-go") ||
+				strings.HasSuffix(dep, "/connectors/iceberg") {
+				t.Errorf("%s depends on %s", pkg, dep)
+			}
+		}
+	}
+}
+
+// TestRESTRegistry: the REST function's Iceberg sink has the real configuration checks and
+// task configurations (the same answers as the sink's own connector), notes on the catalog
+// keys that the catalog is checked at task start, and a task that refuses to run.
+func TestRESTRegistry(t *testing.T) {
+	reg, err := light.RESTRegistry()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := reg.Lookup("IcebergSink")
+	if err != nil || p.Type != connect.PluginSink || p.Version != iceberg.Version {
+		t.Fatalf("Lookup(IcebergSink): %+v, %v", p, err)
+	}
+	c, ok := p.New().(connect.SinkConnector)
+	if !ok {
+		t.Fatalf("%T is not a sink connector", p.New())
+	}
+	if _, ok := c.(connect.Preflighter); ok {
+		t.Errorf("%T has a catalog preflight it cannot run", c)
+	}
+	full, lightDef := iceberg.ConfigDef(), c.Config()
+	if !slices.Equal(full.Names(), lightDef.Names()) {
+		t.Errorf("keys %v, want the sink's %v", lightDef.Names(), full.Names())
+	}
+	for _, name := range []string{iceberg.CatalogURIConfig, iceberg.TablesConfig} {
+		k, _ := lightDef.Key(name)
+		if !strings.HasSuffix(k.Doc, light.CatalogCheckNote) {
+			t.Errorf("%s: doc %q lacks the note that the catalog is checked at task start", name, k.Doc)
+		}
+	}
+	good := map[string]string{"name": "ice", "connector.class": "IcebergSink", "topics": "t",
+		iceberg.TablesConfig: "db.t", iceberg.CatalogTypeConfig: "rest", iceberg.CatalogURIConfig: "http://catalog:8181",
+		iceberg.PartitionByConfig: "day(ts), bucket(id, 4)"}
+	bad := map[string]map[string]string{
+		iceberg.PartitionByConfig: {iceberg.PartitionByConfig: "minute(ts)"},
+		iceberg.TablesConfig:      {iceberg.TablesConfig: "nonamespace"},
+		iceberg.CatalogTypeConfig: {iceberg.CatalogTypeConfig: "hive"},
+	}
+	v, ok := c.(connect.Validator)
+	if !ok {
+		t.Fatalf("%T does not validate", c)
+	}
+	for key, change := range bad {
+		props := maps.Clone(good)
+		maps.Copy(props, change)
+		infos := connect.ConfigInfos{}
+		if err := v.Validate(context.Background(), props, &infos); err != nil {
+			t.Fatal(err)
+		}
+		if infos.ErrorCount != 1 || infos.Configs[0].Value.Name != key {
+			t.Errorf("%v: %d errors %+v, want one on %s", change, infos.ErrorCount, infos.Configs, key)
+		}
+	}
+	if err := c.Start(context.Background(), good); err != nil {
+		t.Fatalf("Start: %v", err)
+	}
+	got, err := c.TaskConfigs(2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := &iceberg.Connector{}
+	if err := want.Start(context.Background(), good); err != nil {
+		t.Fatal(err)
+	}
+	wantCfgs, _ := want.TaskConfigs(2)
+	if len(got) != 2 || !maps.Equal(got[0], wantCfgs[0]) || !maps.Equal(got[1], wantCfgs[1]) {
+		t.Errorf("TaskConfigs %v, want the sink's %v", got, wantCfgs)
+	}
+	task := c.NewTask()
+	if err := task.Start(context.Background(), good, nil); !errors.Is(err, light.ErrNotLinked) {
+		t.Errorf("task Start: %v, want ErrNotLinked", err)
+	}
+	props := maps.Clone(good)
+	maps.Copy(props, bad[iceberg.TablesConfig])
+	if err := c.Start(context.Background(), props); !errors.Is(err, iceberg.ErrConfig) {
+		t.Errorf("Start(%v): %v, want ErrConfig", props, err)
 	}
 }
 

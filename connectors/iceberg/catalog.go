@@ -6,9 +6,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
-	"net/url"
 	"strconv"
-	"strings"
 	"time"
 
 	ice "github.com/apache/iceberg-go"
@@ -19,8 +17,9 @@ import (
 	iceio "github.com/apache/iceberg-go/io"
 	_ "github.com/apache/iceberg-go/io/gocloud/s3" // the s3:// file IO of tables
 	"github.com/apache/iceberg-go/table"
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
+
+	"github.com/connectless/connectless/connectors/iceberg/icebergconfig"
 )
 
 // OpenCatalog opens the catalog a configuration names; the caller closes it with
@@ -30,7 +29,7 @@ func OpenCatalog(ctx context.Context, props map[string]string) (catalog.Catalog,
 	if err != nil {
 		return nil, err
 	}
-	return s.openCatalog(ctx)
+	return openCatalog(ctx, s)
 }
 
 // CloseCatalog releases a catalog's connections (the sql catalog's database pool).
@@ -42,17 +41,17 @@ func CloseCatalog(c catalog.Catalog) error {
 }
 
 // ioProps translates the S3 keys to iceberg-go's file IO properties.
-func (s *settings) ioProps() ice.Properties {
+func ioProps(s *settings) ice.Properties {
 	p := ice.Properties{}
-	maps.Copy(p, s.catalogProps)
+	maps.Copy(p, s.CatalogProps)
 	delete(p, "s3.path-style-access")
 	delete(p, "jdbc.user")
 	delete(p, "jdbc.password")
-	if v, ok := s.catalogProps["s3.path-style-access"]; ok {
+	if v, ok := s.CatalogProps["s3.path-style-access"]; ok {
 		b, _ := strconv.ParseBool(v)
 		p[iceio.S3ForceVirtualAddressing] = strconv.FormatBool(!b)
 	}
-	if r := s.catalogProps["client.region"]; r != "" {
+	if r := s.CatalogProps["client.region"]; r != "" {
 		if p[iceio.S3Region] == "" {
 			p[iceio.S3Region] = r
 		}
@@ -60,13 +59,13 @@ func (s *settings) ioProps() ice.Properties {
 	return p
 }
 
-func (s *settings) openCatalog(ctx context.Context) (catalog.Catalog, error) {
-	props := s.ioProps()
-	switch s.catalogType {
+func openCatalog(ctx context.Context, s *settings) (catalog.Catalog, error) {
+	props := ioProps(s)
+	switch s.CatalogType {
 	case CatalogSQL:
-		cfg, err := pgConfig(s.catalogProps["uri"], s.catalogProps["jdbc.user"], s.catalogProps["jdbc.password"])
+		cfg, err := icebergconfig.PGConfig(s.CatalogProps["uri"], s.CatalogProps["jdbc.user"], s.CatalogProps["jdbc.password"])
 		if err != nil {
-			return nil, &keyError{key: CatalogURIConfig, err: err}
+			return nil, &keyError{Key: CatalogURIConfig, Err: err}
 		}
 		db := stdlib.OpenDB(*cfg)
 		delete(props, "uri")
@@ -74,7 +73,7 @@ func (s *settings) openCatalog(ctx context.Context) (catalog.Catalog, error) {
 		for attempt := 1; ; attempt++ {
 			// Two tasks creating the catalog tables at once: PostgreSQL's CREATE TABLE IF NOT
 			// EXISTS can fail the loser with a unique violation; the tables exist on retry.
-			if c, err = sqlcat.NewCatalog(s.catalogName, db, sqlcat.Postgres, props); err == nil || attempt == 3 {
+			if c, err = sqlcat.NewCatalog(s.CatalogName, db, sqlcat.Postgres, props); err == nil || attempt == 3 {
 				break
 			}
 			select {
@@ -92,23 +91,23 @@ func (s *settings) openCatalog(ctx context.Context) (catalog.Catalog, error) {
 		return &ownedSQL{Catalog: c, close: db.Close}, nil
 	case CatalogREST:
 		props["type"] = "rest"
-		c, err := catalog.Load(ctx, s.catalogName, props)
+		c, err := catalog.Load(ctx, s.CatalogName, props)
 		if err != nil {
-			return nil, fmt.Errorf("open rest catalog %s: %w", s.catalogProps["uri"], err)
+			return nil, fmt.Errorf("open rest catalog %s: %w", s.CatalogProps["uri"], err)
 		}
 		return c, nil
 	case CatalogGlue:
-		if r := s.catalogProps["client.region"]; r != "" && props[glue.Region] == "" {
+		if r := s.CatalogProps["client.region"]; r != "" && props[glue.Region] == "" {
 			props[glue.Region] = r
 		}
 		props["type"] = "glue"
-		c, err := catalog.Load(ctx, s.catalogName, props)
+		c, err := catalog.Load(ctx, s.CatalogName, props)
 		if err != nil {
 			return nil, fmt.Errorf("open glue catalog: %w", err)
 		}
 		return c, nil
 	}
-	return nil, badKey(CatalogTypeConfig, "unknown catalog type %q", s.catalogType)
+	return nil, &keyError{Key: CatalogTypeConfig, Err: fmt.Errorf("%w: unknown catalog type %q", ErrConfig, s.CatalogType)}
 }
 
 // ownedSQL is a sql catalog whose database handle Close releases.
@@ -120,49 +119,11 @@ type ownedSQL struct {
 // Close closes the catalog's database handle.
 func (c *ownedSQL) Close() error { return c.close() }
 
-// pgConfig reads a PostgreSQL URL, JDBC form (jdbc:postgresql://host:port/db?user=…) or
-// libpq form (postgres://user:pass@host:port/db), adding user and password when given.
-func pgConfig(uri, user, password string) (*pgx.ConnConfig, error) {
-	uri = strings.TrimSpace(uri)
-	switch {
-	case strings.HasPrefix(uri, "jdbc:postgresql:"):
-		uri = "postgres:" + strings.TrimPrefix(uri, "jdbc:postgresql:")
-	case strings.HasPrefix(uri, "jdbc:"):
-		return nil, fmt.Errorf("%w: only PostgreSQL databases are supported by the sql catalog here, not %q", ErrConfig, strings.SplitN(uri, ":", 3)[1])
-	case strings.HasPrefix(uri, "postgres://"), strings.HasPrefix(uri, "postgresql://"):
-	default:
-		return nil, fmt.Errorf("%w: want jdbc:postgresql://host:port/db or postgres://host:port/db", ErrConfig)
-	}
-	if u, err := url.Parse(uri); err == nil {
-		q := u.Query()
-		// JDBC spells the credentials as query parameters; libpq reads them too.
-		if q.Has("user") || q.Has("password") {
-			uri = u.String()
-		}
-	}
-	cfg, err := pgx.ParseConfig(uri)
-	if err != nil {
-		return nil, fmt.Errorf("%w: catalog URI: %w", ErrConfig, err)
-	}
-	if user != "" {
-		cfg.User = user
-	}
-	if password != "" {
-		cfg.Password = password
-	}
-	return cfg, nil
-}
-
-// parseIdent splits namespace.table.
+// parseIdent splits namespace.table (icebergconfig.SplitIdent).
 func parseIdent(name string) (table.Identifier, error) {
-	id := catalog.ToIdentifier(name)
-	if len(id) < 2 {
-		return nil, fmt.Errorf("%w: table %q has no namespace; want namespace.table", ErrConfig, name)
+	id, err := icebergconfig.SplitIdent(name)
+	if err != nil {
+		return nil, err
 	}
-	for _, p := range id {
-		if p == "" {
-			return nil, fmt.Errorf("%w: table %q has an empty part", ErrConfig, name)
-		}
-	}
-	return id, nil
+	return table.Identifier(id), nil
 }

@@ -80,13 +80,13 @@ func TestConfigAccepts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s.catalogType != CatalogSQL || s.groupID != "connect-x" {
-		t.Fatalf("catalog %q group %q", s.catalogType, s.groupID)
+	if s.CatalogType != CatalogSQL || s.GroupID != "connect-x" {
+		t.Fatalf("catalog %q group %q", s.CatalogType, s.GroupID)
 	}
-	if got := s.partitionFor("db.logs"); len(got) != 1 || got[0] != "hour(ts)" {
+	if got := s.PartitionFor("db.logs"); len(got) != 1 || got[0] != "hour(ts)" {
 		t.Fatalf("partition override %v", got)
 	}
-	if io := s.ioProps(); io["s3.force-virtual-addressing"] != "false" {
+	if io := ioProps(s); io["s3.force-virtual-addressing"] != "false" {
 		t.Fatalf("io props %v", io)
 	}
 }

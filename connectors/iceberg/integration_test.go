@@ -455,8 +455,15 @@ func TestIntegrationSink(t *testing.T) {
 		if err := (&Connector{}).Preflight(ctx, props, res); err != nil {
 			t.Fatal(err)
 		}
-		if f := connect.PreflightFindings(*res); len(f) != 1 || f[0].Key != TablesConfig || !strings.Contains(f[0].Message, "does not exist") {
-			t.Fatalf("findings %+v, want the missing table", f)
+		missing := connect.PreflightFindings(*res)
+		if len(missing) != 1 || missing[0].Key != TablesConfig || !strings.Contains(missing[0].Message, "does not exist") {
+			t.Fatalf("findings %+v, want the missing table", missing)
+		}
+		// A program that validated without the catalog client finds it when a task starts.
+		_, _, err := run(t, props, []connect.TopicPartition{{Topic: "pre", Partition: 0}}, 1, nil)
+		var pe *connect.PreflightError
+		if !errors.As(err, &pe) || len(pe.Findings) != 1 || pe.Findings[0] != missing[0] {
+			t.Fatalf("task start: %v, want the preflight's finding %+v", err, missing[0])
 		}
 		res = &connect.ConfigInfos{}
 		props = e.props(map[string]string{CatalogURIConfig: strings.Replace(e.pg.DSN, "connectless:connectless@", "connectless:wrong@", 1)})

@@ -2,74 +2,47 @@ package iceberg
 
 import (
 	"fmt"
-	"regexp"
-	"strconv"
 	"strings"
 
 	ice "github.com/apache/iceberg-go"
+
+	"github.com/connectless/connectless/connectors/iceberg/icebergconfig"
 )
 
-// partitionTerm is one term of a partition-by list: a transform of a source column.
-type partitionTerm struct {
-	source    string
-	transform ice.Transform
-	name      string // partition field name, as Java's PartitionSpec.Builder names them
-}
-
-var termRe = regexp.MustCompile(`^(\w+)\(\s*([^,()\s]+)\s*(?:,\s*(\d+)\s*)?\)$`)
-
-// parsePartitionTerms reads the Apache sink's partition-by syntax: col, identity(col),
-// year(col), month(col), day(col), hour(col), bucket(col, N), truncate(col, W).
-func parsePartitionTerms(terms []string) ([]partitionTerm, error) {
-	var out []partitionTerm
-	for _, t := range terms {
-		t = strings.TrimSpace(t)
-		m := termRe.FindStringSubmatch(t)
-		if m == nil {
-			if strings.ContainsAny(t, "(), ") {
-				return nil, fmt.Errorf("%w: partition term %q: want col, identity(col), year|month|day|hour(col), bucket(col, N) or truncate(col, W)", ErrConfig, t)
-			}
-			out = append(out, partitionTerm{source: t, transform: ice.IdentityTransform{}, name: t})
-			continue
-		}
-		fn, col, arg := strings.ToLower(m[1]), m[2], m[3]
-		n := 0
-		if arg != "" {
-			n, _ = strconv.Atoi(arg)
-		}
-		var pt partitionTerm
-		switch {
-		case fn == "identity" && arg == "":
-			pt = partitionTerm{col, ice.IdentityTransform{}, col}
-		case (fn == "year" || fn == "years") && arg == "":
-			pt = partitionTerm{col, ice.YearTransform{}, col + "_year"}
-		case (fn == "month" || fn == "months") && arg == "":
-			pt = partitionTerm{col, ice.MonthTransform{}, col + "_month"}
-		case (fn == "day" || fn == "days") && arg == "":
-			pt = partitionTerm{col, ice.DayTransform{}, col + "_day"}
-		case (fn == "hour" || fn == "hours") && arg == "":
-			pt = partitionTerm{col, ice.HourTransform{}, col + "_hour"}
-		case fn == "bucket" && n > 0:
-			pt = partitionTerm{col, ice.BucketTransform{NumBuckets: n}, col + "_bucket"}
-		case fn == "truncate" && n > 0:
-			pt = partitionTerm{col, ice.TruncateTransform{Width: n}, col + "_trunc"}
-		default:
-			return nil, fmt.Errorf("%w: partition term %q: unknown transform or bad width", ErrConfig, t)
-		}
-		out = append(out, pt)
+// iceTransform maps a partition term's transform name to iceberg-go's transform.
+func iceTransform(pt icebergconfig.PartitionTerm) (ice.Transform, error) {
+	switch pt.Transform {
+	case icebergconfig.TransformIdentity:
+		return ice.IdentityTransform{}, nil
+	case icebergconfig.TransformYear:
+		return ice.YearTransform{}, nil
+	case icebergconfig.TransformMonth:
+		return ice.MonthTransform{}, nil
+	case icebergconfig.TransformDay:
+		return ice.DayTransform{}, nil
+	case icebergconfig.TransformHour:
+		return ice.HourTransform{}, nil
+	case icebergconfig.TransformBucket:
+		return ice.BucketTransform{NumBuckets: pt.Param}, nil
+	case icebergconfig.TransformTruncate:
+		return ice.TruncateTransform{Width: pt.Param}, nil
 	}
-	return out, nil
+	return nil, fmt.Errorf("%w: partition transform %q is not known", ErrConfig, pt.Transform)
 }
 
 // partitionSpec builds the spec of new table from its terms.
 func partitionSpec(terms []string, sc *ice.Schema) (*ice.PartitionSpec, error) {
-	pts, err := parsePartitionTerms(terms)
+	pts, err := icebergconfig.ParsePartitionTerms(terms)
 	if err != nil {
 		return nil, err
 	}
 	var opts []ice.PartitionOption
 	for _, pt := range pts {
-		opts = append(opts, ice.AddPartitionFieldByName(pt.source, pt.name, pt.transform, sc, nil))
+		tr, err := iceTransform(pt)
+		if err != nil {
+			return nil, err
+		}
+		opts = append(opts, ice.AddPartitionFieldByName(pt.Source, pt.Name, tr, sc, nil))
 	}
 	spec, err := ice.NewPartitionSpecOpts(opts...)
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/apache/iceberg-go/catalog"
 
+	"github.com/connectless/connectless/connectors/iceberg/icebergconfig"
 	"github.com/connectless/connectless/core/connect"
 )
 
@@ -15,6 +16,7 @@ func (c *Connector) PreflightChecks() []string {
 	return []string{
 		"The catalog opens: the sql catalog's database accepts the connection (and its catalog tables exist or can be created); the REST service answers.",
 		"Each table of iceberg.tables exists, unless iceberg.tables.auto-create-enabled is true.",
+		"In the Lambda deployment the REST function does not link the catalog client, so its validation, create and update skip the two checks above (the catalog keys' documentation in the validate answer says so); a task runs them when it starts and fails with what they found (a missing table as this preflight's finding).",
 	}
 }
 
@@ -24,19 +26,19 @@ func (c *Connector) Preflight(ctx context.Context, props map[string]string, resu
 	if err != nil {
 		return nil // the Validator reports it
 	}
-	cat, err := s.openCatalog(ctx)
+	cat, err := openCatalog(ctx, s)
 	if err != nil {
-		results.AddError(CatalogURIConfig, fmt.Sprintf("cannot open the %s catalog at %s: %v", s.catalogType, redactURI(s.catalogProps["uri"]), err))
+		results.AddError(CatalogURIConfig, fmt.Sprintf("cannot open the %s catalog at %s: %v", s.CatalogType, redactURI(s.CatalogProps["uri"]), err))
 		return nil
 	}
 	defer CloseCatalog(cat)
-	if s.autoCreate {
+	if s.AutoCreate {
 		return nil
 	}
-	for _, name := range s.tables {
+	for _, name := range s.Tables {
 		ident, _ := parseIdent(name)
 		if _, err := cat.LoadTable(ctx, ident); errors.Is(err, catalog.ErrNoSuchTable) || errors.Is(err, catalog.ErrNoSuchNamespace) {
-			results.AddError(TablesConfig, fmt.Sprintf("table %s does not exist in catalog %s: create it or set %s=true", name, s.catalogName, AutoCreateConfig))
+			results.AddError(TablesConfig, missingTable(s, name))
 		} else if err != nil {
 			results.AddError(TablesConfig, fmt.Sprintf("cannot load table %s: %v", name, err))
 		}
@@ -44,9 +46,14 @@ func (c *Connector) Preflight(ctx context.Context, props map[string]string, resu
 	return nil
 }
 
+// missingTable is the finding about a configured table that does not exist.
+func missingTable(s *settings, name string) string {
+	return fmt.Sprintf("table %s does not exist in catalog %s: create it or set %s=true", name, s.CatalogName, AutoCreateConfig)
+}
+
 // redactURI drops the password of a database URL.
 func redactURI(uri string) string {
-	cfg, err := pgConfig(uri, "", "")
+	cfg, err := icebergconfig.PGConfig(uri, "", "")
 	if err != nil {
 		return "(the configured URI)"
 	}

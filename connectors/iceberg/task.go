@@ -45,7 +45,9 @@ type Task struct {
 func NewTask(log *slog.Logger) *Task { return &Task{log: log, now: time.Now} }
 
 // Start parses the configuration, opens the catalog, loads the configured tables and resets
-// the assigned partitions to the offsets the tables hold.
+// the assigned partitions to the offsets the tables hold. A configured table that does not
+// exist while iceberg.tables.auto-create-enabled is false fails it with a
+// *connect.PreflightError (the catalog preflight's finding).
 func (t *Task) Start(ctx context.Context, props map[string]string, tctx connect.SinkTaskContext) error {
 	if t.log == nil {
 		t.log = tctx.Logger()
@@ -62,10 +64,10 @@ func (t *Task) Start(ctx context.Context, props map[string]string, tctx connect.
 	t.writers = map[string]*tableWriter{}
 	t.processed = offsetMap{}
 	t.lastCommit = t.now()
-	if t.cat, err = cfg.openCatalog(ctx); err != nil {
+	if t.cat, err = openCatalog(ctx, cfg); err != nil {
 		return err
 	}
-	if cfg.dynamic {
+	if cfg.Dynamic {
 		return nil
 	}
 	// With a fixed table list the tables say where each partition resumes: the lowest offset
@@ -73,10 +75,15 @@ func (t *Task) Start(ctx context.Context, props map[string]string, tctx connect.
 	// partition some table has no offset of resumes from the state store's.
 	resume := offsetMap{}
 	missing := map[connect.TopicPartition]bool{}
-	for _, name := range cfg.tables {
+	for _, name := range cfg.Tables {
 		w, err := t.writer(ctx, name)
 		if err != nil {
 			return err
+		}
+		if w == nil && !cfg.AutoCreate {
+			// the catalog preflight's finding: a program that validated this configuration
+			// without the catalog client (the REST function) relies on it being found here
+			return &connect.PreflightError{Findings: []connect.PreflightFinding{{Key: TablesConfig, Message: missingTable(cfg, name)}}}
 		}
 		for _, tp := range t.tps {
 			var off int64
@@ -149,7 +156,7 @@ func (t *Task) Put(ctx context.Context, records []connect.SinkRecord) error {
 		}
 		t.processed[tp] = off + 1
 	}
-	if t.now().Sub(t.lastCommit) >= t.cfg.commitInterval {
+	if t.now().Sub(t.lastCommit) >= t.cfg.CommitInterval {
 		return t.commitAll(ctx)
 	}
 	return nil
@@ -183,13 +190,13 @@ func (t *Task) put(ctx context.Context, rec *connect.SinkRecord, tp connect.Topi
 				continue // already in this table
 			}
 		}
-		if rt == nil && (w == nil || t.cfg.evolve) {
-			if rt, err = recordStruct(rec, t.cfg.forceOptional); err != nil {
+		if rt == nil && (w == nil || t.cfg.Evolve) {
+			if rt, err = recordStruct(rec, t.cfg.ForceOptional); err != nil {
 				return err
 			}
 		}
 		if w == nil {
-			if !t.cfg.autoCreate {
+			if !t.cfg.AutoCreate {
 				return fmt.Errorf("table %s does not exist and %s is false", name, AutoCreateConfig)
 			}
 			ident, _ := parseIdent(name)
@@ -203,7 +210,7 @@ func (t *Task) put(ctx context.Context, rec *connect.SinkRecord, tp connect.Topi
 			}
 			t.writers[name] = w
 		}
-		if t.cfg.evolve && newColumns(rt, w.structType()) {
+		if t.cfg.Evolve && newColumns(rt, w.structType()) {
 			if err := w.evolve(ctx, rt); err != nil {
 				return err
 			}
@@ -226,14 +233,14 @@ func (t *Task) put(ctx context.Context, rec *connect.SinkRecord, tp connect.Topi
 
 // route returns the tables a record goes to.
 func (t *Task) route(rec *connect.SinkRecord) ([]string, error) {
-	if t.cfg.routeField == "" {
-		return t.cfg.tables, nil
+	if t.cfg.RouteField == "" {
+		return t.cfg.Tables, nil
 	}
-	v, ok := fieldPath(rec.Value, t.cfg.routeField)
-	if t.cfg.dynamic {
+	v, ok := fieldPath(rec.Value, t.cfg.RouteField)
+	if t.cfg.Dynamic {
 		s, isStr := v.(string)
 		if !ok || !isStr || strings.TrimSpace(s) == "" {
-			return nil, fmt.Errorf("%w: route field %s is missing or not a string", ErrSchema, t.cfg.routeField)
+			return nil, fmt.Errorf("%w: route field %s is missing or not a string", ErrSchema, t.cfg.RouteField)
 		}
 		return []string{strings.ToLower(strings.TrimSpace(s))}, nil
 	}
@@ -242,8 +249,8 @@ func (t *Task) route(rec *connect.SinkRecord) ([]string, error) {
 	}
 	s := fmt.Sprint(v)
 	var out []string
-	for _, name := range t.cfg.tables {
-		if tc, ok := t.cfg.tableConfigs[name]; ok && tc.routeRegex != nil && tc.routeRegex.MatchString(s) {
+	for _, name := range t.cfg.Tables {
+		if tc, ok := t.cfg.TableConfigs[name]; ok && tc.RouteRegex != nil && tc.RouteRegex.MatchString(s) {
 			out = append(out, name)
 		}
 	}
@@ -305,7 +312,7 @@ func (t *Task) targetFileSize(tbl *table.Table) int64 {
 			return n
 		}
 	}
-	return t.cfg.targetFileSize
+	return t.cfg.TargetFileSize
 }
 
 // Stop releases the buffered records and closes the catalog.

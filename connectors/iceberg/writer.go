@@ -65,7 +65,7 @@ func (w *tableWriter) structType() *ice.StructType {
 // adopt takes tbl as the writer's base. With check, the offsets of the task's partitions in
 // tbl's current snapshot must equal the writer's: otherwise another invocation committed them.
 func (w *tableWriter) adopt(tbl *table.Table, check bool) error {
-	head := tableOffsets(tbl, w.t.cfg.groupID)
+	head := tableOffsets(tbl, w.t.cfg.GroupID)
 	if check {
 		for _, tp := range w.t.tps {
 			mine, had := w.wm[tp]
@@ -186,7 +186,7 @@ func (w *tableWriter) commit(ctx context.Context) error {
 				next[tp] = off
 			}
 		}
-		props := summaryProps(next, w.t.cfg.groupID)
+		props := summaryProps(next, w.t.cfg.GroupID)
 		props[CommitIDProp] = commitID
 		props[LeaseTokenProp] = strconv.FormatInt(w.t.token, 10)
 		tx := w.tbl.NewTransaction()
@@ -284,15 +284,15 @@ func (t *Task) createTable(ctx context.Context, name string, ident table.Identif
 	}
 	sc := ice.NewSchema(0, rt.FieldList...)
 	opts := []catalog.CreateTableOpt{}
-	if terms := t.cfg.partitionFor(name); len(terms) > 0 {
+	if terms := t.cfg.PartitionFor(name); len(terms) > 0 {
 		spec, err := partitionSpec(terms, sc)
 		if err != nil {
 			return nil, fmt.Errorf("%w: table %s: %w", ErrSchema, name, err)
 		}
 		opts = append(opts, catalog.WithPartitionSpec(spec))
 	}
-	if len(t.cfg.autoCreateProps) > 0 {
-		opts = append(opts, catalog.WithProperties(ice.Properties(maps.Clone(t.cfg.autoCreateProps))))
+	if len(t.cfg.AutoCreateProps) > 0 {
+		opts = append(opts, catalog.WithProperties(ice.Properties(maps.Clone(t.cfg.AutoCreateProps))))
 	}
 	tbl, err := t.cat.CreateTable(ctx, ident, sc, opts...)
 	if errors.Is(err, catalog.ErrTableAlreadyExists) {

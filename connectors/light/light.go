@@ -4,6 +4,7 @@ import (
 	"github.com/connectless/connectless/connectors/datagen"
 	"github.com/connectless/connectless/connectors/file"
 	"github.com/connectless/connectless/connectors/httpsink"
+	"github.com/connectless/connectless/connectors/iceberg/icebergconfig"
 	"github.com/connectless/connectless/connectors/postgrescdc"
 	"github.com/connectless/connectless/connectors/s3sink"
 	"github.com/connectless/connectless/connectors/s3source"
@@ -16,7 +17,7 @@ import (
 // Iceberg sink's), named here so that a program without iceberg-go can tell the Iceberg
 // sink's connectors apart and send their tasks to the function that links it. A test of
 // package connectors checks that the two agree.
-const IcebergClass = "org.apache.iceberg.connect.IcebergSinkConnector"
+const IcebergClass = icebergconfig.ConnectorClass
 
 // Plugins returns the connectors of Connectors, then config.BuiltinPlugins.
 func Plugins() []connect.Plugin {

@@ -14,7 +14,8 @@ var ErrNotLinked = errors.New("the Iceberg sink is not linked into this program"
 
 // SchedulerRegistry returns a registry of Plugins and IcebergScheduled: what a scheduler
 // needs to deal an Iceberg sink's partitions over its tasks (its class and its type) without
-// iceberg-go. A program that validates, creates or runs connectors uses connectors.Registry.
+// iceberg-go. A program that validates and creates connectors uses RESTRegistry; one
+// that runs the Iceberg sink's tasks, connectors.Registry.
 func SchedulerRegistry() (*connect.Registry, error) {
 	return connect.NewRegistry(append(Plugins(), IcebergScheduled())...)
 }

@@ -8,7 +8,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/lambda"
 
-	"github.com/connectless/connectless/connectors"
+	"github.com/connectless/connectless/connectors/light"
 	"github.com/connectless/connectless/core/rest"
 	"github.com/connectless/connectless/core/serverless"
 )
@@ -17,7 +17,7 @@ import (
 var version = "dev"
 
 func main() {
-	reg, err := connectors.Registry()
+	reg, err := light.RESTRegistry()
 	if err != nil {
 		panic(err)
 	}
