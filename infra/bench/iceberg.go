@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -22,10 +21,10 @@ import (
 
 	"github.com/connectless/connectless/connectors"
 	"github.com/connectless/connectless/connectors/iceberg"
-	"github.com/connectless/connectless/core/schedule"
 	"github.com/connectless/connectless/core/serverless"
 	"github.com/connectless/connectless/core/store"
 	"github.com/connectless/connectless/core/taskrun"
+	"github.com/connectless/connectless/infra/bench/archivejob"
 	"github.com/connectless/connectless/infra/devstack"
 )
 
@@ -266,33 +265,8 @@ func runIceberg(ctx context.Context, j Job) (JobResult, error) {
 		return JobResult{}, fmt.Errorf("assign: %w", err)
 	}
 	start := time.Now()
-	var (
-		mu    sync.Mutex
-		total int64
-		errs  []error
-		wg    sync.WaitGroup
-	)
-	for task := range c.Tasks {
-		wg.Add(1)
-		go func() { // the tasks' invocations run at once, as the scheduler dispatches them
-			defer wg.Done()
-			for range 100 {
-				deadline := time.Now().Add(sliceBudget)
-				res, err := taskrun.Run(ctx, rt.Env, schedule.Payload{Connector: connectorName, Task: task, NotAfter: deadline}, deadline)
-				mu.Lock()
-				total += int64(res.Written)
-				if err != nil {
-					errs = append(errs, fmt.Errorf("task %d: %w", task, err))
-				}
-				mu.Unlock()
-				if err != nil || res.CaughtUp {
-					return
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
+	total, err := archivejob.RunTasks(ctx, rt, len(c.Tasks)) // at once, as the scheduler dispatches them
+	if err != nil {
 		return JobResult{Records: total, Seconds: since(start)}, err
 	}
 	return JobResult{Records: total, Seconds: since(start), CommitMs: log.ms}, nil
