@@ -75,7 +75,12 @@ func (r *rawFetch) RawExchange(rw io.ReadWriter) (protocol.Message, error) {
 	}
 	var size [4]byte
 	if _, err := io.ReadFull(rw, size[:]); err != nil {
-		return nil, err
+		if errors.Is(err, io.EOF) {
+			// the request went out and the broker closed the connection before answering:
+			// a cut exchange, retriable, as a response cut short is
+			err = io.ErrUnexpectedEOF
+		}
+		return nil, fmt.Errorf("read fetch response: %w", err)
 	}
 	n := int32(binary.BigEndian.Uint32(size[:]))
 	if n < 4 {
