@@ -88,7 +88,10 @@ func (r *rawFetch) RawExchange(rw io.ReadWriter) (protocol.Message, error) {
 	}
 	buf := make([]byte, n)
 	if _, err := io.ReadFull(rw, buf); err != nil {
-		return nil, err
+		if errors.Is(err, io.EOF) {
+			err = io.ErrUnexpectedEOF // the size came, the body did not
+		}
+		return nil, fmt.Errorf("read fetch response: %w", err)
 	}
 	return parseFetchResponse(buf, r.version)
 }
