@@ -138,6 +138,11 @@ type Lease struct {
 	Holder    string
 	Token     int64
 	Expires   time.Time
+	// TookOver is set on a lease Acquire returns when the task's previous lease was not
+	// released: it expired (or, for a group assignment, was revoked) while its holder may
+	// still be running. The state store fences that holder's writes by token; a task that
+	// writes elsewhere (the Iceberg sink's tables) fences them there.
+	TookOver bool
 }
 
 // LeaseStore hands out task leases.

@@ -16,6 +16,8 @@ type leaseRecord struct {
 	Holder  string    `json:"holder"`
 	Token   int64     `json:"token"`
 	Expires time.Time `json:"expires"`
+	// Released is set by Release: the lease was given up, not left to expire.
+	Released bool `json:"released,omitempty"`
 }
 
 func getLease(tx *bbolt.Tx, connector string, task int) (leaseRecord, bool, error) {
@@ -74,7 +76,7 @@ func (s *Store) Acquire(ctx context.Context, connector string, task int, holder 
 	}
 	var l store.Lease
 	err := s.db.Update(func(tx *bbolt.Tx) error {
-		cur, _, err := getLease(tx, connector, task)
+		cur, found, err := getLease(tx, connector, task)
 		if err != nil {
 			return err
 		}
@@ -88,6 +90,7 @@ func (s *Store) Acquire(ctx context.Context, connector string, task int, holder 
 			return fmt.Errorf("acquire lease of %q task %d: %w", connector, task, err)
 		}
 		l = toLease(connector, task, r)
+		l.TookOver = found && !cur.Released
 		return nil
 	})
 	return l, err
@@ -104,7 +107,7 @@ func (s *Store) Renew(ctx context.Context, lease store.Lease, ttl time.Duration)
 		if err != nil {
 			return fmt.Errorf("renew lease: %w", err)
 		}
-		r.Expires = s.now().Add(ttl)
+		r.Expires, r.Released = s.now().Add(ttl), false
 		if err := putLease(tx, lease.Connector, lease.Task, r); err != nil {
 			return fmt.Errorf("renew lease: %w", err)
 		}
@@ -121,7 +124,7 @@ func (s *Store) Release(ctx context.Context, lease store.Lease) error {
 		if err != nil {
 			return nil // taken over, or never held: nothing to give up
 		}
-		r.Expires = s.now()
+		r.Expires, r.Released = s.now(), true
 		if err := putLease(tx, lease.Connector, lease.Task, r); err != nil {
 			return fmt.Errorf("release lease: %w", err)
 		}

@@ -17,7 +17,7 @@
 //	OFFSETS                             offsets admin + sequence    seq (N), reset_seq (N), source_offsets (M), sink_offsets (M)
 //	STATUS                              connector status            status (M)
 //	TASK#<task:10>                      one task: lease, status,    task (N), lease_token (N), lease_holder (S),
-//	                                    committed offsets           lease_expires (N, Unix ms), status (M),
+//	                                    committed offsets           lease_expires (N, Unix ms), lease_released (BOOL), status (M),
 //	                                                                source_offsets (M), sink_offsets (M), offsets_version (N)
 //	TOPIC#<topic>                       a topic the connector used  task (N), discovered (N, Unix ms)
 //
@@ -36,8 +36,10 @@
 //
 //   - Acquire is one UpdateItem: lease_token = lease_token + 1 on condition that
 //     lease_expires is absent or not after now. Tokens only grow, per task; Release sets
-//     lease_expires to now and keeps the token; DeleteConnector keeps task items, so a
-//     re-created connector's tokens keep growing too.
+//     lease_expires to now and lease_released (BOOL) to true and keeps the token; Acquire
+//     and Renew remove lease_released, and Acquire's answer (the attributes as they were)
+//     tells a lease left to expire from a released one (store.Lease.TookOver);
+//     DeleteConnector keeps task items, so a re-created connector's tokens keep growing too.
 //   - A commit or a task status write is an UpdateItem on condition lease_token = :token. A
 //     holder whose lease was taken over is refused (store.ErrFenced) from the moment the new
 //     holder's Acquire succeeds, whether or not the new holder has written anything yet.

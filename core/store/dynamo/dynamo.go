@@ -78,6 +78,7 @@ const (
 	attrToken     = "lease_token"
 	attrHolder    = "lease_holder"
 	attrExpires   = "lease_expires"
+	attrReleased  = "lease_released"
 	attrStatus    = "status"
 	attrSource    = "source_offsets"
 	attrSink      = "sink_offsets"

@@ -14,7 +14,8 @@ import (
 )
 
 // Acquire implements store.LeaseStore: one UpdateItem on the task item that adds one to the
-// token, on condition that the lease is absent or expired.
+// token, on condition that the lease is absent or expired. The item as it was says whether
+// the previous lease was released (store.Lease.TookOver).
 func (s *Store) Acquire(ctx context.Context, connector string, task int, holder string, ttl time.Duration) (store.Lease, error) {
 	if err := store.ValidateAcquire(connector, task, ttl); err != nil {
 		return store.Lease{}, err
@@ -25,16 +26,16 @@ func (s *Store) Acquire(ctx context.Context, connector string, task int, holder 
 	out, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName:           aws.String(s.table),
 		Key:                 key(connector, taskSK(task)),
-		UpdateExpression:    aws.String("SET #tok = if_not_exists(#tok, :zero) + :one, #h = :h, #exp = :exp, #task = :task"),
+		UpdateExpression:    aws.String("SET #tok = if_not_exists(#tok, :zero) + :one, #h = :h, #exp = :exp, #task = :task REMOVE #rel"),
 		ConditionExpression: aws.String("attribute_not_exists(#exp) OR #exp <= :now"),
 		ExpressionAttributeNames: map[string]string{
-			"#tok": attrToken, "#h": attrHolder, "#exp": attrExpires, "#task": attrTaskID,
+			"#tok": attrToken, "#h": attrHolder, "#exp": attrExpires, "#task": attrTaskID, "#rel": attrReleased,
 		},
 		ExpressionAttributeValues: map[string]types.AttributeValue{
 			":zero": nv(0), ":one": nv(1), ":h": sv(holder), ":exp": nv(ms(expires)), ":now": nv(ms(now)),
 			":task": nv(int64(task)),
 		},
-		ReturnValues: types.ReturnValueUpdatedNew,
+		ReturnValues: types.ReturnValueUpdatedOld,
 	})
 	if isConditionFailed(err) {
 		cur, cerr := s.CurrentLease(ctx, connector, task)
@@ -46,11 +47,12 @@ func (s *Store) Acquire(ctx context.Context, connector string, task int, holder 
 	if err != nil {
 		return store.Lease{}, fmt.Errorf("%s: %w", what, err)
 	}
-	tok, ok := getN(out.Attributes, attrToken)
-	if !ok {
-		return store.Lease{}, fmt.Errorf("%s: no %s in the answer", what, attrToken)
-	}
-	return store.Lease{Connector: connector, Task: task, Holder: holder, Token: tok, Expires: expires}, nil
+	// The attributes as they were before: no token means the first lease of the task.
+	old, _ := getN(out.Attributes, attrToken)
+	_, held := out.Attributes[attrExpires]
+	_, released := out.Attributes[attrReleased]
+	return store.Lease{Connector: connector, Task: task, Holder: holder, Token: old + 1, Expires: expires,
+		TookOver: held && !released}, nil
 }
 
 // fencedUpdate runs an UpdateItem on the lease's task item on condition that the stored
@@ -84,8 +86,8 @@ func (s *Store) Renew(ctx context.Context, lease store.Lease, ttl time.Duration)
 		return store.Lease{}, err
 	}
 	expires := fromMS(ms(s.now().Add(ttl)))
-	err := s.fencedUpdate(ctx, "renew lease", lease, "SET #exp = :exp",
-		map[string]string{"#exp": attrExpires}, map[string]types.AttributeValue{":exp": nv(ms(expires))})
+	err := s.fencedUpdate(ctx, "renew lease", lease, "SET #exp = :exp REMOVE #rel",
+		map[string]string{"#exp": attrExpires, "#rel": attrReleased}, map[string]types.AttributeValue{":exp": nv(ms(expires))})
 	if err != nil {
 		return store.Lease{}, err
 	}
@@ -93,11 +95,12 @@ func (s *Store) Renew(ctx context.Context, lease store.Lease, ttl time.Duration)
 	return lease, nil
 }
 
-// Release implements store.LeaseStore: the expiry becomes now, on condition of the token;
-// the token stays so that the next holder's is larger.
+// Release implements store.LeaseStore: the expiry becomes now and the lease is marked
+// released, on condition of the token; the token stays so that the next holder's is larger.
 func (s *Store) Release(ctx context.Context, lease store.Lease) error {
-	err := s.fencedUpdate(ctx, "release lease", lease, "SET #exp = :exp",
-		map[string]string{"#exp": attrExpires}, map[string]types.AttributeValue{":exp": nv(ms(s.now()))})
+	err := s.fencedUpdate(ctx, "release lease", lease, "SET #exp = :exp, #rel = :rel",
+		map[string]string{"#exp": attrExpires, "#rel": attrReleased},
+		map[string]types.AttributeValue{":exp": nv(ms(s.now())), ":rel": &types.AttributeValueMemberBOOL{Value: true}})
 	if errors.Is(err, store.ErrFenced) || errors.Is(err, store.ErrInvalid) {
 		return nil // taken over, or never held: nothing to give up
 	}

@@ -70,12 +70,13 @@ func (s *Store) Acquire(ctx context.Context, connector string, task int, holder 
 	}
 	now := s.cfg.Now()
 	var token int64 = 1
+	tookOver := false
 	if cur := s.v.leases[taskKey{connector, task}]; cur != nil {
 		if now.Before(cur.expires) {
 			return store.Lease{}, fmt.Errorf("acquire lease of %q task %d: held by %q until %s: %w",
 				connector, task, cur.holder, cur.expires.UTC().Format(time.RFC3339Nano), store.ErrLeaseHeld)
 		}
-		token = cur.token + 1
+		token, tookOver = cur.token+1, !cur.released
 	}
 	won, err := s.claim(ctx, connector, task, leaseValue{Op: "acquire", Holder: holder, Token: token,
 		AtNanos: now.UnixNano(), ExpiresNs: now.Add(ttl).UnixNano()})
@@ -87,7 +88,9 @@ func (s *Store) Acquire(ctx context.Context, connector string, task int, holder 
 		return store.Lease{}, fmt.Errorf("acquire lease of %q task %d: taken by %q with token %d: %w",
 			connector, task, cur.holder, cur.token, store.ErrLeaseHeld)
 	}
-	return s.leaseOf(connector, task), nil
+	l := s.leaseOf(connector, task)
+	l.TookOver = tookOver
+	return l, nil
 }
 
 // Renew implements store.LeaseStore; ErrFenced when the token is no longer current.
@@ -168,10 +171,12 @@ func (s *Store) AcquireAssigned(ctx context.Context, generation int, connector s
 	if err := s.readLease(ctx, connector, task); err != nil {
 		return store.Lease{}, fmt.Errorf("acquire assigned lease of %q task %d: %w", connector, task, err)
 	}
-	if cur := s.v.leases[taskKey{connector, task}]; cur != nil && cur.token >= token {
+	cur := s.v.leases[taskKey{connector, task}]
+	if cur != nil && cur.token >= token {
 		return store.Lease{}, fmt.Errorf("acquire assigned lease of %q task %d: generation %d is not newer than token %d: %w",
 			connector, task, generation, cur.token, store.ErrFenced)
 	}
+	tookOver := cur != nil && !cur.released
 	now := s.cfg.Now()
 	won, err := s.claim(ctx, connector, task, leaseValue{Op: "assign", Holder: holder, Token: token,
 		AtNanos: now.UnixNano(), ExpiresNs: now.Add(ttl).UnixNano()})
@@ -181,5 +186,7 @@ func (s *Store) AcquireAssigned(ctx context.Context, generation int, connector s
 	if !won {
 		return store.Lease{}, fmt.Errorf("acquire assigned lease of %q task %d: a newer claim came first: %w", connector, task, store.ErrFenced)
 	}
-	return s.leaseOf(connector, task), nil
+	l := s.leaseOf(connector, task)
+	l.TookOver = tookOver
+	return l, nil
 }

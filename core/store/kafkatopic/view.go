@@ -35,6 +35,9 @@ type leaseState struct {
 	token   int64
 	expires time.Time
 	offset  int64 // log offset of the record that established this state
+	// released: the holder gave the lease up (a release record), rather than letting it
+	// expire or having it revoked
+	released bool
 }
 
 // view is the in-memory state replayed from the three topics. Store.mu guards it.
@@ -234,7 +237,7 @@ func (v *view) applyLease(k taskKey, lv leaseValue, offset int64) {
 	if cur == nil {
 		v.leases[k] = &leaseState{holder: lv.Holder, token: lv.Token, expires: exp, offset: offset}
 		if lv.Op == "release" {
-			v.leases[k].expires = at
+			v.leases[k].expires, v.leases[k].released = at, true
 		}
 		return
 	}
@@ -253,12 +256,12 @@ func (v *view) applyLease(k taskKey, lv leaseValue, offset int64) {
 		if lv.Token != cur.token {
 			return
 		}
-		cur.expires, cur.offset = exp, offset
+		cur.expires, cur.offset, cur.released = exp, offset, false
 	case "release":
 		if lv.Token != cur.token {
 			return
 		}
-		cur.expires, cur.offset = at, offset
+		cur.expires, cur.offset, cur.released = at, offset, true
 	}
 }
 

@@ -48,6 +48,7 @@ type Store struct {
 	mu         sync.Mutex
 	connectors map[string]store.Connector
 	leases     map[taskKey]store.Lease
+	released   map[taskKey]bool // leases given up by Release (not expired while held)
 	statuses   map[taskKey]store.Status
 	source     map[sourceKey]string // encoded offset
 	sink       map[sinkKey]int64
@@ -63,6 +64,7 @@ func New(opts ...Option) *Store {
 		maxValue:   store.DefaultMaxValueSize,
 		connectors: map[string]store.Connector{},
 		leases:     map[taskKey]store.Lease{},
+		released:   map[taskKey]bool{},
 		statuses:   map[taskKey]store.Status{},
 		source:     map[sourceKey]string{},
 		sink:       map[sinkKey]int64{},
@@ -487,6 +489,8 @@ func (s *Store) Acquire(ctx context.Context, connector string, task int, holder 
 	}
 	l := store.Lease{Connector: connector, Task: task, Holder: holder, Token: cur.Token + 1, Expires: now.Add(ttl)}
 	s.leases[k] = l
+	l.TookOver = ok && !s.released[k]
+	delete(s.released, k)
 	return l, nil
 }
 
@@ -500,9 +504,11 @@ func (s *Store) Renew(ctx context.Context, lease store.Lease, ttl time.Duration)
 	if err := s.checkLease(lease); err != nil {
 		return store.Lease{}, fmt.Errorf("renew lease: %w", err)
 	}
-	l := s.leases[taskKey{lease.Connector, lease.Task}]
+	k := taskKey{lease.Connector, lease.Task}
+	l := s.leases[k]
 	l.Expires = s.now().Add(ttl)
-	s.leases[taskKey{lease.Connector, lease.Task}] = l
+	s.leases[k] = l
+	delete(s.released, k)
 	return l, nil
 }
 
@@ -513,9 +519,11 @@ func (s *Store) Release(ctx context.Context, lease store.Lease) error {
 	if err := s.checkLease(lease); err != nil {
 		return nil // taken over (or never held): nothing to give up
 	}
-	l := s.leases[taskKey{lease.Connector, lease.Task}]
+	k := taskKey{lease.Connector, lease.Task}
+	l := s.leases[k]
 	l.Expires = s.now()
-	s.leases[taskKey{lease.Connector, lease.Task}] = l
+	s.leases[k] = l
+	s.released[k] = true
 	return nil
 }
 

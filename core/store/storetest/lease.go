@@ -61,8 +61,8 @@ func testLeaseExpiryTakeover(e *env) {
 
 	l1, err := s.Acquire(ctx(t), a, 0, "w1", 30*time.Second)
 	must(t, err, "acquire")
-	if l1.Connector != a || l1.Task != 0 || l1.Holder != "w1" || !l1.Expires.Equal(e.clock.Now().Add(30*time.Second)) {
-		t.Fatalf("lease %+v: wrong fields", l1)
+	if l1.Connector != a || l1.Task != 0 || l1.Holder != "w1" || !l1.Expires.Equal(e.clock.Now().Add(30*time.Second)) || l1.TookOver {
+		t.Fatalf("lease %+v: wrong fields (the task's first lease takes over nothing)", l1)
 	}
 	e.clock.Advance(29 * time.Second)
 	_, err = s.Acquire(ctx(t), a, 0, "w2", 30*time.Second)
@@ -78,6 +78,9 @@ func testLeaseExpiryTakeover(e *env) {
 	must(t, err, "acquire after expiry")
 	if l2.Token <= l1.Token {
 		t.Fatalf("takeover token %d, want > %d", l2.Token, l1.Token)
+	}
+	if !l2.TookOver {
+		t.Fatalf("lease %+v after one that expired unreleased: TookOver false, want true", l2)
 	}
 	cur, err := s.CurrentLease(ctx(t), a, 0)
 	must(t, err, "current lease")
@@ -182,10 +185,26 @@ func testRenewRelease(e *env) {
 	if l2.Token <= r.Token {
 		t.Fatalf("token after release %d, want > %d", l2.Token, r.Token)
 	}
+	if l2.TookOver {
+		t.Fatalf("lease %+v after a released one: TookOver true, want false", l2)
+	}
 	_, err = s.Renew(ctx(t), r, 10*time.Second)
 	wantErr(t, err, store.ErrFenced, "renew a released lease after takeover")
 	must(t, s.Release(ctx(t), l2), "release again")
 	must(t, s.Release(ctx(t), l2), "release twice")
+
+	// A lease renewed after its release is held again: left to expire, the next is a takeover.
+	l3, err := s.Acquire(ctx(t), a, 2, "w3", 10*time.Second)
+	must(t, err, "acquire a third time")
+	must(t, s.Release(ctx(t), l3), "release the third")
+	_, err = s.Renew(ctx(t), l3, 10*time.Second)
+	must(t, err, "renew a released lease nobody took")
+	e.clock.Advance(11 * time.Second)
+	l4, err := s.Acquire(ctx(t), a, 2, "w4", 10*time.Second)
+	must(t, err, "acquire after the renewed lease expired")
+	if !l4.TookOver {
+		t.Fatalf("lease %+v after a renewed-then-expired one: TookOver false, want true", l4)
+	}
 }
 
 func testLeaseErrors(e *env) {
