@@ -88,13 +88,18 @@ func run(t *testing.T, props map[string]string, tps []connect.TopicPartition, le
 	return offs, tctx, err
 }
 
-// leaseContext is a sink task context with a lease token, as the runtime's.
+// leaseContext is a sink task context with a lease token, the lease's task and whether it
+// was taken over, as the runtime's.
 type leaseContext struct {
 	*connecttest.SinkContext
-	token int64
+	token    int64
+	task     int
+	tookOver bool
 }
 
-func (c *leaseContext) LeaseToken() int64 { return c.token }
+func (c *leaseContext) LeaseToken() int64   { return c.token }
+func (c *leaseContext) TaskID() int         { return c.task }
+func (c *leaseContext) LeaseTookOver() bool { return c.tookOver }
 
 // jsonRecords are schemaless JSON log lines of topic/partition from offset first.
 func jsonRecords(topic string, partition int32, first int64, n int, mk func(off int64) map[string]any) []connect.SinkRecord {

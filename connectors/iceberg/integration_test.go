@@ -1,13 +1,17 @@
 package iceberg
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/parquet-go/parquet-go"
 
 	"github.com/connectless/connectless/core/connect"
 	"github.com/connectless/connectless/core/connect/connecttest"
@@ -218,6 +222,119 @@ func TestIntegrationSink(t *testing.T) {
 		}
 		if res, err = Compact(ctx, cat, "logs.app", CompactOptions{OrphansOlderThan: time.Millisecond}); err != nil || res.Orphans != 0 {
 			t.Fatalf("second orphan pass: %+v, %v; want nothing left to delete", res, err)
+		}
+	})
+
+	t.Run("taken over", func(t *testing.T) {
+		// A holder whose lease expired unreleased (a zombie) prepares a commit; the task that
+		// took the lease over fences the tables at start, before it has anything to commit, so
+		// the zombie's commit fails even though the new holder has committed no record yet.
+		for _, tc := range []struct {
+			name  string
+			extra map[string]string
+		}{
+			{"unpartitioned", nil},
+			{"partitioned", map[string]string{PartitionByConfig: "day(ts), identity(level)"}},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				props := e.props(tc.extra)
+				ctx := context.Background()
+				if _, _, err := run(t, props, []connect.TopicPartition{tp0}, 1, jsonRecords("app-logs", 0, 0, 10, logLine)); err != nil {
+					t.Fatal(err)
+				}
+				start := func(token int64, tookOver bool) *Task {
+					task := NewTask(nil)
+					tctx := &leaseContext{SinkContext: &connecttest.SinkContext{Partitions: []connect.TopicPartition{tp0}}, token: token, tookOver: tookOver}
+					if err := task.Start(ctx, props, tctx); err != nil {
+						t.Fatal(err)
+					}
+					t.Cleanup(func() { _ = task.Stop() })
+					return task
+				}
+				zombie := start(2, false)
+				if err := zombie.Put(ctx, jsonRecords("app-logs", 0, 10, 5, logLine)); err != nil {
+					t.Fatal(err)
+				}
+				before := loadTable(t, props, "logs.app").CurrentSnapshot().SnapshotID
+				owner := start(3, true)
+				head := loadTable(t, props, "logs.app").CurrentSnapshot()
+				if head.SnapshotID == before || head.Summary.Properties[FenceProp] != "true" || head.Summary.Properties[LeaseTokenProp] != "3" {
+					t.Fatalf("after the takeover the head is %d %v, want a fencing snapshot by token 3", head.SnapshotID, head.Summary.Properties)
+				}
+				if got := head.Summary.Properties["kafka.connect.offsets.app-logs.connect-logs-to-iceberg"]; got != `{"0":10}` {
+					t.Fatalf("fencing snapshot offsets %s, want the table's unchanged", got)
+				}
+				if got := head.Summary.Properties[LeaseTokensPropPrefix+"connect-logs-to-iceberg"]; got != `{"0":3}` {
+					t.Fatalf("fencing snapshot lease tokens %s, want task 0 at 3", got)
+				}
+
+				_, err := zombie.PreCommit(ctx, nil)
+				if !errors.Is(err, ErrFenced) || !transient.Is(err) {
+					t.Fatalf("the zombie's commit after the takeover: %v, want ErrFenced", err)
+				}
+				if n := len(scanColumn(t, loadTable(t, props, "logs.app"), "msg")); n != 10 {
+					t.Fatalf("%d rows, want 10: nothing of the zombie's", n)
+				}
+
+				if err := owner.Put(ctx, jsonRecords("app-logs", 0, 10, 5, logLine)); err != nil {
+					t.Fatal(err)
+				}
+				if _, err := owner.PreCommit(ctx, nil); err != nil {
+					t.Fatal(err)
+				}
+				tbl := loadTable(t, props, "logs.app")
+				if n := len(scanColumn(t, tbl, "msg")); n != 15 {
+					t.Fatalf("%d rows, want 15", n)
+				}
+				fences, empty := 0, 0
+				for _, s := range tbl.Metadata().Snapshots() {
+					if s.Summary != nil && s.Summary.Properties[FenceProp] == "true" {
+						fences++
+					}
+				}
+				// Scans skip a data file without rows; the manifests list it, and parquet-go
+				// reads it as a Parquet file of the table's columns with their field ids.
+				fs, err := tbl.FS(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				mfs, err := tbl.CurrentSnapshot().Manifests(fs)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, mf := range mfs {
+					entries, err := mf.FetchEntries(fs, true)
+					if err != nil {
+						t.Fatal(err)
+					}
+					for _, en := range entries {
+						if df := en.DataFile(); df.Count() == 0 {
+							empty++
+							b := getObject(t, e, df.FilePath())
+							f, err := parquet.OpenFile(bytes.NewReader(b), int64(len(b)))
+							if err != nil || f.NumRows() != 0 {
+								t.Fatalf("parquet-go: fencing data file %s: %v", df.FilePath(), err)
+							}
+							msg, _ := tbl.Schema().FindFieldByName("msg")
+							if !slices.ContainsFunc(f.Schema().Fields(), func(c parquet.Field) bool { return c.Name() == "msg" && c.ID() == msg.ID }) {
+								t.Fatalf("fencing data file %s: no column msg with field id %d", df.FilePath(), msg.ID)
+							}
+						}
+					}
+				}
+				if fences != 1 || empty != 1 {
+					t.Fatalf("%d fencing snapshots and %d data files without rows, want 1 and 1", fences, empty)
+				}
+				checkDataFiles(t, e, tbl, 15, []string{"msg", "level", "ts"})
+
+				// A later slice under the same lease (still taken over) finds its token in the
+				// table and does not fence again; a lease that was released does not fence.
+				start(3, true)
+				start(4, false)
+				if got := loadTable(t, props, "logs.app").CurrentSnapshot().SnapshotID; got != tbl.CurrentSnapshot().SnapshotID {
+					t.Fatalf("a slice that needs no fence committed snapshot %d", got)
+				}
+			})
 		}
 	})
 

@@ -25,6 +25,11 @@ const (
 	CommitIDProp = "kafka.connect.commit-id"
 	// LeaseTokenProp is the fencing token of the task lease the commit was made under.
 	LeaseTokenProp = "connectless.lease.token"
+	// LeaseTokensPropPrefix starts connectless.lease.tokens.<group-id>, whose value is a JSON
+	// object of task id → the newest lease token that committed to the table, e.g.
+	// {"0":12,"1":7}; a commit that finds a newer token of its own task than the one it
+	// started from is fenced.
+	LeaseTokensPropPrefix = "connectless.lease.tokens."
 )
 
 // offsetMap holds next offsets to read by partition.
@@ -34,16 +39,26 @@ type offsetMap map[connect.TopicPartition]int64
 // has them, walking back through parents past snapshots without them (a compaction, an
 // append by another program), as the Apache sink looks its offsets up in the history.
 func tableOffsets(tbl *table.Table, group string) offsetMap {
+	var out offsetMap
+	walkBack(tbl, func(s *table.Snapshot) bool {
+		out = snapshotOffsets(s, group)
+		return out != nil
+	})
+	if out == nil {
+		out = offsetMap{}
+	}
+	return out
+}
+
+// walkBack calls found on the main branch's snapshots from the current one back through
+// parents until it returns true.
+func walkBack(tbl *table.Table, found func(*table.Snapshot) bool) {
 	for s := tbl.CurrentSnapshot(); s != nil; {
-		if offs := snapshotOffsets(s, group); offs != nil {
-			return offs
-		}
-		if s.ParentSnapshotID == nil {
-			break
+		if found(s) || s.ParentSnapshotID == nil {
+			return
 		}
 		s = tbl.SnapshotByID(*s.ParentSnapshotID)
 	}
-	return offsetMap{}
 }
 
 // snapshotOffsets reads the offsets of group from a snapshot's summary; nil when it has

@@ -27,14 +27,18 @@ type LeaseTokener interface {
 // Task is the Iceberg sink task: it buffers each slice's records per table and appends one
 // snapshot per table and commit, carrying the offsets it covers.
 type Task struct {
-	log     *slog.Logger
-	now     func() time.Time
-	cfg     *settings
-	tctx    connect.SinkTaskContext
-	cat     catalog.Catalog
-	token   int64
-	tps     []connect.TopicPartition // the slice's assignment
-	writers map[string]*tableWriter
+	log   *slog.Logger
+	now   func() time.Time
+	cfg   *settings
+	tctx  connect.SinkTaskContext
+	cat   catalog.Catalog
+	token int64
+	// taskID is the task the lease is of (-1: unknown, tokens are not recorded); tookOver
+	// says the lease was taken from a holder that did not release it (LeaseTakeover).
+	taskID   int
+	tookOver bool
+	tps      []connect.TopicPartition // the slice's assignment
+	writers  map[string]*tableWriter
 	// processed holds, per partition, the offset after the last record handled (written,
 	// skipped as already in the tables, or sent to error handling).
 	processed  offsetMap
@@ -59,6 +63,10 @@ func (t *Task) Start(ctx context.Context, props map[string]string, tctx connect.
 	t.cfg, t.tctx = cfg, tctx
 	if lt, ok := tctx.(LeaseTokener); ok {
 		t.token = lt.LeaseToken()
+	}
+	t.taskID, t.tookOver = -1, false
+	if lt, ok := tctx.(LeaseTakeover); ok {
+		t.taskID, t.tookOver = lt.TaskID(), lt.LeaseTookOver()
 	}
 	t.tps = tctx.Assignment()
 	t.writers = map[string]*tableWriter{}
@@ -133,6 +141,9 @@ func (t *Task) writer(ctx context.Context, name string) (*tableWriter, error) {
 	}
 	w := &tableWriter{t: t, name: name, ident: ident, pendingFrom: offsetMap{}}
 	if err := w.adopt(tbl, false); err != nil {
+		return nil, err
+	}
+	if err := w.fence(ctx); err != nil {
 		return nil, err
 	}
 	t.writers[name] = w

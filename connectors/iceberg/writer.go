@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"iter"
 	"maps"
-	"strconv"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -67,6 +66,9 @@ func (w *tableWriter) structType() *ice.StructType {
 func (w *tableWriter) adopt(tbl *table.Table, check bool) error {
 	head := tableOffsets(tbl, w.t.cfg.GroupID)
 	if check {
+		if err := w.fencedBy(w.tbl, tbl); err != nil {
+			return transient.MarkLater(err) // a later slice starts from the table again
+		}
 		for _, tp := range w.t.tps {
 			mine, had := w.wm[tp]
 			theirs, has := head[tp]
@@ -188,7 +190,7 @@ func (w *tableWriter) commit(ctx context.Context) error {
 		}
 		props := summaryProps(next, w.t.cfg.GroupID)
 		props[CommitIDProp] = commitID
-		props[LeaseTokenProp] = strconv.FormatInt(w.t.token, 10)
+		w.t.tokenProps(w.tbl, props)
 		tx := w.tbl.NewTransaction()
 		err := tx.AssertRefSnapshotID(table.MainBranch)
 		if err == nil {

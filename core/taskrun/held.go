@@ -57,6 +57,7 @@ func (h *Held) Run(ctx context.Context, deadline time.Time) (res Result, err err
 		if err != nil {
 			return res, unreachable(h.log, &res, fmt.Errorf("renew lease of %s/%d: %w", h.p.Connector, h.p.Task, err))
 		}
+		l.TookOver = h.lease.TookOver // the lease's history, which a renewal does not change
 		h.lease = l
 	}
 	err = h.env.leased(ctx, h.log, h.p, h.lease, deadline, &res, &h.last)

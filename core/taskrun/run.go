@@ -397,6 +397,7 @@ func (env *Env) sink(ctx context.Context, log *slog.Logger, c store.Connector, t
 		ConnectorName: c.Name,
 		TaskID:        taskID,
 		LeaseToken:    lease.Token,
+		LeaseTookOver: lease.TookOver,
 	})
 	if err != nil {
 		err = env.fencedOr(ctx, c.Name, taskID, lease, err)

@@ -39,6 +39,14 @@ func (c *sinkContext) KafkaTransport() kafkago.RoundTripper { return c.r.s.Clien
 // snapshot summary).
 func (c *sinkContext) LeaseToken() int64 { return c.r.s.LeaseToken }
 
+// LeaseTookOver reports that the slice's lease was taken from a holder that did not release
+// it and may still be running: an optional task-context ability for sinks that fence such a
+// holder in the system they write to (the Iceberg sink's tables).
+func (c *sinkContext) LeaseTookOver() bool { return c.r.s.LeaseTookOver }
+
+// TaskID returns the id of the task the slice runs, which the lease token belongs to.
+func (c *sinkContext) TaskID() int { return c.r.s.TaskID }
+
 // Reporter returns the slice's errant record reporter.
 func (c *sinkContext) Reporter() connect.ErrantRecordReporter { return (*reporter)(c.r) }
 

@@ -78,6 +78,9 @@ type SinkSlice struct {
 	// LeaseToken is the fencing token of the task lease the slice runs under, given to the
 	// task through its context's optional LeaseToken method; 0 when there is none.
 	LeaseToken int64
+	// LeaseTookOver is store.Lease.TookOver of that lease, given to the task through its
+	// context's optional LeaseTookOver method.
+	LeaseTookOver bool
 }
 
 // SinkResult is what a sink slice did and what may be committed.
