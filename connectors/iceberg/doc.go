@@ -13,6 +13,14 @@
 // having made nothing visible (its data files are orphans); if only other partitions moved
 // (another task on the same table), it retries on the new snapshot.
 //
+// Every commit also records the newest lease token of each task (connectless.lease.tokens.
+// <group-id>). A task whose lease was taken over from a holder that did not release it
+// commits a fencing snapshot (one data file without rows, offsets unchanged) to each table
+// it opens, so that a commit the previous holder prepared conflicts, finds a newer token of
+// its task since its base snapshot and fails with ErrFenced; a slice that opens a table
+// already holding a newer token of its task asks the state store whether its lease is still
+// current and fails with ErrFenced when it is not.
+//
 // A starting task reads the tables' latest snapshots: with a fixed table list it resumes each
 // partition at the lowest offset the tables hold, and every table skips the records below its
 // own offset, so records between the state store's offset and the table's are neither lost

@@ -19,16 +19,19 @@ const docsIntro = "Appends Kafka records to Apache Iceberg tables through [icebe
 	"(metadata, manifests and Parquet data files are iceberg-go's), with the class name and keys of the Apache Iceberg " +
 	"Kafka Connect sink. Each commit appends one snapshot per table, conditioned on the snapshot the task read " +
 	"(the catalog's atomic metadata swap); its summary carries `kafka.connect.offsets.<topic>.<group-id>` = " +
-	"`{\"<partition>\":<next offset>}`, `kafka.connect.commit-id` and `connectless.lease.token`. A starting task resumes " +
+	"`{\"<partition>\":<next offset>}`, `kafka.connect.commit-id`, `connectless.lease.token` and " +
+	"`connectless.lease.tokens.<group-id>` = `{\"<task>\":<newest lease token>}`. A starting task resumes " +
 	"from the offsets in the tables' latest snapshots (and reports them, so the state store follows even a slice " +
 	"that reads nothing). Of two invocations of a task that started from the same snapshot (a retry, a zombie " +
-	"resumed past its lease) the first commit lands and the other fails with nothing visible, whichever is the " +
-	"stale one; the stale one's state store commit is then fenced by its lease, and the next slice starts from " +
-	"the table. A stale invocation's snapshot may thus be the one that lands when the lease holder has not " +
-	"committed yet: its records are then in the table once and the holder's slice ends (a fencing commit at " +
-	"start that would make every stale commit fail needs an empty append snapshot, which iceberg-go 0.7 does not " +
-	"offer; an overwrite snapshot could serve, but streaming readers such as Spark's stop at overwrite snapshots " +
-	"unless told to skip them).\n\n" +
+	"resumed past its lease) the first commit lands and the other fails with nothing visible. A stale " +
+	"invocation's commit fails even before the lease holder commits: a task whose lease was taken from a holder " +
+	"that did not release it (killed, timed out, frozen) first appends a fencing snapshot to each table it opens " +
+	"(`connectless.fence` = `true`: one data file without rows, the offsets unchanged, its lease token), so the " +
+	"previous holder's commit loses the race and, finding a newer token of its task, fails with nothing visible; an " +
+	"invocation that opens a table holding a newer token of its task fails at once when the state store confirms " +
+	"its lease was taken over (a state store that was replaced, whose tokens restarted, is not mistaken for it). " +
+	"The stale invocation's state store commit is then fenced by its lease, and the next slice starts from the " +
+	"table. With `iceberg.tables.dynamic-enabled` the fence covers the tables the new holder's slice opens.\n\n" +
 	"**Catalogs.** `sql` (PostgreSQL, `jdbc:postgresql://…` or `postgres://…`; the tables `iceberg_tables` and " +
 	"`iceberg_namespace_properties` are created when missing) is tested here against a real PostgreSQL server with " +
 	"an S3 warehouse (versitygw). `rest` (Polaris, Nessie, S3 Tables, Lakekeeper…) and `glue` go through " +

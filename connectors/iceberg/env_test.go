@@ -95,11 +95,15 @@ type leaseContext struct {
 	token    int64
 	task     int
 	tookOver bool
+	stale    bool // the state store says the lease was taken over
 }
 
 func (c *leaseContext) LeaseToken() int64   { return c.token }
 func (c *leaseContext) TaskID() int         { return c.task }
 func (c *leaseContext) LeaseTookOver() bool { return c.tookOver }
+func (c *leaseContext) LeaseCurrent(context.Context) (bool, error) {
+	return !c.stale, nil
+}
 
 // jsonRecords are schemaless JSON log lines of topic/partition from offset first.
 func jsonRecords(topic string, partition int32, first int64, n int, mk func(off int64) map[string]any) []connect.SinkRecord {

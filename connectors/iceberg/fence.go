@@ -15,14 +15,22 @@ import (
 	icebergio "github.com/apache/iceberg-go/io"
 	"github.com/apache/iceberg-go/table"
 	"github.com/google/uuid"
+
+	"github.com/connectless/connectless/core/connect/transient"
 )
 
-// LeaseTakeover is the optional task-context ability that says whether the slice's lease was
-// taken from a holder that did not release it (which may still be running and commit), and
-// which task the lease is of. With it, a task fences such a holder in every table it opens.
+// LeaseTakeover is the optional task-context ability that describes the slice's lease
+// beyond its token. With it a task records its token in the tables, fences a previous holder
+// that did not release the lease in every table it opens, and finds out it is stale itself.
 type LeaseTakeover interface {
-	LeaseTookOver() bool
+	// TaskID is the task the lease is of.
 	TaskID() int
+	// LeaseTookOver reports that the lease was taken from a holder that did not release
+	// it, which may still be running and commit.
+	LeaseTookOver() bool
+	// LeaseCurrent reports whether the lease is still the task's current one in the state
+	// store (asked when a table records a newer token of the task than the lease's).
+	LeaseCurrent(ctx context.Context) (bool, error)
 }
 
 // FenceProp marks a fencing snapshot: an append of one data file without rows, committed by
@@ -92,6 +100,34 @@ func (w *tableWriter) fencedBy(base, fresh *table.Table) error {
 	return fmt.Errorf("%w: table %s: task %d's lease token %d was taken over by token %d", ErrFenced, w.name, t.taskID, t.token, theirs)
 }
 
+// checkStale fails with ErrFenced when the table records a newer lease token of this task
+// than the slice's and the state store confirms that the lease was taken over: the slice
+// started after a newer holder touched the table, so none of its commits may land. A newer
+// token while the lease is still current comes from a state store that was replaced (its
+// tokens restarted) and is overwritten by this lease's commits.
+func (w *tableWriter) checkStale(ctx context.Context) error {
+	t := w.t
+	if !t.leased() || t.lease == nil {
+		return nil
+	}
+	theirs := tableTokens(w.tbl, t.cfg.GroupID)[strconv.Itoa(t.taskID)]
+	if theirs <= t.token {
+		return nil
+	}
+	current, err := t.lease.LeaseCurrent(ctx)
+	if err != nil {
+		return fmt.Errorf("table %s records lease token %d of task %d, this slice's is %d: check the lease: %w",
+			w.name, theirs, t.taskID, t.token, err)
+	}
+	if current {
+		t.log.Warn("a table records a newer lease token of this task than the current lease's; the state store was replaced",
+			"table", w.name, "table token", theirs, "token", t.token)
+		return nil
+	}
+	return transient.MarkLater(fmt.Errorf("%w: table %s: task %d's lease token %d was taken over by token %d before this slice opened the table",
+		ErrFenced, w.name, t.taskID, t.token, theirs))
+}
+
 // fence commits a fencing snapshot when the task took its lease over and the table does not
 // hold this lease's token yet: an append of one data file without rows, carrying the table's
 // offsets unchanged and this lease's token. A commit the previous holder prepared on an
@@ -137,6 +173,12 @@ func (w *tableWriter) fence(ctx context.Context) error {
 		}
 		if attempt >= maxCommitAttempts {
 			return fmt.Errorf("table %s: fencing commit lost %d races to other writers: %w", w.name, attempt, err)
+		}
+		// A newer lease of this task got there first (this invocation paused mid-commit):
+		// it is the stale one now. Anything else (offsets the previous holder committed,
+		// other tasks' commits) is taken as the new base.
+		if err := w.fencedBy(w.tbl, fresh); err != nil {
+			return transient.MarkLater(err)
 		}
 		if err := w.adopt(fresh, false); err != nil {
 			return err

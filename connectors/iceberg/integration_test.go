@@ -334,6 +334,28 @@ func TestIntegrationSink(t *testing.T) {
 				if got := loadTable(t, props, "logs.app").CurrentSnapshot().SnapshotID; got != tbl.CurrentSnapshot().SnapshotID {
 					t.Fatalf("a slice that needs no fence committed snapshot %d", got)
 				}
+
+				// A stale invocation that opens the table only after the new holder was there
+				// (frozen before its start) is refused at once when the state store confirms
+				// its lease was taken over ...
+				late := NewTask(nil)
+				err = late.Start(ctx, props, &leaseContext{SinkContext: &connecttest.SinkContext{Partitions: []connect.TopicPartition{tp0}}, token: 2, stale: true})
+				_ = late.Stop()
+				if !errors.Is(err, ErrFenced) || !transient.Is(err) {
+					t.Fatalf("a stale invocation opening a table with a newer token of its task: %v, want ErrFenced", err)
+				}
+				// ... and goes on when its lease is current: a replaced state store whose
+				// tokens restarted, whose commits then carry the lower token.
+				reset := start(1, false)
+				if err := reset.Put(ctx, jsonRecords("app-logs", 0, 15, 2, logLine)); err != nil {
+					t.Fatal(err)
+				}
+				if _, err := reset.PreCommit(ctx, nil); err != nil {
+					t.Fatalf("commit under a restarted token sequence: %v", err)
+				}
+				if got := loadTable(t, props, "logs.app").CurrentSnapshot().Summary.Properties[LeaseTokensPropPrefix+"connect-logs-to-iceberg"]; got != `{"0":1}` {
+					t.Fatalf("lease tokens after the restarted sequence's commit: %s, want task 0 at 1", got)
+				}
 			})
 		}
 	})

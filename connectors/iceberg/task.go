@@ -34,9 +34,11 @@ type Task struct {
 	cat   catalog.Catalog
 	token int64
 	// taskID is the task the lease is of (-1: unknown, tokens are not recorded); tookOver
-	// says the lease was taken from a holder that did not release it (LeaseTakeover).
+	// says the lease was taken from a holder that did not release it; lease is the task
+	// context's LeaseTakeover ability, nil without it.
 	taskID   int
 	tookOver bool
+	lease    LeaseTakeover
 	tps      []connect.TopicPartition // the slice's assignment
 	writers  map[string]*tableWriter
 	// processed holds, per partition, the offset after the last record handled (written,
@@ -64,9 +66,9 @@ func (t *Task) Start(ctx context.Context, props map[string]string, tctx connect.
 	if lt, ok := tctx.(LeaseTokener); ok {
 		t.token = lt.LeaseToken()
 	}
-	t.taskID, t.tookOver = -1, false
+	t.taskID, t.tookOver, t.lease = -1, false, nil
 	if lt, ok := tctx.(LeaseTakeover); ok {
-		t.taskID, t.tookOver = lt.TaskID(), lt.LeaseTookOver()
+		t.taskID, t.tookOver, t.lease = lt.TaskID(), lt.LeaseTookOver(), lt
 	}
 	t.tps = tctx.Assignment()
 	t.writers = map[string]*tableWriter{}
@@ -139,8 +141,17 @@ func (t *Task) writer(ctx context.Context, name string) (*tableWriter, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load table %s: %w", name, err)
 	}
+	return t.open(ctx, name, ident, tbl)
+}
+
+// open makes the writer of a table just loaded or created: it fails when this slice's lease
+// is stale for the table and fences a previous holder when the lease was taken over.
+func (t *Task) open(ctx context.Context, name string, ident table.Identifier, tbl *table.Table) (*tableWriter, error) {
 	w := &tableWriter{t: t, name: name, ident: ident, pendingFrom: offsetMap{}}
 	if err := w.adopt(tbl, false); err != nil {
+		return nil, err
+	}
+	if err := w.checkStale(ctx); err != nil {
 		return nil, err
 	}
 	if err := w.fence(ctx); err != nil {
@@ -215,11 +226,10 @@ func (t *Task) put(ctx context.Context, rec *connect.SinkRecord, tp connect.Topi
 			if err != nil {
 				return err
 			}
-			w = &tableWriter{t: t, name: name, ident: ident, pendingFrom: offsetMap{}}
-			if err := w.adopt(tbl, false); err != nil {
+			// created, or created by another writer meanwhile and loaded
+			if w, err = t.open(ctx, name, ident, tbl); err != nil {
 				return err
 			}
-			t.writers[name] = w
 		}
 		if t.cfg.Evolve && newColumns(rt, w.structType()) {
 			if err := w.evolve(ctx, rt); err != nil {

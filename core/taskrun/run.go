@@ -398,6 +398,13 @@ func (env *Env) sink(ctx context.Context, log *slog.Logger, c store.Connector, t
 		TaskID:        taskID,
 		LeaseToken:    lease.Token,
 		LeaseTookOver: lease.TookOver,
+		LeaseCurrent: func(ctx context.Context) (bool, error) {
+			cur, err := env.Store.CurrentLease(ctx, c.Name, taskID)
+			if err != nil {
+				return false, fmt.Errorf("lease of %s/%d: %w", c.Name, taskID, err)
+			}
+			return cur.Token == lease.Token, nil
+		},
 	})
 	if err != nil {
 		err = env.fencedOr(ctx, c.Name, taskID, lease, err)

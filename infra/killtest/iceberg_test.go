@@ -2,6 +2,7 @@ package killtest
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"testing"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/iceberg-go/catalog"
+	icetable "github.com/apache/iceberg-go/table"
 
 	"github.com/connectless/connectless/connectors/iceberg"
 	"github.com/connectless/connectless/infra/devstack/devstacktest"
@@ -187,5 +189,52 @@ func (e *env) verifyTable(cfg map[string]string) {
 	want += "}"
 	if got := snap.Summary.Properties[iceberg.OffsetsPropPrefix+topic+".connect-"+connector]; got != want {
 		t.Errorf("latest snapshot's offsets %s, want %s", got, want)
+	}
+	e.verifyLeaseTokens(tbl)
+}
+
+// verifyLeaseTokens walks the table's snapshots from the first and checks that each task's
+// lease token never goes back: a stale invocation's commit landing after the new holder
+// fenced the table would bring its older token back. Killed invocations leave their leases
+// unreleased, so the tasks that take them over must have fenced the table at least once.
+func (e *env) verifyLeaseTokens(tbl *icetable.Table) {
+	t := e.t
+	key := iceberg.LeaseTokensPropPrefix + "connect-" + connector
+	newest := map[string]int64{}
+	fences := 0
+	for _, s := range tbl.Metadata().Snapshots() {
+		if s.Summary == nil {
+			continue
+		}
+		if s.Summary.Properties[iceberg.FenceProp] == "true" {
+			fences++
+		}
+		v, ok := s.Summary.Properties[key]
+		if !ok {
+			continue
+		}
+		var toks map[string]int64
+		if err := json.Unmarshal([]byte(v), &toks); err != nil {
+			t.Fatalf("snapshot %d: %s = %s: %v", s.SnapshotID, key, v, err)
+		}
+		for task, tok := range toks {
+			if tok < newest[task] {
+				t.Errorf("snapshot %d: task %s's lease token %d after %d: a stale invocation's commit landed", s.SnapshotID, task, tok, newest[task])
+			}
+			newest[task] = max(newest[task], tok)
+		}
+	}
+	if t.Failed() {
+		for _, s := range tbl.Metadata().Snapshots() {
+			if s.Summary != nil {
+				p := s.Summary.Properties
+				t.Logf("snapshot %d (parent %v) at %d: token %s tokens %s fence %q offsets %s", s.SnapshotID, s.ParentSnapshotID, s.TimestampMs,
+					p[iceberg.LeaseTokenProp], p[key], p[iceberg.FenceProp], p[iceberg.OffsetsPropPrefix+topic+".connect-"+connector])
+			}
+		}
+	}
+	t.Logf("%d fencing snapshots; newest lease tokens %v", fences, newest)
+	if fences == 0 {
+		t.Errorf("no fencing snapshot, though invocations were killed or frozen past their leases")
 	}
 }

@@ -47,6 +47,15 @@ func (c *sinkContext) LeaseTookOver() bool { return c.r.s.LeaseTookOver }
 // TaskID returns the id of the task the slice runs, which the lease token belongs to.
 func (c *sinkContext) TaskID() int { return c.r.s.TaskID }
 
+// LeaseCurrent reports whether the slice's lease is still the task's current one; without a
+// way to ask (SinkSlice.LeaseCurrent unset) it is taken as current.
+func (c *sinkContext) LeaseCurrent(ctx context.Context) (bool, error) {
+	if c.r.s.LeaseCurrent == nil {
+		return true, nil
+	}
+	return c.r.s.LeaseCurrent(ctx)
+}
+
 // Reporter returns the slice's errant record reporter.
 func (c *sinkContext) Reporter() connect.ErrantRecordReporter { return (*reporter)(c.r) }
 

@@ -81,6 +81,9 @@ type SinkSlice struct {
 	// LeaseTookOver is store.Lease.TookOver of that lease, given to the task through its
 	// context's optional LeaseTookOver method.
 	LeaseTookOver bool
+	// LeaseCurrent, when set, reports whether the lease is still the task's current one in
+	// the state store; the task asks it through its context's optional LeaseCurrent method.
+	LeaseCurrent func(ctx context.Context) (bool, error)
 }
 
 // SinkResult is what a sink slice did and what may be committed.
