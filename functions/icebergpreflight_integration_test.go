@@ -77,28 +77,15 @@ func validateErrors(t *testing.T, a restAnswer) (int, map[string][]string) {
 func TestIntegrationRESTIcebergPreflight(t *testing.T) {
 	t.Parallel()
 	s := newStack(t, 1)
-	pg := devstacktest.Postgres(t)
 	ctx := context.Background()
-	const warehouse = "warehouse"
-	if err := s.s3.CreateBucket(ctx, warehouse); err != nil {
-		t.Fatal(err)
-	}
-	base := map[string]string{
-		"connector.class":              "IcebergSink",
-		"name":                         "lake",
-		"tasks.max":                    "1",
-		"topics":                       topic,
-		iceberg.TablesConfig:           "db.present",
-		iceberg.CatalogTypeConfig:      "sql",
-		iceberg.CatalogNameConfig:      "functions",
-		iceberg.CatalogURIConfig:       pg.DSN,
-		iceberg.CatalogWarehouseConfig: "s3://" + warehouse + "/wh",
-		iceberg.S3EndpointConfig:       s.s3.Endpoint,
-		iceberg.S3PathStyleConfig:      "true",
-		iceberg.S3AccessKeyConfig:      s.s3.AccessKey,
-		iceberg.S3SecretKeyConfig:      s.s3.SecretKey,
-		iceberg.ClientRegionConfig:     s.s3.Region,
-	}
+	base := s.icebergCatalog(t)
+	maps.Copy(base, map[string]string{
+		"connector.class":    "IcebergSink",
+		"name":               "lake",
+		"tasks.max":          "1",
+		"topics":             topic,
+		iceberg.TablesConfig: "db.present",
+	})
 	// The table the good configuration names, made with iceberg-go in this process.
 	cat, err := iceberg.OpenCatalog(ctx, base)
 	if err != nil {

@@ -1,13 +1,10 @@
 package serverless
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"net"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -113,20 +110,7 @@ func TestPreflightWire(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got = append(got, '\n')
-		golden := filepath.Join("testdata", name+".golden")
-		if *update {
-			if err := os.WriteFile(golden, got, 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
-		want, err := os.ReadFile(golden)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !bytes.Equal(got, want) {
-			t.Errorf("%s differs from %s:\n%s", name, golden, got)
-		}
+		checkGolden(t, name, append(got, '\n'))
 		if name == "preflight-request" {
 			var p schedule.Payload
 			if err := json.Unmarshal(got, &p); err != nil || p.Connector != "" {
