@@ -66,7 +66,7 @@ func (l LambdaInvoker) Preflight(ctx context.Context, props map[string]string) (
 	}
 	var res PreflightResult
 	if err := json.Unmarshal(out, &res); err != nil || res.Kind != KindPreflight {
-		return nil, fmt.Errorf("invoke %s: answer %.200q is not a preflight result (an older build of the function?)", fn, out)
+		return nil, fmt.Errorf("invoke %s: answer %.200q is not a preflight result", fn, out)
 	}
 	return res.Findings, nil
 }
