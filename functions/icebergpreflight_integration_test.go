@@ -73,7 +73,8 @@ func validateErrors(t *testing.T, a restAnswer) (int, map[string][]string) {
 // validate answer and Kafka Connect's 400 on create and update; an unreachable catalog is a
 // finding on iceberg.catalog.uri; a good configuration has none and is created;
 // preflight.enable=false invokes nothing. A REST function without the Iceberg task
-// function's name reports that on connector.class instead of passing the configuration.
+// function's name, or with a name Lambda does not know, reports that on connector.class
+// instead of passing the configuration.
 func TestIntegrationRESTIcebergPreflight(t *testing.T) {
 	t.Parallel()
 	s := newStack(t, 1)
@@ -181,11 +182,21 @@ func TestIntegrationRESTIcebergPreflight(t *testing.T) {
 		t.Errorf("preflight.enable=false: the Iceberg task function was invoked %d times, want none", got-before)
 	}
 
-	// Without the Iceberg task function's name the configuration is not passed unchecked.
-	unset := devstacktest.RIE(t, devstack.RIEOptions{Bootstrap: bootstrap(t, "rest"), Env: env})
-	n, errs = validate(unset, with(nil))
-	got := errs["connector.class"]
-	if n != 1 || len(got) != 1 || !strings.Contains(got[0], "iceberg.task.function.name (CONNECT_ICEBERG_TASK_FUNCTION_NAME): not set") {
-		t.Errorf("validate without the Iceberg task function: %d errors %q; want one on connector.class naming CONNECT_ICEBERG_TASK_FUNCTION_NAME", n, errs)
+	// Without the Iceberg task function, or with one Lambda does not know, the configuration
+	// is not passed unchecked: one finding on connector.class says why.
+	for _, tc := range []struct {
+		name string
+		env  []string
+		want string
+	}{
+		{"no function name", env, "iceberg.task.function.name (CONNECT_ICEBERG_TASK_FUNCTION_NAME): not set"},
+		{"unknown function", append(append([]string{}, env...), "CONNECT_ICEBERG_TASK_FUNCTION_NAME=nope"), "could not finish: invoke nope: "},
+	} {
+		r := devstacktest.RIE(t, devstack.RIEOptions{Bootstrap: bootstrap(t, "rest"), Env: tc.env})
+		n, errs = validate(r, with(nil))
+		t.Logf("%s: %q", tc.name, errs["connector.class"])
+		if got := errs["connector.class"]; n != 1 || len(got) != 1 || !strings.Contains(got[0], tc.want) {
+			t.Errorf("%s: validate: %d errors %q; want one on connector.class with %q", tc.name, n, errs, tc.want)
+		}
 	}
 }
