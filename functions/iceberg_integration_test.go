@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -24,6 +25,28 @@ import (
 
 // icebergFunction is the Iceberg task function's name in the routing test.
 const icebergFunction = "iceberg-task"
+
+// icebergCatalog starts PostgreSQL and returns the Iceberg sink's keys of a SQL catalog in it
+// named "functions", its warehouse in the stack's S3 (bucket "warehouse", created here).
+func (s *stack) icebergCatalog(t *testing.T) map[string]string {
+	t.Helper()
+	pg := devstacktest.Postgres(t)
+	const warehouse = "warehouse"
+	if err := s.s3.CreateBucket(context.Background(), warehouse); err != nil {
+		t.Fatal(err)
+	}
+	return map[string]string{
+		iceberg.CatalogTypeConfig:      "sql",
+		iceberg.CatalogNameConfig:      "functions",
+		iceberg.CatalogURIConfig:       pg.DSN,
+		iceberg.CatalogWarehouseConfig: "s3://" + warehouse + "/wh",
+		iceberg.S3EndpointConfig:       s.s3.Endpoint,
+		iceberg.S3PathStyleConfig:      "true",
+		iceberg.S3AccessKeyConfig:      s.s3.AccessKey,
+		iceberg.S3SecretKeyConfig:      s.s3.SecretKey,
+		iceberg.ClientRegionConfig:     s.s3.Region,
+	}
+}
 
 // lambdaRouter stands where Lambda's Invoke API routes by function name: each emulator
 // serves one function under the name "function", so requests for a name are passed to its
@@ -65,34 +88,21 @@ func (lr *lambdaRouter) count(name string) int {
 func TestIntegrationSchedulerRoutesIceberg(t *testing.T) {
 	t.Parallel()
 	s := newStack(t, 2)
-	pg := devstacktest.Postgres(t)
 	ctx := context.Background()
-	const warehouse = "warehouse"
-	if err := s.s3.CreateBucket(ctx, warehouse); err != nil {
-		t.Fatal(err)
-	}
 	const n = 40
 	s.produce(t, 0, n)
 	s.createSink(t, "archive", 5, nil)
-	cfg := map[string]string{
+	cfg := s.icebergCatalog(t)
+	maps.Copy(cfg, map[string]string{
 		"connector.class":                     "IcebergSink", // the short alias routes too
 		"tasks.max":                           "1",
 		"topics":                              topic,
 		iceberg.TablesConfig:                  "logs.app",
 		iceberg.AutoCreateConfig:              "true",
-		iceberg.CatalogTypeConfig:             "sql",
-		iceberg.CatalogNameConfig:             "functions",
-		iceberg.CatalogURIConfig:              pg.DSN,
-		iceberg.CatalogWarehouseConfig:        "s3://" + warehouse + "/wh",
-		iceberg.S3EndpointConfig:              s.s3.Endpoint,
-		iceberg.S3PathStyleConfig:             "true",
-		iceberg.S3AccessKeyConfig:             s.s3.AccessKey,
-		iceberg.S3SecretKeyConfig:             s.s3.SecretKey,
-		iceberg.ClientRegionConfig:            s.s3.Region,
 		"schedule":                            "continuous",
 		"consumer.override.auto.offset.reset": "earliest",
 		"preflight.enable":                    "false",
-	}
+	})
 	raw := startup.RawConfig{}
 	for k, v := range cfg {
 		raw[k] = &v

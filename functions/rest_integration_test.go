@@ -72,12 +72,15 @@ func TestIntegrationRESTFunction(t *testing.T) {
 		{"v2 missing", v2Event("GET", "/connectors/nope", "", ""), 404, []string{`"error_code":404`, `nope`}},
 		{"v1 malformed body", v1Event("POST", "/connectors", `{"name":`, nil), 500, []string{`"error_code":500`}},
 		// The Iceberg sink without iceberg-go linked: listed, validated and created (its task
-		// configurations computed); the catalog is not opened here, so an unreachable one is
-		// accepted and left to the task's start.
+		// configurations computed). Its catalog checks run in the Iceberg task function
+		// (TestIntegrationRESTIcebergPreflight), which this function is not given: they are
+		// a finding on connector.class, and preflight.enable=false creates it unchecked.
 		{"v2 plugins list the Iceberg sink", v2Event("GET", "/connector-plugins", "", ""), 200, []string{`"class":"org.apache.iceberg.connect.IcebergSinkConnector"`}},
 		{"v1 iceberg validate bad partition term", v1Event("PUT", "/connector-plugins/IcebergSink/config/validate", iceberg(`,"iceberg.tables.default-partition-by":"minute(ts)"`), nil), 200,
-			[]string{`"error_count":1`, `partition term \"minute(ts)\"`, `Not checked against the catalog at validation here`}},
-		{"v2 iceberg create", v2Event("POST", "/connectors", `{"name":"lake","config":`+iceberg("")+`}`, ""), 201, []string{`"name":"lake"`, `"type":"sink"`}},
+			[]string{`"error_count":1`, `partition term \"minute(ts)\"`}},
+		{"v2 iceberg create, no Iceberg task function", v2Event("POST", "/connectors", `{"name":"lake","config":`+iceberg("")+`}`, ""), 400,
+			[]string{`"error_code":400`, `iceberg.task.function.name (CONNECT_ICEBERG_TASK_FUNCTION_NAME): not set`}},
+		{"v2 iceberg create", v2Event("POST", "/connectors", `{"name":"lake","config":`+iceberg(`,"preflight.enable":"false"`)+`}`, ""), 201, []string{`"name":"lake"`, `"type":"sink"`}},
 		{"v2 iceberg tasks", v2Event("GET", "/connectors/lake/tasks", "", ""), 200, []string{`"iceberg.tables":"db.t"`}},
 	}
 	for _, tc := range tests {

@@ -16,7 +16,7 @@ func (c *Connector) PreflightChecks() []string {
 	return []string{
 		"The catalog opens: the sql catalog's database accepts the connection (and its catalog tables exist or can be created); the REST service answers.",
 		"Each table of iceberg.tables exists, unless iceberg.tables.auto-create-enabled is true.",
-		"In the Lambda deployment the REST function does not link the catalog client, so its validation, create and update skip the two checks above (the catalog keys' documentation in the validate answer says so); a task runs them when it starts and fails with what they found (a missing table as this preflight's finding).",
+		"In the Lambda deployment the REST function, which does not link the catalog client, has the Iceberg task function (iceberg.task.function.name) run the two checks above for validation, create and update, and reports what they found on the same keys; a finding on connector.class says when that function is not set or cannot be invoked.",
 	}
 }
 

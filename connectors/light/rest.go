@@ -7,13 +7,6 @@ import (
 	"github.com/connectless/connectless/core/connect"
 )
 
-// CatalogCheckNote ends the documentation of the keys the Iceberg sink's catalog preflight
-// checks (iceberg.catalog.uri, iceberg.tables) in IcebergValidated's ConfigDef: a program
-// without iceberg-go cannot open the catalog, so validation does not check them against it
-// and the Iceberg task function does when a task starts.
-const CatalogCheckNote = " Not checked against the catalog at validation here (this function does not link the catalog client): " +
-	"a task checks that the catalog opens and the tables exist when it starts, and fails with what it found."
-
 // RESTRegistry returns a registry of Plugins and IcebergValidated: what the REST function
 // needs to list, validate, create and update the Iceberg sink's connectors (their
 // configuration checks and task configurations) without iceberg-go.
@@ -23,9 +16,9 @@ func RESTRegistry() (*connect.Registry, error) {
 
 // IcebergValidated is the Iceberg sink in a program that validates and creates its
 // connectors but does not run its tasks (the REST function): the real configuration
-// definition, validation (icebergconfig.Connector) and task configurations, no catalog
-// preflight (the catalog keys' documentation ends with CatalogCheckNote), and a task whose
-// every method fails with ErrNotLinked.
+// definition, validation (icebergconfig.Connector) and task configurations, and a task whose
+// every method fails with ErrNotLinked. It has no catalog preflight: the REST function has the
+// Iceberg task function run it (serverless.Runtime.DelegatePreflight).
 func IcebergValidated() connect.Plugin {
 	return connect.Plugin{Class: IcebergClass, Type: connect.PluginSink, Version: icebergconfig.Version,
 		New: func() connect.Connector { return &icebergValidated{} }}
@@ -34,19 +27,6 @@ func IcebergValidated() connect.Plugin {
 // icebergValidated is IcebergValidated's connector.
 type icebergValidated struct {
 	icebergconfig.Connector
-}
-
-// Config returns the Iceberg sink's ConfigDef with CatalogCheckNote on the keys the
-// catalog preflight checks.
-func (c *icebergValidated) Config() *connect.ConfigDef {
-	d := connect.NewConfigDef()
-	for _, k := range icebergconfig.ConfigDef().Keys() {
-		if k.Name == icebergconfig.CatalogURIConfig || k.Name == icebergconfig.TablesConfig {
-			k.Doc += CatalogCheckNote
-		}
-		d.Define(k)
-	}
-	return d
 }
 
 // NewTask returns a task that fails with ErrNotLinked: the Iceberg task function runs them.

@@ -42,10 +42,11 @@ func PreflightEnabled(props map[string]string) (bool, error) {
 }
 
 // PreflightFinding is one problem a preflight found: the key to change and the one-line
-// message that names the fix.
+// message that names the fix. Its JSON form ({"key": …, "message": …}) is what a task
+// function that ran the checks for another process answers.
 type PreflightFinding struct {
-	Key     string
-	Message string
+	Key     string `json:"key"`
+	Message string `json:"message"`
 }
 
 // PreflightFindings lists the errors of a ConfigInfos as findings, in order.

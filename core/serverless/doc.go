@@ -16,4 +16,9 @@
 // The task function runs one slice of one task (taskrun.Run) until the invocation's deadline
 // minus a margin and writes its metrics as one EMF line. A second invocation of a task that
 // is already running finds the lease held and exits cleanly, saying so in its result and log.
+//
+// The task functions take a second kind of payload, a preflight request (KindPreflight): the
+// REST function, which links no iceberg-go, sends the Iceberg sink's configurations to the
+// Iceberg task function on validate, create and update (DelegatePreflight), synchronously, and
+// reports the connector's findings that function answers as its own.
 package serverless

@@ -57,6 +57,7 @@ func memoryRuntime(t testing.TB, props map[string]string) (*Runtime, *atomic.Int
 	reg, err := connect.NewRegistry(append(config.BuiltinPlugins(),
 		connect.Plugin{Class: "test.IdleSource", Type: connect.PluginSource, Version: "1", New: func() connect.Connector { return idleSource{polls} }},
 		connect.Plugin{Class: "test.SinkStub", Type: connect.PluginSink, Version: "1", New: func() connect.Connector { return sinkStub{idleSource{polls}} }},
+		connect.Plugin{Class: "test.CheckedSink", Type: connect.PluginSink, Version: "1", New: func() connect.Connector { return checkedSink{sinkStub{idleSource{polls}}} }},
 	)...)
 	if err != nil {
 		t.Fatal(err)

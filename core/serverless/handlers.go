@@ -93,22 +93,55 @@ func (rt *Runtime) RunTask(ctx context.Context, holder string, p schedule.Payloa
 	return out, nil
 }
 
-// TaskHandler is the task function's Lambda handler: RunTask under the invocation's request
-// id, then one EMF metrics line.
-func (rt *Runtime) TaskHandler(m *Metrics) func(ctx context.Context, p schedule.Payload) (TaskResult, error) {
-	return func(ctx context.Context, p schedule.Payload) (TaskResult, error) {
-		holder := ""
-		if lc, ok := lambdacontext.FromContext(ctx); ok {
-			holder = lambdacontext.FunctionName + "/" + lc.AwsRequestID
+// TaskHandler is the task functions' Lambda handler. A payload's kind selects what it does:
+// a task payload (schedule.Payload, no kind) runs RunTask under the invocation's request id,
+// then writes one EMF metrics line; a preflight request (KindPreflight, a PreflightRequest)
+// runs Preflight and answers its PreflightResult. Any other kind is ErrPayloadKind.
+func (rt *Runtime) TaskHandler(m *Metrics) func(ctx context.Context, payload json.RawMessage) (any, error) {
+	return func(ctx context.Context, payload json.RawMessage) (any, error) {
+		var kind struct {
+			Kind string `json:"kind"`
 		}
-		res, err := rt.RunTask(ctx, holder, p)
-		if m != nil && p.Connector != "" {
-			if merr := m.Task(res, rt.pluginType(ctx, p.Connector)); merr != nil {
-				rt.Logger.Warn("write metrics", "error", merr)
+		if err := json.Unmarshal(payload, &kind); err != nil {
+			return nil, fmt.Errorf("decode payload: %w", err)
+		}
+		switch kind.Kind {
+		case "":
+			var p schedule.Payload
+			if err := json.Unmarshal(payload, &p); err != nil {
+				return nil, fmt.Errorf("decode task payload: %w", err)
 			}
+			return rt.task(ctx, m, p)
+		case KindPreflight:
+			var req PreflightRequest
+			if err := json.Unmarshal(payload, &req); err != nil {
+				return nil, fmt.Errorf("decode preflight request: %w", err)
+			}
+			res, err := rt.Preflight(ctx, req)
+			if err != nil {
+				rt.Logger.Error("preflight refused", "connector_class", req.Config["connector.class"], "error", err)
+				return nil, err
+			}
+			return res, nil
+		default:
+			return nil, fmt.Errorf("%w: %q (want none, a task, or %q)", ErrPayloadKind, kind.Kind, KindPreflight)
 		}
-		return res, err
 	}
+}
+
+// task runs one task invocation under the invocation's request id and writes its metrics.
+func (rt *Runtime) task(ctx context.Context, m *Metrics, p schedule.Payload) (TaskResult, error) {
+	holder := ""
+	if lc, ok := lambdacontext.FromContext(ctx); ok {
+		holder = lambdacontext.FunctionName + "/" + lc.AwsRequestID
+	}
+	res, err := rt.RunTask(ctx, holder, p)
+	if m != nil && p.Connector != "" {
+		if merr := m.Task(res, rt.pluginType(ctx, p.Connector)); merr != nil {
+			rt.Logger.Warn("write metrics", "error", merr)
+		}
+	}
+	return res, err
 }
 
 // pluginType returns the connector's plugin type, or "" when it cannot be known.

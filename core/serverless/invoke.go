@@ -7,12 +7,14 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
 
 	"github.com/connectless/connectless/core/config/workerprops"
+	"github.com/connectless/connectless/core/connect"
 	"github.com/connectless/connectless/core/schedule"
 )
 
@@ -23,7 +25,8 @@ type LambdaAPI interface {
 
 // LambdaInvoker starts task invocations as asynchronous Lambda invocations
 // (InvocationType=Event): Lambda queues the payload and answers at once; its retries and the
-// on-failure destination handle a failing task.
+// on-failure destination handle a failing task. Preflight asks a task function for a
+// connector's live checks and waits for the answer.
 type LambdaInvoker struct {
 	Client LambdaAPI
 	// Function is the task function's name or ARN.
@@ -39,22 +42,54 @@ func (l LambdaInvoker) Invoke(ctx context.Context, p schedule.Payload) error {
 	if err != nil {
 		return err
 	}
-	body, err := json.Marshal(p)
+	_, err = l.call(ctx, fn, types.InvocationTypeEvent, p)
+	return err
+}
+
+// Preflight runs the connector's own live checks of props (a resolved configuration) in the
+// task function of its class and waits for what they found (InvocationType=RequestResponse).
+// The function gets four fifths of the time left before ctx's deadline for its checks, so
+// that its answer, a check that timed out included, arrives before the deadline. An error is
+// an invocation that failed or a function that answered something else.
+func (l LambdaInvoker) Preflight(ctx context.Context, props map[string]string) ([]connect.PreflightFinding, error) {
+	fn, err := function(l.Routes, l.Function, schedule.Payload{Connector: props["name"], Class: props["connector.class"]})
 	if err != nil {
-		return fmt.Errorf("encode payload: %w", err)
+		return nil, err
+	}
+	req := PreflightRequest{Kind: KindPreflight, Config: props}
+	if d, ok := ctx.Deadline(); ok {
+		req.TimeoutMs = max(1, time.Until(d).Milliseconds()*4/5)
+	}
+	out, err := l.call(ctx, fn, types.InvocationTypeRequestResponse, req)
+	if err != nil {
+		return nil, err
+	}
+	var res PreflightResult
+	if err := json.Unmarshal(out, &res); err != nil || res.Kind != KindPreflight {
+		return nil, fmt.Errorf("invoke %s: answer %.200q is not a preflight result", fn, out)
+	}
+	return res.Findings, nil
+}
+
+// call invokes fn with payload encoded as JSON and returns the function's answer; a function
+// error is an error holding the answer.
+func (l LambdaInvoker) call(ctx context.Context, fn string, how types.InvocationType, payload any) ([]byte, error) {
+	body, err := json.Marshal(payload)
+	if err != nil {
+		return nil, fmt.Errorf("encode payload: %w", err)
 	}
 	out, err := l.Client.Invoke(ctx, &lambda.InvokeInput{
 		FunctionName:   aws.String(fn),
-		InvocationType: types.InvocationTypeEvent,
+		InvocationType: how,
 		Payload:        body,
 	})
 	if err != nil {
-		return fmt.Errorf("invoke %s: %w", fn, err)
+		return nil, fmt.Errorf("invoke %s: %w", fn, err)
 	}
 	if out.FunctionError != nil {
-		return fmt.Errorf("invoke %s: function error %s: %s", fn, *out.FunctionError, out.Payload)
+		return nil, fmt.Errorf("invoke %s: function error %s: %s", fn, *out.FunctionError, out.Payload)
 	}
-	return nil
+	return out.Payload, nil
 }
 
 // LambdaInvoker returns an invoker of the task function named by task.function.name, and of
@@ -64,11 +99,21 @@ func (rt *Runtime) LambdaInvoker(ctx context.Context, routes ...TaskRoute) (Lamb
 	if rt.Config.TaskFunction == "" {
 		return LambdaInvoker{}, fmt.Errorf("%w: %s: not set", ErrConfig, workerprops.KeyTaskFunction)
 	}
+	client, err := rt.lambdaClient(ctx)
+	if err != nil {
+		return LambdaInvoker{}, err
+	}
+	return LambdaInvoker{Client: client, Function: rt.Config.TaskFunction, Routes: routes}, nil
+}
+
+// lambdaClient returns a Lambda client from the standard SDK configuration
+// (AWS_ENDPOINT_URL_LAMBDA included).
+func (rt *Runtime) lambdaClient(ctx context.Context) (*lambda.Client, error) {
 	ac, err := rt.awsConfig(ctx)
 	if err != nil {
-		return LambdaInvoker{}, fmt.Errorf("load AWS configuration: %w", err)
+		return nil, fmt.Errorf("load AWS configuration: %w", err)
 	}
-	return LambdaInvoker{Client: lambda.NewFromConfig(ac), Function: rt.Config.TaskFunction, Routes: routes}, nil
+	return lambda.NewFromConfig(ac), nil
 }
 
 // InProcess runs each invocation in a goroutine of this process, so the scheduler → task flow

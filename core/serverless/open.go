@@ -52,6 +52,8 @@ type Runtime struct {
 	// ErrWrongTaskFunction, naming the function to invoke, before it takes the lease.
 	Elsewhere []TaskRoute
 
+	// delegated runs the connector checks of other functions' classes (DelegatePreflight).
+	delegated *LambdaInvoker
 	services  *startup.Services
 	awsConfig func(ctx context.Context) (aws.Config, error)
 }
@@ -64,8 +66,9 @@ func Open(ctx context.Context, props map[string]string, opts Options) (*Runtime,
 	if opts.AWSConfig == nil {
 		opts.AWSConfig = func(ctx context.Context) (aws.Config, error) { return awsconfig.LoadDefaultConfig(ctx) }
 	}
+	rt := &Runtime{Registry: opts.Registry, Logger: log, awsConfig: opts.AWSConfig}
 	prep, err := startup.Prepare(ctx, props, startup.Options{Mode: workerprops.Functions, Registry: opts.Registry,
-		Logger: log, AWSConfig: opts.AWSConfig})
+		Logger: log, AWSConfig: opts.AWSConfig, PreflightElsewhere: rt.preflightElsewhere})
 	if err != nil {
 		return nil, err
 	}
@@ -73,8 +76,8 @@ func Open(ctx context.Context, props map[string]string, opts Options) (*Runtime,
 	if err != nil {
 		return nil, err
 	}
-	return &Runtime{Config: s.Config, Store: s.Store, Kafka: s.Kafka, Resolver: s.Resolver, Registry: opts.Registry,
-		Herder: s.Herder, Env: s.Env, Logger: log, services: s, awsConfig: opts.AWSConfig}, nil
+	rt.Config, rt.Store, rt.Kafka, rt.Resolver, rt.Herder, rt.Env, rt.services = s.Config, s.Store, s.Kafka, s.Resolver, s.Herder, s.Env, s
+	return rt, nil
 }
 
 // Close releases the store and the Kafka client.

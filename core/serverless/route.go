@@ -54,8 +54,12 @@ func function(routes []TaskRoute, def string, p schedule.Payload) (string, error
 		return def, nil
 	}
 	if r.Function == "" {
-		return "", fmt.Errorf("%w: %s (%s): not set; connector %q (%s) runs in a task function of its own",
-			ErrConfig, r.Key, workerprops.EnvName(r.Key), p.Connector, p.Class)
+		what := p.Class
+		if p.Connector != "" {
+			what = fmt.Sprintf("%q (%s)", p.Connector, p.Class)
+		}
+		return "", fmt.Errorf("%w: %s (%s): not set; connector %s runs in a task function of its own",
+			ErrConfig, r.Key, workerprops.EnvName(r.Key), what)
 	}
 	return r.Function, nil
 }

@@ -43,6 +43,12 @@ type Options struct {
 	// offsets in the state file (state.bolt.path), as Kafka's connect-standalone; the state
 	// backend is not used (see core/internal/standalone).
 	Standalone bool
+	// PreflightElsewhere runs the connector's own live checks (connect.Preflighter) in another
+	// process when it takes the connector's class: the one that links the connector, where
+	// this program does not. Validation, create and update then report what that process
+	// found as if the checks ran here, within preflight.timeout.ms; an error is a check that
+	// could not finish. Nil runs every check here.
+	PreflightElsewhere func(ctx context.Context, plugin connect.Plugin, props map[string]string) (findings []connect.PreflightFinding, taken bool, err error)
 }
 
 // Prepared is a worker's configuration, resolved and parsed, before anything is opened.
@@ -139,7 +145,8 @@ func (p *Prepared) Open(ctx context.Context, workerID string) (_ *Services, err 
 	}
 	s.Store = st
 	checks := preflight.Checker{Registry: p.opts.Registry, Kafka: s.Kafka, WorkerProps: p.Props,
-		TopicCreationDisabled: cfg.TopicCreationDisabled, Timeout: cfg.PreflightTimeout, Logger: p.log}
+		TopicCreationDisabled: cfg.TopicCreationDisabled, Timeout: cfg.PreflightTimeout, Logger: p.log,
+		Elsewhere: p.opts.PreflightElsewhere}
 	if s.Herder, err = herder.New(herder.Config{Store: st, Plugins: p.opts.Registry, Validate: p.validate,
 		Preflight: checks.Run, PreflightDisabled: cfg.PreflightDisabled,
 		Resolver: p.Resolver, WorkerID: workerID, Logger: p.log, TopicTrackingDisabled: cfg.TopicTrackingDisabled,

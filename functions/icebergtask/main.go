@@ -2,7 +2,9 @@
 // function (one invocation runs one slice of one task) with every shipped connector linked,
 // iceberg-go included (connectors.Registry). The scheduler sends it the tasks of connectors
 // whose class is the Iceberg sink's (iceberg.task.function.name) and every other task to the
-// task function, which starts faster without iceberg-go.
+// task function, which starts faster without iceberg-go. The REST function sends it the
+// Iceberg sink's configurations to validate (a preflight request): it opens the catalog and
+// loads the tables, and answers what it found.
 package main
 
 import (

@@ -1,5 +1,7 @@
 // Command rest is the REST Lambda function: the Kafka Connect REST API behind API Gateway
-// (HTTP API payload 2.0 or REST API proxy events).
+// (HTTP API payload 2.0 or REST API proxy events). It links no iceberg-go: validation, create
+// and update of an Iceberg sink have the Iceberg task function (iceberg.task.function.name) run
+// the sink's catalog checks.
 package main
 
 import (
@@ -23,6 +25,12 @@ func main() {
 	}
 	rt, err := serverless.OpenLambda(context.Background(), os.Environ(), reg)
 	if err != nil {
+		os.Exit(1)
+	}
+	// the Iceberg sink's catalog checks run in the Iceberg task function, which links the
+	// catalog client this function leaves out
+	if err := rt.DelegatePreflight(context.Background(), rt.IcebergRoute(light.IcebergNames())); err != nil {
+		rt.Logger.Error("init", "error", err)
 		os.Exit(1)
 	}
 	handler := rt.RESTHandler(rest.Options{Version: version})

@@ -4,5 +4,7 @@
 // security settings, its topics exist or will be created) and the Schema Registry's of its
 // converters (the registry answers with the configured auth). The herder runs them when a
 // configuration is validated, created or updated; with preflight.enable=false the task runner
-// runs them when a task starts instead.
+// runs them when a task starts instead. A program that does not link a connector has the
+// connector's own checks run where it is linked (Checker.Elsewhere: the REST function's
+// Iceberg sink, in the Iceberg task function).
 package preflight

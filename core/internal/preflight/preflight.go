@@ -38,6 +38,12 @@ type Checker struct {
 	Timeout time.Duration
 	// Logger receives a line per check that failed to run. Default slog.Default().
 	Logger *slog.Logger
+	// Elsewhere runs the connector's own checks in another process when taken is true: the
+	// one that links the connector, where this one does not (the REST function has the
+	// Iceberg task function check the Iceberg sink's catalog). An error is a check that
+	// could not finish, reported as the connector's own would be. Nil, or taken false,
+	// runs them here.
+	Elsewhere func(ctx context.Context, plugin connect.Plugin, props map[string]string) (findings []connect.PreflightFinding, taken bool, err error)
 }
 
 // Run runs, at the same time and within Timeout, the checks that apply to a resolved
@@ -93,16 +99,17 @@ func Err(findings []connect.PreflightFinding) error {
 }
 
 func (c Checker) connector(ctx context.Context, plugin connect.Plugin, props map[string]string) []connect.PreflightFinding {
-	if plugin.New == nil {
-		return nil
+	var (
+		out   []connect.PreflightFinding
+		taken bool
+		err   error
+	)
+	if c.Elsewhere != nil {
+		out, taken, err = c.Elsewhere(ctx, plugin, props)
 	}
-	pf, ok := plugin.New().(connect.Preflighter)
-	if !ok {
-		return nil
+	if !taken {
+		out, err = own(ctx, plugin, props)
 	}
-	var infos connect.ConfigInfos
-	err := pf.Preflight(ctx, props, &infos)
-	out := connect.PreflightFindings(infos)
 	if err != nil {
 		what := "could not finish"
 		if errors.Is(err, context.DeadlineExceeded) || ctx.Err() != nil {
@@ -113,6 +120,20 @@ func (c Checker) connector(ctx context.Context, plugin connect.Plugin, props map
 			"preflight check of %s %s: %v; fix what it names, or set %s=false to skip the live checks", plugin.Class, what, err, connect.KeyPreflightEnable)})
 	}
 	return out
+}
+
+// own runs the connector's Preflighter, if it has one, in this process.
+func own(ctx context.Context, plugin connect.Plugin, props map[string]string) ([]connect.PreflightFinding, error) {
+	if plugin.New == nil {
+		return nil, nil
+	}
+	pf, ok := plugin.New().(connect.Preflighter)
+	if !ok {
+		return nil, nil
+	}
+	var infos connect.ConfigInfos
+	err := pf.Preflight(ctx, props, &infos)
+	return connect.PreflightFindings(infos), err
 }
 
 func (c Checker) kafka(ctx context.Context, t connect.PluginType, props map[string]string) []connect.PreflightFinding {

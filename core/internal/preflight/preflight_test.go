@@ -3,6 +3,7 @@ package preflight_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -76,5 +77,50 @@ func TestPreflightErrorIsOneLine(t *testing.T) {
 	err := preflight.Err([]connect.PreflightFinding{{Key: "a", Message: "first"}, {Key: "b", Message: "second"}})
 	if want := "preflight check failed: a: first; b: second"; err.Error() != want {
 		t.Errorf("%q, want %q", err, want)
+	}
+}
+
+// TestCheckerElsewhere: a class Elsewhere takes is checked there, its findings kept as they
+// come and its failure reported as the connector's own check's; a class it does not take is
+// checked here.
+func TestCheckerElsewhere(t *testing.T) {
+	plugin := connect.Plugin{Class: "x.CheckedConnector", Type: connect.PluginSink, New: func() connect.Connector { return checked{} }}
+	remote := []connect.PreflightFinding{{Key: "tables", Message: "table db.t does not exist"}}
+	tests := []struct {
+		name  string
+		taken bool
+		err   error
+		props map[string]string
+		want  []connect.PreflightFinding
+	}{
+		{"taken", true, nil, map[string]string{"do": "find"}, remote},
+		{"taken, failed", true, errors.New("invoke fn: connection refused"), nil, []connect.PreflightFinding{{Key: "connector.class",
+			Message: "preflight check of x.CheckedConnector could not finish: invoke fn: connection refused; fix what it names, or set preflight.enable=false to skip the live checks"}}},
+		{"taken, timed out", true, context.DeadlineExceeded, nil, []connect.PreflightFinding{{Key: "connector.class",
+			Message: "preflight check of x.CheckedConnector did not finish within 100ms: context deadline exceeded; fix what it names, or set preflight.enable=false to skip the live checks"}}},
+		{"not taken", false, nil, map[string]string{"do": "fail"}, []connect.PreflightFinding{{Key: "connector.class",
+			Message: "preflight check of x.CheckedConnector could not finish: driver not loaded; fix what it names, or set preflight.enable=false to skip the live checks"}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got connect.Plugin
+			c := preflight.Checker{Timeout: 100 * time.Millisecond, Elsewhere: func(_ context.Context, p connect.Plugin, _ map[string]string) ([]connect.PreflightFinding, bool, error) {
+				got = p
+				if !tt.taken {
+					return nil, false, nil
+				}
+				if tt.err != nil {
+					return nil, true, tt.err
+				}
+				return remote, true, nil
+			}}
+			findings := c.Run(context.Background(), plugin, tt.props)
+			if got.Class != plugin.Class {
+				t.Errorf("Elsewhere got plugin %q, want %q", got.Class, plugin.Class)
+			}
+			if !slices.Equal(findings, tt.want) {
+				t.Errorf("findings %v, want %v", findings, tt.want)
+			}
+		})
 	}
 }
