@@ -303,11 +303,10 @@ func TestIntegrationSink(t *testing.T) {
 					t.Fatal(err)
 				}
 				for _, mf := range mfs {
-					entries, err := mf.FetchEntries(fs, true)
-					if err != nil {
-						t.Fatal(err)
-					}
-					for _, en := range entries {
+					for en, err := range mf.Entries(fs, true) {
+						if err != nil {
+							t.Fatal(err)
+						}
 						if df := en.DataFile(); df.Count() == 0 {
 							empty++
 							b := getObject(t, e, df.FilePath())
