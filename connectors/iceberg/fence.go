@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"maps"
 	"strconv"
@@ -141,49 +140,25 @@ func (w *tableWriter) fence(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	commitID := uuid.NewString()
-	for attempt := 1; ; attempt++ {
+	tbl, _, err := w.appendSnapshot(ctx, "fencing commit", []ice.DataFile{df}, func() ice.Properties {
 		props := summaryProps(w.wm, t.cfg.GroupID)
-		props[CommitIDProp] = commitID
 		props[FenceProp] = "true"
-		t.tokenProps(w.tbl, props)
-		tx := w.tbl.NewTransaction()
-		err := tx.AssertRefSnapshotID(table.MainBranch)
-		if err == nil {
-			err = tx.AddDataFiles(ctx, []ice.DataFile{df}, props)
-		}
-		var tbl *table.Table
-		if err == nil {
-			tbl, err = tx.Commit(ctx)
-		}
-		if err == nil {
-			t.log.Info("iceberg fencing snapshot: the lease was taken over", "table", w.name,
-				"snapshot", tbl.CurrentSnapshot().SnapshotID, "token", t.token)
-			return w.adopt(tbl, false)
-		}
-		fresh, lerr := t.cat.LoadTable(ctx, w.ident)
-		if lerr != nil {
-			return errors.Join(fmt.Errorf("table %s: fencing commit: %w", w.name, err), fmt.Errorf("reload: %w", lerr))
-		}
-		if head := fresh.CurrentSnapshot(); head != nil && head.Summary != nil && head.Summary.Properties[CommitIDProp] == commitID {
-			return w.adopt(fresh, false)
-		}
-		if fresh.MetadataLocation() == w.tbl.MetadataLocation() {
-			return fmt.Errorf("table %s: fencing commit: %w", w.name, err)
-		}
-		if attempt >= maxCommitAttempts {
-			return fmt.Errorf("table %s: fencing commit lost %d races to other writers: %w", w.name, attempt, err)
-		}
+		return props
+	}, func(fresh *table.Table) error {
 		// A newer lease of this task got there first (this invocation paused mid-commit):
 		// it is the stale one now. Anything else (offsets the previous holder committed,
 		// other tasks' commits) is taken as the new base.
 		if err := w.fencedBy(w.tbl, fresh); err != nil {
 			return transient.MarkLater(err)
 		}
-		if err := w.adopt(fresh, false); err != nil {
-			return err
-		}
+		return w.adopt(fresh, false)
+	})
+	if err != nil {
+		return err
 	}
+	t.log.Info("iceberg fencing snapshot: the lease was taken over", "table", w.name,
+		"snapshot", tbl.CurrentSnapshot().SnapshotID, "token", t.token)
+	return w.adopt(tbl, false)
 }
 
 // emptyDataFile writes a Parquet data file without rows in the table's schema (field ids

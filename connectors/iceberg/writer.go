@@ -171,7 +171,8 @@ func (w *tableWriter) dirty() bool { return len(w.pendingFrom) > 0 }
 
 // commit writes what is buffered and appends one snapshot with the files and the task's
 // offsets, conditioned on the snapshot the writer is based on. A conflicting commit of other
-// partitions makes it retry on the new snapshot; one of the task's own partitions fences it.
+// partitions makes it retry on the new snapshot; one of the task's own partitions, or a newer
+// lease of its task, fences it.
 func (w *tableWriter) commit(ctx context.Context) error {
 	if !w.dirty() {
 		return nil
@@ -179,56 +180,66 @@ func (w *tableWriter) commit(ctx context.Context) error {
 	if err := w.writeFiles(ctx); err != nil {
 		return err
 	}
-	commitID := uuid.NewString()
 	started := time.Now()
-	for attempt := 1; ; attempt++ {
-		next := maps.Clone(w.wm)
+	var next offsetMap
+	tbl, attempts, err := w.appendSnapshot(ctx, "commit", w.files, func() ice.Properties {
+		next = maps.Clone(w.wm)
 		for tp, off := range w.t.processed {
 			if off > next[tp] {
 				next[tp] = off
 			}
 		}
-		props := summaryProps(next, w.t.cfg.GroupID)
-		props[CommitIDProp] = commitID
-		w.t.tokenProps(w.tbl, props)
+		return summaryProps(next, w.t.cfg.GroupID)
+	}, func(fresh *table.Table) error { return w.adopt(fresh, true) })
+	if err != nil {
+		return err
+	}
+	w.t.log.Info("iceberg commit", "table", w.name, "snapshot", tbl.CurrentSnapshot().SnapshotID, "attempt", attempts,
+		"files", len(w.files), "ms", time.Since(started).Milliseconds())
+	w.tbl, w.wm, w.files = tbl, next, nil
+	clear(w.pendingFrom)
+	return nil
+}
+
+// appendSnapshot appends files in one snapshot whose summary is props() (made anew for every
+// attempt, from the writer's base then) plus the commit id and the lease tokens, conditioned
+// on the snapshot the writer is based on, and returns the table with it. When the catalog
+// refuses, its current state decides, whatever the error says: the snapshot landed (an
+// answer lost on the way), nothing moved (a real failure), or another commit changed the
+// table: onRace takes the fresh table as the new base or ends the commit with its error.
+func (w *tableWriter) appendSnapshot(ctx context.Context, what string, files []ice.DataFile, props func() ice.Properties,
+	onRace func(fresh *table.Table) error) (*table.Table, int, error) {
+	commitID := uuid.NewString()
+	for attempt := 1; ; attempt++ {
+		p := props()
+		p[CommitIDProp] = commitID
+		w.t.tokenProps(w.tbl, p)
 		tx := w.tbl.NewTransaction()
 		err := tx.AssertRefSnapshotID(table.MainBranch)
 		if err == nil {
-			err = tx.AddDataFiles(ctx, w.files, props)
+			err = tx.AddDataFiles(ctx, files, p)
 		}
 		var tbl *table.Table
 		if err == nil {
-			tbl, err = tx.Commit(ctx)
+			if tbl, err = tx.Commit(ctx); err == nil {
+				return tbl, attempt, nil
+			}
 		}
-		if err == nil {
-			w.t.log.Info("iceberg commit", "table", w.name, "snapshot", tbl.CurrentSnapshot().SnapshotID, "attempt", attempt,
-				"files", len(w.files), "ms", time.Since(started).Milliseconds())
-			w.tbl, w.wm, w.files = tbl, next, nil
-			clear(w.pendingFrom)
-			return nil
-		}
-		// Whatever the error says, the catalog's current state decides: our own commit
-		// landed, another commit changed the table (a snapshot of other partitions, a schema
-		// change, a property: retry on it; a snapshot of ours: fenced), or nothing moved (a
-		// real failure).
 		fresh, lerr := w.t.cat.LoadTable(ctx, w.ident)
 		if lerr != nil {
-			return errors.Join(fmt.Errorf("table %s: commit: %w", w.name, err), fmt.Errorf("reload: %w", lerr))
+			return nil, attempt, errors.Join(fmt.Errorf("table %s: %s: %w", w.name, what, err), fmt.Errorf("reload: %w", lerr))
 		}
-		head := fresh.CurrentSnapshot()
-		if head != nil && head.Summary != nil && head.Summary.Properties[CommitIDProp] == commitID {
-			w.tbl, w.wm, w.files = fresh, next, nil
-			clear(w.pendingFrom)
-			return nil
+		if head := fresh.CurrentSnapshot(); head != nil && head.Summary != nil && head.Summary.Properties[CommitIDProp] == commitID {
+			return fresh, attempt, nil
 		}
 		if fresh.MetadataLocation() == w.tbl.MetadataLocation() {
-			return fmt.Errorf("table %s: commit: %w", w.name, err) // nothing moved: a real failure
+			return nil, attempt, fmt.Errorf("table %s: %s: %w", w.name, what, err)
 		}
 		if attempt >= maxCommitAttempts {
-			return transient.MarkLater(fmt.Errorf("table %s: commit lost %d races to other writers: %w", w.name, attempt, err))
+			return nil, attempt, transient.MarkLater(fmt.Errorf("table %s: %s lost %d races to other writers: %w", w.name, what, attempt, err))
 		}
-		if aerr := w.adopt(fresh, true); aerr != nil {
-			return aerr
+		if err := onRace(fresh); err != nil {
+			return nil, attempt, err
 		}
 	}
 }
