@@ -103,3 +103,27 @@ func BenchmarkStringConverterFromConnect(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkByteArrayConverterToConnect reads one 200-byte value as a sink's value converter
+// does on the byte path.
+func BenchmarkByteArrayConverterToConnect(b *testing.B) {
+	c := NewByteArrayConverter()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, v, err := c.ToConnect("logs", logRecord); err != nil || v == nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkStringConverterToConnectNull reads a null key as a sink's key converter does for
+// records without a key.
+func BenchmarkStringConverterToConnectNull(b *testing.B) {
+	c := NewStringConverter()
+	b.ReportAllocs()
+	for b.Loop() {
+		if s, _, err := c.ToConnect("logs", nil); err != nil || s == nil {
+			b.Fatal(err)
+		}
+	}
+}
