@@ -382,7 +382,7 @@ func (r *sinkRun) deliver(ctx context.Context, tp connect.TopicPartition, fr kaf
 		handled := 0
 		for i := range chunk {
 			m := &chunk[i]
-			batch = append(batch, connect.SinkRecord{}) // converted in place
+			batch = batch[:len(batch)+1] // within its capacity; convert sets every field
 			keep, err := r.convert(ctx, m, &batch[len(batch)-1])
 			if !keep {
 				batch = batch[:len(batch)-1]
@@ -437,7 +437,8 @@ func (r *sinkRun) deliver(ctx context.Context, tp connect.TopicPartition, fr kaf
 
 // convert turns a Kafka message into the sink record rec: key, value and header
 // converters, then the transformations. It reports false for a record that was filtered or
-// skipped by the error handling (with no error) or that failed.
+// skipped by the error handling (with no error) or that failed. It sets every field of
+// rec, whatever rec held before.
 func (r *sinkRun) convert(ctx context.Context, m *kafka.Message, rec *connect.SinkRecord) (bool, error) {
 	if len(r.offsets) < cap(r.offsets) {
 		r.partitions, r.offsets = append(r.partitions, m.Partition), append(r.offsets, m.Offset)
