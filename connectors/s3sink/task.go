@@ -152,16 +152,19 @@ func (t *Task) Close(_ context.Context, partitions []connect.TopicPartition) err
 func (t *Task) Put(ctx context.Context, records []connect.SinkRecord) error {
 	nowMs := t.now().UnixMilli()
 	rewound := map[connect.TopicPartition]bool{}
+	var w *tpWriter // the writer of the previous record's partition: batches come in runs of one
 	for i := range records {
 		rec := &records[i]
 		tp := assignedPartition(rec)
 		if rewound[tp] {
 			continue
 		}
-		w, ok := t.writers[tp]
-		if !ok {
-			w = newTPWriter(tp)
-			t.writers[tp] = w
+		if w == nil || w.tp != tp {
+			var ok bool
+			if w, ok = t.writers[tp]; !ok {
+				w = newTPWriter(tp)
+				t.writers[tp] = w
+			}
 		}
 		if rec.KafkaOffset() <= w.lastProcessed {
 			continue // redelivered: already absorbed
