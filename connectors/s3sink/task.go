@@ -56,6 +56,13 @@ func (t *Task) TakesJSONBytes() bool {
 	return t.cfg != nil && format.TakesJSONBytes(t.formats[layout.ValueView]) && !t.cfg.Layout.ReadsValueFields()
 }
 
+// ReleasesBatches reports that Put keeps nothing of its batch (connect.BatchReleaser): every
+// view of a record is encoded and copied to its file's spool, and what a file keeps of its
+// first record is its value's schema.
+func (t *Task) ReleasesBatches() bool { return true }
+
+var _ connect.BatchReleaser = (*Task)(nil)
+
 // Start parses the configuration, builds the S3 client and checks that the bucket exists.
 func (t *Task) Start(ctx context.Context, props map[string]string, tctx connect.SinkTaskContext) error {
 	if t.log == nil {
