@@ -41,6 +41,9 @@ type tpWriter struct {
 	tp    connect.TopicPartition
 	files map[string]*fileSet
 	order []string // encoded partitions in open order
+	// lastFile is the open file found last, nil when none or when it was closed: a
+	// partition's records mostly go to one file, whose lookup it saves.
+	lastFile *fileSet
 
 	recordCount   int
 	baseTs        int64 // first record's timestamp since the last commit; math.MinInt64 when unset
@@ -92,12 +95,25 @@ func (w *tpWriter) durable() int64 {
 	return d
 }
 
+// file returns the open file of enc, nil when there is none.
+func (w *tpWriter) file(enc string) *fileSet {
+	if w.lastFile != nil && w.lastFile.enc == enc {
+		return w.lastFile
+	}
+	f := w.files[enc]
+	if f != nil {
+		w.lastFile = f
+	}
+	return f
+}
+
 // discardOpen drops the open files (their records are re-read after a rewind).
 func (w *tpWriter) discardOpen() {
 	for _, f := range w.files {
 		f.discard()
 	}
 	clear(w.files)
+	w.lastFile = nil
 	w.order = w.order[:0]
 	w.recordCount = 0
 	w.baseTs = math.MinInt64
@@ -123,14 +139,14 @@ func (t *Task) write(ctx context.Context, w *tpWriter, rec *connect.SinkRecord, 
 		w.lastProcessed = off
 		return nil // already in an object of the bucket
 	}
-	change, err := t.schemaChange(w.files[enc], rec)
+	change, err := t.schemaChange(w.file(enc), rec)
 	if err != nil {
 		return t.reject(ctx, w, rec, err)
 	}
 	if err := t.rotateBefore(ctx, w, change, enc, ts, nowMs); err != nil {
 		return err
 	}
-	f := w.files[enc] // the open file of enc after any rotation; nil when the record starts one
+	f := w.file(enc) // the open file of enc after any rotation; nil when the record starts one
 	if rec, err = t.projectToFile(f, rec); err != nil {
 		return t.reject(ctx, w, rec, err)
 	}
@@ -375,6 +391,7 @@ func (t *Task) commitFiles(ctx context.Context, w *tpWriter) error {
 		t.queueNotifications(entries...)
 		f.discard()
 		delete(w.files, enc)
+		w.lastFile = nil
 		w.order = w.order[1:]
 		w.covered[enc] = span{first: f.start, last: f.last}
 	}
