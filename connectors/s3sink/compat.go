@@ -7,14 +7,14 @@ import (
 )
 
 // schemaChange reports whether a record's value schema starts new files under
-// schema.compatibility, as Confluent's StorageSchemaCompatibility decides for the open file of
-// its encoded partition: NONE on any change; BACKWARD and FULL when the record's schema
-// version is higher than the file's; FORWARD when it is lower. Under the last three, both
-// schemas need a version, and a switch between schema'd and schemaless values is refused.
-// Records that stay in the file are projected to its schema (projectToFile).
-func (t *Task) schemaChange(w *tpWriter, rec *connect.SinkRecord, enc string) (bool, error) {
-	f, ok := w.files[enc]
-	if !ok || f.count == 0 {
+// schema.compatibility, as Confluent's StorageSchemaCompatibility decides for f, the open
+// file of its encoded partition (nil when there is none): NONE on any change; BACKWARD and
+// FULL when the record's schema version is higher than the file's; FORWARD when it is lower.
+// Under the last three, both schemas need a version, and a switch between schema'd and
+// schemaless values is refused. Records that stay in the file are projected to its schema
+// (projectToFile).
+func (t *Task) schemaChange(f *fileSet, rec *connect.SinkRecord) (bool, error) {
+	if f == nil || f.count == 0 {
 		return false, nil
 	}
 	cur, next := f.schema, rec.ValueSchema
@@ -36,12 +36,11 @@ func (t *Task) schemaChange(w *tpWriter, rec *connect.SinkRecord, enc string) (b
 	return next.Version > cur.Version, nil
 }
 
-// projectToFile returns the record with its value projected to the schema of the open file
-// it goes to, when that schema is another one (a record kept in a file of a newer schema
-// under BACKWARD, an older one under FORWARD).
-func (t *Task) projectToFile(w *tpWriter, rec *connect.SinkRecord, enc string) (*connect.SinkRecord, error) {
-	f, ok := w.files[enc]
-	if !ok || rec.Value == nil || f.schema == nil || rec.ValueSchema == nil || f.schema == rec.ValueSchema || f.schema.Equal(rec.ValueSchema) {
+// projectToFile returns the record with its value projected to the schema of f, the open
+// file it goes to (nil when it starts one), when that schema is another one (a record kept
+// in a file of a newer schema under BACKWARD, an older one under FORWARD).
+func (t *Task) projectToFile(f *fileSet, rec *connect.SinkRecord) (*connect.SinkRecord, error) {
+	if f == nil || rec.Value == nil || f.schema == nil || rec.ValueSchema == nil || f.schema == rec.ValueSchema || f.schema.Equal(rec.ValueSchema) {
 		return rec, nil
 	}
 	v, err := project(rec.Value, rec.ValueSchema, f.schema)

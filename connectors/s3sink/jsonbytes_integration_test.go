@@ -12,16 +12,23 @@ import (
 	"github.com/connectless/connectless/core/convert"
 )
 
+// schemalessJSON returns a JsonConverter with schemas.enable=false.
+func schemalessJSON(t *testing.T) *convert.JSONConverter {
+	t.Helper()
+	conv := convert.NewJSONConverter()
+	if err := conv.Configure(map[string]string{convert.SchemasEnable: "false"}, false); err != nil {
+		t.Fatal(err)
+	}
+	return conv
+}
+
 // TestIntegrationJSONBytesObjects writes the records of rawRecords through the task built
 // (the values JsonConverter gives) and unbuilt (*connect.JSONBytes, as the runtime hands
 // them when the task takes them) and checks that the objects are byte for byte the same.
 func TestIntegrationJSONBytesObjects(t *testing.T) {
 	s := startS3(t)
 	s.bucket(t, "unbuilt")
-	conv := convert.NewJSONConverter()
-	if err := conv.Configure(map[string]string{convert.SchemasEnable: "false"}, false); err != nil {
-		t.Fatal(err)
-	}
+	conv := schemalessJSON(t)
 	got := map[bool]map[string][]byte{}
 	for _, unbuilt := range []bool{false, true} {
 		dir := fmt.Sprintf("unbuilt-%v", unbuilt)
@@ -94,10 +101,7 @@ func TestIntegrationJSONWriteAsRead(t *testing.T) {
 	s := startS3(t)
 	s.bucket(t, "asread")
 	ctx := context.Background()
-	conv := convert.NewJSONConverter()
-	if err := conv.Configure(map[string]string{convert.SchemasEnable: "false"}, false); err != nil {
-		t.Fatal(err)
-	}
+	conv := schemalessJSON(t)
 	docs := []string{`{"n":0, "level":"WARN","x":1e3}`, " {\"b\":1,\"a\":\"\\/\"}\n", "{\"a\":\n1}", `{"n":3}`}
 	want := `{"n":0, "level":"WARN","x":1e3}` + "\n" + `{"b":1,"a":"\/"}` + "\n" + `{"a":1}` + "\n" + `{"n":3}` + "\n"
 	rt := &stubRuntime{t: t, tps: []connect.TopicPartition{appLogs}}
@@ -119,6 +123,66 @@ func TestIntegrationJSONWriteAsRead(t *testing.T) {
 	for k, b := range objs {
 		if string(b) != want {
 			t.Errorf("object %s:\n%s\nwant:\n%s", k, b, want)
+		}
+	}
+}
+
+// TestIntegrationReleasesBatches holds the task to connect.BatchReleaser: the objects are
+// the same when every batch's memory (records, their Partition and Offset, unbuilt JSON
+// values) is overwritten once Put returns, as the runtime refills it, as when each batch
+// stays the task's.
+func TestIntegrationReleasesBatches(t *testing.T) {
+	s := startS3(t)
+	s.bucket(t, "released")
+	conv := schemalessJSON(t)
+	bytesConv := convert.NewByteArrayConverter()
+	for _, byteArray := range []bool{true, false} {
+		got := map[bool]map[string][]byte{}
+		for _, scribble := range []bool{false, true} {
+			dir := fmt.Sprintf("bytes-%v-scribble-%v", byteArray, scribble)
+			props := map[string]string{"flush.size": "15", "topics.dir": dir}
+			if byteArray {
+				props["format.class"] = ByteArrayFormatClass
+			}
+			rt := &stubRuntime{t: t, tps: []connect.TopicPartition{appLogs}}
+			task := startTask(t, s.props("released", props), rt)
+			if !task.ReleasesBatches() {
+				t.Fatal("the task does not release its batches")
+			}
+			recs := rawRecords(t, true)
+			unbuilt := make([]connect.JSONBytes, len(recs))
+			for i := range recs {
+				if byteArray {
+					var err error
+					if recs[i].ValueSchema, recs[i].Value, err = bytesConv.ToConnect("app-logs", recs[i].RawValue); err != nil {
+						t.Fatal(err)
+					}
+					continue
+				}
+				unbuilt[i] = connect.NewJSONBytes(recs[i].RawValue, conv, "app-logs")
+				recs[i].Value = &unbuilt[i]
+			}
+			for start := 0; start < len(recs); start += 7 {
+				end := min(start+7, len(recs))
+				if err := task.Put(context.Background(), recs[start:end]); err != nil {
+					t.Fatal(err)
+				}
+				for i := start; scribble && i < end; i++ {
+					*recs[i].Partition, *recs[i].Offset = 9, -1
+					unbuilt[i] = connect.NewJSONBytes([]byte(`"scribbled"`), conv, "scribbled")
+					recs[i] = connect.NewSinkRecord("scribbled", 9, -1)
+					recs[i].Value, recs[i].RawValue = []byte(`"scribbled"`), []byte(`"scribbled"`)
+				}
+			}
+			got[scribble] = putAndCollect(t, s, task, nil, "released", dir)
+		}
+		if len(got[false]) != 3 || !slices.Equal(slices.Sorted(maps.Keys(got[false])), slices.Sorted(maps.Keys(got[true]))) {
+			t.Fatalf("ByteArrayFormat %v: objects %v, with batches overwritten %v", byteArray, slices.Sorted(maps.Keys(got[false])), slices.Sorted(maps.Keys(got[true])))
+		}
+		for k, want := range got[false] {
+			if !bytes.Equal(got[true][k], want) {
+				t.Errorf("object %s differs with batches overwritten after Put:\n%s\nkept:\n%s", k, got[true][k], want)
+			}
 		}
 	}
 }

@@ -337,6 +337,88 @@ func (c chunksReader) ReadAt(p []byte, off int64) (int, error) {
 	return n, io.EOF
 }
 
+// section returns the n bytes from off as an upload body. Unlike an io.SectionReader it
+// writes its bytes out as they are (io.WriterTo), as a bytes.Reader does: the SDK's payload
+// hash reads them without a copy in between.
+func (c chunksReader) section(off, n int64) *chunksSection {
+	s := &chunksSection{size: n}
+	for _, b := range c {
+		if n == 0 {
+			break
+		}
+		if off >= int64(len(b)) {
+			off -= int64(len(b))
+			continue
+		}
+		b = b[off:min(int64(len(b)), off+n)]
+		s.chunks = append(s.chunks, b)
+		off, n = 0, n-int64(len(b))
+	}
+	s.size -= n // what the chunks lack
+	return s
+}
+
+// chunksSection reads its chunks in order from pos.
+type chunksSection struct {
+	chunks    [][]byte
+	size, pos int64
+}
+
+// Read implements io.Reader.
+func (s *chunksSection) Read(p []byte) (int, error) {
+	if s.pos >= s.size {
+		return 0, io.EOF
+	}
+	n, _ := chunksReader(s.chunks).ReadAt(p, s.pos)
+	s.pos += int64(n)
+	return n, nil
+}
+
+// Seek implements io.Seeker.
+func (s *chunksSection) Seek(offset int64, whence int) (int64, error) {
+	switch whence {
+	case io.SeekCurrent:
+		offset += s.pos
+	case io.SeekEnd:
+		offset += s.size
+	case io.SeekStart:
+	default:
+		return 0, fmt.Errorf("spool: invalid whence %d", whence)
+	}
+	if offset < 0 {
+		return 0, fmt.Errorf("spool: negative position %d", offset)
+	}
+	s.pos = offset
+	return offset, nil
+}
+
+// WriteTo implements io.WriterTo: the chunks from pos, each written as it is.
+func (s *chunksSection) WriteTo(w io.Writer) (int64, error) {
+	var written int64
+	skip := s.pos
+	for _, b := range s.chunks {
+		if skip >= int64(len(b)) {
+			skip -= int64(len(b))
+			continue
+		}
+		n, err := w.Write(b[skip:])
+		written, s.pos, skip = written+int64(n), s.pos+int64(n), 0
+		if err != nil {
+			return written, err
+		}
+	}
+	return written, nil
+}
+
+// uploadBody returns the n bytes of f from off as an upload body: a chunksSection when f
+// is in memory (chunksReader), else an io.SectionReader.
+func uploadBody(f io.ReaderAt, off, n int64) io.ReadSeeker {
+	if c, ok := f.(chunksReader); ok {
+		return c.section(off, n)
+	}
+	return io.NewSectionReader(f, off, n)
+}
+
 // close drops the spool's bytes: its memory goes back to the budget (its chunks to be
 // reused), its file is removed. Nothing may read the spool after.
 func (s *spool) close() {

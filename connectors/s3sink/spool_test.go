@@ -2,6 +2,7 @@ package s3sink
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"io"
 	"math"
 	"testing"
@@ -139,6 +140,99 @@ func BenchmarkSpool(b *testing.B) {
 					b.Fatal(n, err)
 				}
 				sp.close()
+			}
+		})
+	}
+}
+
+// FuzzChunksSection reads sections of chunks in memory with Read, Seek and WriteTo, and
+// checks every result against an io.SectionReader over the same bytes.
+func FuzzChunksSection(f *testing.F) {
+	f.Add([]byte("hello, world: some bytes in chunks"), []byte{3, 0, 7, 1}, int64(2), int64(20), []byte{5, 200, 9, 130, 1, 64})
+	f.Add([]byte("x"), []byte{}, int64(0), int64(1), []byte{})
+	f.Fuzz(func(t *testing.T, data, cuts []byte, off, n int64, ops []byte) {
+		total := int64(len(data))
+		if off < 0 || n < 0 || off > total || n > total-off {
+			return
+		}
+		var chunks chunksReader
+		rest := data
+		for _, c := range cuts {
+			k := min(int(c), len(rest))
+			chunks, rest = append(chunks, rest[:k]), rest[k:]
+		}
+		chunks = append(chunks, rest)
+		got, want := uploadBody(chunks, off, n), io.NewSectionReader(bytes.NewReader(data), off, n)
+		for i, op := range ops {
+			switch op % 3 {
+			case 0: // read up to op bytes
+				p, q := make([]byte, op), make([]byte, op)
+				gn, gerr := got.Read(p)
+				wn, werr := io.ReadFull(want, q[:gn])
+				if gn > 0 && (wn != gn || werr != nil || !bytes.Equal(p[:gn], q[:wn])) {
+					t.Fatalf("op %d: read %q, want %q (%v)", i, p[:gn], q[:wn], werr)
+				}
+				if gn == 0 && len(p) > 0 {
+					if _, werr := want.Read(q); gerr != io.EOF || werr != io.EOF {
+						t.Fatalf("op %d: read nothing with %v, want %v", i, gerr, werr)
+					}
+				}
+			case 1: // seek
+				pos, whence := int64(op)%(n+2)-1, int(op)%3
+				gp, gerr := got.Seek(pos, whence)
+				wp, werr := want.Seek(pos, whence)
+				if (gerr == nil) != (werr == nil) || gerr == nil && gp != wp {
+					t.Fatalf("op %d: seek(%d, %d) = %d, %v; want %d, %v", i, pos, whence, gp, gerr, wp, werr)
+				}
+				if werr != nil {
+					return // positions no longer comparable after a refused seek
+				}
+			case 2: // write out the rest
+				var gb, wb bytes.Buffer
+				gn, gerr := got.(io.WriterTo).WriteTo(&gb)
+				wn, werr := io.Copy(&wb, want)
+				if gerr != nil || werr != nil || gn != wn || !bytes.Equal(gb.Bytes(), wb.Bytes()) {
+					t.Fatalf("op %d: wrote %q (%v), want %q (%v)", i, gb.Bytes(), gerr, wb.Bytes(), werr)
+				}
+			}
+		}
+		got.Seek(0, io.SeekStart)
+		if all, err := io.ReadAll(got); err != nil || !bytes.Equal(all, data[off:off+n]) {
+			t.Fatalf("read all %q, %v; want %q", all, err, data[off:off+n])
+		}
+	})
+}
+
+// BenchmarkUploadBodyHash hashes an 8 MiB spool in memory as the SDK hashes a PutObject body
+// (io.Copy into SHA-256), through an io.SectionReader (a copy per 32 KiB) and through the
+// upload body the task hands the SDK.
+func BenchmarkUploadBodyHash(b *testing.B) {
+	sp, err := newSpool(b.TempDir(), newSpoolBudget(64<<20))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer sp.close()
+	line := bytes.Repeat([]byte("l"), 199)
+	for range (8 << 20) / 200 {
+		if err := sp.writeLine(line, '\n'); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for _, c := range []struct {
+		name string
+		body func() io.Reader
+	}{
+		{"section", func() io.Reader { return io.NewSectionReader(sp.readerAt(), 0, sp.written()) }},
+		{"upload", func() io.Reader { return uploadBody(sp.readerAt(), 0, sp.written()) }},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			b.SetBytes(sp.written())
+			b.ReportAllocs()
+			for b.Loop() {
+				h := sha256.New()
+				if n, err := io.Copy(h, c.body()); err != nil || n != sp.written() {
+					b.Fatal(n, err)
+				}
 			}
 		})
 	}

@@ -56,6 +56,13 @@ func (t *Task) TakesJSONBytes() bool {
 	return t.cfg != nil && format.TakesJSONBytes(t.formats[layout.ValueView]) && !t.cfg.Layout.ReadsValueFields()
 }
 
+// ReleasesBatches reports that Put keeps nothing of its batch (connect.BatchReleaser): every
+// view of a record is encoded and copied to its file's spool, and what a file keeps of its
+// first record is its value's schema.
+func (t *Task) ReleasesBatches() bool { return true }
+
+var _ connect.BatchReleaser = (*Task)(nil)
+
 // Start parses the configuration, builds the S3 client and checks that the bucket exists.
 func (t *Task) Start(ctx context.Context, props map[string]string, tctx connect.SinkTaskContext) error {
 	if t.log == nil {
@@ -152,16 +159,19 @@ func (t *Task) Close(_ context.Context, partitions []connect.TopicPartition) err
 func (t *Task) Put(ctx context.Context, records []connect.SinkRecord) error {
 	nowMs := t.now().UnixMilli()
 	rewound := map[connect.TopicPartition]bool{}
+	var w *tpWriter // the writer of the previous record's partition: batches come in runs of one
 	for i := range records {
 		rec := &records[i]
 		tp := assignedPartition(rec)
 		if rewound[tp] {
 			continue
 		}
-		w, ok := t.writers[tp]
-		if !ok {
-			w = newTPWriter(tp)
-			t.writers[tp] = w
+		if w == nil || w.tp != tp {
+			var ok bool
+			if w, ok = t.writers[tp]; !ok {
+				w = newTPWriter(tp)
+				t.writers[tp] = w
+			}
 		}
 		if rec.KafkaOffset() <= w.lastProcessed {
 			continue // redelivered: already absorbed

@@ -121,7 +121,7 @@ func (s *store) create(ctx context.Context, key string, f io.ReaderAt, size int6
 	tags := s.tagging(meta)
 	if size <= s.partSize {
 		in := &s3.PutObjectInput{
-			Bucket: &s.cfg.Bucket, Key: &key, Body: io.NewSectionReader(f, 0, size),
+			Bucket: &s.cfg.Bucket, Key: &key, Body: uploadBody(f, 0, size),
 			ContentLength: aws.Int64(size), IfNoneMatch: aws.String("*"), Metadata: meta, Tagging: tags,
 		}
 		s.decoratePut(in)
@@ -157,7 +157,7 @@ func (s *store) create(ctx context.Context, key string, f io.ReaderAt, size int6
 		l := min(s.partSize, size-off)
 		p, err := s.client.UploadPart(ctx, &s3.UploadPartInput{
 			Bucket: &s.cfg.Bucket, Key: &key, UploadId: up.UploadId, PartNumber: aws.Int32(n),
-			Body: io.NewSectionReader(f, off, l), ContentLength: aws.Int64(l),
+			Body: uploadBody(f, off, l), ContentLength: aws.Int64(l),
 		})
 		if err != nil {
 			abort()
@@ -182,7 +182,7 @@ func (s *store) create(ctx context.Context, key string, f io.ReaderAt, size int6
 // overwrite writes a companion object unconditionally (keys and headers files are arbitrated
 // by their value file).
 func (s *store) overwrite(ctx context.Context, key string, f io.ReaderAt, size int64, meta map[string]string) error {
-	in := &s3.PutObjectInput{Bucket: &s.cfg.Bucket, Key: &key, Body: io.NewSectionReader(f, 0, size), ContentLength: aws.Int64(size), Metadata: meta, Tagging: s.tagging(meta)}
+	in := &s3.PutObjectInput{Bucket: &s.cfg.Bucket, Key: &key, Body: uploadBody(f, 0, size), ContentLength: aws.Int64(size), Metadata: meta, Tagging: s.tagging(meta)}
 	s.decoratePut(in)
 	if _, err := s.client.PutObject(ctx, in); err != nil {
 		return classify(fmt.Errorf("put object %q: %w", key, err))
@@ -338,7 +338,7 @@ func (t *Task) finish(f *fileSet, v layout.View) (io.ReaderAt, int64, func(), er
 			release()
 			return nil, 0, nil, err
 		}
-		return bytes.NewReader(buf.Bytes()), int64(buf.Len()), release, nil
+		return chunksReader{buf.Bytes()}, int64(buf.Len()), release, nil
 	}
 	out, err := os.CreateTemp(t.spillDir, "s3sink-*.object")
 	if err != nil {

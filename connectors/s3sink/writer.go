@@ -41,6 +41,9 @@ type tpWriter struct {
 	tp    connect.TopicPartition
 	files map[string]*fileSet
 	order []string // encoded partitions in open order
+	// lastFile is the open file found last, nil when none or when it was closed: a
+	// partition's records mostly go to one file, whose lookup it saves.
+	lastFile *fileSet
 
 	recordCount   int
 	baseTs        int64 // first record's timestamp since the last commit; math.MinInt64 when unset
@@ -92,12 +95,25 @@ func (w *tpWriter) durable() int64 {
 	return d
 }
 
+// file returns the open file of enc, nil when there is none.
+func (w *tpWriter) file(enc string) *fileSet {
+	if w.lastFile != nil && w.lastFile.enc == enc {
+		return w.lastFile
+	}
+	f := w.files[enc]
+	if f != nil {
+		w.lastFile = f
+	}
+	return f
+}
+
 // discardOpen drops the open files (their records are re-read after a rewind).
 func (w *tpWriter) discardOpen() {
 	for _, f := range w.files {
 		f.discard()
 	}
 	clear(w.files)
+	w.lastFile = nil
 	w.order = w.order[:0]
 	w.recordCount = 0
 	w.baseTs = math.MinInt64
@@ -123,24 +139,27 @@ func (t *Task) write(ctx context.Context, w *tpWriter, rec *connect.SinkRecord, 
 		w.lastProcessed = off
 		return nil // already in an object of the bucket
 	}
-	change, err := t.schemaChange(w, rec, enc)
+	change, err := t.schemaChange(w.file(enc), rec)
 	if err != nil {
 		return t.reject(ctx, w, rec, err)
 	}
 	if err := t.rotateBefore(ctx, w, change, enc, ts, nowMs); err != nil {
 		return err
 	}
-	if rec, err = t.projectToFile(w, rec, enc); err != nil {
+	f := w.file(enc) // the open file of enc after any rotation; nil when the record starts one
+	if rec, err = t.projectToFile(f, rec); err != nil {
 		return t.reject(ctx, w, rec, err)
 	}
 	// Encode every stored view first so a bad record never opens a file.
 	var enced encoded
-	if err := t.encodeViews(w, rec, enc, &enced); err != nil {
+	if err := t.encodeViews(f, rec, &enced); err != nil {
 		return t.reject(ctx, w, rec, err)
 	}
-	f, stored, err := t.openFile(ctx, w, rec, enc, &enced)
-	if err != nil || stored {
-		return err
+	if f == nil {
+		var stored bool
+		if f, stored, err = t.openFile(ctx, w, rec, enc, &enced); err != nil || stored {
+			return err
+		}
 	}
 	if f.spools[layout.ValueView] == nil && enced.bytes[layout.ValueView] != nil ||
 		f.spools[layout.KeysView] == nil && enced.bytes[layout.KeysView] != nil ||
@@ -203,9 +222,9 @@ type encoded struct {
 	schemas  [3]*connect.Schema
 }
 
-// encodeViews encodes the record for every stored view into e, with the open file's schema
-// of each view when there is one.
-func (t *Task) encodeViews(w *tpWriter, rec *connect.SinkRecord, enc string, e *encoded) error {
+// encodeViews encodes the record for every stored view into e, with the schema of each view
+// of the open file f when there is one (f is nil when the record starts a file).
+func (t *Task) encodeViews(f *fileSet, rec *connect.SinkRecord, e *encoded) error {
 	for v, fm := range t.formats {
 		if fm == nil || (layout.View(v) == layout.ValueView && rec.Value == nil) {
 			continue
@@ -214,7 +233,7 @@ func (t *Task) encodeViews(w *tpWriter, rec *connect.SinkRecord, enc string, e *
 		if err != nil {
 			return err
 		}
-		if f, ok := w.files[enc]; ok && f.schemas[v] != nil {
+		if f != nil && f.schemas[v] != nil {
 			s = f.schemas[v]
 		}
 		var b []byte
@@ -234,13 +253,10 @@ func (t *Task) encodeViews(w *tpWriter, rec *connect.SinkRecord, enc string, e *
 	return nil
 }
 
-// openFile returns the open file of enc, opening it when the record starts a new one. A new
-// file's key may already be in the bucket (a crashed or racing run wrote it): then stored is
-// true, the record counts as written, and the object's range is skipped.
+// openFile opens the file of enc for a record that starts one. A new file's key may already
+// be in the bucket (a crashed or racing run wrote it): then stored is true, the record counts
+// as written, and the object's range is skipped.
 func (t *Task) openFile(ctx context.Context, w *tpWriter, rec *connect.SinkRecord, enc string, e *encoded) (f *fileSet, stored bool, err error) {
-	if f, ok := w.files[enc]; ok {
-		return f, false, nil
-	}
 	off := rec.KafkaOffset()
 	arbiter := layout.ValueView
 	if rec.Value == nil && t.formats[layout.ValueView] != nil {
@@ -375,6 +391,7 @@ func (t *Task) commitFiles(ctx context.Context, w *tpWriter) error {
 		t.queueNotifications(entries...)
 		f.discard()
 		delete(w.files, enc)
+		w.lastFile = nil
 		w.order = w.order[1:]
 		w.covered[enc] = span{first: f.start, last: f.last}
 	}

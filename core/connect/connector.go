@@ -145,6 +145,17 @@ type PreCommitter interface {
 	PreCommit(ctx context.Context, current map[TopicPartition]int64) (map[TopicPartition]int64, error)
 }
 
+// BatchReleaser is an optional SinkTask ability: once Put returns, the task holds nothing of
+// the batch it was handed, neither the slice nor a record nor a pointer into one (a record's
+// Partition and Offset, a *JSONBytes value): what it keeps, it copies. The memory a record
+// refers to, such as the bytes of a []byte value or of RawValue, is not the batch's and may
+// be kept. The runtime then refills the same memory for the next Put instead of allocating
+// a batch per Put.
+type BatchReleaser interface {
+	// ReleasesBatches reports, after Start, whether Put keeps nothing of its batch.
+	ReleasesBatches() bool
+}
+
 // PartitionAware is an optional SinkTask ability: Open is called with the partitions assigned
 // for the slice before the first Put, and Close with them after the last Flush.
 type PartitionAware interface {

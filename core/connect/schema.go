@@ -47,6 +47,11 @@ const (
 // Decimal (Decimal), and time.Time (Date, Time, Timestamp).
 // Schemaless values (nil schema) use the JSON-like set: map[string]any, []any,
 // string, bool, int64, float64, []byte, and nil.
+//
+// A record's schema may be shared with other records (a converter reads every value of one
+// registered schema, or every value at all, with one Schema, as Kafka's are immutable
+// objects): a transformation or sink that needs another schema builds a new one rather than
+// changing the one it was given.
 type Schema struct {
 	Type       Type
 	Optional   bool

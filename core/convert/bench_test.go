@@ -103,3 +103,28 @@ func BenchmarkStringConverterFromConnect(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkByteArrayConverterToConnect reads one 200-byte value as a sink's value converter
+// does on the byte path.
+func BenchmarkByteArrayConverterToConnect(b *testing.B) {
+	benchToConnect(b, NewByteArrayConverter(), logRecord)
+}
+
+// BenchmarkStringConverterToConnectNull reads a null key as a sink's key converter does for
+// records without a key.
+func BenchmarkStringConverterToConnectNull(b *testing.B) {
+	benchToConnect(b, NewStringConverter(), nil)
+}
+
+// benchToConnect reads data with c through the Converter interface, as the runtime calls it
+// (a call on the concrete type let the compiler inline it and drop the allocations).
+//
+//go:noinline
+func benchToConnect(b *testing.B, c connect.Converter, data []byte) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if s, _, err := c.ToConnect("logs", data); err != nil || s == nil {
+			b.Fatal(err)
+		}
+	}
+}

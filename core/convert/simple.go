@@ -32,10 +32,15 @@ func StringConfig() *connect.ConfigDef {
 
 // StringConverter is Kafka's StringConverter: values are written with their Java toString
 // form, and read as optional strings.
-type StringConverter struct{ charset string }
+type StringConverter struct {
+	charset string
+	schema  *connect.Schema // the optional string schema of every value read; see readSchema
+}
 
 // NewStringConverter returns a UTF-8 StringConverter.
-func NewStringConverter() *StringConverter { return &StringConverter{charset: "UTF-8"} }
+func NewStringConverter() *StringConverter {
+	return &StringConverter{charset: "UTF-8", schema: connect.OptionalStringSchema()}
+}
 
 // Config returns the converter's ConfigDef.
 func (c *StringConverter) Config() *connect.ConfigDef { return StringConfig() }
@@ -84,10 +89,13 @@ func (c *StringConverter) FromConnect(_ string, _ *connect.Schema, value any) ([
 	return out, nil
 }
 
-// ToConnect reads data as an optional string; malformed UTF-8 becomes U+FFFD.
+// ToConnect reads data as an optional string; malformed UTF-8 becomes U+FFFD. Every value
+// read by one converter made by NewStringConverter has the same schema (as Kafka's
+// Schema.OPTIONAL_STRING_SCHEMA is one object): callers read it and do not change it.
 func (c *StringConverter) ToConnect(_ string, data []byte) (*connect.Schema, any, error) {
+	schema := readSchema(c.schema, connect.OptionalStringSchema)
 	if data == nil {
-		return connect.OptionalStringSchema(), nil, nil
+		return schema, nil, nil
 	}
 	switch c.charset {
 	case "ISO-8859-1":
@@ -95,7 +103,7 @@ func (c *StringConverter) ToConnect(_ string, data []byte) (*connect.Schema, any
 		for i, b := range data {
 			r[i] = rune(b)
 		}
-		return connect.OptionalStringSchema(), string(r), nil
+		return schema, string(r), nil
 	case "US-ASCII":
 		r := make([]rune, len(data))
 		for i, b := range data {
@@ -104,19 +112,23 @@ func (c *StringConverter) ToConnect(_ string, data []byte) (*connect.Schema, any
 				r[i] = utf8.RuneError
 			}
 		}
-		return connect.OptionalStringSchema(), string(r), nil
+		return schema, string(r), nil
 	}
 	if utf8.Valid(data) {
-		return connect.OptionalStringSchema(), string(data), nil
+		return schema, string(data), nil
 	}
-	return connect.OptionalStringSchema(), strings.ToValidUTF8(string(data), "\uFFFD"), nil
+	return schema, strings.ToValidUTF8(string(data), "\uFFFD"), nil
 }
 
 // ByteArrayConverter is Kafka's ByteArrayConverter: bytes pass through unchanged.
-type ByteArrayConverter struct{}
+type ByteArrayConverter struct {
+	schema *connect.Schema // the optional bytes schema of every value read; see readSchema
+}
 
 // NewByteArrayConverter returns a ByteArrayConverter.
-func NewByteArrayConverter() *ByteArrayConverter { return &ByteArrayConverter{} }
+func NewByteArrayConverter() *ByteArrayConverter {
+	return &ByteArrayConverter{schema: connect.OptionalBytesSchema()}
+}
 
 // Config returns the converter's ConfigDef (converter.type only).
 func (*ByteArrayConverter) Config() *connect.ConfigDef {
@@ -146,10 +158,24 @@ func (*ByteArrayConverter) FromConnect(_ string, schema *connect.Schema, value a
 	return b, nil
 }
 
-// ToConnect returns the bytes with an optional bytes schema.
-func (*ByteArrayConverter) ToConnect(_ string, data []byte) (*connect.Schema, any, error) {
+// ToConnect returns the bytes with an optional bytes schema. Every value read by one
+// converter made by NewByteArrayConverter has the same schema (as Kafka's
+// Schema.OPTIONAL_BYTES_SCHEMA is one object): callers read it and do not change it.
+func (c *ByteArrayConverter) ToConnect(_ string, data []byte) (*connect.Schema, any, error) {
+	schema := readSchema(c.schema, connect.OptionalBytesSchema)
 	if data == nil {
-		return connect.OptionalBytesSchema(), nil, nil
+		return schema, nil, nil
 	}
-	return connect.OptionalBytesSchema(), data, nil
+	return schema, data, nil
+}
+
+// readSchema returns a converter's one schema of the values it reads, made with its
+// constructor, or a new one from fresh for a converter made without it (the zero value): a
+// schema made once per converter rather than per record, which a sink comparing the
+// schemas of successive records (a rotation on schema change) finds the same by pointer.
+func readSchema(shared *connect.Schema, fresh func() *connect.Schema) *connect.Schema {
+	if shared != nil {
+		return shared
+	}
+	return fresh()
 }

@@ -3,6 +3,7 @@ package convert
 import (
 	"errors"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -67,6 +68,42 @@ func TestByteArrayConverter(t *testing.T) {
 	s, v, err := c.ToConnect("t", []byte{1, 2})
 	if err != nil || !reflect.DeepEqual(v, []byte{1, 2}) || !s.Equal(connect.OptionalBytesSchema()) {
 		t.Fatalf("ToConnect = %v %v %v", s, v, err)
+	}
+}
+
+// TestConverterSchemaShared checks that StringConverter and ByteArrayConverter read every
+// value, null or not, with one optional schema per converter, and that their zero values
+// still read them with a schema of their own.
+func TestConverterSchemaShared(t *testing.T) {
+	tests := []struct {
+		name string
+		c    connect.Converter
+		want *connect.Schema
+	}{
+		{"string", NewStringConverter(), connect.OptionalStringSchema()},
+		{"bytes", NewByteArrayConverter(), connect.OptionalBytesSchema()},
+		{"zero string", &StringConverter{}, connect.OptionalStringSchema()},
+		{"zero bytes", &ByteArrayConverter{}, connect.OptionalBytesSchema()},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var first *connect.Schema
+			for i, data := range [][]byte{[]byte("a"), nil, []byte("b")} {
+				s, _, err := tt.c.ToConnect("t", data)
+				if err != nil || !s.Equal(tt.want) {
+					t.Fatalf("ToConnect(%q) = %v, %v; want %v", data, s, err, tt.want)
+				}
+				if i == 0 {
+					first = s
+				} else if shared := !strings.HasPrefix(tt.name, "zero"); (s == first) != shared {
+					t.Errorf("ToConnect(%q): schema shared with the first value's = %v, want %v", data, s == first, shared)
+				}
+			}
+		})
+	}
+	other, _, _ := NewByteArrayConverter().ToConnect("t", nil)
+	if mine, _, _ := NewByteArrayConverter().ToConnect("t", nil); other == mine {
+		t.Error("two converters share a schema")
 	}
 }
 

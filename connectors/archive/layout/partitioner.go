@@ -16,6 +16,8 @@ import (
 var ErrPartition = errors.New("partition error")
 
 // Partitioner computes a record's encoded partition (Confluent's Partitioner.encodePartition).
+// One belongs to one task and is called from one goroutine at a time (the task's Put): the
+// default partitioner keeps the last partition it encoded.
 type Partitioner interface {
 	// Encode returns the encoded partition of rec processed at nowMs. Errors wrap
 	// ErrPartition, or are a *connect.DataError for a value without a configured field.
@@ -32,10 +34,19 @@ type orderedMap interface {
 	Get(key string) (any, bool)
 }
 
-type defaultPartitioner struct{}
+// defaultPartitioner is Confluent's DefaultPartitioner: "partition=" and the record's Kafka
+// partition. Records come in runs of one partition, so it keeps the last encoding it made
+// and hands that string out again while the partition stays the same.
+type defaultPartitioner struct {
+	last    int32
+	lastEnc string // "" before the first record
+}
 
-func (defaultPartitioner) Encode(rec *connect.SinkRecord, _ int64) (string, error) {
-	return "partition=" + strconv.Itoa(int(rec.KafkaPartition())), nil
+func (p *defaultPartitioner) Encode(rec *connect.SinkRecord, _ int64) (string, error) {
+	if n := rec.KafkaPartition(); p.lastEnc == "" || n != p.last {
+		p.last, p.lastEnc = n, "partition="+strconv.Itoa(int(n))
+	}
+	return p.lastEnc, nil
 }
 
 type fieldPartitioner struct {
@@ -249,7 +260,7 @@ func NewPartitioner(l *Layout) (Partitioner, error) {
 		}
 		p = tp
 	default:
-		p = defaultPartitioner{}
+		p = &defaultPartitioner{}
 	}
 	if l.SchemaAffix != "" && l.SchemaAffix != "NONE" {
 		p = schemaAffix{inner: p, suffix: l.SchemaAffix == "SUFFIX", delim: l.DirectoryDelim}

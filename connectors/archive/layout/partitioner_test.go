@@ -2,6 +2,7 @@ package layout
 
 import (
 	"errors"
+	"strconv"
 	"testing"
 	"time"
 
@@ -50,16 +51,16 @@ func TestFieldPartitioner(t *testing.T) {
 		p    Partitioner
 		want string
 	}{
-		{schemaAffix{inner: defaultPartitioner{}, delim: "/"}, "schema_name=com.acme.Order/partition=0"},
-		{schemaAffix{inner: defaultPartitioner{}, delim: "/", suffix: true}, "partition=0/schema_name=com.acme.Order"},
-		{tombstonePartitioner{inner: defaultPartitioner{}, name: "tombstone"}, "partition=0"},
+		{schemaAffix{inner: &defaultPartitioner{}, delim: "/"}, "schema_name=com.acme.Order/partition=0"},
+		{schemaAffix{inner: &defaultPartitioner{}, delim: "/", suffix: true}, "partition=0/schema_name=com.acme.Order"},
+		{tombstonePartitioner{inner: &defaultPartitioner{}, name: "tombstone"}, "partition=0"},
 	} {
 		if got, err := tt.p.Encode(&rec, 0); err != nil || got != tt.want {
 			t.Errorf("%T: %q, %v; want %q", tt.p, got, err, tt.want)
 		}
 	}
 	rec.Value = nil
-	if got, _ := (tombstonePartitioner{inner: defaultPartitioner{}, name: "gone"}).Encode(&rec, 0); got != "gone" {
+	if got, _ := (tombstonePartitioner{inner: &defaultPartitioner{}, name: "gone"}).Encode(&rec, 0); got != "gone" {
 		t.Errorf("tombstone partition %q, want gone", got)
 	}
 }
@@ -109,4 +110,49 @@ func isErr(err, want error) bool {
 		return errors.As(err, &de)
 	}
 	return errors.Is(err, want)
+}
+
+// FuzzDefaultPartitioner checks the default partitioner's kept encoding against the rule
+// itself, "partition=" and the Kafka partition, over runs of partitions in any order.
+func FuzzDefaultPartitioner(f *testing.F) {
+	f.Add([]byte{0, 0, 1, 1, 0, 255, 255, 7})
+	f.Add([]byte{})
+	f.Fuzz(func(t *testing.T, parts []byte) {
+		p, err := NewPartitioner(&Layout{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, b := range parts {
+			n := int32(b) - 1 // negative too
+			if b > 200 {
+				n = int32(b) << 20 // and some far beyond a byte
+			}
+			rec := connect.NewSinkRecord("t", n, int64(i))
+			got, err := p.Encode(&rec, 0)
+			if want := "partition=" + strconv.Itoa(int(n)); err != nil || got != want {
+				t.Fatalf("record %d of partition %d: %q, %v; want %q", i, n, got, err, want)
+			}
+		}
+	})
+}
+
+// BenchmarkDefaultPartitioner encodes 1,000 records of one Kafka partition, as a sink task's
+// Put meets them.
+func BenchmarkDefaultPartitioner(b *testing.B) {
+	p, err := NewPartitioner(&Layout{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	recs := make([]connect.SinkRecord, 1000)
+	for i := range recs {
+		recs[i] = connect.NewSinkRecord("t", 3, int64(i))
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		for i := range recs {
+			if _, err := p.Encode(&recs[i], 0); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/connectless/connectless/core/connect"
+	"github.com/connectless/connectless/core/convert"
 	"github.com/connectless/connectless/core/kafka"
 )
 
@@ -26,7 +27,21 @@ func (*countSink) Stop() error                                                  
 
 // BenchmarkDeliver converts and puts one fetch of 5,000 records of 200 bytes with the
 // ByteArrayConverter's shape and no transformation: the runtime's per-record cost.
-func BenchmarkDeliver(b *testing.B) {
+func BenchmarkDeliver(b *testing.B) { benchDeliver(b, byteConverters(), false) }
+
+// BenchmarkDeliverByteArray is BenchmarkDeliver with the converters of the byte path:
+// StringConverter keys (null here) and ByteArrayConverter values.
+func BenchmarkDeliverByteArray(b *testing.B) {
+	benchDeliver(b, Converters{Key: convert.NewStringConverter(), Value: convert.NewByteArrayConverter()}, false)
+}
+
+// BenchmarkDeliverByteArrayReleased is BenchmarkDeliverByteArray for a task that keeps
+// nothing of its batches (connect.BatchReleaser), as the S3 sink.
+func BenchmarkDeliverByteArrayReleased(b *testing.B) {
+	benchDeliver(b, Converters{Key: convert.NewStringConverter(), Value: convert.NewByteArrayConverter()}, true)
+}
+
+func benchDeliver(b *testing.B, cv Converters, reuse bool) {
 	tp := connect.TopicPartition{Topic: "bench"}
 	fr := kafka.FetchResult{}
 	for i := range 5000 {
@@ -37,7 +52,7 @@ func BenchmarkDeliver(b *testing.B) {
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {
-		r := &sinkRun{s: SinkSlice{Task: sink, Converters: byteConverters(), BatchSize: 500}, logger: slog.New(slog.DiscardHandler),
+		r := &sinkRun{s: SinkSlice{Task: sink, Converters: cv, BatchSize: 500}, logger: slog.New(slog.DiscardHandler), reuse: reuse,
 			ends: map[connect.TopicPartition]int64{tp: 5000}, pos: map[connect.TopicPartition]int64{tp: 0},
 			current: map[connect.TopicPartition]int64{tp: 0}, resets: map[connect.TopicPartition]int64{}, moved: map[connect.TopicPartition]bool{}}
 		r.h = newHandler(ErrorConfig{}, r.logger, "bench", 0, time.Time{})

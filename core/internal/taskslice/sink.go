@@ -151,6 +151,11 @@ type sinkRun struct {
 	unbuilt    []connect.JSONBytes
 	partitions []int32
 	offsets    []int64
+	// reuse is set when the task keeps nothing of a batch after Put (connect.BatchReleaser):
+	// batch (the last one's memory), unbuilt, partitions and offsets are then refilled for
+	// the next batch.
+	reuse bool
+	batch []connect.SinkRecord
 	// nextRound is where the next partial fetch round starts among the pending partitions.
 	nextRound int
 	// fetchFailures counts consecutive rounds in which every fetch failed retriably.
@@ -244,6 +249,9 @@ func (r *sinkRun) run(ctx context.Context) (err error) {
 	}
 	r.applyResets()
 	r.checker = jsonBytesChecker(task, r.s.Converters.Value, r.s.Transform)
+	if br, ok := task.(connect.BatchReleaser); ok {
+		r.reuse = br.ReleasesBatches()
+	}
 	pa, _ := task.(connect.PartitionAware)
 	if pa != nil {
 		if err := pa.Open(ctx, r.tps); err != nil {
@@ -335,6 +343,7 @@ func (r *sinkRun) loop(ctx context.Context) error {
 			return nil
 		}
 		pending = r.round(pending)
+		r.dropBatch()
 		results, err := r.fetch(ctx, pending)
 		if err != nil {
 			return err
@@ -379,16 +388,11 @@ func (r *sinkRun) deliver(ctx context.Context, tp connect.TopicPartition, fr kaf
 			n = min(n, r.s.MaxRecords-r.res.Records)
 		}
 		chunk := msgs[:n]
-		batch := make([]connect.SinkRecord, 0, len(chunk))
-		// New for every batch: the task may keep the records.
-		if r.checker != nil {
-			r.unbuilt = make([]connect.JSONBytes, 0, len(chunk))
-		}
-		r.partitions, r.offsets = make([]int32, 0, len(chunk)), make([]int64, 0, len(chunk))
+		batch := r.newBatch(len(chunk))
 		handled := 0
 		for i := range chunk {
 			m := &chunk[i]
-			batch = append(batch, connect.SinkRecord{}) // converted in place
+			batch = batch[:len(batch)+1] // within its capacity; convert sets every field
 			keep, err := r.convert(ctx, m, &batch[len(batch)-1])
 			if !keep {
 				batch = batch[:len(batch)-1]
@@ -441,9 +445,39 @@ func (r *sinkRun) deliver(ctx context.Context, tp connect.TopicPartition, fr kaf
 	return true, nil
 }
 
+// newBatch returns an empty batch for n records and readies unbuilt, partitions and offsets
+// for it: new memory for every batch, as the task may keep the records, or the last batch's
+// when it keeps nothing of them (reuse).
+func (r *sinkRun) newBatch(n int) []connect.SinkRecord {
+	if r.reuse && cap(r.batch) >= n {
+		r.partitions, r.offsets, r.unbuilt = r.partitions[:0], r.offsets[:0], r.unbuilt[:0]
+		return r.batch[:0]
+	}
+	batch := make([]connect.SinkRecord, 0, n)
+	r.partitions, r.offsets, r.unbuilt = make([]int32, 0, n), make([]int64, 0, n), nil
+	if r.checker != nil {
+		r.unbuilt = make([]connect.JSONBytes, 0, n)
+	}
+	if r.reuse {
+		r.batch = batch
+	}
+	return batch
+}
+
+// dropBatch forgets what the kept batch holds (reuse), so that it keeps no fetched bytes
+// alive while the next round is fetched.
+func (r *sinkRun) dropBatch() {
+	if !r.reuse {
+		return // the last batch and its JSONBytes values may be the task's
+	}
+	clear(r.batch[:cap(r.batch)])
+	clear(r.unbuilt[:cap(r.unbuilt)])
+}
+
 // convert turns a Kafka message into the sink record rec: key, value and header
 // converters, then the transformations. It reports false for a record that was filtered or
-// skipped by the error handling (with no error) or that failed.
+// skipped by the error handling (with no error) or that failed. It sets every field of
+// rec, whatever rec held before.
 func (r *sinkRun) convert(ctx context.Context, m *kafka.Message, rec *connect.SinkRecord) (bool, error) {
 	if len(r.offsets) < cap(r.offsets) {
 		r.partitions, r.offsets = append(r.partitions, m.Partition), append(r.offsets, m.Offset)
