@@ -231,6 +231,10 @@ func testSourceBrokerGone(t *testing.T, tolerance Tolerance) {
 		},
 		beforePoll: func(call int) {
 			if call == 2 {
+				// The slice polls while the first batch is produced: the broker goes away
+				// once it holds that batch and its answer had time to reach the writer.
+				waitEnd(t, c, connect.TopicPartition{Topic: "out"}, 2)
+				time.Sleep(50 * time.Millisecond)
 				_ = k.Close()
 			}
 		},
@@ -243,6 +247,23 @@ func testSourceBrokerGone(t *testing.T, tolerance Tolerance) {
 	}
 	if got := offsetsOf(res.Committable); !slices.Equal(got, []string{"a=1"}) {
 		t.Fatalf("committable %v, want a=1 (the records acknowledged before the broker went away)", got)
+	}
+}
+
+// waitEnd waits until tp's end offset reaches end.
+func waitEnd(t *testing.T, c *kafka.Client, tp connect.TopicPartition, end int64) {
+	t.Helper()
+	ctx := testContext(t)
+	for {
+		ends, err := c.EndOffsets(ctx, []connect.TopicPartition{tp})
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		if ends[tp] >= end {
+			return
+		}
+		time.Sleep(time.Millisecond)
 	}
 }
 
