@@ -9,6 +9,7 @@ import (
 	"math/big"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -121,6 +122,53 @@ func TestSourceResumesFromKafkaOffset(t *testing.T) {
 	st, _ := os.Stat(path)
 	if pos := recs[len(recs)-1].SourceOffset["position"]; pos != st.Size() {
 		t.Errorf("last position %v, want the file size %d", pos, st.Size())
+	}
+}
+
+// TestSourceLinesAcrossChunks reads lines shorter and longer than a read chunk, ending in
+// "\n", "\r\n" and "\r", with terminators split across chunks: the buffer's partial line
+// moves to its front and grows only for a longer line, and every line and position is as
+// written.
+func TestSourceLinesAcrossChunks(t *testing.T) {
+	var (
+		file  strings.Builder
+		lines []string
+		ends  []int64
+	)
+	terms := []string{"\n", "\r\n", "\r"}
+	for i := range 400 {
+		n := (i * 997) % 3000
+		switch i % 50 {
+		case 7:
+			n = readChunk + 123
+		case 31:
+			n = 3*readChunk - 1
+		}
+		line := strings.Repeat(string(rune('a'+i%26)), n)
+		lines = append(lines, line)
+		file.WriteString(line + terms[i%3])
+		ends = append(ends, int64(file.Len()))
+	}
+	file.WriteString("last\n") // a final "\r" would wait for the next byte
+	lines, ends = append(lines, "last"), append(ends, int64(file.Len()))
+	path := filepath.Join(t.TempDir(), "app.log")
+	writeFile(t, path, file.String())
+	task, err := startSourceTask(t, map[string]string{"file": path, "topic": "logs", "batch.size": "7"}, connecttest.NewOffsets())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer task.Stop()
+	recs := pollAll(t, task)
+	if got := values(recs); !slices.Equal(got, lines) {
+		t.Fatalf("read %d lines, want the %d written", len(got), len(lines))
+	}
+	for i, r := range recs {
+		if pos := r.SourceOffset[PositionField]; pos != ends[i] {
+			t.Fatalf("line %d: position %v, want %d", i, pos, ends[i])
+		}
+	}
+	if longest := 3*readChunk - 1; cap(task.mem) > 2*(longest+readChunk) {
+		t.Errorf("buffer of %d bytes for lines of at most %d", cap(task.mem), longest)
 	}
 }
 

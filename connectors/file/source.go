@@ -72,9 +72,11 @@ type SourceTask struct {
 	pos int64
 	// partition is the source partition of every record: one map the records share.
 	partition map[string]any
-	// buf holds bytes read from pos on that do not end a line yet.
-	buf []byte
-	eof bool
+	// buf holds bytes read from pos on that do not end a line yet, in mem.
+	buf, mem []byte
+	eof      bool
+	// schema is the value schema every record shares (a string).
+	schema *connect.Schema
 	// stdin, when the plugin has standard input, is read instead of a file when file is empty.
 	stdin     *lineSource
 	fromStdin bool
@@ -92,6 +94,7 @@ func (t *SourceTask) Start(ctx context.Context, props map[string]string, tctx co
 	}
 	t.pos, t.buf = 0, t.buf[:0]
 	t.partition = map[string]any{FilenameField: t.name}
+	t.schema = connect.StringSchema()
 	off, err := tctx.OffsetReader().Offset(ctx, map[string]any{FilenameField: t.name})
 	if err != nil {
 		return fmt.Errorf("file source %q: read committed offset: %w", t.name, err)
@@ -189,7 +192,7 @@ func (t *SourceTask) Poll(ctx context.Context) ([]connect.SourceRecord, error) {
 			out = make([]connect.SourceRecord, 0, min(t.batch, pollPrealloc))
 		}
 		out = append(out, connect.SourceRecord{
-			Record:          connect.Record{Topic: t.topic, ValueSchema: connect.StringSchema(), Value: string(line)},
+			Record:          connect.Record{Topic: t.topic, ValueSchema: t.schema, Value: string(line)},
 			SourcePartition: t.partition,
 			SourceOffset:    map[string]any{PositionField: t.pos},
 		})
@@ -212,10 +215,15 @@ func (t *SourceTask) Poll(ctx context.Context) ([]connect.SourceRecord, error) {
 }
 
 // fill reads the next chunk after what buf holds; it sets eof when the file has no more.
+// The lines Poll returned were copied out of buf: a partial line left at its end moves to
+// the front of mem, which grows only for a line longer than what it holds.
 func (t *SourceTask) fill() error {
 	start := len(t.buf)
 	if cap(t.buf)-start < readChunk {
-		t.buf = append(t.buf, make([]byte, readChunk)...)[:start]
+		if cap(t.mem) < start+readChunk {
+			t.mem = make([]byte, 0, max(2*cap(t.mem), start+readChunk))
+		}
+		t.buf = append(t.mem[:0], t.buf...)
 	}
 	n, err := t.f.ReadAt(t.buf[start:start+readChunk], t.pos+int64(start))
 	t.buf = t.buf[:start+n]
