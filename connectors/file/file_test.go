@@ -1,6 +1,7 @@
 package file
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -72,6 +73,36 @@ func values(recs []connect.SourceRecord) []string {
 		out[i] = r.Value.(string)
 	}
 	return out
+}
+
+// FuzzLineEnd checks lineEnd against bytes.IndexAny, the scan it stands for.
+func FuzzLineEnd(f *testing.F) {
+	for _, s := range []string{"", "a", "a\nb", "a\r\nb", "a\rb", "\r", "\n", strings.Repeat("x", lineWindow) + "\r",
+		strings.Repeat("x", lineWindow-1) + "\n", strings.Repeat("x", 2*lineWindow) + "\n\r", strings.Repeat("x", lineWindow)} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		for _, in := range [][]byte{b, append(bytes.Repeat([]byte("y"), lineWindow-len(b)%lineWindow), b...)} {
+			if got, want := lineEnd(in), bytes.IndexAny(in, "\r\n"); got != want {
+				t.Fatalf("lineEnd(%q) = %d, want %d", in, got, want)
+			}
+		}
+	})
+}
+
+// BenchmarkNextLine splits 64 KiB of 200-byte lines.
+func BenchmarkNextLine(b *testing.B) {
+	chunk := bytes.Repeat(append(bytes.Repeat([]byte("l"), 199), '\n'), 64<<10/200)
+	b.SetBytes(int64(len(chunk)))
+	for b.Loop() {
+		for rest := chunk; ; {
+			_, n, ok := nextLine(rest)
+			if !ok {
+				break
+			}
+			rest = rest[n:]
+		}
+	}
 }
 
 func TestSourceResumesFromKafkaOffset(t *testing.T) {

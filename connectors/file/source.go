@@ -244,7 +244,7 @@ func (t *SourceTask) fill() error {
 // Kafka's FileStreamSourceTask splits: "\n", "\r\n" or "\r" end a line; a final "\r" waits
 // for the next byte to tell "\r" from "\r\n".
 func nextLine(b []byte) (line []byte, n int, ok bool) {
-	i := bytes.IndexAny(b, "\r\n")
+	i := lineEnd(b)
 	if i < 0 {
 		return nil, 0, false
 	}
@@ -258,6 +258,34 @@ func nextLine(b []byte) (line []byte, n int, ok bool) {
 		return b[:i], i + 2, true
 	}
 	return b[:i], i + 1, true
+}
+
+// lineWindow is how far lineEnd looks with bytes.IndexByte before it falls back to
+// bytes.IndexAny: a line shorter than it is found by two vectorized scans instead of one
+// byte-by-byte scan, and a file whose lines end in "\r" alone costs at most one window more
+// per line.
+const lineWindow = 4096
+
+// lineEnd returns the index of the first "\r" or "\n" in b, or -1: bytes.IndexAny(b, "\r\n").
+func lineEnd(b []byte) int {
+	w := b[:min(len(b), lineWindow)]
+	nl := bytes.IndexByte(w, '\n')
+	if nl < 0 {
+		nl = len(w)
+	}
+	if cr := bytes.IndexByte(w[:nl], '\r'); cr >= 0 {
+		return cr
+	}
+	switch {
+	case nl < len(w):
+		return nl
+	case len(w) == len(b):
+		return -1
+	}
+	if i := bytes.IndexAny(b[len(w):], "\r\n"); i >= 0 {
+		return len(w) + i
+	}
+	return -1
 }
 
 // Stop closes the file.
