@@ -203,6 +203,41 @@ func TestSourceLinesAcrossChunks(t *testing.T) {
 	}
 }
 
+// TestSourceIdleWaits: empty polls wait 10, 20, 40, 80 ms, then 100 ms each; a poll with
+// lines starts again from 10 ms.
+func TestSourceIdleWaits(t *testing.T) {
+	want := []time.Duration{10, 20, 40, 80, 100, 100, 100, 100, 100, 100, 100}
+	for n, w := range want {
+		if got := idleWaitAfter(n); got != w*time.Millisecond {
+			t.Errorf("wait after %d empty polls: %v, want %v", n, got, w*time.Millisecond)
+		}
+	}
+	if got := idleWaitAfter(1 << 20); got != idleWait {
+		t.Errorf("wait after many empty polls: %v, want %v", got, idleWait)
+	}
+	path := filepath.Join(t.TempDir(), "app.log")
+	writeFile(t, path, "a\n")
+	task, err := startSourceTask(t, map[string]string{"file": path, "topic": "logs"}, connecttest.NewOffsets())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer task.Stop()
+	if recs := pollAll(t, task); len(recs) != 1 || task.idle != 1 {
+		t.Fatalf("polled %d lines, %d empty polls after them; want 1 and 1", len(recs), task.idle)
+	}
+	start := time.Now()
+	if recs, err := task.Poll(t.Context()); err != nil || len(recs) != 0 || task.idle != 2 {
+		t.Fatalf("poll at the end: %d records, %v, %d empty polls", len(recs), err, task.idle)
+	}
+	if d := time.Since(start); d < idleWaitAfter(1) {
+		t.Errorf("second empty poll returned after %v, want at least %v", d, idleWaitAfter(1))
+	}
+	appendFile(t, path, "b\n")
+	if recs := pollAll(t, task); len(recs) != 1 || task.idle != 1 {
+		t.Fatalf("after an append polled %d lines, %d empty polls after them; want 1 and 1", len(recs), task.idle)
+	}
+}
+
 func TestSourceBadInput(t *testing.T) {
 	dir := t.TempDir()
 	short := filepath.Join(dir, "short.log")
