@@ -86,7 +86,7 @@ const (
 
 // sourceItem is one polled record on its way to Kafka.
 type sourceItem struct {
-	rec   connect.SourceRecord
+	rec   *connect.SourceRecord // in the slice Poll returned, which the runtime owns
 	key   string // canonical source partition
 	msg   int    // index in the produce batch, -1 when not produced
 	topic string
@@ -274,7 +274,7 @@ func (r *sourceRun) poll(ctx context.Context) ([]connect.SourceRecord, error) {
 // (and marks the item done) for a record dropped by a transformation or skipped with
 // tolerance all.
 func (r *sourceRun) prepare(ctx context.Context, it *sourceItem, m *kafka.Message) (bool, error) {
-	rec := it.rec.Record
+	rec := &it.rec.Record
 	it.topic = rec.Topic
 	fail := func(stage Stage, class string, err error) (bool, error) {
 		if ctx.Err() != nil {
@@ -291,7 +291,7 @@ func (r *sourceRun) prepare(ctx context.Context, it *sourceItem, m *kafka.Messag
 	if r.s.Transform != nil {
 		var out *connect.Record
 		if err := r.h.retry(ctx, func() (err error) {
-			in := it.rec.Record
+			in := *rec
 			out, err = r.s.Transform.Apply(&in)
 			return err
 		}); err != nil {
@@ -302,7 +302,7 @@ func (r *sourceRun) prepare(ctx context.Context, it *sourceItem, m *kafka.Messag
 			it.state = itemDone
 			return false, nil
 		}
-		rec = *out
+		rec = out
 		it.topic = rec.Topic
 	}
 	cv := r.s.Converters
@@ -341,8 +341,8 @@ func (r *sourceRun) prepare(ctx context.Context, it *sourceItem, m *kafka.Messag
 	return true, nil
 }
 
-func (r *sourceRun) commitRecord(ctx context.Context, rc connect.RecordCommitter, rec connect.SourceRecord, meta *connect.RecordMetadata) {
-	if err := rc.CommitRecord(ctx, rec, meta); err != nil {
+func (r *sourceRun) commitRecord(ctx context.Context, rc connect.RecordCommitter, rec *connect.SourceRecord, meta *connect.RecordMetadata) {
+	if err := rc.CommitRecord(ctx, *rec, meta); err != nil {
 		r.logger.Warn("source task commit record hook", attrConnector, r.s.ConnectorName, attrTask, r.s.TaskID, attrError, err)
 	}
 }

@@ -125,7 +125,8 @@ func (p *sourcePipeline) settle(ctx context.Context, pr produced) {
 // none ends the batch there (failErr): the records before it are still produced.
 func (r *sourceRun) prepareBatch(ctx context.Context, recs []connect.SourceRecord) *sourceBatch {
 	b := &sourceBatch{items: make([]sourceItem, 0, len(recs)), msgs: make([]kafka.Message, 0, len(recs))}
-	for _, rec := range recs {
+	for i := range recs {
+		rec := &recs[i]
 		b.items = append(b.items, sourceItem{rec: rec, key: r.keys.key(rec.SourcePartition), msg: -1})
 		it := &b.items[len(b.items)-1]
 		b.msgs = append(b.msgs, kafka.Message{})
@@ -218,7 +219,7 @@ func (r *sourceRun) advance(items []sourceItem) {
 					break
 				}
 				if it.state == itemDone && it.rec.SourceOffset != nil {
-					latest = &it.rec
+					latest = it.rec
 				}
 			}
 			if latest != nil {

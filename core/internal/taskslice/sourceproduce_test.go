@@ -67,7 +67,7 @@ func TestSourceAdvance(t *testing.T) {
 		if pos < 0 {
 			rec.SourceOffset = nil
 		}
-		return sourceItem{rec: rec, key: partitionKey(rec.SourcePartition), state: state}
+		return sourceItem{rec: &rec, key: partitionKey(rec.SourcePartition), state: state}
 	}
 	r := &sourceRun{latest: map[string]store.SourceOffset{}, blocked: map[string]bool{}, seen: map[string]bool{}}
 	r.advance([]sourceItem{
