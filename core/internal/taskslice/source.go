@@ -87,8 +87,8 @@ const (
 // sourceItem is one polled record on its way to Kafka.
 type sourceItem struct {
 	rec   *connect.SourceRecord // in the slice Poll returned, which the runtime owns
-	key   string // canonical source partition
-	msg   int    // index in the produce batch, -1 when not produced
+	key   string                // canonical source partition
+	msg   int                   // index in the produce batch, -1 when not produced
 	topic string
 	state itemState
 }
