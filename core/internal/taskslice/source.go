@@ -229,7 +229,8 @@ func (r *sourceRun) loop(ctx context.Context, p *sourcePipeline) error {
 			if idle++; r.s.IdlePolls > 0 && idle >= r.s.IdlePolls {
 				return nil
 			}
-			if err := p.drain(ctx); err != nil {
+			// Nothing new: settle what is on its way before waiting for more.
+			if err := p.flush(ctx); err != nil {
 				return err
 			}
 			continue

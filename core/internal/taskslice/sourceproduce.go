@@ -103,6 +103,15 @@ func (p *sourcePipeline) drain(ctx context.Context) error {
 	return p.err
 }
 
+// flush waits for every batch sent to be produced, settles them, and returns the first
+// failure.
+func (p *sourcePipeline) flush(ctx context.Context) error {
+	for p.pending > 0 {
+		p.settle(ctx, <-p.done)
+	}
+	return p.err
+}
+
 // close waits for every batch sent to be produced, settles them, and returns the first
 // failure.
 func (p *sourcePipeline) close(ctx context.Context) error {

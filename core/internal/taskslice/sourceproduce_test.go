@@ -11,7 +11,8 @@ import (
 
 // TestIntegrationSourcePipelineKeepsPollOrder: the slice polls while earlier batches are
 // produced, yet each Kafka partition holds its records in poll order, CommitRecord sees
-// every record in poll order and the committable offsets are the last ones.
+// every record in poll order and the committable offsets are the last ones; an empty poll
+// settles what was on its way.
 func TestIntegrationSourcePipelineKeepsPollOrder(t *testing.T) {
 	c := newKafka(t, 2, "out")
 	var (
@@ -33,14 +34,30 @@ func TestIntegrationSourcePipelineKeepsPollOrder(t *testing.T) {
 			polled = append(polled, string(rec.Value.([]byte)))
 		}
 		batches = append(batches, batch)
+		if b == 19 {
+			batches = append(batches, nil) // poll 21 finds nothing
+		}
 	}
 	task := &scriptSource{batches: batches}
-	res, err := RunSourceSlice(testContext(t), nil, SourceSlice{Task: task, Client: c, IdlePolls: 1, Converters: byteConverters()})
+	settled := map[int]int{} // CommitRecord calls before polls 2 and 22
+	task.beforePoll = func(call int) {
+		if call == 2 || call == 22 {
+			task.mu.Lock()
+			settled[call] = len(task.records)
+			task.mu.Unlock()
+		}
+	}
+	res, err := RunSourceSlice(testContext(t), nil, SourceSlice{Task: task, Client: c, IdlePolls: 2, Converters: byteConverters()})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if res.Polled != 1000 || res.Produced != 1000 {
 		t.Fatalf("result %+v", res)
+	}
+	// The second poll runs before the first batch is settled; after an empty poll every
+	// batch polled before it is.
+	if settled[2] != 0 || settled[22] != 500 {
+		t.Fatalf("records settled before poll 2: %d, want 0; before poll 22: %d, want 500", settled[2], settled[22])
 	}
 	for p := range int32(2) {
 		if got := valuesOf(readAll(t, c, connect.TopicPartition{Topic: "out", Partition: p})); !slices.Equal(got, want[p]) {
