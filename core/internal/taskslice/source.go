@@ -237,6 +237,9 @@ func (r *sourceRun) loop(ctx context.Context, p *sourcePipeline) error {
 		}
 		idle = 0
 		r.res.Polled += len(recs)
+		if err := ctx.Err(); err != nil {
+			return err // nothing new is sent once the slice is cancelled
+		}
 		b := r.prepareBatch(ctx, recs)
 		if err := p.send(ctx, b); err != nil {
 			return err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sync/atomic"
+	"time"
 
 	"github.com/connectless/connectless/core/connect"
 	"github.com/connectless/connectless/core/kafka"
@@ -14,6 +15,13 @@ import (
 // and the ones polled meanwhile. The task polls while a batch is produced, as Kafka
 // Connect's task thread does beside its producer, and never gets further ahead than this.
 const sourceDepth = 3
+
+// sourceGrace is how long the batches handed to the producer may still take once the
+// slice's context is done: they finish (are acknowledged or fail) rather than being cut
+// off half-sent, whose records Kafka may hold without the slice knowing it. Mirrors
+// Kafka Connect's offset.flush.timeout.ms default (5 s), the time its task gets to flush
+// outstanding records.
+const sourceGrace = 5 * time.Second
 
 // errNotProduced is the outcome of a record queued behind a failed one: it was not written.
 var errNotProduced = errors.New("not produced after an earlier record of the slice failed")
@@ -39,17 +47,27 @@ type produced struct {
 // or failed. The slice's goroutine hands it batches (send) and settles their outcomes
 // (acknowledgements, CommitRecord hooks, error tolerance, committable offsets) in poll order.
 type sourcePipeline struct {
-	r       *sourceRun
-	queue   chan *sourceBatch
-	done    chan produced
-	pending int         // batches sent and not yet settled
-	stop    atomic.Bool // a batch failed: the queued ones are not written
-	err     error       // the first failure settled
+	r *sourceRun
+	// ctx is the producer's: the slice's without its cancellation, cancelled sourceGrace
+	// after the slice's context is done, or at close.
+	ctx       context.Context
+	cancel    context.CancelFunc
+	stopGrace func() bool
+	queue     chan *sourceBatch
+	done      chan produced
+	pending   int         // batches sent and not yet settled
+	stop      atomic.Bool // a batch failed: the queued ones are not written
+	err       error       // the first failure settled
 }
 
 func (r *sourceRun) startPipeline(ctx context.Context) *sourcePipeline {
 	p := &sourcePipeline{r: r, queue: make(chan *sourceBatch, sourceDepth), done: make(chan produced, sourceDepth)}
-	go p.produce(ctx)
+	p.ctx, p.cancel = context.WithCancel(context.WithoutCancel(ctx))
+	p.stopGrace = context.AfterFunc(ctx, func() {
+		t := time.AfterFunc(sourceGrace, p.cancel)
+		context.AfterFunc(p.ctx, func() { t.Stop() })
+	})
+	go p.produce(p.ctx)
 	return p
 }
 
@@ -119,6 +137,8 @@ func (p *sourcePipeline) close(ctx context.Context) error {
 	for pr := range p.done {
 		p.settle(ctx, pr)
 	}
+	p.stopGrace()
+	p.cancel()
 	return p.err
 }
 

@@ -1,6 +1,8 @@
 package taskslice
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"testing"
@@ -97,5 +99,34 @@ func TestSourceAdvance(t *testing.T) {
 	}
 	if !slices.Equal(r.order, []string{`{"file":"a"}`, `{"file":"b"}`, `{"file":"c"}`, `{"file":"d"}`}) {
 		t.Fatalf("source partitions in order %v", r.order)
+	}
+}
+
+// TestIntegrationSourceCancelled: a slice cancelled while it polls sends nothing new, and
+// the batches handed to the producer before finish and are committable.
+func TestIntegrationSourceCancelled(t *testing.T) {
+	c := newKafka(t, 1, "out")
+	ctx, cancel := context.WithCancel(testContext(t))
+	defer cancel()
+	task := &scriptSource{
+		batches: [][]connect.SourceRecord{
+			{srec("a", 0, "out", "a0"), srec("a", 1, "out", "a1")},
+			{srec("a", 2, "out", "a2")},
+		},
+		beforePoll: func(call int) {
+			if call == 2 {
+				cancel()
+			}
+		},
+	}
+	res, err := RunSourceSlice(ctx, nil, SourceSlice{Task: task, Client: c, IdlePolls: 1, Converters: byteConverters()})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("got %v, want context.Canceled", err)
+	}
+	if got := offsetsOf(res.Committable); res.Produced != 2 || !slices.Equal(got, []string{"a=1"}) {
+		t.Fatalf("produced %d, committable %v; want the first batch, a=1", res.Produced, got)
+	}
+	if got := valuesOf(readAll(t, c, connect.TopicPartition{Topic: "out"})); !slices.Equal(got, []string{"a0", "a1"}) {
+		t.Fatalf("Kafka holds %v, want a0 a1", got)
 	}
 }
