@@ -42,15 +42,15 @@ type produced struct {
 }
 
 // sourcePipeline produces a slice's polled batches in a goroutine of its own, one batch
-// per Produce call, one call at a time and in poll order, so that records of a source partition reach their Kafka
-// partition in order and a batch is only written once the one before it was acknowledged
-// or failed. The slice's goroutine hands it batches (send) and settles their outcomes
-// (acknowledgements, CommitRecord hooks, error tolerance, committable offsets) in poll order.
+// per Produce call, one call at a time and in poll order, so that records of a source
+// partition reach their Kafka partition in order and a batch is only written once the one
+// before it was acknowledged or failed. The slice's goroutine hands it batches (send) and
+// settles their outcomes (acknowledgements, CommitRecord hooks, error tolerance,
+// committable offsets) in poll order.
 type sourcePipeline struct {
 	r *sourceRun
-	// ctx is the producer's: the slice's without its cancellation, cancelled sourceGrace
-	// after the slice's context is done, or at close.
-	ctx       context.Context
+	// cancel ends the producer's context: the slice's without its cancellation, ended
+	// sourceGrace after the slice's context is done, or at close.
 	cancel    context.CancelFunc
 	stopGrace func() bool
 	queue     chan *sourceBatch
@@ -62,12 +62,13 @@ type sourcePipeline struct {
 
 func (r *sourceRun) startPipeline(ctx context.Context) *sourcePipeline {
 	p := &sourcePipeline{r: r, queue: make(chan *sourceBatch, sourceDepth), done: make(chan produced, sourceDepth)}
-	p.ctx, p.cancel = context.WithCancel(context.WithoutCancel(ctx))
+	pctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	p.cancel = cancel
 	p.stopGrace = context.AfterFunc(ctx, func() {
-		t := time.AfterFunc(sourceGrace, p.cancel)
-		context.AfterFunc(p.ctx, func() { t.Stop() })
+		t := time.AfterFunc(sourceGrace, cancel)
+		context.AfterFunc(pctx, func() { t.Stop() })
 	})
-	go p.produce(p.ctx)
+	go p.produce(pctx)
 	return p
 }
 
