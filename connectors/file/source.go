@@ -101,7 +101,7 @@ func (t *SourceTask) Start(ctx context.Context, props map[string]string, tctx co
 	if t.fromStdin = t.name == "" && t.stdin != nil; t.fromStdin {
 		return nil
 	}
-	t.pos, t.buf = 0, t.buf[:0]
+	t.pos, t.buf, t.idle = 0, t.buf[:0], 0
 	t.partition = map[string]any{FilenameField: t.name}
 	t.schema = connect.StringSchema()
 	off, err := tctx.OffsetReader().Offset(ctx, map[string]any{FilenameField: t.name})
