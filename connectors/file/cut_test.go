@@ -13,12 +13,10 @@ import (
 	"github.com/connectless/connectless/connectors/file"
 	"github.com/connectless/connectless/core/connect"
 	"github.com/connectless/connectless/core/connect/connecttest"
-	"github.com/connectless/connectless/core/convert"
 	"github.com/connectless/connectless/core/kafka"
 	"github.com/connectless/connectless/core/store"
 	"github.com/connectless/connectless/core/taskrun"
 	"github.com/connectless/connectless/infra/devstack"
-	"github.com/connectless/connectless/infra/devstack/devstacktest"
 )
 
 // TestIntegrationFileSourceCutShort runs FileStreamSource slices whose context is cancelled
@@ -39,14 +37,7 @@ func TestIntegrationFileSourceCutShort(t *testing.T) {
 	if err := os.WriteFile(path, []byte(b.String()), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	k := devstacktest.Kafka(t, devstack.KafkaOptions{Partitions: 1, Topics: []string{"lines"}})
-	c, err := kafka.NewClient(kafka.Options{Brokers: k.Brokers(), Timeout: 10 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	key, _ := convert.New("org.apache.kafka.connect.storage.StringConverter", nil, true)
-	value, _ := convert.New("org.apache.kafka.connect.storage.StringConverter", nil, false)
+	c, conv := sliceSetup(t, devstack.KafkaOptions{Partitions: 1, Topics: []string{"lines"}})
 	tp := connect.TopicPartition{Topic: "lines"}
 	inKafka := func() []string {
 		var out []string
@@ -79,7 +70,7 @@ func TestIntegrationFileSourceCutShort(t *testing.T) {
 		keep := !cut || slice%2 == 0
 		res, err := taskrun.RunSourceSlice(ctx, nil, taskrun.SourceSlice{
 			Task: (&file.SourceConnector{}).NewTask(), TaskConfig: map[string]string{file.FileConfig: path, file.TopicConfig: "lines", file.BatchSizeConfig: "500"},
-			OffsetReader: offsets, Client: c, IdlePolls: 1, Converters: taskrun.Converters{Key: key, Value: value},
+			OffsetReader: offsets, Client: c, IdlePolls: 1, Converters: conv,
 			Commit: func(_ context.Context, offs []store.SourceOffset) error {
 				if !keep || len(offs) == 0 {
 					return nil

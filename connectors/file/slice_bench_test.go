@@ -34,31 +34,39 @@ func BenchmarkSourceSliceToKafka(b *testing.B) {
 	if err := os.WriteFile(path, buf.Bytes(), 0o600); err != nil {
 		b.Fatal(err)
 	}
-	k := devstacktest.Kafka(b, devstack.KafkaOptions{OutOfProcess: true, Partitions: 4, Topics: []string{"logs"}})
-	c, err := kafka.NewClient(kafka.Options{Brokers: k.Brokers(), Timeout: 10 * time.Second})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer c.Close()
-	key, err := convert.New("org.apache.kafka.connect.storage.StringConverter", nil, true)
-	if err != nil {
-		b.Fatal(err)
-	}
-	value, err := convert.New("org.apache.kafka.connect.storage.StringConverter", nil, false)
-	if err != nil {
-		b.Fatal(err)
-	}
+	c, conv := sliceSetup(b, devstack.KafkaOptions{OutOfProcess: true, Partitions: 4, Topics: []string{"logs"}})
 	props := map[string]string{file.FileConfig: path, file.TopicConfig: "logs"}
 	b.SetBytes(int64(buf.Len()))
 	b.ReportAllocs()
 	for b.Loop() {
 		res, err := taskrun.RunSourceSlice(b.Context(), nil, taskrun.SourceSlice{
 			Task: (&file.SourceConnector{}).NewTask(), TaskConfig: props, OffsetReader: &connecttest.Offsets{},
-			Client: c, MaxRecords: n, Converters: taskrun.Converters{Key: key, Value: value},
+			Client: c, MaxRecords: n, Converters: conv,
 		})
 		if err != nil || res.Produced != n {
 			b.Fatalf("slice produced %d of %d records: %v", res.Produced, n, err)
 		}
 	}
 	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "records/s")
+}
+
+// sliceSetup starts a kfake broker and returns a client on it and StringConverters, as a
+// source slice of FileStreamSource runs with them.
+func sliceSetup(t testing.TB, opts devstack.KafkaOptions) (*kafka.Client, taskrun.Converters) {
+	t.Helper()
+	k := devstacktest.Kafka(t, opts)
+	c, err := kafka.NewClient(kafka.Options{Brokers: k.Brokers(), Timeout: 10 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = c.Close() })
+	key, err := convert.New("org.apache.kafka.connect.storage.StringConverter", nil, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	value, err := convert.New("org.apache.kafka.connect.storage.StringConverter", nil, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, taskrun.Converters{Key: key, Value: value}
 }
