@@ -1,6 +1,7 @@
 package file
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -9,6 +10,7 @@ import (
 	"math/big"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -73,6 +75,36 @@ func values(recs []connect.SourceRecord) []string {
 	return out
 }
 
+// FuzzLineEnd checks lineEnd against bytes.IndexAny, the scan it stands for.
+func FuzzLineEnd(f *testing.F) {
+	for _, s := range []string{"", "a", "a\nb", "a\r\nb", "a\rb", "\r", "\n", strings.Repeat("x", lineWindow) + "\r",
+		strings.Repeat("x", lineWindow-1) + "\n", strings.Repeat("x", 2*lineWindow) + "\n\r", strings.Repeat("x", lineWindow)} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		for _, in := range [][]byte{b, append(bytes.Repeat([]byte("y"), lineWindow-len(b)%lineWindow), b...)} {
+			if got, want := lineEnd(in), bytes.IndexAny(in, "\r\n"); got != want {
+				t.Fatalf("lineEnd(%q) = %d, want %d", in, got, want)
+			}
+		}
+	})
+}
+
+// BenchmarkNextLine splits 64 KiB of 200-byte lines.
+func BenchmarkNextLine(b *testing.B) {
+	chunk := bytes.Repeat(append(bytes.Repeat([]byte("l"), 199), '\n'), 64<<10/200)
+	b.SetBytes(int64(len(chunk)))
+	for b.Loop() {
+		for rest := chunk; ; {
+			_, n, ok := nextLine(rest)
+			if !ok {
+				break
+			}
+			rest = rest[n:]
+		}
+	}
+}
+
 func TestSourceResumesFromKafkaOffset(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "app.log")
 	writeFile(t, path, "first\r\nsecond\nthird\npartial")
@@ -121,6 +153,88 @@ func TestSourceResumesFromKafkaOffset(t *testing.T) {
 	st, _ := os.Stat(path)
 	if pos := recs[len(recs)-1].SourceOffset["position"]; pos != st.Size() {
 		t.Errorf("last position %v, want the file size %d", pos, st.Size())
+	}
+}
+
+// TestSourceLinesAcrossChunks reads lines shorter and longer than a read chunk, ending in
+// "\n", "\r\n" and "\r", with terminators split across chunks: the buffer's partial line
+// moves to its front and grows only for a longer line, and every line and position is as
+// written.
+func TestSourceLinesAcrossChunks(t *testing.T) {
+	var (
+		file  strings.Builder
+		lines []string
+		ends  []int64
+	)
+	terms := []string{"\n", "\r\n", "\r"}
+	for i := range 400 {
+		n := (i * 997) % 3000
+		switch i % 50 {
+		case 7:
+			n = readChunk + 123
+		case 31:
+			n = 3*readChunk - 1
+		}
+		line := strings.Repeat(string(rune('a'+i%26)), n)
+		lines = append(lines, line)
+		file.WriteString(line + terms[i%3])
+		ends = append(ends, int64(file.Len()))
+	}
+	file.WriteString("last\n") // a final "\r" would wait for the next byte
+	lines, ends = append(lines, "last"), append(ends, int64(file.Len()))
+	path := filepath.Join(t.TempDir(), "app.log")
+	writeFile(t, path, file.String())
+	task, err := startSourceTask(t, map[string]string{"file": path, "topic": "logs", "batch.size": "7"}, connecttest.NewOffsets())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer task.Stop()
+	recs := pollAll(t, task)
+	if got := values(recs); !slices.Equal(got, lines) {
+		t.Fatalf("read %d lines, want the %d written", len(got), len(lines))
+	}
+	for i, r := range recs {
+		if pos := r.SourceOffset[PositionField]; pos != ends[i] {
+			t.Fatalf("line %d: position %v, want %d", i, pos, ends[i])
+		}
+	}
+	if longest := 3*readChunk - 1; cap(task.mem) > 2*(longest+readChunk) {
+		t.Errorf("buffer of %d bytes for lines of at most %d", cap(task.mem), longest)
+	}
+}
+
+// TestSourceIdleWaits: empty polls wait 10, 20, 40, 80 ms, then 100 ms each; a poll with
+// lines starts again from 10 ms.
+func TestSourceIdleWaits(t *testing.T) {
+	want := []time.Duration{10, 20, 40, 80, 100, 100, 100, 100, 100, 100, 100}
+	for n, w := range want {
+		if got := idleWaitAfter(n); got != w*time.Millisecond {
+			t.Errorf("wait after %d empty polls: %v, want %v", n, got, w*time.Millisecond)
+		}
+	}
+	if got := idleWaitAfter(1 << 20); got != idleWait {
+		t.Errorf("wait after many empty polls: %v, want %v", got, idleWait)
+	}
+	path := filepath.Join(t.TempDir(), "app.log")
+	writeFile(t, path, "a\n")
+	task, err := startSourceTask(t, map[string]string{"file": path, "topic": "logs"}, connecttest.NewOffsets())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer task.Stop()
+	if recs := pollAll(t, task); len(recs) != 1 || task.idle != 1 {
+		t.Fatalf("polled %d lines, %d empty polls after them; want 1 and 1", len(recs), task.idle)
+	}
+	start := time.Now()
+	if recs, err := task.Poll(t.Context()); err != nil || len(recs) != 0 || task.idle != 2 {
+		t.Fatalf("poll at the end: %d records, %v, %d empty polls", len(recs), err, task.idle)
+	}
+	if d := time.Since(start); d < idleWaitAfter(1) {
+		t.Errorf("second empty poll returned after %v, want at least %v", d, idleWaitAfter(1))
+	}
+	appendFile(t, path, "b\n")
+	if recs := pollAll(t, task); len(recs) != 1 || task.idle != 1 {
+		t.Fatalf("after an append polled %d lines, %d empty polls after them; want 1 and 1", len(recs), task.idle)
 	}
 }
 

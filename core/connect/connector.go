@@ -77,6 +77,8 @@ type TaskStatusReporter interface {
 // then Stop. Poll should return within a short time (a second or so) even when there is
 // nothing to read, returning no records; it must honour ctx cancellation. Returning a
 // RetriableError makes the runtime back off and poll again; any other error fails the task.
+// The records Poll returns, and the values, maps and bytes they hold, belong to the runtime
+// from then on: it may still be producing them while later Polls run.
 type SourceTask interface {
 	Start(ctx context.Context, props map[string]string, tctx SourceTaskContext) error
 	Poll(ctx context.Context) ([]SourceRecord, error)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -17,7 +18,7 @@ import (
 
 // newTestClient starts a kfake broker with the seed topics and returns a client on it;
 // both are closed at the end of the test.
-func newTestClient(t *testing.T, partitions int32, topics ...string) *Client {
+func newTestClient(t testing.TB, partitions int32, topics ...string) *Client {
 	t.Helper()
 	k := devstacktest.Kafka(t, devstack.KafkaOptions{Partitions: int(partitions), Topics: topics})
 	c, err := NewClient(Options{Brokers: k.Brokers(), Timeout: 10 * time.Second})
@@ -326,5 +327,45 @@ func TestIsRecordError(t *testing.T) {
 		if got := IsRecordError(tt.err); got != tt.want {
 			t.Errorf("IsRecordError(%v) = %v, want %v", tt.err, got, tt.want)
 		}
+	}
+}
+
+// TestIntegrationProduceReusesEncoders produces rounds of different sizes with one writer,
+// whose batch encoders (and their buffers) go from one round to the next, and reads every
+// record back as written.
+func TestIntegrationProduceReusesEncoders(t *testing.T) {
+	c := newTestClient(t, 2, "logs")
+	ctx := testContext(t)
+	w := c.NewWriter(WriterOptions{BatchSize: 50})
+	defer w.Close()
+	var want []string
+	for round, n := range []int{120, 7, 60, 1, 200} {
+		msgs := make([]Message, n)
+		for i := range msgs {
+			v := fmt.Sprintf("r%d-%d-%s", round, i, strings.Repeat("x", (round*31+i*7)%90))
+			msgs[i] = Message{Topic: "logs", Partition: 0, Value: []byte(v)}
+			want = append(want, v)
+		}
+		msgs = append(msgs, Message{Topic: "logs", Partition: 1, Value: []byte("other")})
+		for i, r := range w.Produce(ctx, msgs) {
+			if r.Err != nil {
+				t.Fatalf("round %d, message %d: %v", round, i, r.Err)
+			}
+		}
+	}
+	tp := connect.TopicPartition{Topic: "logs", Partition: 0}
+	var got []string
+	for next := int64(0); next < int64(len(want)); {
+		fr, err := c.Fetch(ctx, tp, next, FetchOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range fr.Messages {
+			got = append(got, string(m.Value))
+		}
+		next = fr.Next
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("read %d records back, want %d as written", len(got), len(want))
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"hash/crc32"
+	"slices"
 	"sync"
 	"time"
 
@@ -115,7 +116,11 @@ func (w *Writer) partitionCount(ctx context.Context, topic string) (int, error) 
 // and sets their outcomes.
 func (w *Writer) writePartition(ctx context.Context, topic string, partition int32, msgs []Message, idx []int, out []ProduceResult) {
 	now := time.Now()
-	var enc batchEncoder
+	enc, _ := w.encoders.Get().(*batchEncoder)
+	if enc == nil {
+		enc = &batchEncoder{}
+	}
+	reuse := true // no request that may still be writing from enc.buf
 	for len(idx) > 0 {
 		n, size := 0, 0
 		for n < len(idx) && n < w.opts.BatchSize {
@@ -141,24 +146,33 @@ func (w *Writer) writePartition(ctx context.Context, topic string, partition int
 		}
 		batch := idx[:n]
 		idx = idx[n:]
-		raw, times := enc.encode(msgs, batch, now)
-		w.sendBatch(ctx, topic, partition, raw, batch, times, out)
+		raw, times := enc.encode(msgs, batch, now, size)
+		reuse = w.sendBatch(ctx, topic, partition, raw, batch, times, out) && reuse
+	}
+	if reuse {
+		w.encoders.Put(enc)
 	}
 }
 
 // sendBatch produces one encoded batch, retrying retriable failures, and sets the outcome of
-// its messages.
-func (w *Writer) sendBatch(ctx context.Context, topic string, partition int32, raw []byte, batch []int, times []time.Time, out []ProduceResult) {
+// its messages. It reports whether raw may be reused: every attempt was answered, so no
+// request can still be writing from it (one abandoned on a cancelled context or a broken
+// connection may).
+func (w *Writer) sendBatch(ctx context.Context, topic string, partition int32, raw []byte, batch []int, times []time.Time, out []ProduceResult) (reusable bool) {
 	var (
 		res *kafkago.ProduceResponse
 		err error
 	)
+	reusable = true
 	backoff := 50 * time.Millisecond
 	for attempt := 1; ; attempt++ {
 		res, err = w.kc.RawProduce(ctx, &kafkago.RawProduceRequest{
 			Topic: topic, Partition: int(partition), RequiredAcks: kafkago.RequiredAcks(w.opts.RequiredAcks),
 			RawRecords: protocol.RawRecordSet{Reader: bytes.NewReader(raw)},
 		})
+		if err != nil {
+			reusable = false
+		}
 		if err == nil && res != nil && res.Error != nil {
 			err = res.Error
 		}
@@ -189,6 +203,7 @@ func (w *Writer) sendBatch(ctx context.Context, topic string, partition int32, r
 		}
 		out[i] = r
 	}
+	return reusable
 }
 
 // recordSize is an upper bound of a message's encoded size in a batch: its fields and at
@@ -210,9 +225,10 @@ type batchEncoder struct {
 
 // encode writes the messages at batch as one record batch after a 4-byte size, as a raw
 // produce request carries it, and returns it with each record's timestamp. A message
-// without a time takes now, as Kafka's producer stamps it.
-func (e *batchEncoder) encode(msgs []Message, batch []int, now time.Time) ([]byte, []time.Time) {
-	b := append(e.buf[:0], make([]byte, 4+batchHeaderSize)...)
+// without a time takes now, as Kafka's producer stamps it. size bounds the records' encoded
+// size (the sum of their recordSize): the buffer grows once, to fit it.
+func (e *batchEncoder) encode(msgs []Message, batch []int, now time.Time, size int) ([]byte, []time.Time) {
+	b := append(slices.Grow(e.buf[:0], 4+batchHeaderSize+size), make([]byte, 4+batchHeaderSize)...)
 	e.times = e.times[:0]
 	var first, maxTs int64
 	for k, i := range batch {

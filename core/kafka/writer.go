@@ -52,6 +52,9 @@ type Writer struct {
 	before func(ctx context.Context, topic string) error
 	mu     sync.Mutex
 	ready  map[string]bool // topics BeforeTopic succeeded for
+	// encoders keeps the batch encoders (and their buffers) of finished produce requests
+	// for the next ones.
+	encoders sync.Pool
 }
 
 // ProduceResult is the outcome of one produced message: its partition and offset when Err

@@ -10,7 +10,11 @@
 //     so standard lag tools see progress.
 //   - RunSourceSlice polls, transforms, converts and produces with acks=all, waits for the
 //     acknowledgements and returns, per source partition, the latest source offset whose
-//     records (and every record before them) Kafka acknowledged.
+//     records (and every record before them) Kafka acknowledged. It polls the next batches
+//     while one is produced (at most sourceDepth batches on their way; an empty poll waits
+//     for them); batches are produced one at a time in poll order and settled in poll
+//     order. Once the slice's context is done nothing new is sent, and the batches on
+//     their way get sourceGrace to finish.
 //
 // A retry in progress when the slice's time runs out (a Put or poll answered with a
 // RetriableError, fetches failing retriably, a converter retried) is reported in the

@@ -31,7 +31,7 @@ type SourceSlice struct {
 	Writer *kafka.Writer
 	// Deadline ends the slice (no new Poll after Deadline-Margin); zero means none.
 	Deadline time.Time
-	// Margin is kept free before Deadline to produce the last batch and commit. Default 0.
+	// Margin is kept free before Deadline to produce the last batches and commit. Default 0.
 	Margin time.Duration
 	// MaxRecords ends the slice once that many records were polled; 0 means no limit.
 	MaxRecords int
@@ -86,9 +86,9 @@ const (
 
 // sourceItem is one polled record on its way to Kafka.
 type sourceItem struct {
-	rec   connect.SourceRecord
-	key   string // canonical source partition
-	msg   int    // index in the produce batch, -1 when not produced
+	rec   *connect.SourceRecord // in the slice Poll returned, which the runtime owns
+	key   string                // canonical source partition
+	msg   int                   // index in the produce batch, -1 when not produced
 	topic string
 	state itemState
 }
@@ -104,6 +104,7 @@ type sourceRun struct {
 	seen        map[string]bool
 	latest      map[string]store.SourceOffset
 	blocked     map[string]bool
+	keys        partitionKeys
 	res         SourceResult
 	status      statusReport
 }
@@ -189,7 +190,18 @@ type noOffsets struct{}
 // Offset returns nil: nothing was committed.
 func (noOffsets) Offset(context.Context, map[string]any) (map[string]any, error) { return nil, nil }
 
+// run starts the task and the pipeline that produces its records, polls until the slice
+// ends and waits for every record handed to the pipeline to be acknowledged or to fail.
 func (r *sourceRun) run(ctx context.Context) error {
+	p := r.startPipeline(ctx)
+	err := r.loop(ctx, p)
+	if cerr := p.close(ctx); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+func (r *sourceRun) loop(ctx context.Context, p *sourcePipeline) error {
 	reader := r.s.OffsetReader
 	if reader == nil {
 		reader = noOffsets{}
@@ -217,12 +229,23 @@ func (r *sourceRun) run(ctx context.Context) error {
 			if idle++; r.s.IdlePolls > 0 && idle >= r.s.IdlePolls {
 				return nil
 			}
+			// Nothing new: settle what is on its way before waiting for more.
+			if err := p.flush(ctx); err != nil {
+				return err
+			}
 			continue
 		}
 		idle = 0
 		r.res.Polled += len(recs)
-		if err := r.send(ctx, recs); err != nil {
+		if err := ctx.Err(); err != nil {
+			return err // nothing new is sent once the slice is cancelled
+		}
+		b := r.prepareBatch(ctx, recs)
+		if err := p.send(ctx, b); err != nil {
 			return err
+		}
+		if b.failErr != nil {
+			return nil // the pipeline's end reports it, after the records before it
 		}
 	}
 }
@@ -251,111 +274,28 @@ func (r *sourceRun) poll(ctx context.Context) ([]connect.SourceRecord, error) {
 	}
 }
 
-// send transforms, converts and produces one polled batch, waits for the acknowledgements,
-// runs the CommitRecord hooks and advances the committable offsets. A record that fails
-// with tolerance none ends the batch there: the records before it are still produced.
-func (r *sourceRun) send(ctx context.Context, recs []connect.SourceRecord) error {
-	items := make([]sourceItem, 0, len(recs))
-	var msgs []kafka.Message
-	var (
-		failErr error
-		keys    partitionKeys
-	)
-	for _, rec := range recs {
-		it := sourceItem{rec: rec, key: keys.key(rec.SourcePartition), msg: -1}
-		m, err := r.prepare(ctx, &it)
-		if err != nil {
-			it.state = itemFailed
-			items = append(items, it)
-			failErr = err
-			break
-		}
-		if m != nil {
-			it.msg = len(msgs)
-			msgs = append(msgs, *m)
-		}
-		items = append(items, it)
-	}
-	results := r.writer.Produce(ctx, msgs)
-	rc, _ := r.s.Task.(connect.RecordCommitter)
-	for i := range items {
-		it := &items[i]
-		if it.msg < 0 {
-			if it.state == itemDone && rc != nil {
-				r.commitRecord(ctx, rc, it.rec, nil)
-			}
-			continue
-		}
-		res := results[it.msg]
-		if res.Err == nil {
-			it.state = itemDone
-			r.res.Produced++
-			if rc != nil {
-				r.commitRecord(ctx, rc, it.rec, &connect.RecordMetadata{Topic: it.topic, Partition: res.Partition, Offset: res.Offset, Timestamp: res.Time})
-			}
-			continue
-		}
-		if ctx.Err() != nil || !kafka.IsRecordError(res.Err) {
-			// Not a bad record but an unreachable or unavailable Kafka: never skipped,
-			// whatever the tolerance; the records are polled again from the committed
-			// offsets.
-			it.state = itemFailed
-			if failErr == nil {
-				failErr = res.Err
-			}
-			continue
-		}
-		f := failure{stage: StageKafkaProduce, class: producerClass, err: res.Err, topic: it.topic, partition: res.Partition, offset: -1, rec: &it.rec.Record}
-		if err := r.h.fail(f); err != nil {
-			it.state = itemFailed
-			if failErr == nil {
-				failErr = err
-			}
-			continue
-		}
-		it.state = itemDone // skipped with tolerance all, as Kafka Connect (KIP-779)
-		if rc != nil {
-			r.commitRecord(ctx, rc, it.rec, nil)
-		}
-	}
-	for _, it := range items {
-		if !r.seen[it.key] {
-			r.seen[it.key] = true
-			r.order = append(r.order, it.key)
-		}
-		switch {
-		case r.blocked[it.key]:
-		case it.state == itemFailed:
-			r.blocked[it.key] = true
-		case it.state == itemDone && it.rec.SourceOffset != nil:
-			r.latest[it.key] = store.SourceOffset{Partition: it.rec.SourcePartition, Offset: it.rec.SourceOffset}
-		}
-	}
-	return failErr
-}
-
-// prepare transforms and converts one record into a Kafka message. It returns nil (and
-// marks the item done) for a record dropped by a transformation or skipped with tolerance
-// all.
-func (r *sourceRun) prepare(ctx context.Context, it *sourceItem) (*kafka.Message, error) {
-	rec := it.rec.Record
+// prepare transforms and converts one record into the Kafka message m. It returns false
+// (and marks the item done) for a record dropped by a transformation or skipped with
+// tolerance all.
+func (r *sourceRun) prepare(ctx context.Context, it *sourceItem, m *kafka.Message) (bool, error) {
+	rec := &it.rec.Record
 	it.topic = rec.Topic
-	fail := func(stage Stage, class string, err error) (*kafka.Message, error) {
+	fail := func(stage Stage, class string, err error) (bool, error) {
 		if ctx.Err() != nil {
-			return nil, ctx.Err()
+			return false, ctx.Err()
 		}
 		// A polled record cannot be handed back: a retry cut short by the slice's end is a
 		// failure like any other, for the tolerance to decide.
 		if ferr := r.h.fail(failure{stage: stage, class: class, err: err, topic: rec.Topic, partition: -1, offset: -1, rec: &it.rec.Record}); ferr != nil {
-			return nil, ferr
+			return false, ferr
 		}
 		it.state = itemDone
-		return nil, nil
+		return false, nil
 	}
 	if r.s.Transform != nil {
 		var out *connect.Record
 		if err := r.h.retry(ctx, func() (err error) {
-			in := it.rec.Record
+			in := *rec
 			out, err = r.s.Transform.Apply(&in)
 			return err
 		}); err != nil {
@@ -364,13 +304,13 @@ func (r *sourceRun) prepare(ctx context.Context, it *sourceItem) (*kafka.Message
 		if out == nil {
 			r.res.Filtered++
 			it.state = itemDone
-			return nil, nil
+			return false, nil
 		}
-		rec = *out
+		rec = out
 		it.topic = rec.Topic
 	}
 	cv := r.s.Converters
-	m := &kafka.Message{Topic: rec.Topic, Partition: kafka.AnyPartition, Time: rec.Timestamp}
+	*m = kafka.Message{Topic: rec.Topic, Partition: kafka.AnyPartition, Time: rec.Timestamp}
 	if rec.Partition != nil {
 		m.Partition = *rec.Partition
 	}
@@ -402,11 +342,11 @@ func (r *sourceRun) prepare(ctx context.Context, it *sourceItem) (*kafka.Message
 		}
 		m.Headers = append(m.Headers, kafka.Header{Key: h.Key, Value: v})
 	}
-	return m, nil
+	return true, nil
 }
 
-func (r *sourceRun) commitRecord(ctx context.Context, rc connect.RecordCommitter, rec connect.SourceRecord, meta *connect.RecordMetadata) {
-	if err := rc.CommitRecord(ctx, rec, meta); err != nil {
+func (r *sourceRun) commitRecord(ctx context.Context, rc connect.RecordCommitter, rec *connect.SourceRecord, meta *connect.RecordMetadata) {
+	if err := rc.CommitRecord(ctx, *rec, meta); err != nil {
 		r.logger.Warn("source task commit record hook", attrConnector, r.s.ConnectorName, attrTask, r.s.TaskID, attrError, err)
 	}
 }

@@ -225,19 +225,22 @@ func testSourceBrokerGone(t *testing.T, tolerance Tolerance) {
 	w := c.NewWriter(kafka.WriterOptions{MaxAttempts: 2})
 	defer w.Close()
 	task := &scriptSource{
+		// The slice polls while a batch is produced; an empty poll settles what is on its
+		// way first, so the broker goes away after the first batch was acknowledged.
 		batches: [][]connect.SourceRecord{
 			{srec("a", 0, "out", "a0"), srec("a", 1, "out", "a1")},
+			nil,
 			{srec("a", 2, "out", "a2"), srec("a", 3, "out", "a3")},
 		},
 		beforePoll: func(call int) {
-			if call == 2 {
+			if call == 3 {
 				_ = k.Close()
 			}
 		},
 	}
 	errs := DefaultErrorConfig()
 	errs.Tolerance = tolerance
-	res, err := RunSourceSlice(testContext(t), nil, SourceSlice{Task: task, Writer: w, IdlePolls: 1, Converters: byteConverters(), Errors: errs})
+	res, err := RunSourceSlice(testContext(t), nil, SourceSlice{Task: task, Writer: w, IdlePolls: 2, Converters: byteConverters(), Errors: errs})
 	if err == nil {
 		t.Fatal("the slice succeeded with the broker gone")
 	}
