@@ -77,6 +77,19 @@ func memorySpoolBudget(limit int64) int64 {
 	return min(limit/16, spoolBudgetMax)
 }
 
+// releaseBatchesMinLimit is the Go memory limit below which a task does not take its
+// batches' memory back (connect.BatchReleaser). The reuse saves about 5% of the byte path's
+// CPU, but the runtime then touches 1.5-3.5 MiB more of the executable's pages (its tables,
+// read when stacks grow and goroutines start), which a 64 MB function (a 32 MiB limit) has no
+// room for: P2 went over 64 MiB in 7 of 12 runs with it, in none of 11 without.
+const releaseBatchesMinLimit = 256 << 20
+
+// releasesBatches reports whether a task in a process whose Go memory limit is limit (as
+// debug.SetMemoryLimit reports it; math.MaxInt64 means none) takes its batches' memory back.
+func releasesBatches(limit int64) bool {
+	return limit <= 0 || limit >= releaseBatchesMinLimit
+}
+
 // processSpoolBudget is the budget of a task in this process.
 func processSpoolBudget() *spoolBudget {
 	return newSpoolBudget(memorySpoolBudget(debug.SetMemoryLimit(-1)))

@@ -101,6 +101,24 @@ func TestMemorySpoolBudget(t *testing.T) {
 	}
 }
 
+func TestReleasesBatches(t *testing.T) {
+	tests := []struct {
+		limit int64
+		want  bool
+	}{
+		{math.MaxInt64, true}, // no limit
+		{32 << 20, false},     // a 64 MB function's limit (memtune)
+		{255 << 20, false},
+		{256 << 20, true},
+		{1504 << 20, true}, // a 1,769 MB function's
+	}
+	for _, tt := range tests {
+		if got := releasesBatches(tt.limit); got != tt.want {
+			t.Errorf("releasesBatches(%d) = %v, want %v", tt.limit, got, tt.want)
+		}
+	}
+}
+
 // BenchmarkSpool spools one 8 MiB object of 200-byte lines and reads it back, in memory and
 // on disk (no budget), as an upload of an uncompressed format reads it; one budget serves
 // every object, as a task's does.

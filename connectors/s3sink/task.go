@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"runtime/debug"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -58,8 +59,9 @@ func (t *Task) TakesJSONBytes() bool {
 
 // ReleasesBatches reports that Put keeps nothing of its batch (connect.BatchReleaser): every
 // view of a record is encoded and copied to its file's spool, and what a file keeps of its
-// first record is its value's schema.
-func (t *Task) ReleasesBatches() bool { return true }
+// first record is its value's schema. It says so only in a process whose Go memory limit is
+// not below 256 MiB (releaseBatchesMinLimit): a small function keeps its memory instead.
+func (t *Task) ReleasesBatches() bool { return releasesBatches(debug.SetMemoryLimit(-1)) }
 
 var _ connect.BatchReleaser = (*Task)(nil)
 
