@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"time"
 
 	kafkago "github.com/segmentio/kafka-go"
@@ -100,7 +101,9 @@ func (r *runner) countTopic(ctx context.Context, topic string) (BucketCount, err
 	return c, nil
 }
 
-// runSourceCeiling writes the file's lines to the topic with a plain kafka-go writer.
+// runSourceCeiling writes the file's lines to the topic with a plain kafka-go writer: the
+// lines are read in chunks of 10,000, and a goroutine writes each chunk (WriteMessages waits
+// for its acknowledgements) while the next ones are read, at most two chunks waiting.
 func runSourceCeiling(ctx context.Context, j Job) (JobResult, error) {
 	if len(j.Brokers) == 0 {
 		return JobResult{}, errors.New("source ceiling: no brokers")
@@ -118,37 +121,43 @@ func runSourceCeiling(ctx context.Context, j Job) (JobResult, error) {
 	}
 	defer w.Close()
 	start := time.Now()
+	const chunk = 10000
+	var written atomic.Int64
+	chunks := make(chan []kafkago.Message, 2)
+	werr := make(chan error, 1)
+	go func() {
+		var err error
+		for msgs := range chunks {
+			if err != nil {
+				continue // the rest is read and dropped
+			}
+			if err = w.WriteMessages(ctx, msgs...); err != nil {
+				err = fmt.Errorf("produce to %s: %w", j.Topic, firstWriteError(err))
+				continue
+			}
+			written.Add(int64(len(msgs)))
+		}
+		werr <- err
+	}()
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 0, 1<<20), 16<<20)
-	const chunk = 10000
 	var (
-		n    int64
 		msgs = make([]kafkago.Message, 0, chunk)
 		buf  []byte
 	)
-	flush := func() error {
-		if len(msgs) == 0 {
-			return nil
-		}
-		if err := w.WriteMessages(ctx, msgs...); err != nil {
-			return fmt.Errorf("produce to %s: %w", j.Topic, firstWriteError(err))
-		}
-		n += int64(len(msgs))
-		msgs, buf = msgs[:0], nil
-		return nil
-	}
 	for sc.Scan() {
 		s := len(buf)
 		buf = append(buf, sc.Bytes()...)
 		msgs = append(msgs, kafkago.Message{Value: buf[s:len(buf):len(buf)]})
 		if len(msgs) == chunk {
-			if err := flush(); err != nil {
-				return JobResult{Records: n, Seconds: since(start)}, err
-			}
+			chunks <- msgs
+			msgs, buf = make([]kafkago.Message, 0, chunk), nil
 		}
 	}
-	if err := cmp.Or(sc.Err(), flush()); err != nil {
-		return JobResult{Records: n, Seconds: since(start)}, err
+	if len(msgs) > 0 {
+		chunks <- msgs
 	}
-	return JobResult{Records: n, Seconds: since(start)}, nil
+	close(chunks)
+	err = cmp.Or(sc.Err(), <-werr)
+	return JobResult{Records: written.Load(), Seconds: since(start)}, err
 }
