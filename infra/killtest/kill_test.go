@@ -78,6 +78,9 @@ func (e *env) drive(d *driver, w workload) {
 			// The logs keep coming: the work ran out before the kills or races did.
 			t.Logf("all work committed after %d of %d inflicted: %s", inflicted, d.target, w.grow(ctx))
 			caught = false
+			d.mu.Lock()
+			d.working = true // a kill from now on lands while the new work remains
+			d.mu.Unlock()
 		}
 		if caught {
 			d.step(true)
