@@ -17,6 +17,7 @@ import (
 )
 
 const (
+	// sourceConnector is the FileStreamSource connector of the source test.
 	sourceConnector = "app-logs-tail"
 	// sourceTopic has one partition: FileStreamSource's records have no key, so the writer
 	// deals them round-robin over a topic's partitions, and only on one partition is the
