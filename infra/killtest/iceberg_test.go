@@ -21,13 +21,7 @@ import (
 // 20 (a million records through one sql catalog on this machine is not a test run); -records
 // and -chaos override.
 func icebergSizes() (n, target int) {
-	n, target = 200000, 20
-	if *records > 0 {
-		n = *records
-	}
-	if *chaos > 0 {
-		target = *chaos
-	}
+	n, target = scaled(200000, 20, 200000, 20)
 	return n - n%partitions, target
 }
 

@@ -43,9 +43,15 @@ const (
 
 // sizes returns the record count and the number of kills (or races) of this run.
 func sizes() (n, target int) {
-	n, target = 200000, 20
+	n, target = scaled(200000, 20, 1000000, 100)
+	return n - n%partitions, target
+}
+
+// scaled returns the size of a run and the kills or races to inflict: n and target, longN
+// and longTarget with -long, -records and -chaos overriding either.
+func scaled(n, target, longN, longTarget int) (int, int) {
 	if *long {
-		n, target = 1000000, 100
+		n, target = longN, longTarget
 	}
 	if *records > 0 {
 		n = *records
@@ -53,7 +59,7 @@ func sizes() (n, target int) {
 	if *chaos > 0 {
 		target = *chaos
 	}
-	return n - n%partitions, target
+	return n, target
 }
 
 // env is one test's services, runtime and topic.

@@ -32,19 +32,7 @@ const (
 
 // sourceSizes returns the line count and the number of kills of a source run: 100,000
 // lines and 20 kills, 1,000,000 and 100 with -long; -records and -chaos override.
-func sourceSizes() (n, target int) {
-	n, target = 100000, 20
-	if *long {
-		n, target = 1000000, 100
-	}
-	if *records > 0 {
-		n = *records
-	}
-	if *chaos > 0 {
-		target = *chaos
-	}
-	return n, target
-}
+func sourceSizes() (n, target int) { return scaled(100000, 20, 1000000, 100) }
 
 // TestIntegrationKilledSourceTaskProcesses reads a file into a topic with FileStreamSource
 // while task processes are SIGKILLed at random moments (polling, producing with batches in
@@ -236,86 +224,4 @@ func (f *sourceFile) verify(ctx context.Context, kills int) {
 	if rs.restarts > kills {
 		t.Errorf("%d restarts (runs of lines sent again) for %d kills: duplicates that no kill explains", rs.restarts, kills)
 	}
-}
-
-// readLines reads every record of a partition and returns the line number each starts with.
-func readLines(ctx context.Context, c *kafka.Client, tp connect.TopicPartition) ([]int64, error) {
-	ends, err := c.EndOffsets(ctx, []connect.TopicPartition{tp})
-	if err != nil {
-		return nil, fmt.Errorf("end offset of %s: %w", kafka.FormatPartition(tp), err)
-	}
-	var seqs []int64
-	for off := int64(0); off < ends[tp]; {
-		res, err := c.Fetch(ctx, tp, off, kafka.FetchOptions{MaxBytes: 4 << 20})
-		if err != nil {
-			return nil, err
-		}
-		for _, m := range res.Messages {
-			n, err := strconv.ParseInt(string(m.Value[:min(len(m.Value), lineDigits)]), 10, 64)
-			if err != nil {
-				return nil, fmt.Errorf("record at offset %d: %q: %w", m.Offset, m.Value, err)
-			}
-			seqs = append(seqs, n)
-		}
-		if res.Next <= off {
-			return nil, fmt.Errorf("fetch %s at %d: no progress before the end offset %d", kafka.FormatPartition(tp), off, ends[tp])
-		}
-		off = res.Next
-	}
-	return seqs, nil
-}
-
-// resends is what checkResends found.
-type resends struct {
-	// lost counts lines of the file not in the topic; duplicates the records that repeat
-	// an earlier one.
-	lost, duplicates int
-	// restarts counts the runs of lines sent again; largest is the longest of them.
-	restarts, largest int
-	problems          []string
-}
-
-// checkResends checks the line numbers of a topic (in offset order) against a file of n
-// lines read at least once. Without its repeats (each line's first occurrence kept) the
-// topic must be the file: lines 0 to n-1 in order, none skipped. A repeat is a restart: a
-// task resumed from the committed offset and sent lines again, one after the other from
-// there, until it passed the last line sent; it goes back no further than the first line
-// of the run it repeats (the run of consecutive lines it breaks), since a committed offset
-// never goes back.
-func checkResends(seqs []int64, n int) resends {
-	var rs resends
-	seen := make([]bool, n)
-	distinct := int64(0) // lines seen so far: the first occurrence of line k must come k-th
-	runStart := int64(0) // the first line of the current run of consecutive lines
-	prev := int64(-1)
-	for i, s := range seqs {
-		switch {
-		case s == prev+1:
-		case s <= prev:
-			rs.restarts++
-			rs.largest = max(rs.largest, int(prev-s+1))
-			if s < runStart {
-				rs.problems = append(rs.problems, fmt.Sprintf("record %d: line %d after line %d goes back past the run it repeats, from line %d", i, s, prev, runStart))
-			}
-			runStart = s
-		default:
-			rs.problems = append(rs.problems, fmt.Sprintf("record %d: line %d after line %d skips lines", i, s, prev))
-			runStart = s
-		}
-		prev = s
-		switch {
-		case s < 0 || s >= int64(n):
-			rs.problems = append(rs.problems, fmt.Sprintf("record %d: line %d is not in the file of %d lines", i, s, n))
-		case seen[s]:
-			rs.duplicates++
-		default:
-			if s != distinct {
-				rs.problems = append(rs.problems, fmt.Sprintf("record %d: line %d first seen after %d other lines: not in file order", i, s, distinct))
-			}
-			seen[s] = true
-			distinct++
-		}
-	}
-	rs.lost = n - int(distinct)
-	return rs
 }
