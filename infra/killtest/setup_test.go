@@ -111,7 +111,7 @@ func setup(t *testing.T, n int) *env {
 	return e
 }
 
-// createConnector creates the connector of the test.
+// createConnector creates a connector of the test, name, with cfg.
 func (e *env) createConnector(name string, cfg map[string]string) {
 	raw := startup.RawConfig{}
 	for k, v := range cfg {
