@@ -23,4 +23,12 @@
 // The same runs with the Iceberg sink (TestIntegrationIceberg…) write to a table of a
 // PostgreSQL sql catalog with its warehouse in versitygw and verify by scanning the table:
 // 200,000 records and 20 kills or races, as the S3 sink's default runs (also with -long).
+//
+// The source run (TestIntegrationKilledSourceTaskProcesses) reads a file of numbered lines
+// into a one-partition topic with FileStreamSource, the file growing at an even pace while
+// task processes are SIGKILLed (100,000 lines and 20 kills; 1,000,000 and 100 with -long).
+// A source task commits its offset only at the end of a slice, so a killed invocation's
+// lines are sent again by the next one: the topic must hold every line, in file order once
+// repeats are dropped, and its repeats must be re-sends from a committed offset, no more
+// of them than kills.
 package killtest

@@ -29,12 +29,13 @@ const (
 
 // child is one task process.
 type child struct {
-	task    int
-	cmd     *exec.Cmd
-	started time.Time
-	stdout  bytes.Buffer
-	stderr  bytes.Buffer
-	done    chan struct{}
+	connector string
+	task      int
+	cmd       *exec.Cmd
+	started   time.Time
+	stdout    bytes.Buffer
+	stderr    bytes.Buffer
+	done      chan struct{}
 
 	// Under driver.mu.
 	exited   bool
@@ -99,7 +100,7 @@ func (d *driver) Invoke(_ context.Context, p schedule.Payload) error {
 	if err != nil {
 		return err
 	}
-	c := &child{task: p.Task, done: make(chan struct{})}
+	c := &child{connector: p.Connector, task: p.Task, done: make(chan struct{})}
 	c.cmd = exec.Command(os.Args[0], "-test.run=^$")
 	c.cmd.Env = append(os.Environ(), childEnv+"=1", childPropsEnv+"="+string(props), childPayloadEnv+"="+string(payload))
 	c.cmd.Stdout, c.cmd.Stderr = &c.stdout, &c.stderr
@@ -174,7 +175,7 @@ func (d *driver) kill(c *child) {
 // resumes it later. A process that has not taken the lease yet is left alone: it would
 // only find the lease taken when resumed.
 func (d *driver) freeze(c *child) {
-	lease, err := d.e.rt.Store.CurrentLease(context.Background(), connector, c.task)
+	lease, err := d.e.rt.Store.CurrentLease(context.Background(), c.connector, c.task)
 	if err != nil || lease.Holder != fmt.Sprintf("task-process-%d", c.cmd.Process.Pid) || !lease.Expires.After(time.Now()) {
 		return
 	}

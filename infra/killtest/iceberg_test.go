@@ -21,13 +21,7 @@ import (
 // 20 (a million records through one sql catalog on this machine is not a test run); -records
 // and -chaos override.
 func icebergSizes() (n, target int) {
-	n, target = 200000, 20
-	if *records > 0 {
-		n = *records
-	}
-	if *chaos > 0 {
-		target = *chaos
-	}
+	n, target = scaled(200000, 20, 200000, 20)
 	return n - n%partitions, target
 }
 
@@ -60,7 +54,7 @@ func setupIceberg(t *testing.T, n int) (*env, map[string]string) {
 		"iceberg.control.commit.interval-ms":   "600000",
 		"iceberg.tables.schema-force-optional": "true",
 	}
-	e.createConnector(cfg)
+	e.createConnector(connector, cfg)
 	return e, cfg
 }
 
@@ -71,7 +65,7 @@ func TestIntegrationIcebergKilledTaskProcesses(t *testing.T) {
 	e, cfg := setupIceberg(t, n)
 	t.Cleanup(func() { e.explainFailure(cfg) })
 	d := newDriver(e, killMode, target, 3)
-	e.drive(d)
+	e.drive(d, e)
 	if d.kills < target {
 		t.Errorf("%d task processes killed while records remained, want at least %d", d.kills, target)
 	}
@@ -88,7 +82,7 @@ func TestIntegrationIcebergRacingInvocations(t *testing.T) {
 	e, cfg := setupIceberg(t, n)
 	t.Cleanup(func() { e.explainFailure(cfg) })
 	d := newDriver(e, raceMode, target, 4)
-	e.drive(d)
+	e.drive(d, e)
 	if d.races < target {
 		t.Errorf("%d races between two invocations of one task, want at least %d", d.races, target)
 	}

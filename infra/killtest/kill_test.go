@@ -2,6 +2,7 @@ package killtest
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -16,7 +17,7 @@ func TestIntegrationKilledTaskProcesses(t *testing.T) {
 	n, target := sizes()
 	e := setup(t, n)
 	d := newDriver(e, killMode, target, 1)
-	e.drive(d)
+	e.drive(d, e)
 	if d.kills < target {
 		t.Errorf("%d task processes killed while records remained, want at least %d", d.kills, target)
 	}
@@ -32,18 +33,28 @@ func TestIntegrationRacingInvocations(t *testing.T) {
 	n, target := sizes()
 	e := setup(t, n)
 	d := newDriver(e, raceMode, target, 2)
-	e.drive(d)
+	e.drive(d, e)
 	if d.races < target {
 		t.Errorf("%d races between two invocations of one task, want at least %d", d.races, target)
 	}
 	e.verify()
 }
 
+// workload is the work a driven run goes through, as its ground truth tells: the sink tests'
+// topic (env itself), the source test's file.
+type workload interface {
+	// caughtUp reports whether the tasks committed all the work there is; it ends the test
+	// on a commit past the end of the work.
+	caughtUp(ctx context.Context) bool
+	// grow adds a tenth more work and says what it added.
+	grow(ctx context.Context) string
+}
+
 // drive runs scheduler ticks, dispatching task processes through d, until the kills or
-// races are done, every record is committed, and no task process is left. When every
-// record is archived before the kills or races are done, more records are appended to the
-// topic (a tenth more each time), as logs keep coming in production.
-func (e *env) drive(d *driver) {
+// races are done, all of w is committed, and no task process is left. When all of w is
+// committed before the kills or races are done, w grows (a tenth more each time), as logs
+// keep coming in production.
+func (e *env) drive(d *driver, w workload) {
 	t := e.t
 	ctx := context.Background()
 	t.Cleanup(d.stopAll)
@@ -54,7 +65,7 @@ func (e *env) drive(d *driver) {
 	}
 	lastLog := time.Now()
 	for tick := 0; ; tick++ {
-		caught := e.caughtUp(ctx)
+		caught := w.caughtUp(ctx)
 		d.mu.Lock()
 		d.working = !caught
 		done, failures := d.inflicted() >= d.target, d.failures
@@ -65,12 +76,11 @@ func (e *env) drive(d *driver) {
 		}
 		if caught && !done {
 			// The logs keep coming: the work ran out before the kills or races did.
-			extra := max(e.perPartition/10, 1000)
-			e.produce(ctx, e.perPartition, e.perPartition+extra)
-			e.perPartition += extra
-			e.n += int(extra) * partitions
-			t.Logf("every record archived after %d of %d inflicted: %d more records produced", inflicted, d.target, extra*partitions)
+			t.Logf("all work committed after %d of %d inflicted: %s", inflicted, d.target, w.grow(ctx))
 			caught = false
+			d.mu.Lock()
+			d.working = true // a kill from now on lands while the new work remains
+			d.mu.Unlock()
 		}
 		if caught {
 			d.step(true)
@@ -98,6 +108,15 @@ func (e *env) drive(d *driver) {
 	if d.mode == raceMode && fenced == 0 {
 		t.Errorf("no invocation was fenced: the races never overlapped")
 	}
+}
+
+// grow produces a tenth more records to each partition of the topic.
+func (e *env) grow(ctx context.Context) string {
+	extra := max(e.perPartition/10, 1000)
+	e.produce(ctx, e.perPartition, e.perPartition+extra)
+	e.perPartition += extra
+	e.n += int(extra) * partitions
+	return fmt.Sprintf("%d more records produced", extra*partitions)
 }
 
 // caughtUp reports whether every partition's committed offset is its end offset.

@@ -43,9 +43,15 @@ const (
 
 // sizes returns the record count and the number of kills (or races) of this run.
 func sizes() (n, target int) {
-	n, target = 200000, 20
+	n, target = scaled(200000, 20, 1000000, 100)
+	return n - n%partitions, target
+}
+
+// scaled returns the size of a run and the kills or races to inflict: n and target, longN
+// and longTarget with -long, -records and -chaos overriding either.
+func scaled(n, target, longN, longTarget int) (int, int) {
 	if *long {
-		n, target = 1000000, 100
+		n, target = longN, longTarget
 	}
 	if *records > 0 {
 		n = *records
@@ -53,7 +59,7 @@ func sizes() (n, target int) {
 	if *chaos > 0 {
 		target = *chaos
 	}
-	return n - n%partitions, target
+	return n, target
 }
 
 // env is one test's services, runtime and topic.
@@ -75,7 +81,7 @@ type env struct {
 func setup(t *testing.T, n int) *env {
 	t.Helper()
 	e, s := startServices(t, n)
-	e.createConnector(map[string]string{
+	e.createConnector(connector, map[string]string{
 		"connector.class":                "io.confluent.connect.s3.S3SinkConnector",
 		"topics":                         topic,
 		"tasks.max":                      strconv.Itoa(tasks),
@@ -105,13 +111,13 @@ func setup(t *testing.T, n int) *env {
 	return e
 }
 
-// createConnector creates the connector of the test.
-func (e *env) createConnector(cfg map[string]string) {
+// createConnector creates a connector of the test, name, with cfg.
+func (e *env) createConnector(name string, cfg map[string]string) {
 	raw := startup.RawConfig{}
 	for k, v := range cfg {
 		raw[k] = &v
 	}
-	if _, err := e.rt.Herder.CreateConnector(context.Background(), connector, raw, ""); err != nil {
+	if _, err := e.rt.Herder.CreateConnector(context.Background(), name, raw, ""); err != nil {
 		e.t.Fatal(err)
 	}
 }
@@ -121,9 +127,31 @@ func (e *env) createConnector(cfg map[string]string) {
 func startServices(t *testing.T, n int) (*env, *devstack.S3) {
 	t.Helper()
 	ctx := context.Background()
-	d := devstacktest.DynamoDB(t)
 	s := devstacktest.S3(t)
-	k := devstacktest.Kafka(t, devstack.KafkaOptions{OutOfProcess: true, Partitions: partitions, Topics: []string{topic}})
+	e := startRuntime(t, topic)
+	if err := s.CreateBucket(ctx, bucket); err != nil {
+		t.Fatal(err)
+	}
+	e.n, e.perPartition = n, int64(n/partitions)
+	e.base = time.Now().Add(-4 * time.Hour).Truncate(time.Hour).Add(17 * time.Minute).UTC()
+	e.step = 4 * time.Hour / time.Duration(e.perPartition)
+	var err error
+	if e.s3c, err = s.NewClient(ctx); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	e.produce(ctx, 0, e.perPartition)
+	t.Logf("produced %d records over %d partitions in %s", n, partitions, time.Since(start).Round(time.Millisecond))
+	return e, s
+}
+
+// startRuntime starts dynalite (with the state table) and an out-of-process kfake broker
+// holding topics (of partitions partitions each), and opens the scheduler's runtime.
+func startRuntime(t *testing.T, topics ...string) *env {
+	t.Helper()
+	ctx := context.Background()
+	d := devstacktest.DynamoDB(t)
+	k := devstacktest.Kafka(t, devstack.KafkaOptions{OutOfProcess: true, Partitions: partitions, Topics: topics})
 	// The scheduler here and the task processes reach DynamoDB through the standard SDK
 	// environment; the task processes inherit it.
 	for _, kv := range d.Env() {
@@ -137,15 +165,7 @@ func startServices(t *testing.T, n int) (*env, *devstack.S3) {
 	if err := dynamo.CreateTable(ctx, dc, table); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.CreateBucket(ctx, bucket); err != nil {
-		t.Fatal(err)
-	}
-	e := &env{t: t, n: n, perPartition: int64(n / partitions)}
-	e.base = time.Now().Add(-4 * time.Hour).Truncate(time.Hour).Add(17 * time.Minute).UTC()
-	e.step = 4 * time.Hour / time.Duration(e.perPartition)
-	if e.s3c, err = s.NewClient(ctx); err != nil {
-		t.Fatal(err)
-	}
+	e := &env{t: t}
 	e.props = map[string]string{
 		"bootstrap.servers":       k.Addr(),
 		"state.backend":           serverless.BackendDynamoDB,
@@ -163,12 +183,7 @@ func startServices(t *testing.T, n int) (*env, *devstack.S3) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { e.rt.Close() })
-
-	start := time.Now()
-	e.produce(ctx, 0, e.perPartition)
-	t.Logf("produced %d records over %d partitions in %s", n, partitions, time.Since(start).Round(time.Millisecond))
-
-	return e, s
+	return e
 }
 
 // services and levels give the log lines some variety.
