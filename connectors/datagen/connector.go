@@ -130,12 +130,12 @@ func (t *Task) Poll(ctx context.Context) ([]connect.SourceRecord, error) {
 		return nil, errors.New("datagen: poll before start")
 	}
 	if t.done() {
-		return nil, sleep(ctx, idleWait)
+		return nil, connect.Sleep(ctx, idleWait)
 	}
 	now := time.Now()
 	if t.s.maxInterval > 0 {
 		if wait := t.due.Sub(now); wait > 0 {
-			if err := sleep(ctx, min(wait, time.Second)); err != nil {
+			if err := connect.Sleep(ctx, min(wait, time.Second)); err != nil {
 				return nil, err
 			}
 			now = time.Now()
@@ -195,17 +195,6 @@ func (t *Task) record(i int64, now time.Time) (connect.SourceRecord, time.Durati
 		delay = time.Duration(r.between(0, t.s.maxInterval)) * time.Millisecond
 	}
 	return rec, delay
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	timer := time.NewTimer(d)
-	defer timer.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-timer.C:
-		return nil
-	}
 }
 
 // Stop does nothing: the task holds no resources.

@@ -272,7 +272,7 @@ func (t *Task) dropSlot(ctx context.Context) error {
 		if err == nil || !errors.As(err, &pe) || pe.Code != "55006" || attempt >= 50 {
 			return err
 		}
-		if err := sleep(ctx, 100*time.Millisecond); err != nil {
+		if err := connect.Sleep(ctx, 100*time.Millisecond); err != nil {
 			return err
 		}
 	}
@@ -349,7 +349,7 @@ func (t *Task) Poll(ctx context.Context) ([]connect.SourceRecord, error) {
 		return recs, nil
 	}
 	if t.idleOnly {
-		return nil, sleep(ctx, idleWait)
+		return nil, connect.Sleep(ctx, idleWait)
 	}
 	if !t.streaming {
 		if err := t.startStreaming(ctx); err != nil {
@@ -540,15 +540,4 @@ func (t *Task) Stop() error {
 		t.conn = nil
 	}
 	return errors.Join(errs...)
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	timer := time.NewTimer(d)
-	defer timer.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-timer.C:
-		return nil
-	}
 }

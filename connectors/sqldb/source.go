@@ -169,7 +169,7 @@ func (t *SourceTask) Start(ctx context.Context, props map[string]string, tctx co
 // Poll returns the next rows of the first table that is due, waiting at most about a second.
 func (t *SourceTask) Poll(ctx context.Context) ([]connect.SourceRecord, error) {
 	if len(t.queriers) == 0 {
-		return nil, sleep(ctx, maxPollWait)
+		return nil, connect.Sleep(ctx, maxPollWait)
 	}
 	waited := false
 	for {
@@ -180,7 +180,7 @@ func (t *SourceTask) Poll(ctx context.Context) ([]connect.SourceRecord, error) {
 				return nil, nil
 			}
 			waited = true
-			if err := sleep(ctx, min(wait, maxPollWait)); err != nil {
+			if err := connect.Sleep(ctx, min(wait, maxPollWait)); err != nil {
 				return nil, err
 			}
 			continue
@@ -234,15 +234,4 @@ func (t *SourceTask) Stop() error {
 		return err
 	}
 	return nil
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	timer := time.NewTimer(d)
-	defer timer.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-timer.C:
-		return nil
-	}
 }

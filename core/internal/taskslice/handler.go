@@ -158,14 +158,7 @@ func sleep(ctx context.Context, d time.Duration, stopAt time.Time) error {
 	if !stopAt.IsZero() && time.Now().Add(d).After(stopAt) {
 		return errSliceOver
 	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
+	return connect.Sleep(ctx, d)
 }
 
 // retry runs fn, retrying retriable errors for errors.retry.timeout with Kafka's backoff.

@@ -11,6 +11,7 @@ import (
 
 	"github.com/segmentio/kafka-go"
 
+	"github.com/connectless/connectless/core/connect"
 	kafkaclient "github.com/connectless/connectless/core/kafka"
 	"github.com/connectless/connectless/core/store"
 )
@@ -120,7 +121,7 @@ func (m *Member) run(ctx context.Context) {
 		if err != nil {
 			if ctx.Err() == nil {
 				m.log.Warn("join worker group", slog.String("group", m.cfg.GroupID), slog.Any("error", err))
-				sleep(ctx, m.cfg.HeartbeatInterval)
+				_ = connect.Sleep(ctx, m.cfg.HeartbeatInterval) // ctx is checked next
 			}
 			continue
 		}
@@ -133,19 +134,10 @@ func (m *Member) run(ctx context.Context) {
 	}
 }
 
-func sleep(ctx context.Context, d time.Duration) {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-	case <-t.C:
-	}
-}
-
 // heartbeat returns when the generation ends: a rebalance started, or the member was dropped.
 func (m *Member) heartbeat(ctx context.Context, generation int) {
 	for {
-		sleep(ctx, m.cfg.HeartbeatInterval)
+		_ = connect.Sleep(ctx, m.cfg.HeartbeatInterval) // ctx is checked next
 		if ctx.Err() != nil {
 			return
 		}
