@@ -4,6 +4,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/connectless/connectless/core/connect/javacompat"
 )
 
 const millisPerDay = 24 * 60 * 60 * 1000
@@ -45,28 +47,12 @@ func newDateFormat(p string) (*dateFormat, error) {
 		c := p[i]
 		switch {
 		case c == '\'':
-			j := i + 1
-			var lit strings.Builder
-			for {
-				if j >= len(p) {
-					return nil, &Error{Class: ClassIllegalArgument, Msg: "Unterminated quote"}
-				}
-				if p[j] == '\'' {
-					if j+1 < len(p) && p[j+1] == '\'' {
-						lit.WriteByte('\'')
-						j += 2
-						continue
-					}
-					break
-				}
-				lit.WriteByte(p[j])
-				j++
+			text, next, ok := javacompat.PatternQuote(p, i)
+			if !ok {
+				return nil, &Error{Class: ClassIllegalArgument, Msg: "Unterminated quote"}
 			}
-			if j == i+1 {
-				lit.WriteByte('\'') // '' is a single quote
-			}
-			df.toks = append(df.toks, dfTok{text: lit.String()})
-			i = j + 1
+			df.toks = append(df.toks, dfTok{text: text})
+			i = next
 		case (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'):
 			if !strings.ContainsRune(dfLetters, rune(c)) {
 				return nil, &Error{Class: ClassIllegalArgument, Msg: "Illegal pattern character '" + string(c) + "'"}

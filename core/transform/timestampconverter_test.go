@@ -80,6 +80,8 @@ func TestDateFormat(t *testing.T) {
 		{"EEEE MMMM D yyyy", "Tuesday March 65 2024"},
 		{"'at' HH 'o''clock' X", "at 16 o'clock Z"},
 		{"yyyy-MM-dd-HH", "2024-03-05-16"},
+		// SimpleDateFormat reads two quotes as one wherever they stand, so four are two.
+		{"''''yyyy", "''2024"},
 	} {
 		df, err := newDateFormat(c.pattern)
 		if err != nil {

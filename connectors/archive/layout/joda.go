@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/connectless/connectless/core/connect/javacompat"
 )
 
 // jodaPart is one element of a compiled Joda-Time pattern: a literal or a field letter repeated count times.
@@ -20,8 +22,8 @@ type JodaFormat []jodaPart
 
 const jodaLetters = "GyYxweEDMdaKhHkmsSZ"
 
-// CompileJoda parses a Joda pattern: letters repeat to set width, 'text' is literal, ” is a
-// quote; any other non-letter character is literal.
+// CompileJoda parses a Joda pattern: letters repeat to set width, quoted text is literal (as
+// javacompat.PatternQuote reads it), any other non-letter character is literal.
 func CompileJoda(pattern string) (JodaFormat, error) {
 	var out JodaFormat
 	addLit := func(s string) {
@@ -35,30 +37,12 @@ func CompileJoda(pattern string) (JodaFormat, error) {
 		c := pattern[i]
 		switch {
 		case c == '\'':
-			if i+1 < len(pattern) && pattern[i+1] == '\'' {
-				addLit("'")
-				i += 2
-				continue
+			text, next, ok := javacompat.PatternQuote(pattern, i)
+			if !ok {
+				return nil, fmt.Errorf("path format %q: unterminated quote", pattern)
 			}
-			j := i + 1
-			var sb strings.Builder
-			for {
-				if j >= len(pattern) {
-					return nil, fmt.Errorf("path format %q: unterminated quote", pattern)
-				}
-				if pattern[j] == '\'' {
-					if j+1 < len(pattern) && pattern[j+1] == '\'' {
-						sb.WriteByte('\'')
-						j += 2
-						continue
-					}
-					break
-				}
-				sb.WriteByte(pattern[j])
-				j++
-			}
-			addLit(sb.String())
-			i = j + 1
+			addLit(text)
+			i = next
 		case (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'):
 			if !strings.ContainsRune(jodaLetters, rune(c)) {
 				return nil, fmt.Errorf("path format %q: illegal pattern component: %c", pattern, c)

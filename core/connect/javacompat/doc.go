@@ -11,7 +11,8 @@
 //   - Encoder: Connect data to JSON, as Kafka's JsonConverter.convertToJson writes a value with
 //     a schema (AppendConnect) and as Jackson's ObjectMapper writes a schemaless Java object
 //     (AppendJackson);
-//   - ToString: Java's String.valueOf of Connect data (Struct{a=1}, {k=v}, [a, b]).
+//   - ToString: Java's String.valueOf of Connect data (Struct{a=1}, {k=v}, [a, b]);
+//   - PatternQuote: the quoted text of a SimpleDateFormat or Joda-Time pattern.
 //
 // Connectors may import it: it depends on package connect only.
 package javacompat
