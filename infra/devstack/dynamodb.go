@@ -2,6 +2,7 @@ package devstack
 
 import (
 	"context"
+	_ "embed"
 	"errors"
 	"fmt"
 	"os"
@@ -17,6 +18,12 @@ import (
 // dynaliteScript is where npm ci puts dynalite, relative to the repository root.
 var dynaliteScript = filepath.Join("node_modules", "dynalite", "cli.js")
 
+// dynaliteGuard is preloaded into dynalite so that a client resetting its connection in the
+// middle of a request does not end the server (see the script).
+//
+//go:embed dynalite_guard.js
+var dynaliteGuard []byte
+
 // DynamoDB is a running dynalite server, in memory.
 type DynamoDB struct {
 	// Endpoint is the server's base URL, "http://127.0.0.1:PORT".
@@ -30,7 +37,8 @@ type DynamoDB struct {
 }
 
 // StartDynamoDB starts dynalite in memory on a free port of 127.0.0.1 and waits until
-// ListTables answers. Tables become ACTIVE right after CreateTable returns (dynalite's
+// ListTables answers. A client that resets its connection in the middle of a request (a
+// killed process) does not end the server, as it would end dynalite's own command line. Tables become ACTIVE right after CreateTable returns (dynalite's
 // CREATING, UPDATING and DELETING phases are set to 0 ms); callers still wait for ACTIVE as
 // they must against DynamoDB.
 func StartDynamoDB(ctx context.Context) (*DynamoDB, error) {
@@ -42,13 +50,18 @@ func StartDynamoDB(ctx context.Context) (*DynamoDB, error) {
 	if err != nil {
 		return nil, err
 	}
+	guard := filepath.Join(dir, "dynalite_guard.js")
+	if err := os.WriteFile(guard, dynaliteGuard, 0o644); err != nil {
+		_ = os.RemoveAll(dir)
+		return nil, fmt.Errorf("dynamodb: %w", err)
+	}
 	d := &DynamoDB{
 		Region:    DefaultRegion,
 		AccessKey: "devstack",
 		SecretKey: "devstack-secret",
 	}
 	cmdFor := func(port int) *exec.Cmd {
-		return exec.Command(node, script,
+		return exec.Command(node, "--require", guard, script,
 			"--host", "127.0.0.1", "--port", strconv.Itoa(port),
 			"--createTableMs", "0", "--deleteTableMs", "0", "--updateTableMs", "0")
 	}
