@@ -238,6 +238,21 @@ func (d *driver) stopAll() {
 	d.wg.Wait()
 }
 
+// lastEnded describes the last invocation that ended other than by a kill: its result and
+// the tail of its log.
+func (d *driver) lastEnded() string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for i := len(d.children) - 1; i >= 0; i-- {
+		c := d.children[i]
+		if !c.exited || c.killSent {
+			continue
+		}
+		return fmt.Sprintf("task %d: %s, result %+v, log:\n%s", c.task, c.state, c.result, tail(c.stderr.String(), 2000))
+	}
+	return "none"
+}
+
 // outcome sums up the invocations that ran to their end.
 func (d *driver) outcome() (ran, skipped, fenced int) {
 	d.mu.Lock()

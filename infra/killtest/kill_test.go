@@ -46,6 +46,8 @@ type workload interface {
 	// caughtUp reports whether the tasks committed all the work there is; it ends the test
 	// on a commit past the end of the work.
 	caughtUp(ctx context.Context) bool
+	// progress says how much of the work is committed, for a run that does not catch up.
+	progress(ctx context.Context) string
 	// grow adds a tenth more work and says what it added.
 	grow(ctx context.Context) string
 }
@@ -89,7 +91,9 @@ func (e *env) drive(d *driver, w workload) {
 			}
 		}
 		if time.Since(start) > limit {
-			t.Fatalf("not caught up after %s: %d of %d inflicted, %d invocations", limit, inflicted, d.target, d.invocations)
+			ran, skipped, fenced := d.outcome()
+			t.Fatalf("not caught up after %s: %d of %d inflicted, %d invocations (%d ran to the end, %d skipped, %d fenced); %s; the last to end: %s",
+				limit, inflicted, d.target, d.invocations, ran, skipped, fenced, w.progress(ctx), d.lastEnded())
 		}
 		if _, err := e.rt.Schedule(ctx, time.Now(), d); err != nil {
 			t.Fatalf("scheduler tick: %v", err)
@@ -135,6 +139,19 @@ func (e *env) caughtUp(ctx context.Context) bool {
 		}
 	}
 	return true
+}
+
+// progress lists each partition's committed offset against its end offset.
+func (e *env) progress(ctx context.Context) string {
+	offs, err := e.rt.Store.SinkOffsets(ctx, connector)
+	if err != nil {
+		return fmt.Sprintf("sink offsets: %v", err)
+	}
+	parts := make([]string, 0, partitions)
+	for p := range int32(partitions) {
+		parts = append(parts, fmt.Sprintf("partition %d at %d", p, offs[connect.TopicPartition{Topic: topic, Partition: p}]))
+	}
+	return fmt.Sprintf("%s of %d each", strings.Join(parts, ", "), e.perPartition)
 }
 
 // verify reads every object of the bucket back and checks that each offset of each

@@ -202,6 +202,23 @@ func (f *sourceFile) caughtUp(ctx context.Context) bool {
 	return false
 }
 
+// progress says how far into the file the committed source offset is.
+func (f *sourceFile) progress(ctx context.Context) string {
+	f.mu.Lock()
+	size := f.size
+	f.mu.Unlock()
+	offs, err := f.e.rt.Store.SourceOffsets(ctx, sourceConnector)
+	if err != nil {
+		return fmt.Sprintf("source offsets: %v", err)
+	}
+	for _, o := range offs {
+		if o.Partition[file.FilenameField] == f.path {
+			return fmt.Sprintf("committed position %v of %d bytes", o.Offset[file.PositionField], size)
+		}
+	}
+	return fmt.Sprintf("no committed position, %d bytes in the file", size)
+}
+
 // verify reads the topic back and checks its lines against the file (see checkResends);
 // a restart is a killed invocation's uncommitted lines sent again, so there are at most
 // kills of them.
