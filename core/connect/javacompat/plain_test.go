@@ -26,6 +26,16 @@ func TestPlainASCII(t *testing.T) {
 			}
 		}
 	}
+	// A marked byte followed by one a borrow could mark too (a space, the least plain byte).
+	for _, stop := range []byte{0, 0x1f} {
+		for at := range len(base) - 1 {
+			b := []byte(base)
+			b[at], b[at+1] = stop, ' '
+			if got := PlainASCII(b); got != at {
+				t.Errorf("byte %#x then a space at %d: PlainASCII = %d", stop, at, got)
+			}
+		}
+	}
 	for _, s := range []string{"", "a", base, " !#$%&'()*+,-./0123456789:;<=>?@[]^_`{|}~\x7f"} {
 		if got, want := PlainASCII([]byte(s)), len(s); got != want {
 			t.Errorf("PlainASCII(%q) = %d, want %d", s, got, want)
@@ -60,6 +70,27 @@ func BenchmarkPlainASCIIByByte(b *testing.B) {
 	for b.Loop() {
 		if plainASCII(s) != len(s)-1 {
 			b.Fatal("wrong length")
+		}
+	}
+}
+
+// BenchmarkPlainASCIIShort skips the short member names and values of the bench's log line,
+// each up to its closing quote, as the scanners call it.
+func BenchmarkPlainASCIIShort(b *testing.B) {
+	line := []byte(`{"seq":1,"ts":"2026-01-01T00:00:00.000Z","level":"INFO","service":"checkout","host":"checkout-1","trace_id":"00000000deadbeef","msg":"request served"}`)
+	var starts []int
+	for i := 0; i < len(line); i++ {
+		if line[i] == '"' {
+			starts = append(starts, i+1)
+			i += plainASCII(line[i+1:]) + 1
+		}
+	}
+	b.SetBytes(int64(len(line)))
+	for b.Loop() {
+		for _, s := range starts {
+			if line[s+PlainASCII(line[s:])] != '"' {
+				b.Fatal("wrong length")
+			}
 		}
 	}
 }
