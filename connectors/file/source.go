@@ -214,15 +214,9 @@ func (t *SourceTask) Poll(ctx context.Context) ([]connect.SourceRecord, error) {
 	if err := checkPosition(t.f, t.name, t.pos+int64(len(t.buf))); err != nil {
 		return nil, err
 	}
-	timer := time.NewTimer(idleWaitAfter(t.idle))
+	wait := idleWaitAfter(t.idle)
 	t.idle++
-	defer timer.Stop()
-	select {
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	case <-timer.C:
-		return nil, nil
-	}
+	return nil, connect.Sleep(ctx, wait)
 }
 
 // fill reads the next chunk after what buf holds; it sets eof when the file has no more.

@@ -221,12 +221,8 @@ func (t *Task) deliver(ctx context.Context, batch []pending) error {
 		wait := min(t.s.backoff<<min(attempt, 30), t.s.backoffMax)
 		wait = max(wait, retryAfter)
 		t.Log.Warn("http sink: retrying", "attempt", attempt+1, "wait", wait, "error", err)
-		timer := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			timer.Stop()
-			return fmt.Errorf("http sink: waiting to retry %s: %w", err, ctx.Err())
-		case <-timer.C:
+		if serr := connect.Sleep(ctx, wait); serr != nil {
+			return fmt.Errorf("http sink: waiting to retry %s: %w", err, serr)
 		}
 	}
 }

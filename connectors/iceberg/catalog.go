@@ -20,6 +20,7 @@ import (
 	"github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/connectless/connectless/connectors/iceberg/icebergconfig"
+	"github.com/connectless/connectless/core/connect"
 )
 
 // OpenCatalog opens the catalog a configuration names; the caller closes it with
@@ -76,13 +77,10 @@ func openCatalog(ctx context.Context, s *settings) (catalog.Catalog, error) {
 			if c, err = sqlcat.NewCatalog(s.CatalogName, db, sqlcat.Postgres, props); err == nil || attempt == 3 {
 				break
 			}
-			select {
-			case <-ctx.Done():
-				err = errors.Join(err, ctx.Err())
-			case <-time.After(time.Duration(attempt) * 200 * time.Millisecond):
-				continue
+			if serr := connect.Sleep(ctx, time.Duration(attempt)*200*time.Millisecond); serr != nil {
+				err = errors.Join(err, serr)
+				break
 			}
-			break
 		}
 		if err != nil {
 			_ = db.Close()

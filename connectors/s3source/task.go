@@ -337,10 +337,7 @@ func (t *Task) Poll(ctx context.Context) ([]connect.SourceRecord, error) {
 		batch = append(batch, rec)
 	}
 	if len(batch) == 0 {
-		select {
-		case <-ctx.Done():
-		case <-time.After(100 * time.Millisecond):
-		}
+		_ = connect.Sleep(ctx, 100*time.Millisecond) // a done ctx ends the slice after this poll
 	}
 	return batch, nil
 }

@@ -13,6 +13,8 @@ import (
 	kafkago "github.com/segmentio/kafka-go"
 	"github.com/segmentio/kafka-go/protocol"
 	metadataapi "github.com/segmentio/kafka-go/protocol/metadata"
+
+	"github.com/connectless/connectless/core/connect"
 )
 
 // Produce writes the messages and waits for each to be acknowledged or to fail; the
@@ -179,10 +181,7 @@ func (w *Writer) sendBatch(ctx context.Context, topic string, partition int32, r
 		if err == nil || attempt >= w.opts.MaxAttempts || !IsRetriable(err) || ctx.Err() != nil {
 			break
 		}
-		select {
-		case <-ctx.Done():
-		case <-time.After(backoff):
-		}
+		_ = connect.Sleep(ctx, backoff) // with ctx done, the next attempt fails and ends the loop
 		backoff = min(2*backoff, time.Second)
 	}
 	for k, i := range batch {

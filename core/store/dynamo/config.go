@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/connectless/connectless/core/connect"
 	"github.com/connectless/connectless/core/store"
 )
 
@@ -262,10 +263,8 @@ func (s *Store) Connector(ctx context.Context, name string) (store.Connector, er
 		if attempt == 3 {
 			return store.Connector{}, fmt.Errorf("connector %q: generation %d has %d of %d task configs", name, c.Generation, found, count)
 		}
-		select {
-		case <-ctx.Done():
-			return store.Connector{}, fmt.Errorf("connector %q: %w", name, ctx.Err())
-		case <-time.After(time.Duration(attempt+1) * 10 * time.Millisecond):
+		if err := connect.Sleep(ctx, time.Duration(attempt+1)*10*time.Millisecond); err != nil {
+			return store.Connector{}, fmt.Errorf("connector %q: %w", name, err)
 		}
 	}
 }
@@ -382,10 +381,8 @@ func (s *Store) batchWrite(ctx context.Context, reqs []types.WriteRequest) error
 				if attempt == 10 {
 					return fmt.Errorf("batch write: %d requests still unprocessed", len(batch))
 				}
-				select {
-				case <-ctx.Done():
-					return ctx.Err()
-				case <-time.After(time.Duration(attempt+1) * 20 * time.Millisecond):
+				if err := connect.Sleep(ctx, time.Duration(attempt+1)*20*time.Millisecond); err != nil {
+					return err
 				}
 			}
 		}
