@@ -16,6 +16,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+
+	"github.com/connectless/connectless/core/connect"
 )
 
 // DefaultURL is where a Kafka Connect worker listens by default (listeners=http://:8083).
@@ -141,10 +143,8 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 			time.Now().Add(wait).After(deadline) {
 			return resp, err
 		}
-		select {
-		case <-ctx.Done():
+		if connect.Sleep(ctx, wait) != nil {
 			return nil, err
-		case <-time.After(wait):
 		}
 		wait = min(2*wait, 2*time.Second)
 	}
